@@ -1,0 +1,211 @@
+package edifact
+
+import "unicode/utf8"
+
+// span is a byte range of builder.buf.
+type span struct{ start, end int32 }
+
+type segRec struct {
+	tag         span
+	elem, nElem int32 // range of builder.elems
+	pos, line   int
+}
+
+type elemRec struct{ comp, nComp int32 } // range of builder.comps
+
+// problem is the first character a builder refused.
+type problem struct {
+	pos, line  int
+	tag        string
+	elem, comp int
+	msg        string
+	value      string
+	open       bool // value still to be filled in when the component ends
+}
+
+// builder unescapes and decodes raw segments into one byte buffer plus
+// tables of spans, and turns them into Segments with a handful of
+// allocations per message: one string holds all the text, sliced into
+// tags and values. Its buffers are reused from message to message.
+type builder struct {
+	cs    *charset
+	cls   *[256]uint8
+	buf   []byte
+	comps []span
+	elems []elemRec
+	segs  []segRec
+	prob  *problem
+
+	// parse state of the current segment
+	compStart int
+	firstComp int
+	seg       *segRec
+}
+
+func (b *builder) reset(cs *charset, cls *[256]uint8) {
+	b.cs, b.cls = cs, cls
+	b.buf = b.buf[:0]
+	b.comps = b.comps[:0]
+	b.elems = b.elems[:0]
+	b.segs = b.segs[:0]
+	b.prob = nil
+}
+
+// size is the number of text bytes held.
+func (b *builder) size() int { return len(b.buf) }
+
+// add parses one raw segment whose first three bytes are a valid tag.
+func (b *builder) add(data []byte, pos, line int) {
+	st := int32(len(b.buf))
+	b.buf = append(b.buf, data[:3]...)
+	b.segs = append(b.segs, segRec{tag: span{st, st + 3}, elem: int32(len(b.elems)), pos: pos, line: line})
+	b.seg = &b.segs[len(b.segs)-1]
+	if len(data) > 3 {
+		b.parse(data[4:])
+	}
+	b.seg.nElem = int32(len(b.elems)) - b.seg.elem
+	b.seg = nil
+}
+
+// parse splits the data elements of a segment.
+func (b *builder) parse(p []byte) {
+	cls := b.cls
+	b.compStart = len(b.buf)
+	b.firstComp = len(b.comps)
+	i, n := 0, len(p)
+	for i < n {
+		j := i
+		for j < n && cls[p[j]] == clPlain {
+			j++
+		}
+		b.buf = append(b.buf, p[i:j]...)
+		if j == n {
+			break
+		}
+		switch c := cls[p[j]]; c {
+		case clComp:
+			b.endComp()
+			j++
+		case clElem:
+			b.endComp()
+			b.endElem()
+			j++
+		case clRelease:
+			j++
+			if j < n {
+				j = b.char(p, j, b.cs.data[p[j]])
+			}
+		default:
+			j = b.char(p, j, c)
+		}
+		i = j
+	}
+	b.endComp()
+	b.endElem()
+	// Trailing empty elements carry nothing.
+	for len(b.elems) > int(b.seg.elem) {
+		e := b.elems[len(b.elems)-1]
+		if e.nComp != 1 || b.comps[e.comp].start != b.comps[e.comp].end {
+			break
+		}
+		b.elems = b.elems[:len(b.elems)-1]
+		b.comps = b.comps[:len(b.comps)-1]
+	}
+}
+
+// char appends the data character at p[j] of class c and returns the
+// index after it.
+func (b *builder) char(p []byte, j int, c uint8) int {
+	switch c {
+	case clPlain, clComp, clElem, clRelease:
+		b.buf = append(b.buf, p[j])
+		return j + 1
+	case clDecode:
+		b.buf = utf8.AppendRune(b.buf, b.cs.runes[p[j]])
+		return j + 1
+	case clUTF8:
+		r, size := utf8.DecodeRune(p[j:])
+		if (r == utf8.RuneError && size <= 1) || r < 0xA0 {
+			b.bad(p[j:], max(size, 1))
+			return j + max(size, 1)
+		}
+		b.buf = append(b.buf, p[j:j+size]...)
+		return j + size
+	}
+	b.bad(p[j:], 1)
+	return j + 1
+}
+
+// bad records the first refused character, the first n bytes of p. They
+// are kept as received, so the error quotes them; a message with a
+// problem is never handed out.
+func (b *builder) bad(p []byte, n int) {
+	if b.prob == nil {
+		b.prob = &problem{
+			pos: b.seg.pos, line: b.seg.line, tag: string(b.buf[b.seg.tag.start:b.seg.tag.end]),
+			elem: len(b.elems) - int(b.seg.elem) + 1, comp: len(b.comps) - b.firstComp + 1,
+			msg: b.cs.badChar(p), open: true,
+		}
+	}
+	b.buf = append(b.buf, p[:n]...)
+}
+
+func (b *builder) endComp() {
+	b.comps = append(b.comps, span{int32(b.compStart), int32(len(b.buf))})
+	if b.prob != nil && b.prob.open {
+		b.prob.value = clip(string(b.buf[b.compStart:]))
+		b.prob.open = false
+	}
+	b.compStart = len(b.buf)
+}
+
+func (b *builder) endElem() {
+	n := len(b.comps) - b.firstComp
+	for n > 1 && b.comps[b.firstComp+n-1].start == b.comps[b.firstComp+n-1].end {
+		n--
+	}
+	b.comps = b.comps[:b.firstComp+n]
+	b.elems = append(b.elems, elemRec{int32(b.firstComp), int32(n)})
+	b.firstComp = len(b.comps)
+}
+
+// segments turns everything added since reset into Segments that share
+// one string and no memory with the builder.
+func (b *builder) segments() []Segment {
+	text := string(b.buf)
+	comps := make([]string, len(b.comps))
+	for i, sp := range b.comps {
+		comps[i] = text[sp.start:sp.end]
+	}
+	elems := make([][]string, len(b.elems))
+	for i, e := range b.elems {
+		end := e.comp + e.nComp
+		elems[i] = comps[e.comp:end:end]
+	}
+	segs := make([]Segment, len(b.segs))
+	for i, sr := range b.segs {
+		s := &segs[i]
+		s.Tag = text[sr.tag.start:sr.tag.end]
+		if sr.nElem > 0 {
+			end := sr.elem + sr.nElem
+			s.Elements = elems[sr.elem:end:end]
+		}
+		s.Pos, s.Line = sr.pos, sr.line
+	}
+	return segs
+}
+
+// value returns component comp of element elem (1-based) of the i-th
+// segment added, or "".
+func (b *builder) value(i, elem, comp int) string {
+	s := b.segs[i]
+	if elem < 1 || elem > int(s.nElem) {
+		return ""
+	}
+	e := b.elems[int(s.elem)+elem-1]
+	if comp < 1 || comp > int(e.nComp) {
+		return ""
+	}
+	sp := b.comps[int(e.comp)+comp-1]
+	return string(b.buf[sp.start:sp.end])
+}

@@ -1,0 +1,19 @@
+package edifact
+
+import (
+	"bytes"
+	"errors"
+	"io"
+)
+
+// ParseMessage reads the first message of b, which may be a whole
+// interchange or a bare UNH..UNT message. It is meant for tests and small
+// inputs; what follows the first message is not read.
+func ParseMessage(b []byte, opts ReaderOptions) (*Message, error) {
+	r := NewReader(bytes.NewReader(b), opts)
+	m, err := r.Next()
+	if errors.Is(err, io.EOF) {
+		return nil, &Error{Name: opts.Name, Err: wrapf(ErrSyntax, "input holds no message")}
+	}
+	return m, err
+}

@@ -1,0 +1,387 @@
+package edifact
+
+import (
+	"errors"
+	"io"
+	"strconv"
+)
+
+// ReaderOptions configure a Reader. The zero value is ready to use.
+type ReaderOptions struct {
+	// MaxSegmentBytes is the longest segment accepted, in bytes as
+	// received. Default 64 KiB.
+	MaxSegmentBytes int
+	// MaxMessageSegments is the most segments one message may have.
+	// Default 100000.
+	MaxMessageSegments int
+	// MaxMessageBytes is the most text one message may hold after
+	// decoding. Default 16 MiB; at most 1 GiB.
+	MaxMessageBytes int
+	// Charset is the character set assumed when there is no UNB.
+	// Default UNOC.
+	Charset string
+	// Delims are the delimiters assumed when there is no UNA. Zero means
+	// DefaultDelims.
+	Delims Delims
+	// Name is the file name used in errors.
+	Name string
+}
+
+// Reader reads the messages of EDIFACT interchanges from a stream.
+type Reader struct {
+	src  *source
+	opts ReaderOptions
+	d    Delims
+	cs   *charset
+	cls  *[256]uint8
+	msg  builder
+	env  builder
+
+	started bool
+	done    bool
+	ic      *Interchange // the interchange last opened
+	inIC    bool         // between UNB and UNZ
+	pos     int          // segments consumed in the interchange (or since the start)
+	index   int          // messages begun in the interchange
+	groups  int          // groups begun in the interchange
+	group   *group       // open UNG
+	stray   bool         // skipping segments outside a message
+}
+
+type group struct {
+	ref       string
+	count     int
+	pos, line int
+}
+
+// NewReader returns a Reader of r.
+func NewReader(r io.Reader, opts ReaderOptions) *Reader {
+	if opts.MaxSegmentBytes <= 0 {
+		opts.MaxSegmentBytes = defaultMaxSegmentBytes
+	}
+	if opts.MaxMessageSegments <= 0 {
+		opts.MaxMessageSegments = defaultMaxMessageSegments
+	}
+	if opts.MaxMessageBytes <= 0 {
+		opts.MaxMessageBytes = defaultMaxMessageBytes
+	}
+	opts.MaxMessageBytes = min(opts.MaxMessageBytes, maxMessageBytesLimit)
+	if opts.Charset == "" {
+		opts.Charset = "UNOC"
+	}
+	opts.Delims = opts.Delims.orDefault()
+	return &Reader{src: newSource(r, opts.MaxSegmentBytes), opts: opts}
+}
+
+// Offset returns the number of bytes consumed so far.
+func (r *Reader) Offset() int64 { return r.src.offset() }
+
+// Interchange reads UNA and UNB if it has not yet done so and returns the
+// interchange, or nil, nil when the input starts with UNH (bare
+// messages). After several interchanges it returns the one last opened.
+func (r *Reader) Interchange() (*Interchange, error) {
+	if !r.started {
+		if err := r.begin(); err != nil {
+			return nil, err
+		}
+	}
+	return r.ic, nil
+}
+
+// Next returns the next message, or io.EOF after the last UNZ has been
+// read and checked (or at the end of bare messages).
+//
+// A problem inside one message is returned by the call that read it, and
+// the next call goes on with the following message. When the message was
+// read to its UNT but its trailer or header is wrong (ErrSegmentCount,
+// ErrControlRef, ErrSyntax for a missing reference), Next returns the
+// message together with the error, so a lenient caller may still use it;
+// after a character set problem the message is nil. A UNZ or UNE count or
+// reference problem is returned by the call that reads the trailer, with
+// a nil message. Errors with Fatal set end the input: every later call
+// returns io.EOF. All errors are *Error, or errors.Join of them.
+func (r *Reader) Next() (*Message, error) {
+	if r.done {
+		return nil, io.EOF
+	}
+	if !r.started {
+		if err := r.begin(); err != nil {
+			return nil, err
+		}
+	}
+	for {
+		seg, err := r.src.next(&r.d)
+		if errors.Is(err, io.EOF) && !seg.una {
+			if r.inIC {
+				return nil, r.fatal(&Error{Line: seg.line, Err: wrapf(ErrTruncated, "input ends before UNZ")})
+			}
+			r.done = true
+			return nil, io.EOF
+		}
+		if err != nil {
+			return nil, r.fatalRaw(seg, err)
+		}
+		if seg.una {
+			if r.inIC {
+				r.src.unread()
+				return nil, r.closeTruncated(seg, "UNA")
+			}
+			if err := r.openUNA(seg); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		if !r.validTag(seg.data) {
+			return nil, r.fatal(r.at(seg, "", wrapf(ErrSyntax, "expected a segment tag of three letters or digits"), clipBytes(seg.data)))
+		}
+		switch tag := string(seg.data[:3]); tag {
+		case "UNH":
+			r.stray = false
+			return r.readMessage(seg)
+		case "UNB":
+			if r.inIC {
+				r.src.unread()
+				return nil, r.closeTruncated(seg, "UNB")
+			}
+			if err := r.openUNB(seg, false); err != nil {
+				return nil, err
+			}
+		case "UNG":
+			if err := r.openUNG(seg); err != nil {
+				return nil, err
+			}
+		case "UNE":
+			if err := r.closeUNE(seg); err != nil {
+				return nil, err
+			}
+		case "UNZ":
+			if err := r.closeUNZ(seg); err != nil {
+				return nil, err
+			}
+		default:
+			e := r.at(seg, tag, wrapf(ErrSyntax, "segment outside a message, expected UNH"), "")
+			r.pos++
+			if r.stray {
+				continue
+			}
+			r.stray = true
+			return nil, e
+		}
+	}
+}
+
+// begin reads the start of the input: UNA, UNB or a bare UNH.
+func (r *Reader) begin() error {
+	r.started = true
+	r.src.skipBOM()
+	r.d = r.opts.Delims
+	cs, err := lookupCharset(r.opts.Charset)
+	if err != nil {
+		return r.fatal(&Error{Err: wrapf(ErrCharset, "reader option Charset %q: %v", r.opts.Charset, err)})
+	}
+	r.setCharset(cs)
+	r.src.skipBreaks(&r.d)
+	head := r.src.peek(4)
+	if len(head) == 0 {
+		if r.src.rerr != nil {
+			return r.fatal(&Error{Line: r.src.line, Err: r.src.rerr})
+		}
+		return r.fatal(&Error{Line: r.src.line, Err: wrapf(ErrSyntax, "input is empty, expected UNA, UNB or UNH")})
+	}
+	if len(head) < 3 || string(head[:3]) != "UNA" && string(head[:3]) != "UNB" && string(head[:3]) != "UNH" {
+		return r.fatal(&Error{Line: r.src.line, Value: clipBytes(r.src.peek(maxValue)),
+			Err: wrapf(ErrSyntax, "input does not start with UNA, UNB or UNH")})
+	}
+	if len(head) == 4 && string(head[:3]) != "UNA" && head[3] == isoLevelBDelims.Element && head[3] != r.d.Element {
+		r.d = isoLevelBDelims
+		r.setCharset(r.cs)
+	}
+	seg, err := r.src.next(&r.d)
+	switch {
+	case err != nil:
+		return r.fatalRaw(seg, err)
+	case seg.una:
+		return r.openUNA(seg)
+	case !r.startTag(seg.data):
+		return r.fatal(r.at(seg, "", wrapf(ErrSyntax, "input does not start with UNA, UNB or UNH"), clipBytes(seg.data)))
+	case string(seg.data[:3]) == "UNB":
+		return r.openUNB(seg, false)
+	}
+	r.src.unread() // bare UNH
+	return nil
+}
+
+// startTag reports whether data starts with UNB or UNH.
+func (r *Reader) startTag(data []byte) bool {
+	return r.validTag(data) && (string(data[:3]) == "UNB" || string(data[:3]) == "UNH")
+}
+
+// validTag reports whether data starts with a three-character tag ended
+// by an element separator or the end of the segment.
+func (r *Reader) validTag(data []byte) bool {
+	if len(data) < 3 || len(data) > 3 && data[3] != r.d.Element {
+		return false
+	}
+	for _, c := range data[:3] {
+		if !(c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
+			return false
+		}
+	}
+	return true
+}
+
+func (r *Reader) setCharset(cs *charset) {
+	r.cs = cs
+	r.cls = segmentTable(cs, r.d)
+}
+
+// openUNA takes the delimiters of a UNA and reads the UNB (or bare UNH)
+// that must follow.
+func (r *Reader) openUNA(una raw) error {
+	d, err := parseUNA(una.data)
+	if err != nil {
+		return r.fatal(&Error{Line: una.line, Tag: "UNA", Value: clipBytes(una.data), Err: err})
+	}
+	r.d = d
+	r.setCharset(r.cs)
+	seg, err := r.src.next(&r.d)
+	switch {
+	case errors.Is(err, io.EOF) && !seg.una:
+		return r.fatal(&Error{Line: seg.line, Tag: "UNA", Err: wrapf(ErrTruncated, "input ends after UNA, expected UNB")})
+	case err != nil:
+		return r.fatalRaw(seg, err)
+	case seg.una || !r.startTag(seg.data):
+		return r.fatal(r.at(seg, "", wrapf(ErrSyntax, "expected UNB after UNA"), clipBytes(seg.data)))
+	case string(seg.data[:3]) == "UNB":
+		return r.openUNB(seg, true)
+	}
+	r.src.unread()
+	return nil
+}
+
+// openUNB opens an interchange. The character set is read first with
+// every byte accepted, then UNB is read again in its own set.
+func (r *Reader) openUNB(seg raw, una bool) error {
+	r.pos = 1
+	r.index, r.groups, r.group, r.stray = 0, 0, nil, false
+	r.env.reset(rawSet, segmentTable(rawSet, r.d))
+	r.env.add(seg.data, 1, seg.line)
+	unb := r.env.segments()[0]
+	cs, err := lookupCharset(unb.Value(1, 1))
+	if err != nil {
+		e := r.at(seg, "UNB", err, unb.Value(1, 1))
+		e.Element, e.Component = 1, 1
+		return r.fatal(e)
+	}
+	r.setCharset(cs)
+	r.env.reset(r.cs, r.cls)
+	r.env.add(seg.data, 1, seg.line)
+	if p := r.env.prob; p != nil {
+		return r.fatal(r.problemError(p))
+	}
+	unb = r.env.segments()[0]
+	r.ic = &Interchange{
+		Charset: unb.Value(1, 1), SyntaxVersion: unb.Value(1, 2),
+		Sender: unb.Value(2, 1), SenderQual: unb.Value(2, 2),
+		Recipient: unb.Value(3, 1), RecipientQual: unb.Value(3, 2),
+		Date: unb.Value(4, 1), Time: unb.Value(4, 2),
+		ControlRef: unb.Value(5, 1), Delims: r.d, UNA: una,
+	}
+	r.inIC = true
+	return nil
+}
+
+// envelope reads a service segment outside a message.
+func (r *Reader) envelope(seg raw) (Segment, *Error) {
+	r.pos++
+	r.env.reset(r.cs, r.cls)
+	r.env.add(seg.data, r.pos, seg.line)
+	if p := r.env.prob; p != nil {
+		return Segment{}, r.problemError(p)
+	}
+	return r.env.segments()[0], nil
+}
+
+func (r *Reader) openUNG(seg raw) error {
+	var errs []error
+	if r.group != nil {
+		errs = append(errs, r.errAt(r.pos+1, seg.line, "UNG", 0, "",
+			wrapf(ErrTruncated, "group %s has no UNE before the next UNG", r.group.ref)))
+		r.group = nil
+	}
+	ung, perr := r.envelope(seg)
+	if perr != nil {
+		return errors.Join(append(errs, perr)...)
+	}
+	if !r.inIC {
+		errs = append(errs, r.errAt(ung.Pos, ung.Line, "UNG", 0, "", wrapf(ErrSyntax, "UNG outside an interchange, expected UNB first")))
+	}
+	r.groups++
+	r.group = &group{ref: ung.Value(5, 1), pos: ung.Pos, line: ung.Line}
+	return errors.Join(errs...)
+}
+
+func (r *Reader) closeUNE(seg raw) error {
+	une, perr := r.envelope(seg)
+	if perr != nil {
+		return perr
+	}
+	g := r.group
+	r.group = nil
+	if g == nil {
+		return r.errAt(une.Pos, une.Line, "UNE", 0, "", wrapf(ErrSyntax, "UNE without UNG"))
+	}
+	var errs []error
+	if n, ok := count(une.Value(1, 1)); !ok || n != g.count {
+		errs = append(errs, r.errAt(une.Pos, une.Line, "UNE", 1, une.Value(1, 1), wrapf(ErrMessageCount, "message count is %d", g.count)))
+	}
+	if ref := une.Value(2, 1); ref != g.ref {
+		errs = append(errs, r.errAt(une.Pos, une.Line, "UNE", 2, ref, wrapf(ErrControlRef, "expected the UNG group reference %q", clip(g.ref))))
+	}
+	return errors.Join(errs...)
+}
+
+func (r *Reader) closeUNZ(seg raw) error {
+	unz, perr := r.envelope(seg)
+	if perr != nil {
+		return perr
+	}
+	if !r.inIC {
+		return r.errAt(unz.Pos, unz.Line, "UNZ", 0, "", wrapf(ErrSyntax, "UNZ without UNB"))
+	}
+	var errs []error
+	if r.group != nil {
+		errs = append(errs, r.errAt(unz.Pos, unz.Line, "UNZ", 0, "", wrapf(ErrTruncated, "group %s has no UNE", clip(r.group.ref))))
+		r.group = nil
+	}
+	want, what := r.index, "message"
+	if r.groups > 0 {
+		want, what = r.groups, "group"
+	}
+	if n, ok := count(unz.Value(1, 1)); !ok || n != want {
+		errs = append(errs, r.errAt(unz.Pos, unz.Line, "UNZ", 1, unz.Value(1, 1), wrapf(ErrMessageCount, "%s count is %d", what, want)))
+	}
+	if ref := unz.Value(2, 1); ref != r.ic.ControlRef {
+		errs = append(errs, r.errAt(unz.Pos, unz.Line, "UNZ", 2, ref, wrapf(ErrControlRef, "expected the UNB control reference %q", clip(r.ic.ControlRef))))
+	}
+	r.inIC = false
+	r.pos = 0
+	return errors.Join(errs...)
+}
+
+// closeTruncated ends an interchange that a new UNA or UNB interrupts.
+func (r *Reader) closeTruncated(seg raw, tag string) error {
+	err := r.errAt(r.pos+1, seg.line, tag, 0, "", wrapf(ErrTruncated, "interchange has no UNZ before the next %s", tag))
+	r.inIC = false
+	r.pos = 0
+	return err
+}
+
+// count reads a count such as UNT 0074; leading zeros are fine.
+func count(s string) (int, bool) {
+	if s == "" || len(s) > 10 {
+		return 0, false
+	}
+	n, err := strconv.Atoi(s)
+	return n, err == nil && n >= 0 && s[0] != '+' && s[0] != '-'
+}
