@@ -1,0 +1,179 @@
+package mappings
+
+import (
+	"errors"
+	"fmt"
+	"reflect"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/nexport/pcsgate/canonical"
+)
+
+// ErrUnknownPath marks a canonical path that names no field of the model.
+var ErrUnknownPath = errors.New("is not a field of the canonical model")
+
+// accessor reads and writes one field of a ReleaseEvent, addressed by its
+// canonical path (the JSON names: "release.pickupTerminal.locode"). It is
+// compiled once per spec entry; pointers on the way are allocated on set.
+type accessor struct {
+	path  string
+	index [][]int // field index per step
+	leaf  reflect.Type
+}
+
+var eventType = reflect.TypeOf(canonical.ReleaseEvent{})
+
+var accessorCache sync.Map // path -> *accessor
+
+// compileAccessor resolves a canonical path against the model.
+func compileAccessor(path string) (*accessor, error) {
+	if a, ok := accessorCache.Load(path); ok {
+		return a.(*accessor), nil
+	}
+	a := &accessor{path: path}
+	t := eventType
+	for _, name := range strings.Split(path, ".") {
+		for t.Kind() == reflect.Pointer {
+			t = t.Elem()
+		}
+		if t.Kind() != reflect.Struct {
+			return nil, fmt.Errorf("canonical path %q: %q %w", path, name, ErrUnknownPath)
+		}
+		f, ok := fieldByJSON(t, name)
+		if !ok {
+			return nil, fmt.Errorf("canonical path %q: %q %w", path, name, ErrUnknownPath)
+		}
+		a.index = append(a.index, f.Index)
+		t = f.Type
+	}
+	a.leaf = t
+	accessorCache.Store(path, a)
+	return a, nil
+}
+
+func fieldByJSON(t reflect.Type, name string) (reflect.StructField, bool) {
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		tag := f.Tag.Get("json")
+		if tag == "-" {
+			continue
+		}
+		if n, _, _ := strings.Cut(tag, ","); n == name {
+			return f, true
+		}
+	}
+	return reflect.StructField{}, false
+}
+
+// get returns the field's value, or nil when it or a pointer on the way is unset.
+func (a *accessor) get(e *canonical.ReleaseEvent) any {
+	v := reflect.ValueOf(e).Elem()
+	for _, idx := range a.index {
+		for v.Kind() == reflect.Pointer {
+			if v.IsNil() {
+				return nil
+			}
+			v = v.Elem()
+		}
+		v = v.FieldByIndex(idx)
+	}
+	if v.Kind() == reflect.Pointer {
+		if v.IsNil() {
+			return nil
+		}
+		v = v.Elem()
+	}
+	if v.IsZero() && v.Kind() != reflect.Bool {
+		return nil
+	}
+	return v.Interface()
+}
+
+// set stores val (already converted by the spec) in the field, allocating
+// the structs on the way.
+func (a *accessor) set(e *canonical.ReleaseEvent, val any) error {
+	v := reflect.ValueOf(e).Elem()
+	for _, idx := range a.index {
+		for v.Kind() == reflect.Pointer {
+			if v.IsNil() {
+				v.Set(reflect.New(v.Type().Elem()))
+			}
+			v = v.Elem()
+		}
+		v = v.FieldByIndex(idx)
+	}
+	return assign(v, val, a.path)
+}
+
+var (
+	timeType  = reflect.TypeOf(time.Time{})
+	partyType = reflect.TypeOf(canonical.Party{})
+)
+
+// assign converts the few value kinds the engine produces into the field's type.
+func assign(v reflect.Value, val any, path string) error {
+	if val == nil {
+		return nil
+	}
+	target := v.Type()
+	if target.Kind() == reflect.Pointer {
+		p := reflect.New(target.Elem())
+		if err := assign(p.Elem(), val, path); err != nil {
+			return err
+		}
+		v.Set(p)
+		return nil
+	}
+	rv := reflect.ValueOf(val)
+	if rv.Kind() == reflect.Pointer && !rv.IsNil() && rv.Type().Elem() == target {
+		v.Set(rv.Elem())
+		return nil
+	}
+	if rv.Type().ConvertibleTo(target) && (rv.Kind() == target.Kind() || target.Kind() == reflect.String && rv.Kind() == reflect.String) {
+		v.Set(rv.Convert(target))
+		return nil
+	}
+	switch target.Kind() {
+	case reflect.String:
+		if s, ok := val.(fmt.Stringer); ok {
+			v.SetString(s.String())
+			return nil
+		}
+	case reflect.Float64:
+		if f, ok := toFloat(val); ok {
+			v.SetFloat(f)
+			return nil
+		}
+	case reflect.Int:
+		if f, ok := toFloat(val); ok && f == float64(int64(f)) {
+			v.SetInt(int64(f))
+			return nil
+		}
+	case reflect.Slice:
+		if target.Elem().Kind() == reflect.String {
+			if ss, ok := val.([]string); ok {
+				v.Set(reflect.ValueOf(ss).Convert(target))
+				return nil
+			}
+			if s, ok := val.(string); ok {
+				v.Set(reflect.Append(v, reflect.ValueOf(s).Convert(target.Elem())))
+				return nil
+			}
+		}
+	}
+	return fmt.Errorf("canonical path %q: cannot hold a %T", path, val)
+}
+
+func toFloat(val any) (float64, bool) {
+	switch x := val.(type) {
+	case float64:
+		return x, true
+	case int:
+		return float64(x), true
+	case int64:
+		return float64(x), true
+	}
+	return 0, false
+}

@@ -1,0 +1,269 @@
+package mappings
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/nexport/pcsgate/mappings/syntax/edifact"
+)
+
+// EDIFACT paths, as specs write them:
+//
+//	BGM.1225                 element 1225 of the first BGM outside the groups
+//	RFF[BM].C506.1154        first RFF whose qualifier (element 1, component 1) is BM
+//	EQD/DTM[36].C507         a DTM+36 inside the current EQD group; C507 whole
+//	MEA[AAE,G].C174.6314     qualifiers on elements 1 and 2
+//	RFF[BM|BH].C506.1154     alternatives
+//	LOC[165].2.1             positions as numbers
+//
+// A path starting with the split tag (EQD when each is EQD[CN]) reads the
+// current group; any other path reads the segments outside every group.
+type edifactPaths struct {
+	groupTag string // tag of the split (each), "" when none
+}
+
+type edifactSelector struct {
+	raw      string
+	inGroup  bool
+	tag      string
+	quals    [][]string // per element position: alternatives ("" = any)
+	elem     int        // 0 = whole segment (its first element)
+	comp     int        // 0 = whole composite
+	elemName string
+}
+
+// edGroup is one split item: segments [start, end) of the message.
+type edGroup struct{ start, end int }
+
+func (p edifactPaths) compilePath(path string) (selector, error) {
+	s := &edifactSelector{raw: path}
+	rest := path
+	if i := strings.IndexByte(rest, '/'); i >= 0 {
+		head := rest[:i]
+		if q := strings.IndexByte(head, '['); q >= 0 {
+			head = head[:q]
+		}
+		if p.groupTag == "" || head != p.groupTag {
+			return nil, fmt.Errorf("path %q: %q is not the split group (each: %s)", path, head, p.groupTag)
+		}
+		s.inGroup = true
+		rest = rest[i+1:]
+	}
+	segPart, elemPart, _ := strings.Cut(rest, ".")
+	if q := strings.IndexByte(segPart, '['); q >= 0 {
+		if !strings.HasSuffix(segPart, "]") {
+			return nil, fmt.Errorf("path %q: unclosed qualifier", path)
+		}
+		for _, alt := range strings.Split(segPart[q+1:len(segPart)-1], ",") {
+			s.quals = append(s.quals, strings.Split(strings.TrimSpace(alt), "|"))
+		}
+		segPart = segPart[:q]
+	}
+	if len(segPart) != 3 || strings.ToUpper(segPart) != segPart {
+		return nil, fmt.Errorf("path %q: %q is not a segment tag", path, segPart)
+	}
+	s.tag = segPart
+	if segPart == p.groupTag {
+		s.inGroup = true
+	}
+	if elemPart != "" {
+		e, c, ok := elementPosition(s.tag, strings.Split(elemPart, "."))
+		if !ok {
+			return nil, fmt.Errorf("path %q: %q is not an element of %s", path, elemPart, s.tag)
+		}
+		s.elem, s.comp, s.elemName = e, c, elemPart
+	}
+	return s, nil
+}
+
+func (p edifactPaths) compileEach(path string) (splitter, error) {
+	sel, err := edifactPaths{}.compilePath(path)
+	if err != nil {
+		return nil, err
+	}
+	s := sel.(*edifactSelector)
+	if s.elem != 0 {
+		return nil, fmt.Errorf("each %q: name a segment (with qualifiers), not an element", path)
+	}
+	return edifactSplitter{head: s}, nil
+}
+
+// groupTagOf returns the tag of an each expression ("EQD[CN]" -> "EQD").
+func groupTagOf(each string) string {
+	if q := strings.IndexByte(each, '['); q >= 0 {
+		return each[:q]
+	}
+	return each
+}
+
+type edifactSplitter struct{ head *edifactSelector }
+
+// endTags close a group even when no next group head follows.
+var endTags = map[string]bool{"CNT": true, "UNT": true}
+
+func (sp edifactSplitter) items(d *doc) []any {
+	m := d.root.(*edifact.Message)
+	var out []any
+	var cur *edGroup
+	for i := range m.Segments {
+		seg := &m.Segments[i]
+		if seg.Tag == sp.head.tag && sp.head.matches(seg) {
+			if cur != nil {
+				cur.end = i
+				out = append(out, *cur)
+			}
+			cur = &edGroup{start: i}
+			continue
+		}
+		if cur != nil && endTags[seg.Tag] {
+			cur.end = i
+			out = append(out, *cur)
+			cur = nil
+		}
+	}
+	if cur != nil {
+		cur.end = len(m.Segments)
+		out = append(out, *cur)
+	}
+	return out
+}
+
+// edHeader marks the segments outside every group.
+type edHeader struct{ inGroup []bool }
+
+func edifactHeader(m *edifact.Message, groups []any) edHeader {
+	h := edHeader{inGroup: make([]bool, len(m.Segments))}
+	for _, g := range groups {
+		gr := g.(edGroup)
+		for i := gr.start; i < gr.end; i++ {
+			h.inGroup[i] = true
+		}
+	}
+	return h
+}
+
+func (s *edifactSelector) matches(seg *edifact.Segment) bool {
+	for i, alts := range s.quals {
+		got := seg.Value(i+1, 1)
+		ok := false
+		for _, a := range alts {
+			if a == got || a == "*" {
+				ok = true
+				break
+			}
+		}
+		if !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// scan calls fn for each matching segment in scope, stopping when fn
+// returns false.
+func (s *edifactSelector) scan(d *doc, fn func(seg *edifact.Segment) bool) {
+	m, ok := d.root.(*edifact.Message)
+	if !ok {
+		return
+	}
+	from, to := 0, len(m.Segments)
+	if s.inGroup {
+		g, ok := d.item.(edGroup)
+		if !ok {
+			return
+		}
+		from, to = g.start, g.end
+	}
+	var hdr edHeader
+	if !s.inGroup {
+		hdr, _ = d.header.(edHeader)
+	}
+	for i := from; i < to; i++ {
+		if !s.inGroup && hdr.inGroup != nil && hdr.inGroup[i] {
+			continue
+		}
+		seg := &m.Segments[i]
+		if seg.Tag != s.tag || !s.matches(seg) {
+			continue
+		}
+		if !fn(seg) {
+			return
+		}
+	}
+}
+
+func (s *edifactSelector) value(seg *edifact.Segment) (any, string, bool) {
+	switch {
+	case s.elem == 0:
+		v := seg.Value(1, 1)
+		return v, v, v != ""
+	case s.comp == 0:
+		c := seg.Composite(s.elem)
+		if len(c) == 0 {
+			return nil, "", false
+		}
+		nonEmpty := false
+		for _, x := range c {
+			if x != "" {
+				nonEmpty = true
+			}
+		}
+		return c, strings.Join(c, ":"), nonEmpty
+	default:
+		v := seg.Value(s.elem, s.comp)
+		return v, v, v != ""
+	}
+}
+
+func (s *edifactSelector) first(d *doc) (located, bool) {
+	var out located
+	found := false
+	s.scan(d, func(seg *edifact.Segment) bool {
+		v, raw, ok := s.value(seg)
+		if !ok {
+			return true
+		}
+		out = located{val: v, at: position{line: seg.Line, segment: seg.Tag, field: s.elemName, value: raw}}
+		found = true
+		return false
+	})
+	return out, found
+}
+
+func (s *edifactSelector) all(d *doc) []located {
+	var out []located
+	s.scan(d, func(seg *edifact.Segment) bool {
+		if v, raw, ok := s.value(seg); ok {
+			out = append(out, located{val: v, at: position{line: seg.Line, segment: seg.Tag, field: s.elemName, value: raw}})
+		}
+		return true
+	})
+	return out
+}
+
+func (s *edifactSelector) where(d *doc) position {
+	p := position{segment: s.tag, field: s.elemName}
+	if s.inGroup {
+		if g, ok := d.item.(edGroup); ok {
+			m := d.root.(*edifact.Message)
+			p.line = m.Segments[g.start].Line
+			p.segment = m.Segments[g.start].Tag + " group: " + s.tag
+		}
+	} else if m, ok := d.root.(*edifact.Message); ok && len(m.Segments) > 0 {
+		p.line = m.Segments[0].Line
+		p.segment = "message: " + s.tag
+	}
+	if len(s.quals) > 0 {
+		p.segment += "+" + strings.Join(s.quals[0], "|")
+	}
+	return p
+}
+
+// header marks the segments outside the split groups (see decodeDoc).
+func (p edifactPaths) header(d *doc, items []any) any {
+	m, ok := d.root.(*edifact.Message)
+	if !ok {
+		return nil
+	}
+	return edifactHeader(m, items)
+}

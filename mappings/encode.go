@@ -1,0 +1,373 @@
+package mappings
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"time"
+
+	"github.com/goccy/go-yaml"
+
+	"github.com/nexport/pcsgate/canonical"
+)
+
+// EncodeOptions tune writing.
+type EncodeOptions struct {
+	// Now is the clock for envelope dates when an event has no occurredAt.
+	Now func() time.Time
+}
+
+// Encoder writes events in a profile's wire format. Encode takes the events
+// of one source message; Close finishes the output (EDIFACT: UNZ).
+type Encoder interface {
+	Encode(events []*canonical.ReleaseEvent) error
+	Close() error
+}
+
+// compiledEncode is a profile's encode section, ready to run.
+type compiledEncode struct {
+	types map[canonical.EventType]bool
+	group []*accessor
+	doc   node // json
+
+	sender, recipient *compiledField
+	charset           string
+	una, newline      bool
+	msgID             string
+	ref               *compiledField
+	header            []*segTemplate
+	each              []*segTemplate
+	trailer           []*segTemplate
+}
+
+// node is one piece of an output document template.
+type node interface{}
+
+type leafNode struct{ f *compiledField }
+type constNode struct{ v any }
+type objNode struct {
+	keys []string
+	vals []node
+}
+type listNode struct{ items []node }
+
+// NewEncoder starts writing events in the profile's format to w.
+func (p *Profile) NewEncoder(w io.Writer, opts EncodeOptions) (Encoder, error) {
+	if p.enc == nil {
+		return nil, fmt.Errorf("%s: %w: it has no encode section", p.Name(), ErrDirection)
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	switch p.Spec.Syntax {
+	case "json":
+		return &jsonEncoder{p: p, w: w}, nil
+	case "edifact":
+		return newEdifactEncoder(p, w, opts), nil
+	}
+	return nil, fmt.Errorf("%s: syntax %s cannot be written yet", p.Name(), p.Spec.Syntax)
+}
+
+// Carries reports whether the profile can carry events of type t.
+func (p *Profile) Carries(t canonical.EventType) bool {
+	return p.enc != nil && p.enc.types[t]
+}
+
+// accepts checks an event against the profile's types.
+func (p *Profile) accepts(e *canonical.ReleaseEvent) error {
+	if p.enc.types[e.Type] {
+		return nil
+	}
+	if e.Key.Air() && !p.enc.types[canonical.StatusReported] {
+		return &Error{Message: e.Source.MessageRef, Field: "type", Value: string(e.Type),
+			Err: fmt.Errorf("%w: %s carries container releases, not air waybills (%s)", ErrCannotCarry, p.Name(), e.Key.AWB)}
+	}
+	return &Error{Message: e.Source.MessageRef, Field: "type", Value: string(e.Type),
+		Err: fmt.Errorf("%w: %s carries %s", ErrCannotCarry, p.Name(), typeList(p.enc.types))}
+}
+
+func typeList(m map[canonical.EventType]bool) string {
+	var s []string
+	for _, t := range canonical.Types {
+		if m[t] {
+			s = append(s, string(t))
+		}
+	}
+	out := ""
+	for i, t := range s {
+		if i > 0 {
+			out += ", "
+		}
+		out += t
+	}
+	return out
+}
+
+func (c *compiler) compileEncode(s *Spec) (*compiledEncode, error) {
+	es := s.Encode
+	ce := &compiledEncode{types: map[canonical.EventType]bool{}}
+	for _, t := range es.Types {
+		ce.types[canonical.EventType(t)] = true
+	}
+	for _, g := range es.Group {
+		a, err := compileAccessor(g)
+		if err != nil {
+			return nil, err
+		}
+		ce.group = append(ce.group, a)
+	}
+	var err error
+	switch s.Syntax {
+	case "json":
+		if es.Document == nil {
+			return nil, fmt.Errorf("%w: a json encode needs a document", ErrSpec)
+		}
+		if ce.doc, err = c.compileNode(es.Document, "document"); err != nil {
+			return nil, err
+		}
+	case "edifact":
+		if es.Message == nil {
+			return nil, fmt.Errorf("%w: an edifact encode needs message.id", ErrSpec)
+		}
+		ce.msgID = es.Message.ID
+		if es.Message.Ref != nil {
+			if ce.ref, err = c.compileField(es.Message.Ref, nil); err != nil {
+				return nil, fmt.Errorf("message.ref: %w", err)
+			}
+		}
+		ic := es.Interchange
+		if ic == nil {
+			ic = &InterchangeSpec{}
+		}
+		ce.charset, ce.una, ce.newline = firstNonEmpty(ic.Charset, "UNOC"), ic.UNA, ic.Newline
+		if ic.Sender != nil {
+			if ce.sender, err = c.compileField(ic.Sender, nil); err != nil {
+				return nil, fmt.Errorf("interchange.sender: %w", err)
+			}
+		}
+		if ic.Recipient != nil {
+			if ce.recipient, err = c.compileField(ic.Recipient, nil); err != nil {
+				return nil, fmt.Errorf("interchange.recipient: %w", err)
+			}
+		}
+		for _, part := range []struct {
+			name string
+			in   []any
+			out  *[]*segTemplate
+		}{{"header", es.Header, &ce.header}, {"each", es.Each, &ce.each}, {"trailer", es.Trailer, &ce.trailer}} {
+			for i, seg := range part.in {
+				t, err := c.compileSegment(seg)
+				if err != nil {
+					return nil, fmt.Errorf("encode.%s[%d]: %w", part.name, i, err)
+				}
+				*part.out = append(*part.out, t)
+			}
+		}
+	default:
+		return nil, fmt.Errorf("syntax %s cannot be encoded yet", s.Syntax)
+	}
+	return ce, nil
+}
+
+// asField reads a YAML mapping as a Field, strictly.
+func asField(v any) (*Field, error) {
+	b, err := yaml.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	var f Field
+	if err := yaml.UnmarshalWithOptions(b, &f, yaml.Strict(), yaml.DisallowUnknownField()); err != nil {
+		return nil, fmt.Errorf("%w: %s", ErrSpec, oneLine(yaml.FormatError(err, false, false)))
+	}
+	return &f, nil
+}
+
+func isLeaf(m yaml.MapSlice) bool {
+	for _, it := range m {
+		switch it.Key {
+		case "from", "const", "expr":
+			return true
+		}
+	}
+	return false
+}
+
+func (c *compiler) compileNode(v any, where string) (node, error) {
+	switch x := v.(type) {
+	case yaml.MapSlice:
+		if isLeaf(x) {
+			f, err := asField(x)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", where, err)
+			}
+			cf, err := c.compileField(f, nil)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", where, err)
+			}
+			return leafNode{f: cf}, nil
+		}
+		o := objNode{}
+		for _, it := range x {
+			k := fmt.Sprint(it.Key)
+			n, err := c.compileNode(it.Value, where+"."+k)
+			if err != nil {
+				return nil, err
+			}
+			o.keys = append(o.keys, k)
+			o.vals = append(o.vals, n)
+		}
+		return o, nil
+	case []any:
+		l := listNode{}
+		for i, it := range x {
+			n, err := c.compileNode(it, fmt.Sprintf("%s[%d]", where, i))
+			if err != nil {
+				return nil, err
+			}
+			l.items = append(l.items, n)
+		}
+		return l, nil
+	}
+	return constNode{v: v}, nil
+}
+
+// encodeCtx evaluates leaves for one event.
+type encodeCtx struct {
+	p   *Profile
+	env exprEnv
+}
+
+// leaf evaluates an encode field; nil means absent.
+func (ec *encodeCtx) leaf(cf *compiledField) (any, error) {
+	env := &ec.env
+	if cf.when != nil {
+		ok, err := runExpr(cf.when, env)
+		if err != nil {
+			return nil, ec.err(cf, err)
+		}
+		if b, _ := ok.(bool); !b {
+			return nil, nil
+		}
+	}
+	var val any
+	for _, a := range cf.fromCan {
+		if a == nil {
+			val = env.Item
+		} else {
+			val = a.get(env.Event)
+		}
+		if val != nil && text(val) != "" {
+			break
+		}
+		val = nil
+	}
+	if val == nil && cf.spec.Const != nil {
+		val = cf.spec.Const
+	}
+	fromSet := len(cf.fromCan) > 0 || cf.spec.Const != nil
+	if fromSet && val != nil && cf.table != nil {
+		s, err := cf.lookup(text(val))
+		if err != nil {
+			return nil, &Error{Message: env.Event.Source.MessageRef, Field: pathOf(cf), Value: text(val), Err: err}
+		}
+		val = s
+	}
+	if cf.expr != nil {
+		env.Value = val
+		out, err := runExpr(cf.expr, env)
+		if err != nil {
+			return nil, ec.err(cf, err)
+		}
+		val = out
+		if val != nil && text(val) == "" {
+			val = nil
+		}
+		if !fromSet && val != nil && cf.table != nil {
+			s, err := cf.lookup(text(val))
+			if err != nil {
+				return nil, &Error{Message: env.Event.Source.MessageRef, Field: pathOf(cf), Value: text(val), Err: err}
+			}
+			val = s
+		}
+	}
+	if val == nil && cf.spec.Default != nil {
+		val = cf.spec.Default
+	}
+	if val == nil {
+		if cf.spec.Required {
+			return nil, &Error{Message: env.Event.Source.MessageRef, Field: pathOf(cf), Err: ErrRequired}
+		}
+		return nil, nil
+	}
+	return ec.convert(cf, val)
+}
+
+func pathOf(cf *compiledField) string {
+	if len(cf.spec.From) > 0 {
+		return cf.spec.From[0]
+	}
+	return cf.spec.Expr
+}
+
+func (ec *encodeCtx) err(cf *compiledField, err error) error {
+	return &Error{Message: ec.env.Event.Source.MessageRef, Field: pathOf(cf), Err: err}
+}
+
+// convert applies an encode `as`.
+func (ec *encodeCtx) convert(cf *compiledField, val any) (any, error) {
+	switch cf.spec.As {
+	case "", "string":
+		if t, ok := val.(time.Time); ok {
+			return t.UTC().Format(time.RFC3339), nil
+		}
+		return val, nil
+	case "upper":
+		return upper(text(val)), nil
+	case "int", "decimal":
+		f, ok := toFloat(val)
+		if !ok {
+			var err error
+			if f, err = parseDecimal(text(val)); err != nil {
+				return nil, ec.err(cf, err)
+			}
+		}
+		if cf.spec.As == "int" {
+			return int(f), nil
+		}
+		return f, nil
+	case "bool":
+		if b, ok := val.(bool); ok {
+			return b, nil
+		}
+		b, err := parseBool(text(val))
+		if err != nil {
+			return nil, ec.err(cf, err)
+		}
+		return b, nil
+	case "mask":
+		return mask(text(val)), nil
+	case "datetime", "date", "edifact-203", "edifact-102", "yymmdd", "hhmm":
+		t, ok := val.(time.Time)
+		if !ok {
+			return nil, ec.err(cf, fmt.Errorf("%w: %w", ErrConvert, errNotDate))
+		}
+		loc, err := zoneFor(firstNonEmpty(cf.spec.Zone, ec.p.zone), ec.env.Event)
+		if err != nil {
+			return nil, ec.err(cf, err)
+		}
+		return formatTime(cf.spec.As, t, loc), nil
+	}
+	return nil, ec.err(cf, fmt.Errorf("conversion %q cannot be used in encode", cf.spec.As))
+}
+
+// scalarText renders a leaf value as wire text.
+func scalarText(v any) string {
+	switch x := v.(type) {
+	case float64:
+		return strconv.FormatFloat(x, 'f', -1, 64)
+	}
+	return text(v)
+}
+
+var errSkip = errors.New("skip")

@@ -1,0 +1,70 @@
+package mappings
+
+import (
+	jsonsyn "github.com/nexport/pcsgate/mappings/syntax/json"
+)
+
+// JSON paths are those of mappings/syntax/json: dotted names from the
+// document root (release_data.container.containerNumber), `@` for the
+// current item of `each`, [n], [*] and [field=value] filters.
+type jsonPaths struct{}
+
+type jsonSelector struct{ p *jsonsyn.Path }
+
+func (jsonPaths) compilePath(path string) (selector, error) {
+	p, err := jsonsyn.CompilePath(path)
+	if err != nil {
+		return nil, err
+	}
+	return jsonSelector{p: p}, nil
+}
+
+func (jsonPaths) compileEach(path string) (splitter, error) {
+	p, err := jsonsyn.CompilePath(path)
+	if err != nil {
+		return nil, err
+	}
+	return jsonSplitter{p: p}, nil
+}
+
+func jsonValue(v any) (any, bool) {
+	switch x := v.(type) {
+	case nil:
+		return nil, false
+	case string:
+		return x, x != ""
+	case map[string]any, []any:
+		return x, true
+	}
+	return text(v), true
+}
+
+func (s jsonSelector) first(d *doc) (located, bool) {
+	v, ok := s.p.Get(d.root, d.item)
+	if !ok {
+		return located{}, false
+	}
+	val, ok := jsonValue(v)
+	if !ok {
+		return located{}, false
+	}
+	raw, _ := val.(string)
+	return located{val: val, at: position{segment: s.p.String(), value: raw}}, true
+}
+
+func (s jsonSelector) all(d *doc) []located {
+	var out []located
+	for _, v := range s.p.All(d.root, d.item) {
+		if val, ok := jsonValue(v); ok {
+			raw, _ := val.(string)
+			out = append(out, located{val: val, at: position{segment: s.p.String(), value: raw}})
+		}
+	}
+	return out
+}
+
+func (s jsonSelector) where(*doc) position { return position{segment: s.p.String()} }
+
+type jsonSplitter struct{ p *jsonsyn.Path }
+
+func (s jsonSplitter) items(d *doc) []any { return s.p.All(d.root, nil) }

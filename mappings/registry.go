@@ -1,0 +1,412 @@
+package mappings
+
+import (
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/goccy/go-yaml"
+	"github.com/xeipuuv/gojsonschema"
+)
+
+// ErrDuplicateKey marks two specs claiming the same profile name.
+var ErrDuplicateKey = errors.New("is defined twice")
+
+//go:embed */*/spec.yaml */*/*.json codelists/*.yaml
+var embedded embed.FS
+
+// Registry holds the compiled profiles. Keys are profile names matching
+// their folder, e.g. "portbase/coreor".
+type Registry struct {
+	byKey     map[string]*Profile
+	codelists map[string]*codeList
+}
+
+// Profile is a compiled spec.
+type Profile struct {
+	Spec  *Spec
+	reg   *Registry
+	paths pathCompiler
+	dec   *compiledDecode
+	enc   *compiledEncode
+
+	schema             *gojsonschema.Schema
+	zone               string
+	allowBadCheckDigit bool
+	maxBytes           int64
+}
+
+// Name is the profile name, "<pcs>/<profile>".
+func (p *Profile) Name() string { return p.Spec.Profile }
+
+// CanDecode and CanEncode report the profile's directions.
+func (p *Profile) CanDecode() bool { return p.dec != nil }
+func (p *Profile) CanEncode() bool { return p.enc != nil }
+
+var (
+	defaultOnce sync.Once
+	defaultReg  *Registry
+	defaultErr  error
+)
+
+// Default returns the registry of the profiles built into pcsgate.
+func Default() (*Registry, error) {
+	defaultOnce.Do(func() { defaultReg, defaultErr = Load(embedded) })
+	return defaultReg, defaultErr
+}
+
+// Embedded is the file system of the built-in specs, code lists and schemas.
+func Embedded() fs.FS { return embedded }
+
+// Load reads every <pcs>/<profile>/spec.yaml and codelists/*.yaml in fsys,
+// checks them against spec.schema.json and compiles them. All problems are
+// reported together.
+func Load(fsys fs.FS) (*Registry, error) {
+	r := &Registry{byKey: map[string]*Profile{}, codelists: map[string]*codeList{}}
+	var errs []error
+	cls, _ := fs.Glob(fsys, "codelists/*.yaml")
+	for _, f := range cls {
+		if err := r.loadCodelist(fsys, f); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	files, err := fs.Glob(fsys, "*/*/spec.yaml")
+	if err != nil {
+		return nil, err
+	}
+	specs := map[string]*Spec{}
+	for _, f := range files {
+		data, err := fs.ReadFile(fsys, f)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		s, err := parseSpec(f, data)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		s.Dir = path.Dir(f)
+		if s.Profile != s.Dir {
+			errs = append(errs, fmt.Errorf("%s: %w: profile %q must match its folder %q", f, ErrSpec, s.Profile, s.Dir))
+			continue
+		}
+		if prev, ok := specs[s.Profile]; ok {
+			errs = append(errs, fmt.Errorf("mapping %s: defined in %s and %s: %w", s.Profile, prev.File, s.File, ErrDuplicateKey))
+			continue
+		}
+		specs[s.Profile] = s
+	}
+	keys := make([]string, 0, len(specs))
+	for k := range specs {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		merged, err := resolveExtends(specs, specs[k], 0)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		p, err := r.compile(fsys, merged)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", specs[k].File, err))
+			continue
+		}
+		r.byKey[k] = p
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	return r, nil
+}
+
+// Profile returns the named profile.
+func (r *Registry) Profile(name string) (*Profile, error) {
+	if p, ok := r.byKey[name]; ok {
+		return p, nil
+	}
+	return nil, fmt.Errorf("%q %w (see pcsgate profiles)", name, ErrUnknownProfile)
+}
+
+// Profiles lists every profile, sorted by name.
+func (r *Registry) Profiles() []*Profile {
+	out := make([]*Profile, 0, len(r.byKey))
+	for _, p := range r.byKey {
+		out = append(out, p)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name() < out[j].Name() })
+	return out
+}
+
+// resolveExtends merges an overlay onto the profile it extends.
+func resolveExtends(specs map[string]*Spec, s *Spec, depth int) (*Spec, error) {
+	if s.Extends == "" {
+		return s, nil
+	}
+	if depth > 8 {
+		return nil, fmt.Errorf("%s: %w: extends chain too deep", s.File, ErrSpec)
+	}
+	base, ok := specs[s.Extends]
+	if !ok {
+		return nil, fmt.Errorf("%s: %w: extends %q, which does not exist", s.File, ErrSpec, s.Extends)
+	}
+	base, err := resolveExtends(specs, base, depth+1)
+	if err != nil {
+		return nil, err
+	}
+	return overlay(base, s), nil
+}
+
+// overlay returns base with the overlay's settings on top: scalar settings
+// replace, decode fields replace the base field with the same target (or
+// are appended), decode.remove drops targets, and encode sections replace
+// the base's section of the same name.
+func overlay(base, o *Spec) *Spec {
+	m := *base
+	m.Profile, m.Extends, m.File, m.Dir = o.Profile, o.Extends, o.File, o.Dir
+	if o.Description != "" {
+		m.Description = o.Description
+	}
+	if o.Schema != "" {
+		m.Schema = o.Schema
+	}
+	if o.Match != nil {
+		m.Match = o.Match
+	}
+	if o.Options != nil {
+		opt := Options{}
+		if base.Options != nil {
+			opt = *base.Options
+		}
+		if o.Options.Zone != "" {
+			opt.Zone = o.Options.Zone
+		}
+		if o.Options.Charset != "" {
+			opt.Charset = o.Options.Charset
+		}
+		if o.Options.MaxBytes != 0 {
+			opt.MaxBytes = o.Options.MaxBytes
+		}
+		opt.AllowBadCheckDigit = opt.AllowBadCheckDigit || o.Options.AllowBadCheckDigit
+		m.Options = &opt
+	}
+	if o.Decode != nil && base.Decode != nil {
+		d := *base.Decode
+		if o.Decode.Each != "" {
+			d.Each = o.Decode.Each
+		}
+		if o.Decode.Type != nil {
+			d.Type = o.Decode.Type
+		}
+		removed := map[string]bool{}
+		for _, t := range o.Decode.Remove {
+			removed[t] = true
+		}
+		byTarget := map[string]*Field{}
+		for _, f := range o.Decode.Fields {
+			byTarget[f.Target] = f
+		}
+		d.Fields = nil
+		for _, f := range base.Decode.Fields {
+			switch {
+			case removed[f.Target]:
+			case byTarget[f.Target] != nil:
+				d.Fields = append(d.Fields, byTarget[f.Target])
+				delete(byTarget, f.Target)
+			default:
+				d.Fields = append(d.Fields, f)
+			}
+		}
+		for _, f := range o.Decode.Fields {
+			if byTarget[f.Target] != nil {
+				d.Fields = append(d.Fields, f)
+			}
+		}
+		m.Decode = &d
+	} else if o.Decode != nil {
+		m.Decode = o.Decode
+	}
+	if o.Encode != nil && base.Encode != nil {
+		e := *base.Encode
+		if o.Encode.Types != nil {
+			e.Types = o.Encode.Types
+		}
+		if o.Encode.Group != nil {
+			e.Group = o.Encode.Group
+		}
+		if o.Encode.Document != nil {
+			e.Document = o.Encode.Document
+		}
+		if o.Encode.Interchange != nil {
+			e.Interchange = o.Encode.Interchange
+		}
+		if o.Encode.Message != nil {
+			e.Message = o.Encode.Message
+		}
+		if o.Encode.Header != nil {
+			e.Header = o.Encode.Header
+		}
+		if o.Encode.Each != nil {
+			e.Each = o.Encode.Each
+		}
+		if o.Encode.Trailer != nil {
+			e.Trailer = o.Encode.Trailer
+		}
+		m.Encode = &e
+	} else if o.Encode != nil {
+		m.Encode = o.Encode
+	}
+	return &m
+}
+
+// compiler compiles one spec against the registry's code lists.
+type compiler struct{ r *Registry }
+
+func (c *compiler) codelist(name string) (*codeList, error) {
+	if cl, ok := c.r.codelists[name]; ok {
+		return cl, nil
+	}
+	return nil, fmt.Errorf("code list %q does not exist (mappings/codelists/%s.yaml)", name, name)
+}
+
+func (r *Registry) compile(fsys fs.FS, s *Spec) (*Profile, error) {
+	p := &Profile{Spec: s, reg: r, zone: "port", maxBytes: 16 << 20}
+	if s.Options != nil {
+		p.zone = firstNonEmpty(s.Options.Zone, p.zone)
+		p.allowBadCheckDigit = s.Options.AllowBadCheckDigit
+		if s.Options.MaxBytes > 0 {
+			p.maxBytes = s.Options.MaxBytes
+		}
+	}
+	c := &compiler{r: r}
+	var err error
+	if p.paths, err = pathsFor(s); err != nil {
+		return nil, err
+	}
+	if s.Schema != "" {
+		data, err := fs.ReadFile(fsys, path.Join(s.Dir, s.Schema))
+		if err != nil && s.Extends != "" {
+			data, err = fs.ReadFile(fsys, path.Join(s.Extends, s.Schema))
+		}
+		if err != nil {
+			return nil, fmt.Errorf("schema %s: %w", s.Schema, err)
+		}
+		if p.schema, err = gojsonschema.NewSchema(gojsonschema.NewBytesLoader(data)); err != nil {
+			return nil, fmt.Errorf("schema %s: %s", s.Schema, oneLine(err.Error()))
+		}
+	}
+	if s.Decode != nil {
+		if p.dec, err = c.compileDecode(s, p.paths); err != nil {
+			return nil, err
+		}
+	}
+	if s.Encode != nil {
+		if p.enc, err = c.compileEncode(s); err != nil {
+			return nil, err
+		}
+	}
+	return p, nil
+}
+
+// pathsFor picks the syntax's path language.
+func pathsFor(s *Spec) (pathCompiler, error) {
+	switch s.Syntax {
+	case "edifact":
+		each := ""
+		if s.Decode != nil {
+			each = groupTagOf(s.Decode.Each)
+		}
+		return edifactPaths{groupTag: each}, nil
+	case "json":
+		return jsonPaths{}, nil
+	}
+	return nil, fmt.Errorf("syntax %q is not supported yet", s.Syntax)
+}
+
+func (c *compiler) compileDecode(s *Spec, paths pathCompiler) (*compiledDecode, error) {
+	d := &compiledDecode{}
+	var errs []error
+	if s.Decode.Each != "" {
+		sp, err := paths.compileEach(s.Decode.Each)
+		if err != nil {
+			return nil, err
+		}
+		d.each = sp
+	}
+	if s.Decode.Type == nil {
+		return nil, fmt.Errorf("%w: decode needs a type", ErrSpec)
+	}
+	var zoned []*compiledField
+	for _, f := range s.Decode.Fields {
+		cf, err := c.compileField(f, paths)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("field %s: %w", f.Target, err))
+			continue
+		}
+		if cf.zoned {
+			zoned = append(zoned, cf)
+		} else {
+			d.fields = append(d.fields, cf)
+		}
+	}
+	d.fields = append(d.fields, zoned...)
+	t, err := c.compileField(s.Decode.Type, paths)
+	if err != nil {
+		errs = append(errs, fmt.Errorf("type: %w", err))
+	}
+	d.typ = t
+	return d, errors.Join(errs...)
+}
+
+// codeList is a table of wire codes and canonical values, usable both ways.
+type codeList struct {
+	decode map[string]string // wire code -> canonical value
+	encode map[string]string // canonical value -> first wire code
+}
+
+type codeListFile struct {
+	Name  string `yaml:"name"`
+	Doc   string `yaml:"doc"`
+	Codes []struct {
+		Code  string `yaml:"code"`
+		Value string `yaml:"value"`
+		Doc   string `yaml:"doc"`
+		// Also lists further canonical values written as this code.
+		Also []string `yaml:"also"`
+	} `yaml:"codes"`
+}
+
+func (r *Registry) loadCodelist(fsys fs.FS, file string) error {
+	data, err := fs.ReadFile(fsys, file)
+	if err != nil {
+		return err
+	}
+	var f codeListFile
+	if err := yaml.UnmarshalWithOptions(data, &f, yaml.Strict(), yaml.DisallowUnknownField()); err != nil {
+		return fmt.Errorf("%s: %w: %s", file, ErrSpec, oneLine(yaml.FormatError(err, false, false)))
+	}
+	want := strings.TrimSuffix(path.Base(file), ".yaml")
+	if f.Name != want {
+		return fmt.Errorf("%s: %w: name %q must match the file name", file, ErrSpec, f.Name)
+	}
+	cl := &codeList{decode: map[string]string{}, encode: map[string]string{}}
+	for _, c := range f.Codes {
+		if _, dup := cl.decode[c.Code]; dup {
+			return fmt.Errorf("%s: code %q %w", file, c.Code, ErrDuplicateKey)
+		}
+		cl.decode[c.Code] = c.Value
+		for _, v := range append([]string{c.Value}, c.Also...) {
+			if _, ok := cl.encode[v]; !ok {
+				cl.encode[v] = c.Code
+			}
+		}
+	}
+	r.codelists[f.Name] = cl
+	return nil
+}

@@ -1,0 +1,322 @@
+package mappings
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+
+	"github.com/xeipuuv/gojsonschema"
+
+	"github.com/nexport/pcsgate/canonical"
+	"github.com/nexport/pcsgate/mappings/syntax/edifact"
+	jsonsyn "github.com/nexport/pcsgate/mappings/syntax/json"
+)
+
+// DecodeOptions tune reading.
+type DecodeOptions struct {
+	// Name is the input's name in error messages (a file name).
+	Name string
+	// From is the profile to read with; empty detects it per message.
+	From string
+	// CredentialKey keys the handles that replace PINs and TCTs. Empty: a
+	// random key for this process, so handles cannot be matched across runs.
+	CredentialKey []byte
+}
+
+var (
+	processKeyOnce sync.Once
+	processKey     []byte
+)
+
+func (o *DecodeOptions) credentialKey() []byte {
+	if len(o.CredentialKey) > 0 {
+		return o.CredentialKey
+	}
+	processKeyOnce.Do(func() {
+		processKey = make([]byte, 32)
+		_, _ = rand.Read(processKey)
+	})
+	return processKey
+}
+
+// Batch is the events one wire message became.
+type Batch struct {
+	Profile *Profile
+	// Ref is the message reference (UNH 0062, document id) when known.
+	Ref    string
+	Events []*canonical.ReleaseEvent
+}
+
+// Decode reads every message of in and calls emit with the events of each
+// good message. Problems are returned joined, one per bad message or field;
+// reading goes on past a bad message whenever the syntax allows, so the good
+// messages of a file are never lost to a bad one. An error from emit stops
+// reading and is returned as is.
+func (r *Registry) Decode(in io.Reader, opts DecodeOptions, emit func(Batch) error) error {
+	br := bufio.NewReaderSize(in, 64<<10)
+	var fixed *Profile
+	if opts.From != "" {
+		p, err := r.Profile(opts.From)
+		if err != nil {
+			return err
+		}
+		if p.dec == nil {
+			return fmt.Errorf("%s: %w: it has no decode section (it only writes)", p.Name(), ErrDirection)
+		}
+		fixed = p
+	}
+	syntax := sniff(br)
+	if fixed != nil && syntax != fixed.Spec.Syntax && syntax != "" {
+		return &Error{File: opts.Name, Line: 1, Err: fmt.Errorf("%w: looks like %s, but %s reads %s", ErrInput, syntax, fixed.Name(), fixed.Spec.Syntax)}
+	}
+	if syntax == "" && fixed != nil {
+		syntax = fixed.Spec.Syntax
+	}
+	switch syntax {
+	case "edifact":
+		return r.decodeEdifact(br, fixed, &opts, emit)
+	case "json":
+		return r.decodeJSON(br, fixed, &opts, emit)
+	case "":
+		return &Error{File: opts.Name, Line: 1, Err: fmt.Errorf("%w: %w: not EDIFACT, JSON, XML, Cargo-IMP or a known flat file", ErrInput, ErrNoProfile)}
+	}
+	return &Error{File: opts.Name, Line: 1, Err: fmt.Errorf("%w: %s input is not supported yet", ErrNoProfile, syntax)}
+}
+
+// sniff guesses the wire syntax from the first bytes.
+func sniff(br *bufio.Reader) string {
+	head, _ := br.Peek(512)
+	head = bytes.TrimPrefix(head, []byte("\xef\xbb\xbf"))
+	head = bytes.TrimLeft(head, " \t\r\n")
+	switch {
+	case len(head) == 0:
+		return ""
+	case bytes.HasPrefix(head, []byte("UNA")) || bytes.HasPrefix(head, []byte("UNB")) || bytes.HasPrefix(head, []byte("UNH")):
+		return "edifact"
+	case head[0] == '{' || head[0] == '[':
+		return "json"
+	case head[0] == '<':
+		return "xml"
+	case bytes.HasPrefix(head, []byte("FSU/")) || bytes.HasPrefix(head, []byte("FWB/")):
+		return "cargoimp"
+	}
+	return ""
+}
+
+func (r *Registry) decodeEdifact(br *bufio.Reader, fixed *Profile, opts *DecodeOptions, emit func(Batch) error) error {
+	ropts := edifact.ReaderOptions{Name: opts.Name}
+	if fixed != nil && fixed.Spec.Options != nil {
+		ropts.Charset = fixed.Spec.Options.Charset
+	}
+	rd := edifact.NewReader(br, ropts)
+	var errs []error
+	ic, err := rd.Interchange()
+	if err != nil {
+		return err
+	}
+	for {
+		m, err := rd.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			errs = append(errs, err)
+			var ee *edifact.Error
+			if errors.As(err, &ee) && ee.Fatal {
+				break
+			}
+			continue
+		}
+		p := fixed
+		if p == nil {
+			if p, err = r.detectEdifact(m.ID); err != nil {
+				errs = append(errs, &Error{File: opts.Name, Line: m.Segments[0].Line, Message: m.Ref, Segment: "UNH", Field: "S009", Value: m.ID.String(), Err: err})
+				continue
+			}
+		} else if !p.matchesEdifact(m.ID) {
+			errs = append(errs, &Error{File: opts.Name, Line: m.Segments[0].Line, Message: m.Ref, Segment: "UNH", Field: "S009", Value: m.ID.String(),
+				Err: fmt.Errorf("%w: %s reads %s", ErrNoProfile, p.Name(), p.matchText())})
+			continue
+		}
+		src := canonical.Source{PCS: p.Spec.PCS(), Profile: p.Name(), MessageRef: m.Ref}
+		if ic != nil {
+			src.InterchangeRef, src.Sender, src.Receiver = ic.ControlRef, ic.Sender, ic.Recipient
+		}
+		dc := &decodeCtx{p: p, file: opts.Name, ref: m.Ref, opts: opts}
+		events, err := dc.decodeDoc(&doc{root: m}, src)
+		if err != nil {
+			errs = append(errs, err)
+		}
+		if len(events) > 0 {
+			if err := emit(Batch{Profile: p, Ref: m.Ref, Events: events}); err != nil {
+				return err
+			}
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func (p *Profile) matchesEdifact(id edifact.MessageID) bool {
+	m := p.Spec.Match
+	if p.Spec.Syntax != "edifact" || p.dec == nil || m == nil || m.Message != id.Type {
+		return false
+	}
+	if len(m.Versions) > 0 && !contains(m.Versions, id.Version+":"+id.Release) {
+		return false
+	}
+	if len(m.Association) > 0 && !contains(m.Association, id.Assoc) {
+		return false
+	}
+	return true
+}
+
+func (p *Profile) matchText() string {
+	m := p.Spec.Match
+	if m == nil {
+		return "nothing (no match section)"
+	}
+	s := m.Message
+	if len(m.Versions) > 0 {
+		s += " " + strings.Join(m.Versions, ", ")
+	}
+	if len(m.Association) > 0 {
+		var as []string
+		for _, a := range m.Association {
+			as = append(as, firstNonEmpty(a, "none"))
+		}
+		s += " (association " + strings.Join(as, ", ") + ")"
+	}
+	return s
+}
+
+// detectEdifact picks the one profile whose match names the message's
+// type, version and association code. Overlays (extends) never win
+// detection: name them with --from.
+func (r *Registry) detectEdifact(id edifact.MessageID) (*Profile, error) {
+	var found []*Profile
+	for _, p := range r.Profiles() {
+		if p.Spec.Extends == "" && p.matchesEdifact(id) {
+			found = append(found, p)
+		}
+	}
+	switch len(found) {
+	case 1:
+		return found[0], nil
+	case 0:
+		return nil, fmt.Errorf("%w: no profile reads %s; name one with --from", ErrNoProfile, id.String())
+	}
+	var names []string
+	for _, p := range found {
+		names = append(names, p.Name())
+	}
+	return nil, fmt.Errorf("%w: several profiles read %s (%s); name one with --from", ErrNoProfile, id.String(), strings.Join(names, ", "))
+}
+
+func (r *Registry) decodeJSON(br *bufio.Reader, fixed *Profile, opts *DecodeOptions, emit func(Batch) error) error {
+	limit := int64(16 << 20)
+	if fixed != nil {
+		limit = fixed.maxBytes
+	}
+	data, err := io.ReadAll(io.LimitReader(br, limit+1))
+	if err != nil {
+		return err
+	}
+	if int64(len(data)) > limit {
+		return &Error{File: opts.Name, Err: fmt.Errorf("%w: larger than %d bytes", ErrInput, limit)}
+	}
+	root, err := jsonsyn.Decode(data, jsonsyn.DecodeOptions{Name: opts.Name, MaxBytes: limit})
+	if err != nil {
+		return err
+	}
+	p := fixed
+	if p == nil {
+		if p, err = r.detectJSON(root, data); err != nil {
+			return &Error{File: opts.Name, Line: 1, Err: err}
+		}
+	}
+	if err := p.checkSchema(data, opts.Name); err != nil {
+		return err
+	}
+	src := canonical.Source{PCS: p.Spec.PCS(), Profile: p.Name()}
+	dc := &decodeCtx{p: p, file: opts.Name, opts: opts}
+	events, err := dc.decodeDoc(&doc{root: root}, src)
+	if len(events) > 0 {
+		if eerr := emit(Batch{Profile: p, Ref: events[0].Source.MessageRef, Events: events}); eerr != nil {
+			return eerr
+		}
+	}
+	return err
+}
+
+// checkSchema validates a JSON input against the profile's JSON Schema;
+// one error line per problem.
+func (p *Profile) checkSchema(data []byte, name string) error {
+	if p.schema == nil {
+		return nil
+	}
+	res, err := p.schema.Validate(gojsonschema.NewBytesLoader(data))
+	if err != nil {
+		return &Error{File: name, Err: fmt.Errorf("%w: %s", ErrInput, oneLine(err.Error()))}
+	}
+	if res.Valid() {
+		return nil
+	}
+	var errs []error
+	for _, re := range res.Errors() {
+		errs = append(errs, &Error{File: name, Segment: jsonField(re), Err: fmt.Errorf("%w: %s (schema %s)", ErrInput, re.Description(), p.Spec.Schema)})
+	}
+	return errors.Join(errs...)
+}
+
+func jsonField(re gojsonschema.ResultError) string {
+	f := re.Field()
+	if f == "(root)" {
+		return "$"
+	}
+	return f
+}
+
+// detectJSON picks the JSON profile whose discriminator matches (match.path
+// and values), falling back to the profiles whose schema the input passes.
+func (r *Registry) detectJSON(root any, data []byte) (*Profile, error) {
+	var bySchema []*Profile
+	for _, p := range r.Profiles() {
+		if p.Spec.Syntax != "json" || p.dec == nil || p.Spec.Extends != "" {
+			continue
+		}
+		if m := p.Spec.Match; m != nil && m.Path != "" {
+			path, err := jsonsyn.CompilePath(m.Path)
+			if err != nil {
+				continue
+			}
+			v, ok := path.Get(root, nil)
+			if ok && (len(m.Values) == 0 || contains(m.Values, text(v))) {
+				return p, nil
+			}
+			continue
+		}
+		if p.schema != nil {
+			if res, err := p.schema.Validate(gojsonschema.NewBytesLoader(data)); err == nil && res.Valid() {
+				bySchema = append(bySchema, p)
+			}
+		}
+	}
+	if len(bySchema) == 1 {
+		return bySchema[0], nil
+	}
+	return nil, fmt.Errorf("%w: no JSON profile recognises this document; name one with --from", ErrNoProfile)
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
