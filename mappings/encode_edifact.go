@@ -186,12 +186,14 @@ func (ee *edifactEncoder) begin(first *canonical.ReleaseEvent) error {
 	return ee.w.BeginInterchange(edifact.Interchange{
 		Sender: sender, Recipient: recipient,
 		Date: at.Format("060102"), Time: at.Format("1504"),
-		ControlRef: controlRef(first.ID),
+		ControlRef: controlRef(first.Source.MessageRef + "|" + first.Key.String() + "|" + string(first.Type)),
 	})
 }
 
-// controlRef derives a 14-character interchange reference from an event id,
-// so the same events always give the same interchange.
+// controlRef derives a 14-character interchange reference from the first
+// event's message, release and type (not from the event id, which names the
+// interchange it came in), so the same events always give the same
+// interchange, also after a round trip.
 func controlRef(id string) string {
 	sum := sha256.Sum256([]byte(id))
 	return strings.ToUpper(base32.StdEncoding.EncodeToString(sum[:])[:14])

@@ -320,3 +320,21 @@ func contains(list []string, s string) bool {
 	}
 	return false
 }
+
+// CheckOutput validates encoded JSON output (one document per line) against
+// the profile's JSON Schema, if it has one.
+func (p *Profile) CheckOutput(out []byte) error {
+	if p.schema == nil || p.Spec.Syntax != "json" {
+		return nil
+	}
+	var errs []error
+	for i, line := range bytes.Split(bytes.TrimSpace(out), []byte("\n")) {
+		if len(line) == 0 {
+			continue
+		}
+		if err := p.checkSchema(line, fmt.Sprintf("output document %d", i+1)); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
