@@ -66,6 +66,8 @@ func (d Delims) Validate() error {
 			return wrapf(ErrSyntax, "%s %s must be 7-bit and not a letter or digit", r.name, showByte(r.c))
 		case (r.c == '\r' || r.c == '\n') && r.name != "segment terminator":
 			return wrapf(ErrSyntax, "%s %s must not be a line break", r.name, showByte(r.c))
+		case r.c == ' ' && r.name == "release character":
+			return wrapf(ErrSyntax, "release character must not be a space; 0 means none")
 		}
 		for _, o := range roles[:i] {
 			if o.c == r.c {

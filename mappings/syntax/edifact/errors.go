@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -56,26 +57,27 @@ type Error struct {
 // Error renders the error on one line.
 func (e *Error) Error() string {
 	var b strings.Builder
+	name := safe(e.Name)
 	switch {
-	case e.Name != "" && e.Line > 0:
-		fmt.Fprintf(&b, "%s:%d: ", e.Name, e.Line)
-	case e.Name != "":
-		b.WriteString(e.Name + ": ")
+	case name != "" && e.Line > 0:
+		fmt.Fprintf(&b, "%s:%d: ", name, e.Line)
+	case name != "":
+		b.WriteString(name + ": ")
 	case e.Line > 0:
 		fmt.Fprintf(&b, "line %d: ", e.Line)
 	}
 	var parts []string
 	switch {
 	case e.MessageRef != "":
-		parts = append(parts, "message "+e.MessageRef)
+		parts = append(parts, "message "+safe(e.MessageRef))
 	case e.InterchangeRef != "":
-		parts = append(parts, "interchange "+e.InterchangeRef)
+		parts = append(parts, "interchange "+safe(e.InterchangeRef))
 	}
 	if e.Segment > 0 {
 		parts = append(parts, "segment "+strconv.Itoa(e.Segment))
 	}
 	if e.Tag != "" {
-		parts = append(parts, e.Tag)
+		parts = append(parts, safe(e.Tag))
 	}
 	if e.Element > 0 {
 		parts = append(parts, "element "+strconv.Itoa(e.Element))
@@ -98,6 +100,17 @@ func (e *Error) Error() string {
 
 // Unwrap returns the wrapped error, which wraps a sentinel.
 func (e *Error) Unwrap() error { return e.Err }
+
+// safe returns s as is when it is printable and has no spaces or quotes,
+// else quoted, so a reference or name cannot break the line.
+func safe(s string) string {
+	for _, r := range s {
+		if r <= ' ' || r == '"' || r == 0x7F || r == utf8.RuneError || !unicode.IsPrint(r) {
+			return strconv.Quote(s)
+		}
+	}
+	return s
+}
 
 // detail is an error text that wraps a sentinel without repeating it.
 type detail struct {

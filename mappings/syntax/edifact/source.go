@@ -41,7 +41,8 @@ type source struct {
 }
 
 func newSource(r io.Reader, max int) *source {
-	return &source{r: r, buf: make([]byte, minBuffer), line: 1, max: max}
+	size := min(minBuffer, max+512)
+	return &source{r: r, buf: make([]byte, size), line: 1, max: max}
 }
 
 // offset is the number of bytes consumed.
