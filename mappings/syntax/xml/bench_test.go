@@ -1,0 +1,86 @@
+package xml_test
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	xmlsyn "github.com/nexport/pcsgate/mappings/syntax/xml"
+)
+
+func BenchmarkParse(b *testing.B) {
+	data := readTestdata(b, "sone-release.xml")
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := xmlsyn.ParseBytes(data, xmlsyn.Options{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkParsePaths parses a release and reads the ten fields a mapping
+// typically needs, with paths compiled once.
+func BenchmarkParsePaths(b *testing.B) {
+	data := readTestdata(b, "sone-release.xml")
+	exprs := []string{
+		"/r:Release/r:Header/r:MessageId", "/r:Release/r:Header/r:Function", "/r:Release/r:Port/@locode",
+		"/r:Release/r:Carrier", "/r:Release/r:BillOfLading", "/r:Release/r:Container/@number",
+		"/r:Release/r:Container/r:SizeType", "/r:Release/r:BAD/r:ValidUntil",
+		"/r:Release/r:BAD/r:DeliverTo/p:Party/p:Id[@scheme='EORI']", "/r:Release/r:ExitAuthorisation/r:Credential/@handle",
+	}
+	paths := make([]*xmlsyn.Path, len(exprs))
+	for i, e := range exprs {
+		p, err := xmlsyn.CompilePath(e, soneNS)
+		require.NoError(b, err)
+		paths[i] = p
+	}
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		doc, err := xmlsyn.ParseBytes(data, xmlsyn.Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, p := range paths {
+			if _, ok := p.String(doc); !ok {
+				b.Fatalf("%s: no match", p.Source())
+			}
+		}
+	}
+}
+
+// BenchmarkStream reads a generated document of 10,000 releases (about
+// 1.4 MB) element by element.
+func BenchmarkStream(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		s, err := xmlsyn.NewStream(newReleases(10000), "/rel:Releases/rel:Release", xmlsyn.Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		for {
+			if _, err := s.Next(); errors.Is(err, io.EOF) {
+				break
+			} else if err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}
+
+func BenchmarkWrite(b *testing.B) {
+	root := sampleRelease()
+	opts := xmlsyn.WriteOptions{Namespaces: releaseNS, Indent: "  "}
+	var buf bytes.Buffer
+	b.ReportAllocs()
+	for b.Loop() {
+		buf.Reset()
+		if err := xmlsyn.Write(&buf, root, opts); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

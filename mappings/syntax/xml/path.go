@@ -1,0 +1,138 @@
+package xml
+
+import (
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/antchfx/xmlquery"
+	"github.com/antchfx/xpath"
+)
+
+// Path is a compiled XPath expression. It is safe for concurrent use.
+type Path struct {
+	expr *xpath.Expr
+	src  string
+}
+
+// CompilePath compiles an XPath 1.0 expression. Prefixes in expr are bound
+// to the namespace URIs in ns, so "rel:Release" matches a Release element in
+// that namespace whatever prefix the document uses. A prefix missing from ns
+// is an error.
+func CompilePath(expr string, ns map[string]string) (*Path, error) {
+	if ns == nil {
+		ns = map[string]string{}
+	}
+	x, err := xpath.CompileWithNS(expr, ns)
+	if err != nil {
+		return nil, &Error{Field: "XPath", Value: expr, Err: wrapDetail(ErrXPath, err.Error())}
+	}
+	return &Path{expr: x, src: expr}, nil
+}
+
+// Source returns the expression as written.
+func (p *Path) Source() string { return p.src }
+
+// String evaluates the path from n and returns the first match's text,
+// trimmed of surrounding white space: an element's inner text, an
+// attribute's value, or the value of a string, number or boolean expression.
+// ok is false when nothing matched (or a number expression gave NaN).
+func (p *Path) String(n *xmlquery.Node) (s string, ok bool) {
+	if !evaluable(n) {
+		return "", false
+	}
+	defer func() {
+		if recover() != nil {
+			s, ok = "", false
+		}
+	}()
+	switch v := p.expr.Evaluate(xmlquery.CreateXPathNavigator(n)).(type) {
+	case *xpath.NodeIterator:
+		if !v.MoveNext() {
+			return "", false
+		}
+		return strings.TrimSpace(v.Current().Value()), true
+	case string:
+		return strings.TrimSpace(v), true
+	case float64:
+		if math.IsNaN(v) {
+			return "", false
+		}
+		return strconv.FormatFloat(v, 'f', -1, 64), true
+	case bool:
+		return strconv.FormatBool(v), true
+	}
+	return "", false
+}
+
+// Nodes evaluates the path from n and returns the matching nodes in
+// document order, or nil for an expression that is not a node set.
+// Attributes come back as nodes of type xmlquery.AttributeNode whose
+// InnerText is the value.
+func (p *Path) Nodes(n *xmlquery.Node) (nodes []*xmlquery.Node) {
+	if !evaluable(n) {
+		return nil
+	}
+	defer func() {
+		if recover() != nil {
+			nodes = nil
+		}
+	}()
+	it, ok := p.expr.Evaluate(xmlquery.CreateXPathNavigator(n)).(*xpath.NodeIterator)
+	if !ok {
+		return nil
+	}
+	return collect(it)
+}
+
+// Eval evaluates the path from n for expressions such as count(...) or
+// string(...). It returns float64, string or bool for those, and
+// []*xmlquery.Node for a node set. It returns nil if n cannot be evaluated.
+func (p *Path) Eval(n *xmlquery.Node) (v any) {
+	if !evaluable(n) {
+		return nil
+	}
+	defer func() {
+		if recover() != nil {
+			v = nil
+		}
+	}()
+	switch r := p.expr.Evaluate(xmlquery.CreateXPathNavigator(n)).(type) {
+	case *xpath.NodeIterator:
+		return collect(r)
+	default:
+		return r
+	}
+}
+
+// evaluable reports whether the xmlquery navigator can start at n. Attribute
+// nodes returned by Nodes cannot be navigated from.
+func evaluable(n *xmlquery.Node) bool {
+	return n != nil && n.Type != xmlquery.AttributeNode
+}
+
+// collect drains it into nodes, representing attributes as xmlquery does.
+func collect(it *xpath.NodeIterator) []*xmlquery.Node {
+	var nodes []*xmlquery.Node
+	for it.MoveNext() {
+		nav, ok := it.Current().(*xmlquery.NodeNavigator)
+		if !ok {
+			continue
+		}
+		if nav.NodeType() != xpath.AttributeNode {
+			nodes = append(nodes, nav.Current())
+			continue
+		}
+		text := &xmlquery.Node{Type: xmlquery.TextNode, Data: nav.Value()}
+		nodes = append(nodes, &xmlquery.Node{
+			Parent:       nav.Current(),
+			Type:         xmlquery.AttributeNode,
+			Data:         nav.LocalName(),
+			Prefix:       nav.Prefix(),
+			NamespaceURI: nav.NamespaceURL(),
+			FirstChild:   text,
+			LastChild:    text,
+		})
+	}
+	return nodes
+}
