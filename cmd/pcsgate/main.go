@@ -66,6 +66,7 @@ func newRoot(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	root.SetErr(stderr)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	root.AddCommand(
+		newRunCmd(),
 		newTranslateCmd(),
 		newValidateCmd(),
 		newProfilesCmd(),

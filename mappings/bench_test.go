@@ -1,0 +1,80 @@
+package mappings_test
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"runtime"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/nexport/pcsgate/mappings"
+)
+
+// coreorInterchange builds an interchange of n COREOR messages with two
+// containers each, as carriers send them.
+func coreorInterchange(n int) []byte {
+	var b bytes.Buffer
+	b.WriteString("UNA:+.? 'UNB+UNOC:3+MSC:ZZZ+PORTBASE:ZZZ+261125:0930+BENCH001'\n")
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(&b, "UNH+M%d+COREOR:D:00B:UN:SMDG20'\nBGM+129+DOC%d+9'\nDTM+137:202611250930:203'\nRFF+RE:REL%d'\nRFF+BM:MEDUNL%06d'\n"+
+			"TDT+20+AT847A+1++MSC:172:20+++9141780:146::MSC GIANNINA'\nLOC+11+NLRTM:139:6+ECTDELTA:TER:ZZZ'\nNAD+CA+MSC:172:20'\n"+
+			"NAD+FW+NL123456789B01:160++EXAMPLE FORWARDER BV'\nEQD+CN+CSQU3054383+45G1:102:5++3+5'\nDTM+36:202611272359:203'\nMEA+AAE+G+KGM:25079'\n"+
+			"EQD+CN+MWCU6059784+4510:102:5++3+5'\nDTM+36:20261127:102'\nCNT+16:2'\nUNT+16+M%d'\n", i, i, i, i, i)
+	}
+	fmt.Fprintf(&b, "UNZ+%d+BENCH001'\n", n)
+	return b.Bytes()
+}
+
+// BenchmarkCoreorToCPuTransfer is the figure: COREOR -> canonical ->
+// cpu/transfer on one core. Reports events/s and allocations per event.
+func BenchmarkCoreorToCPuTransfer(b *testing.B) {
+	benchTranslate(b, "cpu/transfer")
+}
+
+// BenchmarkCoreorToCanonical decodes only.
+func BenchmarkCoreorToCanonical(b *testing.B) {
+	benchTranslate(b, "")
+}
+
+// BenchmarkCoreorToCoreor decodes and writes EDIFACT again.
+func BenchmarkCoreorToCoreor(b *testing.B) {
+	benchTranslate(b, "portbase/coreor")
+}
+
+func benchTranslate(b *testing.B, to string) {
+	reg, err := mappings.Default()
+	require.NoError(b, err)
+	const msgs = 500
+	data := coreorInterchange(msgs)
+	var enc mappings.Encoder
+	if to != "" {
+		p, err := reg.Profile(to)
+		require.NoError(b, err)
+		enc, err = p.NewEncoder(io.Discard, mappings.EncodeOptions{})
+		require.NoError(b, err)
+	}
+	b.ReportAllocs()
+	b.SetBytes(int64(len(data)))
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	b.ResetTimer()
+	events := 0
+	for i := 0; i < b.N; i++ {
+		err := reg.Decode(bytes.NewReader(data), mappings.DecodeOptions{Name: "bench.edi", CredentialKey: []byte("k")}, func(bt mappings.Batch) error {
+			events += len(bt.Events)
+			if enc != nil {
+				return enc.Encode(bt.Events)
+			}
+			return nil
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.StopTimer()
+	runtime.ReadMemStats(&after)
+	b.ReportMetric(float64(events)/b.Elapsed().Seconds(), "events/s")
+	b.ReportMetric(float64(after.Mallocs-before.Mallocs)/float64(events), "allocs/event")
+}
