@@ -3,6 +3,7 @@ package mappings
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/nexport/pcsgate/canonical"
@@ -13,6 +14,7 @@ type compiledDecode struct {
 	each   splitter
 	fields []*compiledField // fields needing no zone first, then zoned ones
 	typ    *compiledField
+	checks []*compiledField
 }
 
 // decodeCtx carries what one message's decoding needs.
@@ -21,6 +23,9 @@ type decodeCtx struct {
 	file string
 	ref  string // message reference for errors
 	opts *DecodeOptions
+	// sentAt is the envelope's preparation date and time as sent (EDIFACT
+	// UNB 0017+0019), the fallback for occurredAt.
+	sentAt string
 }
 
 // decodeDoc turns one wire message into events, one per split item. Items
@@ -37,6 +42,9 @@ func (dc *decodeCtx) decodeDoc(d *doc, src canonical.Source) ([]*canonical.Relea
 			d.header = hs.header(d, items)
 		}
 	}
+	if err := dc.checkMessage(d, len(items)); err != nil {
+		return nil, err
+	}
 	var out []*canonical.ReleaseEvent
 	var errs []error
 	for _, it := range items {
@@ -49,6 +57,33 @@ func (dc *decodeCtx) decodeDoc(d *doc, src canonical.Source) ([]*canonical.Relea
 		out = append(out, e)
 	}
 	return out, errors.Join(errs...)
+}
+
+// checkMessage runs the message-level checks; count is the number of items.
+func (dc *decodeCtx) checkMessage(d *doc, count int) error {
+	var errs []error
+	for _, cf := range dc.p.dec.checks {
+		var val any
+		var at position
+		for _, sel := range cf.from {
+			if l, ok := sel.first(d); ok {
+				val, at = l.val, l.at
+				break
+			}
+		}
+		if val == nil && len(cf.from) > 0 {
+			at = cf.from[0].where(d)
+		}
+		out, err := runExpr(cf.expr, &exprEnv{Value: val, Count: count, Root: d.root})
+		if err != nil {
+			errs = append(errs, dc.errAt(at, "", err))
+			continue
+		}
+		if ok, _ := out.(bool); !ok {
+			errs = append(errs, dc.errAt(at, "", fmt.Errorf("%w: %s (%d found)", ErrCheck, strings.TrimSuffix(cf.spec.Doc, "."), count)))
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // fill runs every field and then the type on one event.
@@ -67,6 +102,13 @@ func (dc *decodeCtx) fill(d *doc, e *canonical.ReleaseEvent) error {
 	}
 	if len(errs) > 0 {
 		return errors.Join(errs...)
+	}
+	if e.OccurredAt == nil && dc.sentAt != "" {
+		if loc, err := zoneFor(dc.p.zone, e); err == nil {
+			if t, err := parseEdifactTime(dc.sentAt, loc, false); err == nil {
+				e.OccurredAt = &t
+			}
+		}
 	}
 	v, at, err := dc.value(dc.p.dec.typ, d, e, env)
 	if err != nil {

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"time"
 
 	"github.com/goccy/go-yaml"
 
@@ -119,6 +118,7 @@ type edifactEncoder struct {
 	opts    EncodeOptions
 	started bool
 	msgs    int
+	refs    map[string]int // message references used in this interchange
 }
 
 func newEdifactEncoder(p *Profile, w io.Writer, opts EncodeOptions) *edifactEncoder {
@@ -177,12 +177,14 @@ func (ee *edifactEncoder) begin(first *canonical.ReleaseEvent) error {
 		}
 		recipient = firstNonEmpty(text(v), recipient)
 	}
+	// UNB 0017/0019 is when the interchange was prepared: now, in the
+	// port's local time like the DTMs.
 	at := ee.opts.Now()
-	if first.OccurredAt != nil {
-		at = *first.OccurredAt
+	if loc, err := zoneFor(ee.p.zone, first); err == nil {
+		at = at.In(loc)
 	}
-	at = at.UTC()
 	ee.started = true
+	ee.refs = map[string]int{}
 	return ee.w.BeginInterchange(edifact.Interchange{
 		Sender: sender, Recipient: recipient,
 		Date: at.Format("060102"), Time: at.Format("1504"),
@@ -215,6 +217,14 @@ func (ee *edifactEncoder) message(events []*canonical.ReleaseEvent) error {
 			return err
 		}
 		ref = firstNonEmpty(text(v), ref)
+	}
+	// References are unique within an interchange: when one source message
+	// becomes several messages, number them.
+	if n := ee.refs[ref]; n > 0 {
+		ee.refs[ref] = n + 1
+		ref = fmt.Sprintf("%s-%d", ref, n+1)
+	} else {
+		ee.refs[ref] = 1
 	}
 	parts := strings.Split(ce.msgID, ":")
 	for len(parts) < 5 {
@@ -309,5 +319,3 @@ func (ee *edifactEncoder) Close() error {
 	}
 	return ee.w.Flush()
 }
-
-var _ = time.Now

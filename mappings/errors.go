@@ -18,6 +18,7 @@ var (
 	ErrDirection      = errors.New("profile cannot be used in this direction")
 	ErrExpr           = errors.New("expression failed")
 	ErrInput          = errors.New("input rejected")
+	ErrCheck          = errors.New("fails the message check")
 )
 
 // Error is one problem with one message, addressed as precisely as the input

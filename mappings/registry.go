@@ -204,6 +204,9 @@ func overlay(base, o *Spec) *Spec {
 		if o.Decode.Type != nil {
 			d.Type = o.Decode.Type
 		}
+		if o.Decode.Checks != nil {
+			d.Checks = o.Decode.Checks
+		}
 		removed := map[string]bool{}
 		for _, t := range o.Decode.Remove {
 			removed[t] = true
@@ -356,6 +359,14 @@ func (c *compiler) compileDecode(s *Spec, paths pathCompiler) (*compiledDecode, 
 		}
 	}
 	d.fields = append(d.fields, zoned...)
+	for i, f := range s.Decode.Checks {
+		cf, err := c.compileField(f, paths)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("checks[%d]: %w", i, err))
+			continue
+		}
+		d.checks = append(d.checks, cf)
+	}
 	t, err := c.compileField(s.Decode.Type, paths)
 	if err != nil {
 		errs = append(errs, fmt.Errorf("type: %w", err))

@@ -95,6 +95,10 @@ type DecodeSpec struct {
 	Type *Field `yaml:"type"`
 	// Fields fill the canonical event, in order.
 	Fields []*Field `yaml:"fields"`
+	// Checks are message-level rules (e.g. CNT+16 equals the number of EQD
+	// groups): an expression over value (from) and count (number of split
+	// items) that must be true, else the whole message is rejected.
+	Checks []*Field `yaml:"checks,omitempty"`
 	// Remove drops fields of an extended profile by target (overlays only).
 	Remove []string `yaml:"remove,omitempty"`
 }

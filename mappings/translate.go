@@ -148,6 +148,9 @@ func (r *Registry) decodeEdifact(br *bufio.Reader, fixed *Profile, opts *DecodeO
 			src.InterchangeRef, src.Sender, src.Receiver = ic.ControlRef, ic.Sender, ic.Recipient
 		}
 		dc := &decodeCtx{p: p, file: opts.Name, ref: m.Ref, opts: opts}
+		if ic != nil {
+			dc.sentAt = centuryDate(ic.Date) + ic.Time
+		}
 		events, err := dc.decodeDoc(&doc{root: m}, src)
 		if err != nil {
 			errs = append(errs, err)
@@ -337,4 +340,12 @@ func (p *Profile) CheckOutput(out []byte) error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// centuryDate widens a YYMMDD interchange date to CCYYMMDD.
+func centuryDate(d string) string {
+	if len(d) == 6 {
+		return "20" + d
+	}
+	return d
 }
