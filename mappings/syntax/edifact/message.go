@@ -15,41 +15,40 @@ func (r *Reader) readMessage(unh raw) (*Message, error) {
 	b := &r.msg
 	b.reset(r.cs, r.cls)
 	b.add(unh.data, r.pos, unh.line)
-	ref := clip(b.value(0, 1, 1))
 	for {
 		seg, err := r.src.next(&r.d)
 		if err != nil {
 			if errors.Is(err, io.EOF) && !seg.una {
-				return nil, r.fatal(&Error{MessageRef: ref, Line: seg.line, Err: wrapf(ErrTruncated, "input ends before UNT")})
+				return nil, r.fatal(&Error{MessageRef: r.msgRef(), Line: seg.line, Err: wrapf(ErrTruncated, "input ends before UNT")})
 			}
 			e := r.rawError(seg, err)
-			e.MessageRef = ref
+			e.MessageRef = r.msgRef()
 			return nil, r.fatal(e)
 		}
 		if seg.una {
 			r.src.unread()
-			return nil, r.msgTruncated(ref, seg, "UNA")
+			return nil, r.msgTruncated(r.msgRef(), seg, "UNA")
 		}
 		if !r.validTag(seg.data) {
 			e := r.at(seg, "", wrapf(ErrSyntax, "expected a segment tag of three letters or digits"), clipBytes(seg.data))
-			e.MessageRef = ref
+			e.MessageRef = r.msgRef()
 			return nil, r.fatal(e)
 		}
-		switch tag := string(seg.data[:3]); tag {
+		switch string(seg.data[:3]) {
 		case "UNH", "UNB", "UNG", "UNE", "UNZ":
 			r.src.unread()
-			return nil, r.msgTruncated(ref, seg, tag)
+			return nil, r.msgTruncated(r.msgRef(), seg, string(seg.data[:3]))
 		}
 		if len(b.segs) >= r.opts.MaxMessageSegments {
 			e := r.at(seg, string(seg.data[:3]), wrapf(ErrTooLarge, "message has more than %d segments", r.opts.MaxMessageSegments), "")
-			e.MessageRef = ref
+			e.MessageRef = r.msgRef()
 			return nil, r.fatal(e)
 		}
 		r.pos++
 		b.add(seg.data, r.pos, seg.line)
 		if b.size() > r.opts.MaxMessageBytes {
 			e := r.errAt(r.pos, seg.line, string(seg.data[:3]), 0, "", wrapf(ErrTooLarge, "message is longer than %d bytes", r.opts.MaxMessageBytes))
-			e.MessageRef = ref
+			e.MessageRef = r.msgRef()
 			return nil, r.fatal(e)
 		}
 		if string(seg.data[:3]) == "UNT" {
@@ -58,7 +57,7 @@ func (r *Reader) readMessage(unh raw) (*Message, error) {
 	}
 	if p := b.prob; p != nil {
 		e := r.problemError(p)
-		e.MessageRef = ref
+		e.MessageRef = r.msgRef()
 		return nil, e
 	}
 	segs := b.segments()
@@ -93,10 +92,13 @@ func (r *Reader) checkMessage(m *Message) error {
 	return errors.Join(errs...)
 }
 
+// msgRef is the reference of the message being read, for errors.
+func (r *Reader) msgRef() string { return clip(r.msg.value(0, 1, 1)) }
+
 // msgTruncated reports a message that a new envelope interrupts.
 func (r *Reader) msgTruncated(ref string, seg raw, tag string) error {
 	e := r.errAt(r.pos+1, seg.line, tag, 0, "", wrapf(ErrTruncated, "message has no UNT before this %s", tag))
-	e.MessageRef = ref
+	e.MessageRef = r.msgRef()
 	return e
 }
 

@@ -10,7 +10,7 @@ import (
 // interchange or a bare UNH..UNT message. It is meant for tests and small
 // inputs; what follows the first message is not read.
 func ParseMessage(b []byte, opts ReaderOptions) (*Message, error) {
-	r := NewReader(bytes.NewReader(b), opts)
+	r := newReader(bytes.NewReader(b), opts, len(b))
 	m, err := r.Next()
 	if errors.Is(err, io.EOF) {
 		return nil, &Error{Name: opts.Name, Err: wrapf(ErrSyntax, "input holds no message")}

@@ -56,6 +56,10 @@ type group struct {
 
 // NewReader returns a Reader of r.
 func NewReader(r io.Reader, opts ReaderOptions) *Reader {
+	return newReader(r, opts, 0)
+}
+
+func newReader(r io.Reader, opts ReaderOptions, hint int) *Reader {
 	if opts.MaxSegmentBytes <= 0 {
 		opts.MaxSegmentBytes = defaultMaxSegmentBytes
 	}
@@ -70,7 +74,7 @@ func NewReader(r io.Reader, opts ReaderOptions) *Reader {
 		opts.Charset = "UNOC"
 	}
 	opts.Delims = opts.Delims.orDefault()
-	return &Reader{src: newSource(r, opts.MaxSegmentBytes), opts: opts}
+	return &Reader{src: newSource(r, opts.MaxSegmentBytes, hint), opts: opts}
 }
 
 // Offset returns the number of bytes consumed so far.
@@ -134,7 +138,7 @@ func (r *Reader) Next() (*Message, error) {
 		if !r.validTag(seg.data) {
 			return nil, r.fatal(r.at(seg, "", wrapf(ErrSyntax, "expected a segment tag of three letters or digits"), clipBytes(seg.data)))
 		}
-		switch tag := string(seg.data[:3]); tag {
+		switch string(seg.data[:3]) {
 		case "UNH":
 			r.stray = false
 			return r.readMessage(seg)
@@ -159,12 +163,13 @@ func (r *Reader) Next() (*Message, error) {
 				return nil, err
 			}
 		default:
-			e := r.at(seg, tag, wrapf(ErrSyntax, "segment outside a message, expected UNH"), "")
-			r.pos++
 			if r.stray {
+				r.pos++
 				continue
 			}
 			r.stray = true
+			e := r.at(seg, string(seg.data[:3]), wrapf(ErrSyntax, "segment outside a message, expected UNH"), "")
+			r.pos++
 			return nil, e
 		}
 	}

@@ -10,7 +10,7 @@ const (
 	defaultMaxMessageSegments = 100000
 	defaultMaxMessageBytes    = 16 << 20
 	maxMessageBytesLimit      = 1 << 30
-	minBuffer                 = 64 << 10
+	minBuffer                 = 16 << 10
 )
 
 var newline = []byte{'\n'}
@@ -40,8 +40,13 @@ type source struct {
 	lastLine  int
 }
 
-func newSource(r io.Reader, max int) *source {
+// newSource returns a source of r. hint, if positive, is the size of the
+// whole input, so a small input gets a small buffer.
+func newSource(r io.Reader, max, hint int) *source {
 	size := min(minBuffer, max+512)
+	if hint > 0 {
+		size = min(size, hint+1)
+	}
 	return &source{r: r, buf: make([]byte, size), line: 1, max: max}
 }
 
