@@ -1,0 +1,136 @@
+package cargoimp
+
+import "fmt"
+
+// months are the Cargo-IMP month abbreviations, January first.
+var months = [12]string{"JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"}
+
+// maxDays is the longest each month can be (February in a leap year).
+var maxDays = [12]int{31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31}
+
+// monthIndex returns 0 for JAN … 11 for DEC, or -1.
+func monthIndex(m string) int {
+	for i, name := range months {
+		if m == name {
+			return i
+		}
+	}
+	return -1
+}
+
+// checkDay explains what is wrong with a day and month, or returns "".
+func checkDay(day, month string) string {
+	mi := monthIndex(month)
+	if mi < 0 {
+		return fmt.Sprintf("month %q is not one of JAN … DEC", month)
+	}
+	if !allDigits(day, 2) {
+		return fmt.Sprintf("day %q must have two digits", day)
+	}
+	d := int(day[0]-'0')*10 + int(day[1]-'0')
+	if d < 1 || d > maxDays[mi] {
+		return fmt.Sprintf("day %s does not exist in %s", day, month)
+	}
+	return ""
+}
+
+// checkTime explains what is wrong with a local time hhmm, or returns "".
+func checkTime(hhmm string) string {
+	if !allDigits(hhmm, 4) {
+		return fmt.Sprintf("time %q must have four digits, as in 1317", hhmm)
+	}
+	if h, m := atoi2(hhmm[:2]), atoi2(hhmm[2:]); h > 23 || m > 59 {
+		return fmt.Sprintf("time %s is not a time of day", hhmm)
+	}
+	return ""
+}
+
+func atoi2(s string) int { return int(s[0]-'0')*10 + int(s[1]-'0') }
+
+// splitDate splits "16OCT" or "16OCT1317" and checks the parts.
+func splitDate(s string, withTime bool) (day, month, hhmm, problem string) {
+	want := 5
+	if withTime {
+		want = 9
+	}
+	if len(s) != want {
+		if withTime {
+			return "", "", "", "expected day, month and time, as in 16OCT1317"
+		}
+		return "", "", "", "expected day and month, as in 16OCT"
+	}
+	day, month, hhmm = s[:2], s[2:5], s[5:]
+	if p := checkDay(day, month); p != "" {
+		return "", "", "", p
+	}
+	if withTime {
+		if p := checkTime(hhmm); p != "" {
+			return "", "", "", p
+		}
+	}
+	return day, month, hhmm, ""
+}
+
+// checkAirport explains what is wrong with an IATA airport code, or "".
+func checkAirport(s string) string {
+	if len(s) != 3 || !isUpper(s[0]) || !isUpper(s[1]) || !isUpper(s[2]) {
+		return "expected a 3-letter airport code, as in FRA"
+	}
+	return ""
+}
+
+// checkCarrier explains what is wrong with an airline designator (two
+// letters or digits, or three letters), or returns "".
+func checkCarrier(s string) string {
+	if !validCarrier(s) {
+		return "expected a 2-character airline designator, as in LH"
+	}
+	return ""
+}
+
+func validCarrier(s string) bool {
+	switch len(s) {
+	case 2:
+		return isAlnum(s[0]) && isAlnum(s[1])
+	case 3:
+		return isUpper(s[0]) && isUpper(s[1]) && isUpper(s[2])
+	}
+	return false
+}
+
+// checkFlight explains what is wrong with a flight (designator, 1 to 4
+// digits, optional suffix letter), or returns "".
+func checkFlight(s string) string {
+	const msg = "expected an airline designator and flight number, as in LH400"
+	for _, dl := range []int{2, 3} {
+		if len(s) <= dl || !validCarrier(s[:dl]) {
+			continue
+		}
+		rest := s[dl:]
+		n := digitsEnd(rest, 0)
+		if n == 0 || n > 4 {
+			continue
+		}
+		if n == len(rest) || n == len(rest)-1 && isUpper(rest[n]) {
+			return ""
+		}
+	}
+	return msg
+}
+
+func isAlnum(c byte) bool { return isUpper(c) || isDigit(c) }
+
+// checkText explains the first byte of s that a Cargo-IMP field cannot
+// carry, or returns "". Fields are printable ASCII; '/' separates fields.
+func checkText(s string, allowSlash bool) string {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < 0x20 || c > 0x7e {
+			return fmt.Sprintf("byte 0x%02X at column %d is not printable ASCII", c, i+1)
+		}
+		if c == '/' && !allowSlash {
+			return fmt.Sprintf("'/' at column %d would split the field", i+1)
+		}
+	}
+	return ""
+}
