@@ -51,8 +51,17 @@ func (b *builder) reset(cs *charset, cls *[256]uint8) {
 	b.prob = nil
 }
 
-// size is the number of text bytes held.
-func (b *builder) size() int { return len(b.buf) }
+// Memory a message takes once read, besides its text: per value (string
+// header, span, and a share of its element) and per segment.
+const (
+	costPerValue   = 56
+	costPerSegment = 64
+)
+
+// cost estimates the memory the segments held will take once read.
+func (b *builder) cost() int {
+	return len(b.buf) + costPerValue*len(b.comps) + costPerSegment*len(b.segs)
+}
 
 // add parses one raw segment whose first three bytes are a valid tag.
 func (b *builder) add(data []byte, pos, line int) {

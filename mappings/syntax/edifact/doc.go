@@ -25,7 +25,8 @@
 //
 // Layout: segments may follow each other on one line or one per line; line
 // breaks (CR and LF) between segments are skipped, line breaks inside a
-// segment are data. Trailing empty components and elements are dropped on
+// segment are data. Spaces, tabs and SUB (0x1A) after the last segment
+// are padding and ignored. Trailing empty components and elements are dropped on
 // reading, as ISO 9735 allows, so `EQD+CN+X+++'` and `EQD+CN+X'` read the
 // same; empty positions before the last value are kept as "".
 //

@@ -46,8 +46,8 @@ func (r *Reader) readMessage(unh raw) (*Message, error) {
 		}
 		r.pos++
 		b.add(seg.data, r.pos, seg.line)
-		if b.size() > r.opts.MaxMessageBytes {
-			e := r.errAt(r.pos, seg.line, string(seg.data[:3]), 0, "", wrapf(ErrTooLarge, "message is longer than %d bytes", r.opts.MaxMessageBytes))
+		if b.cost() > r.opts.MaxMessageBytes {
+			e := r.errAt(r.pos, seg.line, string(seg.data[:3]), 0, "", wrapf(ErrTooLarge, "message takes more than %d bytes once read", r.opts.MaxMessageBytes))
 			e.MessageRef = r.msgRef()
 			return nil, r.fatal(e)
 		}

@@ -14,8 +14,10 @@ type ReaderOptions struct {
 	// MaxMessageSegments is the most segments one message may have.
 	// Default 100000.
 	MaxMessageSegments int
-	// MaxMessageBytes is the most text one message may hold after
-	// decoding. Default 16 MiB; at most 1 GiB.
+	// MaxMessageBytes bounds the memory one message takes once read: its
+	// text plus about 56 bytes per value and 64 per segment, so a message
+	// of many empty values cannot slip past. Default 16 MiB (a COREOR of
+	// some 4,000 containers); at most 1 GiB.
 	MaxMessageBytes int
 	// Charset is the character set assumed when there is no UNB.
 	// Default UNOC.

@@ -36,6 +36,7 @@ func TestReaderLayouts(t *testing.T) {
 		{"other delimiters", "UNA|*,! ~UNB*UNOC|3*S*R*260101|1200*I1~UNH*M1*COREOR|D|00B|UN|SMDG20~BGM*129*R1*9~NAD*FW*NL001|160**A'B~UNT*4*M1~UNZ*1*I1~"},
 		{"LF as terminator", "UNA:+.? \nUNB+UNOC:3+S+R+260101:1200+I1\r\nUNH+M1+COREOR:D:00B:UN:SMDG20\nBGM+129+R1+9\nNAD+FW+NL001:160++A'B\r\nUNT+4+M1\nUNZ+1+I1\n"},
 		{"byte order mark", "\xEF\xBB\xBFUNB+UNOC:3+S+R+260101:1200+I1'UNH+M1+COREOR:D:00B:UN:SMDG20'BGM+129+R1+9'NAD+FW+NL001:160++A?'B'UNT+4+M1'UNZ+1+I1'"},
+		{"padding after the last segment", "UNB+UNOC:3+S+R+260101:1200+I1'UNH+M1+COREOR:D:00B:UN:SMDG20'BGM+129+R1+9'NAD+FW+NL001:160++A?'B'UNT+4+M1'UNZ+1+I1'\r\n   \t\x1a"},
 		{"bare message", "UNH+M1+COREOR:D:00B:UN:SMDG20'BGM+129+R1+9'NAD+FW+NL001:160++A?'B'UNT+4+M1'"},
 		{"trailing empties dropped", "UNH+M1+COREOR:D:00B:UN:SMDG20::'BGM+129+R1+9+++'NAD+FW+NL001:160:++A?'B:'UNT+4+M1'"},
 	}
@@ -313,7 +314,11 @@ func TestReaderErrors(t *testing.T) {
 		},
 		{
 			name: "message too long", in: "UNH+M1+COREOR:D:00B'FTX+" + strings.Repeat("A", 50) + "'UNT+3+M1'", opts: edifact.ReaderOptions{MaxMessageBytes: 40},
-			err: edifact.ErrTooLarge, fatal: true, render: `in.edi:1: message M1 segment 2 FTX: message is longer than 40 bytes`,
+			err: edifact.ErrTooLarge, fatal: true, render: `in.edi:1: message M1 segment 2 FTX: message takes more than 40 bytes once read`,
+		},
+		{
+			name: "many empty values", in: "UNH+M1+COREOR:D:00B'FTX" + strings.Repeat("+", 5000) + "A'UNT+3+M1'", opts: edifact.ReaderOptions{MaxMessageBytes: 100000},
+			err: edifact.ErrTooLarge, fatal: true, render: `in.edi:1: message M1 segment 2 FTX: message takes more than 100000 bytes once read`,
 		},
 		{
 			name: "missing message reference", in: "UNH++COREOR:D:00B'UNT+2'",

@@ -183,6 +183,9 @@ func (s *source) next(d *Delims) (raw, error) {
 			if s.rerr != nil {
 				return raw{data: data, line: line}, s.rerr
 			}
+			if len(bytes.Trim(data, " \t\r\n\x1a")) == 0 {
+				return raw{line: s.line}, io.EOF // padding after the last segment
+			}
 			return raw{data: bytes.TrimRight(data, "\r\n"), line: line}, wrapf(ErrUnterminated, "input ends inside a segment")
 		}
 	}
