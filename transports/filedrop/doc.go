@@ -1,0 +1,26 @@
+// Package filedrop is the file-drop transport: partners write files into a
+// folder that pcsgate watches (inbound), and pcsgate writes files into a
+// folder that partners read (outbound).
+//
+// Inbound, a Subscriber delivers each complete file as one message. A file is
+// complete once its size and modification time have not changed for the
+// settle time, or, when so configured, once the partner has written a
+// "<name>.done" marker beside it. Temporary names (*.part, *.tmp), dotfiles,
+// subfolders, symbolic links and files not matching the include patterns are
+// never taken. The folder is watched with file-system notifications and also
+// polled, so files are found even where notifications do not arrive.
+//
+// A file is acknowledged to the partner by moving it, and only after the
+// consumer Acks its message: to archive/YYYY-MM-DD/ normally, or to error/
+// with a "<name>.error.txt" beside it when the consumer set
+// transports.MetaFailureReason. Files that are too big or have unsafe names
+// go to error/ without being delivered. A moved file never overwrites
+// another: a numbered suffix is added instead. After a Nack the file stays
+// where it is and is delivered again at the next poll.
+//
+// Outbound, a Publisher writes each message as "<name>.part", syncs it to
+// disk and renames it to its final name, so a partner never sees half a
+// file. The name comes from transports.MetaOutName (else the message UUID)
+// plus the configured extension; a retry with the same name replaces the
+// file instead of adding a second one.
+package filedrop

@@ -1,0 +1,92 @@
+package filedrop
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+)
+
+// maxSuffix bounds the numbered suffixes tried for a free name.
+const maxSuffix = 10000
+
+// errNoFreeName: every suffixed name is taken.
+var errNoFreeName = errors.New("has no free name left")
+
+// moveNoReplace moves the file src into dir under name, or under name with a
+// numbered suffix when that is taken, and returns the name used. It never
+// replaces an existing file, even when another process moves into dir at
+// the same time: each target name is first reserved by creating it
+// exclusively, then the file is renamed over its own reservation. When dir
+// is on another file system the content is copied and synced instead.
+func moveNoReplace(src, dir, name string) (string, error) {
+	made := false
+	for n := 0; n < maxSuffix; n++ {
+		candidate := suffixed(name, n)
+		dst := filepath.Join(dir, candidate)
+		f, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+		if errors.Is(err, fs.ErrNotExist) && !made {
+			// The folder is missing (a new day): create it, try again.
+			if err := os.MkdirAll(dir, 0o750); err != nil {
+				return "", err
+			}
+			made = true
+			n--
+			continue
+		}
+		if errors.Is(err, fs.ErrExist) {
+			continue
+		}
+		if err != nil {
+			return "", err
+		}
+		if err := f.Close(); err != nil {
+			return "", err
+		}
+		if err := os.Rename(src, dst); err != nil {
+			if errors.Is(err, syscall.EXDEV) {
+				return candidate, copyOver(src, dst)
+			}
+			_ = os.Remove(dst)
+			return "", err
+		}
+		return candidate, nil
+	}
+	return "", fmt.Errorf("folder %s %w for %s", dir, errNoFreeName, name)
+}
+
+// copyOver copies src into the existing file dst, syncs it and removes src.
+func copyOver(src, dst string) (err error) {
+	in, err := os.Open(src)
+	if err != nil {
+		_ = os.Remove(dst)
+		return err
+	}
+	defer in.Close()
+	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_TRUNC, 0)
+	if err != nil {
+		_ = os.Remove(dst)
+		return err
+	}
+	if _, err = io.Copy(out, in); err == nil {
+		err = out.Sync()
+	}
+	if cerr := out.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		_ = os.Remove(dst)
+		return err
+	}
+	return os.Remove(src)
+}
+
+// writeReason writes the one-line reason a file was rejected.
+func writeReason(path, reason string) error {
+	line := strings.Join(strings.Fields(reason), " ") + "\n"
+	return os.WriteFile(path, []byte(line), 0o640)
+}

@@ -1,0 +1,48 @@
+package filedrop
+
+import (
+	"path/filepath"
+	"strconv"
+	"strings"
+)
+
+// doneSuffix ends the marker a partner writes beside a complete file.
+const doneSuffix = ".done"
+
+// ignoredSuffix reports name endings of files still being written.
+func ignoredSuffix(name string) bool {
+	return strings.HasSuffix(name, ".part") || strings.HasSuffix(name, ".tmp")
+}
+
+// ignored reports whether a directory entry name is never a unit: dotfiles,
+// temporary names and done markers.
+func ignored(name string) bool {
+	return name == "" || name[0] == '.' || ignoredSuffix(name) || strings.HasSuffix(name, doneSuffix)
+}
+
+// included reports whether name matches one of the patterns (all when there
+// are none). Patterns are checked by Validate.
+func included(name string, patterns []string) bool {
+	if len(patterns) == 0 {
+		return true
+	}
+	for _, p := range patterns {
+		if ok, _ := filepath.Match(p, name); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// suffixed returns name with a numbered suffix before its extension:
+// "a.edi", 2 → "a.2.edi". n = 0 returns name.
+func suffixed(name string, n int) string {
+	if n == 0 {
+		return name
+	}
+	ext := filepath.Ext(name)
+	if ext == name {
+		ext = ""
+	}
+	return strings.TrimSuffix(name, ext) + "." + strconv.Itoa(n) + ext
+}

@@ -1,0 +1,181 @@
+package filedrop
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"sync"
+
+	"github.com/ThreeDotsLabs/watermill"
+	"github.com/ThreeDotsLabs/watermill/message"
+	"github.com/fsnotify/fsnotify"
+
+	"github.com/nexport/pcsgate/transports"
+)
+
+// Subscriber delivers files from the drop folder as messages.
+//
+// Subscribe may be called several times; the subscriptions share the folder
+// and each file goes to one of them at a time. The topic is recorded as
+// transports.MetaEndpoint. Each subscription delivers one message at a time
+// and waits for its Ack or Nack before the next.
+//
+// A file moves to the archive only after its message is acked; after a Nack,
+// a cancelled subscription or Close it stays where it is and is delivered
+// again later. Close is idempotent and safe from any goroutine; it closes
+// every subscription channel and returns once all goroutines have ended.
+type Subscriber struct {
+	cfg    Config
+	logger watermill.LoggerAdapter
+
+	scanMu sync.Mutex
+	seen   map[string]observation // guarded by scanMu
+
+	mu       sync.Mutex
+	queue    []candidate
+	queued   map[string]bool
+	inflight map[string]bool
+	closed   bool
+	watching bool
+
+	ready   chan struct{} // one token: the queue may be non-empty
+	closing chan struct{}
+	wg      sync.WaitGroup
+}
+
+// NewSubscriber checks cfg and creates the drop, archive and error folders if
+// they are missing. A nil logger logs nothing.
+func NewSubscriber(cfg Config, logger watermill.LoggerAdapter) (*Subscriber, error) {
+	cfg.setDefaults()
+	if err := cfg.Validate(); err != nil {
+		return nil, fmt.Errorf("invalid filedrop config: %w", err)
+	}
+	for _, dir := range []string{cfg.Dir, cfg.Archive, cfg.Error} {
+		if err := os.MkdirAll(dir, 0o750); err != nil {
+			return nil, fmt.Errorf("filedrop: %w", err)
+		}
+	}
+	if logger == nil {
+		logger = watermill.NopLogger{}
+	}
+	return &Subscriber{
+		cfg:      cfg,
+		logger:   logger.With(watermill.LogFields{"transport": "filedrop", "dir": cfg.Dir}),
+		seen:     map[string]observation{},
+		queued:   map[string]bool{},
+		inflight: map[string]bool{},
+		ready:    make(chan struct{}, 1),
+		closing:  make(chan struct{}),
+	}, nil
+}
+
+// Subscribe lists the folder once, starts watching it (on the first call)
+// and returns a channel of messages, one per complete file. The channel is
+// closed when ctx is cancelled or the Subscriber is closed.
+func (s *Subscriber) Subscribe(ctx context.Context, topic string) (<-chan *message.Message, error) {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return nil, fmt.Errorf("filedrop subscriber %w", transports.ErrClosed)
+	}
+	startWatch := !s.watching
+	s.watching = true
+	s.mu.Unlock()
+
+	// Notifications first, then the listing: a file is either listed or
+	// notified, never missed.
+	var w *fsnotify.Watcher
+	if startWatch {
+		w = s.newWatcher()
+	}
+	_, _, err := s.scan()
+
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err == nil && s.closed {
+		err = fmt.Errorf("filedrop subscriber %w", transports.ErrClosed)
+	} else if err != nil {
+		err = fmt.Errorf("filedrop: list drop folder: %w", err)
+	}
+	if err != nil {
+		if w != nil {
+			_ = w.Close()
+		}
+		if startWatch {
+			s.watching = false
+		}
+		return nil, err
+	}
+	if startWatch {
+		s.wg.Add(1)
+		go s.watch(w)
+	}
+	out := make(chan *message.Message)
+	s.wg.Add(1)
+	go s.run(ctx, topic, out)
+	return out, nil
+}
+
+// Rescan lists the folder now, in the caller's goroutine, and queues the
+// files found complete. It returns the names it queued. pcsgate never needs
+// it: notifications and the poll timer list the folder. It serves tools
+// and tests that drive the Clock.
+func (s *Subscriber) Rescan() ([]string, error) {
+	s.mu.Lock()
+	closed := s.closed
+	s.mu.Unlock()
+	if closed {
+		return nil, fmt.Errorf("filedrop subscriber %w", transports.ErrClosed)
+	}
+	names, _, err := s.scan()
+	if err != nil {
+		return nil, fmt.Errorf("filedrop: list drop folder: %w", err)
+	}
+	return names, nil
+}
+
+// Close stops every subscription and the watcher. Files whose messages were
+// not acked stay in the folder.
+func (s *Subscriber) Close() error {
+	s.mu.Lock()
+	if !s.closed {
+		s.closed = true
+		close(s.closing)
+	}
+	s.mu.Unlock()
+	s.wg.Wait()
+	return nil
+}
+
+// run is one subscription: it delivers queued files one at a time until ctx
+// is cancelled or the Subscriber closes.
+func (s *Subscriber) run(ctx context.Context, topic string, out chan<- *message.Message) {
+	defer s.wg.Done()
+	defer close(out)
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-s.closing:
+			return
+		default:
+		}
+		c, ok := s.pop()
+		if !ok {
+			select {
+			case <-s.ready:
+			case <-ctx.Done():
+				return
+			case <-s.closing:
+				return
+			}
+			continue
+		}
+		if !s.deliver(ctx, topic, out, c) {
+			return
+		}
+	}
+}
+
+// Interface guard.
+var _ message.Subscriber = (*Subscriber)(nil)

@@ -1,0 +1,304 @@
+package filedrop_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/nexport/pcsgate/transports"
+	"github.com/nexport/pcsgate/transports/filedrop"
+)
+
+func TestSettle(t *testing.T) {
+	type step struct {
+		do      func(t *testing.T, m *manual) // may be nil
+		advance time.Duration
+		want    []string // names queued by the listing after the step
+	}
+	appendTo := func(t *testing.T, m *manual) {
+		f, err := os.OpenFile(filepath.Join(m.dir, "a.edi"), os.O_APPEND|os.O_WRONLY, 0)
+		require.NoError(t, err)
+		_, err = f.WriteString("+more")
+		require.NoError(t, err)
+		require.NoError(t, f.Close())
+	}
+	touch := func(t *testing.T, m *manual) {
+		later := time.Now().Add(time.Minute)
+		require.NoError(t, os.Chtimes(filepath.Join(m.dir, "a.edi"), later, later))
+	}
+	tests := []struct {
+		name  string
+		steps []step
+		want  string // content delivered
+	}{
+		{
+			name: "taken once unchanged for the settle time",
+			steps: []step{
+				{advance: testSettle - time.Nanosecond},
+				{advance: time.Nanosecond, want: []string{"a.edi"}},
+			},
+			want: "UNB",
+		},
+		{
+			name: "growing file starts settling again",
+			steps: []step{
+				{advance: testSettle - time.Second},
+				{do: appendTo, advance: 2 * time.Second},
+				{advance: testSettle - time.Second},
+				{advance: time.Second, want: []string{"a.edi"}},
+			},
+			want: "UNB+more",
+		},
+		{
+			name: "touched file starts settling again",
+			steps: []step{
+				{advance: testSettle - time.Second},
+				{do: touch, advance: 2 * time.Second},
+				{advance: testSettle - time.Nanosecond},
+				{advance: time.Nanosecond, want: []string{"a.edi"}},
+			},
+			want: "UNB",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := newManual(t, nil)
+			m.write(t, "a.edi", "UNB")
+			m.subscribe(t) // first listing: a.edi seen at day0
+			for i, s := range tt.steps {
+				if s.do != nil {
+					s.do(t, m)
+				}
+				m.clock.Advance(s.advance)
+				assert.Equal(t, s.want, m.rescan(t), "step %d", i)
+			}
+			assert.Equal(t, tt.want, string(m.receive(t).Payload))
+		})
+	}
+}
+
+func TestDoneMarker(t *testing.T) {
+	m := newManual(t, func(c *filedrop.Config) { c.DoneMarker = true })
+	m.write(t, "a.edi", "UNB")
+	m.write(t, "orphan.edi.done", "")
+	m.subscribe(t)
+
+	m.clock.Advance(24 * time.Hour)
+	assert.Empty(t, m.rescan(t), "taken without its marker")
+
+	m.write(t, "a.edi.done", "")
+	assert.Equal(t, []string{"a.edi"}, m.rescan(t))
+	msg := m.receive(t)
+	assert.Equal(t, "UNB", string(msg.Payload))
+	require.True(t, msg.Ack())
+
+	waitFile(t, filepath.Join(m.dir, "archive", "2026-03-15", "a.edi")) // a day later
+	assert.Eventually(t, func() bool { return !exists(filepath.Join(m.dir, "a.edi.done")) }, 5*time.Second, 2*time.Millisecond, "marker not removed")
+	assert.True(t, exists(filepath.Join(m.dir, "orphan.edi.done")), "a marker without its file is left alone")
+}
+
+func TestIgnoredNames(t *testing.T) {
+	outside := filepath.Join(t.TempDir(), "secret.edi")
+	require.NoError(t, os.WriteFile(outside, []byte("secret"), 0o600))
+
+	tests := []struct {
+		name    string
+		make    func(t *testing.T, dir string)
+		include []string
+	}{
+		{name: "part file", make: writeNamed("a.edi.part")},
+		{name: "tmp file", make: writeNamed("a.tmp")},
+		{name: "dotfile", make: writeNamed(".a.edi")},
+		{name: "done marker", make: writeNamed("a.done")},
+		{name: "subfolder", make: func(t *testing.T, dir string) { require.NoError(t, os.Mkdir(filepath.Join(dir, "sub.edi"), 0o750)) }},
+		{name: "symbolic link", make: func(t *testing.T, dir string) {
+			require.NoError(t, os.Symlink(outside, filepath.Join(dir, "link.edi")))
+		}},
+		{name: "not included", make: writeNamed("notes.txt"), include: []string{"*.edi", "COREOR_*"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := newManual(t, func(c *filedrop.Config) { c.Include = tt.include })
+			tt.make(t, m.dir)
+			m.write(t, "good.edi", "UNB")
+			m.subscribe(t)
+
+			assert.Equal(t, []string{"good.edi"}, m.settle(t))
+			msg := m.receive(t)
+			assert.Equal(t, "good.edi", msg.Metadata.Get(transports.MetaFilename))
+			require.True(t, msg.Ack())
+			waitFile(t, filepath.Join(m.dir, "archive", "2026-03-14", "good.edi"))
+			assert.Empty(t, m.settle(t), "an ignored entry was queued")
+		})
+	}
+}
+
+func writeNamed(name string) func(t *testing.T, dir string) {
+	return func(t *testing.T, dir string) {
+		require.NoError(t, os.WriteFile(filepath.Join(dir, name), []byte("x"), 0o600))
+	}
+}
+
+func TestArchiveLayout(t *testing.T) {
+	m := newManual(t, nil)
+	day := filepath.Join(m.dir, "archive", "2026-03-14") // UTC day of day0
+	require.NoError(t, os.MkdirAll(day, 0o750))
+	require.NoError(t, os.WriteFile(filepath.Join(day, "a.edi"), []byte("earlier"), 0o600))
+	require.NoError(t, os.WriteFile(filepath.Join(day, "a.1.edi"), []byte("earlier too"), 0o600))
+	m.write(t, "a.edi", "later")
+	m.subscribe(t)
+
+	require.Equal(t, []string{"a.edi"}, m.settle(t))
+	require.True(t, m.receive(t).Ack())
+
+	waitGone(t, filepath.Join(m.dir, "a.edi"))
+	assert.Equal(t, "later", readFile(t, filepath.Join(day, "a.2.edi")))
+	assert.Equal(t, "earlier", readFile(t, filepath.Join(day, "a.edi")), "an archived file was overwritten")
+	assert.Equal(t, "earlier too", readFile(t, filepath.Join(day, "a.1.edi")), "an archived file was overwritten")
+}
+
+func TestErrorFolder(t *testing.T) {
+	tests := []struct {
+		name       string
+		file       string
+		content    string
+		maxBytes   int64
+		reason     string // set by the consumer; "" when the transport rejects on its own
+		wantReason string // substring of the .error.txt line
+	}{
+		{
+			name: "consumer failure reason", file: "a.edi", content: "UNB",
+			reason:     "line 3: EQD C237.8260 \"CSQU3054381\" has a wrong ISO 6346 check digit\nsecond line",
+			wantReason: "line 3: EQD C237.8260 \"CSQU3054381\" has a wrong ISO 6346 check digit second line\n",
+		},
+		{name: "too big", file: "big.edi", content: "12345678901", maxBytes: 10, wantReason: `file "big.edi" is 11 bytes, is larger than the limit of 10 bytes (max_bytes)`},
+		{name: "unsafe name", file: "a..b.edi", content: "UNB", wantReason: `file name "a..b.edi" is not a safe file name: contains ".."`},
+		{name: "control character in name", file: "a\tb.edi", content: "UNB", wantReason: `file name "a\tb.edi" is not a safe file name: contains a control`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := newManual(t, func(c *filedrop.Config) { c.MaxBytes = tt.maxBytes })
+			require.NoError(t, os.MkdirAll(filepath.Join(m.dir, "error"), 0o750))
+			require.NoError(t, os.WriteFile(filepath.Join(m.dir, "error", tt.file), []byte("earlier"), 0o600))
+			m.write(t, tt.file, tt.content)
+			m.write(t, "next.edi", "next")
+			m.subscribe(t)
+			m.settle(t)
+
+			msg := m.receive(t)
+			if tt.reason != "" {
+				assert.Equal(t, tt.file, msg.Metadata.Get(transports.MetaFilename))
+				msg.Metadata.Set(transports.MetaFailureReason, tt.reason)
+				require.True(t, msg.Ack())
+				msg = m.receive(t)
+			}
+			assert.Equal(t, "next", string(msg.Payload), "a rejected file was delivered")
+			require.True(t, msg.Ack())
+
+			moved := filepath.Join(m.dir, "error", suffixedName(tt.file))
+			waitFile(t, moved+".error.txt")
+			assert.Equal(t, tt.content, readFile(t, moved))
+			assert.Contains(t, readFile(t, moved+".error.txt"), tt.wantReason)
+			assert.Equal(t, "earlier", readFile(t, filepath.Join(m.dir, "error", tt.file)), "an earlier error file was overwritten")
+			assert.False(t, exists(filepath.Join(m.dir, tt.file)))
+		})
+	}
+}
+
+// suffixedName is name with the first collision suffix.
+func suffixedName(name string) string {
+	ext := filepath.Ext(name)
+	return name[:len(name)-len(ext)] + ".1" + ext
+}
+
+func TestNackLeavesFileInPlace(t *testing.T) {
+	m := newManual(t, nil)
+	m.write(t, "a.edi", "UNB")
+	m.subscribe(t)
+	require.Equal(t, []string{"a.edi"}, m.settle(t))
+
+	first := m.receive(t)
+	require.True(t, first.Nack())
+	// Listed again once released: the nacked file is queued anew.
+	require.Eventually(t, func() bool {
+		names := m.rescan(t)
+		return len(names) == 1 && names[0] == "a.edi"
+	}, 5*time.Second, 2*time.Millisecond)
+	assert.True(t, exists(filepath.Join(m.dir, "a.edi")))
+	assert.NoDirExists(t, filepath.Join(m.dir, "archive", "2026-03-14"))
+
+	second := m.receive(t)
+	assert.Equal(t, "UNB", string(second.Payload))
+	assert.NotEqual(t, first.UUID, second.UUID)
+}
+
+func TestOneDeliveryAtATime(t *testing.T) {
+	m := newManual(t, nil)
+	m.write(t, "a.edi", "UNB")
+	m.subscribe(t)
+	other, err := m.sub.Subscribe(context.Background(), "test-drop")
+	require.NoError(t, err)
+	require.Equal(t, []string{"a.edi"}, m.settle(t))
+
+	var msgName string
+	select {
+	case msg := <-m.msgs:
+		msgName = msg.Metadata.Get(transports.MetaFilename)
+	case msg := <-other:
+		msgName = msg.Metadata.Get(transports.MetaFilename)
+	case <-time.After(5 * time.Second):
+		require.FailNow(t, "no message")
+	}
+	require.Equal(t, "a.edi", msgName)
+	m.clock.Advance(time.Hour)
+	assert.Empty(t, m.rescan(t), "a file in flight was queued again")
+}
+
+func TestNotificationsFindFiles(t *testing.T) {
+	dir := t.TempDir()
+	// Polling once an hour: only a notification can find the file in time.
+	sub, err := filedrop.NewSubscriber(filedrop.Config{Dir: dir, Settle: time.Millisecond, Poll: time.Hour}, nil)
+	require.NoError(t, err)
+	t.Cleanup(func() { require.NoError(t, sub.Close()) })
+	msgs, err := sub.Subscribe(context.Background(), "test-drop")
+	require.NoError(t, err)
+
+	require.NoError(t, dropFile(dir, "a.edi", []byte("UNB")))
+	select {
+	case msg := <-msgs:
+		assert.Equal(t, "UNB", string(msg.Payload))
+		msg.Ack()
+	case <-time.After(5 * time.Second):
+		require.FailNow(t, "the notification did not lead to a delivery")
+	}
+}
+
+func TestPollingFindsFiles(t *testing.T) {
+	dir := t.TempDir()
+	sub, err := filedrop.NewSubscriber(filedrop.Config{Dir: dir, Settle: time.Millisecond, Poll: 5 * time.Millisecond, NoWatch: true}, nil)
+	require.NoError(t, err)
+	t.Cleanup(func() { require.NoError(t, sub.Close()) })
+	msgs, err := sub.Subscribe(context.Background(), "test-drop")
+	require.NoError(t, err)
+
+	require.NoError(t, dropFile(dir, "a.edi", []byte("UNB")))
+	select {
+	case msg := <-msgs:
+		assert.Equal(t, "UNB", string(msg.Payload))
+		msg.Ack()
+	case <-time.After(5 * time.Second):
+		require.FailNow(t, "polling did not find the file")
+	}
+}
+
+func TestRescanAfterClose(t *testing.T) {
+	m := newManual(t, nil)
+	require.NoError(t, m.sub.Close())
+	_, err := m.sub.Rescan()
+	assert.ErrorIs(t, err, transports.ErrClosed)
+}
