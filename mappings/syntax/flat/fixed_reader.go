@@ -1,0 +1,165 @@
+package flat
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"unicode/utf8"
+)
+
+// FixedReader reads fixed-width records, one per line.
+//
+// A record with a problem of its own (too short, too long, an unknown
+// record type, bad text) yields an *Error and reading continues with the
+// next line. Invalid options, the size limit and read errors end reading:
+// every later call returns the same error.
+type FixedReader struct {
+	opts   FixedOptions
+	schema *fixedSchema
+	lr     *lineReader
+	err    error // sticky
+	offs   []int // byte offset of each character of the current line
+}
+
+// NewFixedReader returns a reader of r. Invalid options are reported by the
+// first call to Next.
+func NewFixedReader(r io.Reader, opts FixedOptions) *FixedReader {
+	if opts.MaxBytes == 0 {
+		opts.MaxBytes = DefaultMaxBytes
+	}
+	fr := &FixedReader{opts: opts}
+	schema, err := opts.compile()
+	if err != nil {
+		fr.err = &Error{Name: opts.Name, Err: err}
+		return fr
+	}
+	fr.schema = schema
+	fr.lr = newLineReader(r, opts.MaxBytes, schema.enc)
+	return fr
+}
+
+// Next returns the next record, or io.EOF after the last one. Values are
+// trimmed of their padding.
+func (r *FixedReader) Next() (Record, error) {
+	if r.err != nil {
+		return Record{}, r.err
+	}
+	var line []byte
+	for {
+		l, err := r.lr.next()
+		if err != nil {
+			if errors.Is(err, io.EOF) {
+				return Record{}, io.EOF
+			}
+			r.err = &Error{Name: r.opts.Name, Line: r.lr.line + 1, Err: err}
+			return Record{}, r.err
+		}
+		if len(l) > maxFixedLine {
+			r.err = &Error{Name: r.opts.Name, Line: r.lr.line, Err: describe(ErrTooLarge, fmt.Sprintf("line is longer than %d bytes", maxFixedLine))}
+			return Record{}, r.err
+		}
+		line = trimEOL(l)
+		if r.opts.SkipBlank && isBlank(line) {
+			continue
+		}
+		break
+	}
+	rec, err := r.parse(line)
+	if err != nil {
+		return Record{Line: r.lr.line}, err
+	}
+	return rec, nil
+}
+
+// bom is the UTF-8 byte order mark.
+var bom = []byte("\xEF\xBB\xBF")
+
+func isBlank[T string | []byte](b T) bool {
+	for i := range len(b) {
+		if b[i] != ' ' {
+			return false
+		}
+	}
+	return true
+}
+
+func (r *FixedReader) fail(col int, field, value string, err error) *Error {
+	return &Error{Name: r.opts.Name, Line: r.lr.line, Column: col, Field: field, Value: clip(value), Err: err}
+}
+
+// parse splits one line (without its terminator) into a record.
+func (r *FixedReader) parse(line []byte) (Record, error) {
+	if r.schema.enc == encUTF8 {
+		if j := invalidUTF8(line); j >= 0 {
+			return Record{}, r.fail(1+utf8.RuneCount(line[:j]), "", "", describe(ErrEncoding,
+				fmt.Sprintf("byte 0x%02X is not UTF-8 text (is the file ISO 8859-1?)", line[j])))
+		}
+	}
+	for j, c := range line {
+		if c < 0x20 && c != '\t' || c == 0x7F {
+			return Record{}, r.fail(1+utf8.RuneCount(line[:j]), "", "", describe(ErrControlChar,
+				fmt.Sprintf("record contains control character %q", c)))
+		}
+	}
+	if j := bytes.Index(line, bom); j >= 0 {
+		return Record{}, r.fail(1+utf8.RuneCount(line[:j]), "", "", describe(ErrEncoding,
+			"record contains U+FEFF, a byte order mark, which has no place inside a file"))
+	}
+	text := string(line)
+	r.offs = r.offs[:0]
+	ascii := len(text) == utf8.RuneCountInString(text)
+	n := len(text)
+	if !ascii {
+		for i := range text {
+			r.offs = append(r.offs, i)
+		}
+		n = len(r.offs)
+	}
+	// at returns the text of characters [from, to); what lies beyond the
+	// end of a short record reads as padding, so it is left out.
+	at := func(from, to int) string {
+		switch {
+		case from >= n:
+			return ""
+		case ascii:
+			return text[from:min(to, n)]
+		case to >= n:
+			return text[r.offs[from]:]
+		default:
+			return text[r.offs[from]:r.offs[to]]
+		}
+	}
+
+	kind := r.schema.single
+	if kind == nil {
+		ts := &r.schema.typeSlot
+		if n < ts.start+ts.width && !r.opts.PadShort {
+			return Record{}, r.fail(0, "", "", describe(ErrShortRecord,
+				fmt.Sprintf("record is %d characters, the record type needs %d", n, ts.start+ts.width)))
+		}
+		typ := ts.trim(at(ts.start, ts.start+ts.width))
+		if kind = r.schema.kinds[typ]; kind == nil {
+			return Record{}, r.fail(ts.start+1, ts.name, typ, describe(ErrUnknownRecordType,
+				fmt.Sprintf("record type %s is not one of %s", quote(typ), r.schema.types)))
+		}
+	}
+	layout := ""
+	if kind.key != "" {
+		layout = fmt.Sprintf(" %q", kind.key)
+	}
+	switch {
+	case n < kind.need && !r.opts.PadShort:
+		return Record{}, r.fail(0, "", "", describe(ErrShortRecord,
+			fmt.Sprintf("record is %d characters, layout%s needs %d", n, layout, kind.need)))
+	case kind.exact && n > kind.need:
+		return Record{}, r.fail(kind.need+1, "", "", describe(ErrLongRecord,
+			fmt.Sprintf("record is %d characters, layout%s has %d", n, layout, kind.need)))
+	}
+	values := make([]string, len(kind.slots))
+	for i := range kind.slots {
+		sl := &kind.slots[i]
+		values[i] = sl.trim(at(sl.start, sl.start+sl.width))
+	}
+	return Record{Line: r.lr.line, Type: kind.key, Names: kind.names, Values: values}, nil
+}
