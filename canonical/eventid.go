@@ -3,8 +3,6 @@ package canonical
 import (
 	"crypto/sha256"
 	"encoding/base32"
-	"hash"
-	"io"
 	"strconv"
 	"strings"
 )
@@ -35,15 +33,18 @@ var idEncoding = base32.NewEncoding("abcdefghijklmnopqrstuvwxyz234567").WithPadd
 // every pipeline step can be idempotent on the id. Each part is
 // length-prefixed, so no two different inputs share a hash input.
 func NewEventID(src Source, key Key, typ EventType, seq int) string {
-	h := sha256.New()
-	for _, part := range []string{
+	buf := make([]byte, 0, 256)
+	for _, part := range [...]string{
 		"pcsgate/event/v1",
 		src.PCS, src.Profile, src.Sender, src.InterchangeRef, src.MessageRef, src.Function,
 		key.String(), string(typ), strconv.Itoa(seq),
 	} {
-		writePart(h, part)
+		buf = appendPart(buf, part)
 	}
-	return EventIDPrefix + idEncoding.EncodeToString(h.Sum(nil))[:eventIDChars]
+	sum := sha256.Sum256(buf)
+	var enc [52]byte // base32 of 32 bytes without padding
+	idEncoding.Encode(enc[:], sum[:])
+	return EventIDPrefix + string(enc[:eventIDChars])
 }
 
 // BusinessKey returns the key that recognises the same business message
@@ -78,13 +79,11 @@ func BusinessKey(e *ReleaseEvent) string {
 	return strings.Join(parts, "|")
 }
 
-// writePart writes s length-prefixed ("5:NLRTM") into h.
-func writePart(h hash.Hash, s string) {
-	var buf [24]byte
-	b := strconv.AppendInt(buf[:0], int64(len(s)), 10)
-	b = append(b, ':')
-	_, _ = h.Write(b)
-	_, _ = io.WriteString(h, s)
+// appendPart appends s length-prefixed ("5:NLRTM") to buf.
+func appendPart(buf []byte, s string) []byte {
+	buf = strconv.AppendInt(buf, int64(len(s)), 10)
+	buf = append(buf, ':')
+	return append(buf, s...)
 }
 
 // keyPart renders one business-key part, quoted unless plain.
