@@ -1,0 +1,59 @@
+package ledger
+
+import (
+	"strings"
+
+	"github.com/nexport/pcsgate/canonical"
+)
+
+// Facts reported by terminals, customs, platforms and handlers: lights,
+// gate moves and statuses. Nobody's authority is checked for these; they
+// never move the right.
+
+// light handles LIGHT_CHANGED. Each light keeps the newest state by
+// occurredAt; an older report is stored as stale without effect.
+func (n *Release) light(e *canonical.ReleaseEvent, ref *EventRef) {
+	var l *Light
+	switch e.Light.Kind {
+	case canonical.LightCommercial:
+		l = &n.Lights.Commercial
+	case canonical.LightCustoms:
+		l = &n.Lights.Customs
+	case canonical.LightTerminal:
+		l = &n.Lights.Terminal
+	default:
+		ref.Note = "unknown light kind " + canonical.Quote(e.Light.Kind) + " ignored"
+		return
+	}
+	at := eventTime(e)
+	if !l.At.IsZero() && at.Before(l.At) {
+		ref.Stale = true
+		ref.Note = "older than the current " + strings.ToLower(e.Light.Kind) + " light"
+		return
+	}
+	*l = Light{State: e.Light.State, Reason: e.Light.Reason, At: at, EventID: e.ID}
+}
+
+// gateOut ends the release: PICKED_UP. A gate-out the release was not
+// ready for is still a fact; the note says why it was not ready, for the
+// people watching for fraud.
+func (n *Release) gateOut(e *canonical.ReleaseEvent, g *canonical.Gate, ref *EventRef) {
+	at := eventTime(e)
+	if g != nil && g.At != nil {
+		at = *g.At
+	}
+	if why := n.NotReady(at); len(why) > 0 && !at.IsZero() {
+		ref.Note = "picked up while not ready: " + strings.Join(why, ", ")
+	}
+	n.Status = PickedUp
+	n.GateOut = g
+}
+
+// status handles STATUS_REPORTED. The air status DLV (delivered to the
+// consignee) ends the release like a gate-out.
+func (n *Release) status(e *canonical.ReleaseEvent, ref *EventRef) {
+	n.LastStatus = e.Status
+	if e.Status.Code == "DLV" && n.Status != PickedUp {
+		n.gateOut(e, nil, ref)
+	}
+}
