@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -13,13 +14,14 @@ import (
 	"github.com/xeipuuv/gojsonschema"
 )
 
-// EventSchema is the draft-07 JSON Schema of a canonical ReleaseEvent as
-// pcsgate writes it (schema/event.schema.json). It checks shape: required
-// parts, closed vocabularies, UTC date-times, no unknown keys. Check
-// verifies the values themselves (check digits, codes, ranges).
-//
 //go:embed schema/event.schema.json
-var EventSchema []byte
+var eventSchema []byte
+
+// EventSchema returns (a copy of) the draft-07 JSON Schema of a canonical
+// ReleaseEvent as pcsgate writes it, schema/event.schema.json. It checks
+// shape: required parts, closed vocabularies, UTC date-times, no unknown
+// keys. Check verifies the values themselves (check digits, codes, ranges).
+func EventSchema() []byte { return slices.Clone(eventSchema) }
 
 // MaxEventJSON is the largest event document ValidateEventJSON accepts.
 // A canonical event is a few kilobytes; anything this large is hostile.
@@ -34,7 +36,7 @@ var compiledSchema = sync.OnceValues(func() (*gojsonschema.Schema, error) {
 	loader := gojsonschema.NewSchemaLoader()
 	loader.Draft = gojsonschema.Draft7
 	loader.Validate = true
-	return loader.Compile(gojsonschema.NewBytesLoader(EventSchema))
+	return loader.Compile(gojsonschema.NewBytesLoader(eventSchema))
 })
 
 // SchemaError is one problem found by the schema: the canonical field path

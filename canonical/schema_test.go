@@ -163,7 +163,7 @@ func TestValidateEventJSONNotJSON(t *testing.T) {
 // its enums are exactly the Go vocabularies.
 func TestSchemaMatchesModel(t *testing.T) {
 	var schema map[string]any
-	require.NoError(t, json.Unmarshal(canonical.EventSchema, &schema))
+	require.NoError(t, json.Unmarshal(canonical.EventSchema(), &schema))
 	defs := schema["definitions"].(map[string]any)
 
 	// Collect the keys Go writes per schema object (definitions are shared,
