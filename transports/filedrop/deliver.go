@@ -90,7 +90,7 @@ func (s *Subscriber) read(c candidate) ([]byte, error) {
 		return nil, errNotReady
 	}
 	if linfo.Size() > s.cfg.MaxBytes {
-		return nil, fmt.Errorf("file %s is %d bytes, %w of %d bytes (max_bytes)", transports.Quote(c.name), linfo.Size(), errTooBig, s.cfg.MaxBytes)
+		return nil, fmt.Errorf("file %s of %d bytes %w of %d bytes (max_bytes)", transports.Quote(c.name), linfo.Size(), errTooBig, s.cfg.MaxBytes)
 	}
 	f, err := os.Open(path)
 	if err != nil {

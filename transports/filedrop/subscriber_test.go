@@ -176,7 +176,7 @@ func TestErrorFolder(t *testing.T) {
 			reason:     "line 3: EQD C237.8260 \"CSQU3054381\" has a wrong ISO 6346 check digit\nsecond line",
 			wantReason: "line 3: EQD C237.8260 \"CSQU3054381\" has a wrong ISO 6346 check digit second line\n",
 		},
-		{name: "too big", file: "big.edi", content: "12345678901", maxBytes: 10, wantReason: `file "big.edi" is 11 bytes, is larger than the limit of 10 bytes (max_bytes)`},
+		{name: "too big", file: "big.edi", content: "12345678901", maxBytes: 10, wantReason: `file "big.edi" of 11 bytes is larger than the limit of 10 bytes (max_bytes)`},
 		{name: "unsafe name", file: "a..b.edi", content: "UNB", wantReason: `file name "a..b.edi" is not a safe file name: contains ".."`},
 		{name: "control character in name", file: "a\tb.edi", content: "UNB", wantReason: `file name "a\tb.edi" is not a safe file name: contains a control`},
 	}
