@@ -17,7 +17,7 @@ func checkNoLeak(t *testing.T, timeout time.Duration, use func(t *testing.T)) {
 	if !t.Run("use", use) {
 		return
 	}
-	// Polled in this goroutine: a helper goroutine would count as new.
+	// Polled in this goroutine: a goroutine started for it would count as new.
 	deadline := time.Now().Add(timeout)
 	tick := time.NewTicker(5 * time.Millisecond)
 	defer tick.Stop()

@@ -14,8 +14,8 @@ import (
 // message. It is a prompt for the transport, not a synchronisation.
 const pokeEvery = 20 * time.Millisecond
 
-// session is one inbound transport subscribed for one case.
-type session struct {
+// subscribed is one inbound transport subscribed for one case.
+type subscribed struct {
 	f      Features
 	in     Inbound
 	msgs   <-chan *message.Message
@@ -24,7 +24,7 @@ type session struct {
 
 // subscribe builds a fresh inbound transport and subscribes to Topic. The
 // transport is closed when the case ends.
-func subscribe(t *testing.T, f Features, newInbound func(*testing.T) Inbound) *session {
+func subscribe(t *testing.T, f Features, newInbound func(*testing.T) Inbound) *subscribed {
 	t.Helper()
 	in := newInbound(t)
 	require.NotNil(t, in.Sub, "harness: Inbound.Sub")
@@ -38,17 +38,17 @@ func subscribe(t *testing.T, f Features, newInbound func(*testing.T) Inbound) *s
 	msgs, err := in.Sub.Subscribe(ctx, Topic)
 	require.NoError(t, err)
 	require.NotNil(t, msgs)
-	return &session{f: f, in: in, msgs: msgs, cancel: cancel}
+	return &subscribed{f: f, in: in, msgs: msgs, cancel: cancel}
 }
 
 // send offers one unit and fails the case if the partner cannot.
-func (s *session) send(t *testing.T, name string, payload []byte) {
+func (s *subscribed) send(t *testing.T, name string, payload []byte) {
 	t.Helper()
 	require.NoError(t, s.in.Send(name, payload), "send %s", name)
 }
 
 // receive waits for the next message, poking the transport while it waits.
-func (s *session) receive(t *testing.T) *message.Message {
+func (s *subscribed) receive(t *testing.T) *message.Message {
 	t.Helper()
 	timeout := time.NewTimer(s.f.Timeout)
 	defer timeout.Stop()
@@ -70,21 +70,21 @@ func (s *session) receive(t *testing.T) *message.Message {
 	}
 }
 
-func (s *session) poke() {
+func (s *subscribed) poke() {
 	if s.in.Poke != nil {
 		s.in.Poke()
 	}
 }
 
 // acked reports whether the partner has seen name acknowledged.
-func (s *session) acked(name string) bool {
+func (s *subscribed) acked(name string) bool {
 	return slices.Contains(s.in.Acked(), name)
 }
 
 // waitAcked waits until the partner sees name acknowledged. The transport
 // acknowledges asynchronously after the Ack, and only the partner can see
 // it, so this polls.
-func (s *session) waitAcked(t *testing.T, names ...string) {
+func (s *subscribed) waitAcked(t *testing.T, names ...string) {
 	t.Helper()
 	require.Eventually(t, func() bool {
 		acked := s.in.Acked()
