@@ -46,7 +46,8 @@ func ParseFSU(data []byte, opts Options) (*Message, error) {
 
 // ReadAll reads a file of FSU or FSA messages separated by blank lines or by
 // a new FSU/ (or FSA/) line. It returns every message that parsed, in order,
-// and an error joining the problems of the others.
+// and an error joining the problems of the others. An input with no lines
+// but blank ones holds no messages and is not an error.
 func ReadAll(r io.Reader, opts Options) ([]*Message, error) {
 	opts.setDefaults()
 	data, err := io.ReadAll(io.LimitReader(r, opts.MaxBytes+1))
