@@ -1,0 +1,128 @@
+package store_test
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ThreeDotsLabs/watermill"
+	"github.com/ThreeDotsLabs/watermill/message"
+	"github.com/stretchr/testify/require"
+
+	"github.com/nexport/pcsgate/transports/store"
+)
+
+// BenchmarkPublishSubscribe publishes b.N messages, one transaction each,
+// from 8 goroutines while one subscription reads and acks them, and reports
+// the end-to-end rate.
+func BenchmarkPublishSubscribe(b *testing.B) {
+	cases := []struct {
+		name string
+		open func(testing.TB, store.Config) *store.Store
+		cfg  store.Config
+	}{
+		{"sqlite/synchronous=full", openSQLite, store.Config{Synchronous: store.SyncFull}},
+		{"sqlite/synchronous=normal", openSQLite, store.Config{Synchronous: store.SyncNormal}},
+		{"postgres", openPostgres, store.Config{}},
+	}
+	for _, c := range cases {
+		b.Run(c.name, func(b *testing.B) {
+			s := c.open(b, c.cfg)
+			benchPublishSubscribe(b, s, 8)
+		})
+	}
+}
+
+func benchPublishSubscribe(b *testing.B, s *store.Store, publishers int) {
+	topic := "bench"
+	sub, err := s.Subscriber("bench")
+	require.NoError(b, err)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	ch, err := sub.Subscribe(ctx, topic)
+	require.NoError(b, err)
+	pub := s.Publisher()
+	payload := make([]byte, 512)
+
+	b.ReportAllocs()
+	b.ResetTimer()
+	start := time.Now()
+	work := make(chan int)
+	var wg sync.WaitGroup
+	for range publishers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range work {
+				if err := pub.Publish(topic, message.NewMessage(watermill.NewUUID(), payload)); err != nil {
+					b.Error(err)
+				}
+			}
+		}()
+	}
+	go func() {
+		for i := range b.N {
+			work <- i
+		}
+		close(work)
+	}()
+	for range b.N {
+		select {
+		case m := <-ch:
+			m.Ack()
+		case <-time.After(30 * time.Second):
+			b.Fatal("timed out waiting for messages")
+		}
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	b.StopTimer()
+	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "msgs/s")
+	require.NoError(b, sub.Close())
+}
+
+// BenchmarkPublish measures publishing alone, one transaction per message,
+// from 1 and 8 goroutines.
+func BenchmarkPublish(b *testing.B) {
+	for _, sync := range []string{store.SyncFull, store.SyncNormal} {
+		for _, par := range []int{1, 8} {
+			b.Run(fmt.Sprintf("sqlite/synchronous=%s/publishers=%d", sync, par), func(b *testing.B) {
+				s := openSQLite(b, store.Config{Synchronous: sync})
+				benchPublish(b, s, par)
+			})
+		}
+	}
+	b.Run("postgres/publishers=8", func(b *testing.B) {
+		benchPublish(b, openPostgres(b, store.Config{}), 8)
+	})
+}
+
+func benchPublish(b *testing.B, s *store.Store, publishers int) {
+	pub := s.Publisher()
+	payload := make([]byte, 512)
+	require.NoError(b, pub.Publish("bench", message.NewMessage(watermill.NewUUID(), payload)))
+	b.ReportAllocs()
+	b.ResetTimer()
+	start := time.Now()
+	work := make(chan struct{})
+	var wg sync.WaitGroup
+	for range publishers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range work {
+				if err := pub.Publish("bench", message.NewMessage(watermill.NewUUID(), payload)); err != nil {
+					b.Error(err)
+				}
+			}
+		}()
+	}
+	for range b.N {
+		work <- struct{}{}
+	}
+	close(work)
+	wg.Wait()
+	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "msgs/s")
+}

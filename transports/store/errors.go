@@ -1,0 +1,59 @@
+package store
+
+import (
+	"errors"
+	"strconv"
+	"unicode/utf8"
+)
+
+// Sentinel errors of the store, phrased as predicates so that a wrapped error
+// reads as a sentence: release "NLRTM/MSCU/B1/MSCU1234565" was changed by
+// another writer: expected version 3. Check them with errors.Is.
+var (
+	// ErrConflict: SaveRelease found a version other than the expected one,
+	// or found the release already there when it expected to create it.
+	ErrConflict = errors.New("was changed by another writer")
+	// ErrNotFound: the row the call names does not exist.
+	ErrNotFound = errors.New("does not exist")
+	// ErrTooLarge: a key, body or payload is over the configured limit.
+	ErrTooLarge = errors.New("is too large")
+	// ErrInvalidJSON: a body or metadata document is not valid JSON.
+	ErrInvalidJSON = errors.New("is not valid JSON")
+	// ErrInvalidText: a key or name is not UTF-8 or holds a NUL byte, which
+	// PostgreSQL cannot store.
+	ErrInvalidText = errors.New("is not valid UTF-8 text without NUL bytes")
+	// ErrBadFilter: a list filter holds a value out of range.
+	ErrBadFilter = errors.New("is not a valid filter value")
+	// ErrEmpty: a required key or name is empty.
+	ErrEmpty = errors.New("is empty")
+	// ErrInvalidTopic: a topic name holds characters that cannot become part
+	// of a table name.
+	ErrInvalidTopic = errors.New("is not a valid topic name (letters, digits and - $ : . _ only)")
+	// ErrClosed: the store, publisher or subscriber was closed.
+	ErrClosed = errors.New("is closed")
+	// ErrTxDone: a Tx was used after the function given to InTx returned.
+	ErrTxDone = errors.New("has already ended")
+	// ErrBadDSN: Open was given an address it cannot use.
+	ErrBadDSN = errors.New("is not a valid store address")
+	// ErrSchemaTooNew: the database was migrated by a newer pcsgate.
+	ErrSchemaTooNew = errors.New("was written by a newer pcsgate")
+	// ErrBadConfig is wrapped by every Config.Validate error.
+	ErrBadConfig = errors.New("is not a valid setting")
+)
+
+// maxQuoted is how many bytes of a value quote keeps.
+const maxQuoted = 64
+
+// quote renders a value for an error message: clipped to 64 bytes on a rune
+// boundary (marked with "..."), then quoted so control characters and invalid
+// UTF-8 stay visible and on one line.
+func quote(s string) string {
+	if len(s) <= maxQuoted {
+		return strconv.Quote(s)
+	}
+	cut := maxQuoted
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return strconv.Quote(s[:cut]) + "..."
+}

@@ -1,0 +1,119 @@
+package store
+
+// migration is one versioned step of the ledger schema. Versions start at 1
+// and never change once released; a new schema is a new migration appended
+// to both lists, with the same version and description.
+type migration struct {
+	version     int
+	description string
+	stmts       []string
+}
+
+// sqliteMigrations is the ledger schema for SQLite. Tables are STRICT so a
+// wrong type fails instead of being stored; times are TEXT in timeLayout.
+var sqliteMigrations = []migration{{
+	version:     1,
+	description: "ledger: releases, events, dedupe, deadletters",
+	stmts: []string{
+		`CREATE TABLE releases (
+	key TEXT PRIMARY KEY,
+	status TEXT NOT NULL,
+	port TEXT NOT NULL,
+	carrier TEXT NOT NULL,
+	holder TEXT NOT NULL,
+	body TEXT NOT NULL CHECK (json_valid(body)),
+	version INTEGER NOT NULL CHECK (version > 0),
+	updated_at TEXT NOT NULL
+) STRICT`,
+		`CREATE INDEX releases_port_status ON releases (port, status, updated_at)`,
+		`CREATE INDEX releases_status ON releases (status, updated_at)`,
+		`CREATE INDEX releases_updated ON releases (updated_at)`,
+		`CREATE TABLE events (
+	id TEXT PRIMARY KEY,
+	release_key TEXT NOT NULL,
+	seq INTEGER NOT NULL,
+	type TEXT NOT NULL,
+	occurred_at TEXT NOT NULL,
+	received_at TEXT NOT NULL,
+	late INTEGER NOT NULL CHECK (late IN (0, 1)),
+	hash TEXT NOT NULL,
+	body TEXT NOT NULL CHECK (json_valid(body))
+) STRICT`,
+		`CREATE INDEX events_release ON events (release_key, seq)`,
+		`CREATE TABLE dedupe (
+	kind TEXT NOT NULL,
+	key TEXT NOT NULL,
+	first_seen TEXT NOT NULL,
+	last_seen TEXT NOT NULL,
+	count INTEGER NOT NULL,
+	PRIMARY KEY (kind, key)
+) STRICT, WITHOUT ROWID`,
+		`CREATE TABLE deadletters (
+	id TEXT PRIMARY KEY,
+	stage TEXT NOT NULL,
+	profile TEXT NOT NULL,
+	endpoint TEXT NOT NULL,
+	reason TEXT NOT NULL,
+	payload BLOB NOT NULL,
+	metadata TEXT NOT NULL CHECK (json_valid(metadata)),
+	created_at TEXT NOT NULL,
+	replayed_at TEXT
+) STRICT`,
+		`CREATE INDEX deadletters_created ON deadletters (created_at)`,
+	},
+}}
+
+// postgresMigrations is the same schema for PostgreSQL. Bodies are json, not
+// jsonb, so they come back byte for byte as written and hashes over them
+// stay valid.
+var postgresMigrations = []migration{{
+	version:     1,
+	description: "ledger: releases, events, dedupe, deadletters",
+	stmts: []string{
+		`CREATE TABLE releases (
+	key TEXT PRIMARY KEY,
+	status TEXT NOT NULL,
+	port TEXT NOT NULL,
+	carrier TEXT NOT NULL,
+	holder TEXT NOT NULL,
+	body JSON NOT NULL,
+	version INTEGER NOT NULL CHECK (version > 0),
+	updated_at TIMESTAMPTZ NOT NULL
+)`,
+		`CREATE INDEX releases_port_status ON releases (port, status, updated_at)`,
+		`CREATE INDEX releases_status ON releases (status, updated_at)`,
+		`CREATE INDEX releases_updated ON releases (updated_at)`,
+		`CREATE TABLE events (
+	id TEXT PRIMARY KEY,
+	release_key TEXT NOT NULL,
+	seq BIGINT NOT NULL,
+	type TEXT NOT NULL,
+	occurred_at TIMESTAMPTZ NOT NULL,
+	received_at TIMESTAMPTZ NOT NULL,
+	late BOOLEAN NOT NULL,
+	hash TEXT NOT NULL,
+	body JSON NOT NULL
+)`,
+		`CREATE INDEX events_release ON events (release_key, seq)`,
+		`CREATE TABLE dedupe (
+	kind TEXT NOT NULL,
+	key TEXT NOT NULL,
+	first_seen TIMESTAMPTZ NOT NULL,
+	last_seen TIMESTAMPTZ NOT NULL,
+	count BIGINT NOT NULL,
+	PRIMARY KEY (kind, key)
+)`,
+		`CREATE TABLE deadletters (
+	id TEXT PRIMARY KEY,
+	stage TEXT NOT NULL,
+	profile TEXT NOT NULL,
+	endpoint TEXT NOT NULL,
+	reason TEXT NOT NULL,
+	payload BYTEA NOT NULL,
+	metadata JSON NOT NULL,
+	created_at TIMESTAMPTZ NOT NULL,
+	replayed_at TIMESTAMPTZ
+)`,
+		`CREATE INDEX deadletters_created ON deadletters (created_at)`,
+	},
+}}

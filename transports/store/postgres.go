@@ -1,0 +1,36 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"net/url"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
+)
+
+// openPostgres opens one pool for reads and writes and returns the key under
+// which Stores on the same database share in-process state.
+func (s *Store) openPostgres(ctx context.Context) (string, error) {
+	where := redactURL(s.dsn.URL)
+	db, err := sql.Open("pgx", s.dsn.URL)
+	if err != nil {
+		return "", fmt.Errorf("store %s: %w", where, err)
+	}
+	db.SetMaxOpenConns(s.cfg.MaxConns)
+	if err := db.PingContext(ctx); err != nil {
+		_ = db.Close()
+		return "", fmt.Errorf("store %s: %w", where, err)
+	}
+	s.writer, s.reader = db, db
+	return "postgres:" + s.dsn.URL, nil
+}
+
+// redactURL renders a PostgreSQL URL without its password.
+func redactURL(s string) string {
+	u, err := url.Parse(s)
+	if err != nil {
+		return "postgres address"
+	}
+	return u.Redacted()
+}

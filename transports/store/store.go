@@ -1,0 +1,162 @@
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/ThreeDotsLabs/watermill"
+)
+
+// Store is the durable Pub/Sub and ledger storage of one pcsgate instance.
+// All methods are safe for concurrent use. Close is idempotent.
+type Store struct {
+	cfg    Config
+	dsn    DSN
+	d      *dialect
+	logger watermill.LoggerAdapter
+	sh     *shared
+
+	// writer takes every write. On SQLite it is a pool of one connection,
+	// so writes queue in the process instead of failing with "database is
+	// locked". On PostgreSQL writer and reader are the same pool.
+	writer *sql.DB
+	reader *sql.DB
+
+	topics sync.Map // topic → struct{}: tables known to exist
+
+	ctx    context.Context // cancelled by Close
+	cancel context.CancelFunc
+
+	mu       sync.Mutex
+	closed   bool
+	subs     map[*subscriber]struct{}
+	closeErr error
+}
+
+// Open opens the store at dsn with default settings and brings its schema up
+// to date. See ParseDSN for the addresses it takes and Config for the
+// defaults.
+func Open(ctx context.Context, dsn string, logger watermill.LoggerAdapter) (*Store, error) {
+	return OpenConfig(ctx, Config{DSN: dsn}, logger)
+}
+
+// OpenConfig is Open with settings. A nil logger logs nothing.
+func OpenConfig(ctx context.Context, cfg Config, logger watermill.LoggerAdapter) (*Store, error) {
+	cfg.setDefaults()
+	dsn, err := ParseDSN(cfg.DSN)
+	if err != nil {
+		return nil, err
+	}
+	if dsn.Synchronous != "" {
+		cfg.Synchronous = dsn.Synchronous
+	}
+	if dsn.BusyTimeout != 0 {
+		cfg.BusyTimeout = dsn.BusyTimeout
+	}
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if logger == nil {
+		logger = watermill.NopLogger{}
+	}
+	s := &Store{cfg: cfg, dsn: dsn, logger: logger, subs: map[*subscriber]struct{}{}}
+	var key string
+	switch dsn.Backend {
+	case BackendSQLite:
+		s.d = newSQLiteDialect(cfg.BatchSize)
+		key, err = s.openSQLite(ctx)
+	default:
+		s.d = newPostgresDialect(cfg.BatchSize)
+		key, err = s.openPostgres(ctx)
+	}
+	if err != nil {
+		return nil, err
+	}
+	s.sh = acquireShared(key)
+	s.ctx, s.cancel = context.WithCancel(context.Background())
+	if err := s.migrate(ctx); err != nil {
+		_ = s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// Backend reports "sqlite" or "postgres".
+func (s *Store) Backend() string { return s.d.name }
+
+// Close stops every subscriber created by the store, cancels work in flight
+// and closes the database. It is idempotent and returns the first close's
+// result.
+func (s *Store) Close() error {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return s.closeErr
+	}
+	s.closed = true
+	subs := make([]*subscriber, 0, len(s.subs))
+	for sub := range s.subs {
+		subs = append(subs, sub)
+	}
+	s.mu.Unlock()
+
+	var errs []error
+	for _, sub := range subs {
+		errs = append(errs, sub.Close())
+	}
+	s.cancel()
+	errs = append(errs, s.writer.Close())
+	if s.reader != s.writer {
+		errs = append(errs, s.reader.Close())
+	}
+	s.sh.release()
+
+	s.mu.Lock()
+	s.closeErr = errors.Join(errs...)
+	s.mu.Unlock()
+	return s.closeErr
+}
+
+func (s *Store) isClosed() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.closed
+}
+
+// now is the store's clock.
+func (s *Store) now() time.Time { return s.cfg.Clock() }
+
+// rawTx runs fn in a write transaction, committing when it returns nil.
+func (s *Store) rawTx(ctx context.Context, fn func(tx *sql.Tx) error) (err error) {
+	tx, err := s.writer.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store transaction: %w", err)
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			_ = tx.Rollback()
+			panic(p)
+		}
+		if err != nil {
+			_ = tx.Rollback()
+			return
+		}
+		if cerr := tx.Commit(); cerr != nil {
+			err = fmt.Errorf("store commit: %w", cerr)
+		}
+	}()
+	return fn(tx)
+}
+
+// randomID returns n random bytes in hex, for private names.
+func randomID(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}

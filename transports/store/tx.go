@@ -1,0 +1,158 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	wsql "github.com/ThreeDotsLabs/watermill-sql/v4/pkg/sql"
+	"github.com/ThreeDotsLabs/watermill/message"
+)
+
+// Tx is one database transaction opened by InTx. Everything done through it
+// (published messages and ledger changes) is committed together or not at
+// all. A Tx is not safe for concurrent use and is dead once fn returns.
+type Tx struct {
+	s     *Store
+	ctx   context.Context
+	tx    *sql.Tx
+	pub   *wsql.Publisher
+	done  bool
+	topic map[string]bool // topics published to → table created in this tx
+}
+
+// InTx runs fn in one database transaction and commits it when fn returns
+// nil; when fn returns an error or panics, everything it did is rolled back
+// and the error (or panic) is passed on. After a commit, subscriptions of
+// the topics fn published to are woken.
+//
+// On SQLite fn holds the single writer connection: it must not call InTx,
+// Publisher().Publish or anything else that writes through s, or it waits
+// for itself (until ctx ends). Reads through s are fine.
+func (s *Store) InTx(ctx context.Context, fn func(tx *Tx) error) error {
+	if s.isClosed() {
+		return fmt.Errorf("store %w", ErrClosed)
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	stop := context.AfterFunc(s.ctx, cancel)
+	defer stop()
+
+	t := &Tx{s: s, ctx: ctx, topic: map[string]bool{}}
+	err := s.rawTx(ctx, func(tx *sql.Tx) error {
+		t.tx = tx
+		defer func() { t.done = true }()
+		return fn(t)
+	})
+	if err != nil {
+		return err
+	}
+	for topic, created := range t.topic {
+		if created {
+			s.topics.Store(topic, struct{}{})
+		}
+		s.sh.notify(topic)
+	}
+	return nil
+}
+
+func (t *Tx) check() error {
+	if t.done {
+		return fmt.Errorf("store transaction %w", ErrTxDone)
+	}
+	return nil
+}
+
+// exec runs a statement written with ? placeholders.
+func (t *Tx) exec(query string, args ...any) (sql.Result, error) {
+	return t.tx.ExecContext(t.ctx, t.s.d.q(query), args...)
+}
+
+// queryRow runs a query written with ? placeholders.
+func (t *Tx) queryRow(query string, args ...any) *sql.Row {
+	return t.tx.QueryRowContext(t.ctx, t.s.d.q(query), args...)
+}
+
+// publishChunk bounds the messages of one INSERT, under SQLite's limit of
+// bound parameters.
+const publishChunk = 500
+
+// Publish adds messages to topic in this transaction, through watermill-sql's
+// publisher. Subscribers see them only after the commit, in slice order.
+// The topic's tables are created on first use, in this transaction too.
+func (t *Tx) Publish(topic string, msgs ...*message.Message) error {
+	if err := t.check(); err != nil {
+		return err
+	}
+	if err := validateTopic(topic); err != nil {
+		return err
+	}
+	for _, m := range msgs {
+		if len(m.Payload) > t.s.cfg.MaxBytes {
+			return fmt.Errorf("message %s payload of %d bytes: at most %d expected: %w", quote(m.UUID), len(m.Payload), t.s.cfg.MaxBytes, ErrTooLarge)
+		}
+		if m.UUID == "" {
+			return fmt.Errorf("message uuid %w", ErrEmpty)
+		}
+		if len(m.UUID) > maxKeyBytes {
+			return fmt.Errorf("message uuid %s: at most %d bytes expected: %w", quote(m.UUID), maxKeyBytes, ErrTooLarge)
+		}
+	}
+	if err := t.ensureTopic(topic); err != nil {
+		return err
+	}
+	if t.pub == nil {
+		pub, err := wsql.NewPublisher(txExecutor{t}, wsql.PublisherConfig{SchemaAdapter: t.s.d.schema}, t.s.logger)
+		if err != nil {
+			return fmt.Errorf("store publisher: %w", err)
+		}
+		t.pub = pub
+	}
+	for len(msgs) > 0 {
+		n := min(len(msgs), publishChunk)
+		if err := t.pub.Publish(topic, msgs[:n]...); err != nil {
+			return fmt.Errorf("topic %s: %w", quote(topic), err)
+		}
+		msgs = msgs[n:]
+	}
+	return nil
+}
+
+// ensureTopic creates topic's message and offsets tables in this transaction
+// unless they are known to exist.
+func (t *Tx) ensureTopic(topic string) error {
+	if _, seen := t.topic[topic]; seen {
+		return nil
+	}
+	if _, ok := t.s.topics.Load(topic); ok {
+		t.topic[topic] = false
+		return nil
+	}
+	queries, err := t.s.d.schema.SchemaInitializingQueries(wsql.SchemaInitializingQueriesParams{Topic: topic})
+	if err != nil {
+		return err
+	}
+	more, err := t.s.d.offsets.SchemaInitializingQueries(wsql.OffsetsSchemaInitializingQueriesParams{Topic: topic})
+	if err != nil {
+		return err
+	}
+	for _, q := range append(queries, more...) {
+		if _, err := t.tx.ExecContext(t.ctx, q.Query, q.Args...); err != nil {
+			return fmt.Errorf("topic %s tables: %w", quote(topic), err)
+		}
+	}
+	t.topic[topic] = true
+	return nil
+}
+
+// txExecutor lets watermill-sql's publisher write through the transaction,
+// under the transaction's context rather than the message's.
+type txExecutor struct{ t *Tx }
+
+func (e txExecutor) ExecContext(_ context.Context, query string, args ...any) (wsql.Result, error) {
+	return e.t.tx.ExecContext(e.t.ctx, query, args...)
+}
+
+func (e txExecutor) QueryContext(_ context.Context, query string, args ...any) (wsql.Rows, error) {
+	return e.t.tx.QueryContext(e.t.ctx, query, args...)
+}
