@@ -1,0 +1,104 @@
+package store
+
+import (
+	"database/sql"
+	"errors"
+	"fmt"
+)
+
+// ReleaseMeta holds the columns of a release that the monitor filters and
+// sorts on. The release itself is the JSON body, which this package does not
+// interpret.
+type ReleaseMeta struct {
+	Status  string
+	Port    string
+	Carrier string
+	Holder  string
+}
+
+func (m ReleaseMeta) check() error {
+	for _, f := range []struct{ name, v string }{
+		{"release status", m.Status}, {"release port", m.Port},
+		{"release carrier", m.Carrier}, {"release holder", m.Holder},
+	} {
+		if err := checkShort(f.name, f.v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// LoadRelease returns the body and version of the release stored under key,
+// or found == false when there is none.
+func (t *Tx) LoadRelease(key string) (body []byte, version int, found bool, err error) {
+	if err := t.check(); err != nil {
+		return nil, 0, false, err
+	}
+	if err := checkKey("release key", key); err != nil {
+		return nil, 0, false, err
+	}
+	err = t.queryRow(`SELECT body, version FROM releases WHERE key = ?`, key).Scan(&body, &version)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return nil, 0, false, nil
+	case err != nil:
+		return nil, 0, false, fmt.Errorf("release %s: %w", quote(key), err)
+	}
+	return body, version, true, nil
+}
+
+// SaveRelease stores a release with optimistic concurrency. expectVersion is
+// the version LoadRelease returned, or 0 to create the release; the stored
+// version becomes expectVersion+1. When the stored version is not
+// expectVersion (someone saved in between, or the release already exists)
+// nothing is written and the error wraps ErrConflict.
+func (t *Tx) SaveRelease(key string, meta ReleaseMeta, body []byte, expectVersion int) error {
+	if err := t.check(); err != nil {
+		return err
+	}
+	if err := checkKey("release key", key); err != nil {
+		return err
+	}
+	if err := meta.check(); err != nil {
+		return err
+	}
+	if err := t.s.checkJSON("release "+quote(key)+" body", body); err != nil {
+		return err
+	}
+	if expectVersion < 0 {
+		return fmt.Errorf("release %s expected version %d: 0 or more expected: %w", quote(key), expectVersion, ErrBadFilter)
+	}
+	now := t.s.d.timeArg(t.s.now())
+	var (
+		res sql.Result
+		err error
+	)
+	if expectVersion == 0 {
+		res, err = t.exec(`INSERT INTO releases (key, status, port, carrier, holder, body, version, updated_at)
+VALUES (?, ?, ?, ?, ?, ?, 1, ?) ON CONFLICT (key) DO NOTHING`,
+			key, meta.Status, meta.Port, meta.Carrier, meta.Holder, string(body), now)
+	} else {
+		res, err = t.exec(`UPDATE releases SET status = ?, port = ?, carrier = ?, holder = ?, body = ?,
+version = version + 1, updated_at = ? WHERE key = ? AND version = ?`,
+			meta.Status, meta.Port, meta.Carrier, meta.Holder, string(body), now, key, expectVersion)
+	}
+	if err != nil {
+		return fmt.Errorf("release %s: %w", quote(key), err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return fmt.Errorf("release %s: %w", quote(key), err)
+	}
+	if n == 1 {
+		return nil
+	}
+	var stored int
+	err = t.queryRow(`SELECT version FROM releases WHERE key = ?`, key).Scan(&stored)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return fmt.Errorf("release %s: expected version %d, found none: %w", quote(key), expectVersion, ErrConflict)
+	case err != nil:
+		return fmt.Errorf("release %s: %w", quote(key), err)
+	}
+	return fmt.Errorf("release %s: expected version %d, found %d: %w", quote(key), expectVersion, stored, ErrConflict)
+}

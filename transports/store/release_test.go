@@ -1,0 +1,179 @@
+package store_test
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/nexport/pcsgate/transports/store"
+)
+
+func TestSaveRelease(t *testing.T) {
+	meta := store.ReleaseMeta{Status: "RELEASED", Port: "NLRTM", Carrier: "MSCU", Holder: "ACME"}
+	type step = saveStep
+	cases := []struct {
+		name        string
+		steps       []step
+		wantVersion int
+		wantBody    string
+	}{
+		{
+			name:        "create",
+			steps:       []step{{body: `{"v":1}`, expect: 0}},
+			wantVersion: 1, wantBody: `{"v":1}`,
+		},
+		{
+			name:        "create then update twice",
+			steps:       []step{{body: `{"v":1}`}, {body: `{"v":2}`, expect: 1}, {body: `{"v":3}`, expect: 2}},
+			wantVersion: 3, wantBody: `{"v":3}`,
+		},
+		{
+			name:        "create twice conflicts",
+			steps:       []step{{body: `{"v":1}`}, {body: `{"v":9}`, wantErr: store.ErrConflict}},
+			wantVersion: 1, wantBody: `{"v":1}`,
+		},
+		{
+			name:        "stale version conflicts",
+			steps:       []step{{body: `{"v":1}`}, {body: `{"v":2}`, expect: 1}, {body: `{"v":9}`, expect: 1, wantErr: store.ErrConflict}},
+			wantVersion: 2, wantBody: `{"v":2}`,
+		},
+		{
+			name:  "update of a missing release conflicts",
+			steps: []step{{body: `{"v":1}`, expect: 4, wantErr: store.ErrConflict}},
+		},
+		{
+			name:  "invalid JSON",
+			steps: []step{{body: `{"v":`, wantErr: store.ErrInvalidJSON}},
+		},
+		{
+			name:  "negative version",
+			steps: []step{{body: `{}`, expect: -1, wantErr: store.ErrBadFilter}},
+		},
+		{
+			name:        "body kept byte for byte",
+			steps:       []step{{body: "{\"b\": 2,  \"a\": [1, 2.50],\n \"s\": \"\\u00e9\"}"}},
+			wantVersion: 1, wantBody: "{\"b\": 2,  \"a\": [1, 2.50],\n \"s\": \"\\u00e9\"}",
+		},
+	}
+	for _, b := range backends() {
+		t.Run(b.name, func(t *testing.T) {
+			s := b.open(t, store.Config{})
+			for _, c := range cases {
+				t.Run(c.name, func(t *testing.T) {
+					testSaveRelease(t, s, "NLRTM/MSCU/"+c.name, meta, c.steps, c.wantVersion, c.wantBody)
+				})
+			}
+		})
+	}
+}
+
+type saveStep struct {
+	body    string
+	expect  int
+	wantErr error
+}
+
+func testSaveRelease(t *testing.T, s *store.Store, key string, meta store.ReleaseMeta, steps []saveStep, wantVersion int, wantBody string) {
+	ctx := context.Background()
+	for i, st := range steps {
+		err := s.InTx(ctx, func(tx *store.Tx) error {
+			return tx.SaveRelease(key, meta, []byte(st.body), st.expect)
+		})
+		if st.wantErr != nil {
+			require.ErrorIs(t, err, st.wantErr, "step %d", i)
+			assert.Contains(t, err.Error(), strconv.Quote(key))
+		} else {
+			require.NoError(t, err, "step %d", i)
+		}
+	}
+	var (
+		body    []byte
+		version int
+		found   bool
+	)
+	require.NoError(t, s.InTx(ctx, func(tx *store.Tx) (err error) {
+		body, version, found, err = tx.LoadRelease(key)
+		return err
+	}))
+	assert.Equal(t, wantVersion > 0, found)
+	assert.Equal(t, wantVersion, version)
+	assert.Equal(t, wantBody, string(body))
+}
+
+func TestSaveReleaseConflictMessage(t *testing.T) {
+	s := openSQLite(t, store.Config{})
+	ctx := context.Background()
+	save := func(expect int) error {
+		return s.InTx(ctx, func(tx *store.Tx) error {
+			return tx.SaveRelease("R1", store.ReleaseMeta{}, []byte(`{}`), expect)
+		})
+	}
+	require.NoError(t, save(0))
+	require.NoError(t, save(1))
+	err := save(1)
+	require.ErrorIs(t, err, store.ErrConflict)
+	assert.Equal(t, `release "R1": expected version 1, found 2: was changed by another writer`, err.Error())
+}
+
+func TestLedgerInputLimits(t *testing.T) {
+	long := strings.Repeat("k", 1025)
+	cases := []struct {
+		name    string
+		fn      func(tx *store.Tx) error
+		wantErr error
+	}{
+		{"empty release key", func(tx *store.Tx) error {
+			return tx.SaveRelease("", store.ReleaseMeta{}, []byte(`{}`), 0)
+		}, store.ErrEmpty},
+		{"long release key", func(tx *store.Tx) error {
+			return tx.SaveRelease(long, store.ReleaseMeta{}, []byte(`{}`), 0)
+		}, store.ErrTooLarge},
+		{"NUL in key", func(tx *store.Tx) error {
+			_, _, _, err := tx.LoadRelease("a\x00b")
+			return err
+		}, store.ErrInvalidText},
+		{"invalid UTF-8 in port", func(tx *store.Tx) error {
+			return tx.SaveRelease("k", store.ReleaseMeta{Port: "\xff"}, []byte(`{}`), 0)
+		}, store.ErrInvalidText},
+		{"body over MaxBytes", func(tx *store.Tx) error {
+			return tx.SaveRelease("k", store.ReleaseMeta{}, []byte(`"`+strings.Repeat("x", 4096)+`"`), 0)
+		}, store.ErrTooLarge},
+		{"event without id", func(tx *store.Tx) error {
+			_, err := tx.AddEvent(store.EventRow{ReleaseKey: "k", Body: []byte(`{}`)})
+			return err
+		}, store.ErrEmpty},
+		{"event body not JSON", func(tx *store.Tx) error {
+			_, err := tx.AddEvent(store.EventRow{ID: "e", ReleaseKey: "k", Body: []byte(`nope`)})
+			return err
+		}, store.ErrInvalidJSON},
+		{"dedupe without kind", func(tx *store.Tx) error {
+			_, err := tx.Seen("", "k")
+			return err
+		}, store.ErrEmpty},
+		{"dead letter payload over MaxBytes", func(tx *store.Tx) error {
+			return tx.AddDeadLetter(store.DeadLetter{ID: "d", Payload: make([]byte, 4097)})
+		}, store.ErrTooLarge},
+		{"publish to a bad topic", func(tx *store.Tx) error {
+			return tx.Publish(`a"; DROP TABLE releases; --`)
+		}, store.ErrInvalidTopic},
+		{"publish over MaxBytes", func(tx *store.Tx) error {
+			return tx.Publish("t", newMessage("u", make([]byte, 4097)))
+		}, store.ErrTooLarge},
+	}
+	for _, b := range backends() {
+		t.Run(b.name, func(t *testing.T) {
+			s := b.open(t, store.Config{MaxBytes: 4096})
+			for _, c := range cases {
+				t.Run(c.name, func(t *testing.T) {
+					err := s.InTx(context.Background(), c.fn)
+					require.ErrorIs(t, err, c.wantErr)
+					assert.NotContains(t, err.Error(), "\n")
+				})
+			}
+		})
+	}
+}
