@@ -66,15 +66,16 @@
 // # Durability
 //
 // SQLite runs in WAL mode with synchronous=NORMAL by default. Measured on
-// the 2-core reference machine (BenchmarkPublish, one transaction per
-// message, 8 publishers): about 6,600 commits/s with NORMAL against about
-// 500/s with FULL, whose fsync per commit would keep the gateway far below
-// its 2,000 messages/s target (each message takes several commits on its
-// way through the pipes). With NORMAL a commit survives any crash of
+// the 2-core reference machine with other work running (BenchmarkPublish,
+// one transaction per message): about 3,500 to 7,800 commits/s with
+// NORMAL against 1,300 to 2,400 with FULL, whose fsync per commit fell to
+// about 500/s under heavy disk load. Every message takes a commit per stage
+// on its way through the pipes, so FULL would keep the gateway well below
+// its 2,000 messages/s target. With NORMAL a commit survives any crash of
 // pcsgate itself (kill -9): the data is in the operating system's cache.
-// Only a power cut or kernel crash can undo the last commits, never corrupt
-// the file. Where senders must never lose an acknowledged message even
-// then, use "sqlite:PATH?synchronous=full" or PostgreSQL.
+// Only a power cut or kernel crash can undo the last commits, never
+// corrupt the file. Where senders must never lose an acknowledged message
+// even then, use "sqlite:PATH?synchronous=full" or PostgreSQL.
 //
 // Delivery is at least once. InTx makes a handler's ledger changes and its
 // output messages one commit; the ack of its input is a second commit, so a
