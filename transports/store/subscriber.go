@@ -202,7 +202,14 @@ type subscription struct {
 
 	idle  bool            // the last read found nothing new
 	watch <-chan struct{} // taken before the last read; closed by the next publish
+	woken bool            // the last wait ended with a publish, not the timer
+	hurry time.Duration   // when non-zero, the next wait's timeout instead of PollInterval
 }
+
+// firstHurry is the first short wait after a publish that a read did not
+// see yet: on PostgreSQL a message becomes visible only once every older
+// transaction has ended, which nothing here announces.
+const firstHurry = 5 * time.Millisecond
 
 // BeginTx starts the transaction of one read of the topic.
 func (sn *subscription) BeginTx(ctx context.Context, opts *sql.TxOptions) (wsql.Tx, error) {
@@ -235,10 +242,16 @@ func (sn *subscription) BeginTx(ctx context.Context, opts *sql.TxOptions) (wsql.
 // wait blocks until the topic is published to, PollInterval passes or ctx
 // ends.
 func (sn *subscription) wait(ctx context.Context) error {
-	timer := time.NewTimer(sn.s.cfg.PollInterval)
+	timeout := sn.s.cfg.PollInterval
+	if sn.hurry > 0 {
+		timeout = sn.hurry
+	}
+	timer := time.NewTimer(timeout)
 	defer timer.Stop()
+	sn.woken = false
 	select {
 	case <-sn.watch:
+		sn.woken = true
 	case <-timer.C:
 	case <-ctx.Done():
 		return ctx.Err()
@@ -264,10 +277,24 @@ func (sn *subscription) QueryContext(ctx context.Context, query string, args ...
 // HandleError decides how long to pause after a read: not at all after a
 // read that found messages or nothing (BeginTx does the waiting then),
 // not at all after losing a race with another member of the group, and
-// RetryInterval after a real error, which is logged.
+// RetryInterval after a real error, which is logged. A read that found
+// nothing right after a publish makes the next waits short (5ms, doubling
+// up to PollInterval), for a message not visible yet.
 func (sn *subscription) HandleError(logger watermill.LoggerAdapter, noMsg bool, err error) time.Duration {
 	if err == nil {
 		sn.idle = noMsg
+		switch {
+		case !noMsg:
+			sn.hurry = 0
+		case sn.woken:
+			sn.hurry = firstHurry
+		case sn.hurry > 0:
+			sn.hurry *= 2
+			if sn.hurry >= sn.s.cfg.PollInterval {
+				sn.hurry = 0
+			}
+		}
+		sn.woken = false
 		return 0
 	}
 	if sn.ctx.Err() != nil || errors.Is(err, errSubscriptionClosing) {

@@ -88,8 +88,12 @@ func (t *Tx) Publish(topic string, msgs ...*message.Message) error {
 		return err
 	}
 	for _, m := range msgs {
-		if len(m.Payload) > t.s.cfg.MaxBytes {
-			return fmt.Errorf("message %s payload of %d bytes: at most %d expected: %w", quote(m.UUID), len(m.Payload), t.s.cfg.MaxBytes, ErrTooLarge)
+		size := len(m.Payload)
+		for k, v := range m.Metadata {
+			size += len(k) + len(v)
+		}
+		if size > t.s.cfg.MaxBytes {
+			return fmt.Errorf("message %s of %d bytes with metadata: at most %d expected: %w", quote(m.UUID), size, t.s.cfg.MaxBytes, ErrTooLarge)
 		}
 		if m.UUID == "" {
 			return fmt.Errorf("message uuid %w", ErrEmpty)
