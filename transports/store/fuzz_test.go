@@ -128,9 +128,10 @@ func (r fakeRow) Scan(dest ...any) error {
 // FuzzRoundTrip writes arbitrary bytes through a real store (a message's
 // payload and metadata, a release body, a dead letter) and reads them back:
 // what is accepted must come back byte for byte, what is refused must be
-// refused with a sentinel, and nothing may panic. Under -fuzz it is slow
-// (the SQLite engine's coverage counters dominate each run); its seeds run
-// in every go test.
+// refused with a sentinel, and nothing may panic. Each run is a few
+// database round trips, so under -fuzz the engine's minimizing of new
+// inputs takes most of a short time box; FuzzSQLiteSchema is the fast one.
+// The seeds run in every go test.
 func FuzzRoundTrip(f *testing.F) {
 	for _, p := range seedPayloads(f) {
 		f.Add(p, "file", "in.edi")
