@@ -80,10 +80,12 @@ func (a *accessor) get(e *canonical.ReleaseEvent) any {
 		v = v.FieldByIndex(idx)
 	}
 	if v.Kind() == reflect.Pointer {
+		// The pointer itself: boxing it costs nothing, copying the value
+		// out would allocate.
 		if v.IsNil() {
 			return nil
 		}
-		v = v.Elem()
+		return v.Interface()
 	}
 	if v.IsZero() && v.Kind() != reflect.Bool {
 		return nil
@@ -107,6 +109,41 @@ func (a *accessor) set(e *canonical.ReleaseEvent, val any) error {
 	return assign(v, val, a.path)
 }
 
+// getString reads a string field without boxing it; "" when unset.
+func (a *accessor) getString(e *canonical.ReleaseEvent) string {
+	v := reflect.ValueOf(e).Elem()
+	for _, idx := range a.index {
+		for v.Kind() == reflect.Pointer {
+			if v.IsNil() {
+				return ""
+			}
+			v = v.Elem()
+		}
+		v = v.FieldByIndex(idx)
+	}
+	return v.String()
+}
+
+// setString stores a string without boxing it; false when the field is not
+// a string (the caller then uses set).
+func (a *accessor) setString(e *canonical.ReleaseEvent, s string) bool {
+	if a.leaf.Kind() != reflect.String {
+		return false
+	}
+	v := reflect.ValueOf(e).Elem()
+	for _, idx := range a.index {
+		for v.Kind() == reflect.Pointer {
+			if v.IsNil() {
+				v.Set(reflect.New(v.Type().Elem()))
+			}
+			v = v.Elem()
+		}
+		v = v.FieldByIndex(idx)
+	}
+	v.SetString(s)
+	return true
+}
+
 var (
 	timeType  = reflect.TypeOf(time.Time{})
 	partyType = reflect.TypeOf(canonical.Party{})
@@ -118,6 +155,10 @@ func assign(v reflect.Value, val any, path string) error {
 		return nil
 	}
 	target := v.Type()
+	if rv := reflect.ValueOf(val); rv.Type() == target {
+		v.Set(rv)
+		return nil
+	}
 	if target.Kind() == reflect.Pointer {
 		p := reflect.New(target.Elem())
 		if err := assign(p.Elem(), val, path); err != nil {
@@ -170,6 +211,14 @@ func toFloat(val any) (float64, bool) {
 	switch x := val.(type) {
 	case float64:
 		return x, true
+	case *float64:
+		if x != nil {
+			return *x, true
+		}
+	case *int:
+		if x != nil {
+			return float64(*x), true
+		}
 	case int:
 		return float64(x), true
 	case int64:

@@ -28,6 +28,10 @@ func text(v any) string {
 		return ""
 	case string:
 		return x
+	case canonical.EventType:
+		return string(x)
+	case canonical.MoveType:
+		return string(x)
 	case []string:
 		for _, s := range x {
 			if s != "" {
@@ -50,6 +54,21 @@ func text(v any) string {
 			return ""
 		}
 		return x.UTC().Format(time.RFC3339)
+	case *float64:
+		if x == nil {
+			return ""
+		}
+		return strconv.FormatFloat(*x, 'f', -1, 64)
+	case *int:
+		if x == nil {
+			return ""
+		}
+		return strconv.Itoa(*x)
+	case *bool:
+		if x == nil {
+			return ""
+		}
+		return strconv.FormatBool(*x)
 	}
 	return fmt.Sprint(v)
 }

@@ -67,12 +67,12 @@ func (dc *decodeCtx) checkMessage(d *doc, count int) error {
 		var at position
 		for _, sel := range cf.from {
 			if l, ok := sel.first(d); ok {
-				val, at = l.val, l.at
+				val, at = l.w.box(), l.at
 				break
 			}
 		}
 		if val == nil && len(cf.from) > 0 {
-			at = cf.from[0].where(d)
+			at = position{missing: cf.from[0], d: d}
 		}
 		out, err := runExpr(cf.expr, &exprEnv{Value: val, Count: count, Root: d.root})
 		if err != nil {
@@ -114,7 +114,7 @@ func (dc *decodeCtx) fill(d *doc, e *canonical.ReleaseEvent) error {
 	if err != nil {
 		return err
 	}
-	t := canonical.EventType(text(v))
+	t := canonical.EventType(v.text())
 	if !knownType(t) {
 		return dc.errAt(at, "type", fmt.Errorf("%w: %q is not an event type", ErrConvert, t))
 	}
@@ -132,77 +132,74 @@ func knownType(t canonical.EventType) bool {
 	return false
 }
 
-// value evaluates a field's source: wire paths, constant, expression, table
-// and default, in that order. ok=false (nil value) means "absent".
-func (dc *decodeCtx) value(cf *compiledField, d *doc, e *canonical.ReleaseEvent, env *exprEnv) (any, position, error) {
-	var val any
+// value evaluates a field's source: wire paths, constant, table,
+// expression and default. A result with ok=false means "absent".
+func (dc *decodeCtx) value(cf *compiledField, d *doc, e *canonical.ReleaseEvent, env *exprEnv) (wv, position, error) {
+	var w wv
 	var at position
-	found := false
 	if cf.spec.All {
 		var list []string
 		for _, sel := range cf.from {
 			for _, l := range sel.all(d) {
-				if s := text(l.val); s != "" {
+				if s := l.w.text(); s != "" {
 					list = append(list, s)
 				}
 			}
 		}
 		if len(list) > 0 {
-			val, found = list, true
+			w = wv{parts: list, ok: true}
 		}
 	} else {
 		for _, sel := range cf.from {
 			if l, ok := sel.first(d); ok {
-				val, at, found = l.val, l.at, true
+				w, at = l.w, l.at
 				break
 			}
 		}
 	}
-	if !found && len(cf.from) > 0 {
-		at = cf.from[0].where(d)
+	if !w.ok && len(cf.from) > 0 {
+		at = position{missing: cf.from[0], d: d}
 	}
-	if !found && cf.spec.Const != nil {
-		val, found = cf.spec.Const, true
+	if !w.ok && cf.spec.Const != nil {
+		w = boxed(cf.spec.Const)
 	}
 	// Without from, the expression computes the value and the table maps
 	// it; with from, the table maps the wire value and the expression
 	// adjusts the result.
-	if len(cf.from) > 0 || cf.spec.Const != nil {
-		if found && cf.table != nil {
-			mapped, err := cf.lookup(text(val))
-			if err != nil {
-				return nil, at, dc.errAt(at, cf.spec.Target, err)
-			}
-			val = mapped
+	computed := len(cf.from) == 0 && cf.spec.Const == nil
+	if w.ok && cf.table != nil && !computed {
+		mapped, err := cf.lookup(w.text())
+		if err != nil {
+			return wv{}, at, dc.errAt(at, cf.spec.Target, err)
 		}
+		w = str(mapped)
 	}
 	if cf.expr != nil {
-		env.Value = val
+		env.Value = w.box()
 		out, err := runExpr(cf.expr, env)
 		if err != nil {
-			return nil, at, dc.errAt(at, cf.spec.Target, err)
+			return wv{}, at, dc.errAt(at, cf.spec.Target, err)
 		}
-		val = out
-		found = val != nil && text(val) != ""
-		if found && cf.table != nil && len(cf.from) == 0 && cf.spec.Const == nil {
-			mapped, err := cf.lookup(text(val))
+		w = boxed(out)
+		if w.ok && w.v != nil && text(w.v) == "" {
+			w.ok = false
+		}
+		if w.ok && cf.table != nil && computed {
+			mapped, err := cf.lookup(w.text())
 			if err != nil {
-				at.value = text(val)
-				return nil, at, dc.errAt(at, cf.spec.Target, err)
+				at.value = w.text()
+				return wv{}, at, dc.errAt(at, cf.spec.Target, err)
 			}
-			val = mapped
+			w = str(mapped)
 		}
 	}
-	if !found && cf.spec.Default != nil {
-		val, found = cf.spec.Default, true
+	if !w.ok && cf.spec.Default != nil {
+		w = boxed(cf.spec.Default)
 	}
-	if !found {
-		if cf.spec.Required {
-			return nil, at, dc.errAt(at, cf.spec.Target, ErrRequired)
-		}
-		return nil, at, nil
+	if !w.ok && cf.spec.Required {
+		return wv{}, at, dc.errAt(at, cf.spec.Target, ErrRequired)
 	}
-	return val, at, nil
+	return w, at, nil
 }
 
 // field decodes one field into the event.
@@ -229,74 +226,93 @@ func (dc *decodeCtx) field(cf *compiledField, d *doc, e *canonical.ReleaseEvent,
 		}
 		return cf.target.set(e, p)
 	}
-	val, at, err := dc.value(cf, d, e, env)
-	if err != nil || val == nil {
+	w, at, err := dc.value(cf, d, e, env)
+	if err != nil || !w.ok {
 		return err
 	}
-	val, err = dc.convert(cf, val, e)
+	w, err = dc.convert(cf, w, e)
 	if err != nil {
 		return dc.errAt(at, cf.spec.Target, err)
 	}
 	if cf.spec.Check != "" {
-		if err := runCheck(cf.spec.Check, text(val)); err != nil {
+		if err := runCheck(cf.spec.Check, w.text()); err != nil {
 			if dc.p.allowBadCheckDigit && errors.Is(err, canonical.ErrCheckDigit) {
-				e.Warnings = append(e.Warnings, fmt.Sprintf("%s %q %v", cf.spec.Target, text(val), err))
+				e.Warnings = append(e.Warnings, fmt.Sprintf("%s %q %v", cf.spec.Target, w.text(), err))
 			} else {
 				return dc.errAt(at, cf.spec.Target, err)
 			}
 		}
 	}
-	if err := cf.target.set(e, val); err != nil {
+	if w.v == nil && w.parts == nil && cf.target.setString(e, w.s) {
+		return nil
+	}
+	if err := cf.target.set(e, w.box()); err != nil {
 		return dc.errAt(at, cf.spec.Target, fmt.Errorf("%w: %v", ErrConvert, err))
 	}
 	return nil
 }
 
 // convert applies the field's `as`.
-func (dc *decodeCtx) convert(cf *compiledField, val any, e *canonical.ReleaseEvent) (any, error) {
+func (dc *decodeCtx) convert(cf *compiledField, w wv, e *canonical.ReleaseEvent) (wv, error) {
 	switch cf.spec.As {
 	case "", "string":
-		if _, isList := val.([]string); isList && cf.spec.All {
-			return val, nil
+		if w.parts != nil && cf.spec.All {
+			return w, nil
 		}
-		return text(val), nil
+		if w.v == nil && w.parts == nil {
+			return w, nil
+		}
+		return str(w.text()), nil
 	case "list":
-		if l, ok := val.([]string); ok {
-			return l, nil
+		if w.parts != nil {
+			return w, nil
 		}
-		return []string{text(val)}, nil
+		return wv{parts: []string{w.text()}, ok: true}, nil
 	case "upper":
-		return upper(text(val)), nil
+		return str(upper(w.text())), nil
 	case "int":
-		f, err := parseDecimal(text(val))
+		f, err := parseDecimal(w.text())
 		if err != nil || f != float64(int(f)) {
-			return nil, fmt.Errorf("%w: %w", ErrConvert, errNotNumber)
+			return wv{}, fmt.Errorf("%w: %w", ErrConvert, errNotNumber)
 		}
-		return int(f), nil
+		return wv{v: int(f), ok: true}, nil
 	case "decimal":
-		return parseDecimal(text(val))
+		f, err := parseDecimal(w.text())
+		return wv{v: f, ok: err == nil}, err
 	case "bool":
-		if b, ok := val.(bool); ok {
-			return b, nil
+		if b, ok := w.v.(bool); ok {
+			return wv{v: b, ok: true}, nil
 		}
-		return parseBool(text(val))
+		b, err := parseBool(w.text())
+		return wv{v: b, ok: err == nil}, err
 	case "size-type":
-		return canonical.NormalizeSizeType(text(val))
+		st, err := canonical.NormalizeSizeType(w.text())
+		return str(st), err
 	case "handle":
-		return credentialHandle(dc.opts.credentialKey(), text(val)), nil
+		return str(credentialHandle(dc.opts.credentialKey(), w.text())), nil
 	case "mask":
-		return mask(text(val)), nil
+		return str(mask(w.text())), nil
 	case "edifact-datetime", "datetime", "date":
 		loc, err := zoneFor(firstNonEmpty(cf.spec.Zone, dc.p.zone), e)
 		if err != nil {
-			return nil, err
+			return wv{}, err
 		}
+		var t time.Time
 		if cf.spec.As == "edifact-datetime" {
-			return parseEdifactTime(val, loc, cf.endOfDay)
+			if w.parts != nil {
+				t, err = parseEdifactTime(w.parts, loc, cf.endOfDay)
+			} else {
+				t, err = parseEdifactTime(w.text(), loc, cf.endOfDay)
+			}
+		} else {
+			t, err = parseDateTime(w.text(), loc, cf.endOfDay)
 		}
-		return parseDateTime(text(val), loc, cf.endOfDay)
+		if err != nil {
+			return wv{}, err
+		}
+		return wv{v: &t, ok: true}, nil
 	}
-	return nil, fmt.Errorf("unknown conversion %q", cf.spec.As)
+	return wv{}, fmt.Errorf("unknown conversion %q", cf.spec.As)
 }
 
 // buildParty assembles a Party; nil when the message names none.
@@ -307,14 +323,14 @@ func (dc *decodeCtx) buildParty(cp *compiledParty, d *doc, e *canonical.ReleaseE
 		if err != nil {
 			return nil, err
 		}
-		p.Name = text(v)
+		p.Name = v.text()
 	}
 	for _, id := range cp.ids {
 		v, _, err := dc.value(id.from, d, e, env)
 		if err != nil {
 			return nil, err
 		}
-		if text(v) == "" {
+		if v.text() == "" {
 			continue
 		}
 		scheme := id.scheme
@@ -323,14 +339,14 @@ func (dc *decodeCtx) buildParty(cp *compiledParty, d *doc, e *canonical.ReleaseE
 			if err != nil {
 				return nil, err
 			}
-			if text(s) != "" {
-				scheme = text(s)
+			if s.text() != "" {
+				scheme = s.text()
 			}
 		}
 		if scheme == "" {
 			scheme = "OTHER"
 		}
-		p.IDs = append(p.IDs, canonical.PartyID{Scheme: scheme, Value: text(v)})
+		p.IDs = append(p.IDs, canonical.PartyID{Scheme: scheme, Value: v.text()})
 	}
 	if p.Name == "" && len(p.IDs) == 0 {
 		return nil, nil
@@ -339,6 +355,7 @@ func (dc *decodeCtx) buildParty(cp *compiledParty, d *doc, e *canonical.ReleaseE
 }
 
 func (dc *decodeCtx) errAt(at position, target string, err error) error {
+	at = at.resolve()
 	field := at.field
 	seg := at.segment
 	if field == "" && target != "" {

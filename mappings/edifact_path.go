@@ -26,6 +26,7 @@ type edifactSelector struct {
 	raw      string
 	inGroup  bool
 	tag      string
+	key      uint32     // tag packed for fast comparison
 	quals    [][]string // per element position: alternatives ("" = any)
 	elem     int        // 0 = whole segment (its first element)
 	comp     int        // 0 = whole composite
@@ -63,6 +64,7 @@ func (p edifactPaths) compilePath(path string) (selector, error) {
 		return nil, fmt.Errorf("path %q: %q is not a segment tag", path, segPart)
 	}
 	s.tag = segPart
+	s.key = tagKey(segPart)
 	if segPart == p.groupTag {
 		s.inGroup = true
 	}
@@ -103,27 +105,30 @@ var endTags = map[string]bool{"CNT": true, "UNT": true}
 
 func (sp edifactSplitter) items(d *doc) []any {
 	m := d.root.(*edifact.Message)
-	var out []any
-	var cur *edGroup
+	var groups []edGroup
+	open := false
 	for i := range m.Segments {
 		seg := &m.Segments[i]
 		if seg.Tag == sp.head.tag && sp.head.matches(seg) {
-			if cur != nil {
-				cur.end = i
-				out = append(out, *cur)
+			if open {
+				groups[len(groups)-1].end = i
 			}
-			cur = &edGroup{start: i}
+			groups = append(groups, edGroup{start: i})
+			open = true
 			continue
 		}
-		if cur != nil && endTags[seg.Tag] {
-			cur.end = i
-			out = append(out, *cur)
-			cur = nil
+		if open && endTags[seg.Tag] {
+			groups[len(groups)-1].end = i
+			open = false
 		}
 	}
-	if cur != nil {
-		cur.end = len(m.Segments)
-		out = append(out, *cur)
+	if open {
+		groups[len(groups)-1].end = len(m.Segments)
+	}
+	// Pointers into one slice: boxing them costs no allocation.
+	out := make([]any, len(groups))
+	for i := range groups {
+		out[i] = &groups[i]
 	}
 	return out
 }
@@ -134,7 +139,7 @@ type edHeader struct{ inGroup []bool }
 func edifactHeader(m *edifact.Message, groups []any) edHeader {
 	h := edHeader{inGroup: make([]bool, len(m.Segments))}
 	for _, g := range groups {
-		gr := g.(edGroup)
+		gr := g.(*edGroup)
 		for i := gr.start; i < gr.end; i++ {
 			h.inGroup[i] = true
 		}
@@ -168,7 +173,7 @@ func (s *edifactSelector) scan(d *doc, fn func(seg *edifact.Segment) bool) {
 	}
 	from, to := 0, len(m.Segments)
 	if s.inGroup {
-		g, ok := d.item.(edGroup)
+		g, ok := d.item.(*edGroup)
 		if !ok {
 			return
 		}
@@ -183,7 +188,7 @@ func (s *edifactSelector) scan(d *doc, fn func(seg *edifact.Segment) bool) {
 			continue
 		}
 		seg := &m.Segments[i]
-		if seg.Tag != s.tag || !s.matches(seg) {
+		if tagKey(seg.Tag) != s.key || !s.matches(seg) {
 			continue
 		}
 		if !fn(seg) {
@@ -192,38 +197,36 @@ func (s *edifactSelector) scan(d *doc, fn func(seg *edifact.Segment) bool) {
 	}
 }
 
-func (s *edifactSelector) value(seg *edifact.Segment) (any, string, bool) {
+func (s *edifactSelector) value(seg *edifact.Segment) wv {
 	switch {
 	case s.elem == 0:
-		v := seg.Value(1, 1)
-		return v, v, v != ""
+		return str(seg.Value(1, 1))
 	case s.comp == 0:
 		c := seg.Composite(s.elem)
-		if len(c) == 0 {
-			return nil, "", false
-		}
-		nonEmpty := false
 		for _, x := range c {
 			if x != "" {
-				nonEmpty = true
+				return wv{parts: c, ok: true}
 			}
 		}
-		return c, strings.Join(c, ":"), nonEmpty
+		return wv{}
 	default:
-		v := seg.Value(s.elem, s.comp)
-		return v, v, v != ""
+		return str(seg.Value(s.elem, s.comp))
 	}
+}
+
+func (s *edifactSelector) locate(seg *edifact.Segment, w wv) located {
+	return located{w: w, at: position{line: seg.Line, segment: seg.Tag, field: s.elemName, value: w.s, parts: w.parts}}
 }
 
 func (s *edifactSelector) first(d *doc) (located, bool) {
 	var out located
 	found := false
 	s.scan(d, func(seg *edifact.Segment) bool {
-		v, raw, ok := s.value(seg)
-		if !ok {
+		w := s.value(seg)
+		if !w.ok {
 			return true
 		}
-		out = located{val: v, at: position{line: seg.Line, segment: seg.Tag, field: s.elemName, value: raw}}
+		out = s.locate(seg, w)
 		found = true
 		return false
 	})
@@ -233,8 +236,8 @@ func (s *edifactSelector) first(d *doc) (located, bool) {
 func (s *edifactSelector) all(d *doc) []located {
 	var out []located
 	s.scan(d, func(seg *edifact.Segment) bool {
-		if v, raw, ok := s.value(seg); ok {
-			out = append(out, located{val: v, at: position{line: seg.Line, segment: seg.Tag, field: s.elemName, value: raw}})
+		if w := s.value(seg); w.ok {
+			out = append(out, s.locate(seg, w))
 		}
 		return true
 	})
@@ -244,7 +247,7 @@ func (s *edifactSelector) all(d *doc) []located {
 func (s *edifactSelector) where(d *doc) position {
 	p := position{segment: s.tag, field: s.elemName}
 	if s.inGroup {
-		if g, ok := d.item.(edGroup); ok {
+		if g, ok := d.item.(*edGroup); ok {
 			m := d.root.(*edifact.Message)
 			p.line = m.Segments[g.start].Line
 			p.segment = m.Segments[g.start].Tag + " group: " + s.tag
@@ -266,4 +269,13 @@ func (p edifactPaths) header(d *doc, items []any) any {
 		return nil
 	}
 	return edifactHeader(m, items)
+}
+
+// tagKey packs a three-letter segment tag into an integer; other lengths
+// give 0, which no compiled selector uses.
+func tagKey(t string) uint32 {
+	if len(t) != 3 {
+		return 0
+	}
+	return uint32(t[0])<<16 | uint32(t[1])<<8 | uint32(t[2])
 }

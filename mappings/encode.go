@@ -10,6 +10,7 @@ import (
 	"github.com/goccy/go-yaml"
 
 	"github.com/nexport/pcsgate/canonical"
+	jsonsyn "github.com/nexport/pcsgate/mappings/syntax/json"
 )
 
 // EncodeOptions tune writing.
@@ -47,8 +48,9 @@ type node interface{}
 type leafNode struct{ f *compiledField }
 type constNode struct{ v any }
 type objNode struct {
-	keys []string
-	vals []node
+	keys   []string
+	quoted [][]byte // keys as JSON strings, rendered once
+	vals   []node
 }
 type listNode struct{ items []node }
 
@@ -214,7 +216,12 @@ func (c *compiler) compileNode(v any, where string) (node, error) {
 			if err != nil {
 				return nil, err
 			}
+			q, err := jsonsyn.AppendValue(nil, k)
+			if err != nil {
+				return nil, fmt.Errorf("%s: key %q: %w", where, k, err)
+			}
 			o.keys = append(o.keys, k)
+			o.quoted = append(o.quoted, q)
 			o.vals = append(o.vals, n)
 		}
 		return o, nil
@@ -257,10 +264,12 @@ func (ec *encodeCtx) leaf(cf *compiledField) (any, error) {
 		} else {
 			val = a.get(env.Event)
 		}
-		if val != nil && text(val) != "" {
+		if val != nil { // get returns nil for zero values
 			break
 		}
-		val = nil
+	}
+	if cf.spec.ID != "" && val != nil {
+		val = partyID(val, cf.spec.ID)
 	}
 	if val == nil && cf.spec.Const != nil {
 		val = cf.spec.Const
@@ -318,8 +327,16 @@ func (ec *encodeCtx) err(cf *compiledField, err error) error {
 func (ec *encodeCtx) convert(cf *compiledField, val any) (any, error) {
 	switch cf.spec.As {
 	case "", "string":
-		if t, ok := val.(time.Time); ok {
-			return t.UTC().Format(time.RFC3339), nil
+		switch x := val.(type) {
+		case time.Time:
+			return x.UTC().Format(time.RFC3339), nil
+		case *time.Time:
+			return x.UTC().Format(time.RFC3339), nil
+		case *float64, *int:
+			f, _ := toFloat(x)
+			return f, nil
+		case *bool:
+			return *x, nil
 		}
 		return val, nil
 	case "upper":
@@ -340,6 +357,9 @@ func (ec *encodeCtx) convert(cf *compiledField, val any) (any, error) {
 		if b, ok := val.(bool); ok {
 			return b, nil
 		}
+		if b, ok := val.(*bool); ok {
+			return *b, nil
+		}
 		b, err := parseBool(text(val))
 		if err != nil {
 			return nil, ec.err(cf, err)
@@ -348,8 +368,13 @@ func (ec *encodeCtx) convert(cf *compiledField, val any) (any, error) {
 	case "mask":
 		return mask(text(val)), nil
 	case "datetime", "date", "edifact-203", "edifact-102", "yymmdd", "hhmm":
-		t, ok := val.(time.Time)
-		if !ok {
+		var t time.Time
+		switch x := val.(type) {
+		case time.Time:
+			t = x
+		case *time.Time:
+			t = *x
+		default:
 			return nil, ec.err(cf, fmt.Errorf("%w: %w", ErrConvert, errNotDate))
 		}
 		loc, err := zoneFor(firstNonEmpty(cf.spec.Zone, ec.p.zone), ec.env.Event)
@@ -371,3 +396,18 @@ func scalarText(v any) string {
 }
 
 var errSkip = errors.New("skip")
+
+// partyID returns a party's identifier in scheme, or nil.
+func partyID(v any, scheme string) any {
+	var p *canonical.Party
+	switch x := v.(type) {
+	case canonical.Party:
+		p = &x
+	case *canonical.Party:
+		p = x
+	}
+	if id := p.ID(scheme); id != "" {
+		return id
+	}
+	return nil
+}

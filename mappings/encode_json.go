@@ -35,67 +35,103 @@ func (je *jsonEncoder) Encode(events []*canonical.ReleaseEvent) error {
 
 func (je *jsonEncoder) Close() error { return nil }
 
-// EncodeDocument appends the JSON document for one event to dst.
+// EncodeDocument appends the JSON document for one event to dst. The
+// template is walked and written straight into dst: keys in spec order,
+// absent leaves and empty objects left out, no intermediate tree.
 func (p *Profile) EncodeDocument(e *canonical.ReleaseEvent, dst []byte) ([]byte, error) {
 	ec := &encodeCtx{p: p, env: exprEnv{Event: e, Count: 1}}
-	v, err := ec.build(p.enc.doc)
+	start := len(dst)
+	out, wrote, err := ec.appendNode(dst, p.enc.doc)
 	if err != nil {
 		return nil, err
 	}
-	if v == nil {
-		v = jsonsyn.Object{}
-	}
-	out, err := jsonsyn.AppendValue(dst, v)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", p.Name(), err)
+	if !wrote {
+		out = append(out[:start], "{}"...)
 	}
 	return out, nil
 }
 
-// build evaluates a document template; nil means "leave it out".
-func (ec *encodeCtx) build(n node) (any, error) {
+// appendNode writes one template node; wrote=false means it was absent and
+// nothing was appended.
+func (ec *encodeCtx) appendNode(dst []byte, n node) ([]byte, bool, error) {
 	switch x := n.(type) {
 	case leafNode:
-		v, err := ec.leaf(x.f)
-		if err != nil {
-			return nil, err
-		}
-		return jsonScalar(v), nil
-	case constNode:
-		return x.v, nil
-	case objNode:
-		obj := make(jsonsyn.Object, 0, len(x.keys))
-		for i, k := range x.keys {
-			v, err := ec.build(x.vals[i])
-			if err != nil {
-				return nil, err
+		if x.f.plain {
+			for _, a := range x.f.fromCan {
+				if s := a.getString(ec.env.Event); s != "" {
+					out, err := jsonsyn.AppendString(dst, s)
+					return out, err == nil, err
+				}
 			}
-			if v == nil {
+			if x.f.spec.Required {
+				return dst, false, &Error{Message: ec.env.Event.Source.MessageRef, Field: pathOf(x.f), Err: ErrRequired}
+			}
+			return dst, false, nil
+		}
+		v, err := ec.leaf(x.f)
+		if err != nil || v == nil {
+			return dst, false, err
+		}
+		out, err := jsonsyn.AppendValue(dst, jsonScalar(v))
+		if err != nil {
+			return dst, false, fmt.Errorf("%s: %w", ec.p.Name(), err)
+		}
+		return out, true, nil
+	case constNode:
+		out, err := jsonsyn.AppendValue(dst, x.v)
+		return out, err == nil, err
+	case objNode:
+		start := len(dst)
+		dst = append(dst, '{')
+		empty := true
+		for i := range x.keys {
+			mark := len(dst)
+			if !empty {
+				dst = append(dst, ',')
+			}
+			dst = append(dst, x.quoted[i]...)
+			dst = append(dst, ':')
+			var wrote bool
+			var err error
+			if dst, wrote, err = ec.appendNode(dst, x.vals[i]); err != nil {
+				return dst, false, err
+			}
+			if !wrote {
+				dst = dst[:mark]
 				continue
 			}
-			obj = append(obj, jsonsyn.Field{Key: k, Value: v})
+			empty = false
 		}
-		if len(obj) == 0 {
-			return nil, nil
+		if empty {
+			return dst[:start], false, nil
 		}
-		return obj, nil
+		return append(dst, '}'), true, nil
 	case listNode:
-		var list []any
+		start := len(dst)
+		dst = append(dst, '[')
+		empty := true
 		for _, it := range x.items {
-			v, err := ec.build(it)
-			if err != nil {
-				return nil, err
+			mark := len(dst)
+			if !empty {
+				dst = append(dst, ',')
 			}
-			if v != nil {
-				list = append(list, v)
+			var wrote bool
+			var err error
+			if dst, wrote, err = ec.appendNode(dst, it); err != nil {
+				return dst, false, err
 			}
+			if !wrote {
+				dst = dst[:mark]
+				continue
+			}
+			empty = false
 		}
-		if len(list) == 0 {
-			return nil, nil
+		if empty {
+			return dst[:start], false, nil
 		}
-		return list, nil
+		return append(dst, ']'), true, nil
 	}
-	return nil, fmt.Errorf("unknown template node %T", n)
+	return dst, false, fmt.Errorf("unknown template node %T", n)
 }
 
 // jsonScalar makes canonical values JSON-friendly.

@@ -3,6 +3,7 @@ package mappings
 import (
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/expr-lang/expr"
 	"github.com/expr-lang/expr/vm"
@@ -70,8 +71,13 @@ func compileExpr(src string) (*vm.Program, error) {
 	return p, nil
 }
 
+// vms are reused: a VM keeps its stack between runs.
+var vms = sync.Pool{New: func() any { return new(vm.VM) }}
+
 func runExpr(p *vm.Program, env *exprEnv) (any, error) {
-	out, err := vm.Run(p, env)
+	m := vms.Get().(*vm.VM)
+	out, err := m.Run(p, env)
+	vms.Put(m)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %s", ErrExpr, strings.TrimSpace(oneLine(err.Error())))
 	}

@@ -3,6 +3,7 @@ package mappings
 import (
 	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 	"time"
 
@@ -24,6 +25,9 @@ type compiledField struct {
 	tableSrc string
 	party    *compiledParty
 	zoned    bool // needs the event's port/airport, so runs after the other fields
+	// plain: an encode leaf that only copies canonical string fields, so it
+	// can be written without boxing (see appendNode).
+	plain    bool
 	endOfDay bool
 }
 
@@ -110,6 +114,15 @@ func (c *compiler) compileField(f *Field, paths pathCompiler) (*compiledField, e
 	if f.Party != nil {
 		if cf.party, err = c.compileParty(f.Party, paths); err != nil {
 			return nil, err
+		}
+	}
+	if paths == nil && len(cf.fromCan) > 0 && cf.expr == nil && cf.when == nil && cf.table == nil &&
+		f.Const == nil && f.Default == nil && f.ID == "" && (f.As == "" || f.As == "string") {
+		cf.plain = true
+		for _, a := range cf.fromCan {
+			if a == nil || a.leaf.Kind() != reflect.String {
+				cf.plain = false
+			}
 		}
 	}
 	return cf, nil

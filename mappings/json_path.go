@@ -48,16 +48,16 @@ func (s jsonSelector) first(d *doc) (located, bool) {
 	if !ok {
 		return located{}, false
 	}
-	raw, _ := val.(string)
-	return located{val: val, at: position{segment: s.p.String(), value: raw}}, true
+	w := boxed(val)
+	return located{w: w, at: position{segment: s.p.String(), value: w.s}}, true
 }
 
 func (s jsonSelector) all(d *doc) []located {
 	var out []located
 	for _, v := range s.p.All(d.root, d.item) {
 		if val, ok := jsonValue(v); ok {
-			raw, _ := val.(string)
-			out = append(out, located{val: val, at: position{segment: s.p.String(), value: raw}})
+			w := boxed(val)
+			out = append(out, located{w: w, at: position{segment: s.p.String(), value: w.s}})
 		}
 	}
 	return out

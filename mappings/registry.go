@@ -24,6 +24,7 @@ var embedded embed.FS
 // their folder, e.g. "portbase/coreor".
 type Registry struct {
 	byKey     map[string]*Profile
+	sorted    []*Profile
 	codelists map[string]*codeList
 }
 
@@ -123,6 +124,10 @@ func Load(fsys fs.FS) (*Registry, error) {
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
+	for _, p := range r.byKey {
+		r.sorted = append(r.sorted, p)
+	}
+	sort.Slice(r.sorted, func(i, j int) bool { return r.sorted[i].Name() < r.sorted[j].Name() })
 	return r, nil
 }
 
@@ -134,15 +139,9 @@ func (r *Registry) Profile(name string) (*Profile, error) {
 	return nil, fmt.Errorf("%q %w (see pcsgate profiles)", name, ErrUnknownProfile)
 }
 
-// Profiles lists every profile, sorted by name.
-func (r *Registry) Profiles() []*Profile {
-	out := make([]*Profile, 0, len(r.byKey))
-	for _, p := range r.byKey {
-		out = append(out, p)
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Name() < out[j].Name() })
-	return out
-}
+// Profiles lists every profile, sorted by name. The slice is shared: do
+// not modify it.
+func (r *Registry) Profiles() []*Profile { return r.sorted }
 
 // resolveExtends merges an overlay onto the profile it extends.
 func resolveExtends(specs map[string]*Spec, s *Spec, depth int) (*Spec, error) {

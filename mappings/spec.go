@@ -121,8 +121,11 @@ type Field struct {
 	All      bool              `yaml:"all,omitempty"`
 	When     string            `yaml:"when,omitempty"`
 	Party    *PartySpec        `yaml:"party,omitempty"`
-	Doc      string            `yaml:"doc,omitempty"`
-	Spec     string            `yaml:"spec,omitempty"`
+	// ID picks a party's identifier in this scheme (encode): from names
+	// parties, the first present one is used.
+	ID   string `yaml:"id,omitempty"`
+	Doc  string `yaml:"doc,omitempty"`
+	Spec string `yaml:"spec,omitempty"`
 }
 
 // PartySpec builds a canonical Party from wire paths.

@@ -17,16 +17,95 @@ type doc struct {
 
 // located is one selected value and where it was found.
 type located struct {
-	val any
-	at  position
+	w  wv
+	at position
 }
 
-// position says where in the input a value came from.
+// wv is a wire value without boxing: most values are plain strings, and
+// putting each into an interface would cost an allocation per field.
+type wv struct {
+	s     string
+	parts []string // an EDIFACT composite, or a list (all)
+	v     any      // anything else: JSON objects, numbers, expression results
+	ok    bool
+}
+
+func str(s string) wv { return wv{s: s, ok: s != ""} }
+func boxed(v any) wv {
+	switch x := v.(type) {
+	case nil:
+		return wv{}
+	case string:
+		return str(x)
+	case []string:
+		return wv{parts: x, ok: len(x) > 0}
+	}
+	return wv{v: v, ok: true}
+}
+
+// text is the value as one string (a composite gives its first non-empty
+// component).
+func (w wv) text() string {
+	switch {
+	case w.v != nil:
+		return text(w.v)
+	case w.parts != nil:
+		return text(w.parts)
+	}
+	return w.s
+}
+
+// box returns the value as an interface, for expressions and accessors.
+func (w wv) box() any {
+	switch {
+	case !w.ok:
+		return nil
+	case w.v != nil:
+		return w.v
+	case w.parts != nil:
+		return w.parts
+	}
+	return w.s
+}
+
+// position says where in the input a value came from. It is cheap to make:
+// the raw text is rendered only when an error needs it.
 type position struct {
 	line    int
 	segment string // EDIFACT tag, JSON path, XPath
 	field   string // element name
 	value   string // raw text as received (for error messages)
+	parts   []string
+	// missing names the selector that found nothing, rendered lazily.
+	missing selector
+	d       *doc
+}
+
+// resolve renders the lazy parts of a position for an error message.
+func (p position) resolve() position {
+	if p.missing != nil {
+		q := p.missing.where(p.d)
+		return q
+	}
+	if p.value == "" && p.parts != nil {
+		p.value = joinParts(p.parts)
+	}
+	return p
+}
+
+func joinParts(parts []string) string {
+	n := len(parts)
+	for n > 0 && parts[n-1] == "" {
+		n--
+	}
+	s := ""
+	for i := 0; i < n; i++ {
+		if i > 0 {
+			s += ":"
+		}
+		s += parts[i]
+	}
+	return s
 }
 
 // selector reads values at one compiled wire path.

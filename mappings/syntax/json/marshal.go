@@ -453,3 +453,13 @@ func validNumber(s Number) bool {
 	}
 	return i == len(s)
 }
+
+// AppendString appends s as a JSON string, escaped as Marshal does; it
+// fails on invalid UTF-8. It saves boxing s into an interface on hot paths.
+func AppendString(dst []byte, s string) ([]byte, error) {
+	out, err := appendString(dst, s)
+	if err != nil {
+		return dst, err.render()
+	}
+	return out, nil
+}
