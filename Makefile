@@ -31,8 +31,9 @@ test-integration:
 
 ## bench: performance figures (never part of make test)
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem -benchtime 2s ./mappings/ ./mappings/syntax/... ./canonical/...
-	$(GO) run ./cmd/pcsgate-bench 2>/dev/null || $(GO) test -count=1 -run 'TestLargeInterchangeRSS' -v ./cmd/pcsgate/ -args -bench-rss
+	GOMAXPROCS=1 $(GO) test -run '^$$' -bench 'Coreor' -benchmem -benchtime 2000x -cpu 1 ./mappings/
+	$(GO) test -run '^$$' -bench . -benchmem ./mappings/syntax/... ./canonical/... ./transports/...
+	PCSGATE_BENCH_RSS=1 $(GO) test -count=1 -run 'TestLargeInterchangeRSS' ./cmd/pcsgate/
 
 ## fuzz: time-boxed fuzzing of every parser and writer (FUZZTIME each)
 fuzz:
