@@ -18,7 +18,7 @@ import (
 const testTimeout = 10 * time.Second
 
 // newServer starts an in-memory SFTP server with the folders /in and /out.
-func newServer(t *testing.T) *sftptest.Server {
+func newServer(t testing.TB) *sftptest.Server {
 	t.Helper()
 	srv := sftptest.New(t, sftptest.Options{})
 	require.NoError(t, srv.Partner().MkdirAll("/in"))
@@ -83,23 +83,46 @@ func (s *sleeps) got() []time.Duration {
 }
 
 // pickup is a subscriber on a test server, driven by Poll: its schedule
-// never fires during a test.
+// never fires during a test, and its initial poll is over when newPickup
+// returns.
 type pickup struct {
-	srv   *sftptest.Server
-	clock *manualClock
-	sub   *sftp.Subscriber
-	msgs  <-chan *message.Message
+	srv    *sftptest.Server
+	clock  *manualClock
+	sleeps *pickupSleeps
+	sub    *sftp.Subscriber
+	msgs   <-chan *message.Message
+}
+
+// pickupSleeps is the Sleep of a pickup. Waits longer than any backoff are
+// the schedule's: they report on scheduled and last until the subscriber
+// closes. Shorter ones are backoffs: recorded, and over at once.
+type pickupSleeps struct {
+	sleeps
+	scheduled chan time.Duration
+}
+
+func (s *pickupSleeps) sleep(ctx context.Context, d time.Duration) error {
+	if d <= sftp.MaxBackoff {
+		return s.sleeps.sleep(ctx, d)
+	}
+	select {
+	case s.scheduled <- d:
+	default:
+	}
+	<-ctx.Done()
+	return ctx.Err()
 }
 
 // newPickup builds a subscriber on /in of srv (a new server when nil) and
 // subscribes.
-func newPickup(t *testing.T, srv *sftptest.Server, adjust func(*sftp.Config)) *pickup {
+func newPickup(t testing.TB, srv *sftptest.Server, adjust func(*sftp.Config)) *pickup {
 	t.Helper()
 	if srv == nil {
 		srv = newServer(t)
 	}
-	p := &pickup{srv: srv, clock: newManualClock(day0)}
+	p := &pickup{srv: srv, clock: newManualClock(day0), sleeps: &pickupSleeps{scheduled: make(chan time.Duration, 1)}}
 	cfg := sftp.Config{Connection: connection(srv), Dir: "/in", Schedule: "@yearly", Clock: p.clock.Now}
+	cfg.Sleep = p.sleeps.sleep
 	if adjust != nil {
 		adjust(&cfg)
 	}
@@ -114,11 +137,16 @@ func newPickup(t *testing.T, srv *sftptest.Server, adjust func(*sftp.Config)) *p
 	msgs, err := sub.Subscribe(ctx, "partner-sftp")
 	require.NoError(t, err)
 	p.msgs = msgs
+	select {
+	case <-p.sleeps.scheduled: // the initial poll is over
+	case <-time.After(testTimeout):
+		require.FailNow(t, "the initial poll did not end")
+	}
 	return p
 }
 
 // poll lists the folder and returns the names queued.
-func (p *pickup) poll(t *testing.T) []string {
+func (p *pickup) poll(t testing.TB) []string {
 	t.Helper()
 	names, err := p.sub.Poll()
 	require.NoError(t, err)
@@ -126,16 +154,44 @@ func (p *pickup) poll(t *testing.T) []string {
 }
 
 // put writes a file into /in the careful way.
-func (p *pickup) put(t *testing.T, name, content string) {
+func (p *pickup) put(t testing.TB, name, content string) {
 	t.Helper()
 	require.NoError(t, p.srv.Put(path.Join("/in", name), []byte(content)))
 }
 
 // receive waits for the next message.
-func (p *pickup) receive(t *testing.T) *message.Message {
+func (p *pickup) receive(t testing.TB) *message.Message {
+	t.Helper()
+	return receiveFrom(t, p.msgs)
+}
+
+// receivePolling waits for the next message, polling while it waits: for
+// files that a poll may take only after a later listing.
+func (p *pickup) receivePolling(t testing.TB) *message.Message {
+	t.Helper()
+	deadline := time.NewTimer(testTimeout)
+	defer deadline.Stop()
+	tick := time.NewTicker(5 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		select {
+		case msg, ok := <-p.msgs:
+			require.True(t, ok, "subscription closed")
+			return msg
+		case <-tick.C:
+			_, _ = p.sub.Poll()
+		case <-deadline.C:
+			require.FailNow(t, "no message")
+			return nil
+		}
+	}
+}
+
+// receiveFrom waits for the next message on msgs.
+func receiveFrom(t testing.TB, msgs <-chan *message.Message) *message.Message {
 	t.Helper()
 	select {
-	case msg, ok := <-p.msgs:
+	case msg, ok := <-msgs:
 		require.True(t, ok, "subscription closed")
 		return msg
 	case <-time.After(testTimeout):
@@ -145,7 +201,7 @@ func (p *pickup) receive(t *testing.T) *message.Message {
 }
 
 // files lists the files under dir on the server, recursively.
-func files(t *testing.T, srv *sftptest.Server, dir string) []string {
+func files(t testing.TB, srv *sftptest.Server, dir string) []string {
 	t.Helper()
 	names, err := srv.Files(dir)
 	require.NoError(t, err)
@@ -154,7 +210,7 @@ func files(t *testing.T, srv *sftptest.Server, dir string) []string {
 
 // waitFiles waits until the files under dir are exactly want: the
 // transport files a message asynchronously after its Ack.
-func waitFiles(t *testing.T, srv *sftptest.Server, dir string, want ...string) {
+func waitFiles(t testing.TB, srv *sftptest.Server, dir string, want ...string) {
 	t.Helper()
 	require.Eventually(t, func() bool {
 		got, err := srv.Files(dir)

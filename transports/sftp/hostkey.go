@@ -24,6 +24,15 @@ var hostKeyAlgorithms = []string{
 	ssh.KeyAlgoRSASHA512, ssh.KeyAlgoRSASHA256,
 }
 
+// certAlgorithms are the host certificate algorithms asked for, in the same
+// order, when a known_hosts file pins no plain key for the host, so its
+// @cert-authority lines can apply.
+var certAlgorithms = []string{
+	ssh.CertAlgoED25519v01,
+	ssh.CertAlgoECDSA256v01, ssh.CertAlgoECDSA384v01, ssh.CertAlgoECDSA521v01,
+	ssh.CertAlgoRSASHA512v01, ssh.CertAlgoRSASHA256v01,
+}
+
 // knownAlgorithm reports whether a is one of hostKeyAlgorithms.
 func knownAlgorithm(a string) bool { return slices.Contains(hostKeyAlgorithms, a) }
 
@@ -97,8 +106,8 @@ var probeKey = func() ssh.PublicKey {
 
 // algorithmsFor returns the host key algorithms to ask the server at remote
 // for: the configured ones; else those of the keys known_hosts pins for it;
-// else OpenSSH's order (with a fingerprint) or the library's (known_hosts
-// without an entry, so certificates can still be checked).
+// else OpenSSH's order, after the certificate algorithms when known_hosts
+// has no plain key for the host.
 func (h *hostKeys) algorithmsFor(remote net.Addr) []string {
 	if len(h.algorithms) > 0 {
 		return h.algorithms
@@ -108,7 +117,7 @@ func (h *hostKeys) algorithmsFor(remote net.Addr) []string {
 	}
 	var keyErr *knownhosts.KeyError
 	if err := h.known(h.addr, remote, probeKey); !errors.As(err, &keyErr) || len(keyErr.Want) == 0 {
-		return nil
+		return slices.Concat(certAlgorithms, hostKeyAlgorithms)
 	}
 	var algos []string
 	for _, a := range hostKeyAlgorithms {

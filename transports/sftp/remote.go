@@ -44,11 +44,13 @@ type session struct {
 	closeOnce sync.Once
 }
 
-// close ends the session; operations running on it fail.
+// close ends the session; operations running on it fail. The connection
+// goes first: closing the SFTP client first would wait for a server that
+// may no longer answer.
 func (s *session) close() {
 	s.closeOnce.Do(func() {
-		_ = s.sftp.Close()
 		_ = s.ssh.Close()
+		_ = s.sftp.Close()
 	})
 }
 
@@ -222,7 +224,7 @@ func (r *remote) dial(ctx context.Context) (*session, error) {
 	d := net.Dialer{Timeout: r.cfg.Timeout}
 	nc, err := d.DialContext(ctx, "tcp", r.cfg.Addr)
 	if err != nil {
-		return nil, err
+		return nil, r.connectError(err)
 	}
 	_ = nc.SetDeadline(time.Now().Add(r.cfg.Timeout))
 	stop := context.AfterFunc(ctx, func() { _ = nc.Close() })
@@ -246,13 +248,13 @@ func (r *remote) dial(ctx context.Context) (*session, error) {
 		case strings.Contains(err.Error(), "unable to authenticate"):
 			return nil, fmt.Errorf("login %s %w (tried %s)", transports.Quote(r.cfg.User), ErrLogin, r.triedMethods())
 		}
-		return nil, err
+		return nil, r.connectError(err)
 	}
 	client := ssh.NewClient(c, chans, reqs)
 	sc, err := pkgsftp.NewClient(client, pkgsftp.UseFstat(true))
 	if err != nil {
 		_ = client.Close()
-		return nil, err
+		return nil, r.connectError(err)
 	}
 	if ctx.Err() != nil {
 		_ = sc.Close()
@@ -261,6 +263,19 @@ func (r *remote) dial(ctx context.Context) (*session, error) {
 	}
 	_ = nc.SetDeadline(time.Time{})
 	return &session{ssh: client, sftp: sc}, nil
+}
+
+// connectError words a failure to connect, naming a timeout as such.
+func (r *remote) connectError(err error) error {
+	var ne net.Error
+	if errors.As(err, &ne) && ne.Timeout() {
+		return fmt.Errorf("connect: server %w (%s)", ErrTimeout, r.cfg.Timeout)
+	}
+	var op *net.OpError
+	if errors.As(err, &op) && op.Op == "dial" {
+		return err // says "dial tcp ..." itself
+	}
+	return fmt.Errorf("connect: %w", err)
 }
 
 // triedMethods names the login methods configured, for errors.

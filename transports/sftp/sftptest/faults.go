@@ -4,6 +4,8 @@ import (
 	"errors"
 	"io"
 	"net"
+	"os"
+	"time"
 
 	pkgsftp "github.com/pkg/sftp"
 )
@@ -47,20 +49,27 @@ func (s *Server) DropWhileReading(n int64) { s.readDrop.Store(n + 1) }
 func (s *Server) DropWhileWriting(n int64) { s.writeDrop.Store(n + 1) }
 
 // handlers returns the file handlers for the SSH connection nc: the shared
-// in-memory tree behind the hook and the faults.
+// in-memory tree behind the hook and the faults. With nc nil they are the
+// partner's: no hook, no faults.
 func (s *Server) handlers(nc net.Conn) pkgsftp.Handlers {
 	h := &faulty{s: s, nc: nc}
 	return pkgsftp.Handlers{FileGet: h, FilePut: h, FileCmd: h, FileList: h}
 }
 
-// faulty wraps the in-memory handlers for one connection.
+// faulty wraps the in-memory handlers for one connection. Every call into
+// the in-memory tree holds the server's fsMu, and listings are copied
+// before it is released: the tree does not guard a file's name against a
+// rename while a listing is answered.
 type faulty struct {
 	s  *Server
-	nc net.Conn
+	nc net.Conn // nil for the partner
 }
 
-// check runs the hook for r.
+// check runs the hook for r, outside fsMu so the hook may use Partner.
 func (h *faulty) check(r *pkgsftp.Request) error {
+	if h.nc == nil {
+		return nil
+	}
 	fn := h.s.hook.Load()
 	if fn == nil {
 		return nil
@@ -76,9 +85,11 @@ func (h *faulty) Fileread(r *pkgsftp.Request) (io.ReaderAt, error) {
 	if err := h.check(r); err != nil {
 		return nil, err
 	}
+	h.s.fsMu.Lock()
 	ra, err := h.s.files.FileGet.Fileread(r)
-	if err != nil {
-		return nil, err
+	h.s.fsMu.Unlock()
+	if err != nil || h.nc == nil {
+		return ra, err
 	}
 	if n := h.s.readDrop.Swap(0); n > 0 {
 		return &dropReader{ra: ra, at: n - 1, nc: h.nc}, nil
@@ -90,9 +101,11 @@ func (h *faulty) Filewrite(r *pkgsftp.Request) (io.WriterAt, error) {
 	if err := h.check(r); err != nil {
 		return nil, err
 	}
+	h.s.fsMu.Lock()
 	wa, err := h.s.files.FilePut.Filewrite(r)
-	if err != nil {
-		return nil, err
+	h.s.fsMu.Unlock()
+	if err != nil || h.nc == nil {
+		return wa, err
 	}
 	if n := h.s.writeDrop.Swap(0); n > 0 {
 		return &dropWriter{wa: wa, at: n - 1, nc: h.nc}, nil
@@ -105,6 +118,8 @@ func (h *faulty) OpenFile(r *pkgsftp.Request) (pkgsftp.WriterAtReaderAt, error) 
 	if err := h.check(r); err != nil {
 		return nil, err
 	}
+	h.s.fsMu.Lock()
+	defer h.s.fsMu.Unlock()
 	return h.s.files.FilePut.(pkgsftp.OpenFileWriter).OpenFile(r)
 }
 
@@ -112,6 +127,8 @@ func (h *faulty) Filecmd(r *pkgsftp.Request) error {
 	if err := h.check(r); err != nil {
 		return err
 	}
+	h.s.fsMu.Lock()
+	defer h.s.fsMu.Unlock()
 	return h.s.files.FileCmd.Filecmd(r)
 }
 
@@ -120,6 +137,8 @@ func (h *faulty) PosixRename(r *pkgsftp.Request) error {
 	if err := h.check(r); err != nil {
 		return err
 	}
+	h.s.fsMu.Lock()
+	defer h.s.fsMu.Unlock()
 	return h.s.files.FileCmd.(pkgsftp.PosixRenameFileCmder).PosixRename(r)
 }
 
@@ -127,7 +146,9 @@ func (h *faulty) Filelist(r *pkgsftp.Request) (pkgsftp.ListerAt, error) {
 	if err := h.check(r); err != nil {
 		return nil, err
 	}
-	return h.s.files.FileList.Filelist(r)
+	h.s.fsMu.Lock()
+	defer h.s.fsMu.Unlock()
+	return snapshot(h.s.files.FileList.Filelist(r))
 }
 
 // Lstat does not follow links.
@@ -135,8 +156,62 @@ func (h *faulty) Lstat(r *pkgsftp.Request) (pkgsftp.ListerAt, error) {
 	if err := h.check(r); err != nil {
 		return nil, err
 	}
-	return h.s.files.FileList.(pkgsftp.LstatFileLister).Lstat(r)
+	h.s.fsMu.Lock()
+	defer h.s.fsMu.Unlock()
+	return snapshot(h.s.files.FileList.(pkgsftp.LstatFileLister).Lstat(r))
 }
+
+// snapshot copies a listing, so it can be answered after fsMu is released.
+func snapshot(l pkgsftp.ListerAt, err error) (pkgsftp.ListerAt, error) {
+	if err != nil {
+		return nil, err
+	}
+	var out listing
+	batch := make([]os.FileInfo, 64)
+	for off := int64(0); ; {
+		n, err := l.ListAt(batch, off)
+		for _, fi := range batch[:n] {
+			out = append(out, fileInfo{name: fi.Name(), size: fi.Size(), mode: fi.Mode(), modTime: fi.ModTime(), sys: fi.Sys()})
+		}
+		off += int64(n)
+		if err == io.EOF || (err == nil && n == 0) {
+			return out, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+}
+
+// listing is a copied listing.
+type listing []os.FileInfo
+
+func (l listing) ListAt(ls []os.FileInfo, offset int64) (int, error) {
+	if offset >= int64(len(l)) {
+		return 0, io.EOF
+	}
+	n := copy(ls, l[offset:])
+	if n < len(ls) {
+		return n, io.EOF
+	}
+	return n, nil
+}
+
+// fileInfo is a copied os.FileInfo.
+type fileInfo struct {
+	name    string
+	size    int64
+	mode    os.FileMode
+	modTime time.Time
+	sys     any
+}
+
+func (f fileInfo) Name() string       { return f.name }
+func (f fileInfo) Size() int64        { return f.size }
+func (f fileInfo) Mode() os.FileMode  { return f.mode }
+func (f fileInfo) ModTime() time.Time { return f.modTime }
+func (f fileInfo) IsDir() bool        { return f.mode.IsDir() }
+func (f fileInfo) Sys() any           { return f.sys }
 
 // dropReader loses the connection when a read reaches offset at.
 type dropReader struct {

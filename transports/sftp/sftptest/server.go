@@ -30,6 +30,13 @@ type Options struct {
 	AuthorizedKeys []ssh.PublicKey
 	// HostKey is the server's host key. Default: a new ed25519 key.
 	HostKey ssh.Signer
+	// KeyboardInteractive asks for the password by a keyboard-interactive
+	// prompt, as servers using PAM do, instead of accepting the password
+	// method.
+	KeyboardInteractive bool
+	// MoreHostKeys are further host keys of other types the server offers,
+	// as OpenSSH servers usually have several.
+	MoreHostKeys []ssh.Signer
 }
 
 // Server is an SFTP server on 127.0.0.1 with an in-memory file tree. Its
@@ -46,6 +53,8 @@ type Server struct {
 	writeDrop atomic.Int64
 	attempts  atomic.Int64
 	logins    atomic.Int64
+
+	fsMu sync.Mutex // held for every call into files
 
 	mu     sync.Mutex
 	conns  map[net.Conn]struct{}
@@ -82,17 +91,24 @@ func Start(opts Options) (*Server, error) {
 	}
 	s := &Server{opts: opts, files: pkgsftp.InMemHandler(), conns: map[net.Conn]struct{}{}}
 	s.config = &ssh.ServerConfig{
-		PasswordCallback:  s.checkPassword,
 		PublicKeyCallback: s.checkKey,
 		ServerVersion:     "SSH-2.0-pcsgate-sftptest",
 	}
+	if opts.KeyboardInteractive {
+		s.config.KeyboardInteractiveCallback = s.askPassword
+	} else {
+		s.config.PasswordCallback = s.checkPassword
+	}
 	s.config.AddHostKey(opts.HostKey)
+	for _, k := range opts.MoreHostKeys {
+		s.config.AddHostKey(k)
+	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, err
 	}
 	s.ln = ln
-	p, err := newPartner(s.files)
+	p, err := newPartner(s.handlers(nil))
 	if err != nil {
 		_ = ln.Close()
 		return nil, err
@@ -164,6 +180,18 @@ func (s *Server) checkPassword(meta ssh.ConnMetadata, password []byte) (*ssh.Per
 		return nil, nil
 	}
 	return nil, errors.New("password refused")
+}
+
+func (s *Server) askPassword(meta ssh.ConnMetadata, ask ssh.KeyboardInteractiveChallenge) (*ssh.Permissions, error) {
+	answers, err := ask("", "", []string{"Password: "}, []bool{false})
+	if err != nil {
+		return nil, err
+	}
+	if len(answers) != 1 {
+		s.attempts.Add(1)
+		return nil, errors.New("one answer expected")
+	}
+	return s.checkPassword(meta, []byte(answers[0]))
 }
 
 func (s *Server) checkKey(meta ssh.ConnMetadata, key ssh.PublicKey) (*ssh.Permissions, error) {
