@@ -61,6 +61,16 @@ var sqliteMigrations = []migration{{
 ) STRICT`,
 		`CREATE INDEX deadletters_created ON deadletters (created_at)`,
 	},
+}, {
+	version:     2,
+	description: "ledger: units (port + container, airport + AWB) to release keys",
+	stmts: []string{
+		`CREATE TABLE release_units (
+	unit TEXT PRIMARY KEY,
+	key TEXT NOT NULL,
+	updated_at TEXT NOT NULL
+) STRICT, WITHOUT ROWID`,
+	},
 }}
 
 // postgresMigrations is the same schema for PostgreSQL. Bodies are json, not
@@ -115,5 +125,15 @@ var postgresMigrations = []migration{{
 	replayed_at TIMESTAMPTZ
 )`,
 		`CREATE INDEX deadletters_created ON deadletters (created_at)`,
+	},
+}, {
+	version:     2,
+	description: "ledger: units (port + container, airport + AWB) to release keys",
+	stmts: []string{
+		`CREATE TABLE release_units (
+	unit TEXT PRIMARY KEY,
+	key TEXT NOT NULL,
+	updated_at TIMESTAMPTZ NOT NULL
+)`,
 	},
 }}

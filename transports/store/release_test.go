@@ -177,3 +177,20 @@ func TestLedgerInputLimits(t *testing.T) {
 		})
 	}
 }
+
+func TestUnits(t *testing.T) {
+	s := openSQLite(t, store.Config{})
+	ctx := context.Background()
+	require.NoError(t, s.InTx(ctx, func(tx *store.Tx) error {
+		_, found, err := tx.UnitKey("SEA/NLRTM/CSQU3054383")
+		require.NoError(t, err)
+		assert.False(t, found, "no unit before SetUnit")
+		require.NoError(t, tx.SetUnit("SEA/NLRTM/CSQU3054383", "SEA/NLRTM/MSC/B1/CSQU3054383"))
+		require.NoError(t, tx.SetUnit("SEA/NLRTM/CSQU3054383", "SEA/NLRTM/MSC/B2/CSQU3054383"))
+		key, found, err := tx.UnitKey("SEA/NLRTM/CSQU3054383")
+		require.NoError(t, err)
+		assert.True(t, found)
+		assert.Equal(t, "SEA/NLRTM/MSC/B2/CSQU3054383", key, "the latest release of the unit wins")
+		return nil
+	}))
+}
