@@ -1,17 +1,76 @@
 package main
 
 import (
+	"fmt"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/ThreeDotsLabs/watermill"
 	"github.com/spf13/cobra"
+
+	"github.com/nexport/pcsgate/mappings"
+	"github.com/nexport/pcsgate/transports/pipeline"
 )
 
 func newRunCmd() *cobra.Command {
-	return &cobra.Command{
-		Use:   "run [--config pcsgate.yaml]",
-		Short: "Run the gateway (not available yet in this build)",
-		Args:  cobra.NoArgs,
-		RunE: func(*cobra.Command, []string) error {
-			return usagef("the gateway (durable pipes, file drops, SFTP, HTTP) is not in this build yet; " +
-				"translate, validate and conformance are: see pcsgate --help")
+	var configPath, dataDir string
+	var debug bool
+	cmd := &cobra.Command{
+		Use:   "run [--config pcsgate.yaml] [--data ./data]",
+		Short: "Run the gateway: file drops, webhooks, durable pipes, ledger, routing",
+		Long: `Run starts the gateway. Without --config it runs the embedded default:
+the SQLite store in <data>/pcsgate.db, an inbox and an outbox folder per port
+community system under <data> (inbox/portbase, outbox/cpu, ...), the default
+routes by port of pick-up, and HTTP on 127.0.0.1:8080 (/healthz, /metrics).
+Stop it with Ctrl-C; everything committed survives a restart.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			reg, err := mappings.Default()
+			if err != nil {
+				return err
+			}
+			var cfg *pipeline.Config
+			if configPath != "" {
+				if cfg, err = pipeline.LoadConfig(configPath); err != nil {
+					return usageError{err}
+				}
+			} else {
+				cfg = pipeline.DefaultConfig(dataDir, func(p string) bool {
+					pr, err := reg.Profile(p)
+					return err == nil && pr.CanEncode()
+				})
+			}
+			level := slog.LevelInfo
+			if debug {
+				level = slog.LevelDebug
+			}
+			sl := slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), &slog.HandlerOptions{Level: level}))
+			logger := watermill.NewSlogLogger(sl)
+			lib := watermill.NewSlogLoggerWithLevelMapping(sl, map[slog.Level]slog.Level{slog.LevelInfo: slog.LevelDebug})
+			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			gw, err := pipeline.NewWithLibraryLogger(ctx, cfg, reg, logger, lib)
+			if err != nil {
+				return err
+			}
+			defer gw.Close()
+			fmt.Fprintf(cmd.ErrOrStderr(), "pcsgate: store %s, %d endpoints, %d routes, http://%s (/healthz, /metrics)\n",
+				cfg.Store, len(cfg.Endpoints), len(cfg.Routes), cfg.HTTP)
+			for _, ep := range cfg.Endpoints {
+				if ep.Filedrop != nil {
+					fmt.Fprintf(cmd.ErrOrStderr(), "pcsgate: %-14s drop files in %s\n", ep.Name, ep.Filedrop.Dir)
+				}
+			}
+			if err := gw.Run(ctx); err != nil && ctx.Err() == nil {
+				return err
+			}
+			return nil
 		},
 	}
+	cmd.Flags().StringVar(&configPath, "config", "", "pcsgate.yaml (default: the embedded demo setup)")
+	cmd.Flags().StringVar(&dataDir, "data", "data", "data folder of the embedded setup")
+	cmd.Flags().BoolVar(&debug, "debug", false, "debug logs")
+	return cmd
 }

@@ -1,0 +1,34 @@
+// Package pipeline is the gateway: it wires inbound transports, the durable
+// store, the mapping registry, the ledger and outbound transports into one
+// Watermill router (DESIGN.md §2).
+//
+//	inbound endpoint ──intake──▶ canonical ──ledger──▶ accepted ──route──▶ outbound.<endpoint> ──deliver──▶ partner
+//	                     │                     │                   │                              │
+//	                     └──────── failures for good ─▶ deadletter (stage, profile, reason, original bytes) ─▶ replay
+//
+// Stages:
+//   - intake (one handler per inbound endpoint): recognises a content or
+//     idempotency-key duplicate, decodes the message with the endpoint's
+//     profile (or detects it), recognises business duplicates, and
+//     publishes one canonical message per event, all in one store
+//     transaction. Only then is the sender acknowledged (file archived,
+//     HTTP 202). A message nothing could be read from is acknowledged with
+//     its reason (file moved to error/ with <name>.error.txt) and kept as a
+//     dead letter with its original bytes; a partly bad one keeps its good
+//     events and dead-letters the whole original with the reasons.
+//   - ledger: applies each event to its release under the custody rules
+//     (canonical/ledger), stores the release and the event chain and
+//     publishes the accepted event, in one transaction. An event for a
+//     release not yet known is retried with backoff (bounded) and then dead-
+//     lettered; a rule violation is dead-lettered with the rule.
+//   - route: matches accepted events against the routes (event type, port,
+//     carrier, source profile) and renders them in each target profile,
+//     publishing to outbound.<endpoint>; output names derive from the event
+//     id so a retry overwrites, never doubles.
+//   - deliver (one handler per outbound endpoint): hands the rendered
+//     message to the transport; permanent failures (HTTP 4xx) are dead-
+//     lettered, others retried.
+//
+// Recovery, correlation ids, bounded retry and the poison queue are router
+// middleware; handlers stay small. Logs carry ids, never payloads.
+package pipeline

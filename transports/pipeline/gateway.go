@@ -1,0 +1,250 @@
+package pipeline
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/ThreeDotsLabs/watermill"
+	"github.com/ThreeDotsLabs/watermill/message"
+	"github.com/ThreeDotsLabs/watermill/message/router/middleware"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/nexport/pcsgate/mappings"
+	"github.com/nexport/pcsgate/transports/filedrop"
+	httptr "github.com/nexport/pcsgate/transports/http"
+	"github.com/nexport/pcsgate/transports/store"
+)
+
+// Topics of the durable pipes.
+const (
+	TopicCanonical  = "canonical"
+	TopicAccepted   = "accepted"
+	TopicDeadLetter = "deadletter"
+	outboundPrefix  = "outbound_"
+)
+
+// Metadata set on pipeline messages, next to Watermill's own keys.
+const (
+	MetaStage   = "pcsgate_stage"
+	MetaProfile = "pcsgate_profile"
+	MetaEventID = "pcsgate_event_id"
+	MetaTarget  = "pcsgate_target_profile"
+)
+
+// Gateway is a running pcsgate: store, router, transports and HTTP server.
+type Gateway struct {
+	cfg      *Config
+	reg      *mappings.Registry
+	store    *store.Store
+	router   *message.Router
+	logger   watermill.LoggerAdapter // one line per message and stage
+	lib      watermill.LoggerAdapter // the router's and store's own chatter
+	metrics  *metrics
+	mux      *http.ServeMux
+	outbound map[string]message.Publisher
+	credKey  []byte
+	closers  []func() error
+}
+
+// New builds a gateway from cfg; Run starts it. logger gets one line per
+// message and stage; the router's and store's own logs go to it too, one
+// level lower (their info is debug here).
+func New(ctx context.Context, cfg *Config, reg *mappings.Registry, logger watermill.LoggerAdapter) (*Gateway, error) {
+	return NewWithLibraryLogger(ctx, cfg, reg, logger, logger)
+}
+
+// NewWithLibraryLogger is New with a separate logger for Watermill's and
+// the store's internals.
+func NewWithLibraryLogger(ctx context.Context, cfg *Config, reg *mappings.Registry, logger, lib watermill.LoggerAdapter) (*Gateway, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	for _, r := range cfg.Routes {
+		p, err := reg.Profile(r.Profile)
+		if err != nil || !p.CanEncode() {
+			return nil, fmt.Errorf("route %q: %w: profile %q cannot write (see pcsgate profiles)", r.Name, ErrConfig, r.Profile)
+		}
+	}
+	key, err := credentialKey(cfg.CredentialKeyFile)
+	if err != nil {
+		return nil, err
+	}
+	st, err := store.Open(ctx, cfg.Store, lib)
+	if err != nil {
+		return nil, err
+	}
+	g := &Gateway{cfg: cfg, reg: reg, store: st, logger: logger, lib: lib, mux: http.NewServeMux(),
+		outbound: map[string]message.Publisher{}, credKey: key}
+	g.closers = append(g.closers, st.Close)
+	g.metrics = newMetrics(prometheus.NewRegistry())
+	if err := g.buildRouter(); err != nil {
+		_ = g.Close()
+		return nil, err
+	}
+	return g, nil
+}
+
+// credentialKey reads (or creates) the key of credential handles.
+func credentialKey(path string) ([]byte, error) {
+	if path == "" {
+		k := make([]byte, 32)
+		_, err := rand.Read(k)
+		return k, err
+	}
+	if b, err := os.ReadFile(path); err == nil && len(b) >= 16 {
+		return b, nil
+	}
+	k := make([]byte, 32)
+	if _, err := rand.Read(k); err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(path, k, 0o600); err != nil {
+		return nil, fmt.Errorf("credential key: %w", err)
+	}
+	return k, nil
+}
+
+func (g *Gateway) buildRouter() error {
+	r, err := message.NewRouter(message.RouterConfig{CloseTimeout: 10 * time.Second}, g.lib)
+	if err != nil {
+		return err
+	}
+	g.router = r
+	interval, err := time.ParseDuration(g.cfg.Retry.InitialInterval)
+	if err != nil {
+		return fmt.Errorf("retry.initial_interval: %w: %v", ErrConfig, err)
+	}
+	poison, err := middleware.PoisonQueueWithFilter(g.store.Publisher(), TopicDeadLetter, func(err error) bool { return true })
+	if err != nil {
+		return err
+	}
+	r.AddMiddleware(
+		middleware.Recoverer,
+		middleware.CorrelationID,
+		poison,
+		middleware.Retry{
+			MaxRetries: g.cfg.Retry.MaxRetries, InitialInterval: interval, MaxInterval: 30 * time.Second, Multiplier: 2,
+			ShouldRetry: func(p middleware.RetryParams) bool { return !isPermanent(p.Err) },
+			Logger:      g.lib,
+		}.Middleware,
+	)
+	for i := range g.cfg.Endpoints {
+		ep := &g.cfg.Endpoints[i]
+		if err := g.addEndpoint(ep); err != nil {
+			return fmt.Errorf("endpoint %s: %w", ep.Name, err)
+		}
+	}
+	sub := func(group string) message.Subscriber {
+		s, err2 := g.store.Subscriber(group)
+		if err2 != nil {
+			err = err2
+		}
+		return s
+	}
+	r.AddConsumerHandler("ledger", TopicCanonical, sub("ledger"), g.ledgerStage)
+	r.AddConsumerHandler("route", TopicAccepted, sub("route"), g.routeStage)
+	r.AddConsumerHandler("deadletter", TopicDeadLetter, sub("deadletter"), g.deadLetterStage)
+	if err != nil {
+		return err
+	}
+	g.mux.HandleFunc("/healthz", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprintf(w, "{\"status\":\"ok\",\"store\":%q}\n", g.store.Backend())
+	})
+	g.mux.Handle("/metrics", promhttp.HandlerFor(g.metrics.reg, promhttp.HandlerOpts{}))
+	return nil
+}
+
+func (g *Gateway) addEndpoint(ep *Endpoint) error {
+	switch {
+	case ep.Direction == "in" && ep.Transport == "filedrop":
+		sub, err := filedrop.NewSubscriber(*ep.Filedrop, g.lib)
+		if err != nil {
+			return err
+		}
+		g.closers = append(g.closers, sub.Close)
+		g.router.AddConsumerHandler("intake_"+ep.Name, ep.Name, sub, g.intakeStage(ep))
+	case ep.Direction == "in" && ep.Transport == "http":
+		in, err := httptr.NewInbound(*ep.HTTPIn, g.lib)
+		if err != nil {
+			return err
+		}
+		g.closers = append(g.closers, in.Close)
+		g.mux.Handle(in.Path(), in)
+		g.router.AddConsumerHandler("intake_"+ep.Name, ep.Name, in, g.intakeStage(ep))
+	case ep.Direction == "out" && ep.Transport == "filedrop":
+		pub, err := filedrop.NewPublisher(*ep.FiledropOut, g.lib)
+		if err != nil {
+			return err
+		}
+		g.outbound[ep.Name] = pub
+		g.closers = append(g.closers, pub.Close)
+	case ep.Direction == "out" && ep.Transport == "http":
+		pub, err := httptr.NewOutbound(*ep.HTTPOut, g.lib)
+		if err != nil {
+			return err
+		}
+		g.outbound[ep.Name] = pub
+		g.closers = append(g.closers, pub.Close)
+	}
+	if ep.Direction == "out" {
+		sub, err := g.store.Subscriber("deliver_" + ep.Name)
+		if err != nil {
+			return err
+		}
+		g.router.AddConsumerHandler("deliver_"+ep.Name, outboundPrefix+ep.Name, sub, g.deliverStage(ep))
+	}
+	return nil
+}
+
+// Handler serves /healthz, /metrics and the inbound webhooks.
+func (g *Gateway) Handler() http.Handler { return g.mux }
+
+// Store gives access to the ledger (monitor, replay, tests).
+func (g *Gateway) Store() *store.Store { return g.store }
+
+// Run runs the router and the HTTP server until ctx ends.
+func (g *Gateway) Run(ctx context.Context) error {
+	ln, err := net.Listen("tcp", g.cfg.HTTP)
+	if err != nil {
+		return fmt.Errorf("http: %w", err)
+	}
+	srv := &http.Server{Handler: g.mux, ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = srv.Serve(ln) }()
+	defer func() {
+		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(sctx)
+	}()
+	return g.router.Run(ctx)
+}
+
+// RunRouter runs only the pipes (tests serve Handler themselves).
+func (g *Gateway) RunRouter(ctx context.Context) error { return g.router.Run(ctx) }
+
+// Running is closed once the router runs.
+func (g *Gateway) Running() chan struct{} { return g.router.Running() }
+
+// Close stops everything; safe to call more than once.
+func (g *Gateway) Close() error {
+	var errs []error
+	if g.router != nil {
+		errs = append(errs, g.router.Close())
+	}
+	for i := len(g.closers) - 1; i >= 0; i-- {
+		errs = append(errs, g.closers[i]())
+	}
+	g.closers = nil
+	return errors.Join(errs...)
+}

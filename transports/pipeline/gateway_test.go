@@ -1,0 +1,172 @@
+package pipeline_test
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ThreeDotsLabs/watermill"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/nexport/pcsgate/canonical/ledger"
+	"github.com/nexport/pcsgate/mappings"
+	"github.com/nexport/pcsgate/transports/pipeline"
+)
+
+// coreor returns a one-container COREOR for port, as a carrier sends it.
+func coreor(ref, port, container, bl string) string {
+	return "UNA:+.? '\nUNB+UNOC:3+MSC:ZZZ+PCSGATE:ZZZ+261125:0930+IC" + ref + "'\n" +
+		"UNH+" + ref + "+COREOR:D:00B:UN:SMDG20'\nBGM+129+DOC" + ref + "+9'\nDTM+137:202611250930:203'\n" +
+		"RFF+RE:REL" + ref + "'\nRFF+BM:" + bl + "'\nTDT+20+AT847A+1++MSC:172:20+++9141780:146::MSC GIANNINA'\n" +
+		"LOC+11+" + port + ":139:6+TERM1:TER:ZZZ'\nNAD+CA+MSC:172:20++MEDITERRANEAN SHIPPING COMPANY'\n" +
+		"NAD+FW+NL123456789B01:160++EXAMPLE FORWARDER BV'\nEQD+CN+" + container + "+45G1:102:5++3+5'\n" +
+		"DTM+36:202612312359:203'\nCNT+16:1'\nUNT+13+" + ref + "'\nUNZ+1+IC" + ref + "'\n"
+}
+
+func codecoOut(ref, port, container string) string {
+	return "UNB+UNOA:2+TERM1+MSC+261126:1000+CC" + ref + "'\nUNH+" + ref + "+CODECO:D:95B:UN:SMDG16'\nBGM+36++9'\n" +
+		"NAD+CF+MSC:172:166'\nEQD+CN+" + container + "+45G1:102:5++3+5'\nDTM+7:202611261000:203'\n" +
+		"LOC+165+" + port + ":139:6+TERM1:TER:ZZZ'\nTDT+1++3'\nCNT+16:1'\nUNT+9+" + ref + "'\nUNZ+1+CC" + ref + "'\n"
+}
+
+type harness struct {
+	dir string
+	gw  *pipeline.Gateway
+	reg *mappings.Registry
+}
+
+func start(t *testing.T) *harness {
+	t.Helper()
+	reg, err := mappings.Default()
+	require.NoError(t, err)
+	dir := t.TempDir()
+	cfg := pipeline.DefaultConfig(dir, func(p string) bool {
+		pr, err := reg.Profile(p)
+		return err == nil && pr.CanEncode()
+	})
+	cfg.HTTP = "127.0.0.1:0"
+	cfg.Retry.InitialInterval = "10ms"
+	cfg.Retry.MaxRetries = 2
+	for i := range cfg.Endpoints {
+		if f := cfg.Endpoints[i].Filedrop; f != nil {
+			f.Settle = time.Millisecond
+			f.Poll = 20 * time.Millisecond
+		}
+		if f := cfg.Endpoints[i].FiledropOut; f != nil {
+			f.NoSync = true
+		}
+	}
+	gw, err := pipeline.New(context.Background(), cfg, reg, watermill.NopLogger{})
+	require.NoError(t, err)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- gw.RunRouter(ctx) }()
+	t.Cleanup(func() {
+		cancel()
+		require.NoError(t, <-done)
+		require.NoError(t, gw.Close())
+	})
+	select {
+	case <-gw.Running():
+	case <-time.After(10 * time.Second):
+		t.Fatal("router did not start")
+	}
+	return &harness{dir: dir, gw: gw, reg: reg}
+}
+
+func (h *harness) drop(t *testing.T, inbox, name, content string) {
+	t.Helper()
+	tmp := filepath.Join(h.dir, "inbox", inbox, "."+name)
+	require.NoError(t, os.WriteFile(tmp, []byte(content), 0o644))
+	require.NoError(t, os.Rename(tmp, filepath.Join(h.dir, "inbox", inbox, name)))
+}
+
+// files lists an outbox's delivered files.
+func (h *harness) files(outbox string) []string {
+	entries, _ := os.ReadDir(filepath.Join(h.dir, "outbox", outbox))
+	var out []string
+	for _, e := range entries {
+		if !e.IsDir() && !strings.HasSuffix(e.Name(), ".part") {
+			out = append(out, e.Name())
+		}
+	}
+	return out
+}
+
+func read(t *testing.T, path string) string {
+	b, err := os.ReadFile(path)
+	require.NoError(t, err)
+	return string(b)
+}
+
+// TestEndToEnd: COREORs for four ports dropped in one inbox come out in the
+// outboxes of the ports' systems in their formats; a CODECO gate-out updates
+// the release; a bad file lands in error/ with its reason; the same file
+// twice gives one outbound message.
+func TestEndToEnd(t *testing.T) {
+	h := start(t)
+	h.drop(t, "portbase", "rtm.edi", coreor("R1", "NLRTM", "CSQU3054383", "MEDUNL0001"))
+	h.drop(t, "portbase", "anr.edi", coreor("A1", "BEANR", "MWCU6059784", "MEDUBE0001"))
+	ports := map[string]string{"portbase": "NLRTM", "cpu": "BEANR"}
+	if _, err := h.reg.Profile("sone/order"); err == nil {
+		h.drop(t, "portbase", "leh.edi", coreor("L1", "FRLEH", "CBHU3202732", "MEDUFR0001"))
+		ports["sone"] = "FRLEH"
+	}
+	if _, err := h.reg.Profile("ci5/coreor"); err == nil {
+		h.drop(t, "portbase", "mrs.edi", coreor("M1", "FRMRS", "ZEPU0037255", "MEDUFR0002"))
+		ports["ci5"] = "FRMRS"
+	}
+	for outbox := range ports {
+		require.Eventually(t, func() bool { return len(h.files(outbox)) == 1 }, 20*time.Second, 20*time.Millisecond, "outbox %s", outbox)
+	}
+	rtm := h.files("portbase")[0]
+	assert.True(t, strings.HasSuffix(rtm, ".portbase-coreor.edi"), rtm)
+	assert.Contains(t, read(t, filepath.Join(h.dir, "outbox", "portbase", rtm)), "EQD+CN+CSQU3054383")
+	var transfer map[string]any
+	require.NoError(t, json.Unmarshal([]byte(read(t, filepath.Join(h.dir, "outbox", "cpu", h.files("cpu")[0]))), &transfer))
+	assert.Equal(t, "ReleaseTo", transfer["action"])
+
+	// The inputs were archived after commit.
+	archived, err := filepath.Glob(filepath.Join(h.dir, "inbox", "portbase", "archive", "*", "*.edi"))
+	require.NoError(t, err)
+	assert.Len(t, archived, len(ports))
+
+	// A gate-out without B/L finds the release by port and container.
+	h.drop(t, "terminal", "out.edi", codecoOut("G1", "NLRTM", "CSQU3054383"))
+	require.Eventually(t, func() bool {
+		r, err := h.gw.Store().Release(context.Background(), "SEA/NLRTM/MSC/MEDUNL0001/CSQU3054383")
+		return err == nil && r.Status == string(ledger.PickedUp)
+	}, 20*time.Second, 20*time.Millisecond, "release picked up")
+
+	// A bad file goes to error/ with its reason.
+	h.drop(t, "portbase", "bad.edi", strings.Replace(coreor("B1", "NLRTM", "CSQU3054381", "MEDUNL0002"), "", "", 1))
+	reason := filepath.Join(h.dir, "inbox", "portbase", "error", "bad.edi.error.txt")
+	require.Eventually(t, func() bool { _, err := os.Stat(reason); return err == nil }, 20*time.Second, 20*time.Millisecond)
+	assert.Contains(t, read(t, reason), `"CSQU3054381" has a wrong ISO 6346 check digit: got 1, expected 3`)
+
+	// The same content again, under another name: recognised, not sent twice.
+	h.drop(t, "portbase", "rtm-again.edi", coreor("R1", "NLRTM", "CSQU3054383", "MEDUNL0001"))
+	require.Eventually(t, func() bool {
+		m, _ := filepath.Glob(filepath.Join(h.dir, "inbox", "portbase", "archive", "*", "rtm-again.edi"))
+		return len(m) == 1
+	}, 20*time.Second, 20*time.Millisecond)
+	assert.Len(t, h.files("portbase"), 1, "one outbound message for the same file twice")
+
+	// Health and metrics.
+	srv := httptest.NewServer(h.gw.Handler())
+	defer srv.Close()
+	res, err := http.Get(srv.URL + "/metrics")
+	require.NoError(t, err)
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	assert.Contains(t, string(body), `pcsgate_messages_delivered_total{endpoint="portbase-out"} 1`)
+	assert.Contains(t, string(body), `pcsgate_duplicates_total{kind="content"} 1`)
+}

@@ -1,0 +1,35 @@
+package pipeline
+
+import "github.com/prometheus/client_golang/prometheus"
+
+// metrics are the gateway's Prometheus counters, served on /metrics.
+type metrics struct {
+	reg         *prometheus.Registry
+	received    *prometheus.CounterVec
+	rejected    *prometheus.CounterVec
+	duplicates  *prometheus.CounterVec
+	events      *prometheus.CounterVec
+	routed      *prometheus.CounterVec
+	delivered   *prometheus.CounterVec
+	deadLetters *prometheus.CounterVec
+}
+
+func newMetrics(reg *prometheus.Registry) *metrics {
+	c := func(name, help string, labels ...string) *prometheus.CounterVec {
+		v := prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: "pcsgate", Name: name, Help: help}, labels)
+		reg.MustRegister(v)
+		return v
+	}
+	m := &metrics{
+		reg:         reg,
+		received:    c("messages_received_total", "Inbound messages committed, by endpoint.", "endpoint"),
+		rejected:    c("messages_rejected_total", "Inbound messages nothing could be read from, by endpoint.", "endpoint"),
+		duplicates:  c("duplicates_total", "Duplicates recognised and not processed again, by kind (content, business).", "kind"),
+		events:      c("events_total", "Events by outcome: decoded, accepted, late, duplicate.", "outcome"),
+		routed:      c("events_routed_total", "Routing results by endpoint: rendered, not_carried.", "endpoint", "result"),
+		delivered:   c("messages_delivered_total", "Outbound messages delivered, by endpoint.", "endpoint"),
+		deadLetters: c("dead_letters_total", "Messages that failed for good, by stage.", "stage"),
+	}
+	reg.MustRegister(prometheus.NewGoCollector())
+	return m
+}

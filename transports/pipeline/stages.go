@@ -1,0 +1,358 @@
+package pipeline
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/ThreeDotsLabs/watermill"
+	"github.com/ThreeDotsLabs/watermill/message"
+	"github.com/ThreeDotsLabs/watermill/message/router/middleware"
+
+	"github.com/nexport/pcsgate/canonical"
+	"github.com/nexport/pcsgate/canonical/ledger"
+	"github.com/nexport/pcsgate/mappings"
+	"github.com/nexport/pcsgate/transports"
+	"github.com/nexport/pcsgate/transports/store"
+)
+
+// permanentError marks a failure retrying cannot fix.
+type permanentError struct{ err error }
+
+func (e permanentError) Error() string { return e.err.Error() }
+func (e permanentError) Unwrap() error { return e.err }
+
+func permanent(err error) error { return permanentError{err} }
+
+func isPermanent(err error) bool {
+	var p permanentError
+	return errors.As(err, &p) || transports.IsPermanent(err)
+}
+
+// intakeStage decodes what an inbound endpoint received and commits the
+// events; the sender is acknowledged when this returns nil.
+func (g *Gateway) intakeStage(ep *Endpoint) message.NoPublishHandlerFunc {
+	return func(msg *message.Message) error {
+		start := time.Now()
+		hash := msg.Metadata.Get(transports.MetaContentHash)
+		dupKey := ep.Name + "/" + firstNonEmpty(msg.Metadata.Get(transports.MetaIdempotencyKey), hash)
+		var batches []mappings.Batch
+		derr := g.reg.Decode(bytes.NewReader(msg.Payload), mappings.DecodeOptions{
+			Name: firstNonEmpty(msg.Metadata.Get(transports.MetaFilename), msg.UUID), From: ep.Profile, CredentialKey: g.credKey,
+		}, func(b mappings.Batch) error {
+			batches = append(batches, b)
+			return nil
+		})
+		events, dups := 0, 0
+		err := g.store.InTx(msg.Context(), func(tx *store.Tx) error {
+			if seen, err := tx.Seen("content", dupKey); err != nil || seen {
+				if seen {
+					dups = -1
+				}
+				return err
+			}
+			for _, b := range batches {
+				for _, e := range b.Events {
+					if bk := canonical.BusinessKey(e); bk != "" {
+						seen, err := tx.Seen("business", bk)
+						if err != nil {
+							return err
+						}
+						if seen {
+							dups++
+							continue
+						}
+					}
+					body, err := json.Marshal(e)
+					if err != nil {
+						return err
+					}
+					out := message.NewMessage(e.ID, body)
+					out.Metadata.Set(MetaEventID, e.ID)
+					out.Metadata.Set(MetaProfile, e.Source.Profile)
+					out.Metadata.Set(transports.MetaEndpoint, ep.Name)
+					middleware.SetCorrelationID(middleware.MessageCorrelationID(msg), out)
+					if err := tx.Publish(TopicCanonical, out); err != nil {
+						return err
+					}
+					events++
+				}
+			}
+			if derr != nil {
+				return tx.AddDeadLetter(store.DeadLetter{
+					ID: msg.UUID, Stage: "decode", Profile: ep.Profile, Endpoint: ep.Name,
+					Reason: strings.Join(mappings.Lines(derr), "\n"), Payload: msg.Payload, Metadata: msg.Metadata,
+				})
+			}
+			return nil
+		})
+		if err != nil {
+			return err // transient: retried, then dead-lettered
+		}
+		file := msg.Metadata.Get(transports.MetaFilename)
+		switch {
+		case dups < 0:
+			g.metrics.duplicates.WithLabelValues("content").Inc()
+			g.logger.Info("duplicate message ignored", watermill.LogFields{"endpoint": ep.Name, "file": file, "uuid": msg.UUID})
+		case derr != nil && events == 0:
+			msg.Metadata.Set(transports.MetaFailureReason, strings.Join(mappings.Lines(derr), "\n"))
+			g.metrics.rejected.WithLabelValues(ep.Name).Inc()
+			g.logger.Info("message rejected", watermill.LogFields{"endpoint": ep.Name, "file": file, "uuid": msg.UUID, "problems": len(mappings.Lines(derr))})
+		default:
+			if dups > 0 {
+				g.metrics.duplicates.WithLabelValues("business").Add(float64(dups))
+			}
+			g.metrics.received.WithLabelValues(ep.Name).Inc()
+			g.metrics.events.WithLabelValues("decoded").Add(float64(events))
+			g.logger.Info("message received", watermill.LogFields{"endpoint": ep.Name, "file": file, "uuid": msg.UUID,
+				"events": events, "duplicates": dups, "problems": len(mappings.Lines(derr)), "ms": time.Since(start).Milliseconds()})
+		}
+		return nil
+	}
+}
+
+// errWaiting means an event names a release not known yet; it is retried
+// (bounded) in case the release arrives.
+var errWaiting = errors.New("waits for its release")
+
+// ledgerStage applies one event to its release.
+func (g *Gateway) ledgerStage(msg *message.Message) error {
+	var e canonical.ReleaseEvent
+	if err := json.Unmarshal(msg.Payload, &e); err != nil {
+		return permanent(fmt.Errorf("canonical event %s: %w", msg.UUID, err))
+	}
+	var outcome string
+	err := g.store.InTx(msg.Context(), func(tx *store.Tx) error {
+		key := e.Key.String()
+		body, version, found, err := tx.LoadRelease(key)
+		if err != nil {
+			return err
+		}
+		if !found {
+			if k, ok, err := tx.UnitKey(unitOf(e.Key)); err != nil {
+				return err
+			} else if ok {
+				key = k
+				if body, version, found, err = tx.LoadRelease(key); err != nil {
+					return err
+				}
+			}
+		}
+		var rel *ledger.Release
+		if found {
+			rel = new(ledger.Release)
+			if err := json.Unmarshal(body, rel); err != nil {
+				return permanent(fmt.Errorf("release %s: %w", key, err))
+			}
+		}
+		next, aerr := ledger.Apply(rel, &e)
+		if aerr != nil && next == nil {
+			if ledger.Parkable(aerr) {
+				return fmt.Errorf("event %s (%s %s): %w: %v", e.ID, e.Type, e.Key.ContainerNumber, errWaiting, aerr)
+			}
+			if errors.Is(aerr, ledger.ErrDuplicate) {
+				outcome = "duplicate"
+				return nil
+			}
+			return permanent(fmt.Errorf("event %s (%s %s) rejected: %w", e.ID, e.Type, e.Key.ContainerNumber, aerr))
+		}
+		inserted, err := tx.AddEvent(store.EventRow{
+			ID: e.ID, ReleaseKey: key, Seq: int64(len(next.Events)), Type: string(e.Type),
+			OccurredAt: occurred(&e), ReceivedAt: time.Now().UTC(), Late: aerr != nil,
+			Hash: lastHash(next), Body: json.RawMessage(msg.Payload),
+		})
+		if err != nil || !inserted {
+			outcome = "duplicate"
+			return err
+		}
+		nb, err := json.Marshal(next)
+		if err != nil {
+			return err
+		}
+		holder := ""
+		if next.Holder != nil {
+			holder = next.Holder.Name
+		}
+		if err := tx.SaveRelease(key, store.ReleaseMeta{Status: string(next.Status), Port: next.Key.Port, Carrier: next.Key.Carrier, Holder: holder}, nb, version); err != nil {
+			return err
+		}
+		if err := tx.SetUnit(unitOf(next.Key), key); err != nil {
+			return err
+		}
+		if aerr != nil { // stored and flagged (late after pick-up), not routed
+			outcome = "late"
+			return nil
+		}
+		out := message.NewMessage(e.ID, msg.Payload)
+		for k, v := range msg.Metadata {
+			out.Metadata.Set(k, v)
+		}
+		outcome = "accepted"
+		return tx.Publish(TopicAccepted, out)
+	})
+	if err != nil {
+		return err
+	}
+	g.metrics.events.WithLabelValues(outcome).Inc()
+	g.logger.Info("ledger", watermill.LogFields{"event": e.ID, "type": e.Type, "release": e.Key.String(), "outcome": outcome})
+	return nil
+}
+
+func unitOf(k canonical.Key) string {
+	if k.Air() {
+		return "AIR/" + k.Airport + "/" + k.AWB
+	}
+	return "SEA/" + k.Port + "/" + k.ContainerNumber
+}
+
+func occurred(e *canonical.ReleaseEvent) time.Time {
+	if e.OccurredAt != nil {
+		return *e.OccurredAt
+	}
+	return time.Now().UTC()
+}
+
+func lastHash(r *ledger.Release) string {
+	if len(r.Events) == 0 {
+		return ""
+	}
+	return r.Events[len(r.Events)-1].Hash
+}
+
+// routeStage renders an accepted event for every route that matches it.
+func (g *Gateway) routeStage(msg *message.Message) error {
+	var e canonical.ReleaseEvent
+	if err := json.Unmarshal(msg.Payload, &e); err != nil {
+		return permanent(err)
+	}
+	type rendered struct {
+		endpoint string
+		msg      *message.Message
+	}
+	var outs []rendered
+	var failures []string
+	for _, r := range g.cfg.Routes {
+		if !r.Match.matches(&e) {
+			continue
+		}
+		p, err := g.reg.Profile(r.Profile)
+		if err != nil {
+			return permanent(err)
+		}
+		if !p.Carries(e.Type) {
+			g.metrics.routed.WithLabelValues(r.Endpoint, "not_carried").Inc()
+			continue
+		}
+		var buf bytes.Buffer
+		enc, err := p.NewEncoder(&buf, mappings.EncodeOptions{})
+		if err == nil {
+			err = enc.Encode([]*canonical.ReleaseEvent{&e})
+		}
+		if err == nil {
+			err = enc.Close()
+		}
+		if err != nil {
+			failures = append(failures, fmt.Sprintf("route %s: %v", r.Name, err))
+			continue
+		}
+		out := message.NewMessage(watermill.NewUUID(), buf.Bytes())
+		out.Metadata.Set(transports.MetaOutName, outName(e.ID, r.Profile))
+		out.Metadata.Set(MetaEventID, e.ID)
+		out.Metadata.Set(MetaTarget, r.Profile)
+		middleware.SetCorrelationID(middleware.MessageCorrelationID(msg), out)
+		outs = append(outs, rendered{r.Endpoint, out})
+	}
+	err := g.store.InTx(msg.Context(), func(tx *store.Tx) error {
+		for _, o := range outs {
+			if err := tx.Publish(outboundPrefix+o.endpoint, o.msg); err != nil {
+				return err
+			}
+		}
+		if len(failures) > 0 {
+			return tx.AddDeadLetter(store.DeadLetter{ID: "encode-" + e.ID, Stage: "encode", Profile: e.Source.Profile,
+				Reason: strings.Join(failures, "\n"), Payload: msg.Payload, Metadata: msg.Metadata})
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, o := range outs {
+		g.metrics.routed.WithLabelValues(o.endpoint, "rendered").Inc()
+	}
+	return nil
+}
+
+// outName derives the outbound file name / idempotency key from the event
+// id, so a retry overwrites instead of doubling.
+func outName(eventID, profile string) string {
+	ext := ".json"
+	switch {
+	case strings.Contains(profile, "coreor"), strings.Contains(profile, "codeco"):
+		ext = ".edi"
+	case strings.HasSuffix(profile, "-csv"):
+		ext = ".csv"
+	case strings.HasPrefix(profile, "sone/"), strings.HasSuffix(profile, "xfsu"):
+		ext = ".xml"
+	case strings.HasSuffix(profile, "/fsu"):
+		ext = ".txt"
+	}
+	return eventID + "." + strings.ReplaceAll(path.Clean(profile), "/", "-") + ext
+}
+
+// deliverStage hands rendered messages to an outbound transport.
+func (g *Gateway) deliverStage(ep *Endpoint) message.NoPublishHandlerFunc {
+	return func(msg *message.Message) error {
+		pub := g.outbound[ep.Name]
+		if err := pub.Publish(ep.Name, msg); err != nil {
+			if transports.IsPermanent(err) {
+				return permanent(fmt.Errorf("deliver to %s: %w", ep.Name, err))
+			}
+			return err
+		}
+		g.metrics.delivered.WithLabelValues(ep.Name).Inc()
+		g.logger.Info("delivered", watermill.LogFields{"endpoint": ep.Name, "event": msg.Metadata.Get(MetaEventID), "name": msg.Metadata.Get(transports.MetaOutName)})
+		return nil
+	}
+}
+
+// deadLetterStage stores what the poison queue sends, with its reason.
+func (g *Gateway) deadLetterStage(msg *message.Message) error {
+	stage := msg.Metadata.Get(middleware.PoisonedHandlerKey)
+	reason := msg.Metadata.Get(middleware.ReasonForPoisonedKey)
+	g.metrics.deadLetters.WithLabelValues(stage).Inc()
+	g.logger.Error("dead letter", errors.New(reason), watermill.LogFields{"stage": stage, "uuid": msg.UUID})
+	return g.store.InTx(msg.Context(), func(tx *store.Tx) error {
+		return tx.AddDeadLetter(store.DeadLetter{ID: msg.UUID, Stage: stage, Profile: msg.Metadata.Get(MetaProfile),
+			Endpoint: msg.Metadata.Get(transports.MetaEndpoint), Reason: reason, Payload: msg.Payload, Metadata: msg.Metadata})
+	})
+}
+
+func (m RouteMatch) matches(e *canonical.ReleaseEvent) bool {
+	return in(m.Types, string(e.Type)) && in(m.Ports, e.Key.Port) && in(m.Carriers, e.Key.Carrier) && in(m.Profiles, e.Source.Profile)
+}
+
+func in(list []string, v string) bool {
+	if len(list) == 0 {
+		return true
+	}
+	for _, x := range list {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+func firstNonEmpty(s ...string) string {
+	for _, x := range s {
+		if x != "" {
+			return x
+		}
+	}
+	return ""
+}
