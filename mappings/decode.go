@@ -56,7 +56,7 @@ func (dc *decodeCtx) decodeDoc(d *doc, src canonical.Source) ([]*canonical.Relea
 		}
 		out = append(out, e)
 	}
-	return out, errors.Join(errs...)
+	return out, errors.Join(dedupe(errs)...)
 }
 
 // checkMessage runs the message-level checks; count is the number of items.
@@ -74,7 +74,7 @@ func (dc *decodeCtx) checkMessage(d *doc, count int) error {
 		if val == nil && len(cf.from) > 0 {
 			at = position{missing: cf.from[0], d: d}
 		}
-		out, err := runExpr(cf.expr, &exprEnv{Value: val, Count: count, Root: d.root})
+		out, err := runExprFor(cf.expr, &exprEnv{Value: val, Count: count, Root: d.exprRoot()}, "check "+strings.Join(cf.spec.From, ", "))
 		if err != nil {
 			errs = append(errs, dc.errAt(at, "", err))
 			continue
@@ -88,7 +88,7 @@ func (dc *decodeCtx) checkMessage(d *doc, count int) error {
 
 // fill runs every field and then the type on one event.
 func (dc *decodeCtx) fill(d *doc, e *canonical.ReleaseEvent) error {
-	env := &exprEnv{Event: e, Root: d.root}
+	env := &exprEnv{Event: e, Root: d.exprRoot()}
 	var errs []error
 	for _, cf := range dc.p.dec.fields {
 		if err := dc.field(cf, d, e, env); err != nil {
@@ -176,7 +176,7 @@ func (dc *decodeCtx) value(cf *compiledField, d *doc, e *canonical.ReleaseEvent,
 	}
 	if cf.expr != nil {
 		env.Value = w.box()
-		out, err := runExpr(cf.expr, env)
+		out, err := runExprFor(cf.expr, env, firstNonEmpty(cf.spec.Target, "type"))
 		if err != nil {
 			return wv{}, at, dc.errAt(at, cf.spec.Target, err)
 		}
@@ -205,9 +205,9 @@ func (dc *decodeCtx) value(cf *compiledField, d *doc, e *canonical.ReleaseEvent,
 // field decodes one field into the event.
 func (dc *decodeCtx) field(cf *compiledField, d *doc, e *canonical.ReleaseEvent, env *exprEnv) error {
 	if cf.when != nil {
-		ok, err := runExpr(cf.when, env)
+		ok, err := runExprFor(cf.when, env, cf.spec.Target+" (when)")
 		if err != nil {
-			return dc.errAt(position{}, cf.spec.Target, err)
+			return dc.errAt(position{}, "", err)
 		}
 		if b, _ := ok.(bool); !b {
 			return nil
@@ -355,15 +355,17 @@ func (dc *decodeCtx) buildParty(cp *compiledParty, d *doc, e *canonical.ReleaseE
 }
 
 func (dc *decodeCtx) errAt(at position, target string, err error) error {
-	at = at.resolve()
-	field := at.field
-	seg := at.segment
-	if field == "" && target != "" {
-		field = target
-	} else if target != "" {
-		field += " (" + target + ")"
+	var xe *ExprError
+	if errors.As(err, &xe) {
+		target = "" // the expression error names it
 	}
-	return &Error{File: dc.file, Line: at.line, Message: dc.ref, Segment: seg, Field: field, Value: at.value, Err: err}
+	at = at.resolve()
+	e := &Error{File: dc.file, Line: at.line, Column: at.col, Message: dc.ref, Segment: at.segment, Value: at.value, Err: err, elem: at.field}
+	if target != "" {
+		e.targets = []string{target}
+	}
+	e.Field = fieldLabel(at.field, at.segment, e.targets)
+	return e
 }
 
 func firstNonEmpty(s ...string) string {

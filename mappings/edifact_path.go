@@ -215,7 +215,7 @@ func (s *edifactSelector) value(seg *edifact.Segment) wv {
 }
 
 func (s *edifactSelector) locate(seg *edifact.Segment, w wv) located {
-	return located{w: w, at: position{line: seg.Line, segment: seg.Tag, field: s.elemName, value: w.s, parts: w.parts}}
+	return located{w: w, at: position{line: seg.Line, segment: seg.Tag, field: s.elemName, value: w.s, parts: w.parts, eseg: seg, esel: s}}
 }
 
 func (s *edifactSelector) first(d *doc) (located, bool) {
@@ -260,6 +260,21 @@ func (s *edifactSelector) where(d *doc) position {
 		p.segment += "+" + strings.Join(s.quals[0], "|")
 	}
 	return p
+}
+
+// sentName names a segment as sent, with the qualifiers the selector
+// matched on: "DTM+7", "MEA+AAE+G"; the bare tag when it has none.
+func (s *edifactSelector) sentName(seg *edifact.Segment) string {
+	if len(s.quals) == 0 {
+		return seg.Tag
+	}
+	var b strings.Builder
+	b.WriteString(seg.Tag)
+	for i := range s.quals {
+		b.WriteByte('+')
+		b.WriteString(seg.Value(i+1, 1))
+	}
+	return b.String()
 }
 
 // header marks the segments outside the split groups (see decodeDoc).

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/goccy/go-yaml"
@@ -17,6 +18,8 @@ import (
 type EncodeOptions struct {
 	// Now is the clock for envelope dates when an event has no occurredAt.
 	Now func() time.Time
+	// Name is the input's name (a file name) for error messages.
+	Name string
 }
 
 // Encoder writes events in a profile's wire format. Encode takes the events
@@ -62,6 +65,9 @@ func (p *Profile) NewEncoder(w io.Writer, opts EncodeOptions) (Encoder, error) {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
+	if p.Spec.Syntax == "json" {
+		return &jsonEncoder{p: p, w: w, name: opts.Name}, nil
+	}
 	switch p.Spec.Syntax {
 	case "json":
 		return &jsonEncoder{p: p, w: w}, nil
@@ -87,6 +93,29 @@ func (p *Profile) accepts(e *canonical.ReleaseEvent) error {
 	}
 	return &Error{Message: e.Source.MessageRef, Field: "type", Value: string(e.Type),
 		Err: fmt.Errorf("%w: %s carries %s", ErrCannotCarry, p.Name(), typeList(p.enc.types))}
+}
+
+// acceptsIn is accepts with the input's name and the event in the error.
+func (p *Profile) acceptsIn(e *canonical.ReleaseEvent, name string) error {
+	err := p.accepts(e)
+	if x, ok := err.(*Error); ok {
+		x.File, x.Event = name, eventLabel(e)
+	}
+	return err
+}
+
+// eventLabel names an event for error messages by what a user knows it
+// by: its container number or air waybill.
+func eventLabel(e *canonical.ReleaseEvent) string {
+	switch {
+	case e.Key.ContainerNumber != "":
+		return "container " + e.Key.ContainerNumber
+	case e.Key.AWB != "":
+		return "air waybill " + e.Key.AWB
+	case e.ID != "":
+		return "event " + e.ID
+	}
+	return ""
 }
 
 func typeList(m map[canonical.EventType]bool) string {
@@ -207,6 +236,7 @@ func (c *compiler) compileNode(v any, where string) (node, error) {
 			if err != nil {
 				return nil, fmt.Errorf("%s: %w", where, err)
 			}
+			cf.label = strings.TrimPrefix(strings.TrimPrefix(where, "document"), ".")
 			return leafNode{f: cf}, nil
 		}
 		o := objNode{}
@@ -241,17 +271,18 @@ func (c *compiler) compileNode(v any, where string) (node, error) {
 
 // encodeCtx evaluates leaves for one event.
 type encodeCtx struct {
-	p   *Profile
-	env exprEnv
+	p    *Profile
+	name string // input name for errors
+	env  exprEnv
 }
 
 // leaf evaluates an encode field; nil means absent.
 func (ec *encodeCtx) leaf(cf *compiledField) (any, error) {
 	env := &ec.env
 	if cf.when != nil {
-		ok, err := runExpr(cf.when, env)
+		ok, err := runExprFor(cf.when, env, cf.where()+" (when)")
 		if err != nil {
-			return nil, ec.err(cf, err)
+			return nil, ec.fail(nil, "", err)
 		}
 		if b, _ := ok.(bool); !b {
 			return nil, nil
@@ -278,15 +309,15 @@ func (ec *encodeCtx) leaf(cf *compiledField) (any, error) {
 	if fromSet && val != nil && cf.table != nil {
 		s, err := cf.lookup(text(val))
 		if err != nil {
-			return nil, &Error{Message: env.Event.Source.MessageRef, Field: pathOf(cf), Value: text(val), Err: err}
+			return nil, ec.fail(cf, text(val), err)
 		}
 		val = s
 	}
 	if cf.expr != nil {
 		env.Value = val
-		out, err := runExpr(cf.expr, env)
+		out, err := runExprFor(cf.expr, env, cf.where())
 		if err != nil {
-			return nil, ec.err(cf, err)
+			return nil, ec.fail(nil, "", err)
 		}
 		val = out
 		if val != nil && text(val) == "" {
@@ -295,7 +326,7 @@ func (ec *encodeCtx) leaf(cf *compiledField) (any, error) {
 		if !fromSet && val != nil && cf.table != nil {
 			s, err := cf.lookup(text(val))
 			if err != nil {
-				return nil, &Error{Message: env.Event.Source.MessageRef, Field: pathOf(cf), Value: text(val), Err: err}
+				return nil, ec.fail(cf, text(val), err)
 			}
 			val = s
 		}
@@ -305,23 +336,46 @@ func (ec *encodeCtx) leaf(cf *compiledField) (any, error) {
 	}
 	if val == nil {
 		if cf.spec.Required {
-			return nil, &Error{Message: env.Event.Source.MessageRef, Field: pathOf(cf), Err: ErrRequired}
+			return nil, ec.fail(cf, "", ErrRequired)
 		}
 		return nil, nil
 	}
 	return ec.convert(cf, val)
 }
 
-func pathOf(cf *compiledField) string {
+// where names an encode field for errors: the place it fills in the
+// output (a segment position, a document path) and the canonical path it
+// reads, never the expression source.
+func (cf *compiledField) where() string {
+	from := ""
 	if len(cf.spec.From) > 0 {
-		return cf.spec.From[0]
+		from = cf.spec.From[0]
 	}
-	return cf.spec.Expr
+	switch {
+	case cf.label != "" && from != "":
+		return cf.label + " (" + from + ")"
+	case cf.label != "":
+		return cf.label
+	case from != "":
+		return from
+	}
+	return "expression"
 }
 
-func (ec *encodeCtx) err(cf *compiledField, err error) error {
-	return &Error{Message: ec.env.Event.Source.MessageRef, Field: pathOf(cf), Err: err}
+// fail reports a problem with one encode field of the current event;
+// cf nil means err already names the field (expression errors).
+func (ec *encodeCtx) fail(cf *compiledField, value string, err error) error {
+	e := &Error{File: ec.name, Message: ec.env.Event.Source.MessageRef, Event: eventLabel(ec.env.Event), Value: value, Err: err}
+	if cf != nil {
+		e.Field = cf.where()
+	}
+	return e
 }
+
+func (ec *encodeCtx) err(cf *compiledField, err error) error { return ec.fail(cf, "", err) }
+
+// pathOf names an encode field for errors (see where).
+func pathOf(cf *compiledField) string { return cf.where() }
 
 // convert applies an encode `as`.
 func (ec *encodeCtx) convert(cf *compiledField, val any) (any, error) {

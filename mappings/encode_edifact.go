@@ -3,6 +3,7 @@ package mappings
 import (
 	"crypto/sha256"
 	"encoding/base32"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -63,14 +64,71 @@ func (c *compiler) compileSegment(v any) (*segTemplate, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%s element %d: %w", t.tag, i+1, err)
 		}
-		for _, cn := range comps {
-			if _, isLeaf := cn.(leafNode); isLeaf {
-				t.hasLeaf = true
-			}
-		}
 		t.elements = append(t.elements, comps)
 	}
+	for i, comps := range t.elements {
+		for j, cn := range comps {
+			if l, isLeaf := cn.(leafNode); isLeaf {
+				t.hasLeaf = true
+				l.f.label = t.name() + " " + elementName(t.tag, i+1, j+1, len(comps) > 1)
+			}
+		}
+	}
+	if t.when != nil {
+		t.when.label = t.name()
+	}
 	return t, nil
+}
+
+// name is the segment as a reader of the output would call it: its tag
+// and qualifier, e.g. "NAD+FW".
+func (t *segTemplate) name() string {
+	if len(t.elements) > 0 && len(t.elements[0]) > 0 {
+		if c, ok := t.elements[0][0].(constNode); ok {
+			if s, _ := c.v.(string); s != "" {
+				return t.tag + "+" + s
+			}
+		}
+	}
+	return t.tag
+}
+
+// fieldAt names element elem, component comp (1-based) of the template
+// and the canonical path it reads.
+func (t *segTemplate) fieldAt(elem, comp int) string {
+	if elem < 1 || elem > len(t.elements) {
+		return ""
+	}
+	comps := t.elements[elem-1]
+	if comp < 1 {
+		comp = 1
+	}
+	if comp <= len(comps) {
+		if l, ok := comps[comp-1].(leafNode); ok {
+			if len(l.f.spec.From) > 0 {
+				return elementName(t.tag, elem, comp, len(comps) > 1) + " (" + l.f.spec.From[0] + ")"
+			}
+		}
+	}
+	return elementName(t.tag, elem, comp, len(comps) > 1)
+}
+
+// elementName names a position by the EDIFACT directory when it knows the
+// segment ("C082.3055", "1225"), else by number ("element 2.3").
+func elementName(tag string, elem, comp int, composite bool) string {
+	if dir, ok := segmentDirectory[tag]; ok && elem <= len(dir) {
+		el := dir[elem-1]
+		if el.components == nil {
+			return el.id
+		}
+		if comp <= len(el.components) {
+			return el.id + "." + el.components[comp-1]
+		}
+	}
+	if composite {
+		return fmt.Sprintf("element %d.%d", elem, comp)
+	}
+	return fmt.Sprintf("element %d", elem)
 }
 
 func (c *compiler) compileElement(v any) ([]node, error) {
@@ -111,26 +169,40 @@ func (c *compiler) compileComponent(v any) (node, error) {
 }
 
 // edifactEncoder writes one interchange; each group of events becomes one
-// message.
+// message. A message is rendered and checked completely (every field, every
+// character against the character set) before any of it is written, so a
+// message that fails leaves nothing behind, and the interchange envelope is
+// opened only around a complete message.
 type edifactEncoder struct {
 	p       *Profile
 	w       *edifact.Writer
+	wopts   edifact.WriterOptions
+	trial   *edifact.Writer // writes to io.Discard: proves a message encodes
 	opts    EncodeOptions
 	started bool
 	msgs    int
 	refs    map[string]int // message references used in this interchange
+	segs    []pendingSegment
+}
+
+// pendingSegment is one rendered segment waiting for its message to be
+// complete; tmpl is where it came from, for error messages.
+type pendingSegment struct {
+	tag   string
+	elems [][]string
+	tmpl  *segTemplate
+	event *canonical.ReleaseEvent
 }
 
 func newEdifactEncoder(p *Profile, w io.Writer, opts EncodeOptions) *edifactEncoder {
 	ce := p.enc
-	return &edifactEncoder{p: p, opts: opts, w: edifact.NewWriter(w, edifact.WriterOptions{
-		Charset: ce.charset, UNA: ce.una, Newline: ce.newline,
-	})}
+	wopts := edifact.WriterOptions{Charset: ce.charset, UNA: ce.una, Newline: ce.newline}
+	return &edifactEncoder{p: p, opts: opts, wopts: wopts, w: edifact.NewWriter(w, wopts)}
 }
 
 func (ee *edifactEncoder) Encode(events []*canonical.ReleaseEvent) error {
 	for _, e := range events {
-		if err := ee.p.accepts(e); err != nil {
+		if err := ee.p.acceptsIn(e, ee.opts.Name); err != nil {
 			return err
 		}
 	}
@@ -159,21 +231,22 @@ func (ee *edifactEncoder) sameGroup(a, b *canonical.ReleaseEvent) bool {
 	return true
 }
 
-func (ee *edifactEncoder) begin(first *canonical.ReleaseEvent) error {
+// interchange renders the UNB of an interchange opened for first.
+func (ee *edifactEncoder) interchange(first *canonical.ReleaseEvent) (edifact.Interchange, error) {
 	ce := ee.p.enc
-	ec := &encodeCtx{p: ee.p, env: exprEnv{Event: first}}
+	ec := &encodeCtx{p: ee.p, name: ee.opts.Name, env: exprEnv{Event: first}}
 	sender, recipient := "PCSGATE", "PARTNER"
 	if ce.sender != nil {
 		v, err := ec.leaf(ce.sender)
 		if err != nil {
-			return err
+			return edifact.Interchange{}, err
 		}
 		sender = firstNonEmpty(text(v), sender)
 	}
 	if ce.recipient != nil {
 		v, err := ec.leaf(ce.recipient)
 		if err != nil {
-			return err
+			return edifact.Interchange{}, err
 		}
 		recipient = firstNonEmpty(text(v), recipient)
 	}
@@ -183,13 +256,11 @@ func (ee *edifactEncoder) begin(first *canonical.ReleaseEvent) error {
 	if loc, err := zoneFor(ee.p.zone, first); err == nil {
 		at = at.In(loc)
 	}
-	ee.started = true
-	ee.refs = map[string]int{}
-	return ee.w.BeginInterchange(edifact.Interchange{
+	return edifact.Interchange{
 		Sender: sender, Recipient: recipient,
 		Date: at.Format("060102"), Time: at.Format("1504"),
 		ControlRef: controlRef(first.Source.MessageRef + "|" + first.Key.String() + "|" + string(first.Type)),
-	})
+	}, nil
 }
 
 // controlRef derives a 14-character interchange reference from the first
@@ -201,16 +272,12 @@ func controlRef(id string) string {
 	return strings.ToUpper(base32.StdEncoding.EncodeToString(sum[:])[:14])
 }
 
+// message renders one message completely, proves it encodes, and only then
+// writes it (opening the interchange first if needed).
 func (ee *edifactEncoder) message(events []*canonical.ReleaseEvent) error {
-	if !ee.started {
-		if err := ee.begin(events[0]); err != nil {
-			return err
-		}
-	}
 	ce := ee.p.enc
-	ec := &encodeCtx{p: ee.p, env: exprEnv{Event: events[0], Count: len(events)}}
-	ee.msgs++
-	ref := fmt.Sprintf("%d", ee.msgs)
+	ec := &encodeCtx{p: ee.p, name: ee.opts.Name, env: exprEnv{Event: events[0], Count: len(events)}}
+	ref := fmt.Sprintf("%d", ee.msgs+1)
 	if ce.ref != nil {
 		v, err := ec.leaf(ce.ref)
 		if err != nil {
@@ -221,19 +288,15 @@ func (ee *edifactEncoder) message(events []*canonical.ReleaseEvent) error {
 	// References are unique within an interchange: when one source message
 	// becomes several messages, number them.
 	if n := ee.refs[ref]; n > 0 {
-		ee.refs[ref] = n + 1
 		ref = fmt.Sprintf("%s-%d", ref, n+1)
-	} else {
-		ee.refs[ref] = 1
 	}
 	parts := strings.Split(ce.msgID, ":")
 	for len(parts) < 5 {
 		parts = append(parts, "")
 	}
 	id := edifact.MessageID{Type: parts[0], Version: parts[1], Release: parts[2], Agency: parts[3], Assoc: parts[4]}
-	if err := ee.w.BeginMessage(ref, id); err != nil {
-		return err
-	}
+
+	ee.segs = ee.segs[:0]
 	if err := ee.segments(ec, ce.header); err != nil {
 		return err
 	}
@@ -247,15 +310,92 @@ func (ee *edifactEncoder) message(events []*canonical.ReleaseEvent) error {
 	if err := ee.segments(ec, ce.trailer); err != nil {
 		return err
 	}
-	return ee.w.EndMessage()
+	if err := ee.writeMessage(ee.trialWriter(), ref, id); err != nil {
+		ee.trial = nil // its state is broken; the next message gets a new one
+		return ee.writeError(ec, err)
+	}
+	if !ee.started {
+		ic, err := ee.interchange(events[0])
+		if err != nil {
+			return err
+		}
+		if err := ee.w.BeginInterchange(ic); err != nil {
+			return &Error{File: ee.opts.Name, Message: events[0].Source.MessageRef, Event: eventLabel(events[0]), Segment: "UNB", Err: err}
+		}
+		ee.started = true
+		ee.refs = map[string]int{}
+	}
+	if err := ee.writeMessage(ee.w, ref, id); err != nil {
+		return ee.writeError(ec, err)
+	}
+	base, _, _ := strings.Cut(ref, "-")
+	if ref == base || ee.refs[base] == 0 {
+		ee.refs[ref]++
+	} else {
+		ee.refs[base]++
+	}
+	ee.msgs++
+	return nil
+}
+
+func (ee *edifactEncoder) trialWriter() *edifact.Writer {
+	if ee.trial == nil {
+		o := ee.wopts
+		o.UNA = false
+		ee.trial = edifact.NewWriter(io.Discard, o)
+	}
+	return ee.trial
+}
+
+// writeMessage writes the rendered segments as one message to w.
+func (ee *edifactEncoder) writeMessage(w *edifact.Writer, ref string, id edifact.MessageID) error {
+	if err := w.BeginMessage(ref, id); err != nil {
+		return err
+	}
+	for i := range ee.segs {
+		if err := w.WriteSegment(ee.segs[i].tag, ee.segs[i].elems); err != nil {
+			return &segmentError{seg: &ee.segs[i], err: err}
+		}
+	}
+	return w.EndMessage()
+}
+
+// segmentError ties a writer error to the rendered segment it came from.
+type segmentError struct {
+	seg *pendingSegment
+	err error
+}
+
+func (e *segmentError) Error() string { return e.err.Error() }
+func (e *segmentError) Unwrap() error { return e.err }
+
+// writeError turns a writer error into one line naming the file, the
+// message, the event and the field whose value could not be written.
+func (ee *edifactEncoder) writeError(ec *encodeCtx, err error) error {
+	out := &Error{File: ee.opts.Name, Message: ec.env.Event.Source.MessageRef, Event: eventLabel(ec.env.Event), Err: err}
+	var se *segmentError
+	if !errors.As(err, &se) {
+		return out
+	}
+	out.Event = eventLabel(se.seg.event)
+	out.Message = se.seg.event.Source.MessageRef
+	out.Segment = se.seg.tmpl.name()
+	out.Err = se.err
+	var we *edifact.Error
+	if errors.As(se.err, &we) {
+		out.Err = we.Err
+		out.Value = we.Value
+		out.Field = se.seg.tmpl.fieldAt(we.Element, we.Component)
+	}
+	return out
 }
 
 func (ee *edifactEncoder) segments(ec *encodeCtx, ts []*segTemplate) error {
 	for _, t := range ts {
 		if t.when != nil {
-			ok, err := runExpr(t.when.expr, &ec.env)
+			ok, err := runExprFor(t.when.expr, &ec.env, t.name()+" (when)")
 			if err != nil {
-				return ec.err(t.when, err)
+				return ec.fail(nil, "", err)
 			}
 			if b, _ := ok.(bool); !b {
 				continue
@@ -279,34 +419,44 @@ func (ee *edifactEncoder) segments(ec *encodeCtx, ts []*segTemplate) error {
 	return nil
 }
 
+// segment renders one segment template. An element whose fields are all
+// empty is left empty, constants (qualifiers, code list ids) included, so
+// no composite says "code list 146" about an absent id; a segment whose
+// fields are all empty is left out unless always is set.
 func (ee *edifactEncoder) segment(ec *encodeCtx, t *segTemplate) error {
 	elems := make([][]string, len(t.elements))
 	filled := false
 	for i, comps := range t.elements {
 		out := make([]string, len(comps))
+		hasLeaf, elemFilled := false, false
 		for j, cn := range comps {
 			switch x := cn.(type) {
 			case constNode:
 				out[j] = x.v.(string)
 			case leafNode:
+				hasLeaf = true
 				v, err := ec.leaf(x.f)
 				if err != nil {
 					return err
 				}
 				if v != nil {
 					out[j] = scalarText(v)
-					filled = filled || out[j] != ""
+					elemFilled = elemFilled || out[j] != ""
 				}
 			}
 		}
+		if hasLeaf && !elemFilled && len(comps) > 1 {
+			for j := range out {
+				out[j] = ""
+			}
+		}
+		filled = filled || elemFilled
 		elems[i] = out
 	}
 	if t.hasLeaf && !filled && !t.always {
 		return nil
 	}
-	if err := ee.w.WriteSegment(t.tag, elems); err != nil {
-		return &Error{Message: ec.env.Event.Source.MessageRef, Segment: t.tag, Err: err}
-	}
+	ee.segs = append(ee.segs, pendingSegment{tag: t.tag, elems: elems, tmpl: t, event: ec.env.Event})
 	return nil
 }
 
@@ -315,7 +465,7 @@ func (ee *edifactEncoder) Close() error {
 		return nil
 	}
 	if err := ee.w.EndInterchange(); err != nil {
-		return err
+		return &Error{File: ee.opts.Name, Segment: "UNZ", Err: err}
 	}
 	return ee.w.Flush()
 }

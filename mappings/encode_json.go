@@ -10,17 +10,18 @@ import (
 
 // jsonEncoder writes one JSON document per event, one per line (NDJSON).
 type jsonEncoder struct {
-	p   *Profile
-	w   io.Writer
-	buf []byte
+	p    *Profile
+	w    io.Writer
+	name string
+	buf  []byte
 }
 
 func (je *jsonEncoder) Encode(events []*canonical.ReleaseEvent) error {
 	for _, e := range events {
-		if err := je.p.accepts(e); err != nil {
+		if err := je.p.acceptsIn(e, je.name); err != nil {
 			return err
 		}
-		b, err := je.p.EncodeDocument(e, je.buf[:0])
+		b, err := je.p.encodeDocument(e, je.buf[:0], je.name)
 		if err != nil {
 			return err
 		}
@@ -39,7 +40,11 @@ func (je *jsonEncoder) Close() error { return nil }
 // template is walked and written straight into dst: keys in spec order,
 // absent leaves and empty objects left out, no intermediate tree.
 func (p *Profile) EncodeDocument(e *canonical.ReleaseEvent, dst []byte) ([]byte, error) {
-	ec := &encodeCtx{p: p, env: exprEnv{Event: e, Count: 1}}
+	return p.encodeDocument(e, dst, "")
+}
+
+func (p *Profile) encodeDocument(e *canonical.ReleaseEvent, dst []byte, name string) ([]byte, error) {
+	ec := &encodeCtx{p: p, name: name, env: exprEnv{Event: e, Count: 1}}
 	start := len(dst)
 	out, wrote, err := ec.appendNode(dst, p.enc.doc)
 	if err != nil {
@@ -64,7 +69,7 @@ func (ec *encodeCtx) appendNode(dst []byte, n node) ([]byte, bool, error) {
 				}
 			}
 			if x.f.spec.Required {
-				return dst, false, &Error{Message: ec.env.Event.Source.MessageRef, Field: pathOf(x.f), Err: ErrRequired}
+				return dst, false, ec.fail(x.f, "", ErrRequired)
 			}
 			return dst, false, nil
 		}
@@ -74,7 +79,7 @@ func (ec *encodeCtx) appendNode(dst []byte, n node) ([]byte, bool, error) {
 		}
 		out, err := jsonsyn.AppendValue(dst, jsonScalar(v))
 		if err != nil {
-			return dst, false, fmt.Errorf("%s: %w", ec.p.Name(), err)
+			return dst, false, ec.fail(x.f, "", fmt.Errorf("%w: %w", ErrConvert, err))
 		}
 		return out, true, nil
 	case constNode:

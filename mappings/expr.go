@@ -2,7 +2,6 @@ package mappings
 
 import (
 	"fmt"
-	"strings"
 	"sync"
 
 	"github.com/expr-lang/expr"
@@ -74,12 +73,17 @@ func compileExpr(src string) (*vm.Program, error) {
 // vms are reused: a VM keeps its stack between runs.
 var vms = sync.Pool{New: func() any { return new(vm.VM) }}
 
-func runExpr(p *vm.Program, env *exprEnv) (any, error) {
+// runExpr runs a compiled expression; its errors name no field.
+func runExpr(p *vm.Program, env *exprEnv) (any, error) { return runExprFor(p, env, "") }
+
+// runExprFor runs a compiled expression. field names what the expression
+// computes (a canonical path, a segment position) for the error message.
+func runExprFor(p *vm.Program, env *exprEnv, field string) (any, error) {
 	m := vms.Get().(*vm.VM)
 	out, err := m.Run(p, env)
 	vms.Put(m)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %s", ErrExpr, strings.TrimSpace(oneLine(err.Error())))
+		return nil, &ExprError{Field: field, Reason: plainExprError(err.Error())}
 	}
 	return out, nil
 }

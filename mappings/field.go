@@ -29,6 +29,9 @@ type compiledField struct {
 	// can be written without boxing (see appendNode).
 	plain    bool
 	endOfDay bool
+	// label is where an encode field writes (a segment position such as
+	// "NAD+FW C082.3055", a document path), for error messages.
+	label string
 }
 
 type compiledParty struct {

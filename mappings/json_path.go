@@ -49,7 +49,7 @@ func (s jsonSelector) first(d *doc) (located, bool) {
 		return located{}, false
 	}
 	w := boxed(val)
-	return located{w: w, at: position{segment: s.p.String(), value: w.s}}, true
+	return located{w: w, at: position{segment: s.p.String(), value: w.s, jpath: s.p, d: d}}, true
 }
 
 func (s jsonSelector) all(d *doc) []located {
@@ -57,7 +57,7 @@ func (s jsonSelector) all(d *doc) []located {
 	for _, v := range s.p.All(d.root, d.item) {
 		if val, ok := jsonValue(v); ok {
 			w := boxed(val)
-			out = append(out, located{w: w, at: position{segment: s.p.String(), value: w.s}})
+			out = append(out, located{w: w, at: position{segment: s.p.String(), value: w.s, jpath: s.p, d: d}})
 		}
 	}
 	return out

@@ -247,41 +247,13 @@ func (r *Registry) decodeJSON(br *bufio.Reader, fixed *Profile, opts *DecodeOpti
 	}
 	src := canonical.Source{PCS: p.Spec.PCS(), Profile: p.Name()}
 	dc := &decodeCtx{p: p, file: opts.Name, opts: opts}
-	events, err := dc.decodeDoc(&doc{root: root}, src)
+	events, err := dc.decodeDoc(&doc{root: root, raw: data}, src)
 	if len(events) > 0 {
 		if eerr := emit(Batch{Profile: p, Ref: events[0].Source.MessageRef, Events: events}); eerr != nil {
 			return eerr
 		}
 	}
 	return err
-}
-
-// checkSchema validates a JSON input against the profile's JSON Schema;
-// one error line per problem.
-func (p *Profile) checkSchema(data []byte, name string) error {
-	if p.schema == nil {
-		return nil
-	}
-	res, err := p.schema.Validate(gojsonschema.NewBytesLoader(data))
-	if err != nil {
-		return &Error{File: name, Err: fmt.Errorf("%w: %s", ErrInput, oneLine(err.Error()))}
-	}
-	if res.Valid() {
-		return nil
-	}
-	var errs []error
-	for _, re := range res.Errors() {
-		errs = append(errs, &Error{File: name, Segment: jsonField(re), Err: fmt.Errorf("%w: %s (schema %s)", ErrInput, re.Description(), p.Spec.Schema)})
-	}
-	return errors.Join(errs...)
-}
-
-func jsonField(re gojsonschema.ResultError) string {
-	f := re.Field()
-	if f == "(root)" {
-		return "$"
-	}
-	return f
 }
 
 // detectJSON picks the JSON profile whose discriminator matches (match.path

@@ -42,7 +42,7 @@ still written. Exit status: 0 all good, 1 some input rejected, 2 usage error.`,
 				if err != nil {
 					return usageError{err}
 				}
-				if enc, err = p.NewEncoder(out, mappings.EncodeOptions{}); err != nil {
+				if enc, err = p.NewEncoder(out, mappings.EncodeOptions{Name: inputName(args)}); err != nil {
 					return usageError{err}
 				}
 			}
@@ -73,7 +73,7 @@ still written. Exit status: 0 all good, 1 some input rejected, 2 usage error.`,
 					return canon.write(b.Events)
 				}
 				if err := enc.Encode(b.Events); err != nil {
-					report(fmt.Errorf("%s: %w", name, err))
+					report(err) // names the file, message and event
 				}
 				return nil
 			})
@@ -98,6 +98,14 @@ still written. Exit status: 0 all good, 1 some input rejected, 2 usage error.`,
 	cmd.Flags().StringVar(&from, "from", "", "profile of the input (detected when omitted)")
 	cmd.Flags().StringVar(&to, "to", "", "target profile, or canonical for NDJSON events")
 	return cmd
+}
+
+// inputName is how errors name the input: the file, or "stdin".
+func inputName(args []string) string {
+	if len(args) == 0 || args[0] == "-" {
+		return "stdin"
+	}
+	return args[0]
 }
 
 // openInput opens FILE or standard input ("-" or nothing).

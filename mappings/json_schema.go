@@ -1,0 +1,121 @@
+package mappings
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/xeipuuv/gojsonschema"
+)
+
+// checkSchema validates a JSON input against the profile's JSON Schema;
+// one error line per problem, with the line and column of the value, its
+// path, the value as received and what the schema expects.
+func (p *Profile) checkSchema(data []byte, name string) error {
+	if p.schema == nil {
+		return nil
+	}
+	res, err := p.schema.Validate(gojsonschema.NewBytesLoader(data))
+	if err != nil {
+		return &Error{File: name, Err: fmt.Errorf("%w: %s", ErrInput, oneLine(err.Error()))}
+	}
+	if res.Valid() {
+		return nil
+	}
+	var errs []*Error
+	for _, re := range res.Errors() {
+		errs = append(errs, p.schemaError(data, name, re))
+	}
+	sort.SliceStable(errs, func(i, j int) bool {
+		if errs[i].Line != errs[j].Line {
+			return errs[i].Line < errs[j].Line
+		}
+		return errs[i].Column < errs[j].Column
+	})
+	out := make([]error, len(errs))
+	for i, e := range errs {
+		out[i] = e
+	}
+	return errors.Join(out...)
+}
+
+// schemaError renders one gojsonschema result as an Error.
+func (p *Profile) schemaError(data []byte, name string, re gojsonschema.ResultError) *Error {
+	field := re.Field()
+	var tokens []string
+	if field != "(root)" && field != "" {
+		tokens = strings.Split(field, ".")
+	} else {
+		field = ""
+	}
+	e := &Error{File: name, Segment: field}
+	if line, col, ok := jsonLocate(data, tokens); ok {
+		e.Line, e.Column = line, col
+	}
+	got := ""
+	switch v := re.Value().(type) {
+	case string:
+		e.Value = v
+	case nil, map[string]any, []any:
+	default:
+		got = fmt.Sprint(v)
+	}
+	e.Err = &inputError{msg: schemaReason(re, got) + " (schema " + p.Spec.Schema + ")"}
+	return e
+}
+
+// inputError is a schema problem's text; it wraps ErrInput without
+// repeating its words.
+type inputError struct{ msg string }
+
+func (e *inputError) Error() string { return e.msg }
+func (e *inputError) Unwrap() error { return ErrInput }
+
+// schemaReason says what the schema expects, in pcsgate's words rather
+// than gojsonschema's; got is a non-text value as received, to show it.
+func schemaReason(re gojsonschema.ResultError, got string) string {
+	d := re.Details()
+	str := func(k string) string { return oneLine(fmt.Sprint(d[k])) }
+	var s string
+	switch re.Type() {
+	case "required":
+		return fmt.Sprintf("member %q is required but missing", str("property"))
+	case "invalid_type":
+		s = "must be " + article(str("expected")) + ", not " + article(str("given"))
+	case "enum":
+		s = "must be one of " + str("allowed")
+	case "const":
+		s = "must be " + str("allowed")
+	case "pattern":
+		s = "does not match the pattern " + str("pattern")
+	case "format":
+		s = "is not a valid " + str("format")
+	case "string_gte":
+		s = "must be at least " + str("min") + " characters long"
+	case "string_lte":
+		s = "must be at most " + str("max") + " characters long"
+	case "additional_property_not_allowed":
+		return fmt.Sprintf("member %q is not allowed here", str("property"))
+	default:
+		s = oneLine(re.Description())
+		if s != "" {
+			s = strings.ToLower(s[:1]) + s[1:]
+		}
+	}
+	if got != "" {
+		s += " (got " + clip(got) + ")"
+	}
+	return s
+}
+
+func article(t string) string {
+	if t == "" {
+		return t
+	}
+	switch t[0] {
+	case 'a', 'e', 'i', 'o', 'u':
+		return "an " + t
+	}
+	return "a " + t
+}
