@@ -67,6 +67,7 @@ func newRoot(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	root.AddCommand(
 		newRunCmd(),
+		newReplayCmd(),
 		newTranslateCmd(),
 		newValidateCmd(),
 		newProfilesCmd(),

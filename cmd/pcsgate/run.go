@@ -31,16 +31,9 @@ Stop it with Ctrl-C; everything committed survives a restart.`,
 			if err != nil {
 				return err
 			}
-			var cfg *pipeline.Config
-			if configPath != "" {
-				if cfg, err = pipeline.LoadConfig(configPath); err != nil {
-					return usageError{err}
-				}
-			} else {
-				cfg = pipeline.DefaultConfig(dataDir, func(p string) bool {
-					pr, err := reg.Profile(p)
-					return err == nil && pr.CanEncode()
-				})
+			cfg, err := loadGatewayConfig(configPath, dataDir, reg)
+			if err != nil {
+				return err
 			}
 			level := slog.LevelInfo
 			if debug {

@@ -19,6 +19,7 @@ import (
 	"github.com/nexport/pcsgate/canonical/ledger"
 	"github.com/nexport/pcsgate/mappings"
 	"github.com/nexport/pcsgate/transports/pipeline"
+	"github.com/nexport/pcsgate/transports/store"
 )
 
 // coreor returns a one-container COREOR for port, as a carrier sends it.
@@ -169,4 +170,39 @@ func TestEndToEnd(t *testing.T) {
 	res.Body.Close()
 	assert.Contains(t, string(body), `pcsgate_messages_delivered_total{endpoint="portbase-out"} 1`)
 	assert.Contains(t, string(body), `pcsgate_duplicates_total{kind="content"} 1`)
+}
+
+// TestReplay: a gate-out for a release not known yet waits (bounded
+// retries), becomes a dead letter, and once the release has arrived a
+// replay applies it.
+func TestReplay(t *testing.T) {
+	h := start(t)
+	h.drop(t, "terminal", "early.edi", codecoOut("E1", "NLRTM", "CBHU3202732"))
+	var dls []store.DeadLetter
+	require.Eventually(t, func() bool {
+		var err error
+		dls, err = h.gw.Store().DeadLetters(context.Background(), store.DeadLetterFilter{Pending: true})
+		return err == nil && len(dls) == 1
+	}, 20*time.Second, 20*time.Millisecond, "the early gate-out becomes a dead letter")
+	assert.Equal(t, "ledger", dls[0].Stage)
+	assert.Contains(t, dls[0].Reason, "waits for its release")
+
+	h.drop(t, "portbase", "rel.edi", coreor("P1", "NLRTM", "CBHU3202732", "MEDUNL0009"))
+	key := "SEA/NLRTM/MSC/MEDUNL0009/CBHU3202732"
+	require.Eventually(t, func() bool {
+		r, err := h.gw.Store().Release(context.Background(), key)
+		return err == nil && r.Status == string(ledger.Released)
+	}, 20*time.Second, 20*time.Millisecond, "release created")
+
+	res, err := h.gw.Replay(context.Background(), pipeline.ReplayFilter{All: true})
+	require.NoError(t, err)
+	require.Len(t, res, 1)
+	require.NoError(t, res[0].Err)
+	require.Eventually(t, func() bool {
+		r, err := h.gw.Store().Release(context.Background(), key)
+		return err == nil && r.Status == string(ledger.PickedUp)
+	}, 20*time.Second, 20*time.Millisecond, "the replayed gate-out applies")
+	pending, err := h.gw.Store().DeadLetters(context.Background(), store.DeadLetterFilter{Pending: true})
+	require.NoError(t, err)
+	assert.Empty(t, pending, "replayed dead letters are marked")
 }

@@ -55,32 +55,9 @@ func (g *Gateway) intakeStage(ep *Endpoint) message.NoPublishHandlerFunc {
 				}
 				return err
 			}
-			for _, b := range batches {
-				for _, e := range b.Events {
-					if bk := canonical.BusinessKey(e); bk != "" {
-						seen, err := tx.Seen("business", bk)
-						if err != nil {
-							return err
-						}
-						if seen {
-							dups++
-							continue
-						}
-					}
-					body, err := json.Marshal(e)
-					if err != nil {
-						return err
-					}
-					out := message.NewMessage(e.ID, body)
-					out.Metadata.Set(MetaEventID, e.ID)
-					out.Metadata.Set(MetaProfile, e.Source.Profile)
-					out.Metadata.Set(transports.MetaEndpoint, ep.Name)
-					middleware.SetCorrelationID(middleware.MessageCorrelationID(msg), out)
-					if err := tx.Publish(TopicCanonical, out); err != nil {
-						return err
-					}
-					events++
-				}
+			var err error
+			if events, dups, err = commitEvents(tx, batches, msg, ep.Name); err != nil {
+				return err
 			}
 			if derr != nil {
 				return tx.AddDeadLetter(store.DeadLetter{
@@ -113,6 +90,41 @@ func (g *Gateway) intakeStage(ep *Endpoint) message.NoPublishHandlerFunc {
 		}
 		return nil
 	}
+}
+
+// commitEvents publishes the decoded events to the canonical topic inside
+// tx, skipping business duplicates (same profile, message reference,
+// container and function seen before). It returns how many it published
+// and how many it skipped.
+func commitEvents(tx *store.Tx, batches []mappings.Batch, from *message.Message, endpoint string) (events, dups int, err error) {
+	for _, b := range batches {
+		for _, e := range b.Events {
+			if bk := canonical.BusinessKey(e); bk != "" {
+				seen, err := tx.Seen("business", bk)
+				if err != nil {
+					return 0, 0, err
+				}
+				if seen {
+					dups++
+					continue
+				}
+			}
+			body, err := json.Marshal(e)
+			if err != nil {
+				return 0, 0, err
+			}
+			out := message.NewMessage(e.ID, body)
+			out.Metadata.Set(MetaEventID, e.ID)
+			out.Metadata.Set(MetaProfile, e.Source.Profile)
+			out.Metadata.Set(transports.MetaEndpoint, endpoint)
+			middleware.SetCorrelationID(middleware.MessageCorrelationID(from), out)
+			if err := tx.Publish(TopicCanonical, out); err != nil {
+				return 0, 0, err
+			}
+			events++
+		}
+	}
+	return events, dups, nil
 }
 
 // errWaiting means an event names a release not known yet; it is retried

@@ -1,0 +1,97 @@
+package pipeline
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/ThreeDotsLabs/watermill/message"
+	"github.com/ThreeDotsLabs/watermill/message/router/middleware"
+
+	"github.com/nexport/pcsgate/mappings"
+	"github.com/nexport/pcsgate/transports"
+	"github.com/nexport/pcsgate/transports/store"
+)
+
+// ReplayFilter selects the dead letters to put back.
+type ReplayFilter struct {
+	ID    string // one dead letter
+	Stage string // e.g. decode, ledger, route, deliver_portbase-out
+	All   bool   // every pending dead letter (of Stage, when set)
+}
+
+// ReplayResult says what happened to one dead letter.
+type ReplayResult struct {
+	ID, Stage string
+	Err       error
+	Events    int // decode: events published again
+}
+
+// Replay puts pending dead letters back where they failed, after a fix:
+// a decode failure is decoded again with today's profiles (its good events
+// enter the pipes), any later stage gets its message back on the topic it
+// failed on. Each replayed dead letter is marked; one that fails again
+// stays pending with the new reason returned here.
+func (g *Gateway) Replay(ctx context.Context, f ReplayFilter) ([]ReplayResult, error) {
+	if f.ID == "" && !f.All {
+		return nil, errors.New("replay: name a dead letter (--id) or --all")
+	}
+	var results []ReplayResult
+	for offset := 0; ; offset += 100 {
+		dls, err := g.store.DeadLetters(ctx, store.DeadLetterFilter{ID: f.ID, Stage: f.Stage, Pending: true, Limit: 100, Offset: offset})
+		if err != nil {
+			return results, err
+		}
+		for _, d := range dls {
+			r := ReplayResult{ID: d.ID, Stage: d.Stage}
+			r.Events, r.Err = g.replayOne(ctx, d)
+			results = append(results, r)
+		}
+		if len(dls) < 100 || f.ID != "" {
+			break
+		}
+	}
+	if f.ID != "" && len(results) == 0 {
+		return nil, fmt.Errorf("replay: no pending dead letter %q", f.ID)
+	}
+	return results, nil
+}
+
+func (g *Gateway) replayOne(ctx context.Context, d store.DeadLetter) (int, error) {
+	msg := message.NewMessage(d.ID, d.Payload)
+	for k, v := range d.Metadata {
+		msg.Metadata.Set(k, v)
+	}
+	events := 0
+	err := g.store.InTx(ctx, func(tx *store.Tx) error {
+		if d.Stage == "decode" {
+			var batches []mappings.Batch
+			derr := g.reg.Decode(bytes.NewReader(d.Payload), mappings.DecodeOptions{
+				Name: firstNonEmpty(d.Metadata[transports.MetaFilename], d.ID), From: d.Profile, CredentialKey: g.credKey,
+			}, func(b mappings.Batch) error { batches = append(batches, b); return nil })
+			if derr != nil {
+				return fmt.Errorf("still fails: %s", strings.Join(mappings.Lines(derr), "; "))
+			}
+			n, _, err := commitEvents(tx, batches, msg, d.Endpoint)
+			events = n
+			if err != nil {
+				return err
+			}
+		} else {
+			topic := d.Metadata[middleware.PoisonedTopicKey]
+			if topic == "" {
+				return fmt.Errorf("dead letter of stage %s names no topic to return to", d.Stage)
+			}
+			delete(msg.Metadata, middleware.PoisonedTopicKey)
+			delete(msg.Metadata, middleware.PoisonedHandlerKey)
+			delete(msg.Metadata, middleware.ReasonForPoisonedKey)
+			if err := tx.Publish(topic, msg); err != nil {
+				return err
+			}
+		}
+		return tx.MarkReplayed(d.ID)
+	})
+	return events, err
+}
