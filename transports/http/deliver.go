@@ -2,6 +2,7 @@ package http
 
 import (
 	"fmt"
+	"github.com/nexport/pcsgate/transports"
 	nethttp "net/http"
 	"time"
 
@@ -68,6 +69,13 @@ func (in *Inbound) deliver(w nethttp.ResponseWriter, r *nethttp.Request, msg *me
 		// An ack wins over anything that happened at the same time.
 		select {
 		case <-msg.Acked():
+			if reason := msg.Metadata.Get(transports.MetaFailureReason); reason != "" {
+				// Committed, but as a rejection (kept as a dead letter with
+				// its reason): the sender learns why, in one line.
+				in.logger.Trace("Request rejected by the consumer", watermill.LogFields{"message_uuid": msg.UUID})
+				writeError(w, nethttp.StatusBadRequest, firstLine(reason))
+				return
+			}
 			in.logger.Trace("Request accepted", watermill.LogFields{"message_uuid": msg.UUID})
 			writeJSON(w, nethttp.StatusAccepted, accepted{Status: "accepted", MessageID: msg.UUID, IdempotencyKey: key})
 		case <-msg.Nacked():

@@ -1,10 +1,12 @@
 package http_test
 
 import (
+	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
 	nethttp "net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -192,4 +194,26 @@ func TestInboundClosed(t *testing.T) {
 	require.NoError(t, e.in.Close())
 	assertError(t, await(t, pending), 503, "shutting down")
 	assertError(t, post(t, e.url, []byte("y"), bearer...), 503, "shutting down")
+}
+
+// A message the consumer commits as rejected (MetaFailureReason) answers
+// 400 with the reason, not 202.
+func TestInboundRejectedByConsumer(t *testing.T) {
+	in, err := httptr.NewInbound(httptr.InboundConfig{Path: "/in/test", Auth: httptr.AuthConfig{Bearer: "secret-token"}}, nil)
+	require.NoError(t, err)
+	defer in.Close()
+	msgs, err := in.Subscribe(context.Background(), "test")
+	require.NoError(t, err)
+	go func() {
+		m := <-msgs
+		m.Metadata.Set(transports.MetaFailureReason, "input.edi:9: EQD C237.8260 \"CSQU3054381\" has a wrong ISO 6346 check digit\nsecond line")
+		m.Ack()
+	}()
+	req := httptest.NewRequest(nethttp.MethodPost, "/in/test", strings.NewReader("UNH+1+COREOR'"))
+	req.Header.Set("Authorization", "Bearer secret-token")
+	req.Header.Set("Content-Type", "application/edifact")
+	rec := httptest.NewRecorder()
+	in.ServeHTTP(rec, req)
+	assert.Equal(t, nethttp.StatusBadRequest, rec.Code)
+	assert.JSONEq(t, `{"error":"input.edi:9: EQD C237.8260 \"CSQU3054381\" has a wrong ISO 6346 check digit"}`, rec.Body.String())
 }

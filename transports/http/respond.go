@@ -32,3 +32,11 @@ type accepted struct {
 	MessageID      string `json:"messageId,omitempty"`
 	IdempotencyKey string `json:"idempotencyKey"`
 }
+
+// firstLine keeps the first line of a multi-line reason.
+func firstLine(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
