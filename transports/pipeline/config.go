@@ -11,6 +11,7 @@ import (
 
 	"github.com/nexport/pcsgate/transports/filedrop"
 	httptr "github.com/nexport/pcsgate/transports/http"
+	"github.com/nexport/pcsgate/transports/sftp"
 )
 
 // ErrConfig marks an invalid gateway configuration.
@@ -43,7 +44,7 @@ type Endpoint struct {
 	Name string `yaml:"name"`
 	// Direction is "in" or "out".
 	Direction string `yaml:"direction"`
-	// Transport is "filedrop" or "http" (SFTP: see transports/sftp).
+	// Transport is "filedrop", "sftp" or "http".
 	Transport string `yaml:"transport"`
 	// Profile is the profile inbound messages are read with; empty detects
 	// it per message.
@@ -52,6 +53,10 @@ type Endpoint struct {
 	Filedrop *filedrop.Config `yaml:"filedrop"`
 	// FiledropOut configures an outbound folder.
 	FiledropOut *filedrop.PublisherConfig `yaml:"filedrop_out"`
+	// SFTP configures a scheduled pick-up from a partner's SFTP server.
+	SFTP *sftp.Config `yaml:"sftp"`
+	// SFTPOut configures uploads to a partner's SFTP server.
+	SFTPOut *sftp.PublisherConfig `yaml:"sftp_out"`
 	// HTTPIn configures an inbound webhook on the gateway's HTTP server.
 	HTTPIn *httptr.InboundConfig `yaml:"http_in"`
 	// HTTPOut configures outbound POSTs.
@@ -150,10 +155,12 @@ func (c *Config) Validate() error {
 		switch {
 		case ep.Direction == "in" && ep.Transport == "filedrop" && ep.Filedrop != nil:
 		case ep.Direction == "in" && ep.Transport == "http" && ep.HTTPIn != nil:
+		case ep.Direction == "in" && ep.Transport == "sftp" && ep.SFTP != nil:
+		case ep.Direction == "out" && ep.Transport == "sftp" && ep.SFTPOut != nil:
 		case ep.Direction == "out" && ep.Transport == "filedrop" && ep.FiledropOut != nil:
 		case ep.Direction == "out" && ep.Transport == "http" && ep.HTTPOut != nil:
 		default:
-			errs = append(errs, fmt.Errorf("%s: %w: direction in|out with transport filedrop|http and its section (filedrop, filedrop_out, http_in, http_out)", where, ErrConfig))
+			errs = append(errs, fmt.Errorf("%s: %w: direction in|out with transport filedrop|sftp|http and its section (filedrop, filedrop_out, sftp, sftp_out, http_in, http_out)", where, ErrConfig))
 		}
 	}
 	for i, r := range c.Routes {

@@ -20,6 +20,7 @@ import (
 	"github.com/nexport/pcsgate/mappings"
 	"github.com/nexport/pcsgate/transports/filedrop"
 	httptr "github.com/nexport/pcsgate/transports/http"
+	"github.com/nexport/pcsgate/transports/sftp"
 	"github.com/nexport/pcsgate/transports/store"
 )
 
@@ -183,6 +184,20 @@ func (g *Gateway) addEndpoint(ep *Endpoint) error {
 		g.closers = append(g.closers, in.Close)
 		g.mux.Handle(in.Path(), in)
 		g.router.AddConsumerHandler("intake_"+ep.Name, ep.Name, in, g.intakeStage(ep))
+	case ep.Direction == "in" && ep.Transport == "sftp":
+		sub, err := sftp.NewSubscriber(*ep.SFTP, g.lib)
+		if err != nil {
+			return err
+		}
+		g.closers = append(g.closers, sub.Close)
+		g.router.AddConsumerHandler("intake_"+ep.Name, ep.Name, sub, g.intakeStage(ep))
+	case ep.Direction == "out" && ep.Transport == "sftp":
+		pub, err := sftp.NewPublisher(*ep.SFTPOut, g.lib)
+		if err != nil {
+			return err
+		}
+		g.outbound[ep.Name] = pub
+		g.closers = append(g.closers, pub.Close)
 	case ep.Direction == "out" && ep.Transport == "filedrop":
 		pub, err := filedrop.NewPublisher(*ep.FiledropOut, g.lib)
 		if err != nil {
