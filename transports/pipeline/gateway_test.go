@@ -206,3 +206,31 @@ func TestReplay(t *testing.T) {
 	require.NoError(t, err)
 	assert.Empty(t, pending, "replayed dead letters are marked")
 }
+
+// TestResentInterchange: the same interchange sent again with other bytes
+// (a new UNB time) is recognised by its control reference and its business
+// messages are not processed twice; a message new to it still goes through.
+func TestResentInterchange(t *testing.T) {
+	h := start(t)
+	first := coreor("S1", "NLRTM", "CSQU3054383", "MEDUNL0005")
+	h.drop(t, "portbase", "first.edi", first)
+	require.Eventually(t, func() bool { return len(h.files("portbase")) == 1 }, 20*time.Second, 20*time.Millisecond)
+	again := strings.Replace(first, "261125:0930", "261125:0945", 1)
+	h.drop(t, "portbase", "again.edi", again)
+	require.Eventually(t, func() bool {
+		m, _ := filepath.Glob(filepath.Join(h.dir, "inbox", "portbase", "archive", "*", "again.edi"))
+		return len(m) == 1
+	}, 20*time.Second, 20*time.Millisecond)
+	// A new message for another container, in a new interchange, is delivered.
+	h.drop(t, "portbase", "other.edi", coreor("S2", "NLRTM", "MWCU6059784", "MEDUNL0005"))
+	require.Eventually(t, func() bool { return len(h.files("portbase")) == 2 }, 20*time.Second, 20*time.Millisecond)
+
+	srv := httptest.NewServer(h.gw.Handler())
+	defer srv.Close()
+	res, err := http.Get(srv.URL + "/metrics")
+	require.NoError(t, err)
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	assert.Contains(t, string(body), `pcsgate_duplicates_total{kind="interchange"} 1`)
+	assert.Contains(t, string(body), `pcsgate_duplicates_total{kind="business"} 1`)
+}

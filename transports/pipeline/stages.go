@@ -48,12 +48,27 @@ func (g *Gateway) intakeStage(ep *Endpoint) message.NoPublishHandlerFunc {
 			return nil
 		})
 		events, dups := 0, 0
+		interchangeSeen := false
 		err := g.store.InTx(msg.Context(), func(tx *store.Tx) error {
 			if seen, err := tx.Seen("content", dupKey); err != nil || seen {
 				if seen {
 					dups = -1
 				}
 				return err
+			}
+			// The same interchange again (sender + control reference) is
+			// counted; its messages are then skipped one by one by their
+			// business keys, so a corrected resend under the same reference
+			// still delivers what is new.
+			if len(batches) > 0 && len(batches[0].Events) > 0 {
+				src := batches[0].Events[0].Source
+				if src.InterchangeRef != "" {
+					seen, err := tx.Seen("interchange", src.Profile+"/"+src.Sender+"/"+src.InterchangeRef)
+					if err != nil {
+						return err
+					}
+					interchangeSeen = seen
+				}
 			}
 			var err error
 			if events, dups, err = commitEvents(tx, batches, msg, ep.Name); err != nil {
@@ -80,6 +95,9 @@ func (g *Gateway) intakeStage(ep *Endpoint) message.NoPublishHandlerFunc {
 			g.metrics.rejected.WithLabelValues(ep.Name).Inc()
 			g.logger.Info("message rejected", watermill.LogFields{"endpoint": ep.Name, "file": file, "uuid": msg.UUID, "problems": len(mappings.Lines(derr))})
 		default:
+			if interchangeSeen {
+				g.metrics.duplicates.WithLabelValues("interchange").Inc()
+			}
 			if dups > 0 {
 				g.metrics.duplicates.WithLabelValues("business").Add(float64(dups))
 			}
