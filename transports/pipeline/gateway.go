@@ -164,6 +164,7 @@ func (g *Gateway) buildRouter() error {
 		fmt.Fprintf(w, "{\"status\":\"ok\",\"store\":%q}\n", g.store.Backend())
 	})
 	g.mux.Handle("/metrics", promhttp.HandlerFor(g.metrics.reg, promhttp.HandlerOpts{}))
+	g.mountMonitor()
 	return nil
 }
 

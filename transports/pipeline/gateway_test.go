@@ -234,3 +234,36 @@ func TestResentInterchange(t *testing.T) {
 	assert.Contains(t, string(body), `pcsgate_duplicates_total{kind="interchange"} 1`)
 	assert.Contains(t, string(body), `pcsgate_duplicates_total{kind="business"} 1`)
 }
+
+// TestMonitor: the monitor page lists releases with their status and the
+// pending dead letters with a replay button; the JSON API answers too.
+func TestMonitor(t *testing.T) {
+	h := start(t)
+	h.drop(t, "portbase", "rtm.edi", coreor("W1", "NLRTM", "CSQU3054383", "MEDUNL0007"))
+	h.drop(t, "terminal", "early.edi", codecoOut("W2", "NLRTM", "MWCU6059784"))
+	require.Eventually(t, func() bool {
+		dls, err := h.gw.Store().DeadLetters(context.Background(), store.DeadLetterFilter{Pending: true})
+		return err == nil && len(dls) == 1 && len(h.files("portbase")) == 1
+	}, 20*time.Second, 20*time.Millisecond)
+	srv := httptest.NewServer(h.gw.Handler())
+	defer srv.Close()
+	get := func(path string) string {
+		res, err := http.Get(srv.URL + path)
+		require.NoError(t, err)
+		defer res.Body.Close()
+		require.Equal(t, http.StatusOK, res.StatusCode, path)
+		b, err := io.ReadAll(res.Body)
+		require.NoError(t, err)
+		return string(b)
+	}
+	page := get("/")
+	assert.Contains(t, page, "CSQU3054383")
+	assert.Contains(t, page, `class="status released"`)
+	assert.Contains(t, page, "waits for its release")
+	assert.Contains(t, page, `/replay"><button>Replay</button>`)
+	var rels []map[string]any
+	require.NoError(t, json.Unmarshal([]byte(get("/api/releases")), &rels))
+	require.Len(t, rels, 1)
+	assert.Equal(t, "SEA/NLRTM/MSC/MEDUNL0007/CSQU3054383", rels[0]["key"])
+	assert.Contains(t, get("/api/deadletters"), `"stage":"ledger"`)
+}
