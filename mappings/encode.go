@@ -73,6 +73,8 @@ func (p *Profile) NewEncoder(w io.Writer, opts EncodeOptions) (Encoder, error) {
 		return &jsonEncoder{p: p, w: w}, nil
 	case "edifact":
 		return newEdifactEncoder(p, w, opts), nil
+	case "xml":
+		return newXMLEncoder(p, w, ""), nil
 	}
 	return nil, fmt.Errorf("%s: syntax %s cannot be written yet", p.Name(), p.Spec.Syntax)
 }
@@ -155,6 +157,16 @@ func (c *compiler) compileEncode(s *Spec) (*compiledEncode, error) {
 			return nil, fmt.Errorf("%w: a json encode needs a document", ErrSpec)
 		}
 		if ce.doc, err = c.compileNode(es.Document, "document"); err != nil {
+			return nil, err
+		}
+	case "xml":
+		if es.Document == nil {
+			return nil, fmt.Errorf("%w: an xml encode needs a document", ErrSpec)
+		}
+		if ce.doc, err = c.compileNode(es.Document, "document"); err != nil {
+			return nil, err
+		}
+		if err = checkXMLDocument(ce.doc); err != nil {
 			return nil, err
 		}
 	case "edifact":

@@ -192,6 +192,12 @@ func overlay(base, o *Spec) *Spec {
 		if o.Options.MaxBytes != 0 {
 			opt.MaxBytes = o.Options.MaxBytes
 		}
+		if o.Options.MaxDepth != 0 {
+			opt.MaxDepth = o.Options.MaxDepth
+		}
+		if o.Options.Namespaces != nil {
+			opt.Namespaces = o.Options.Namespaces
+		}
 		opt.AllowBadCheckDigit = opt.AllowBadCheckDigit || o.Options.AllowBadCheckDigit
 		m.Options = &opt
 	}
@@ -327,6 +333,12 @@ func pathsFor(s *Spec) (pathCompiler, error) {
 		return edifactPaths{groupTag: each}, nil
 	case "json":
 		return jsonPaths{}, nil
+	case "xml":
+		var ns map[string]string
+		if s.Options != nil {
+			ns = s.Options.Namespaces
+		}
+		return xmlPaths{ns: ns}, nil
 	}
 	return nil, fmt.Errorf("syntax %q is not supported yet", s.Syntax)
 }

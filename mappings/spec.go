@@ -70,6 +70,14 @@ type Match struct {
 	// Path and Values: a JSON/XML discriminator, e.g. path "type" with values [ReleaseRight].
 	Path   string   `yaml:"path,omitempty"`
 	Values []string `yaml:"values,omitempty"`
+	// Root is the root element of XML inputs in Clark notation,
+	// {namespace-uri}LocalName (LocalName alone for no namespace).
+	Root string `yaml:"root,omitempty"`
+	// Recipient lists UNB recipient identifiers (S003 0010) of EDIFACT
+	// inputs. When several profiles read a message, one whose recipient
+	// list names the interchange's recipient wins over those without a
+	// recipient list; a profile with a list never reads other recipients.
+	Recipient []string `yaml:"recipient,omitempty"`
 }
 
 // Options tune a profile's reading and writing.
@@ -84,6 +92,12 @@ type Options struct {
 	AllowBadCheckDigit bool `yaml:"allow_bad_check_digit,omitempty"`
 	// MaxBytes caps one input document (JSON, XML). Default 16 MiB.
 	MaxBytes int64 `yaml:"max_bytes,omitempty"`
+	// MaxDepth caps the nesting of XML elements. Default 64.
+	MaxDepth int `yaml:"max_depth,omitempty"`
+	// Namespaces binds the XML prefixes used in paths and in the encode
+	// document to namespace URIs; encoded documents declare them on the
+	// root element.
+	Namespaces map[string]string `yaml:"namespaces,omitempty"`
 }
 
 // DecodeSpec turns one wire message into events.

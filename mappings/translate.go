@@ -82,6 +82,8 @@ func (r *Registry) Decode(in io.Reader, opts DecodeOptions, emit func(Batch) err
 		return r.decodeEdifact(br, fixed, &opts, emit)
 	case "json":
 		return r.decodeJSON(br, fixed, &opts, emit)
+	case "xml":
+		return r.decodeXML(br, fixed, &opts, emit)
 	case "":
 		return &Error{File: opts.Name, Line: 1, Err: fmt.Errorf("%w: %w: not EDIFACT, JSON, XML, Cargo-IMP or a known flat file", ErrInput, ErrNoProfile)}
 	}
@@ -134,7 +136,11 @@ func (r *Registry) decodeEdifact(br *bufio.Reader, fixed *Profile, opts *DecodeO
 		}
 		p := fixed
 		if p == nil {
-			if p, err = r.detectEdifact(m.ID); err != nil {
+			recipient := ""
+			if ic != nil {
+				recipient = ic.Recipient
+			}
+			if p, err = r.detectEdifact(m.ID, recipient); err != nil {
 				errs = append(errs, &Error{File: opts.Name, Line: m.Segments[0].Line, Message: m.Ref, Segment: "UNH", Field: "S009", Value: m.ID.String(), Err: err})
 				continue
 			}
@@ -198,14 +204,24 @@ func (p *Profile) matchText() string {
 }
 
 // detectEdifact picks the one profile whose match names the message's
-// type, version and association code. Overlays (extends) never win
-// detection: name them with --from.
-func (r *Registry) detectEdifact(id edifact.MessageID) (*Profile, error) {
-	var found []*Profile
+// type, version and association code. When several do, those whose
+// match.recipient names the interchange's recipient win. Overlays (extends)
+// never win detection: name them with --from.
+func (r *Registry) detectEdifact(id edifact.MessageID, recipient string) (*Profile, error) {
+	var found, byRecipient []*Profile
 	for _, p := range r.Profiles() {
-		if p.Spec.Extends == "" && p.matchesEdifact(id) {
-			found = append(found, p)
+		if p.Spec.Extends != "" || !p.matchesEdifact(id) {
+			continue
 		}
+		switch rs := p.Spec.Match.Recipient; {
+		case len(rs) == 0:
+			found = append(found, p)
+		case contains(rs, recipient):
+			byRecipient = append(byRecipient, p)
+		}
+	}
+	if len(byRecipient) > 0 {
+		found = byRecipient
 	}
 	switch len(found) {
 	case 1:

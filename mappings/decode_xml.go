@@ -1,0 +1,154 @@
+package mappings
+
+import (
+	"bufio"
+	"fmt"
+	"strings"
+
+	"github.com/antchfx/xmlquery"
+
+	"github.com/nexport/pcsgate/canonical"
+	xmlsyn "github.com/nexport/pcsgate/mappings/syntax/xml"
+)
+
+// An XML input is one document: it is read whole (within the profile's
+// max_bytes and max_depth), strictly (no DTD, no entities: see
+// mappings/syntax/xml), and recognised by its root element, written in
+// match.root as {namespace-uri}LocalName. Optionally match.path (an XPath)
+// and match.values tell apart documents that share a root element.
+
+// decodeXML reads one XML document and emits its events.
+func (r *Registry) decodeXML(br *bufio.Reader, fixed *Profile, opts *DecodeOptions, emit func(Batch) error) error {
+	xopts := xmlsyn.Options{Name: opts.Name, MaxBytes: 16 << 20}
+	if fixed != nil {
+		xopts.MaxBytes = fixed.maxBytes
+		if fixed.Spec.Options != nil {
+			xopts.MaxDepth = fixed.Spec.Options.MaxDepth
+		}
+	}
+	top, err := xmlsyn.Parse(br, xopts)
+	if err != nil {
+		return err
+	}
+	root := xmlRoot(top)
+	if root == nil {
+		return &Error{File: opts.Name, Line: 1, Err: fmt.Errorf("%w: the document has no root element", ErrInput)}
+	}
+	p := fixed
+	if p == nil {
+		if p, err = r.detectXML(root); err != nil {
+			return &Error{File: opts.Name, Line: root.LineNumber, Segment: "root element", Value: clark(root), Err: err}
+		}
+	} else if !p.matchesXML(root) {
+		return &Error{File: opts.Name, Line: root.LineNumber, Segment: "root element", Value: clark(root),
+			Err: fmt.Errorf("%w: %s reads %s", xmlsyn.ErrNamespace, p.Name(), p.xmlMatchText())}
+	}
+	src := canonical.Source{PCS: p.Spec.PCS(), Profile: p.Name()}
+	dc := &decodeCtx{p: p, file: opts.Name, opts: opts}
+	d := &doc{root: root}
+	// Name the document in errors by its reference, when the spec reads one.
+	for _, cf := range p.dec.fields {
+		if cf.spec.Target == "source.messageRef" && len(cf.from) > 0 {
+			if l, ok := cf.from[0].first(d); ok {
+				dc.ref = l.w.text()
+			}
+			break
+		}
+	}
+	events, derr := dc.decodeDoc(d, src)
+	if len(events) > 0 {
+		if err := emit(Batch{Profile: p, Ref: events[0].Source.MessageRef, Events: events}); err != nil {
+			return err
+		}
+	}
+	return derr
+}
+
+// xmlRoot returns the root element below the document node.
+func xmlRoot(top *xmlquery.Node) *xmlquery.Node {
+	if top == nil {
+		return nil
+	}
+	if top.Type == xmlquery.ElementNode {
+		return top
+	}
+	for c := top.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type == xmlquery.ElementNode {
+			return c
+		}
+	}
+	return nil
+}
+
+// clark renders an element's name as {uri}local.
+func clark(n *xmlquery.Node) string {
+	if n.NamespaceURI == "" {
+		return n.Data
+	}
+	return "{" + n.NamespaceURI + "}" + n.Data
+}
+
+// matchesXML reports whether the profile reads documents with this root.
+func (p *Profile) matchesXML(root *xmlquery.Node) bool {
+	m := p.Spec.Match
+	if p.Spec.Syntax != "xml" || p.dec == nil || m == nil || m.Root == "" {
+		return false
+	}
+	if clark(root) != m.Root {
+		return false
+	}
+	if m.Path == "" {
+		return true
+	}
+	path, err := xmlsyn.CompilePath(m.Path, p.namespaces())
+	if err != nil {
+		return false
+	}
+	v, ok := path.String(root)
+	return ok && (len(m.Values) == 0 || contains(m.Values, v))
+}
+
+func (p *Profile) xmlMatchText() string {
+	m := p.Spec.Match
+	if m == nil || m.Root == "" {
+		return "nothing (no match.root)"
+	}
+	s := m.Root
+	if m.Path != "" {
+		s += " with " + m.Path
+		if len(m.Values) > 0 {
+			s += " in " + strings.Join(m.Values, ", ")
+		}
+	}
+	return s
+}
+
+// namespaces are the spec's prefix bindings.
+func (p *Profile) namespaces() map[string]string {
+	if p.Spec.Options == nil {
+		return nil
+	}
+	return p.Spec.Options.Namespaces
+}
+
+// detectXML picks the one profile whose match names the root element.
+// Overlays (extends) never win detection: name them with --from.
+func (r *Registry) detectXML(root *xmlquery.Node) (*Profile, error) {
+	var found []*Profile
+	for _, p := range r.Profiles() {
+		if p.Spec.Extends == "" && p.matchesXML(root) {
+			found = append(found, p)
+		}
+	}
+	switch len(found) {
+	case 1:
+		return found[0], nil
+	case 0:
+		return nil, fmt.Errorf("%w: no profile reads this root element; name one with --from", ErrNoProfile)
+	}
+	names := make([]string, len(found))
+	for i, p := range found {
+		names[i] = p.Name()
+	}
+	return nil, fmt.Errorf("%w: several profiles read this root element (%s); name one with --from", ErrNoProfile, strings.Join(names, ", "))
+}

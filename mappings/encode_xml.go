@@ -1,0 +1,176 @@
+package mappings
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/nexport/pcsgate/canonical"
+	xmlsyn "github.com/nexport/pcsgate/mappings/syntax/xml"
+)
+
+// XML targets give a `document` like JSON targets, read as an element tree:
+// its one top-level key is the root element; keys are element names (with
+// the prefixes of options.namespaces), a key starting with @ is an
+// attribute, #text is the text of an element that also has attributes or
+// children, and a list repeats its key's element once per item. A leaf
+// (from, const or expr) is the element's text. Absent leaves and elements
+// left with nothing in them are left out. Every value is escaped by
+// mappings/syntax/xml, which also refuses characters XML 1.0 cannot carry,
+// so a spec cannot emit a broken document. One document per event.
+
+// checkXMLDocument verifies the compiled template's shape.
+func checkXMLDocument(n node) error {
+	o, ok := n.(objNode)
+	if !ok || len(o.keys) != 1 || strings.HasPrefix(o.keys[0], "@") || o.keys[0] == "#text" {
+		return fmt.Errorf("%w: an xml document has exactly one top-level key, the root element", ErrSpec)
+	}
+	if _, isList := o.vals[0].(listNode); isList {
+		return fmt.Errorf("%w: the root element %s cannot be a list", ErrSpec, o.keys[0])
+	}
+	return nil
+}
+
+// xmlEncoder writes one XML document per event.
+type xmlEncoder struct {
+	p    *Profile
+	w    io.Writer
+	name string
+	opts xmlsyn.WriteOptions
+	buf  bytes.Buffer
+}
+
+func newXMLEncoder(p *Profile, w io.Writer, name string) *xmlEncoder {
+	ns := p.namespaces()
+	prefixes := make([]string, 0, len(ns))
+	for k := range ns {
+		prefixes = append(prefixes, k)
+	}
+	sort.Strings(prefixes)
+	opts := xmlsyn.WriteOptions{Declaration: true, Indent: "  "}
+	for _, k := range prefixes {
+		opts.Namespaces = append(opts.Namespaces, xmlsyn.Namespace{Prefix: k, URI: ns[k]})
+	}
+	return &xmlEncoder{p: p, w: w, name: name, opts: opts}
+}
+
+func (xe *xmlEncoder) Encode(events []*canonical.ReleaseEvent) error {
+	for _, e := range events {
+		if err := xe.p.accepts(e); err != nil {
+			return err
+		}
+		root, err := xe.p.xmlTree(e)
+		if err != nil {
+			return err
+		}
+		xe.buf.Reset()
+		if err := xmlsyn.Write(&xe.buf, root, xe.opts); err != nil {
+			return &Error{File: xe.name, Message: e.Source.MessageRef, Err: err}
+		}
+		if _, err := xe.w.Write(xe.buf.Bytes()); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (xe *xmlEncoder) Close() error { return nil }
+
+// xmlTree evaluates the document template for one event.
+func (p *Profile) xmlTree(e *canonical.ReleaseEvent) (*xmlsyn.Element, error) {
+	ec := &encodeCtx{p: p, env: exprEnv{Event: e, Count: 1}}
+	o := p.enc.doc.(objNode)
+	el, _, err := ec.xmlElement(o.keys[0], o.vals[0])
+	if err != nil {
+		return nil, err
+	}
+	if el == nil {
+		el = &xmlsyn.Element{Name: o.keys[0]}
+	}
+	return el, nil
+}
+
+// xmlFill counts the fields of a template part: how many there are and
+// how many gave a value. A part with fields none of which gave a value is
+// left out, even if it holds constants (like an EDIFACT segment).
+type xmlFill struct{ fields, filled int }
+
+func (f *xmlFill) add(g xmlFill) { f.fields += g.fields; f.filled += g.filled }
+
+func (f xmlFill) keep() bool { return f.filled > 0 || f.fields == 0 }
+
+// xmlElement builds the element name from template n; nil when absent.
+func (ec *encodeCtx) xmlElement(name string, n node) (*xmlsyn.Element, xmlFill, error) {
+	switch x := n.(type) {
+	case leafNode, constNode:
+		s, fill, err := ec.xmlText(x)
+		if err != nil || s == "" {
+			return nil, fill, err
+		}
+		return &xmlsyn.Element{Name: name, Text: s}, fill, nil
+	case objNode:
+		el := &xmlsyn.Element{Name: name}
+		var fill xmlFill
+		for i, k := range x.keys {
+			switch {
+			case strings.HasPrefix(k, "@") || k == "#text":
+				s, f, err := ec.xmlText(x.vals[i])
+				if err != nil {
+					return nil, fill, err
+				}
+				fill.add(f)
+				switch {
+				case s == "":
+				case k == "#text":
+					el.Text = s
+				default:
+					el.Attrs = append(el.Attrs, xmlsyn.Attr{Name: k[1:], Value: s})
+				}
+			default:
+				items := []node{x.vals[i]}
+				if l, isList := x.vals[i].(listNode); isList {
+					items = l.items
+				}
+				for _, it := range items {
+					child, f, err := ec.xmlElement(k, it)
+					if err != nil {
+						return nil, fill, err
+					}
+					fill.add(f)
+					if child != nil {
+						el.Children = append(el.Children, child)
+					}
+				}
+			}
+		}
+		if !fill.keep() || el.Text == "" && len(el.Attrs) == 0 && len(el.Children) == 0 {
+			return nil, fill, nil
+		}
+		return el, fill, nil
+	}
+	return nil, xmlFill{}, fmt.Errorf("%w: %s: an element is a field, a constant or a mapping", ErrSpec, name)
+}
+
+// xmlText evaluates a leaf or constant as text; "" when absent.
+func (ec *encodeCtx) xmlText(n node) (string, xmlFill, error) {
+	switch x := n.(type) {
+	case constNode:
+		if x.v == nil {
+			return "", xmlFill{}, nil
+		}
+		return scalarText(x.v), xmlFill{}, nil
+	case leafNode:
+		v, err := ec.leaf(x.f)
+		if err != nil || v == nil {
+			return "", xmlFill{fields: 1}, err
+		}
+		s := scalarText(v)
+		if s == "" {
+			return "", xmlFill{fields: 1}, nil
+		}
+		return s, xmlFill{fields: 1, filled: 1}, nil
+	}
+	return "", xmlFill{}, fmt.Errorf("%w: an attribute or #text is a field or a constant", ErrSpec)
+}

@@ -1,0 +1,211 @@
+package mappings
+
+import (
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/antchfx/xmlquery"
+	"github.com/antchfx/xpath"
+
+	xmlsyn "github.com/nexport/pcsgate/mappings/syntax/xml"
+)
+
+// XML paths are XPath 1.0 expressions, compiled once with the prefixes of
+// the spec's options.namespaces bound to their URIs (so a document may use
+// any prefix it likes). A relative path is read from the current `each`
+// item, or from the root element when the profile has no `each`; an
+// absolute path (/rel:Release/...) from the document, whatever the item.
+// An element gives its text, an attribute its value; functions such as
+// local-name(.), concat(...) or count(...) give their result.
+type xmlPaths struct{ ns map[string]string }
+
+type xmlSelector struct {
+	x   *xpath.Expr
+	src string
+}
+
+func (x xmlPaths) compile(path string) (*xpath.Expr, error) {
+	// xmlsyn words the error for users; xpath gives the evaluator that
+	// starts anywhere in the document.
+	if _, err := xmlsyn.CompilePath(path, x.ns); err != nil {
+		return nil, err
+	}
+	ns := x.ns
+	if ns == nil {
+		ns = map[string]string{}
+	}
+	return xpath.CompileWithNS(path, ns)
+}
+
+func (x xmlPaths) compilePath(path string) (selector, error) {
+	e, err := x.compile(path)
+	if err != nil {
+		return nil, err
+	}
+	return xmlSelector{x: e, src: path}, nil
+}
+
+func (x xmlPaths) compileEach(path string) (splitter, error) {
+	e, err := x.compile(path)
+	if err != nil {
+		return nil, err
+	}
+	return xmlSplitter{x: e}, nil
+}
+
+// header keeps a navigator per split item, so fields of one item do not
+// walk the tree again (see decodeDoc).
+func (xmlPaths) header(d *doc, items []any) any {
+	return &xmlNavs{navs: make(map[*xmlquery.Node]*xmlquery.NodeNavigator, len(items))}
+}
+
+type xmlNavs struct {
+	navs map[*xmlquery.Node]*xmlquery.NodeNavigator
+}
+
+// xmlContext is the node relative paths start from.
+func xmlContext(d *doc) *xmlquery.Node {
+	if n, ok := d.item.(*xmlquery.Node); ok && n != nil {
+		return n
+	}
+	n, _ := d.root.(*xmlquery.Node)
+	return n
+}
+
+// navigator returns a navigator on the context node whose root is the
+// document node, so absolute paths and .. work from any item.
+func navigator(d *doc) *xmlquery.NodeNavigator {
+	n := xmlContext(d)
+	if n == nil {
+		return nil
+	}
+	cache, _ := d.header.(*xmlNavs)
+	if cache != nil {
+		if nav, ok := cache.navs[n]; ok {
+			return nav.Copy().(*xmlquery.NodeNavigator)
+		}
+	}
+	top := n
+	for top.Parent != nil {
+		top = top.Parent
+	}
+	nav := xmlquery.CreateXPathNavigator(top)
+	var chain []*xmlquery.Node
+	for c := n; c != top; c = c.Parent {
+		chain = append(chain, c)
+	}
+	for i := len(chain) - 1; i >= 0; i-- {
+		if !nav.MoveToChild() {
+			return nil
+		}
+		for nav.Current() != chain[i] {
+			if !nav.MoveToNext() {
+				return nil
+			}
+		}
+	}
+	if cache != nil {
+		cache.navs[n] = nav
+		return nav.Copy().(*xmlquery.NodeNavigator)
+	}
+	return nav
+}
+
+// eval runs the expression; a panic inside the XPath library counts as
+// "nothing found".
+func (s xmlSelector) eval(d *doc) (v any) {
+	nav := navigator(d)
+	if nav == nil {
+		return nil
+	}
+	defer func() {
+		if recover() != nil {
+			v = nil
+		}
+	}()
+	return s.x.Evaluate(nav)
+}
+
+func (s xmlSelector) at(n *xmlquery.Node, t string) position {
+	return position{line: xmlsyn.Line(n), segment: s.src, value: t}
+}
+
+func (s xmlSelector) first(d *doc) (located, bool) {
+	switch v := s.eval(d).(type) {
+	case *xpath.NodeIterator:
+		for v.MoveNext() {
+			if t := strings.TrimSpace(v.Current().Value()); t != "" {
+				return located{w: str(t), at: s.at(iterNode(v), t)}, true
+			}
+		}
+	case string:
+		if t := strings.TrimSpace(v); t != "" {
+			return located{w: str(t), at: s.at(xmlContext(d), t)}, true
+		}
+	case float64:
+		if !math.IsNaN(v) {
+			t := strconv.FormatFloat(v, 'f', -1, 64)
+			return located{w: str(t), at: s.at(xmlContext(d), t)}, true
+		}
+	case bool:
+		t := strconv.FormatBool(v)
+		return located{w: str(t), at: s.at(xmlContext(d), t)}, true
+	}
+	return located{}, false
+}
+
+// iterNode is the element the iterator stands on (an attribute's owner).
+func iterNode(it *xpath.NodeIterator) *xmlquery.Node {
+	if nav, ok := it.Current().(*xmlquery.NodeNavigator); ok {
+		return nav.Current()
+	}
+	return nil
+}
+
+func (s xmlSelector) all(d *doc) []located {
+	it, ok := s.eval(d).(*xpath.NodeIterator)
+	if !ok {
+		return nil
+	}
+	var out []located
+	for it.MoveNext() {
+		if t := strings.TrimSpace(it.Current().Value()); t != "" {
+			out = append(out, located{w: str(t), at: s.at(iterNode(it), t)})
+		}
+	}
+	return out
+}
+
+func (s xmlSelector) where(d *doc) position {
+	ctx := xmlContext(d)
+	if strings.HasPrefix(s.src, "/") {
+		ctx, _ = d.root.(*xmlquery.Node)
+	}
+	return position{line: xmlsyn.Line(ctx), segment: s.src}
+}
+
+// xmlSplitter selects the elements that become one event each.
+type xmlSplitter struct{ x *xpath.Expr }
+
+func (s xmlSplitter) items(d *doc) (out []any) {
+	nav := navigator(&doc{root: d.root})
+	if nav == nil {
+		return nil
+	}
+	defer func() {
+		if recover() != nil {
+			out = nil
+		}
+	}()
+	it, ok := s.x.Evaluate(nav).(*xpath.NodeIterator)
+	if !ok {
+		return nil
+	}
+	for it.MoveNext() {
+		if nav, ok := it.Current().(*xmlquery.NodeNavigator); ok && nav.NodeType() == xpath.ElementNode {
+			out = append(out, nav.Current())
+		}
+	}
+	return out
+}
