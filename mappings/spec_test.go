@@ -242,4 +242,3 @@ func TestDefaultRegistryLoads(t *testing.T) {
 	require.ErrorIs(t, err, mappings.ErrUnknownProfile)
 	assert.Equal(t, `"nope/nope" is not a known profile (see pcsgate profiles)`, err.Error())
 }
-

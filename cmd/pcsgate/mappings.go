@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -26,6 +27,10 @@ with its file and line. Exit status 1 when any spec is invalid.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			reg, err := loadRegistry(dir)
+			var ue usageError
+			if errors.As(err, &ue) {
+				return err
+			}
 			if err != nil {
 				for _, l := range mappings.Lines(err) {
 					fmt.Fprintln(cmd.ErrOrStderr(), l)
