@@ -288,6 +288,8 @@ func (dc *decodeCtx) convert(cf *compiledField, w wv, e *canonical.ReleaseEvent)
 	case "size-type":
 		st, err := canonical.NormalizeSizeType(w.text())
 		return str(st), err
+	case "cargoimp-date":
+		return dc.cargoimpDate(cf, w, e)
 	case "handle":
 		return str(credentialHandle(dc.opts.credentialKey(), w.text())), nil
 	case "mask":

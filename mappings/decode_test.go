@@ -315,7 +315,7 @@ func TestDetectJSONAndFromMismatch(t *testing.T) {
 		},
 		{
 			name: "not a known syntax", input: "hello",
-			want: `in.json:1: input rejected: no profile matches: not EDIFACT, JSON, XML, Cargo-IMP or a known flat file`, is: mappings.ErrNoProfile,
+			want: `in.json:1: input rejected: no profile matches: not EDIFACT, JSON, XML, Cargo-IMP or a CSV file with a known header; name the profile of a fixed-width file with --from`, is: mappings.ErrNoProfile,
 		},
 		{
 			name: "encode-only profile", input: `{}`, from: "cpu/transfer",

@@ -34,6 +34,10 @@ type compiledEncode struct {
 	types map[canonical.EventType]bool
 	group []*accessor
 	doc   node // json
+	// key is "air" or "sea" when the profile declares encode.key.
+	key string
+	// syntaxEnc is a syntax's own compiled template (cargoimp, flat).
+	syntaxEnc any
 
 	sender, recipient *compiledField
 	charset           string
@@ -73,6 +77,10 @@ func (p *Profile) NewEncoder(w io.Writer, opts EncodeOptions) (Encoder, error) {
 		return &jsonEncoder{p: p, w: w}, nil
 	case "edifact":
 		return newEdifactEncoder(p, w, opts), nil
+	case "cargoimp":
+		return newFSUEncoder(p, w), nil
+	case "flat":
+		return newCSVEncoder(p, w), nil
 	case "xml":
 		return newXMLEncoder(p, w, ""), nil
 	}
@@ -139,7 +147,7 @@ func typeList(m map[canonical.EventType]bool) string {
 
 func (c *compiler) compileEncode(s *Spec) (*compiledEncode, error) {
 	es := s.Encode
-	ce := &compiledEncode{types: map[canonical.EventType]bool{}}
+	ce := &compiledEncode{types: map[canonical.EventType]bool{}, key: es.Key}
 	for _, t := range es.Types {
 		ce.types[canonical.EventType(t)] = true
 	}
@@ -448,6 +456,8 @@ func (ec *encodeCtx) convert(cf *compiledField, val any) (any, error) {
 			return nil, ec.err(cf, err)
 		}
 		return formatTime(cf.spec.As, t, loc), nil
+	case "cargoimp-date":
+		return ec.cargoimpDate(cf, val)
 	}
 	return nil, ec.err(cf, fmt.Errorf("conversion %q cannot be used in encode", cf.spec.As))
 }

@@ -42,6 +42,9 @@ func ProfileREADME(p *Profile) string {
 		b.WriteString("\n## Encode\n\nThe document's leaves and the canonical paths they come from:\n\n| document path | canonical source | description |\n|---|---|---|\n")
 		walkDoc(&b, p.enc.doc, "")
 	}
+	if o := s.Options; o != nil && (o.CSV != nil || o.Fixed != nil) {
+		flatREADME(&b, p)
+	}
 	if p.CanEncode() && s.Encode.Message != nil {
 		fmt.Fprintf(&b, "\n## Encode\n\nWrites `%s` messages", s.Encode.Message.ID)
 		if len(s.Encode.Group) > 0 {

@@ -198,6 +198,12 @@ func overlay(base, o *Spec) *Spec {
 		if o.Options.Namespaces != nil {
 			opt.Namespaces = o.Options.Namespaces
 		}
+		if o.Options.CSV != nil {
+			opt.CSV = o.Options.CSV
+		}
+		if o.Options.Fixed != nil {
+			opt.Fixed = o.Options.Fixed
+		}
 		opt.AllowBadCheckDigit = opt.AllowBadCheckDigit || o.Options.AllowBadCheckDigit
 		m.Options = &opt
 	}
@@ -247,6 +253,12 @@ func overlay(base, o *Spec) *Spec {
 		}
 		if o.Encode.Group != nil {
 			e.Group = o.Encode.Group
+		}
+		if o.Encode.Key != "" {
+			e.Key = o.Encode.Key
+		}
+		if o.Encode.Columns != nil {
+			e.Columns = o.Encode.Columns
 		}
 		if o.Encode.Document != nil {
 			e.Document = o.Encode.Document
@@ -333,6 +345,10 @@ func pathsFor(s *Spec) (pathCompiler, error) {
 		return edifactPaths{groupTag: each}, nil
 	case "json":
 		return jsonPaths{}, nil
+	case "cargoimp":
+		return cargoimpPaths{}, nil
+	case "flat":
+		return newFlatPaths(s)
 	case "xml":
 		var ns map[string]string
 		if s.Options != nil {

@@ -92,6 +92,10 @@ type Options struct {
 	AllowBadCheckDigit bool `yaml:"allow_bad_check_digit,omitempty"`
 	// MaxBytes caps one input document (JSON, XML). Default 16 MiB.
 	MaxBytes int64 `yaml:"max_bytes,omitempty"`
+	// CSV describes delimited files (syntax flat).
+	CSV *CSVSpec `yaml:"csv,omitempty"`
+	// Fixed describes fixed-width records (syntax flat).
+	Fixed *FixedSpec `yaml:"fixed,omitempty"`
 	// MaxDepth caps the nesting of XML elements. Default 64.
 	MaxDepth int `yaml:"max_depth,omitempty"`
 	// Namespaces binds the XML prefixes used in paths and in the encode
@@ -179,6 +183,13 @@ func (p *Paths) UnmarshalYAML(unmarshal func(any) error) error {
 type EncodeSpec struct {
 	// Types lists the event types the target can carry; others are refused.
 	Types []string `yaml:"types"`
+	// Key is the kind of release the target carries: "air" (airport + AWB)
+	// or "sea" (port + B/L + container). Events keyed the other way are
+	// refused. Empty: sea, unless the target carries STATUS_REPORTED.
+	Key string `yaml:"key,omitempty"`
+	// Columns are the columns of CSV output (syntax flat), in order: the
+	// header name and the field that fills it.
+	Columns any `yaml:"columns,omitempty"`
 	// Group lists canonical paths; consecutive events agreeing on all of
 	// them become one message (EDIFACT). Empty: one message per event.
 	Group []string `yaml:"group,omitempty"`

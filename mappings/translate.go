@@ -9,6 +9,7 @@ import (
 	"io"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/xeipuuv/gojsonschema"
 
@@ -26,6 +27,9 @@ type DecodeOptions struct {
 	// CredentialKey keys the handles that replace PINs and TCTs. Empty: a
 	// random key for this process, so handles cannot be matched across runs.
 	CredentialKey []byte
+	// ReceivedAt is when the input was received: the reference that places
+	// Cargo-IMP dates, which carry no year. Zero: now.
+	ReceivedAt time.Time
 }
 
 var (
@@ -84,8 +88,15 @@ func (r *Registry) Decode(in io.Reader, opts DecodeOptions, emit func(Batch) err
 		return r.decodeJSON(br, fixed, &opts, emit)
 	case "xml":
 		return r.decodeXML(br, fixed, &opts, emit)
+	case "cargoimp":
+		return r.decodeCargoIMP(br, fixed, &opts, emit)
+	case "flat":
+		return r.decodeFlat(br, fixed, &opts, emit)
 	case "":
-		return &Error{File: opts.Name, Line: 1, Err: fmt.Errorf("%w: %w: not EDIFACT, JSON, XML, Cargo-IMP or a known flat file", ErrInput, ErrNoProfile)}
+		if p := r.detectCSV(br); p != nil {
+			return r.decodeFlat(br, p, &opts, emit)
+		}
+		return &Error{File: opts.Name, Line: 1, Err: fmt.Errorf("%w: %w: not EDIFACT, JSON, XML, Cargo-IMP or a CSV file with a known header; name the profile of a fixed-width file with --from", ErrInput, ErrNoProfile)}
 	}
 	return &Error{File: opts.Name, Line: 1, Err: fmt.Errorf("%w: %s input is not supported yet", ErrNoProfile, syntax)}
 }

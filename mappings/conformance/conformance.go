@@ -35,7 +35,8 @@ import (
 // CredentialKey keys credential handles in fixtures, so they are stable.
 var CredentialKey = []byte("pcsgate-conformance")
 
-// Clock is the fixed time used for envelope dates in fixtures.
+// Clock is the fixed time used for envelope dates in fixtures, and the
+// time inputs are received (the reference for Cargo-IMP dates).
 var Clock = func() time.Time { return time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC) }
 
 // Case is one fixture folder.
@@ -201,7 +202,7 @@ func (r *runner) decode(profile, path string) ([]*canonical.ReleaseEvent, []stri
 	}
 	defer f.Close()
 	var events []*canonical.ReleaseEvent
-	derr := r.reg.Decode(f, mappings.DecodeOptions{Name: filepath.Base(path), From: profile, CredentialKey: CredentialKey},
+	derr := r.reg.Decode(f, mappings.DecodeOptions{Name: filepath.Base(path), From: profile, CredentialKey: CredentialKey, ReceivedAt: Clock()},
 		func(b mappings.Batch) error {
 			events = append(events, b.Events...)
 			return nil

@@ -1,0 +1,151 @@
+package mappings
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/nexport/pcsgate/canonical"
+	"github.com/nexport/pcsgate/mappings/syntax/cargoimp"
+)
+
+// decodeCargoIMP reads a file of Cargo-IMP messages (FSU, FSA); each
+// message is one batch, detected by its first line unless fixed names the
+// profile.
+func (r *Registry) decodeCargoIMP(br *bufio.Reader, fixed *Profile, opts *DecodeOptions, emit func(Batch) error) error {
+	limit := int64(cargoimp.DefaultMaxBytes)
+	if fixed != nil {
+		limit = fixed.maxBytes
+	}
+	msgs, perr := cargoimp.ReadAll(br, cargoimp.Options{Name: opts.Name, MaxBytes: limit})
+	var errs []error
+	if perr != nil {
+		errs = append(errs, perr)
+	}
+	for _, m := range msgs {
+		ref := m.AWB.String()
+		p := fixed
+		if p == nil {
+			var err error
+			if p, err = r.detectCargoIMP(m.Type); err != nil {
+				errs = append(errs, &Error{File: opts.Name, Line: firstLine(m), Segment: "header", Field: "message type", Value: m.Type, Err: err})
+				continue
+			}
+		} else if !p.matchesCargoIMP(m.Type) {
+			errs = append(errs, &Error{File: opts.Name, Line: firstLine(m), Segment: "header", Field: "message type", Value: m.Type,
+				Err: fmt.Errorf("%w: %s reads %s", ErrNoProfile, p.Name(), p.matchText())})
+			continue
+		}
+		src := canonical.Source{PCS: p.Spec.PCS(), Profile: p.Name(), MessageRef: ref}
+		dc := &decodeCtx{p: p, file: opts.Name, ref: ref, opts: opts}
+		events, err := dc.decodeDoc(&doc{root: m}, src)
+		if err != nil {
+			errs = append(errs, err)
+		}
+		if len(events) > 0 {
+			if err := emit(Batch{Profile: p, Ref: ref, Events: events}); err != nil {
+				return err
+			}
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func firstLine(m *cargoimp.Message) int {
+	if len(m.Lines) > 0 {
+		return m.Lines[0].No
+	}
+	return 1
+}
+
+func (p *Profile) matchesCargoIMP(typ string) bool {
+	if p.Spec.Syntax != "cargoimp" || p.dec == nil {
+		return false
+	}
+	return p.Spec.Match == nil || p.Spec.Match.Message == "" || p.Spec.Match.Message == typ
+}
+
+// detectCargoIMP picks the one Cargo-IMP profile reading the message type
+// (FSU, FSA). Overlays never win detection.
+func (r *Registry) detectCargoIMP(typ string) (*Profile, error) {
+	var found []*Profile
+	for _, p := range r.Profiles() {
+		if p.Spec.Extends == "" && p.matchesCargoIMP(typ) {
+			found = append(found, p)
+		}
+	}
+	switch len(found) {
+	case 1:
+		return found[0], nil
+	case 0:
+		return nil, fmt.Errorf("%w: no profile reads Cargo-IMP %s; name one with --from", ErrNoProfile, typ)
+	}
+	names := make([]string, len(found))
+	for i, p := range found {
+		names[i] = p.Name()
+	}
+	return nil, fmt.Errorf("%w: several profiles read Cargo-IMP %s (%s); name one with --from", ErrNoProfile, typ, strings.Join(names, ", "))
+}
+
+// cargoimpDate reads a Cargo-IMP date without a year (`as: cargoimp-date`):
+// the @.date composite (day, month, time, airport) or text such as
+// 16OCT1317. The year is the one closest to the time the input was received
+// (DecodeOptions.ReceivedAt). With zone "airport" the local time is read in
+// the zone of the airport on the status line, else of key.airport.
+func (dc *decodeCtx) cargoimpDate(cf *compiledField, w wv, e *canonical.ReleaseEvent) (wv, error) {
+	var day, month, hhmm, airport string
+	if w.parts != nil {
+		p := append(w.parts[:len(w.parts):len(w.parts)], "", "", "", "")
+		day, month, hhmm, airport = p[0], p[1], p[2], p[3]
+	} else {
+		var ok bool
+		if day, month, hhmm, ok = splitCargoimpDate(w.text()); !ok {
+			return wv{}, fmt.Errorf("%w: %w: want DDMMM[HHMM], as in 16OCT1317", ErrConvert, errNotDate)
+		}
+	}
+	loc, err := cargoimpZone(firstNonEmpty(cf.spec.Zone, dc.p.zone), airport, e)
+	if err != nil {
+		return wv{}, err
+	}
+	ref := dc.opts.ReceivedAt
+	if ref.IsZero() {
+		ref = time.Now()
+	}
+	t, err := cargoimp.ResolveDate(day, month, hhmm, ref, loc)
+	if err != nil {
+		var ce *cargoimp.Error
+		if errors.As(err, &ce) {
+			err = ce.Err
+		}
+		return wv{}, fmt.Errorf("%w: %w", ErrConvert, err)
+	}
+	t = t.UTC()
+	return wv{v: &t, ok: true}, nil
+}
+
+// cargoimpZone resolves the zone of a Cargo-IMP local time: "airport" is
+// the status line's own airport when it has a known zone, else key.airport.
+func cargoimpZone(zone, airport string, e *canonical.ReleaseEvent) (*time.Location, error) {
+	if zone == "airport" && airport != "" {
+		if loc, err := canonical.ZoneFor(airport); err == nil {
+			return loc, nil
+		}
+	}
+	return zoneFor(zone, e)
+}
+
+// splitCargoimpDate splits "16OCT1317" or "16OCT".
+func splitCargoimpDate(s string) (day, month, hhmm string, ok bool) {
+	if len(s) != 5 && len(s) != 9 {
+		return "", "", "", false
+	}
+	return s[:2], s[2:5], s[5:], true
+}
+
+// formatCargoimpDate renders t as a Cargo-IMP day, month and time:
+// "16OCT1317".
+func formatCargoimpDate(t time.Time, loc *time.Location) string {
+	return strings.ToUpper(t.In(loc).Format("02Jan1504"))
+}
