@@ -74,8 +74,9 @@ func (dc *decodeCtx) checkMessage(d *doc, count int) error {
 		if val == nil && len(cf.from) > 0 {
 			at = position{missing: cf.from[0], d: d}
 		}
-		out, err := runExprFor(cf.expr, &exprEnv{Value: val, Count: count, Root: d.exprRoot()}, "check "+strings.Join(cf.spec.From, ", "))
+		out, err := runExpr(cf.expr, &exprEnv{Value: val, Count: count, Root: d.exprRoot()})
 		if err != nil {
+			err = exprField(err, func() string { return "check " + strings.Join(cf.spec.From, ", ") })
 			errs = append(errs, dc.errAt(at, "", err))
 			continue
 		}
@@ -176,8 +177,9 @@ func (dc *decodeCtx) value(cf *compiledField, d *doc, e *canonical.ReleaseEvent,
 	}
 	if cf.expr != nil {
 		env.Value = w.box()
-		out, err := runExprFor(cf.expr, env, firstNonEmpty(cf.spec.Target, "type"))
+		out, err := runExpr(cf.expr, env)
 		if err != nil {
+			err = exprField(err, func() string { return firstNonEmpty(cf.spec.Target, "type") })
 			return wv{}, at, dc.errAt(at, cf.spec.Target, err)
 		}
 		w = boxed(out)
@@ -205,8 +207,9 @@ func (dc *decodeCtx) value(cf *compiledField, d *doc, e *canonical.ReleaseEvent,
 // field decodes one field into the event.
 func (dc *decodeCtx) field(cf *compiledField, d *doc, e *canonical.ReleaseEvent, env *exprEnv) error {
 	if cf.when != nil {
-		ok, err := runExprFor(cf.when, env, cf.spec.Target+" (when)")
+		ok, err := runExpr(cf.when, env)
 		if err != nil {
+			err = exprField(err, func() string { return cf.spec.Target + " (when)" })
 			return dc.errAt(position{}, "", err)
 		}
 		if b, _ := ok.(bool); !b {

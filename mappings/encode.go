@@ -300,8 +300,9 @@ type encodeCtx struct {
 func (ec *encodeCtx) leaf(cf *compiledField) (any, error) {
 	env := &ec.env
 	if cf.when != nil {
-		ok, err := runExprFor(cf.when, env, cf.where()+" (when)")
+		ok, err := runExpr(cf.when, env)
 		if err != nil {
+			err = exprField(err, func() string { return cf.where() + " (when)" })
 			return nil, ec.fail(nil, "", err)
 		}
 		if b, _ := ok.(bool); !b {
@@ -335,8 +336,9 @@ func (ec *encodeCtx) leaf(cf *compiledField) (any, error) {
 	}
 	if cf.expr != nil {
 		env.Value = val
-		out, err := runExprFor(cf.expr, env, cf.where())
+		out, err := runExpr(cf.expr, env)
 		if err != nil {
+			err = exprField(err, cf.where)
 			return nil, ec.fail(nil, "", err)
 		}
 		val = out

@@ -393,8 +393,9 @@ func (ee *edifactEncoder) writeError(ec *encodeCtx, err error) error {
 func (ee *edifactEncoder) segments(ec *encodeCtx, ts []*segTemplate) error {
 	for _, t := range ts {
 		if t.when != nil {
-			ok, err := runExprFor(t.when.expr, &ec.env, t.name()+" (when)")
+			ok, err := runExpr(t.when.expr, &ec.env)
 			if err != nil {
+				err = exprField(err, func() string { return t.name() + " (when)" })
 				return ec.fail(nil, "", err)
 			}
 			if b, _ := ok.(bool); !b {

@@ -73,17 +73,24 @@ func compileExpr(src string) (*vm.Program, error) {
 // vms are reused: a VM keeps its stack between runs.
 var vms = sync.Pool{New: func() any { return new(vm.VM) }}
 
-// runExpr runs a compiled expression; its errors name no field.
-func runExpr(p *vm.Program, env *exprEnv) (any, error) { return runExprFor(p, env, "") }
-
-// runExprFor runs a compiled expression. field names what the expression
-// computes (a canonical path, a segment position) for the error message.
-func runExprFor(p *vm.Program, env *exprEnv, field string) (any, error) {
+// runExpr runs a compiled expression; its errors name no field (see
+// exprField).
+func runExpr(p *vm.Program, env *exprEnv) (any, error) {
 	m := vms.Get().(*vm.VM)
 	out, err := m.Run(p, env)
 	vms.Put(m)
 	if err != nil {
-		return nil, &ExprError{Field: field, Reason: plainExprError(err.Error())}
+		return nil, &ExprError{Reason: plainExprError(err.Error())}
 	}
 	return out, nil
+}
+
+// exprField names what a failed expression computes (a canonical path, a
+// segment position); label is called only on failure, so the hot path
+// builds no strings.
+func exprField(err error, label func() string) error {
+	if xe, ok := err.(*ExprError); ok && xe.Field == "" {
+		xe.Field = label()
+	}
+	return err
 }
