@@ -217,11 +217,12 @@ func (p *Profile) matchText() string {
 // detectEdifact picks the one profile whose match names the message's
 // type, version and association code. When several do, those whose
 // match.recipient names the interchange's recipient win. Overlays (extends)
-// never win detection: name them with --from.
+// win detection only through a recipient list; name others with --from.
 func (r *Registry) detectEdifact(id edifact.MessageID, recipient string) (*Profile, error) {
 	var found, byRecipient []*Profile
 	for _, p := range r.Profiles() {
-		if p.Spec.Extends != "" || !p.matchesEdifact(id) {
+		// An overlay takes part only when its own match names recipients.
+		if !p.matchesEdifact(id) || p.Spec.Extends != "" && len(p.Spec.Match.Recipient) == 0 {
 			continue
 		}
 		switch rs := p.Spec.Match.Recipient; {
