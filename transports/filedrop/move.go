@@ -85,8 +85,23 @@ func copyOver(src, dst string) (err error) {
 	return os.Remove(src)
 }
 
-// writeReason writes the one-line reason a file was rejected.
+// writeReason writes why a file was rejected, one problem per line, under
+// a temporary name first so nobody reads it half-written.
 func writeReason(path, reason string) error {
-	line := strings.Join(strings.Fields(reason), " ") + "\n"
-	return os.WriteFile(path, []byte(line), 0o640)
+	var b strings.Builder
+	for _, l := range strings.Split(reason, "\n") {
+		if l = strings.Join(strings.Fields(l), " "); l != "" {
+			b.WriteString(l)
+			b.WriteByte('\n')
+		}
+	}
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, []byte(b.String()), 0o640); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		_ = os.Remove(tmp)
+		return err
+	}
+	return nil
 }

@@ -174,7 +174,7 @@ func TestErrorFolder(t *testing.T) {
 		{
 			name: "consumer failure reason", file: "a.edi", content: "UNB",
 			reason:     "line 3: EQD C237.8260 \"CSQU3054381\" has a wrong ISO 6346 check digit\nsecond line",
-			wantReason: "line 3: EQD C237.8260 \"CSQU3054381\" has a wrong ISO 6346 check digit second line\n",
+			wantReason: "line 3: EQD C237.8260 \"CSQU3054381\" has a wrong ISO 6346 check digit\nsecond line\n",
 		},
 		{name: "too big", file: "big.edi", content: "12345678901", maxBytes: 10, wantReason: `file "big.edi" of 11 bytes is larger than the limit of 10 bytes (max_bytes)`},
 		{name: "unsafe name", file: "a..b.edi", content: "UNB", wantReason: `file name "a..b.edi" is not a safe file name: contains ".."`},

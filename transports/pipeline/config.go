@@ -86,10 +86,12 @@ type RouteMatch struct {
 
 // RetryConfig bounds retries of transient failures.
 type RetryConfig struct {
-	// MaxRetries per message and stage before it becomes a dead letter.
-	// Default 5.
+	// MaxRetries per message and stage before it becomes a dead letter;
+	// also how often an event for a release not known yet is tried again
+	// (parked, not blocking the events behind it). Default 5.
 	MaxRetries int `yaml:"max_retries"`
-	// Initial backoff, doubled each time. Default 200ms.
+	// Initial backoff, doubled each time. Default 200ms; parked events
+	// wait 1s, 2s, 4s... (five times this).
 	InitialInterval string `yaml:"initial_interval"`
 }
 

@@ -52,6 +52,8 @@ type Gateway struct {
 	mux      *http.ServeMux
 	outbound map[string]message.Publisher
 	credKey  []byte
+	// retryInterval is the first wait of retries and of parked events.
+	retryInterval time.Duration
 	closers  []func() error
 }
 
@@ -126,6 +128,7 @@ func (g *Gateway) buildRouter() error {
 	if err != nil {
 		return fmt.Errorf("retry.initial_interval: %w: %v", ErrConfig, err)
 	}
+	g.retryInterval = interval
 	poison, err := middleware.PoisonQueueWithFilter(g.store.Publisher(), TopicDeadLetter, func(err error) bool { return true })
 	if err != nil {
 		return err
@@ -154,6 +157,7 @@ func (g *Gateway) buildRouter() error {
 		return s
 	}
 	r.AddConsumerHandler("ledger", TopicCanonical, sub("ledger"), g.ledgerStage)
+	r.AddConsumerHandler("parked", topicParked, sub("parked"), g.parkedStage)
 	r.AddConsumerHandler("route", TopicAccepted, sub("route"), g.routeStage)
 	r.AddConsumerHandler("deadletter", TopicDeadLetter, sub("deadletter"), g.deadLetterStage)
 	if err != nil {

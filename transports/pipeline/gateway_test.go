@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/nexport/pcsgate/canonical"
 	"github.com/nexport/pcsgate/canonical/ledger"
 	"github.com/nexport/pcsgate/mappings"
 	"github.com/nexport/pcsgate/transports/pipeline"
@@ -117,11 +118,11 @@ func TestEndToEnd(t *testing.T) {
 	h.drop(t, "portbase", "rtm.edi", coreor("R1", "NLRTM", "CSQU3054383", "MEDUNL0001"))
 	h.drop(t, "portbase", "anr.edi", coreor("A1", "BEANR", "MWCU6059784", "MEDUBE0001"))
 	ports := map[string]string{"portbase": "NLRTM", "cpu": "BEANR"}
-	if _, err := h.reg.Profile("sone/order"); err == nil {
+	if p, err := h.reg.Profile("sone/order"); err == nil && p.Carries(canonical.ReleaseCreated) {
 		h.drop(t, "portbase", "leh.edi", coreor("L1", "FRLEH", "CBHU3202732", "MEDUFR0001"))
 		ports["sone"] = "FRLEH"
 	}
-	if _, err := h.reg.Profile("ci5/coreor"); err == nil {
+	if p, err := h.reg.Profile("ci5/coreor"); err == nil && p.Carries(canonical.ReleaseCreated) {
 		h.drop(t, "portbase", "mrs.edi", coreor("M1", "FRMRS", "ZEPU0037255", "MEDUFR0002"))
 		ports["ci5"] = "FRMRS"
 	}

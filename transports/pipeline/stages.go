@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"path"
+	"strconv"
 	"strings"
 	"time"
 
@@ -182,7 +183,16 @@ func (g *Gateway) ledgerStage(msg *message.Message) error {
 		next, aerr := ledger.Apply(rel, &e)
 		if aerr != nil && next == nil {
 			if ledger.Parkable(aerr) {
-				return fmt.Errorf("event %s (%s %s): %w: %v", e.ID, e.Type, e.Key.ContainerNumber, errWaiting, aerr)
+				waitErr := fmt.Errorf("event %s (%s %s): %w: %v", e.ID, e.Type, e.Key.ContainerNumber, errWaiting, aerr)
+				parked, err := g.park(tx, msg, waitErr)
+				if err != nil {
+					return err
+				}
+				if !parked {
+					return permanent(fmt.Errorf("%w (gave up after %d tries)", waitErr, g.cfg.Retry.MaxRetries))
+				}
+				outcome = "parked"
+				return nil
 			}
 			if errors.Is(aerr, ledger.ErrDuplicate) {
 				outcome = "duplicate"
@@ -230,6 +240,57 @@ func (g *Gateway) ledgerStage(msg *message.Message) error {
 	g.metrics.events.WithLabelValues(outcome).Inc()
 	g.logger.Info("ledger", watermill.LogFields{"event": e.ID, "type": e.Type, "release": e.Key.String(), "outcome": outcome})
 	return nil
+}
+
+// Parking: an event for a release not known yet goes to the parked topic
+// with a time before which it is not retried, so it does not hold up the
+// events behind it; after Retry.MaxRetries tries it becomes a dead letter.
+const (
+	topicParked   = "parked"
+	metaParkTries = "pcsgate_park_tries"
+	metaParkUntil = "pcsgate_park_until"
+)
+
+// park publishes msg to the parked topic inside tx; false when it has
+// waited long enough.
+func (g *Gateway) park(tx *store.Tx, msg *message.Message, why error) (bool, error) {
+	tries, _ := strconv.Atoi(msg.Metadata.Get(metaParkTries))
+	if tries >= g.cfg.Retry.MaxRetries {
+		return false, nil
+	}
+	wait := 5 * g.retryInterval << tries
+	out := message.NewMessage(msg.UUID, msg.Payload)
+	for k, v := range msg.Metadata {
+		out.Metadata.Set(k, v)
+	}
+	out.Metadata.Set(metaParkTries, strconv.Itoa(tries+1))
+	out.Metadata.Set(metaParkUntil, time.Now().Add(wait).UTC().Format(time.RFC3339Nano))
+	g.logger.Info("event parked", watermill.LogFields{"event": msg.Metadata.Get(MetaEventID), "try": tries + 1, "wait": wait.String(), "why": why.Error()})
+	return true, tx.Publish(topicParked, out)
+}
+
+// parkedStage waits until a parked event's time has come and puts it back
+// on the canonical topic.
+func (g *Gateway) parkedStage(msg *message.Message) error {
+	until, err := time.Parse(time.RFC3339Nano, msg.Metadata.Get(metaParkUntil))
+	if err == nil {
+		if d := time.Until(until); d > 0 {
+			t := time.NewTimer(d)
+			select {
+			case <-t.C:
+			case <-msg.Context().Done():
+				t.Stop()
+				return msg.Context().Err()
+			}
+		}
+	}
+	return g.store.InTx(msg.Context(), func(tx *store.Tx) error {
+		out := message.NewMessage(msg.UUID, msg.Payload)
+		for k, v := range msg.Metadata {
+			out.Metadata.Set(k, v)
+		}
+		return tx.Publish(TopicCanonical, out)
+	})
 }
 
 func unitOf(k canonical.Key) string {
