@@ -54,7 +54,7 @@ type Gateway struct {
 	credKey  []byte
 	// retryInterval is the first wait of retries and of parked events.
 	retryInterval time.Duration
-	closers  []func() error
+	closers       []func() error
 }
 
 // New builds a gateway from cfg; Run starts it. logger gets one line per
