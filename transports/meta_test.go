@@ -36,3 +36,20 @@ func TestNewMessage(t *testing.T) {
 	assert.Equal(t, msg.Metadata.Get(transports.MetaContentHash), msg.Metadata.Get(transports.MetaIdempotencyKey))
 	assert.NotEqual(t, msg.UUID, transports.NewMessage([]byte("abc"), at).UUID, "every message gets its own UUID")
 }
+
+func TestFileNames(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		ignored bool
+	}{
+		{"coreor.edi", false}, {".hidden", true}, {"upload.edi.part", true}, {"x.tmp", true}, {"coreor.edi.done", true}, {"", true},
+	} {
+		assert.Equal(t, tc.ignored, transports.Ignored(tc.name), tc.name)
+	}
+	assert.True(t, transports.Included("a.edi", nil))
+	assert.True(t, transports.Included("a.edi", []string{"*.xml", "*.edi"}))
+	assert.False(t, transports.Included("a.json", []string{"*.edi"}))
+	assert.Equal(t, "a.2.edi", transports.Suffixed("a.edi", 2))
+	assert.Equal(t, "README.1", transports.Suffixed("README", 1))
+	assert.Equal(t, "a.edi", transports.Suffixed("a.edi", 0))
+}

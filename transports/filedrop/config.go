@@ -156,7 +156,7 @@ func (c PublisherConfig) Validate() error {
 	}
 	if c.Extension != "" {
 		_, err := transports.SafeName("x" + c.Extension)
-		if err != nil || ignoredSuffix(c.Extension) {
+		if err != nil || transports.IgnoredSuffix(c.Extension) {
 			bad("extension", c.Extension, "a file name ending such as .edi")
 		}
 	}

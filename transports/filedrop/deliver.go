@@ -159,7 +159,7 @@ func (s *Subscriber) removeMarker(name string) {
 	if !s.cfg.DoneMarker {
 		return
 	}
-	if err := os.Remove(filepath.Join(s.cfg.Dir, name+doneSuffix)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+	if err := os.Remove(filepath.Join(s.cfg.Dir, name+transports.DoneSuffix)); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		s.logger.Error("Cannot remove done marker", err, watermill.LogFields{"file": name})
 	}
 }

@@ -3,6 +3,7 @@ package filedrop
 import (
 	"errors"
 	"fmt"
+	"github.com/nexport/pcsgate/transports"
 	"io"
 	"io/fs"
 	"os"
@@ -26,7 +27,7 @@ var errNoFreeName = errors.New("has no free name left")
 func moveNoReplace(src, dir, name string) (string, error) {
 	made := false
 	for n := 0; n < maxSuffix; n++ {
-		candidate := suffixed(name, n)
+		candidate := transports.Suffixed(name, n)
 		dst := filepath.Join(dir, candidate)
 		f, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 		if errors.Is(err, fs.ErrNotExist) && !made {

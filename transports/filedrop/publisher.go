@@ -88,7 +88,7 @@ func (p *Publisher) fileName(msg *message.Message) (string, error) {
 	if _, err := transports.SafeName(name); err != nil {
 		return "", err
 	}
-	if ignoredSuffix(name) || strings.HasSuffix(name, doneSuffix) {
+	if transports.IgnoredSuffix(name) || strings.HasSuffix(name, transports.DoneSuffix) {
 		// Partners skip such names as unfinished or as markers.
 		return "", fmt.Errorf("file name %s %w: ends like a temporary file or marker", transports.Quote(name), transports.ErrUnsafeName)
 	}

@@ -2,6 +2,7 @@ package filedrop
 
 import (
 	"cmp"
+	"github.com/nexport/pcsgate/transports"
 	"io/fs"
 	"os"
 	"slices"
@@ -42,11 +43,11 @@ func (s *Subscriber) scan() ([]string, time.Duration, error) {
 	var files []fs.DirEntry
 	for _, e := range entries {
 		name := e.Name()
-		if s.cfg.DoneMarker && len(name) > len(doneSuffix) && name[0] != '.' && name[len(name)-len(doneSuffix):] == doneSuffix {
-			markers[name[:len(name)-len(doneSuffix)]] = true
+		if s.cfg.DoneMarker && len(name) > len(transports.DoneSuffix) && name[0] != '.' && name[len(name)-len(transports.DoneSuffix):] == transports.DoneSuffix {
+			markers[name[:len(name)-len(transports.DoneSuffix)]] = true
 			continue
 		}
-		if ignored(name) || !e.Type().IsRegular() || !included(name, s.cfg.Include) {
+		if transports.Ignored(name) || !e.Type().IsRegular() || !transports.Included(name, s.cfg.Include) {
 			continue
 		}
 		files = append(files, e)

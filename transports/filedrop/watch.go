@@ -1,6 +1,7 @@
 package filedrop
 
 import (
+	"github.com/nexport/pcsgate/transports"
 	"path/filepath"
 	"strings"
 	"time"
@@ -105,8 +106,8 @@ func (s *Subscriber) relevant(ev fsnotify.Event) bool {
 		return false
 	}
 	name := filepath.Base(ev.Name)
-	if s.cfg.DoneMarker && strings.HasSuffix(name, doneSuffix) {
+	if s.cfg.DoneMarker && strings.HasSuffix(name, transports.DoneSuffix) {
 		return true
 	}
-	return !ignored(name)
+	return !transports.Ignored(name)
 }

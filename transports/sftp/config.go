@@ -272,7 +272,7 @@ func (c PublisherConfig) Validate() error {
 		bad("dir", c.Dir, "the remote folder to deliver into")
 	}
 	if c.Extension != "" {
-		if _, err := transports.SafeName("x" + c.Extension); err != nil || ignoredSuffix(c.Extension) {
+		if _, err := transports.SafeName("x" + c.Extension); err != nil || transports.IgnoredSuffix(c.Extension) {
 			bad("extension", c.Extension, "a file name ending such as .edi")
 		}
 	}

@@ -139,7 +139,7 @@ type sizeError struct {
 }
 
 func (e *sizeError) Error() string {
-	return fmt.Sprintf("file %s is %d bytes, %s of %d bytes (max_bytes)", transports.Quote(e.name), e.size, errTooBig, e.limit)
+	return fmt.Sprintf("file %s of %d bytes %s of %d bytes (max_bytes)", transports.Quote(e.name), e.size, errTooBig, e.limit)
 }
 
 func (e *sizeError) Unwrap() error { return errTooBig }
@@ -167,7 +167,7 @@ func (s *Subscriber) finish(name string, msg *message.Message) {
 		log.Info("File rejected by the pipeline", watermill.LogFields{"reason": reason})
 	}
 	if s.cfg.DoneMarker {
-		marker := path.Join(s.cfg.Dir, name+doneSuffix)
+		marker := path.Join(s.cfg.Dir, name+transports.DoneSuffix)
 		err := s.remote.do(s.grace, "remove "+transports.Quote(marker), func(c *pkgsftp.Client, _ func()) error {
 			if err := c.Remove(marker); err != nil && !errors.Is(err, fs.ErrNotExist) {
 				return err

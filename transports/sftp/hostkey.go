@@ -150,8 +150,8 @@ func (h *hostKeys) check(hostname string, remote net.Addr, key ssh.PublicKey) er
 		if seen == h.fingerprint {
 			return nil
 		}
-		return fmt.Errorf("host %s: %s key %s %w: expected %s (host_key_fingerprint); not connecting",
-			h.addr, key.Type(), seen, ErrHostKey, h.fingerprint)
+		return fmt.Errorf("host key %s %s %w: expected %s (host_key_fingerprint); not connecting",
+			key.Type(), seen, ErrHostKey, h.fingerprint)
 	}
 	err := h.known(hostname, remote, key)
 	if err == nil {
@@ -161,19 +161,19 @@ func (h *hostKeys) check(hostname string, remote net.Addr, key ssh.PublicKey) er
 	var revoked *knownhosts.RevokedError
 	switch {
 	case errors.As(err, &revoked):
-		return fmt.Errorf("host %s: %s key %s %w: it is revoked in %s line %d; not connecting",
-			h.addr, key.Type(), seen, ErrHostKey, revoked.Revoked.Filename, revoked.Revoked.Line)
+		return fmt.Errorf("host key %s %s %w: it is revoked in %s line %d; not connecting",
+			key.Type(), seen, ErrHostKey, revoked.Revoked.Filename, revoked.Revoked.Line)
 	case errors.As(err, &keyErr) && len(keyErr.Want) == 0:
-		return fmt.Errorf("host %s: %s key %s %w: expected an entry for %s in %s, found none; not connecting",
-			h.addr, key.Type(), seen, ErrHostKey, knownhosts.Normalize(h.addr), h.knownFile)
+		return fmt.Errorf("host key %s %s %w: expected an entry for %s in %s, found none; not connecting",
+			key.Type(), seen, ErrHostKey, knownhosts.Normalize(h.addr), h.knownFile)
 	case errors.As(err, &keyErr):
 		want := make([]string, 0, len(keyErr.Want))
 		for _, k := range keyErr.Want {
 			want = append(want, fmt.Sprintf("%s %s (%s line %d)", k.Key.Type(), ssh.FingerprintSHA256(k.Key), k.Filename, k.Line))
 		}
-		return fmt.Errorf("host %s: %s key %s %w: expected %s; not connecting",
-			h.addr, key.Type(), seen, ErrHostKey, strings.Join(want, " or "))
+		return fmt.Errorf("host key %s %s %w: expected %s; not connecting",
+			key.Type(), seen, ErrHostKey, strings.Join(want, " or "))
 	default:
-		return fmt.Errorf("host %s: %s key %s %w: %w; not connecting", h.addr, key.Type(), seen, ErrHostKey, err)
+		return fmt.Errorf("host key %s %s %w: %w; not connecting", key.Type(), seen, ErrHostKey, err)
 	}
 }

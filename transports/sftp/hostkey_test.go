@@ -70,12 +70,12 @@ func TestHostKey(t *testing.T) {
 		{name: "wrong fingerprint", pin: func(t *testing.T, _ hostKeyServer, c *sftp.Connection) {
 			c.HostKeyFingerprint = ssh.FingerprintSHA256(otherKey(t))
 		}, wantErr: func(srv hostKeyServer, c sftp.Connection) []string {
-			return []string{"host " + srv.Addr() + ": ssh-ed25519 key " + srv.Fingerprint() + " is not the pinned host key: expected " + c.HostKeyFingerprint + " (host_key_fingerprint); not connecting"}
+			return []string{"sftp " + srv.Addr() + ": ", ": host key ssh-ed25519 " + srv.Fingerprint() + " is not the pinned host key: expected " + c.HostKeyFingerprint + " (host_key_fingerprint); not connecting"}
 		}},
 		{name: "fingerprint of the second key", pin: func(_ *testing.T, srv hostKeyServer, c *sftp.Connection) {
 			c.HostKeyFingerprint = ssh.FingerprintSHA256(srv.ecdsa.PublicKey())
 		}, wantErr: func(srv hostKeyServer, c sftp.Connection) []string {
-			return []string{"ssh-ed25519 key " + srv.Fingerprint() + " is not the pinned host key: expected " + c.HostKeyFingerprint}
+			return []string{"host key ssh-ed25519 " + srv.Fingerprint() + " is not the pinned host key: expected " + c.HostKeyFingerprint}
 		}},
 		{name: "fingerprint of the second key, algorithm named", pin: func(_ *testing.T, srv hostKeyServer, c *sftp.Connection) {
 			c.HostKeyFingerprint = ssh.FingerprintSHA256(srv.ecdsa.PublicKey())
@@ -94,12 +94,12 @@ func TestHostKey(t *testing.T) {
 		{name: "known_hosts with another key", pin: func(t *testing.T, srv hostKeyServer, c *sftp.Connection) {
 			c.KnownHostsFile = writeKnownHosts(t, sftptest.KnownHostsLine(srv.Addr(), otherKey(t)))
 		}, wantErr: func(srv hostKeyServer, c sftp.Connection) []string {
-			return []string{"host " + srv.Addr() + ": ssh-ed25519 key " + srv.Fingerprint() + " is not the pinned host key: expected ssh-ed25519 SHA256:", c.KnownHostsFile + " line 1); not connecting"}
+			return []string{"sftp " + srv.Addr() + ": ", "host key ssh-ed25519 " + srv.Fingerprint() + " is not the pinned host key: expected ssh-ed25519 SHA256:", c.KnownHostsFile + " line 1); not connecting"}
 		}},
 		{name: "known_hosts without the host", pin: func(t *testing.T, _ hostKeyServer, c *sftp.Connection) {
 			c.KnownHostsFile = writeKnownHosts(t, sftptest.KnownHostsLine("sftp.example.com:22", otherKey(t)))
 		}, wantErr: func(srv hostKeyServer, c sftp.Connection) []string {
-			return []string{"ssh-ed25519 key " + srv.Fingerprint() + " is not the pinned host key: expected an entry for " + knownhosts.Normalize(srv.Addr()) + " in " + c.KnownHostsFile + ", found none"}
+			return []string{"host key ssh-ed25519 " + srv.Fingerprint() + " is not the pinned host key: expected an entry for " + knownhosts.Normalize(srv.Addr()) + " in " + c.KnownHostsFile + ", found none"}
 		}},
 		{name: "known_hosts revokes the key", pin: func(t *testing.T, srv hostKeyServer, c *sftp.Connection) {
 			c.KnownHostsFile = writeKnownHosts(t, srv.KnownHostsLine(), "@revoked * "+strings.TrimSpace(string(ssh.MarshalAuthorizedKey(srv.HostKey()))))

@@ -317,7 +317,8 @@ func TestOpenSSH(t *testing.T) {
 		pub := newPub(t, conn, out)
 		err := pub.Publish("out", outMsg("evt-1", "UNB"))
 		require.ErrorIs(t, err, sftp.ErrHostKey)
-		assert.Contains(t, err.Error(), "host "+s.addr+": ssh-ed25519 key "+ssh.FingerprintSHA256(s.hostKey)+" is not the pinned host key: expected "+conn.HostKeyFingerprint)
+		assert.Contains(t, err.Error(), "sftp "+s.addr+": ")
+		assert.Contains(t, err.Error(), "host key ssh-ed25519 "+ssh.FingerprintSHA256(s.hostKey)+" is not the pinned host key: expected "+conn.HostKeyFingerprint)
 		assert.Empty(t, localNames(t, out))
 	})
 

@@ -32,7 +32,7 @@ func (s *Subscriber) moveNoReplace(name, dir string) (string, error) {
 			return err
 		}
 		for n := 0; n < maxSuffix; n++ {
-			candidate := suffixed(name, n)
+			candidate := transports.Suffixed(name, n)
 			dst := path.Join(dir, candidate)
 			if _, err := c.Lstat(dst); err == nil {
 				continue // taken

@@ -62,13 +62,13 @@ func (s *Subscriber) complete(entries []os.FileInfo) []candidate {
 	var ready []candidate
 	for _, e := range entries {
 		name := e.Name()
-		if s.cfg.DoneMarker && name != "" && name[0] != '.' && strings.HasSuffix(name, doneSuffix) {
-			markers[strings.TrimSuffix(name, doneSuffix)] = true
+		if s.cfg.DoneMarker && name != "" && name[0] != '.' && strings.HasSuffix(name, transports.DoneSuffix) {
+			markers[strings.TrimSuffix(name, transports.DoneSuffix)] = true
 		}
 	}
 	for _, e := range entries {
 		name := e.Name()
-		if ignored(name) || !e.Mode().IsRegular() || !included(name, s.cfg.Include) {
+		if transports.Ignored(name) || !e.Mode().IsRegular() || !transports.Included(name, s.cfg.Include) {
 			continue
 		}
 		present[name] = true

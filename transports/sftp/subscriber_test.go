@@ -3,11 +3,13 @@ package sftp_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/ThreeDotsLabs/watermill"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -381,4 +383,37 @@ func nameList(t testing.TB, srv *sftptest.Server, dir string) []string {
 	names, err := srv.List(dir)
 	require.NoError(t, err)
 	return names
+}
+
+// A file that is never taken is reported once per size, not at every poll.
+func TestLeftFileReportedOnce(t *testing.T) {
+	srv := newServer(t)
+	logs := watermill.NewCaptureLogger()
+	sub, err := sftp.NewSubscriber(sftp.Config{Connection: connection(srv), Dir: "/in", Schedule: "@yearly", MaxBytes: 4}, logs)
+	require.NoError(t, err)
+	t.Cleanup(func() { require.NoError(t, sub.Close()) })
+	_, err = sub.Subscribe(context.Background(), "partner-sftp")
+	require.NoError(t, err)
+
+	reports := func() []string {
+		var reasons []string
+		for _, m := range logs.Captured()[watermill.ErrorLogLevel] {
+			if m.Msg == "File left on the server, not taken" {
+				reasons = append(reasons, fmt.Sprint(m.Fields["reason"]))
+			}
+		}
+		return reasons
+	}
+	require.NoError(t, srv.Put("/in/a.edi", []byte("12345")))
+	for range 3 {
+		_, err := sub.Poll()
+		require.NoError(t, err)
+	}
+	assert.Equal(t, []string{`file "a.edi" of 5 bytes is larger than the limit of 4 bytes (max_bytes)`}, reports())
+
+	require.NoError(t, srv.WriteFile("/in/a.edi", []byte("123456")))
+	_, err = sub.Poll()
+	require.NoError(t, err)
+	assert.Len(t, reports(), 2, "a new size is reported again")
+	assert.True(t, srv.Exists("/in/a.edi"))
 }
