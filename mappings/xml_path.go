@@ -23,6 +23,7 @@ type xmlPaths struct{ ns map[string]string }
 type xmlSelector struct {
 	x   *xpath.Expr
 	src string
+	abs bool // an absolute path: the same for every item of a document
 }
 
 func (x xmlPaths) compile(path string) (*xpath.Expr, error) {
@@ -43,7 +44,7 @@ func (x xmlPaths) compilePath(path string) (selector, error) {
 	if err != nil {
 		return nil, err
 	}
-	return xmlSelector{x: e, src: path}, nil
+	return xmlSelector{x: e, src: path, abs: strings.HasPrefix(path, "/")}, nil
 }
 
 func (x xmlPaths) compileEach(path string) (splitter, error) {
@@ -54,14 +55,21 @@ func (x xmlPaths) compileEach(path string) (splitter, error) {
 	return xmlSplitter{x: e}, nil
 }
 
-// header keeps a navigator per split item, so fields of one item do not
-// walk the tree again (see decodeDoc).
+// header keeps, per document, a navigator per split item (so fields of one
+// item do not walk the tree again) and the values of absolute paths (the
+// same for every item). See decodeDoc.
 func (xmlPaths) header(d *doc, items []any) any {
-	return &xmlNavs{navs: make(map[*xmlquery.Node]*xmlquery.NodeNavigator, len(items))}
+	return &xmlNavs{navs: make(map[*xmlquery.Node]*xmlquery.NodeNavigator, len(items)), abs: map[string]xmlFirst{}}
 }
 
 type xmlNavs struct {
 	navs map[*xmlquery.Node]*xmlquery.NodeNavigator
+	abs  map[string]xmlFirst
+}
+
+type xmlFirst struct {
+	l  located
+	ok bool
 }
 
 // xmlContext is the node relative paths start from.
@@ -132,6 +140,18 @@ func (s xmlSelector) at(n *xmlquery.Node, t string) position {
 }
 
 func (s xmlSelector) first(d *doc) (located, bool) {
+	if cache, _ := d.header.(*xmlNavs); cache != nil && s.abs {
+		if f, ok := cache.abs[s.src]; ok {
+			return f.l, f.ok
+		}
+		l, ok := s.firstEval(d)
+		cache.abs[s.src] = xmlFirst{l: l, ok: ok}
+		return l, ok
+	}
+	return s.firstEval(d)
+}
+
+func (s xmlSelector) firstEval(d *doc) (located, bool) {
 	switch v := s.eval(d).(type) {
 	case *xpath.NodeIterator:
 		for v.MoveNext() {
