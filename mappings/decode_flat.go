@@ -53,10 +53,12 @@ func (r *Registry) decodeFlat(br *bufio.Reader, p *Profile, opts *DecodeOptions,
 			break
 		}
 		if err != nil {
-			if msg := err.Error(); msg != last {
-				errs = append(errs, err)
-				last = msg
+			msg := err.Error()
+			if msg == last {
+				break // a problem that ends reading is returned again and again
 			}
+			errs = append(errs, err)
+			last = msg
 			if fatalFlat(err) {
 				break
 			}

@@ -94,6 +94,14 @@ func (p *Profile) Carries(t canonical.EventType) bool {
 
 // accepts checks an event against the profile's types.
 func (p *Profile) accepts(e *canonical.ReleaseEvent) error {
+	switch {
+	case p.enc.key == "air" && !e.Key.Air():
+		return &Error{Message: e.Source.MessageRef, Field: "key", Value: e.Key.ContainerNumber,
+			Err: fmt.Errorf("%w: %s carries air waybill statuses, not container releases", ErrCannotCarry, p.Name())}
+	case p.enc.key == "sea" && e.Key.Air():
+		return &Error{Message: e.Source.MessageRef, Field: "type", Value: string(e.Type),
+			Err: fmt.Errorf("%w: %s carries container releases, not air waybills (%s)", ErrCannotCarry, p.Name(), e.Key.AWB)}
+	}
 	if p.enc.types[e.Type] {
 		return nil
 	}
@@ -150,6 +158,9 @@ func (c *compiler) compileEncode(s *Spec) (*compiledEncode, error) {
 	ce := &compiledEncode{types: map[canonical.EventType]bool{}, key: es.Key}
 	for _, t := range es.Types {
 		ce.types[canonical.EventType(t)] = true
+	}
+	if ce.key == "" && !ce.types[canonical.StatusReported] {
+		ce.key = "sea" // a target without air statuses carries container releases
 	}
 	for _, g := range es.Group {
 		a, err := compileAccessor(g)
@@ -214,6 +225,14 @@ func (c *compiler) compileEncode(s *Spec) (*compiledEncode, error) {
 				}
 				*part.out = append(*part.out, t)
 			}
+		}
+	case "cargoimp":
+		if ce.syntaxEnc, ce.doc, err = c.compileFSU(es); err != nil {
+			return nil, err
+		}
+	case "flat":
+		if ce.syntaxEnc, err = c.compileCSVEncode(s); err != nil {
+			return nil, err
 		}
 	default:
 		return nil, fmt.Errorf("syntax %s cannot be encoded yet", s.Syntax)

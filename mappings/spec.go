@@ -92,16 +92,16 @@ type Options struct {
 	AllowBadCheckDigit bool `yaml:"allow_bad_check_digit,omitempty"`
 	// MaxBytes caps one input document (JSON, XML). Default 16 MiB.
 	MaxBytes int64 `yaml:"max_bytes,omitempty"`
-	// CSV describes delimited files (syntax flat).
-	CSV *CSVSpec `yaml:"csv,omitempty"`
-	// Fixed describes fixed-width records (syntax flat).
-	Fixed *FixedSpec `yaml:"fixed,omitempty"`
 	// MaxDepth caps the nesting of XML elements. Default 64.
 	MaxDepth int `yaml:"max_depth,omitempty"`
 	// Namespaces binds the XML prefixes used in paths and in the encode
 	// document to namespace URIs; encoded documents declare them on the
 	// root element.
 	Namespaces map[string]string `yaml:"namespaces,omitempty"`
+	// CSV describes delimited files (syntax flat).
+	CSV *CSVSpec `yaml:"csv,omitempty"`
+	// Fixed describes fixed-width records (syntax flat).
+	Fixed *FixedSpec `yaml:"fixed,omitempty"`
 }
 
 // DecodeSpec turns one wire message into events.
