@@ -185,7 +185,10 @@ func (r *runner) runEncodeOnly(p *mappings.Profile) {
 	if err != nil {
 		return
 	}
-	ext := ".json"
+	ext := map[string]string{"edifact": ".edi", "xml": ".xml", "flat": ".csv", "cargoimp": ".fsu"}[p.Spec.Syntax]
+	if ext == "" {
+		ext = ".json"
+	}
 	if o := r.file("output.*"); o != "" {
 		ext = filepath.Ext(o)
 	}
