@@ -16,7 +16,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/nexport/pcsgate/canonical"
 	"github.com/nexport/pcsgate/canonical/ledger"
 	"github.com/nexport/pcsgate/mappings"
 	"github.com/nexport/pcsgate/transports/pipeline"
@@ -117,21 +116,19 @@ func TestEndToEnd(t *testing.T) {
 	h := start(t)
 	h.drop(t, "portbase", "rtm.edi", coreor("R1", "NLRTM", "CSQU3054383", "MEDUNL0001"))
 	h.drop(t, "portbase", "anr.edi", coreor("A1", "BEANR", "MWCU6059784", "MEDUBE0001"))
-	ports := map[string]string{"portbase": "NLRTM", "cpu": "BEANR"}
-	if p, err := h.reg.Profile("sone/order"); err == nil && p.Carries(canonical.ReleaseCreated) {
-		h.drop(t, "portbase", "leh.edi", coreor("L1", "FRLEH", "CBHU3202732", "MEDUFR0001"))
-		ports["sone"] = "FRLEH"
-	}
-	if p, err := h.reg.Profile("ci5/coreor"); err == nil && p.Carries(canonical.ReleaseCreated) {
-		h.drop(t, "portbase", "mrs.edi", coreor("M1", "FRMRS", "ZEPU0037255", "MEDUFR0002"))
-		ports["ci5"] = "FRMRS"
-	}
+	h.drop(t, "portbase", "leh.edi", coreor("L1", "FRLEH", "CBHU3202732", "MEDUFR0001"))
+	h.drop(t, "portbase", "mrs.edi", coreor("M1", "FRMRS", "ZEPU0037255", "MEDUFR0002"))
+	ports := map[string]string{"portbase": "NLRTM", "cpu": "BEANR", "sone": "FRLEH", "ci5": "FRMRS"}
 	for outbox := range ports {
 		require.Eventually(t, func() bool { return len(h.files(outbox)) == 1 }, 20*time.Second, 20*time.Millisecond, "outbox %s", outbox)
 	}
 	rtm := h.files("portbase")[0]
 	assert.True(t, strings.HasSuffix(rtm, ".portbase-coreor.edi"), rtm)
 	assert.Contains(t, read(t, filepath.Join(h.dir, "outbox", "portbase", rtm)), "EQD+CN+CSQU3054383")
+	assert.Contains(t, read(t, filepath.Join(h.dir, "outbox", "sone", h.files("sone")[0])), `<ord:Action>DRAFT</ord:Action>`)
+	assert.Contains(t, read(t, filepath.Join(h.dir, "outbox", "ci5", h.files("ci5")[0])), "EQD+CN+ZEPU0037255")
+	// Every event also reaches the partner status feed.
+	require.Eventually(t, func() bool { return len(h.files("partner")) == 4 }, 20*time.Second, 20*time.Millisecond, "partner status feed")
 	var transfer map[string]any
 	require.NoError(t, json.Unmarshal([]byte(read(t, filepath.Join(h.dir, "outbox", "cpu", h.files("cpu")[0]))), &transfer))
 	assert.Equal(t, "ReleaseTo", transfer["action"])
