@@ -338,3 +338,13 @@ func TestCommittedREADMEsAreCurrent(t *testing.T) {
 		assert.Equal(t, mappings.ProfileREADME(p), string(readFile(t, path)), "%s is stale: run pcsgate mappings docs", path)
 	}
 }
+
+// --mappings loads a partner's overlay folder beside the built-in profiles.
+func TestOverlayFolder(t *testing.T) {
+	code, out, errOut := runCLI(t, "", "--mappings", "../../fixtures/overlays", "translate", "--from", "acme/coreor", "--to", "canonical", "../../fixtures/overlays/acme-coreor/input.edi")
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, out, `"profile":"acme/coreor"`)
+	code, _, errOut = runCLI(t, "", "--mappings", "no-such-folder", "profiles")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errOut, "--mappings no-such-folder: not a folder of specs")
+}

@@ -9,7 +9,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/nexport/pcsgate/mappings"
 	"github.com/nexport/pcsgate/mappings/conformance"
 )
 
@@ -36,7 +35,7 @@ Exit status: 0 all passed, 1 some failed, 2 usage error.`,
 			if st, err := os.Stat(dir); err != nil || !st.IsDir() {
 				return usagef("--fixtures %s: not a folder of fixture cases", dir)
 			}
-			reg, err := mappings.Default()
+			reg, err := profiles()
 			if err != nil {
 				return err
 			}

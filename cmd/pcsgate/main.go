@@ -7,10 +7,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/nexport/pcsgate/mappings"
 )
 
 // Exit codes (DESIGN.md §6).
@@ -65,6 +68,8 @@ func newRoot(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	root.PersistentFlags().StringArrayVar(&extraMappings, "mappings", nil,
+		"a folder of partner overlay specs (<pcs>/<profile>/spec.yaml) loaded beside the built-in profiles; repeatable")
 	root.AddCommand(
 		newRunCmd(),
 		newReplayCmd(),
@@ -86,4 +91,22 @@ func isCobraUsage(err error) bool {
 		}
 	}
 	return false
+}
+
+// extraMappings are overlay folders given with --mappings.
+var extraMappings []string
+
+// profiles returns the built-in profiles plus those of --mappings folders.
+func profiles() (*mappings.Registry, error) {
+	if len(extraMappings) == 0 {
+		return mappings.Default()
+	}
+	var extra []fs.FS
+	for _, d := range extraMappings {
+		if st, err := os.Stat(d); err != nil || !st.IsDir() {
+			return nil, usagef("--mappings %s: not a folder of specs", d)
+		}
+		extra = append(extra, os.DirFS(d))
+	}
+	return mappings.LoadWith(mappings.Embedded(), extra...)
 }

@@ -6,8 +6,6 @@ import (
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
-
-	"github.com/nexport/pcsgate/mappings"
 )
 
 func newProfilesCmd() *cobra.Command {
@@ -16,7 +14,7 @@ func newProfilesCmd() *cobra.Command {
 		Short: "List the profiles: name, syntax, direction, description",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			reg, err := mappings.Default()
+			reg, err := profiles()
 			if err != nil {
 				return err
 			}

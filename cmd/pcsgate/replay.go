@@ -28,7 +28,7 @@ pcsgate run does. Exit status 1 when a dead letter fails again.`,
 			if !list && id == "" && !all {
 				return usagef("name a dead letter with --id, or use --all or --list")
 			}
-			reg, err := mappings.Default()
+			reg, err := profiles()
 			if err != nil {
 				return err
 			}

@@ -10,7 +10,6 @@ import (
 	"github.com/ThreeDotsLabs/watermill"
 	"github.com/spf13/cobra"
 
-	"github.com/nexport/pcsgate/mappings"
 	"github.com/nexport/pcsgate/transports/pipeline"
 )
 
@@ -27,7 +26,7 @@ routes by port of pick-up, and HTTP on 127.0.0.1:8080 (/healthz, /metrics).
 Stop it with Ctrl-C; everything committed survives a restart.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			reg, err := mappings.Default()
+			reg, err := profiles()
 			if err != nil {
 				return err
 			}

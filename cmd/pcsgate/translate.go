@@ -30,7 +30,7 @@ still written. Exit status: 0 all good, 1 some input rejected, 2 usage error.`,
 			if to == "" {
 				return usagef("--to is required: a profile name (see pcsgate profiles) or canonical")
 			}
-			reg, err := mappings.Default()
+			reg, err := profiles()
 			if err != nil {
 				return err
 			}

@@ -20,7 +20,7 @@ profile, the number of messages and events, or one line per problem.
 Exit status: 0 all files good, 1 some rejected, 2 usage error.`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			reg, err := mappings.Default()
+			reg, err := profiles()
 			if err != nil {
 				return err
 			}
