@@ -297,23 +297,41 @@ func TestUploadConcurrently(t *testing.T) {
 	assert.Len(t, nameList(t, u.srv, "/out"), 10)
 }
 
-// A server that stops answering is given up on after Timeout.
+// A server that stops answering is given up on after Timeout, while
+// connecting or in the middle of an operation.
 func TestUploadTimeout(t *testing.T) {
-	srv := newServer(t)
-	proxy := sftptest.NewProxy(t, srv.Addr())
-	u := newUpload(t, srv, func(c *sftp.PublisherConfig) {
-		c.Addr = proxy.Addr()
-		c.Timeout = 100 * time.Millisecond
-		c.MaxRetries = -1
-	})
-	require.NoError(t, u.pub.Publish("out", outMsg("before", "x")))
-	proxy.Stall()
-	start := time.Now()
-	err := u.pub.Publish("out", outMsg("evt-1", "UNB"))
-	require.ErrorIs(t, err, sftp.ErrTimeout)
-	// The timed-out connection had been used: it is replaced at once, and
-	// the stalled server does not answer the new one either.
-	assert.Contains(t, err.Error(), `upload "/out/evt-1.edi": connect: server did not answer in time (100ms)`)
-	assert.Less(t, time.Since(start), testTimeout)
-	proxy.Resume()
+	const timeout = 250 * time.Millisecond
+	tests := []struct {
+		name    string
+		stall   func(srv *sftptest.Server, proxy *sftptest.Proxy)
+		wantErr string
+	}{
+		{name: "connecting", stall: func(_ *sftptest.Server, proxy *sftptest.Proxy) { proxy.Stall() },
+			wantErr: `upload "/out/evt-1.edi": connect: server did not answer in time (250ms)`},
+		{name: "writing", stall: func(srv *sftptest.Server, proxy *sftptest.Proxy) {
+			srv.SetHook(func(op sftptest.Op) error {
+				if op.Method == "Put" {
+					proxy.Stall() // the answer never comes
+				}
+				return nil
+			})
+		}, wantErr: `upload "/out/evt-1.edi": server did not answer in time (250ms)`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := newServer(t)
+			proxy := sftptest.NewProxy(t, srv.Addr())
+			u := newUpload(t, srv, func(c *sftp.PublisherConfig) {
+				c.Addr = proxy.Addr()
+				c.Timeout = timeout
+				c.MaxRetries = -1
+			})
+			tt.stall(srv, proxy)
+			err := u.pub.Publish("out", outMsg("evt-1", "UNB"))
+			require.ErrorIs(t, err, sftp.ErrTimeout)
+			assert.Contains(t, err.Error(), tt.wantErr)
+			assert.False(t, transports.IsPermanent(err))
+			proxy.Resume()
+		})
+	}
 }
