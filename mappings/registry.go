@@ -81,6 +81,7 @@ func Load(fsys fs.FS) (*Registry, error) {
 		return nil, err
 	}
 	specs := map[string]*Spec{}
+	broken := map[string]bool{} // folders whose spec failed to parse
 	for _, f := range files {
 		data, err := fs.ReadFile(fsys, f)
 		if err != nil {
@@ -90,6 +91,7 @@ func Load(fsys fs.FS) (*Registry, error) {
 		s, err := parseSpec(f, data)
 		if err != nil {
 			errs = append(errs, err)
+			broken[path.Dir(f)] = true
 			continue
 		}
 		s.Dir = path.Dir(f)
@@ -109,6 +111,11 @@ func Load(fsys fs.FS) (*Registry, error) {
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
+		if broken[specs[k].Extends] {
+			// Its base is reported already; saying "does not exist" about
+			// it would only mislead.
+			continue
+		}
 		merged, err := resolveExtends(specs, specs[k], 0)
 		if err != nil {
 			errs = append(errs, err)
