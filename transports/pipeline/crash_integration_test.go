@@ -42,7 +42,8 @@ const (
 // moments and restarting it, at least 10 times. Afterwards every input
 // must be archived, every container must have exactly one outbound file
 // that names it, no half-written file may remain and no message may be a
-// dead letter. PCSGATE_CRASH_SEED replays a run's kill schedule.
+// dead letter. PCSGATE_CRASH_SEED replays a run's kill schedule;
+// PCSGATE_CRASH_STRICT=1 also fails on empty files left in the archive.
 func TestCrashSafety(t *testing.T) {
 	if testing.Short() {
 		t.Skip("crash test: builds pcsgate and kills it at least 10 times over about a minute; not run with -short")
@@ -173,7 +174,15 @@ func TestCrashSafety(t *testing.T) {
 		}
 	}
 	if len(reserved) > 0 {
-		t.Logf("%d empty files left in the archive by moves cut short (the input itself was archived under a numbered name): %s",
+		// A known flaw of the file drop's archive move: it reserves the
+		// name with an empty file, then renames the input over it; a kill
+		// in between leaves the reservation. No message is lost or
+		// doubled, so this fails only under PCSGATE_CRASH_STRICT=1.
+		report := t.Logf
+		if os.Getenv("PCSGATE_CRASH_STRICT") != "" {
+			report = t.Errorf
+		}
+		report("%d empty files left in the archive by moves cut short (the input itself was archived under a numbered name): %s",
 			len(reserved), strings.Join(reserved[:min(len(reserved), 5)], ", "))
 	}
 
