@@ -21,17 +21,28 @@ var errNoFreeName = errors.New("has no free name left")
 // moveNoReplace moves the file src into dir under name, or under name with a
 // numbered suffix when that is taken, and returns the name used. It never
 // replaces an existing file, even when another process moves into dir at
-// the same time: each target name is first reserved by creating it
-// exclusively, then the file is renamed over its own reservation. When dir
-// is on another file system the content is copied and synced instead.
+// the same time: the file is hard-linked under the target name (which fails
+// when the name exists) and then unlinked from its old place, so a crash in
+// between leaves the file in both places, never an empty placeholder. Where
+// hard links are impossible (another file system, or one without links)
+// the target name is reserved by creating it exclusively and the content is
+// renamed or copied over the reservation.
 func moveNoReplace(src, dir, name string) (string, error) {
 	made := false
 	for n := 0; n < maxSuffix; n++ {
 		candidate := transports.Suffixed(name, n)
 		dst := filepath.Join(dir, candidate)
-		f, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-		if errors.Is(err, fs.ErrNotExist) && !made {
+		err := os.Link(src, dst)
+		switch {
+		case err == nil:
+			return candidate, os.Remove(src)
+		case errors.Is(err, fs.ErrExist):
+			continue
+		case errors.Is(err, fs.ErrNotExist) && !made:
 			// The folder is missing (a new day): create it, try again.
+			if _, serr := os.Stat(src); serr != nil {
+				return "", serr
+			}
 			if err := os.MkdirAll(dir, 0o750); err != nil {
 				return "", err
 			}
@@ -39,6 +50,17 @@ func moveNoReplace(src, dir, name string) (string, error) {
 			n--
 			continue
 		}
+		return reserveAndMove(src, dir, name)
+	}
+	return "", fmt.Errorf("folder %s %w for %s", dir, errNoFreeName, name)
+}
+
+// reserveAndMove is moveNoReplace without hard links.
+func reserveAndMove(src, dir, name string) (string, error) {
+	for n := 0; n < maxSuffix; n++ {
+		candidate := transports.Suffixed(name, n)
+		dst := filepath.Join(dir, candidate)
+		f, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 		if errors.Is(err, fs.ErrExist) {
 			continue
 		}
