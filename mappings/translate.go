@@ -211,6 +211,19 @@ func (p *Profile) matchText() string {
 		}
 		s += " (association " + strings.Join(as, ", ") + ")"
 	}
+	if len(m.Recipient) > 0 {
+		s += " to " + strings.Join(m.Recipient, ", ")
+	}
+	if m.Root != "" {
+		s = strings.TrimSpace(s + " root element " + m.Root)
+	}
+	if m.Path != "" {
+		cond := m.Path
+		if len(m.Values) > 0 {
+			cond += " in " + strings.Join(m.Values, ", ")
+		}
+		s = strings.TrimSpace(s + " JSON documents with " + cond)
+	}
 	return s
 }
 
