@@ -32,9 +32,7 @@ type Subscriber struct {
 	seen   map[string]observation // guarded by scanMu
 
 	mu       sync.Mutex
-	queue    []candidate
-	queued   map[string]bool
-	inflight map[string]bool
+	queue    *transports.Queue[candidate]
 	closed   bool
 	watching bool
 
@@ -58,15 +56,15 @@ func NewSubscriber(cfg Config, logger watermill.LoggerAdapter) (*Subscriber, err
 	if logger == nil {
 		logger = watermill.NopLogger{}
 	}
-	return &Subscriber{
-		cfg:      cfg,
-		logger:   logger.With(watermill.LogFields{"transport": "filedrop", "dir": cfg.Dir}),
-		seen:     map[string]observation{},
-		queued:   map[string]bool{},
-		inflight: map[string]bool{},
-		ready:    make(chan struct{}, 1),
-		closing:  make(chan struct{}),
-	}, nil
+	s := &Subscriber{
+		cfg:     cfg,
+		logger:  logger.With(watermill.LogFields{"transport": "filedrop", "dir": cfg.Dir}),
+		seen:    map[string]observation{},
+		ready:   make(chan struct{}, 1),
+		closing: make(chan struct{}),
+	}
+	s.queue = transports.NewQueue[candidate](maxQueued, s.wake)
+	return s, nil
 }
 
 // Subscribe lists the folder once, starts watching it (on the first call)

@@ -154,61 +154,24 @@ func (s *Subscriber) settling(c candidate, now time.Time) bool {
 // enqueue queues the candidates that are neither queued nor in flight and
 // wakes a subscription. It returns the names queued.
 func (s *Subscriber) enqueue(ready []candidate) []string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	var names []string
-	for _, c := range ready {
-		if s.queued[c.name] || s.inflight[c.name] || len(s.queue) >= maxQueued {
-			continue
-		}
-		s.queue = append(s.queue, c)
-		s.queued[c.name] = true
-		names = append(names, c.name)
-	}
-	if len(s.queue) > 0 {
-		s.wake()
-	}
-	return names
+	return s.queue.Add(ready, func(c candidate) string { return c.name })
 }
 
 // pop takes the next queued file and marks it in flight.
-func (s *Subscriber) pop() (candidate, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if len(s.queue) == 0 {
-		return candidate{}, false
-	}
-	c := s.queue[0]
-	s.queue[0] = candidate{}
-	s.queue = s.queue[1:]
-	delete(s.queued, c.name)
-	s.inflight[c.name] = true
-	if len(s.queue) > 0 {
-		s.wake() // another subscription may take the next one
-	}
-	return c, true
-}
+func (s *Subscriber) pop() (candidate, bool) { return s.queue.Pop() }
 
-// release ends a file's flight: a later poll may queue it again.
-func (s *Subscriber) release(name string) {
-	s.mu.Lock()
-	delete(s.inflight, name)
-	s.mu.Unlock()
-	s.closeIfIdle()
-}
+// release ends a file's flight: it may be queued again later.
+func (s *Subscriber) release(name string) { s.queue.Release(name) }
 
 // closeIfIdle logs out when no file is queued or in flight, so no
 // connection stays open between polls.
 func (s *Subscriber) closeIfIdle() {
-	s.mu.Lock()
-	idle := len(s.queue) == 0 && len(s.inflight) == 0
-	s.mu.Unlock()
-	if idle {
+	if s.queue.Idle() {
 		s.remote.closeIdle()
 	}
 }
 
-// wake signals one waiting subscription. Called with s.mu held.
+// wake signals one waiting subscription; it never blocks.
 func (s *Subscriber) wake() {
 	select {
 	case s.ready <- struct{}{}:

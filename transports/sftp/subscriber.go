@@ -45,9 +45,7 @@ type Subscriber struct {
 	reported map[string]int64       // files reported as not taken, with their size; guarded by pollMu
 
 	mu         sync.Mutex
-	queue      []candidate
-	queued     map[string]bool
-	inflight   map[string]bool
+	queue      *transports.Queue[candidate]
 	madeDir    string // archive folder known to exist
 	closed     bool
 	scheduling bool
@@ -82,10 +80,9 @@ func NewSubscriber(cfg Config, logger watermill.LoggerAdapter) (*Subscriber, err
 		remote:   r,
 		seen:     map[string]observation{},
 		reported: map[string]int64{},
-		queued:   map[string]bool{},
-		inflight: map[string]bool{},
 		ready:    make(chan struct{}, 1),
 	}
+	s.queue = transports.NewQueue[candidate](maxQueued, s.wake)
 	s.stop, s.stopNow = context.WithCancel(context.Background())
 	s.grace, s.endGrace = context.WithCancel(context.Background())
 	return s, nil
