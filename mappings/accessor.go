@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unsafe"
 
 	"github.com/nexport/pcsgate/canonical"
 )
@@ -21,6 +22,16 @@ type accessor struct {
 	path  string
 	index [][]int // field index per step
 	leaf  reflect.Type
+	// steps are the same walk as offsets, for the string fast path.
+	steps []fieldStep
+}
+
+// fieldStep is one field on the way to an accessor's leaf: its offset in
+// the enclosing struct and, for a pointer to a struct, the struct's type
+// (allocated when the pointer is nil on a write).
+type fieldStep struct {
+	offset uintptr
+	elem   reflect.Type
 }
 
 var eventType = reflect.TypeOf(canonical.ReleaseEvent{})
@@ -46,6 +57,11 @@ func compileAccessor(path string) (*accessor, error) {
 			return nil, fmt.Errorf("canonical path %q: %q %w", path, name, ErrUnknownPath)
 		}
 		a.index = append(a.index, f.Index)
+		st := fieldStep{offset: f.Offset}
+		if f.Type.Kind() == reflect.Pointer && f.Type.Elem().Kind() == reflect.Struct {
+			st.elem = f.Type.Elem()
+		}
+		a.steps = append(a.steps, st)
 		t = f.Type
 	}
 	a.leaf = t
@@ -109,38 +125,42 @@ func (a *accessor) set(e *canonical.ReleaseEvent, val any) error {
 	return assign(v, val, a.path)
 }
 
-// getString reads a string field without boxing it; "" when unset.
+// getString reads a string field without boxing it; "" when unset. The
+// string paths are hot (every field of every event), so they walk the
+// field offsets computed once by compileAccessor instead of reflect.Value.
 func (a *accessor) getString(e *canonical.ReleaseEvent) string {
-	v := reflect.ValueOf(e).Elem()
-	for _, idx := range a.index {
-		for v.Kind() == reflect.Pointer {
-			if v.IsNil() {
+	p := unsafe.Pointer(e)
+	last := len(a.steps) - 1
+	for _, st := range a.steps[:last] {
+		p = unsafe.Add(p, st.offset)
+		if st.elem != nil {
+			if p = *(*unsafe.Pointer)(p); p == nil {
 				return ""
 			}
-			v = v.Elem()
 		}
-		v = v.FieldByIndex(idx)
 	}
-	return v.String()
+	return *(*string)(unsafe.Add(p, a.steps[last].offset))
 }
 
 // setString stores a string without boxing it; false when the field is not
-// a string (the caller then uses set).
+// a string (the caller then uses set). Structs on the way are allocated.
 func (a *accessor) setString(e *canonical.ReleaseEvent, s string) bool {
 	if a.leaf.Kind() != reflect.String {
 		return false
 	}
-	v := reflect.ValueOf(e).Elem()
-	for _, idx := range a.index {
-		for v.Kind() == reflect.Pointer {
-			if v.IsNil() {
-				v.Set(reflect.New(v.Type().Elem()))
+	p := unsafe.Pointer(e)
+	last := len(a.steps) - 1
+	for _, st := range a.steps[:last] {
+		p = unsafe.Add(p, st.offset)
+		if st.elem != nil {
+			pp := (*unsafe.Pointer)(p)
+			if *pp == nil {
+				*pp = reflect.New(st.elem).UnsafePointer()
 			}
-			v = v.Elem()
+			p = *pp
 		}
-		v = v.FieldByIndex(idx)
 	}
-	v.SetString(s)
+	*(*string)(unsafe.Add(p, a.steps[last].offset)) = s
 	return true
 }
 

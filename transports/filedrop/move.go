@@ -37,6 +37,11 @@ func moveNoReplace(src, dir, name string) (string, error) {
 		case err == nil:
 			return candidate, os.Remove(src)
 		case errors.Is(err, fs.ErrExist):
+			if same(src, dst) {
+				// A crash came between the link and the unlink: the file
+				// is archived already.
+				return candidate, os.Remove(src)
+			}
 			continue
 		case errors.Is(err, fs.ErrNotExist) && !made:
 			// The folder is missing (a new day): create it, try again.
@@ -127,4 +132,14 @@ func writeReason(path, reason string) error {
 		return err
 	}
 	return nil
+}
+
+// same reports whether a and b are the same file (one linked as the other).
+func same(a, b string) bool {
+	fa, err := os.Stat(a)
+	if err != nil {
+		return false
+	}
+	fb, err := os.Stat(b)
+	return err == nil && os.SameFile(fa, fb)
 }

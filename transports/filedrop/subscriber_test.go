@@ -302,3 +302,23 @@ func TestRescanAfterClose(t *testing.T) {
 	_, err := m.sub.Rescan()
 	assert.ErrorIs(t, err, transports.ErrClosed)
 }
+
+// A crash between linking a file into the archive and unlinking it from the
+// inbox leaves it in both; the next archive move recognises its own link
+// and does not archive a second copy.
+func TestArchiveAfterCrashBetweenLinkAndUnlink(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "in.edi")
+	require.NoError(t, os.WriteFile(in, []byte("UNH+1'"), 0o644))
+	archive := filepath.Join(dir, "archive")
+	require.NoError(t, os.MkdirAll(archive, 0o755))
+	require.NoError(t, os.Link(in, filepath.Join(archive, "in.edi"))) // the crash came here
+	name, err := filedrop.MoveNoReplaceForTest(in, archive, "in.edi")
+	require.NoError(t, err)
+	assert.Equal(t, "in.edi", name)
+	entries, err := os.ReadDir(archive)
+	require.NoError(t, err)
+	assert.Len(t, entries, 1, "no second copy")
+	_, err = os.Stat(in)
+	assert.True(t, os.IsNotExist(err), "the inbox copy is gone")
+}

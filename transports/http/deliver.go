@@ -69,6 +69,12 @@ func (in *Inbound) deliver(w nethttp.ResponseWriter, r *nethttp.Request, msg *me
 		// An ack wins over anything that happened at the same time.
 		select {
 		case <-msg.Acked():
+			// Answer only once the subscription has recorded the key, so
+			// a resend right after this answer finds it (or its eviction).
+			select {
+			case <-entry.done:
+			case <-in.closing:
+			}
 			if reason := msg.Metadata.Get(transports.MetaFailureReason); reason != "" {
 				// Committed, but as a rejection (kept as a dead letter with
 				// its reason): the sender learns why, in one line.

@@ -1,0 +1,4 @@
+package filedrop
+
+// MoveNoReplaceForTest exposes moveNoReplace to the black-box tests.
+var MoveNoReplaceForTest = moveNoReplace
