@@ -455,3 +455,19 @@ func (r *Registry) loadCodelist(fsys fs.FS, file string) error {
 	r.codelists[f.Name] = cl
 	return nil
 }
+
+// Extension is the file extension of the profile's wire syntax, for the
+// files pcsgate writes in it (".edi", ".json", ".xml", ".csv", ".fsu").
+func (p *Profile) Extension() string {
+	switch p.Spec.Syntax {
+	case "edifact":
+		return ".edi"
+	case "xml":
+		return ".xml"
+	case "flat":
+		return ".csv"
+	case "cargoimp":
+		return ".fsu"
+	}
+	return ".json"
+}

@@ -185,10 +185,7 @@ func (r *runner) runEncodeOnly(p *mappings.Profile) {
 	if err != nil {
 		return
 	}
-	ext := map[string]string{"edifact": ".edi", "xml": ".xml", "flat": ".csv", "cargoimp": ".fsu"}[p.Spec.Syntax]
-	if ext == "" {
-		ext = ".json"
-	}
+	ext := p.Extension()
 	if o := r.file("output.*"); o != "" {
 		ext = filepath.Ext(o)
 	}

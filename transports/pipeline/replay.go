@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/ThreeDotsLabs/watermill/message"
 	"github.com/ThreeDotsLabs/watermill/message/router/middleware"
 
 	"github.com/nexport/pcsgate/mappings"
@@ -60,10 +59,7 @@ func (g *Gateway) Replay(ctx context.Context, f ReplayFilter) ([]ReplayResult, e
 }
 
 func (g *Gateway) replayOne(ctx context.Context, d store.DeadLetter) (int, error) {
-	msg := message.NewMessage(d.ID, d.Payload)
-	for k, v := range d.Metadata {
-		msg.Metadata.Set(k, v)
-	}
+	msg := copyOf(d.ID, d.Payload, d.Metadata)
 	events := 0
 	err := g.store.InTx(ctx, func(tx *store.Tx) error {
 		if d.Stage == "decode" {

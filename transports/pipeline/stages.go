@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"path"
 	"strconv"
 	"strings"
 	"time"
@@ -227,10 +226,7 @@ func (g *Gateway) ledgerStage(msg *message.Message) error {
 			outcome = "late"
 			return nil
 		}
-		out := message.NewMessage(e.ID, msg.Payload)
-		for k, v := range msg.Metadata {
-			out.Metadata.Set(k, v)
-		}
+		out := copyOf(e.ID, msg.Payload, msg.Metadata)
 		outcome = "accepted"
 		return tx.Publish(TopicAccepted, out)
 	})
@@ -259,10 +255,7 @@ func (g *Gateway) park(tx *store.Tx, msg *message.Message, why error) (bool, err
 		return false, nil
 	}
 	wait := 5 * g.retryInterval << tries
-	out := message.NewMessage(msg.UUID, msg.Payload)
-	for k, v := range msg.Metadata {
-		out.Metadata.Set(k, v)
-	}
+	out := copyOf(msg.UUID, msg.Payload, msg.Metadata)
 	out.Metadata.Set(metaParkTries, strconv.Itoa(tries+1))
 	out.Metadata.Set(metaParkUntil, time.Now().Add(wait).UTC().Format(time.RFC3339Nano))
 	g.logger.Info("event parked", watermill.LogFields{"event": msg.Metadata.Get(MetaEventID), "try": tries + 1, "wait": wait.String(), "why": why.Error()})
@@ -285,11 +278,7 @@ func (g *Gateway) parkedStage(msg *message.Message) error {
 		}
 	}
 	return g.store.InTx(msg.Context(), func(tx *store.Tx) error {
-		out := message.NewMessage(msg.UUID, msg.Payload)
-		for k, v := range msg.Metadata {
-			out.Metadata.Set(k, v)
-		}
-		return tx.Publish(TopicCanonical, out)
+		return tx.Publish(TopicCanonical, copyOf(msg.UUID, msg.Payload, msg.Metadata))
 	})
 }
 
@@ -351,7 +340,7 @@ func (g *Gateway) routeStage(msg *message.Message) error {
 			continue
 		}
 		out := message.NewMessage(watermill.NewUUID(), buf.Bytes())
-		out.Metadata.Set(transports.MetaOutName, outName(e.ID, r.Profile))
+		out.Metadata.Set(transports.MetaOutName, outName(e.ID, p))
 		out.Metadata.Set(MetaEventID, e.ID)
 		out.Metadata.Set(MetaTarget, r.Profile)
 		middleware.SetCorrelationID(middleware.MessageCorrelationID(msg), out)
@@ -379,20 +368,18 @@ func (g *Gateway) routeStage(msg *message.Message) error {
 }
 
 // outName derives the outbound file name / idempotency key from the event
-// id, so a retry overwrites instead of doubling.
-func outName(eventID, profile string) string {
-	ext := ".json"
-	switch {
-	case strings.Contains(profile, "coreor"), strings.Contains(profile, "codeco"):
-		ext = ".edi"
-	case strings.HasSuffix(profile, "-csv"):
-		ext = ".csv"
-	case strings.HasPrefix(profile, "sone/"), strings.HasSuffix(profile, "xfsu"):
-		ext = ".xml"
-	case strings.HasSuffix(profile, "/fsu"):
-		ext = ".txt"
+// id and the target profile, so a retry overwrites instead of doubling.
+func outName(eventID string, p *mappings.Profile) string {
+	return eventID + "." + strings.ReplaceAll(p.Name(), "/", "-") + p.Extension()
+}
+
+// copyOf is msg's payload and metadata under uuid, for the next pipe.
+func copyOf(uuid string, payload []byte, meta map[string]string) *message.Message {
+	out := message.NewMessage(uuid, payload)
+	for k, v := range meta {
+		out.Metadata.Set(k, v)
 	}
-	return eventID + "." + strings.ReplaceAll(path.Clean(profile), "/", "-") + ext
+	return out
 }
 
 // deliverStage hands rendered messages to an outbound transport.
