@@ -141,15 +141,15 @@ func (e *encoder) value(b []byte, v any) ([]byte, *encodeError) {
 		}
 		return e.object(b, *x)
 	case map[string]any:
-		return e.mapAny(b, x)
+		return writeMap(e, b, x)
 	case map[string]string:
-		return e.mapString(b, x)
+		return writeMap(e, b, x)
 	case []any:
 		return e.array(b, len(x), func(b []byte, i int) ([]byte, *encodeError) { return e.value(b, x[i]) })
 	case []string:
 		return e.array(b, len(x), func(b []byte, i int) ([]byte, *encodeError) { return appendString(b, x[i]) })
 	case []map[string]any:
-		return e.array(b, len(x), func(b []byte, i int) ([]byte, *encodeError) { return e.mapAny(b, x[i]) })
+		return e.array(b, len(x), func(b []byte, i int) ([]byte, *encodeError) { return writeMap(e, b, x[i]) })
 	case []Object:
 		return e.array(b, len(x), func(b []byte, i int) ([]byte, *encodeError) { return e.object(b, x[i]) })
 	}
@@ -238,35 +238,8 @@ func sortedKeys[V any](e *encoder, m map[string]V) int {
 	return base
 }
 
-func (e *encoder) mapAny(b []byte, m map[string]any) ([]byte, *encodeError) {
-	if m == nil {
-		return append(b, "null"...), nil
-	}
-	if len(m) == 0 {
-		return append(b, '{', '}'), nil
-	}
-	if err := e.enter(); err != nil {
-		return b, err
-	}
-	base := sortedKeys(e, m)
-	b = append(b, '{')
-	for i := range len(m) {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		k := e.keys[base+i]
-		var err *encodeError
-		if b, err = e.member(b, k, m[k]); err != nil {
-			return b, err
-		}
-	}
-	e.keys = e.keys[:base]
-	e.depth--
-	b = e.newline(b)
-	return append(b, '}'), nil
-}
-
-func (e *encoder) mapString(b []byte, m map[string]string) ([]byte, *encodeError) {
+// writeMap writes a Go map as an object with sorted keys.
+func writeMap[V any](e *encoder, b []byte, m map[string]V) ([]byte, *encodeError) {
 	if m == nil {
 		return append(b, "null"...), nil
 	}
