@@ -27,6 +27,9 @@ type Store struct {
 	// locked". On PostgreSQL writer and reader are the same pool.
 	writer *sql.DB
 	reader *sql.DB
+	// wstmts and rstmts cache prepared statements of writer and reader
+	// (SQLite only; nil on PostgreSQL).
+	wstmts, rstmts *stmtCache
 
 	topics sync.Map // topic → struct{}: tables known to exist
 
@@ -71,6 +74,12 @@ func OpenConfig(ctx context.Context, cfg Config, logger watermill.LoggerAdapter)
 	case BackendSQLite:
 		s.d = newSQLiteDialect(cfg.BatchSize)
 		key, err = s.openSQLite(ctx)
+		if err == nil {
+			s.wstmts, s.rstmts = newStmtCache(s.writer), newStmtCache(s.reader)
+			if s.reader == s.writer {
+				s.rstmts = s.wstmts
+			}
+		}
 	default:
 		s.d = newPostgresDialect(cfg.BatchSize)
 		key, err = s.openPostgres(ctx)
@@ -111,6 +120,10 @@ func (s *Store) Close() error {
 		errs = append(errs, sub.Close())
 	}
 	s.cancel()
+	errs = append(errs, s.wstmts.close())
+	if s.rstmts != s.wstmts {
+		errs = append(errs, s.rstmts.close())
+	}
 	errs = append(errs, s.writer.Close())
 	if s.reader != s.writer {
 		errs = append(errs, s.reader.Close())

@@ -32,7 +32,7 @@ func (t *sqliteSubTx) QueryContext(ctx context.Context, query string, args ...an
 	if done {
 		return nil, sql.ErrTxDone
 	}
-	return readAll(ctx, t.s.reader, query, args...)
+	return readAll(ctx, t.s.rstmts, t.s.reader, query, args...)
 }
 
 func (t *sqliteSubTx) ExecContext(_ context.Context, query string, args ...any) (wsql.Result, error) {
@@ -59,14 +59,17 @@ func (t *sqliteSubTx) Commit() error {
 	if len(t.writes) == 0 {
 		return nil
 	}
-	return t.s.rawTx(t.s.ctx, func(tx *sql.Tx) error {
+	var missed []string
+	err := t.s.rawTx(t.s.ctx, func(tx *sql.Tx) error {
 		for _, q := range t.writes {
-			if _, err := tx.ExecContext(t.s.ctx, q.Query, q.Args...); err != nil {
+			if _, err := t.s.wstmts.execCached(t.s.ctx, tx, &missed, q.Query, q.Args...); err != nil {
 				return err
 			}
 		}
 		return nil
 	})
+	t.s.wstmts.prepare(t.s.ctx, missed)
+	return err
 }
 
 // Rollback drops the kept statements and gives the group's turn back.
@@ -89,8 +92,15 @@ func (deferredResult) RowsAffected() (int64, error) { return 0, nil }
 
 // readAll runs a query and copies its rows into memory, so no reader
 // connection (and no WAL snapshot) stays pinned while handlers work.
-func readAll(ctx context.Context, db *sql.DB, query string, args ...any) (wsql.Rows, error) {
-	rows, err := db.QueryContext(ctx, query, args...)
+func readAll(ctx context.Context, c *stmtCache, db *sql.DB, query string, args ...any) (wsql.Rows, error) {
+	var rows *sql.Rows
+	var err error
+	if st := c.get(query); st != nil {
+		rows, err = st.QueryContext(ctx, args...)
+	} else {
+		c.prepare(ctx, []string{query})
+		rows, err = db.QueryContext(ctx, query, args...)
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -19,6 +19,9 @@ type Tx struct {
 	pub   *wsql.Publisher
 	done  bool
 	topic map[string]bool // topics published to → table created in this tx
+	// missed lists the queries run without a cached statement, prepared
+	// once the transaction has ended.
+	missed []string
 }
 
 // InTx runs fn in one database transaction and commits it when fn returns
@@ -44,6 +47,7 @@ func (s *Store) InTx(ctx context.Context, fn func(tx *Tx) error) error {
 		defer func() { t.done = true }()
 		return fn(t)
 	})
+	s.wstmts.prepare(s.ctx, t.missed)
 	if err != nil {
 		return err
 	}
@@ -65,12 +69,19 @@ func (t *Tx) check() error {
 
 // exec runs a statement written with ? placeholders.
 func (t *Tx) exec(query string, args ...any) (sql.Result, error) {
-	return t.tx.ExecContext(t.ctx, t.s.d.q(query), args...)
+	return t.s.wstmts.execCached(t.ctx, t.tx, &t.missed, t.s.d.q(query), args...)
 }
 
 // queryRow runs a query written with ? placeholders.
 func (t *Tx) queryRow(query string, args ...any) *sql.Row {
-	return t.tx.QueryRowContext(t.ctx, t.s.d.q(query), args...)
+	q := t.s.d.q(query)
+	if st := t.s.wstmts.get(q); st != nil {
+		return t.tx.StmtContext(t.ctx, st).QueryRowContext(t.ctx, args...)
+	}
+	if t.s.wstmts != nil {
+		t.missed = append(t.missed, q)
+	}
+	return t.tx.QueryRowContext(t.ctx, q, args...)
 }
 
 // publishChunk bounds the messages of one INSERT, under SQLite's limit of
@@ -154,7 +165,7 @@ func (t *Tx) ensureTopic(topic string) error {
 type txExecutor struct{ t *Tx }
 
 func (e txExecutor) ExecContext(_ context.Context, query string, args ...any) (wsql.Result, error) {
-	return e.t.tx.ExecContext(e.t.ctx, query, args...)
+	return e.t.s.wstmts.execCached(e.t.ctx, e.t.tx, &e.t.missed, query, args...)
 }
 
 func (e txExecutor) QueryContext(_ context.Context, query string, args ...any) (wsql.Rows, error) {
