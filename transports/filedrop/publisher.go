@@ -29,7 +29,20 @@ type Publisher struct {
 	closeMu sync.RWMutex // held for reading by Publish
 	closed  bool
 	locks   [nameLocks]sync.Mutex
+
+	stageMu sync.Mutex
+	staged  []stagedFile // written by Stage, renamed by Flush
 }
+
+// stagedFile is a file written under its ".part" name by Stage, still open
+// to be synced by Flush (nil f when NoSync is set).
+type stagedFile struct {
+	part, final string
+	f           *os.File
+}
+
+// maxStaged bounds the files Stage keeps open; the next Stage flushes.
+const maxStaged = 256
 
 // NewPublisher checks cfg and creates the folder if it is missing. A nil
 // logger logs nothing.
@@ -99,36 +112,153 @@ func (p *Publisher) fileName(msg *message.Message) (string, error) {
 }
 
 // write delivers one file: "<name>.part", sync, rename.
-func (p *Publisher) write(name string, payload []byte) (err error) {
+func (p *Publisher) write(name string, payload []byte) error {
 	lock := p.lockFor(name)
 	lock.Lock()
 	defer lock.Unlock()
-
 	final := filepath.Join(p.cfg.Dir, name)
-	part := final + ".part"
-	f, err := os.OpenFile(part, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, p.cfg.FileMode)
+	f, err := p.create(final+".part", payload)
 	if err != nil {
 		return err
 	}
-	defer func() {
-		if err != nil {
-			_ = os.Remove(part)
-		}
-	}()
+	return p.finish(stagedFile{part: final + ".part", final: final, f: f})
+}
+
+// create writes payload to a new file at part and returns it open, or nil
+// and the file removed when anything fails.
+func (p *Publisher) create(part string, payload []byte) (f *os.File, err error) {
+	f, err = os.OpenFile(part, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, p.cfg.FileMode)
+	if err != nil {
+		return nil, err
+	}
 	_, err = f.Write(payload)
 	if err == nil {
 		err = f.Chmod(p.cfg.FileMode) // exact mode, whatever the umask
 	}
-	if err == nil && !p.cfg.NoSync {
-		err = f.Sync()
+	if err != nil {
+		_ = f.Close()
+		_ = os.Remove(part)
+		return nil, err
 	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
+	return f, nil
+}
+
+// finish syncs (unless NoSync is set) and closes a written file, then
+// renames it to its final name; the ".part" file is removed on failure.
+func (p *Publisher) finish(s stagedFile) (err error) {
+	defer func() {
+		if err != nil {
+			_ = os.Remove(s.part)
+		}
+	}()
+	if s.f != nil {
+		if !p.cfg.NoSync {
+			err = s.f.Sync()
+		}
+		if cerr := s.f.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return err
+		}
 	}
+	return os.Rename(s.part, s.final)
+}
+
+// Stage writes msgs like Publish, but leaves each under its "<name>.part"
+// name, which partners skip: nothing is visible until Flush. A delivery
+// stage that acknowledges messages in batches stages each message and
+// flushes once before the batch's acknowledgement is recorded, so the
+// files of a batch share the cost of syncing to disk. Errors are those of
+// Publish.
+func (p *Publisher) Stage(_ string, msgs ...*message.Message) error {
+	p.closeMu.RLock()
+	defer p.closeMu.RUnlock()
+	if p.closed {
+		return fmt.Errorf("filedrop publisher %w", transports.ErrClosed)
+	}
+	for _, msg := range msgs {
+		name, err := p.fileName(msg)
+		if err != nil {
+			return transports.Permanent(fmt.Errorf("filedrop: message %s: %w", msg.UUID, err))
+		}
+		if err := p.stage(name, msg.Payload); err != nil {
+			return fmt.Errorf("filedrop: message %s: %w", msg.UUID, err)
+		}
+	}
+	return nil
+}
+
+func (p *Publisher) stage(name string, payload []byte) error {
+	p.stageMu.Lock()
+	full := len(p.staged) >= maxStaged
+	p.stageMu.Unlock()
+	if full {
+		if err := p.Flush(); err != nil {
+			return err
+		}
+	}
+	final := filepath.Join(p.cfg.Dir, name)
+	lock := p.lockFor(name)
+	lock.Lock()
+	f, err := p.create(final+".part", payload)
+	lock.Unlock()
 	if err != nil {
 		return err
 	}
-	return os.Rename(part, final)
+	if p.cfg.NoSync {
+		if err := f.Close(); err != nil {
+			return err
+		}
+		f = nil
+	}
+	p.stageMu.Lock()
+	defer p.stageMu.Unlock()
+	for i, s := range p.staged {
+		if s.final == final { // staged again before a flush: one file
+			if s.f != nil {
+				_ = s.f.Close()
+			}
+			p.staged[i].f = f
+			return nil
+		}
+	}
+	p.staged = append(p.staged, stagedFile{part: final + ".part", final: final, f: f})
+	return nil
+}
+
+// Flush syncs every staged file to disk, renames each to its final name
+// and syncs the folder once (no syncing when NoSync is set). It returns the
+// first error; staged files are dropped either way, since a failed flush
+// means their messages are delivered again.
+func (p *Publisher) Flush() error {
+	p.stageMu.Lock()
+	staged := p.staged
+	p.staged = nil
+	p.stageMu.Unlock()
+	if len(staged) == 0 {
+		return nil
+	}
+	var first error
+	for _, s := range staged {
+		lock := p.lockFor(filepath.Base(s.final))
+		lock.Lock()
+		err := p.finish(s)
+		lock.Unlock()
+		if err != nil && first == nil {
+			first = err
+		}
+	}
+	if first == nil && !p.cfg.NoSync {
+		if err := syncDir(p.cfg.Dir); err != nil {
+			first = fmt.Errorf("sync folder: %w", err)
+		}
+	}
+	if first != nil {
+		return fmt.Errorf("filedrop: %w", first)
+	}
+	p.logger.Trace("Staged files delivered", watermill.LogFields{"files": len(staged)})
+	return nil
 }
 
 // lockFor returns the lock serialising writes to name.
@@ -139,10 +269,20 @@ func (p *Publisher) lockFor(name string) *sync.Mutex {
 }
 
 // Close stops accepting messages. It waits for Publish calls in progress.
+// Files staged and not flushed are closed and left under their ".part"
+// names; their messages were not acknowledged and are delivered again.
 func (p *Publisher) Close() error {
 	p.closeMu.Lock()
 	defer p.closeMu.Unlock()
 	p.closed = true
+	p.stageMu.Lock()
+	defer p.stageMu.Unlock()
+	for _, s := range p.staged {
+		if s.f != nil {
+			_ = s.f.Close()
+		}
+	}
+	p.staged = nil
 	return nil
 }
 
