@@ -32,6 +32,22 @@ const maxGroupBytes = 255
 // is idempotent, stops every subscription and closes their channels; the
 // Store's Close closes all its subscribers.
 func (s *Store) Subscriber(consumerGroup string) (message.Subscriber, error) {
+	return s.SubscriberWith(consumerGroup, SubscriberOptions{})
+}
+
+// SubscriberOptions adjust a Subscriber.
+type SubscriberOptions struct {
+	// BeforeAck, when set, runs before the acknowledgement of a batch of
+	// messages is recorded, in the subscription's goroutine. The consumer's
+	// work on the batch (files written, say) can be made durable there once
+	// per batch rather than once per message. When it fails, nothing of the
+	// batch is recorded as acknowledged and its messages are delivered
+	// again.
+	BeforeAck func(ctx context.Context) error
+}
+
+// SubscriberWith is Subscriber with options.
+func (s *Store) SubscriberWith(consumerGroup string, opts SubscriberOptions) (message.Subscriber, error) {
 	switch {
 	case consumerGroup == "":
 		return nil, fmt.Errorf("consumer group name %w", ErrEmpty)
@@ -43,14 +59,15 @@ func (s *Store) Subscriber(consumerGroup string) (message.Subscriber, error) {
 	if s.closed {
 		return nil, fmt.Errorf("store %w", ErrClosed)
 	}
-	sub := &subscriber{s: s, group: consumerGroup}
+	sub := &subscriber{s: s, group: consumerGroup, beforeAck: opts.BeforeAck}
 	s.subs[sub] = struct{}{}
 	return sub, nil
 }
 
 type subscriber struct {
-	s     *Store
-	group string
+	s         *Store
+	group     string
+	beforeAck func(context.Context) error
 
 	mu     sync.Mutex
 	closed bool
@@ -71,7 +88,8 @@ func (sub *subscriber) Subscribe(ctx context.Context, topic string) (<-chan *mes
 	}
 	cfg := sub.s.cfg
 	ackDeadline := cfg.AckDeadline
-	sn := &subscription{s: sub.s, topic: topic, group: sub.group, closing: make(chan struct{}), done: make(chan struct{})}
+	sn := &subscription{s: sub.s, topic: topic, group: sub.group, beforeAck: sub.beforeAck,
+		closing: make(chan struct{}), done: make(chan struct{})}
 	inner, err := wsql.NewSubscriber(sn, wsql.SubscriberConfig{
 		ConsumerGroup:  sub.group,
 		AckDeadline:    &ackDeadline,
@@ -190,10 +208,11 @@ func (s *Store) initTopic(ctx context.Context, topic string) error {
 // until Commit and then runs them through the writer; members of a consumer
 // group take turns from the read of a batch until its ack is written.
 type subscription struct {
-	s     *Store
-	topic string
-	group string
-	inner *wsql.Subscriber
+	s         *Store
+	topic     string
+	group     string
+	inner     *wsql.Subscriber
+	beforeAck func(context.Context) error // see SubscriberOptions
 
 	ctx     context.Context
 	cancel  context.CancelFunc
@@ -230,13 +249,33 @@ func (sn *subscription) BeginTx(ctx context.Context, opts *sql.TxOptions) (wsql.
 		if err != nil {
 			return nil, err
 		}
-		return wsql.TxFromStdSQL(tx), nil
+		inner := wsql.TxFromStdSQL(tx)
+		if sn.beforeAck == nil {
+			return inner, nil
+		}
+		return &barrierTx{Tx: inner, before: sn.beforeAck, ctx: sn.s.ctx}, nil
 	}
 	release, err := sn.s.sh.turn(ctx, sn.closing, sn.topic, sn.group)
 	if err != nil {
 		return nil, err
 	}
-	return &sqliteSubTx{s: sn.s, release: release}, nil
+	return &sqliteSubTx{s: sn.s, release: release, beforeAck: sn.beforeAck}, nil
+}
+
+// barrierTx runs a subscription's BeforeAck ahead of the commit that
+// records its acknowledgement (PostgreSQL).
+type barrierTx struct {
+	wsql.Tx
+	before func(context.Context) error
+	ctx    context.Context
+}
+
+func (t *barrierTx) Commit() error {
+	if err := t.before(t.ctx); err != nil {
+		_ = t.Tx.Rollback()
+		return fmt.Errorf("before acknowledging: %w", err)
+	}
+	return t.Tx.Commit()
 }
 
 // wait blocks until the topic is published to, PollInterval passes or ctx

@@ -17,8 +17,9 @@ import (
 // writer at Commit, and the consumer group's turn is held from BeginTx until
 // Commit or Rollback, as SELECT ... FOR UPDATE does on PostgreSQL.
 type sqliteSubTx struct {
-	s       *Store
-	release func()
+	s         *Store
+	release   func()
+	beforeAck func(context.Context) error // see SubscriberOptions
 
 	mu     sync.Mutex
 	writes []wsql.Query
@@ -58,6 +59,11 @@ func (t *sqliteSubTx) Commit() error {
 	defer t.release()
 	if len(t.writes) == 0 {
 		return nil
+	}
+	if t.beforeAck != nil {
+		if err := t.beforeAck(t.s.ctx); err != nil {
+			return fmt.Errorf("before acknowledging: %w", err)
+		}
 	}
 	var missed []string
 	err := t.s.rawTx(t.s.ctx, func(tx *sql.Tx) error {
