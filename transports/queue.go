@@ -75,6 +75,14 @@ func (q *Queue[T]) Release(name string) {
 	q.mu.Unlock()
 }
 
+// Holds reports whether name is queued or in flight, so a listing need
+// not look at that unit again.
+func (q *Queue[T]) Holds(name string) bool {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return q.queued[name] || q.inflight[name]
+}
+
 // Idle reports whether nothing is queued or in flight.
 func (q *Queue[T]) Idle() bool {
 	q.mu.Lock()

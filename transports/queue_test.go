@@ -19,6 +19,9 @@ func TestQueue(t *testing.T) {
 	assert.True(t, ok)
 	assert.Equal(t, "a", it)
 	assert.Empty(t, q.Add([]string{"a"}, id), "a unit in flight is not queued again")
+	assert.True(t, q.Holds("a"), "in flight")
+	assert.True(t, q.Holds("b"), "queued")
+	assert.False(t, q.Holds("c"), "left over the limit")
 	assert.False(t, q.Idle())
 	q.Release("a")
 	assert.Equal(t, []string{"a"}, q.Add([]string{"a"}, id), "released, it may be queued again")
@@ -29,5 +32,6 @@ func TestQueue(t *testing.T) {
 	assert.False(t, ok)
 	q.Release("a")
 	q.Release("b")
+	assert.False(t, q.Holds("a"), "released")
 	assert.True(t, q.Idle())
 }
