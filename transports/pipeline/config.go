@@ -5,9 +5,13 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
+	"time"
 
 	"github.com/goccy/go-yaml"
+	"github.com/goccy/go-yaml/ast"
+	"github.com/goccy/go-yaml/parser"
 
 	"github.com/nexport/pcsgate/transports/filedrop"
 	httptr "github.com/nexport/pcsgate/transports/http"
@@ -103,12 +107,64 @@ func LoadConfig(path string) (*Config, error) {
 	}
 	var c Config
 	if err := yaml.UnmarshalWithOptions(data, &c, yaml.Strict(), yaml.DisallowUnknownField()); err != nil {
-		return nil, fmt.Errorf("%s: %w: %s", path, ErrConfig, firstLine(yaml.FormatError(err, false, false)))
+		msg := firstLine(yaml.FormatError(err, false, false))
+		if !strings.HasPrefix(msg, "[") {
+			if pos, field := locate(data, msg); pos != "" {
+				msg = pos + " " + field + ": " + msg
+			}
+		}
+		return nil, fmt.Errorf("%s: %w: %s", path, ErrConfig, msg)
 	}
 	if err := c.Validate(); err != nil {
+		if pos, _ := locate(data, err.Error()); pos != "" && !strings.Contains(err.Error(), "\n") {
+			return nil, fmt.Errorf("%s: %s %w", path, pos, err)
+		}
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return &c, nil
+}
+
+// quoted finds the quoted values in a decode error.
+var quoted = regexp.MustCompile(`"([^"]*)"`)
+
+// locate gives the "[line:column]" and the path of the value an error
+// quotes last, for the errors the YAML decoder (bad durations) or Validate
+// report without a position; "" when the value is not found.
+func locate(data []byte, msg string) (pos, field string) {
+	m := quoted.FindAllStringSubmatch(msg, -1)
+	if len(m) == 0 {
+		return "", ""
+	}
+	f, err := parser.ParseBytes(data, 0)
+	if err != nil {
+		return "", ""
+	}
+	v := &findScalar{value: m[len(m)-1][1]}
+	for _, doc := range f.Docs {
+		ast.Walk(v, doc)
+	}
+	if v.found == nil {
+		return "", ""
+	}
+	p := v.found.GetToken().Position
+	return fmt.Sprintf("[%d:%d]", p.Line, p.Column), strings.TrimPrefix(v.found.GetPath(), "$.")
+}
+
+// findScalar finds the first scalar node with a given text.
+type findScalar struct {
+	value string
+	found ast.Node
+}
+
+func (v *findScalar) Visit(n ast.Node) ast.Visitor {
+	if v.found != nil {
+		return nil
+	}
+	if _, ok := n.(ast.ScalarNode); ok && n.GetToken() != nil && n.GetToken().Value == v.value {
+		v.found = n
+		return nil
+	}
+	return v
 }
 
 func firstLine(s string) string {
@@ -164,6 +220,9 @@ func (c *Config) Validate() error {
 		default:
 			errs = append(errs, fmt.Errorf("%s: %w: direction in|out with transport filedrop|sftp|http and its section (filedrop, filedrop_out, sftp, sftp_out, http_in, http_out)", where, ErrConfig))
 		}
+	}
+	if d, err := time.ParseDuration(c.Retry.InitialInterval); err != nil || d <= 0 {
+		errs = append(errs, fmt.Errorf("retry.initial_interval %q: %w: a positive duration such as 500ms expected", c.Retry.InitialInterval, ErrConfig))
 	}
 	for i, r := range c.Routes {
 		ep := names[r.Endpoint]

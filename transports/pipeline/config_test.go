@@ -30,7 +30,9 @@ func TestConfigErrors(t *testing.T) {
 		{"unknown key", "store: sqlite:x.db\nstroe: typo\n", "[2:1] unknown field \"stroe\""},
 		{"route to nowhere", "routes:\n  - endpoint: nope\n    profile: portbase/coreor\n", `endpoint "nope" is not an outbound endpoint`},
 		{"endpoint without section", "endpoints:\n  - name: a\n    direction: in\n    transport: filedrop\n", "direction in|out with transport filedrop|sftp|http"},
-		{"bad duration", "endpoints:\n  - name: a\n    direction: in\n    transport: filedrop\n    filedrop: {dir: x, settle: soon}\n", `invalid duration "soon"`},
+		{"bad duration", "endpoints:\n  - name: a\n    direction: in\n    transport: filedrop\n    filedrop: {dir: x, settle: soon}\n", `[5:32] endpoints[0].filedrop.settle: time: invalid duration "soon"`},
+		{"bad duration, block style", "endpoints:\n  - name: a\n    direction: in\n    transport: filedrop\n    filedrop:\n      dir: x\n      settle: soon\n", `[7:15] endpoints[0].filedrop.settle: time: invalid duration "soon"`},
+		{"bad retry interval", "retry:\n  initial_interval: 5 parsecs\n", `[2:21] retry.initial_interval "5 parsecs": invalid configuration: a positive duration`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			p := filepath.Join(t.TempDir(), "pcsgate.yaml")

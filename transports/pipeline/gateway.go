@@ -219,7 +219,14 @@ func (g *Gateway) addEndpoint(ep *Endpoint) error {
 		g.closers = append(g.closers, pub.Close)
 	}
 	if ep.Direction == "out" {
-		sub, err := g.store.Subscriber("deliver_" + ep.Name)
+		// A transport that stages deliveries (the file drop) makes a whole
+		// batch durable and visible once, just before the batch's
+		// acknowledgement is recorded.
+		var opts store.SubscriberOptions
+		if st, ok := g.outbound[ep.Name].(stager); ok {
+			opts.BeforeAck = func(context.Context) error { return st.Flush() }
+		}
+		sub, err := g.store.SubscriberWith("deliver_"+ep.Name, opts)
 		if err != nil {
 			return err
 		}

@@ -382,11 +382,25 @@ func copyOf(uuid string, payload []byte, meta map[string]string) *message.Messag
 	return out
 }
 
-// deliverStage hands rendered messages to an outbound transport.
+// stager is an outbound transport that can write a delivery without making
+// it visible, and then make everything written visible and durable at once
+// (see filedrop.Publisher.Stage).
+type stager interface {
+	Stage(topic string, msgs ...*message.Message) error
+	Flush() error
+}
+
+// deliverStage hands rendered messages to an outbound transport: staged,
+// when the transport can, and flushed before the subscription records the
+// batch's acknowledgement.
 func (g *Gateway) deliverStage(ep *Endpoint) message.NoPublishHandlerFunc {
+	pub := g.outbound[ep.Name]
+	send := pub.Publish
+	if st, ok := pub.(stager); ok {
+		send = st.Stage
+	}
 	return func(msg *message.Message) error {
-		pub := g.outbound[ep.Name]
-		if err := pub.Publish(ep.Name, msg); err != nil {
+		if err := send(ep.Name, msg); err != nil {
 			if transports.IsPermanent(err) {
 				return permanent(fmt.Errorf("deliver to %s: %w", ep.Name, err))
 			}
