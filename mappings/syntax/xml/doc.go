@@ -17,7 +17,13 @@
 //     strict mode is ErrSyntax, with the line it was found on.
 //
 // Parse returns the whole document as an xmlquery tree whose element nodes
-// carry the line of their start tag in Node.LineNumber. Stream yields one
+// carry the line of their start tag in Node.LineNumber. A plain UTF-8
+// document (ASCII names, declared prefixes, no processing instructions) is
+// read in one pass that builds the same tree xmlquery would; any other
+// document, and every document with an error, goes through the scanner,
+// encoding/xml and xmlquery, so what is accepted and how errors are worded
+// do not depend on the way taken. Node.Level is not set by the one-pass
+// reader. Stream yields one
 // element at a time for large files. Path compiles an XPath expression with
 // namespace prefixes bound once, and CheckNamespace verifies the root element.
 //

@@ -39,6 +39,16 @@ func parseBytes(data []byte, opts Options) (*xmlquery.Node, error) {
 		return nil, &Error{Name: opts.Name, Field: "document",
 			Err: fmt.Errorf("%w: more than %d bytes", ErrTooLarge, opts.MaxBytes)}
 	}
+	if doc := buildTree(data, opts.MaxDepth); doc != nil {
+		return doc, nil
+	}
+	return parseGeneral(data, opts)
+}
+
+// parseGeneral reads any document through the guard and xmlquery: the
+// documents buildTree leaves alone, and every document with an error, so
+// errors are worded the same whichever way a document came.
+func parseGeneral(data []byte, opts Options) (*xmlquery.Node, error) {
 	g := newGuard(opts.MaxDepth, true)
 	if _, err := g.feed(data); err != nil {
 		return nil, named(opts.Name, err)
