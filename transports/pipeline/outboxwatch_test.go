@@ -23,13 +23,22 @@ type outboxWatch struct {
 	seen    map[string]time.Time // guarded by mu
 	renames int                  // final-name creations, re-deliveries included; guarded by mu
 	lost    bool                 // an overflow happened; guarded by mu
+	collect bool                 // remove each file once recorded, as a partner collects its files
 	changed chan struct{}        // one token: seen grew
 	stop    chan struct{}
 	done    chan struct{}
 }
 
 // watchOutbox starts watching dir, creating it if needed.
-func watchOutbox(dir string) (*outboxWatch, error) {
+func watchOutbox(dir string) (*outboxWatch, error) { return startWatch(dir, false) }
+
+// collectOutbox is watchOutbox that also removes each delivered file once
+// recorded, as the partner collecting its files does: the folder stays
+// small, as a served outbox does. (On some file systems creating a file
+// costs more the more files the folder holds.)
+func collectOutbox(dir string) (*outboxWatch, error) { return startWatch(dir, true) }
+
+func startWatch(dir string, collect bool) (*outboxWatch, error) {
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return nil, err
 	}
@@ -41,7 +50,7 @@ func watchOutbox(dir string) (*outboxWatch, error) {
 		_ = w.Close()
 		return nil, err
 	}
-	o := &outboxWatch{dir: dir, w: w, seen: map[string]time.Time{}, changed: make(chan struct{}, 1),
+	o := &outboxWatch{dir: dir, w: w, seen: map[string]time.Time{}, changed: make(chan struct{}, 1), collect: collect,
 		stop: make(chan struct{}), done: make(chan struct{})}
 	o.list() // anything there before the watch
 	go o.run()
@@ -96,6 +105,9 @@ func (o *outboxWatch) record(name string, t time.Time, rename bool) {
 		o.seen[name] = t
 	}
 	o.mu.Unlock()
+	if o.collect {
+		_ = os.Remove(filepath.Join(o.dir, name))
+	}
 	if !ok {
 		select {
 		case o.changed <- struct{}{}:
