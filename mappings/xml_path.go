@@ -20,46 +20,54 @@ import (
 // local-name(.), concat(...) or count(...) give their result.
 type xmlPaths struct{ ns map[string]string }
 
+// xmlSelector reads one path. Most paths (child steps, @attr, self::, ..,
+// [@attr='value'], unions, concat() and local-name()) are walked on the
+// tree directly by xmlsyn; the XPath library evaluates the others.
 type xmlSelector struct {
-	x   *xpath.Expr
+	p   *xmlsyn.Path // walks the common paths directly
+	x   *xpath.Expr  // evaluates any path
 	src string
 	abs bool // an absolute path: the same for every item of a document
+	// direct is set when p walks the path without the XPath library.
+	direct bool
 }
 
-func (x xmlPaths) compile(path string) (*xpath.Expr, error) {
-	// xmlsyn words the error for users; xpath gives the evaluator that
-	// starts anywhere in the document.
-	if _, err := xmlsyn.CompilePath(path, x.ns); err != nil {
-		return nil, err
+func (x xmlPaths) compile(path string) (*xmlsyn.Path, *xpath.Expr, error) {
+	// xmlsyn words the error for users and walks common paths; xpath
+	// gives the evaluator that starts anywhere in the document.
+	p, err := xmlsyn.CompilePath(path, x.ns)
+	if err != nil {
+		return nil, nil, err
 	}
 	ns := x.ns
 	if ns == nil {
 		ns = map[string]string{}
 	}
-	return xpath.CompileWithNS(path, ns)
+	e, err := xpath.CompileWithNS(path, ns)
+	return p, e, err
 }
 
 func (x xmlPaths) compilePath(path string) (selector, error) {
-	e, err := x.compile(path)
+	p, e, err := x.compile(path)
 	if err != nil {
 		return nil, err
 	}
-	return xmlSelector{x: e, src: path, abs: strings.HasPrefix(path, "/")}, nil
+	return xmlSelector{p: p, x: e, src: path, abs: strings.HasPrefix(path, "/"), direct: p.Direct()}, nil
 }
 
 func (x xmlPaths) compileEach(path string) (splitter, error) {
-	e, err := x.compile(path)
+	p, e, err := x.compile(path)
 	if err != nil {
 		return nil, err
 	}
-	return xmlSplitter{x: e}, nil
+	return xmlSplitter{p: p, x: e}, nil
 }
 
 // header keeps, per document, a navigator per split item (so fields of one
 // item do not walk the tree again) and the values of absolute paths (the
 // same for every item). See decodeDoc.
 func (xmlPaths) header(d *doc, items []any) any {
-	return &xmlNavs{navs: make(map[*xmlquery.Node]*xmlquery.NodeNavigator, len(items)), abs: map[string]xmlFirst{}}
+	return &xmlNavs{}
 }
 
 type xmlNavs struct {
@@ -114,10 +122,21 @@ func navigator(d *doc) *xmlquery.NodeNavigator {
 		}
 	}
 	if cache != nil {
+		if cache.navs == nil {
+			cache.navs = make(map[*xmlquery.Node]*xmlquery.NodeNavigator)
+		}
 		cache.navs[n] = nav
 		return nav.Copy().(*xmlquery.NodeNavigator)
 	}
 	return nav
+}
+
+// top is the document node above n.
+func top(n *xmlquery.Node) *xmlquery.Node {
+	for n != nil && n.Parent != nil {
+		n = n.Parent
+	}
+	return n
 }
 
 // eval runs the expression; a panic inside the XPath library counts as
@@ -140,11 +159,16 @@ func (s xmlSelector) at(n *xmlquery.Node, t string) position {
 }
 
 func (s xmlSelector) first(d *doc) (located, bool) {
-	if cache, _ := d.header.(*xmlNavs); cache != nil && s.abs {
+	// A direct walk costs less than the cache: only what the XPath
+	// library evaluates is kept.
+	if cache, _ := d.header.(*xmlNavs); cache != nil && s.abs && !s.direct {
 		if f, ok := cache.abs[s.src]; ok {
 			return f.l, f.ok
 		}
 		l, ok := s.firstEval(d)
+		if cache.abs == nil {
+			cache.abs = map[string]xmlFirst{}
+		}
 		cache.abs[s.src] = xmlFirst{l: l, ok: ok}
 		return l, ok
 	}
@@ -152,6 +176,22 @@ func (s xmlSelector) first(d *doc) (located, bool) {
 }
 
 func (s xmlSelector) firstEval(d *doc) (located, bool) {
+	ctx := xmlContext(d)
+	var buf [8]xmlsyn.Hit
+	if hits, ok := s.p.Select(buf[:0], ctx, top(ctx)); ok {
+		for _, h := range hits {
+			if t := strings.TrimSpace(h.Value()); t != "" {
+				return located{w: str(t), at: s.at(h.Node, t)}, true
+			}
+		}
+		return located{}, false
+	}
+	if v, ok := s.p.Text(ctx, top(ctx)); ok {
+		if t := strings.TrimSpace(v); t != "" {
+			return located{w: str(t), at: s.at(ctx, t)}, true
+		}
+		return located{}, false
+	}
 	switch v := s.eval(d).(type) {
 	case *xpath.NodeIterator:
 		for v.MoveNext() {
@@ -184,6 +224,17 @@ func iterNode(it *xpath.NodeIterator) *xmlquery.Node {
 }
 
 func (s xmlSelector) all(d *doc) []located {
+	ctx := xmlContext(d)
+	var buf [8]xmlsyn.Hit
+	if hits, ok := s.p.Select(buf[:0], ctx, top(ctx)); ok {
+		var out []located
+		for _, h := range hits {
+			if t := strings.TrimSpace(h.Value()); t != "" {
+				out = append(out, located{w: str(t), at: s.at(h.Node, t)})
+			}
+		}
+		return out
+	}
 	it, ok := s.eval(d).(*xpath.NodeIterator)
 	if !ok {
 		return nil
@@ -206,9 +257,24 @@ func (s xmlSelector) where(d *doc) position {
 }
 
 // xmlSplitter selects the elements that become one event each.
-type xmlSplitter struct{ x *xpath.Expr }
+type xmlSplitter struct {
+	p *xmlsyn.Path
+	x *xpath.Expr
+}
 
 func (s xmlSplitter) items(d *doc) (out []any) {
+	if root, _ := d.root.(*xmlquery.Node); root != nil {
+		var buf [8]xmlsyn.Hit
+		if hits, ok := s.p.Select(buf[:0], root, top(root)); ok {
+			for _, h := range hits {
+				// The XPath library counts processing instructions as elements.
+				if h.Attr < 0 && (h.Node.Type == xmlquery.ElementNode || h.Node.Type == xmlquery.ProcessingInstruction) {
+					out = append(out, h.Node)
+				}
+			}
+			return out
+		}
+	}
 	nav := navigator(&doc{root: d.root})
 	if nav == nil {
 		return nil

@@ -25,7 +25,11 @@
 // do not depend on the way taken. Node.Level is not set by the one-pass
 // reader. Stream yields one
 // element at a time for large files. Path compiles an XPath expression with
-// namespace prefixes bound once, and CheckNamespace verifies the root element.
+// namespace prefixes bound once; the common location paths (child steps,
+// attributes, self::, .., [@attr='value'], unions, concat and local-name)
+// it follows on the tree itself, with the XPath library's results, and it
+// leaves the others to the library. CheckNamespace verifies the root
+// element.
 //
 // Write renders an Element tree deterministically. It escapes all text and
 // attribute values, declares the namespaces on the root element, and refuses

@@ -12,6 +12,7 @@ import (
 // Path is a compiled XPath expression. It is safe for concurrent use.
 type Path struct {
 	expr *xpath.Expr
+	walk *walkExpr // the same expression, when the tree can be walked directly
 	src  string
 }
 
@@ -27,7 +28,33 @@ func CompilePath(expr string, ns map[string]string) (*Path, error) {
 	if err != nil {
 		return nil, &Error{Field: "XPath", Value: expr, Err: wrapDetail(ErrXPath, err.Error())}
 	}
-	return &Path{expr: x, src: expr}, nil
+	return &Path{expr: x, walk: compileWalk(expr, ns), src: expr}, nil
+}
+
+// Direct reports whether Select or Text evaluates p, without the XPath
+// library.
+func (p *Path) Direct() bool { return p.walk != nil }
+
+// Select appends to dst the nodes p selects from ctx, in the order the
+// XPath library gives them; an absolute path starts at root. It walks the
+// tree directly, without the XPath library, and so is only for the common
+// location paths: ok is false for any other expression (see walk.go), to be
+// evaluated with String, Nodes or Eval instead.
+func (p *Path) Select(dst []Hit, ctx, root *xmlquery.Node) (hits []Hit, ok bool) {
+	if p.walk == nil || !p.walk.nodeSet() || ctx == nil || root == nil {
+		return dst, false
+	}
+	return p.walk.selectNodes(dst, ctx, root), true
+}
+
+// Text is Select for the string expressions it knows: concat() and
+// local-name() of such paths, and literals. It returns the value as the
+// XPath library gives it, untrimmed.
+func (p *Path) Text(ctx, root *xmlquery.Node) (string, bool) {
+	if p.walk == nil || p.walk.nodeSet() || ctx == nil || root == nil {
+		return "", false
+	}
+	return p.walk.text(ctx, root), true
 }
 
 // Source returns the expression as written.
@@ -40,6 +67,17 @@ func (p *Path) Source() string { return p.src }
 func (p *Path) String(n *xmlquery.Node) (s string, ok bool) {
 	if !evaluable(n) {
 		return "", false
+	}
+	if p.walk != nil {
+		if !p.walk.nodeSet() {
+			return strings.TrimSpace(p.walk.text(n, n)), true
+		}
+		var buf [4]Hit
+		hits := p.walk.selectNodes(buf[:0], n, n)
+		if len(hits) == 0 {
+			return "", false
+		}
+		return strings.TrimSpace(hits[0].Value()), true
 	}
 	defer func() {
 		if recover() != nil {
@@ -73,6 +111,12 @@ func (p *Path) Nodes(n *xmlquery.Node) (nodes []*xmlquery.Node) {
 	if !evaluable(n) {
 		return nil
 	}
+	if p.walk != nil {
+		if !p.walk.nodeSet() {
+			return nil
+		}
+		return hitNodes(p.walk.selectNodes(nil, n, n))
+	}
 	defer func() {
 		if recover() != nil {
 			nodes = nil
@@ -91,6 +135,12 @@ func (p *Path) Nodes(n *xmlquery.Node) (nodes []*xmlquery.Node) {
 func (p *Path) Eval(n *xmlquery.Node) (v any) {
 	if !evaluable(n) {
 		return nil
+	}
+	if p.walk != nil {
+		if !p.walk.nodeSet() {
+			return p.walk.text(n, n)
+		}
+		return hitNodes(p.walk.selectNodes(nil, n, n))
 	}
 	defer func() {
 		if recover() != nil {
@@ -123,16 +173,35 @@ func collect(it *xpath.NodeIterator) []*xmlquery.Node {
 			nodes = append(nodes, nav.Current())
 			continue
 		}
-		text := &xmlquery.Node{Type: xmlquery.TextNode, Data: nav.Value()}
-		nodes = append(nodes, &xmlquery.Node{
-			Parent:       nav.Current(),
-			Type:         xmlquery.AttributeNode,
-			Data:         nav.LocalName(),
-			Prefix:       nav.Prefix(),
-			NamespaceURI: nav.NamespaceURL(),
-			FirstChild:   text,
-			LastChild:    text,
-		})
+		nodes = append(nodes, attrNode(nav.Current(), nav.LocalName(), nav.Prefix(), nav.NamespaceURL(), nav.Value()))
 	}
 	return nodes
+}
+
+// hitNodes is collect for hits.
+func hitNodes(hits []Hit) []*xmlquery.Node {
+	var nodes []*xmlquery.Node
+	for _, h := range hits {
+		if h.Attr < 0 {
+			nodes = append(nodes, h.Node)
+			continue
+		}
+		a := &h.Node.Attr[h.Attr]
+		nodes = append(nodes, attrNode(h.Node, a.Name.Local, a.Name.Space, a.NamespaceURI, a.Value))
+	}
+	return nodes
+}
+
+// attrNode represents an attribute of owner as a node, as Nodes returns it.
+func attrNode(owner *xmlquery.Node, local, prefix, uri, value string) *xmlquery.Node {
+	text := &xmlquery.Node{Type: xmlquery.TextNode, Data: value}
+	return &xmlquery.Node{
+		Parent:       owner,
+		Type:         xmlquery.AttributeNode,
+		Data:         local,
+		Prefix:       prefix,
+		NamespaceURI: uri,
+		FirstChild:   text,
+		LastChild:    text,
+	}
 }

@@ -1,0 +1,277 @@
+package xml
+
+import (
+	"strings"
+
+	"github.com/antchfx/xmlquery"
+)
+
+// The paths mapping specs use are mostly short location paths:
+// /rel:Release/rel:Port/@locode, rel:IssuedBy/pty:Party/pty:Id[@scheme='EORI'],
+// self::rel:BAD/../rel:Remarks, unions of them, and a few concat() and
+// local-name() calls. CompilePath recognises these and follows them on the
+// tree directly, giving exactly what github.com/antchfx/xpath gives: the
+// same nodes in the same order, the same string values. Every other
+// expression is evaluated by the XPath library.
+//
+// The subset:
+//
+//	Expr      = Union | Literal | "concat(" Expr ("," Expr)+ ")" | "local-name(" [Union] ")"
+//	Union     = Path ("|" Path)*
+//	Path      = ["/"] Step ("/" Step)*
+//	Step      = "." | ".." | "@" NameTest | ["child::" | "self::"] NameTest Predicate*
+//	NameTest  = "*" | Name | Prefix ":" Name
+//	Predicate = "[" "@" NameTest "=" Literal "]"
+//
+// with ASCII names, an attribute step only at the end of a path, and white
+// space only around "|", ",", "=", brackets and parentheses.
+
+// Hit is one node a Path selects: Node itself, or the attribute
+// Node.Attr[Attr] when Attr is not negative.
+type Hit struct {
+	Node *xmlquery.Node
+	Attr int
+}
+
+// Value returns the XPath string value of the hit as the XPath library
+// gives it: an attribute's value, an element's inner text, a text or
+// comment node's data, and "" for any other node.
+func (h Hit) Value() string {
+	if h.Attr >= 0 {
+		return h.Node.Attr[h.Attr].Value
+	}
+	switch n := h.Node; n.Type {
+	case xmlquery.CommentNode, xmlquery.TextNode:
+		return n.Data
+	case xmlquery.ElementNode:
+		c := n.FirstChild
+		switch {
+		case c == nil:
+			return ""
+		case c == n.LastChild && (c.Type == xmlquery.TextNode || c.Type == xmlquery.CharDataNode):
+			return c.Data
+		}
+		return n.InnerText()
+	}
+	return ""
+}
+
+// localName is the XPath local name of the hit.
+func (h Hit) localName() string {
+	if h.Attr >= 0 {
+		return h.Node.Attr[h.Attr].Name.Local
+	}
+	return h.Node.Data
+}
+
+// walkExpr is a compiled expression of the subset.
+type walkExpr struct {
+	paths []walkPath // a union, for a node set
+	lit   string     // a literal
+	isLit bool
+	fn    string // "concat" or "local-name"
+	args  []*walkExpr
+}
+
+// nodeSet reports whether e selects nodes (else it gives a string).
+func (e *walkExpr) nodeSet() bool { return !e.isLit && e.fn == "" }
+
+type walkPath struct {
+	abs   bool
+	steps []walkStep
+}
+
+type stepAxis uint8
+
+const (
+	axisChild stepAxis = iota
+	axisSelf
+	axisAny    // ".", self::node()
+	axisParent // "..", parent::node()
+	axisAttr
+)
+
+type walkStep struct {
+	axis  stepAxis
+	name  nameTest
+	preds []attrPred
+}
+
+// nameTest matches names as the XPath library does: a prefixed name by
+// namespace URI and local name, an unprefixed one by local name and the
+// prefix xmlquery recorded, which must be empty.
+type nameTest struct {
+	any   bool
+	local string
+	uri   string
+	isNS  bool
+}
+
+// attrPred is [@name='value'].
+type attrPred struct {
+	name  nameTest
+	value string
+}
+
+func (t *nameTest) matchElement(n *xmlquery.Node) bool {
+	// xmlquery presents processing instructions as elements too.
+	if n.Type != xmlquery.ElementNode && n.Type != xmlquery.ProcessingInstruction {
+		return false
+	}
+	switch {
+	case t.any:
+		return true
+	case t.isNS:
+		return n.Data == t.local && n.NamespaceURI == t.uri
+	}
+	return n.Data == t.local && n.Prefix == ""
+}
+
+func (t *nameTest) matchAttr(a *xmlquery.Attr) bool {
+	switch {
+	case t.any:
+		return true
+	case t.isNS:
+		return a.Name.Local == t.local && a.NamespaceURI == t.uri
+	}
+	return a.Name.Local == t.local && a.Name.Space == ""
+}
+
+func (s *walkStep) predsHold(n *xmlquery.Node) bool {
+	for k := range s.preds {
+		p := &s.preds[k]
+		if n.Type != xmlquery.ElementNode {
+			return false
+		}
+		found := false
+		for i := range n.Attr {
+			if p.name.matchAttr(&n.Attr[i]) && n.Attr[i].Value == p.value {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
+}
+
+// walk appends what steps select from n.
+func walk(dst []Hit, n *xmlquery.Node, steps []walkStep) []Hit {
+	if len(steps) == 0 {
+		return append(dst, Hit{Node: n, Attr: -1})
+	}
+	s := &steps[0]
+	switch s.axis {
+	case axisChild:
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			if s.name.matchElement(c) && s.predsHold(c) {
+				dst = walk(dst, c, steps[1:])
+			}
+		}
+	case axisSelf:
+		if s.name.matchElement(n) && s.predsHold(n) {
+			dst = walk(dst, n, steps[1:])
+		}
+	case axisAny:
+		dst = walk(dst, n, steps[1:])
+	case axisParent:
+		if n.Parent != nil {
+			dst = walk(dst, n.Parent, steps[1:])
+		}
+	case axisAttr:
+		if n.Type == xmlquery.ElementNode {
+			for i := range n.Attr {
+				if s.name.matchAttr(&n.Attr[i]) {
+					dst = append(dst, Hit{Node: n, Attr: i})
+				}
+			}
+		}
+	}
+	return dst
+}
+
+// selectNodes appends the union's nodes: each path's in turn, without
+// repeating a node, as the XPath library's union does. A single path may
+// give a node twice (rel:Seal/..), as it does in the library.
+func (e *walkExpr) selectNodes(dst []Hit, ctx, root *xmlquery.Node) []Hit {
+	start := len(dst)
+	for k := range e.paths {
+		p := &e.paths[k]
+		from := ctx
+		if p.abs {
+			from = root
+		}
+		mark := len(dst)
+		dst = walk(dst, from, p.steps)
+		if len(e.paths) == 1 {
+			break
+		}
+		keep := mark
+		for i := mark; i < len(dst); i++ {
+			if !containsHit(dst[start:keep], dst[i]) {
+				dst[keep] = dst[i]
+				keep++
+			}
+		}
+		dst = dst[:keep]
+	}
+	return dst
+}
+
+// containsHit tells whether the union has h already. Like the XPath
+// library it takes two attributes of one element with the same name and
+// value for the same node.
+func containsHit(hs []Hit, h Hit) bool {
+	for _, x := range hs {
+		switch {
+		case x.Node != h.Node || (x.Attr < 0) != (h.Attr < 0):
+		case x.Attr < 0:
+			return true
+		default:
+			a, b := &x.Node.Attr[x.Attr], &h.Node.Attr[h.Attr]
+			if a.Name.Local == b.Name.Local && a.Value == b.Value {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// first returns the first node of the union, as the XPath library's string
+// functions take it.
+func (e *walkExpr) first(ctx, root *xmlquery.Node) (Hit, bool) {
+	var buf [4]Hit
+	hits := e.selectNodes(buf[:0], ctx, root)
+	if len(hits) == 0 {
+		return Hit{}, false
+	}
+	return hits[0], true
+}
+
+// text evaluates a string expression.
+func (e *walkExpr) text(ctx, root *xmlquery.Node) string {
+	switch {
+	case e.isLit:
+		return e.lit
+	case e.fn == "local-name":
+		if len(e.args) == 0 {
+			return Hit{Node: ctx, Attr: -1}.localName()
+		}
+		if h, ok := e.args[0].first(ctx, root); ok {
+			return h.localName()
+		}
+		return ""
+	case e.fn == "concat":
+		var b strings.Builder
+		for _, a := range e.args {
+			b.WriteString(a.text(ctx, root))
+		}
+		return b.String()
+	}
+	if h, ok := e.first(ctx, root); ok {
+		return h.Value()
+	}
+	return ""
+}

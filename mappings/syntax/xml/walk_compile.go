@@ -1,0 +1,261 @@
+package xml
+
+// compileWalk compiles expr if it is in the subset walk.go follows, with
+// prefixes bound by ns. It returns nil for any other expression; the
+// caller has compiled expr with the XPath library already, so nil never
+// hides an error.
+func compileWalk(expr string, ns map[string]string) *walkExpr {
+	p := walkParser{s: expr, ns: ns}
+	e := p.expr()
+	p.space()
+	if e == nil || p.failed || p.i != len(p.s) {
+		return nil
+	}
+	return e
+}
+
+type walkParser struct {
+	s      string
+	i      int
+	ns     map[string]string
+	failed bool
+}
+
+func (p *walkParser) fail() *walkExpr {
+	p.failed = true
+	return nil
+}
+
+func (p *walkParser) space() {
+	for p.i < len(p.s) && isXMLSpace(p.s[p.i]) {
+		p.i++
+	}
+}
+
+// peek skips white space and reports whether the next byte is c.
+func (p *walkParser) peek(c byte) bool {
+	p.space()
+	return p.i < len(p.s) && p.s[p.i] == c
+}
+
+func (p *walkParser) accept(c byte) bool {
+	if p.peek(c) {
+		p.i++
+		return true
+	}
+	return false
+}
+
+func (p *walkParser) expr() *walkExpr {
+	p.space()
+	if p.i >= len(p.s) {
+		return p.fail()
+	}
+	if c := p.s[p.i]; c == '\'' || c == '"' {
+		lit, ok := p.literal()
+		if !ok {
+			return p.fail()
+		}
+		return &walkExpr{lit: lit, isLit: true}
+	}
+	for _, fn := range []string{"concat", "local-name"} {
+		if !hasWordPrefix(p.s[p.i:], fn) {
+			continue
+		}
+		if k := p.i + len(fn); k < len(p.s) && p.s[k] == '(' {
+			p.i = k + 1
+			return p.call(fn)
+		}
+		break
+	}
+	return p.union()
+}
+
+// hasWordPrefix reports whether s starts with the name w, not with a
+// longer name.
+func hasWordPrefix(s, w string) bool {
+	return len(s) >= len(w) && s[:len(w)] == w && (len(s) == len(w) || !isNameByte(s[len(w)]))
+}
+
+// call reads the arguments of fn after its "(".
+func (p *walkParser) call(fn string) *walkExpr {
+	e := &walkExpr{fn: fn}
+	if fn == "local-name" {
+		if p.accept(')') {
+			return e
+		}
+		arg := p.union()
+		if arg == nil || !p.accept(')') {
+			return p.fail()
+		}
+		e.args = []*walkExpr{arg}
+		return e
+	}
+	for {
+		arg := p.expr()
+		if arg == nil {
+			return p.fail()
+		}
+		e.args = append(e.args, arg)
+		if p.accept(')') {
+			break
+		}
+		if !p.accept(',') {
+			return p.fail()
+		}
+	}
+	if len(e.args) < 2 {
+		return p.fail()
+	}
+	return e
+}
+
+func (p *walkParser) literal() (string, bool) {
+	q := p.s[p.i]
+	for j := p.i + 1; j < len(p.s); j++ {
+		if p.s[j] == q {
+			lit := p.s[p.i+1 : j]
+			p.i = j + 1
+			return lit, true
+		}
+	}
+	return "", false
+}
+
+func (p *walkParser) union() *walkExpr {
+	e := &walkExpr{}
+	for {
+		path, ok := p.path()
+		if !ok {
+			return p.fail()
+		}
+		e.paths = append(e.paths, path)
+		if !p.accept('|') {
+			return e
+		}
+	}
+}
+
+func (p *walkParser) path() (walkPath, bool) {
+	var path walkPath
+	p.space()
+	if p.i < len(p.s) && p.s[p.i] == '/' {
+		path.abs = true
+		p.i++
+	}
+	for {
+		st, ok := p.step()
+		if !ok {
+			return walkPath{}, false
+		}
+		path.steps = append(path.steps, st)
+		if p.i >= len(p.s) || p.s[p.i] != '/' {
+			break
+		}
+		if st.axis == axisAttr {
+			return walkPath{}, false
+		}
+		p.i++
+	}
+	return path, true
+}
+
+func (p *walkParser) step() (walkStep, bool) {
+	s := p.s[p.i:]
+	switch {
+	case len(s) >= 2 && s[:2] == "..":
+		p.i += 2
+		return walkStep{axis: axisParent}, true
+	case len(s) >= 1 && s[0] == '.':
+		p.i++
+		return walkStep{axis: axisAny}, true
+	case len(s) >= 1 && s[0] == '@':
+		p.i++
+		t, ok := p.nameTest()
+		return walkStep{axis: axisAttr, name: t}, ok
+	}
+	st := walkStep{axis: axisChild}
+	switch {
+	case len(s) >= 6 && s[:6] == "self::":
+		st.axis = axisSelf
+		p.i += 6
+	case len(s) >= 7 && s[:7] == "child::":
+		p.i += 7
+	}
+	t, ok := p.nameTest()
+	if !ok {
+		return walkStep{}, false
+	}
+	st.name = t
+	for p.i < len(p.s) && p.s[p.i] == '[' {
+		p.i++
+		pred, ok := p.predicate()
+		if !ok {
+			return walkStep{}, false
+		}
+		st.preds = append(st.preds, pred)
+	}
+	return st, true
+}
+
+// predicate reads @name='value'] after the "[".
+func (p *walkParser) predicate() (attrPred, bool) {
+	if !p.accept('@') {
+		return attrPred{}, false
+	}
+	t, ok := p.nameTest()
+	if !ok || !p.accept('=') {
+		return attrPred{}, false
+	}
+	p.space()
+	if p.i >= len(p.s) || p.s[p.i] != '\'' && p.s[p.i] != '"' {
+		return attrPred{}, false
+	}
+	v, ok := p.literal()
+	if !ok || !p.accept(']') {
+		return attrPred{}, false
+	}
+	return attrPred{name: t, value: v}, true
+}
+
+func (p *walkParser) nameTest() (nameTest, bool) {
+	if p.i < len(p.s) && p.s[p.i] == '*' {
+		p.i++
+		return nameTest{any: true}, true
+	}
+	first, ok := p.ncName()
+	if !ok {
+		return nameTest{}, false
+	}
+	if p.i >= len(p.s) || p.s[p.i] != ':' {
+		if p.i < len(p.s) && p.s[p.i] == '(' {
+			return nameTest{}, false // a node type test or a function
+		}
+		return nameTest{local: first}, true
+	}
+	p.i++
+	local, ok := p.ncName()
+	uri, bound := p.ns[first]
+	if !ok || !bound || p.i < len(p.s) && p.s[p.i] == '(' {
+		return nameTest{}, false
+	}
+	return nameTest{local: local, uri: uri, isNS: true}, true
+}
+
+// ncName reads an ASCII name without a colon that is not an XPath
+// operator name.
+func (p *walkParser) ncName() (string, bool) {
+	start := p.i
+	if p.i >= len(p.s) || !isNameStart(p.s[p.i]) || p.s[p.i] == ':' {
+		return "", false
+	}
+	for p.i < len(p.s) && isNameByte(p.s[p.i]) && p.s[p.i] != ':' {
+		p.i++
+	}
+	name := p.s[start:p.i]
+	switch name {
+	case "and", "or", "div", "mod":
+		return "", false
+	}
+	return name, true
+}

@@ -1,0 +1,233 @@
+package xml
+
+import (
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/antchfx/xmlquery"
+	"github.com/antchfx/xpath"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+var walkNS = map[string]string{
+	"rel": "urn:pcsgate:sone:release:1",
+	"pty": "urn:pcsgate:sone:party:1",
+	"r":   "urn:pcsgate:sone:release:1",
+	"x":   "urn:x",
+}
+
+// walkExprs are the XML paths of the built-in specs and more of the subset.
+var walkExprs = []string{
+	"/rel:Release/rel:Header/rel:MessageId",
+	"concat(/rel:Release/rel:Header/rel:Function, '/', local-name(.))",
+	"/rel:Release/rel:Container/@number",
+	"rel:IssuedBy/pty:Party/pty:Id[@scheme='SOGET_CODE']",
+	"self::rel:BAD/../rel:EmptyReturn/@locode",
+	"local-name(self::rel:BAE | self::rel:ExitAuthorisation)",
+	"rel:Credential[@type='TCT']/@type",
+	"rel:BAD | rel:BAE | rel:ExitAuthorisation",
+	"/rel:Release/rel:Container/rel:GrossMass[@unit='KGM']",
+	"/rel:Release/rel:Container/rel:Seal",
+	"rel:Seal/.. | rel:Seal/..",
+	"rel:Seal/..",
+	"rel:Seal/@type | rel:Seal/@*",
+	"*", "@*", ".", "..", "../..", "./*", "*/*", "/*", "/*/*/@*",
+	"local-name()", "local-name(*)", "local-name(@*)", "local-name(..)",
+	"concat('a', \"b\", *, @*, local-name(/*))",
+	"'lit'",
+	"child::rel:Header/child::*",
+	"a", "a/b", "b/@c", "a[@c='1']", "a[ @c = \"1\" ][@d='2']", "x:a", "x:a/@x:c", "@c", "self::a", "self::x:a",
+	"/a/b | /a/x:b | //b",
+	"count(*)", "//rel:Seal", "rel:Seal[1]", "text()", "a/text()",
+}
+
+func walkDocs(t testing.TB) [][]byte {
+	docs := [][]byte{
+		[]byte(`<a xmlns:x="urn:x" c="1"><b c="2" x:c="3">t</b><x:b/><!--c--><b><a c="1" d="2"> <b/>u<![CDATA[v]]></a></b></a>`),
+		[]byte(`<x:a xmlns:x="urn:x" xmlns:y="urn:x" xmlns="urn:d"><y:a/><a c="1" c="1"/><?pi k="v"?></x:a>`),
+		[]byte(`<a><a><a/></a><b>  </b><b>x<c>y</c>z</b></a>`),
+	}
+	for _, pattern := range []string{"testdata/sone-release.xml", "../../../fixtures/*/*/*/input.xml"} {
+		m, err := filepath.Glob(pattern)
+		require.NoError(t, err)
+		for _, p := range m {
+			b, err := os.ReadFile(p)
+			require.NoError(t, err)
+			docs = append(docs, b)
+		}
+	}
+	return docs
+}
+
+// describeXPath renders what the XPath library gives for expr from ctx.
+func describeXPath(x *xpath.Expr, ctx, root *xmlquery.Node) string {
+	nav := xmlquery.CreateXPathNavigator(root)
+	if !moveTo(nav, ctx) {
+		return "unreachable"
+	}
+	switch v := x.Evaluate(nav).(type) {
+	case *xpath.NodeIterator:
+		var b strings.Builder
+		for v.MoveNext() {
+			n := v.Current().(*xmlquery.NodeNavigator)
+			fmt.Fprintf(&b, "%p %d %q %q\n", n.Current(), n.NodeType(), n.LocalName(), n.Value())
+		}
+		return b.String()
+	case string:
+		return "string " + strconv.Quote(v)
+	case float64:
+		if math.IsNaN(v) {
+			return "NaN"
+		}
+		return strconv.FormatFloat(v, 'f', -1, 64)
+	default:
+		return fmt.Sprint(v)
+	}
+}
+
+// moveTo positions nav (at the root) on n.
+func moveTo(nav *xmlquery.NodeNavigator, n *xmlquery.Node) bool {
+	var chain []*xmlquery.Node
+	for c := n; c != nav.Current(); c = c.Parent {
+		if c == nil {
+			return false
+		}
+		chain = append(chain, c)
+	}
+	for i := len(chain) - 1; i >= 0; i-- {
+		if !nav.MoveToChild() {
+			return false
+		}
+		for nav.Current() != chain[i] {
+			if !nav.MoveToNext() {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// describeWalk renders the same for the direct walk.
+func describeWalk(e *walkExpr, ctx, root *xmlquery.Node) string {
+	if !e.nodeSet() {
+		return "string " + strconv.Quote(e.text(ctx, root))
+	}
+	var b strings.Builder
+	for _, h := range e.selectNodes(nil, ctx, root) {
+		typ := xpath.ElementNode
+		switch {
+		case h.Attr >= 0:
+			typ = xpath.AttributeNode
+		case h.Node.Type == xmlquery.DocumentNode || h.Node.Type == xmlquery.DeclarationNode:
+			typ = xpath.RootNode
+		case h.Node.Type == xmlquery.TextNode || h.Node.Type == xmlquery.CharDataNode:
+			typ = xpath.TextNode
+		case h.Node.Type == xmlquery.CommentNode:
+			typ = xpath.CommentNode
+		}
+		fmt.Fprintf(&b, "%p %d %q %q\n", h.Node, typ, h.localName(), h.Value())
+	}
+	return b.String()
+}
+
+// checkWalk compares the walk with the XPath library for expr from every
+// node of doc. It reports whether expr is in the subset.
+func checkWalk(t testing.TB, doc *xmlquery.Node, expr string) bool {
+	t.Helper()
+	x, err := xpath.CompileWithNS(expr, walkNS)
+	if err != nil {
+		return false
+	}
+	e := compileWalk(expr, walkNS)
+	if e == nil {
+		return false
+	}
+	var check func(n *xmlquery.Node)
+	check = func(n *xmlquery.Node) {
+		want := describeXPath(x, n, doc)
+		if want == "unreachable" {
+			return
+		}
+		require.Equal(t, want, describeWalk(e, n, doc), "%s from <%s>", expr, n.Data)
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			if c.Type == xmlquery.ElementNode {
+				check(c)
+			}
+		}
+	}
+	check(doc)
+	return true
+}
+
+func TestWalkMatchesXPath(t *testing.T) {
+	inSubset := map[string]bool{}
+	for _, in := range walkDocs(t) {
+		doc, err := ParseBytes(in, Options{})
+		if err != nil {
+			continue // the fixtures of errors
+		}
+		for _, expr := range walkExprs {
+			inSubset[expr] = checkWalk(t, doc, expr)
+		}
+	}
+	for _, expr := range []string{"count(*)", "//rel:Seal", "rel:Seal[1]", "text()", "a/text()", "/a/b | /a/x:b | //b"} {
+		assert.False(t, inSubset[expr], "%s is evaluated by the XPath library", expr)
+	}
+	for _, expr := range walkExprs[:8] {
+		assert.True(t, inSubset[expr], "%s is walked directly", expr)
+	}
+}
+
+func TestCompileWalkSubset(t *testing.T) {
+	tests := []struct {
+		expr string
+		ok   bool
+	}{
+		{"rel:A/rel:B", true},
+		{"/rel:A/@b", true},
+		{"rel:A/@b/..", false},
+		{"rel:A//rel:B", false},
+		{"rel:A / rel:B", false},
+		{"rel:A[1]", false},
+		{"rel:A[@b]", false},
+		{"rel:A[@b='x' or @b='y']", false},
+		{"rel:*", false},
+		{"concat(rel:A)", false},
+		{"concat(rel:A, 1)", false},
+		{"concat (rel:A, 'x')", false},
+		{"local-name(rel:A, rel:B)", false},
+		{"ancestor::rel:A", false},
+		{"div", false},
+		{"unbound:A", false},
+		{"'unterminated", false},
+		{"é", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.expr, func(t *testing.T) {
+			assert.Equal(t, tt.ok, compileWalk(tt.expr, walkNS) != nil)
+		})
+	}
+}
+
+// FuzzWalk compares the direct walk with the XPath library on any
+// document and any expression of the subset.
+func FuzzWalk(f *testing.F) {
+	for _, d := range walkDocs(f) {
+		for _, e := range walkExprs {
+			f.Add(d, e)
+		}
+	}
+	f.Fuzz(func(t *testing.T, in []byte, expr string) {
+		doc, err := ParseBytes(in, Options{MaxBytes: 1 << 16, MaxDepth: 16})
+		if err != nil {
+			return
+		}
+		checkWalk(t, doc, expr)
+	})
+}
