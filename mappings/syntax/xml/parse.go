@@ -21,11 +21,44 @@ import (
 // their start tag in LineNumber; use Line for any node.
 func Parse(r io.Reader, opts Options) (*xmlquery.Node, error) {
 	opts.setDefaults()
-	data, err := io.ReadAll(io.LimitReader(r, opts.MaxBytes+1))
+	data, err := readAll(r, opts.MaxBytes+1)
 	if err != nil {
 		return nil, readError(opts.Name, err)
 	}
 	return parseBytes(data, opts)
+}
+
+// readAll is io.ReadAll of at most limit bytes. A reader that tells how
+// much it holds already (a bufio.Reader over a short message) is read
+// into one buffer of the right size.
+func readAll(r io.Reader, limit int64) ([]byte, error) {
+	size := int64(512)
+	switch h := r.(type) {
+	case interface{ Len() int }:
+		size = int64(h.Len()) + 1
+	case interface{ Buffered() int }:
+		size = int64(h.Buffered()) + 1
+	}
+	b := make([]byte, 0, min(max(size, 512), limit))
+	for {
+		n, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return b, err
+		}
+		if int64(len(b)) >= limit {
+			return b, nil
+		}
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+			if int64(cap(b)) > limit {
+				b = b[:len(b):limit]
+			}
+		}
+	}
 }
 
 // ParseBytes is Parse for a document already in memory.
