@@ -23,8 +23,9 @@ import (
 //	NameTest  = "*" | Name | Prefix ":" Name
 //	Predicate = "[" "@" NameTest "=" Literal "]"
 //
-// with ASCII names, an attribute step only at the end of a path, and white
-// space only around "|", ",", "=", brackets and parentheses.
+// with ASCII names, an attribute step only at the end of a path, no
+// predicate inside a function call, and white space only around "|", ",",
+// "=", brackets and parentheses.
 
 // Hit is one node a Path selects: Node itself, or the attribute
 // Node.Attr[Attr] when Attr is not negative.

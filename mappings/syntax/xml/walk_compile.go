@@ -19,6 +19,11 @@ type walkParser struct {
 	i      int
 	ns     map[string]string
 	failed bool
+	// calls counts the function calls around the parser. The XPath
+	// library moves the context node to every node a predicate tests, so
+	// inside concat() the arguments after a predicate see another context
+	// node; such expressions are left to the library.
+	calls int
 }
 
 func (p *walkParser) fail() *walkExpr {
@@ -79,6 +84,8 @@ func hasWordPrefix(s, w string) bool {
 
 // call reads the arguments of fn after its "(".
 func (p *walkParser) call(fn string) *walkExpr {
+	p.calls++
+	defer func() { p.calls-- }()
 	e := &walkExpr{fn: fn}
 	if fn == "local-name" {
 		if p.accept(')') {
@@ -188,6 +195,9 @@ func (p *walkParser) step() (walkStep, bool) {
 	}
 	st.name = t
 	for p.i < len(p.s) && p.s[p.i] == '[' {
+		if p.calls > 0 {
+			return walkStep{}, false
+		}
 		p.i++
 		pred, ok := p.predicate()
 		if !ok {
