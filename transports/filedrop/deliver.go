@@ -15,14 +15,21 @@ import (
 	"github.com/nexport/pcsgate/transports"
 )
 
-// deliver reads one queued file, hands its message to out and files it once
-// the consumer has acked. It returns false when the subscription must stop.
+// deliver reads one queued file, hands its message to out and, once the
+// consumer has acked, leaves the file to be filed in the background. It
+// returns false when the subscription must stop.
 func (s *Subscriber) deliver(ctx context.Context, topic string, out chan<- *message.Message, c candidate) bool {
-	defer s.release(c.name)
+	filed := false // then the filer ends the file's flight
+	defer func() {
+		if !filed {
+			s.release(c.name)
+		}
+	}()
 	log := s.logger.With(watermill.LogFields{"file": c.name})
 
 	if _, err := transports.SafeName(c.name); err != nil {
-		s.reject(c.name, err.Error())
+		s.file(fileJob{name: c.name, reason: err.Error()})
+		filed = true
 		return true
 	}
 	data, err := s.read(c)
@@ -31,7 +38,8 @@ func (s *Subscriber) deliver(ctx context.Context, topic string, out chan<- *mess
 		log.Debug("File changed since it was listed; left for the next scan", nil)
 		return true
 	case errors.Is(err, errTooBig), errors.Is(err, fs.ErrPermission):
-		s.reject(c.name, err.Error())
+		s.file(fileJob{name: c.name, reason: err.Error()})
+		filed = true
 		return true
 	case err != nil:
 		log.Error("Cannot read file; left for the next scan", err, nil)
@@ -58,7 +66,8 @@ func (s *Subscriber) deliver(ctx context.Context, topic string, out chan<- *mess
 	// An ack wins over a Close or cancel that came at the same time.
 	select {
 	case <-msg.Acked():
-		s.finish(c.name, msg)
+		s.file(fileJob{name: c.name, reason: msg.Metadata.Get(transports.MetaFailureReason), uuid: msg.UUID})
+		filed = true
 		return true
 	case <-msg.Nacked():
 		log.Debug("Message nacked; file left for redelivery", watermill.LogFields{"message_uuid": msg.UUID})
@@ -122,31 +131,76 @@ func (s *Subscriber) read(c candidate) ([]byte, error) {
 	return data, nil
 }
 
-// finish files an acked message's file: to the error folder when the
-// consumer gave a failure reason, else to the archive.
-func (s *Subscriber) finish(name string, msg *message.Message) {
-	if reason := msg.Metadata.Get(transports.MetaFailureReason); reason != "" {
-		s.reject(name, reason)
-		return
+// Filing: a file whose message was acked, or that the transport refuses on
+// its own, is moved out of the drop folder by a few background filers, so
+// a subscription hands out the next file at once, even on a disk where
+// each link and unlink takes a while. The file stays in flight until it
+// is filed, so no listing queues it again. A crash before the move leaves
+// the file in the folder; it is read again after the restart and pcsgate
+// recognises its content as a duplicate.
+
+const (
+	// filers is how many files are moved at the same time.
+	filers = 4
+	// filingBacklog bounds the files waiting for a filer; a subscription
+	// whose file finds it full waits.
+	filingBacklog = 256
+)
+
+// fileJob is a file to move out of the drop folder.
+type fileJob struct {
+	name   string
+	reason string // why it goes to the error folder; "" for the archive
+	uuid   string // of its message, for the log; "" if never delivered
+}
+
+// startFilers starts the filers. The caller holds mu.
+func (s *Subscriber) startFilers() {
+	s.filing = make(chan fileJob, filingBacklog)
+	for range filers {
+		s.filers.Add(1)
+		go s.filer(s.filing)
 	}
+}
+
+// file hands a file in flight to the filers, which end its flight.
+func (s *Subscriber) file(j fileJob) { s.filing <- j }
+
+// filer moves files until Close closes jobs.
+func (s *Subscriber) filer(jobs <-chan fileJob) {
+	defer s.filers.Done()
+	for j := range jobs {
+		if j.reason != "" {
+			s.reject(j.name, j.reason)
+		} else {
+			s.archive(j.name, j.uuid)
+		}
+		s.release(j.name)
+	}
+}
+
+// archive moves a file into the archive folder of the day.
+func (s *Subscriber) archive(name, uuid string) {
 	dir := filepath.Join(s.cfg.Archive, s.cfg.Clock().UTC().Format("2006-01-02"))
-	final, err := moveNoReplace(filepath.Join(s.cfg.Dir, name), dir, name)
+	final, err := s.move(filepath.Join(s.cfg.Dir, name), dir, name)
 	if err != nil {
-		s.logger.Error("Cannot archive file; it will be delivered again", err, watermill.LogFields{"file": name, "message_uuid": msg.UUID})
+		s.logger.Error("Cannot archive file; it will be delivered again", err, watermill.LogFields{"file": name, "message_uuid": uuid})
 		return
 	}
+	s.forget(name)
 	s.removeMarker(name)
-	s.logger.Trace("File archived", watermill.LogFields{"file": name, "archived_as": final, "message_uuid": msg.UUID})
+	s.logger.Trace("File archived", watermill.LogFields{"file": name, "archived_as": final, "message_uuid": uuid})
 }
 
 // reject moves a file to the error folder with the reason beside it.
 func (s *Subscriber) reject(name, reason string) {
 	log := s.logger.With(watermill.LogFields{"file": name})
-	final, err := moveNoReplace(filepath.Join(s.cfg.Dir, name), s.cfg.Error, name)
+	final, err := s.move(filepath.Join(s.cfg.Dir, name), s.cfg.Error, name)
 	if err != nil {
 		log.Error("Cannot move rejected file to the error folder", err, watermill.LogFields{"reason": reason})
 		return
 	}
+	s.forget(name)
 	s.removeMarker(name)
 	if err := writeReason(filepath.Join(s.cfg.Error, final+".error.txt"), reason); err != nil {
 		log.Error("Cannot write the reason beside a rejected file", err, watermill.LogFields{"reason": reason})

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"os"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	"github.com/ThreeDotsLabs/watermill"
 	"github.com/ThreeDotsLabs/watermill/message"
@@ -22,23 +24,40 @@ import (
 //
 // A file moves to the archive only after its message is acked; after a Nack,
 // a cancelled subscription or Close it stays where it is and is delivered
-// again later. Close is idempotent and safe from any goroutine; it closes
-// every subscription channel and returns once all goroutines have ended.
+// again later. The move happens in the background, so the next file is
+// delivered at once; until it is done the file is not delivered again.
+// Close is idempotent and safe from any goroutine; it closes every
+// subscription channel and returns once all goroutines have ended and
+// every acked file has been moved.
 type Subscriber struct {
 	cfg    Config
 	logger watermill.LoggerAdapter
 
-	scanMu sync.Mutex
-	seen   map[string]observation // guarded by scanMu
+	obsMu  sync.Mutex
+	seen   map[string]*observation // guarded by obsMu
+	missed map[string]bool         // created while queued or in flight; guarded by obsMu
+	due    dueHeap                 // the settle timetable; guarded by obsMu
+	armed  time.Time               // when the timetable timer fires; guarded by obsMu
+	rearm  chan struct{}           // one token: the timetable has a sooner entry
+
+	// Counted for tests: folder listings, lstat() calls and names
+	// notified as created.
+	listings, lstats, creates atomic.Int64
+
+	// move is moveNoReplace; tests hold a move up with their own.
+	move func(src, dir, name string) (string, error)
 
 	mu       sync.Mutex
 	queue    *transports.Queue[candidate]
 	closed   bool
 	watching bool
+	filing   chan fileJob // acked files to move; nil until the first Subscribe
 
-	ready   chan struct{} // one token: the queue may be non-empty
-	closing chan struct{}
-	wg      sync.WaitGroup
+	ready      chan struct{} // one token: the queue may be non-empty
+	closing    chan struct{}
+	wg         sync.WaitGroup // subscriptions and the watcher
+	filers     sync.WaitGroup
+	stopFiling sync.Once
 }
 
 // NewSubscriber checks cfg and creates the drop, archive and error folders if
@@ -59,9 +78,12 @@ func NewSubscriber(cfg Config, logger watermill.LoggerAdapter) (*Subscriber, err
 	s := &Subscriber{
 		cfg:     cfg,
 		logger:  logger.With(watermill.LogFields{"transport": "filedrop", "dir": cfg.Dir}),
-		seen:    map[string]observation{},
+		seen:    map[string]*observation{},
+		missed:  map[string]bool{},
+		rearm:   make(chan struct{}, 1),
 		ready:   make(chan struct{}, 1),
 		closing: make(chan struct{}),
+		move:    moveNoReplace,
 	}
 	s.queue = transports.NewQueue[candidate](maxQueued, s.wake)
 	return s, nil
@@ -86,7 +108,7 @@ func (s *Subscriber) Subscribe(ctx context.Context, topic string) (<-chan *messa
 	if startWatch {
 		w = s.newWatcher()
 	}
-	_, _, err := s.scan()
+	_, err := s.scan()
 
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -108,6 +130,9 @@ func (s *Subscriber) Subscribe(ctx context.Context, topic string) (<-chan *messa
 		s.wg.Add(1)
 		go s.watch(w)
 	}
+	if s.filing == nil {
+		s.startFilers()
+	}
 	out := make(chan *message.Message)
 	s.wg.Add(1)
 	go s.run(ctx, topic, out)
@@ -125,15 +150,16 @@ func (s *Subscriber) Rescan() ([]string, error) {
 	if closed {
 		return nil, fmt.Errorf("filedrop subscriber %w", transports.ErrClosed)
 	}
-	names, _, err := s.scan()
+	names, err := s.scan()
 	if err != nil {
 		return nil, fmt.Errorf("filedrop: list drop folder: %w", err)
 	}
 	return names, nil
 }
 
-// Close stops every subscription and the watcher. Files whose messages were
-// not acked stay in the folder.
+// Close stops every subscription and the watcher and waits until every
+// acked file has been moved. Files whose messages were not acked stay in
+// the folder.
 func (s *Subscriber) Close() error {
 	s.mu.Lock()
 	if !s.closed {
@@ -142,6 +168,14 @@ func (s *Subscriber) Close() error {
 	}
 	s.mu.Unlock()
 	s.wg.Wait()
+	s.stopFiling.Do(func() {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		if s.filing != nil {
+			close(s.filing) // no subscription is left to send
+		}
+	})
+	s.filers.Wait()
 	return nil
 }
 
