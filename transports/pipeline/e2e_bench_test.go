@@ -298,7 +298,7 @@ func latencies(b *testing.B, e *e2eGateway, droppedAt []time.Time) []time.Durati
 	}
 	byContainer := make(map[string]time.Time, len(appeared))
 	for name, at := range appeared {
-		content, err := os.ReadFile(filepath.Join(e.portout.dir, name))
+		content, err := e.portout.content(name)
 		require.NoError(b, err)
 		for _, c := range containersOf(content) {
 			byContainer[c] = at

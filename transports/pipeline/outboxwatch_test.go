@@ -24,6 +24,7 @@ type outboxWatch struct {
 	renames int                  // final-name creations, re-deliveries included; guarded by mu
 	lost    bool                 // an overflow happened; guarded by mu
 	collect bool                 // remove each file once recorded, as a partner collects its files
+	kept    map[string][]byte    // content of collected files; guarded by mu
 	changed chan struct{}        // one token: seen grew
 	stop    chan struct{}
 	done    chan struct{}
@@ -50,7 +51,7 @@ func startWatch(dir string, collect bool) (*outboxWatch, error) {
 		_ = w.Close()
 		return nil, err
 	}
-	o := &outboxWatch{dir: dir, w: w, seen: map[string]time.Time{}, changed: make(chan struct{}, 1), collect: collect,
+	o := &outboxWatch{dir: dir, w: w, seen: map[string]time.Time{}, changed: make(chan struct{}, 1), collect: collect, kept: map[string][]byte{},
 		stop: make(chan struct{}), done: make(chan struct{})}
 	o.list() // anything there before the watch
 	go o.run()
@@ -106,7 +107,13 @@ func (o *outboxWatch) record(name string, t time.Time, rename bool) {
 	}
 	o.mu.Unlock()
 	if o.collect {
-		_ = os.Remove(filepath.Join(o.dir, name))
+		path := filepath.Join(o.dir, name)
+		if data, err := os.ReadFile(path); err == nil {
+			o.mu.Lock()
+			o.kept[name] = data
+			o.mu.Unlock()
+			_ = os.Remove(path)
+		}
 	}
 	if !ok {
 		select {
@@ -128,6 +135,17 @@ func (o *outboxWatch) list() {
 			o.record(e.Name(), now, false)
 		}
 	}
+}
+
+// content returns a delivered file's content, also once collected.
+func (o *outboxWatch) content(name string) ([]byte, error) {
+	o.mu.Lock()
+	data, ok := o.kept[name]
+	o.mu.Unlock()
+	if ok {
+		return data, nil
+	}
+	return os.ReadFile(filepath.Join(o.dir, name))
 }
 
 // count is how many distinct files have appeared.
