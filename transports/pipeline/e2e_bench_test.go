@@ -31,11 +31,39 @@ import (
 // NLRTM are dropped into inbox/portbase (written as .tmp, then renamed) and
 // come out in outbox/portbase, and in every other outbox a default route
 // sends NLRTM events to (the partner status feed, when this build has its
-// profile). Delivered files are collected (removed) as they appear, as the
-// partners served by an outbox do; the time and CPU of that count in the
-// figures. Each store runs as a sub-benchmark: sqlite always, postgres
+// profile). Delivered files stay where they are: on an ext4 file system
+// without a journal, as here, creating a file scans past every inode
+// deleted in the last minutes, so a benchmark that deleted files would slow
+// down its own creates and those of the runs after it. Each store runs as a sub-benchmark: sqlite always, postgres
 // when PCSGATE_TEST_POSTGRES names a database (a fresh schema per run,
 // dropped afterwards).
+
+// benchRoot holds the folders of every end-to-end benchmark of the process;
+// TestMain removes it once all have run. Removing each benchmark's folder
+// as it ends would slow down the next benchmarks' file creation (see above).
+var benchRoot struct {
+	once sync.Once
+	dir  string
+	err  error
+}
+
+// benchDir returns a new folder under benchRoot.
+func benchDir(b *testing.B) string {
+	b.Helper()
+	benchRoot.once.Do(func() { benchRoot.dir, benchRoot.err = os.MkdirTemp("", "pcsgate-bench-") })
+	require.NoError(b, benchRoot.err)
+	dir, err := os.MkdirTemp(benchRoot.dir, "run-")
+	require.NoError(b, err)
+	return dir
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if benchRoot.dir != "" {
+		_ = os.RemoveAll(benchRoot.dir)
+	}
+	os.Exit(code)
+}
 
 // benchRegistry compiles the embedded mappings once per process.
 var benchRegistry = sync.OnceValues(mappings.Default)
@@ -108,7 +136,7 @@ func startE2E(b *testing.B, dsn string) *e2eGateway {
 	b.Helper()
 	reg, err := benchRegistry()
 	require.NoError(b, err)
-	dir := b.TempDir()
+	dir := benchDir(b)
 	cfg := pipeline.DefaultConfig(dir, func(p string) bool {
 		pr, err := reg.Profile(p)
 		return err == nil && pr.CanEncode()
@@ -136,7 +164,7 @@ func startE2E(b *testing.B, dsn string) *e2eGateway {
 	}
 	e := &e2eGateway{dir: dir, inbox: filepath.Join(dir, "inbox", "portbase")}
 	for _, out := range routedOutboxes(cfg, "NLRTM") {
-		o, err := collectOutbox(out)
+		o, err := watchOutbox(out)
 		require.NoError(b, err)
 		e.outs = append(e.outs, o)
 	}
@@ -298,7 +326,7 @@ func latencies(b *testing.B, e *e2eGateway, droppedAt []time.Time) []time.Durati
 	}
 	byContainer := make(map[string]time.Time, len(appeared))
 	for name, at := range appeared {
-		content, err := e.portout.content(name)
+		content, err := os.ReadFile(filepath.Join(e.portout.dir, name))
 		require.NoError(b, err)
 		for _, c := range containersOf(content) {
 			byContainer[c] = at

@@ -23,23 +23,13 @@ type outboxWatch struct {
 	seen    map[string]time.Time // guarded by mu
 	renames int                  // final-name creations, re-deliveries included; guarded by mu
 	lost    bool                 // an overflow happened; guarded by mu
-	collect bool                 // remove each file once recorded, as a partner collects its files
-	kept    map[string][]byte    // content of collected files; guarded by mu
 	changed chan struct{}        // one token: seen grew
 	stop    chan struct{}
 	done    chan struct{}
 }
 
 // watchOutbox starts watching dir, creating it if needed.
-func watchOutbox(dir string) (*outboxWatch, error) { return startWatch(dir, false) }
-
-// collectOutbox is watchOutbox that also removes each delivered file once
-// recorded, as the partner collecting its files does: the folder stays
-// small, as a served outbox does. (On some file systems creating a file
-// costs more the more files the folder holds.)
-func collectOutbox(dir string) (*outboxWatch, error) { return startWatch(dir, true) }
-
-func startWatch(dir string, collect bool) (*outboxWatch, error) {
+func watchOutbox(dir string) (*outboxWatch, error) {
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return nil, err
 	}
@@ -51,7 +41,7 @@ func startWatch(dir string, collect bool) (*outboxWatch, error) {
 		_ = w.Close()
 		return nil, err
 	}
-	o := &outboxWatch{dir: dir, w: w, seen: map[string]time.Time{}, changed: make(chan struct{}, 1), collect: collect, kept: map[string][]byte{},
+	o := &outboxWatch{dir: dir, w: w, seen: map[string]time.Time{}, changed: make(chan struct{}, 1),
 		stop: make(chan struct{}), done: make(chan struct{})}
 	o.list() // anything there before the watch
 	go o.run()
@@ -106,15 +96,6 @@ func (o *outboxWatch) record(name string, t time.Time, rename bool) {
 		o.seen[name] = t
 	}
 	o.mu.Unlock()
-	if o.collect {
-		path := filepath.Join(o.dir, name)
-		if data, err := os.ReadFile(path); err == nil {
-			o.mu.Lock()
-			o.kept[name] = data
-			o.mu.Unlock()
-			_ = os.Remove(path)
-		}
-	}
 	if !ok {
 		select {
 		case o.changed <- struct{}{}:
@@ -135,17 +116,6 @@ func (o *outboxWatch) list() {
 			o.record(e.Name(), now, false)
 		}
 	}
-}
-
-// content returns a delivered file's content, also once collected.
-func (o *outboxWatch) content(name string) ([]byte, error) {
-	o.mu.Lock()
-	data, ok := o.kept[name]
-	o.mu.Unlock()
-	if ok {
-		return data, nil
-	}
-	return os.ReadFile(filepath.Join(o.dir, name))
 }
 
 // count is how many distinct files have appeared.
