@@ -155,8 +155,14 @@ func (g *Gateway) ledgerStage(msg *message.Message) error {
 	if err := json.Unmarshal(msg.Payload, &e); err != nil {
 		return permanent(fmt.Errorf("canonical event %s: %w", msg.UUID, err))
 	}
+	// Rendered before the transaction, which then holds the single SQLite
+	// writer for less time; thrown away unless the event is accepted.
+	outs, failures, err := g.render(&e, msg)
+	if err != nil {
+		return err
+	}
 	var outcome string
-	err := g.store.InTx(msg.Context(), func(tx *store.Tx) error {
+	err = g.store.InTx(msg.Context(), func(tx *store.Tx) error {
 		key := e.Key.String()
 		body, version, found, err := tx.LoadRelease(key)
 		if err != nil {
@@ -226,12 +232,14 @@ func (g *Gateway) ledgerStage(msg *message.Message) error {
 			outcome = "late"
 			return nil
 		}
-		out := copyOf(e.ID, msg.Payload, msg.Metadata)
 		outcome = "accepted"
-		return tx.Publish(TopicAccepted, out)
+		return publishRendered(tx, &e, msg, outs, failures)
 	})
 	if err != nil {
 		return err
+	}
+	if outcome == "accepted" {
+		g.countRendered(outs)
 	}
 	g.metrics.events.WithLabelValues(outcome).Inc()
 	g.logger.Info("ledger", watermill.LogFields{"event": e.ID, "type": e.Type, "release": e.Key.String(), "outcome": outcome})
@@ -303,25 +311,23 @@ func lastHash(r *ledger.Release) string {
 	return r.Events[len(r.Events)-1].Hash
 }
 
-// routeStage renders an accepted event for every route that matches it.
-func (g *Gateway) routeStage(msg *message.Message) error {
-	var e canonical.ReleaseEvent
-	if err := json.Unmarshal(msg.Payload, &e); err != nil {
-		return permanent(err)
-	}
-	type rendered struct {
-		endpoint string
-		msg      *message.Message
-	}
-	var outs []rendered
-	var failures []string
+// rendered is an event rendered for one outbound endpoint.
+type rendered struct {
+	endpoint string
+	msg      *message.Message
+}
+
+// render renders e for every route that matches it and whose profile
+// carries its type. Failures to render are returned as lines for a dead
+// letter; an error means the configuration names an unknown profile.
+func (g *Gateway) render(e *canonical.ReleaseEvent, from *message.Message) (outs []rendered, failures []string, err error) {
 	for _, r := range g.cfg.Routes {
-		if !r.Match.matches(&e) {
+		if !r.Match.matches(e) {
 			continue
 		}
 		p, err := g.reg.Profile(r.Profile)
 		if err != nil {
-			return permanent(err)
+			return nil, nil, permanent(err)
 		}
 		if !p.Carries(e.Type) {
 			g.metrics.routed.WithLabelValues(r.Endpoint, "not_carried").Inc()
@@ -330,7 +336,7 @@ func (g *Gateway) routeStage(msg *message.Message) error {
 		var buf bytes.Buffer
 		enc, err := p.NewEncoder(&buf, mappings.EncodeOptions{})
 		if err == nil {
-			err = enc.Encode([]*canonical.ReleaseEvent{&e})
+			err = enc.Encode([]*canonical.ReleaseEvent{e})
 		}
 		if err == nil {
 			err = enc.Close()
@@ -343,27 +349,57 @@ func (g *Gateway) routeStage(msg *message.Message) error {
 		out.Metadata.Set(transports.MetaOutName, outName(e.ID, p))
 		out.Metadata.Set(MetaEventID, e.ID)
 		out.Metadata.Set(MetaTarget, r.Profile)
-		middleware.SetCorrelationID(middleware.MessageCorrelationID(msg), out)
+		middleware.SetCorrelationID(middleware.MessageCorrelationID(from), out)
 		outs = append(outs, rendered{r.Endpoint, out})
 	}
-	err := g.store.InTx(msg.Context(), func(tx *store.Tx) error {
-		for _, o := range outs {
-			if err := tx.Publish(outboundPrefix+o.endpoint, o.msg); err != nil {
-				return err
-			}
+	return outs, failures, nil
+}
+
+// publishRendered publishes what render gave inside tx: each message to
+// its endpoint's outbound topic, and the failures as one dead letter that a
+// replay routes again.
+func publishRendered(tx *store.Tx, e *canonical.ReleaseEvent, from *message.Message, outs []rendered, failures []string) error {
+	for _, o := range outs {
+		if err := tx.Publish(outboundPrefix+o.endpoint, o.msg); err != nil {
+			return err
 		}
-		if len(failures) > 0 {
-			return tx.AddDeadLetter(store.DeadLetter{ID: "encode-" + e.ID, Stage: "encode", Profile: e.Source.Profile,
-				Reason: strings.Join(failures, "\n"), Payload: msg.Payload, Metadata: msg.Metadata})
-		}
-		return nil
-	})
-	if err != nil {
-		return err
 	}
+	if len(failures) == 0 {
+		return nil
+	}
+	meta := message.Metadata{}
+	for k, v := range from.Metadata {
+		meta.Set(k, v)
+	}
+	meta.Set(middleware.PoisonedTopicKey, TopicAccepted)
+	return tx.AddDeadLetter(store.DeadLetter{ID: "encode-" + e.ID, Stage: "encode", Profile: e.Source.Profile,
+		Reason: strings.Join(failures, "\n"), Payload: from.Payload, Metadata: meta})
+}
+
+func (g *Gateway) countRendered(outs []rendered) {
 	for _, o := range outs {
 		g.metrics.routed.WithLabelValues(o.endpoint, "rendered").Inc()
 	}
+}
+
+// routeStage routes events published to the accepted topic: replayed
+// encode failures, and events accepted by an earlier version that routed
+// in a stage of its own. The ledger stage routes what it accepts itself.
+func (g *Gateway) routeStage(msg *message.Message) error {
+	var e canonical.ReleaseEvent
+	if err := json.Unmarshal(msg.Payload, &e); err != nil {
+		return permanent(err)
+	}
+	outs, failures, err := g.render(&e, msg)
+	if err != nil {
+		return err
+	}
+	if err := g.store.InTx(msg.Context(), func(tx *store.Tx) error {
+		return publishRendered(tx, &e, msg, outs, failures)
+	}); err != nil {
+		return err
+	}
+	g.countRendered(outs)
 	return nil
 }
 
