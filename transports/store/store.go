@@ -30,6 +30,11 @@ type Store struct {
 	// wstmts and rstmts cache prepared statements of writer and reader
 	// (SQLite only; nil on PostgreSQL).
 	wstmts, rstmts *stmtCache
+	// writes feed the group committer (SQLite; nil on PostgreSQL), which
+	// closes committerDone when it stops.
+	writes        chan *writeReq
+	committerDone chan struct{}
+	group         groupStats
 
 	topics sync.Map // topic → struct{}: tables known to exist
 
@@ -89,6 +94,9 @@ func OpenConfig(ctx context.Context, cfg Config, logger watermill.LoggerAdapter)
 	}
 	s.sh = acquireShared(key)
 	s.ctx, s.cancel = context.WithCancel(context.Background())
+	if dsn.Backend == BackendSQLite {
+		s.startGroupCommit()
+	}
 	if err := s.migrate(ctx); err != nil {
 		_ = s.Close()
 		return nil, err
@@ -120,6 +128,9 @@ func (s *Store) Close() error {
 		errs = append(errs, sub.Close())
 	}
 	s.cancel()
+	if s.committerDone != nil {
+		<-s.committerDone
+	}
 	errs = append(errs, s.wstmts.close())
 	if s.rstmts != s.wstmts {
 		errs = append(errs, s.rstmts.close())
@@ -147,6 +158,9 @@ func (s *Store) now() time.Time { return s.cfg.Clock() }
 
 // rawTx runs fn in a write transaction, committing when it returns nil.
 func (s *Store) rawTx(ctx context.Context, fn func(tx *sql.Tx) error) (err error) {
+	if s.writes != nil {
+		return s.groupTx(ctx, fn)
+	}
 	tx, err := s.writer.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("store transaction: %w", err)

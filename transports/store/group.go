@@ -1,0 +1,166 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"sync/atomic"
+)
+
+// Group commit (SQLite). Every write goes through the single writer
+// connection, one transaction at a time, and a commit costs far more than
+// the statements before it: each page a transaction changed is appended
+// to the write-ahead log in full, checksummed, and later copied back to the
+// database. Transactions of the pipeline's stages come at the same moments
+// and change the same pages (the last page of a topic's table, of the
+// deduplication index), so the writer runs what is waiting as one
+// transaction: each caller's work inside a savepoint of its own, rolled
+// back alone when it fails, and one commit for all. A caller waits no
+// longer than it would for its turn; the group is what is already queued.
+
+// maxGroup bounds the transactions committed together.
+const maxGroup = 64
+
+// writeReq is one transaction handed to the group committer.
+type writeReq struct {
+	ctx  context.Context
+	fn   func(tx *sql.Tx) error
+	err  error
+	pan  any // a panic of fn, raised again in the caller
+	done chan struct{}
+}
+
+// groupStats count what the committer did, for tests.
+type groupStats struct {
+	waiting atomic.Int64 // callers handing a request over
+	commits atomic.Int64 // transactions committed
+	joined  atomic.Int64 // requests that joined a transaction they did not start
+}
+
+// startGroupCommit starts the committer goroutine of a SQLite store.
+func (s *Store) startGroupCommit() {
+	s.writes = make(chan *writeReq)
+	s.committerDone = make(chan struct{})
+	go s.committer()
+}
+
+// groupTx runs fn through the committer and waits for its outcome.
+func (s *Store) groupTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	r := &writeReq{ctx: ctx, fn: fn, done: make(chan struct{})}
+	s.group.waiting.Add(1)
+	select {
+	case s.writes <- r:
+		s.group.waiting.Add(-1)
+	case <-ctx.Done():
+		s.group.waiting.Add(-1)
+		return fmt.Errorf("store transaction: %w", ctx.Err())
+	case <-s.ctx.Done():
+		s.group.waiting.Add(-1)
+		return fmt.Errorf("store %w", ErrClosed)
+	}
+	<-r.done // the committer answers every request it took
+	if r.pan != nil {
+		panic(r.pan)
+	}
+	return r.err
+}
+
+func (s *Store) committer() {
+	defer close(s.committerDone)
+	group := make([]*writeReq, 0, maxGroup)
+	for {
+		var first *writeReq
+		select {
+		case first = <-s.writes:
+		case <-s.ctx.Done():
+			return
+		}
+		group = append(group[:0], first)
+		s.commitGroup(group)
+	}
+}
+
+// commitGroup runs first, then whatever else is waiting (up to maxGroup),
+// in one transaction, and answers each request.
+func (s *Store) commitGroup(group []*writeReq) {
+	first := group[0]
+	tx, err := s.writer.BeginTx(s.ctx, nil)
+	if err != nil {
+		first.err = fmt.Errorf("store transaction: %w", err)
+		close(first.done)
+		return
+	}
+	// The first runs without a savepoint: when it fails, the transaction
+	// is rolled back and nothing else joins.
+	if !s.runOne(tx, first, false) {
+		_ = tx.Rollback()
+		close(first.done)
+		return
+	}
+	ok := group[:1]
+	failed := []*writeReq{}
+collect:
+	for len(ok)+len(failed) < maxGroup {
+		select {
+		case r := <-s.writes:
+			s.group.joined.Add(1)
+			if s.runOne(tx, r, true) {
+				ok = append(ok, r)
+			} else {
+				failed = append(failed, r)
+			}
+		default:
+			break collect
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		for _, r := range ok {
+			r.err = fmt.Errorf("store commit: %w", err)
+		}
+	} else {
+		s.group.commits.Add(1)
+	}
+	for _, r := range ok {
+		close(r.done)
+	}
+	for _, r := range failed {
+		close(r.done)
+	}
+}
+
+// runOne runs r.fn in tx, inside a savepoint when nested, and reports
+// whether it succeeded. On failure r.err (or r.pan) is set and, in a
+// savepoint, its work is rolled back.
+func (s *Store) runOne(tx *sql.Tx, r *writeReq, nested bool) (ok bool) {
+	if err := r.ctx.Err(); err != nil {
+		r.err = fmt.Errorf("store transaction: %w", err)
+		return false
+	}
+	if nested {
+		if _, err := tx.ExecContext(s.ctx, "SAVEPOINT pcsgate_group"); err != nil {
+			r.err = fmt.Errorf("store transaction: %w", err)
+			return false
+		}
+	}
+	func() {
+		defer func() {
+			if p := recover(); p != nil {
+				r.pan = p
+			}
+		}()
+		r.err = r.fn(tx)
+	}()
+	ok = r.err == nil && r.pan == nil
+	if nested {
+		if !ok {
+			if _, err := tx.ExecContext(s.ctx, "ROLLBACK TO pcsgate_group"); err != nil && r.err == nil {
+				r.err = fmt.Errorf("store transaction: %w", err)
+			}
+		}
+		if _, err := tx.ExecContext(s.ctx, "RELEASE pcsgate_group"); err != nil && ok {
+			r.err = fmt.Errorf("store transaction: %w", err)
+			ok = false
+		}
+	}
+	return ok
+}

@@ -1,0 +1,130 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+)
+
+// Transactions waiting while another runs are committed with it, each in
+// a savepoint: one that fails or panics is rolled back alone.
+func TestGroupCommit(t *testing.T) {
+	ctx := context.Background()
+	s, err := Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "g.db"), nil)
+	require.NoError(t, err)
+	defer s.Close()
+	seen := func(key string) func(tx *Tx) error {
+		return func(tx *Tx) error {
+			dup, err := tx.Seen("content", key)
+			if err == nil && dup {
+				err = errors.New("seen before")
+			}
+			return err
+		}
+	}
+	commits0 := s.group.commits.Load()
+
+	hold, held := make(chan struct{}), make(chan struct{})
+	firstDone := make(chan error, 1)
+	go func() {
+		firstDone <- s.InTx(ctx, func(tx *Tx) error {
+			close(held)
+			<-hold // the others queue up meanwhile
+			return seen("first")(tx)
+		})
+	}()
+	<-held
+	results := make(chan string, 3)
+	go func() {
+		if err := s.InTx(ctx, seen("ok")); err != nil {
+			results <- "ok failed: " + err.Error()
+			return
+		}
+		results <- "ok"
+	}()
+	go func() {
+		err := s.InTx(ctx, func(tx *Tx) error {
+			if err := seen("failed")(tx); err != nil {
+				return err
+			}
+			return errors.New("handler failed")
+		})
+		results <- "failed: " + err.Error()
+	}()
+	go func() {
+		defer func() { results <- "panicked: " + recoverString(recover()) }()
+		_ = s.InTx(ctx, func(tx *Tx) error {
+			if err := seen("panicked")(tx); err != nil {
+				return err
+			}
+			panic("boom")
+		})
+	}()
+	waitUntil(t, func() bool { return s.group.waiting.Load() == 3 })
+	close(hold)
+	require.NoError(t, <-firstDone)
+	got := map[string]bool{}
+	for range 3 {
+		got[<-results] = true
+	}
+	require.Equal(t, map[string]bool{"ok": true, "failed: handler failed": true, "panicked: boom": true}, got)
+	require.Equal(t, int64(1), s.group.commits.Load()-commits0, "one commit for the four")
+	require.GreaterOrEqual(t, s.group.joined.Load(), int64(3))
+
+	// What committed is there; what was rolled back is not.
+	for key, want := range map[string]bool{"first": true, "ok": true, "failed": false, "panicked": false} {
+		var dup bool
+		require.NoError(t, s.InTx(ctx, func(tx *Tx) error {
+			var err error
+			dup, err = tx.Seen("content", key)
+			return err
+		}))
+		require.Equal(t, want, dup, "key %s committed", key)
+	}
+}
+
+// A transaction whose context ends while it waits for the writer fails
+// without running.
+func TestGroupCommitCancelledWhileWaiting(t *testing.T) {
+	ctx := context.Background()
+	s, err := Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "g.db"), nil)
+	require.NoError(t, err)
+	defer s.Close()
+	hold, held := make(chan struct{}), make(chan struct{})
+	go func() {
+		_ = s.InTx(ctx, func(*Tx) error { close(held); <-hold; return nil })
+	}()
+	<-held
+	cctx, cancel := context.WithCancel(ctx)
+	ran := false
+	done := make(chan error, 1)
+	go func() { done <- s.InTx(cctx, func(*Tx) error { ran = true; return nil }) }()
+	waitUntil(t, func() bool { return s.group.waiting.Load() == 1 })
+	cancel()
+	require.ErrorIs(t, <-done, context.Canceled)
+	close(hold)
+	require.False(t, ran)
+}
+
+func recoverString(p any) string {
+	if s, ok := p.(string); ok {
+		return s
+	}
+	return ""
+}
+
+// waitUntil polls cond until it holds, failing after 10s.
+func waitUntil(t *testing.T, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatal("condition not reached within 10s")
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
