@@ -59,6 +59,14 @@
 // to one member, in order. That lock is per process, so a SQLite file must
 // be served by one pcsgate process; use PostgreSQL to run several.
 //
+// The writer commits in groups: the transactions that wait while one runs
+// are run after it in the same SQLite transaction, each inside a savepoint
+// of its own (rolled back alone when it fails or panics), and committed
+// once. A commit appends every page the transaction changed to the WAL in
+// full, and the pipeline's stages change the same pages at the same
+// moments, so the group saves most of that; nobody waits longer than for
+// their turn. Statements are prepared once per connection and kept.
+//
 // Subscriptions poll, but a publish through the Store wakes the topic's
 // idle subscriptions at once; PollInterval only bounds how late a message
 // published by another process is seen.
