@@ -33,7 +33,7 @@ test-integration:
 bench:
 	GOMAXPROCS=1 $(GO) test -run '^$$' -bench . -benchmem -benchtime 2000x -cpu 1 ./mappings/
 	$(GO) test -run '^$$' -bench . -benchmem ./mappings/syntax/... ./canonical/... ./transports/store/ ./transports/filedrop/ ./transports/http/ ./transports/sftp/
-	$(GO) test -run '^$$' -bench FileDrop -benchtime 2000x ./transports/pipeline/
+	PCSGATE_BENCH_DIR=$(CURDIR)/bin/bench $(GO) test -run '^$$' -bench FileDrop -benchtime 4000x ./transports/pipeline/
 	PCSGATE_BENCH_RSS=1 $(GO) test -count=1 -v -run 'TestLargeInterchangeRSS' ./cmd/pcsgate/ | grep -E 'peak RSS|^(ok|FAIL)'
 
 ## fuzz: time-boxed fuzzing of every parser and writer (FUZZTIME each)

@@ -38,9 +38,13 @@ import (
 // when PCSGATE_TEST_POSTGRES names a database (a fresh schema per run,
 // dropped afterwards).
 
-// benchRoot holds the folders of every end-to-end benchmark of the process;
-// TestMain removes it once all have run. Removing each benchmark's folder
-// as it ends would slow down the next benchmarks' file creation (see above).
+// benchRoot holds the folders of every end-to-end benchmark of the process,
+// in PCSGATE_BENCH_DIR (make bench: bin/bench in the checkout, beside
+// make run's data folder) or else the system's temporary folder; TestMain
+// removes it once all have run. Removing each benchmark's folder as it
+// ends would slow down the next benchmarks' file creation (see above), and
+// a temporary folder shared with the compiler's churn can cost ten times
+// more per file created than one beside the checkout.
 var benchRoot struct {
 	once sync.Once
 	dir  string
@@ -50,7 +54,16 @@ var benchRoot struct {
 // benchDir returns a new folder under benchRoot.
 func benchDir(b *testing.B) string {
 	b.Helper()
-	benchRoot.once.Do(func() { benchRoot.dir, benchRoot.err = os.MkdirTemp("", "pcsgate-bench-") })
+	benchRoot.once.Do(func() {
+		parent := os.Getenv("PCSGATE_BENCH_DIR")
+		if parent != "" {
+			if err := os.MkdirAll(parent, 0o750); err != nil {
+				benchRoot.err = err
+				return
+			}
+		}
+		benchRoot.dir, benchRoot.err = os.MkdirTemp(parent, "pcsgate-bench-")
+	})
 	require.NoError(b, benchRoot.err)
 	dir, err := os.MkdirTemp(benchRoot.dir, "run-")
 	require.NoError(b, err)
