@@ -228,9 +228,11 @@ func (p *Publisher) stage(name string, payload []byte) error {
 }
 
 // Flush syncs every staged file to disk, renames each to its final name
-// and syncs the folder once (no syncing when NoSync is set). It returns the
-// first error; staged files are dropped either way, since a failed flush
-// means their messages are delivered again.
+// and syncs the folder once (no syncing when NoSync is set). The files are
+// synced side by side, which a disk serves in a fraction of the time of
+// one after the other. It returns the first error; staged files are
+// dropped either way, since a failed flush means their messages are
+// delivered again.
 func (p *Publisher) Flush() error {
 	p.stageMu.Lock()
 	staged := p.staged
@@ -239,14 +241,22 @@ func (p *Publisher) Flush() error {
 	if len(staged) == 0 {
 		return nil
 	}
+	errs := make([]error, len(staged))
+	p.closeAll(staged, errs)
 	var first error
-	for _, s := range staged {
-		lock := p.lockFor(filepath.Base(s.final))
-		lock.Lock()
-		err := p.finish(s)
-		lock.Unlock()
-		if err != nil && first == nil {
-			first = err
+	for i, s := range staged {
+		err := errs[i]
+		if err == nil {
+			lock := p.lockFor(filepath.Base(s.final))
+			lock.Lock()
+			err = os.Rename(s.part, s.final)
+			lock.Unlock()
+		}
+		if err != nil {
+			_ = os.Remove(s.part)
+			if first == nil {
+				first = err
+			}
 		}
 	}
 	if first == nil && !p.cfg.NoSync {
@@ -259,6 +269,51 @@ func (p *Publisher) Flush() error {
 	}
 	p.logger.Trace("Staged files delivered", watermill.LogFields{"files": len(staged)})
 	return nil
+}
+
+// maxSyncers bounds the files synced at the same time by Flush.
+const maxSyncers = 8
+
+// closeAll syncs (unless NoSync is set) and closes the staged files, up to
+// maxSyncers at a time, and records each one's error in errs.
+func (p *Publisher) closeAll(staged []stagedFile, errs []error) {
+	closeOne := func(i int) {
+		f := staged[i].f
+		if f == nil {
+			return
+		}
+		var err error
+		if !p.cfg.NoSync {
+			err = f.Sync()
+		}
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		errs[i] = err
+	}
+	workers := min(maxSyncers, len(staged))
+	if p.cfg.NoSync || workers <= 1 {
+		for i := range staged {
+			closeOne(i)
+		}
+		return
+	}
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				closeOne(i)
+			}
+		}()
+	}
+	for i := range staged {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
 }
 
 // lockFor returns the lock serialising writes to name.
