@@ -162,7 +162,7 @@ func (g *Gateway) ledgerStage(msg *message.Message) error {
 		return err
 	}
 	var outcome string
-	err = g.store.InTx(msg.Context(), func(tx *store.Tx) error {
+	err = g.store.InTxReplayable(msg.Context(), func(tx *store.Tx) error {
 		key := e.Key.String()
 		body, version, found, err := tx.LoadRelease(key)
 		if err != nil {
@@ -285,7 +285,7 @@ func (g *Gateway) parkedStage(msg *message.Message) error {
 			}
 		}
 	}
-	return g.store.InTx(msg.Context(), func(tx *store.Tx) error {
+	return g.store.InTxReplayable(msg.Context(), func(tx *store.Tx) error {
 		return tx.Publish(TopicCanonical, copyOf(msg.UUID, msg.Payload, msg.Metadata))
 	})
 }
@@ -394,7 +394,7 @@ func (g *Gateway) routeStage(msg *message.Message) error {
 	if err != nil {
 		return err
 	}
-	if err := g.store.InTx(msg.Context(), func(tx *store.Tx) error {
+	if err := g.store.InTxReplayable(msg.Context(), func(tx *store.Tx) error {
 		return publishRendered(tx, &e, msg, outs, failures)
 	}); err != nil {
 		return err
@@ -454,7 +454,7 @@ func (g *Gateway) deadLetterStage(msg *message.Message) error {
 	reason := msg.Metadata.Get(middleware.ReasonForPoisonedKey)
 	g.metrics.deadLetters.WithLabelValues(stage).Inc()
 	g.logger.Error("dead letter", errors.New(reason), watermill.LogFields{"stage": stage, "uuid": msg.UUID})
-	return g.store.InTx(msg.Context(), func(tx *store.Tx) error {
+	return g.store.InTxReplayable(msg.Context(), func(tx *store.Tx) error {
 		return tx.AddDeadLetter(store.DeadLetter{ID: msg.UUID, Stage: stage, Profile: msg.Metadata.Get(MetaProfile),
 			Endpoint: msg.Metadata.Get(transports.MetaEndpoint), Reason: reason, Payload: msg.Payload, Metadata: msg.Metadata})
 	})

@@ -34,3 +34,7 @@ func redactURL(s string) string {
 	}
 	return u.Redacted()
 }
+
+// asyncCommit makes a PostgreSQL transaction commit without waiting for
+// its log to be flushed (see InTxReplayable).
+const asyncCommit = "SET LOCAL synchronous_commit TO OFF"

@@ -249,6 +249,11 @@ func (sn *subscription) BeginTx(ctx context.Context, opts *sql.TxOptions) (wsql.
 		if err != nil {
 			return nil, err
 		}
+		// A lost acknowledgement only delivers its messages again.
+		if _, err := tx.ExecContext(ctx, asyncCommit); err != nil {
+			_ = tx.Rollback()
+			return nil, err
+		}
 		inner := wsql.TxFromStdSQL(tx)
 		if sn.beforeAck == nil {
 			return inner, nil

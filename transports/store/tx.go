@@ -33,6 +33,23 @@ type Tx struct {
 // Publisher().Publish or anything else that writes through s, or it waits
 // for itself (until ctx ends). Reads through s are fine.
 func (s *Store) InTx(ctx context.Context, fn func(tx *Tx) error) error {
+	return s.inTx(ctx, false, fn)
+}
+
+// InTxReplayable is InTx for a transaction whose loss in a crash of the
+// database server only means that its input comes again: the work of a
+// handler whose input is acknowledged after it, in the same database. On
+// PostgreSQL it commits without waiting for the log to reach the disk
+// (synchronous_commit off). PostgreSQL replays its log in order, so a
+// server crash that undoes such a commit also undoes the acknowledgement
+// made after it, and the input is delivered again. Work acknowledged to
+// someone outside the database (a file archived, an HTTP 202) needs InTx.
+// On SQLite it is InTx.
+func (s *Store) InTxReplayable(ctx context.Context, fn func(tx *Tx) error) error {
+	return s.inTx(ctx, true, fn)
+}
+
+func (s *Store) inTx(ctx context.Context, replayable bool, fn func(tx *Tx) error) error {
 	if s.isClosed() {
 		return fmt.Errorf("store %w", ErrClosed)
 	}
@@ -43,6 +60,11 @@ func (s *Store) InTx(ctx context.Context, fn func(tx *Tx) error) error {
 
 	t := &Tx{s: s, ctx: ctx, topic: map[string]bool{}}
 	err := s.rawTx(ctx, func(tx *sql.Tx) error {
+		if replayable && s.d.dollar {
+			if _, err := tx.ExecContext(ctx, asyncCommit); err != nil {
+				return err
+			}
+		}
 		t.tx = tx
 		defer func() { t.done = true }()
 		return fn(t)

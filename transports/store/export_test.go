@@ -1,0 +1,8 @@
+package store
+
+// SettingForTest reads a PostgreSQL setting inside the transaction.
+func (t *Tx) SettingForTest(name string) (string, error) {
+	var v string
+	err := t.queryRow("SELECT current_setting('" + name + "')").Scan(&v)
+	return v, err
+}
