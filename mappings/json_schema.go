@@ -1,6 +1,7 @@
 package mappings
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"sort"
@@ -13,10 +14,30 @@ import (
 // one error line per problem, with the line and column of the value, its
 // path, the value as received and what the schema expects.
 func (p *Profile) checkSchema(data []byte, name string) error {
+	return p.validate(data, gojsonschema.NewBytesLoader(data), name)
+}
+
+// checkDecoded is checkSchema for an input that jsonsyn.Decode has already
+// turned into root. Decode gives the values the schema validator would
+// decode data into itself (objects as map[string]any, numbers as their
+// text), so the validator works on root instead of parsing data again.
+// Decode skips a leading byte order mark that the validator's own parser
+// rejects; such an input is still handed over as bytes, to be rejected as
+// before.
+func (p *Profile) checkDecoded(data []byte, root any, name string) error {
+	if bytes.HasPrefix(data, []byte("\xEF\xBB\xBF")) {
+		return p.checkSchema(data, name)
+	}
+	return p.validate(data, gojsonschema.NewRawLoader(root), name)
+}
+
+// validate runs the schema on the document doc loads; data is the input as
+// received, for positions.
+func (p *Profile) validate(data []byte, doc gojsonschema.JSONLoader, name string) error {
 	if p.schema == nil {
 		return nil
 	}
-	res, err := p.schema.Validate(gojsonschema.NewBytesLoader(data))
+	res, err := p.schema.Validate(doc)
 	if err != nil {
 		return &Error{File: name, Err: fmt.Errorf("%w: %s", ErrInput, oneLine(err.Error()))}
 	}

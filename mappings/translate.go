@@ -295,7 +295,7 @@ func (r *Registry) decodeJSON(br *bufio.Reader, fixed *Profile, opts *DecodeOpti
 			return &Error{File: opts.Name, Line: 1, Err: err}
 		}
 	}
-	if err := p.checkSchema(data, opts.Name); err != nil {
+	if err := p.checkDecoded(data, root, opts.Name); err != nil {
 		return err
 	}
 	src := canonical.Source{PCS: p.Spec.PCS(), Profile: p.Name()}
