@@ -28,6 +28,9 @@ func (p *Profile) checkDecoded(data []byte, root any, name string) error {
 	if bytes.HasPrefix(data, []byte("\xEF\xBB\xBF")) {
 		return p.checkSchema(data, name)
 	}
+	if p.quickSchema != nil && p.quickSchema.valid(root) {
+		return nil
+	}
 	return p.validate(data, gojsonschema.NewRawLoader(root), name)
 }
 

@@ -9,14 +9,16 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/xeipuuv/gojsonschema"
 
 	jsonsyn "github.com/nexport/pcsgate/mappings/syntax/json"
 )
 
 // TestCheckDecodedMatchesBytes checks that validating the decoded tree
 // accepts and rejects exactly what validating the bytes does, with the same
-// messages: every JSON input of the fixtures against every JSON profile's
-// schema, so most pairs fail in many ways.
+// messages, and that the quick check gives the same verdict: every JSON
+// input of the fixtures against every JSON profile's schema, so most pairs
+// fail in many ways.
 func TestCheckDecodedMatchesBytes(t *testing.T) {
 	reg, err := Default()
 	require.NoError(t, err)
@@ -27,6 +29,7 @@ func TestCheckDecodedMatchesBytes(t *testing.T) {
 	var profiles []*Profile
 	for _, p := range reg.Profiles() {
 		if p.Spec.Syntax == "json" && p.schema != nil {
+			require.NotNil(t, p.quickSchema, "%s: schema %s has no quick check", p.Name(), p.Spec.Schema)
 			profiles = append(profiles, p)
 		}
 	}
@@ -45,6 +48,9 @@ func TestCheckDecodedMatchesBytes(t *testing.T) {
 		}
 		for _, p := range profiles {
 			want := p.checkSchema(data, in)
+			if in != "" { // the byte order mark, not the tree, fails that one
+				assert.Equal(t, want == nil, p.quickSchema.valid(root), "quick check of %s against %s", in, p.Name())
+			}
 			got := p.checkDecoded(data, root, in)
 			if want == nil {
 				valid++
@@ -75,4 +81,62 @@ func mustRead(t *testing.T, path string) []byte {
 	b, err := os.ReadFile(path)
 	require.NoError(t, err)
 	return b
+}
+
+// TestQuickSchemaMatchesGojsonschema compares the quick check's verdict
+// with gojsonschema's on small schemas for each keyword it knows, on
+// documents either side of each rule.
+func TestQuickSchemaMatchesGojsonschema(t *testing.T) {
+	const draft = `"$schema": "http://json-schema.org/draft-07/schema#", `
+	cases := []struct {
+		name   string
+		schema string
+		docs   []string
+	}{
+		{"type", `{"type": ["string", "null"]}`, []string{`"a"`, `null`, `1`, `true`, `{}`, `[]`}},
+		{"integer", `{"type": "integer"}`, []string{`1`, `-7`, `1.0`, `1.5`, `1e2`, `1e-2`, `"1"`}},
+		{"number bounds", `{"type": "number", "minimum": 1, "maximum": 2.5, "exclusiveMinimum": 0}`, []string{`0.5`, `1`, `2.5`, `2.51`, `"x"`}},
+		{"lengths in runes", `{"type": "string", "minLength": 2, "maxLength": 3}`, []string{`"a"`, `"ab"`, `"äöü"`, `"äöüß"`, `5`}},
+		{"pattern and format", `{"pattern": "^[A-Z]{2}$", "format": "date-time"}`, []string{`"AB"`, `"2026-01-02T03:04:05Z"`, `5`}},
+		{"format", `{"format": "date-time"}`, []string{`"2026-01-02T03:04:05Z"`, `"2026-01-02"`, `5`}},
+		{"enum and const", `{"enum": ["a", "b"], "const": "a"}`, []string{`"a"`, `"b"`, `"c"`, `null`, `1`, `["a"]`}},
+		{"object", `{"required": ["a"], "properties": {"a": {"type": "string"}}, "additionalProperties": false, "minProperties": 1, "maxProperties": 1}`,
+			[]string{`{"a": "x"}`, `{"a": 1}`, `{}`, `{"a": "x", "b": 1}`, `"a"`}},
+		{"additional schema", `{"properties": {"a": {}}, "additionalProperties": {"type": "integer"}}`, []string{`{"a": "x", "b": 1}`, `{"b": "x"}`}},
+		{"array", `{"items": {"type": "string"}, "minItems": 1, "maxItems": 2}`, []string{`[]`, `["a"]`, `["a", 1]`, `["a", "b", "c"]`, `{}`}},
+		{"ref", `{"definitions": {"d": {"type": "string"}}, "properties": {"a": {"$ref": "#/definitions/d", "type": "integer"}}}`, []string{`{"a": "x"}`, `{"a": 1}`}},
+		{"oneOf", `{"oneOf": [{"type": "string"}, {"minLength": 2}]}`, []string{`"a"`, `"ab"`, `1`}},
+		{"anyOf allOf not", `{"anyOf": [{"type": "string"}, {"type": "null"}], "allOf": [{"not": {"const": "x"}}]}`, []string{`"a"`, `"x"`, `null`, `1`}},
+		{"if then else", `{"if": {"properties": {"t": {"const": "a"}}}, "then": {"required": ["a"]}, "else": {"required": ["b"]}}`,
+			[]string{`{"t": "a", "a": 1}`, `{"t": "a"}`, `{"t": "c", "b": 1}`, `{"t": "c"}`, `{}`}},
+		{"boolean schemas", `{"properties": {"a": true, "b": false}}`, []string{`{"a": 1}`, `{"b": 1}`}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			src := []byte("{" + draft + tc.schema[1:])
+			q, err := compileQuickSchema(src)
+			require.NoError(t, err)
+			s, err := gojsonschema.NewSchema(gojsonschema.NewBytesLoader(src))
+			require.NoError(t, err)
+			for _, doc := range tc.docs {
+				root, err := jsonsyn.Decode([]byte(doc), jsonsyn.DecodeOptions{})
+				require.NoError(t, err)
+				res, err := s.Validate(gojsonschema.NewRawLoader(root))
+				require.NoError(t, err)
+				assert.Equal(t, res.Valid(), q.valid(root), "%s", doc)
+			}
+		})
+	}
+}
+
+func TestQuickSchemaRefusesUnknownKeywords(t *testing.T) {
+	for _, schema := range []string{
+		`{"$schema": "http://json-schema.org/draft-07/schema#", "patternProperties": {"^a": {}}}`,
+		`{"$schema": "http://json-schema.org/draft-07/schema#", "enum": [1, "a"]}`,
+		`{"$schema": "http://json-schema.org/draft-04/schema#", "type": "string"}`,
+		`{"type": "string"}`,
+	} {
+		_, err := compileQuickSchema([]byte(schema))
+		assert.Error(t, err, schema)
+	}
 }

@@ -37,6 +37,7 @@ type Profile struct {
 	enc   *compiledEncode
 
 	schema             *gojsonschema.Schema
+	quickSchema        *quickSchema // passes valid documents without gojsonschema; nil if the schema is beyond it
 	zone               string
 	allowBadCheckDigit bool
 	maxBytes           int64
@@ -327,6 +328,7 @@ func (r *Registry) compile(fsys fs.FS, s *Spec) (*Profile, error) {
 		if p.schema, err = gojsonschema.NewSchema(gojsonschema.NewBytesLoader(data)); err != nil {
 			return nil, fmt.Errorf("schema %s: %s", s.Schema, oneLine(err.Error()))
 		}
+		p.quickSchema, _ = compileQuickSchema(data) // nil: gojsonschema checks every document
 	}
 	if s.Decode != nil {
 		if p.dec, err = c.compileDecode(s, p.paths); err != nil {
