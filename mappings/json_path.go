@@ -32,9 +32,9 @@ func jsonValue(v any) (any, bool) {
 	case nil:
 		return nil, false
 	case string:
-		return x, x != ""
+		return v, x != "" // v, not x: boxing x again would allocate
 	case map[string]any, []any:
-		return x, true
+		return v, true
 	}
 	return text(v), true
 }
