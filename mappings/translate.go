@@ -278,7 +278,7 @@ func (r *Registry) decodeJSON(br *bufio.Reader, fixed *Profile, opts *DecodeOpti
 	if fixed != nil {
 		limit = fixed.maxBytes
 	}
-	data, err := io.ReadAll(io.LimitReader(br, limit+1))
+	data, err := readAllBuffered(br, limit+1)
 	if err != nil {
 		return err
 	}
