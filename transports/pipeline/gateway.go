@@ -222,15 +222,12 @@ func (g *Gateway) addEndpoint(ep *Endpoint) error {
 		// A transport that stages deliveries (the file drop) makes a whole
 		// batch durable and visible once, just before the batch's
 		// acknowledgement is recorded.
-		var opts store.SubscriberOptions
-		if st, ok := g.outbound[ep.Name].(stager); ok {
-			opts.BeforeAck = func(context.Context) error { return st.Flush() }
-		}
-		sub, err := g.store.SubscriberWith("deliver_"+ep.Name, opts)
+		handler, flush := g.deliverStage(ep)
+		sub, err := g.store.SubscriberWith("deliver_"+ep.Name, store.SubscriberOptions{BeforeAck: flush})
 		if err != nil {
 			return err
 		}
-		g.router.AddConsumerHandler("deliver_"+ep.Name, outboundPrefix+ep.Name, sub, g.deliverStage(ep))
+		g.router.AddConsumerHandler("deliver_"+ep.Name, outboundPrefix+ep.Name, sub, handler)
 	}
 	return nil
 }

@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -426,26 +427,47 @@ type stager interface {
 	Flush() error
 }
 
-// deliverStage hands rendered messages to an outbound transport: staged,
-// when the transport can, and flushed before the subscription records the
-// batch's acknowledgement.
-func (g *Gateway) deliverStage(ep *Endpoint) message.NoPublishHandlerFunc {
+// deliverStage hands rendered messages to an outbound transport. When the
+// transport stages deliveries, the messages are staged here and counted and
+// logged as delivered by the returned flush, which the subscription runs
+// before it records the batch's acknowledgement; flush is nil otherwise.
+func (g *Gateway) deliverStage(ep *Endpoint) (handler message.NoPublishHandlerFunc, flush func(context.Context) error) {
 	pub := g.outbound[ep.Name]
-	send := pub.Publish
-	if st, ok := pub.(stager); ok {
-		send = st.Stage
+	delivered := func(event, name string) {
+		g.metrics.delivered.WithLabelValues(ep.Name).Inc()
+		g.logger.Info("delivered", watermill.LogFields{"endpoint": ep.Name, "event": event, "name": name})
 	}
-	return func(msg *message.Message) error {
+	send := pub.Publish
+	done := delivered
+	if st, ok := pub.(stager); ok {
+		// The handler and flush never run at the same time: the
+		// subscription runs flush after the batch's last ack.
+		var staged [][2]string
+		send = st.Stage
+		done = func(event, name string) { staged = append(staged, [2]string{event, name}) }
+		flush = func(context.Context) error {
+			batch := staged
+			staged = nil
+			if err := st.Flush(); err != nil {
+				return err // the batch is delivered again
+			}
+			for _, d := range batch {
+				delivered(d[0], d[1])
+			}
+			return nil
+		}
+	}
+	handler = func(msg *message.Message) error {
 		if err := send(ep.Name, msg); err != nil {
 			if transports.IsPermanent(err) {
 				return permanent(fmt.Errorf("deliver to %s: %w", ep.Name, err))
 			}
 			return err
 		}
-		g.metrics.delivered.WithLabelValues(ep.Name).Inc()
-		g.logger.Info("delivered", watermill.LogFields{"endpoint": ep.Name, "event": msg.Metadata.Get(MetaEventID), "name": msg.Metadata.Get(transports.MetaOutName)})
+		done(msg.Metadata.Get(MetaEventID), msg.Metadata.Get(transports.MetaOutName))
 		return nil
 	}
+	return handler, flush
 }
 
 // deadLetterStage stores what the poison queue sends, with its reason.
