@@ -33,7 +33,11 @@
 //     time per message.)
 //   - deliver (one handler per outbound endpoint): hands the rendered
 //     message to the transport; permanent failures (HTTP 4xx) are dead-
-//     lettered, others retried.
+//     lettered, others retried. A file drop stages each file under its
+//     .part name; before the subscription records a batch as done, the
+//     batch's files are synced side by side, renamed and counted as
+//     delivered (store.SubscriberOptions.BeforeAck), so a batch shares one
+//     wait for the disk and nothing is acknowledged that is not on it.
 //
 // Recovery, correlation ids, bounded retry and the poison queue are router
 // middleware; handlers stay small. Logs carry ids, never payloads.
