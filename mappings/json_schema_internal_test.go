@@ -134,9 +134,40 @@ func TestQuickSchemaRefusesUnknownKeywords(t *testing.T) {
 		`{"$schema": "http://json-schema.org/draft-07/schema#", "patternProperties": {"^a": {}}}`,
 		`{"$schema": "http://json-schema.org/draft-07/schema#", "enum": [1, "a"]}`,
 		`{"$schema": "http://json-schema.org/draft-04/schema#", "type": "string"}`,
-		`{"type": "string"}`,
+		`{"$schema": "http://json-schema.org/draft-07/schema#", "type": "string"}`,
 	} {
 		_, err := compileQuickSchema([]byte(schema))
 		assert.Error(t, err, schema)
+	}
+}
+
+// TestQuickSchemaBoundsAndDateTime holds the quick check's shortcuts for
+// whole numbers and RFC 3339 date-times to gojsonschema's verdict.
+func TestQuickSchemaBoundsAndDateTime(t *testing.T) {
+	schemas := []string{
+		`{"$schema": "http://json-schema.org/draft-07/schema#", "type": "integer", "minimum": 1, "maximum": 10}`,
+		`{"$schema": "http://json-schema.org/draft-07/schema#", "type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": 100}`,
+		`{"$schema": "http://json-schema.org/draft-07/schema#", "type": "number", "minimum": 0.5, "maximum": 9.5}`,
+		`{"$schema": "http://json-schema.org/draft-07/schema#", "type": "integer", "minimum": -99999999999999999999}`,
+		`{"$schema": "http://json-schema.org/draft-07/schema#", "type": "string", "format": "date-time"}`,
+	}
+	docs := []string{
+		`0`, `1`, `10`, `11`, `-1`, `100`, `99`, `1.0`, `9.5`, `9.6`, `-0`,
+		`123456789012345678`, `1234567890123456789`, `-123456789012345678`,
+		`"2026-10-12T06:00:00Z"`, `"2026-10-12T06:00:00.123+02:00"`, `"2026-10-12"`,
+		`"06:00:00"`, `"2026-13-12T06:00:00Z"`, `"yesterday"`,
+	}
+	for _, s := range schemas {
+		q, err := compileQuickSchema([]byte(s))
+		require.NoError(t, err, s)
+		full, err := gojsonschema.NewSchema(gojsonschema.NewStringLoader(s))
+		require.NoError(t, err, s)
+		for _, d := range docs {
+			v, err := jsonsyn.Decode([]byte(d), jsonsyn.DecodeOptions{})
+			require.NoError(t, err, d)
+			res, err := full.Validate(gojsonschema.NewRawLoader(v))
+			require.NoError(t, err, d)
+			assert.Equal(t, res.Valid(), q.valid(v), "%s against %s", d, s)
+		}
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/xeipuuv/gojsonschema"
@@ -369,6 +370,11 @@ func (q *quickSchema) number(n json.Number) bool {
 	if q.minimum == nil && q.maximum == nil && q.exclMin == nil && q.exclMax == nil && q.format == "" {
 		return true
 	}
+	if i, ok := smallInt(n); ok && q.format == "" {
+		if c, ok := q.intBounds(i); ok {
+			return c
+		}
+	}
 	r, ok := new(big.Rat).SetString(string(n))
 	if !ok {
 		return false
@@ -379,6 +385,54 @@ func (q *quickSchema) number(n json.Number) bool {
 		(q.maximum == nil || r.Cmp(q.maximum) <= 0) &&
 		(q.exclMin == nil || r.Cmp(q.exclMin) > 0) &&
 		(q.exclMax == nil || r.Cmp(q.exclMax) < 0)
+}
+
+// smallInt reads n when it is a plain integer of at most 18 digits, the
+// common case, so that bounds are checked without big.Rat allocations.
+func smallInt(n json.Number) (int64, bool) {
+	s := string(n)
+	neg := strings.HasPrefix(s, "-")
+	if neg {
+		s = s[1:]
+	}
+	if s == "" || len(s) > 18 {
+		return 0, false
+	}
+	var i int64
+	for j := 0; j < len(s); j++ {
+		if s[j] < '0' || s[j] > '9' {
+			return 0, false
+		}
+		i = i*10 + int64(s[j]-'0')
+	}
+	if neg {
+		i = -i
+	}
+	return i, true
+}
+
+// intBounds checks i against the numeric bounds when every bound present
+// is a whole number that fits an int64; ok=false leaves it to big.Rat.
+func (q *quickSchema) intBounds(i int64) (valid, ok bool) {
+	valid = true
+	for _, b := range [...]struct {
+		r   *big.Rat
+		cmp func(i, b int64) bool
+	}{
+		{q.minimum, func(i, b int64) bool { return i >= b }},
+		{q.maximum, func(i, b int64) bool { return i <= b }},
+		{q.exclMin, func(i, b int64) bool { return i > b }},
+		{q.exclMax, func(i, b int64) bool { return i < b }},
+	} {
+		if b.r == nil {
+			continue
+		}
+		if !b.r.IsInt() || !b.r.Num().IsInt64() {
+			return false, false
+		}
+		valid = valid && b.cmp(i, b.r.Num().Int64())
+	}
+	return valid, true
 }
 
 // isInteger is gojsonschema's test: the number's value is whole ("1.0" is).
@@ -405,7 +459,18 @@ func (q *quickSchema) str(s string) bool {
 	if q.pattern != nil && !q.pattern.MatchString(s) {
 		return false
 	}
+	if q.format == "date-time" && isRFC3339(s) {
+		// gojsonschema's date-time checker accepts what any of its
+		// layouts parses, RFC 3339 among them; it tries three others
+		// first, each failure allocating an error.
+		return true
+	}
 	return q.format == "" || gojsonschema.FormatCheckers.IsFormat(q.format, s)
+}
+
+func isRFC3339(s string) bool {
+	_, err := time.Parse(time.RFC3339, s)
+	return err == nil
 }
 
 func (q *quickSchema) array(a []any) bool {
