@@ -134,7 +134,7 @@ func TestQuickSchemaRefusesUnknownKeywords(t *testing.T) {
 		`{"$schema": "http://json-schema.org/draft-07/schema#", "patternProperties": {"^a": {}}}`,
 		`{"$schema": "http://json-schema.org/draft-07/schema#", "enum": [1, "a"]}`,
 		`{"$schema": "http://json-schema.org/draft-04/schema#", "type": "string"}`,
-		`{"$schema": "http://json-schema.org/draft-07/schema#", "type": "string"}`,
+		`{"type": "string"}`,
 	} {
 		_, err := compileQuickSchema([]byte(schema))
 		assert.Error(t, err, schema)
