@@ -61,6 +61,7 @@ func Decode(data []byte, opts DecodeOptions) (any, error) {
 	// One copy of the input backs every string and number without escapes,
 	// instead of one small allocation each.
 	d := decoder{data: data, src: string(data), maxDepth: opts.MaxDepth}
+	d.boxes.next = min(max(len(data)/48, 16), 1024) // about one value per 48 bytes
 	if len(data) >= 3 && data[0] == 0xEF && data[1] == 0xBB && data[2] == 0xBF {
 		d.pos = 3
 	}
@@ -79,6 +80,7 @@ type decoder struct {
 	depth    int
 	maxDepth int
 	buf      []byte // scratch for strings with escapes
+	boxes    boxes  // interfaces for string and number values
 	vals     []any  // stack of array elements being collected
 	members  []objMember
 }
@@ -131,7 +133,7 @@ func (d *decoder) value() (any, *decodeError) {
 		if err != nil {
 			return nil, err
 		}
-		return s, nil
+		return d.boxes.box(s, stringType), nil
 	case c == '-' || c >= '0' && c <= '9':
 		return d.number()
 	case c == 't':
@@ -308,7 +310,7 @@ func (d *decoder) number() (any, *decodeError) {
 		}
 	}
 	d.pos = p
-	return Number(d.src[start:p]), nil
+	return d.boxes.box(d.src[start:p], numberType), nil
 }
 
 // str reads a string literal starting at the opening quote.
