@@ -322,7 +322,15 @@ func (dc *decodeCtx) convert(cf *compiledField, w wv, e *canonical.ReleaseEvent)
 
 // buildParty assembles a Party; nil when the message names none.
 func (dc *decodeCtx) buildParty(cp *compiledParty, d *doc, e *canonical.ReleaseEvent, env *exprEnv) (*canonical.Party, error) {
-	p := &canonical.Party{Role: cp.role}
+	var p *canonical.Party
+	if len(cp.ids) <= len(partyWithIDs{}.ids) {
+		b := &partyWithIDs{}
+		p = &b.p
+		p.IDs = b.ids[:0]
+	} else {
+		p = &canonical.Party{IDs: make([]canonical.PartyID, 0, len(cp.ids))}
+	}
+	p.Role = cp.role
 	if cp.name != nil {
 		v, _, err := dc.value(cp.name, d, e, env)
 		if err != nil {
@@ -353,10 +361,20 @@ func (dc *decodeCtx) buildParty(cp *compiledParty, d *doc, e *canonical.ReleaseE
 		}
 		p.IDs = append(p.IDs, canonical.PartyID{Scheme: scheme, Value: v.text()})
 	}
-	if p.Name == "" && len(p.IDs) == 0 {
-		return nil, nil
+	if len(p.IDs) == 0 {
+		if p.Name == "" {
+			return nil, nil
+		}
+		p.IDs = nil
 	}
 	return p, nil
+}
+
+// partyWithIDs lets a party and its identifiers share one allocation; most
+// parties have one or two.
+type partyWithIDs struct {
+	p   canonical.Party
+	ids [2]canonical.PartyID
 }
 
 func (dc *decodeCtx) errAt(at position, target string, err error) error {
