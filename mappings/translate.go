@@ -62,7 +62,7 @@ type Batch struct {
 // messages of a file are never lost to a bad one. An error from emit stops
 // reading and is returned as is.
 func (r *Registry) Decode(in io.Reader, opts DecodeOptions, emit func(Batch) error) error {
-	br := bufio.NewReaderSize(in, readBufferSize(in))
+	br := newReader(in)
 	var fixed *Profile
 	if opts.From != "" {
 		p, err := r.Profile(opts.From)
@@ -85,7 +85,11 @@ func (r *Registry) Decode(in io.Reader, opts DecodeOptions, emit func(Batch) err
 	case "edifact":
 		return r.decodeEdifact(br, fixed, &opts, emit)
 	case "json":
-		return r.decodeJSON(br, fixed, &opts, emit)
+		// decodeJSON copies what it reads, so the reader can serve the
+		// next input.
+		err := r.decodeJSON(br, fixed, &opts, emit)
+		releaseReader(br)
+		return err
 	case "xml":
 		return r.decodeXML(br, fixed, &opts, emit)
 	case "cargoimp":
@@ -111,6 +115,26 @@ func readBufferSize(in io.Reader) int {
 		return max(l.Len(), 4<<10)
 	}
 	return size
+}
+
+// readers keeps the buffered readers of decoded JSON inputs for reuse: a
+// message of a few KiB otherwise allocates a buffer larger than itself.
+var readers sync.Pool
+
+// newReader returns a buffered reader on in of at least readBufferSize(in).
+func newReader(in io.Reader) *bufio.Reader {
+	size := readBufferSize(in)
+	if br, ok := readers.Get().(*bufio.Reader); ok && br.Size() >= size {
+		br.Reset(in)
+		return br
+	}
+	return bufio.NewReaderSize(in, size)
+}
+
+// releaseReader hands br back once nothing refers to its buffer.
+func releaseReader(br *bufio.Reader) {
+	br.Reset(nil)
+	readers.Put(br)
 }
 
 // sniff guesses the wire syntax from the first bytes.
@@ -285,7 +309,8 @@ func (r *Registry) decodeJSON(br *bufio.Reader, fixed *Profile, opts *DecodeOpti
 	if int64(len(data)) > limit {
 		return &Error{File: opts.Name, Err: fmt.Errorf("%w: larger than %d bytes", ErrInput, limit)}
 	}
-	root, err := jsonsyn.Decode(data, jsonsyn.DecodeOptions{Name: opts.Name, MaxBytes: limit})
+	// data is ours and never changes: the decoded strings may share it.
+	root, err := jsonsyn.Decode(data, jsonsyn.DecodeOptions{Name: opts.Name, MaxBytes: limit, ShareInput: true})
 	if err != nil {
 		return err
 	}

@@ -57,3 +57,15 @@ func TestBoxedValues(t *testing.T) {
 	}
 	assert.Len(t, seen, n)
 }
+
+// TestDecodeShareInput checks that sharing the input gives the same values
+// as decoding a copy, escapes included.
+func TestDecodeShareInput(t *testing.T) {
+	in := `{"a": "plain", "b": "esc\u00e0\n", "n": -12.50, "l": [true, null, "x"]}`
+	want, err := jsonsyn.Decode([]byte(in), jsonsyn.DecodeOptions{})
+	require.NoError(t, err)
+	got, err := jsonsyn.Decode([]byte(in), jsonsyn.DecodeOptions{ShareInput: true})
+	require.NoError(t, err)
+	assert.Equal(t, want, got)
+	assert.Equal(t, jsonsyn.Number("-12.50"), got.(map[string]any)["n"])
+}

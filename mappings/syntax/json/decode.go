@@ -3,6 +3,7 @@ package json
 import (
 	"fmt"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // Defaults of DecodeOptions.
@@ -20,6 +21,10 @@ type DecodeOptions struct {
 	MaxDepth int
 	// Name names the input in error messages, for example a file name.
 	Name string
+	// ShareInput lets the decoded strings and numbers share the memory of
+	// the input instead of a copy of it: the caller promises never to
+	// change the input afterwards.
+	ShareInput bool
 }
 
 func (o *DecodeOptions) setDefaults() {
@@ -60,7 +65,12 @@ func Decode(data []byte, opts DecodeOptions) (any, error) {
 	}
 	// One copy of the input backs every string and number without escapes,
 	// instead of one small allocation each.
-	d := decoder{data: data, src: string(data), maxDepth: opts.MaxDepth}
+	d := decoder{data: data, maxDepth: opts.MaxDepth}
+	if opts.ShareInput {
+		d.src = unsafe.String(unsafe.SliceData(data), len(data))
+	} else {
+		d.src = string(data)
+	}
 	d.boxes.next = min(max(len(data)/48, 16), 1024) // about one value per 48 bytes
 	if len(data) >= 3 && data[0] == 0xEF && data[1] == 0xBB && data[2] == 0xBF {
 		d.pos = 3
