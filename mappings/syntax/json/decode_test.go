@@ -75,6 +75,8 @@ func TestDecodeErrors(t *testing.T) {
 			`1:2: "a" where a quoted object key was expected`},
 		{"missing colon", `{"a" 1}`, jsonsyn.DecodeOptions{}, jsonsyn.ErrSyntax,
 			`1:6: /a: "1" where ':' after object key was expected`},
+		{"key with a newline, on one line", `{"\n0"0`, jsonsyn.DecodeOptions{}, jsonsyn.ErrSyntax,
+			`1:7: /\n0: "0" where ':' after object key was expected`},
 		{"bad literal", `{"data":{"blocked":tru}}`, jsonsyn.DecodeOptions{}, jsonsyn.ErrSyntax,
 			`1:20: /data/blocked: "tru" where a value was expected`},
 		{"single quotes", `['x']`, jsonsyn.DecodeOptions{}, jsonsyn.ErrSyntax,

@@ -67,7 +67,7 @@ func (e *Error) Error() string {
 		b.WriteString(": ")
 	}
 	if e.Pointer != "" {
-		b.WriteString(e.Pointer)
+		writeVisible(&b, e.Pointer)
 		b.WriteString(": ")
 	}
 	if e.Err != nil {
@@ -110,3 +110,16 @@ func clip(s string, n int) string {
 
 // quote renders a received value for an error message: clipped and quoted.
 func quote(s string) string { return strconv.Quote(clip(s, maxQuoted)) }
+
+// writeVisible writes s with control characters escaped as in Go string
+// literals (a key may hold a newline), so the message stays on one line.
+func writeVisible(b *strings.Builder, s string) {
+	for _, r := range s {
+		if r < 0x20 || r == 0x7f {
+			q := strconv.QuoteRune(r)
+			b.WriteString(q[1 : len(q)-1])
+			continue
+		}
+		b.WriteRune(r)
+	}
+}
