@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"runtime"
 	"testing"
 	"time"
 
@@ -65,28 +64,9 @@ func benchAirFlat(b *testing.B, data []byte, from, to string) {
 		require.NoError(b, err)
 	}
 	opts := mappings.DecodeOptions{Name: "bench", From: from, CredentialKey: []byte("k"), ReceivedAt: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
-	b.ReportAllocs()
-	b.SetBytes(int64(len(data)))
-	var before, after runtime.MemStats
-	runtime.ReadMemStats(&before)
-	cpu0 := cpuTime()
-	b.ResetTimer()
-	events := 0
-	for i := 0; i < b.N; i++ {
-		err := reg.Decode(bytes.NewReader(data), opts, func(bt mappings.Batch) error {
-			events += len(bt.Events)
-			if enc != nil {
-				return enc.Encode(bt.Events)
-			}
-			return nil
-		})
-		if err != nil {
-			b.Fatal(err)
-		}
+	var each func(mappings.Batch) error
+	if enc != nil {
+		each = func(bt mappings.Batch) error { return enc.Encode(bt.Events) }
 	}
-	b.StopTimer()
-	runtime.ReadMemStats(&after)
-	b.ReportMetric(float64(events)/(cpuTime()-cpu0).Seconds(), "events/cpu-s")
-	b.ReportMetric(float64(events)/b.Elapsed().Seconds(), "events/s")
-	b.ReportMetric(float64(after.Mallocs-before.Mallocs)/float64(events), "allocs/event")
+	benchDecode(b, reg, data, opts, each)
 }

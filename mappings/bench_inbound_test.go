@@ -1,10 +1,8 @@
 package mappings_test
 
 import (
-	"bytes"
 	"os"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -34,27 +32,7 @@ func BenchmarkInbound(b *testing.B) {
 			data, err := os.ReadFile(input)
 			require.NoError(b, err)
 			opts := mappings.DecodeOptions{Name: filepath.Base(input), From: p.Name(), CredentialKey: []byte("k")}
-			b.ReportAllocs()
-			b.SetBytes(int64(len(data)))
-			var before, after runtime.MemStats
-			runtime.ReadMemStats(&before)
-			cpu0 := cpuTime()
-			b.ResetTimer()
-			events := 0
-			for range b.N {
-				err := reg.Decode(bytes.NewReader(data), opts, func(bt mappings.Batch) error {
-					events += len(bt.Events)
-					return nil
-				})
-				if err != nil {
-					b.Fatal(err)
-				}
-			}
-			b.StopTimer()
-			runtime.ReadMemStats(&after)
-			require.Positive(b, events, "%s gave no events", input)
-			b.ReportMetric(float64(events)/(cpuTime()-cpu0).Seconds(), "events/cpu-s")
-			b.ReportMetric(float64(after.Mallocs-before.Mallocs)/float64(events), "allocs/event")
+			benchDecode(b, reg, data, opts, nil)
 		})
 	}
 }

@@ -1,10 +1,8 @@
 package mappings_test
 
 import (
-	"bytes"
 	"io"
 	"os"
-	"runtime"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -38,31 +36,13 @@ func benchDocuments(b *testing.B, input, from, to string) {
 	require.NoError(b, err)
 	opts := mappings.DecodeOptions{Name: "bench", From: from, CredentialKey: []byte("k")}
 	var carried []*canonical.ReleaseEvent
-	b.ReportAllocs()
-	b.SetBytes(int64(len(data)))
-	var before, after runtime.MemStats
-	runtime.ReadMemStats(&before)
-	cpu0 := cpuTime()
-	b.ResetTimer()
-	events := 0
-	for i := 0; i < b.N; i++ {
-		err := reg.Decode(bytes.NewReader(data), opts, func(bt mappings.Batch) error {
-			events += len(bt.Events)
-			carried = carried[:0]
-			for _, e := range bt.Events {
-				if target.Carries(e.Type) {
-					carried = append(carried, e)
-				}
+	benchDecode(b, reg, data, opts, func(bt mappings.Batch) error {
+		carried = carried[:0]
+		for _, e := range bt.Events {
+			if target.Carries(e.Type) {
+				carried = append(carried, e)
 			}
-			return enc.Encode(carried)
-		})
-		if err != nil {
-			b.Fatal(err)
 		}
-	}
-	b.StopTimer()
-	runtime.ReadMemStats(&after)
-	b.ReportMetric(float64(events)/(cpuTime()-cpu0).Seconds(), "events/cpu-s")
-	b.ReportMetric(float64(events)/b.Elapsed().Seconds(), "events/s")
-	b.ReportMetric(float64(after.Mallocs-before.Mallocs)/float64(events), "allocs/event")
+		return enc.Encode(carried)
+	})
 }
