@@ -67,23 +67,19 @@ func (s *Store) groupTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 
 func (s *Store) committer() {
 	defer close(s.committerDone)
-	group := make([]*writeReq, 0, maxGroup)
 	for {
-		var first *writeReq
 		select {
-		case first = <-s.writes:
+		case first := <-s.writes:
+			s.commitGroup(first)
 		case <-s.ctx.Done():
 			return
 		}
-		group = append(group[:0], first)
-		s.commitGroup(group)
 	}
 }
 
 // commitGroup runs first, then whatever else is waiting (up to maxGroup),
 // in one transaction, and answers each request.
-func (s *Store) commitGroup(group []*writeReq) {
-	first := group[0]
+func (s *Store) commitGroup(first *writeReq) {
 	tx, err := s.writer.BeginTx(s.ctx, nil)
 	if err != nil {
 		first.err = fmt.Errorf("store transaction: %w", err)
@@ -97,33 +93,29 @@ func (s *Store) commitGroup(group []*writeReq) {
 		close(first.done)
 		return
 	}
-	ok := group[:1]
-	failed := []*writeReq{}
+	done := []*writeReq{first} // to be answered with the commit's outcome
 collect:
-	for len(ok)+len(failed) < maxGroup {
+	for n := 1; n < maxGroup; n++ {
 		select {
 		case r := <-s.writes:
 			s.group.joined.Add(1)
 			if s.runOne(tx, r, true) {
-				ok = append(ok, r)
+				done = append(done, r)
 			} else {
-				failed = append(failed, r)
+				close(r.done) // rolled back to its savepoint: nothing to wait for
 			}
 		default:
 			break collect
 		}
 	}
 	if err := tx.Commit(); err != nil {
-		for _, r := range ok {
+		for _, r := range done {
 			r.err = fmt.Errorf("store commit: %w", err)
 		}
 	} else {
 		s.group.commits.Add(1)
 	}
-	for _, r := range ok {
-		close(r.done)
-	}
-	for _, r := range failed {
+	for _, r := range done {
 		close(r.done)
 	}
 }
