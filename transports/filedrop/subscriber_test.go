@@ -259,40 +259,35 @@ func TestOneDeliveryAtATime(t *testing.T) {
 	assert.Empty(t, m.rescan(t), "a file in flight was queued again")
 }
 
-func TestNotificationsFindFiles(t *testing.T) {
-	dir := t.TempDir()
-	// Polling once an hour: only a notification can find the file in time.
-	sub, err := filedrop.NewSubscriber(filedrop.Config{Dir: dir, Settle: time.Millisecond, Poll: time.Hour}, nil)
-	require.NoError(t, err)
-	t.Cleanup(func() { require.NoError(t, sub.Close()) })
-	msgs, err := sub.Subscribe(context.Background(), "test-drop")
-	require.NoError(t, err)
+// A dropped file is found by a notification (polling once an hour could
+// not find it in time) or, with notifications off, by polling.
+func TestDroppedFileFound(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		cfg  filedrop.Config
+	}{
+		{"by notification", filedrop.Config{Settle: time.Millisecond, Poll: time.Hour}},
+		{"by polling", filedrop.Config{Settle: time.Millisecond, Poll: 5 * time.Millisecond, NoWatch: true}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			cfg := tc.cfg
+			cfg.Dir = dir
+			sub, err := filedrop.NewSubscriber(cfg, nil)
+			require.NoError(t, err)
+			t.Cleanup(func() { require.NoError(t, sub.Close()) })
+			msgs, err := sub.Subscribe(context.Background(), "test-drop")
+			require.NoError(t, err)
 
-	require.NoError(t, dropFile(dir, "a.edi", []byte("UNB")))
-	select {
-	case msg := <-msgs:
-		assert.Equal(t, "UNB", string(msg.Payload))
-		msg.Ack()
-	case <-time.After(5 * time.Second):
-		require.FailNow(t, "the notification did not lead to a delivery")
-	}
-}
-
-func TestPollingFindsFiles(t *testing.T) {
-	dir := t.TempDir()
-	sub, err := filedrop.NewSubscriber(filedrop.Config{Dir: dir, Settle: time.Millisecond, Poll: 5 * time.Millisecond, NoWatch: true}, nil)
-	require.NoError(t, err)
-	t.Cleanup(func() { require.NoError(t, sub.Close()) })
-	msgs, err := sub.Subscribe(context.Background(), "test-drop")
-	require.NoError(t, err)
-
-	require.NoError(t, dropFile(dir, "a.edi", []byte("UNB")))
-	select {
-	case msg := <-msgs:
-		assert.Equal(t, "UNB", string(msg.Payload))
-		msg.Ack()
-	case <-time.After(5 * time.Second):
-		require.FailNow(t, "polling did not find the file")
+			require.NoError(t, dropFile(dir, "a.edi", []byte("UNB")))
+			select {
+			case msg := <-msgs:
+				assert.Equal(t, "UNB", string(msg.Payload))
+				msg.Ack()
+			case <-time.After(5 * time.Second):
+				require.FailNow(t, "the file was not found "+tc.name)
+			}
+		})
 	}
 }
 
