@@ -85,14 +85,24 @@ func (c *stmtCache) close() error {
 	return errors.Join(errs...)
 }
 
+// inTx returns query's cached statement bound to tx, or nil after adding
+// query to missed, to be prepared once the transaction has ended.
+func (c *stmtCache) inTx(ctx context.Context, tx *sql.Tx, missed *[]string, query string) *sql.Stmt {
+	if c == nil {
+		return nil
+	}
+	if st := c.get(query); st != nil {
+		return tx.StmtContext(ctx, st)
+	}
+	*missed = append(*missed, query)
+	return nil
+}
+
 // execCached runs query in tx through the cache's statement when there is
 // one, and otherwise as is, adding query to missed.
 func (c *stmtCache) execCached(ctx context.Context, tx *sql.Tx, missed *[]string, query string, args ...any) (sql.Result, error) {
-	if st := c.get(query); st != nil {
-		return tx.StmtContext(ctx, st).ExecContext(ctx, args...)
-	}
-	if c != nil {
-		*missed = append(*missed, query)
+	if st := c.inTx(ctx, tx, missed, query); st != nil {
+		return st.ExecContext(ctx, args...)
 	}
 	return tx.ExecContext(ctx, query, args...)
 }

@@ -97,11 +97,8 @@ func (t *Tx) exec(query string, args ...any) (sql.Result, error) {
 // queryRow runs a query written with ? placeholders.
 func (t *Tx) queryRow(query string, args ...any) *sql.Row {
 	q := t.s.d.q(query)
-	if st := t.s.wstmts.get(q); st != nil {
-		return t.tx.StmtContext(t.ctx, st).QueryRowContext(t.ctx, args...)
-	}
-	if t.s.wstmts != nil {
-		t.missed = append(t.missed, q)
+	if st := t.s.wstmts.inTx(t.ctx, t.tx, &t.missed, q); st != nil {
+		return st.QueryRowContext(t.ctx, args...)
 	}
 	return t.tx.QueryRowContext(t.ctx, q, args...)
 }
