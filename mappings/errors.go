@@ -4,6 +4,9 @@ import (
 	"errors"
 	"strconv"
 	"strings"
+	"unicode/utf8"
+
+	"github.com/nexport/pcsgate/mappings/internal/msgtext"
 )
 
 // Sentinels of the mapping engine. Every error a mapping reports wraps one,
@@ -156,14 +159,10 @@ func (e *Error) Error() string {
 func (e *Error) Unwrap() error { return e.Err }
 
 func clip(s string) string {
-	if len(s) <= 48 {
+	if utf8.RuneCountInString(s) <= 48 {
 		return s
 	}
-	r := []rune(s)
-	if len(r) <= 48 {
-		return s
-	}
-	return string(r[:45]) + "..."
+	return msgtext.Clip(s, 45, "...")
 }
 
 // Lines splits a (joined) error into its one-line messages, the way the CLI

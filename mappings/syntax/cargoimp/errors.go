@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/nexport/pcsgate/mappings/internal/msgtext"
 )
 
 // Sentinel errors, phrased as predicates about the value in *Error.
@@ -69,12 +71,7 @@ func (e *Error) Unwrap() error { return e.Err }
 
 const maxValue = 40
 
-func clip(s string) string {
-	if len(s) <= maxValue {
-		return s
-	}
-	return s[:maxValue] + "…"
-}
+func clip(s string) string { return msgtext.ClipBytes(s, maxValue, "…") }
 
 // detail wraps sentinel with an explanation.
 func detail(sentinel error, format string, args ...any) error {

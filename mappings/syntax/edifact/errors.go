@@ -7,6 +7,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/nexport/pcsgate/mappings/internal/msgtext"
 )
 
 // Sentinel errors. Every error of this package wraps exactly one of them, so
@@ -130,19 +132,7 @@ func wrapf(sentinel error, format string, args ...any) error {
 const maxValue = 40
 
 // clip shortens s to maxValue characters, marking the cut with "…".
-func clip(s string) string {
-	if len(s) <= maxValue {
-		return s
-	}
-	n := 0
-	for i := range s {
-		if n == maxValue {
-			return s[:i] + "…"
-		}
-		n++
-	}
-	return s
-}
+func clip(s string) string { return msgtext.Clip(s, maxValue, "…") }
 
 // clipBytes clips raw input for an error; invalid UTF-8 is kept so the
 // quoted value shows the bytes as received.

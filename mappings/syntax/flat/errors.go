@@ -4,7 +4,8 @@ import (
 	"errors"
 	"strconv"
 	"strings"
-	"unicode/utf8"
+
+	"github.com/nexport/pcsgate/mappings/internal/msgtext"
 )
 
 // Sentinel errors. Every error of this package wraps one of them, so callers
@@ -109,17 +110,7 @@ func describe(sentinel error, msg string) error { return &detail{msg: msg, err: 
 const maxQuoted = 40
 
 // clip shortens s to at most maxQuoted characters, marking a cut with "...".
-func clip(s string) string {
-	if utf8.RuneCountInString(s) <= maxQuoted {
-		return s
-	}
-	i := 0
-	for n := 0; n < maxQuoted; n++ {
-		_, size := utf8.DecodeRuneInString(s[i:])
-		i += size
-	}
-	return s[:i] + "..."
-}
+func clip(s string) string { return msgtext.Clip(s, maxQuoted, "...") }
 
 // quote renders a received value for a message: clipped and quoted.
 func quote(s string) string { return strconv.Quote(clip(s)) }

@@ -4,7 +4,8 @@ import (
 	"errors"
 	"strconv"
 	"strings"
-	"unicode/utf8"
+
+	"github.com/nexport/pcsgate/mappings/internal/msgtext"
 )
 
 // Sentinel errors. Every error returned by this package wraps one of them, so
@@ -95,18 +96,7 @@ func describe(sentinel error, msg string) error { return &detail{msg: msg, err: 
 const maxQuoted = 40
 
 // clip shortens s to at most n characters, marking a cut with "...".
-func clip(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	i, count := 0, 0
-	for i < len(s) && count < n {
-		_, size := utf8.DecodeRuneInString(s[i:])
-		i += size
-		count++
-	}
-	return s[:i] + "..."
-}
+func clip(s string, n int) string { return msgtext.Clip(s, n, "...") }
 
 // quote renders a received value for an error message: clipped and quoted.
 func quote(s string) string { return strconv.Quote(clip(s, maxQuoted)) }

@@ -4,7 +4,8 @@ import (
 	"errors"
 	"strconv"
 	"strings"
-	"unicode/utf8"
+
+	"github.com/nexport/pcsgate/mappings/internal/msgtext"
 )
 
 // Sentinel errors, phrased as predicates about the value in *Error.
@@ -84,13 +85,4 @@ func (e *Error) Unwrap() error { return e.Err }
 const maxValue = 40
 
 // clip shortens s to at most maxValue bytes without splitting a rune.
-func clip(s string) string {
-	if len(s) <= maxValue {
-		return s
-	}
-	cut := maxValue
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	return s[:cut] + "…"
-}
+func clip(s string) string { return msgtext.ClipBytes(s, maxValue, "…") }
