@@ -2,35 +2,39 @@
 // store, the mapping registry, the ledger and outbound transports into one
 // Watermill router (DESIGN.md §2).
 //
-//	inbound endpoint ──intake──▶ canonical ──ledger + route──▶ outbound.<endpoint> ──deliver──▶ partner
-//	                     │                     │                                   │
+//	inbound endpoint ──intake + ledger + route──▶ outbound.<endpoint> ──deliver──▶ partner
+//	                     │        ▲
+//	                     │        └── canonical ◀── parked events, replays
 //	                     └──── failures for good ─▶ deadletter (stage, profile, reason, original bytes) ─▶ replay
 //
 // Stages:
 //   - intake (one handler per inbound endpoint): recognises a content or
 //     idempotency-key duplicate, decodes the message with the endpoint's
-//     profile (or detects it), recognises business duplicates, and
-//     publishes one canonical message per event, all in one store
-//     transaction. Only then is the sender acknowledged (file archived,
-//     HTTP 202). A message nothing could be read from is acknowledged with
-//     its reason (file moved to error/ with <name>.error.txt) and kept as a
-//     dead letter with its original bytes; a partly bad one keeps its good
-//     events and dead-letters the whole original with the reasons.
-//   - ledger + route: applies each event to its release under the custody
+//     profile (or detects it), recognises business duplicates, and applies
+//     each event to the ledger and routes it (below), all in one store
+//     transaction: one commit per inbound message. Only then is the sender
+//     acknowledged (file archived, HTTP 202). A message nothing could be
+//     read from is acknowledged with its reason (file moved to error/ with
+//     <name>.error.txt) and kept as a dead letter with its original bytes;
+//     a partly bad one keeps its good events and dead-letters the whole
+//     original with the reasons.
+//   - ledger + route: applies an event to its release under the custody
 //     rules (canonical/ledger), stores the release and the event chain,
 //     and routes the accepted event: matches it against the routes (event
 //     type, port, carrier, source profile), renders it in each target
-//     profile and publishes to outbound.<endpoint>, all in one
+//     profile and publishes to outbound.<endpoint>, all in the same
 //     transaction, so an accepted event never lacks its outbound messages.
 //     Output names derive from the event id so a retry overwrites, never
 //     doubles. An event for a release not yet known is parked and tried
-//     again later (bounded), then dead-lettered; a rule violation is dead-
-//     lettered with the rule. A route that cannot render the event leaves a
-//     dead letter of stage encode; its replay goes through the accepted
-//     topic, whose route handler routes it again. (Routing in the ledger's
-//     transaction rather than in a stage of its own behind an accepted
-//     topic saves a pipe hop per event: about a third of the gateway's CPU
-//     time per message.)
+//     again later (bounded), through the canonical topic and its ledger
+//     handler, then dead-lettered; a rule violation is dead-lettered with
+//     the rule and its canonical event, and a replay puts that back on the
+//     canonical topic. A route that cannot render the event leaves a dead
+//     letter of stage encode; its replay goes through the accepted topic,
+//     whose route handler routes it again. (Applying and routing in the
+//     intake's transaction, rather than in stages of their own behind the
+//     canonical and accepted topics, saves two pipe hops and a commit per
+//     event.)
 //   - deliver (one handler per outbound endpoint): hands the rendered
 //     message to the transport; permanent failures (HTTP 4xx) are dead-
 //     lettered, others retried. A file drop stages each file under its

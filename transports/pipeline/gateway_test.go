@@ -265,3 +265,44 @@ func TestMonitor(t *testing.T) {
 	assert.Equal(t, "SEA/NLRTM/MSC/MEDUNL0007/CSQU3054383", rels[0]["key"])
 	assert.Contains(t, get("/api/deadletters"), `"stage":"ledger"`)
 }
+
+// TestLedgerRejection: an event the custody rules reject becomes a dead
+// letter of the ledger stage in its inbound file's own transaction, and
+// the file is archived; a replay puts it back on the canonical topic, where the
+// ledger stage rejects it again and it stays pending with its reason.
+func TestLedgerRejection(t *testing.T) {
+	h := start(t)
+	fixture := func(name string) string {
+		return read(t, filepath.Join("..", "..", "fixtures", "cpu", "notification", name, "input.json"))
+	}
+	h.drop(t, "cpu", "1-created.json", fixture("release-right-created"))
+	// A transfer offered by a party that is not the release's holder.
+	other := strings.NewReplacer("000000000003\"", "000000000099\"", "Ahlers Belgium NV", "Other Forwarder NV",
+		"NXT20012345", "NXT20099999", "BE0404123456", "BE0404999999").Replace(fixture("release-right-transferred-to-haulier"))
+	h.drop(t, "cpu", "3-again.json", other)
+
+	var dls []store.DeadLetter
+	require.Eventually(t, func() bool {
+		var err error
+		dls, err = h.gw.Store().DeadLetters(context.Background(), store.DeadLetterFilter{Pending: true})
+		m, _ := filepath.Glob(filepath.Join(h.dir, "inbox", "cpu", "archive", "*", "3-again.json"))
+		return err == nil && len(dls) == 1 && len(m) == 1
+	}, 20*time.Second, 20*time.Millisecond, "the third file is archived and its event is a dead letter")
+	d := dls[0]
+	assert.Equal(t, "ledger", d.Stage)
+	assert.Equal(t, "cpu-in", d.Endpoint)
+	assert.Contains(t, d.Reason, `rejected: event `+d.ID+`: custody rule 1: only the holder may offer a transfer; "Other Forwarder NV" is not the holder "Ahlers Belgium NV"`)
+	assert.Equal(t, pipeline.TopicCanonical, d.Metadata["topic_poisoned"])
+	var e map[string]any
+	require.NoError(t, json.Unmarshal(d.Payload, &e), "the payload is the canonical event")
+	assert.Equal(t, d.ID, e["id"])
+
+	res, err := h.gw.Replay(context.Background(), pipeline.ReplayFilter{ID: d.ID})
+	require.NoError(t, err)
+	require.Len(t, res, 1)
+	require.NoError(t, res[0].Err)
+	require.Eventually(t, func() bool {
+		dls, err := h.gw.Store().DeadLetters(context.Background(), store.DeadLetterFilter{ID: d.ID, Pending: true})
+		return err == nil && len(dls) == 1
+	}, 20*time.Second, 20*time.Millisecond, "rejected again by the ledger stage, pending again")
+}

@@ -70,7 +70,7 @@ func (g *Gateway) replayOne(ctx context.Context, d store.DeadLetter) (int, error
 			if derr != nil {
 				return fmt.Errorf("still fails: %s", strings.Join(mappings.Lines(derr), "; "))
 			}
-			n, _, err := commitEvents(tx, batches, msg, d.Endpoint)
+			n, err := commitEvents(tx, batches, msg, d.Endpoint)
 			events = n
 			if err != nil {
 				return err

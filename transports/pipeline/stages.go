@@ -34,8 +34,14 @@ func isPermanent(err error) bool {
 	return errors.As(err, &p) || transports.IsPermanent(err)
 }
 
-// intakeStage decodes what an inbound endpoint received and commits the
-// events; the sender is acknowledged when this returns nil.
+// intakeStage decodes what an inbound endpoint received and, in one
+// transaction, applies its events to the ledger and publishes what they
+// are routed to; the sender is acknowledged when this returns nil.
+//
+// Each inbound message costs one commit: its events never wait on a topic
+// between decoding and the ledger. The canonical topic carries only events
+// that come back later: parked ones whose release was not known yet, and
+// replayed dead letters.
 func (g *Gateway) intakeStage(ep *Endpoint) message.NoPublishHandlerFunc {
 	return func(msg *message.Message) error {
 		start := time.Now()
@@ -48,9 +54,19 @@ func (g *Gateway) intakeStage(ep *Endpoint) message.NoPublishHandlerFunc {
 			batches = append(batches, b)
 			return nil
 		})
-		events, dups := 0, 0
-		interchangeSeen := false
-		err := g.store.InTx(msg.Context(), func(tx *store.Tx) error {
+		// Everything that needs no ledger state is done before the
+		// transaction, which then holds the single SQLite writer less.
+		evs, err := g.prepare(batches, msg, ep.Name)
+		if err != nil {
+			return err
+		}
+		var (
+			dups            int
+			interchangeSeen bool
+			outcomes        []string // per event; "" for a business duplicate
+		)
+		err = g.store.InTx(msg.Context(), func(tx *store.Tx) error {
+			dups, interchangeSeen, outcomes = 0, false, make([]string, len(evs))
 			if seen, err := tx.Seen("content", dupKey); err != nil || seen {
 				if seen {
 					dups = -1
@@ -61,19 +77,33 @@ func (g *Gateway) intakeStage(ep *Endpoint) message.NoPublishHandlerFunc {
 			// counted; its messages are then skipped one by one by their
 			// business keys, so a corrected resend under the same reference
 			// still delivers what is new.
-			if len(batches) > 0 && len(batches[0].Events) > 0 {
-				src := batches[0].Events[0].Source
-				if src.InterchangeRef != "" {
-					seen, err := tx.Seen("interchange", src.Profile+"/"+src.Sender+"/"+src.InterchangeRef)
+			if len(evs) > 0 && evs[0].e.Source.InterchangeRef != "" {
+				src := evs[0].e.Source
+				seen, err := tx.Seen("interchange", src.Profile+"/"+src.Sender+"/"+src.InterchangeRef)
+				if err != nil {
+					return err
+				}
+				interchangeSeen = seen
+			}
+			for i, ev := range evs {
+				if bk := canonical.BusinessKey(ev.e); bk != "" {
+					seen, err := tx.Seen("business", bk)
 					if err != nil {
 						return err
 					}
-					interchangeSeen = seen
+					if seen {
+						dups++
+						continue
+					}
 				}
-			}
-			var err error
-			if events, dups, err = commitEvents(tx, batches, msg, ep.Name); err != nil {
-				return err
+				outcome, err := g.applyEvent(tx, ev.e, ev.msg, ev.r)
+				if isPermanent(err) {
+					outcome, err = "rejected", tx.AddDeadLetter(ledgerDeadLetter(ev.msg, err))
+				}
+				if err != nil {
+					return err
+				}
+				outcomes[i] = outcome
 			}
 			if derr != nil {
 				return tx.AddDeadLetter(store.DeadLetter{
@@ -85,6 +115,12 @@ func (g *Gateway) intakeStage(ep *Endpoint) message.NoPublishHandlerFunc {
 		})
 		if err != nil {
 			return err // transient: retried, then dead-lettered
+		}
+		events := len(outcomes)
+		for _, outcome := range outcomes {
+			if outcome == "" {
+				events--
+			}
 		}
 		file := msg.Metadata.Get(transports.MetaFilename)
 		switch {
@@ -107,50 +143,112 @@ func (g *Gateway) intakeStage(ep *Endpoint) message.NoPublishHandlerFunc {
 			g.logger.Info("message received", watermill.LogFields{"endpoint": ep.Name, "file": file, "uuid": msg.UUID,
 				"events": events, "duplicates": dups, "problems": len(mappings.Lines(derr)), "ms": time.Since(start).Milliseconds()})
 		}
+		for i, outcome := range outcomes {
+			switch outcome {
+			case "":
+			case "rejected":
+				g.metrics.deadLetters.WithLabelValues("ledger").Inc()
+				g.logger.Error("dead letter", errors.New(evs[i].msg.Metadata.Get(middleware.ReasonForPoisonedKey)),
+					watermill.LogFields{"stage": "ledger", "uuid": evs[i].msg.UUID})
+			default:
+				g.applied(evs[i].e, outcome, evs[i].r)
+			}
+		}
 		return nil
 	}
 }
 
+// decoded is one event of an inbound message, ready for the ledger: its
+// canonical message and its renderings.
+type decoded struct {
+	e   *canonical.ReleaseEvent
+	msg *message.Message
+	r   renderings
+}
+
+// prepare makes the canonical message of every decoded event and renders
+// it for its routes.
+func (g *Gateway) prepare(batches []mappings.Batch, from *message.Message, endpoint string) ([]decoded, error) {
+	var evs []decoded
+	for _, b := range batches {
+		for _, e := range b.Events {
+			m, err := eventMessage(e, from, endpoint)
+			if err != nil {
+				return nil, err
+			}
+			r, err := g.render(e, m)
+			if err != nil {
+				return nil, err
+			}
+			evs = append(evs, decoded{e, m, r})
+		}
+	}
+	return evs, nil
+}
+
+// eventMessage is the canonical message of e, decoded from what endpoint
+// received as from.
+func eventMessage(e *canonical.ReleaseEvent, from *message.Message, endpoint string) (*message.Message, error) {
+	body, err := json.Marshal(e)
+	if err != nil {
+		return nil, err
+	}
+	out := message.NewMessage(e.ID, body)
+	out.Metadata.Set(MetaEventID, e.ID)
+	out.Metadata.Set(MetaProfile, e.Source.Profile)
+	out.Metadata.Set(transports.MetaEndpoint, endpoint)
+	middleware.SetCorrelationID(middleware.MessageCorrelationID(from), out)
+	return out, nil
+}
+
+// ledgerDeadLetter is the dead letter of an event the ledger rejected for
+// good, as the poison queue would have made it: a replay puts it back on
+// the canonical topic. The reason is also left in msg's metadata.
+func ledgerDeadLetter(msg *message.Message, why error) store.DeadLetter {
+	msg.Metadata.Set(middleware.PoisonedTopicKey, TopicCanonical)
+	msg.Metadata.Set(middleware.PoisonedHandlerKey, "ledger")
+	msg.Metadata.Set(middleware.ReasonForPoisonedKey, why.Error())
+	return store.DeadLetter{ID: msg.UUID, Stage: "ledger", Profile: msg.Metadata.Get(MetaProfile),
+		Endpoint: msg.Metadata.Get(transports.MetaEndpoint), Reason: why.Error(), Payload: msg.Payload, Metadata: msg.Metadata}
+}
+
 // commitEvents publishes the decoded events to the canonical topic inside
 // tx, skipping business duplicates (same profile, message reference,
-// container and function seen before). It returns how many it published
-// and how many it skipped.
-func commitEvents(tx *store.Tx, batches []mappings.Batch, from *message.Message, endpoint string) (events, dups int, err error) {
+// container and function seen before): a replayed decode failure's events
+// go through the ledger stage. It returns how many it published.
+func commitEvents(tx *store.Tx, batches []mappings.Batch, from *message.Message, endpoint string) (int, error) {
+	events := 0
 	for _, b := range batches {
 		for _, e := range b.Events {
 			if bk := canonical.BusinessKey(e); bk != "" {
 				seen, err := tx.Seen("business", bk)
-				if err != nil {
-					return 0, 0, err
-				}
-				if seen {
-					dups++
+				if err != nil || seen {
+					if err != nil {
+						return 0, err
+					}
 					continue
 				}
 			}
-			body, err := json.Marshal(e)
+			out, err := eventMessage(e, from, endpoint)
 			if err != nil {
-				return 0, 0, err
+				return 0, err
 			}
-			out := message.NewMessage(e.ID, body)
-			out.Metadata.Set(MetaEventID, e.ID)
-			out.Metadata.Set(MetaProfile, e.Source.Profile)
-			out.Metadata.Set(transports.MetaEndpoint, endpoint)
-			middleware.SetCorrelationID(middleware.MessageCorrelationID(from), out)
 			if err := tx.Publish(TopicCanonical, out); err != nil {
-				return 0, 0, err
+				return 0, err
 			}
 			events++
 		}
 	}
-	return events, dups, nil
+	return events, nil
 }
 
 // errWaiting means an event names a release not known yet; it is retried
 // (bounded) in case the release arrives.
 var errWaiting = errors.New("waits for its release")
 
-// ledgerStage applies one event to its release.
+// ledgerStage applies one event of the canonical topic to its release: the
+// events of parked messages coming back, and of replayed dead letters. The
+// intake stage applies what it decodes itself.
 func (g *Gateway) ledgerStage(msg *message.Message) error {
 	var e canonical.ReleaseEvent
 	if err := json.Unmarshal(msg.Payload, &e); err != nil {
@@ -158,93 +256,105 @@ func (g *Gateway) ledgerStage(msg *message.Message) error {
 	}
 	// Rendered before the transaction, which then holds the single SQLite
 	// writer for less time; thrown away unless the event is accepted.
-	outs, failures, err := g.render(&e, msg)
+	r, err := g.render(&e, msg)
 	if err != nil {
 		return err
 	}
 	var outcome string
 	err = g.store.InTxReplayable(msg.Context(), func(tx *store.Tx) error {
-		key := e.Key.String()
-		body, version, found, err := tx.LoadRelease(key)
-		if err != nil {
-			return err
-		}
-		if !found {
-			if k, ok, err := tx.UnitKey(unitOf(e.Key)); err != nil {
-				return err
-			} else if ok {
-				key = k
-				if body, version, found, err = tx.LoadRelease(key); err != nil {
-					return err
-				}
-			}
-		}
-		var rel *ledger.Release
-		if found {
-			rel = new(ledger.Release)
-			if err := json.Unmarshal(body, rel); err != nil {
-				return permanent(fmt.Errorf("release %s: %w", key, err))
-			}
-		}
-		next, aerr := ledger.Apply(rel, &e)
-		if aerr != nil && next == nil {
-			if ledger.Parkable(aerr) {
-				waitErr := fmt.Errorf("event %s (%s %s): %w: %v", e.ID, e.Type, e.Key.ContainerNumber, errWaiting, aerr)
-				parked, err := g.park(tx, msg, waitErr)
-				if err != nil {
-					return err
-				}
-				if !parked {
-					return permanent(fmt.Errorf("%w (gave up after %d tries)", waitErr, g.cfg.Retry.MaxRetries))
-				}
-				outcome = "parked"
-				return nil
-			}
-			if errors.Is(aerr, ledger.ErrDuplicate) {
-				outcome = "duplicate"
-				return nil
-			}
-			return permanent(fmt.Errorf("event %s (%s %s) rejected: %w", e.ID, e.Type, e.Key.ContainerNumber, aerr))
-		}
-		inserted, err := tx.AddEvent(store.EventRow{
-			ID: e.ID, ReleaseKey: key, Seq: int64(len(next.Events)), Type: string(e.Type),
-			OccurredAt: occurred(&e), ReceivedAt: time.Now().UTC(), Late: aerr != nil,
-			Hash: lastHash(next), Body: json.RawMessage(msg.Payload),
-		})
-		if err != nil || !inserted {
-			outcome = "duplicate"
-			return err
-		}
-		nb, err := json.Marshal(next)
-		if err != nil {
-			return err
-		}
-		holder := ""
-		if next.Holder != nil {
-			holder = next.Holder.Name
-		}
-		if err := tx.SaveRelease(key, store.ReleaseMeta{Status: string(next.Status), Port: next.Key.Port, Carrier: next.Key.Carrier, Holder: holder}, nb, version); err != nil {
-			return err
-		}
-		if err := tx.SetUnit(unitOf(next.Key), key); err != nil {
-			return err
-		}
-		if aerr != nil { // stored and flagged (late after pick-up), not routed
-			outcome = "late"
-			return nil
-		}
-		outcome = "accepted"
-		return publishRendered(tx, &e, msg, outs, failures)
+		var err error
+		outcome, err = g.applyEvent(tx, &e, msg, r)
+		return err
 	})
 	if err != nil {
 		return err
 	}
+	g.applied(&e, outcome, r)
+	return nil
+}
+
+// applyEvent applies e, whose canonical message is msg, to its release
+// inside tx and, when the event is accepted, publishes its renderings. It
+// returns the outcome: accepted, late, duplicate or parked. A permanent
+// error means the custody rules reject the event, or it waited for its
+// release long enough; any other error is the store's.
+func (g *Gateway) applyEvent(tx *store.Tx, e *canonical.ReleaseEvent, msg *message.Message, r renderings) (string, error) {
+	key := e.Key.String()
+	body, version, found, err := tx.LoadRelease(key)
+	if err != nil {
+		return "", err
+	}
+	if !found {
+		if k, ok, err := tx.UnitKey(unitOf(e.Key)); err != nil {
+			return "", err
+		} else if ok {
+			key = k
+			if body, version, found, err = tx.LoadRelease(key); err != nil {
+				return "", err
+			}
+		}
+	}
+	var rel *ledger.Release
+	if found {
+		rel = new(ledger.Release)
+		if err := json.Unmarshal(body, rel); err != nil {
+			return "", permanent(fmt.Errorf("release %s: %w", key, err))
+		}
+	}
+	next, aerr := ledger.Apply(rel, e)
+	if aerr != nil && next == nil {
+		if ledger.Parkable(aerr) {
+			waitErr := fmt.Errorf("event %s (%s %s): %w: %v", e.ID, e.Type, e.Key.ContainerNumber, errWaiting, aerr)
+			parked, err := g.park(tx, msg, waitErr)
+			if err != nil {
+				return "", err
+			}
+			if !parked {
+				return "", permanent(fmt.Errorf("%w (gave up after %d tries)", waitErr, g.cfg.Retry.MaxRetries))
+			}
+			return "parked", nil
+		}
+		if errors.Is(aerr, ledger.ErrDuplicate) {
+			return "duplicate", nil
+		}
+		return "", permanent(fmt.Errorf("event %s (%s %s) rejected: %w", e.ID, e.Type, e.Key.ContainerNumber, aerr))
+	}
+	inserted, err := tx.AddEvent(store.EventRow{
+		ID: e.ID, ReleaseKey: key, Seq: int64(len(next.Events)), Type: string(e.Type),
+		OccurredAt: occurred(e), ReceivedAt: time.Now().UTC(), Late: aerr != nil,
+		Hash: lastHash(next), Body: json.RawMessage(msg.Payload),
+	})
+	if err != nil || !inserted {
+		return "duplicate", err
+	}
+	nb, err := json.Marshal(next)
+	if err != nil {
+		return "", err
+	}
+	holder := ""
+	if next.Holder != nil {
+		holder = next.Holder.Name
+	}
+	if err := tx.SaveRelease(key, store.ReleaseMeta{Status: string(next.Status), Port: next.Key.Port, Carrier: next.Key.Carrier, Holder: holder}, nb, version); err != nil {
+		return "", err
+	}
+	if err := tx.SetUnit(unitOf(next.Key), key); err != nil {
+		return "", err
+	}
+	if aerr != nil { // stored and flagged (late after pick-up), not routed
+		return "late", nil
+	}
+	return "accepted", publishRendered(tx, e, msg, r)
+}
+
+// applied counts and logs the outcome of an event once its transaction
+// has committed.
+func (g *Gateway) applied(e *canonical.ReleaseEvent, outcome string, r renderings) {
 	if outcome == "accepted" {
-		g.countRendered(outs)
+		g.countRendered(r.outs)
 	}
 	g.metrics.events.WithLabelValues(outcome).Inc()
 	g.logger.Info("ledger", watermill.LogFields{"event": e.ID, "type": e.Type, "release": e.Key.String(), "outcome": outcome})
-	return nil
 }
 
 // Parking: an event for a release not known yet goes to the parked topic
@@ -318,20 +428,28 @@ type rendered struct {
 	msg      *message.Message
 }
 
+// renderings are what render made of one event: a message per matching
+// route, and the routes that failed to render, as lines of a dead letter.
+type renderings struct {
+	outs     []rendered
+	failures []string
+}
+
 // render renders e for every route that matches it and whose profile
 // carries its type. Failures to render are returned as lines for a dead
 // letter; an error means the configuration names an unknown profile.
-func (g *Gateway) render(e *canonical.ReleaseEvent, from *message.Message) (outs []rendered, failures []string, err error) {
-	for _, r := range g.cfg.Routes {
-		if !r.Match.matches(e) {
+func (g *Gateway) render(e *canonical.ReleaseEvent, from *message.Message) (renderings, error) {
+	var r renderings
+	for _, rt := range g.cfg.Routes {
+		if !rt.Match.matches(e) {
 			continue
 		}
-		p, err := g.reg.Profile(r.Profile)
+		p, err := g.reg.Profile(rt.Profile)
 		if err != nil {
-			return nil, nil, permanent(err)
+			return renderings{}, permanent(err)
 		}
 		if !p.Carries(e.Type) {
-			g.metrics.routed.WithLabelValues(r.Endpoint, "not_carried").Inc()
+			g.metrics.routed.WithLabelValues(rt.Endpoint, "not_carried").Inc()
 			continue
 		}
 		var buf bytes.Buffer
@@ -343,29 +461,29 @@ func (g *Gateway) render(e *canonical.ReleaseEvent, from *message.Message) (outs
 			err = enc.Close()
 		}
 		if err != nil {
-			failures = append(failures, fmt.Sprintf("route %s: %v", r.Name, err))
+			r.failures = append(r.failures, fmt.Sprintf("route %s: %v", rt.Name, err))
 			continue
 		}
 		out := message.NewMessage(watermill.NewUUID(), buf.Bytes())
 		out.Metadata.Set(transports.MetaOutName, outName(e.ID, p))
 		out.Metadata.Set(MetaEventID, e.ID)
-		out.Metadata.Set(MetaTarget, r.Profile)
+		out.Metadata.Set(MetaTarget, rt.Profile)
 		middleware.SetCorrelationID(middleware.MessageCorrelationID(from), out)
-		outs = append(outs, rendered{r.Endpoint, out})
+		r.outs = append(r.outs, rendered{rt.Endpoint, out})
 	}
-	return outs, failures, nil
+	return r, nil
 }
 
 // publishRendered publishes what render gave inside tx: each message to
 // its endpoint's outbound topic, and the failures as one dead letter that a
 // replay routes again.
-func publishRendered(tx *store.Tx, e *canonical.ReleaseEvent, from *message.Message, outs []rendered, failures []string) error {
-	for _, o := range outs {
+func publishRendered(tx *store.Tx, e *canonical.ReleaseEvent, from *message.Message, r renderings) error {
+	for _, o := range r.outs {
 		if err := tx.Publish(outboundPrefix+o.endpoint, o.msg); err != nil {
 			return err
 		}
 	}
-	if len(failures) == 0 {
+	if len(r.failures) == 0 {
 		return nil
 	}
 	meta := message.Metadata{}
@@ -374,7 +492,7 @@ func publishRendered(tx *store.Tx, e *canonical.ReleaseEvent, from *message.Mess
 	}
 	meta.Set(middleware.PoisonedTopicKey, TopicAccepted)
 	return tx.AddDeadLetter(store.DeadLetter{ID: "encode-" + e.ID, Stage: "encode", Profile: e.Source.Profile,
-		Reason: strings.Join(failures, "\n"), Payload: from.Payload, Metadata: meta})
+		Reason: strings.Join(r.failures, "\n"), Payload: from.Payload, Metadata: meta})
 }
 
 func (g *Gateway) countRendered(outs []rendered) {
@@ -391,16 +509,16 @@ func (g *Gateway) routeStage(msg *message.Message) error {
 	if err := json.Unmarshal(msg.Payload, &e); err != nil {
 		return permanent(err)
 	}
-	outs, failures, err := g.render(&e, msg)
+	r, err := g.render(&e, msg)
 	if err != nil {
 		return err
 	}
 	if err := g.store.InTxReplayable(msg.Context(), func(tx *store.Tx) error {
-		return publishRendered(tx, &e, msg, outs, failures)
+		return publishRendered(tx, &e, msg, r)
 	}); err != nil {
 		return err
 	}
-	g.countRendered(outs)
+	g.countRendered(r.outs)
 	return nil
 }
 

@@ -32,8 +32,9 @@ type DeadLetter struct {
 	ReplayedAt *time.Time `json:"replayedAt,omitempty"`
 }
 
-// AddDeadLetter records d. A dead letter whose ID is already recorded is
-// left as it is, so a redelivered failure is kept once.
+// AddDeadLetter records d. A pending dead letter whose ID is already
+// recorded is left as it is, so a redelivered failure is kept once; one
+// that was replayed and fails again is pending again, with d's reason.
 func (t *Tx) AddDeadLetter(d DeadLetter) error {
 	if err := t.check(); err != nil {
 		return err
@@ -74,7 +75,10 @@ func (t *Tx) AddDeadLetter(d DeadLetter) error {
 		payload = []byte{}
 	}
 	_, err = t.exec(`INSERT INTO deadletters (id, stage, profile, endpoint, reason, payload, metadata, created_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
+VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET
+stage = excluded.stage, profile = excluded.profile, endpoint = excluded.endpoint, reason = excluded.reason,
+payload = excluded.payload, metadata = excluded.metadata, created_at = excluded.created_at, replayed_at = NULL
+WHERE deadletters.replayed_at IS NOT NULL`,
 		d.ID, d.Stage, d.Profile, d.Endpoint, d.Reason, payload, string(meta), t.s.d.timeArg(created))
 	if err != nil {
 		return fmt.Errorf("%s: %w", where, err)

@@ -257,3 +257,38 @@ func TestMonitorReads(t *testing.T) {
 		})
 	}
 }
+
+// TestDeadLetterFailsAgain: a replayed dead letter that fails again is
+// pending again with its new reason and stage.
+func TestDeadLetterFailsAgain(t *testing.T) {
+	for _, b := range backends() {
+		t.Run(b.name, func(t *testing.T) {
+			s := b.open(t, store.Config{})
+			ctx := context.Background()
+			add := func(d store.DeadLetter) {
+				require.NoError(t, s.InTx(ctx, func(tx *store.Tx) error { return tx.AddDeadLetter(d) }))
+			}
+			add(store.DeadLetter{ID: "d1", Stage: "ledger", Reason: "first", Payload: []byte("a")})
+			require.NoError(t, s.InTx(ctx, func(tx *store.Tx) error { return tx.MarkReplayed("d1") }))
+			pending, err := s.DeadLetters(ctx, store.DeadLetterFilter{Pending: true})
+			require.NoError(t, err)
+			require.Empty(t, pending)
+
+			add(store.DeadLetter{ID: "d1", Stage: "route", Reason: "second", Payload: []byte("b")})
+			pending, err = s.DeadLetters(ctx, store.DeadLetterFilter{Pending: true})
+			require.NoError(t, err)
+			require.Len(t, pending, 1)
+			assert.Equal(t, "route", pending[0].Stage)
+			assert.Equal(t, "second", pending[0].Reason)
+			assert.Equal(t, []byte("b"), pending[0].Payload)
+			assert.Nil(t, pending[0].ReplayedAt)
+
+			// While pending, the same failure redelivered changes nothing.
+			add(store.DeadLetter{ID: "d1", Stage: "route", Reason: "third"})
+			pending, err = s.DeadLetters(ctx, store.DeadLetterFilter{Pending: true})
+			require.NoError(t, err)
+			require.Len(t, pending, 1)
+			assert.Equal(t, "second", pending[0].Reason)
+		})
+	}
+}
