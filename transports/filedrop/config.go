@@ -16,8 +16,12 @@ const (
 	DefaultSettle   = time.Second
 	DefaultPoll     = 2 * time.Second
 	DefaultMaxBytes = 64 << 20
+	DefaultInFlight = 16
 	DefaultFileMode = fs.FileMode(0o640)
 )
+
+// maxInFlight bounds Config.InFlight: files held in memory at once.
+const maxInFlight = 64
 
 // Config configures an inbound file drop (a Subscriber).
 type Config struct {
@@ -54,6 +58,13 @@ type Config struct {
 	// MaxBytes is the largest file taken, in bytes. Bigger files go to
 	// Error without being read. Default 64 MiB.
 	MaxBytes int64 `yaml:"max_bytes"`
+	// InFlight is how many files are handed to pcsgate before the first of
+	// them is committed, so that reading and decoding some overlaps with
+	// committing others, and their commits are shared. Their events still
+	// reach the ledger in the order the files were found. Files in flight
+	// also stay under MaxBytes together, unless one alone is bigger. 1 takes
+	// one file at a time. Default 16.
+	InFlight int `yaml:"in_flight"`
 	// Clock returns the current time; tests inject a fake one. Default
 	// time.Now.
 	Clock func() time.Time `yaml:"-"`
@@ -74,6 +85,9 @@ func (c *Config) setDefaults() {
 	}
 	if c.MaxBytes == 0 {
 		c.MaxBytes = DefaultMaxBytes
+	}
+	if c.InFlight == 0 {
+		c.InFlight = DefaultInFlight
 	}
 	if c.Clock == nil {
 		c.Clock = time.Now
@@ -107,6 +121,9 @@ func (c Config) Validate() error {
 	}
 	if c.MaxBytes < 0 {
 		bad("max_bytes", fmt.Sprint(c.MaxBytes), "a positive size in bytes")
+	}
+	if c.InFlight < 0 || c.InFlight > maxInFlight {
+		bad("in_flight", fmt.Sprint(c.InFlight), fmt.Sprintf("a number of files from 1 to %d", maxInFlight))
 	}
 	for i, p := range c.Include {
 		if _, err := filepath.Match(p, ""); err != nil || p == "" || strings.ContainsAny(p, `/\`) {

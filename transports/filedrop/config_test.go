@@ -20,12 +20,14 @@ func TestConfigValidate(t *testing.T) {
 		wantErr []string // one substring per expected line
 	}{
 		{name: "minimal", cfg: filedrop.Config{Dir: "in"}},
-		{name: "full", cfg: filedrop.Config{Dir: "in", Archive: "done", Error: "bad", Settle: time.Second, Poll: time.Second, Include: []string{"*.edi"}, MaxBytes: 1}},
+		{name: "full", cfg: filedrop.Config{Dir: "in", Archive: "done", Error: "bad", Settle: time.Second, Poll: time.Second, Include: []string{"*.edi"}, MaxBytes: 1, InFlight: 64}},
 		{name: "no dir", cfg: filedrop.Config{}, wantErr: []string{`dir "" is not a valid setting: expected the drop folder`}},
 		{name: "archive is dir", cfg: filedrop.Config{Dir: "in", Archive: "in/"}, wantErr: []string{`archive "in/" is not a valid setting: expected a folder other than dir`}},
 		{name: "error is archive", cfg: filedrop.Config{Dir: "in", Archive: "x", Error: "x"}, wantErr: []string{`error "x" is not a valid setting: expected a folder other than archive`}},
 		{name: "negative durations", cfg: filedrop.Config{Dir: "in", Settle: -time.Second, Poll: -time.Second}, wantErr: []string{`settle "-1s"`, `poll "-1s"`}},
 		{name: "negative size", cfg: filedrop.Config{Dir: "in", MaxBytes: -1}, wantErr: []string{`max_bytes "-1" is not a valid setting`}},
+		{name: "files in flight", cfg: filedrop.Config{Dir: "in", InFlight: -1}, wantErr: []string{`in_flight "-1" is not a valid setting: expected a number of files from 1 to 64`}},
+		{name: "too many files in flight", cfg: filedrop.Config{Dir: "in", InFlight: 65}, wantErr: []string{`in_flight "65"`}},
 		{name: "bad pattern", cfg: filedrop.Config{Dir: "in", Include: []string{"*.edi", "[", "a/*"}}, wantErr: []string{`include[1] "["`, `include[2] "a/*"`}},
 	}
 	for _, tt := range tests {

@@ -15,21 +15,25 @@ import (
 	"github.com/nexport/pcsgate/transports"
 )
 
-// deliver reads one queued file, hands its message to out and, once the
-// consumer has acked, leaves the file to be filed in the background. It
-// returns false when the subscription must stop.
-func (s *Subscriber) deliver(ctx context.Context, topic string, out chan<- *message.Message, c candidate) bool {
-	filed := false // then the filer ends the file's flight
+// deliver reads one queued file, counted in fl, and hands its message to
+// out, with the next of turns in its context; it stays counted until the
+// consumer acks or nacks, and an acked file is left to be filed in the
+// background. A file that is not delivered is uncounted at once. deliver returns
+// false when the subscription must stop.
+func (s *Subscriber) deliver(ctx context.Context, topic string, out chan<- *message.Message, c candidate, turns *transports.Turns, fl *flight) bool {
+	held := true // the slot and the file's flight, until handed to the awaiter
 	defer func() {
-		if !filed {
+		if held {
 			s.release(c.name)
+			fl.put(c.size)
 		}
 	}()
 	log := s.logger.With(watermill.LogFields{"file": c.name})
 
 	if _, err := transports.SafeName(c.name); err != nil {
 		s.file(fileJob{name: c.name, reason: err.Error()})
-		filed = true
+		fl.put(c.size)
+		held = false
 		return true
 	}
 	data, err := s.read(c)
@@ -39,7 +43,8 @@ func (s *Subscriber) deliver(ctx context.Context, topic string, out chan<- *mess
 		return true
 	case errors.Is(err, errTooBig), errors.Is(err, fs.ErrPermission):
 		s.file(fileJob{name: c.name, reason: err.Error()})
-		filed = true
+		fl.put(c.size)
+		held = false
 		return true
 	case err != nil:
 		log.Error("Cannot read file; left for the next scan", err, nil)
@@ -49,14 +54,31 @@ func (s *Subscriber) deliver(ctx context.Context, topic string, out chan<- *mess
 	msg := transports.NewMessage(data, s.cfg.Clock())
 	msg.Metadata.Set(transports.MetaEndpoint, topic)
 	msg.Metadata.Set(transports.MetaFilename, c.name)
-	msg.SetContext(ctx)
+	turn := turns.Next()
+	msg.SetContext(transports.WithTurn(ctx, turn))
 	select {
 	case out <- msg:
 	case <-ctx.Done():
+		turn.Done()
 		return false
 	case <-s.closing:
+		turn.Done()
 		return false
 	}
+	held = false
+	s.wg.Add(1) // the subscription's own count keeps Close waiting meanwhile
+	go s.await(ctx, msg, c, turn, fl)
+	return true
+}
+
+// await waits for the consumer's answer to msg, the message of file name,
+// and files the file once acked. It then ends the message's turn and
+// uncounts the file in fl.
+func (s *Subscriber) await(ctx context.Context, msg *message.Message, c candidate, turn *transports.Turn, fl *flight) {
+	name := c.name
+	defer s.wg.Done()
+	defer fl.put(c.size)
+	defer turn.Done()
 	select {
 	case <-msg.Acked():
 	case <-msg.Nacked():
@@ -66,15 +88,13 @@ func (s *Subscriber) deliver(ctx context.Context, topic string, out chan<- *mess
 	// An ack wins over a Close or cancel that came at the same time.
 	select {
 	case <-msg.Acked():
-		s.file(fileJob{name: c.name, reason: msg.Metadata.Get(transports.MetaFailureReason), uuid: msg.UUID})
-		filed = true
-		return true
+		s.file(fileJob{name: name, reason: msg.Metadata.Get(transports.MetaFailureReason), uuid: msg.UUID})
+		return // the filer ends the file's flight
 	case <-msg.Nacked():
-		log.Debug("Message nacked; file left for redelivery", watermill.LogFields{"message_uuid": msg.UUID})
-		return true
+		s.logger.Debug("Message nacked; file left for redelivery", watermill.LogFields{"file": name, "message_uuid": msg.UUID})
 	default:
-		return false
 	}
+	s.release(name)
 }
 
 var (

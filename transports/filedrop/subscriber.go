@@ -19,8 +19,11 @@ import (
 //
 // Subscribe may be called several times; the subscriptions share the folder
 // and each file goes to one of them at a time. The topic is recorded as
-// transports.MetaEndpoint. Each subscription delivers one message at a time
-// and waits for its Ack or Nack before the next.
+// transports.MetaEndpoint. Each subscription hands out up to
+// Config.InFlight messages before the first is acked or nacked, in the
+// order the files were found; each message's context carries its
+// transports.Turn in that order, for a consumer that handles several at
+// once but must keep their order for part of its work.
 //
 // A file moves to the archive only after its message is acked; after a Nack,
 // a cancelled subscription or Close it stays where it is and is delivered
@@ -179,32 +182,96 @@ func (s *Subscriber) Close() error {
 	return nil
 }
 
-// run is one subscription: it delivers queued files one at a time until ctx
-// is cancelled or the Subscriber closes.
+// run is one subscription: it delivers queued files, up to InFlight at a
+// time, until ctx is cancelled or the Subscriber closes.
 func (s *Subscriber) run(ctx context.Context, topic string, out chan<- *message.Message) {
 	defer s.wg.Done()
 	defer close(out)
+	fl := &flight{maxFiles: s.cfg.InFlight, maxBytes: s.cfg.MaxBytes, freed: make(chan struct{}, 1)}
+	var turns transports.Turns
+	for {
+		c, ok := s.next(ctx)
+		if !ok {
+			return
+		}
+		if !fl.take(ctx, s.closing, c.size) {
+			s.release(c.name)
+			return
+		}
+		if !s.deliver(ctx, topic, out, c, &turns, fl) {
+			return
+		}
+	}
+}
+
+// flight counts the files one subscription has handed out and not had
+// answered: at most maxFiles, and fewer than maxBytes together unless only
+// one is out, so the payloads held stay within about twice the largest
+// file taken.
+type flight struct {
+	maxFiles int
+	maxBytes int64
+	freed    chan struct{} // one token: a file was answered
+
+	mu    sync.Mutex
+	files int
+	bytes int64
+}
+
+// take waits until a file of size bytes may go out and counts it; false
+// when ctx ends or closing is closed first.
+func (f *flight) take(ctx context.Context, closing <-chan struct{}, size int64) bool {
+	for {
+		f.mu.Lock()
+		if f.files == 0 || (f.files < f.maxFiles && f.bytes+size <= f.maxBytes) {
+			f.files++
+			f.bytes += size
+			f.mu.Unlock()
+			return true
+		}
+		f.mu.Unlock()
+		select {
+		case <-f.freed:
+		case <-ctx.Done():
+			return false
+		case <-closing:
+			return false
+		}
+	}
+}
+
+// put uncounts a file of size bytes.
+func (f *flight) put(size int64) {
+	f.mu.Lock()
+	f.files--
+	f.bytes -= size
+	f.mu.Unlock()
+	select {
+	case f.freed <- struct{}{}:
+	default:
+	}
+}
+
+// next returns the next queued file, waiting for one; false when ctx is
+// cancelled or the Subscriber closes.
+func (s *Subscriber) next(ctx context.Context) (candidate, bool) {
 	for {
 		select {
 		case <-ctx.Done():
-			return
+			return candidate{}, false
 		case <-s.closing:
-			return
+			return candidate{}, false
 		default:
 		}
-		c, ok := s.pop()
-		if !ok {
-			select {
-			case <-s.ready:
-			case <-ctx.Done():
-				return
-			case <-s.closing:
-				return
-			}
-			continue
+		if c, ok := s.pop(); ok {
+			return c, true
 		}
-		if !s.deliver(ctx, topic, out, c) {
-			return
+		select {
+		case <-s.ready:
+		case <-ctx.Done():
+			return candidate{}, false
+		case <-s.closing:
+			return candidate{}, false
 		}
 	}
 }

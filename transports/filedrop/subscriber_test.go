@@ -2,11 +2,13 @@ package filedrop_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
 	"time"
 
+	"github.com/ThreeDotsLabs/watermill/message"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -316,4 +318,47 @@ func TestArchiveAfterCrashBetweenLinkAndUnlink(t *testing.T) {
 	assert.Len(t, entries, 1, "no second copy")
 	_, err = os.Stat(in)
 	assert.True(t, os.IsNotExist(err), "the inbox copy is gone")
+}
+
+// TestInFlight: a subscription hands out InFlight files before the first
+// is answered, in the order they were found, each with its turn; an answer
+// ends the turn and frees a place for the next file.
+func TestInFlight(t *testing.T) {
+	for _, inFlight := range []int{1, 3} {
+		t.Run(fmt.Sprint(inFlight), func(t *testing.T) {
+			m := newManual(t, func(c *filedrop.Config) { c.InFlight = inFlight })
+			for _, name := range []string{"a.edi", "b.edi", "c.edi", "d.edi", "e.edi"} {
+				m.write(t, name, "UNB")
+			}
+			m.subscribe(t)
+			require.Len(t, m.settle(t), 5)
+
+			var got []*message.Message
+			for range inFlight {
+				got = append(got, m.receive(t))
+			}
+			select {
+			case msg := <-m.msgs:
+				require.FailNow(t, "more files in flight than InFlight", msg.Metadata.Get(transports.MetaFilename))
+			case <-time.After(50 * time.Millisecond):
+			}
+			for i, msg := range got {
+				assert.Equal(t, string(rune('a'+i))+".edi", msg.Metadata.Get(transports.MetaFilename))
+				require.NotNil(t, transports.TurnOf(msg.Context()))
+			}
+			require.NoError(t, transports.TurnOf(got[0].Context()).Wait(context.Background()), "the first turn starts at once")
+			if inFlight > 1 {
+				ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+				defer cancel()
+				require.ErrorIs(t, transports.TurnOf(got[1].Context()).Wait(ctx), context.DeadlineExceeded, "the second turn waits for the first")
+			}
+			require.True(t, got[0].Ack())
+			next := m.receive(t)
+			assert.Equal(t, string(rune('a'+inFlight))+".edi", next.Metadata.Get(transports.MetaFilename), "the answer freed a place")
+			for _, msg := range got[1:] {
+				require.True(t, msg.Nack())
+			}
+			require.NoError(t, transports.TurnOf(next.Context()).Wait(context.Background()), "the turns before it end once answered")
+		})
+	}
 }

@@ -3,6 +3,7 @@ package pipeline_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -305,4 +306,38 @@ func TestLedgerRejection(t *testing.T) {
 		dls, err := h.gw.Store().DeadLetters(context.Background(), store.DeadLetterFilter{ID: d.ID, Pending: true})
 		return err == nil && len(dls) == 1
 	}, 20*time.Second, 20*time.Millisecond, "rejected again by the ledger stage, pending again")
+}
+
+// TestInboxOrder: the file drop hands several files to the intake at once,
+// and their events still reach the ledger in the order the files were
+// found: each gate-out dropped right after its release applies at once,
+// without waiting (parked) for its release.
+func TestInboxOrder(t *testing.T) {
+	h := start(t)
+	const n = 12
+	for i := range n {
+		h.drop(t, "portbase", fmt.Sprintf("%02d-a-release.edi", i), string(workloadMessage(i)))
+		h.drop(t, "portbase", fmt.Sprintf("%02d-b-gate-out.edi", i), codecoOut(fmt.Sprintf("G%02d", i), "NLRTM", workloadContainer(i)))
+	}
+	require.Eventually(t, func() bool {
+		for i := range n {
+			key := "SEA/NLRTM/MSC/" + workloadBL(i) + "/" + workloadContainer(i)
+			r, err := h.gw.Store().Release(context.Background(), key)
+			if err != nil || r.Status != string(ledger.PickedUp) {
+				return false
+			}
+		}
+		return true
+	}, 20*time.Second, 20*time.Millisecond, "every release picked up")
+	srv := httptest.NewServer(h.gw.Handler())
+	defer srv.Close()
+	var body []byte
+	require.Eventually(t, func() bool { // counted just after the commit
+		res, err := http.Get(srv.URL + "/metrics")
+		require.NoError(t, err)
+		body, _ = io.ReadAll(res.Body)
+		res.Body.Close()
+		return strings.Contains(string(body), fmt.Sprintf(`pcsgate_events_total{outcome="accepted"} %d`, 2*n))
+	}, 20*time.Second, 20*time.Millisecond)
+	assert.NotContains(t, string(body), `outcome="parked"`, "no gate-out came before its release")
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/ThreeDotsLabs/watermill"
@@ -65,7 +66,13 @@ func (g *Gateway) intakeStage(ep *Endpoint) message.NoPublishHandlerFunc {
 			interchangeSeen bool
 			outcomes        []string // per event; "" for a business duplicate
 		)
-		err = g.store.InTx(msg.Context(), func(tx *store.Tx) error {
+		// A transport may hand out several messages at once (the file drop
+		// does); their transactions keep the order they were delivered in.
+		ctx := msg.Context()
+		if turn := transports.TurnOf(ctx); turn != nil {
+			ctx = store.InOrder(ctx, turn)
+		}
+		err = g.store.InTx(ctx, func(tx *store.Tx) error {
 			dups, interchangeSeen, outcomes = 0, false, make([]string, len(evs))
 			if seen, err := tx.Seen("content", dupKey); err != nil || seen {
 				if seen {
@@ -558,14 +565,23 @@ func (g *Gateway) deliverStage(ep *Endpoint) (handler message.NoPublishHandlerFu
 	send := pub.Publish
 	done := delivered
 	if st, ok := pub.(stager); ok {
-		// The handler and flush never run at the same time: the
-		// subscription runs flush after the batch's last ack.
-		var staged [][2]string
+		// The subscription runs flush after the batch's last ack, but on
+		// shutdown it may do so while a handler still runs.
+		var (
+			mu     sync.Mutex
+			staged [][2]string
+		)
 		send = st.Stage
-		done = func(event, name string) { staged = append(staged, [2]string{event, name}) }
+		done = func(event, name string) {
+			mu.Lock()
+			staged = append(staged, [2]string{event, name})
+			mu.Unlock()
+		}
 		flush = func(context.Context) error {
+			mu.Lock()
 			batch := staged
 			staged = nil
+			mu.Unlock()
 			if err := st.Flush(); err != nil {
 				return err // the batch is delivered again
 			}

@@ -23,34 +23,45 @@ const maxGroup = 64
 
 // writeReq is one transaction handed to the group committer.
 type writeReq struct {
-	ctx  context.Context
-	fn   func(tx *sql.Tx) error
-	err  error
-	pan  any // a panic of fn, raised again in the caller
-	done chan struct{}
+	ctx   context.Context
+	fn    func(tx *sql.Tx) error
+	err   error
+	pan   any // a panic of fn, raised again in the caller
+	done  chan struct{}
+	state atomic.Int32 // reqQueued, then reqTaken or reqWithdrawn
 }
 
 // groupStats count what the committer did, for tests.
 type groupStats struct {
-	waiting atomic.Int64 // callers handing a request over
+	waiting atomic.Int64 // requests queued, not yet taken by the committer
 	commits atomic.Int64 // transactions committed
 	joined  atomic.Int64 // requests that joined a transaction they did not start
 }
 
 // startGroupCommit starts the committer goroutine of a SQLite store.
 func (s *Store) startGroupCommit() {
-	s.writes = make(chan *writeReq)
+	// Buffered: a caller hands its request over without waiting for the
+	// committer to take it, so callers that must keep an order (see
+	// Ordered) queue up at once and join the same group.
+	s.writes = make(chan *writeReq, maxGroup)
 	s.committerDone = make(chan struct{})
 	go s.committer()
 }
 
-// groupTx runs fn through the committer and waits for its outcome.
+// groupTx runs fn through the committer and waits for its outcome. A
+// caller whose ctx ends, or whose store closes, while its request is still
+// queued takes the request back; once the committer has taken it, the
+// caller waits for its outcome.
 func (s *Store) groupTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	r := &writeReq{ctx: ctx, fn: fn, done: make(chan struct{})}
+	order := orderOf(ctx)
+	if err := order.Wait(ctx); err != nil {
+		return fmt.Errorf("store transaction: %w", err)
+	}
 	s.group.waiting.Add(1)
 	select {
 	case s.writes <- r:
-		s.group.waiting.Add(-1)
+		order.Done() // the committer runs requests in the order they are queued
 	case <-ctx.Done():
 		s.group.waiting.Add(-1)
 		return fmt.Errorf("store transaction: %w", ctx.Err())
@@ -58,11 +69,48 @@ func (s *Store) groupTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 		s.group.waiting.Add(-1)
 		return fmt.Errorf("store %w", ErrClosed)
 	}
-	<-r.done // the committer answers every request it took
+	select {
+	case <-r.done:
+	case <-ctx.Done():
+		if r.withdraw(&s.group) {
+			return fmt.Errorf("store transaction: %w", ctx.Err())
+		}
+		<-r.done // the committer answers every request it took
+	case <-s.committerDone:
+		if r.withdraw(&s.group) {
+			return fmt.Errorf("store %w", ErrClosed)
+		}
+		<-r.done
+	}
 	if r.pan != nil {
 		panic(r.pan)
 	}
 	return r.err
+}
+
+// States of a queued writeReq.
+const (
+	reqQueued int32 = iota
+	reqTaken
+	reqWithdrawn
+)
+
+// take claims r for the committer; false when its caller withdrew it.
+func (r *writeReq) take(g *groupStats) bool {
+	if r.state.CompareAndSwap(reqQueued, reqTaken) {
+		g.waiting.Add(-1)
+		return true
+	}
+	return false
+}
+
+// withdraw takes r back for its caller; false when the committer has it.
+func (r *writeReq) withdraw(g *groupStats) bool {
+	if r.state.CompareAndSwap(reqQueued, reqWithdrawn) {
+		g.waiting.Add(-1)
+		return true
+	}
+	return false
 }
 
 func (s *Store) committer() {
@@ -70,7 +118,9 @@ func (s *Store) committer() {
 	for {
 		select {
 		case first := <-s.writes:
-			s.commitGroup(first)
+			if first.take(&s.group) {
+				s.commitGroup(first)
+			}
 		case <-s.ctx.Done():
 			return
 		}
@@ -98,6 +148,9 @@ collect:
 	for n := 1; n < maxGroup; n++ {
 		select {
 		case r := <-s.writes:
+			if !r.take(&s.group) {
+				continue
+			}
 			s.group.joined.Add(1)
 			if s.runOne(tx, r, true) {
 				done = append(done, r)
@@ -129,7 +182,7 @@ func (s *Store) runOne(tx *sql.Tx, r *writeReq, nested bool) (ok bool) {
 		return false
 	}
 	if nested {
-		if _, err := tx.ExecContext(s.ctx, "SAVEPOINT pcsgate_group"); err != nil {
+		if _, err := tx.ExecContext(context.Background(), "SAVEPOINT pcsgate_group"); err != nil {
 			r.err = fmt.Errorf("store transaction: %w", err)
 			return false
 		}
@@ -145,11 +198,11 @@ func (s *Store) runOne(tx *sql.Tx, r *writeReq, nested bool) (ok bool) {
 	ok = r.err == nil && r.pan == nil
 	if nested {
 		if !ok {
-			if _, err := tx.ExecContext(s.ctx, "ROLLBACK TO pcsgate_group"); err != nil && r.err == nil {
+			if _, err := tx.ExecContext(context.Background(), "ROLLBACK TO pcsgate_group"); err != nil && r.err == nil {
 				r.err = fmt.Errorf("store transaction: %w", err)
 			}
 		}
-		if _, err := tx.ExecContext(s.ctx, "RELEASE pcsgate_group"); err != nil && ok {
+		if _, err := tx.ExecContext(context.Background(), "RELEASE pcsgate_group"); err != nil && ok {
 			r.err = fmt.Errorf("store transaction: %w", err)
 			ok = false
 		}

@@ -161,6 +161,11 @@ func (s *Store) rawTx(ctx context.Context, fn func(tx *sql.Tx) error) (err error
 	if s.writes != nil {
 		return s.groupTx(ctx, fn)
 	}
+	order := orderOf(ctx)
+	if err := order.Wait(ctx); err != nil {
+		return fmt.Errorf("store transaction: %w", err)
+	}
+	defer order.Done() // after the commit below
 	tx, err := s.writer.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("store transaction: %w", err)

@@ -33,7 +33,11 @@ func (t *sqliteSubTx) QueryContext(ctx context.Context, query string, args ...an
 	if done {
 		return nil, sql.ErrTxDone
 	}
-	return readAll(ctx, t.s.rstmts, t.s.reader, query, args...)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	// Without its cancellation: see Store.inTx.
+	return readAll(context.WithoutCancel(ctx), t.s.rstmts, t.s.reader, query, args...)
 }
 
 func (t *sqliteSubTx) ExecContext(_ context.Context, query string, args ...any) (wsql.Result, error) {
@@ -68,7 +72,7 @@ func (t *sqliteSubTx) Commit() error {
 	var missed []string
 	err := t.s.rawTx(t.s.ctx, func(tx *sql.Tx) error {
 		for _, q := range t.writes {
-			if _, err := t.s.wstmts.execCached(t.s.ctx, tx, &missed, q.Query, q.Args...); err != nil {
+			if _, err := t.s.wstmts.execCached(context.Background(), tx, &missed, q.Query, q.Args...); err != nil {
 				return err
 			}
 		}

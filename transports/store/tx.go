@@ -13,12 +13,15 @@ import (
 // (published messages and ledger changes) is committed together or not at
 // all. A Tx is not safe for concurrent use and is dead once fn returns.
 type Tx struct {
-	s     *Store
-	ctx   context.Context
-	tx    *sql.Tx
-	pub   *wsql.Publisher
-	done  bool
-	topic map[string]bool // topics published to → table created in this tx
+	s    *Store
+	ctx  context.Context
+	tx   *sql.Tx
+	pub  *wsql.Publisher
+	done bool
+	// cancelled reports the transaction's cancellation where ctx does not
+	// carry it (SQLite); nil otherwise.
+	cancelled func() error
+	topic     map[string]bool // topics published to → table created in this tx
 	// missed lists the queries run without a cached statement, prepared
 	// once the transaction has ended.
 	missed []string
@@ -59,6 +62,14 @@ func (s *Store) inTx(ctx context.Context, replayable bool, fn func(tx *Tx) error
 	defer stop()
 
 	t := &Tx{s: s, ctx: ctx, topic: map[string]bool{}}
+	if !s.d.dollar {
+		// The SQLite driver starts a goroutine per statement to interrupt
+		// it when its context ends: more than the short statements here
+		// cost. A transaction that is cancelled fails at its next
+		// statement instead (see check).
+		t.ctx = context.WithoutCancel(ctx)
+		t.cancelled = ctx.Err
+	}
 	err := s.rawTx(ctx, func(tx *sql.Tx) error {
 		if replayable && s.d.dollar {
 			if _, err := tx.ExecContext(ctx, asyncCommit); err != nil {
@@ -85,6 +96,11 @@ func (s *Store) inTx(ctx context.Context, replayable bool, fn func(tx *Tx) error
 func (t *Tx) check() error {
 	if t.done {
 		return fmt.Errorf("store transaction %w", ErrTxDone)
+	}
+	if t.cancelled != nil {
+		if err := t.cancelled(); err != nil {
+			return fmt.Errorf("store transaction: %w", err)
+		}
 	}
 	return nil
 }
