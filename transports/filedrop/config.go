@@ -16,12 +16,12 @@ const (
 	DefaultSettle   = time.Second
 	DefaultPoll     = 2 * time.Second
 	DefaultMaxBytes = 64 << 20
-	DefaultInFlight = 16
+	DefaultInFlight = 64
 	DefaultFileMode = fs.FileMode(0o640)
 )
 
 // maxInFlight bounds Config.InFlight: files held in memory at once.
-const maxInFlight = 64
+const maxInFlight = 256
 
 // Config configures an inbound file drop (a Subscriber).
 type Config struct {
@@ -63,7 +63,7 @@ type Config struct {
 	// committing others, and their commits are shared. Their events still
 	// reach the ledger in the order the files were found. Files in flight
 	// also stay under MaxBytes together, unless one alone is bigger. 1 takes
-	// one file at a time. Default 16.
+	// one file at a time. Default 64.
 	InFlight int `yaml:"in_flight"`
 	// Clock returns the current time; tests inject a fake one. Default
 	// time.Now.

@@ -26,8 +26,8 @@ func TestConfigValidate(t *testing.T) {
 		{name: "error is archive", cfg: filedrop.Config{Dir: "in", Archive: "x", Error: "x"}, wantErr: []string{`error "x" is not a valid setting: expected a folder other than archive`}},
 		{name: "negative durations", cfg: filedrop.Config{Dir: "in", Settle: -time.Second, Poll: -time.Second}, wantErr: []string{`settle "-1s"`, `poll "-1s"`}},
 		{name: "negative size", cfg: filedrop.Config{Dir: "in", MaxBytes: -1}, wantErr: []string{`max_bytes "-1" is not a valid setting`}},
-		{name: "files in flight", cfg: filedrop.Config{Dir: "in", InFlight: -1}, wantErr: []string{`in_flight "-1" is not a valid setting: expected a number of files from 1 to 64`}},
-		{name: "too many files in flight", cfg: filedrop.Config{Dir: "in", InFlight: 65}, wantErr: []string{`in_flight "65"`}},
+		{name: "files in flight", cfg: filedrop.Config{Dir: "in", InFlight: -1}, wantErr: []string{`in_flight "-1" is not a valid setting: expected a number of files from 1 to 256`}},
+		{name: "too many files in flight", cfg: filedrop.Config{Dir: "in", InFlight: 257}, wantErr: []string{`in_flight "257"`}},
 		{name: "bad pattern", cfg: filedrop.Config{Dir: "in", Include: []string{"*.edi", "[", "a/*"}}, wantErr: []string{`include[1] "["`, `include[2] "a/*"`}},
 	}
 	for _, tt := range tests {
