@@ -13,7 +13,11 @@
 //     profile (or detects it), recognises business duplicates, and applies
 //     each event to the ledger and routes it (below), all in one store
 //     transaction: one commit per inbound message. Only then is the sender
-//     acknowledged (file archived, HTTP 202). A message nothing could be
+//     acknowledged (file archived, HTTP 202). A file drop hands out up to
+//     in_flight files at once: they are decoded side by side and their
+//     transactions share commits, but the store queues the transactions in
+//     the order the files were found (transports.Turn, store.InOrder), so
+//     the ledger sees the events in that order. A message nothing could be
 //     read from is acknowledged with its reason (file moved to error/ with
 //     <name>.error.txt) and kept as a dead letter with its original bytes;
 //     a partly bad one keeps its good events and dead-letters the whole
