@@ -1,6 +1,7 @@
 // Package transports holds what every pcsgate transport shares: the metadata
-// keys stamped on messages, the permanent-failure error type and the cleaning
-// of file names that come from outside.
+// keys stamped on messages, the permanent-failure error type, the turns that
+// keep a delivery order, and the cleaning of file names that come from
+// outside.
 //
 // A transport moves bytes and metadata and knows nothing of mappings or the
 // canonical model. An inbound transport is a Watermill message.Subscriber: it
@@ -11,6 +12,11 @@
 // sender offers it again. An outbound transport is a Watermill
 // message.Publisher whose Publish returns nil only once every message is
 // durably delivered.
+//
+// An inbound transport may hand out several messages before the first is
+// answered (the file drop does). Each then carries a Turn in its context,
+// in delivery order, so that a consumer handling them side by side can
+// keep that order where it matters (the pipeline's store transactions).
 //
 // The transports themselves live in the sub-packages filedrop, sftp and http;
 // transporttest is the suite each of them passes.
