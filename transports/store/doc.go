@@ -48,6 +48,11 @@
 // process instead of racing inside SQLite. Reads use a separate pool of
 // query-only connections, which WAL lets run beside the writer.
 //
+// On both backends the transactions of InTx are committed in groups: what
+// is queued while one commits is run as one transaction,
+// each in a savepoint, with one commit. Transactions whose order matters
+// wait their turn before they are queued (InOrder).
+//
 // watermill-sql's subscriber holds a transaction open from reading a batch
 // until the handler acks, then writes the new offset in it. On SQLite that
 // would hold the writer (or fail with SQLITE_BUSY_SNAPSHOT), so a SQLite

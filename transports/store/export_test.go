@@ -6,3 +6,6 @@ func (t *Tx) SettingForTest(name string) (string, error) {
 	err := t.queryRow("SELECT current_setting('" + name + "')").Scan(&v)
 	return v, err
 }
+
+// QueuedForTest is how many transactions wait for the committer.
+func (s *Store) QueuedForTest() int64 { return s.group.waiting.Load() }

@@ -7,28 +7,36 @@ import (
 	"sync/atomic"
 )
 
-// Group commit (SQLite). Every write goes through the single writer
-// connection, one transaction at a time, and a commit costs far more than
-// the statements before it: each page a transaction changed is appended
-// to the write-ahead log in full, checksummed, and later copied back to the
-// database. Transactions of the pipeline's stages come at the same moments
-// and change the same pages (the last page of a topic's table, of the
-// deduplication index), so the writer runs what is waiting as one
-// transaction: each caller's work inside a savepoint of its own, rolled
-// back alone when it fails, and one commit for all. A caller waits no
-// longer than it would for its turn; the group is what is already queued.
+// Group commit. Every transaction of InTx goes through one committer, one
+// at a time, and a commit costs far more than the statements before it:
+// on SQLite each page a transaction changed is appended to the write-ahead
+// log in full, checksummed, and later copied back to the database; on
+// PostgreSQL a commit waits for its log to reach the disk. Transactions of
+// the pipeline's stages come at the same moments and change the same pages
+// (the last page of a topic's table, of the deduplication index), so the
+// committer runs what is waiting as one transaction: each caller's work
+// inside a savepoint of its own, rolled back alone when it fails, and one
+// commit for all. A caller waits no longer than it would for its turn; the
+// group is what is already queued. On SQLite, the single writer connection
+// would serialise the transactions anyway. On PostgreSQL the committer uses
+// one connection at a time of the pool, which subscriptions share for
+// their reads and acknowledgements; the transactions of other pcsgate
+// processes run beside it as before.
 
 // maxGroup bounds the transactions committed together.
 const maxGroup = 64
 
 // writeReq is one transaction handed to the group committer.
 type writeReq struct {
-	ctx   context.Context
-	fn    func(tx *sql.Tx) error
-	err   error
-	pan   any // a panic of fn, raised again in the caller
-	done  chan struct{}
-	state atomic.Int32 // reqQueued, then reqTaken or reqWithdrawn
+	ctx  context.Context
+	fn   func(tx *sql.Tx) error
+	err  error
+	pan  any // a panic of fn, raised again in the caller
+	done chan struct{}
+	// replayable: losing the commit only delivers the input again (see
+	// InTxReplayable).
+	replayable bool
+	state      atomic.Int32 // reqQueued, then reqTaken or reqWithdrawn
 }
 
 // groupStats count what the committer did, for tests.
@@ -38,7 +46,7 @@ type groupStats struct {
 	joined  atomic.Int64 // requests that joined a transaction they did not start
 }
 
-// startGroupCommit starts the committer goroutine of a SQLite store.
+// startGroupCommit starts the committer goroutine of the store.
 func (s *Store) startGroupCommit() {
 	// Buffered: a caller hands its request over without waiting for the
 	// committer to take it, so callers that must keep an order (see
@@ -52,8 +60,8 @@ func (s *Store) startGroupCommit() {
 // caller whose ctx ends, or whose store closes, while its request is still
 // queued takes the request back; once the committer has taken it, the
 // caller waits for its outcome.
-func (s *Store) groupTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	r := &writeReq{ctx: ctx, fn: fn, done: make(chan struct{})}
+func (s *Store) groupTx(ctx context.Context, replayable bool, fn func(tx *sql.Tx) error) error {
+	r := &writeReq{ctx: ctx, fn: fn, done: make(chan struct{}), replayable: replayable}
 	order := orderOf(ctx)
 	if err := order.Wait(ctx); err != nil {
 		return fmt.Errorf("store transaction: %w", err)
@@ -136,6 +144,17 @@ func (s *Store) commitGroup(first *writeReq) {
 		close(first.done)
 		return
 	}
+	// On PostgreSQL a group commits without waiting for the disk while
+	// all its requests are replayable.
+	async := s.d.dollar && first.replayable
+	if async {
+		if _, err := tx.ExecContext(context.Background(), asyncCommit); err != nil {
+			_ = tx.Rollback()
+			first.err = fmt.Errorf("store transaction: %w", err)
+			close(first.done)
+			return
+		}
+	}
 	// The first runs without a savepoint: when it fails, the transaction
 	// is rolled back and nothing else joins.
 	if !s.runOne(tx, first, false) {
@@ -152,6 +171,14 @@ collect:
 				continue
 			}
 			s.group.joined.Add(1)
+			if async && !r.replayable {
+				if _, err := tx.ExecContext(context.Background(), syncCommit); err != nil {
+					r.err = fmt.Errorf("store transaction: %w", err)
+					close(r.done)
+					continue
+				}
+				async = false
+			}
 			if s.runOne(tx, r, true) {
 				done = append(done, r)
 			} else {

@@ -38,3 +38,7 @@ func redactURL(s string) string {
 // asyncCommit makes a PostgreSQL transaction commit without waiting for
 // its log to be flushed (see InTxReplayable).
 const asyncCommit = "SET LOCAL synchronous_commit TO OFF"
+
+// syncCommit undoes asyncCommit for the rest of a group's transaction
+// once a request that is not replayable joins it.
+const syncCommit = "SET LOCAL synchronous_commit TO DEFAULT"

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/url"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -32,4 +33,41 @@ func TestInTxReplayable(t *testing.T) {
 	require.Equal(t, "off", setting(s.InTxReplayable))
 	require.Equal(t, "on", setting(s.InTx))
 	require.Equal(t, "off", setting(s.InTxReplayable), "again, after a transaction that kept it on")
+}
+
+// In a group of transactions begun by a replayable one, one that is not
+// replayable makes the group's commit wait for the log again.
+func TestGroupOfReplayableAndNot(t *testing.T) {
+	u, err := url.Parse(postgresDSN(t))
+	require.NoError(t, err)
+	q := u.Query()
+	q.Set("synchronous_commit", "on")
+	u.RawQuery = q.Encode()
+	s := openPostgres(t, store.Config{DSN: u.String()})
+	ctx := context.Background()
+
+	hold, held := make(chan struct{}), make(chan struct{})
+	first := make(chan error, 1)
+	go func() {
+		first <- s.InTxReplayable(ctx, func(*store.Tx) error {
+			close(held)
+			<-hold // the next one queues meanwhile
+			return nil
+		})
+	}()
+	<-held
+	var setting string
+	second := make(chan error, 1)
+	go func() {
+		second <- s.InTx(ctx, func(tx *store.Tx) error {
+			var err error
+			setting, err = tx.SettingForTest("synchronous_commit")
+			return err
+		})
+	}()
+	require.Eventually(t, func() bool { return s.QueuedForTest() == 1 }, 10*time.Second, time.Millisecond)
+	close(hold)
+	require.NoError(t, <-first)
+	require.NoError(t, <-second)
+	require.Equal(t, "on", setting, "joined the replayable one's group, yet waits for the log")
 }

@@ -6,7 +6,6 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"errors"
-	"fmt"
 	"sync"
 	"time"
 
@@ -30,8 +29,8 @@ type Store struct {
 	// wstmts and rstmts cache prepared statements of writer and reader
 	// (SQLite only; nil on PostgreSQL).
 	wstmts, rstmts *stmtCache
-	// writes feed the group committer (SQLite; nil on PostgreSQL), which
-	// closes committerDone when it stops.
+	// writes feed the group committer, which closes committerDone when it
+	// stops.
 	writes        chan *writeReq
 	committerDone chan struct{}
 	group         groupStats
@@ -94,9 +93,7 @@ func OpenConfig(ctx context.Context, cfg Config, logger watermill.LoggerAdapter)
 	}
 	s.sh = acquireShared(key)
 	s.ctx, s.cancel = context.WithCancel(context.Background())
-	if dsn.Backend == BackendSQLite {
-		s.startGroupCommit()
-	}
+	s.startGroupCommit()
 	if err := s.migrate(ctx); err != nil {
 		_ = s.Close()
 		return nil, err
@@ -157,33 +154,8 @@ func (s *Store) isClosed() bool {
 func (s *Store) now() time.Time { return s.cfg.Clock() }
 
 // rawTx runs fn in a write transaction, committing when it returns nil.
-func (s *Store) rawTx(ctx context.Context, fn func(tx *sql.Tx) error) (err error) {
-	if s.writes != nil {
-		return s.groupTx(ctx, fn)
-	}
-	order := orderOf(ctx)
-	if err := order.Wait(ctx); err != nil {
-		return fmt.Errorf("store transaction: %w", err)
-	}
-	defer order.Done() // after the commit below
-	tx, err := s.writer.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("store transaction: %w", err)
-	}
-	defer func() {
-		if p := recover(); p != nil {
-			_ = tx.Rollback()
-			panic(p)
-		}
-		if err != nil {
-			_ = tx.Rollback()
-			return
-		}
-		if cerr := tx.Commit(); cerr != nil {
-			err = fmt.Errorf("store commit: %w", cerr)
-		}
-	}()
-	return fn(tx)
+func (s *Store) rawTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	return s.groupTx(ctx, false, fn)
 }
 
 // randomID returns n random bytes in hex, for private names.

@@ -70,12 +70,7 @@ func (s *Store) inTx(ctx context.Context, replayable bool, fn func(tx *Tx) error
 		t.ctx = context.WithoutCancel(ctx)
 		t.cancelled = ctx.Err
 	}
-	err := s.rawTx(ctx, func(tx *sql.Tx) error {
-		if replayable && s.d.dollar {
-			if _, err := tx.ExecContext(ctx, asyncCommit); err != nil {
-				return err
-			}
-		}
+	err := s.groupTx(ctx, replayable, func(tx *sql.Tx) error {
 		t.tx = tx
 		defer func() { t.done = true }()
 		return fn(t)
