@@ -153,6 +153,14 @@ type PublisherConfig struct {
 	// returns. Delivered files then survive a crash of pcsgate but not
 	// necessarily of the machine. Only for disks where syncing is too slow.
 	NoSync bool `yaml:"no_sync"`
+	// SyncEachFile syncs the files of a delivery batch one by one. By
+	// default, on Linux, a batch of four files or more is made durable
+	// with one sync of the outbox's whole file system (syncfs), which
+	// flushes the disk's cache once instead of once per file, but also
+	// writes back whatever else is waiting on that file system. Set it
+	// when the outbox shares its file system with heavy writers of other
+	// programs.
+	SyncEachFile bool `yaml:"sync_each_file"`
 }
 
 func (c *PublisherConfig) setDefaults() {

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -26,27 +27,45 @@ func listDir(t *testing.T, dir string) []string {
 }
 
 // Staged files stay under their .part names, which partners skip, until
-// Flush renames them all.
+// Flush renames them all: synced one by one, with one sync of the file
+// system (a batch of four or more, by default), or not at all.
 func TestStageThenFlush(t *testing.T) {
-	for _, noSync := range []bool{false, true} {
-		t.Run(fmt.Sprintf("no_sync=%v", noSync), func(t *testing.T) {
-			dir := t.TempDir()
-			pub, err := filedrop.NewPublisher(filedrop.PublisherConfig{Dir: dir, Extension: ".edi", NoSync: noSync}, nil)
-			require.NoError(t, err)
-			defer pub.Close()
+	modes := []struct {
+		name string
+		cfg  filedrop.PublisherConfig
+	}{
+		{"default", filedrop.PublisherConfig{}},
+		{"sync_each_file", filedrop.PublisherConfig{SyncEachFile: true}},
+		{"no_sync", filedrop.PublisherConfig{NoSync: true}},
+	}
+	for _, mode := range modes {
+		for _, n := range []int{2, 5} {
+			t.Run(fmt.Sprintf("%s/%d files", mode.name, n), func(t *testing.T) {
+				dir := t.TempDir()
+				cfg := mode.cfg
+				cfg.Dir, cfg.Extension = dir, ".edi"
+				pub, err := filedrop.NewPublisher(cfg, nil)
+				require.NoError(t, err)
+				defer pub.Close()
 
-			require.NoError(t, pub.Stage("out", outMsg("a", "AAA"), outMsg("b", "BBB")))
-			require.Equal(t, []string{"a.edi.part", "b.edi.part"}, listDir(t, dir))
+				var parts, finals []string
+				for i := range n {
+					name := string(rune('a' + i))
+					require.NoError(t, pub.Stage("out", outMsg(name, strings.Repeat(strings.ToUpper(name), 3))))
+					parts, finals = append(parts, name+".edi.part"), append(finals, name+".edi")
+				}
+				require.Equal(t, parts, listDir(t, dir))
 
-			require.NoError(t, pub.Flush())
-			require.Equal(t, []string{"a.edi", "b.edi"}, listDir(t, dir))
-			got, err := os.ReadFile(filepath.Join(dir, "a.edi"))
-			require.NoError(t, err)
-			require.Equal(t, "AAA", string(got))
+				require.NoError(t, pub.Flush())
+				require.Equal(t, finals, listDir(t, dir))
+				got, err := os.ReadFile(filepath.Join(dir, "a.edi"))
+				require.NoError(t, err)
+				require.Equal(t, "AAA", string(got))
 
-			require.NoError(t, pub.Flush(), "nothing staged: nothing to do")
-			require.Equal(t, []string{"a.edi", "b.edi"}, listDir(t, dir))
-		})
+				require.NoError(t, pub.Flush(), "nothing staged: nothing to do")
+				require.Equal(t, finals, listDir(t, dir))
+			})
+		}
 	}
 }
 
