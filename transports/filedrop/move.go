@@ -3,13 +3,14 @@ package filedrop
 import (
 	"errors"
 	"fmt"
-	"github.com/nexport/pcsgate/transports"
 	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"syscall"
+
+	"github.com/nexport/pcsgate/transports"
 )
 
 // maxSuffix bounds the numbered suffixes tried for a free name.
