@@ -2,7 +2,6 @@ package transports_test
 
 import (
 	"context"
-	"sync"
 	"testing"
 	"time"
 
@@ -10,40 +9,20 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/nexport/pcsgate/transports"
+	"github.com/nexport/pcsgate/transports/transporttest"
 )
 
 // TestTurnsKeepOrder: workers started in any order pass their turns in the
 // order the turns were handed out.
 func TestTurnsKeepOrder(t *testing.T) {
-	var q transports.Turns
 	const n = 50
-	turns := make([]*transports.Turn, n)
-	for i := range turns {
-		turns[i] = q.Next()
-	}
-	var (
-		mu    sync.Mutex
-		order []int
-		wg    sync.WaitGroup
-	)
-	for i := n - 1; i >= 0; i-- { // started backwards
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			require.NoError(t, turns[i].Wait(context.Background()))
-			mu.Lock()
-			order = append(order, i)
-			mu.Unlock()
-			turns[i].Done()
-			turns[i].Done() // twice is harmless
-		}()
-	}
-	wg.Wait()
-	want := make([]int, n)
-	for i := range want {
-		want[i] = i
-	}
-	assert.Equal(t, want, order)
+	order := transporttest.Backwards(n, func(i int, turn *transports.Turn, note func(int)) {
+		require.NoError(t, turn.Wait(context.Background()))
+		note(i)
+		turn.Done()
+		turn.Done() // twice is harmless
+	})
+	assert.Equal(t, transporttest.InOrder(n), order)
 }
 
 // TestTurnEndsAfterEarlierOnes: a turn ended early does not let the next

@@ -21,4 +21,8 @@
 // goroutine outlives the transport.
 //
 // Run counts goroutines, so the test that calls it must not use t.Parallel.
+//
+// Backwards serves tests of code that keeps a delivery order with
+// transports.Turn: it starts one worker per turn, last turn first, and
+// returns the order the workers reached the step under test.
 package transporttest
