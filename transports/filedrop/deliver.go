@@ -18,22 +18,25 @@ import (
 // deliver reads one queued file, counted in fl, and hands its message to
 // out, with the next of turns in its context; it stays counted until the
 // consumer acks or nacks, and an acked file is left to be filed in the
-// background. A file that is not delivered is uncounted at once. deliver returns
-// false when the subscription must stop.
+// background. A file that is not delivered is uncounted at once. deliver
+// returns false when the subscription must stop.
 func (s *Subscriber) deliver(ctx context.Context, topic string, out chan<- *message.Message, c candidate, turns *transports.Turns, fl *flight) bool {
-	held := true // the slot and the file's flight, until handed to the awaiter
+	held := true // its count in fl and its flight, until handed on
 	defer func() {
 		if held {
 			s.release(c.name)
 			fl.put(c.size)
 		}
 	}()
+	reject := func(reason string) { // the filer ends the file's flight
+		s.file(fileJob{name: c.name, reason: reason})
+		fl.put(c.size)
+		held = false
+	}
 	log := s.logger.With(watermill.LogFields{"file": c.name})
 
 	if _, err := transports.SafeName(c.name); err != nil {
-		s.file(fileJob{name: c.name, reason: err.Error()})
-		fl.put(c.size)
-		held = false
+		reject(err.Error())
 		return true
 	}
 	data, err := s.read(c)
@@ -42,9 +45,7 @@ func (s *Subscriber) deliver(ctx context.Context, topic string, out chan<- *mess
 		log.Debug("File changed since it was listed; left for the next scan", nil)
 		return true
 	case errors.Is(err, errTooBig), errors.Is(err, fs.ErrPermission):
-		s.file(fileJob{name: c.name, reason: err.Error()})
-		fl.put(c.size)
-		held = false
+		reject(err.Error())
 		return true
 	case err != nil:
 		log.Error("Cannot read file; left for the next scan", err, nil)
@@ -71,7 +72,7 @@ func (s *Subscriber) deliver(ctx context.Context, topic string, out chan<- *mess
 	return true
 }
 
-// await waits for the consumer's answer to msg, the message of file name,
+// await waits for the consumer's answer to msg, the message of file c,
 // and files the file once acked. It then ends the message's turn and
 // uncounts the file in fl.
 func (s *Subscriber) await(ctx context.Context, msg *message.Message, c candidate, turn *transports.Turn, fl *flight) {
