@@ -2,28 +2,19 @@ package cargoimp_test
 
 import (
 	"bytes"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/nexport/pcsgate/mappings/internal/seedfiles"
 	"github.com/nexport/pcsgate/mappings/syntax/cargoimp"
 )
 
 // FuzzParseFSU checks that no input panics and that whatever parses also
 // writes, and parses back to the same message.
 func FuzzParseFSU(f *testing.F) {
-	var paths []string
-	for _, pattern := range []string{"testdata/*.fsu", "testdata/*.txt", "../../../fixtures/*/*/*/input.fsu"} {
-		m, err := filepath.Glob(pattern)
-		require.NoError(f, err)
-		paths = append(paths, m...)
-	}
-	for _, p := range paths {
-		b, err := os.ReadFile(p)
-		require.NoError(f, err)
+	for _, b := range seedfiles.Read(f, "testdata/*.fsu", "testdata/*.txt", "../../../fixtures/*/*/*/input.fsu") {
 		f.Add(b)
 	}
 	f.Add([]byte("FSU/1\n000-00000000AAABBB/P01K0.0T01\nTRM/9A/ZZZ/D0/\n"))

@@ -4,28 +4,21 @@ import (
 	"bytes"
 	"errors"
 	"io"
-	"os"
-	"path/filepath"
 	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/nexport/pcsgate/mappings/internal/seedfiles"
 	"github.com/nexport/pcsgate/mappings/syntax/flat"
 )
 
 func addSeeds(f *testing.F, patterns ...string) {
 	f.Helper()
-	for _, pattern := range patterns {
-		paths, err := filepath.Glob(pattern)
-		require.NoError(f, err)
-		for _, p := range paths {
-			b, err := os.ReadFile(p)
-			require.NoError(f, err)
-			for v := range byte(4) {
-				f.Add(b, v)
-			}
+	for _, b := range seedfiles.Read(f, patterns...) {
+		for v := range byte(4) {
+			f.Add(b, v)
 		}
 	}
 }

@@ -3,34 +3,17 @@ package json_test
 import (
 	"bytes"
 	stdjson "encoding/json"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/nexport/pcsgate/mappings/internal/seedfiles"
 	jsonsyn "github.com/nexport/pcsgate/mappings/syntax/json"
 )
 
-// seedFiles returns the contents of the files matching the patterns.
-func seedFiles(f *testing.F, patterns ...string) [][]byte {
-	f.Helper()
-	var out [][]byte
-	for _, pattern := range patterns {
-		paths, err := filepath.Glob(pattern)
-		require.NoError(f, err)
-		for _, p := range paths {
-			b, err := os.ReadFile(p)
-			require.NoError(f, err)
-			out = append(out, b)
-		}
-	}
-	return out
-}
-
 func FuzzDecode(f *testing.F) {
-	for _, b := range seedFiles(f, "testdata/*.json", "../../../fixtures/*/*/*/input.json", "../../../fixtures/*/*/*/canonical.json") {
+	for _, b := range seedfiles.Read(f, "testdata/*.json", "../../../fixtures/*/*/*/input.json", "../../../fixtures/*/*/*/canonical.json") {
 		f.Add(b)
 	}
 	for _, s := range []string{

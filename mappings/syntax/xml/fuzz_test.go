@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"io"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -13,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/nexport/pcsgate/mappings/internal/seedfiles"
 	xmlsyn "github.com/nexport/pcsgate/mappings/syntax/xml"
 )
 
@@ -20,19 +19,7 @@ import (
 // conformance fixtures.
 func seedFiles(f *testing.F) [][]byte {
 	f.Helper()
-	var paths []string
-	for _, pattern := range []string{"testdata/*.xml", "../../../fixtures/*/*/*/input.xml"} {
-		m, err := filepath.Glob(pattern)
-		require.NoError(f, err)
-		paths = append(paths, m...)
-	}
-	var seeds [][]byte
-	for _, p := range paths {
-		b, err := os.ReadFile(p)
-		require.NoError(f, err)
-		seeds = append(seeds, b)
-	}
-	return seeds
+	return seedfiles.Read(f, "testdata/*.xml", "../../../fixtures/*/*/*/input.xml")
 }
 
 func FuzzParse(f *testing.F) {

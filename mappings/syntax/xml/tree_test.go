@@ -10,6 +10,8 @@ import (
 	"github.com/antchfx/xmlquery"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/nexport/pcsgate/mappings/internal/seedfiles"
 )
 
 // dumpTree renders every exported field of every node reachable from n,
@@ -152,15 +154,7 @@ func TestBuildTreeTakesFixtures(t *testing.T) {
 // the general path (the guard, encoding/xml and xmlquery) accepts too, with
 // the same tree. Seeds are the XML test data and conformance inputs.
 func FuzzBuildTree(f *testing.F) {
-	var paths []string
-	for _, pattern := range []string{"testdata/*.xml", "../../../fixtures/*/*/*/input.xml"} {
-		m, err := filepath.Glob(pattern)
-		require.NoError(f, err)
-		paths = append(paths, m...)
-	}
-	for _, p := range paths {
-		b, err := os.ReadFile(p)
-		require.NoError(f, err)
+	for _, b := range seedfiles.Read(f, "testdata/*.xml", "../../../fixtures/*/*/*/input.xml") {
 		f.Add(b)
 	}
 	f.Add([]byte("<a b='&lt;&#x42;&#xd800;\r\n'>1\r\n]]&amp;>&#0065;<![CDATA[\r]]><!--x--></a>"))

@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -14,6 +12,8 @@ import (
 	"github.com/antchfx/xpath"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/nexport/pcsgate/mappings/internal/seedfiles"
 )
 
 var walkNS = map[string]string{
@@ -54,16 +54,7 @@ func walkDocs(t testing.TB) [][]byte {
 		[]byte(`<x:a xmlns:x="urn:x" xmlns:y="urn:x" xmlns="urn:d"><y:a/><a c="1" c="1"/><?pi k="v"?></x:a>`),
 		[]byte(`<a><a><a/></a><b>  </b><b>x<c>y</c>z</b></a>`),
 	}
-	for _, pattern := range []string{"testdata/sone-release.xml", "../../../fixtures/*/*/*/input.xml"} {
-		m, err := filepath.Glob(pattern)
-		require.NoError(t, err)
-		for _, p := range m {
-			b, err := os.ReadFile(p)
-			require.NoError(t, err)
-			docs = append(docs, b)
-		}
-	}
-	return docs
+	return append(docs, seedfiles.Read(t, "testdata/sone-release.xml", "../../../fixtures/*/*/*/input.xml")...)
 }
 
 // describeXPath renders what the XPath library gives for expr from ctx.
