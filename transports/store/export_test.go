@@ -9,3 +9,10 @@ func (t *Tx) SettingForTest(name string) (string, error) {
 
 // QueuedForTest is how many transactions wait for the committer.
 func (s *Store) QueuedForTest() int64 { return s.group.waiting.Load() }
+
+// PragmaForTest reads a SQLite setting on the writer connection.
+func (t *Tx) PragmaForTest(name string) (string, error) {
+	var v string
+	err := t.queryRow("PRAGMA " + name).Scan(&v)
+	return v, err
+}

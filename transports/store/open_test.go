@@ -91,6 +91,22 @@ func TestOpenCreatesDirectoriesAndKeepsData(t *testing.T) {
 	assert.Equal(t, "RELEASED", r.Status)
 }
 
+// TestWriterSettings: the writer connection logs ahead, syncs as
+// configured and keeps the statement journals of a group's savepoints in
+// memory rather than in temporary files.
+func TestWriterSettings(t *testing.T) {
+	s := openSQLite(t, store.Config{DSN: sqliteDSN(t), Synchronous: store.SyncFull})
+	want := map[string]string{"journal_mode": "wal", "synchronous": "2", "temp_store": "2", "foreign_keys": "1"}
+	require.NoError(t, s.InTx(context.Background(), func(tx *store.Tx) error {
+		for name, v := range want {
+			got, err := tx.PragmaForTest(name)
+			require.NoError(t, err)
+			assert.Equal(t, v, got, name)
+		}
+		return nil
+	}))
+}
+
 func TestOpenMemory(t *testing.T) {
 	ctx := context.Background()
 	s, err := store.Open(ctx, "sqlite::memory:", nil)
