@@ -17,21 +17,8 @@ import (
 // exception is ErrAfterPickup: the event is stored, flagged Late, and the
 // returned release is non-nil alongside the error.
 func Apply(r *Release, e *canonical.ReleaseEvent) (*Release, error) {
-	if e == nil {
-		return nil, reject("", ErrIncomplete, "no event")
-	}
-	if err := precheck(e); err != nil {
+	if err := admit(r, e); err != nil {
 		return nil, err
-	}
-	if r == nil && e.Type != canonical.ReleaseCreated {
-		return nil, reject(e.ID, ErrNoRelease, "%s for %s arrived before the release was created; park it and apply it again once the release exists",
-			e.Type, e.Key.String())
-	}
-	if r != nil && !sameKey(r.Key, e.Key) {
-		return nil, reject(e.ID, ErrOtherRelease, "key %s does not match release %s", e.Key.String(), r.Key.String())
-	}
-	if r != nil && r.Has(e.ID) {
-		return nil, reject(e.ID, ErrDuplicate, "%s is already in the audit trail of %s", e.Type, r.Key.String())
 	}
 	// The canonical JSON is both what the hash chain covers and, decoded
 	// again, a deep copy the release may keep pointers into.
@@ -43,6 +30,47 @@ func Apply(r *Release, e *canonical.ReleaseEvent) (*Release, error) {
 	if err := json.Unmarshal(doc, ev); err != nil {
 		return nil, reject(e.ID, ErrIncomplete, "event cannot be read back from canonical JSON: %v", err)
 	}
+	return applyDoc(r, ev, doc)
+}
+
+// ApplyCanonical is Apply for a caller that has e's canonical JSON
+// already (doc, as json.Marshal(e) wrote it) and hands e over: the
+// returned release may keep pointers into e, so the caller must not
+// change e afterwards. It saves Apply's marshalling and deep copy, which
+// the gateway would otherwise do a second time for every event inside
+// its store transaction. The hash chain covers doc as given.
+func ApplyCanonical(r *Release, e *canonical.ReleaseEvent, doc []byte) (*Release, error) {
+	if err := admit(r, e); err != nil {
+		return nil, err
+	}
+	return applyDoc(r, e, doc)
+}
+
+// admit rejects an event that cannot apply to r at all.
+func admit(r *Release, e *canonical.ReleaseEvent) error {
+	if e == nil {
+		return reject("", ErrIncomplete, "no event")
+	}
+	if err := precheck(e); err != nil {
+		return err
+	}
+	if r == nil && e.Type != canonical.ReleaseCreated {
+		return reject(e.ID, ErrNoRelease, "%s for %s arrived before the release was created; park it and apply it again once the release exists",
+			e.Type, e.Key.String())
+	}
+	if r != nil && !sameKey(r.Key, e.Key) {
+		return reject(e.ID, ErrOtherRelease, "key %s does not match release %s", e.Key.String(), r.Key.String())
+	}
+	if r != nil && r.Has(e.ID) {
+		return reject(e.ID, ErrDuplicate, "%s is already in the audit trail of %s", e.Type, r.Key.String())
+	}
+	return nil
+}
+
+// applyDoc applies an admitted event ev, whose canonical JSON is doc, to a
+// copy of r. Like Apply, it returns the release alongside a rejection for
+// an event after pick-up.
+func applyDoc(r *Release, ev *canonical.ReleaseEvent, doc []byte) (*Release, error) {
 	if r == nil {
 		n := &Release{Key: ev.Key}
 		ref := n.create(ev)
@@ -51,10 +79,10 @@ func Apply(r *Release, e *canonical.ReleaseEvent) (*Release, error) {
 	}
 	n := r.clone()
 	ref := newRef(ev)
-	if r.Status == PickedUp && changesCustody(e.Type) {
+	if r.Status == PickedUp && changesCustody(ev.Type) {
 		ref.Late = true
 		n.record(ref, doc)
-		return n, reject(e.ID, ErrAfterPickup, "%s after pick-up has no effect; stored and flagged late", e.Type)
+		return n, reject(ev.ID, ErrAfterPickup, "%s after pick-up has no effect; stored and flagged late", ev.Type)
 	}
 	if err := n.apply(ev, &ref); err != nil {
 		return nil, err

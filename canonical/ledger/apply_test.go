@@ -2,6 +2,7 @@ package ledger_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -34,11 +35,21 @@ func oks(es []*canonical.ReleaseEvent) []step {
 // late one, which is stored.
 func run(t *testing.T, steps []step) *ledger.Release {
 	t.Helper()
-	var r *ledger.Release
+	var r, rc *ledger.Release // rc: the same steps through ApplyCanonical
 	for i, s := range steps {
 		before := snapshot(t, r)
 		n, err := ledger.Apply(r, s.e)
 		assert.Equal(t, before, snapshot(t, r), "step %d changed its input", i)
+		doc, merr := json.Marshal(s.e)
+		require.NoError(t, merr)
+		owned := new(canonical.ReleaseEvent)
+		require.NoError(t, json.Unmarshal(doc, owned))
+		nc, cerr := ledger.ApplyCanonical(rc, owned, doc)
+		require.Equal(t, fmt.Sprint(err), fmt.Sprint(cerr), "step %d: ApplyCanonical's outcome", i)
+		require.Equal(t, snapshot(t, n), snapshot(t, nc), "step %d: ApplyCanonical's release", i)
+		if nc != nil {
+			rc = nc
+		}
 		if s.wantErr == nil {
 			require.NoError(t, err, "step %d (%s)", i, s.e.Type)
 			require.NotNil(t, n)

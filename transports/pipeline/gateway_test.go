@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/nexport/pcsgate/canonical"
 	"github.com/nexport/pcsgate/canonical/ledger"
 	"github.com/nexport/pcsgate/mappings"
 	"github.com/nexport/pcsgate/transports/pipeline"
@@ -145,6 +146,7 @@ func TestEndToEnd(t *testing.T) {
 		r, err := h.gw.Store().Release(context.Background(), "SEA/NLRTM/MSC/MEDUNL0001/CSQU3054383")
 		return err == nil && r.Status == string(ledger.PickedUp)
 	}, 20*time.Second, 20*time.Millisecond, "release picked up")
+	verifyChain(t, h.gw.Store(), "SEA/NLRTM/MSC/MEDUNL0001/CSQU3054383", 2)
 
 	// A bad file goes to error/ with its reason.
 	h.drop(t, "portbase", "bad.edi", strings.Replace(coreor("B1", "NLRTM", "CSQU3054381", "MEDUNL0002"), "", "", 1))
@@ -169,6 +171,26 @@ func TestEndToEnd(t *testing.T) {
 	res.Body.Close()
 	assert.Contains(t, string(body), `pcsgate_messages_delivered_total{endpoint="portbase-out"} 1`)
 	assert.Contains(t, string(body), `pcsgate_duplicates_total{kind="content"} 1`)
+}
+
+// verifyChain checks that the stored events of release key reproduce its
+// hash chain, as an auditor would: each event's canonical JSON hashed in
+// order.
+func verifyChain(t *testing.T, s *store.Store, key string, events int) {
+	t.Helper()
+	row, err := s.Release(context.Background(), key)
+	require.NoError(t, err)
+	var rel ledger.Release
+	require.NoError(t, json.Unmarshal(row.Body, &rel))
+	rows, err := s.ReleaseEvents(context.Background(), key)
+	require.NoError(t, err)
+	require.Len(t, rows, events)
+	evs := make([]*canonical.ReleaseEvent, len(rows))
+	for i, r := range rows {
+		evs[i] = new(canonical.ReleaseEvent)
+		require.NoError(t, json.Unmarshal(r.Body, evs[i]))
+	}
+	require.NoError(t, ledger.VerifyChain(&rel, evs))
 }
 
 // TestReplay: a gate-out for a release not known yet waits (bounded

@@ -103,7 +103,8 @@ func (g *Gateway) intakeStage(ep *Endpoint) message.NoPublishHandlerFunc {
 						continue
 					}
 				}
-				outcome, err := g.applyEvent(tx, ev.e, ev.msg, ev.r)
+				// ev.msg's payload is json.Marshal(ev.e) (eventMessage).
+				outcome, err := g.applyEvent(tx, ev.e, ev.msg.Payload, ev.msg, ev.r)
 				if isPermanent(err) {
 					outcome, err = "rejected", tx.AddDeadLetter(ledgerDeadLetter(ev.msg, err))
 				}
@@ -267,10 +268,16 @@ func (g *Gateway) ledgerStage(msg *message.Message) error {
 	if err != nil {
 		return err
 	}
+	// The hash chain covers the canonical JSON of the event as this
+	// version writes it, whatever wrote the payload.
+	doc, err := json.Marshal(&e)
+	if err != nil {
+		return permanent(fmt.Errorf("canonical event %s: %w", msg.UUID, err))
+	}
 	var outcome string
 	err = g.store.InTxReplayable(msg.Context(), func(tx *store.Tx) error {
 		var err error
-		outcome, err = g.applyEvent(tx, &e, msg, r)
+		outcome, err = g.applyEvent(tx, &e, doc, msg, r)
 		return err
 	})
 	if err != nil {
@@ -280,12 +287,13 @@ func (g *Gateway) ledgerStage(msg *message.Message) error {
 	return nil
 }
 
-// applyEvent applies e, whose canonical message is msg, to its release
-// inside tx and, when the event is accepted, publishes its renderings. It
-// returns the outcome: accepted, late, duplicate or parked. A permanent
-// error means the custody rules reject the event, or it waited for its
-// release long enough; any other error is the store's.
-func (g *Gateway) applyEvent(tx *store.Tx, e *canonical.ReleaseEvent, msg *message.Message, r renderings) (string, error) {
+// applyEvent applies e, whose canonical JSON is doc and canonical message
+// is msg, to its release inside tx and, when the event is accepted,
+// publishes its renderings. It returns the outcome: accepted, late,
+// duplicate or parked. A permanent error means the custody rules reject
+// the event, or it waited for its release long enough; any other error is
+// the store's.
+func (g *Gateway) applyEvent(tx *store.Tx, e *canonical.ReleaseEvent, doc []byte, msg *message.Message, r renderings) (string, error) {
 	key := e.Key.String()
 	body, version, found, err := tx.LoadRelease(key)
 	if err != nil {
@@ -308,7 +316,9 @@ func (g *Gateway) applyEvent(tx *store.Tx, e *canonical.ReleaseEvent, msg *messa
 			return "", permanent(fmt.Errorf("release %s: %w", key, err))
 		}
 	}
-	next, aerr := ledger.Apply(rel, e)
+	// e is the caller's own: nothing changes it once the release
+	// refers to it.
+	next, aerr := ledger.ApplyCanonical(rel, e, doc)
 	if aerr != nil && next == nil {
 		if ledger.Parkable(aerr) {
 			waitErr := fmt.Errorf("event %s (%s %s): %w: %v", e.ID, e.Type, e.Key.ContainerNumber, errWaiting, aerr)
