@@ -2,6 +2,7 @@ package filedrop
 
 import (
 	"cmp"
+	"errors"
 	"fmt"
 	"hash/fnv"
 	"os"
@@ -9,6 +10,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/ThreeDotsLabs/watermill"
 	"github.com/ThreeDotsLabs/watermill/message"
@@ -20,12 +22,18 @@ import (
 const nameLocks = 64
 
 // Publisher delivers messages as files into a folder. Publish is safe from
-// many goroutines and returns nil only once every file is synced to disk and
-// renamed to its final name (unless NoSync is set). The topic is not used: the folder is the
-// endpoint. Close is idempotent; it waits for Publish calls in progress.
+// many goroutines and returns nil only once every file is synced to disk
+// and visible under its final name (unless NoSync is set). The topic is not
+// used: the folder is the endpoint. Close is idempotent; it waits for
+// Publish calls in progress.
 type Publisher struct {
 	cfg    PublisherConfig
 	logger watermill.LoggerAdapter
+	// anon: files are written without a name and named once complete
+	// (see openAnon); else as "<name>.part", renamed once complete. Set
+	// where the outbox's file system can, and cleared for good if it
+	// turns out it cannot.
+	anon atomic.Bool
 
 	closeMu sync.RWMutex // held for reading by Publish
 	closed  bool
@@ -35,11 +43,45 @@ type Publisher struct {
 	staged  []stagedFile // written by Stage, renamed by Flush
 }
 
-// stagedFile is a file written under its ".part" name by Stage, still open
-// to be synced by Flush (nil f when NoSync is set).
+// errNoAnon: the outbox's file system cannot hold a file without a name.
+var errNoAnon = errors.New("files without a name are not supported here")
+
+// partSuffix ends the temporary name of an outbound file written where
+// files cannot be written without a name.
+const partSuffix = ".part"
+
+// stagedFile is a written file not yet visible under its final name:
+// without a name (anon), or under "<final>.part". The file is open until
+// Flush, except a ".part" file when NoSync is set (nil f).
 type stagedFile struct {
-	part, final string
-	f           *os.File
+	final string
+	f     *os.File
+	anon  bool
+}
+
+func (s stagedFile) part() string { return s.final + partSuffix }
+
+// reveal gives a synced and, unless anon, closed file its final name,
+// replacing a file of that name; an anon file is closed.
+func (s stagedFile) reveal() error {
+	if !s.anon {
+		return os.Rename(s.part(), s.final)
+	}
+	err := linkAnon(s.f, s.final)
+	if cerr := s.f.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// discard closes the file and removes what is left of it.
+func (s stagedFile) discard() {
+	if s.f != nil {
+		_ = s.f.Close()
+	}
+	if !s.anon {
+		_ = os.Remove(s.part())
+	}
 }
 
 // maxStaged bounds the files Stage keeps open; the next Stage flushes.
@@ -58,7 +100,9 @@ func NewPublisher(cfg PublisherConfig, logger watermill.LoggerAdapter) (*Publish
 	if logger == nil {
 		logger = watermill.NopLogger{}
 	}
-	return &Publisher{cfg: cfg, logger: logger.With(watermill.LogFields{"transport": "filedrop", "dir": cfg.Dir})}, nil
+	p := &Publisher{cfg: cfg, logger: logger.With(watermill.LogFields{"transport": "filedrop", "dir": cfg.Dir})}
+	p.anon.Store(canAnon(cfg.Dir))
+	return p, nil
 }
 
 // Publish writes each message as a file named after its
@@ -112,62 +156,65 @@ func (p *Publisher) fileName(msg *message.Message) (string, error) {
 	return transports.SafeName(name)
 }
 
-// write delivers one file: "<name>.part", sync, rename.
+// write delivers one file: written, synced, named.
 func (p *Publisher) write(name string, payload []byte) error {
 	lock := p.lockFor(name)
 	lock.Lock()
 	defer lock.Unlock()
-	final := filepath.Join(p.cfg.Dir, name)
-	f, err := p.create(final+".part", payload)
+	s, err := p.create(filepath.Join(p.cfg.Dir, name), payload)
 	if err != nil {
 		return err
 	}
-	return p.finish(stagedFile{part: final + ".part", final: final, f: f})
-}
-
-// create writes payload to a new file at part and returns it open, or nil
-// and the file removed when anything fails.
-func (p *Publisher) create(part string, payload []byte) (f *os.File, err error) {
-	f, err = os.OpenFile(part, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, p.cfg.FileMode)
-	if err != nil {
-		return nil, err
+	if !p.cfg.NoSync {
+		err = s.f.Sync()
 	}
-	_, err = f.Write(payload)
+	if err == nil && !s.anon {
+		err = s.f.Close()
+	}
 	if err == nil {
-		err = f.Chmod(p.cfg.FileMode) // exact mode, whatever the umask
+		err = s.reveal()
 	}
 	if err != nil {
-		_ = f.Close()
-		_ = os.Remove(part)
-		return nil, err
+		s.discard()
 	}
-	return f, nil
+	return err
 }
 
-// finish syncs (unless NoSync is set) and closes a written file, then
-// renames it to its final name; the ".part" file is removed on failure.
-func (p *Publisher) finish(s stagedFile) (err error) {
-	defer func() {
-		if err != nil {
-			_ = os.Remove(s.part)
-		}
-	}()
-	if s.f != nil {
-		if !p.cfg.NoSync {
-			err = s.f.Sync()
-		}
-		if cerr := s.f.Close(); err == nil {
-			err = cerr
-		}
-		if err != nil {
-			return err
+// create writes payload to a new file that becomes final once revealed,
+// and returns it open; nothing is left behind when it fails.
+func (p *Publisher) create(final string, payload []byte) (stagedFile, error) {
+	s := stagedFile{final: final}
+	var err error
+	if p.anon.Load() {
+		s.f, err = openAnon(p.cfg.Dir, p.cfg.FileMode)
+		switch {
+		case errors.Is(err, errNoAnon):
+			p.anon.Store(false)
+		case err != nil:
+			return stagedFile{}, err
+		default:
+			s.anon = true
 		}
 	}
-	return os.Rename(s.part, s.final)
+	if !s.anon {
+		if s.f, err = os.OpenFile(s.part(), os.O_WRONLY|os.O_CREATE|os.O_TRUNC, p.cfg.FileMode); err != nil {
+			return stagedFile{}, err
+		}
+	}
+	_, err = s.f.Write(payload)
+	if err == nil {
+		err = s.f.Chmod(p.cfg.FileMode) // exact mode, whatever the umask
+	}
+	if err != nil {
+		s.discard()
+		return stagedFile{}, err
+	}
+	return s, nil
 }
 
-// Stage writes msgs like Publish, but leaves each under its "<name>.part"
-// name, which partners skip: nothing is visible until Flush. A delivery
+// Stage writes msgs like Publish, but leaves each without a name, or under
+// its "<name>.part" name, which partners skip: nothing is visible until
+// Flush. A delivery
 // stage that acknowledges messages in batches stages each message and
 // flushes once before the batch's acknowledgement is recorded, so the
 // files of a batch share the cost of syncing to disk. Errors are those of
@@ -199,37 +246,37 @@ func (p *Publisher) stage(name string, payload []byte) error {
 			return err
 		}
 	}
-	final := filepath.Join(p.cfg.Dir, name)
 	lock := p.lockFor(name)
 	lock.Lock()
-	f, err := p.create(final+".part", payload)
+	s, err := p.create(filepath.Join(p.cfg.Dir, name), payload)
 	lock.Unlock()
 	if err != nil {
 		return err
 	}
-	if p.cfg.NoSync {
-		if err := f.Close(); err != nil {
+	if p.cfg.NoSync && !s.anon {
+		if err := s.f.Close(); err != nil {
+			s.discard()
 			return err
 		}
-		f = nil
+		s.f = nil
 	}
 	p.stageMu.Lock()
 	defer p.stageMu.Unlock()
-	for i, s := range p.staged {
-		if s.final == final { // staged again before a flush: one file
-			if s.f != nil {
-				_ = s.f.Close()
+	for i, old := range p.staged {
+		if old.final == s.final { // staged again before a flush: one file
+			if old.f != nil {
+				_ = old.f.Close() // a ".part" file was rewritten in place
 			}
-			p.staged[i].f = f
+			p.staged[i] = s
 			return nil
 		}
 	}
-	p.staged = append(p.staged, stagedFile{part: final + ".part", final: final, f: f})
+	p.staged = append(p.staged, s)
 	return nil
 }
 
-// Flush syncs every staged file to disk, renames each to its final name
-// and syncs the folder once (no syncing when NoSync is set). A batch of
+// Flush syncs every staged file to disk, gives each its final name and
+// syncs the folder once (no syncing when NoSync is set). A batch of
 // syncFSFrom files or more is synced with one syncfs(2) of the outbox's
 // file system on Linux (see PublisherConfig.SyncEachFile); otherwise the
 // files are synced side by side, which a disk serves in a fraction of the
@@ -246,7 +293,7 @@ func (p *Publisher) Flush() error {
 	}
 	errs := make([]error, len(staged))
 	wide := !p.cfg.NoSync && !p.cfg.SyncEachFile && canSyncFS && len(staged) >= syncFSFrom
-	p.closeAll(staged, errs, !p.cfg.NoSync && !wide)
+	p.syncAll(staged, errs, !p.cfg.NoSync && !wide)
 	if wide {
 		if err := syncFS(p.cfg.Dir); err != nil {
 			for i := range errs {
@@ -260,11 +307,11 @@ func (p *Publisher) Flush() error {
 		if err == nil {
 			lock := p.lockFor(filepath.Base(s.final))
 			lock.Lock()
-			err = os.Rename(s.part, s.final)
+			err = s.reveal()
 			lock.Unlock()
 		}
 		if err != nil {
-			_ = os.Remove(s.part)
+			s.discard()
 			if first == nil {
 				first = err
 			}
@@ -289,20 +336,23 @@ const maxSyncers = 8
 // the file system rather than one sync per file.
 const syncFSFrom = 4
 
-// closeAll closes the staged files, syncing each first when each is set
-// (up to maxSyncers at a time), and records each one's error in errs.
-func (p *Publisher) closeAll(staged []stagedFile, errs []error, each bool) {
+// syncAll syncs each staged file when each is set (up to maxSyncers at a
+// time) and closes the ".part" ones, recording each file's error in errs.
+// Files without a name stay open: they are named through their descriptor.
+func (p *Publisher) syncAll(staged []stagedFile, errs []error, each bool) {
 	closeOne := func(i int) {
-		f := staged[i].f
-		if f == nil {
+		s := staged[i]
+		if s.f == nil {
 			return
 		}
 		var err error
 		if each {
-			err = f.Sync()
+			err = s.f.Sync()
 		}
-		if cerr := f.Close(); err == nil {
-			err = cerr
+		if !s.anon {
+			if cerr := s.f.Close(); err == nil {
+				err = cerr
+			}
 		}
 		errs[i] = err
 	}
@@ -339,8 +389,9 @@ func (p *Publisher) lockFor(name string) *sync.Mutex {
 }
 
 // Close stops accepting messages. It waits for Publish calls in progress.
-// Files staged and not flushed are closed and left under their ".part"
-// names; their messages were not acknowledged and are delivered again.
+// Files staged and not flushed are closed: those without a name are gone,
+// ".part" files are left; their messages were not acknowledged and are
+// delivered again.
 func (p *Publisher) Close() error {
 	p.closeMu.Lock()
 	defer p.closeMu.Unlock()

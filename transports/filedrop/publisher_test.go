@@ -97,14 +97,17 @@ func TestPublishCancelledContext(t *testing.T) {
 }
 
 func TestPublishFailureIsTransient(t *testing.T) {
-	dir := t.TempDir()
-	pub, err := filedrop.NewPublisher(filedrop.PublisherConfig{Dir: dir}, nil)
-	require.NoError(t, err)
-	// A folder where the file should go: the write fails, retrying may help.
-	require.NoError(t, os.Mkdir(filepath.Join(dir, "a"), 0o750))
+	for _, fm := range fileModes {
+		t.Run(fm.name, func(t *testing.T) {
+			dir := t.TempDir()
+			pub := newTestPublisher(t, filedrop.PublisherConfig{Dir: dir}, fm.unnamed)
+			// A folder where the file should go: the write fails, retrying may help.
+			require.NoError(t, os.Mkdir(filepath.Join(dir, "a"), 0o750))
 
-	err = pub.Publish("out", outMsg("a", "x"))
-	require.Error(t, err)
-	assert.False(t, transports.IsPermanent(err))
-	assert.NoFileExists(t, filepath.Join(dir, "a.part"), "the temporary file is removed")
+			err := pub.Publish("out", outMsg("a", "x"))
+			require.Error(t, err)
+			assert.False(t, transports.IsPermanent(err))
+			assert.Equal(t, []string{"a"}, listDir(t, dir), "the temporary file is removed")
+		})
+	}
 }

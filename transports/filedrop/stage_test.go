@@ -26,11 +26,36 @@ func listDir(t *testing.T, dir string) []string {
 	return names
 }
 
-// Staged files stay under their .part names, which partners skip, until
-// Flush renames them all: synced one by one, with one sync of the file
-// system (a batch of four or more, by default), or not at all.
+// newTestPublisher opens a publisher on cfg that writes files without a
+// name (unnamed) or as "<name>.part" files; it skips the test where
+// unnamed files are not supported.
+func newTestPublisher(t *testing.T, cfg filedrop.PublisherConfig, unnamed bool) *filedrop.Publisher {
+	t.Helper()
+	pub, err := filedrop.NewPublisher(cfg, nil)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = pub.Close() })
+	switch {
+	case !unnamed:
+		pub.UsePartFilesForTest()
+	case !pub.WritesUnnamedForTest():
+		t.Skip("this file system cannot hold files without a name (O_TMPFILE)")
+	}
+	return pub
+}
+
+// fileModes are the two ways a publisher writes a file before it is
+// complete.
+var fileModes = []struct {
+	name    string
+	unnamed bool
+}{{"unnamed", true}, {"part", false}}
+
+// Staged files stay invisible to partners until Flush names them all:
+// without a name, or under their .part names, which partners skip; synced
+// one by one, with one sync of the file system (a batch of four or more,
+// by default), or not at all.
 func TestStageThenFlush(t *testing.T) {
-	modes := []struct {
+	syncs := []struct {
 		name string
 		cfg  filedrop.PublisherConfig
 	}{
@@ -38,34 +63,59 @@ func TestStageThenFlush(t *testing.T) {
 		{"sync_each_file", filedrop.PublisherConfig{SyncEachFile: true}},
 		{"no_sync", filedrop.PublisherConfig{NoSync: true}},
 	}
-	for _, mode := range modes {
-		for _, n := range []int{2, 5} {
-			t.Run(fmt.Sprintf("%s/%d files", mode.name, n), func(t *testing.T) {
-				dir := t.TempDir()
-				cfg := mode.cfg
-				cfg.Dir, cfg.Extension = dir, ".edi"
-				pub, err := filedrop.NewPublisher(cfg, nil)
-				require.NoError(t, err)
-				defer pub.Close()
+	for _, fm := range fileModes {
+		for _, sync := range syncs {
+			for _, n := range []int{2, 5} {
+				t.Run(fmt.Sprintf("%s/%s/%d files", fm.name, sync.name, n), func(t *testing.T) {
+					dir := t.TempDir()
+					cfg := sync.cfg
+					cfg.Dir, cfg.Extension = dir, ".edi"
+					pub := newTestPublisher(t, cfg, fm.unnamed)
 
-				var parts, finals []string
-				for i := range n {
-					name := string(rune('a' + i))
-					require.NoError(t, pub.Stage("out", outMsg(name, strings.Repeat(strings.ToUpper(name), 3))))
-					parts, finals = append(parts, name+".edi.part"), append(finals, name+".edi")
-				}
-				require.Equal(t, parts, listDir(t, dir))
+					var parts, finals []string
+					for i := range n {
+						name := string(rune('a' + i))
+						require.NoError(t, pub.Stage("out", outMsg(name, strings.Repeat(strings.ToUpper(name), 3))))
+						if !fm.unnamed {
+							parts = append(parts, name+".edi.part")
+						}
+						finals = append(finals, name+".edi")
+					}
+					require.Equal(t, parts, listDir(t, dir))
 
-				require.NoError(t, pub.Flush())
-				require.Equal(t, finals, listDir(t, dir))
-				got, err := os.ReadFile(filepath.Join(dir, "a.edi"))
-				require.NoError(t, err)
-				require.Equal(t, "AAA", string(got))
+					require.NoError(t, pub.Flush())
+					require.Equal(t, finals, listDir(t, dir))
+					got, err := os.ReadFile(filepath.Join(dir, "a.edi"))
+					require.NoError(t, err)
+					require.Equal(t, "AAA", string(got))
+					info, err := os.Stat(filepath.Join(dir, "a.edi"))
+					require.NoError(t, err)
+					require.Equal(t, filedrop.DefaultFileMode, info.Mode().Perm())
 
-				require.NoError(t, pub.Flush(), "nothing staged: nothing to do")
-				require.Equal(t, finals, listDir(t, dir))
-			})
+					require.NoError(t, pub.Flush(), "nothing staged: nothing to do")
+					require.Equal(t, finals, listDir(t, dir))
+				})
+			}
 		}
+	}
+}
+
+// A file delivered again replaces the one of the first delivery, in one
+// step, as a rename does.
+func TestDeliveredAgainReplaces(t *testing.T) {
+	for _, fm := range fileModes {
+		t.Run(fm.name, func(t *testing.T) {
+			dir := t.TempDir()
+			pub := newTestPublisher(t, filedrop.PublisherConfig{Dir: dir}, fm.unnamed)
+			require.NoError(t, pub.Publish("out", outMsg("x", "first")))
+			require.NoError(t, pub.Stage("out", outMsg("x", "second")))
+			require.NoError(t, pub.Flush())
+			require.NoError(t, pub.Publish("out", outMsg("x", "third")))
+			require.Equal(t, []string{"x"}, listDir(t, dir))
+			got, err := os.ReadFile(filepath.Join(dir, "x"))
+			require.NoError(t, err)
+			require.Equal(t, "third", string(got))
+		})
 	}
 }
 
@@ -107,19 +157,27 @@ func TestStageManyFlushesOnTheWay(t *testing.T) {
 }
 
 // Unsafe names are refused at Stage like at Publish; Close drops what was
-// staged, leaving the .part files for the delivery that comes again.
+// staged: files without a name are gone, .part files stay behind for the
+// delivery that comes again.
 func TestStageRefusesAndClose(t *testing.T) {
-	dir := t.TempDir()
-	pub, err := filedrop.NewPublisher(filedrop.PublisherConfig{Dir: dir}, nil)
-	require.NoError(t, err)
-	err = pub.Stage("out", outMsg("../escape", "x"))
-	require.ErrorIs(t, err, transports.ErrUnsafeName)
-	require.True(t, transports.IsPermanent(err))
+	for _, fm := range fileModes {
+		t.Run(fm.name, func(t *testing.T) {
+			dir := t.TempDir()
+			pub := newTestPublisher(t, filedrop.PublisherConfig{Dir: dir}, fm.unnamed)
+			err := pub.Stage("out", outMsg("../escape", "x"))
+			require.ErrorIs(t, err, transports.ErrUnsafeName)
+			require.True(t, transports.IsPermanent(err))
 
-	require.NoError(t, pub.Stage("out", outMsg("kept", "x")))
-	require.NoError(t, pub.Close())
-	require.Equal(t, []string{"kept.part"}, listDir(t, dir))
-	require.ErrorIs(t, pub.Stage("out", outMsg("late", "x")), transports.ErrClosed)
-	require.NoError(t, pub.Flush(), "Close dropped the staged files")
-	require.Equal(t, []string{"kept.part"}, listDir(t, dir))
+			var left []string
+			if !fm.unnamed {
+				left = []string{"kept.part"}
+			}
+			require.NoError(t, pub.Stage("out", outMsg("kept", "x")))
+			require.NoError(t, pub.Close())
+			require.Equal(t, left, listDir(t, dir))
+			require.ErrorIs(t, pub.Stage("out", outMsg("late", "x")), transports.ErrClosed)
+			require.NoError(t, pub.Flush(), "Close dropped the staged files")
+			require.Equal(t, left, listDir(t, dir))
+		})
+	}
 }

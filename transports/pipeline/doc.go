@@ -41,9 +41,9 @@
 //     event.)
 //   - deliver (one handler per outbound endpoint): hands the rendered
 //     message to the transport; permanent failures (HTTP 4xx) are dead-
-//     lettered, others retried. A file drop stages each file under its
-//     .part name; before the subscription records a batch as done, the
-//     batch's files are synced side by side, renamed and counted as
+//     lettered, others retried. A file drop stages each file where
+//     partners cannot see it yet; before the subscription records a batch
+//     as done, the batch's files are synced together, named and counted as
 //     delivered (store.SubscriberOptions.BeforeAck), so a batch shares one
 //     wait for the disk and nothing is acknowledged that is not on it.
 //

@@ -13,7 +13,7 @@ import (
 )
 
 // outboxWatch records when each delivered file first appears in an outbox
-// folder (its rename from "<name>.part"), from file-system notifications.
+// folder (named once complete), from file-system notifications.
 // A notification queue overflow, and a slow safety listing, fall back to
 // listing the folder; files found that way get the listing's time.
 type outboxWatch struct {

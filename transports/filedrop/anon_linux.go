@@ -1,0 +1,72 @@
+package filedrop
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strconv"
+
+	"golang.org/x/sys/unix"
+)
+
+// openAnon creates a file in dir that has no name yet (O_TMPFILE): nobody
+// can see or open it until linkAnon names it, and it disappears by itself
+// if pcsgate stops first. It reports errNoAnon where the file system
+// cannot do this.
+func openAnon(dir string, mode os.FileMode) (*os.File, error) {
+	fd, err := unix.Open(dir, unix.O_WRONLY|unix.O_TMPFILE|unix.O_CLOEXEC, uint32(mode.Perm()))
+	switch {
+	case errors.Is(err, unix.EOPNOTSUPP), errors.Is(err, unix.EISDIR), errors.Is(err, unix.EINVAL):
+		return nil, errNoAnon // file system or kernel without O_TMPFILE
+	case err != nil:
+		return nil, &os.PathError{Op: "create", Path: dir, Err: err}
+	}
+	return os.NewFile(uintptr(fd), filepath.Join(dir, "(unnamed)")), nil
+}
+
+// linkAnon gives a file of openAnon its final name, replacing a file of
+// that name as a rename would: through "<final>.part" when one exists.
+func linkAnon(f *os.File, final string) error {
+	err := linkFD(f, final)
+	if !errors.Is(err, unix.EEXIST) {
+		return err
+	}
+	part := final + partSuffix
+	if err := os.Remove(part); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
+	if err := linkFD(f, part); err != nil {
+		return err
+	}
+	if err := os.Rename(part, final); err != nil {
+		_ = os.Remove(part)
+		return err
+	}
+	return nil
+}
+
+// canAnon reports whether files can be written without a name in dir and
+// named afterwards: it names one as a hidden ".part" file, which partners
+// skip, and removes it again.
+func canAnon(dir string) bool {
+	f, err := openAnon(dir, 0o600)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	probe := filepath.Join(dir, ".pcsgate-probe-"+strconv.Itoa(os.Getpid())+partSuffix)
+	if err := linkFD(f, probe); err != nil {
+		return false
+	}
+	return os.Remove(probe) == nil
+}
+
+// linkFD names an unnamed file through /proc, which, unlike linkat's
+// AT_EMPTY_PATH, needs no privilege.
+func linkFD(f *os.File, name string) error {
+	err := unix.Linkat(unix.AT_FDCWD, "/proc/self/fd/"+strconv.Itoa(int(f.Fd())), unix.AT_FDCWD, name, unix.AT_SYMLINK_FOLLOW)
+	if err != nil {
+		return &os.LinkError{Op: "link", Old: f.Name(), New: name, Err: err}
+	}
+	return nil
+}
