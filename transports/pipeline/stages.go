@@ -72,38 +72,45 @@ func (g *Gateway) intakeStage(ep *Endpoint) message.NoPublishHandlerFunc {
 		if turn := transports.TurnOf(ctx); turn != nil {
 			ctx = store.InOrder(ctx, turn)
 		}
+		// The deduplication keys of the message, its interchange and its
+		// events, recorded in one statement. A duplicate of content that
+		// was seen before also counts as a sighting of its interchange and
+		// events.
+		keys := []store.DedupeKey{{Kind: store.DedupeContent, Key: dupKey}}
+		interchange := -1 // index in keys
+		if len(evs) > 0 && evs[0].e.Source.InterchangeRef != "" {
+			src := evs[0].e.Source
+			interchange = len(keys)
+			keys = append(keys, store.DedupeKey{Kind: store.DedupeInterchange, Key: src.Profile + "/" + src.Sender + "/" + src.InterchangeRef})
+		}
+		business := make([]int, len(evs)) // index in keys, or -1
+		for i, ev := range evs {
+			business[i] = -1
+			if bk := canonical.BusinessKey(ev.e); bk != "" {
+				business[i] = len(keys)
+				keys = append(keys, store.DedupeKey{Kind: store.DedupeBusinessKey, Key: bk})
+			}
+		}
 		err = g.store.InTx(ctx, func(tx *store.Tx) error {
 			dups, interchangeSeen, outcomes = 0, false, make([]string, len(evs))
-			if seen, err := tx.Seen("content", dupKey); err != nil || seen {
-				if seen {
-					dups = -1
-				}
+			seen, err := tx.SeenEach(keys)
+			if err != nil {
 				return err
+			}
+			if seen[0] {
+				dups = -1
+				return nil
 			}
 			// The same interchange again (sender + control reference) is
 			// counted; its messages are then skipped one by one by their
 			// business keys, so a corrected resend under the same reference
 			// still delivers what is new.
-			if len(evs) > 0 && evs[0].e.Source.InterchangeRef != "" {
-				src := evs[0].e.Source
-				seen, err := tx.Seen("interchange", src.Profile+"/"+src.Sender+"/"+src.InterchangeRef)
-				if err != nil {
-					return err
-				}
-				interchangeSeen = seen
-			}
+			interchangeSeen = interchange > 0 && seen[interchange]
 			for i, ev := range evs {
-				if bk := canonical.BusinessKey(ev.e); bk != "" {
-					seen, err := tx.Seen("business", bk)
-					if err != nil {
-						return err
-					}
-					if seen {
-						dups++
-						continue
-					}
+				if business[i] > 0 && seen[business[i]] {
+					dups++
+					continue
 				}
-				// ev.msg's payload is json.Marshal(ev.e) (eventMessage).
 				outcome, err := g.applyEvent(tx, ev.e, ev.msg.Payload, ev.msg, ev.r)
 				if isPermanent(err) {
 					outcome, err = "rejected", tx.AddDeadLetter(ledgerDeadLetter(ev.msg, err))
@@ -295,19 +302,12 @@ func (g *Gateway) ledgerStage(msg *message.Message) error {
 // the store's.
 func (g *Gateway) applyEvent(tx *store.Tx, e *canonical.ReleaseEvent, doc []byte, msg *message.Message, r renderings) (string, error) {
 	key := e.Key.String()
-	body, version, found, err := tx.LoadRelease(key)
+	stored, body, version, found, err := tx.FindRelease(key, unitOf(e.Key))
 	if err != nil {
 		return "", err
 	}
-	if !found {
-		if k, ok, err := tx.UnitKey(unitOf(e.Key)); err != nil {
-			return "", err
-		} else if ok {
-			key = k
-			if body, version, found, err = tx.LoadRelease(key); err != nil {
-				return "", err
-			}
-		}
+	if found {
+		key = stored
 	}
 	var rel *ledger.Release
 	if found {

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -23,24 +24,89 @@ const (
 // counting every sighting. The record is part of the transaction: if the
 // transaction rolls back, the sighting never happened.
 func (t *Tx) Seen(kind, key string) (dup bool, err error) {
+	seen, err := t.SeenEach([]DedupeKey{{kind, key}})
+	if err != nil {
+		return false, err
+	}
+	return seen[0], nil
+}
+
+// DedupeKey is one key of a kind, for SeenEach.
+type DedupeKey struct{ Kind, Key string }
+
+// seenChunk bounds the keys of one statement of SeenEach, under both
+// backends' limits of bound parameters.
+const seenChunk = 200
+
+// SeenEach records each key as Seen does and reports, in the order given,
+// whether each was recorded before; a key given twice counts as seen the
+// second time. It takes one statement for up to 200 keys where Seen takes
+// one per key.
+func (t *Tx) SeenEach(keys []DedupeKey) ([]bool, error) {
 	if err := t.check(); err != nil {
-		return false, err
+		return nil, err
 	}
-	if err := checkKey("dedupe kind", kind); err != nil {
-		return false, err
+	// Each distinct key once, with how often it was given: a statement
+	// may not insert and then update the same row (PostgreSQL).
+	type sighting struct {
+		first int // index of its first occurrence in keys
+		n     int64
 	}
-	if err := checkKey("dedupe "+quote(kind)+" key", key); err != nil {
-		return false, err
+	at := make(map[DedupeKey]*sighting, len(keys))
+	distinct := make([]DedupeKey, 0, len(keys))
+	for i, k := range keys {
+		if err := checkKey("dedupe kind", k.Kind); err != nil {
+			return nil, err
+		}
+		if err := checkKey("dedupe "+quote(k.Kind)+" key", k.Key); err != nil {
+			return nil, err
+		}
+		if s := at[k]; s != nil {
+			s.n++
+			continue
+		}
+		at[k] = &sighting{first: i, n: 1}
+		distinct = append(distinct, k)
+	}
+	seen := make([]bool, len(keys))
+	for i, k := range keys {
+		seen[i] = at[k].first != i // given before in this call
 	}
 	now := t.s.d.timeArg(t.s.now())
-	var count int64
-	err = t.queryRow(`INSERT INTO dedupe (kind, key, first_seen, last_seen, count) VALUES (?, ?, ?, ?, 1)
-ON CONFLICT (kind, key) DO UPDATE SET count = dedupe.count + 1, last_seen = excluded.last_seen
-RETURNING count`, kind, key, now, now).Scan(&count)
-	if err != nil {
-		return false, fmt.Errorf("dedupe %s key %s: %w", quote(kind), quote(key), err)
+	for len(distinct) > 0 {
+		chunk := distinct[:min(len(distinct), seenChunk)]
+		distinct = distinct[len(chunk):]
+		args := make([]any, 0, 5*len(chunk))
+		for _, k := range chunk {
+			args = append(args, k.Kind, k.Key, now, now, at[k].n)
+		}
+		rows, err := t.query(`INSERT INTO dedupe (kind, key, first_seen, last_seen, count) VALUES `+
+			strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?), ", len(chunk)), ", ")+`
+ON CONFLICT (kind, key) DO UPDATE SET count = dedupe.count + excluded.count, last_seen = excluded.last_seen
+RETURNING kind, key, count`, args...)
+		if err != nil {
+			return nil, fmt.Errorf("dedupe %s key %s: %w", quote(chunk[0].Kind), quote(chunk[0].Key), err)
+		}
+		for rows.Next() {
+			var k DedupeKey
+			var count int64
+			if err := rows.Scan(&k.Kind, &k.Key, &count); err != nil {
+				_ = rows.Close()
+				return nil, fmt.Errorf("dedupe: %w", err)
+			}
+			if s := at[k]; s != nil && count > s.n {
+				seen[s.first] = true
+			}
+		}
+		err = rows.Err()
+		if cerr := rows.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return nil, fmt.Errorf("dedupe: %w", err)
+		}
 	}
-	return count > 1, nil
+	return seen, nil
 }
 
 // DedupeRow is the record of one deduplication key.

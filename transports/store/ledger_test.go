@@ -108,6 +108,56 @@ func TestSeen(t *testing.T) {
 	}
 }
 
+// SeenEach answers each key in the order given, in one statement per 200
+// distinct keys: a key given twice is seen the second time, and the counts
+// add up as they would through Seen.
+func TestSeenEach(t *testing.T) {
+	for _, b := range backends() {
+		t.Run(b.name, func(t *testing.T) {
+			s := b.open(t, store.Config{})
+			ctx := context.Background()
+			seenEach := func(keys ...store.DedupeKey) []bool {
+				t.Helper()
+				var seen []bool
+				require.NoError(t, s.InTx(ctx, func(tx *store.Tx) (err error) {
+					seen, err = tx.SeenEach(keys)
+					return err
+				}))
+				return seen
+			}
+			c, i, b1, b2 := store.DedupeKey{Kind: "content", Key: "h1"}, store.DedupeKey{Kind: "interchange", Key: "S/1"},
+				store.DedupeKey{Kind: "business", Key: "B1"}, store.DedupeKey{Kind: "business", Key: "B2"}
+			assert.Equal(t, []bool{false, false, false, true}, seenEach(c, i, b1, b1))
+			assert.Equal(t, []bool{true, false, true, true}, seenEach(c, b2, i, b2))
+			assert.Empty(t, seenEach())
+			for key, want := range map[store.DedupeKey]int64{c: 2, i: 2, b1: 2, b2: 2} {
+				row, err := s.Dedupe(ctx, key.Kind, key.Key)
+				require.NoError(t, err)
+				assert.Equal(t, want, row.Count, "%v", key)
+			}
+
+			// More keys than one statement takes.
+			many := make([]store.DedupeKey, 450)
+			for n := range many {
+				many[n] = store.DedupeKey{Kind: "business", Key: fmt.Sprintf("M%03d", n%300)}
+			}
+			seen := seenEach(many...)
+			for n, got := range seen {
+				assert.Equal(t, n >= 300, got, "key %d", n)
+			}
+			row, err := s.Dedupe(ctx, "business", "M010")
+			require.NoError(t, err)
+			assert.Equal(t, int64(2), row.Count)
+
+			require.NoError(t, s.InTx(ctx, func(tx *store.Tx) error {
+				_, err := tx.SeenEach([]store.DedupeKey{c, {Kind: "content"}})
+				require.ErrorIs(t, err, store.ErrEmpty)
+				return nil
+			}))
+		})
+	}
+}
+
 func TestDeadLetters(t *testing.T) {
 	for _, b := range backends() {
 		t.Run(b.name, func(t *testing.T) {

@@ -47,6 +47,30 @@ func (t *Tx) LoadRelease(key string) (body []byte, version int, found bool, err 
 	return body, version, true, nil
 }
 
+// FindRelease returns the release stored under key or, when there is
+// none, the release unit belongs to (see SetUnit), with the key it is
+// stored under; found == false when neither exists. It takes one query
+// where LoadRelease and UnitKey take up to three.
+func (t *Tx) FindRelease(key, unit string) (storedKey string, body []byte, version int, found bool, err error) {
+	if err := t.check(); err != nil {
+		return "", nil, 0, false, err
+	}
+	if err := checkKey("release key", key); err != nil {
+		return "", nil, 0, false, err
+	}
+	err = t.queryRow(`SELECT 0 AS via, key, body, version FROM releases WHERE key = ?
+UNION ALL
+SELECT 1, r.key, r.body, r.version FROM release_units u JOIN releases r ON r.key = u.key WHERE u.unit = ?
+ORDER BY via LIMIT 1`, key, unit).Scan(new(int), &storedKey, &body, &version)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return "", nil, 0, false, nil
+	case err != nil:
+		return "", nil, 0, false, fmt.Errorf("release %s: %w", quote(key), err)
+	}
+	return storedKey, body, version, true, nil
+}
+
 // SaveRelease stores a release with optimistic concurrency. expectVersion is
 // the version LoadRelease returned, or 0 to create the release; the stored
 // version becomes expectVersion+1. When the stored version is not

@@ -194,3 +194,39 @@ func TestUnits(t *testing.T) {
 		return nil
 	}))
 }
+
+// FindRelease prefers the release stored under the key, else finds the
+// one the unit belongs to.
+func TestFindRelease(t *testing.T) {
+	for _, b := range backends() {
+		t.Run(b.name, func(t *testing.T) {
+			s := b.open(t, store.Config{})
+			const unit, k1, k2 = "SEA/NLRTM/CSQU3054383", "SEA/NLRTM/MSC/B1/CSQU3054383", "SEA/NLRTM/MSC/B2/CSQU3054383"
+			require.NoError(t, s.InTx(context.Background(), func(tx *store.Tx) error {
+				_, _, _, found, err := tx.FindRelease(k1, unit)
+				require.NoError(t, err)
+				assert.False(t, found, "nothing stored yet")
+
+				require.NoError(t, tx.SaveRelease(k1, store.ReleaseMeta{Status: "RELEASED"}, []byte(`{"b":1}`), 0))
+				require.NoError(t, tx.SetUnit(unit, k1))
+				require.NoError(t, tx.SaveRelease(k2, store.ReleaseMeta{Status: "RELEASED"}, []byte(`{"b":2}`), 0))
+				require.NoError(t, tx.SaveRelease(k2, store.ReleaseMeta{Status: "BLOCKED"}, []byte(`{"b":2,"v":2}`), 1))
+
+				key, body, version, found, err := tx.FindRelease(k2, unit)
+				require.NoError(t, err)
+				require.True(t, found)
+				assert.Equal(t, []any{k2, `{"b":2,"v":2}`, 2}, []any{key, string(body), version}, "by key first")
+
+				key, body, version, found, err = tx.FindRelease("SEA/NLRTM/MSC/B9/CSQU3054383", unit)
+				require.NoError(t, err)
+				require.True(t, found)
+				assert.Equal(t, []any{k1, `{"b":1}`, 1}, []any{key, string(body), version}, "by unit when the key has none")
+
+				_, _, _, found, err = tx.FindRelease("SEA/NLRTM/MSC/B9/CSQU3054383", "SEA/NLRTM/OTHU0000000")
+				require.NoError(t, err)
+				assert.False(t, found)
+				return nil
+			}))
+		})
+	}
+}

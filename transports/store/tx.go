@@ -114,6 +114,15 @@ func (t *Tx) queryRow(query string, args ...any) *sql.Row {
 	return t.tx.QueryRowContext(t.ctx, q, args...)
 }
 
+// query runs a query written with ? placeholders.
+func (t *Tx) query(query string, args ...any) (*sql.Rows, error) {
+	q := t.s.d.q(query)
+	if st := t.s.wstmts.inTx(t.ctx, t.tx, &t.missed, q); st != nil {
+		return st.QueryContext(t.ctx, args...)
+	}
+	return t.tx.QueryContext(t.ctx, q, args...)
+}
+
 // publishChunk bounds the messages of one INSERT, under SQLite's limit of
 // bound parameters.
 const publishChunk = 500
