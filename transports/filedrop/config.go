@@ -61,7 +61,7 @@ type Config struct {
 	// InFlight is how many files are handed to pcsgate before the first of
 	// them is committed, so that reading and decoding some overlaps with
 	// committing others, and their commits are shared. Their events still
-	// reach the ledger in the order the files were found. Files in flight
+	// reach the ledger in the order the files were written. Files in flight
 	// also stay under MaxBytes together, unless one alone is bigger. 1 takes
 	// one file at a time. Default 64.
 	InFlight int `yaml:"in_flight"`

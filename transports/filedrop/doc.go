@@ -8,7 +8,11 @@
 // "<name>.done" marker beside it. Temporary names (*.part, *.tmp), dotfiles,
 // subfolders, symbolic links and files not matching the include patterns are
 // never taken. The folder is watched with file-system notifications and also
-// polled, so files are found even where notifications do not arrive.
+// polled, so files are found even where notifications do not arrive. Files
+// are delivered in the order they were written (modification time, then
+// name): a complete file waits for an older one that is still settling, so
+// a release dropped just before its gate-out reaches the ledger first even
+// when a listing of the folder saw the gate-out first.
 //
 // A file is acknowledged to the partner by moving it, and only after the
 // consumer Acks its message: to archive/YYYY-MM-DD/ normally, or to error/

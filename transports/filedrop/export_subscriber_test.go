@@ -17,3 +17,7 @@ func CountsForTest(s *Subscriber) Counts {
 func SetMoveForTest(s *Subscriber, move func(src, dir, name string) (string, error)) {
 	s.move = move
 }
+
+// HeldForTest counts the files s made wait for an older one still
+// settling.
+func HeldForTest(s *Subscriber) int64 { return s.held.Load() }

@@ -202,3 +202,42 @@ func TestSameNameDuringArchive(t *testing.T) {
 	assert.Equal(t, "a.edi", second.Metadata.Get(transports.MetaFilename))
 	require.True(t, second.Ack())
 }
+
+// Files are handed out in the order they were written even when the later
+// one was seen first (a listing that runs while files are added to the
+// folder may miss the earlier one): a settled file waits for an older one
+// still settling. A newer file still settling holds no one back.
+func TestOlderFileFirst(t *testing.T) {
+	m := newManual(t, nil)
+	m.subscribe(t)
+	written := time.Now().Add(-time.Minute).Truncate(time.Second)
+	writeAt := func(name string, at time.Time) {
+		m.write(t, name, name)
+		require.NoError(t, os.Chtimes(filepath.Join(m.dir, name), at, at))
+	}
+
+	writeAt("b.edi", written.Add(time.Second))
+	assert.Empty(t, m.rescan(t), "b is seen first")
+	m.clock.Advance(testSettle / 2)
+	writeAt("a.edi", written)
+	assert.Empty(t, m.rescan(t), "a, written before b, is seen later")
+	m.clock.Advance(testSettle / 2)
+	assert.Empty(t, m.rescan(t), "b has settled but waits for a")
+	assert.Equal(t, int64(1), filedrop.HeldForTest(m.sub))
+	m.clock.Advance(testSettle / 2)
+	assert.Equal(t, []string{"a.edi", "b.edi"}, m.rescan(t))
+	for _, want := range []string{"a.edi", "b.edi"} {
+		msg := m.receive(t)
+		assert.Equal(t, want, msg.Metadata.Get(transports.MetaFilename))
+		msg.Ack()
+	}
+
+	writeAt("c.edi", written.Add(2*time.Second))
+	assert.Empty(t, m.rescan(t))
+	m.clock.Advance(testSettle / 2)
+	writeAt("d.edi", written.Add(3*time.Second))
+	assert.Empty(t, m.rescan(t))
+	m.clock.Advance(testSettle / 2)
+	assert.Equal(t, []string{"c.edi"}, m.rescan(t), "d, written after c, holds nothing back")
+	assert.Equal(t, int64(1), filedrop.HeldForTest(m.sub))
+}

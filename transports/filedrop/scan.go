@@ -213,13 +213,63 @@ func (s *Subscriber) forget(name string) {
 // enqueue queues the candidates, oldest first, that are neither queued nor
 // in flight and wakes a subscription. It returns the names queued.
 func (s *Subscriber) enqueue(ready []candidate) []string {
+	ready = s.holdBack(ready)
 	if len(ready) == 0 {
 		return nil
 	}
 	slices.SortFunc(ready, func(a, b candidate) int {
-		return cmp.Or(a.mtime.Compare(b.mtime), cmp.Compare(a.name, b.name))
+		return compareWritten(a.mtime, a.name, b.mtime, b.name)
 	})
 	return s.queue.Add(ready, func(c candidate) string { return c.name })
+}
+
+// compareWritten orders files by modification time, then name.
+func compareWritten(at time.Time, a string, bt time.Time, b string) int {
+	return cmp.Or(at.Compare(bt), cmp.Compare(a, b))
+}
+
+// holdBack returns the candidates that were not written after a file
+// still settling, and puts the others back in the settle timetable for
+// when the oldest such file is due: files written one after the other are
+// handed out in that order, even when a listing that ran while they were
+// written saw the later one first (a folder read while files are added to
+// it may miss some of them). A file still being written holds others back
+// only briefly, since each write moves its modification time past theirs.
+// The caller holds obsMu.
+func (s *Subscriber) holdBack(ready []candidate) []candidate {
+	if s.cfg.DoneMarker || len(ready) == 0 {
+		return ready
+	}
+	var (
+		oldest     *observation
+		oldestName string
+		candidates = make(map[string]bool, len(ready))
+	)
+	for _, c := range ready {
+		candidates[c.name] = true
+	}
+	for name, obs := range s.seen {
+		if !obs.timed || candidates[name] || s.queue.Holds(name) {
+			continue
+		}
+		if oldest == nil || compareWritten(obs.mtime, name, oldest.mtime, oldestName) < 0 {
+			oldest, oldestName = obs, name
+		}
+	}
+	if oldest == nil {
+		return ready
+	}
+	wait := max(s.cfg.Settle-s.cfg.Clock().Sub(oldest.since), 0)
+	keep := ready[:0]
+	for _, c := range ready {
+		if obs := s.seen[c.name]; obs != nil && compareWritten(oldest.mtime, oldestName, c.mtime, c.name) < 0 {
+			s.held.Add(1)
+			s.schedule(c.name, obs, wait)
+			continue
+		}
+		keep = append(keep, c)
+	}
+	return keep
 }
 
 // pop takes the next queued file and marks it in flight.

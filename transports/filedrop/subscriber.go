@@ -20,8 +20,10 @@ import (
 // Subscribe may be called several times; the subscriptions share the folder
 // and each file goes to one of them at a time. The topic is recorded as
 // transports.MetaEndpoint. Each subscription hands out up to
-// Config.InFlight messages before the first is acked or nacked, in the
-// order the files were found; each message's context carries its
+// Config.InFlight messages before the first is acked or nacked, oldest
+// first: files become complete in the order they were written
+// (modification time, then name), since a complete file waits for an older
+// one that is still settling; each message's context carries its
 // transports.Turn in that order, for a consumer that handles several at
 // once but must keep their order for part of its work.
 //
@@ -46,6 +48,8 @@ type Subscriber struct {
 	// Counted for tests: folder listings, lstat() calls and names
 	// notified as created.
 	listings, lstats, creates atomic.Int64
+	// held counts files made to wait for an older one still settling.
+	held atomic.Int64
 
 	// move is moveNoReplace; tests hold a move up with their own.
 	move func(src, dir, name string) (string, error)

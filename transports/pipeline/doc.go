@@ -16,7 +16,7 @@
 //     acknowledged (file archived, HTTP 202). A file drop hands out up to
 //     in_flight files at once: they are decoded side by side and their
 //     transactions share commits, but the store queues the transactions in
-//     the order the files were found (transports.Turn, store.InOrder), so
+//     the order the files were written (transports.Turn, store.InOrder), so
 //     the ledger sees the events in that order. A message nothing could be
 //     read from is acknowledged with its reason (file moved to error/ with
 //     <name>.error.txt) and kept as a dead letter with its original bytes;
