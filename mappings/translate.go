@@ -30,6 +30,8 @@ type DecodeOptions struct {
 	// ReceivedAt is when the input was received: the reference that places
 	// Cargo-IMP dates, which carry no year. Zero: now.
 	ReceivedAt time.Time
+
+	size int // of the whole input when Decode can tell, else 0
 }
 
 var (
@@ -62,6 +64,9 @@ type Batch struct {
 // messages of a file are never lost to a bad one. An error from emit stops
 // reading and is returned as is.
 func (r *Registry) Decode(in io.Reader, opts DecodeOptions, emit func(Batch) error) error {
+	if l, ok := in.(interface{ Len() int }); ok { // a bytes.Reader of one message
+		opts.size = l.Len()
+	}
 	br := newReader(in)
 	var fixed *Profile
 	if opts.From != "" {
@@ -82,12 +87,15 @@ func (r *Registry) Decode(in io.Reader, opts DecodeOptions, emit func(Batch) err
 		syntax = fixed.Spec.Syntax
 	}
 	switch syntax {
-	case "edifact":
-		return r.decodeEdifact(br, fixed, &opts, emit)
-	case "json":
-		// decodeJSON copies what it reads, so the reader can serve the
-		// next input.
-		err := r.decodeJSON(br, fixed, &opts, emit)
+	case "edifact", "json":
+		// Both copy what they read, so the reader can serve the next
+		// input.
+		var err error
+		if syntax == "edifact" {
+			err = r.decodeEdifact(br, fixed, &opts, emit)
+		} else {
+			err = r.decodeJSON(br, fixed, &opts, emit)
+		}
 		releaseReader(br)
 		return err
 	case "xml":
@@ -117,8 +125,9 @@ func readBufferSize(in io.Reader) int {
 	return size
 }
 
-// readers keeps the buffered readers of decoded JSON inputs for reuse: a
-// message of a few KiB otherwise allocates a buffer larger than itself.
+// readers keeps the buffered readers of decoded EDIFACT and JSON inputs
+// for reuse: a message of a few KiB otherwise allocates a buffer larger
+// than itself.
 var readers sync.Pool
 
 // newReader returns a buffered reader on in of at least readBufferSize(in).
@@ -158,7 +167,7 @@ func sniff(br *bufio.Reader) string {
 }
 
 func (r *Registry) decodeEdifact(br *bufio.Reader, fixed *Profile, opts *DecodeOptions, emit func(Batch) error) error {
-	ropts := edifact.ReaderOptions{Name: opts.Name}
+	ropts := edifact.ReaderOptions{Name: opts.Name, SizeHint: opts.size}
 	if fixed != nil && fixed.Spec.Options != nil {
 		ropts.Charset = fixed.Spec.Options.Charset
 	}

@@ -26,6 +26,9 @@ type ReaderOptions struct {
 	Delims Delims
 	// Name is the file name used in errors.
 	Name string
+	// SizeHint is the size of the whole input when the caller knows it,
+	// so that a small input gets a small buffer. Zero means unknown.
+	SizeHint int
 }
 
 // Reader reads the messages of EDIFACT interchanges from a stream.
@@ -57,7 +60,7 @@ type group struct {
 
 // NewReader returns a Reader of r.
 func NewReader(r io.Reader, opts ReaderOptions) *Reader {
-	return newReader(r, opts, 0)
+	return newReader(r, opts, opts.SizeHint)
 }
 
 func newReader(r io.Reader, opts ReaderOptions, hint int) *Reader {

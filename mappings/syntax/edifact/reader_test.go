@@ -3,6 +3,7 @@ package edifact_test
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"strings"
@@ -118,6 +119,23 @@ func TestReaderSamples(t *testing.T) {
 				assert.Equal(t, tt.render[i], res.err.Error())
 			}
 			assert.Equal(t, tt.ids, ids)
+
+			// A size hint, right or too small, changes nothing read.
+			outcome := func(rs []result) []string {
+				var out []string
+				for _, r := range rs {
+					if r.err != nil {
+						out = append(out, r.err.Error())
+					} else {
+						out = append(out, fmt.Sprint(r.msg.ID, len(r.msg.Segments)))
+					}
+				}
+				return out
+			}
+			for _, hint := range []int{len(b), 8} {
+				again := readAll(t, string(b), edifact.ReaderOptions{Name: tt.file, SizeHint: hint})
+				assert.Equal(t, outcome(got), outcome(again), "size hint %d", hint)
+			}
 		})
 	}
 }

@@ -1,6 +1,7 @@
 package edifact
 
 import (
+	"bytes"
 	"bufio"
 	"io"
 	"strconv"
@@ -56,10 +57,20 @@ const (
 // envelopeTags are written by the Writer itself, never by WriteSegment.
 var envelopeTags = map[string]bool{"UNA": true, "UNB": true, "UNG": true, "UNH": true, "UNT": true, "UNE": true, "UNZ": true}
 
+// bufferSize is how much a Writer buffers before it writes to w. Writes to
+// a bytes.Buffer are cheap, and a message rendered into memory would
+// otherwise allocate a 4 KiB buffer, more than the message itself.
+func bufferSize(w io.Writer) int {
+	if _, ok := w.(*bytes.Buffer); ok {
+		return 256
+	}
+	return 4096
+}
+
 // NewWriter returns a Writer to w. Bad options are reported by the first
 // call that writes.
 func NewWriter(w io.Writer, opts WriterOptions) *Writer {
-	wr := &Writer{bw: bufio.NewWriter(w), opts: opts, d: opts.Delims.orDefault()}
+	wr := &Writer{bw: bufio.NewWriterSize(w, bufferSize(w)), opts: opts, d: opts.Delims.orDefault()}
 	if opts.Charset == "" {
 		wr.opts.Charset = "UNOC"
 	}
