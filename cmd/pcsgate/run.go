@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"runtime"
 	"syscall"
 
 	"github.com/ThreeDotsLabs/watermill"
@@ -26,6 +27,7 @@ routes by port of pick-up, and HTTP on 127.0.0.1:8080 (/healthz, /metrics).
 Stop it with Ctrl-C; everything committed survives a restart.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			runtime.GOMAXPROCS(pipeline.Procs())
 			reg, err := profiles()
 			if err != nil {
 				return err

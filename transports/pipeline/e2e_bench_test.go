@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -147,6 +148,9 @@ func (e *e2eGateway) waitAll(n int, timeout time.Duration) error {
 // dsn ("" for the default SQLite file), and watches its two outboxes.
 func startE2E(b *testing.B, dsn string) *e2eGateway {
 	b.Helper()
+	// As pcsgate run does.
+	prev := runtime.GOMAXPROCS(pipeline.Procs())
+	b.Cleanup(func() { runtime.GOMAXPROCS(prev) })
 	reg, err := benchRegistry()
 	require.NoError(b, err)
 	dir := benchDir(b)

@@ -1,0 +1,4 @@
+package pipeline
+
+// DefaultProcsForTest is the Go runtime's own GOMAXPROCS.
+var DefaultProcsForTest = defaultProcs
