@@ -1,8 +1,8 @@
 package edifact
 
 import (
-	"bytes"
 	"bufio"
+	"bytes"
 	"io"
 	"strconv"
 )
