@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"sync/atomic"
 
 	"golang.org/x/sys/unix"
 )
@@ -45,6 +46,9 @@ func linkAnon(f *os.File, final string) error {
 	return nil
 }
 
+// probes numbers the probe files of canAnon within the process.
+var probes atomic.Int64
+
 // canAnon reports whether files can be written without a name in dir and
 // named afterwards: it names one as a hidden ".part" file, which partners
 // skip, and removes it again.
@@ -54,7 +58,7 @@ func canAnon(dir string) bool {
 		return false
 	}
 	defer f.Close()
-	probe := filepath.Join(dir, ".pcsgate-probe-"+strconv.Itoa(os.Getpid())+partSuffix)
+	probe := filepath.Join(dir, ".pcsgate-probe-"+strconv.Itoa(os.Getpid())+"-"+strconv.FormatInt(probes.Add(1), 10)+partSuffix)
 	if err := linkFD(f, probe); err != nil {
 		return false
 	}

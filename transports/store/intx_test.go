@@ -145,7 +145,7 @@ func TestTxUnusableAfterInTx(t *testing.T) {
 	}{
 		{"Publish", func() error { return kept.Publish("t", message.NewMessage("u", nil)) }},
 		{"SaveRelease", func() error { return kept.SaveRelease("k", store.ReleaseMeta{}, []byte(`{}`), 0) }},
-		{"LoadRelease", func() error { _, _, _, err := kept.LoadRelease("k"); return err }},
+		{"FindRelease", func() error { _, _, _, _, err := kept.FindRelease("k", "u"); return err }},
 		{"AddEvent", func() error { _, err := kept.AddEvent(store.EventRow{ID: "e"}); return err }},
 		{"Seen", func() error { _, err := kept.Seen("k", "v"); return err }},
 		{"AddDeadLetter", func() error { return kept.AddDeadLetter(store.DeadLetter{ID: "d"}) }},

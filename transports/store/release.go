@@ -28,29 +28,10 @@ func (m ReleaseMeta) check() error {
 	return nil
 }
 
-// LoadRelease returns the body and version of the release stored under key,
-// or found == false when there is none.
-func (t *Tx) LoadRelease(key string) (body []byte, version int, found bool, err error) {
-	if err := t.check(); err != nil {
-		return nil, 0, false, err
-	}
-	if err := checkKey("release key", key); err != nil {
-		return nil, 0, false, err
-	}
-	err = t.queryRow(`SELECT body, version FROM releases WHERE key = ?`, key).Scan(&body, &version)
-	switch {
-	case errors.Is(err, sql.ErrNoRows):
-		return nil, 0, false, nil
-	case err != nil:
-		return nil, 0, false, fmt.Errorf("release %s: %w", quote(key), err)
-	}
-	return body, version, true, nil
-}
-
 // FindRelease returns the release stored under key or, when there is
 // none, the release unit belongs to (see SetUnit), with the key it is
-// stored under; found == false when neither exists. It takes one query
-// where LoadRelease and UnitKey take up to three.
+// stored under; found == false when neither exists: one query for both
+// lookups.
 func (t *Tx) FindRelease(key, unit string) (storedKey string, body []byte, version int, found bool, err error) {
 	if err := t.check(); err != nil {
 		return "", nil, 0, false, err
@@ -72,7 +53,7 @@ ORDER BY via LIMIT 1`, key, unit).Scan(new(int), &storedKey, &body, &version)
 }
 
 // SaveRelease stores a release with optimistic concurrency. expectVersion is
-// the version LoadRelease returned, or 0 to create the release; the stored
+// the version FindRelease returned, or 0 to create the release; the stored
 // version becomes expectVersion+1. When the stored version is not
 // expectVersion (someone saved in between, or the release already exists)
 // nothing is written and the error wraps ErrConflict.

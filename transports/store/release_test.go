@@ -96,7 +96,7 @@ func testSaveRelease(t *testing.T, s *store.Store, key string, meta store.Releas
 		found   bool
 	)
 	require.NoError(t, s.InTx(ctx, func(tx *store.Tx) (err error) {
-		body, version, found, err = tx.LoadRelease(key)
+		_, body, version, found, err = tx.FindRelease(key, "SEA/NONE/NONE")
 		return err
 	}))
 	assert.Equal(t, wantVersion > 0, found)
@@ -133,7 +133,7 @@ func TestLedgerInputLimits(t *testing.T) {
 			return tx.SaveRelease(long, store.ReleaseMeta{}, []byte(`{}`), 0)
 		}, store.ErrTooLarge},
 		{"NUL in key", func(tx *store.Tx) error {
-			_, _, _, err := tx.LoadRelease("a\x00b")
+			_, _, _, _, err := tx.FindRelease("a\x00b", "u")
 			return err
 		}, store.ErrInvalidText},
 		{"invalid UTF-8 in port", func(tx *store.Tx) error {
@@ -178,23 +178,6 @@ func TestLedgerInputLimits(t *testing.T) {
 	}
 }
 
-func TestUnits(t *testing.T) {
-	s := openSQLite(t, store.Config{})
-	ctx := context.Background()
-	require.NoError(t, s.InTx(ctx, func(tx *store.Tx) error {
-		_, found, err := tx.UnitKey("SEA/NLRTM/CSQU3054383")
-		require.NoError(t, err)
-		assert.False(t, found, "no unit before SetUnit")
-		require.NoError(t, tx.SetUnit("SEA/NLRTM/CSQU3054383", "SEA/NLRTM/MSC/B1/CSQU3054383"))
-		require.NoError(t, tx.SetUnit("SEA/NLRTM/CSQU3054383", "SEA/NLRTM/MSC/B2/CSQU3054383"))
-		key, found, err := tx.UnitKey("SEA/NLRTM/CSQU3054383")
-		require.NoError(t, err)
-		assert.True(t, found)
-		assert.Equal(t, "SEA/NLRTM/MSC/B2/CSQU3054383", key, "the latest release of the unit wins")
-		return nil
-	}))
-}
-
 // FindRelease prefers the release stored under the key, else finds the
 // one the unit belongs to.
 func TestFindRelease(t *testing.T) {
@@ -225,6 +208,12 @@ func TestFindRelease(t *testing.T) {
 				_, _, _, found, err = tx.FindRelease("SEA/NLRTM/MSC/B9/CSQU3054383", "SEA/NLRTM/OTHU0000000")
 				require.NoError(t, err)
 				assert.False(t, found)
+
+				require.NoError(t, tx.SetUnit(unit, k2))
+				key, _, _, found, err = tx.FindRelease("SEA/NLRTM/MSC/B9/CSQU3054383", unit)
+				require.NoError(t, err)
+				require.True(t, found)
+				assert.Equal(t, k2, key, "the latest release of the unit wins")
 				return nil
 			}))
 		})

@@ -1,10 +1,6 @@
 package store
 
-import (
-	"database/sql"
-	"errors"
-	"fmt"
-)
+import "fmt"
 
 // SetUnit records that unit (a physical thing: "SEA/<port>/<container>" or
 // "AIR/<airport>/<awb>") belongs to the release stored under key, replacing
@@ -26,19 +22,4 @@ ON CONFLICT (unit) DO UPDATE SET key = excluded.key, updated_at = excluded.updat
 		return fmt.Errorf("unit %s: %w", quote(unit), err)
 	}
 	return nil
-}
-
-// UnitKey returns the key of the release a unit belongs to (see SetUnit).
-func (t *Tx) UnitKey(unit string) (key string, found bool, err error) {
-	if err := t.check(); err != nil {
-		return "", false, err
-	}
-	err = t.queryRow(`SELECT key FROM release_units WHERE unit = ?`, unit).Scan(&key)
-	switch {
-	case errors.Is(err, sql.ErrNoRows):
-		return "", false, nil
-	case err != nil:
-		return "", false, fmt.Errorf("unit %s: %w", quote(unit), err)
-	}
-	return key, true, nil
 }
