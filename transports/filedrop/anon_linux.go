@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync/atomic"
 
 	"golang.org/x/sys/unix"
@@ -65,12 +66,46 @@ func canAnon(dir string) bool {
 	return os.Remove(probe) == nil
 }
 
-// linkFD names an unnamed file through /proc, which, unlike linkat's
-// AT_EMPTY_PATH, needs no privilege.
+// emptyPathRefused is set once linkat's AT_EMPTY_PATH was refused: it
+// needs a privilege (CAP_DAC_READ_SEARCH) that most processes lack.
+var emptyPathRefused atomic.Bool
+
+// linkFD names an unnamed file: through its descriptor where the process
+// may (AT_EMPTY_PATH, the cheaper way), else through /proc, which needs no
+// privilege.
 func linkFD(f *os.File, name string) error {
-	err := unix.Linkat(unix.AT_FDCWD, "/proc/self/fd/"+strconv.Itoa(int(f.Fd())), unix.AT_FDCWD, name, unix.AT_SYMLINK_FOLLOW)
+	fd := int(f.Fd())
+	if !emptyPathRefused.Load() {
+		err := unix.Linkat(fd, "", unix.AT_FDCWD, name, unix.AT_EMPTY_PATH)
+		if err == nil {
+			return nil
+		}
+		if !errors.Is(err, unix.ENOENT) && !errors.Is(err, unix.EPERM) {
+			return &os.LinkError{Op: "link", Old: f.Name(), New: name, Err: err}
+		}
+		emptyPathRefused.Store(true)
+	}
+	err := unix.Linkat(unix.AT_FDCWD, "/proc/self/fd/"+strconv.Itoa(fd), unix.AT_FDCWD, name, unix.AT_SYMLINK_FOLLOW)
 	if err != nil {
 		return &os.LinkError{Op: "link", Old: f.Name(), New: name, Err: err}
 	}
 	return nil
+}
+
+// umaskKeeps reports whether files created with mode get exactly mode,
+// that is, whether the process's umask clears none of its bits; false
+// when the umask cannot be read without changing it (/proc/self/status,
+// Linux 4.7 and later).
+func umaskKeeps(mode os.FileMode) bool {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return false
+	}
+	_, rest, ok := strings.Cut(string(b), "\nUmask:")
+	if !ok {
+		return false
+	}
+	line, _, _ := strings.Cut(rest, "\n")
+	umask, err := strconv.ParseUint(strings.TrimSpace(line), 8, 32)
+	return err == nil && uint32(mode.Perm())&uint32(umask) == 0
 }

@@ -34,6 +34,9 @@ type Publisher struct {
 	// where the outbox's file system can, and cleared for good if it
 	// turns out it cannot.
 	anon atomic.Bool
+	// chmod: the umask would clear bits of FileMode, so each file's mode
+	// is set after it is created.
+	chmod bool
 
 	closeMu sync.RWMutex // held for reading by Publish
 	closed  bool
@@ -102,6 +105,7 @@ func NewPublisher(cfg PublisherConfig, logger watermill.LoggerAdapter) (*Publish
 	}
 	p := &Publisher{cfg: cfg, logger: logger.With(watermill.LogFields{"transport": "filedrop", "dir": cfg.Dir})}
 	p.anon.Store(canAnon(cfg.Dir))
+	p.chmod = !umaskKeeps(cfg.FileMode)
 	return p, nil
 }
 
@@ -202,7 +206,7 @@ func (p *Publisher) create(final string, payload []byte) (stagedFile, error) {
 		}
 	}
 	_, err = s.f.Write(payload)
-	if err == nil {
+	if err == nil && p.chmod {
 		err = s.f.Chmod(p.cfg.FileMode) // exact mode, whatever the umask
 	}
 	if err != nil {

@@ -2,6 +2,7 @@ package filedrop_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -50,15 +51,25 @@ func TestPublishNames(t *testing.T) {
 	}
 }
 
+// A delivered file has the configured mode exactly, whether the umask
+// would clear some of its bits (0666 under the usual 022) or none.
 func TestPublishFileMode(t *testing.T) {
-	dir := t.TempDir()
-	pub, err := filedrop.NewPublisher(filedrop.PublisherConfig{Dir: dir, FileMode: 0o604}, nil)
-	require.NoError(t, err)
-	require.NoError(t, pub.Publish("out", outMsg("a", "x")))
-
-	info, err := os.Stat(filepath.Join(dir, "a"))
-	require.NoError(t, err)
-	assert.Equal(t, os.FileMode(0o604), info.Mode().Perm(), "mode applied whatever the umask")
+	for _, fm := range fileModes {
+		for _, mode := range []os.FileMode{0o604, 0o666} {
+			t.Run(fmt.Sprintf("%s/%04o", fm.name, mode), func(t *testing.T) {
+				dir := t.TempDir()
+				pub := newTestPublisher(t, filedrop.PublisherConfig{Dir: dir, FileMode: mode}, fm.unnamed)
+				require.NoError(t, pub.Publish("out", outMsg("a", "x")))
+				require.NoError(t, pub.Stage("out", outMsg("b", "x")))
+				require.NoError(t, pub.Flush())
+				for _, name := range []string{"a", "b"} {
+					info, err := os.Stat(filepath.Join(dir, name))
+					require.NoError(t, err)
+					assert.Equal(t, mode, info.Mode().Perm(), "mode applied whatever the umask")
+				}
+			})
+		}
+	}
 }
 
 func TestPublishNeverEscapes(t *testing.T) {
