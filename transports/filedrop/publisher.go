@@ -218,11 +218,10 @@ func (p *Publisher) create(final string, payload []byte) (stagedFile, error) {
 
 // Stage writes msgs like Publish, but leaves each without a name, or under
 // its "<name>.part" name, which partners skip: nothing is visible until
-// Flush. A delivery
-// stage that acknowledges messages in batches stages each message and
-// flushes once before the batch's acknowledgement is recorded, so the
-// files of a batch share the cost of syncing to disk. Errors are those of
-// Publish.
+// Flush. A delivery stage that acknowledges messages in batches stages
+// each message and flushes once before the batch's acknowledgement is
+// recorded, so the files of a batch share the cost of syncing to disk.
+// Errors are those of Publish.
 func (p *Publisher) Stage(_ string, msgs ...*message.Message) error {
 	p.closeMu.RLock()
 	defer p.closeMu.RUnlock()
@@ -344,7 +343,7 @@ const syncFSFrom = 4
 // time) and closes the ".part" ones, recording each file's error in errs.
 // Files without a name stay open: they are named through their descriptor.
 func (p *Publisher) syncAll(staged []stagedFile, errs []error, each bool) {
-	closeOne := func(i int) {
+	syncOne := func(i int) {
 		s := staged[i]
 		if s.f == nil {
 			return
@@ -363,7 +362,7 @@ func (p *Publisher) syncAll(staged []stagedFile, errs []error, each bool) {
 	workers := min(maxSyncers, len(staged))
 	if !each || workers <= 1 {
 		for i := range staged {
-			closeOne(i)
+			syncOne(i)
 		}
 		return
 	}
@@ -374,7 +373,7 @@ func (p *Publisher) syncAll(staged []stagedFile, errs []error, each bool) {
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				closeOne(i)
+				syncOne(i)
 			}
 		}()
 	}
