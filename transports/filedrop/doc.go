@@ -29,7 +29,9 @@
 // is written as "<name>.part" and renamed instead; partners skip such
 // names. A file without a name costs one directory entry where the
 // ".part" file costs three changes of the folder (create, and the rename's
-// remove and add), and disappears by itself if pcsgate stops first. The name comes from transports.MetaOutName (else the message UUID)
+// remove and add), and disappears by itself if pcsgate stops first (after
+// a crash of the machine, when the file system is mounted again; on ext4
+// without a journal, e2fsck moves it to lost+found). The name comes from transports.MetaOutName (else the message UUID)
 // plus the configured extension; a retry with the same name replaces the
 // file instead of adding a second one.
 package filedrop
