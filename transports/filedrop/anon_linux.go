@@ -77,13 +77,16 @@ func linkFD(f *os.File, name string) error {
 	fd := int(f.Fd())
 	if !emptyPathRefused.Load() {
 		err := unix.Linkat(fd, "", unix.AT_FDCWD, name, unix.AT_EMPTY_PATH)
-		if err == nil {
+		switch {
+		case err == nil:
 			return nil
-		}
-		if !errors.Is(err, unix.ENOENT) && !errors.Is(err, unix.EPERM) {
+		case errors.Is(err, unix.EEXIST):
 			return &os.LinkError{Op: "link", Old: f.Name(), New: name, Err: err}
+		case errors.Is(err, unix.ENOENT), errors.Is(err, unix.EPERM):
+			emptyPathRefused.Store(true) // not this process's privilege
 		}
-		emptyPathRefused.Store(true)
+		// Any other failure is tried again through /proc, which reports
+		// it if it is not about the way of naming.
 	}
 	err := unix.Linkat(unix.AT_FDCWD, "/proc/self/fd/"+strconv.Itoa(fd), unix.AT_FDCWD, name, unix.AT_SYMLINK_FOLLOW)
 	if err != nil {
