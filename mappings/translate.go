@@ -87,17 +87,14 @@ func (r *Registry) Decode(in io.Reader, opts DecodeOptions, emit func(Batch) err
 		syntax = fixed.Spec.Syntax
 	}
 	switch syntax {
-	case "edifact", "json":
-		// Both copy what they read, so the reader can serve the next
-		// input.
-		var err error
-		if syntax == "edifact" {
-			err = r.decodeEdifact(br, fixed, &opts, emit)
-		} else {
-			err = r.decodeJSON(br, fixed, &opts, emit)
-		}
-		releaseReader(br)
-		return err
+	// The EDIFACT and JSON decoders copy what they read, so the reader can
+	// serve the next input.
+	case "edifact":
+		defer releaseReader(br)
+		return r.decodeEdifact(br, fixed, &opts, emit)
+	case "json":
+		defer releaseReader(br)
+		return r.decodeJSON(br, fixed, &opts, emit)
 	case "xml":
 		return r.decodeXML(br, fixed, &opts, emit)
 	case "cargoimp":
