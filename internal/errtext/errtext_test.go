@@ -1,0 +1,45 @@
+package errtext_test
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+
+	"github.com/nexport/pcsgate/internal/errtext"
+)
+
+func TestPosition(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		line, col int
+		want      string
+	}{
+		{"a.edi", 14, 3, "a.edi:14:3: "},
+		{"a.edi", 14, 0, "a.edi:14: "},
+		{"a.edi", 0, 5, "a.edi: "},
+		{"", 7, 0, "line 7: "},
+		{"", 7, 2, "line 7 column 2: "},
+		{"", 0, 0, ""},
+		{"my file.edi", 2, 0, `"my file.edi":2: `},
+	} {
+		assert.Equal(t, tc.want, errtext.Position(tc.name, tc.line, tc.col), "%q %d %d", tc.name, tc.line, tc.col)
+	}
+}
+
+func TestClipAndQuote(t *testing.T) {
+	assert.Equal(t, "abc", errtext.Clip("abc", 3))
+	assert.Equal(t, "abc…", errtext.Clip("abcd", 3))
+	assert.Equal(t, "a…", errtext.Clip("aä", 2), "a cut must not split a rune")
+	assert.Equal(t, `"a\nb"`, errtext.Quote("a\nb"))
+	long := string(make([]byte, 100))
+	q := errtext.Quote(long)
+	assert.Equal(t, "…", q[len(q)-len("…"):])
+	assert.Len(t, q, 2+4*errtext.MaxValue+len("…"), "NUL bytes are quoted as \\x00")
+}
+
+func TestSafeAndOneLine(t *testing.T) {
+	assert.Equal(t, "DO134792", errtext.Safe("DO134792"))
+	assert.Equal(t, `"DO 1"`, errtext.Safe("DO 1"))
+	assert.Equal(t, "a b c", errtext.OneLine(" a\n  b\r\nc "))
+	assert.Equal(t, "a  b", errtext.OneLine("a  b"), "spaces inside a line are kept")
+}
