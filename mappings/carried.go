@@ -22,44 +22,7 @@ func (p *Profile) EncodePaths() []string {
 			}
 		}
 	}
-	var walk func(n node)
-	walk = func(n node) {
-		switch x := n.(type) {
-		case leafNode:
-			add(x.f)
-		case objNode:
-			for _, v := range x.vals {
-				walk(v)
-			}
-		case listNode:
-			for _, v := range x.items {
-				walk(v)
-			}
-		}
-	}
-	if p.enc.doc != nil {
-		walk(p.enc.doc)
-	}
-	if t, ok := p.enc.syntaxEnc.(*csvTemplate); ok {
-		for _, c := range t.cols {
-			walk(c)
-		}
-	}
-	for _, segs := range [][]*segTemplate{p.enc.header, p.enc.each, p.enc.trailer} {
-		for _, t := range segs {
-			if t.forList != nil {
-				set[t.forList.path] = true
-			}
-			for _, el := range t.elements {
-				for _, c := range el {
-					walk(c)
-				}
-			}
-		}
-	}
-	add(p.enc.sender)
-	add(p.enc.recipient)
-	add(p.enc.ref)
+	p.enc.syn.fields(add, func(path string) { set[path] = true })
 	return sortedKeys(set)
 }
 

@@ -39,8 +39,6 @@ func text(v any) string {
 			}
 		}
 		return ""
-	case fmt.Stringer:
-		return x.String()
 	case bool:
 		return strconv.FormatBool(x)
 	case float64:
@@ -69,6 +67,8 @@ func text(v any) string {
 			return ""
 		}
 		return strconv.FormatBool(*x)
+	case fmt.Stringer: // after the time cases: a time is a Stringer too
+		return x.String()
 	}
 	return fmt.Sprint(v)
 }
@@ -186,24 +186,24 @@ func mask(s string) string {
 	return strings.Repeat("*", len(r)-4) + string(r[len(r)-4:])
 }
 
-// runCheck applies a named validator to a value.
-func runCheck(name, v string) error {
-	switch name {
-	case "iso6346":
-		return canonical.CheckContainerNumber(v)
-	case "locode":
-		return canonical.CheckLocode(v)
-	case "eori":
-		return canonical.CheckEORI(v)
-	case "awb":
-		return canonical.CheckAWB(v)
-	case "gln":
-		return canonical.CheckGLN(v)
-	case "imo":
-		return canonical.CheckIMO(v)
-	case "size-type":
+// checks are the validators a field's check names.
+var checks = map[string]func(string) error{
+	"iso6346": canonical.CheckContainerNumber,
+	"locode":  canonical.CheckLocode,
+	"eori":    canonical.CheckEORI,
+	"awb":     canonical.CheckAWB,
+	"gln":     canonical.CheckGLN,
+	"imo":     canonical.CheckIMO,
+	"size-type": func(v string) error {
 		_, err := canonical.NormalizeSizeType(v)
 		return err
+	},
+}
+
+// runCheck applies a named validator to a value.
+func runCheck(name, v string) error {
+	if check, ok := checks[name]; ok {
+		return check(v)
 	}
 	return fmt.Errorf("unknown check %q", name)
 }

@@ -61,7 +61,7 @@ func firstLine(m *cargoimp.Message) int {
 }
 
 func (p *Profile) matchesCargoIMP(typ string) bool {
-	if p.Spec.Syntax != "cargoimp" || p.dec == nil {
+	if !isSyntax[cargoimpSyntax](p) || p.dec == nil {
 		return false
 	}
 	return p.Spec.Match == nil || p.Spec.Match.Message == "" || p.Spec.Match.Message == typ

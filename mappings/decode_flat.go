@@ -109,7 +109,7 @@ func (r *Registry) detectCSV(br *bufio.Reader) *Profile {
 	}
 	for _, p := range r.Profiles() {
 		o := p.Spec.Options
-		if p.Spec.Syntax != "flat" || p.dec == nil || p.Spec.Extends != "" || o == nil || o.CSV == nil ||
+		if !isSyntax[flatSyntax](p) || p.dec == nil || p.Spec.Extends != "" || o == nil || o.CSV == nil ||
 			o.CSV.NoHeader || len(o.CSV.Header) == 0 {
 			continue
 		}

@@ -91,7 +91,7 @@ func clark(n *xmlquery.Node) string {
 // matchesXML reports whether the profile reads documents with this root.
 func (p *Profile) matchesXML(root *xmlquery.Node) bool {
 	m := p.Spec.Match
-	if p.Spec.Syntax != "xml" || p.dec == nil || m == nil || m.Root == "" {
+	if !isSyntax[xmlSyntax](p) || p.dec == nil || m == nil || m.Root == "" {
 		return false
 	}
 	if clark(root) != m.Root {

@@ -33,20 +33,10 @@ type Encoder interface {
 type compiledEncode struct {
 	types map[canonical.EventType]bool
 	group []*accessor
-	doc   node // json
 	// key is "air" or "sea" when the profile declares encode.key.
 	key string
-	// syntaxEnc is a syntax's own compiled template (cargoimp, flat).
-	syntaxEnc any
-
-	sender, recipient *compiledField
-	charset           string
-	una, newline      bool
-	msgID             string
-	ref               *compiledField
-	header            []*segTemplate
-	each              []*segTemplate
-	trailer           []*segTemplate
+	// syn is the syntax's own part: templates, envelope, columns.
+	syn syntaxEncoding
 }
 
 // node is one piece of an output document template.
@@ -69,22 +59,15 @@ func (p *Profile) NewEncoder(w io.Writer, opts EncodeOptions) (Encoder, error) {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	if p.Spec.Syntax == "json" {
-		return &jsonEncoder{p: p, w: w, name: opts.Name}, nil
+	return p.enc.syn.newEncoder(p, w, opts), nil
+}
+
+// encoding is the syntax's part of the compiled encode section, or nil.
+func (p *Profile) encoding() syntaxEncoding {
+	if p.enc == nil {
+		return nil
 	}
-	switch p.Spec.Syntax {
-	case "json":
-		return &jsonEncoder{p: p, w: w}, nil
-	case "edifact":
-		return newEdifactEncoder(p, w, opts), nil
-	case "cargoimp":
-		return newFSUEncoder(p, w), nil
-	case "flat":
-		return newCSVEncoder(p, w), nil
-	case "xml":
-		return newXMLEncoder(p, w, ""), nil
-	}
-	return nil, fmt.Errorf("%s: syntax %s cannot be written yet", p.Name(), p.Spec.Syntax)
+	return p.enc.syn
 }
 
 // Carries reports whether the profile can carry events of type t.
@@ -153,7 +136,7 @@ func typeList(m map[canonical.EventType]bool) string {
 	return out
 }
 
-func (c *compiler) compileEncode(s *Spec) (*compiledEncode, error) {
+func (c *compiler) compileEncode(p *Profile, s *Spec) (*compiledEncode, error) {
 	es := s.Encode
 	ce := &compiledEncode{types: map[canonical.EventType]bool{}, key: es.Key}
 	for _, t := range es.Types {
@@ -170,72 +153,8 @@ func (c *compiler) compileEncode(s *Spec) (*compiledEncode, error) {
 		ce.group = append(ce.group, a)
 	}
 	var err error
-	switch s.Syntax {
-	case "json":
-		if es.Document == nil {
-			return nil, fmt.Errorf("%w: a json encode needs a document", ErrSpec)
-		}
-		if ce.doc, err = c.compileNode(es.Document, "document"); err != nil {
-			return nil, err
-		}
-	case "xml":
-		if es.Document == nil {
-			return nil, fmt.Errorf("%w: an xml encode needs a document", ErrSpec)
-		}
-		if ce.doc, err = c.compileNode(es.Document, "document"); err != nil {
-			return nil, err
-		}
-		if err = checkXMLDocument(ce.doc); err != nil {
-			return nil, err
-		}
-	case "edifact":
-		if es.Message == nil {
-			return nil, fmt.Errorf("%w: an edifact encode needs message.id", ErrSpec)
-		}
-		ce.msgID = es.Message.ID
-		if es.Message.Ref != nil {
-			if ce.ref, err = c.compileField(es.Message.Ref, nil); err != nil {
-				return nil, fmt.Errorf("message.ref: %w", err)
-			}
-		}
-		ic := es.Interchange
-		if ic == nil {
-			ic = &InterchangeSpec{}
-		}
-		ce.charset, ce.una, ce.newline = firstNonEmpty(ic.Charset, "UNOC"), ic.UNA, ic.Newline
-		if ic.Sender != nil {
-			if ce.sender, err = c.compileField(ic.Sender, nil); err != nil {
-				return nil, fmt.Errorf("interchange.sender: %w", err)
-			}
-		}
-		if ic.Recipient != nil {
-			if ce.recipient, err = c.compileField(ic.Recipient, nil); err != nil {
-				return nil, fmt.Errorf("interchange.recipient: %w", err)
-			}
-		}
-		for _, part := range []struct {
-			name string
-			in   []any
-			out  *[]*segTemplate
-		}{{"header", es.Header, &ce.header}, {"each", es.Each, &ce.each}, {"trailer", es.Trailer, &ce.trailer}} {
-			for i, seg := range part.in {
-				t, err := c.compileSegment(seg)
-				if err != nil {
-					return nil, fmt.Errorf("encode.%s[%d]: %w", part.name, i, err)
-				}
-				*part.out = append(*part.out, t)
-			}
-		}
-	case "cargoimp":
-		if ce.syntaxEnc, ce.doc, err = c.compileFSU(es); err != nil {
-			return nil, err
-		}
-	case "flat":
-		if ce.syntaxEnc, err = c.compileCSVEncode(s); err != nil {
-			return nil, err
-		}
-	default:
-		return nil, fmt.Errorf("syntax %s cannot be encoded yet", s.Syntax)
+	if ce.syn, err = p.syntax.CompileEncode(c, s); err != nil {
+		return nil, err
 	}
 	return ce, nil
 }
@@ -271,7 +190,7 @@ func (c *compiler) compileNode(v any, where string) (node, error) {
 			if err != nil {
 				return nil, fmt.Errorf("%s: %w", where, err)
 			}
-			cf, err := c.compileField(f, nil)
+			cf, err := c.compileEncodeField(f)
 			if err != nil {
 				return nil, fmt.Errorf("%s: %w", where, err)
 			}

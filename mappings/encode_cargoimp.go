@@ -84,8 +84,8 @@ type fsuEncoder struct {
 	buf   bytes.Buffer
 }
 
-func newFSUEncoder(p *Profile, w io.Writer) *fsuEncoder {
-	return &fsuEncoder{p: p, t: p.enc.syntaxEnc.(*fsuTemplate), w: w}
+func newFSUEncoder(p *Profile, t *fsuTemplate, w io.Writer) *fsuEncoder {
+	return &fsuEncoder{p: p, t: t, w: w}
 }
 
 func (fe *fsuEncoder) Encode(events []*canonical.ReleaseEvent) error {

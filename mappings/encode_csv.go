@@ -59,8 +59,7 @@ type csvEncoder struct {
 	row    []string
 }
 
-func newCSVEncoder(p *Profile, w io.Writer) *csvEncoder {
-	t := p.enc.syntaxEnc.(*csvTemplate)
+func newCSVEncoder(p *Profile, t *csvTemplate, w io.Writer) *csvEncoder {
 	return &csvEncoder{p: p, t: t, w: flat.NewCSVWriter(w, t.opts), row: make([]string, len(t.cols))}
 }
 

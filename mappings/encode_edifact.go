@@ -36,7 +36,7 @@ func (c *compiler) compileSegment(v any) (*segTemplate, error) {
 				list, ok = it.Value.([]any)
 			case "when":
 				s, _ := it.Value.(string)
-				cf, err := c.compileField(&Field{Expr: s}, nil)
+				cf, err := c.compileEncodeField(&Field{Expr: s})
 				if err != nil {
 					return nil, err
 				}
@@ -157,7 +157,7 @@ func (c *compiler) compileComponent(v any) (node, error) {
 		if err != nil {
 			return nil, err
 		}
-		cf, err := c.compileField(f, nil)
+		cf, err := c.compileEncodeField(f)
 		if err != nil {
 			return nil, err
 		}
@@ -175,6 +175,7 @@ func (c *compiler) compileComponent(v any) (node, error) {
 // opened only around a complete message.
 type edifactEncoder struct {
 	p       *Profile
+	ce      *edifactEncoding
 	w       *edifact.Writer
 	wopts   edifact.WriterOptions
 	trial   *edifact.Writer // writes to io.Discard: proves a message encodes
@@ -194,10 +195,9 @@ type pendingSegment struct {
 	event *canonical.ReleaseEvent
 }
 
-func newEdifactEncoder(p *Profile, w io.Writer, opts EncodeOptions) *edifactEncoder {
-	ce := p.enc
+func newEdifactEncoder(p *Profile, ce *edifactEncoding, w io.Writer, opts EncodeOptions) *edifactEncoder {
 	wopts := edifact.WriterOptions{Charset: ce.charset, UNA: ce.una, Newline: ce.newline}
-	return &edifactEncoder{p: p, opts: opts, wopts: wopts, w: edifact.NewWriter(w, wopts)}
+	return &edifactEncoder{p: p, ce: ce, opts: opts, wopts: wopts, w: edifact.NewWriter(w, wopts)}
 }
 
 func (ee *edifactEncoder) Encode(events []*canonical.ReleaseEvent) error {
@@ -233,7 +233,7 @@ func (ee *edifactEncoder) sameGroup(a, b *canonical.ReleaseEvent) bool {
 
 // interchange renders the UNB of an interchange opened for first.
 func (ee *edifactEncoder) interchange(first *canonical.ReleaseEvent) (edifact.Interchange, error) {
-	ce := ee.p.enc
+	ce := ee.ce
 	ec := &encodeCtx{p: ee.p, name: ee.opts.Name, env: exprEnv{Event: first}}
 	sender, recipient := "PCSGATE", "PARTNER"
 	if ce.sender != nil {
@@ -275,7 +275,7 @@ func controlRef(id string) string {
 // message renders one message completely, proves it encodes, and only then
 // writes it (opening the interchange first if needed).
 func (ee *edifactEncoder) message(events []*canonical.ReleaseEvent) error {
-	ce := ee.p.enc
+	ce := ee.ce
 	ec := &encodeCtx{p: ee.p, name: ee.opts.Name, env: exprEnv{Event: events[0], Count: len(events)}}
 	ref := fmt.Sprintf("%d", ee.msgs+1)
 	if ce.ref != nil {

@@ -11,6 +11,7 @@ import (
 // jsonEncoder writes one JSON document per event, one per line (NDJSON).
 type jsonEncoder struct {
 	p    *Profile
+	doc  node
 	w    io.Writer
 	name string
 	buf  []byte
@@ -21,7 +22,7 @@ func (je *jsonEncoder) Encode(events []*canonical.ReleaseEvent) error {
 		if err := je.p.acceptsIn(e, je.name); err != nil {
 			return err
 		}
-		b, err := je.p.encodeDocument(e, je.buf[:0], je.name)
+		b, err := je.p.encodeDocument(je.doc, e, je.buf[:0], je.name)
 		if err != nil {
 			return err
 		}
@@ -36,17 +37,14 @@ func (je *jsonEncoder) Encode(events []*canonical.ReleaseEvent) error {
 
 func (je *jsonEncoder) Close() error { return nil }
 
-// EncodeDocument appends the JSON document for one event to dst. The
-// template is walked and written straight into dst: keys in spec order,
-// absent leaves and empty objects left out, no intermediate tree.
-func (p *Profile) EncodeDocument(e *canonical.ReleaseEvent, dst []byte) ([]byte, error) {
-	return p.encodeDocument(e, dst, "")
-}
-
-func (p *Profile) encodeDocument(e *canonical.ReleaseEvent, dst []byte, name string) ([]byte, error) {
+// encodeDocument appends the JSON document of template doc for one event
+// to dst. The template is walked and written straight into dst: keys in
+// spec order, absent leaves and empty objects left out, no intermediate
+// tree.
+func (p *Profile) encodeDocument(doc node, e *canonical.ReleaseEvent, dst []byte, name string) ([]byte, error) {
 	ec := &encodeCtx{p: p, name: name, env: exprEnv{Event: e, Count: 1}}
 	start := len(dst)
-	out, wrote, err := ec.appendNode(dst, p.enc.doc)
+	out, wrote, err := ec.appendNode(dst, doc)
 	if err != nil {
 		return nil, err
 	}

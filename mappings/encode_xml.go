@@ -21,28 +21,30 @@ import (
 // mappings/syntax/xml, which also refuses characters XML 1.0 cannot carry,
 // so a spec cannot emit a broken document. One document per event.
 
-// checkXMLDocument verifies the compiled template's shape.
-func checkXMLDocument(n node) error {
+// checkXMLDocument verifies the compiled template's shape and returns its
+// root.
+func checkXMLDocument(n node) (objNode, error) {
 	o, ok := n.(objNode)
 	if !ok || len(o.keys) != 1 || strings.HasPrefix(o.keys[0], "@") || o.keys[0] == "#text" {
-		return fmt.Errorf("%w: an xml document has exactly one top-level key, the root element", ErrSpec)
+		return o, fmt.Errorf("%w: an xml document has exactly one top-level key, the root element", ErrSpec)
 	}
 	if _, isList := o.vals[0].(listNode); isList {
-		return fmt.Errorf("%w: the root element %s cannot be a list", ErrSpec, o.keys[0])
+		return o, fmt.Errorf("%w: the root element %s cannot be a list", ErrSpec, o.keys[0])
 	}
-	return nil
+	return o, nil
 }
 
 // xmlEncoder writes one XML document per event.
 type xmlEncoder struct {
 	p    *Profile
+	root objNode
 	w    io.Writer
 	name string
 	opts xmlsyn.WriteOptions
 	buf  bytes.Buffer
 }
 
-func newXMLEncoder(p *Profile, w io.Writer, name string) *xmlEncoder {
+func newXMLEncoder(p *Profile, root objNode, w io.Writer, name string) *xmlEncoder {
 	ns := p.namespaces()
 	prefixes := make([]string, 0, len(ns))
 	for k := range ns {
@@ -53,7 +55,7 @@ func newXMLEncoder(p *Profile, w io.Writer, name string) *xmlEncoder {
 	for _, k := range prefixes {
 		opts.Namespaces = append(opts.Namespaces, xmlsyn.Namespace{Prefix: k, URI: ns[k]})
 	}
-	return &xmlEncoder{p: p, w: w, name: name, opts: opts}
+	return &xmlEncoder{p: p, root: root, w: w, name: name, opts: opts}
 }
 
 func (xe *xmlEncoder) Encode(events []*canonical.ReleaseEvent) error {
@@ -61,7 +63,7 @@ func (xe *xmlEncoder) Encode(events []*canonical.ReleaseEvent) error {
 		if err := xe.p.accepts(e); err != nil {
 			return err
 		}
-		root, err := xe.p.xmlTree(e)
+		root, err := xe.p.xmlTree(xe.root, e)
 		if err != nil {
 			return err
 		}
@@ -79,9 +81,8 @@ func (xe *xmlEncoder) Encode(events []*canonical.ReleaseEvent) error {
 func (xe *xmlEncoder) Close() error { return nil }
 
 // xmlTree evaluates the document template for one event.
-func (p *Profile) xmlTree(e *canonical.ReleaseEvent) (*xmlsyn.Element, error) {
+func (p *Profile) xmlTree(o objNode, e *canonical.ReleaseEvent) (*xmlsyn.Element, error) {
 	ec := &encodeCtx{p: p, env: exprEnv{Event: e, Count: 1}}
-	o := p.enc.doc.(objNode)
 	el, _, err := ec.xmlElement(o.keys[0], o.vals[0])
 	if err != nil {
 		return nil, err

@@ -46,28 +46,43 @@ type compiledPartyID struct {
 	from       *compiledField
 }
 
-// compileField prepares one field. paths compiles wire paths (decode); when
-// nil, From are canonical paths (encode).
-func (c *compiler) compileField(f *Field, paths pathCompiler) (*compiledField, error) {
-	cf := &compiledField{spec: f}
-	var err error
-	if f.Target != "" {
-		if cf.target, err = compileAccessor(f.Target); err != nil {
-			return nil, err
-		}
-		cf.endOfDay = strings.HasSuffix(f.Target, "validUntil")
+// compileDecodeField prepares a decode field: From are wire paths, which
+// paths compiles, and tables map wire codes to canonical values.
+func (c *compiler) compileDecodeField(f *Field, paths pathCompiler) (*compiledField, error) {
+	cf, err := c.compileCommon(f, false)
+	if err != nil {
+		return nil, err
 	}
 	for _, p := range f.From {
-		if paths != nil {
-			sel, err := paths.compilePath(p)
-			if err != nil {
-				return nil, err
-			}
-			cf.from = append(cf.from, sel)
-			continue
+		sel, err := paths.compilePath(p)
+		if err != nil {
+			return nil, err
 		}
+		cf.from = append(cf.from, sel)
+	}
+	switch f.As {
+	case "edifact-datetime", "datetime", "date":
+		cf.zoned = true
+	}
+	if f.Party != nil {
+		if cf.party, err = c.compileParty(f.Party, func(f *Field) (*compiledField, error) { return c.compileDecodeField(f, paths) }); err != nil {
+			return nil, err
+		}
+	}
+	return cf, nil
+}
+
+// compileEncodeField prepares an encode field: From are canonical paths
+// ("@" is the current `for` item), and tables map canonical values to wire
+// codes.
+func (c *compiler) compileEncodeField(f *Field) (*compiledField, error) {
+	cf, err := c.compileCommon(f, true)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range f.From {
 		if p == "@" {
-			cf.fromCan = append(cf.fromCan, nil) // the current `for` item
+			cf.fromCan = append(cf.fromCan, nil)
 			continue
 		}
 		a, err := compileAccessor(p)
@@ -75,6 +90,36 @@ func (c *compiler) compileField(f *Field, paths pathCompiler) (*compiledField, e
 			return nil, err
 		}
 		cf.fromCan = append(cf.fromCan, a)
+	}
+	switch f.As {
+	case "edifact-203", "edifact-102", "yymmdd", "hhmm":
+		cf.zoned = true
+	}
+	if f.Party != nil {
+		if cf.party, err = c.compileParty(f.Party, c.compileEncodeField); err != nil {
+			return nil, err
+		}
+	}
+	cf.plain = len(cf.fromCan) > 0 && cf.expr == nil && cf.when == nil && cf.table == nil &&
+		f.Const == nil && f.Default == nil && f.ID == "" && (f.As == "" || f.As == "string")
+	for _, a := range cf.fromCan {
+		if a == nil || a.leaf.Kind() != reflect.String {
+			cf.plain = false
+		}
+	}
+	return cf, nil
+}
+
+// compileCommon prepares what decode and encode fields share: the target,
+// expressions, the value table and the check.
+func (c *compiler) compileCommon(f *Field, encode bool) (*compiledField, error) {
+	cf := &compiledField{spec: f}
+	var err error
+	if f.Target != "" {
+		if cf.target, err = compileAccessor(f.Target); err != nil {
+			return nil, err
+		}
+		cf.endOfDay = strings.HasSuffix(f.Target, "validUntil")
 	}
 	if f.Expr != "" {
 		if cf.expr, err = compileExpr(f.Expr); err != nil {
@@ -96,56 +141,34 @@ func (c *compiler) compileField(f *Field, paths pathCompiler) (*compiledField, e
 		if err != nil {
 			return nil, err
 		}
-		if paths != nil {
-			cf.table = cl.decode
-		} else {
+		cf.table = cl.decode
+		if encode {
 			cf.table = cl.encode
 		}
 		cf.tableSrc = "code list " + f.Codelist
 	}
-	switch f.As {
-	case "edifact-datetime", "datetime", "date":
-		cf.zoned = paths != nil
-	case "edifact-203", "edifact-102", "yymmdd", "hhmm":
-		cf.zoned = paths == nil
-	}
-	if f.Check != "" {
-		if err := runCheck(f.Check, ""); err != nil && strings.HasPrefix(err.Error(), "unknown check") {
-			return nil, err
-		}
-	}
-	if f.Party != nil {
-		if cf.party, err = c.compileParty(f.Party, paths); err != nil {
-			return nil, err
-		}
-	}
-	if paths == nil && len(cf.fromCan) > 0 && cf.expr == nil && cf.when == nil && cf.table == nil &&
-		f.Const == nil && f.Default == nil && f.ID == "" && (f.As == "" || f.As == "string") {
-		cf.plain = true
-		for _, a := range cf.fromCan {
-			if a == nil || a.leaf.Kind() != reflect.String {
-				cf.plain = false
-			}
-		}
+	if _, ok := checks[f.Check]; f.Check != "" && !ok {
+		return nil, fmt.Errorf("unknown check %q", f.Check)
 	}
 	return cf, nil
 }
 
-func (c *compiler) compileParty(p *PartySpec, paths pathCompiler) (*compiledParty, error) {
+// compileParty prepares a party with the compiler of its direction.
+func (c *compiler) compileParty(p *PartySpec, compile func(*Field) (*compiledField, error)) (*compiledParty, error) {
 	cp := &compiledParty{role: p.Role}
 	var err error
 	if p.Name != "" {
-		if cp.name, err = c.compileField(&Field{From: Paths{p.Name}}, paths); err != nil {
+		if cp.name, err = compile(&Field{From: Paths{p.Name}}); err != nil {
 			return nil, err
 		}
 	}
 	for _, id := range p.IDs {
 		cid := compiledPartyID{scheme: id.Scheme}
-		if cid.from, err = c.compileField(&Field{From: id.From}, paths); err != nil {
+		if cid.from, err = compile(&Field{From: id.From}); err != nil {
 			return nil, err
 		}
 		if id.SchemeFrom != nil {
-			if cid.schemeFrom, err = c.compileField(id.SchemeFrom, paths); err != nil {
+			if cid.schemeFrom, err = compile(id.SchemeFrom); err != nil {
 				return nil, err
 			}
 		}

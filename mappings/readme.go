@@ -38,28 +38,7 @@ func ProfileREADME(p *Profile) string {
 			fmt.Fprintf(&b, "| `%s` | %s | %s | %s |\n", f.Target, source(f), cell(f.Doc), cell(f.Spec))
 		}
 	}
-	if p.CanEncode() && s.Encode.Document != nil {
-		b.WriteString("\n## Encode\n\nThe document's leaves and the canonical paths they come from:\n\n| document path | canonical source | description |\n|---|---|---|\n")
-		walkDoc(&b, p.enc.doc, "")
-	}
-	if o := s.Options; o != nil && (o.CSV != nil || o.Fixed != nil) {
-		flatREADME(&b, p)
-	}
-	if p.CanEncode() && s.Encode.Message != nil {
-		fmt.Fprintf(&b, "\n## Encode\n\nWrites `%s` messages", s.Encode.Message.ID)
-		if len(s.Encode.Group) > 0 {
-			fmt.Fprintf(&b, "; consecutive events agreeing on %s share one message", "`"+strings.Join(s.Encode.Group, "`, `")+"`")
-		}
-		b.WriteString(". Segments, in order:\n\n| part | segment | canonical sources |\n|---|---|---|\n")
-		for _, part := range []struct {
-			name string
-			segs []*segTemplate
-		}{{"header", p.enc.header}, {"per event", p.enc.each}, {"trailer", p.enc.trailer}} {
-			for _, t := range part.segs {
-				fmt.Fprintf(&b, "| %s | `%s` | %s |\n", part.name, t.tag, segSources(t))
-			}
-		}
-	}
+	p.syntax.README(&b, p)
 	b.WriteString("\nFixtures: `fixtures/" + s.Profile + "/`. Run them with `pcsgate conformance --run '^" + s.Profile + "/'`.\n")
 	return b.String()
 }
@@ -98,23 +77,6 @@ func source(f *Field) string {
 
 func cell(s string) string {
 	return strings.ReplaceAll(strings.ReplaceAll(strings.TrimSpace(s), "|", "\\|"), "\n", " ")
-}
-
-func walkDoc(b *strings.Builder, n node, path string) {
-	switch x := n.(type) {
-	case objNode:
-		for i, k := range x.keys {
-			walkDoc(b, x.vals[i], strings.TrimPrefix(path+"."+k, "."))
-		}
-	case listNode:
-		for i, it := range x.items {
-			walkDoc(b, it, fmt.Sprintf("%s[%d]", path, i))
-		}
-	case leafNode:
-		fmt.Fprintf(b, "| `%s` | %s | %s |\n", path, source(x.f.spec), cell(x.f.spec.Doc))
-	case constNode:
-		fmt.Fprintf(b, "| `%s` | constant `%v` | |\n", path, x.v)
-	}
 }
 
 func segSources(t *segTemplate) string {

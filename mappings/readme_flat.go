@@ -10,6 +10,9 @@ import (
 // delimiter, the fixed-width record layouts, and the columns of CSV output.
 func flatREADME(b *strings.Builder, p *Profile) {
 	o := p.Spec.Options
+	if o == nil {
+		return
+	}
 	if c := o.CSV; c != nil {
 		b.WriteString("\n## File\n\n")
 		fmt.Fprintf(b, "CSV, delimiter `%s`", firstNonEmpty(c.Delimiter, ","))
@@ -54,7 +57,8 @@ func flatREADME(b *strings.Builder, p *Profile) {
 			}
 		}
 	}
-	if t, ok := p.enc.syntaxEncCSV(); ok {
+	if ce, ok := p.encoding().(*csvEncoding); ok {
+		t := ce.t
 		b.WriteString("\n## Columns\n\nA header line, then one row per event:\n\n| column | canonical source | description |\n|---|---|---|\n")
 		for i, name := range t.names {
 			switch x := t.cols[i].(type) {
@@ -65,13 +69,4 @@ func flatREADME(b *strings.Builder, p *Profile) {
 			}
 		}
 	}
-}
-
-// syntaxEncCSV returns the compiled CSV columns of an encode, if any.
-func (ce *compiledEncode) syntaxEncCSV() (*csvTemplate, bool) {
-	if ce == nil {
-		return nil, false
-	}
-	t, ok := ce.syntaxEnc.(*csvTemplate)
-	return t, ok
 }

@@ -30,9 +30,9 @@ type Registry struct {
 
 // Profile is a compiled spec.
 type Profile struct {
-	Spec  *Spec
-	reg   *Registry
-	paths pathCompiler
+	Spec   *Spec
+	syntax Syntax
+	paths  pathCompiler
 	dec   *compiledDecode
 	enc   *compiledEncode
 
@@ -304,7 +304,11 @@ func (c *compiler) codelist(name string) (*codeList, error) {
 }
 
 func (r *Registry) compile(fsys fs.FS, s *Spec) (*Profile, error) {
-	p := &Profile{Spec: s, reg: r, zone: "port", maxBytes: 16 << 20}
+	syn := syntaxNamed(s.Syntax)
+	if syn == nil {
+		return nil, fmt.Errorf("syntax %q is not supported yet", s.Syntax)
+	}
+	p := &Profile{Spec: s, syntax: syn, zone: "port", maxBytes: 16 << 20}
 	if s.Options != nil {
 		p.zone = firstNonEmpty(s.Options.Zone, p.zone)
 		p.allowBadCheckDigit = s.Options.AllowBadCheckDigit
@@ -314,7 +318,7 @@ func (r *Registry) compile(fsys fs.FS, s *Spec) (*Profile, error) {
 	}
 	c := &compiler{r: r}
 	var err error
-	if p.paths, err = pathsFor(s); err != nil {
+	if p.paths, err = syn.Paths(s); err != nil {
 		return nil, err
 	}
 	if s.Schema != "" {
@@ -336,36 +340,11 @@ func (r *Registry) compile(fsys fs.FS, s *Spec) (*Profile, error) {
 		}
 	}
 	if s.Encode != nil {
-		if p.enc, err = c.compileEncode(s); err != nil {
+		if p.enc, err = c.compileEncode(p, s); err != nil {
 			return nil, err
 		}
 	}
 	return p, nil
-}
-
-// pathsFor picks the syntax's path language.
-func pathsFor(s *Spec) (pathCompiler, error) {
-	switch s.Syntax {
-	case "edifact":
-		each := ""
-		if s.Decode != nil {
-			each = groupTagOf(s.Decode.Each)
-		}
-		return edifactPaths{groupTag: each}, nil
-	case "json":
-		return jsonPaths{}, nil
-	case "cargoimp":
-		return cargoimpPaths{}, nil
-	case "flat":
-		return newFlatPaths(s)
-	case "xml":
-		var ns map[string]string
-		if s.Options != nil {
-			ns = s.Options.Namespaces
-		}
-		return xmlPaths{ns: ns}, nil
-	}
-	return nil, fmt.Errorf("syntax %q is not supported yet", s.Syntax)
 }
 
 func (c *compiler) compileDecode(s *Spec, paths pathCompiler) (*compiledDecode, error) {
@@ -383,7 +362,7 @@ func (c *compiler) compileDecode(s *Spec, paths pathCompiler) (*compiledDecode, 
 	}
 	var zoned []*compiledField
 	for _, f := range s.Decode.Fields {
-		cf, err := c.compileField(f, paths)
+		cf, err := c.compileDecodeField(f, paths)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("field %s: %w", f.Target, err))
 			continue
@@ -396,14 +375,14 @@ func (c *compiler) compileDecode(s *Spec, paths pathCompiler) (*compiledDecode, 
 	}
 	d.fields = append(d.fields, zoned...)
 	for i, f := range s.Decode.Checks {
-		cf, err := c.compileField(f, paths)
+		cf, err := c.compileDecodeField(f, paths)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("checks[%d]: %w", i, err))
 			continue
 		}
 		d.checks = append(d.checks, cf)
 	}
-	t, err := c.compileField(s.Decode.Type, paths)
+	t, err := c.compileDecodeField(s.Decode.Type, paths)
 	if err != nil {
 		errs = append(errs, fmt.Errorf("type: %w", err))
 	}
@@ -460,16 +439,4 @@ func (r *Registry) loadCodelist(fsys fs.FS, file string) error {
 
 // Extension is the file extension of the profile's wire syntax, for the
 // files pcsgate writes in it (".edi", ".json", ".xml", ".csv", ".fsu").
-func (p *Profile) Extension() string {
-	switch p.Spec.Syntax {
-	case "edifact":
-		return ".edi"
-	case "xml":
-		return ".xml"
-	case "flat":
-		return ".csv"
-	case "cargoimp":
-		return ".fsu"
-	}
-	return ".json"
-}
+func (p *Profile) Extension() string { return p.syntax.Extension() }

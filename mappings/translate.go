@@ -79,35 +79,35 @@ func (r *Registry) Decode(in io.Reader, opts DecodeOptions, emit func(Batch) err
 		}
 		fixed = p
 	}
-	syntax := sniff(br)
-	if fixed != nil && syntax != fixed.Spec.Syntax && syntax != "" {
-		return &Error{File: opts.Name, Line: 1, Err: fmt.Errorf("%w: looks like %s, but %s reads %s", ErrInput, syntax, fixed.Name(), fixed.Spec.Syntax)}
+	syn := sniff(br)
+	if fixed != nil && syn != nil && syn != fixed.syntax {
+		return &Error{File: opts.Name, Line: 1, Err: fmt.Errorf("%w: looks like %s, but %s reads %s", ErrInput, syn.Name(), fixed.Name(), fixed.Spec.Syntax)}
 	}
-	if syntax == "" && fixed != nil {
-		syntax = fixed.Spec.Syntax
+	if syn == nil && fixed != nil {
+		syn = fixed.syntax
 	}
-	switch syntax {
-	// The EDIFACT and JSON decoders copy what they read, so the reader can
-	// serve the next input.
-	case "edifact":
-		defer releaseReader(br)
-		return r.decodeEdifact(br, fixed, &opts, emit)
-	case "json":
-		defer releaseReader(br)
-		return r.decodeJSON(br, fixed, &opts, emit)
-	case "xml":
-		return r.decodeXML(br, fixed, &opts, emit)
-	case "cargoimp":
-		return r.decodeCargoIMP(br, fixed, &opts, emit)
-	case "flat":
-		return r.decodeFlat(br, fixed, &opts, emit)
-	case "":
-		if p := r.detectCSV(br); p != nil {
-			return r.decodeFlat(br, p, &opts, emit)
+	if syn == nil {
+		if fixed = r.detect(br); fixed == nil {
+			return &Error{File: opts.Name, Line: 1, Err: fmt.Errorf("%w: %w: not EDIFACT, JSON, XML, Cargo-IMP or a CSV file with a known header; name the profile of a fixed-width file with --from", ErrInput, ErrNoProfile)}
 		}
-		return &Error{File: opts.Name, Line: 1, Err: fmt.Errorf("%w: %w: not EDIFACT, JSON, XML, Cargo-IMP or a CSV file with a known header; name the profile of a fixed-width file with --from", ErrInput, ErrNoProfile)}
+		syn = fixed.syntax
 	}
-	return &Error{File: opts.Name, Line: 1, Err: fmt.Errorf("%w: %s input is not supported yet", ErrNoProfile, syntax)}
+	if syn.ReusesReader() {
+		defer releaseReader(br)
+	}
+	return syn.Decode(r, br, fixed, &opts, emit)
+}
+
+// detect asks the syntaxes that cannot be sniffed for a profile of br.
+func (r *Registry) detect(br *bufio.Reader) *Profile {
+	for _, s := range syntaxes {
+		if d, ok := s.(detector); ok {
+			if p := d.detect(r, br); p != nil {
+				return p
+			}
+		}
+	}
+	return nil
 }
 
 // readBufferSize is 64 KiB, or less for an input that says it is shorter
@@ -143,24 +143,21 @@ func releaseReader(br *bufio.Reader) {
 	readers.Put(br)
 }
 
-// sniff guesses the wire syntax from the first bytes.
-func sniff(br *bufio.Reader) string {
+// sniff guesses the wire syntax from the first bytes; nil when none
+// recognises them.
+func sniff(br *bufio.Reader) Syntax {
 	head, _ := br.Peek(512)
 	head = bytes.TrimPrefix(head, []byte("\xef\xbb\xbf"))
 	head = bytes.TrimLeft(head, " \t\r\n")
-	switch {
-	case len(head) == 0:
-		return ""
-	case bytes.HasPrefix(head, []byte("UNA")) || bytes.HasPrefix(head, []byte("UNB")) || bytes.HasPrefix(head, []byte("UNH")):
-		return "edifact"
-	case head[0] == '{' || head[0] == '[':
-		return "json"
-	case head[0] == '<':
-		return "xml"
-	case bytes.HasPrefix(head, []byte("FSU/")) || bytes.HasPrefix(head, []byte("FWB/")):
-		return "cargoimp"
+	if len(head) == 0 {
+		return nil
 	}
-	return ""
+	for _, s := range syntaxes {
+		if s.Sniff(head) {
+			return s
+		}
+	}
+	return nil
 }
 
 func (r *Registry) decodeEdifact(br *bufio.Reader, fixed *Profile, opts *DecodeOptions, emit func(Batch) error) error {
@@ -225,7 +222,7 @@ func (r *Registry) decodeEdifact(br *bufio.Reader, fixed *Profile, opts *DecodeO
 
 func (p *Profile) matchesEdifact(id edifact.MessageID) bool {
 	m := p.Spec.Match
-	if p.Spec.Syntax != "edifact" || p.dec == nil || m == nil || m.Message != id.Type {
+	if !isSyntax[edifactSyntax](p) || p.dec == nil || m == nil || m.Message != id.Type {
 		return false
 	}
 	if len(m.Versions) > 0 && !contains(m.Versions, id.Version+":"+id.Release) {
@@ -345,7 +342,7 @@ func (r *Registry) decodeJSON(br *bufio.Reader, fixed *Profile, opts *DecodeOpti
 func (r *Registry) detectJSON(root any, data []byte) (*Profile, error) {
 	var bySchema []*Profile
 	for _, p := range r.Profiles() {
-		if p.Spec.Syntax != "json" || p.dec == nil || p.Spec.Extends != "" {
+		if !isSyntax[jsonSyntax](p) || p.dec == nil || p.Spec.Extends != "" {
 			continue
 		}
 		if m := p.Spec.Match; m != nil && m.Path != "" {
@@ -380,22 +377,13 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// CheckOutput validates encoded JSON output (one document per line) against
-// the profile's JSON Schema, if it has one.
+// CheckOutput validates encoded output against the profile's schema, for
+// the syntaxes that have one (JSON Schema).
 func (p *Profile) CheckOutput(out []byte) error {
-	if p.schema == nil || p.Spec.Syntax != "json" {
-		return nil
+	if c, ok := p.syntax.(outputChecker); ok {
+		return c.checkOutput(p, out)
 	}
-	var errs []error
-	for i, line := range bytes.Split(bytes.TrimSpace(out), []byte("\n")) {
-		if len(line) == 0 {
-			continue
-		}
-		if err := p.checkSchema(line, fmt.Sprintf("output document %d", i+1)); err != nil {
-			errs = append(errs, err)
-		}
-	}
-	return errors.Join(errs...)
+	return nil
 }
 
 // centuryDate widens a YYMMDD interchange date to CCYYMMDD.

@@ -1,0 +1,132 @@
+package mappings
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// edifactSyntax is UN/EDIFACT: interchanges of messages (UNH…UNT), read
+// with mappings/syntax/edifact, paths like EQD[CN].C237.8260.
+type edifactSyntax struct{}
+
+func (edifactSyntax) Name() string       { return "edifact" }
+func (edifactSyntax) Extension() string  { return ".edi" }
+func (edifactSyntax) ReusesReader() bool { return true }
+
+func (edifactSyntax) Sniff(head []byte) bool {
+	return bytes.HasPrefix(head, []byte("UNA")) || bytes.HasPrefix(head, []byte("UNB")) || bytes.HasPrefix(head, []byte("UNH"))
+}
+
+func (edifactSyntax) Paths(s *Spec) (pathCompiler, error) {
+	each := ""
+	if s.Decode != nil {
+		each = groupTagOf(s.Decode.Each)
+	}
+	return edifactPaths{groupTag: each}, nil
+}
+
+func (edifactSyntax) Decode(r *Registry, br *bufio.Reader, fixed *Profile, opts *DecodeOptions, emit func(Batch) error) error {
+	return r.decodeEdifact(br, fixed, opts, emit)
+}
+
+// edifactEncoding is a compiled EDIFACT encode section: the envelope and
+// the segment templates.
+type edifactEncoding struct {
+	sender, recipient *compiledField
+	charset           string
+	una, newline      bool
+	msgID             string
+	ref               *compiledField
+	header            []*segTemplate
+	each              []*segTemplate
+	trailer           []*segTemplate
+}
+
+func (edifactSyntax) CompileEncode(c *compiler, s *Spec) (syntaxEncoding, error) {
+	es := s.Encode
+	if es.Message == nil {
+		return nil, fmt.Errorf("%w: an edifact encode needs message.id", ErrSpec)
+	}
+	ee := &edifactEncoding{msgID: es.Message.ID}
+	var err error
+	if es.Message.Ref != nil {
+		if ee.ref, err = c.compileEncodeField(es.Message.Ref); err != nil {
+			return nil, fmt.Errorf("message.ref: %w", err)
+		}
+	}
+	ic := es.Interchange
+	if ic == nil {
+		ic = &InterchangeSpec{}
+	}
+	ee.charset, ee.una, ee.newline = firstNonEmpty(ic.Charset, "UNOC"), ic.UNA, ic.Newline
+	if ic.Sender != nil {
+		if ee.sender, err = c.compileEncodeField(ic.Sender); err != nil {
+			return nil, fmt.Errorf("interchange.sender: %w", err)
+		}
+	}
+	if ic.Recipient != nil {
+		if ee.recipient, err = c.compileEncodeField(ic.Recipient); err != nil {
+			return nil, fmt.Errorf("interchange.recipient: %w", err)
+		}
+	}
+	for _, part := range []struct {
+		name string
+		in   []any
+		out  *[]*segTemplate
+	}{{"header", es.Header, &ee.header}, {"each", es.Each, &ee.each}, {"trailer", es.Trailer, &ee.trailer}} {
+		for i, seg := range part.in {
+			t, err := c.compileSegment(seg)
+			if err != nil {
+				return nil, fmt.Errorf("encode.%s[%d]: %w", part.name, i, err)
+			}
+			*part.out = append(*part.out, t)
+		}
+	}
+	return ee, nil
+}
+
+func (ee *edifactEncoding) newEncoder(p *Profile, w io.Writer, opts EncodeOptions) Encoder {
+	return newEdifactEncoder(p, ee, w, opts)
+}
+
+func (ee *edifactEncoding) fields(add func(*compiledField), paths func(string)) {
+	for _, segs := range [][]*segTemplate{ee.header, ee.each, ee.trailer} {
+		for _, t := range segs {
+			if t.forList != nil {
+				paths(t.forList.path)
+			}
+			for _, el := range t.elements {
+				for _, c := range el {
+					walkNode(c, add)
+				}
+			}
+		}
+	}
+	add(ee.sender)
+	add(ee.recipient)
+	add(ee.ref)
+}
+
+func (edifactSyntax) README(b *strings.Builder, p *Profile) {
+	s := p.Spec
+	ee, ok := p.encoding().(*edifactEncoding)
+	if !ok {
+		return
+	}
+	fmt.Fprintf(b, "\n## Encode\n\nWrites `%s` messages", s.Encode.Message.ID)
+	if len(s.Encode.Group) > 0 {
+		fmt.Fprintf(b, "; consecutive events agreeing on %s share one message", "`"+strings.Join(s.Encode.Group, "`, `")+"`")
+	}
+	b.WriteString(". Segments, in order:\n\n| part | segment | canonical sources |\n|---|---|---|\n")
+	for _, part := range []struct {
+		name string
+		segs []*segTemplate
+	}{{"header", ee.header}, {"per event", ee.each}, {"trailer", ee.trailer}} {
+		for _, t := range part.segs {
+			fmt.Fprintf(b, "| %s | `%s` | %s |\n", part.name, t.tag, segSources(t))
+		}
+	}
+}

@@ -1,0 +1,75 @@
+package mappings
+
+import (
+	"bufio"
+	"io"
+	"strings"
+)
+
+// Syntax is what the engine needs from one wire syntax: how to recognise
+// its inputs, cut them into messages and the items that become events, its
+// path language, and how to compile and run its encoder. Each syntax is one
+// value in the table syntaxes; the engine never switches on a syntax name.
+type Syntax interface {
+	// Name is the spec's syntax value ("edifact").
+	Name() string
+	// Extension is the file extension of what pcsgate writes (".edi").
+	Extension() string
+	// Sniff reports whether an input starting with head is in this syntax;
+	// head is at most 512 bytes, without byte order mark or leading space.
+	Sniff(head []byte) bool
+	// Paths compiles the spec's path language.
+	Paths(s *Spec) (pathCompiler, error)
+	// Decode reads every message of br and emits the events of each good
+	// one; fixed is the profile to read with, nil to detect one per message.
+	// When ReusesReader is true the decoder copies what it keeps, so the
+	// engine may reuse br for the next input.
+	Decode(r *Registry, br *bufio.Reader, fixed *Profile, opts *DecodeOptions, emit func(Batch) error) error
+	ReusesReader() bool
+	// CompileEncode compiles the syntax's part of an encode section.
+	CompileEncode(c *compiler, s *Spec) (syntaxEncoding, error)
+	// README writes the syntax's sections of a profile's README.
+	README(b *strings.Builder, p *Profile)
+}
+
+// syntaxEncoding is a syntax's compiled encode section.
+type syntaxEncoding interface {
+	// newEncoder starts writing p's format to w.
+	newEncoder(p *Profile, w io.Writer, opts EncodeOptions) Encoder
+	// fields calls add with every compiled field the encoding reads, and
+	// paths with canonical paths it iterates over.
+	fields(add func(*compiledField), paths func(string))
+}
+
+// detector is a syntax whose inputs cannot be sniffed from their first
+// bytes; it is asked when no syntax sniffs an input.
+type detector interface {
+	detect(r *Registry, br *bufio.Reader) *Profile
+}
+
+// outputChecker is a syntax that can check what it wrote against the
+// profile's schema.
+type outputChecker interface {
+	checkOutput(p *Profile, out []byte) error
+}
+
+// syntaxes is the one list of wire syntaxes, in the order they are sniffed.
+var syntaxes = []Syntax{
+	edifactSyntax{}, jsonSyntax{}, xmlSyntax{}, cargoimpSyntax{}, flatSyntax{},
+}
+
+// syntaxNamed returns the syntax of a spec's syntax value, or nil.
+func syntaxNamed(name string) Syntax {
+	for _, s := range syntaxes {
+		if s.Name() == name {
+			return s
+		}
+	}
+	return nil
+}
+
+// isSyntax reports whether p is written in syntax S.
+func isSyntax[S Syntax](p *Profile) bool {
+	_, ok := p.syntax.(S)
+	return ok
+}
