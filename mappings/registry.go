@@ -33,8 +33,8 @@ type Profile struct {
 	Spec   *Spec
 	syntax Syntax
 	paths  pathCompiler
-	dec   *compiledDecode
-	enc   *compiledEncode
+	dec    *compiledDecode
+	enc    *compiledEncode
 
 	schema             *gojsonschema.Schema
 	quickSchema        *quickSchema // passes valid documents without gojsonschema; nil if the schema is beyond it
