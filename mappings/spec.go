@@ -28,11 +28,10 @@ type Spec struct {
 	// Schema is a JSON Schema file beside the spec that inputs must pass.
 	Schema string `yaml:"schema,omitempty"`
 	// Match says which inputs this profile reads (profile detection).
-	Match   *Match            `yaml:"match,omitempty"`
-	Options *Options          `yaml:"options,omitempty"`
-	Decode  *DecodeSpec       `yaml:"decode,omitempty"`
-	Encode  *EncodeSpec       `yaml:"encode,omitempty"`
-	Docs    map[string]string `yaml:"docs,omitempty"`
+	Match   *Match      `yaml:"match,omitempty"`
+	Options *Options    `yaml:"options,omitempty"`
+	Decode  *DecodeSpec `yaml:"decode,omitempty"`
+	Encode  *EncodeSpec `yaml:"encode,omitempty"`
 
 	// File is where the spec was loaded from (set by the loader).
 	File string `yaml:"-"`
