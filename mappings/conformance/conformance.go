@@ -122,6 +122,12 @@ func (r *runner) run() {
 		return
 	}
 	input := r.file("input.*")
+	if input == "" && !p.CanEncode() {
+		// Without this, update would record the profile's "cannot encode"
+		// error in expected.err and the case would pass with its input lost.
+		r.failf("case has no input.* and %s only decodes", p.Name())
+		return
+	}
 	if input == "" {
 		r.runEncodeOnly(p)
 		return

@@ -207,6 +207,17 @@ func TestRunErrorPaths(t *testing.T) {
 		}
 		assert.Equal(t, []string{"input.json"}, names(snapshot(t, c)))
 	})
+	t.Run("decode-only case without its input", func(t *testing.T) {
+		// Regression: update used to write the profile's "cannot encode" error
+		// into expected.err, after which the case passed with no input at all.
+		c := newCase(t, "scr/event/block", map[string]string{"canonical.json": scrBlockCanonical})
+		for _, update := range []bool{true, false} {
+			r := conformance.Run(reg, c, update)
+			assert.Equal(t, []string{"case has no input.* and scr/event only decodes"}, r.Failures)
+			assert.Empty(t, r.Updated)
+		}
+		assert.Equal(t, map[string]string{"canonical.json": scrBlockCanonical}, snapshot(t, c))
+	})
 	t.Run("neither input nor canonical.json", func(t *testing.T) {
 		c := newCase(t, "partner/status-csv/empty", nil)
 		for _, update := range []bool{false, true} {
