@@ -50,7 +50,7 @@ type Case struct {
 type Result struct {
 	Case     Case
 	Failures []string // empty when the case passed
-	Updated  []string // files rewritten with update
+	Updated  []string // files rewritten (or removed) with update
 	Duration time.Duration
 }
 
@@ -87,7 +87,8 @@ func Discover(root string, filter *regexp.Regexp) ([]Case, error) {
 }
 
 // Run runs one case. With update, canonical.json, output.* and expected.err
-// are rewritten from what the case produces (never input.*).
+// are rewritten from what the case produces (never input.*); expected.err is
+// removed when the case reports no errors.
 func Run(reg *mappings.Registry, c Case, update bool) Result {
 	start := time.Now()
 	r := &runner{reg: reg, c: c, update: update}
@@ -219,18 +220,25 @@ func (r *runner) decode(profile, path string) ([]*canonical.ReleaseEvent, []stri
 // checkErrors compares reported problems with expected.err.
 func (r *runner) checkErrors(lines []string) {
 	path := filepath.Join(r.c.Dir, "expected.err")
-	want, err := os.ReadFile(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		if len(lines) > 0 && !r.update {
-			r.failf("unexpected errors:\n  %s", strings.Join(lines, "\n  "))
-		}
-		if len(lines) > 0 && r.update {
-			r.write("expected.err", []byte(strings.Join(lines, "\n")+"\n"))
+	if r.update {
+		// An empty expected.err would make the next run fail with "expected
+		// errors, got none", so a case that reports none loses the file.
+		if len(lines) > 0 {
+			r.compare("expected.err", []byte(strings.Join(lines, "\n")+"\n"))
+		} else {
+			r.remove("expected.err")
 		}
 		return
 	}
-	if r.update {
-		r.write("expected.err", []byte(strings.Join(lines, "\n")+"\n"))
+	want, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		if len(lines) > 0 {
+			r.failf("unexpected errors:\n  %s", strings.Join(lines, "\n  "))
+		}
+		return
+	}
+	if err != nil {
+		r.failf("%v", err)
 		return
 	}
 	if len(lines) == 0 {
@@ -289,6 +297,17 @@ func (r *runner) write(name string, data []byte) {
 		return
 	}
 	r.updated = append(r.updated, name)
+}
+
+// remove deletes the case file name on update, if it is there.
+func (r *runner) remove(name string) {
+	err := os.Remove(filepath.Join(r.c.Dir, name))
+	switch {
+	case err == nil:
+		r.updated = append(r.updated, name)
+	case !errors.Is(err, fs.ErrNotExist):
+		r.failf("update %s: %v", name, err)
+	}
 }
 
 func encode(p *mappings.Profile, events []*canonical.ReleaseEvent) ([]byte, error) {

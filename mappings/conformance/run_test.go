@@ -195,6 +195,37 @@ func TestRunUpdateOfABadInputCase(t *testing.T) {
 	assert.True(t, r.Passed(), "failures: %v", r.Failures)
 }
 
+// Regression: update used to rewrite expected.err on every run, listing it
+// as updated even when nothing changed.
+func TestRunUpdateLeavesAnUnchangedExpectedErrAlone(t *testing.T) {
+	reg := registry(t)
+	c := newCase(t, "scr/event/bad-unknown-event", map[string]string{"input.json": scrUnknownEventInput, "expected.err": "must be one of\n"})
+	r := conformance.Run(reg, c, true)
+	assert.True(t, r.Passed(), "failures: %v", r.Failures)
+	assert.Equal(t, []string{"expected.err"}, r.Updated, "curated substrings give way to the full lines")
+	assert.Equal(t, scrUnknownEventError+"\n", read(t, c, "expected.err"))
+
+	r = conformance.Run(reg, c, true)
+	assert.True(t, r.Passed(), "failures: %v", r.Failures)
+	assert.Empty(t, r.Updated)
+}
+
+// Regression: update used to leave an expected.err holding one empty line
+// when a case no longer reported errors, and the next run then failed with
+// "expected errors, got none".
+func TestRunUpdateRemovesExpectedErrOfACleanCase(t *testing.T) {
+	reg := registry(t)
+	c := newCase(t, "scr/event/block", map[string]string{"input.json": scrBlockInput, "expected.err": "must be one of\n"})
+	r := conformance.Run(reg, c, true)
+	assert.True(t, r.Passed(), "failures: %v", r.Failures)
+	assert.Equal(t, []string{"expected.err", "canonical.json"}, r.Updated)
+	assert.Equal(t, map[string]string{"input.json": scrBlockInput, "canonical.json": scrBlockCanonical}, snapshot(t, c))
+	assert.False(t, conformance.ExpectsErrors(c))
+
+	r = conformance.Run(reg, c, false)
+	assert.True(t, r.Passed(), "failures: %v", r.Failures)
+}
+
 func TestRunErrorPaths(t *testing.T) {
 	reg := registry(t)
 	t.Run("unknown profile", func(t *testing.T) {
