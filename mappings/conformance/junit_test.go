@@ -41,7 +41,7 @@ func TestWriteJUnitOneSuitePerProfile(t *testing.T) {
 	results := []conformance.Result{
 		result("smdg/codeco/a", 1500*time.Millisecond),
 		result("scr/event/x", 2*time.Millisecond, "canonical.json differs (- want, + got):\n  - a\n  + b", "unexpected errors:\n  oops"),
-		result("smdg/codeco/b", 0, "output.edi missing (run with -update to create it)"),
+		result("smdg/codeco/b", 250*time.Microsecond, "output.edi missing (run with -update to create it)"),
 	}
 	var buf bytes.Buffer
 	require.NoError(t, conformance.WriteJUnit(&buf, results))
@@ -56,6 +56,8 @@ func TestWriteJUnitOneSuitePerProfile(t *testing.T) {
 	// Suites in the order their profile first appears.
 	s := doc.Suites[0]
 	assert.Equal(t, "smdg/codeco", s.Name)
+	// Regression: the suite's time attribute used to be empty.
+	assert.Equal(t, "1.500", s.Time)
 	assert.Equal(t, 2, s.Tests)
 	assert.Equal(t, 1, s.Failures)
 	require.Len(t, s.Cases, 2)
@@ -69,6 +71,7 @@ func TestWriteJUnitOneSuitePerProfile(t *testing.T) {
 
 	s = doc.Suites[1]
 	assert.Equal(t, "scr/event", s.Name)
+	assert.Equal(t, "0.002", s.Time)
 	assert.Equal(t, 1, s.Tests)
 	assert.Equal(t, 1, s.Failures)
 	require.Len(t, s.Cases, 1)
