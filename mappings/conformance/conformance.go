@@ -72,8 +72,15 @@ func Discover(root string, filter *regexp.Regexp) ([]Case, error) {
 		if err != nil {
 			return err
 		}
+		if rel == "." {
+			return nil
+		}
+		// Hidden folders (.git, an editor's, a parked .case) at any depth hold no cases.
+		if strings.HasPrefix(d.Name(), ".") {
+			return filepath.SkipDir
+		}
 		parts := strings.Split(filepath.ToSlash(rel), "/")
-		if len(parts) != 3 || strings.HasPrefix(parts[2], ".") {
+		if len(parts) != 3 {
 			return nil
 		}
 		name := strings.Join(parts, "/")

@@ -16,7 +16,8 @@ import (
 func pack(t *testing.T) string {
 	t.Helper()
 	root := t.TempDir()
-	for _, name := range []string{"smdg/codeco/b", "smdg/codeco/a", "ci5/coreor/z", "scr/event/.draft"} {
+	// Hidden folders hold no cases, whatever their depth.
+	for _, name := range []string{"smdg/codeco/b", "smdg/codeco/a", "ci5/coreor/z", "scr/event/.draft", ".git/refs/heads", "scr/.old/case"} {
 		writeCase(t, root, name, map[string]string{"input.json": "{}"})
 	}
 	// A folder inside a case is part of the case, not a case of its own.
