@@ -170,7 +170,10 @@ func (r *runner) run() {
 		r.failf("output decodes to other events:\n%s", diff(string(a), string(b)))
 	}
 	again, err := encode(p, back)
-	if err == nil && !bytes.Equal(again, out) {
+	if err != nil {
+		// Events the profile decoded must encode again; an error is a failed round trip.
+		r.failf("re-encoding the decoded output: %s", strings.Join(mappings.Lines(err), "; "))
+	} else if !bytes.Equal(again, out) {
 		r.failf("re-encoding the decoded output changes it:\n%s", diff(string(out), string(again)))
 	}
 }
