@@ -41,6 +41,11 @@ func TestRunCanonicalMismatchIsReportedWithADiff(t *testing.T) {
 	assert.Contains(t, f, `"releaseNumber"`)
 	assert.NotContains(t, f, `"id"`)
 	assert.Equal(t, wrong, read(t, c, "canonical.json"), "a run without update leaves canonical.json alone")
+
+	r = conformance.Run(registry(t), c, true)
+	assert.True(t, r.Passed(), "failures: %v", r.Failures)
+	assert.Equal(t, []string{"canonical.json"}, r.Updated)
+	assert.Equal(t, map[string]string{"input.json": scrBlockInput, "canonical.json": scrBlockCanonical}, snapshot(t, c))
 }
 
 func TestRunMissingCanonicalAsksForUpdate(t *testing.T) {
@@ -272,4 +277,37 @@ func TestRunErrorPaths(t *testing.T) {
 		}
 		assert.Empty(t, snapshot(t, c))
 	})
+}
+
+// mixedCSV has two good rows and one with a wrong check digit.
+const mixedCSV = `action,port,carrier,blNumber,containerNumber,isoSizeType,releaseNumber,validFrom,validUntil,terminal,releaseTo,releaseToEori,remarks
+NEW,NLRTM,MAEU,MAEU258114377,MSKU1234565,45G1,RTM-R-0011,,2026-11-27,ECTDELTA,Vanmoer Forwarding BV,,
+NEW,NLRTM,MAEU,MAEU258114377,MSKU7654324,45G1,RTM-R-0012,,2026-11-27,ECTDELTA,Vanmoer Forwarding BV,,
+NEW,NLRTM,MAEU,MAEU258114377,SEGU4482194,45G1,RTM-R-0013,,2026-11-27,ECTDELTA,Vanmoer Forwarding BV,,
+`
+
+// A case whose input gives events and errors checks both canonical.json
+// and expected.err.
+func TestRunEventsAndErrorsTogether(t *testing.T) {
+	reg := registry(t)
+	root := t.TempDir()
+	c := writeCase(t, root, "partner/release-csv/mixed", map[string]string{"input.csv": mixedCSV})
+	r := conformance.Run(reg, c, true)
+	assert.True(t, r.Passed(), "failures: %v", r.Failures)
+	assert.ElementsMatch(t, []string{"expected.err", "canonical.json"}, r.Updated)
+	files := snapshot(t, c)
+	assert.Equal(t, mixedCSV, files["input.csv"])
+	assert.Equal(t, "input.csv:3: containerNumber (key.containerNumber) \"MSKU7654324\" has a wrong ISO 6346 check digit: got 4, expected 8\n", files["expected.err"])
+	assert.Contains(t, files["canonical.json"], `"containerNumber": "MSKU1234565"`)
+	assert.Contains(t, files["canonical.json"], `"containerNumber": "SEGU4482194"`)
+	assert.NotContains(t, files["canonical.json"], "MSKU7654324")
+	assert.NotContains(t, files, "output.csv", "partner/release-csv only decodes")
+
+	require.True(t, conformance.Run(reg, c, false).Passed())
+
+	// The good rows' events are still compared when errors are expected.
+	writeCase(t, root, c.Name, map[string]string{"canonical.json": "[]\n"})
+	r = conformance.Run(reg, c, false)
+	require.Len(t, r.Failures, 1, "failures: %v", r.Failures)
+	assert.True(t, strings.HasPrefix(r.Failures[0], "canonical.json differs (- want, + got):\n  - []\n  + ["), r.Failures[0])
 }
