@@ -20,6 +20,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -50,7 +51,7 @@ type Case struct {
 type Result struct {
 	Case     Case
 	Failures []string // empty when the case passed
-	Updated  []string // files rewritten with update
+	Updated  []string // files rewritten (or removed) with update
 	Duration time.Duration
 }
 
@@ -71,8 +72,15 @@ func Discover(root string, filter *regexp.Regexp) ([]Case, error) {
 		if err != nil {
 			return err
 		}
+		if rel == "." {
+			return nil
+		}
+		// Hidden folders (.git, an editor's, a parked .case) at any depth hold no cases.
+		if strings.HasPrefix(d.Name(), ".") {
+			return filepath.SkipDir
+		}
 		parts := strings.Split(filepath.ToSlash(rel), "/")
-		if len(parts) != 3 || strings.HasPrefix(parts[2], ".") {
+		if len(parts) != 3 {
 			return nil
 		}
 		name := strings.Join(parts, "/")
@@ -87,7 +95,8 @@ func Discover(root string, filter *regexp.Regexp) ([]Case, error) {
 }
 
 // Run runs one case. With update, canonical.json, output.* and expected.err
-// are rewritten from what the case produces (never input.*).
+// are rewritten from what the case produces (never input.*); expected.err is
+// removed when the case reports no errors.
 func Run(reg *mappings.Registry, c Case, update bool) Result {
 	start := time.Now()
 	r := &runner{reg: reg, c: c, update: update}
@@ -122,11 +131,17 @@ func (r *runner) run() {
 		return
 	}
 	input := r.file("input.*")
+	if input == "" && !p.CanEncode() {
+		// Without this, update would record the profile's "cannot encode"
+		// error in expected.err and the case would pass with its input lost.
+		r.failf("case has no input.* and %s only decodes", p.Name())
+		return
+	}
 	if input == "" {
 		r.runEncodeOnly(p)
 		return
 	}
-	events, errLines := r.decode(p.Name(), input)
+	events, errLines := r.decodeFile(p.Name(), input)
 	r.checkErrors(errLines)
 	if len(events) == 0 && len(errLines) > 0 && r.file("canonical.json") == "" {
 		return
@@ -144,8 +159,9 @@ func (r *runner) run() {
 	}
 	ext := filepath.Ext(input)
 	r.compare("output"+ext, out)
-	// Round trip: output -> events -> output.
-	back, backErrs := r.decode(p.Name(), filepath.Join(r.c.Dir, "output"+ext))
+	// Round trip: output -> events -> output, on what the encoder produced
+	// (output.* on disk may be missing or stale; compare reported that).
+	back, backErrs := r.decode(p.Name(), "output"+ext, bytes.NewReader(out))
 	if len(backErrs) > 0 {
 		r.failf("output does not decode again: %s", strings.Join(backErrs, "; "))
 		return
@@ -154,7 +170,10 @@ func (r *runner) run() {
 		r.failf("output decodes to other events:\n%s", diff(string(a), string(b)))
 	}
 	again, err := encode(p, back)
-	if err == nil && !bytes.Equal(again, out) {
+	if err != nil {
+		// Events the profile decoded must encode again; an error is a failed round trip.
+		r.failf("re-encoding the decoded output: %s", strings.Join(mappings.Lines(err), "; "))
+	} else if !bytes.Equal(again, out) {
 		r.failf("re-encoding the decoded output changes it:\n%s", diff(string(out), string(again)))
 	}
 }
@@ -195,14 +214,19 @@ func (r *runner) runEncodeOnly(p *mappings.Profile) {
 	}
 }
 
-func (r *runner) decode(profile, path string) ([]*canonical.ReleaseEvent, []string) {
+func (r *runner) decodeFile(profile, path string) ([]*canonical.ReleaseEvent, []string) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, []string{err.Error()}
 	}
 	defer f.Close()
+	return r.decode(profile, filepath.Base(path), f)
+}
+
+// decode reads one message named name (as the partner's file would be).
+func (r *runner) decode(profile, name string, in io.Reader) ([]*canonical.ReleaseEvent, []string) {
 	var events []*canonical.ReleaseEvent
-	derr := r.reg.Decode(f, mappings.DecodeOptions{Name: filepath.Base(path), From: profile, CredentialKey: CredentialKey, ReceivedAt: Clock()},
+	derr := r.reg.Decode(in, mappings.DecodeOptions{Name: name, From: profile, CredentialKey: CredentialKey, ReceivedAt: Clock()},
 		func(b mappings.Batch) error {
 			events = append(events, b.Events...)
 			return nil
@@ -213,18 +237,25 @@ func (r *runner) decode(profile, path string) ([]*canonical.ReleaseEvent, []stri
 // checkErrors compares reported problems with expected.err.
 func (r *runner) checkErrors(lines []string) {
 	path := filepath.Join(r.c.Dir, "expected.err")
-	want, err := os.ReadFile(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		if len(lines) > 0 && !r.update {
-			r.failf("unexpected errors:\n  %s", strings.Join(lines, "\n  "))
-		}
-		if len(lines) > 0 && r.update {
-			r.write("expected.err", []byte(strings.Join(lines, "\n")+"\n"))
+	if r.update {
+		// An empty expected.err would make the next run fail with "expected
+		// errors, got none", so a case that reports none loses the file.
+		if len(lines) > 0 {
+			r.compare("expected.err", []byte(strings.Join(lines, "\n")+"\n"))
+		} else {
+			r.remove("expected.err")
 		}
 		return
 	}
-	if r.update {
-		r.write("expected.err", []byte(strings.Join(lines, "\n")+"\n"))
+	want, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		if len(lines) > 0 {
+			r.failf("unexpected errors:\n  %s", strings.Join(lines, "\n  "))
+		}
+		return
+	}
+	if err != nil {
+		r.failf("%v", err)
 		return
 	}
 	if len(lines) == 0 {
@@ -283,6 +314,17 @@ func (r *runner) write(name string, data []byte) {
 		return
 	}
 	r.updated = append(r.updated, name)
+}
+
+// remove deletes the case file name on update, if it is there.
+func (r *runner) remove(name string) {
+	err := os.Remove(filepath.Join(r.c.Dir, name))
+	switch {
+	case err == nil:
+		r.updated = append(r.updated, name)
+	case !errors.Is(err, fs.ErrNotExist):
+		r.failf("update %s: %v", name, err)
+	}
 }
 
 func encode(p *mappings.Profile, events []*canonical.ReleaseEvent) ([]byte, error) {

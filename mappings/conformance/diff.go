@@ -36,7 +36,9 @@ func diff(want, got string) string {
 			lines = append(lines, line{' ', a[i]})
 			i++
 			j++
-		case j < len(b) && (i == len(a) || lcs[i][j+1] >= lcs[i+1][j]):
+		// On a tie the want line goes first, so a changed line reads
+		// "- old" then "+ new" as in git diff.
+		case j < len(b) && (i == len(a) || lcs[i][j+1] > lcs[i+1][j]):
 			lines = append(lines, line{'+', b[j]})
 			j++
 		default:

@@ -19,6 +19,7 @@ type junitSuite struct {
 	Failures int         `xml:"failures,attr"`
 	Time     string      `xml:"time,attr"`
 	Cases    []junitCase `xml:"testcase"`
+	total    time.Duration
 }
 
 type junitCase struct {
@@ -52,6 +53,11 @@ func WriteJUnit(w io.Writer, results []Result) error {
 		}
 		s.Tests++
 		s.Cases = append(s.Cases, jc)
+		s.total += r.Duration
+	}
+	// A suite's time is the sum of its cases'; CI readers parse it as a number.
+	for i := range out.Suites {
+		out.Suites[i].Time = secs(out.Suites[i].total)
 	}
 	if _, err := io.WriteString(w, xml.Header); err != nil {
 		return err
