@@ -5,6 +5,8 @@ import (
 	"bytes"
 	"io"
 	"strings"
+
+	"github.com/nexport/pcsgate/canonical"
 )
 
 // cargoimpSyntax is IATA Cargo-IMP status messages (FSU), read with
@@ -47,4 +49,22 @@ func (cargoimpSyntax) README(b *strings.Builder, p *Profile) {
 	if fe, ok := p.encoding().(*fsuEncoding); ok {
 		fe.readme(b)
 	}
+}
+
+// decodeAs and encodeAs add the conversion cargoimp-date: a day and month
+// without a year, placed by the time the message was received.
+func (cargoimpSyntax) decodeAs(dc *decodeCtx, cf *compiledField, w wv, e *canonical.ReleaseEvent) (wv, bool, error) {
+	if cf.spec.As != "cargoimp-date" {
+		return wv{}, false, nil
+	}
+	out, err := dc.cargoimpDate(cf, w, e)
+	return out, true, err
+}
+
+func (cargoimpSyntax) encodeAs(ec *encodeCtx, cf *compiledField, val any) (any, bool, error) {
+	if cf.spec.As != "cargoimp-date" {
+		return nil, false, nil
+	}
+	out, err := ec.cargoimpDate(cf, val)
+	return out, true, err
 }

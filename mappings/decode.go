@@ -291,8 +291,6 @@ func (dc *decodeCtx) convert(cf *compiledField, w wv, e *canonical.ReleaseEvent)
 	case "size-type":
 		st, err := canonical.NormalizeSizeType(w.text())
 		return str(st), err
-	case "cargoimp-date":
-		return dc.cargoimpDate(cf, w, e)
 	case "handle":
 		return str(credentialHandle(dc.opts.credentialKey(), w.text())), nil
 	case "mask":
@@ -316,6 +314,11 @@ func (dc *decodeCtx) convert(cf *compiledField, w wv, e *canonical.ReleaseEvent)
 			return wv{}, err
 		}
 		return wv{v: &t, ok: true}, nil
+	}
+	if c, ok := dc.p.syntax.(converter); ok {
+		if out, done, err := c.decodeAs(dc, cf, w, e); done {
+			return out, err
+		}
 	}
 	return wv{}, fmt.Errorf("unknown conversion %q", cf.spec.As)
 }

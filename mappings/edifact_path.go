@@ -215,7 +215,7 @@ func (s *edifactSelector) value(seg *edifact.Segment) wv {
 }
 
 func (s *edifactSelector) locate(seg *edifact.Segment, w wv) located {
-	return located{w: w, at: position{line: seg.Line, segment: seg.Tag, field: s.elemName, value: w.s, parts: w.parts, eseg: seg, esel: s}}
+	return located{w: w, at: position{line: seg.Line, segment: seg.Tag, field: s.elemName, value: w.s, parts: w.parts, lazy: s, lazyArg: seg}}
 }
 
 func (s *edifactSelector) first(d *doc) (located, bool) {
@@ -264,6 +264,12 @@ func (s *edifactSelector) where(d *doc) position {
 
 // sentName names a segment as sent, with the qualifiers the selector
 // matched on: "DTM+7", "MEA+AAE+G"; the bare tag when it has none.
+// resolve names the segment as sent ("DTM+7") for an error message.
+func (s *edifactSelector) resolve(p position, arg any) position {
+	p.segment = s.sentName(arg.(*edifact.Segment))
+	return p
+}
+
 func (s *edifactSelector) sentName(seg *edifact.Segment) string {
 	if len(s.quals) == 0 {
 		return seg.Tag

@@ -130,3 +130,22 @@ func (edifactSyntax) README(b *strings.Builder, p *Profile) {
 		}
 	}
 }
+
+func segSources(t *segTemplate) string {
+	var parts []string
+	for _, comps := range t.elements {
+		for _, c := range comps {
+			if l, ok := c.(leafNode); ok {
+				if len(l.f.spec.From) > 0 {
+					parts = append(parts, "`"+l.f.spec.From[0]+"`")
+				} else if l.f.spec.Expr != "" {
+					parts = append(parts, "expression")
+				}
+			}
+		}
+	}
+	if t.forList != nil {
+		parts = append(parts, "repeated for `"+t.forList.path+"`")
+	}
+	return strings.Join(parts, ", ")
+}

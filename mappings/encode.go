@@ -396,8 +396,11 @@ func (ec *encodeCtx) convert(cf *compiledField, val any) (any, error) {
 			return nil, ec.err(cf, err)
 		}
 		return formatTime(cf.spec.As, t, loc), nil
-	case "cargoimp-date":
-		return ec.cargoimpDate(cf, val)
+	}
+	if c, ok := ec.p.syntax.(converter); ok {
+		if out, done, err := c.encodeAs(ec, cf, val); done {
+			return out, err
+		}
 	}
 	return nil, ec.err(cf, fmt.Errorf("conversion %q cannot be used in encode", cf.spec.As))
 }

@@ -49,7 +49,7 @@ func (s jsonSelector) first(d *doc) (located, bool) {
 		return located{}, false
 	}
 	w := boxed(val)
-	return located{w: w, at: position{segment: s.p.String(), value: w.s, jpath: s.p, d: d}}, true
+	return located{w: w, at: position{segment: s.p.String(), value: w.s, lazy: jsonResolver{}, lazyArg: s.p, d: d}}, true
 }
 
 func (s jsonSelector) all(d *doc) []located {
@@ -57,7 +57,7 @@ func (s jsonSelector) all(d *doc) []located {
 	for _, v := range s.p.All(d.root, d.item) {
 		if val, ok := jsonValue(v); ok {
 			w := boxed(val)
-			out = append(out, located{w: w, at: position{segment: s.p.String(), value: w.s, jpath: s.p, d: d}})
+			out = append(out, located{w: w, at: position{segment: s.p.String(), value: w.s, lazy: jsonResolver{}, lazyArg: s.p, d: d}})
 		}
 	}
 	return out
@@ -68,3 +68,28 @@ func (s jsonSelector) where(*doc) position { return position{segment: s.p.String
 type jsonSplitter struct{ p *jsonsyn.Path }
 
 func (s jsonSplitter) items(d *doc) []any { return s.p.All(d.root, nil) }
+
+// jsonResolver finds a JSON value's line and column in the raw input,
+// once an error names it.
+type jsonResolver struct{}
+
+func (jsonResolver) resolve(p position, arg any) position {
+	if p.d != nil && p.line == 0 {
+		p.line, p.col = jsonLine(p.d, arg.(*jsonsyn.Path))
+	}
+	return p
+}
+
+// jsonLine finds where the first value a JSON path selects stands in the
+// input; 0, 0 when it cannot tell (relative paths, no raw text).
+func jsonLine(d *doc, jp *jsonsyn.Path) (int, int) {
+	if d.raw == nil || jp.Relative() {
+		return 0, 0
+	}
+	ms := jp.Locate(d.root, d.item)
+	if len(ms) == 0 {
+		return 0, 0
+	}
+	line, col, _ := jsonLocate(d.raw, pointerTokens(ms[0].Pointer))
+	return line, col
+}

@@ -78,22 +78,3 @@ func source(f *Field) string {
 func cell(s string) string {
 	return strings.ReplaceAll(strings.ReplaceAll(strings.TrimSpace(s), "|", "\\|"), "\n", " ")
 }
-
-func segSources(t *segTemplate) string {
-	var parts []string
-	for _, comps := range t.elements {
-		for _, c := range comps {
-			if l, ok := c.(leafNode); ok {
-				if len(l.f.spec.From) > 0 {
-					parts = append(parts, "`"+l.f.spec.From[0]+"`")
-				} else if l.f.spec.Expr != "" {
-					parts = append(parts, "expression")
-				}
-			}
-		}
-	}
-	if t.forList != nil {
-		parts = append(parts, "repeated for `"+t.forList.path+"`")
-	}
-	return strings.Join(parts, ", ")
-}

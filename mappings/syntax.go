@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"io"
 	"strings"
+
+	"github.com/nexport/pcsgate/canonical"
 )
 
 // Syntax is what the engine needs from one wire syntax: how to recognise
@@ -45,6 +47,13 @@ type syntaxEncoding interface {
 // bytes; it is asked when no syntax sniffs an input.
 type detector interface {
 	detect(r *Registry, br *bufio.Reader) *Profile
+}
+
+// converter is a syntax with `as` conversions of its own; done is false
+// for a conversion it does not know.
+type converter interface {
+	decodeAs(dc *decodeCtx, cf *compiledField, w wv, e *canonical.ReleaseEvent) (out wv, done bool, err error)
+	encodeAs(ec *encodeCtx, cf *compiledField, val any) (out any, done bool, err error)
 }
 
 // outputChecker is a syntax that can check what it wrote against the

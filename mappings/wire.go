@@ -1,10 +1,5 @@
 package mappings
 
-import (
-	"github.com/nexport/pcsgate/mappings/syntax/edifact"
-	jsonsyn "github.com/nexport/pcsgate/mappings/syntax/json"
-)
-
 // The engine sees every wire syntax through these few interfaces: a path
 // language (selector), a way to cut a message into the items that become one
 // event each (splitter), and positions for error messages. The syntax
@@ -21,8 +16,10 @@ type doc struct {
 	// raw is the input as read (JSON), to find a value's line and column
 	// when an error names it.
 	raw []byte
-	// plainRoot is root as expressions see it (JSON numbers as numbers),
-	// made on first use.
+	// plain turns root into what expressions see (JSON numbers as
+	// numbers); nil when root is fine as it is.
+	plain func(any) any
+	// plainRoot is root as expressions see it, made on first use.
 	plainRoot any
 	plainDone bool
 }
@@ -31,7 +28,10 @@ type doc struct {
 // int or float64, so root.version > 1 compares numbers.
 func (d *doc) exprRoot() any {
 	if !d.plainDone {
-		d.plainRoot, d.plainDone = plainJSON(d.root), true
+		d.plainRoot, d.plainDone = d.root, true
+		if d.plain != nil {
+			d.plainRoot = d.plain(d.root)
+		}
 	}
 	return d.plainRoot
 }
@@ -101,13 +101,16 @@ type position struct {
 	// missing names the selector that found nothing, rendered lazily.
 	missing selector
 	d       *doc
-	// jpath is the JSON path that found the value: its line and column
-	// are looked up in d.raw only when an error needs them.
-	jpath *jsonsyn.Path
-	// eseg and esel: the EDIFACT segment and the selector that read the
-	// value, to name the segment as sent ("DTM+7") when an error needs it.
-	eseg *edifact.Segment
-	esel *edifactSelector
+	// lazy renders from lazyArg what costs time to find (the segment as
+	// sent, "DTM+7"; a JSON value's line and column), only when an error
+	// needs it.
+	lazy    resolver
+	lazyArg any
+}
+
+// resolver is a syntax's way to complete a position for an error message.
+type resolver interface {
+	resolve(p position, arg any) position
 }
 
 // resolve renders the lazy parts of a position for an error message.
@@ -119,27 +122,10 @@ func (p position) resolve() position {
 	if p.value == "" && p.parts != nil {
 		p.value = joinParts(p.parts)
 	}
-	if p.eseg != nil && p.esel != nil {
-		p.segment = p.esel.sentName(p.eseg)
-	}
-	if p.jpath != nil && p.d != nil && p.line == 0 {
-		p.line, p.col = jsonLine(p.d, p.jpath)
+	if p.lazy != nil {
+		p = p.lazy.resolve(p, p.lazyArg)
 	}
 	return p
-}
-
-// jsonLine finds where the first value a JSON path selects stands in the
-// input; 0, 0 when it cannot tell (relative paths, no raw text).
-func jsonLine(d *doc, jp *jsonsyn.Path) (int, int) {
-	if d.raw == nil || jp.Relative() {
-		return 0, 0
-	}
-	ms := jp.Locate(d.root, d.item)
-	if len(ms) == 0 {
-		return 0, 0
-	}
-	line, col, _ := jsonLocate(d.raw, pointerTokens(ms[0].Pointer))
-	return line, col
 }
 
 func joinParts(parts []string) string {

@@ -1,0 +1,128 @@
+package mappings
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/nexport/pcsgate/canonical"
+	"github.com/nexport/pcsgate/mappings/syntax/edifact"
+)
+
+func (r *Registry) decodeEdifact(br *bufio.Reader, fixed *Profile, opts *DecodeOptions, emit func(Batch) error) error {
+	ropts := edifact.ReaderOptions{Name: opts.Name, SizeHint: opts.size}
+	if fixed != nil && fixed.Spec.Options != nil {
+		ropts.Charset = fixed.Spec.Options.Charset
+	}
+	rd := edifact.NewReader(br, ropts)
+	var errs []error
+	ic, err := rd.Interchange()
+	if err != nil {
+		return err
+	}
+	for {
+		m, err := rd.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			errs = append(errs, err)
+			var ee *edifact.Error
+			if errors.As(err, &ee) && ee.Fatal {
+				break
+			}
+			continue
+		}
+		p := fixed
+		if p == nil {
+			recipient := ""
+			if ic != nil {
+				recipient = ic.Recipient
+			}
+			if p, err = r.detectEdifact(m.ID, recipient); err != nil {
+				errs = append(errs, &Error{File: opts.Name, Line: m.Segments[0].Line, Message: m.Ref, Segment: "UNH", Field: "S009", Value: m.ID.String(), Err: err})
+				continue
+			}
+		} else if !p.matchesEdifact(m.ID) {
+			errs = append(errs, &Error{File: opts.Name, Line: m.Segments[0].Line, Message: m.Ref, Segment: "UNH", Field: "S009", Value: m.ID.String(),
+				Err: fmt.Errorf("%w: %s reads %s", ErrNoProfile, p.Name(), p.matchText())})
+			continue
+		}
+		src := canonical.Source{PCS: p.Spec.PCS(), Profile: p.Name(), MessageRef: m.Ref}
+		if ic != nil {
+			src.InterchangeRef, src.Sender, src.Receiver = ic.ControlRef, ic.Sender, ic.Recipient
+		}
+		dc := &decodeCtx{p: p, file: opts.Name, ref: m.Ref, opts: opts}
+		if ic != nil {
+			dc.sentAt = centuryDate(ic.Date) + ic.Time
+		}
+		events, err := dc.decodeDoc(&doc{root: m}, src)
+		if err != nil {
+			errs = append(errs, err)
+		}
+		if len(events) > 0 {
+			if err := emit(Batch{Profile: p, Ref: m.Ref, Events: events}); err != nil {
+				return err
+			}
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func (p *Profile) matchesEdifact(id edifact.MessageID) bool {
+	m := p.Spec.Match
+	if !isSyntax[edifactSyntax](p) || p.dec == nil || m == nil || m.Message != id.Type {
+		return false
+	}
+	if len(m.Versions) > 0 && !contains(m.Versions, id.Version+":"+id.Release) {
+		return false
+	}
+	if len(m.Association) > 0 && !contains(m.Association, id.Assoc) {
+		return false
+	}
+	return true
+}
+
+// detectEdifact picks the one profile whose match names the message's
+// type, version and association code. When several do, those whose
+// match.recipient names the interchange's recipient win. Overlays (extends)
+// win detection only through a recipient list; name others with --from.
+func (r *Registry) detectEdifact(id edifact.MessageID, recipient string) (*Profile, error) {
+	var found, byRecipient []*Profile
+	for _, p := range r.Profiles() {
+		// An overlay takes part only when its own match names recipients.
+		if !p.matchesEdifact(id) || p.Spec.Extends != "" && len(p.Spec.Match.Recipient) == 0 {
+			continue
+		}
+		switch rs := p.Spec.Match.Recipient; {
+		case len(rs) == 0:
+			found = append(found, p)
+		case contains(rs, recipient):
+			byRecipient = append(byRecipient, p)
+		}
+	}
+	if len(byRecipient) > 0 {
+		found = byRecipient
+	}
+	switch len(found) {
+	case 1:
+		return found[0], nil
+	case 0:
+		return nil, fmt.Errorf("%w: no profile reads %s; name one with --from", ErrNoProfile, id.String())
+	}
+	var names []string
+	for _, p := range found {
+		names = append(names, p.Name())
+	}
+	return nil, fmt.Errorf("%w: several profiles read %s (%s); name one with --from", ErrNoProfile, id.String(), strings.Join(names, ", "))
+}
+
+// centuryDate widens a YYMMDD interchange date to CCYYMMDD.
+func centuryDate(d string) string {
+	if len(d) == 6 {
+		return "20" + d
+	}
+	return d
+}
