@@ -15,11 +15,11 @@ import (
 // ErrUnknownPath marks a canonical path that names no field of the model.
 var ErrUnknownPath = errors.New("is not a field of the canonical model")
 
-// accessor reads and writes one field of a ReleaseEvent, addressed by its
+// Accessor reads and writes one field of a ReleaseEvent, addressed by its
 // canonical path (the JSON names: "release.pickupTerminal.locode"). It is
 // compiled once per spec entry; pointers on the way are allocated on set.
-type accessor struct {
-	path  string
+type Accessor struct {
+	Path  string
 	index [][]int // field index per step
 	leaf  reflect.Type
 	// steps are the same walk as offsets, for the string fast path.
@@ -38,12 +38,12 @@ var eventType = reflect.TypeOf(canonical.ReleaseEvent{})
 
 var accessorCache sync.Map // path -> *accessor
 
-// compileAccessor resolves a canonical path against the model.
-func compileAccessor(path string) (*accessor, error) {
+// CompileAccessor resolves a canonical path against the model.
+func CompileAccessor(path string) (*Accessor, error) {
 	if a, ok := accessorCache.Load(path); ok {
-		return a.(*accessor), nil
+		return a.(*Accessor), nil
 	}
-	a := &accessor{path: path}
+	a := &Accessor{Path: path}
 	t := eventType
 	for _, name := range strings.Split(path, ".") {
 		for t.Kind() == reflect.Pointer {
@@ -83,8 +83,8 @@ func fieldByJSON(t reflect.Type, name string) (reflect.StructField, bool) {
 	return reflect.StructField{}, false
 }
 
-// get returns the field's value, or nil when it or a pointer on the way is unset.
-func (a *accessor) get(e *canonical.ReleaseEvent) any {
+// Get returns the field's value, or nil when it or a pointer on the way is unset.
+func (a *Accessor) Get(e *canonical.ReleaseEvent) any {
 	v := reflect.ValueOf(e).Elem()
 	for _, idx := range a.index {
 		for v.Kind() == reflect.Pointer {
@@ -111,7 +111,7 @@ func (a *accessor) get(e *canonical.ReleaseEvent) any {
 
 // set stores val (already converted by the spec) in the field, allocating
 // the structs on the way.
-func (a *accessor) set(e *canonical.ReleaseEvent, val any) error {
+func (a *Accessor) set(e *canonical.ReleaseEvent, val any) error {
 	v := reflect.ValueOf(e).Elem()
 	for _, idx := range a.index {
 		for v.Kind() == reflect.Pointer {
@@ -122,13 +122,13 @@ func (a *accessor) set(e *canonical.ReleaseEvent, val any) error {
 		}
 		v = v.FieldByIndex(idx)
 	}
-	return assign(v, val, a.path)
+	return assign(v, val, a.Path)
 }
 
-// getString reads a string field without boxing it; "" when unset. The
+// GetString reads a string field without boxing it; "" when unset. The
 // string paths are hot (every field of every event), so they walk the
 // field offsets computed once by compileAccessor instead of reflect.Value.
-func (a *accessor) getString(e *canonical.ReleaseEvent) string {
+func (a *Accessor) GetString(e *canonical.ReleaseEvent) string {
 	p := unsafe.Pointer(e)
 	last := len(a.steps) - 1
 	for _, st := range a.steps[:last] {
@@ -144,7 +144,7 @@ func (a *accessor) getString(e *canonical.ReleaseEvent) string {
 
 // setString stores a string without boxing it; false when the field is not
 // a string (the caller then uses set). Structs on the way are allocated.
-func (a *accessor) setString(e *canonical.ReleaseEvent, s string) bool {
+func (a *Accessor) setString(e *canonical.ReleaseEvent, s string) bool {
 	if a.leaf.Kind() != reflect.String {
 		return false
 	}

@@ -50,7 +50,7 @@ var cargoimpStatusFields = map[string]bool{
 	"line": true,
 }
 
-func (cargoimpPaths) compilePath(path string) (selector, error) {
+func (cargoimpPaths) CompilePath(path string) (Selector, error) {
 	s := &cargoimpSelector{raw: path}
 	rest := path
 	switch {
@@ -81,7 +81,7 @@ func (cargoimpPaths) compilePath(path string) (selector, error) {
 	return s, nil
 }
 
-func (cargoimpPaths) compileEach(path string) (splitter, error) {
+func (cargoimpPaths) CompileEach(path string) (Splitter, error) {
 	if path != "status" {
 		return nil, fmt.Errorf("each %q: Cargo-IMP messages split by status line only (each: status)", path)
 	}
@@ -90,8 +90,8 @@ func (cargoimpPaths) compileEach(path string) (splitter, error) {
 
 type cargoimpSplitter struct{}
 
-func (cargoimpSplitter) items(d *doc) []any {
-	m, ok := d.root.(*cargoimp.Message)
+func (cargoimpSplitter) Items(d *Doc) []any {
+	m, ok := d.Root.(*cargoimp.Message)
 	if !ok {
 		return nil
 	}
@@ -103,134 +103,134 @@ func (cargoimpSplitter) items(d *doc) []any {
 }
 
 // statusOf returns the status line the selector reads, or nil.
-func (s *cargoimpSelector) statusOf(d *doc) *cargoimp.Status {
+func (s *cargoimpSelector) statusOf(d *Doc) *cargoimp.Status {
 	switch s.status {
 	case 1:
-		st, _ := d.item.(*cargoimp.Status)
+		st, _ := d.Item.(*cargoimp.Status)
 		return st
 	case 2:
-		if m, ok := d.root.(*cargoimp.Message); ok && len(m.Statuses) > 0 {
+		if m, ok := d.Root.(*cargoimp.Message); ok && len(m.Statuses) > 0 {
 			return &m.Statuses[0]
 		}
 	}
 	return nil
 }
 
-func (s *cargoimpSelector) first(d *doc) (located, bool) {
-	m, ok := d.root.(*cargoimp.Message)
+func (s *cargoimpSelector) First(d *Doc) (Located, bool) {
+	m, ok := d.Root.(*cargoimp.Message)
 	if !ok {
-		return located{}, false
+		return Located{}, false
 	}
-	var w wv
-	at := position{}
+	var w Value
+	at := Position{}
 	if s.status == 0 {
 		w = s.messageValue(m)
-		at.line, at.segment, at.field = 2, "consignment", s.name
+		at.Line, at.Segment, at.Field = 2, "consignment", s.name
 		if s.name == "type" || s.name == "version" {
-			at.line, at.segment = 1, "header"
+			at.Line, at.Segment = 1, "header"
 		}
 	} else {
 		st := s.statusOf(d)
 		if st == nil {
-			return located{}, false
+			return Located{}, false
 		}
 		w = s.statusValue(st)
 		if s.name == "line" {
-			w = str(rawLine(m, st.Line))
+			w = Str(rawLine(m, st.Line))
 		}
-		at.line, at.segment, at.field = st.Line, st.Code, s.name
+		at.Line, at.Segment, at.Field = st.Line, st.Code, s.name
 	}
-	if !w.ok {
-		return located{}, false
+	if !w.OK {
+		return Located{}, false
 	}
-	at.value, at.parts = w.s, w.parts
+	at.Value, at.Parts = w.S, w.Parts
 	if s.name == "date" {
-		at.value = w.parts[0] + w.parts[1] + w.parts[2]
+		at.Value = w.Parts[0] + w.Parts[1] + w.Parts[2]
 	}
-	return located{w: w, at: at}, true
+	return Located{W: w, At: at}, true
 }
 
-func (s *cargoimpSelector) all(d *doc) []located {
-	if l, ok := s.first(d); ok {
-		return []located{l}
+func (s *cargoimpSelector) All(d *Doc) []Located {
+	if l, ok := s.First(d); ok {
+		return []Located{l}
 	}
 	return nil
 }
 
-func (s *cargoimpSelector) where(d *doc) position {
+func (s *cargoimpSelector) Where(d *Doc) Position {
 	if s.status != 0 {
 		if st := s.statusOf(d); st != nil {
-			return position{line: st.Line, segment: st.Code, field: s.name}
+			return Position{Line: st.Line, Segment: st.Code, Field: s.name}
 		}
-		return position{segment: "status line", field: s.name}
+		return Position{Segment: "status line", Field: s.name}
 	}
-	return position{line: 2, segment: "consignment", field: s.name}
+	return Position{Line: 2, Segment: "consignment", Field: s.name}
 }
 
-func (s *cargoimpSelector) messageValue(m *cargoimp.Message) wv {
+func (s *cargoimpSelector) messageValue(m *cargoimp.Message) Value {
 	q := m.Shipment
 	switch s.name {
 	case "type":
-		return str(m.Type)
+		return Str(m.Type)
 	case "version":
-		return str(m.Version)
+		return Str(m.Version)
 	case "AWB":
 		if m.AWB.Prefix == "" {
-			return wv{}
+			return Value{}
 		}
-		return str(m.AWB.String())
+		return Str(m.AWB.String())
 	case "AWB.prefix":
-		return str(m.AWB.Prefix)
+		return Str(m.AWB.Prefix)
 	case "AWB.serial":
-		return str(m.AWB.Serial)
+		return Str(m.AWB.Serial)
 	case "origin":
-		return str(m.Origin)
+		return Str(m.Origin)
 	case "destination":
-		return str(m.Destination)
+		return Str(m.Destination)
 	case "shipment":
 		if q.Code == "" {
-			return wv{}
+			return Value{}
 		}
-		return str(q.String())
+		return Str(q.String())
 	}
 	return quantityValue(strings.TrimPrefix(s.name, "shipment."), q)
 }
 
-func (s *cargoimpSelector) statusValue(st *cargoimp.Status) wv {
+func (s *cargoimpSelector) statusValue(st *cargoimp.Status) Value {
 	switch s.name {
 	case "code":
-		return str(st.Code)
+		return Str(st.Code)
 	case "day":
-		return str(st.Day)
+		return Str(st.Day)
 	case "month":
-		return str(st.Month)
+		return Str(st.Month)
 	case "time":
-		return str(st.Time)
+		return Str(st.Time)
 	case "date":
 		if st.Day == "" {
-			return wv{}
+			return Value{}
 		}
-		return wv{parts: []string{st.Day, st.Month, st.Time, st.Airport}, ok: true}
+		return Value{Parts: []string{st.Day, st.Month, st.Time, st.Airport}, OK: true}
 	case "flight":
-		return str(st.Flight)
+		return Str(st.Flight)
 	case "carrier":
-		return str(st.Carrier)
+		return Str(st.Carrier)
 	case "airport":
-		return str(st.Airport)
+		return Str(st.Airport)
 	case "toAirport":
-		return str(st.ToAirport)
+		return Str(st.ToAirport)
 	case "fields":
 		if s.index < len(st.Fields) {
-			return str(st.Fields[s.index])
+			return Str(st.Fields[s.index])
 		}
-		return wv{}
+		return Value{}
 	case "shipmentCode":
-		return str(st.ShipmentCode)
+		return Str(st.ShipmentCode)
 	case "quantity":
 		if st.ShipmentCode == "" {
-			return wv{}
+			return Value{}
 		}
-		return str(st.Quantity().String())
+		return Str(st.Quantity().String())
 	}
 	return quantityValue(s.name, st.Quantity())
 }
@@ -247,28 +247,28 @@ func rawLine(m *cargoimp.Message, no int) string {
 
 // quantityValue reads one part of a quantity; absent when the line has
 // no quantity (or no weight).
-func quantityValue(name string, q cargoimp.Quantity) wv {
+func quantityValue(name string, q cargoimp.Quantity) Value {
 	if q.Code == "" {
-		return wv{}
+		return Value{}
 	}
 	switch name {
 	case "code":
-		return str(q.Code)
+		return Str(q.Code)
 	case "pieces":
-		return str(strconv.Itoa(q.Pieces))
+		return Str(strconv.Itoa(q.Pieces))
 	case "totalPieces":
 		if q.TotalPieces == 0 {
-			return wv{}
+			return Value{}
 		}
-		return str(strconv.Itoa(q.TotalPieces))
+		return Str(strconv.Itoa(q.TotalPieces))
 	case "weight":
-		return str(q.Weight)
+		return Str(q.Weight)
 	case "weightUnit":
-		return str(q.WeightUnit)
+		return Str(q.WeightUnit)
 	case "weightKg":
-		return str(weightKg(q))
+		return Str(weightKg(q))
 	}
-	return wv{}
+	return Value{}
 }
 
 // poundKg is the kilograms in one pound (avoirdupois).

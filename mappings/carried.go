@@ -8,33 +8,33 @@ import "sort"
 // Values computed by expressions are not listed: what they read is not
 // declared. Nil when the profile does not encode.
 func (p *Profile) EncodePaths() []string {
-	if p.enc == nil {
+	if p.Enc == nil {
 		return nil
 	}
 	set := map[string]bool{}
-	add := func(cf *compiledField) {
+	add := func(cf *CompiledField) {
 		if cf == nil {
 			return
 		}
-		for _, f := range cf.spec.From {
+		for _, f := range cf.Spec.From {
 			if f != "@" {
 				set[f] = true
 			}
 		}
 	}
-	p.enc.syn.fields(add, func(path string) { set[path] = true })
+	p.Enc.syn.Fields(add, func(path string) { set[path] = true })
 	return sortedKeys(set)
 }
 
 // DecodeTargets lists the canonical paths the profile's decode writes,
 // sorted. Nil when the profile does not decode.
 func (p *Profile) DecodeTargets() []string {
-	if p.dec == nil {
+	if p.Dec == nil {
 		return nil
 	}
 	set := map[string]bool{"type": true}
-	for _, cf := range p.dec.fields {
-		set[cf.spec.Target] = true
+	for _, cf := range p.Dec.Fields {
+		set[cf.Spec.Target] = true
 	}
 	return sortedKeys(set)
 }

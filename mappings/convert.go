@@ -15,14 +15,14 @@ import (
 
 // Conversion errors, wrapped in ErrConvert.
 var (
-	errNotNumber = errors.New("is not a number")
-	errNotDate   = errors.New("is not a valid date")
+	ErrNotNumber = errors.New("is not a number")
+	ErrNotDate   = errors.New("is not a valid date")
 	errNotBool   = errors.New("is not a boolean")
 )
 
-// text returns the string form of a selected value: a composite gives its
+// Text returns the string form of a selected value: a composite gives its
 // first non-empty component.
-func text(v any) string {
+func Text(v any) string {
 	switch x := v.(type) {
 	case nil:
 		return ""
@@ -79,7 +79,7 @@ func parseDecimal(s string) (float64, error) {
 	s = strings.Replace(s, ",", ".", 1)
 	f, err := strconv.ParseFloat(s, 64)
 	if err != nil {
-		return 0, fmt.Errorf("%w: %w", ErrConvert, errNotNumber)
+		return 0, fmt.Errorf("%w: %w", ErrConvert, ErrNotNumber)
 	}
 	return f, nil
 }
@@ -109,7 +109,7 @@ func parseEdifactTime(v any, loc *time.Location, endOfDay bool) (time.Time, erro
 			format = x[2]
 		}
 	default:
-		val = text(v)
+		val = Text(v)
 	}
 	val = strings.TrimSpace(val)
 	var layout string
@@ -125,11 +125,11 @@ func parseEdifactTime(v any, loc *time.Location, endOfDay bool) (time.Time, erro
 	case 6: // 101 YYMMDD
 		layout = "060102"
 	default:
-		return time.Time{}, fmt.Errorf("%w: %w: want CCYYMMDD or CCYYMMDDHHMM (format %s)", ErrConvert, errNotDate, orDash(format))
+		return time.Time{}, fmt.Errorf("%w: %w: want CCYYMMDD or CCYYMMDDHHMM (format %s)", ErrConvert, ErrNotDate, OrDash(format))
 	}
 	t, err := time.ParseInLocation(layout, val, loc)
 	if err != nil {
-		return time.Time{}, fmt.Errorf("%w: %w: want %s (format %s)", ErrConvert, errNotDate, layoutName(layout), orDash(format))
+		return time.Time{}, fmt.Errorf("%w: %w: want %s (format %s)", ErrConvert, ErrNotDate, layoutName(layout), OrDash(format))
 	}
 	if endOfDay && (len(val) == 8 || len(val) == 6) {
 		t = t.AddDate(0, 0, 1).Add(-time.Minute)
@@ -141,7 +141,7 @@ func layoutName(l string) string {
 	return strings.NewReplacer("2006", "CCYY", "06", "YY", "01", "MM", "02", "DD", "15", "HH", "04", "MM", "05", "SS").Replace(l)
 }
 
-func orDash(s string) string {
+func OrDash(s string) string {
 	if s == "" {
 		return "-"
 	}
@@ -165,7 +165,7 @@ func parseDateTime(s string, loc *time.Location, endOfDay bool) (time.Time, erro
 		}
 		return t.UTC(), nil
 	}
-	return time.Time{}, fmt.Errorf("%w: %w: want RFC 3339 or YYYY-MM-DD[THH:MM[:SS]]", ErrConvert, errNotDate)
+	return time.Time{}, fmt.Errorf("%w: %w: want RFC 3339 or YYYY-MM-DD[THH:MM[:SS]]", ErrConvert, ErrNotDate)
 }
 
 // credentialHandle turns a secret (PIN, encrypted PIN, TCT) into an opaque

@@ -12,8 +12,8 @@ import (
 func TestTextOfTimes(t *testing.T) {
 	cet := time.FixedZone("CET", 3600)
 	at := time.Date(2026, 11, 27, 23, 59, 0, 0, cet)
-	assert.Equal(t, "2026-11-27T22:59:00Z", text(at))
-	assert.Equal(t, "2026-11-27T22:59:00Z", text(&at))
+	assert.Equal(t, "2026-11-27T22:59:00Z", Text(at))
+	assert.Equal(t, "2026-11-27T22:59:00Z", Text(&at))
 	var none *time.Time
-	assert.NotPanics(t, func() { assert.Empty(t, text(none)) })
+	assert.NotPanics(t, func() { assert.Empty(t, Text(none)) })
 }

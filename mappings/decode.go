@@ -11,35 +11,35 @@ import (
 
 // compiledDecode is a profile's decode section, ready to run.
 type compiledDecode struct {
-	each   splitter
-	fields []*compiledField // fields needing no zone first, then zoned ones
-	typ    *compiledField
-	checks []*compiledField
+	each   Splitter
+	Fields []*CompiledField // fields needing no zone first, then zoned ones
+	typ    *CompiledField
+	checks []*CompiledField
 }
 
-// decodeCtx carries what one message's decoding needs.
-type decodeCtx struct {
-	p    *Profile
-	file string
-	ref  string // message reference for errors
-	opts *DecodeOptions
-	// sentAt is the envelope's preparation date and time as sent (EDIFACT
+// DecodeCtx carries what one message's decoding needs.
+type DecodeCtx struct {
+	Profile    *Profile
+	File string
+	Ref  string // message reference for errors
+	Opts *DecodeOptions
+	// SentAt is the envelope's preparation date and time as sent (EDIFACT
 	// UNB 0017+0019), the fallback for occurredAt.
-	sentAt string
+	SentAt string
 }
 
-// decodeDoc turns one wire message into events, one per split item. Items
+// DecodeDoc turns one wire message into events, one per split item. Items
 // that fail are reported (joined) and skipped; the others are returned.
-func (dc *decodeCtx) decodeDoc(d *doc, src canonical.Source) ([]*canonical.ReleaseEvent, error) {
-	dec := dc.p.dec
+func (dc *DecodeCtx) DecodeDoc(d *Doc, src canonical.Source) ([]*canonical.ReleaseEvent, error) {
+	dec := dc.Profile.Dec
 	items := []any{nil}
 	if dec.each != nil {
-		items = dec.each.items(d)
+		items = dec.each.Items(d)
 		if len(items) == 0 {
-			return nil, dc.errAt(position{segment: dc.p.Spec.Decode.Each}, "", fmt.Errorf("%w: no %s in the message", ErrRequired, dc.p.Spec.Decode.Each))
+			return nil, dc.errAt(Position{Segment: dc.Profile.Spec.Decode.Each}, "", fmt.Errorf("%w: no %s in the message", ErrRequired, dc.Profile.Spec.Decode.Each))
 		}
-		if hs, ok := dc.p.paths.(interface{ header(*doc, []any) any }); ok {
-			d.header = hs.header(d, items)
+		if hs, ok := dc.Profile.paths.(interface{ header(*Doc, []any) any }); ok {
+			d.Header = hs.header(d, items)
 		}
 	}
 	if err := dc.checkMessage(d, len(items)); err != nil {
@@ -48,7 +48,7 @@ func (dc *decodeCtx) decodeDoc(d *doc, src canonical.Source) ([]*canonical.Relea
 	var out []*canonical.ReleaseEvent
 	var errs []error
 	for _, it := range items {
-		d.item = it
+		d.Item = it
 		e := &canonical.ReleaseEvent{Source: src}
 		if err := dc.fill(d, e); err != nil {
 			errs = append(errs, err)
@@ -60,62 +60,62 @@ func (dc *decodeCtx) decodeDoc(d *doc, src canonical.Source) ([]*canonical.Relea
 }
 
 // checkMessage runs the message-level checks; count is the number of items.
-func (dc *decodeCtx) checkMessage(d *doc, count int) error {
+func (dc *DecodeCtx) checkMessage(d *Doc, count int) error {
 	var errs []error
-	for _, cf := range dc.p.dec.checks {
+	for _, cf := range dc.Profile.Dec.checks {
 		var val any
-		var at position
-		for _, sel := range cf.from {
-			if l, ok := sel.first(d); ok {
-				val, at = l.w.box(), l.at
+		var at Position
+		for _, sel := range cf.From {
+			if l, ok := sel.First(d); ok {
+				val, at = l.W.box(), l.At
 				break
 			}
 		}
-		if val == nil && len(cf.from) > 0 {
-			at = position{missing: cf.from[0], d: d}
+		if val == nil && len(cf.From) > 0 {
+			at = Position{missing: cf.From[0], Doc: d}
 		}
-		out, err := runExpr(cf.expr, &exprEnv{Value: val, Count: count, Root: d.exprRoot()})
+		out, err := RunExpr(cf.Expr, &ExprEnv{Value: val, Count: count, Root: d.exprRoot()})
 		if err != nil {
-			err = exprField(err, func() string { return "check " + strings.Join(cf.spec.From, ", ") })
+			err = ExprField(err, func() string { return "check " + strings.Join(cf.Spec.From, ", ") })
 			errs = append(errs, dc.errAt(at, "", err))
 			continue
 		}
 		if ok, _ := out.(bool); !ok {
-			errs = append(errs, dc.errAt(at, "", fmt.Errorf("%w: %s (%d found)", ErrCheck, strings.TrimSuffix(cf.spec.Doc, "."), count)))
+			errs = append(errs, dc.errAt(at, "", fmt.Errorf("%w: %s (%d found)", ErrCheck, strings.TrimSuffix(cf.Spec.Doc, "."), count)))
 		}
 	}
 	return errors.Join(errs...)
 }
 
 // fill runs every field and then the type on one event.
-func (dc *decodeCtx) fill(d *doc, e *canonical.ReleaseEvent) error {
-	env := &exprEnv{Event: e, Root: d.exprRoot()}
+func (dc *DecodeCtx) fill(d *Doc, e *canonical.ReleaseEvent) error {
+	env := &ExprEnv{Event: e, Root: d.exprRoot()}
 	var errs []error
-	for _, cf := range dc.p.dec.fields {
+	for _, cf := range dc.Profile.Dec.Fields {
 		if err := dc.field(cf, d, e, env); err != nil {
 			errs = append(errs, err)
 		}
 	}
 	if r := e.Release; r != nil && r.ValidFrom != nil && r.ValidUntil != nil {
 		if err := canonical.CheckValidity(r.ValidFrom, r.ValidUntil); err != nil {
-			errs = append(errs, &Error{File: dc.file, Message: dc.ref, Field: "release.validUntil", Value: r.ValidUntil.Format(time.RFC3339), Err: err})
+			errs = append(errs, &Error{File: dc.File, Message: dc.Ref, Field: "release.validUntil", Value: r.ValidUntil.Format(time.RFC3339), Err: err})
 		}
 	}
 	if len(errs) > 0 {
 		return errors.Join(errs...)
 	}
-	if e.OccurredAt == nil && dc.sentAt != "" {
-		if loc, err := zoneFor(dc.p.zone, e); err == nil {
-			if t, err := parseEdifactTime(dc.sentAt, loc, false); err == nil {
+	if e.OccurredAt == nil && dc.SentAt != "" {
+		if loc, err := ZoneFor(dc.Profile.Zone, e); err == nil {
+			if t, err := parseEdifactTime(dc.SentAt, loc, false); err == nil {
 				e.OccurredAt = &t
 			}
 		}
 	}
-	v, at, err := dc.value(dc.p.dec.typ, d, e, env)
+	v, at, err := dc.value(dc.Profile.Dec.typ, d, e, env)
 	if err != nil {
 		return err
 	}
-	t := canonical.EventType(v.text())
+	t := canonical.EventType(v.Text())
 	if !knownType(t) {
 		return dc.errAt(at, "type", fmt.Errorf("%w: %q is not an event type", ErrConvert, t))
 	}
@@ -135,82 +135,82 @@ func knownType(t canonical.EventType) bool {
 
 // value evaluates a field's source: wire paths, constant, table,
 // expression and default. A result with ok=false means "absent".
-func (dc *decodeCtx) value(cf *compiledField, d *doc, e *canonical.ReleaseEvent, env *exprEnv) (wv, position, error) {
-	var w wv
-	var at position
-	if cf.spec.All {
+func (dc *DecodeCtx) value(cf *CompiledField, d *Doc, e *canonical.ReleaseEvent, env *ExprEnv) (Value, Position, error) {
+	var w Value
+	var at Position
+	if cf.Spec.All {
 		var list []string
-		for _, sel := range cf.from {
-			for _, l := range sel.all(d) {
-				if s := l.w.text(); s != "" {
+		for _, sel := range cf.From {
+			for _, l := range sel.All(d) {
+				if s := l.W.Text(); s != "" {
 					list = append(list, s)
 				}
 			}
 		}
 		if len(list) > 0 {
-			w = wv{parts: list, ok: true}
+			w = Value{Parts: list, OK: true}
 		}
 	} else {
-		for _, sel := range cf.from {
-			if l, ok := sel.first(d); ok {
-				w, at = l.w, l.at
+		for _, sel := range cf.From {
+			if l, ok := sel.First(d); ok {
+				w, at = l.W, l.At
 				break
 			}
 		}
 	}
-	if !w.ok && len(cf.from) > 0 {
-		at = position{missing: cf.from[0], d: d}
+	if !w.OK && len(cf.From) > 0 {
+		at = Position{missing: cf.From[0], Doc: d}
 	}
-	if !w.ok && cf.spec.Const != nil {
-		w = boxed(cf.spec.Const)
+	if !w.OK && cf.Spec.Const != nil {
+		w = Boxed(cf.Spec.Const)
 	}
 	// Without from, the expression computes the value and the table maps
 	// it; with from, the table maps the wire value and the expression
 	// adjusts the result.
-	computed := len(cf.from) == 0 && cf.spec.Const == nil
-	if w.ok && cf.table != nil && !computed {
-		mapped, err := cf.lookup(w.text())
+	computed := len(cf.From) == 0 && cf.Spec.Const == nil
+	if w.OK && cf.table != nil && !computed {
+		mapped, err := cf.lookup(w.Text())
 		if err != nil {
-			return wv{}, at, dc.errAt(at, cf.spec.Target, err)
+			return Value{}, at, dc.errAt(at, cf.Spec.Target, err)
 		}
-		w = str(mapped)
+		w = Str(mapped)
 	}
-	if cf.expr != nil {
+	if cf.Expr != nil {
 		env.Value = w.box()
-		out, err := runExpr(cf.expr, env)
+		out, err := RunExpr(cf.Expr, env)
 		if err != nil {
-			err = exprField(err, func() string { return firstNonEmpty(cf.spec.Target, "type") })
-			return wv{}, at, dc.errAt(at, cf.spec.Target, err)
+			err = ExprField(err, func() string { return FirstNonEmpty(cf.Spec.Target, "type") })
+			return Value{}, at, dc.errAt(at, cf.Spec.Target, err)
 		}
-		w = boxed(out)
-		if w.ok && w.v != nil && text(w.v) == "" {
-			w.ok = false
+		w = Boxed(out)
+		if w.OK && w.V != nil && Text(w.V) == "" {
+			w.OK = false
 		}
-		if w.ok && cf.table != nil && computed {
-			mapped, err := cf.lookup(w.text())
+		if w.OK && cf.table != nil && computed {
+			mapped, err := cf.lookup(w.Text())
 			if err != nil {
-				at.value = w.text()
-				return wv{}, at, dc.errAt(at, cf.spec.Target, err)
+				at.Value = w.Text()
+				return Value{}, at, dc.errAt(at, cf.Spec.Target, err)
 			}
-			w = str(mapped)
+			w = Str(mapped)
 		}
 	}
-	if !w.ok && cf.spec.Default != nil {
-		w = boxed(cf.spec.Default)
+	if !w.OK && cf.Spec.Default != nil {
+		w = Boxed(cf.Spec.Default)
 	}
-	if !w.ok && cf.spec.Required {
-		return wv{}, at, dc.errAt(at, cf.spec.Target, ErrRequired)
+	if !w.OK && cf.Spec.Required {
+		return Value{}, at, dc.errAt(at, cf.Spec.Target, ErrRequired)
 	}
 	return w, at, nil
 }
 
 // field decodes one field into the event.
-func (dc *decodeCtx) field(cf *compiledField, d *doc, e *canonical.ReleaseEvent, env *exprEnv) error {
+func (dc *DecodeCtx) field(cf *CompiledField, d *Doc, e *canonical.ReleaseEvent, env *ExprEnv) error {
 	if cf.when != nil {
-		ok, err := runExpr(cf.when, env)
+		ok, err := RunExpr(cf.when, env)
 		if err != nil {
-			err = exprField(err, func() string { return cf.spec.Target + " (when)" })
-			return dc.errAt(position{}, "", err)
+			err = ExprField(err, func() string { return cf.Spec.Target + " (when)" })
+			return dc.errAt(Position{}, "", err)
 		}
 		if b, _ := ok.(bool); !b {
 			return nil
@@ -222,109 +222,109 @@ func (dc *decodeCtx) field(cf *compiledField, d *doc, e *canonical.ReleaseEvent,
 			return err
 		}
 		if p == nil {
-			if cf.spec.Required {
-				return dc.errAt(position{segment: cf.spec.Party.Name}, cf.spec.Target, ErrRequired)
+			if cf.Spec.Required {
+				return dc.errAt(Position{Segment: cf.Spec.Party.Name}, cf.Spec.Target, ErrRequired)
 			}
 			return nil
 		}
 		return cf.target.set(e, p)
 	}
 	w, at, err := dc.value(cf, d, e, env)
-	if err != nil || !w.ok {
+	if err != nil || !w.OK {
 		return err
 	}
 	w, err = dc.convert(cf, w, e)
 	if err != nil {
-		return dc.errAt(at, cf.spec.Target, err)
+		return dc.errAt(at, cf.Spec.Target, err)
 	}
-	if cf.spec.Check != "" {
-		if err := runCheck(cf.spec.Check, w.text()); err != nil {
-			if dc.p.allowBadCheckDigit && errors.Is(err, canonical.ErrCheckDigit) {
-				e.Warnings = append(e.Warnings, fmt.Sprintf("%s %q %v", cf.spec.Target, w.text(), err))
+	if cf.Spec.Check != "" {
+		if err := runCheck(cf.Spec.Check, w.Text()); err != nil {
+			if dc.Profile.allowBadCheckDigit && errors.Is(err, canonical.ErrCheckDigit) {
+				e.Warnings = append(e.Warnings, fmt.Sprintf("%s %q %v", cf.Spec.Target, w.Text(), err))
 			} else {
-				return dc.errAt(at, cf.spec.Target, err)
+				return dc.errAt(at, cf.Spec.Target, err)
 			}
 		}
 	}
-	if w.v == nil && w.parts == nil && cf.target.setString(e, w.s) {
+	if w.V == nil && w.Parts == nil && cf.target.setString(e, w.S) {
 		return nil
 	}
 	if err := cf.target.set(e, w.box()); err != nil {
-		return dc.errAt(at, cf.spec.Target, fmt.Errorf("%w: %v", ErrConvert, err))
+		return dc.errAt(at, cf.Spec.Target, fmt.Errorf("%w: %v", ErrConvert, err))
 	}
 	return nil
 }
 
 // convert applies the field's `as`.
-func (dc *decodeCtx) convert(cf *compiledField, w wv, e *canonical.ReleaseEvent) (wv, error) {
-	switch cf.spec.As {
+func (dc *DecodeCtx) convert(cf *CompiledField, w Value, e *canonical.ReleaseEvent) (Value, error) {
+	switch cf.Spec.As {
 	case "", "string":
-		if w.parts != nil && cf.spec.All {
+		if w.Parts != nil && cf.Spec.All {
 			return w, nil
 		}
-		if w.v == nil && w.parts == nil {
+		if w.V == nil && w.Parts == nil {
 			return w, nil
 		}
-		return str(w.text()), nil
+		return Str(w.Text()), nil
 	case "list":
-		if w.parts != nil {
+		if w.Parts != nil {
 			return w, nil
 		}
-		return wv{parts: []string{w.text()}, ok: true}, nil
+		return Value{Parts: []string{w.Text()}, OK: true}, nil
 	case "upper":
-		return str(upper(w.text())), nil
+		return Str(upper(w.Text())), nil
 	case "int":
-		f, err := parseDecimal(w.text())
+		f, err := parseDecimal(w.Text())
 		if err != nil || f != float64(int(f)) {
-			return wv{}, fmt.Errorf("%w: %w", ErrConvert, errNotNumber)
+			return Value{}, fmt.Errorf("%w: %w", ErrConvert, ErrNotNumber)
 		}
-		return wv{v: int(f), ok: true}, nil
+		return Value{V: int(f), OK: true}, nil
 	case "decimal":
-		f, err := parseDecimal(w.text())
-		return wv{v: f, ok: err == nil}, err
+		f, err := parseDecimal(w.Text())
+		return Value{V: f, OK: err == nil}, err
 	case "bool":
-		if b, ok := w.v.(bool); ok {
-			return wv{v: b, ok: true}, nil
+		if b, ok := w.V.(bool); ok {
+			return Value{V: b, OK: true}, nil
 		}
-		b, err := parseBool(w.text())
-		return wv{v: b, ok: err == nil}, err
+		b, err := parseBool(w.Text())
+		return Value{V: b, OK: err == nil}, err
 	case "size-type":
-		st, err := canonical.NormalizeSizeType(w.text())
-		return str(st), err
+		st, err := canonical.NormalizeSizeType(w.Text())
+		return Str(st), err
 	case "handle":
-		return str(credentialHandle(dc.opts.credentialKey(), w.text())), nil
+		return Str(credentialHandle(dc.Opts.credentialKey(), w.Text())), nil
 	case "mask":
-		return str(mask(w.text())), nil
+		return Str(mask(w.Text())), nil
 	case "edifact-datetime", "datetime", "date":
-		loc, err := zoneFor(firstNonEmpty(cf.spec.Zone, dc.p.zone), e)
+		loc, err := ZoneFor(FirstNonEmpty(cf.Spec.Zone, dc.Profile.Zone), e)
 		if err != nil {
-			return wv{}, err
+			return Value{}, err
 		}
 		var t time.Time
-		if cf.spec.As == "edifact-datetime" {
-			if w.parts != nil {
-				t, err = parseEdifactTime(w.parts, loc, cf.endOfDay)
+		if cf.Spec.As == "edifact-datetime" {
+			if w.Parts != nil {
+				t, err = parseEdifactTime(w.Parts, loc, cf.endOfDay)
 			} else {
-				t, err = parseEdifactTime(w.text(), loc, cf.endOfDay)
+				t, err = parseEdifactTime(w.Text(), loc, cf.endOfDay)
 			}
 		} else {
-			t, err = parseDateTime(w.text(), loc, cf.endOfDay)
+			t, err = parseDateTime(w.Text(), loc, cf.endOfDay)
 		}
 		if err != nil {
-			return wv{}, err
+			return Value{}, err
 		}
-		return wv{v: &t, ok: true}, nil
+		return Value{V: &t, OK: true}, nil
 	}
-	if c, ok := dc.p.syntax.(converter); ok {
-		if out, done, err := c.decodeAs(dc, cf, w, e); done {
+	if c, ok := dc.Profile.syntax.(Converter); ok {
+		if out, done, err := c.DecodeAs(dc, cf, w, e); done {
 			return out, err
 		}
 	}
-	return wv{}, fmt.Errorf("unknown conversion %q", cf.spec.As)
+	return Value{}, fmt.Errorf("unknown conversion %q", cf.Spec.As)
 }
 
 // buildParty assembles a Party; nil when the message names none.
-func (dc *decodeCtx) buildParty(cp *compiledParty, d *doc, e *canonical.ReleaseEvent, env *exprEnv) (*canonical.Party, error) {
+func (dc *DecodeCtx) buildParty(cp *compiledParty, d *Doc, e *canonical.ReleaseEvent, env *ExprEnv) (*canonical.Party, error) {
 	var p *canonical.Party
 	if len(cp.ids) <= len(partyWithIDs{}.ids) {
 		b := &partyWithIDs{}
@@ -339,14 +339,14 @@ func (dc *decodeCtx) buildParty(cp *compiledParty, d *doc, e *canonical.ReleaseE
 		if err != nil {
 			return nil, err
 		}
-		p.Name = v.text()
+		p.Name = v.Text()
 	}
 	for _, id := range cp.ids {
 		v, _, err := dc.value(id.from, d, e, env)
 		if err != nil {
 			return nil, err
 		}
-		if v.text() == "" {
+		if v.Text() == "" {
 			continue
 		}
 		scheme := id.scheme
@@ -355,14 +355,14 @@ func (dc *decodeCtx) buildParty(cp *compiledParty, d *doc, e *canonical.ReleaseE
 			if err != nil {
 				return nil, err
 			}
-			if s.text() != "" {
-				scheme = s.text()
+			if s.Text() != "" {
+				scheme = s.Text()
 			}
 		}
 		if scheme == "" {
 			scheme = "OTHER"
 		}
-		p.IDs = append(p.IDs, canonical.PartyID{Scheme: scheme, Value: v.text()})
+		p.IDs = append(p.IDs, canonical.PartyID{Scheme: scheme, Value: v.Text()})
 	}
 	if len(p.IDs) == 0 {
 		if p.Name == "" {
@@ -380,21 +380,21 @@ type partyWithIDs struct {
 	ids [2]canonical.PartyID
 }
 
-func (dc *decodeCtx) errAt(at position, target string, err error) error {
+func (dc *DecodeCtx) errAt(at Position, target string, err error) error {
 	var xe *ExprError
 	if errors.As(err, &xe) {
 		target = "" // the expression error names it
 	}
 	at = at.resolve()
-	e := &Error{File: dc.file, Line: at.line, Column: at.col, Message: dc.ref, Segment: at.segment, Value: at.value, Err: err, elem: at.field}
+	e := &Error{File: dc.File, Line: at.Line, Column: at.Col, Message: dc.Ref, Segment: at.Segment, Value: at.Value, Err: err, elem: at.Field}
 	if target != "" {
 		e.targets = []string{target}
 	}
-	e.Field = fieldLabel(at.field, at.segment, e.targets)
+	e.Field = fieldLabel(at.Field, at.Segment, e.targets)
 	return e
 }
 
-func firstNonEmpty(s ...string) string {
+func FirstNonEmpty(s ...string) string {
 	for _, x := range s {
 		if x != "" {
 			return x

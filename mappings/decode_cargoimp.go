@@ -17,7 +17,7 @@ import (
 func (r *Registry) decodeCargoIMP(br *bufio.Reader, fixed *Profile, opts *DecodeOptions, emit func(Batch) error) error {
 	limit := int64(cargoimp.DefaultMaxBytes)
 	if fixed != nil {
-		limit = fixed.maxBytes
+		limit = fixed.MaxBytes
 	}
 	msgs, perr := cargoimp.ReadAll(br, cargoimp.Options{Name: opts.Name, MaxBytes: limit})
 	var errs []error
@@ -35,12 +35,12 @@ func (r *Registry) decodeCargoIMP(br *bufio.Reader, fixed *Profile, opts *Decode
 			}
 		} else if !p.matchesCargoIMP(m.Type) {
 			errs = append(errs, &Error{File: opts.Name, Line: firstLine(m), Segment: "header", Field: "message type", Value: m.Type,
-				Err: fmt.Errorf("%w: %s reads %s", ErrNoProfile, p.Name(), p.matchText())})
+				Err: fmt.Errorf("%w: %s reads %s", ErrNoProfile, p.Name(), p.MatchText())})
 			continue
 		}
 		src := canonical.Source{PCS: p.Spec.PCS(), Profile: p.Name(), MessageRef: ref}
-		dc := &decodeCtx{p: p, file: opts.Name, ref: ref, opts: opts}
-		events, err := dc.decodeDoc(&doc{root: m}, src)
+		dc := &DecodeCtx{Profile: p, File: opts.Name, Ref: ref, Opts: opts}
+		events, err := dc.DecodeDoc(&Doc{Root: m}, src)
 		if err != nil {
 			errs = append(errs, err)
 		}
@@ -61,7 +61,7 @@ func firstLine(m *cargoimp.Message) int {
 }
 
 func (p *Profile) matchesCargoIMP(typ string) bool {
-	if !isSyntax[cargoimpSyntax](p) || p.dec == nil {
+	if !IsSyntax[CargoimpSyntax](p) || p.Dec == nil {
 		return false
 	}
 	return p.Spec.Match == nil || p.Spec.Match.Message == "" || p.Spec.Match.Message == typ
@@ -94,22 +94,22 @@ func (r *Registry) detectCargoIMP(typ string) (*Profile, error) {
 // 16OCT1317. The year is the one closest to the time the input was received
 // (DecodeOptions.ReceivedAt). With zone "airport" the local time is read in
 // the zone of the airport on the status line, else of key.airport.
-func (dc *decodeCtx) cargoimpDate(cf *compiledField, w wv, e *canonical.ReleaseEvent) (wv, error) {
+func (dc *DecodeCtx) cargoimpDate(cf *CompiledField, w Value, e *canonical.ReleaseEvent) (Value, error) {
 	var day, month, hhmm, airport string
-	if w.parts != nil {
-		p := append(w.parts[:len(w.parts):len(w.parts)], "", "", "", "")
+	if w.Parts != nil {
+		p := append(w.Parts[:len(w.Parts):len(w.Parts)], "", "", "", "")
 		day, month, hhmm, airport = p[0], p[1], p[2], p[3]
 	} else {
 		var ok bool
-		if day, month, hhmm, ok = splitCargoimpDate(w.text()); !ok {
-			return wv{}, fmt.Errorf("%w: %w: want DDMMM[HHMM], as in 16OCT1317", ErrConvert, errNotDate)
+		if day, month, hhmm, ok = splitCargoimpDate(w.Text()); !ok {
+			return Value{}, fmt.Errorf("%w: %w: want DDMMM[HHMM], as in 16OCT1317", ErrConvert, ErrNotDate)
 		}
 	}
-	loc, err := cargoimpZone(firstNonEmpty(cf.spec.Zone, dc.p.zone), airport, e)
+	loc, err := cargoimpZone(FirstNonEmpty(cf.Spec.Zone, dc.Profile.Zone), airport, e)
 	if err != nil {
-		return wv{}, err
+		return Value{}, err
 	}
-	ref := dc.opts.ReceivedAt
+	ref := dc.Opts.ReceivedAt
 	if ref.IsZero() {
 		ref = time.Now()
 	}
@@ -119,10 +119,10 @@ func (dc *decodeCtx) cargoimpDate(cf *compiledField, w wv, e *canonical.ReleaseE
 		if errors.As(err, &ce) {
 			err = ce.Err
 		}
-		return wv{}, fmt.Errorf("%w: %w", ErrConvert, err)
+		return Value{}, fmt.Errorf("%w: %w", ErrConvert, err)
 	}
 	t = t.UTC()
-	return wv{v: &t, ok: true}, nil
+	return Value{V: &t, OK: true}, nil
 }
 
 // cargoimpZone resolves the zone of a Cargo-IMP local time: "airport" is
@@ -133,7 +133,7 @@ func cargoimpZone(zone, airport string, e *canonical.ReleaseEvent) (*time.Locati
 			return loc, nil
 		}
 	}
-	return zoneFor(zone, e)
+	return ZoneFor(zone, e)
 }
 
 // splitCargoimpDate splits "16OCT1317" or "16OCT".

@@ -27,18 +27,18 @@ func (r *Registry) decodeFlat(br *bufio.Reader, p *Profile, opts *DecodeOptions,
 	each := ""
 	switch o := p.Spec.Options; {
 	case o != nil && o.CSV != nil:
-		co, err := o.CSV.csvOptions(opts.Name)
+		co, err := o.CSV.CSVOptions(opts.Name)
 		if err != nil {
 			return err
 		}
-		co.MaxBytes = p.maxBytes
+		co.MaxBytes = p.MaxBytes
 		rd = flat.NewCSVReader(br, co)
 	case o != nil && o.Fixed != nil:
-		fo, err := o.Fixed.fixedOptions(opts.Name)
+		fo, err := o.Fixed.FixedOptions(opts.Name)
 		if err != nil {
 			return err
 		}
-		fo.MaxBytes = p.maxBytes
+		fo.MaxBytes = p.MaxBytes
 		rd = flat.NewFixedReader(br, fo)
 		each = o.Fixed.Each
 	default:
@@ -73,8 +73,8 @@ func (r *Registry) decodeFlat(br *bufio.Reader, p *Profile, opts *DecodeOptions,
 			continue
 		}
 		src := canonical.Source{PCS: p.Spec.PCS(), Profile: p.Name()}
-		dc := &decodeCtx{p: p, file: opts.Name, opts: opts}
-		events, err := dc.decodeDoc(&doc{root: &flatRow{rec: rec, prev: prev}}, src)
+		dc := &DecodeCtx{Profile: p, File: opts.Name, Opts: opts}
+		events, err := dc.DecodeDoc(&Doc{Root: &flatRow{rec: rec, prev: prev}}, src)
 		if err != nil {
 			errs = append(errs, err)
 		}
@@ -109,11 +109,11 @@ func (r *Registry) detectCSV(br *bufio.Reader) *Profile {
 	}
 	for _, p := range r.Profiles() {
 		o := p.Spec.Options
-		if !isSyntax[flatSyntax](p) || p.dec == nil || p.Spec.Extends != "" || o == nil || o.CSV == nil ||
+		if !IsSyntax[FlatSyntax](p) || p.Dec == nil || p.Spec.Extends != "" || o == nil || o.CSV == nil ||
 			o.CSV.NoHeader || len(o.CSV.Header) == 0 {
 			continue
 		}
-		if string(line) == strings.Join(o.CSV.Header, firstNonEmpty(o.CSV.Delimiter, ",")) {
+		if string(line) == strings.Join(o.CSV.Header, FirstNonEmpty(o.CSV.Delimiter, ",")) {
 			return p
 		}
 	}

@@ -21,7 +21,7 @@ import (
 func (r *Registry) decodeXML(br *bufio.Reader, fixed *Profile, opts *DecodeOptions, emit func(Batch) error) error {
 	xopts := xmlsyn.Options{Name: opts.Name, MaxBytes: 16 << 20}
 	if fixed != nil {
-		xopts.MaxBytes = fixed.maxBytes
+		xopts.MaxBytes = fixed.MaxBytes
 		if fixed.Spec.Options != nil {
 			xopts.MaxDepth = fixed.Spec.Options.MaxDepth
 		}
@@ -44,18 +44,18 @@ func (r *Registry) decodeXML(br *bufio.Reader, fixed *Profile, opts *DecodeOptio
 			Err: fmt.Errorf("%w: %s reads %s", xmlsyn.ErrNamespace, p.Name(), p.xmlMatchText())}
 	}
 	src := canonical.Source{PCS: p.Spec.PCS(), Profile: p.Name()}
-	dc := &decodeCtx{p: p, file: opts.Name, opts: opts}
-	d := &doc{root: root}
+	dc := &DecodeCtx{Profile: p, File: opts.Name, Opts: opts}
+	d := &Doc{Root: root}
 	// Name the document in errors by its reference, when the spec reads one.
-	for _, cf := range p.dec.fields {
-		if cf.spec.Target == "source.messageRef" && len(cf.from) > 0 {
-			if l, ok := cf.from[0].first(d); ok {
-				dc.ref = l.w.text()
+	for _, cf := range p.Dec.Fields {
+		if cf.Spec.Target == "source.messageRef" && len(cf.From) > 0 {
+			if l, ok := cf.From[0].First(d); ok {
+				dc.Ref = l.W.Text()
 			}
 			break
 		}
 	}
-	events, derr := dc.decodeDoc(d, src)
+	events, derr := dc.DecodeDoc(d, src)
 	if len(events) > 0 {
 		if err := emit(Batch{Profile: p, Ref: events[0].Source.MessageRef, Events: events}); err != nil {
 			return err
@@ -91,7 +91,7 @@ func clark(n *xmlquery.Node) string {
 // matchesXML reports whether the profile reads documents with this root.
 func (p *Profile) matchesXML(root *xmlquery.Node) bool {
 	m := p.Spec.Match
-	if !isSyntax[xmlSyntax](p) || p.dec == nil || m == nil || m.Root == "" {
+	if !IsSyntax[XMLSyntax](p) || p.Dec == nil || m == nil || m.Root == "" {
 		return false
 	}
 	if clark(root) != m.Root {
@@ -105,7 +105,7 @@ func (p *Profile) matchesXML(root *xmlquery.Node) bool {
 		return false
 	}
 	v, ok := path.String(root)
-	return ok && (len(m.Values) == 0 || contains(m.Values, v))
+	return ok && (len(m.Values) == 0 || Contains(m.Values, v))
 }
 
 func (p *Profile) xmlMatchText() string {

@@ -5,48 +5,48 @@ import (
 	"strings"
 )
 
-// documentEncoding is an encode section shaped as a document template
+// DocumentEncoding is an encode section shaped as a document template
 // (JSON, XML, the fields of a Cargo-IMP FSU): objects whose leaves are
 // fields over the canonical event.
-type documentEncoding struct{ doc node }
+type DocumentEncoding struct{ Doc Node }
 
-func (de documentEncoding) fields(add func(*compiledField), _ func(string)) { walkNode(de.doc, add) }
+func (de DocumentEncoding) Fields(add func(*CompiledField), _ func(string)) { WalkNode(de.Doc, add) }
 
-// readme writes the table of the document's leaves.
-func (de documentEncoding) readme(b *strings.Builder) {
+// README writes the table of the document's leaves.
+func (de DocumentEncoding) README(b *strings.Builder) {
 	b.WriteString("\n## Encode\n\nThe document's leaves and the canonical paths they come from:\n\n| document path | canonical source | description |\n|---|---|---|\n")
-	walkDoc(b, de.doc, "")
+	walkDoc(b, de.Doc, "")
 }
 
-// walkNode calls add with every field of a template.
-func walkNode(n node, add func(*compiledField)) {
+// WalkNode calls add with every field of a template.
+func WalkNode(n Node, add func(*CompiledField)) {
 	switch x := n.(type) {
-	case leafNode:
-		add(x.f)
-	case objNode:
-		for _, v := range x.vals {
-			walkNode(v, add)
+	case LeafNode:
+		add(x.Field)
+	case ObjNode:
+		for _, v := range x.Vals {
+			WalkNode(v, add)
 		}
-	case listNode:
-		for _, v := range x.items {
-			walkNode(v, add)
+	case ListNode:
+		for _, v := range x.Items {
+			WalkNode(v, add)
 		}
 	}
 }
 
-func walkDoc(b *strings.Builder, n node, path string) {
+func walkDoc(b *strings.Builder, n Node, path string) {
 	switch x := n.(type) {
-	case objNode:
-		for i, k := range x.keys {
-			walkDoc(b, x.vals[i], strings.TrimPrefix(path+"."+k, "."))
+	case ObjNode:
+		for i, k := range x.Keys {
+			walkDoc(b, x.Vals[i], strings.TrimPrefix(path+"."+k, "."))
 		}
-	case listNode:
-		for i, it := range x.items {
+	case ListNode:
+		for i, it := range x.Items {
 			walkDoc(b, it, fmt.Sprintf("%s[%d]", path, i))
 		}
-	case leafNode:
-		fmt.Fprintf(b, "| `%s` | %s | %s |\n", path, source(x.f.spec), cell(x.f.spec.Doc))
-	case constNode:
-		fmt.Fprintf(b, "| `%s` | constant `%v` | |\n", path, x.v)
+	case LeafNode:
+		fmt.Fprintf(b, "| `%s` | %s | %s |\n", path, FieldSource(x.Field.Spec), Cell(x.Field.Spec.Doc))
+	case ConstNode:
+		fmt.Fprintf(b, "| `%s` | constant `%v` | |\n", path, x.Value)
 	}
 }

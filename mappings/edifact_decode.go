@@ -12,7 +12,7 @@ import (
 )
 
 func (r *Registry) decodeEdifact(br *bufio.Reader, fixed *Profile, opts *DecodeOptions, emit func(Batch) error) error {
-	ropts := edifact.ReaderOptions{Name: opts.Name, SizeHint: opts.size}
+	ropts := edifact.ReaderOptions{Name: opts.Name, SizeHint: opts.SizeHint}
 	if fixed != nil && fixed.Spec.Options != nil {
 		ropts.Charset = fixed.Spec.Options.Charset
 	}
@@ -47,18 +47,18 @@ func (r *Registry) decodeEdifact(br *bufio.Reader, fixed *Profile, opts *DecodeO
 			}
 		} else if !p.matchesEdifact(m.ID) {
 			errs = append(errs, &Error{File: opts.Name, Line: m.Segments[0].Line, Message: m.Ref, Segment: "UNH", Field: "S009", Value: m.ID.String(),
-				Err: fmt.Errorf("%w: %s reads %s", ErrNoProfile, p.Name(), p.matchText())})
+				Err: fmt.Errorf("%w: %s reads %s", ErrNoProfile, p.Name(), p.MatchText())})
 			continue
 		}
 		src := canonical.Source{PCS: p.Spec.PCS(), Profile: p.Name(), MessageRef: m.Ref}
 		if ic != nil {
 			src.InterchangeRef, src.Sender, src.Receiver = ic.ControlRef, ic.Sender, ic.Recipient
 		}
-		dc := &decodeCtx{p: p, file: opts.Name, ref: m.Ref, opts: opts}
+		dc := &DecodeCtx{Profile: p, File: opts.Name, Ref: m.Ref, Opts: opts}
 		if ic != nil {
-			dc.sentAt = centuryDate(ic.Date) + ic.Time
+			dc.SentAt = centuryDate(ic.Date) + ic.Time
 		}
-		events, err := dc.decodeDoc(&doc{root: m}, src)
+		events, err := dc.DecodeDoc(&Doc{Root: m}, src)
 		if err != nil {
 			errs = append(errs, err)
 		}
@@ -73,13 +73,13 @@ func (r *Registry) decodeEdifact(br *bufio.Reader, fixed *Profile, opts *DecodeO
 
 func (p *Profile) matchesEdifact(id edifact.MessageID) bool {
 	m := p.Spec.Match
-	if !isSyntax[edifactSyntax](p) || p.dec == nil || m == nil || m.Message != id.Type {
+	if !IsSyntax[EdifactSyntax](p) || p.Dec == nil || m == nil || m.Message != id.Type {
 		return false
 	}
-	if len(m.Versions) > 0 && !contains(m.Versions, id.Version+":"+id.Release) {
+	if len(m.Versions) > 0 && !Contains(m.Versions, id.Version+":"+id.Release) {
 		return false
 	}
-	if len(m.Association) > 0 && !contains(m.Association, id.Assoc) {
+	if len(m.Association) > 0 && !Contains(m.Association, id.Assoc) {
 		return false
 	}
 	return true
@@ -99,7 +99,7 @@ func (r *Registry) detectEdifact(id edifact.MessageID, recipient string) (*Profi
 		switch rs := p.Spec.Match.Recipient; {
 		case len(rs) == 0:
 			found = append(found, p)
-		case contains(rs, recipient):
+		case Contains(rs, recipient):
 			byRecipient = append(byRecipient, p)
 		}
 	}

@@ -36,7 +36,7 @@ type edifactSelector struct {
 // edGroup is one split item: segments [start, end) of the message.
 type edGroup struct{ start, end int }
 
-func (p edifactPaths) compilePath(path string) (selector, error) {
+func (p edifactPaths) CompilePath(path string) (Selector, error) {
 	s := &edifactSelector{raw: path}
 	rest := path
 	if i := strings.IndexByte(rest, '/'); i >= 0 {
@@ -78,8 +78,8 @@ func (p edifactPaths) compilePath(path string) (selector, error) {
 	return s, nil
 }
 
-func (p edifactPaths) compileEach(path string) (splitter, error) {
-	sel, err := edifactPaths{}.compilePath(path)
+func (p edifactPaths) CompileEach(path string) (Splitter, error) {
+	sel, err := edifactPaths{}.CompilePath(path)
 	if err != nil {
 		return nil, err
 	}
@@ -103,8 +103,8 @@ type edifactSplitter struct{ head *edifactSelector }
 // endTags close a group even when no next group head follows.
 var endTags = map[string]bool{"CNT": true, "UNT": true}
 
-func (sp edifactSplitter) items(d *doc) []any {
-	m := d.root.(*edifact.Message)
+func (sp edifactSplitter) Items(d *Doc) []any {
+	m := d.Root.(*edifact.Message)
 	var groups []edGroup
 	open := false
 	for i := range m.Segments {
@@ -166,14 +166,14 @@ func (s *edifactSelector) matches(seg *edifact.Segment) bool {
 
 // scan calls fn for each matching segment in scope, stopping when fn
 // returns false.
-func (s *edifactSelector) scan(d *doc, fn func(seg *edifact.Segment) bool) {
-	m, ok := d.root.(*edifact.Message)
+func (s *edifactSelector) scan(d *Doc, fn func(seg *edifact.Segment) bool) {
+	m, ok := d.Root.(*edifact.Message)
 	if !ok {
 		return
 	}
 	from, to := 0, len(m.Segments)
 	if s.inGroup {
-		g, ok := d.item.(*edGroup)
+		g, ok := d.Item.(*edGroup)
 		if !ok {
 			return
 		}
@@ -181,7 +181,7 @@ func (s *edifactSelector) scan(d *doc, fn func(seg *edifact.Segment) bool) {
 	}
 	var hdr edHeader
 	if !s.inGroup {
-		hdr, _ = d.header.(edHeader)
+		hdr, _ = d.Header.(edHeader)
 	}
 	for i := from; i < to; i++ {
 		if !s.inGroup && hdr.inGroup != nil && hdr.inGroup[i] {
@@ -197,33 +197,33 @@ func (s *edifactSelector) scan(d *doc, fn func(seg *edifact.Segment) bool) {
 	}
 }
 
-func (s *edifactSelector) value(seg *edifact.Segment) wv {
+func (s *edifactSelector) value(seg *edifact.Segment) Value {
 	switch {
 	case s.elem == 0:
-		return str(seg.Value(1, 1))
+		return Str(seg.Value(1, 1))
 	case s.comp == 0:
 		c := seg.Composite(s.elem)
 		for _, x := range c {
 			if x != "" {
-				return wv{parts: c, ok: true}
+				return Value{Parts: c, OK: true}
 			}
 		}
-		return wv{}
+		return Value{}
 	default:
-		return str(seg.Value(s.elem, s.comp))
+		return Str(seg.Value(s.elem, s.comp))
 	}
 }
 
-func (s *edifactSelector) locate(seg *edifact.Segment, w wv) located {
-	return located{w: w, at: position{line: seg.Line, segment: seg.Tag, field: s.elemName, value: w.s, parts: w.parts, lazy: s, lazyArg: seg}}
+func (s *edifactSelector) locate(seg *edifact.Segment, w Value) Located {
+	return Located{W: w, At: Position{Line: seg.Line, Segment: seg.Tag, Field: s.elemName, Value: w.S, Parts: w.Parts, Lazy: s, LazyArg: seg}}
 }
 
-func (s *edifactSelector) first(d *doc) (located, bool) {
-	var out located
+func (s *edifactSelector) First(d *Doc) (Located, bool) {
+	var out Located
 	found := false
 	s.scan(d, func(seg *edifact.Segment) bool {
 		w := s.value(seg)
-		if !w.ok {
+		if !w.OK {
 			return true
 		}
 		out = s.locate(seg, w)
@@ -233,10 +233,10 @@ func (s *edifactSelector) first(d *doc) (located, bool) {
 	return out, found
 }
 
-func (s *edifactSelector) all(d *doc) []located {
-	var out []located
+func (s *edifactSelector) All(d *Doc) []Located {
+	var out []Located
 	s.scan(d, func(seg *edifact.Segment) bool {
-		if w := s.value(seg); w.ok {
+		if w := s.value(seg); w.OK {
 			out = append(out, s.locate(seg, w))
 		}
 		return true
@@ -244,29 +244,29 @@ func (s *edifactSelector) all(d *doc) []located {
 	return out
 }
 
-func (s *edifactSelector) where(d *doc) position {
-	p := position{segment: s.tag, field: s.elemName}
+func (s *edifactSelector) Where(d *Doc) Position {
+	p := Position{Segment: s.tag, Field: s.elemName}
 	if s.inGroup {
-		if g, ok := d.item.(*edGroup); ok {
-			m := d.root.(*edifact.Message)
-			p.line = m.Segments[g.start].Line
-			p.segment = m.Segments[g.start].Tag + " group: " + s.tag
+		if g, ok := d.Item.(*edGroup); ok {
+			m := d.Root.(*edifact.Message)
+			p.Line = m.Segments[g.start].Line
+			p.Segment = m.Segments[g.start].Tag + " group: " + s.tag
 		}
-	} else if m, ok := d.root.(*edifact.Message); ok && len(m.Segments) > 0 {
-		p.line = m.Segments[0].Line
-		p.segment = "message: " + s.tag
+	} else if m, ok := d.Root.(*edifact.Message); ok && len(m.Segments) > 0 {
+		p.Line = m.Segments[0].Line
+		p.Segment = "message: " + s.tag
 	}
 	if len(s.quals) > 0 {
-		p.segment += "+" + strings.Join(s.quals[0], "|")
+		p.Segment += "+" + strings.Join(s.quals[0], "|")
 	}
 	return p
 }
 
 // sentName names a segment as sent, with the qualifiers the selector
 // matched on: "DTM+7", "MEA+AAE+G"; the bare tag when it has none.
-// resolve names the segment as sent ("DTM+7") for an error message.
-func (s *edifactSelector) resolve(p position, arg any) position {
-	p.segment = s.sentName(arg.(*edifact.Segment))
+// Resolve names the segment as sent ("DTM+7") for an error message.
+func (s *edifactSelector) Resolve(p Position, arg any) Position {
+	p.Segment = s.sentName(arg.(*edifact.Segment))
 	return p
 }
 
@@ -284,8 +284,8 @@ func (s *edifactSelector) sentName(seg *edifact.Segment) string {
 }
 
 // header marks the segments outside the split groups (see decodeDoc).
-func (p edifactPaths) header(d *doc, items []any) any {
-	m, ok := d.root.(*edifact.Message)
+func (p edifactPaths) header(d *Doc, items []any) any {
+	m, ok := d.Root.(*edifact.Message)
 	if !ok {
 		return nil
 	}

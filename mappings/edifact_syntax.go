@@ -8,19 +8,19 @@ import (
 	"strings"
 )
 
-// edifactSyntax is UN/EDIFACT: interchanges of messages (UNH…UNT), read
+// EdifactSyntax is UN/EDIFACT: interchanges of messages (UNH…UNT), read
 // with mappings/syntax/edifact, paths like EQD[CN].C237.8260.
-type edifactSyntax struct{}
+type EdifactSyntax struct{}
 
-func (edifactSyntax) Name() string       { return "edifact" }
-func (edifactSyntax) Extension() string  { return ".edi" }
-func (edifactSyntax) ReusesReader() bool { return true }
+func (EdifactSyntax) Name() string       { return "edifact" }
+func (EdifactSyntax) Extension() string  { return ".edi" }
+func (EdifactSyntax) ReusesReader() bool { return true }
 
-func (edifactSyntax) Sniff(head []byte) bool {
+func (EdifactSyntax) Sniff(head []byte) bool {
 	return bytes.HasPrefix(head, []byte("UNA")) || bytes.HasPrefix(head, []byte("UNB")) || bytes.HasPrefix(head, []byte("UNH"))
 }
 
-func (edifactSyntax) Paths(s *Spec) (pathCompiler, error) {
+func (EdifactSyntax) Paths(s *Spec) (PathCompiler, error) {
 	each := ""
 	if s.Decode != nil {
 		each = groupTagOf(s.Decode.Each)
@@ -28,24 +28,24 @@ func (edifactSyntax) Paths(s *Spec) (pathCompiler, error) {
 	return edifactPaths{groupTag: each}, nil
 }
 
-func (edifactSyntax) Decode(r *Registry, br *bufio.Reader, fixed *Profile, opts *DecodeOptions, emit func(Batch) error) error {
+func (EdifactSyntax) Decode(r *Registry, br *bufio.Reader, fixed *Profile, opts *DecodeOptions, emit func(Batch) error) error {
 	return r.decodeEdifact(br, fixed, opts, emit)
 }
 
 // edifactEncoding is a compiled EDIFACT encode section: the envelope and
 // the segment templates.
 type edifactEncoding struct {
-	sender, recipient *compiledField
+	sender, recipient *CompiledField
 	charset           string
 	una, newline      bool
 	msgID             string
-	ref               *compiledField
+	ref               *CompiledField
 	header            []*segTemplate
 	each              []*segTemplate
 	trailer           []*segTemplate
 }
 
-func (edifactSyntax) CompileEncode(c *compiler, s *Spec) (syntaxEncoding, error) {
+func (EdifactSyntax) CompileEncode(c *Compiler, s *Spec) (Encoding, error) {
 	es := s.Encode
 	if es.Message == nil {
 		return nil, fmt.Errorf("%w: an edifact encode needs message.id", ErrSpec)
@@ -53,7 +53,7 @@ func (edifactSyntax) CompileEncode(c *compiler, s *Spec) (syntaxEncoding, error)
 	ee := &edifactEncoding{msgID: es.Message.ID}
 	var err error
 	if es.Message.Ref != nil {
-		if ee.ref, err = c.compileEncodeField(es.Message.Ref); err != nil {
+		if ee.ref, err = c.CompileEncodeField(es.Message.Ref); err != nil {
 			return nil, fmt.Errorf("message.ref: %w", err)
 		}
 	}
@@ -61,14 +61,14 @@ func (edifactSyntax) CompileEncode(c *compiler, s *Spec) (syntaxEncoding, error)
 	if ic == nil {
 		ic = &InterchangeSpec{}
 	}
-	ee.charset, ee.una, ee.newline = firstNonEmpty(ic.Charset, "UNOC"), ic.UNA, ic.Newline
+	ee.charset, ee.una, ee.newline = FirstNonEmpty(ic.Charset, "UNOC"), ic.UNA, ic.Newline
 	if ic.Sender != nil {
-		if ee.sender, err = c.compileEncodeField(ic.Sender); err != nil {
+		if ee.sender, err = c.CompileEncodeField(ic.Sender); err != nil {
 			return nil, fmt.Errorf("interchange.sender: %w", err)
 		}
 	}
 	if ic.Recipient != nil {
-		if ee.recipient, err = c.compileEncodeField(ic.Recipient); err != nil {
+		if ee.recipient, err = c.CompileEncodeField(ic.Recipient); err != nil {
 			return nil, fmt.Errorf("interchange.recipient: %w", err)
 		}
 	}
@@ -88,19 +88,19 @@ func (edifactSyntax) CompileEncode(c *compiler, s *Spec) (syntaxEncoding, error)
 	return ee, nil
 }
 
-func (ee *edifactEncoding) newEncoder(p *Profile, w io.Writer, opts EncodeOptions) Encoder {
+func (ee *edifactEncoding) NewEncoder(p *Profile, w io.Writer, opts EncodeOptions) Encoder {
 	return newEdifactEncoder(p, ee, w, opts)
 }
 
-func (ee *edifactEncoding) fields(add func(*compiledField), paths func(string)) {
+func (ee *edifactEncoding) Fields(add func(*CompiledField), paths func(string)) {
 	for _, segs := range [][]*segTemplate{ee.header, ee.each, ee.trailer} {
 		for _, t := range segs {
 			if t.forList != nil {
-				paths(t.forList.path)
+				paths(t.forList.Path)
 			}
 			for _, el := range t.elements {
 				for _, c := range el {
-					walkNode(c, add)
+					WalkNode(c, add)
 				}
 			}
 		}
@@ -110,9 +110,9 @@ func (ee *edifactEncoding) fields(add func(*compiledField), paths func(string)) 
 	add(ee.ref)
 }
 
-func (edifactSyntax) README(b *strings.Builder, p *Profile) {
+func (EdifactSyntax) README(b *strings.Builder, p *Profile) {
 	s := p.Spec
-	ee, ok := p.encoding().(*edifactEncoding)
+	ee, ok := p.Encoding().(*edifactEncoding)
 	if !ok {
 		return
 	}
@@ -135,17 +135,17 @@ func segSources(t *segTemplate) string {
 	var parts []string
 	for _, comps := range t.elements {
 		for _, c := range comps {
-			if l, ok := c.(leafNode); ok {
-				if len(l.f.spec.From) > 0 {
-					parts = append(parts, "`"+l.f.spec.From[0]+"`")
-				} else if l.f.spec.Expr != "" {
+			if l, ok := c.(LeafNode); ok {
+				if len(l.Field.Spec.From) > 0 {
+					parts = append(parts, "`"+l.Field.Spec.From[0]+"`")
+				} else if l.Field.Spec.Expr != "" {
 					parts = append(parts, "expression")
 				}
 			}
 		}
 	}
 	if t.forList != nil {
-		parts = append(parts, "repeated for `"+t.forList.path+"`")
+		parts = append(parts, "repeated for `"+t.forList.Path+"`")
 	}
 	return strings.Join(parts, ", ")
 }

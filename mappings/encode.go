@@ -32,82 +32,82 @@ type Encoder interface {
 // compiledEncode is a profile's encode section, ready to run.
 type compiledEncode struct {
 	types map[canonical.EventType]bool
-	group []*accessor
+	Group []*Accessor
 	// key is "air" or "sea" when the profile declares encode.key.
 	key string
 	// syn is the syntax's own part: templates, envelope, columns.
-	syn syntaxEncoding
+	syn Encoding
 }
 
-// node is one piece of an output document template.
-type node interface{}
+// Node is one piece of an output document template.
+type Node interface{}
 
-type leafNode struct{ f *compiledField }
-type constNode struct{ v any }
-type objNode struct {
-	keys   []string
-	quoted [][]byte // keys as JSON strings, rendered once
-	vals   []node
+type LeafNode struct{ Field *CompiledField }
+type ConstNode struct{ Value any }
+type ObjNode struct {
+	Keys   []string
+	Quoted [][]byte // keys as JSON strings, rendered once
+	Vals   []Node
 }
-type listNode struct{ items []node }
+type ListNode struct{ Items []Node }
 
 // NewEncoder starts writing events in the profile's format to w.
 func (p *Profile) NewEncoder(w io.Writer, opts EncodeOptions) (Encoder, error) {
-	if p.enc == nil {
+	if p.Enc == nil {
 		return nil, fmt.Errorf("%s: %w: it has no encode section", p.Name(), ErrDirection)
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	return p.enc.syn.newEncoder(p, w, opts), nil
+	return p.Enc.syn.NewEncoder(p, w, opts), nil
 }
 
-// encoding is the syntax's part of the compiled encode section, or nil.
-func (p *Profile) encoding() syntaxEncoding {
-	if p.enc == nil {
+// Encoding is the syntax's part of the compiled encode section, or nil.
+func (p *Profile) Encoding() Encoding {
+	if p.Enc == nil {
 		return nil
 	}
-	return p.enc.syn
+	return p.Enc.syn
 }
 
 // Carries reports whether the profile can carry events of type t.
 func (p *Profile) Carries(t canonical.EventType) bool {
-	return p.enc != nil && p.enc.types[t]
+	return p.Enc != nil && p.Enc.types[t]
 }
 
-// accepts checks an event against the profile's types.
-func (p *Profile) accepts(e *canonical.ReleaseEvent) error {
+// Accepts checks an event against the profile's types.
+func (p *Profile) Accepts(e *canonical.ReleaseEvent) error {
 	switch {
-	case p.enc.key == "air" && !e.Key.Air():
+	case p.Enc.key == "air" && !e.Key.Air():
 		return &Error{Message: e.Source.MessageRef, Field: "key", Value: e.Key.ContainerNumber,
 			Err: fmt.Errorf("%w: %s carries air waybill statuses, not container releases", ErrCannotCarry, p.Name())}
-	case p.enc.key == "sea" && e.Key.Air():
+	case p.Enc.key == "sea" && e.Key.Air():
 		return &Error{Message: e.Source.MessageRef, Field: "type", Value: string(e.Type),
 			Err: fmt.Errorf("%w: %s carries container releases, not air waybills (%s)", ErrCannotCarry, p.Name(), e.Key.AWB)}
 	}
-	if p.enc.types[e.Type] {
+	if p.Enc.types[e.Type] {
 		return nil
 	}
-	if e.Key.Air() && !p.enc.types[canonical.StatusReported] {
+	if e.Key.Air() && !p.Enc.types[canonical.StatusReported] {
 		return &Error{Message: e.Source.MessageRef, Field: "type", Value: string(e.Type),
 			Err: fmt.Errorf("%w: %s carries container releases, not air waybills (%s)", ErrCannotCarry, p.Name(), e.Key.AWB)}
 	}
 	return &Error{Message: e.Source.MessageRef, Field: "type", Value: string(e.Type),
-		Err: fmt.Errorf("%w: %s carries %s", ErrCannotCarry, p.Name(), typeList(p.enc.types))}
+		Err: fmt.Errorf("%w: %s carries %s", ErrCannotCarry, p.Name(), typeList(p.Enc.types))}
 }
 
-// acceptsIn is accepts with the input's name and the event in the error.
-func (p *Profile) acceptsIn(e *canonical.ReleaseEvent, name string) error {
-	err := p.accepts(e)
+// AcceptsIn is accepts with the input's name and the event in the error.
+func (p *Profile) AcceptsIn(e *canonical.ReleaseEvent, name string) error {
+	err := p.Accepts(e)
 	if x, ok := err.(*Error); ok {
-		x.File, x.Event = name, eventLabel(e)
+		x.File, x.Event = name, EventLabel(e)
 	}
 	return err
 }
 
-// eventLabel names an event for error messages by what a user knows it
+// EventLabel names an event for error messages by what a user knows it
 // by: its container number or air waybill.
-func eventLabel(e *canonical.ReleaseEvent) string {
+func EventLabel(e *canonical.ReleaseEvent) string {
 	switch {
 	case e.Key.ContainerNumber != "":
 		return "container " + e.Key.ContainerNumber
@@ -136,7 +136,7 @@ func typeList(m map[canonical.EventType]bool) string {
 	return out
 }
 
-func (c *compiler) compileEncode(p *Profile, s *Spec) (*compiledEncode, error) {
+func (c *Compiler) compileEncode(p *Profile, s *Spec) (*compiledEncode, error) {
 	es := s.Encode
 	ce := &compiledEncode{types: map[canonical.EventType]bool{}, key: es.Key}
 	for _, t := range es.Types {
@@ -146,11 +146,11 @@ func (c *compiler) compileEncode(p *Profile, s *Spec) (*compiledEncode, error) {
 		ce.key = "sea" // a target without air statuses carries container releases
 	}
 	for _, g := range es.Group {
-		a, err := compileAccessor(g)
+		a, err := CompileAccessor(g)
 		if err != nil {
 			return nil, err
 		}
-		ce.group = append(ce.group, a)
+		ce.Group = append(ce.Group, a)
 	}
 	var err error
 	if ce.syn, err = p.syntax.CompileEncode(c, s); err != nil {
@@ -159,15 +159,15 @@ func (c *compiler) compileEncode(p *Profile, s *Spec) (*compiledEncode, error) {
 	return ce, nil
 }
 
-// asField reads a YAML mapping as a Field, strictly.
-func asField(v any) (*Field, error) {
+// AsField reads a YAML mapping as a Field, strictly.
+func AsField(v any) (*Field, error) {
 	b, err := yaml.Marshal(v)
 	if err != nil {
 		return nil, err
 	}
 	var f Field
 	if err := yaml.UnmarshalWithOptions(b, &f, yaml.Strict(), yaml.DisallowUnknownField()); err != nil {
-		return nil, fmt.Errorf("%w: %s", ErrSpec, oneLine(yaml.FormatError(err, false, false)))
+		return nil, fmt.Errorf("%w: %s", ErrSpec, OneLine(yaml.FormatError(err, false, false)))
 	}
 	return &f, nil
 }
@@ -182,25 +182,25 @@ func isLeaf(m yaml.MapSlice) bool {
 	return false
 }
 
-func (c *compiler) compileNode(v any, where string) (node, error) {
+func (c *Compiler) CompileNode(v any, where string) (Node, error) {
 	switch x := v.(type) {
 	case yaml.MapSlice:
 		if isLeaf(x) {
-			f, err := asField(x)
+			f, err := AsField(x)
 			if err != nil {
 				return nil, fmt.Errorf("%s: %w", where, err)
 			}
-			cf, err := c.compileEncodeField(f)
+			cf, err := c.CompileEncodeField(f)
 			if err != nil {
 				return nil, fmt.Errorf("%s: %w", where, err)
 			}
-			cf.label = strings.TrimPrefix(strings.TrimPrefix(where, "document"), ".")
-			return leafNode{f: cf}, nil
+			cf.Label = strings.TrimPrefix(strings.TrimPrefix(where, "document"), ".")
+			return LeafNode{Field: cf}, nil
 		}
-		o := objNode{}
+		o := ObjNode{}
 		for _, it := range x {
 			k := fmt.Sprint(it.Key)
-			n, err := c.compileNode(it.Value, where+"."+k)
+			n, err := c.CompileNode(it.Value, where+"."+k)
 			if err != nil {
 				return nil, err
 			}
@@ -208,95 +208,95 @@ func (c *compiler) compileNode(v any, where string) (node, error) {
 			if err != nil {
 				return nil, fmt.Errorf("%s: key %q: %w", where, k, err)
 			}
-			o.keys = append(o.keys, k)
-			o.quoted = append(o.quoted, q)
-			o.vals = append(o.vals, n)
+			o.Keys = append(o.Keys, k)
+			o.Quoted = append(o.Quoted, q)
+			o.Vals = append(o.Vals, n)
 		}
 		return o, nil
 	case []any:
-		l := listNode{}
+		l := ListNode{}
 		for i, it := range x {
-			n, err := c.compileNode(it, fmt.Sprintf("%s[%d]", where, i))
+			n, err := c.CompileNode(it, fmt.Sprintf("%s[%d]", where, i))
 			if err != nil {
 				return nil, err
 			}
-			l.items = append(l.items, n)
+			l.Items = append(l.Items, n)
 		}
 		return l, nil
 	}
-	return constNode{v: v}, nil
+	return ConstNode{Value: v}, nil
 }
 
-// encodeCtx evaluates leaves for one event.
-type encodeCtx struct {
-	p    *Profile
-	name string // input name for errors
-	env  exprEnv
+// EncodeCtx evaluates leaves for one event.
+type EncodeCtx struct {
+	Profile    *Profile
+	Name string // input name for errors
+	Env  ExprEnv
 }
 
-// leaf evaluates an encode field; nil means absent.
-func (ec *encodeCtx) leaf(cf *compiledField) (any, error) {
-	env := &ec.env
+// Leaf evaluates an encode field; nil means absent.
+func (ec *EncodeCtx) Leaf(cf *CompiledField) (any, error) {
+	env := &ec.Env
 	if cf.when != nil {
-		ok, err := runExpr(cf.when, env)
+		ok, err := RunExpr(cf.when, env)
 		if err != nil {
-			err = exprField(err, func() string { return cf.where() + " (when)" })
-			return nil, ec.fail(nil, "", err)
+			err = ExprField(err, func() string { return cf.where() + " (when)" })
+			return nil, ec.Fail(nil, "", err)
 		}
 		if b, _ := ok.(bool); !b {
 			return nil, nil
 		}
 	}
 	var val any
-	for _, a := range cf.fromCan {
+	for _, a := range cf.FromCan {
 		if a == nil {
 			val = env.Item
 		} else {
-			val = a.get(env.Event)
+			val = a.Get(env.Event)
 		}
 		if val != nil { // get returns nil for zero values
 			break
 		}
 	}
-	if cf.spec.ID != "" && val != nil {
-		val = partyID(val, cf.spec.ID)
+	if cf.Spec.ID != "" && val != nil {
+		val = partyID(val, cf.Spec.ID)
 	}
-	if val == nil && cf.spec.Const != nil {
-		val = cf.spec.Const
+	if val == nil && cf.Spec.Const != nil {
+		val = cf.Spec.Const
 	}
-	fromSet := len(cf.fromCan) > 0 || cf.spec.Const != nil
+	fromSet := len(cf.FromCan) > 0 || cf.Spec.Const != nil
 	if fromSet && val != nil && cf.table != nil {
-		s, err := cf.lookup(text(val))
+		s, err := cf.lookup(Text(val))
 		if err != nil {
-			return nil, ec.fail(cf, text(val), err)
+			return nil, ec.Fail(cf, Text(val), err)
 		}
 		val = s
 	}
-	if cf.expr != nil {
+	if cf.Expr != nil {
 		env.Value = val
-		out, err := runExpr(cf.expr, env)
+		out, err := RunExpr(cf.Expr, env)
 		if err != nil {
-			err = exprField(err, cf.where)
-			return nil, ec.fail(nil, "", err)
+			err = ExprField(err, cf.where)
+			return nil, ec.Fail(nil, "", err)
 		}
 		val = out
-		if val != nil && text(val) == "" {
+		if val != nil && Text(val) == "" {
 			val = nil
 		}
 		if !fromSet && val != nil && cf.table != nil {
-			s, err := cf.lookup(text(val))
+			s, err := cf.lookup(Text(val))
 			if err != nil {
-				return nil, ec.fail(cf, text(val), err)
+				return nil, ec.Fail(cf, Text(val), err)
 			}
 			val = s
 		}
 	}
-	if val == nil && cf.spec.Default != nil {
-		val = cf.spec.Default
+	if val == nil && cf.Spec.Default != nil {
+		val = cf.Spec.Default
 	}
 	if val == nil {
-		if cf.spec.Required {
-			return nil, ec.fail(cf, "", ErrRequired)
+		if cf.Spec.Required {
+			return nil, ec.Fail(cf, "", ErrRequired)
 		}
 		return nil, nil
 	}
@@ -306,40 +306,40 @@ func (ec *encodeCtx) leaf(cf *compiledField) (any, error) {
 // where names an encode field for errors: the place it fills in the
 // output (a segment position, a document path) and the canonical path it
 // reads, never the expression source.
-func (cf *compiledField) where() string {
+func (cf *CompiledField) where() string {
 	from := ""
-	if len(cf.spec.From) > 0 {
-		from = cf.spec.From[0]
+	if len(cf.Spec.From) > 0 {
+		from = cf.Spec.From[0]
 	}
 	switch {
-	case cf.label != "" && from != "":
-		return cf.label + " (" + from + ")"
-	case cf.label != "":
-		return cf.label
+	case cf.Label != "" && from != "":
+		return cf.Label + " (" + from + ")"
+	case cf.Label != "":
+		return cf.Label
 	case from != "":
 		return from
 	}
 	return "expression"
 }
 
-// fail reports a problem with one encode field of the current event;
+// Fail reports a problem with one encode field of the current event;
 // cf nil means err already names the field (expression errors).
-func (ec *encodeCtx) fail(cf *compiledField, value string, err error) error {
-	e := &Error{File: ec.name, Message: ec.env.Event.Source.MessageRef, Event: eventLabel(ec.env.Event), Value: value, Err: err}
+func (ec *EncodeCtx) Fail(cf *CompiledField, value string, err error) error {
+	e := &Error{File: ec.Name, Message: ec.Env.Event.Source.MessageRef, Event: EventLabel(ec.Env.Event), Value: value, Err: err}
 	if cf != nil {
 		e.Field = cf.where()
 	}
 	return e
 }
 
-func (ec *encodeCtx) err(cf *compiledField, err error) error { return ec.fail(cf, "", err) }
+func (ec *EncodeCtx) Err(cf *CompiledField, err error) error { return ec.Fail(cf, "", err) }
 
 // pathOf names an encode field for errors (see where).
-func pathOf(cf *compiledField) string { return cf.where() }
+func pathOf(cf *CompiledField) string { return cf.where() }
 
 // convert applies an encode `as`.
-func (ec *encodeCtx) convert(cf *compiledField, val any) (any, error) {
-	switch cf.spec.As {
+func (ec *EncodeCtx) convert(cf *CompiledField, val any) (any, error) {
+	switch cf.Spec.As {
 	case "", "string":
 		switch x := val.(type) {
 		case time.Time:
@@ -354,16 +354,16 @@ func (ec *encodeCtx) convert(cf *compiledField, val any) (any, error) {
 		}
 		return val, nil
 	case "upper":
-		return upper(text(val)), nil
+		return upper(Text(val)), nil
 	case "int", "decimal":
 		f, ok := toFloat(val)
 		if !ok {
 			var err error
-			if f, err = parseDecimal(text(val)); err != nil {
-				return nil, ec.err(cf, err)
+			if f, err = parseDecimal(Text(val)); err != nil {
+				return nil, ec.Err(cf, err)
 			}
 		}
-		if cf.spec.As == "int" {
+		if cf.Spec.As == "int" {
 			return int(f), nil
 		}
 		return f, nil
@@ -374,13 +374,13 @@ func (ec *encodeCtx) convert(cf *compiledField, val any) (any, error) {
 		if b, ok := val.(*bool); ok {
 			return *b, nil
 		}
-		b, err := parseBool(text(val))
+		b, err := parseBool(Text(val))
 		if err != nil {
-			return nil, ec.err(cf, err)
+			return nil, ec.Err(cf, err)
 		}
 		return b, nil
 	case "mask":
-		return mask(text(val)), nil
+		return mask(Text(val)), nil
 	case "datetime", "date", "edifact-203", "edifact-102", "yymmdd", "hhmm":
 		var t time.Time
 		switch x := val.(type) {
@@ -389,29 +389,29 @@ func (ec *encodeCtx) convert(cf *compiledField, val any) (any, error) {
 		case *time.Time:
 			t = *x
 		default:
-			return nil, ec.err(cf, fmt.Errorf("%w: %w", ErrConvert, errNotDate))
+			return nil, ec.Err(cf, fmt.Errorf("%w: %w", ErrConvert, ErrNotDate))
 		}
-		loc, err := zoneFor(firstNonEmpty(cf.spec.Zone, ec.p.zone), ec.env.Event)
+		loc, err := ZoneFor(FirstNonEmpty(cf.Spec.Zone, ec.Profile.Zone), ec.Env.Event)
 		if err != nil {
-			return nil, ec.err(cf, err)
+			return nil, ec.Err(cf, err)
 		}
-		return formatTime(cf.spec.As, t, loc), nil
+		return formatTime(cf.Spec.As, t, loc), nil
 	}
-	if c, ok := ec.p.syntax.(converter); ok {
-		if out, done, err := c.encodeAs(ec, cf, val); done {
+	if c, ok := ec.Profile.syntax.(Converter); ok {
+		if out, done, err := c.EncodeAs(ec, cf, val); done {
 			return out, err
 		}
 	}
-	return nil, ec.err(cf, fmt.Errorf("conversion %q cannot be used in encode", cf.spec.As))
+	return nil, ec.Err(cf, fmt.Errorf("conversion %q cannot be used in encode", cf.Spec.As))
 }
 
-// scalarText renders a leaf value as wire text.
-func scalarText(v any) string {
+// ScalarText renders a leaf value as wire text.
+func ScalarText(v any) string {
 	switch x := v.(type) {
 	case float64:
 		return strconv.FormatFloat(x, 'f', -1, 64)
 	}
-	return text(v)
+	return Text(v)
 }
 
 var errSkip = errors.New("skip")

@@ -33,23 +33,23 @@ var fsuFields = map[string]bool{
 
 // fsuTemplate is a compiled Cargo-IMP encode: FSU field -> template node.
 type fsuTemplate struct {
-	nodes map[string]node
+	nodes map[string]Node
 }
 
-func (c *compiler) compileFSU(es *EncodeSpec) (*fsuTemplate, node, error) {
+func (c *Compiler) compileFSU(es *EncodeSpec) (*fsuTemplate, Node, error) {
 	if es.Document == nil {
 		return nil, nil, fmt.Errorf("%w: a cargoimp encode needs a document of FSU fields", ErrSpec)
 	}
-	root, err := c.compileNode(es.Document, "document")
+	root, err := c.CompileNode(es.Document, "document")
 	if err != nil {
 		return nil, nil, err
 	}
-	t := &fsuTemplate{nodes: map[string]node{}}
-	var walk func(n node, path string) error
-	walk = func(n node, path string) error {
-		if o, ok := n.(objNode); ok {
-			for i, k := range o.keys {
-				if err := walk(o.vals[i], strings.TrimPrefix(path+"."+k, ".")); err != nil {
+	t := &fsuTemplate{nodes: map[string]Node{}}
+	var walk func(n Node, path string) error
+	walk = func(n Node, path string) error {
+		if o, ok := n.(ObjNode); ok {
+			for i, k := range o.Keys {
+				if err := walk(o.Vals[i], strings.TrimPrefix(path+"."+k, ".")); err != nil {
 					return err
 				}
 			}
@@ -90,13 +90,13 @@ func newFSUEncoder(p *Profile, t *fsuTemplate, w io.Writer) *fsuEncoder {
 
 func (fe *fsuEncoder) Encode(events []*canonical.ReleaseEvent) error {
 	for _, e := range events {
-		if err := fe.p.accepts(e); err != nil {
+		if err := fe.p.Accepts(e); err != nil {
 			return err
 		}
 	}
 	for i := 0; i < len(events); {
 		j := i + 1
-		for j < len(events) && sameGroup(fe.p.enc.group, events[i], events[j]) {
+		for j < len(events) && sameGroup(fe.p.Enc.Group, events[i], events[j]) {
 			j++
 		}
 		if err := fe.message(events[i:j]); err != nil {
@@ -110,12 +110,12 @@ func (fe *fsuEncoder) Encode(events []*canonical.ReleaseEvent) error {
 func (fe *fsuEncoder) Close() error { return nil }
 
 // sameGroup reports whether two events agree on every group path.
-func sameGroup(group []*accessor, a, b *canonical.ReleaseEvent) bool {
+func sameGroup(group []*Accessor, a, b *canonical.ReleaseEvent) bool {
 	if len(group) == 0 {
 		return false
 	}
 	for _, g := range group {
-		if text(g.get(a)) != text(g.get(b)) {
+		if Text(g.Get(a)) != Text(g.Get(b)) {
 			return false
 		}
 	}
@@ -124,7 +124,7 @@ func sameGroup(group []*accessor, a, b *canonical.ReleaseEvent) bool {
 
 // fsuValues evaluates the template for one event.
 type fsuValues struct {
-	ec  *encodeCtx
+	ec  *EncodeCtx
 	t   *fsuTemplate
 	err error
 }
@@ -135,10 +135,10 @@ func (v *fsuValues) get(name string) string {
 		return ""
 	}
 	switch x := n.(type) {
-	case constNode:
-		return scalarText(x.v)
-	case leafNode:
-		val, err := v.ec.leaf(x.f)
+	case ConstNode:
+		return ScalarText(x.Value)
+	case LeafNode:
+		val, err := v.ec.Leaf(x.Field)
 		if err != nil {
 			v.err = err
 			return ""
@@ -146,20 +146,20 @@ func (v *fsuValues) get(name string) string {
 		if val == nil {
 			return ""
 		}
-		return scalarText(val)
+		return ScalarText(val)
 	}
 	return ""
 }
 
 func (v *fsuValues) list(name string) []string {
-	n, ok := v.t.nodes[name].(leafNode)
+	n, ok := v.t.nodes[name].(LeafNode)
 	if !ok || v.err != nil {
 		if s := v.get(name); s != "" {
 			return []string{s}
 		}
 		return nil
 	}
-	val, err := v.ec.leaf(n.f)
+	val, err := v.ec.Leaf(n.Field)
 	if err != nil {
 		v.err = err
 		return nil
@@ -172,11 +172,11 @@ func (v *fsuValues) list(name string) []string {
 	case []any:
 		out := make([]string, 0, len(x))
 		for _, it := range x {
-			out = append(out, text(it))
+			out = append(out, Text(it))
 		}
 		return out
 	}
-	return []string{scalarText(val)}
+	return []string{ScalarText(val)}
 }
 
 func (v *fsuValues) num(name string) int {
@@ -186,7 +186,7 @@ func (v *fsuValues) num(name string) int {
 	}
 	n, err := strconv.Atoi(s)
 	if err != nil && v.err == nil {
-		v.err = &Error{Field: name, Value: s, Err: fmt.Errorf("%w: %w", ErrConvert, errNotNumber)}
+		v.err = &Error{Field: name, Value: s, Err: fmt.Errorf("%w: %w", ErrConvert, ErrNotNumber)}
 	}
 	return n
 }
@@ -196,17 +196,17 @@ func (fe *fsuEncoder) message(events []*canonical.ReleaseEvent) error {
 	// quantity, so a light without pieces can lead the group.
 	first := events[0]
 	for _, e := range events {
-		probe := &fsuValues{ec: &encodeCtx{p: fe.p, env: exprEnv{Event: e, Count: len(events)}}, t: fe.t}
+		probe := &fsuValues{ec: &EncodeCtx{Profile: fe.p, Env: ExprEnv{Event: e, Count: len(events)}}, t: fe.t}
 		if probe.get("shipment.pieces") != "" {
 			first = e
 			break
 		}
 	}
-	v := &fsuValues{ec: &encodeCtx{p: fe.p, env: exprEnv{Event: first, Count: len(events)}}, t: fe.t}
-	m := &cargoimp.Message{Type: firstNonEmpty(v.get("type"), "FSU"), Version: firstNonEmpty(v.get("version"), "14"),
+	v := &fsuValues{ec: &EncodeCtx{Profile: fe.p, Env: ExprEnv{Event: first, Count: len(events)}}, t: fe.t}
+	m := &cargoimp.Message{Type: FirstNonEmpty(v.get("type"), "FSU"), Version: FirstNonEmpty(v.get("version"), "14"),
 		Origin: v.get("origin"), Destination: v.get("destination")}
 	awb := v.get("awb")
-	m.Shipment = cargoimp.Quantity{Code: firstNonEmpty(v.get("shipment.code"), "T"), Pieces: v.num("shipment.pieces"),
+	m.Shipment = cargoimp.Quantity{Code: FirstNonEmpty(v.get("shipment.code"), "T"), Pieces: v.num("shipment.pieces"),
 		WeightUnit: v.get("shipment.weightUnit"), Weight: v.get("shipment.weight"), TotalPieces: v.num("shipment.totalPieces")}
 	if m.Shipment.Weight == "" {
 		m.Shipment.WeightUnit = ""
@@ -220,7 +220,7 @@ func (fe *fsuEncoder) message(events []*canonical.ReleaseEvent) error {
 	}
 	m.AWB = a
 	for _, e := range events {
-		v.ec.env = exprEnv{Event: e, Count: len(events)}
+		v.ec.Env = ExprEnv{Event: e, Count: len(events)}
 		st, err := fe.status(v)
 		if err != nil {
 			return fe.fail(e, err)
@@ -255,7 +255,7 @@ func (fe *fsuEncoder) status(v *fsuValues) (cargoimp.Status, error) {
 	if d := v.get("status.date"); d != "" {
 		day, month, hhmm, ok := splitCargoimpDate(d)
 		if !ok {
-			return st, &Error{Field: "status.date", Value: d, Err: fmt.Errorf("%w: %w: want DDMMM[HHMM] (as: cargoimp-date)", ErrConvert, errNotDate)}
+			return st, &Error{Field: "status.date", Value: d, Err: fmt.Errorf("%w: %w: want DDMMM[HHMM] (as: cargoimp-date)", ErrConvert, ErrNotDate)}
 		}
 		st.Day, st.Month = day, month
 		if has("date/time") {
@@ -273,10 +273,10 @@ func (fe *fsuEncoder) status(v *fsuValues) (cargoimp.Status, error) {
 		st.ToAirport = v.get("status.toAirport")
 	}
 	if pieces := v.get("status.pieces"); pieces != "" {
-		st.ShipmentCode = firstNonEmpty(v.get("status.shipmentCode"), "T")
+		st.ShipmentCode = FirstNonEmpty(v.get("status.shipmentCode"), "T")
 		st.Pieces = v.num("status.pieces")
 		if st.Weight = v.get("status.weight"); st.Weight != "" {
-			st.WeightUnit = firstNonEmpty(v.get("status.weightUnit"), "K")
+			st.WeightUnit = FirstNonEmpty(v.get("status.weightUnit"), "K")
 		}
 		st.TotalPieces = v.num("status.totalPieces")
 	}
@@ -318,7 +318,7 @@ func splitJoined(err error) []error {
 // (`as: cargoimp-date`, "16OCT1317"). With zone "airport" the time is
 // local to status.location when it has a known zone, else to key.airport,
 // as on reading.
-func (ec *encodeCtx) cargoimpDate(cf *compiledField, val any) (any, error) {
+func (ec *EncodeCtx) cargoimpDate(cf *CompiledField, val any) (any, error) {
 	var t time.Time
 	switch x := val.(type) {
 	case time.Time:
@@ -326,16 +326,16 @@ func (ec *encodeCtx) cargoimpDate(cf *compiledField, val any) (any, error) {
 	case *time.Time:
 		t = *x
 	default:
-		return nil, ec.err(cf, fmt.Errorf("%w: %w", ErrConvert, errNotDate))
+		return nil, ec.Err(cf, fmt.Errorf("%w: %w", ErrConvert, ErrNotDate))
 	}
-	e := ec.env.Event
+	e := ec.Env.Event
 	airport := ""
 	if e.Status != nil {
 		airport = e.Status.Location
 	}
-	loc, err := cargoimpZone(firstNonEmpty(cf.spec.Zone, ec.p.zone), airport, e)
+	loc, err := cargoimpZone(FirstNonEmpty(cf.Spec.Zone, ec.Profile.Zone), airport, e)
 	if err != nil {
-		return nil, ec.err(cf, err)
+		return nil, ec.Err(cf, err)
 	}
 	return formatCargoimpDate(t, loc), nil
 }

@@ -14,11 +14,11 @@ import (
 // the node that fills it (a field or a constant).
 type csvTemplate struct {
 	names []string
-	cols  []node
+	cols  []Node
 	opts  flat.CSVOptions
 }
 
-func (c *compiler) compileCSVEncode(s *Spec) (*csvTemplate, error) {
+func (c *Compiler) compileCSVEncode(s *Spec) (*csvTemplate, error) {
 	es := s.Encode
 	if s.Options == nil || s.Options.CSV == nil {
 		return nil, fmt.Errorf("%w: a flat encode writes CSV and needs options.csv", ErrSpec)
@@ -26,24 +26,24 @@ func (c *compiler) compileCSVEncode(s *Spec) (*csvTemplate, error) {
 	if es.Columns == nil {
 		return nil, fmt.Errorf("%w: a CSV encode needs columns", ErrSpec)
 	}
-	n, err := c.compileNode(es.Columns, "columns")
+	n, err := c.CompileNode(es.Columns, "columns")
 	if err != nil {
 		return nil, err
 	}
-	o, ok := n.(objNode)
-	if !ok || len(o.keys) == 0 {
+	o, ok := n.(ObjNode)
+	if !ok || len(o.Keys) == 0 {
 		return nil, fmt.Errorf("%w: columns is a mapping of column names to fields", ErrSpec)
 	}
-	t := &csvTemplate{names: o.keys}
-	for i, v := range o.vals {
+	t := &csvTemplate{names: o.Keys}
+	for i, v := range o.Vals {
 		switch v.(type) {
-		case leafNode, constNode:
+		case LeafNode, ConstNode:
 		default:
-			return nil, fmt.Errorf("%w: column %s must be a field or a constant", ErrSpec, o.keys[i])
+			return nil, fmt.Errorf("%w: column %s must be a field or a constant", ErrSpec, o.Keys[i])
 		}
 		t.cols = append(t.cols, v)
 	}
-	if t.opts, err = s.Options.CSV.csvOptions(s.Profile); err != nil {
+	if t.opts, err = s.Options.CSV.CSVOptions(s.Profile); err != nil {
 		return nil, err
 	}
 	t.opts.Header, t.opts.NoHeader = t.names, false
@@ -76,17 +76,17 @@ func (ce *csvEncoder) Encode(events []*canonical.ReleaseEvent) error {
 		return err
 	}
 	for _, e := range events {
-		if err := ce.p.accepts(e); err != nil {
+		if err := ce.p.Accepts(e); err != nil {
 			return err
 		}
-		ec := &encodeCtx{p: ce.p, env: exprEnv{Event: e, Count: len(events)}}
+		ec := &EncodeCtx{Profile: ce.p, Env: ExprEnv{Event: e, Count: len(events)}}
 		for i, col := range ce.t.cols {
 			ce.row[i] = ""
 			switch x := col.(type) {
-			case constNode:
-				ce.row[i] = scalarText(x.v)
-			case leafNode:
-				v, err := ec.leaf(x.f)
+			case ConstNode:
+				ce.row[i] = ScalarText(x.Value)
+			case LeafNode:
+				v, err := ec.Leaf(x.Field)
 				if err != nil {
 					return err
 				}
@@ -124,5 +124,5 @@ func csvText(v any) string {
 	case []string:
 		return strings.Join(x, " ")
 	}
-	return scalarText(v)
+	return ScalarText(v)
 }

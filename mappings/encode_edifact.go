@@ -19,14 +19,14 @@ import (
 // left out, unless always is set; `for` repeats it per list element.
 type segTemplate struct {
 	tag      string
-	elements [][]node // element -> components (constNode or leafNode)
-	when     *compiledField
-	forList  *accessor
+	elements [][]Node // element -> components (constNode or leafNode)
+	when     *CompiledField
+	forList  *Accessor
 	always   bool
 	hasLeaf  bool
 }
 
-func (c *compiler) compileSegment(v any) (*segTemplate, error) {
+func (c *Compiler) compileSegment(v any) (*segTemplate, error) {
 	t := &segTemplate{}
 	list, ok := v.([]any)
 	if m, isMap := v.(yaml.MapSlice); isMap {
@@ -36,14 +36,14 @@ func (c *compiler) compileSegment(v any) (*segTemplate, error) {
 				list, ok = it.Value.([]any)
 			case "when":
 				s, _ := it.Value.(string)
-				cf, err := c.compileEncodeField(&Field{Expr: s})
+				cf, err := c.CompileEncodeField(&Field{Expr: s})
 				if err != nil {
 					return nil, err
 				}
 				t.when = cf
 			case "for":
 				s, _ := it.Value.(string)
-				a, err := compileAccessor(s)
+				a, err := CompileAccessor(s)
 				if err != nil {
 					return nil, err
 				}
@@ -68,14 +68,14 @@ func (c *compiler) compileSegment(v any) (*segTemplate, error) {
 	}
 	for i, comps := range t.elements {
 		for j, cn := range comps {
-			if l, isLeaf := cn.(leafNode); isLeaf {
+			if l, isLeaf := cn.(LeafNode); isLeaf {
 				t.hasLeaf = true
-				l.f.label = t.name() + " " + elementName(t.tag, i+1, j+1, len(comps) > 1)
+				l.Field.Label = t.name() + " " + elementName(t.tag, i+1, j+1, len(comps) > 1)
 			}
 		}
 	}
 	if t.when != nil {
-		t.when.label = t.name()
+		t.when.Label = t.name()
 	}
 	return t, nil
 }
@@ -84,8 +84,8 @@ func (c *compiler) compileSegment(v any) (*segTemplate, error) {
 // and qualifier, e.g. "NAD+FW".
 func (t *segTemplate) name() string {
 	if len(t.elements) > 0 && len(t.elements[0]) > 0 {
-		if c, ok := t.elements[0][0].(constNode); ok {
-			if s, _ := c.v.(string); s != "" {
+		if c, ok := t.elements[0][0].(ConstNode); ok {
+			if s, _ := c.Value.(string); s != "" {
 				return t.tag + "+" + s
 			}
 		}
@@ -104,9 +104,9 @@ func (t *segTemplate) fieldAt(elem, comp int) string {
 		comp = 1
 	}
 	if comp <= len(comps) {
-		if l, ok := comps[comp-1].(leafNode); ok {
-			if len(l.f.spec.From) > 0 {
-				return elementName(t.tag, elem, comp, len(comps) > 1) + " (" + l.f.spec.From[0] + ")"
+		if l, ok := comps[comp-1].(LeafNode); ok {
+			if len(l.Field.Spec.From) > 0 {
+				return elementName(t.tag, elem, comp, len(comps) > 1) + " (" + l.Field.Spec.From[0] + ")"
 			}
 		}
 	}
@@ -131,9 +131,9 @@ func elementName(tag string, elem, comp int, composite bool) string {
 	return fmt.Sprintf("element %d", elem)
 }
 
-func (c *compiler) compileElement(v any) ([]node, error) {
+func (c *Compiler) compileElement(v any) ([]Node, error) {
 	if l, ok := v.([]any); ok {
-		out := make([]node, 0, len(l))
+		out := make([]Node, 0, len(l))
 		for _, it := range l {
 			n, err := c.compileComponent(it)
 			if err != nil {
@@ -147,25 +147,25 @@ func (c *compiler) compileElement(v any) ([]node, error) {
 	if err != nil {
 		return nil, err
 	}
-	return []node{n}, nil
+	return []Node{n}, nil
 }
 
-func (c *compiler) compileComponent(v any) (node, error) {
+func (c *Compiler) compileComponent(v any) (Node, error) {
 	switch x := v.(type) {
 	case yaml.MapSlice:
-		f, err := asField(x)
+		f, err := AsField(x)
 		if err != nil {
 			return nil, err
 		}
-		cf, err := c.compileEncodeField(f)
+		cf, err := c.CompileEncodeField(f)
 		if err != nil {
 			return nil, err
 		}
-		return leafNode{f: cf}, nil
+		return LeafNode{Field: cf}, nil
 	case nil:
-		return constNode{v: ""}, nil
+		return ConstNode{Value: ""}, nil
 	}
-	return constNode{v: fmt.Sprint(v)}, nil
+	return ConstNode{Value: fmt.Sprint(v)}, nil
 }
 
 // edifactEncoder writes one interchange; each group of events becomes one
@@ -202,7 +202,7 @@ func newEdifactEncoder(p *Profile, ce *edifactEncoding, w io.Writer, opts Encode
 
 func (ee *edifactEncoder) Encode(events []*canonical.ReleaseEvent) error {
 	for _, e := range events {
-		if err := ee.p.acceptsIn(e, ee.opts.Name); err != nil {
+		if err := ee.p.AcceptsIn(e, ee.opts.Name); err != nil {
 			return err
 		}
 	}
@@ -220,11 +220,11 @@ func (ee *edifactEncoder) Encode(events []*canonical.ReleaseEvent) error {
 }
 
 func (ee *edifactEncoder) sameGroup(a, b *canonical.ReleaseEvent) bool {
-	if len(ee.p.enc.group) == 0 {
+	if len(ee.p.Enc.Group) == 0 {
 		return false
 	}
-	for _, g := range ee.p.enc.group {
-		if text(g.get(a)) != text(g.get(b)) {
+	for _, g := range ee.p.Enc.Group {
+		if Text(g.Get(a)) != Text(g.Get(b)) {
 			return false
 		}
 	}
@@ -234,26 +234,26 @@ func (ee *edifactEncoder) sameGroup(a, b *canonical.ReleaseEvent) bool {
 // interchange renders the UNB of an interchange opened for first.
 func (ee *edifactEncoder) interchange(first *canonical.ReleaseEvent) (edifact.Interchange, error) {
 	ce := ee.ce
-	ec := &encodeCtx{p: ee.p, name: ee.opts.Name, env: exprEnv{Event: first}}
+	ec := &EncodeCtx{Profile: ee.p, Name: ee.opts.Name, Env: ExprEnv{Event: first}}
 	sender, recipient := "PCSGATE", "PARTNER"
 	if ce.sender != nil {
-		v, err := ec.leaf(ce.sender)
+		v, err := ec.Leaf(ce.sender)
 		if err != nil {
 			return edifact.Interchange{}, err
 		}
-		sender = firstNonEmpty(text(v), sender)
+		sender = FirstNonEmpty(Text(v), sender)
 	}
 	if ce.recipient != nil {
-		v, err := ec.leaf(ce.recipient)
+		v, err := ec.Leaf(ce.recipient)
 		if err != nil {
 			return edifact.Interchange{}, err
 		}
-		recipient = firstNonEmpty(text(v), recipient)
+		recipient = FirstNonEmpty(Text(v), recipient)
 	}
 	// UNB 0017/0019 is when the interchange was prepared: now, in the
 	// port's local time like the DTMs.
 	at := ee.opts.Now()
-	if loc, err := zoneFor(ee.p.zone, first); err == nil {
+	if loc, err := ZoneFor(ee.p.Zone, first); err == nil {
 		at = at.In(loc)
 	}
 	return edifact.Interchange{
@@ -276,14 +276,14 @@ func controlRef(id string) string {
 // writes it (opening the interchange first if needed).
 func (ee *edifactEncoder) message(events []*canonical.ReleaseEvent) error {
 	ce := ee.ce
-	ec := &encodeCtx{p: ee.p, name: ee.opts.Name, env: exprEnv{Event: events[0], Count: len(events)}}
+	ec := &EncodeCtx{Profile: ee.p, Name: ee.opts.Name, Env: ExprEnv{Event: events[0], Count: len(events)}}
 	ref := fmt.Sprintf("%d", ee.msgs+1)
 	if ce.ref != nil {
-		v, err := ec.leaf(ce.ref)
+		v, err := ec.Leaf(ce.ref)
 		if err != nil {
 			return err
 		}
-		ref = firstNonEmpty(text(v), ref)
+		ref = FirstNonEmpty(Text(v), ref)
 	}
 	// References are unique within an interchange: when one source message
 	// becomes several messages, number them.
@@ -301,12 +301,12 @@ func (ee *edifactEncoder) message(events []*canonical.ReleaseEvent) error {
 		return err
 	}
 	for _, e := range events {
-		ec.env.Event = e
+		ec.Env.Event = e
 		if err := ee.segments(ec, ce.each); err != nil {
 			return err
 		}
 	}
-	ec.env.Event = events[0]
+	ec.Env.Event = events[0]
 	if err := ee.segments(ec, ce.trailer); err != nil {
 		return err
 	}
@@ -320,7 +320,7 @@ func (ee *edifactEncoder) message(events []*canonical.ReleaseEvent) error {
 			return err
 		}
 		if err := ee.w.BeginInterchange(ic); err != nil {
-			return &Error{File: ee.opts.Name, Message: events[0].Source.MessageRef, Event: eventLabel(events[0]), Segment: "UNB", Err: err}
+			return &Error{File: ee.opts.Name, Message: events[0].Source.MessageRef, Event: EventLabel(events[0]), Segment: "UNB", Err: err}
 		}
 		ee.started = true
 		ee.refs = map[string]int{}
@@ -371,13 +371,13 @@ func (e *segmentError) Unwrap() error { return e.err }
 
 // writeError turns a writer error into one line naming the file, the
 // message, the event and the field whose value could not be written.
-func (ee *edifactEncoder) writeError(ec *encodeCtx, err error) error {
-	out := &Error{File: ee.opts.Name, Message: ec.env.Event.Source.MessageRef, Event: eventLabel(ec.env.Event), Err: err}
+func (ee *edifactEncoder) writeError(ec *EncodeCtx, err error) error {
+	out := &Error{File: ee.opts.Name, Message: ec.Env.Event.Source.MessageRef, Event: EventLabel(ec.Env.Event), Err: err}
 	var se *segmentError
 	if !errors.As(err, &se) {
 		return out
 	}
-	out.Event = eventLabel(se.seg.event)
+	out.Event = EventLabel(se.seg.event)
 	out.Message = se.seg.event.Source.MessageRef
 	out.Segment = se.seg.tmpl.name()
 	out.Err = se.err
@@ -390,27 +390,27 @@ func (ee *edifactEncoder) writeError(ec *encodeCtx, err error) error {
 	return out
 }
 
-func (ee *edifactEncoder) segments(ec *encodeCtx, ts []*segTemplate) error {
+func (ee *edifactEncoder) segments(ec *EncodeCtx, ts []*segTemplate) error {
 	for _, t := range ts {
 		if t.when != nil {
-			ok, err := runExpr(t.when.expr, &ec.env)
+			ok, err := RunExpr(t.when.Expr, &ec.Env)
 			if err != nil {
-				err = exprField(err, func() string { return t.name() + " (when)" })
-				return ec.fail(nil, "", err)
+				err = ExprField(err, func() string { return t.name() + " (when)" })
+				return ec.Fail(nil, "", err)
 			}
 			if b, _ := ok.(bool); !b {
 				continue
 			}
 		}
 		if t.forList != nil {
-			list, _ := t.forList.get(ec.env.Event).([]string)
+			list, _ := t.forList.Get(ec.Env.Event).([]string)
 			for _, it := range list {
-				ec.env.Item = it
+				ec.Env.Item = it
 				if err := ee.segment(ec, t); err != nil {
 					return err
 				}
 			}
-			ec.env.Item = nil
+			ec.Env.Item = nil
 			continue
 		}
 		if err := ee.segment(ec, t); err != nil {
@@ -424,7 +424,7 @@ func (ee *edifactEncoder) segments(ec *encodeCtx, ts []*segTemplate) error {
 // empty is left empty, constants (qualifiers, code list ids) included, so
 // no composite says "code list 146" about an absent id; a segment whose
 // fields are all empty is left out unless always is set.
-func (ee *edifactEncoder) segment(ec *encodeCtx, t *segTemplate) error {
+func (ee *edifactEncoder) segment(ec *EncodeCtx, t *segTemplate) error {
 	elems := make([][]string, len(t.elements))
 	filled := false
 	for i, comps := range t.elements {
@@ -432,16 +432,16 @@ func (ee *edifactEncoder) segment(ec *encodeCtx, t *segTemplate) error {
 		hasLeaf, elemFilled := false, false
 		for j, cn := range comps {
 			switch x := cn.(type) {
-			case constNode:
-				out[j] = x.v.(string)
-			case leafNode:
+			case ConstNode:
+				out[j] = x.Value.(string)
+			case LeafNode:
 				hasLeaf = true
-				v, err := ec.leaf(x.f)
+				v, err := ec.Leaf(x.Field)
 				if err != nil {
 					return err
 				}
 				if v != nil {
-					out[j] = scalarText(v)
+					out[j] = ScalarText(v)
 					elemFilled = elemFilled || out[j] != ""
 				}
 			}
@@ -457,7 +457,7 @@ func (ee *edifactEncoder) segment(ec *encodeCtx, t *segTemplate) error {
 	if t.hasLeaf && !filled && !t.always {
 		return nil
 	}
-	ee.segs = append(ee.segs, pendingSegment{tag: t.tag, elems: elems, tmpl: t, event: ec.env.Event})
+	ee.segs = append(ee.segs, pendingSegment{tag: t.tag, elems: elems, tmpl: t, event: ec.Env.Event})
 	return nil
 }
 

@@ -11,7 +11,7 @@ import (
 // jsonEncoder writes one JSON document per event, one per line (NDJSON).
 type jsonEncoder struct {
 	p    *Profile
-	doc  node
+	doc  Node
 	w    io.Writer
 	name string
 	buf  []byte
@@ -19,7 +19,7 @@ type jsonEncoder struct {
 
 func (je *jsonEncoder) Encode(events []*canonical.ReleaseEvent) error {
 	for _, e := range events {
-		if err := je.p.acceptsIn(e, je.name); err != nil {
+		if err := je.p.AcceptsIn(e, je.name); err != nil {
 			return err
 		}
 		b, err := je.p.encodeDocument(je.doc, e, je.buf[:0], je.name)
@@ -41,8 +41,8 @@ func (je *jsonEncoder) Close() error { return nil }
 // to dst. The template is walked and written straight into dst: keys in
 // spec order, absent leaves and empty objects left out, no intermediate
 // tree.
-func (p *Profile) encodeDocument(doc node, e *canonical.ReleaseEvent, dst []byte, name string) ([]byte, error) {
-	ec := &encodeCtx{p: p, name: name, env: exprEnv{Event: e, Count: 1}}
+func (p *Profile) encodeDocument(doc Node, e *canonical.ReleaseEvent, dst []byte, name string) ([]byte, error) {
+	ec := &EncodeCtx{Profile: p, Name: name, Env: ExprEnv{Event: e, Count: 1}}
 	start := len(dst)
 	out, wrote, err := ec.appendNode(dst, doc)
 	if err != nil {
@@ -56,47 +56,47 @@ func (p *Profile) encodeDocument(doc node, e *canonical.ReleaseEvent, dst []byte
 
 // appendNode writes one template node; wrote=false means it was absent and
 // nothing was appended.
-func (ec *encodeCtx) appendNode(dst []byte, n node) ([]byte, bool, error) {
+func (ec *EncodeCtx) appendNode(dst []byte, n Node) ([]byte, bool, error) {
 	switch x := n.(type) {
-	case leafNode:
-		if x.f.plain {
-			for _, a := range x.f.fromCan {
-				if s := a.getString(ec.env.Event); s != "" {
+	case LeafNode:
+		if x.Field.Plain {
+			for _, a := range x.Field.FromCan {
+				if s := a.GetString(ec.Env.Event); s != "" {
 					out, err := jsonsyn.AppendString(dst, s)
 					return out, err == nil, err
 				}
 			}
-			if x.f.spec.Required {
-				return dst, false, ec.fail(x.f, "", ErrRequired)
+			if x.Field.Spec.Required {
+				return dst, false, ec.Fail(x.Field, "", ErrRequired)
 			}
 			return dst, false, nil
 		}
-		v, err := ec.leaf(x.f)
+		v, err := ec.Leaf(x.Field)
 		if err != nil || v == nil {
 			return dst, false, err
 		}
 		out, err := jsonsyn.AppendValue(dst, jsonScalar(v))
 		if err != nil {
-			return dst, false, ec.fail(x.f, "", fmt.Errorf("%w: %w", ErrConvert, err))
+			return dst, false, ec.Fail(x.Field, "", fmt.Errorf("%w: %w", ErrConvert, err))
 		}
 		return out, true, nil
-	case constNode:
-		out, err := jsonsyn.AppendValue(dst, x.v)
+	case ConstNode:
+		out, err := jsonsyn.AppendValue(dst, x.Value)
 		return out, err == nil, err
-	case objNode:
+	case ObjNode:
 		start := len(dst)
 		dst = append(dst, '{')
 		empty := true
-		for i := range x.keys {
+		for i := range x.Keys {
 			mark := len(dst)
 			if !empty {
 				dst = append(dst, ',')
 			}
-			dst = append(dst, x.quoted[i]...)
+			dst = append(dst, x.Quoted[i]...)
 			dst = append(dst, ':')
 			var wrote bool
 			var err error
-			if dst, wrote, err = ec.appendNode(dst, x.vals[i]); err != nil {
+			if dst, wrote, err = ec.appendNode(dst, x.Vals[i]); err != nil {
 				return dst, false, err
 			}
 			if !wrote {
@@ -109,11 +109,11 @@ func (ec *encodeCtx) appendNode(dst []byte, n node) ([]byte, bool, error) {
 			return dst[:start], false, nil
 		}
 		return append(dst, '}'), true, nil
-	case listNode:
+	case ListNode:
 		start := len(dst)
 		dst = append(dst, '[')
 		empty := true
-		for _, it := range x.items {
+		for _, it := range x.Items {
 			mark := len(dst)
 			if !empty {
 				dst = append(dst, ',')

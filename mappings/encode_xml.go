@@ -23,13 +23,13 @@ import (
 
 // checkXMLDocument verifies the compiled template's shape and returns its
 // root.
-func checkXMLDocument(n node) (objNode, error) {
-	o, ok := n.(objNode)
-	if !ok || len(o.keys) != 1 || strings.HasPrefix(o.keys[0], "@") || o.keys[0] == "#text" {
+func checkXMLDocument(n Node) (ObjNode, error) {
+	o, ok := n.(ObjNode)
+	if !ok || len(o.Keys) != 1 || strings.HasPrefix(o.Keys[0], "@") || o.Keys[0] == "#text" {
 		return o, fmt.Errorf("%w: an xml document has exactly one top-level key, the root element", ErrSpec)
 	}
-	if _, isList := o.vals[0].(listNode); isList {
-		return o, fmt.Errorf("%w: the root element %s cannot be a list", ErrSpec, o.keys[0])
+	if _, isList := o.Vals[0].(ListNode); isList {
+		return o, fmt.Errorf("%w: the root element %s cannot be a list", ErrSpec, o.Keys[0])
 	}
 	return o, nil
 }
@@ -37,14 +37,14 @@ func checkXMLDocument(n node) (objNode, error) {
 // xmlEncoder writes one XML document per event.
 type xmlEncoder struct {
 	p    *Profile
-	root objNode
+	root ObjNode
 	w    io.Writer
 	name string
 	opts xmlsyn.WriteOptions
 	buf  bytes.Buffer
 }
 
-func newXMLEncoder(p *Profile, root objNode, w io.Writer, name string) *xmlEncoder {
+func newXMLEncoder(p *Profile, root ObjNode, w io.Writer, name string) *xmlEncoder {
 	ns := p.namespaces()
 	prefixes := make([]string, 0, len(ns))
 	for k := range ns {
@@ -60,7 +60,7 @@ func newXMLEncoder(p *Profile, root objNode, w io.Writer, name string) *xmlEncod
 
 func (xe *xmlEncoder) Encode(events []*canonical.ReleaseEvent) error {
 	for _, e := range events {
-		if err := xe.p.accepts(e); err != nil {
+		if err := xe.p.Accepts(e); err != nil {
 			return err
 		}
 		root, err := xe.p.xmlTree(xe.root, e)
@@ -81,14 +81,14 @@ func (xe *xmlEncoder) Encode(events []*canonical.ReleaseEvent) error {
 func (xe *xmlEncoder) Close() error { return nil }
 
 // xmlTree evaluates the document template for one event.
-func (p *Profile) xmlTree(o objNode, e *canonical.ReleaseEvent) (*xmlsyn.Element, error) {
-	ec := &encodeCtx{p: p, env: exprEnv{Event: e, Count: 1}}
-	el, _, err := ec.xmlElement(o.keys[0], o.vals[0])
+func (p *Profile) xmlTree(o ObjNode, e *canonical.ReleaseEvent) (*xmlsyn.Element, error) {
+	ec := &EncodeCtx{Profile: p, Env: ExprEnv{Event: e, Count: 1}}
+	el, _, err := ec.xmlElement(o.Keys[0], o.Vals[0])
 	if err != nil {
 		return nil, err
 	}
 	if el == nil {
-		el = &xmlsyn.Element{Name: o.keys[0]}
+		el = &xmlsyn.Element{Name: o.Keys[0]}
 	}
 	return el, nil
 }
@@ -103,21 +103,21 @@ func (f *xmlFill) add(g xmlFill) { f.fields += g.fields; f.filled += g.filled }
 func (f xmlFill) keep() bool { return f.filled > 0 || f.fields == 0 }
 
 // xmlElement builds the element name from template n; nil when absent.
-func (ec *encodeCtx) xmlElement(name string, n node) (*xmlsyn.Element, xmlFill, error) {
+func (ec *EncodeCtx) xmlElement(name string, n Node) (*xmlsyn.Element, xmlFill, error) {
 	switch x := n.(type) {
-	case leafNode, constNode:
+	case LeafNode, ConstNode:
 		s, fill, err := ec.xmlText(x)
 		if err != nil || s == "" {
 			return nil, fill, err
 		}
 		return &xmlsyn.Element{Name: name, Text: s}, fill, nil
-	case objNode:
+	case ObjNode:
 		el := &xmlsyn.Element{Name: name}
 		var fill xmlFill
-		for i, k := range x.keys {
+		for i, k := range x.Keys {
 			switch {
 			case strings.HasPrefix(k, "@") || k == "#text":
-				s, f, err := ec.xmlText(x.vals[i])
+				s, f, err := ec.xmlText(x.Vals[i])
 				if err != nil {
 					return nil, fill, err
 				}
@@ -130,9 +130,9 @@ func (ec *encodeCtx) xmlElement(name string, n node) (*xmlsyn.Element, xmlFill, 
 					el.Attrs = append(el.Attrs, xmlsyn.Attr{Name: k[1:], Value: s})
 				}
 			default:
-				items := []node{x.vals[i]}
-				if l, isList := x.vals[i].(listNode); isList {
-					items = l.items
+				items := []Node{x.Vals[i]}
+				if l, isList := x.Vals[i].(ListNode); isList {
+					items = l.Items
 				}
 				for _, it := range items {
 					child, f, err := ec.xmlElement(k, it)
@@ -155,19 +155,19 @@ func (ec *encodeCtx) xmlElement(name string, n node) (*xmlsyn.Element, xmlFill, 
 }
 
 // xmlText evaluates a leaf or constant as text; "" when absent.
-func (ec *encodeCtx) xmlText(n node) (string, xmlFill, error) {
+func (ec *EncodeCtx) xmlText(n Node) (string, xmlFill, error) {
 	switch x := n.(type) {
-	case constNode:
-		if x.v == nil {
+	case ConstNode:
+		if x.Value == nil {
 			return "", xmlFill{}, nil
 		}
-		return scalarText(x.v), xmlFill{}, nil
-	case leafNode:
-		v, err := ec.leaf(x.f)
+		return ScalarText(x.Value), xmlFill{}, nil
+	case LeafNode:
+		v, err := ec.Leaf(x.Field)
 		if err != nil || v == nil {
 			return "", xmlFill{fields: 1}, err
 		}
-		s := scalarText(v)
+		s := ScalarText(v)
 		if s == "" {
 			return "", xmlFill{fields: 1}, nil
 		}

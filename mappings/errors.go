@@ -70,7 +70,7 @@ func dedupe(errs []error) []error {
 			e.Segment + "\x00" + e.elem + "\x00" + e.Value + "\x00" + errText(e.Err)
 		if first, dup := seen[key]; dup {
 			for _, t := range e.targets {
-				if !contains(first.targets, t) {
+				if !Contains(first.targets, t) {
 					first.targets = append(first.targets, t)
 				}
 			}
@@ -142,7 +142,7 @@ func (e *Error) Error() string {
 		b.WriteByte(' ')
 	}
 	if e.Value != "" {
-		b.WriteString(strconv.Quote(clip(e.Value)))
+		b.WriteString(strconv.Quote(Clip(e.Value)))
 		b.WriteByte(' ')
 	}
 	if e.Err != nil {
@@ -158,7 +158,7 @@ func (e *Error) Error() string {
 
 func (e *Error) Unwrap() error { return e.Err }
 
-func clip(s string) string {
+func Clip(s string) string {
 	if utf8.RuneCountInString(s) <= 48 {
 		return s
 	}

@@ -10,7 +10,7 @@ import (
 	"github.com/nexport/pcsgate/canonical"
 )
 
-// exprEnv is what a mapping expression sees. Expressions are compiled once
+// ExprEnv is what a mapping expression sees. Expressions are compiled once
 // against this type, so a typo in a spec fails at load time.
 //
 //	value  the value the field selected (decode: wire text or composite;
@@ -19,7 +19,7 @@ import (
 //	item   the current element of a `for` list (encode)
 //	count  number of events in the message being written (encode)
 //	root   the whole input document (decode, JSON and XML)
-type exprEnv struct {
+type ExprEnv struct {
 	Value any                     `expr:"value"`
 	Event *canonical.ReleaseEvent `expr:"event"`
 	Item  any                     `expr:"item"`
@@ -50,7 +50,7 @@ var exprFuncs = []expr.Option{
 		return "", nil
 	}, new(func(*canonical.Party, string) string), new(func(canonical.Party, string) string), new(func(any, string) string)),
 	expr.Function("text", func(params ...any) (any, error) {
-		return text(params[0]), nil
+		return Text(params[0]), nil
 	}, new(func(any) string)),
 	expr.Function("padLeft", func(params ...any) (any, error) {
 		s, n, pad := params[0].(string), params[1].(int), params[2].(string)
@@ -62,10 +62,10 @@ var exprFuncs = []expr.Option{
 }
 
 func compileExpr(src string) (*vm.Program, error) {
-	opts := append([]expr.Option{expr.Env(exprEnv{}), expr.Optimize(true)}, exprFuncs...)
+	opts := append([]expr.Option{expr.Env(ExprEnv{}), expr.Optimize(true)}, exprFuncs...)
 	p, err := expr.Compile(src, opts...)
 	if err != nil {
-		return nil, fmt.Errorf("expression %q: %s", src, oneLine(err.Error()))
+		return nil, fmt.Errorf("expression %q: %s", src, OneLine(err.Error()))
 	}
 	return p, nil
 }
@@ -73,9 +73,9 @@ func compileExpr(src string) (*vm.Program, error) {
 // vms are reused: a VM keeps its stack between runs.
 var vms = sync.Pool{New: func() any { return new(vm.VM) }}
 
-// runExpr runs a compiled expression; its errors name no field (see
+// RunExpr runs a compiled expression; its errors name no field (see
 // exprField).
-func runExpr(p *vm.Program, env *exprEnv) (any, error) {
+func RunExpr(p *vm.Program, env *ExprEnv) (any, error) {
 	m := vms.Get().(*vm.VM)
 	out, err := m.Run(p, env)
 	vms.Put(m)
@@ -85,10 +85,10 @@ func runExpr(p *vm.Program, env *exprEnv) (any, error) {
 	return out, nil
 }
 
-// exprField names what a failed expression computes (a canonical path, a
+// ExprField names what a failed expression computes (a canonical path, a
 // segment position); label is called only on failure, so the hot path
 // builds no strings.
-func exprField(err error, label func() string) error {
+func ExprField(err error, label func() string) error {
 	if xe, ok := err.(*ExprError); ok && xe.Field == "" {
 		xe.Field = label()
 	}

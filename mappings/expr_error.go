@@ -42,7 +42,7 @@ var (
 // plainExprError rewrites an expr runtime error in plain words, on one
 // line, clipped.
 func plainExprError(msg string) string {
-	msg = oneLine(msg)
+	msg = OneLine(msg)
 	msg = strings.TrimSpace(exprPosition.ReplaceAllString(msg, ""))
 	var out string
 	switch {
@@ -86,7 +86,7 @@ func plainExprError(msg string) string {
 	default:
 		out = goType.ReplaceAllStringFunc(msg, typeWord)
 	}
-	return clip(out)
+	return Clip(out)
 }
 
 func looksLikeType(s string) bool {
@@ -135,4 +135,4 @@ func splitCamel(s string) string {
 	return b.String()
 }
 
-func quoteClip(s string) string { return `"` + clip(s) + `"` }
+func quoteClip(s string) string { return `"` + Clip(s) + `"` }

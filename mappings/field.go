@@ -12,99 +12,99 @@ import (
 	"github.com/nexport/pcsgate/canonical"
 )
 
-// compiledField is a Field ready to run: paths, expressions, tables and the
+// CompiledField is a Field ready to run: paths, expressions, tables and the
 // target accessor are resolved once when the profile is loaded.
-type compiledField struct {
-	spec     *Field
-	target   *accessor
-	from     []selector  // decode: wire paths
-	fromCan  []*accessor // encode: canonical paths
-	expr     *vm.Program
+type CompiledField struct {
+	Spec     *Field
+	target   *Accessor
+	From     []Selector  // decode: wire paths
+	FromCan  []*Accessor // encode: canonical paths
+	Expr     *vm.Program
 	when     *vm.Program
 	table    map[string]string
 	tableSrc string
 	party    *compiledParty
 	zoned    bool // needs the event's port/airport, so runs after the other fields
-	// plain: an encode leaf that only copies canonical string fields, so it
+	// Plain: an encode leaf that only copies canonical string fields, so it
 	// can be written without boxing (see appendNode).
-	plain    bool
+	Plain    bool
 	endOfDay bool
-	// label is where an encode field writes (a segment position such as
+	// Label is where an encode field writes (a segment position such as
 	// "NAD+FW C082.3055", a document path), for error messages.
-	label string
+	Label string
 }
 
 type compiledParty struct {
-	name *compiledField
+	name *CompiledField
 	role string
 	ids  []compiledPartyID
 }
 
 type compiledPartyID struct {
 	scheme     string
-	schemeFrom *compiledField
-	from       *compiledField
+	schemeFrom *CompiledField
+	from       *CompiledField
 }
 
 // compileDecodeField prepares a decode field: From are wire paths, which
 // paths compiles, and tables map wire codes to canonical values.
-func (c *compiler) compileDecodeField(f *Field, paths pathCompiler) (*compiledField, error) {
+func (c *Compiler) compileDecodeField(f *Field, paths PathCompiler) (*CompiledField, error) {
 	cf, err := c.compileCommon(f, false)
 	if err != nil {
 		return nil, err
 	}
 	for _, p := range f.From {
-		sel, err := paths.compilePath(p)
+		sel, err := paths.CompilePath(p)
 		if err != nil {
 			return nil, err
 		}
-		cf.from = append(cf.from, sel)
+		cf.From = append(cf.From, sel)
 	}
 	switch f.As {
 	case "edifact-datetime", "datetime", "date":
 		cf.zoned = true
 	}
 	if f.Party != nil {
-		if cf.party, err = c.compileParty(f.Party, func(f *Field) (*compiledField, error) { return c.compileDecodeField(f, paths) }); err != nil {
+		if cf.party, err = c.compileParty(f.Party, func(f *Field) (*CompiledField, error) { return c.compileDecodeField(f, paths) }); err != nil {
 			return nil, err
 		}
 	}
 	return cf, nil
 }
 
-// compileEncodeField prepares an encode field: From are canonical paths
+// CompileEncodeField prepares an encode field: From are canonical paths
 // ("@" is the current `for` item), and tables map canonical values to wire
 // codes.
-func (c *compiler) compileEncodeField(f *Field) (*compiledField, error) {
+func (c *Compiler) CompileEncodeField(f *Field) (*CompiledField, error) {
 	cf, err := c.compileCommon(f, true)
 	if err != nil {
 		return nil, err
 	}
 	for _, p := range f.From {
 		if p == "@" {
-			cf.fromCan = append(cf.fromCan, nil)
+			cf.FromCan = append(cf.FromCan, nil)
 			continue
 		}
-		a, err := compileAccessor(p)
+		a, err := CompileAccessor(p)
 		if err != nil {
 			return nil, err
 		}
-		cf.fromCan = append(cf.fromCan, a)
+		cf.FromCan = append(cf.FromCan, a)
 	}
 	switch f.As {
 	case "edifact-203", "edifact-102", "yymmdd", "hhmm":
 		cf.zoned = true
 	}
 	if f.Party != nil {
-		if cf.party, err = c.compileParty(f.Party, c.compileEncodeField); err != nil {
+		if cf.party, err = c.compileParty(f.Party, c.CompileEncodeField); err != nil {
 			return nil, err
 		}
 	}
-	cf.plain = len(cf.fromCan) > 0 && cf.expr == nil && cf.when == nil && cf.table == nil &&
+	cf.Plain = len(cf.FromCan) > 0 && cf.Expr == nil && cf.when == nil && cf.table == nil &&
 		f.Const == nil && f.Default == nil && f.ID == "" && (f.As == "" || f.As == "string")
-	for _, a := range cf.fromCan {
+	for _, a := range cf.FromCan {
 		if a == nil || a.leaf.Kind() != reflect.String {
-			cf.plain = false
+			cf.Plain = false
 		}
 	}
 	return cf, nil
@@ -112,17 +112,17 @@ func (c *compiler) compileEncodeField(f *Field) (*compiledField, error) {
 
 // compileCommon prepares what decode and encode fields share: the target,
 // expressions, the value table and the check.
-func (c *compiler) compileCommon(f *Field, encode bool) (*compiledField, error) {
-	cf := &compiledField{spec: f}
+func (c *Compiler) compileCommon(f *Field, encode bool) (*CompiledField, error) {
+	cf := &CompiledField{Spec: f}
 	var err error
 	if f.Target != "" {
-		if cf.target, err = compileAccessor(f.Target); err != nil {
+		if cf.target, err = CompileAccessor(f.Target); err != nil {
 			return nil, err
 		}
 		cf.endOfDay = strings.HasSuffix(f.Target, "validUntil")
 	}
 	if f.Expr != "" {
-		if cf.expr, err = compileExpr(f.Expr); err != nil {
+		if cf.Expr, err = compileExpr(f.Expr); err != nil {
 			return nil, err
 		}
 	}
@@ -154,7 +154,7 @@ func (c *compiler) compileCommon(f *Field, encode bool) (*compiledField, error) 
 }
 
 // compileParty prepares a party with the compiler of its direction.
-func (c *compiler) compileParty(p *PartySpec, compile func(*Field) (*compiledField, error)) (*compiledParty, error) {
+func (c *Compiler) compileParty(p *PartySpec, compile func(*Field) (*CompiledField, error)) (*compiledParty, error) {
 	cp := &compiledParty{role: p.Role}
 	var err error
 	if p.Name != "" {
@@ -177,9 +177,9 @@ func (c *compiler) compileParty(p *PartySpec, compile func(*Field) (*compiledFie
 	return cp, nil
 }
 
-// zoneFor resolves a field's time zone: "port", "airport", an IANA name,
+// ZoneFor resolves a field's time zone: "port", "airport", an IANA name,
 // or the profile default.
-func zoneFor(zone string, e *canonical.ReleaseEvent) (*time.Location, error) {
+func ZoneFor(zone string, e *canonical.ReleaseEvent) (*time.Location, error) {
 	switch zone {
 	case "", "port":
 		if e.Key.Port == "" {
@@ -198,7 +198,7 @@ func zoneFor(zone string, e *canonical.ReleaseEvent) (*time.Location, error) {
 }
 
 // lookup maps a value through the field's table.
-func (cf *compiledField) lookup(v string) (string, error) {
+func (cf *CompiledField) lookup(v string) (string, error) {
 	if cf.table == nil {
 		return v, nil
 	}

@@ -64,7 +64,7 @@ func newFlatPaths(s *Spec) (flatPaths, error) {
 	return fp, nil
 }
 
-func (p flatPaths) compilePath(path string) (selector, error) {
+func (p flatPaths) CompilePath(path string) (Selector, error) {
 	s := &flatSelector{raw: path, name: path}
 	if typ, name, ok := strings.Cut(path, "."); ok && p.names[typ] != nil {
 		s.recType, s.name = typ, name
@@ -101,12 +101,12 @@ func nameList(m map[string]bool) string {
 	return strings.Join(out, ", ")
 }
 
-func (flatPaths) compileEach(path string) (splitter, error) {
+func (flatPaths) CompileEach(path string) (Splitter, error) {
 	return nil, fmt.Errorf("each %q: flat files give one event per record; choose the record type with options.fixed.each", path)
 }
 
-func (s *flatSelector) record(d *doc) (flat.Record, bool) {
-	row, ok := d.root.(*flatRow)
+func (s *flatSelector) record(d *Doc) (flat.Record, bool) {
+	row, ok := d.Root.(*flatRow)
 	if !ok {
 		return flat.Record{}, false
 	}
@@ -117,37 +117,37 @@ func (s *flatSelector) record(d *doc) (flat.Record, bool) {
 	return r, ok
 }
 
-func (s *flatSelector) first(d *doc) (located, bool) {
+func (s *flatSelector) First(d *Doc) (Located, bool) {
 	rec, ok := s.record(d)
 	if !ok {
-		return located{}, false
+		return Located{}, false
 	}
 	for i, n := range rec.Names {
 		if n == s.name && i < len(rec.Values) {
 			v := rec.Values[i]
 			if v == "" {
-				return located{}, false
+				return Located{}, false
 			}
-			return located{w: str(v), at: position{line: rec.Line, segment: rec.Type, field: s.name, value: v}}, true
+			return Located{W: Str(v), At: Position{Line: rec.Line, Segment: rec.Type, Field: s.name, Value: v}}, true
 		}
 	}
-	return located{}, false
+	return Located{}, false
 }
 
-func (s *flatSelector) all(d *doc) []located {
-	if l, ok := s.first(d); ok {
-		return []located{l}
+func (s *flatSelector) All(d *Doc) []Located {
+	if l, ok := s.First(d); ok {
+		return []Located{l}
 	}
 	return nil
 }
 
-func (s *flatSelector) where(d *doc) position {
-	if row, ok := d.root.(*flatRow); ok {
+func (s *flatSelector) Where(d *Doc) Position {
+	if row, ok := d.Root.(*flatRow); ok {
 		typ := s.recType
 		if typ == "" {
 			typ = row.rec.Type
 		}
-		return position{line: row.rec.Line, segment: typ, field: s.name}
+		return Position{Line: row.rec.Line, Segment: typ, Field: s.name}
 	}
-	return position{field: s.name}
+	return Position{Field: s.name}
 }

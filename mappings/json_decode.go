@@ -13,7 +13,7 @@ import (
 func (r *Registry) decodeJSON(br *bufio.Reader, fixed *Profile, opts *DecodeOptions, emit func(Batch) error) error {
 	limit := int64(16 << 20)
 	if fixed != nil {
-		limit = fixed.maxBytes
+		limit = fixed.MaxBytes
 	}
 	data, err := readAllBuffered(br, limit+1)
 	if err != nil {
@@ -37,8 +37,8 @@ func (r *Registry) decodeJSON(br *bufio.Reader, fixed *Profile, opts *DecodeOpti
 		return err
 	}
 	src := canonical.Source{PCS: p.Spec.PCS(), Profile: p.Name()}
-	dc := &decodeCtx{p: p, file: opts.Name, opts: opts}
-	events, err := dc.decodeDoc(&doc{root: root, raw: data, plain: plainJSON}, src)
+	dc := &DecodeCtx{Profile: p, File: opts.Name, Opts: opts}
+	events, err := dc.DecodeDoc(&Doc{Root: root, Raw: data, Plain: plainJSON}, src)
 	if len(events) > 0 {
 		if eerr := emit(Batch{Profile: p, Ref: events[0].Source.MessageRef, Events: events}); eerr != nil {
 			return eerr
@@ -52,7 +52,7 @@ func (r *Registry) decodeJSON(br *bufio.Reader, fixed *Profile, opts *DecodeOpti
 func (r *Registry) detectJSON(root any, data []byte) (*Profile, error) {
 	var bySchema []*Profile
 	for _, p := range r.Profiles() {
-		if !isSyntax[jsonSyntax](p) || p.dec == nil || p.Spec.Extends != "" {
+		if !IsSyntax[JSONSyntax](p) || p.Dec == nil || p.Spec.Extends != "" {
 			continue
 		}
 		if m := p.Spec.Match; m != nil && m.Path != "" {
@@ -61,13 +61,13 @@ func (r *Registry) detectJSON(root any, data []byte) (*Profile, error) {
 				continue
 			}
 			v, ok := path.Get(root, nil)
-			if ok && (len(m.Values) == 0 || contains(m.Values, text(v))) {
+			if ok && (len(m.Values) == 0 || Contains(m.Values, Text(v))) {
 				return p, nil
 			}
 			continue
 		}
-		if p.schema != nil {
-			if res, err := p.schema.Validate(gojsonschema.NewBytesLoader(data)); err == nil && res.Valid() {
+		if p.Schema != nil {
+			if res, err := p.Schema.Validate(gojsonschema.NewBytesLoader(data)); err == nil && res.Valid() {
 				bySchema = append(bySchema, p)
 			}
 		}

@@ -11,7 +11,7 @@ type jsonPaths struct{}
 
 type jsonSelector struct{ p *jsonsyn.Path }
 
-func (jsonPaths) compilePath(path string) (selector, error) {
+func (jsonPaths) CompilePath(path string) (Selector, error) {
 	p, err := jsonsyn.CompilePath(path)
 	if err != nil {
 		return nil, err
@@ -19,7 +19,7 @@ func (jsonPaths) compilePath(path string) (selector, error) {
 	return jsonSelector{p: p}, nil
 }
 
-func (jsonPaths) compileEach(path string) (splitter, error) {
+func (jsonPaths) CompileEach(path string) (Splitter, error) {
 	p, err := jsonsyn.CompilePath(path)
 	if err != nil {
 		return nil, err
@@ -36,60 +36,60 @@ func jsonValue(v any) (any, bool) {
 	case map[string]any, []any:
 		return v, true
 	}
-	return text(v), true
+	return Text(v), true
 }
 
-func (s jsonSelector) first(d *doc) (located, bool) {
-	v, ok := s.p.Get(d.root, d.item)
+func (s jsonSelector) First(d *Doc) (Located, bool) {
+	v, ok := s.p.Get(d.Root, d.Item)
 	if !ok {
-		return located{}, false
+		return Located{}, false
 	}
 	val, ok := jsonValue(v)
 	if !ok {
-		return located{}, false
+		return Located{}, false
 	}
-	w := boxed(val)
-	return located{w: w, at: position{segment: s.p.String(), value: w.s, lazy: jsonResolver{}, lazyArg: s.p, d: d}}, true
+	w := Boxed(val)
+	return Located{W: w, At: Position{Segment: s.p.String(), Value: w.S, Lazy: jsonResolver{}, LazyArg: s.p, Doc: d}}, true
 }
 
-func (s jsonSelector) all(d *doc) []located {
-	var out []located
-	for _, v := range s.p.All(d.root, d.item) {
+func (s jsonSelector) All(d *Doc) []Located {
+	var out []Located
+	for _, v := range s.p.All(d.Root, d.Item) {
 		if val, ok := jsonValue(v); ok {
-			w := boxed(val)
-			out = append(out, located{w: w, at: position{segment: s.p.String(), value: w.s, lazy: jsonResolver{}, lazyArg: s.p, d: d}})
+			w := Boxed(val)
+			out = append(out, Located{W: w, At: Position{Segment: s.p.String(), Value: w.S, Lazy: jsonResolver{}, LazyArg: s.p, Doc: d}})
 		}
 	}
 	return out
 }
 
-func (s jsonSelector) where(*doc) position { return position{segment: s.p.String()} }
+func (s jsonSelector) Where(*Doc) Position { return Position{Segment: s.p.String()} }
 
 type jsonSplitter struct{ p *jsonsyn.Path }
 
-func (s jsonSplitter) items(d *doc) []any { return s.p.All(d.root, nil) }
+func (s jsonSplitter) Items(d *Doc) []any { return s.p.All(d.Root, nil) }
 
 // jsonResolver finds a JSON value's line and column in the raw input,
 // once an error names it.
 type jsonResolver struct{}
 
-func (jsonResolver) resolve(p position, arg any) position {
-	if p.d != nil && p.line == 0 {
-		p.line, p.col = jsonLine(p.d, arg.(*jsonsyn.Path))
+func (jsonResolver) Resolve(p Position, arg any) Position {
+	if p.Doc != nil && p.Line == 0 {
+		p.Line, p.Col = jsonLine(p.Doc, arg.(*jsonsyn.Path))
 	}
 	return p
 }
 
 // jsonLine finds where the first value a JSON path selects stands in the
 // input; 0, 0 when it cannot tell (relative paths, no raw text).
-func jsonLine(d *doc, jp *jsonsyn.Path) (int, int) {
-	if d.raw == nil || jp.Relative() {
+func jsonLine(d *Doc, jp *jsonsyn.Path) (int, int) {
+	if d.Raw == nil || jp.Relative() {
 		return 0, 0
 	}
-	ms := jp.Locate(d.root, d.item)
+	ms := jp.Locate(d.Root, d.Item)
 	if len(ms) == 0 {
 		return 0, 0
 	}
-	line, col, _ := jsonLocate(d.raw, pointerTokens(ms[0].Pointer))
+	line, col, _ := jsonLocate(d.Raw, pointerTokens(ms[0].Pointer))
 	return line, col
 }

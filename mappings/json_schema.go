@@ -28,7 +28,7 @@ func (p *Profile) checkDecoded(data []byte, root any, name string) error {
 	if bytes.HasPrefix(data, []byte("\xEF\xBB\xBF")) {
 		return p.checkSchema(data, name)
 	}
-	if p.quickSchema != nil && p.quickSchema.valid(root) {
+	if p.QuickSchema != nil && p.QuickSchema.Valid(root) {
 		return nil
 	}
 	return p.validate(data, gojsonschema.NewRawLoader(root), name)
@@ -37,12 +37,12 @@ func (p *Profile) checkDecoded(data []byte, root any, name string) error {
 // validate runs the schema on the document doc loads; data is the input as
 // received, for positions.
 func (p *Profile) validate(data []byte, doc gojsonschema.JSONLoader, name string) error {
-	if p.schema == nil {
+	if p.Schema == nil {
 		return nil
 	}
-	res, err := p.schema.Validate(doc)
+	res, err := p.Schema.Validate(doc)
 	if err != nil {
-		return &Error{File: name, Err: fmt.Errorf("%w: %s", ErrInput, oneLine(err.Error()))}
+		return &Error{File: name, Err: fmt.Errorf("%w: %s", ErrInput, OneLine(err.Error()))}
 	}
 	if res.Valid() {
 		return nil
@@ -100,7 +100,7 @@ func (e *inputError) Unwrap() error { return ErrInput }
 // than gojsonschema's; got is a non-text value as received, to show it.
 func schemaReason(re gojsonschema.ResultError, got string) string {
 	d := re.Details()
-	str := func(k string) string { return oneLine(fmt.Sprint(d[k])) }
+	str := func(k string) string { return OneLine(fmt.Sprint(d[k])) }
 	var s string
 	switch re.Type() {
 	case "required":
@@ -122,13 +122,13 @@ func schemaReason(re gojsonschema.ResultError, got string) string {
 	case "additional_property_not_allowed":
 		return fmt.Sprintf("member %q is not allowed here", str("property"))
 	default:
-		s = oneLine(re.Description())
+		s = OneLine(re.Description())
 		if s != "" {
 			s = strings.ToLower(s[:1]) + s[1:]
 		}
 	}
 	if got != "" {
-		s += " (got " + clip(got) + ")"
+		s += " (got " + Clip(got) + ")"
 	}
 	return s
 }

@@ -21,7 +21,7 @@ func FuzzQuickSchema(f *testing.F) {
 	}
 	var profiles []*Profile
 	for _, p := range reg.Profiles() {
-		if p.schema != nil && p.quickSchema != nil {
+		if p.Schema != nil && p.QuickSchema != nil {
 			profiles = append(profiles, p)
 		}
 	}
@@ -41,11 +41,11 @@ func FuzzQuickSchema(f *testing.F) {
 			return
 		}
 		for _, p := range profiles {
-			res, err := p.schema.Validate(gojsonschema.NewRawLoader(root))
+			res, err := p.Schema.Validate(gojsonschema.NewRawLoader(root))
 			if err != nil {
 				continue // gojsonschema could not validate at all; the document is refused either way
 			}
-			if quick := p.quickSchema.valid(root); quick != res.Valid() {
+			if quick := p.QuickSchema.Valid(root); quick != res.Valid() {
 				t.Fatalf("%s: quick check says valid=%v, gojsonschema %v, for %s", p.Name(), quick, res.Valid(), data)
 			}
 		}

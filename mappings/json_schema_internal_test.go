@@ -28,8 +28,8 @@ func TestCheckDecodedMatchesBytes(t *testing.T) {
 	inputs = append(inputs, "") // a byte order mark before a fixture
 	var profiles []*Profile
 	for _, p := range reg.Profiles() {
-		if p.Spec.Syntax == "json" && p.schema != nil {
-			require.NotNil(t, p.quickSchema, "%s: schema %s has no quick check", p.Name(), p.Spec.Schema)
+		if p.Spec.Syntax == "json" && p.Schema != nil {
+			require.NotNil(t, p.QuickSchema, "%s: schema %s has no quick check", p.Name(), p.Spec.Schema)
 			profiles = append(profiles, p)
 		}
 	}
@@ -49,7 +49,7 @@ func TestCheckDecodedMatchesBytes(t *testing.T) {
 		for _, p := range profiles {
 			want := p.checkSchema(data, in)
 			if in != "" { // the byte order mark, not the tree, fails that one
-				assert.Equal(t, want == nil, p.quickSchema.valid(root), "quick check of %s against %s", in, p.Name())
+				assert.Equal(t, want == nil, p.QuickSchema.Valid(root), "quick check of %s against %s", in, p.Name())
 			}
 			got := p.checkDecoded(data, root, in)
 			if want == nil {
@@ -114,7 +114,7 @@ func TestQuickSchemaMatchesGojsonschema(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			src := []byte("{" + draft + tc.schema[1:])
-			q, err := compileQuickSchema(src)
+			q, err := CompileQuick(src)
 			require.NoError(t, err)
 			s, err := gojsonschema.NewSchema(gojsonschema.NewBytesLoader(src))
 			require.NoError(t, err)
@@ -123,7 +123,7 @@ func TestQuickSchemaMatchesGojsonschema(t *testing.T) {
 				require.NoError(t, err)
 				res, err := s.Validate(gojsonschema.NewRawLoader(root))
 				require.NoError(t, err)
-				assert.Equal(t, res.Valid(), q.valid(root), "%s", doc)
+				assert.Equal(t, res.Valid(), q.Valid(root), "%s", doc)
 			}
 		})
 	}
@@ -136,7 +136,7 @@ func TestQuickSchemaRefusesUnknownKeywords(t *testing.T) {
 		`{"$schema": "http://json-schema.org/draft-04/schema#", "type": "string"}`,
 		`{"type": "string"}`,
 	} {
-		_, err := compileQuickSchema([]byte(schema))
+		_, err := CompileQuick([]byte(schema))
 		assert.Error(t, err, schema)
 	}
 }
@@ -158,7 +158,7 @@ func TestQuickSchemaBoundsAndDateTime(t *testing.T) {
 		`"06:00:00"`, `"2026-13-12T06:00:00Z"`, `"yesterday"`,
 	}
 	for _, s := range schemas {
-		q, err := compileQuickSchema([]byte(s))
+		q, err := CompileQuick([]byte(s))
 		require.NoError(t, err, s)
 		full, err := gojsonschema.NewSchema(gojsonschema.NewStringLoader(s))
 		require.NoError(t, err, s)
@@ -167,7 +167,7 @@ func TestQuickSchemaBoundsAndDateTime(t *testing.T) {
 			require.NoError(t, err, d)
 			res, err := full.Validate(gojsonschema.NewRawLoader(v))
 			require.NoError(t, err, d)
-			assert.Equal(t, res.Valid(), q.valid(v), "%s against %s", d, s)
+			assert.Equal(t, res.Valid(), q.Valid(v), "%s against %s", d, s)
 		}
 	}
 }

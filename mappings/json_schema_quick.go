@@ -14,7 +14,7 @@ import (
 	"github.com/xeipuuv/gojsonschema"
 )
 
-// quickSchema answers one question about a decoded JSON input: does it
+// QuickSchema answers one question about a decoded JSON input: does it
 // certainly pass the profile's JSON Schema? gojsonschema boxes every value
 // and allocates a context per member on every document, which made schema
 // checking the larger part of decoding a JSON message. A document the
@@ -29,21 +29,21 @@ import (
 // formats checked by gojsonschema's own checkers). A schema with any other
 // keyword, or of another draft, gets no quick check (compileQuickSchema
 // returns an error).
-type quickSchema struct {
+type QuickSchema struct {
 	pass, fail bool // the schemas true and false
 
 	typed bool
 	types uint8 // jsonType bits
 
 	// objects
-	props    map[string]*quickSchema
+	props    map[string]*QuickSchema
 	required []string
-	addl     *quickSchema // additionalProperties; nil allows any
+	addl     *QuickSchema // additionalProperties; nil allows any
 	minProps int          // -1: none
 	maxProps int
 
 	// arrays
-	items    *quickSchema
+	items    *QuickSchema
 	minItems int
 	maxItems int
 
@@ -60,9 +60,9 @@ type quickSchema struct {
 	hasEnum bool
 	konst   *string
 
-	allOf, anyOf, oneOf []*quickSchema
-	not                 *quickSchema
-	cond, then, els     *quickSchema
+	allOf, anyOf, oneOf []*QuickSchema
+	not                 *QuickSchema
+	cond, then, els     *QuickSchema
 }
 
 const (
@@ -86,8 +86,8 @@ var annotations = map[string]bool{
 	"default": true, "examples": true, "definitions": true,
 }
 
-// compileQuickSchema compiles a JSON Schema document for the quick check.
-func compileQuickSchema(data []byte) (*quickSchema, error) {
+// CompileQuick compiles a JSON Schema document for the quick check.
+func CompileQuick(data []byte) (*QuickSchema, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
 	var root any
@@ -98,25 +98,25 @@ func compileQuickSchema(data []byte) (*quickSchema, error) {
 	if d, _ := m["$schema"].(string); strings.TrimSuffix(d, "#") != "http://json-schema.org/draft-07/schema" {
 		return nil, fmt.Errorf("$schema %q is not draft-07", d)
 	}
-	c := &quickCompiler{root: root, refs: map[string]*quickSchema{}}
+	c := &quickCompiler{root: root, refs: map[string]*QuickSchema{}}
 	return c.compile(root)
 }
 
 type quickCompiler struct {
 	root any
-	refs map[string]*quickSchema
+	refs map[string]*QuickSchema
 }
 
-func (c *quickCompiler) compile(node any) (*quickSchema, error) {
+func (c *quickCompiler) compile(node any) (*QuickSchema, error) {
 	switch n := node.(type) {
 	case bool:
-		return &quickSchema{pass: n, fail: !n}, nil
+		return &QuickSchema{pass: n, fail: !n}, nil
 	case map[string]any:
 		if ref, ok := n["$ref"]; ok {
 			s, _ := ref.(string)
 			return c.ref(s)
 		}
-		q := &quickSchema{minProps: -1, maxProps: -1, minItems: -1, maxItems: -1, minLen: -1, maxLen: -1}
+		q := &QuickSchema{minProps: -1, maxProps: -1, minItems: -1, maxItems: -1, minLen: -1, maxLen: -1}
 		for k, v := range n {
 			if err := c.keyword(q, k, v); err != nil {
 				return nil, fmt.Errorf("%s: %w", k, err)
@@ -128,7 +128,7 @@ func (c *quickCompiler) compile(node any) (*quickSchema, error) {
 }
 
 // ref resolves a reference into the root's definitions.
-func (c *quickCompiler) ref(s string) (*quickSchema, error) {
+func (c *quickCompiler) ref(s string) (*QuickSchema, error) {
 	name, ok := strings.CutPrefix(s, "#/definitions/")
 	if !ok || strings.ContainsAny(name, "/~%") {
 		return nil, fmt.Errorf("reference %q", s)
@@ -141,7 +141,7 @@ func (c *quickCompiler) ref(s string) (*quickSchema, error) {
 	if !ok {
 		return nil, fmt.Errorf("reference %q", s)
 	}
-	q := &quickSchema{}
+	q := &QuickSchema{}
 	c.refs[name] = q // before compiling, for recursive definitions
 	compiled, err := c.compile(def)
 	if err != nil {
@@ -151,7 +151,7 @@ func (c *quickCompiler) ref(s string) (*quickSchema, error) {
 	return q, nil
 }
 
-func (c *quickCompiler) keyword(q *quickSchema, k string, v any) error {
+func (c *quickCompiler) keyword(q *QuickSchema, k string, v any) error {
 	var err error
 	switch k {
 	case "type":
@@ -176,7 +176,7 @@ func (c *quickCompiler) keyword(q *quickSchema, k string, v any) error {
 		if !ok {
 			return fmt.Errorf("unexpected %T", v)
 		}
-		q.props = make(map[string]*quickSchema, len(m))
+		q.props = make(map[string]*QuickSchema, len(m))
 		for name, sub := range m {
 			if q.props[name], err = c.compile(sub); err != nil {
 				return err
@@ -254,12 +254,12 @@ func (c *quickCompiler) keyword(q *quickSchema, k string, v any) error {
 	return err
 }
 
-func (c *quickCompiler) list(v any) ([]*quickSchema, error) {
+func (c *quickCompiler) list(v any) ([]*QuickSchema, error) {
 	l, ok := v.([]any)
 	if !ok || len(l) == 0 {
 		return nil, fmt.Errorf("unexpected %T", v)
 	}
-	out := make([]*quickSchema, len(l))
+	out := make([]*QuickSchema, len(l))
 	for i, e := range l {
 		var err error
 		if out[i], err = c.compile(e); err != nil {
@@ -316,8 +316,8 @@ func rat(v any) (*big.Rat, error) {
 	return r, nil
 }
 
-// valid reports whether v certainly passes the schema.
-func (q *quickSchema) valid(v any) bool {
+// Valid reports whether v certainly passes the schema.
+func (q *QuickSchema) Valid(v any) bool {
 	if q.pass {
 		return true
 	}
@@ -354,16 +354,16 @@ func (q *quickSchema) valid(v any) bool {
 	}
 	if q.hasEnum || q.konst != nil {
 		s, ok := v.(string)
-		if !ok || q.konst != nil && s != *q.konst || q.hasEnum && !contains(q.enum, s) {
+		if !ok || q.konst != nil && s != *q.konst || q.hasEnum && !Contains(q.enum, s) {
 			return false
 		}
 	}
 	return q.combined(v)
 }
 
-func (q *quickSchema) allows(t uint8) bool { return !q.typed || q.types&t != 0 }
+func (q *QuickSchema) allows(t uint8) bool { return !q.typed || q.types&t != 0 }
 
-func (q *quickSchema) number(n json.Number) bool {
+func (q *QuickSchema) number(n json.Number) bool {
 	if q.typed && q.types&jsonNumber == 0 && (q.types&jsonInteger == 0 || !isInteger(n)) {
 		return false
 	}
@@ -413,7 +413,7 @@ func smallInt(n json.Number) (int64, bool) {
 
 // intBounds checks i against the numeric bounds when every bound present
 // is a whole number that fits an int64; ok=false leaves it to big.Rat.
-func (q *quickSchema) intBounds(i int64) (valid, ok bool) {
+func (q *QuickSchema) intBounds(i int64) (valid, ok bool) {
 	valid = true
 	for _, b := range [...]struct {
 		r   *big.Rat
@@ -449,7 +449,7 @@ func isInteger(n json.Number) bool {
 	return ok && r.IsInt()
 }
 
-func (q *quickSchema) str(s string) bool {
+func (q *QuickSchema) str(s string) bool {
 	if q.minLen >= 0 || q.maxLen >= 0 {
 		n := utf8.RuneCountInString(s)
 		if q.minLen >= 0 && n < q.minLen || q.maxLen >= 0 && n > q.maxLen {
@@ -473,13 +473,13 @@ func isRFC3339(s string) bool {
 	return err == nil
 }
 
-func (q *quickSchema) array(a []any) bool {
+func (q *QuickSchema) array(a []any) bool {
 	if q.minItems >= 0 && len(a) < q.minItems || q.maxItems >= 0 && len(a) > q.maxItems {
 		return false
 	}
 	if q.items != nil {
 		for _, e := range a {
-			if !q.items.valid(e) {
+			if !q.items.Valid(e) {
 				return false
 			}
 		}
@@ -487,7 +487,7 @@ func (q *quickSchema) array(a []any) bool {
 	return true
 }
 
-func (q *quickSchema) object(m map[string]any) bool {
+func (q *QuickSchema) object(m map[string]any) bool {
 	if q.minProps >= 0 && len(m) < q.minProps || q.maxProps >= 0 && len(m) > q.maxProps {
 		return false
 	}
@@ -498,26 +498,26 @@ func (q *quickSchema) object(m map[string]any) bool {
 	}
 	for k, v := range m {
 		if sub, ok := q.props[k]; ok {
-			if !sub.valid(v) {
+			if !sub.Valid(v) {
 				return false
 			}
-		} else if q.addl != nil && !q.addl.valid(v) {
+		} else if q.addl != nil && !q.addl.Valid(v) {
 			return false
 		}
 	}
 	return true
 }
 
-func (q *quickSchema) combined(v any) bool {
+func (q *QuickSchema) combined(v any) bool {
 	for _, s := range q.allOf {
-		if !s.valid(v) {
+		if !s.Valid(v) {
 			return false
 		}
 	}
 	if len(q.anyOf) > 0 {
 		ok := false
 		for _, s := range q.anyOf {
-			if ok = s.valid(v); ok {
+			if ok = s.Valid(v); ok {
 				break
 			}
 		}
@@ -528,7 +528,7 @@ func (q *quickSchema) combined(v any) bool {
 	if len(q.oneOf) > 0 {
 		n := 0
 		for _, s := range q.oneOf {
-			if s.valid(v) {
+			if s.Valid(v) {
 				n++
 			}
 		}
@@ -536,15 +536,15 @@ func (q *quickSchema) combined(v any) bool {
 			return false
 		}
 	}
-	if q.not != nil && q.not.valid(v) {
+	if q.not != nil && q.not.Valid(v) {
 		return false
 	}
 	if q.cond != nil {
-		if q.cond.valid(v) {
-			if q.then != nil && !q.then.valid(v) {
+		if q.cond.Valid(v) {
+			if q.then != nil && !q.then.Valid(v) {
 				return false
 			}
-		} else if q.els != nil && !q.els.valid(v) {
+		} else if q.els != nil && !q.els.Valid(v) {
 			return false
 		}
 	}

@@ -9,50 +9,50 @@ import (
 	"strings"
 )
 
-// jsonSyntax is JSON documents (one per input), read with
+// JSONSyntax is JSON documents (one per input), read with
 // mappings/syntax/json, paths like $.body.equipmentNumber.
-type jsonSyntax struct{}
+type JSONSyntax struct{}
 
-func (jsonSyntax) Name() string       { return "json" }
-func (jsonSyntax) Extension() string  { return ".json" }
-func (jsonSyntax) ReusesReader() bool { return true }
+func (JSONSyntax) Name() string       { return "json" }
+func (JSONSyntax) Extension() string  { return ".json" }
+func (JSONSyntax) ReusesReader() bool { return true }
 
-func (jsonSyntax) Sniff(head []byte) bool { return head[0] == '{' || head[0] == '[' }
+func (JSONSyntax) Sniff(head []byte) bool { return head[0] == '{' || head[0] == '[' }
 
-func (jsonSyntax) Paths(*Spec) (pathCompiler, error) { return jsonPaths{}, nil }
+func (JSONSyntax) Paths(*Spec) (PathCompiler, error) { return jsonPaths{}, nil }
 
-func (jsonSyntax) Decode(r *Registry, br *bufio.Reader, fixed *Profile, opts *DecodeOptions, emit func(Batch) error) error {
+func (JSONSyntax) Decode(r *Registry, br *bufio.Reader, fixed *Profile, opts *DecodeOptions, emit func(Batch) error) error {
 	return r.decodeJSON(br, fixed, opts, emit)
 }
 
 // jsonEncoding writes one document per event, one per line.
-type jsonEncoding struct{ documentEncoding }
+type jsonEncoding struct{ DocumentEncoding }
 
-func (jsonSyntax) CompileEncode(c *compiler, s *Spec) (syntaxEncoding, error) {
+func (JSONSyntax) CompileEncode(c *Compiler, s *Spec) (Encoding, error) {
 	if s.Encode.Document == nil {
 		return nil, fmt.Errorf("%w: a json encode needs a document", ErrSpec)
 	}
-	doc, err := c.compileNode(s.Encode.Document, "document")
+	doc, err := c.CompileNode(s.Encode.Document, "document")
 	if err != nil {
 		return nil, err
 	}
-	return &jsonEncoding{documentEncoding{doc}}, nil
+	return &jsonEncoding{DocumentEncoding{doc}}, nil
 }
 
-func (je *jsonEncoding) newEncoder(p *Profile, w io.Writer, opts EncodeOptions) Encoder {
-	return &jsonEncoder{p: p, doc: je.doc, w: w, name: opts.Name}
+func (je *jsonEncoding) NewEncoder(p *Profile, w io.Writer, opts EncodeOptions) Encoder {
+	return &jsonEncoder{p: p, doc: je.Doc, w: w, name: opts.Name}
 }
 
-func (jsonSyntax) README(b *strings.Builder, p *Profile) {
-	if je, ok := p.encoding().(*jsonEncoding); ok {
-		je.readme(b)
+func (JSONSyntax) README(b *strings.Builder, p *Profile) {
+	if je, ok := p.Encoding().(*jsonEncoding); ok {
+		je.README(b)
 	}
 }
 
 // checkOutput validates encoded JSON output (one document per line)
 // against the profile's JSON Schema.
-func (jsonSyntax) checkOutput(p *Profile, out []byte) error {
-	if p.schema == nil {
+func (JSONSyntax) CheckOutput(p *Profile, out []byte) error {
+	if p.Schema == nil {
 		return nil
 	}
 	var errs []error

@@ -2,14 +2,14 @@ package mappings
 
 import "reflect"
 
-// overlay returns base with the overlay's settings on top. A setting the
-// overlay gives (anything but its zero value) replaces the base's; the
+// Overlay returns base with the Overlay's settings on top. A setting the
+// Overlay gives (anything but its zero value) replaces the base's; the
 // sections options, decode and encode are merged setting by setting, so an
-// overlay that changes one option keeps the others. Two settings are not
+// Overlay that changes one option keeps the others. Two settings are not
 // plain: decode.fields replace the base field with the same target (or are
-// appended), and decode.remove drops base fields by target. The overlay's
+// appended), and decode.remove drops base fields by target. The Overlay's
 // own identity (profile, extends, file, folder) always wins.
-func overlay(base, o *Spec) *Spec {
+func Overlay(base, o *Spec) *Spec {
 	m := *base
 	mergeInto(reflect.ValueOf(&m).Elem(), reflect.ValueOf(o).Elem(), 1)
 	m.Profile, m.Extends, m.File, m.Dir = o.Profile, o.Extends, o.File, o.Dir

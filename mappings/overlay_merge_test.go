@@ -29,13 +29,13 @@ func TestOverlayMergesEverySetting(t *testing.T) {
 			v := settingAt(reflect.ValueOf(over).Elem(), path)
 			set := nonZero(t, v.Type(), 2)
 			v.Set(set)
-			merged := overlay(base, over)
+			merged := Overlay(base, over)
 			assert.Equal(t, set.Interface(), settingAt(reflect.ValueOf(merged).Elem(), path).Interface(), "the overlay's value wins")
 
 			keep := fullSpec()
 			settingAt(reflect.ValueOf(keep).Elem(), path).Set(reflect.Zero(v.Type()))
 			want := settingAt(reflect.ValueOf(base).Elem(), path).Interface()
-			assert.Equal(t, want, settingAt(reflect.ValueOf(overlay(base, keep)).Elem(), path).Interface(), "an unset setting keeps the base's")
+			assert.Equal(t, want, settingAt(reflect.ValueOf(Overlay(base, keep)).Elem(), path).Interface(), "an unset setting keeps the base's")
 		})
 	}
 }
@@ -46,7 +46,7 @@ func TestOverlayFields(t *testing.T) {
 	b2, d := &Field{Target: "b", Const: "2"}, &Field{Target: "d"}
 	base := &Spec{Profile: "x/base", Decode: &DecodeSpec{Fields: []*Field{a, b, c}}}
 	over := &Spec{Profile: "y/over", Extends: "x/base", Decode: &DecodeSpec{Fields: []*Field{d, b2}, Remove: []string{"a"}}}
-	m := overlay(base, over)
+	m := Overlay(base, over)
 	assert.Equal(t, []*Field{b2, c, d}, m.Decode.Fields)
 	assert.Empty(t, m.Decode.Remove)
 	assert.Equal(t, []*Field{a, b, c}, base.Decode.Fields, "the base is left as it was")

@@ -19,13 +19,13 @@ func ProfileREADME(p *Profile) string {
 		fmt.Fprintf(&b, "| extends | `%s` |\n", s.Extends)
 	}
 	if s.Match != nil && p.CanDecode() {
-		fmt.Fprintf(&b, "| reads | %s |\n", cell(p.matchText()))
+		fmt.Fprintf(&b, "| reads | %s |\n", Cell(p.MatchText()))
 	}
 	if s.Schema != "" {
 		fmt.Fprintf(&b, "| JSON Schema | [`%s`](%s) |\n", s.Schema, s.Schema)
 	}
 	if p.CanEncode() {
-		fmt.Fprintf(&b, "| writes events | %s |\n", typeList(p.enc.types))
+		fmt.Fprintf(&b, "| writes events | %s |\n", typeList(p.Enc.types))
 	}
 	if d := s.Decode; d != nil {
 		b.WriteString("\n## Decode\n\n")
@@ -33,9 +33,9 @@ func ProfileREADME(p *Profile) string {
 			fmt.Fprintf(&b, "One event per `%s`.\n\n", d.Each)
 		}
 		b.WriteString("| canonical path | source | description | reference |\n|---|---|---|---|\n")
-		fmt.Fprintf(&b, "| `type` | %s | %s | %s |\n", source(d.Type), cell(d.Type.Doc), cell(d.Type.Spec))
+		fmt.Fprintf(&b, "| `type` | %s | %s | %s |\n", FieldSource(d.Type), Cell(d.Type.Doc), Cell(d.Type.Spec))
 		for _, f := range d.Fields {
-			fmt.Fprintf(&b, "| `%s` | %s | %s | %s |\n", f.Target, source(f), cell(f.Doc), cell(f.Spec))
+			fmt.Fprintf(&b, "| `%s` | %s | %s | %s |\n", f.Target, FieldSource(f), Cell(f.Doc), Cell(f.Spec))
 		}
 	}
 	p.syntax.README(&b, p)
@@ -43,7 +43,7 @@ func ProfileREADME(p *Profile) string {
 	return b.String()
 }
 
-func source(f *Field) string {
+func FieldSource(f *Field) string {
 	var parts []string
 	for _, p := range f.From {
 		parts = append(parts, "`"+p+"`")
@@ -75,6 +75,6 @@ func source(f *Field) string {
 	return strings.Join(parts, ", ")
 }
 
-func cell(s string) string {
+func Cell(s string) string {
 	return strings.ReplaceAll(strings.ReplaceAll(strings.TrimSpace(s), "|", "\\|"), "\n", " ")
 }

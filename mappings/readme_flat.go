@@ -15,7 +15,7 @@ func flatREADME(b *strings.Builder, p *Profile) {
 	}
 	if c := o.CSV; c != nil {
 		b.WriteString("\n## File\n\n")
-		fmt.Fprintf(b, "CSV, delimiter `%s`", firstNonEmpty(c.Delimiter, ","))
+		fmt.Fprintf(b, "CSV, delimiter `%s`", FirstNonEmpty(c.Delimiter, ","))
 		if c.CRLF {
 			b.WriteString(", CRLF line ends")
 		}
@@ -25,7 +25,7 @@ func flatREADME(b *strings.Builder, p *Profile) {
 		b.WriteString(".")
 		if len(c.Header) > 0 && p.CanDecode() {
 			fmt.Fprintf(b, " The first line must be exactly:\n\n```\n%s\n```\n\nFiles starting with this header are read with this profile without `--from`.\n",
-				strings.Join(c.Header, firstNonEmpty(c.Delimiter, ",")))
+				strings.Join(c.Header, FirstNonEmpty(c.Delimiter, ",")))
 		} else {
 			b.WriteString("\n")
 		}
@@ -37,11 +37,11 @@ func flatREADME(b *strings.Builder, p *Profile) {
 		}
 		b.WriteString("\n\n| record | field | columns | align | pad |\n|---|---|---|---|---|\n")
 		row := func(typ string, fl FixedFieldSpec) {
-			fmt.Fprintf(b, "| %s | `%s` | %d-%d | %s | `%s` |\n", orDash(typ), fl.Name, fl.Start, fl.Start+fl.Length-1,
-				firstNonEmpty(fl.Align, "left"), firstNonEmpty(fl.Pad, " "))
+			fmt.Fprintf(b, "| %s | `%s` | %d-%d | %s | `%s` |\n", OrDash(typ), fl.Name, fl.Start, fl.Start+fl.Length-1,
+				FirstNonEmpty(fl.Align, "left"), FirstNonEmpty(fl.Pad, " "))
 		}
 		if rt := f.RecordType; rt != nil {
-			row("all", FixedFieldSpec{Name: firstNonEmpty(rt.Name, "recordType"), Start: rt.Start, Length: rt.Length})
+			row("all", FixedFieldSpec{Name: FirstNonEmpty(rt.Name, "recordType"), Start: rt.Start, Length: rt.Length})
 		}
 		for _, fl := range f.Fields {
 			row("", fl)
@@ -57,15 +57,15 @@ func flatREADME(b *strings.Builder, p *Profile) {
 			}
 		}
 	}
-	if ce, ok := p.encoding().(*csvEncoding); ok {
+	if ce, ok := p.Encoding().(*csvEncoding); ok {
 		t := ce.t
 		b.WriteString("\n## Columns\n\nA header line, then one row per event:\n\n| column | canonical source | description |\n|---|---|---|\n")
 		for i, name := range t.names {
 			switch x := t.cols[i].(type) {
-			case leafNode:
-				fmt.Fprintf(b, "| `%s` | %s | %s |\n", name, source(x.f.spec), cell(x.f.spec.Doc))
-			case constNode:
-				fmt.Fprintf(b, "| `%s` | constant `%v` | |\n", name, x.v)
+			case LeafNode:
+				fmt.Fprintf(b, "| `%s` | %s | %s |\n", name, FieldSource(x.Field.Spec), Cell(x.Field.Spec.Doc))
+			case ConstNode:
+				fmt.Fprintf(b, "| `%s` | constant `%v` | |\n", name, x.Value)
 			}
 		}
 	}

@@ -23,6 +23,7 @@ var embedded embed.FS
 // Registry holds the compiled profiles. Keys are profile names matching
 // their folder, e.g. "portbase/coreor".
 type Registry struct {
+	syntaxes  []Syntax
 	byKey     map[string]*Profile
 	sorted    []*Profile
 	codelists map[string]*codeList
@@ -32,23 +33,23 @@ type Registry struct {
 type Profile struct {
 	Spec   *Spec
 	syntax Syntax
-	paths  pathCompiler
-	dec    *compiledDecode
-	enc    *compiledEncode
+	paths  PathCompiler
+	Dec    *compiledDecode
+	Enc    *compiledEncode
 
-	schema             *gojsonschema.Schema
-	quickSchema        *quickSchema // passes valid documents without gojsonschema; nil if the schema is beyond it
-	zone               string
+	Schema             *gojsonschema.Schema
+	QuickSchema        *QuickSchema // passes valid documents without gojsonschema; nil if the schema is beyond it
+	Zone               string
 	allowBadCheckDigit bool
-	maxBytes           int64
+	MaxBytes           int64
 }
 
 // Name is the profile name, "<pcs>/<profile>".
 func (p *Profile) Name() string { return p.Spec.Profile }
 
 // CanDecode and CanEncode report the profile's directions.
-func (p *Profile) CanDecode() bool { return p.dec != nil }
-func (p *Profile) CanEncode() bool { return p.enc != nil }
+func (p *Profile) CanDecode() bool { return p.Dec != nil }
+func (p *Profile) CanEncode() bool { return p.Enc != nil }
 
 var (
 	defaultOnce sync.Once
@@ -68,8 +69,11 @@ func Embedded() fs.FS { return embedded }
 // Load reads every <pcs>/<profile>/spec.yaml and codelists/*.yaml in fsys,
 // checks them against spec.schema.json and compiles them. All problems are
 // reported together.
-func Load(fsys fs.FS) (*Registry, error) {
-	r := &Registry{byKey: map[string]*Profile{}, codelists: map[string]*codeList{}}
+func Load(fsys fs.FS) (*Registry, error) { return LoadSyntaxes(fsys, syntaxes) }
+
+// LoadSyntaxes is Load with the given table of wire syntaxes.
+func LoadSyntaxes(fsys fs.FS, syntaxes []Syntax) (*Registry, error) {
+	r := &Registry{syntaxes: syntaxes, byKey: map[string]*Profile{}, codelists: map[string]*codeList{}}
 	var errs []error
 	cls, _ := fs.Glob(fsys, "codelists/*.yaml")
 	for _, f := range cls {
@@ -89,7 +93,7 @@ func Load(fsys fs.FS) (*Registry, error) {
 			errs = append(errs, err)
 			continue
 		}
-		s, err := parseSpec(f, data)
+		s, err := Parse(f, data)
 		if err != nil {
 			errs = append(errs, err)
 			broken[path.Dir(f)] = true
@@ -167,13 +171,13 @@ func resolveExtends(specs map[string]*Spec, s *Spec, depth int) (*Spec, error) {
 	if err != nil {
 		return nil, err
 	}
-	return overlay(base, s), nil
+	return Overlay(base, s), nil
 }
 
-// compiler compiles one spec against the registry's code lists.
-type compiler struct{ r *Registry }
+// Compiler compiles one spec against the registry's code lists.
+type Compiler struct{ r *Registry }
 
-func (c *compiler) codelist(name string) (*codeList, error) {
+func (c *Compiler) codelist(name string) (*codeList, error) {
 	if cl, ok := c.r.codelists[name]; ok {
 		return cl, nil
 	}
@@ -181,19 +185,19 @@ func (c *compiler) codelist(name string) (*codeList, error) {
 }
 
 func (r *Registry) compile(fsys fs.FS, s *Spec) (*Profile, error) {
-	syn := syntaxNamed(s.Syntax)
+	syn := r.syntaxNamed(s.Syntax)
 	if syn == nil {
 		return nil, fmt.Errorf("syntax %q is not supported yet", s.Syntax)
 	}
-	p := &Profile{Spec: s, syntax: syn, zone: "port", maxBytes: 16 << 20}
+	p := &Profile{Spec: s, syntax: syn, Zone: "port", MaxBytes: 16 << 20}
 	if s.Options != nil {
-		p.zone = firstNonEmpty(s.Options.Zone, p.zone)
+		p.Zone = FirstNonEmpty(s.Options.Zone, p.Zone)
 		p.allowBadCheckDigit = s.Options.AllowBadCheckDigit
 		if s.Options.MaxBytes > 0 {
-			p.maxBytes = s.Options.MaxBytes
+			p.MaxBytes = s.Options.MaxBytes
 		}
 	}
-	c := &compiler{r: r}
+	c := &Compiler{r: r}
 	var err error
 	if p.paths, err = syn.Paths(s); err != nil {
 		return nil, err
@@ -206,29 +210,29 @@ func (r *Registry) compile(fsys fs.FS, s *Spec) (*Profile, error) {
 		if err != nil {
 			return nil, fmt.Errorf("schema %s: %w", s.Schema, err)
 		}
-		if p.schema, err = gojsonschema.NewSchema(gojsonschema.NewBytesLoader(data)); err != nil {
-			return nil, fmt.Errorf("schema %s: %s", s.Schema, oneLine(err.Error()))
+		if p.Schema, err = gojsonschema.NewSchema(gojsonschema.NewBytesLoader(data)); err != nil {
+			return nil, fmt.Errorf("schema %s: %s", s.Schema, OneLine(err.Error()))
 		}
-		p.quickSchema, _ = compileQuickSchema(data) // nil: gojsonschema checks every document
+		p.QuickSchema, _ = CompileQuick(data) // nil: gojsonschema checks every document
 	}
 	if s.Decode != nil {
-		if p.dec, err = c.compileDecode(s, p.paths); err != nil {
+		if p.Dec, err = c.compileDecode(s, p.paths); err != nil {
 			return nil, err
 		}
 	}
 	if s.Encode != nil {
-		if p.enc, err = c.compileEncode(p, s); err != nil {
+		if p.Enc, err = c.compileEncode(p, s); err != nil {
 			return nil, err
 		}
 	}
 	return p, nil
 }
 
-func (c *compiler) compileDecode(s *Spec, paths pathCompiler) (*compiledDecode, error) {
+func (c *Compiler) compileDecode(s *Spec, paths PathCompiler) (*compiledDecode, error) {
 	d := &compiledDecode{}
 	var errs []error
 	if s.Decode.Each != "" {
-		sp, err := paths.compileEach(s.Decode.Each)
+		sp, err := paths.CompileEach(s.Decode.Each)
 		if err != nil {
 			return nil, err
 		}
@@ -237,7 +241,7 @@ func (c *compiler) compileDecode(s *Spec, paths pathCompiler) (*compiledDecode, 
 	if s.Decode.Type == nil {
 		return nil, fmt.Errorf("%w: decode needs a type", ErrSpec)
 	}
-	var zoned []*compiledField
+	var zoned []*CompiledField
 	for _, f := range s.Decode.Fields {
 		cf, err := c.compileDecodeField(f, paths)
 		if err != nil {
@@ -247,10 +251,10 @@ func (c *compiler) compileDecode(s *Spec, paths pathCompiler) (*compiledDecode, 
 		if cf.zoned {
 			zoned = append(zoned, cf)
 		} else {
-			d.fields = append(d.fields, cf)
+			d.Fields = append(d.Fields, cf)
 		}
 	}
-	d.fields = append(d.fields, zoned...)
+	d.Fields = append(d.Fields, zoned...)
 	for i, f := range s.Decode.Checks {
 		cf, err := c.compileDecodeField(f, paths)
 		if err != nil {
@@ -292,7 +296,7 @@ func (r *Registry) loadCodelist(fsys fs.FS, file string) error {
 	}
 	var f codeListFile
 	if err := yaml.UnmarshalWithOptions(data, &f, yaml.Strict(), yaml.DisallowUnknownField()); err != nil {
-		return fmt.Errorf("%s: %w: %s", file, ErrSpec, oneLine(yaml.FormatError(err, false, false)))
+		return fmt.Errorf("%s: %w: %s", file, ErrSpec, OneLine(yaml.FormatError(err, false, false)))
 	}
 	want := strings.TrimSuffix(path.Base(file), ".yaml")
 	if f.Name != want {

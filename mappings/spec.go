@@ -231,9 +231,9 @@ var (
 // ErrSpec marks a spec file that is not a valid mapping.
 var ErrSpec = errors.New("invalid mapping spec")
 
-// parseSpec checks a spec file against spec.schema.json and decodes it
+// Parse checks a spec file against spec.schema.json and decodes it
 // strictly (unknown keys are errors naming the line).
-func parseSpec(name string, data []byte) (*Spec, error) {
+func Parse(name string, data []byte) (*Spec, error) {
 	specSchemaOnce.Do(func() {
 		specSchema, specSchemaErr = gojsonschema.NewSchema(gojsonschema.NewBytesLoader(specSchemaJSON))
 	})
@@ -242,11 +242,11 @@ func parseSpec(name string, data []byte) (*Spec, error) {
 	}
 	js, err := yaml.YAMLToJSON(data)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w: %s", name, ErrSpec, oneLine(err.Error()))
+		return nil, fmt.Errorf("%s: %w: %s", name, ErrSpec, OneLine(err.Error()))
 	}
 	res, err := specSchema.Validate(gojsonschema.NewBytesLoader(js))
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w: %s", name, ErrSpec, oneLine(err.Error()))
+		return nil, fmt.Errorf("%s: %w: %s", name, ErrSpec, OneLine(err.Error()))
 	}
 	if !res.Valid() {
 		var errs []error
@@ -258,7 +258,7 @@ func parseSpec(name string, data []byte) (*Spec, error) {
 	}
 	var s Spec
 	if err := yaml.UnmarshalWithOptions(data, &s, yaml.Strict(), yaml.DisallowUnknownField(), yaml.UseOrderedMap()); err != nil {
-		return nil, fmt.Errorf("%s: %w: %s", name, ErrSpec, oneLine(yaml.FormatError(err, false, false)))
+		return nil, fmt.Errorf("%s: %w: %s", name, ErrSpec, OneLine(yaml.FormatError(err, false, false)))
 	}
 	s.File = name
 	return &s, nil
@@ -305,7 +305,7 @@ func isDigits(s string) bool {
 	return true
 }
 
-func oneLine(s string) string {
+func OneLine(s string) string {
 	s = strings.TrimSpace(s)
 	if i := strings.IndexByte(s, '\n'); i >= 0 {
 		// keep the first line; goccy's formatted errors add source excerpts

@@ -77,8 +77,8 @@ func (f FixedFieldSpec) field() flat.FixedField {
 	return flat.FixedField{Name: f.Name, Start: f.Start, Length: f.Length, Align: f.Align, Pad: f.Pad}
 }
 
-// csvOptions turns the spec's CSV section into reader/writer options.
-func (c *CSVSpec) csvOptions(name string) (flat.CSVOptions, error) {
+// CSVOptions turns the spec's CSV section into reader/writer options.
+func (c *CSVSpec) CSVOptions(name string) (flat.CSVOptions, error) {
 	o := flat.CSVOptions{Name: name, Header: c.Header, NoHeader: c.NoHeader, NoQuote: c.NoQuote,
 		TrimSpace: c.TrimSpace, Encoding: c.Encoding, CRLF: c.CRLF}
 	var err error
@@ -108,8 +108,8 @@ func oneRune(what, s string) (rune, error) {
 	return r, nil
 }
 
-// fixedOptions turns the spec's fixed-width section into reader options.
-func (f *FixedSpec) fixedOptions(name string) (flat.FixedOptions, error) {
+// FixedOptions turns the spec's fixed-width section into reader options.
+func (f *FixedSpec) FixedOptions(name string) (flat.FixedOptions, error) {
 	o := flat.FixedOptions{Name: name, Encoding: f.Encoding, SkipBlank: f.SkipBlank, PadShort: f.PadShort,
 		Layouts: map[string]flat.FixedLayout{}}
 	var rt *flat.FixedField

@@ -21,7 +21,7 @@ type Syntax interface {
 	// head is at most 512 bytes, without byte order mark or leading space.
 	Sniff(head []byte) bool
 	// Paths compiles the spec's path language.
-	Paths(s *Spec) (pathCompiler, error)
+	Paths(s *Spec) (PathCompiler, error)
 	// Decode reads every message of br and emits the events of each good
 	// one; fixed is the profile to read with, nil to detect one per message.
 	// When ReusesReader is true the decoder copies what it keeps, so the
@@ -29,47 +29,47 @@ type Syntax interface {
 	Decode(r *Registry, br *bufio.Reader, fixed *Profile, opts *DecodeOptions, emit func(Batch) error) error
 	ReusesReader() bool
 	// CompileEncode compiles the syntax's part of an encode section.
-	CompileEncode(c *compiler, s *Spec) (syntaxEncoding, error)
+	CompileEncode(c *Compiler, s *Spec) (Encoding, error)
 	// README writes the syntax's sections of a profile's README.
 	README(b *strings.Builder, p *Profile)
 }
 
-// syntaxEncoding is a syntax's compiled encode section.
-type syntaxEncoding interface {
-	// newEncoder starts writing p's format to w.
-	newEncoder(p *Profile, w io.Writer, opts EncodeOptions) Encoder
-	// fields calls add with every compiled field the encoding reads, and
+// Encoding is a syntax's compiled encode section.
+type Encoding interface {
+	// NewEncoder starts writing p's format to w.
+	NewEncoder(p *Profile, w io.Writer, opts EncodeOptions) Encoder
+	// Fields calls add with every compiled field the encoding reads, and
 	// paths with canonical paths it iterates over.
-	fields(add func(*compiledField), paths func(string))
+	Fields(add func(*CompiledField), paths func(string))
 }
 
-// detector is a syntax whose inputs cannot be sniffed from their first
+// Detector is a syntax whose inputs cannot be sniffed from their first
 // bytes; it is asked when no syntax sniffs an input.
-type detector interface {
-	detect(r *Registry, br *bufio.Reader) *Profile
+type Detector interface {
+	Detect(r *Registry, br *bufio.Reader) *Profile
 }
 
-// converter is a syntax with `as` conversions of its own; done is false
+// Converter is a syntax with `as` conversions of its own; done is false
 // for a conversion it does not know.
-type converter interface {
-	decodeAs(dc *decodeCtx, cf *compiledField, w wv, e *canonical.ReleaseEvent) (out wv, done bool, err error)
-	encodeAs(ec *encodeCtx, cf *compiledField, val any) (out any, done bool, err error)
+type Converter interface {
+	DecodeAs(dc *DecodeCtx, cf *CompiledField, w Value, e *canonical.ReleaseEvent) (out Value, done bool, err error)
+	EncodeAs(ec *EncodeCtx, cf *CompiledField, val any) (out any, done bool, err error)
 }
 
-// outputChecker is a syntax that can check what it wrote against the
+// OutputChecker is a syntax that can check what it wrote against the
 // profile's schema.
-type outputChecker interface {
-	checkOutput(p *Profile, out []byte) error
+type OutputChecker interface {
+	CheckOutput(p *Profile, out []byte) error
 }
 
 // syntaxes is the one list of wire syntaxes, in the order they are sniffed.
 var syntaxes = []Syntax{
-	edifactSyntax{}, jsonSyntax{}, xmlSyntax{}, cargoimpSyntax{}, flatSyntax{},
+	EdifactSyntax{}, JSONSyntax{}, XMLSyntax{}, CargoimpSyntax{}, FlatSyntax{},
 }
 
 // syntaxNamed returns the syntax of a spec's syntax value, or nil.
-func syntaxNamed(name string) Syntax {
-	for _, s := range syntaxes {
+func (r *Registry) syntaxNamed(name string) Syntax {
+	for _, s := range r.syntaxes {
 		if s.Name() == name {
 			return s
 		}
@@ -77,8 +77,15 @@ func syntaxNamed(name string) Syntax {
 	return nil
 }
 
-// isSyntax reports whether p is written in syntax S.
-func isSyntax[S Syntax](p *Profile) bool {
+// IsSyntax reports whether p is written in syntax S.
+func IsSyntax[S Syntax](p *Profile) bool {
 	_, ok := p.syntax.(S)
 	return ok
 }
+
+// The optional interfaces each syntax implements, checked by the compiler.
+var (
+	_ Detector      = FlatSyntax{}
+	_ OutputChecker = JSONSyntax{}
+	_ Converter     = CargoimpSyntax{}
+)

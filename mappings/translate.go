@@ -26,7 +26,7 @@ type DecodeOptions struct {
 	// Cargo-IMP dates, which carry no year. Zero: now.
 	ReceivedAt time.Time
 
-	size int // of the whole input when Decode can tell, else 0
+	SizeHint int // of the whole input when Decode can tell, else 0
 }
 
 var (
@@ -60,7 +60,7 @@ type Batch struct {
 // reading and is returned as is.
 func (r *Registry) Decode(in io.Reader, opts DecodeOptions, emit func(Batch) error) error {
 	if l, ok := in.(interface{ Len() int }); ok { // a bytes.Reader of one message
-		opts.size = l.Len()
+		opts.SizeHint = l.Len()
 	}
 	br := newReader(in)
 	var fixed *Profile
@@ -69,12 +69,12 @@ func (r *Registry) Decode(in io.Reader, opts DecodeOptions, emit func(Batch) err
 		if err != nil {
 			return err
 		}
-		if p.dec == nil {
+		if p.Dec == nil {
 			return fmt.Errorf("%s: %w: it has no decode section (it only writes)", p.Name(), ErrDirection)
 		}
 		fixed = p
 	}
-	syn := sniff(br)
+	syn := r.sniff(br)
 	if fixed != nil && syn != nil && syn != fixed.syntax {
 		return &Error{File: opts.Name, Line: 1, Err: fmt.Errorf("%w: looks like %s, but %s reads %s", ErrInput, syn.Name(), fixed.Name(), fixed.Spec.Syntax)}
 	}
@@ -95,9 +95,9 @@ func (r *Registry) Decode(in io.Reader, opts DecodeOptions, emit func(Batch) err
 
 // detect asks the syntaxes that cannot be sniffed for a profile of br.
 func (r *Registry) detect(br *bufio.Reader) *Profile {
-	for _, s := range syntaxes {
-		if d, ok := s.(detector); ok {
-			if p := d.detect(r, br); p != nil {
+	for _, s := range r.syntaxes {
+		if d, ok := s.(Detector); ok {
+			if p := d.Detect(r, br); p != nil {
 				return p
 			}
 		}
@@ -140,14 +140,14 @@ func releaseReader(br *bufio.Reader) {
 
 // sniff guesses the wire syntax from the first bytes; nil when none
 // recognises them.
-func sniff(br *bufio.Reader) Syntax {
+func (r *Registry) sniff(br *bufio.Reader) Syntax {
 	head, _ := br.Peek(512)
 	head = bytes.TrimPrefix(head, []byte("\xef\xbb\xbf"))
 	head = bytes.TrimLeft(head, " \t\r\n")
 	if len(head) == 0 {
 		return nil
 	}
-	for _, s := range syntaxes {
+	for _, s := range r.syntaxes {
 		if s.Sniff(head) {
 			return s
 		}
@@ -155,7 +155,7 @@ func sniff(br *bufio.Reader) Syntax {
 	return nil
 }
 
-func (p *Profile) matchText() string {
+func (p *Profile) MatchText() string {
 	m := p.Spec.Match
 	if m == nil {
 		return "nothing (no match section)"
@@ -167,7 +167,7 @@ func (p *Profile) matchText() string {
 	if len(m.Association) > 0 {
 		var as []string
 		for _, a := range m.Association {
-			as = append(as, firstNonEmpty(a, "none"))
+			as = append(as, FirstNonEmpty(a, "none"))
 		}
 		s += " (association " + strings.Join(as, ", ") + ")"
 	}
@@ -187,7 +187,7 @@ func (p *Profile) matchText() string {
 	return s
 }
 
-func contains(list []string, s string) bool {
+func Contains(list []string, s string) bool {
 	for _, x := range list {
 		if x == s {
 			return true
@@ -199,8 +199,8 @@ func contains(list []string, s string) bool {
 // CheckOutput validates encoded output against the profile's schema, for
 // the syntaxes that have one (JSON Schema).
 func (p *Profile) CheckOutput(out []byte) error {
-	if c, ok := p.syntax.(outputChecker); ok {
-		return c.checkOutput(p, out)
+	if c, ok := p.syntax.(OutputChecker); ok {
+		return c.CheckOutput(p, out)
 	}
 	return nil
 }

@@ -6,19 +6,19 @@ package mappings
 // packages under mappings/syntax/ know nothing of them; the small adapters in
 // this package (edifact_path.go, json_path.go, ...) bridge the two.
 
-// doc is one decoded message as the selectors see it.
-type doc struct {
-	root any // *edifact.Message, a JSON value, ...
-	item any // the current split item, or nil
-	// header is the syntax's view of the message outside the split items
+// Doc is one decoded message as the selectors see it.
+type Doc struct {
+	Root any // *edifact.Message, a JSON value, ...
+	Item any // the current split item, or nil
+	// Header is the syntax's view of the message outside the split items
 	// (EDIFACT: the segments outside every group).
-	header any
-	// raw is the input as read (JSON), to find a value's line and column
+	Header any
+	// Raw is the input as read (JSON), to find a value's line and column
 	// when an error names it.
-	raw []byte
-	// plain turns root into what expressions see (JSON numbers as
+	Raw []byte
+	// Plain turns root into what expressions see (JSON numbers as
 	// numbers); nil when root is fine as it is.
-	plain func(any) any
+	Plain func(any) any
 	// plainRoot is root as expressions see it, made on first use.
 	plainRoot any
 	plainDone bool
@@ -26,104 +26,104 @@ type doc struct {
 
 // exprRoot is the document as expressions see it: JSON numbers become
 // int or float64, so root.version > 1 compares numbers.
-func (d *doc) exprRoot() any {
+func (d *Doc) exprRoot() any {
 	if !d.plainDone {
-		d.plainRoot, d.plainDone = d.root, true
-		if d.plain != nil {
-			d.plainRoot = d.plain(d.root)
+		d.plainRoot, d.plainDone = d.Root, true
+		if d.Plain != nil {
+			d.plainRoot = d.Plain(d.Root)
 		}
 	}
 	return d.plainRoot
 }
 
-// located is one selected value and where it was found.
-type located struct {
-	w  wv
-	at position
+// Located is one selected value and where it was found.
+type Located struct {
+	W  Value
+	At Position
 }
 
-// wv is a wire value without boxing: most values are plain strings, and
+// Value is a wire value without boxing: most values are plain strings, and
 // putting each into an interface would cost an allocation per field.
-type wv struct {
-	s     string
-	parts []string // an EDIFACT composite, or a list (all)
-	v     any      // anything else: JSON objects, numbers, expression results
-	ok    bool
+type Value struct {
+	S     string
+	Parts []string // an EDIFACT composite, or a list (all)
+	V     any      // anything else: JSON objects, numbers, expression results
+	OK    bool
 }
 
-func str(s string) wv { return wv{s: s, ok: s != ""} }
-func boxed(v any) wv {
+func Str(s string) Value { return Value{S: s, OK: s != ""} }
+func Boxed(v any) Value {
 	switch x := v.(type) {
 	case nil:
-		return wv{}
+		return Value{}
 	case string:
-		return str(x)
+		return Str(x)
 	case []string:
-		return wv{parts: x, ok: len(x) > 0}
+		return Value{Parts: x, OK: len(x) > 0}
 	}
-	return wv{v: v, ok: true}
+	return Value{V: v, OK: true}
 }
 
-// text is the value as one string (a composite gives its first non-empty
+// Text is the value as one string (a composite gives its first non-empty
 // component).
-func (w wv) text() string {
+func (w Value) Text() string {
 	switch {
-	case w.v != nil:
-		return text(w.v)
-	case w.parts != nil:
-		return text(w.parts)
+	case w.V != nil:
+		return Text(w.V)
+	case w.Parts != nil:
+		return Text(w.Parts)
 	}
-	return w.s
+	return w.S
 }
 
 // box returns the value as an interface, for expressions and accessors.
-func (w wv) box() any {
+func (w Value) box() any {
 	switch {
-	case !w.ok:
+	case !w.OK:
 		return nil
-	case w.v != nil:
-		return w.v
-	case w.parts != nil:
-		return w.parts
+	case w.V != nil:
+		return w.V
+	case w.Parts != nil:
+		return w.Parts
 	}
-	return w.s
+	return w.S
 }
 
-// position says where in the input a value came from. It is cheap to make:
+// Position says where in the input a value came from. It is cheap to make:
 // the raw text is rendered only when an error needs it.
-type position struct {
-	line    int
-	col     int
-	segment string // EDIFACT tag, JSON path, XPath
-	field   string // element name
-	value   string // raw text as received (for error messages)
-	parts   []string
+type Position struct {
+	Line    int
+	Col     int
+	Segment string // EDIFACT tag, JSON path, XPath
+	Field   string // element name
+	Value   string // raw text as received (for error messages)
+	Parts   []string
 	// missing names the selector that found nothing, rendered lazily.
-	missing selector
-	d       *doc
-	// lazy renders from lazyArg what costs time to find (the segment as
+	missing Selector
+	Doc       *Doc
+	// Lazy renders from lazyArg what costs time to find (the segment as
 	// sent, "DTM+7"; a JSON value's line and column), only when an error
 	// needs it.
-	lazy    resolver
-	lazyArg any
+	Lazy    Resolver
+	LazyArg any
 }
 
-// resolver is a syntax's way to complete a position for an error message.
-type resolver interface {
-	resolve(p position, arg any) position
+// Resolver is a syntax's way to complete a position for an error message.
+type Resolver interface {
+	Resolve(p Position, arg any) Position
 }
 
 // resolve renders the lazy parts of a position for an error message.
-func (p position) resolve() position {
+func (p Position) resolve() Position {
 	if p.missing != nil {
-		q := p.missing.where(p.d)
+		q := p.missing.Where(p.Doc)
 		return q
 	}
-	if p.value == "" && p.parts != nil {
-		p.value = joinParts(p.parts)
+	if p.Value == "" && p.Parts != nil {
+		p.Value = joinParts(p.Parts)
 	}
-	if p.lazy != nil {
-		p = p.lazy.resolve(p, p.lazyArg)
+	if p.Lazy != nil {
+		p = p.Lazy.Resolve(p, p.LazyArg)
 	}
 	return p
 }
@@ -143,23 +143,23 @@ func joinParts(parts []string) string {
 	return s
 }
 
-// selector reads values at one compiled wire path.
-type selector interface {
-	// first returns the first value found, or ok=false.
-	first(d *doc) (located, bool)
-	// all returns every value found, in input order.
-	all(d *doc) []located
-	// where describes the path for errors when nothing was found.
-	where(d *doc) position
+// Selector reads values at one compiled wire path.
+type Selector interface {
+	// First returns the First value found, or ok=false.
+	First(d *Doc) (Located, bool)
+	// All returns every value found, in input order.
+	All(d *Doc) []Located
+	// Where describes the path for errors when nothing was found.
+	Where(d *Doc) Position
 }
 
-// splitter cuts a message into the items that become one event each.
-type splitter interface {
-	items(d *doc) []any
+// Splitter cuts a message into the items that become one event each.
+type Splitter interface {
+	Items(d *Doc) []any
 }
 
-// pathCompiler is a syntax's path language.
-type pathCompiler interface {
-	compilePath(path string) (selector, error)
-	compileEach(path string) (splitter, error)
+// PathCompiler is a syntax's path language.
+type PathCompiler interface {
+	CompilePath(path string) (Selector, error)
+	CompileEach(path string) (Splitter, error)
 }

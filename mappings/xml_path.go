@@ -47,7 +47,7 @@ func (x xmlPaths) compile(path string) (*xmlsyn.Path, *xpath.Expr, error) {
 	return p, e, err
 }
 
-func (x xmlPaths) compilePath(path string) (selector, error) {
+func (x xmlPaths) CompilePath(path string) (Selector, error) {
 	p, e, err := x.compile(path)
 	if err != nil {
 		return nil, err
@@ -55,7 +55,7 @@ func (x xmlPaths) compilePath(path string) (selector, error) {
 	return xmlSelector{p: p, x: e, src: path, abs: strings.HasPrefix(path, "/"), direct: p.Direct()}, nil
 }
 
-func (x xmlPaths) compileEach(path string) (splitter, error) {
+func (x xmlPaths) CompileEach(path string) (Splitter, error) {
 	p, e, err := x.compile(path)
 	if err != nil {
 		return nil, err
@@ -66,7 +66,7 @@ func (x xmlPaths) compileEach(path string) (splitter, error) {
 // header keeps, per document, a navigator per split item (so fields of one
 // item do not walk the tree again) and the values of absolute paths (the
 // same for every item). See decodeDoc.
-func (xmlPaths) header(d *doc, items []any) any {
+func (xmlPaths) header(d *Doc, items []any) any {
 	return &xmlNavs{}
 }
 
@@ -76,27 +76,27 @@ type xmlNavs struct {
 }
 
 type xmlFirst struct {
-	l  located
+	l  Located
 	ok bool
 }
 
 // xmlContext is the node relative paths start from.
-func xmlContext(d *doc) *xmlquery.Node {
-	if n, ok := d.item.(*xmlquery.Node); ok && n != nil {
+func xmlContext(d *Doc) *xmlquery.Node {
+	if n, ok := d.Item.(*xmlquery.Node); ok && n != nil {
 		return n
 	}
-	n, _ := d.root.(*xmlquery.Node)
+	n, _ := d.Root.(*xmlquery.Node)
 	return n
 }
 
 // navigator returns a navigator on the context node whose root is the
 // document node, so absolute paths and .. work from any item.
-func navigator(d *doc) *xmlquery.NodeNavigator {
+func navigator(d *Doc) *xmlquery.NodeNavigator {
 	n := xmlContext(d)
 	if n == nil {
 		return nil
 	}
-	cache, _ := d.header.(*xmlNavs)
+	cache, _ := d.Header.(*xmlNavs)
 	if cache != nil {
 		if nav, ok := cache.navs[n]; ok {
 			return nav.Copy().(*xmlquery.NodeNavigator)
@@ -141,7 +141,7 @@ func top(n *xmlquery.Node) *xmlquery.Node {
 
 // eval runs the expression; a panic inside the XPath library counts as
 // "nothing found".
-func (s xmlSelector) eval(d *doc) (v any) {
+func (s xmlSelector) eval(d *Doc) (v any) {
 	nav := navigator(d)
 	if nav == nil {
 		return nil
@@ -154,14 +154,14 @@ func (s xmlSelector) eval(d *doc) (v any) {
 	return s.x.Evaluate(nav)
 }
 
-func (s xmlSelector) at(n *xmlquery.Node, t string) position {
-	return position{line: xmlsyn.Line(n), segment: s.src, value: t}
+func (s xmlSelector) at(n *xmlquery.Node, t string) Position {
+	return Position{Line: xmlsyn.Line(n), Segment: s.src, Value: t}
 }
 
-func (s xmlSelector) first(d *doc) (located, bool) {
+func (s xmlSelector) First(d *Doc) (Located, bool) {
 	// A direct walk costs less than the cache: only what the XPath
 	// library evaluates is kept.
-	if cache, _ := d.header.(*xmlNavs); cache != nil && s.abs && !s.direct {
+	if cache, _ := d.Header.(*xmlNavs); cache != nil && s.abs && !s.direct {
 		if f, ok := cache.abs[s.src]; ok {
 			return f.l, f.ok
 		}
@@ -175,44 +175,44 @@ func (s xmlSelector) first(d *doc) (located, bool) {
 	return s.firstEval(d)
 }
 
-func (s xmlSelector) firstEval(d *doc) (located, bool) {
+func (s xmlSelector) firstEval(d *Doc) (Located, bool) {
 	ctx := xmlContext(d)
 	var buf [8]xmlsyn.Hit
 	if hits, ok := s.p.Select(buf[:0], ctx, top(ctx)); ok {
 		for _, h := range hits {
 			if t := strings.TrimSpace(h.Value()); t != "" {
-				return located{w: str(t), at: s.at(h.Node, t)}, true
+				return Located{W: Str(t), At: s.at(h.Node, t)}, true
 			}
 		}
-		return located{}, false
+		return Located{}, false
 	}
 	if v, ok := s.p.Text(ctx, top(ctx)); ok {
 		if t := strings.TrimSpace(v); t != "" {
-			return located{w: str(t), at: s.at(ctx, t)}, true
+			return Located{W: Str(t), At: s.at(ctx, t)}, true
 		}
-		return located{}, false
+		return Located{}, false
 	}
 	switch v := s.eval(d).(type) {
 	case *xpath.NodeIterator:
 		for v.MoveNext() {
 			if t := strings.TrimSpace(v.Current().Value()); t != "" {
-				return located{w: str(t), at: s.at(iterNode(v), t)}, true
+				return Located{W: Str(t), At: s.at(iterNode(v), t)}, true
 			}
 		}
 	case string:
 		if t := strings.TrimSpace(v); t != "" {
-			return located{w: str(t), at: s.at(xmlContext(d), t)}, true
+			return Located{W: Str(t), At: s.at(xmlContext(d), t)}, true
 		}
 	case float64:
 		if !math.IsNaN(v) {
 			t := strconv.FormatFloat(v, 'f', -1, 64)
-			return located{w: str(t), at: s.at(xmlContext(d), t)}, true
+			return Located{W: Str(t), At: s.at(xmlContext(d), t)}, true
 		}
 	case bool:
 		t := strconv.FormatBool(v)
-		return located{w: str(t), at: s.at(xmlContext(d), t)}, true
+		return Located{W: Str(t), At: s.at(xmlContext(d), t)}, true
 	}
-	return located{}, false
+	return Located{}, false
 }
 
 // iterNode is the element the iterator stands on (an attribute's owner).
@@ -223,14 +223,14 @@ func iterNode(it *xpath.NodeIterator) *xmlquery.Node {
 	return nil
 }
 
-func (s xmlSelector) all(d *doc) []located {
+func (s xmlSelector) All(d *Doc) []Located {
 	ctx := xmlContext(d)
 	var buf [8]xmlsyn.Hit
 	if hits, ok := s.p.Select(buf[:0], ctx, top(ctx)); ok {
-		var out []located
+		var out []Located
 		for _, h := range hits {
 			if t := strings.TrimSpace(h.Value()); t != "" {
-				out = append(out, located{w: str(t), at: s.at(h.Node, t)})
+				out = append(out, Located{W: Str(t), At: s.at(h.Node, t)})
 			}
 		}
 		return out
@@ -239,21 +239,21 @@ func (s xmlSelector) all(d *doc) []located {
 	if !ok {
 		return nil
 	}
-	var out []located
+	var out []Located
 	for it.MoveNext() {
 		if t := strings.TrimSpace(it.Current().Value()); t != "" {
-			out = append(out, located{w: str(t), at: s.at(iterNode(it), t)})
+			out = append(out, Located{W: Str(t), At: s.at(iterNode(it), t)})
 		}
 	}
 	return out
 }
 
-func (s xmlSelector) where(d *doc) position {
+func (s xmlSelector) Where(d *Doc) Position {
 	ctx := xmlContext(d)
 	if strings.HasPrefix(s.src, "/") {
-		ctx, _ = d.root.(*xmlquery.Node)
+		ctx, _ = d.Root.(*xmlquery.Node)
 	}
-	return position{line: xmlsyn.Line(ctx), segment: s.src}
+	return Position{Line: xmlsyn.Line(ctx), Segment: s.src}
 }
 
 // xmlSplitter selects the elements that become one event each.
@@ -262,8 +262,8 @@ type xmlSplitter struct {
 	x *xpath.Expr
 }
 
-func (s xmlSplitter) items(d *doc) (out []any) {
-	if root, _ := d.root.(*xmlquery.Node); root != nil {
+func (s xmlSplitter) Items(d *Doc) (out []any) {
+	if root, _ := d.Root.(*xmlquery.Node); root != nil {
 		var buf [8]xmlsyn.Hit
 		if hits, ok := s.p.Select(buf[:0], root, top(root)); ok {
 			for _, h := range hits {
@@ -275,7 +275,7 @@ func (s xmlSplitter) items(d *doc) (out []any) {
 			return out
 		}
 	}
-	nav := navigator(&doc{root: d.root})
+	nav := navigator(&Doc{Root: d.Root})
 	if nav == nil {
 		return nil
 	}

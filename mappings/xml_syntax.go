@@ -7,17 +7,17 @@ import (
 	"strings"
 )
 
-// xmlSyntax is XML documents (one per input), read strictly with
+// XMLSyntax is XML documents (one per input), read strictly with
 // mappings/syntax/xml, paths in XPath 1.0.
-type xmlSyntax struct{}
+type XMLSyntax struct{}
 
-func (xmlSyntax) Name() string       { return "xml" }
-func (xmlSyntax) Extension() string  { return ".xml" }
-func (xmlSyntax) ReusesReader() bool { return false }
+func (XMLSyntax) Name() string       { return "xml" }
+func (XMLSyntax) Extension() string  { return ".xml" }
+func (XMLSyntax) ReusesReader() bool { return false }
 
-func (xmlSyntax) Sniff(head []byte) bool { return head[0] == '<' }
+func (XMLSyntax) Sniff(head []byte) bool { return head[0] == '<' }
 
-func (xmlSyntax) Paths(s *Spec) (pathCompiler, error) {
+func (XMLSyntax) Paths(s *Spec) (PathCompiler, error) {
 	var ns map[string]string
 	if s.Options != nil {
 		ns = s.Options.Namespaces
@@ -25,21 +25,21 @@ func (xmlSyntax) Paths(s *Spec) (pathCompiler, error) {
 	return xmlPaths{ns: ns}, nil
 }
 
-func (xmlSyntax) Decode(r *Registry, br *bufio.Reader, fixed *Profile, opts *DecodeOptions, emit func(Batch) error) error {
+func (XMLSyntax) Decode(r *Registry, br *bufio.Reader, fixed *Profile, opts *DecodeOptions, emit func(Batch) error) error {
 	return r.decodeXML(br, fixed, opts, emit)
 }
 
 // xmlEncoding writes one document per event.
 type xmlEncoding struct {
-	documentEncoding
-	root objNode
+	DocumentEncoding
+	root ObjNode
 }
 
-func (xmlSyntax) CompileEncode(c *compiler, s *Spec) (syntaxEncoding, error) {
+func (XMLSyntax) CompileEncode(c *Compiler, s *Spec) (Encoding, error) {
 	if s.Encode.Document == nil {
 		return nil, fmt.Errorf("%w: an xml encode needs a document", ErrSpec)
 	}
-	doc, err := c.compileNode(s.Encode.Document, "document")
+	doc, err := c.CompileNode(s.Encode.Document, "document")
 	if err != nil {
 		return nil, err
 	}
@@ -47,15 +47,15 @@ func (xmlSyntax) CompileEncode(c *compiler, s *Spec) (syntaxEncoding, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &xmlEncoding{documentEncoding{doc}, root}, nil
+	return &xmlEncoding{DocumentEncoding{doc}, root}, nil
 }
 
-func (xe *xmlEncoding) newEncoder(p *Profile, w io.Writer, opts EncodeOptions) Encoder {
+func (xe *xmlEncoding) NewEncoder(p *Profile, w io.Writer, opts EncodeOptions) Encoder {
 	return newXMLEncoder(p, xe.root, w, opts.Name)
 }
 
-func (xmlSyntax) README(b *strings.Builder, p *Profile) {
-	if xe, ok := p.encoding().(*xmlEncoding); ok {
-		xe.readme(b)
+func (XMLSyntax) README(b *strings.Builder, p *Profile) {
+	if xe, ok := p.Encoding().(*xmlEncoding); ok {
+		xe.README(b)
 	}
 }
