@@ -19,10 +19,10 @@ type compiledDecode struct {
 
 // DecodeCtx carries what one message's decoding needs.
 type DecodeCtx struct {
-	Profile    *Profile
-	File string
-	Ref  string // message reference for errors
-	Opts *DecodeOptions
+	Profile *Profile
+	File    string
+	Ref     string // message reference for errors
+	Opts    *DecodeOptions
 	// SentAt is the envelope's preparation date and time as sent (EDIFACT
 	// UNB 0017+0019), the fallback for occurredAt.
 	SentAt string

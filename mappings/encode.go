@@ -229,9 +229,9 @@ func (c *Compiler) CompileNode(v any, where string) (Node, error) {
 
 // EncodeCtx evaluates leaves for one event.
 type EncodeCtx struct {
-	Profile    *Profile
-	Name string // input name for errors
-	Env  ExprEnv
+	Profile *Profile
+	Name    string // input name for errors
+	Env     ExprEnv
 }
 
 // Leaf evaluates an encode field; nil means absent.

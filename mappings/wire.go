@@ -100,7 +100,7 @@ type Position struct {
 	Parts   []string
 	// missing names the selector that found nothing, rendered lazily.
 	missing Selector
-	Doc       *Doc
+	Doc     *Doc
 	// Lazy renders from lazyArg what costs time to find (the segment as
 	// sent, "DTM+7"; a JSON value's line and column), only when an error
 	// needs it.
