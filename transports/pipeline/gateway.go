@@ -18,6 +18,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/nexport/pcsgate/mappings"
+	"github.com/nexport/pcsgate/transports"
 	"github.com/nexport/pcsgate/transports/filedrop"
 	httptr "github.com/nexport/pcsgate/transports/http"
 	"github.com/nexport/pcsgate/transports/sftp"
@@ -139,7 +140,7 @@ func (g *Gateway) buildRouter() error {
 		poison,
 		middleware.Retry{
 			MaxRetries: g.cfg.Retry.MaxRetries, InitialInterval: interval, MaxInterval: 30 * time.Second, Multiplier: 2,
-			ShouldRetry: func(p middleware.RetryParams) bool { return !isPermanent(p.Err) },
+			ShouldRetry: func(p middleware.RetryParams) bool { return !transports.IsPermanent(p.Err) },
 			Logger:      g.lib,
 		}.Middleware,
 	)

@@ -22,19 +22,6 @@ import (
 	"github.com/nexport/pcsgate/transports/store"
 )
 
-// permanentError marks a failure retrying cannot fix.
-type permanentError struct{ err error }
-
-func (e permanentError) Error() string { return e.err.Error() }
-func (e permanentError) Unwrap() error { return e.err }
-
-func permanent(err error) error { return permanentError{err} }
-
-func isPermanent(err error) bool {
-	var p permanentError
-	return errors.As(err, &p) || transports.IsPermanent(err)
-}
-
 // intakeStage decodes what an inbound endpoint received and, in one
 // transaction, applies its events to the ledger and publishes what they
 // are routed to; the sender is acknowledged when this returns nil.
@@ -112,7 +99,7 @@ func (g *Gateway) intakeStage(ep *Endpoint) message.NoPublishHandlerFunc {
 					continue
 				}
 				outcome, err := g.applyEvent(tx, ev.e, ev.msg.Payload, ev.msg, ev.r)
-				if isPermanent(err) {
+				if transports.IsPermanent(err) {
 					outcome, err = "rejected", tx.AddDeadLetter(ledgerDeadLetter(ev.msg, err))
 				}
 				if err != nil {
@@ -140,7 +127,7 @@ func (g *Gateway) intakeStage(ep *Endpoint) message.NoPublishHandlerFunc {
 		file := msg.Metadata.Get(transports.MetaFilename)
 		switch {
 		case dups < 0:
-			g.metrics.duplicates.WithLabelValues("content").Inc()
+			g.metrics.duplicates.WithLabelValues(store.DedupeContent).Inc()
 			g.logger.Info("duplicate message ignored", watermill.LogFields{"endpoint": ep.Name, "file": file, "uuid": msg.UUID})
 		case derr != nil && events == 0:
 			msg.Metadata.Set(transports.MetaFailureReason, strings.Join(mappings.Lines(derr), "\n"))
@@ -148,10 +135,10 @@ func (g *Gateway) intakeStage(ep *Endpoint) message.NoPublishHandlerFunc {
 			g.logger.Info("message rejected", watermill.LogFields{"endpoint": ep.Name, "file": file, "uuid": msg.UUID, "problems": len(mappings.Lines(derr))})
 		default:
 			if interchangeSeen {
-				g.metrics.duplicates.WithLabelValues("interchange").Inc()
+				g.metrics.duplicates.WithLabelValues(store.DedupeInterchange).Inc()
 			}
 			if dups > 0 {
-				g.metrics.duplicates.WithLabelValues("business").Add(float64(dups))
+				g.metrics.duplicates.WithLabelValues(store.DedupeBusinessKey).Add(float64(dups))
 			}
 			g.metrics.received.WithLabelValues(ep.Name).Inc()
 			g.metrics.events.WithLabelValues("decoded").Add(float64(events))
@@ -236,7 +223,7 @@ func commitEvents(tx *store.Tx, batches []mappings.Batch, from *message.Message,
 	for _, b := range batches {
 		for _, e := range b.Events {
 			if bk := canonical.BusinessKey(e); bk != "" {
-				seen, err := tx.Seen("business", bk)
+				seen, err := tx.Seen(store.DedupeBusinessKey, bk)
 				if err != nil || seen {
 					if err != nil {
 						return 0, err
@@ -267,7 +254,7 @@ var errWaiting = errors.New("waits for its release")
 func (g *Gateway) ledgerStage(msg *message.Message) error {
 	var e canonical.ReleaseEvent
 	if err := json.Unmarshal(msg.Payload, &e); err != nil {
-		return permanent(fmt.Errorf("canonical event %s: %w", msg.UUID, err))
+		return transports.Permanent(fmt.Errorf("canonical event %s: %w", msg.UUID, err))
 	}
 	// Rendered before the transaction, which then holds the single SQLite
 	// writer for less time; thrown away unless the event is accepted.
@@ -279,7 +266,7 @@ func (g *Gateway) ledgerStage(msg *message.Message) error {
 	// version writes it, whatever wrote the payload.
 	doc, err := json.Marshal(&e)
 	if err != nil {
-		return permanent(fmt.Errorf("canonical event %s: %w", msg.UUID, err))
+		return transports.Permanent(fmt.Errorf("canonical event %s: %w", msg.UUID, err))
 	}
 	var outcome string
 	err = g.store.InTxReplayable(msg.Context(), func(tx *store.Tx) error {
@@ -313,7 +300,7 @@ func (g *Gateway) applyEvent(tx *store.Tx, e *canonical.ReleaseEvent, doc []byte
 	if found {
 		rel = new(ledger.Release)
 		if err := json.Unmarshal(body, rel); err != nil {
-			return "", permanent(fmt.Errorf("release %s: %w", key, err))
+			return "", transports.Permanent(fmt.Errorf("release %s: %w", key, err))
 		}
 	}
 	// e is the caller's own: nothing changes it once the release
@@ -327,14 +314,14 @@ func (g *Gateway) applyEvent(tx *store.Tx, e *canonical.ReleaseEvent, doc []byte
 				return "", err
 			}
 			if !parked {
-				return "", permanent(fmt.Errorf("%w (gave up after %d tries)", waitErr, g.cfg.Retry.MaxRetries))
+				return "", transports.Permanent(fmt.Errorf("%w (gave up after %d tries)", waitErr, g.cfg.Retry.MaxRetries))
 			}
 			return "parked", nil
 		}
 		if errors.Is(aerr, ledger.ErrDuplicate) {
 			return "duplicate", nil
 		}
-		return "", permanent(fmt.Errorf("event %s (%s %s) rejected: %w", e.ID, e.Type, e.Key.ContainerNumber, aerr))
+		return "", transports.Permanent(fmt.Errorf("event %s (%s %s) rejected: %w", e.ID, e.Type, e.Key.ContainerNumber, aerr))
 	}
 	inserted, err := tx.AddEvent(store.EventRow{
 		ID: e.ID, ReleaseKey: key, Seq: int64(len(next.Events)), Type: string(e.Type),
@@ -463,7 +450,7 @@ func (g *Gateway) render(e *canonical.ReleaseEvent, from *message.Message) (rend
 		}
 		p, err := g.reg.Profile(rt.Profile)
 		if err != nil {
-			return renderings{}, permanent(err)
+			return renderings{}, transports.Permanent(err)
 		}
 		if !p.Carries(e.Type) {
 			g.metrics.routed.WithLabelValues(rt.Endpoint, "not_carried").Inc()
@@ -524,7 +511,7 @@ func (g *Gateway) countRendered(outs []rendered) {
 func (g *Gateway) routeStage(msg *message.Message) error {
 	var e canonical.ReleaseEvent
 	if err := json.Unmarshal(msg.Payload, &e); err != nil {
-		return permanent(err)
+		return transports.Permanent(err)
 	}
 	r, err := g.render(&e, msg)
 	if err != nil {
@@ -604,7 +591,7 @@ func (g *Gateway) deliverStage(ep *Endpoint) (handler message.NoPublishHandlerFu
 	handler = func(msg *message.Message) error {
 		if err := send(ep.Name, msg); err != nil {
 			if transports.IsPermanent(err) {
-				return permanent(fmt.Errorf("deliver to %s: %w", ep.Name, err))
+				return fmt.Errorf("deliver to %s: %w", ep.Name, err) // still permanent: it wraps err
 			}
 			return err
 		}
