@@ -51,7 +51,7 @@ func (g *Gateway) intakeStage(ep *Endpoint) message.NoPublishHandlerFunc {
 		var (
 			dups            int
 			interchangeSeen bool
-			outcomes        []string // per event; "" for a business duplicate
+			outcomes        []outcome // per event; skipped for a business duplicate
 		)
 		// A transport may hand out several messages at once (the file drop
 		// does); their transactions keep the order they were delivered in.
@@ -79,7 +79,7 @@ func (g *Gateway) intakeStage(ep *Endpoint) message.NoPublishHandlerFunc {
 			}
 		}
 		err = g.store.InTx(ctx, func(tx *store.Tx) error {
-			dups, interchangeSeen, outcomes = 0, false, make([]string, len(evs))
+			dups, interchangeSeen, outcomes = 0, false, make([]outcome, len(evs))
 			seen, err := tx.SeenEach(keys)
 			if err != nil {
 				return err
@@ -96,16 +96,17 @@ func (g *Gateway) intakeStage(ep *Endpoint) message.NoPublishHandlerFunc {
 			for i, ev := range evs {
 				if business[i] > 0 && seen[business[i]] {
 					dups++
+					outcomes[i] = outcomeSkipped
 					continue
 				}
-				outcome, err := g.applyEvent(tx, ev.e, ev.msg.Payload, ev.msg, ev.r)
+				res, err := g.applyEvent(tx, ev.e, ev.msg.Payload, ev.msg, ev.r)
 				if transports.IsPermanent(err) {
-					outcome, err = "rejected", tx.AddDeadLetter(ledgerDeadLetter(ev.msg, err))
+					res, err = outcomeRejected, tx.AddDeadLetter(ledgerDeadLetter(ev.msg, err))
 				}
 				if err != nil {
 					return err
 				}
-				outcomes[i] = outcome
+				outcomes[i] = res
 			}
 			if derr != nil {
 				return tx.AddDeadLetter(store.DeadLetter{
@@ -119,8 +120,8 @@ func (g *Gateway) intakeStage(ep *Endpoint) message.NoPublishHandlerFunc {
 			return err // transient: retried, then dead-lettered
 		}
 		events := len(outcomes)
-		for _, outcome := range outcomes {
-			if outcome == "" {
+		for _, res := range outcomes {
+			if res == outcomeSkipped {
 				events--
 			}
 		}
@@ -145,15 +146,15 @@ func (g *Gateway) intakeStage(ep *Endpoint) message.NoPublishHandlerFunc {
 			g.logger.Info("message received", watermill.LogFields{"endpoint": ep.Name, "file": file, "uuid": msg.UUID,
 				"events": events, "duplicates": dups, "problems": len(mappings.Lines(derr)), "ms": time.Since(start).Milliseconds()})
 		}
-		for i, outcome := range outcomes {
-			switch outcome {
-			case "":
-			case "rejected":
+		for i, res := range outcomes {
+			switch res {
+			case outcomeSkipped:
+			case outcomeRejected:
 				g.metrics.deadLetters.WithLabelValues("ledger").Inc()
 				g.logger.Error("dead letter", errors.New(evs[i].msg.Metadata.Get(middleware.ReasonForPoisonedKey)),
 					watermill.LogFields{"stage": "ledger", "uuid": evs[i].msg.UUID})
 			default:
-				g.applied(evs[i].e, outcome, evs[i].r)
+				g.applied(evs[i].e, res, evs[i].r)
 			}
 		}
 		return nil
@@ -268,16 +269,16 @@ func (g *Gateway) ledgerStage(msg *message.Message) error {
 	if err != nil {
 		return transports.Permanent(fmt.Errorf("canonical event %s: %w", msg.UUID, err))
 	}
-	var outcome string
+	var res outcome
 	err = g.store.InTxReplayable(msg.Context(), func(tx *store.Tx) error {
 		var err error
-		outcome, err = g.applyEvent(tx, &e, doc, msg, r)
+		res, err = g.applyEvent(tx, &e, doc, msg, r)
 		return err
 	})
 	if err != nil {
 		return err
 	}
-	g.applied(&e, outcome, r)
+	g.applied(&e, res, r)
 	return nil
 }
 
@@ -287,11 +288,11 @@ func (g *Gateway) ledgerStage(msg *message.Message) error {
 // duplicate or parked. A permanent error means the custody rules reject
 // the event, or it waited for its release long enough; any other error is
 // the store's.
-func (g *Gateway) applyEvent(tx *store.Tx, e *canonical.ReleaseEvent, doc []byte, msg *message.Message, r renderings) (string, error) {
+func (g *Gateway) applyEvent(tx *store.Tx, e *canonical.ReleaseEvent, doc []byte, msg *message.Message, r renderings) (outcome, error) {
 	key := e.Key.String()
 	stored, body, version, found, err := tx.FindRelease(key, unitOf(e.Key))
 	if err != nil {
-		return "", err
+		return 0, err
 	}
 	if found {
 		key = stored
@@ -300,7 +301,7 @@ func (g *Gateway) applyEvent(tx *store.Tx, e *canonical.ReleaseEvent, doc []byte
 	if found {
 		rel = new(ledger.Release)
 		if err := json.Unmarshal(body, rel); err != nil {
-			return "", transports.Permanent(fmt.Errorf("release %s: %w", key, err))
+			return 0, transports.Permanent(fmt.Errorf("release %s: %w", key, err))
 		}
 	}
 	// e is the caller's own: nothing changes it once the release
@@ -311,17 +312,17 @@ func (g *Gateway) applyEvent(tx *store.Tx, e *canonical.ReleaseEvent, doc []byte
 			waitErr := fmt.Errorf("event %s (%s %s): %w: %v", e.ID, e.Type, e.Key.ContainerNumber, errWaiting, aerr)
 			parked, err := g.park(tx, msg, waitErr)
 			if err != nil {
-				return "", err
+				return 0, err
 			}
 			if !parked {
-				return "", transports.Permanent(fmt.Errorf("%w (gave up after %d tries)", waitErr, g.cfg.Retry.MaxRetries))
+				return 0, transports.Permanent(fmt.Errorf("%w (gave up after %d tries)", waitErr, g.cfg.Retry.MaxRetries))
 			}
-			return "parked", nil
+			return outcomeParked, nil
 		}
 		if errors.Is(aerr, ledger.ErrDuplicate) {
-			return "duplicate", nil
+			return outcomeDuplicate, nil
 		}
-		return "", transports.Permanent(fmt.Errorf("event %s (%s %s) rejected: %w", e.ID, e.Type, e.Key.ContainerNumber, aerr))
+		return 0, transports.Permanent(fmt.Errorf("event %s (%s %s) rejected: %w", e.ID, e.Type, e.Key.ContainerNumber, aerr))
 	}
 	inserted, err := tx.AddEvent(store.EventRow{
 		ID: e.ID, ReleaseKey: key, Seq: int64(len(next.Events)), Type: string(e.Type),
@@ -329,36 +330,36 @@ func (g *Gateway) applyEvent(tx *store.Tx, e *canonical.ReleaseEvent, doc []byte
 		Hash: lastHash(next), Body: json.RawMessage(msg.Payload),
 	})
 	if err != nil || !inserted {
-		return "duplicate", err
+		return outcomeDuplicate, err
 	}
 	nb, err := json.Marshal(next)
 	if err != nil {
-		return "", err
+		return 0, err
 	}
 	holder := ""
 	if next.Holder != nil {
 		holder = next.Holder.Name
 	}
 	if err := tx.SaveRelease(key, store.ReleaseMeta{Status: string(next.Status), Port: next.Key.Port, Carrier: next.Key.Carrier, Holder: holder}, nb, version); err != nil {
-		return "", err
+		return 0, err
 	}
 	if err := tx.SetUnit(unitOf(next.Key), key); err != nil {
-		return "", err
+		return 0, err
 	}
 	if aerr != nil { // stored and flagged (late after pick-up), not routed
-		return "late", nil
+		return outcomeLate, nil
 	}
-	return "accepted", publishRendered(tx, e, msg, r)
+	return outcomeAccepted, publishRendered(tx, e, msg, r)
 }
 
 // applied counts and logs the outcome of an event once its transaction
 // has committed.
-func (g *Gateway) applied(e *canonical.ReleaseEvent, outcome string, r renderings) {
-	if outcome == "accepted" {
+func (g *Gateway) applied(e *canonical.ReleaseEvent, res outcome, r renderings) {
+	if res == outcomeAccepted {
 		g.countRendered(r.outs)
 	}
-	g.metrics.events.WithLabelValues(outcome).Inc()
-	g.logger.Info("ledger", watermill.LogFields{"event": e.ID, "type": e.Type, "release": e.Key.String(), "outcome": outcome})
+	g.metrics.events.WithLabelValues(res.String()).Inc()
+	g.logger.Info("ledger", watermill.LogFields{"event": e.ID, "type": e.Type, "release": e.Key.String(), "outcome": res.String()})
 }
 
 // Parking: an event for a release not known yet goes to the parked topic
