@@ -28,8 +28,8 @@ import (
 	"github.com/nexport/pcsgate/transports/store"
 )
 
-// Crash safety (DESIGN.md §8: kill -9 at any moment loses no accepted
-// message and sends no duplicate business message after restart).
+// Crash safety: a kill -9 at any moment loses no accepted message and
+// sends no duplicate business message after restart.
 const (
 	crashMessages = 5000
 	crashMinKills = 10
