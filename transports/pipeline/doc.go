@@ -37,7 +37,7 @@
 //     rules (canonical/ledger), stores the release and the event chain,
 //     and routes the accepted event: matches it against the routes (event
 //     type, port, carrier, source profile), renders it in each target
-//     profile and publishes to outbound.<endpoint>, all in the same
+//     profile and publishes to outbound_<endpoint>, all in the same
 //     transaction, so an accepted event never lacks its outbound messages.
 //     Output names derive from the event id so a retry overwrites, never
 //     doubles. An event for a release not yet known is parked and tried
