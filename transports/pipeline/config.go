@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
+	"reflect"
 	"strings"
 	"time"
 
@@ -99,7 +99,8 @@ type RetryConfig struct {
 	InitialInterval string `yaml:"initial_interval"`
 }
 
-// LoadConfig reads pcsgate.yaml strictly.
+// LoadConfig reads pcsgate.yaml strictly, fills in the defaults and
+// validates it. Each problem is reported with its "[line:column]".
 func LoadConfig(path string) (*Config, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -109,62 +110,160 @@ func LoadConfig(path string) (*Config, error) {
 	if err := yaml.UnmarshalWithOptions(data, &c, yaml.Strict(), yaml.DisallowUnknownField()); err != nil {
 		msg := firstLine(yaml.FormatError(err, false, false))
 		if !strings.HasPrefix(msg, "[") {
-			if pos, field := locate(data, msg); pos != "" {
-				msg = pos + " " + field + ": " + msg
+			// Errors of duration fields come without a position.
+			if n := badDuration(data); n != nil {
+				msg = position(n) + " " + strings.TrimPrefix(n.GetPath(), "$.") + ": " + msg
 			}
 		}
 		return nil, fmt.Errorf("%s: %w: %s", path, ErrConfig, msg)
 	}
+	c.setDefaults()
 	if err := c.Validate(); err != nil {
-		if pos, _ := locate(data, err.Error()); pos != "" && !strings.Contains(err.Error(), "\n") {
-			return nil, fmt.Errorf("%s: %s %w", path, pos, err)
-		}
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, fmt.Errorf("%s: %w", path, placeErrors(data, err))
 	}
 	return &c, nil
 }
 
-// quoted finds the quoted values in a decode error.
-var quoted = regexp.MustCompile(`"([^"]*)"`)
+// fieldError is a problem of the configuration at a YAML path such as
+// $.routes[2].endpoint; its text does not say where.
+type fieldError struct {
+	path string
+	err  error
+}
 
-// locate gives the "[line:column]" and the path of the value an error
-// quotes last, for the errors the YAML decoder (bad durations) or Validate
-// report without a position; "" when the value is not found.
-func locate(data []byte, msg string) (pos, field string) {
-	m := quoted.FindAllStringSubmatch(msg, -1)
-	if len(m) == 0 {
-		return "", ""
+func (e *fieldError) Error() string { return e.err.Error() }
+func (e *fieldError) Unwrap() error { return e.err }
+
+// atField is err about the field at path.
+func atField(path string, err error) error { return &fieldError{path, err} }
+
+// placeErrors puts the "[line:column]" of its field in data in front of
+// each problem err reports.
+func placeErrors(data []byte, err error) error {
+	f, perr := parser.ParseBytes(data, 0)
+	if perr != nil {
+		return err
 	}
+	errs := []error{err}
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		errs = j.Unwrap()
+	}
+	placed := make([]error, len(errs))
+	for i, e := range errs {
+		placed[i] = e
+		var fe *fieldError
+		if errors.As(e, &fe) {
+			if n := nodeAt(f, fe.path); n != nil {
+				placed[i] = fmt.Errorf("%s %w", position(n), e)
+			}
+		}
+	}
+	if len(placed) == 1 {
+		return placed[0]
+	}
+	return errors.Join(placed...)
+}
+
+// nodeAt is the node at path in f or, when the path is not written there
+// (a missing field), at the nearest enclosing path that is; nil when none.
+func nodeAt(f *ast.File, path string) ast.Node {
+	for path != "$" && path != "" {
+		if p, err := yaml.PathString(path); err == nil {
+			if n, err := p.FilterFile(f); err == nil && n != nil {
+				return n
+			}
+		}
+		i := strings.LastIndexAny(path, ".[")
+		if i < 0 {
+			break
+		}
+		path = path[:i]
+	}
+	return nil
+}
+
+// position is the "[line:column]" of n: of its first key when n is a
+// mapping, which starts there.
+func position(n ast.Node) string {
+	switch m := n.(type) {
+	case *ast.MappingNode:
+		if len(m.Values) > 0 {
+			n = m.Values[0].Key
+		}
+	case *ast.MappingValueNode:
+		n = m.Key
+	}
+	p := n.GetToken().Position
+	return fmt.Sprintf("[%d:%d]", p.Line, p.Column)
+}
+
+// badDuration is the first value in data that a time.Duration field of
+// Config is read from and that is no duration; nil when there is none.
+func badDuration(data []byte) ast.Node {
 	f, err := parser.ParseBytes(data, 0)
 	if err != nil {
-		return "", ""
+		return nil
 	}
-	v := &findScalar{value: m[len(m)-1][1]}
 	for _, doc := range f.Docs {
-		ast.Walk(v, doc)
+		if n := findBadDuration(doc.Body, reflect.TypeOf(Config{})); n != nil {
+			return n
+		}
 	}
-	if v.found == nil {
-		return "", ""
-	}
-	p := v.found.GetToken().Position
-	return fmt.Sprintf("[%d:%d]", p.Line, p.Column), strings.TrimPrefix(v.found.GetPath(), "$.")
+	return nil
 }
 
-// findScalar finds the first scalar node with a given text.
-type findScalar struct {
-	value string
-	found ast.Node
+// findBadDuration walks n as the YAML of a value of type t.
+func findBadDuration(n ast.Node, t reflect.Type) ast.Node {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch v := n.(type) {
+	case *ast.StringNode:
+		if _, err := time.ParseDuration(v.Value); t == reflect.TypeOf(time.Duration(0)) && err != nil {
+			return n
+		}
+	case *ast.SequenceNode:
+		if t.Kind() == reflect.Slice {
+			for _, item := range v.Values {
+				if bad := findBadDuration(item, t.Elem()); bad != nil {
+					return bad
+				}
+			}
+		}
+	case *ast.MappingNode:
+		for _, mv := range v.Values {
+			if bad := findBadDuration(mv, t); bad != nil {
+				return bad
+			}
+		}
+	case *ast.MappingValueNode:
+		if f, ok := yamlField(t, v.Key.GetToken().Value); ok {
+			return findBadDuration(v.Value, f.Type)
+		}
+	}
+	return nil
 }
 
-func (v *findScalar) Visit(n ast.Node) ast.Visitor {
-	if v.found != nil {
-		return nil
+// yamlField is the field of struct type t that YAML key name is read into,
+// looking into inlined structs.
+func yamlField(t reflect.Type, name string) (reflect.StructField, bool) {
+	if t.Kind() != reflect.Struct {
+		return reflect.StructField{}, false
 	}
-	if _, ok := n.(ast.ScalarNode); ok && n.GetToken() != nil && n.GetToken().Value == v.value {
-		v.found = n
-		return nil
+	for i := range t.NumField() {
+		f := t.Field(i)
+		tag, opts, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+		if opts == "inline" {
+			if g, ok := yamlField(f.Type, name); ok {
+				return g, true
+			}
+			continue
+		}
+		if tag == name {
+			return f, true
+		}
 	}
-	return v
+	return reflect.StructField{}, false
 }
 
 func firstLine(s string) string {
@@ -195,42 +294,39 @@ func (c *Config) setDefaults() {
 	}
 }
 
-// Validate checks the configuration as a whole; every problem is reported.
+// Validate checks the configuration as a whole, as it is: defaults are
+// filled in by LoadConfig and New before. Every problem is reported, one
+// per line.
 func (c *Config) Validate() error {
-	c.setDefaults()
 	var errs []error
 	names := map[string]*Endpoint{}
 	for i := range c.Endpoints {
 		ep := &c.Endpoints[i]
+		at := fmt.Sprintf("$.endpoints[%d]", i)
 		where := fmt.Sprintf("endpoints[%d] %q", i, ep.Name)
 		if ep.Name == "" || strings.ContainsAny(ep.Name, "/ .") {
-			errs = append(errs, fmt.Errorf("%s: %w: name must be set, without '/', ' ' or '.'", where, ErrConfig))
+			errs = append(errs, atField(at+".name", fmt.Errorf("%s: %w: name must be set, without '/', ' ' or '.'", where, ErrConfig)))
 		}
 		if names[ep.Name] != nil {
-			errs = append(errs, fmt.Errorf("%s: %w: name used twice", where, ErrConfig))
+			errs = append(errs, atField(at+".name", fmt.Errorf("%s: %w: name used twice", where, ErrConfig)))
 		}
 		names[ep.Name] = ep
-		switch {
-		case ep.Direction == "in" && ep.Transport == "filedrop" && ep.Filedrop != nil:
-		case ep.Direction == "in" && ep.Transport == "http" && ep.HTTPIn != nil:
-		case ep.Direction == "in" && ep.Transport == "sftp" && ep.SFTP != nil:
-		case ep.Direction == "out" && ep.Transport == "sftp" && ep.SFTPOut != nil:
-		case ep.Direction == "out" && ep.Transport == "filedrop" && ep.FiledropOut != nil:
-		case ep.Direction == "out" && ep.Transport == "http" && ep.HTTPOut != nil:
-		default:
-			errs = append(errs, fmt.Errorf("%s: %w: direction in|out with transport filedrop|sftp|http and its section (filedrop, filedrop_out, sftp, sftp_out, http_in, http_out)", where, ErrConfig))
+		if kindOf(ep) == nil {
+			errs = append(errs, atField(at+".transport", fmt.Errorf("%s: %w: %s", where, ErrConfig, kindsHelp())))
 		}
 	}
 	if d, err := time.ParseDuration(c.Retry.InitialInterval); err != nil || d <= 0 {
-		errs = append(errs, fmt.Errorf("retry.initial_interval %q: %w: a positive duration such as 500ms expected", c.Retry.InitialInterval, ErrConfig))
+		errs = append(errs, atField("$.retry.initial_interval",
+			fmt.Errorf("retry.initial_interval %q: %w: a positive duration such as 500ms expected", c.Retry.InitialInterval, ErrConfig)))
 	}
 	for i, r := range c.Routes {
-		ep := names[r.Endpoint]
-		if ep == nil || ep.Direction != "out" {
-			errs = append(errs, fmt.Errorf("routes[%d] %q: %w: endpoint %q is not an outbound endpoint", i, r.Name, ErrConfig, r.Endpoint))
+		at := fmt.Sprintf("$.routes[%d]", i)
+		if ep := names[r.Endpoint]; ep == nil || ep.Direction != "out" {
+			errs = append(errs, atField(at+".endpoint",
+				fmt.Errorf("routes[%d] %q: %w: endpoint %q is not an outbound endpoint", i, r.Name, ErrConfig, r.Endpoint)))
 		}
 		if r.Profile == "" {
-			errs = append(errs, fmt.Errorf("routes[%d] %q: %w: profile is required", i, r.Name, ErrConfig))
+			errs = append(errs, atField(at+".profile", fmt.Errorf("routes[%d] %q: %w: profile is required", i, r.Name, ErrConfig)))
 		}
 	}
 	return errors.Join(errs...)

@@ -3,12 +3,14 @@ package pipeline_test
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/nexport/pcsgate/transports/filedrop"
 	"github.com/nexport/pcsgate/transports/pipeline"
 )
 
@@ -32,7 +34,15 @@ func TestConfigErrors(t *testing.T) {
 		{"endpoint without section", "endpoints:\n  - name: a\n    direction: in\n    transport: filedrop\n", "direction in|out with transport filedrop|sftp|http"},
 		{"bad duration", "endpoints:\n  - name: a\n    direction: in\n    transport: filedrop\n    filedrop: {dir: x, settle: soon}\n", `[5:32] endpoints[0].filedrop.settle: time: invalid duration "soon"`},
 		{"bad duration, block style", "endpoints:\n  - name: a\n    direction: in\n    transport: filedrop\n    filedrop:\n      dir: x\n      settle: soon\n", `[7:15] endpoints[0].filedrop.settle: time: invalid duration "soon"`},
+		{"bad duration, its text also a name", "endpoints:\n  - name: soon\n    direction: in\n    transport: filedrop\n    filedrop: {dir: x, settle: soon}\n", `[5:32] endpoints[0].filedrop.settle: time: invalid duration "soon"`},
+		{"bad duration of an inlined section", "endpoints:\n  - name: a\n    direction: in\n    transport: sftp\n    sftp:\n      dir: x\n      timeout: soon\n", `[7:16] endpoints[0].sftp.timeout: time: invalid duration "soon"`},
 		{"bad retry interval", "retry:\n  initial_interval: 5 parsecs\n", `[2:21] retry.initial_interval "5 parsecs": invalid configuration: a positive duration`},
+		// Reported at the route, not where the endpoint's name is written.
+		{"route to an inbound endpoint", "endpoints:\n  - name: a\n    direction: in\n    transport: filedrop\n    filedrop: {dir: x}\n" +
+			"routes:\n  - profile: portbase/coreor\n    endpoint: a\n", `[8:15] routes[0] "a:portbase/coreor": invalid configuration: endpoint "a" is not an outbound endpoint`},
+		{"route without profile", "endpoints:\n  - name: a\n    direction: out\n    transport: filedrop\n    filedrop_out: {dir: x}\n" +
+			"routes:\n  - endpoint: a\n", `[7:5] routes[0] "a:": invalid configuration: profile is required`},
+		{"endpoint without section, at its transport", "endpoints:\n  - name: a\n    direction: in\n    transport: filedrop\n", `[4:16] endpoints[0] "a": invalid configuration: direction in|out`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			p := filepath.Join(t.TempDir(), "pcsgate.yaml")
@@ -43,4 +53,52 @@ func TestConfigErrors(t *testing.T) {
 			assert.NotContains(t, err.Error(), "\n", "one line")
 		})
 	}
+}
+
+// Several problems are reported one per line, each at its own field.
+func TestConfigErrorsEachPlaced(t *testing.T) {
+	yaml := "endpoints:\n  - name: a\n    direction: out\n    transport: filedrop\n    filedrop_out: {dir: x}\n" +
+		"routes:\n  - endpoint: a\n    profile: partner/status-csv\n  - endpoint: b\n    profile: partner/status-csv\n" +
+		"retry:\n  initial_interval: -1s\n"
+	p := filepath.Join(t.TempDir(), "pcsgate.yaml")
+	require.NoError(t, os.WriteFile(p, []byte(yaml), 0o644))
+	_, err := pipeline.LoadConfig(p)
+	require.ErrorIs(t, err, pipeline.ErrConfig)
+	lines := strings.Split(err.Error(), "\n")
+	require.Len(t, lines, 2, err.Error())
+	assert.Contains(t, lines[0], `[12:21] retry.initial_interval "-1s"`)
+	assert.Contains(t, lines[1], `[9:15] routes[1] "b:partner/status-csv": invalid configuration: endpoint "b" is not an outbound endpoint`)
+}
+
+// Validate only checks: the defaults are LoadConfig's and New's to fill in.
+func TestValidateChangesNothing(t *testing.T) {
+	for _, valid := range []bool{true, false} {
+		cfg := validateSample(valid)
+		if valid {
+			require.NoError(t, cfg.Validate())
+		} else {
+			require.ErrorIs(t, cfg.Validate(), pipeline.ErrConfig)
+		}
+		assert.Equal(t, validateSample(valid), cfg, "valid %v: Validate changed the configuration", valid)
+	}
+}
+
+// validateSample is a new configuration without defaults (no store,
+// address, retry count or route names); valid gives a retry interval,
+// else it also has an endpoint of no kind and a route to an inbound one.
+func validateSample(valid bool) *pipeline.Config {
+	c := &pipeline.Config{
+		Endpoints: []pipeline.Endpoint{
+			{Name: "in", Direction: "in", Transport: "filedrop", Filedrop: &filedrop.Config{Dir: "in"}},
+			{Name: "out", Direction: "out", Transport: "filedrop", FiledropOut: &filedrop.PublisherConfig{Dir: "out"}},
+		},
+		Routes: []pipeline.Route{{Endpoint: "out", Profile: "partner/status-csv"}},
+	}
+	if valid {
+		c.Retry.InitialInterval = "1s"
+		return c
+	}
+	c.Endpoints = append(c.Endpoints, pipeline.Endpoint{Name: "odd", Direction: "out", Transport: "carrier-pigeon"})
+	c.Routes = append(c.Routes, pipeline.Route{Endpoint: "in"})
+	return c
 }

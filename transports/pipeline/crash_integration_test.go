@@ -12,7 +12,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -28,8 +27,8 @@ import (
 	"github.com/nexport/pcsgate/transports/store"
 )
 
-// Crash safety (DESIGN.md §8: kill -9 at any moment loses no accepted
-// message and sends no duplicate business message after restart).
+// Crash safety: a kill -9 at any moment loses no accepted message and
+// sends no duplicate business message after restart.
 const (
 	crashMessages = 5000
 	crashMinKills = 10
@@ -397,10 +396,8 @@ func feed(inbox string, n, rate int) error {
 func buildPcsgate(t *testing.T, dir string) string {
 	t.Helper()
 	bin := filepath.Join(dir, "pcsgate")
-	goBin, err := exec.LookPath("go")
-	if err != nil {
-		goBin = filepath.Join(runtime.GOROOT(), "bin", "go")
-	}
+	goBin, err := exec.LookPath("go") // go test puts its own go first on PATH
+	require.NoError(t, err)
 	cmd := exec.Command(goBin, "build", "-o", bin, "github.com/nexport/pcsgate/cmd/pcsgate")
 	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 	out, err := cmd.CombinedOutput()
@@ -535,4 +532,12 @@ func tail(path string, n int) string {
 		lines = lines[len(lines)-n:]
 	}
 	return strings.Join(lines, "\n")
+}
+
+// creations is how many times a final name was created, re-deliveries that
+// replaced a file included (a lower bound after an overflow).
+func (o *outboxWatch) creations() int {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.renames
 }

@@ -1,11 +1,22 @@
 // Package pipeline is the gateway: it wires inbound transports, the durable
 // store, the mapping registry, the ledger and outbound transports into one
-// Watermill router (DESIGN.md §2).
+// Watermill router.
 //
-//	inbound endpoint ──intake + ledger + route──▶ outbound.<endpoint> ──deliver──▶ partner
+//	inbound endpoint ──intake + ledger + route──▶ outbound_<endpoint> ──deliver──▶ partner
 //	                     │        ▲
 //	                     │        └── canonical ◀── parked events, replays
-//	                     └──── failures for good ─▶ deadletter (stage, profile, reason, original bytes) ─▶ replay
+//	                     └──── failures for good ─▶ dead letters (stage, profile, reason, original bytes) ─▶ replay
+//
+// Topics: the normal path uses two. An inbound endpoint's transport
+// delivers on a topic named after the endpoint, and the intake publishes
+// each rendered message to outbound_<endpoint> in the store, where the
+// deliver handler of that endpoint takes it. The other store topics carry
+// only what comes back: parked holds events whose release is not known
+// yet until their time to try again, canonical takes them back to the
+// ledger handler together with replayed ledger and decode dead letters,
+// accepted takes replayed encode failures to the route handler, and
+// deadletter takes what a handler gave up on (its retries spent, or a
+// permanent failure such as an HTTP 4xx) to the dead-letter table.
 //
 // Stages:
 //   - intake (one handler per inbound endpoint): recognises a content or
@@ -26,7 +37,7 @@
 //     rules (canonical/ledger), stores the release and the event chain,
 //     and routes the accepted event: matches it against the routes (event
 //     type, port, carrier, source profile), renders it in each target
-//     profile and publishes to outbound.<endpoint>, all in the same
+//     profile and publishes to outbound_<endpoint>, all in the same
 //     transaction, so an accepted event never lacks its outbound messages.
 //     Output names derive from the event id so a retry overwrites, never
 //     doubles. An event for a release not yet known is parked and tried

@@ -26,26 +26,25 @@ import (
 	"github.com/nexport/pcsgate/transports/pipeline"
 )
 
-// End-to-end figures of make bench (DESIGN.md §10): the gateway runs in
-// process with the embedded default configuration on temporary folders
-// (settle 1 ms, outbound files synced to disk as by default), COREORs for
-// NLRTM are dropped into inbox/portbase (written as .tmp, then renamed) and
-// come out in outbox/portbase, and in every other outbox a default route
-// sends NLRTM events to (the partner status feed, when this build has its
-// profile). Delivered files stay where they are: on an ext4 file system
-// without a journal, as here, creating a file scans past every inode
-// deleted in the last minutes, so a benchmark that deleted files would slow
-// down its own creates and those of the runs after it. Each store runs as a sub-benchmark: sqlite always, postgres
-// when PCSGATE_TEST_POSTGRES names a database (a fresh schema per run,
-// dropped afterwards).
+// End-to-end benchmarks of make bench: the gateway runs in process with the
+// embedded default configuration on temporary folders (settle 1 ms,
+// outbound files synced to disk as by default); COREORs for NLRTM are
+// dropped into inbox/portbase (written as .tmp, then renamed) and come out
+// in outbox/portbase and in every other outbox a default route sends NLRTM
+// events to (the partner status feed, when this build has its profile).
+// Each store runs as a sub-benchmark: sqlite always, postgres when
+// PCSGATE_TEST_POSTGRES names a database (a fresh schema per run, dropped
+// afterwards). Delivered files are left in place: on ext4 without a
+// journal, creating a file scans past the inodes deleted in the last
+// minutes, so deleting them would slow down this run and the next ones.
 
 // benchRoot holds the folders of every end-to-end benchmark of the process,
 // in PCSGATE_BENCH_DIR (make bench: bin/bench in the checkout, beside
 // make run's data folder) or else the system's temporary folder; TestMain
 // removes it once all have run. Removing each benchmark's folder as it
 // ends would slow down the next benchmarks' file creation (see above), and
-// a temporary folder shared with the compiler's churn can cost ten times
-// more per file created than one beside the checkout.
+// creating files in a temporary folder shared with the compiler's churn is
+// slower than beside the checkout.
 var benchRoot struct {
 	once sync.Once
 	dir  string
@@ -268,8 +267,8 @@ func BenchmarkFileDropThroughput(b *testing.B) {
 	}
 }
 
-// latencyRuns are the paced runs of BenchmarkFileDropLatency: the
-// design's 500 messages/s, and a light load that shows the latency of a
+// latencyRuns are the paced runs of BenchmarkFileDropLatency: the target
+// load of 500 messages/s, and a light load that shows the latency of a
 // message that does not queue behind others.
 var latencyRuns = []struct {
 	rate    int // messages per second offered

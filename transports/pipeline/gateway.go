@@ -18,9 +18,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/nexport/pcsgate/mappings"
-	"github.com/nexport/pcsgate/transports/filedrop"
-	httptr "github.com/nexport/pcsgate/transports/http"
-	"github.com/nexport/pcsgate/transports/sftp"
+	"github.com/nexport/pcsgate/transports"
 	"github.com/nexport/pcsgate/transports/store"
 )
 
@@ -57,9 +55,9 @@ type Gateway struct {
 	closers       []func() error
 }
 
-// New builds a gateway from cfg; Run starts it. logger gets one line per
-// message and stage; the router's and store's own logs go to it too, one
-// level lower (their info is debug here).
+// New builds a gateway from cfg, after filling in its defaults; Run starts
+// it. logger gets one line per message and stage; the router's and store's
+// own logs go to it too, one level lower (their info is debug here).
 func New(ctx context.Context, cfg *Config, reg *mappings.Registry, logger watermill.LoggerAdapter) (*Gateway, error) {
 	return NewWithLibraryLogger(ctx, cfg, reg, logger, logger)
 }
@@ -67,6 +65,7 @@ func New(ctx context.Context, cfg *Config, reg *mappings.Registry, logger waterm
 // NewWithLibraryLogger is New with a separate logger for Watermill's and
 // the store's internals.
 func NewWithLibraryLogger(ctx context.Context, cfg *Config, reg *mappings.Registry, logger, lib watermill.LoggerAdapter) (*Gateway, error) {
+	cfg.setDefaults()
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
@@ -139,7 +138,7 @@ func (g *Gateway) buildRouter() error {
 		poison,
 		middleware.Retry{
 			MaxRetries: g.cfg.Retry.MaxRetries, InitialInterval: interval, MaxInterval: 30 * time.Second, Multiplier: 2,
-			ShouldRetry: func(p middleware.RetryParams) bool { return !isPermanent(p.Err) },
+			ShouldRetry: func(p middleware.RetryParams) bool { return !transports.IsPermanent(p.Err) },
 			Logger:      g.lib,
 		}.Middleware,
 	)
@@ -172,63 +171,37 @@ func (g *Gateway) buildRouter() error {
 	return nil
 }
 
+// addEndpoint builds ep's transport by its kind and adds its handler: the
+// intake of an inbound endpoint, the delivery of an outbound one.
 func (g *Gateway) addEndpoint(ep *Endpoint) error {
-	switch {
-	case ep.Direction == "in" && ep.Transport == "filedrop":
-		sub, err := filedrop.NewSubscriber(*ep.Filedrop, g.lib)
+	k := kindOf(ep)
+	if k == nil { // Validate has reported it
+		return fmt.Errorf("%w: %s", ErrConfig, kindsHelp())
+	}
+	if k.subscriber != nil {
+		sub, err := k.subscriber(g, ep)
 		if err != nil {
 			return err
 		}
 		g.closers = append(g.closers, sub.Close)
 		g.router.AddConsumerHandler("intake_"+ep.Name, ep.Name, sub, g.intakeStage(ep))
-	case ep.Direction == "in" && ep.Transport == "http":
-		in, err := httptr.NewInbound(*ep.HTTPIn, g.lib)
-		if err != nil {
-			return err
-		}
-		g.closers = append(g.closers, in.Close)
-		g.mux.Handle(in.Path(), in)
-		g.router.AddConsumerHandler("intake_"+ep.Name, ep.Name, in, g.intakeStage(ep))
-	case ep.Direction == "in" && ep.Transport == "sftp":
-		sub, err := sftp.NewSubscriber(*ep.SFTP, g.lib)
-		if err != nil {
-			return err
-		}
-		g.closers = append(g.closers, sub.Close)
-		g.router.AddConsumerHandler("intake_"+ep.Name, ep.Name, sub, g.intakeStage(ep))
-	case ep.Direction == "out" && ep.Transport == "sftp":
-		pub, err := sftp.NewPublisher(*ep.SFTPOut, g.lib)
-		if err != nil {
-			return err
-		}
-		g.outbound[ep.Name] = pub
-		g.closers = append(g.closers, pub.Close)
-	case ep.Direction == "out" && ep.Transport == "filedrop":
-		pub, err := filedrop.NewPublisher(*ep.FiledropOut, g.lib)
-		if err != nil {
-			return err
-		}
-		g.outbound[ep.Name] = pub
-		g.closers = append(g.closers, pub.Close)
-	case ep.Direction == "out" && ep.Transport == "http":
-		pub, err := httptr.NewOutbound(*ep.HTTPOut, g.lib)
-		if err != nil {
-			return err
-		}
-		g.outbound[ep.Name] = pub
-		g.closers = append(g.closers, pub.Close)
+		return nil
 	}
-	if ep.Direction == "out" {
-		// A transport that stages deliveries (the file drop) makes a whole
-		// batch durable and visible once, just before the batch's
-		// acknowledgement is recorded.
-		handler, flush := g.deliverStage(ep)
-		sub, err := g.store.SubscriberWith("deliver_"+ep.Name, store.SubscriberOptions{BeforeAck: flush})
-		if err != nil {
-			return err
-		}
-		g.router.AddConsumerHandler("deliver_"+ep.Name, outboundPrefix+ep.Name, sub, handler)
+	pub, err := k.publisher(g, ep)
+	if err != nil {
+		return err
 	}
+	g.outbound[ep.Name] = pub
+	g.closers = append(g.closers, pub.Close)
+	// A transport that stages deliveries (the file drop) makes a whole
+	// batch durable and visible once, just before the batch's
+	// acknowledgement is recorded.
+	handler, flush := g.deliverStage(ep)
+	sub, err := g.store.SubscriberWith("deliver_"+ep.Name, store.SubscriberOptions{BeforeAck: flush})
+	if err != nil {
+		return err
+	}
+	g.router.AddConsumerHandler("deliver_"+ep.Name, outboundPrefix+ep.Name, sub, handler)
 	return nil
 }
 

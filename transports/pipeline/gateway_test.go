@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -41,9 +42,10 @@ func codecoOut(ref, port, container string) string {
 }
 
 type harness struct {
-	dir string
-	gw  *pipeline.Gateway
-	reg *mappings.Registry
+	dir      string
+	gw       *pipeline.Gateway
+	reg      *mappings.Registry
+	outbound []string // names of the outbound endpoints
 }
 
 func start(t *testing.T) *harness {
@@ -82,7 +84,13 @@ func start(t *testing.T) *harness {
 	case <-time.After(10 * time.Second):
 		t.Fatal("router did not start")
 	}
-	return &harness{dir: dir, gw: gw, reg: reg}
+	h := &harness{dir: dir, gw: gw, reg: reg}
+	for _, ep := range cfg.Endpoints {
+		if ep.Direction == "out" {
+			h.outbound = append(h.outbound, ep.Name)
+		}
+	}
+	return h
 }
 
 func (h *harness) drop(t *testing.T, inbox, name, content string) {
@@ -148,11 +156,19 @@ func TestEndToEnd(t *testing.T) {
 	}, 20*time.Second, 20*time.Millisecond, "release picked up")
 	verifyChain(t, h.gw.Store(), "SEA/NLRTM/MSC/MEDUNL0001/CSQU3054383", 2)
 
-	// A bad file goes to error/ with its reason.
-	h.drop(t, "portbase", "bad.edi", strings.Replace(coreor("B1", "NLRTM", "CSQU3054381", "MEDUNL0002"), "", "", 1))
+	// A bad file goes to error/ with its reason: a good COREOR but for the
+	// check digit of its container.
+	good := coreor("B1", "NLRTM", "CSQU3054383", "MEDUNL0002")
+	bad := strings.Replace(good, "EQD+CN+CSQU3054383+", "EQD+CN+CSQU3054381+", 1)
+	require.NotEqual(t, good, bad, "the container was replaced")
+	h.drop(t, "portbase", "bad.edi", bad)
 	reason := filepath.Join(h.dir, "inbox", "portbase", "error", "bad.edi.error.txt")
 	require.Eventually(t, func() bool { _, err := os.Stat(reason); return err == nil }, 20*time.Second, 20*time.Millisecond)
 	assert.Contains(t, read(t, reason), `"CSQU3054381" has a wrong ISO 6346 check digit: got 1, expected 3`)
+	dls, err := h.gw.Store().DeadLetters(context.Background(), store.DeadLetterFilter{Stage: "decode", Pending: true})
+	require.NoError(t, err)
+	require.Len(t, dls, 1, "the bad file is kept as a dead letter")
+	assert.Equal(t, bad, string(dls[0].Payload), "with its original bytes")
 
 	// The same content again, under another name: recognised, not sent twice.
 	h.drop(t, "portbase", "rtm-again.edi", coreor("R1", "NLRTM", "CSQU3054383", "MEDUNL0001"))
@@ -160,17 +176,53 @@ func TestEndToEnd(t *testing.T) {
 		m, _ := filepath.Glob(filepath.Join(h.dir, "inbox", "portbase", "archive", "*", "rtm-again.edi"))
 		return len(m) == 1
 	}, 20*time.Second, 20*time.Millisecond)
+	m := h.drained(t)
 	assert.Len(t, h.files("portbase"), 1, "one outbound message for the same file twice")
+	assert.Equal(t, 1.0, m[`pcsgate_messages_delivered_total{endpoint="portbase-out"}`], "delivered once")
+	assert.Equal(t, 1.0, m[`pcsgate_duplicates_total{kind="content"}`])
+}
 
-	// Health and metrics.
-	srv := httptest.NewServer(h.gw.Handler())
-	defer srv.Close()
-	res, err := http.Get(srv.URL + "/metrics")
-	require.NoError(t, err)
-	body, _ := io.ReadAll(res.Body)
-	res.Body.Close()
-	assert.Contains(t, string(body), `pcsgate_messages_delivered_total{endpoint="portbase-out"} 1`)
-	assert.Contains(t, string(body), `pcsgate_duplicates_total{kind="content"} 1`)
+// metrics reads the gateway's /metrics: each sample's value by its name
+// and labels as written there.
+func (h *harness) metrics(t *testing.T) map[string]float64 {
+	t.Helper()
+	rec := httptest.NewRecorder()
+	h.gw.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/metrics", nil))
+	require.Equal(t, http.StatusOK, rec.Code)
+	m := map[string]float64{}
+	for _, line := range strings.Split(rec.Body.String(), "\n") {
+		i := strings.LastIndexByte(line, ' ')
+		if line == "" || strings.HasPrefix(line, "#") || i < 0 {
+			continue
+		}
+		v, err := strconv.ParseFloat(line[i+1:], 64)
+		require.NoError(t, err, line)
+		m[line[:i]] = v
+	}
+	return m
+}
+
+// drained waits until every outbound endpoint has delivered as many
+// messages as were rendered for it, so nothing is left in flight to
+// deliver, and returns the metrics then. A delivery more than rendered
+// fails the test.
+func (h *harness) drained(t *testing.T) map[string]float64 {
+	t.Helper()
+	const rendered, delivered = `pcsgate_events_routed_total{endpoint="%s",result="rendered"}`, `pcsgate_messages_delivered_total{endpoint="%s"}`
+	var m map[string]float64
+	require.Eventually(t, func() bool {
+		m = h.metrics(t)
+		for _, ep := range h.outbound {
+			if m[fmt.Sprintf(delivered, ep)] < m[fmt.Sprintf(rendered, ep)] {
+				return false
+			}
+		}
+		return true
+	}, 20*time.Second, 20*time.Millisecond, "every rendered message delivered")
+	for _, ep := range h.outbound {
+		assert.Equal(t, m[fmt.Sprintf(rendered, ep)], m[fmt.Sprintf(delivered, ep)], "%s: delivered as often as rendered", ep)
+	}
+	return m
 }
 
 // verifyChain checks that the stored events of release key reproduce its

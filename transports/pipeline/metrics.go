@@ -1,6 +1,9 @@
 package pipeline
 
-import "github.com/prometheus/client_golang/prometheus"
+import (
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+)
 
 // metrics are the gateway's Prometheus counters, served on /metrics.
 type metrics struct {
@@ -30,6 +33,6 @@ func newMetrics(reg *prometheus.Registry) *metrics {
 		delivered:   c("messages_delivered_total", "Outbound messages delivered, by endpoint.", "endpoint"),
 		deadLetters: c("dead_letters_total", "Messages that failed for good, by stage.", "stage"),
 	}
-	reg.MustRegister(prometheus.NewGoCollector())
+	reg.MustRegister(collectors.NewGoCollector())
 	return m
 }

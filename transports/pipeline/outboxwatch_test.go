@@ -154,14 +154,6 @@ func (o *outboxWatch) times() (map[string]time.Time, bool) {
 	return out, o.lost
 }
 
-// creations is how many times a final name was created, re-deliveries that
-// replaced a file included (a lower bound after an overflow).
-func (o *outboxWatch) creations() int {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	return o.renames
-}
-
 // close stops watching.
 func (o *outboxWatch) close() {
 	close(o.stop)

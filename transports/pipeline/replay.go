@@ -7,8 +7,10 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/ThreeDotsLabs/watermill/message"
 	"github.com/ThreeDotsLabs/watermill/message/router/middleware"
 
+	"github.com/nexport/pcsgate/canonical"
 	"github.com/nexport/pcsgate/mappings"
 	"github.com/nexport/pcsgate/transports"
 	"github.com/nexport/pcsgate/transports/store"
@@ -90,4 +92,34 @@ func (g *Gateway) replayOne(ctx context.Context, d store.DeadLetter) (int, error
 		return tx.MarkReplayed(d.ID)
 	})
 	return events, err
+}
+
+// commitEvents publishes the decoded events to the canonical topic inside
+// tx, skipping business duplicates (same profile, message reference,
+// container and function seen before): a replayed decode failure's events
+// go through the ledger stage. It returns how many it published.
+func commitEvents(tx *store.Tx, batches []mappings.Batch, from *message.Message, endpoint string) (int, error) {
+	events := 0
+	for _, b := range batches {
+		for _, e := range b.Events {
+			if bk := canonical.BusinessKey(e); bk != "" {
+				seen, err := tx.Seen(store.DedupeBusinessKey, bk)
+				if err != nil || seen {
+					if err != nil {
+						return 0, err
+					}
+					continue
+				}
+			}
+			out, err := eventMessage(e, from, endpoint)
+			if err != nil {
+				return 0, err
+			}
+			if err := tx.Publish(TopicCanonical, out); err != nil {
+				return 0, err
+			}
+			events++
+		}
+	}
+	return events, nil
 }

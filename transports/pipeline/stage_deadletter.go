@@ -1,0 +1,24 @@
+package pipeline
+
+import (
+	"errors"
+
+	"github.com/ThreeDotsLabs/watermill"
+	"github.com/ThreeDotsLabs/watermill/message"
+	"github.com/ThreeDotsLabs/watermill/message/router/middleware"
+
+	"github.com/nexport/pcsgate/transports"
+	"github.com/nexport/pcsgate/transports/store"
+)
+
+// deadLetterStage stores what the poison queue sends, with its reason.
+func (g *Gateway) deadLetterStage(msg *message.Message) error {
+	stage := msg.Metadata.Get(middleware.PoisonedHandlerKey)
+	reason := msg.Metadata.Get(middleware.ReasonForPoisonedKey)
+	g.metrics.deadLetters.WithLabelValues(stage).Inc()
+	g.logger.Error("dead letter", errors.New(reason), watermill.LogFields{"stage": stage, "uuid": msg.UUID})
+	return g.store.InTxReplayable(msg.Context(), func(tx *store.Tx) error {
+		return tx.AddDeadLetter(store.DeadLetter{ID: msg.UUID, Stage: stage, Profile: msg.Metadata.Get(MetaProfile),
+			Endpoint: msg.Metadata.Get(transports.MetaEndpoint), Reason: reason, Payload: msg.Payload, Metadata: msg.Metadata})
+	})
+}

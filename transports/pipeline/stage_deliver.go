@@ -1,0 +1,82 @@
+package pipeline
+
+import (
+	"context"
+	"fmt"
+	"sync"
+
+	"github.com/ThreeDotsLabs/watermill"
+	"github.com/ThreeDotsLabs/watermill/message"
+
+	"github.com/nexport/pcsgate/transports"
+)
+
+// stager is an outbound transport that can write a delivery without making
+// it visible, and then make everything written visible and durable at once
+// (see filedrop.Publisher.Stage).
+type stager interface {
+	Stage(topic string, msgs ...*message.Message) error
+	Flush() error
+}
+
+// deliverStage hands rendered messages to an outbound transport. When the
+// transport stages deliveries, the messages are staged here and counted and
+// logged as delivered by the returned flush, which the subscription runs
+// before it records the batch's acknowledgement; flush is nil otherwise.
+func (g *Gateway) deliverStage(ep *Endpoint) (handler message.NoPublishHandlerFunc, flush func(context.Context) error) {
+	pub := g.outbound[ep.Name]
+	delivered := func(event, name string) {
+		g.metrics.delivered.WithLabelValues(ep.Name).Inc()
+		g.logger.Info("delivered", watermill.LogFields{"endpoint": ep.Name, "event": event, "name": name})
+	}
+	send, done := pub.Publish, delivered
+	if st, ok := pub.(stager); ok {
+		b := &stagedBatch{st: st, delivered: delivered}
+		send, done, flush = st.Stage, b.add, b.flush
+	}
+	handler = func(msg *message.Message) error {
+		if err := send(ep.Name, msg); err != nil {
+			if transports.IsPermanent(err) {
+				return fmt.Errorf("deliver to %s: %w", ep.Name, err) // still permanent: it wraps err
+			}
+			return err
+		}
+		done(msg.Metadata.Get(MetaEventID), msg.Metadata.Get(transports.MetaOutName))
+		return nil
+	}
+	return handler, flush
+}
+
+// stagedBatch is what a stager holds staged for one outbound endpoint:
+// the event and out name of each message, counted as delivered once
+// flushed.
+type stagedBatch struct {
+	st        stager
+	delivered func(event, name string)
+	// The subscription runs flush after the batch's last ack, but on
+	// shutdown it may do so while a handler still runs.
+	mu     sync.Mutex
+	staged [][2]string // guarded by mu
+}
+
+func (b *stagedBatch) add(event, name string) {
+	b.mu.Lock()
+	b.staged = append(b.staged, [2]string{event, name})
+	b.mu.Unlock()
+}
+
+// flush makes the staged messages visible and durable and counts them as
+// delivered; on error the batch is delivered again.
+func (b *stagedBatch) flush(context.Context) error {
+	b.mu.Lock()
+	batch := b.staged
+	b.staged = nil
+	b.mu.Unlock()
+	if err := b.st.Flush(); err != nil {
+		return err
+	}
+	for _, d := range batch {
+		b.delivered(d[0], d[1])
+	}
+	return nil
+}

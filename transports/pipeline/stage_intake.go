@@ -1,0 +1,246 @@
+package pipeline
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/ThreeDotsLabs/watermill"
+	"github.com/ThreeDotsLabs/watermill/message"
+	"github.com/ThreeDotsLabs/watermill/message/router/middleware"
+
+	"github.com/nexport/pcsgate/canonical"
+	"github.com/nexport/pcsgate/mappings"
+	"github.com/nexport/pcsgate/transports"
+	"github.com/nexport/pcsgate/transports/store"
+)
+
+// intakeStage decodes what an inbound endpoint received and, in one
+// transaction, applies its events to the ledger and publishes what they
+// are routed to; the sender is acknowledged when this returns nil.
+//
+// Each inbound message costs one commit: its events never wait on a topic
+// between decoding and the ledger. The canonical topic carries only events
+// that come back later: parked ones whose release was not known yet, and
+// replayed dead letters.
+func (g *Gateway) intakeStage(ep *Endpoint) message.NoPublishHandlerFunc {
+	return func(msg *message.Message) error {
+		start := time.Now()
+		batches, derr := g.decode(ep, msg)
+		// Everything that needs no ledger state is done before the
+		// transaction, which then holds the single SQLite writer less.
+		evs, err := g.prepare(batches, msg, ep.Name)
+		if err != nil {
+			return err
+		}
+		in := &intake{ep: ep, msg: msg, evs: evs, derr: derr, keys: dedupeKeysOf(ep, msg, evs)}
+		if err := g.store.InTx(inOrder(msg.Context()), func(tx *store.Tx) error {
+			return g.commitIntake(tx, in)
+		}); err != nil {
+			return err // transient: retried, then dead-lettered
+		}
+		g.logIntake(in, time.Since(start))
+		g.logOutcomes(in)
+		return nil
+	}
+}
+
+// intake is one inbound message on its way through intakeStage.
+type intake struct {
+	ep   *Endpoint
+	msg  *message.Message
+	evs  []decoded
+	derr error // what could not be decoded; nil when everything could
+	keys dedupeKeys
+
+	// Set by commitIntake, again on each try of its transaction.
+	contentDup      bool      // the whole message was seen before
+	interchangeSeen bool      // its interchange was seen before
+	dups            int       // business duplicates among evs
+	outcomes        []outcome // per event of evs
+}
+
+// decode decodes msg with the endpoint's profile (or detects it). It
+// returns the batches it could read and, apart, what it could not.
+func (g *Gateway) decode(ep *Endpoint, msg *message.Message) ([]mappings.Batch, error) {
+	var batches []mappings.Batch
+	derr := g.reg.Decode(bytes.NewReader(msg.Payload), mappings.DecodeOptions{
+		Name: firstNonEmpty(msg.Metadata.Get(transports.MetaFilename), msg.UUID), From: ep.Profile, CredentialKey: g.credKey,
+	}, func(b mappings.Batch) error {
+		batches = append(batches, b)
+		return nil
+	})
+	return batches, derr
+}
+
+// inOrder keeps the order of messages a transport handed out at once (the
+// file drop does): their transactions queue in the order delivered.
+func inOrder(ctx context.Context) context.Context {
+	if turn := transports.TurnOf(ctx); turn != nil {
+		return store.InOrder(ctx, turn)
+	}
+	return ctx
+}
+
+// dedupeKeys are the deduplication keys of an inbound message, its
+// interchange and its events, recorded in one statement. A duplicate of
+// content seen before also counts as a sighting of its interchange and
+// events.
+type dedupeKeys struct {
+	keys        []store.DedupeKey // the content's key first
+	interchange int               // index in keys, or -1
+	business    []int             // per event: index in keys, or -1
+}
+
+func dedupeKeysOf(ep *Endpoint, msg *message.Message, evs []decoded) dedupeKeys {
+	dupKey := ep.Name + "/" + firstNonEmpty(msg.Metadata.Get(transports.MetaIdempotencyKey), msg.Metadata.Get(transports.MetaContentHash))
+	k := dedupeKeys{keys: []store.DedupeKey{{Kind: store.DedupeContent, Key: dupKey}}, interchange: -1, business: make([]int, len(evs))}
+	if len(evs) > 0 && evs[0].e.Source.InterchangeRef != "" {
+		src := evs[0].e.Source
+		k.interchange = len(k.keys)
+		k.keys = append(k.keys, store.DedupeKey{Kind: store.DedupeInterchange, Key: src.Profile + "/" + src.Sender + "/" + src.InterchangeRef})
+	}
+	for i, ev := range evs {
+		k.business[i] = -1
+		if bk := canonical.BusinessKey(ev.e); bk != "" {
+			k.business[i] = len(k.keys)
+			k.keys = append(k.keys, store.DedupeKey{Kind: store.DedupeBusinessKey, Key: bk})
+		}
+	}
+	return k
+}
+
+// commitIntake is the intake's transaction: it records the message's
+// deduplication keys, applies each new event to the ledger (dead-lettering
+// those the ledger rejects for good) and keeps what could not be decoded
+// as a dead letter with the original bytes.
+func (g *Gateway) commitIntake(tx *store.Tx, in *intake) error {
+	in.contentDup, in.interchangeSeen, in.dups = false, false, 0
+	in.outcomes = make([]outcome, len(in.evs))
+	seen, err := tx.SeenEach(in.keys.keys)
+	if err != nil {
+		return err
+	}
+	if seen[0] {
+		in.contentDup = true
+		return nil
+	}
+	// The same interchange again (sender + control reference) is counted;
+	// its messages are then skipped one by one by their business keys, so
+	// a corrected resend under the same reference still delivers what is
+	// new.
+	in.interchangeSeen = in.keys.interchange >= 0 && seen[in.keys.interchange]
+	for i, ev := range in.evs {
+		if b := in.keys.business[i]; b >= 0 && seen[b] {
+			in.dups++
+			in.outcomes[i] = outcomeSkipped
+			continue
+		}
+		res, err := g.applyEvent(tx, ev.e, ev.msg.Payload, ev.msg, ev.r)
+		if transports.IsPermanent(err) {
+			res, err = outcomeRejected, tx.AddDeadLetter(ledgerDeadLetter(ev.msg, err))
+		}
+		if err != nil {
+			return err
+		}
+		in.outcomes[i] = res
+	}
+	if in.derr != nil {
+		return tx.AddDeadLetter(store.DeadLetter{
+			ID: in.msg.UUID, Stage: "decode", Profile: in.ep.Profile, Endpoint: in.ep.Name,
+			Reason: strings.Join(mappings.Lines(in.derr), "\n"), Payload: in.msg.Payload, Metadata: in.msg.Metadata,
+		})
+	}
+	return nil
+}
+
+// logIntake counts and logs the inbound message once its transaction has
+// committed: as a duplicate, as rejected (nothing could be read from it)
+// or as received.
+func (g *Gateway) logIntake(in *intake, took time.Duration) {
+	events := 0
+	for _, res := range in.outcomes {
+		if res != outcomeSkipped {
+			events++
+		}
+	}
+	ep, msg, problems := in.ep.Name, in.msg, mappings.Lines(in.derr)
+	file := msg.Metadata.Get(transports.MetaFilename)
+	switch {
+	case in.contentDup:
+		g.metrics.duplicates.WithLabelValues(store.DedupeContent).Inc()
+		g.logger.Info("duplicate message ignored", watermill.LogFields{"endpoint": ep, "file": file, "uuid": msg.UUID})
+	case in.derr != nil && events == 0:
+		msg.Metadata.Set(transports.MetaFailureReason, strings.Join(problems, "\n"))
+		g.metrics.rejected.WithLabelValues(ep).Inc()
+		g.logger.Info("message rejected", watermill.LogFields{"endpoint": ep, "file": file, "uuid": msg.UUID, "problems": len(problems)})
+	default:
+		if in.interchangeSeen {
+			g.metrics.duplicates.WithLabelValues(store.DedupeInterchange).Inc()
+		}
+		if in.dups > 0 {
+			g.metrics.duplicates.WithLabelValues(store.DedupeBusinessKey).Add(float64(in.dups))
+		}
+		g.metrics.received.WithLabelValues(ep).Inc()
+		g.metrics.events.WithLabelValues("decoded").Add(float64(events))
+		g.logger.Info("message received", watermill.LogFields{"endpoint": ep, "file": file, "uuid": msg.UUID,
+			"events": events, "duplicates": in.dups, "problems": len(problems), "ms": took.Milliseconds()})
+	}
+}
+
+// logOutcomes counts and logs each applied event of the inbound message.
+func (g *Gateway) logOutcomes(in *intake) {
+	for i, res := range in.outcomes {
+		switch res {
+		case outcomeSkipped:
+		case outcomeRejected:
+			ev := in.evs[i].msg
+			g.metrics.deadLetters.WithLabelValues("ledger").Inc()
+			g.logger.Error("dead letter", errors.New(ev.Metadata.Get(middleware.ReasonForPoisonedKey)),
+				watermill.LogFields{"stage": "ledger", "uuid": ev.UUID})
+		default:
+			g.applied(in.evs[i].e, res, in.evs[i].r)
+		}
+	}
+}
+
+// decoded is one event of an inbound message, ready for the ledger: its
+// canonical message and its renderings.
+type decoded struct {
+	e   *canonical.ReleaseEvent
+	msg *message.Message
+	r   renderings
+}
+
+// prepare makes the canonical message of every decoded event and renders
+// it for its routes.
+func (g *Gateway) prepare(batches []mappings.Batch, from *message.Message, endpoint string) ([]decoded, error) {
+	var evs []decoded
+	for _, b := range batches {
+		for _, e := range b.Events {
+			m, err := eventMessage(e, from, endpoint)
+			if err != nil {
+				return nil, err
+			}
+			r, err := g.render(e, m)
+			if err != nil {
+				return nil, err
+			}
+			evs = append(evs, decoded{e, m, r})
+		}
+	}
+	return evs, nil
+}
+
+// ledgerDeadLetter is the dead letter of an event the ledger rejected for
+// good, as the poison queue would have made it: a replay puts it back on
+// the canonical topic. The reason is also left in msg's metadata.
+func ledgerDeadLetter(msg *message.Message, why error) store.DeadLetter {
+	msg.Metadata.Set(middleware.PoisonedTopicKey, TopicCanonical)
+	msg.Metadata.Set(middleware.PoisonedHandlerKey, "ledger")
+	msg.Metadata.Set(middleware.ReasonForPoisonedKey, why.Error())
+	return store.DeadLetter{ID: msg.UUID, Stage: "ledger", Profile: msg.Metadata.Get(MetaProfile),
+		Endpoint: msg.Metadata.Get(transports.MetaEndpoint), Reason: why.Error(), Payload: msg.Payload, Metadata: msg.Metadata}
+}

@@ -1,0 +1,177 @@
+package pipeline
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/ThreeDotsLabs/watermill"
+	"github.com/ThreeDotsLabs/watermill/message"
+
+	"github.com/nexport/pcsgate/canonical"
+	"github.com/nexport/pcsgate/canonical/ledger"
+	"github.com/nexport/pcsgate/transports"
+	"github.com/nexport/pcsgate/transports/store"
+)
+
+// errWaiting means an event names a release not known yet; it is retried
+// (bounded) in case the release arrives.
+var errWaiting = errors.New("waits for its release")
+
+// ledgerStage applies one event of the canonical topic to its release: the
+// events of parked messages coming back, and of replayed dead letters. The
+// intake stage applies what it decodes itself.
+func (g *Gateway) ledgerStage(msg *message.Message) error {
+	var e canonical.ReleaseEvent
+	if err := json.Unmarshal(msg.Payload, &e); err != nil {
+		return transports.Permanent(fmt.Errorf("canonical event %s: %w", msg.UUID, err))
+	}
+	// Rendered before the transaction, which then holds the single SQLite
+	// writer for less time; thrown away unless the event is accepted.
+	r, err := g.render(&e, msg)
+	if err != nil {
+		return err
+	}
+	// The hash chain covers the canonical JSON of the event as this
+	// version writes it, whatever wrote the payload.
+	doc, err := json.Marshal(&e)
+	if err != nil {
+		return transports.Permanent(fmt.Errorf("canonical event %s: %w", msg.UUID, err))
+	}
+	var res outcome
+	err = g.store.InTxReplayable(msg.Context(), func(tx *store.Tx) error {
+		var err error
+		res, err = g.applyEvent(tx, &e, doc, msg, r)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	g.applied(&e, res, r)
+	return nil
+}
+
+// applyEvent applies e, whose canonical JSON is doc and canonical message
+// is msg, to its release inside tx and, when the event is accepted,
+// publishes its renderings. A permanent error means the custody rules
+// reject the event, or it waited for its release long enough; any other
+// error is the store's.
+func (g *Gateway) applyEvent(tx *store.Tx, e *canonical.ReleaseEvent, doc []byte, msg *message.Message, r renderings) (outcome, error) {
+	key, rel, version, err := findRelease(tx, e)
+	if err != nil {
+		return 0, err
+	}
+	// e is the caller's own: nothing changes it once the release
+	// refers to it.
+	next, aerr := ledger.ApplyCanonical(rel, e, doc)
+	if aerr != nil && next == nil {
+		return g.notApplied(tx, e, msg, aerr)
+	}
+	inserted, err := tx.AddEvent(store.EventRow{
+		ID: e.ID, ReleaseKey: key, Seq: int64(len(next.Events)), Type: string(e.Type),
+		OccurredAt: occurred(e), ReceivedAt: time.Now().UTC(), Late: aerr != nil,
+		Hash: lastHash(next), Body: json.RawMessage(msg.Payload),
+	})
+	if err != nil || !inserted {
+		return outcomeDuplicate, err
+	}
+	if err := saveRelease(tx, key, next, version); err != nil {
+		return 0, err
+	}
+	if aerr != nil { // stored and flagged (late after pick-up), not routed
+		return outcomeLate, nil
+	}
+	return outcomeAccepted, publishRendered(tx, e, msg, r)
+}
+
+// findRelease finds the release e belongs to inside tx: its stored key (e's
+// own key when none is stored yet), the release (nil when none) and its
+// version.
+func findRelease(tx *store.Tx, e *canonical.ReleaseEvent) (key string, rel *ledger.Release, version int, err error) {
+	key = e.Key.String()
+	stored, body, version, found, err := tx.FindRelease(key, unitOf(e.Key))
+	if err != nil || !found {
+		return key, nil, version, err
+	}
+	rel = new(ledger.Release)
+	if err := json.Unmarshal(body, rel); err != nil {
+		return stored, nil, version, transports.Permanent(fmt.Errorf("release %s: %w", stored, err))
+	}
+	return stored, rel, version, nil
+}
+
+// notApplied is the outcome of an event the ledger did not apply because
+// of aerr: parked when its release is not known yet, a duplicate, or
+// rejected (a permanent error).
+func (g *Gateway) notApplied(tx *store.Tx, e *canonical.ReleaseEvent, msg *message.Message, aerr error) (outcome, error) {
+	if ledger.Parkable(aerr) {
+		waitErr := fmt.Errorf("event %s (%s %s): %w: %v", e.ID, e.Type, e.Key.ContainerNumber, errWaiting, aerr)
+		parked, err := g.park(tx, msg, waitErr)
+		if err != nil {
+			return 0, err
+		}
+		if !parked {
+			return 0, transports.Permanent(fmt.Errorf("%w (gave up after %d tries)", waitErr, g.cfg.Retry.MaxRetries))
+		}
+		return outcomeParked, nil
+	}
+	if errors.Is(aerr, ledger.ErrDuplicate) {
+		return outcomeDuplicate, nil
+	}
+	return 0, transports.Permanent(fmt.Errorf("event %s (%s %s) rejected: %w", e.ID, e.Type, e.Key.ContainerNumber, aerr))
+}
+
+// saveRelease stores rel under key inside tx, expecting the stored release
+// to be at version, and points its unit at it.
+func saveRelease(tx *store.Tx, key string, rel *ledger.Release, version int) error {
+	body, err := json.Marshal(rel)
+	if err != nil {
+		return err
+	}
+	holder := ""
+	if rel.Holder != nil {
+		holder = rel.Holder.Name
+	}
+	meta := store.ReleaseMeta{Status: string(rel.Status), Port: rel.Key.Port, Carrier: rel.Key.Carrier, Holder: holder}
+	if err := tx.SaveRelease(key, meta, body, version); err != nil {
+		return err
+	}
+	return tx.SetUnit(unitOf(rel.Key), key)
+}
+
+// applied counts and logs the outcome of an event once its transaction
+// has committed.
+func (g *Gateway) applied(e *canonical.ReleaseEvent, res outcome, r renderings) {
+	if res == outcomeAccepted {
+		g.countRendered(r.outs)
+	}
+	g.metrics.events.WithLabelValues(res.String()).Inc()
+	g.logger.Info("ledger", watermill.LogFields{"event": e.ID, "type": e.Type, "release": e.Key.String(), "outcome": res.String()})
+}
+
+// unitOf is the physical unit of a key: a sea container at its port, or
+// an air waybill at its airport. A gate-out without B/L finds its release
+// by it.
+func unitOf(k canonical.Key) string {
+	if k.Air() {
+		return "AIR/" + k.Airport + "/" + k.AWB
+	}
+	return "SEA/" + k.Port + "/" + k.ContainerNumber
+}
+
+// occurred is when e happened, or now when it does not say.
+func occurred(e *canonical.ReleaseEvent) time.Time {
+	if e.OccurredAt != nil {
+		return *e.OccurredAt
+	}
+	return time.Now().UTC()
+}
+
+// lastHash is the hash of the newest event of r's chain.
+func lastHash(r *ledger.Release) string {
+	if len(r.Events) == 0 {
+		return ""
+	}
+	return r.Events[len(r.Events)-1].Hash
+}

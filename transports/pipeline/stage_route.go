@@ -1,0 +1,148 @@
+package pipeline
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/ThreeDotsLabs/watermill"
+	"github.com/ThreeDotsLabs/watermill/message"
+	"github.com/ThreeDotsLabs/watermill/message/router/middleware"
+
+	"github.com/nexport/pcsgate/canonical"
+	"github.com/nexport/pcsgate/mappings"
+	"github.com/nexport/pcsgate/transports"
+	"github.com/nexport/pcsgate/transports/store"
+)
+
+// routeStage routes events published to the accepted topic: replayed
+// encode failures, and events accepted by an earlier version that routed
+// in a stage of its own. The ledger stage routes what it accepts itself.
+func (g *Gateway) routeStage(msg *message.Message) error {
+	var e canonical.ReleaseEvent
+	if err := json.Unmarshal(msg.Payload, &e); err != nil {
+		return transports.Permanent(err)
+	}
+	r, err := g.render(&e, msg)
+	if err != nil {
+		return err
+	}
+	if err := g.store.InTxReplayable(msg.Context(), func(tx *store.Tx) error {
+		return publishRendered(tx, &e, msg, r)
+	}); err != nil {
+		return err
+	}
+	g.countRendered(r.outs)
+	return nil
+}
+
+// rendered is an event rendered for one outbound endpoint.
+type rendered struct {
+	endpoint string
+	msg      *message.Message
+}
+
+// renderings are what render made of one event: a message per matching
+// route, and the routes that failed to render, as lines of a dead letter.
+type renderings struct {
+	outs     []rendered
+	failures []string
+}
+
+// render renders e for every route that matches it and whose profile
+// carries its type. Failures to render are returned as lines for a dead
+// letter; an error means the configuration names an unknown profile.
+func (g *Gateway) render(e *canonical.ReleaseEvent, from *message.Message) (renderings, error) {
+	var r renderings
+	for _, rt := range g.cfg.Routes {
+		if !rt.Match.matches(e) {
+			continue
+		}
+		p, err := g.reg.Profile(rt.Profile)
+		if err != nil {
+			return renderings{}, transports.Permanent(err)
+		}
+		if !p.Carries(e.Type) {
+			g.metrics.routed.WithLabelValues(rt.Endpoint, "not_carried").Inc()
+			continue
+		}
+		body, err := encode(p, e)
+		if err != nil {
+			r.failures = append(r.failures, fmt.Sprintf("route %s: %v", rt.Name, err))
+			continue
+		}
+		out := message.NewMessage(watermill.NewUUID(), body)
+		out.Metadata.Set(transports.MetaOutName, outName(e.ID, p))
+		out.Metadata.Set(MetaEventID, e.ID)
+		out.Metadata.Set(MetaTarget, rt.Profile)
+		middleware.SetCorrelationID(middleware.MessageCorrelationID(from), out)
+		r.outs = append(r.outs, rendered{rt.Endpoint, out})
+	}
+	return r, nil
+}
+
+// encode writes e in profile p.
+func encode(p *mappings.Profile, e *canonical.ReleaseEvent) ([]byte, error) {
+	var buf bytes.Buffer
+	enc, err := p.NewEncoder(&buf, mappings.EncodeOptions{})
+	if err == nil {
+		err = enc.Encode([]*canonical.ReleaseEvent{e})
+	}
+	if err == nil {
+		err = enc.Close()
+	}
+	return buf.Bytes(), err
+}
+
+// publishRendered publishes what render gave inside tx: each message to
+// its endpoint's outbound topic, and the failures as one dead letter that a
+// replay routes again.
+func publishRendered(tx *store.Tx, e *canonical.ReleaseEvent, from *message.Message, r renderings) error {
+	for _, o := range r.outs {
+		if err := tx.Publish(outboundPrefix+o.endpoint, o.msg); err != nil {
+			return err
+		}
+	}
+	if len(r.failures) == 0 {
+		return nil
+	}
+	meta := message.Metadata{}
+	for k, v := range from.Metadata {
+		meta.Set(k, v)
+	}
+	meta.Set(middleware.PoisonedTopicKey, TopicAccepted)
+	return tx.AddDeadLetter(store.DeadLetter{ID: "encode-" + e.ID, Stage: "encode", Profile: e.Source.Profile,
+		Reason: strings.Join(r.failures, "\n"), Payload: from.Payload, Metadata: meta})
+}
+
+// countRendered counts the rendered messages of an event once they are
+// committed.
+func (g *Gateway) countRendered(outs []rendered) {
+	for _, o := range outs {
+		g.metrics.routed.WithLabelValues(o.endpoint, "rendered").Inc()
+	}
+}
+
+// outName derives the outbound file name / idempotency key from the event
+// id and the target profile, so a retry overwrites instead of doubling.
+func outName(eventID string, p *mappings.Profile) string {
+	return eventID + "." + strings.ReplaceAll(p.Name(), "/", "-") + p.Extension()
+}
+
+func (m RouteMatch) matches(e *canonical.ReleaseEvent) bool {
+	return in(m.Types, string(e.Type)) && in(m.Ports, e.Key.Port) && in(m.Carriers, e.Key.Carrier) && in(m.Profiles, e.Source.Profile)
+}
+
+// in reports whether list holds v; an empty list holds everything.
+func in(list []string, v string) bool {
+	if len(list) == 0 {
+		return true
+	}
+	for _, x := range list {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
