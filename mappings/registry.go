@@ -1,14 +1,12 @@
 package mappings
 
 import (
-	"embed"
 	"errors"
 	"fmt"
 	"io/fs"
 	"path"
 	"sort"
 	"strings"
-	"sync"
 
 	"github.com/goccy/go-yaml"
 	"github.com/xeipuuv/gojsonschema"
@@ -16,9 +14,6 @@ import (
 
 // ErrDuplicateKey marks two specs claiming the same profile name.
 var ErrDuplicateKey = errors.New("is defined twice")
-
-//go:embed */*/spec.yaml */*/*.json codelists/*.yaml
-var embedded embed.FS
 
 // Registry holds the compiled profiles. Keys are profile names matching
 // their folder, e.g. "portbase/coreor".
@@ -51,27 +46,9 @@ func (p *Profile) Name() string { return p.Spec.Profile }
 func (p *Profile) CanDecode() bool { return p.Dec != nil }
 func (p *Profile) CanEncode() bool { return p.Enc != nil }
 
-var (
-	defaultOnce sync.Once
-	defaultReg  *Registry
-	defaultErr  error
-)
-
-// Default returns the registry of the profiles built into pcsgate.
-func Default() (*Registry, error) {
-	defaultOnce.Do(func() { defaultReg, defaultErr = Load(embedded) })
-	return defaultReg, defaultErr
-}
-
-// Embedded is the file system of the built-in specs, code lists and schemas.
-func Embedded() fs.FS { return embedded }
-
-// Load reads every <pcs>/<profile>/spec.yaml and codelists/*.yaml in fsys,
-// checks them against spec.schema.json and compiles them. All problems are
-// reported together.
-func Load(fsys fs.FS) (*Registry, error) { return LoadSyntaxes(fsys, syntaxes) }
-
-// LoadSyntaxes is Load with the given table of wire syntaxes.
+// LoadSyntaxes reads every <pcs>/<profile>/spec.yaml and codelists/*.yaml
+// in fsys, checks them against spec.schema.json and compiles them with the
+// given table of wire syntaxes. All problems are reported together.
 func LoadSyntaxes(fsys fs.FS, syntaxes []Syntax) (*Registry, error) {
 	r := &Registry{syntaxes: syntaxes, byKey: map[string]*Profile{}, codelists: map[string]*codeList{}}
 	var errs []error

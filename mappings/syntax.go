@@ -62,11 +62,6 @@ type OutputChecker interface {
 	CheckOutput(p *Profile, out []byte) error
 }
 
-// syntaxes is the one list of wire syntaxes, in the order they are sniffed.
-var syntaxes = []Syntax{
-	EdifactSyntax{}, JSONSyntax{}, XMLSyntax{}, CargoimpSyntax{}, FlatSyntax{},
-}
-
 // syntaxNamed returns the syntax of a spec's syntax value, or nil.
 func (r *Registry) syntaxNamed(name string) Syntax {
 	for _, s := range r.syntaxes {
