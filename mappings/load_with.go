@@ -8,6 +8,8 @@ import (
 	"testing/fstest"
 
 	"github.com/goccy/go-yaml"
+	"github.com/nexport/pcsgate/mappings/engine"
+	"github.com/nexport/pcsgate/mappings/spec"
 )
 
 // LoadWith loads the profiles of base (laid out like Embedded: folders
@@ -20,7 +22,7 @@ import (
 // `extends` the profile it adjusts.
 //
 //	reg, err := mappings.LoadWith(mappings.Embedded(), os.DirFS("partner-overlays"))
-func LoadWith(base fs.FS, extra ...fs.FS) (*Registry, error) {
+func LoadWith(base fs.FS, extra ...fs.FS) (*engine.Registry, error) {
 	merged := fstest.MapFS{}
 	if err := fs.WalkDir(base, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
@@ -69,12 +71,12 @@ func mergeExtra(merged fstest.MapFS, x fs.FS) error {
 			Profile string `yaml:"profile"`
 		}
 		if err := yaml.Unmarshal(data, &head); err != nil || head.Profile == "" {
-			errs = append(errs, fmt.Errorf("%s: %w: no profile name", f, ErrSpec))
+			errs = append(errs, fmt.Errorf("%s: %w: no profile name", f, spec.ErrSpec))
 			continue
 		}
 		target := head.Profile + "/spec.yaml"
 		if _, taken := merged[target]; taken {
-			errs = append(errs, fmt.Errorf("mapping %s: defined in the built-in profiles and in %s: %w", head.Profile, f, ErrDuplicateKey))
+			errs = append(errs, fmt.Errorf("mapping %s: defined in the built-in profiles and in %s: %w", head.Profile, f, engine.ErrDuplicateKey))
 			continue
 		}
 		dir := path.Dir(f)
@@ -98,7 +100,7 @@ func mergeExtra(merged fstest.MapFS, x fs.FS) error {
 	cls, _ := fs.Glob(x, "codelists/*.yaml")
 	for _, f := range cls {
 		if _, taken := merged[f]; taken {
-			errs = append(errs, fmt.Errorf("code list %s: defined in the built-in profiles and in the extra folder: %w", f, ErrDuplicateKey))
+			errs = append(errs, fmt.Errorf("code list %s: defined in the built-in profiles and in the extra folder: %w", f, engine.ErrDuplicateKey))
 			continue
 		}
 		b, err := fs.ReadFile(x, f)

@@ -4,11 +4,24 @@ import (
 	"embed"
 	"io/fs"
 	"sync"
+
+	"github.com/nexport/pcsgate/mappings/engine"
+	"github.com/nexport/pcsgate/mappings/syntax/cargoimp/cargoimpmap"
+	"github.com/nexport/pcsgate/mappings/syntax/edifact/edifactmap"
+	"github.com/nexport/pcsgate/mappings/syntax/flat/flatmap"
+	"github.com/nexport/pcsgate/mappings/syntax/json/jsonmap"
+	"github.com/nexport/pcsgate/mappings/syntax/xml/xmlmap"
 )
 
-// syntaxes is the one list of wire syntaxes, in the order they are sniffed.
-var syntaxes = []Syntax{
-	EdifactSyntax{}, JSONSyntax{}, XMLSyntax{}, CargoimpSyntax{}, FlatSyntax{},
+// syntaxes is the one list of wire syntaxes, in the order they are
+// sniffed. A new syntax is one package implementing engine.Syntax and one
+// line here.
+var syntaxes = []engine.Syntax{
+	edifactmap.Syntax{},
+	jsonmap.Syntax{},
+	xmlmap.Syntax{},
+	cargoimpmap.Syntax{},
+	flatmap.Syntax{},
 }
 
 //go:embed */*/spec.yaml */*/*.json codelists/*.yaml
@@ -30,6 +43,6 @@ func Default() (*Registry, error) {
 func Embedded() fs.FS { return embedded }
 
 // Load reads every <pcs>/<profile>/spec.yaml and codelists/*.yaml in fsys,
-// checks them against spec.schema.json and compiles them. All problems are
+// checks them against the spec schema and compiles them. All problems are
 // reported together.
-func Load(fsys fs.FS) (*Registry, error) { return LoadSyntaxes(fsys, syntaxes) }
+func Load(fsys fs.FS) (*Registry, error) { return engine.Load(fsys, syntaxes) }

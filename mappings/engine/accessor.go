@@ -1,0 +1,248 @@
+package engine
+
+import (
+	"errors"
+	"fmt"
+	"reflect"
+	"strings"
+	"sync"
+	"time"
+	"unsafe"
+
+	"github.com/nexport/pcsgate/canonical"
+)
+
+// ErrUnknownPath marks a canonical path that names no field of the model.
+var ErrUnknownPath = errors.New("is not a field of the canonical model")
+
+// Accessor reads and writes one field of a ReleaseEvent, addressed by its
+// canonical path (the JSON names: "release.pickupTerminal.locode"). It is
+// compiled once per spec entry; pointers on the way are allocated on set.
+type Accessor struct {
+	Path  string
+	index [][]int // field index per step
+	leaf  reflect.Type
+	// steps are the same walk as offsets, for the string fast path.
+	steps []fieldStep
+}
+
+// fieldStep is one field on the way to an accessor's leaf: its offset in
+// the enclosing struct and, for a pointer to a struct, the struct's type
+// (allocated when the pointer is nil on a write).
+type fieldStep struct {
+	offset uintptr
+	elem   reflect.Type
+}
+
+var eventType = reflect.TypeOf(canonical.ReleaseEvent{})
+
+var accessorCache sync.Map // path -> *accessor
+
+// CompileAccessor resolves a canonical path against the model.
+func CompileAccessor(path string) (*Accessor, error) {
+	if a, ok := accessorCache.Load(path); ok {
+		return a.(*Accessor), nil
+	}
+	a := &Accessor{Path: path}
+	t := eventType
+	for _, name := range strings.Split(path, ".") {
+		for t.Kind() == reflect.Pointer {
+			t = t.Elem()
+		}
+		if t.Kind() != reflect.Struct {
+			return nil, fmt.Errorf("canonical path %q: %q %w", path, name, ErrUnknownPath)
+		}
+		f, ok := fieldByJSON(t, name)
+		if !ok {
+			return nil, fmt.Errorf("canonical path %q: %q %w", path, name, ErrUnknownPath)
+		}
+		a.index = append(a.index, f.Index)
+		st := fieldStep{offset: f.Offset}
+		if f.Type.Kind() == reflect.Pointer && f.Type.Elem().Kind() == reflect.Struct {
+			st.elem = f.Type.Elem()
+		}
+		a.steps = append(a.steps, st)
+		t = f.Type
+	}
+	a.leaf = t
+	accessorCache.Store(path, a)
+	return a, nil
+}
+
+func fieldByJSON(t reflect.Type, name string) (reflect.StructField, bool) {
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		tag := f.Tag.Get("json")
+		if tag == "-" {
+			continue
+		}
+		if n, _, _ := strings.Cut(tag, ","); n == name {
+			return f, true
+		}
+	}
+	return reflect.StructField{}, false
+}
+
+// Get returns the field's value, or nil when it or a pointer on the way is unset.
+func (a *Accessor) Get(e *canonical.ReleaseEvent) any {
+	v := reflect.ValueOf(e).Elem()
+	for _, idx := range a.index {
+		for v.Kind() == reflect.Pointer {
+			if v.IsNil() {
+				return nil
+			}
+			v = v.Elem()
+		}
+		v = v.FieldByIndex(idx)
+	}
+	if v.Kind() == reflect.Pointer {
+		// The pointer itself: boxing it costs nothing, copying the value
+		// out would allocate.
+		if v.IsNil() {
+			return nil
+		}
+		return v.Interface()
+	}
+	if v.IsZero() && v.Kind() != reflect.Bool {
+		return nil
+	}
+	return v.Interface()
+}
+
+// set stores val (already converted by the spec) in the field, allocating
+// the structs on the way.
+func (a *Accessor) set(e *canonical.ReleaseEvent, val any) error {
+	v := reflect.ValueOf(e).Elem()
+	for _, idx := range a.index {
+		for v.Kind() == reflect.Pointer {
+			if v.IsNil() {
+				v.Set(reflect.New(v.Type().Elem()))
+			}
+			v = v.Elem()
+		}
+		v = v.FieldByIndex(idx)
+	}
+	return assign(v, val, a.Path)
+}
+
+// GetString reads a string field without boxing it; "" when unset. The
+// string paths are hot (every field of every event), so they walk the
+// field offsets computed once by compileAccessor instead of reflect.Value.
+func (a *Accessor) GetString(e *canonical.ReleaseEvent) string {
+	p := unsafe.Pointer(e)
+	last := len(a.steps) - 1
+	for _, st := range a.steps[:last] {
+		p = unsafe.Add(p, st.offset)
+		if st.elem != nil {
+			if p = *(*unsafe.Pointer)(p); p == nil {
+				return ""
+			}
+		}
+	}
+	return *(*string)(unsafe.Add(p, a.steps[last].offset))
+}
+
+// setString stores a string without boxing it; false when the field is not
+// a string (the caller then uses set). Structs on the way are allocated.
+func (a *Accessor) setString(e *canonical.ReleaseEvent, s string) bool {
+	if a.leaf.Kind() != reflect.String {
+		return false
+	}
+	p := unsafe.Pointer(e)
+	last := len(a.steps) - 1
+	for _, st := range a.steps[:last] {
+		p = unsafe.Add(p, st.offset)
+		if st.elem != nil {
+			pp := (*unsafe.Pointer)(p)
+			if *pp == nil {
+				*pp = reflect.New(st.elem).UnsafePointer()
+			}
+			p = *pp
+		}
+	}
+	*(*string)(unsafe.Add(p, a.steps[last].offset)) = s
+	return true
+}
+
+var (
+	timeType  = reflect.TypeOf(time.Time{})
+	partyType = reflect.TypeOf(canonical.Party{})
+)
+
+// assign converts the few value kinds the engine produces into the field's type.
+func assign(v reflect.Value, val any, path string) error {
+	if val == nil {
+		return nil
+	}
+	target := v.Type()
+	if rv := reflect.ValueOf(val); rv.Type() == target {
+		v.Set(rv)
+		return nil
+	}
+	if target.Kind() == reflect.Pointer {
+		p := reflect.New(target.Elem())
+		if err := assign(p.Elem(), val, path); err != nil {
+			return err
+		}
+		v.Set(p)
+		return nil
+	}
+	rv := reflect.ValueOf(val)
+	if rv.Kind() == reflect.Pointer && !rv.IsNil() && rv.Type().Elem() == target {
+		v.Set(rv.Elem())
+		return nil
+	}
+	if rv.Type().ConvertibleTo(target) && (rv.Kind() == target.Kind() || target.Kind() == reflect.String && rv.Kind() == reflect.String) {
+		v.Set(rv.Convert(target))
+		return nil
+	}
+	switch target.Kind() {
+	case reflect.String:
+		if s, ok := val.(fmt.Stringer); ok {
+			v.SetString(s.String())
+			return nil
+		}
+	case reflect.Float64:
+		if f, ok := toFloat(val); ok {
+			v.SetFloat(f)
+			return nil
+		}
+	case reflect.Int:
+		if f, ok := toFloat(val); ok && f == float64(int64(f)) {
+			v.SetInt(int64(f))
+			return nil
+		}
+	case reflect.Slice:
+		if target.Elem().Kind() == reflect.String {
+			if ss, ok := val.([]string); ok {
+				v.Set(reflect.ValueOf(ss).Convert(target))
+				return nil
+			}
+			if s, ok := val.(string); ok {
+				v.Set(reflect.Append(v, reflect.ValueOf(s).Convert(target.Elem())))
+				return nil
+			}
+		}
+	}
+	return fmt.Errorf("canonical path %q: cannot hold a %T", path, val)
+}
+
+func toFloat(val any) (float64, bool) {
+	switch x := val.(type) {
+	case float64:
+		return x, true
+	case *float64:
+		if x != nil {
+			return *x, true
+		}
+	case *int:
+		if x != nil {
+			return float64(*x), true
+		}
+	case int:
+		return float64(x), true
+	case int64:
+		return float64(x), true
+	}
+	return 0, false
+}

@@ -1,0 +1,226 @@
+package engine
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/nexport/pcsgate/canonical"
+)
+
+// Conversion errors, wrapped in ErrConvert.
+var (
+	ErrNotNumber = errors.New("is not a number")
+	ErrNotDate   = errors.New("is not a valid date")
+	errNotBool   = errors.New("is not a boolean")
+)
+
+// Text returns the string form of a selected value: a composite gives its
+// first non-empty component.
+func Text(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return ""
+	case string:
+		return x
+	case canonical.EventType:
+		return string(x)
+	case canonical.MoveType:
+		return string(x)
+	case []string:
+		for _, s := range x {
+			if s != "" {
+				return s
+			}
+		}
+		return ""
+	case bool:
+		return strconv.FormatBool(x)
+	case float64:
+		return strconv.FormatFloat(x, 'f', -1, 64)
+	case int:
+		return strconv.Itoa(x)
+	case time.Time:
+		return x.UTC().Format(time.RFC3339)
+	case *time.Time:
+		if x == nil {
+			return ""
+		}
+		return x.UTC().Format(time.RFC3339)
+	case *float64:
+		if x == nil {
+			return ""
+		}
+		return strconv.FormatFloat(*x, 'f', -1, 64)
+	case *int:
+		if x == nil {
+			return ""
+		}
+		return strconv.Itoa(*x)
+	case *bool:
+		if x == nil {
+			return ""
+		}
+		return strconv.FormatBool(*x)
+	case fmt.Stringer: // after the time cases: a time is a Stringer too
+		return x.String()
+	}
+	return fmt.Sprint(v)
+}
+
+func parseDecimal(s string) (float64, error) {
+	s = strings.TrimSpace(s)
+	// EDIFACT allows a comma as decimal mark.
+	s = strings.Replace(s, ",", ".", 1)
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		return 0, fmt.Errorf("%w: %w", ErrConvert, ErrNotNumber)
+	}
+	return f, nil
+}
+
+func parseBool(s string) (bool, error) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "true", "1", "yes", "y":
+		return true, nil
+	case "false", "0", "no", "n":
+		return false, nil
+	}
+	return false, fmt.Errorf("%w: %w", ErrConvert, errNotBool)
+}
+
+// parseEdifactTime reads a DTM C507 (or its 2380 text). The declared format
+// (2379) is checked, but the value's length decides, since real messages
+// declare 203 and carry 8 digits. A date alone means the start of the day,
+// or its end when endOfDay (expiry dates).
+func parseEdifactTime(v any, loc *time.Location, endOfDay bool) (time.Time, error) {
+	var val, format string
+	switch x := v.(type) {
+	case []string:
+		if len(x) > 1 {
+			val = x[1]
+		}
+		if len(x) > 2 {
+			format = x[2]
+		}
+	default:
+		val = Text(v)
+	}
+	val = strings.TrimSpace(val)
+	var layout string
+	switch len(val) {
+	case 8: // 102 CCYYMMDD
+		layout = "20060102"
+	case 12: // 203 CCYYMMDDHHMM
+		layout = "200601021504"
+	case 14: // 204 CCYYMMDDHHMMSS
+		layout = "20060102150405"
+	case 10: // 201 YYMMDDHHMM
+		layout = "0601021504"
+	case 6: // 101 YYMMDD
+		layout = "060102"
+	default:
+		return time.Time{}, fmt.Errorf("%w: %w: want CCYYMMDD or CCYYMMDDHHMM (format %s)", ErrConvert, ErrNotDate, OrDash(format))
+	}
+	t, err := time.ParseInLocation(layout, val, loc)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("%w: %w: want %s (format %s)", ErrConvert, ErrNotDate, layoutName(layout), OrDash(format))
+	}
+	if endOfDay && (len(val) == 8 || len(val) == 6) {
+		t = t.AddDate(0, 0, 1).Add(-time.Minute)
+	}
+	return t.UTC(), nil
+}
+
+func layoutName(l string) string {
+	return strings.NewReplacer("2006", "CCYY", "06", "YY", "01", "MM", "02", "DD", "15", "HH", "04", "MM", "05", "SS").Replace(l)
+}
+
+func OrDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+// parseDateTime reads RFC 3339, or a local date-time / date in loc.
+func parseDateTime(s string, loc *time.Location, endOfDay bool) (time.Time, error) {
+	s = strings.TrimSpace(s)
+	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
+		return t.UTC(), nil
+	}
+	for _, l := range []string{"2006-01-02T15:04:05", "2006-01-02T15:04", "2006-01-02 15:04:05", "2006-01-02 15:04"} {
+		if t, err := time.ParseInLocation(l, s, loc); err == nil {
+			return t.UTC(), nil
+		}
+	}
+	if t, err := time.ParseInLocation("2006-01-02", s, loc); err == nil {
+		if endOfDay {
+			t = t.AddDate(0, 0, 1).Add(-time.Minute)
+		}
+		return t.UTC(), nil
+	}
+	return time.Time{}, fmt.Errorf("%w: %w: want RFC 3339 or YYYY-MM-DD[THH:MM[:SS]]", ErrConvert, ErrNotDate)
+}
+
+// credentialHandle turns a secret (PIN, encrypted PIN, TCT) into an opaque
+// handle: HMAC-SHA-256 under the installation's credential key. The secret
+// itself is dropped here and never reaches an event, a log or the store.
+func credentialHandle(key []byte, secret string) string {
+	m := hmac.New(sha256.New, key)
+	m.Write([]byte(secret))
+	return "cred_" + hex.EncodeToString(m.Sum(nil)[:12])
+}
+
+// mask keeps the last four characters of a personal identifier.
+func mask(s string) string {
+	r := []rune(s)
+	if len(r) <= 4 {
+		return strings.Repeat("*", len(r))
+	}
+	return strings.Repeat("*", len(r)-4) + string(r[len(r)-4:])
+}
+
+// checks are the validators a field's check names.
+var checks = map[string]func(string) error{
+	"iso6346": canonical.CheckContainerNumber,
+	"locode":  canonical.CheckLocode,
+	"eori":    canonical.CheckEORI,
+	"awb":     canonical.CheckAWB,
+	"gln":     canonical.CheckGLN,
+	"imo":     canonical.CheckIMO,
+	"size-type": func(v string) error {
+		_, err := canonical.NormalizeSizeType(v)
+		return err
+	},
+}
+
+// runCheck applies a named validator to a value.
+func runCheck(name, v string) error {
+	if check, ok := checks[name]; ok {
+		return check(v)
+	}
+	return fmt.Errorf("unknown check %q", name)
+}
+
+// formatTime renders a time for encode conversions.
+func formatTime(as string, t time.Time, loc *time.Location) string {
+	switch as {
+	case "edifact-203":
+		return t.In(loc).Format("200601021504")
+	case "edifact-102":
+		return t.In(loc).Format("20060102")
+	case "date":
+		return t.In(loc).Format("2006-01-02")
+	case "yymmdd":
+		return t.In(loc).Format("060102")
+	case "hhmm":
+		return t.In(loc).Format("1504")
+	}
+	return t.UTC().Format(time.RFC3339)
+}

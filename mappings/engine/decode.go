@@ -1,0 +1,404 @@
+package engine
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/nexport/pcsgate/canonical"
+)
+
+// compiledDecode is a profile's decode section, ready to run.
+type compiledDecode struct {
+	each   Splitter
+	Fields []*CompiledField // fields needing no zone first, then zoned ones
+	typ    *CompiledField
+	checks []*CompiledField
+}
+
+// DecodeCtx carries what one message's decoding needs.
+type DecodeCtx struct {
+	Profile *Profile
+	File    string
+	Ref     string // message reference for errors
+	Opts    *DecodeOptions
+	// SentAt is the envelope's preparation date and time as sent (EDIFACT
+	// UNB 0017+0019), the fallback for occurredAt.
+	SentAt string
+}
+
+// DecodeDoc turns one wire message into events, one per split item. Items
+// that fail are reported (joined) and skipped; the others are returned.
+func (dc *DecodeCtx) DecodeDoc(d *Doc, src canonical.Source) ([]*canonical.ReleaseEvent, error) {
+	dec := dc.Profile.Dec
+	items := []any{nil}
+	if dec.each != nil {
+		items = dec.each.Items(d)
+		if len(items) == 0 {
+			return nil, dc.errAt(Position{Segment: dc.Profile.Spec.Decode.Each}, "", fmt.Errorf("%w: no %s in the message", ErrRequired, dc.Profile.Spec.Decode.Each))
+		}
+		if hs, ok := dc.Profile.paths.(HeaderFinder); ok {
+			d.Header = hs.Header(d, items)
+		}
+	}
+	if err := dc.checkMessage(d, len(items)); err != nil {
+		return nil, err
+	}
+	var out []*canonical.ReleaseEvent
+	var errs []error
+	for _, it := range items {
+		d.Item = it
+		e := &canonical.ReleaseEvent{Source: src}
+		if err := dc.fill(d, e); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		out = append(out, e)
+	}
+	return out, errors.Join(dedupe(errs)...)
+}
+
+// checkMessage runs the message-level checks; count is the number of items.
+func (dc *DecodeCtx) checkMessage(d *Doc, count int) error {
+	var errs []error
+	for _, cf := range dc.Profile.Dec.checks {
+		var val any
+		var at Position
+		for _, sel := range cf.From {
+			if l, ok := sel.First(d); ok {
+				val, at = l.W.box(), l.At
+				break
+			}
+		}
+		if val == nil && len(cf.From) > 0 {
+			at = Position{missing: cf.From[0], Doc: d}
+		}
+		out, err := RunExpr(cf.Expr, &ExprEnv{Value: val, Count: count, Root: d.exprRoot()})
+		if err != nil {
+			err = ExprField(err, func() string { return "check " + strings.Join(cf.Spec.From, ", ") })
+			errs = append(errs, dc.errAt(at, "", err))
+			continue
+		}
+		if ok, _ := out.(bool); !ok {
+			errs = append(errs, dc.errAt(at, "", fmt.Errorf("%w: %s (%d found)", ErrCheck, strings.TrimSuffix(cf.Spec.Doc, "."), count)))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// fill runs every field and then the type on one event.
+func (dc *DecodeCtx) fill(d *Doc, e *canonical.ReleaseEvent) error {
+	env := &ExprEnv{Event: e, Root: d.exprRoot()}
+	var errs []error
+	for _, cf := range dc.Profile.Dec.Fields {
+		if err := dc.field(cf, d, e, env); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if r := e.Release; r != nil && r.ValidFrom != nil && r.ValidUntil != nil {
+		if err := canonical.CheckValidity(r.ValidFrom, r.ValidUntil); err != nil {
+			errs = append(errs, &Error{File: dc.File, Message: dc.Ref, Field: "release.validUntil", Value: r.ValidUntil.Format(time.RFC3339), Err: err})
+		}
+	}
+	if len(errs) > 0 {
+		return errors.Join(errs...)
+	}
+	if e.OccurredAt == nil && dc.SentAt != "" {
+		if loc, err := ZoneFor(dc.Profile.Zone, e); err == nil {
+			if t, err := parseEdifactTime(dc.SentAt, loc, false); err == nil {
+				e.OccurredAt = &t
+			}
+		}
+	}
+	v, at, err := dc.value(dc.Profile.Dec.typ, d, e, env)
+	if err != nil {
+		return err
+	}
+	t := canonical.EventType(v.Text())
+	if !knownType(t) {
+		return dc.errAt(at, "type", fmt.Errorf("%w: %q is not an event type", ErrConvert, t))
+	}
+	e.Type = t
+	e.ID = canonical.NewEventID(e.Source, e.Key, e.Type, 0)
+	return nil
+}
+
+func knownType(t canonical.EventType) bool {
+	for _, k := range canonical.Types {
+		if k == t {
+			return true
+		}
+	}
+	return false
+}
+
+// value evaluates a field's source: wire paths, constant, table,
+// expression and default. A result with ok=false means "absent".
+func (dc *DecodeCtx) value(cf *CompiledField, d *Doc, e *canonical.ReleaseEvent, env *ExprEnv) (Value, Position, error) {
+	var w Value
+	var at Position
+	if cf.Spec.All {
+		var list []string
+		for _, sel := range cf.From {
+			for _, l := range sel.All(d) {
+				if s := l.W.Text(); s != "" {
+					list = append(list, s)
+				}
+			}
+		}
+		if len(list) > 0 {
+			w = Value{Parts: list, OK: true}
+		}
+	} else {
+		for _, sel := range cf.From {
+			if l, ok := sel.First(d); ok {
+				w, at = l.W, l.At
+				break
+			}
+		}
+	}
+	if !w.OK && len(cf.From) > 0 {
+		at = Position{missing: cf.From[0], Doc: d}
+	}
+	if !w.OK && cf.Spec.Const != nil {
+		w = Boxed(cf.Spec.Const)
+	}
+	// Without from, the expression computes the value and the table maps
+	// it; with from, the table maps the wire value and the expression
+	// adjusts the result.
+	computed := len(cf.From) == 0 && cf.Spec.Const == nil
+	if w.OK && cf.table != nil && !computed {
+		mapped, err := cf.lookup(w.Text())
+		if err != nil {
+			return Value{}, at, dc.errAt(at, cf.Spec.Target, err)
+		}
+		w = Str(mapped)
+	}
+	if cf.Expr != nil {
+		env.Value = w.box()
+		out, err := RunExpr(cf.Expr, env)
+		if err != nil {
+			err = ExprField(err, func() string { return FirstNonEmpty(cf.Spec.Target, "type") })
+			return Value{}, at, dc.errAt(at, cf.Spec.Target, err)
+		}
+		w = Boxed(out)
+		if w.OK && w.V != nil && Text(w.V) == "" {
+			w.OK = false
+		}
+		if w.OK && cf.table != nil && computed {
+			mapped, err := cf.lookup(w.Text())
+			if err != nil {
+				at.Value = w.Text()
+				return Value{}, at, dc.errAt(at, cf.Spec.Target, err)
+			}
+			w = Str(mapped)
+		}
+	}
+	if !w.OK && cf.Spec.Default != nil {
+		w = Boxed(cf.Spec.Default)
+	}
+	if !w.OK && cf.Spec.Required {
+		return Value{}, at, dc.errAt(at, cf.Spec.Target, ErrRequired)
+	}
+	return w, at, nil
+}
+
+// field decodes one field into the event.
+func (dc *DecodeCtx) field(cf *CompiledField, d *Doc, e *canonical.ReleaseEvent, env *ExprEnv) error {
+	if cf.when != nil {
+		ok, err := RunExpr(cf.when, env)
+		if err != nil {
+			err = ExprField(err, func() string { return cf.Spec.Target + " (when)" })
+			return dc.errAt(Position{}, "", err)
+		}
+		if b, _ := ok.(bool); !b {
+			return nil
+		}
+	}
+	if cf.party != nil {
+		p, err := dc.buildParty(cf.party, d, e, env)
+		if err != nil {
+			return err
+		}
+		if p == nil {
+			if cf.Spec.Required {
+				return dc.errAt(Position{Segment: cf.Spec.Party.Name}, cf.Spec.Target, ErrRequired)
+			}
+			return nil
+		}
+		return cf.target.set(e, p)
+	}
+	w, at, err := dc.value(cf, d, e, env)
+	if err != nil || !w.OK {
+		return err
+	}
+	w, err = dc.convert(cf, w, e)
+	if err != nil {
+		return dc.errAt(at, cf.Spec.Target, err)
+	}
+	if cf.Spec.Check != "" {
+		if err := runCheck(cf.Spec.Check, w.Text()); err != nil {
+			if dc.Profile.allowBadCheckDigit && errors.Is(err, canonical.ErrCheckDigit) {
+				e.Warnings = append(e.Warnings, fmt.Sprintf("%s %q %v", cf.Spec.Target, w.Text(), err))
+			} else {
+				return dc.errAt(at, cf.Spec.Target, err)
+			}
+		}
+	}
+	if w.V == nil && w.Parts == nil && cf.target.setString(e, w.S) {
+		return nil
+	}
+	if err := cf.target.set(e, w.box()); err != nil {
+		return dc.errAt(at, cf.Spec.Target, fmt.Errorf("%w: %v", ErrConvert, err))
+	}
+	return nil
+}
+
+// convert applies the field's `as`.
+func (dc *DecodeCtx) convert(cf *CompiledField, w Value, e *canonical.ReleaseEvent) (Value, error) {
+	switch cf.Spec.As {
+	case "", "string":
+		if w.Parts != nil && cf.Spec.All {
+			return w, nil
+		}
+		if w.V == nil && w.Parts == nil {
+			return w, nil
+		}
+		return Str(w.Text()), nil
+	case "list":
+		if w.Parts != nil {
+			return w, nil
+		}
+		return Value{Parts: []string{w.Text()}, OK: true}, nil
+	case "upper":
+		return Str(upper(w.Text())), nil
+	case "int":
+		f, err := parseDecimal(w.Text())
+		if err != nil || f != float64(int(f)) {
+			return Value{}, fmt.Errorf("%w: %w", ErrConvert, ErrNotNumber)
+		}
+		return Value{V: int(f), OK: true}, nil
+	case "decimal":
+		f, err := parseDecimal(w.Text())
+		return Value{V: f, OK: err == nil}, err
+	case "bool":
+		if b, ok := w.V.(bool); ok {
+			return Value{V: b, OK: true}, nil
+		}
+		b, err := parseBool(w.Text())
+		return Value{V: b, OK: err == nil}, err
+	case "size-type":
+		st, err := canonical.NormalizeSizeType(w.Text())
+		return Str(st), err
+	case "handle":
+		return Str(credentialHandle(dc.Opts.credentialKey(), w.Text())), nil
+	case "mask":
+		return Str(mask(w.Text())), nil
+	case "edifact-datetime", "datetime", "date":
+		loc, err := ZoneFor(FirstNonEmpty(cf.Spec.Zone, dc.Profile.Zone), e)
+		if err != nil {
+			return Value{}, err
+		}
+		var t time.Time
+		if cf.Spec.As == "edifact-datetime" {
+			if w.Parts != nil {
+				t, err = parseEdifactTime(w.Parts, loc, cf.endOfDay)
+			} else {
+				t, err = parseEdifactTime(w.Text(), loc, cf.endOfDay)
+			}
+		} else {
+			t, err = parseDateTime(w.Text(), loc, cf.endOfDay)
+		}
+		if err != nil {
+			return Value{}, err
+		}
+		return Value{V: &t, OK: true}, nil
+	}
+	if c, ok := dc.Profile.syntax.(Converter); ok {
+		if out, done, err := c.DecodeAs(dc, cf, w, e); done {
+			return out, err
+		}
+	}
+	return Value{}, fmt.Errorf("unknown conversion %q", cf.Spec.As)
+}
+
+// buildParty assembles a Party; nil when the message names none.
+func (dc *DecodeCtx) buildParty(cp *compiledParty, d *Doc, e *canonical.ReleaseEvent, env *ExprEnv) (*canonical.Party, error) {
+	var p *canonical.Party
+	if len(cp.ids) <= len(partyWithIDs{}.ids) {
+		b := &partyWithIDs{}
+		p = &b.p
+		p.IDs = b.ids[:0]
+	} else {
+		p = &canonical.Party{IDs: make([]canonical.PartyID, 0, len(cp.ids))}
+	}
+	p.Role = cp.role
+	if cp.name != nil {
+		v, _, err := dc.value(cp.name, d, e, env)
+		if err != nil {
+			return nil, err
+		}
+		p.Name = v.Text()
+	}
+	for _, id := range cp.ids {
+		v, _, err := dc.value(id.from, d, e, env)
+		if err != nil {
+			return nil, err
+		}
+		if v.Text() == "" {
+			continue
+		}
+		scheme := id.scheme
+		if id.schemeFrom != nil {
+			s, _, err := dc.value(id.schemeFrom, d, e, env)
+			if err != nil {
+				return nil, err
+			}
+			if s.Text() != "" {
+				scheme = s.Text()
+			}
+		}
+		if scheme == "" {
+			scheme = "OTHER"
+		}
+		p.IDs = append(p.IDs, canonical.PartyID{Scheme: scheme, Value: v.Text()})
+	}
+	if len(p.IDs) == 0 {
+		if p.Name == "" {
+			return nil, nil
+		}
+		p.IDs = nil
+	}
+	return p, nil
+}
+
+// partyWithIDs lets a party and its identifiers share one allocation; most
+// parties have one or two.
+type partyWithIDs struct {
+	p   canonical.Party
+	ids [2]canonical.PartyID
+}
+
+func (dc *DecodeCtx) errAt(at Position, target string, err error) error {
+	var xe *ExprError
+	if errors.As(err, &xe) {
+		target = "" // the expression error names it
+	}
+	at = at.resolve()
+	e := &Error{File: dc.File, Line: at.Line, Column: at.Col, Message: dc.Ref, Segment: at.Segment, Value: at.Value, Err: err, elem: at.Field}
+	if target != "" {
+		e.targets = []string{target}
+	}
+	e.Field = fieldLabel(at.Field, at.Segment, e.targets)
+	return e
+}
+
+func FirstNonEmpty(s ...string) string {
+	for _, x := range s {
+		if x != "" {
+			return x
+		}
+	}
+	return ""
+}

@@ -1,0 +1,219 @@
+package engine
+
+import (
+	"errors"
+	"fmt"
+	"reflect"
+	"strings"
+	"time"
+
+	"github.com/expr-lang/expr/vm"
+	"github.com/nexport/pcsgate/canonical"
+	"github.com/nexport/pcsgate/mappings/spec"
+)
+
+// CompiledField is a Field ready to run: paths, expressions, tables and the
+// target accessor are resolved once when the profile is loaded.
+type CompiledField struct {
+	Spec     *spec.Field
+	target   *Accessor
+	From     []Selector  // decode: wire paths
+	FromCan  []*Accessor // encode: canonical paths
+	Expr     *vm.Program
+	when     *vm.Program
+	table    map[string]string
+	tableSrc string
+	party    *compiledParty
+	zoned    bool // needs the event's port/airport, so runs after the other fields
+	// Plain: an encode leaf that only copies canonical string fields, so it
+	// can be written without boxing (see appendNode).
+	Plain    bool
+	endOfDay bool
+	// Label is where an encode field writes (a segment position such as
+	// "NAD+FW C082.3055", a document path), for error messages.
+	Label string
+}
+
+type compiledParty struct {
+	name *CompiledField
+	role string
+	ids  []compiledPartyID
+}
+
+type compiledPartyID struct {
+	scheme     string
+	schemeFrom *CompiledField
+	from       *CompiledField
+}
+
+// compileDecodeField prepares a decode field: From are wire paths, which
+// paths compiles, and tables map wire codes to canonical values.
+func (c *Compiler) compileDecodeField(f *spec.Field, paths PathCompiler) (*CompiledField, error) {
+	cf, err := c.compileCommon(f, false)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range f.From {
+		sel, err := paths.CompilePath(p)
+		if err != nil {
+			return nil, err
+		}
+		cf.From = append(cf.From, sel)
+	}
+	switch f.As {
+	case "edifact-datetime", "datetime", "date":
+		cf.zoned = true
+	}
+	if f.Party != nil {
+		if cf.party, err = c.compileParty(f.Party, func(f *spec.Field) (*CompiledField, error) { return c.compileDecodeField(f, paths) }); err != nil {
+			return nil, err
+		}
+	}
+	return cf, nil
+}
+
+// CompileEncodeField prepares an encode field: From are canonical paths
+// ("@" is the current `for` item), and tables map canonical values to wire
+// codes.
+func (c *Compiler) CompileEncodeField(f *spec.Field) (*CompiledField, error) {
+	cf, err := c.compileCommon(f, true)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range f.From {
+		if p == "@" {
+			cf.FromCan = append(cf.FromCan, nil)
+			continue
+		}
+		a, err := CompileAccessor(p)
+		if err != nil {
+			return nil, err
+		}
+		cf.FromCan = append(cf.FromCan, a)
+	}
+	switch f.As {
+	case "edifact-203", "edifact-102", "yymmdd", "hhmm":
+		cf.zoned = true
+	}
+	if f.Party != nil {
+		if cf.party, err = c.compileParty(f.Party, c.CompileEncodeField); err != nil {
+			return nil, err
+		}
+	}
+	cf.Plain = len(cf.FromCan) > 0 && cf.Expr == nil && cf.when == nil && cf.table == nil &&
+		f.Const == nil && f.Default == nil && f.ID == "" && (f.As == "" || f.As == "string")
+	for _, a := range cf.FromCan {
+		if a == nil || a.leaf.Kind() != reflect.String {
+			cf.Plain = false
+		}
+	}
+	return cf, nil
+}
+
+// compileCommon prepares what decode and encode fields share: the target,
+// expressions, the value table and the check.
+func (c *Compiler) compileCommon(f *spec.Field, encode bool) (*CompiledField, error) {
+	cf := &CompiledField{Spec: f}
+	var err error
+	if f.Target != "" {
+		if cf.target, err = CompileAccessor(f.Target); err != nil {
+			return nil, err
+		}
+		cf.endOfDay = strings.HasSuffix(f.Target, "validUntil")
+	}
+	if f.Expr != "" {
+		if cf.Expr, err = compileExpr(f.Expr); err != nil {
+			return nil, err
+		}
+	}
+	if f.When != "" {
+		if cf.when, err = compileExpr(f.When); err != nil {
+			return nil, err
+		}
+	}
+	switch {
+	case f.Map != nil && f.Codelist != "":
+		return nil, fmt.Errorf("field %s: use map or codelist, not both", f.Target)
+	case f.Map != nil:
+		cf.table, cf.tableSrc = f.Map, "map"
+	case f.Codelist != "":
+		cl, err := c.codelist(f.Codelist)
+		if err != nil {
+			return nil, err
+		}
+		cf.table = cl.decode
+		if encode {
+			cf.table = cl.encode
+		}
+		cf.tableSrc = "code list " + f.Codelist
+	}
+	if _, ok := checks[f.Check]; f.Check != "" && !ok {
+		return nil, fmt.Errorf("unknown check %q", f.Check)
+	}
+	return cf, nil
+}
+
+// compileParty prepares a party with the compiler of its direction.
+func (c *Compiler) compileParty(p *spec.PartySpec, compile func(*spec.Field) (*CompiledField, error)) (*compiledParty, error) {
+	cp := &compiledParty{role: p.Role}
+	var err error
+	if p.Name != "" {
+		if cp.name, err = compile(&spec.Field{From: spec.Paths{p.Name}}); err != nil {
+			return nil, err
+		}
+	}
+	for _, id := range p.IDs {
+		cid := compiledPartyID{scheme: id.Scheme}
+		if cid.from, err = compile(&spec.Field{From: id.From}); err != nil {
+			return nil, err
+		}
+		if id.SchemeFrom != nil {
+			if cid.schemeFrom, err = compile(id.SchemeFrom); err != nil {
+				return nil, err
+			}
+		}
+		cp.ids = append(cp.ids, cid)
+	}
+	return cp, nil
+}
+
+// ZoneFor resolves a field's time zone: "port", "airport", an IANA name,
+// or the profile default.
+func ZoneFor(zone string, e *canonical.ReleaseEvent) (*time.Location, error) {
+	switch zone {
+	case "", "port":
+		if e.Key.Port == "" {
+			if e.Key.Airport != "" {
+				return canonical.ZoneFor(e.Key.Airport)
+			}
+			return time.UTC, nil
+		}
+		return canonical.ZoneFor(e.Key.Port)
+	case "airport":
+		return canonical.ZoneFor(e.Key.Airport)
+	case "UTC":
+		return time.UTC, nil
+	}
+	return time.LoadLocation(zone)
+}
+
+// lookup maps a value through the field's table.
+func (cf *CompiledField) lookup(v string) (string, error) {
+	if cf.table == nil {
+		return v, nil
+	}
+	if out, ok := cf.table[v]; ok {
+		return out, nil
+	}
+	if out, ok := cf.table["*"]; ok {
+		return out, nil
+	}
+	keys := make([]string, 0, len(cf.table))
+	for k := range cf.table {
+		keys = append(keys, k)
+	}
+	sortStrings(keys)
+	return "", fmt.Errorf("%w (%s: %s)", ErrNoCode, cf.tableSrc, strings.Join(keys, ", "))
+}
+
+var errEmpty = errors.New("empty")

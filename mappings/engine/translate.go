@@ -1,0 +1,206 @@
+package engine
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/rand"
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/nexport/pcsgate/canonical"
+)
+
+// DecodeOptions tune reading.
+type DecodeOptions struct {
+	// Name is the input's name in error messages (a file name).
+	Name string
+	// From is the profile to read with; empty detects it per message.
+	From string
+	// CredentialKey keys the handles that replace PINs and TCTs. Empty: a
+	// random key for this process, so handles cannot be matched across runs.
+	CredentialKey []byte
+	// ReceivedAt is when the input was received: the reference that places
+	// Cargo-IMP dates, which carry no year. Zero: now.
+	ReceivedAt time.Time
+
+	SizeHint int // of the whole input when Decode can tell, else 0
+}
+
+var (
+	processKeyOnce sync.Once
+	processKey     []byte
+)
+
+func (o *DecodeOptions) credentialKey() []byte {
+	if len(o.CredentialKey) > 0 {
+		return o.CredentialKey
+	}
+	processKeyOnce.Do(func() {
+		processKey = make([]byte, 32)
+		_, _ = rand.Read(processKey)
+	})
+	return processKey
+}
+
+// Batch is the events one wire message became.
+type Batch struct {
+	Profile *Profile
+	// Ref is the message reference (UNH 0062, document id) when known.
+	Ref    string
+	Events []*canonical.ReleaseEvent
+}
+
+// Decode reads every message of in and calls emit with the events of each
+// good message. Problems are returned joined, one per bad message or field;
+// reading goes on past a bad message whenever the syntax allows, so the good
+// messages of a file are never lost to a bad one. An error from emit stops
+// reading and is returned as is.
+func (r *Registry) Decode(in io.Reader, opts DecodeOptions, emit func(Batch) error) error {
+	if l, ok := in.(interface{ Len() int }); ok { // a bytes.Reader of one message
+		opts.SizeHint = l.Len()
+	}
+	br := newReader(in)
+	var fixed *Profile
+	if opts.From != "" {
+		p, err := r.Profile(opts.From)
+		if err != nil {
+			return err
+		}
+		if p.Dec == nil {
+			return fmt.Errorf("%s: %w: it has no decode section (it only writes)", p.Name(), ErrDirection)
+		}
+		fixed = p
+	}
+	syn := r.sniff(br)
+	if fixed != nil && syn != nil && syn != fixed.syntax {
+		return &Error{File: opts.Name, Line: 1, Err: fmt.Errorf("%w: looks like %s, but %s reads %s", ErrInput, syn.Name(), fixed.Name(), fixed.Spec.Syntax)}
+	}
+	if syn == nil && fixed != nil {
+		syn = fixed.syntax
+	}
+	if syn == nil {
+		if fixed = r.detect(br); fixed == nil {
+			return &Error{File: opts.Name, Line: 1, Err: fmt.Errorf("%w: %w: not EDIFACT, JSON, XML, Cargo-IMP or a CSV file with a known header; name the profile of a fixed-width file with --from", ErrInput, ErrNoProfile)}
+		}
+		syn = fixed.syntax
+	}
+	if syn.ReusesReader() {
+		defer releaseReader(br)
+	}
+	return syn.Decode(r, br, fixed, &opts, emit)
+}
+
+// detect asks the syntaxes that cannot be sniffed for a profile of br.
+func (r *Registry) detect(br *bufio.Reader) *Profile {
+	for _, s := range r.syntaxes {
+		if d, ok := s.(Detector); ok {
+			if p := d.Detect(r, br); p != nil {
+				return p
+			}
+		}
+	}
+	return nil
+}
+
+// readBufferSize is 64 KiB, or less for an input that says it is shorter
+// (a bytes.Reader of one message): a buffer that holds the whole input
+// reads the same as a larger one, and a 64 KiB buffer per small message
+// was a fifth of the time of an XML release.
+func readBufferSize(in io.Reader) int {
+	const size = 64 << 10
+	if l, ok := in.(interface{ Len() int }); ok && l.Len() < size {
+		return max(l.Len(), 4<<10)
+	}
+	return size
+}
+
+// readers keeps the buffered readers of decoded EDIFACT and JSON inputs
+// for reuse: a message of a few KiB otherwise allocates a buffer larger
+// than itself.
+var readers sync.Pool
+
+// newReader returns a buffered reader on in of at least readBufferSize(in).
+func newReader(in io.Reader) *bufio.Reader {
+	size := readBufferSize(in)
+	if br, ok := readers.Get().(*bufio.Reader); ok && br.Size() >= size {
+		br.Reset(in)
+		return br
+	}
+	return bufio.NewReaderSize(in, size)
+}
+
+// releaseReader hands br back once nothing refers to its buffer.
+func releaseReader(br *bufio.Reader) {
+	br.Reset(nil)
+	readers.Put(br)
+}
+
+// sniff guesses the wire syntax from the first bytes; nil when none
+// recognises them.
+func (r *Registry) sniff(br *bufio.Reader) Syntax {
+	head, _ := br.Peek(512)
+	head = bytes.TrimPrefix(head, []byte("\xef\xbb\xbf"))
+	head = bytes.TrimLeft(head, " \t\r\n")
+	if len(head) == 0 {
+		return nil
+	}
+	for _, s := range r.syntaxes {
+		if s.Sniff(head) {
+			return s
+		}
+	}
+	return nil
+}
+
+func (p *Profile) MatchText() string {
+	m := p.Spec.Match
+	if m == nil {
+		return "nothing (no match section)"
+	}
+	s := m.Message
+	if len(m.Versions) > 0 {
+		s += " " + strings.Join(m.Versions, ", ")
+	}
+	if len(m.Association) > 0 {
+		var as []string
+		for _, a := range m.Association {
+			as = append(as, FirstNonEmpty(a, "none"))
+		}
+		s += " (association " + strings.Join(as, ", ") + ")"
+	}
+	if len(m.Recipient) > 0 {
+		s += " to " + strings.Join(m.Recipient, ", ")
+	}
+	if m.Root != "" {
+		s = strings.TrimSpace(s + " root element " + m.Root)
+	}
+	if m.Path != "" {
+		cond := m.Path
+		if len(m.Values) > 0 {
+			cond += " in " + strings.Join(m.Values, ", ")
+		}
+		s = strings.TrimSpace(s + " JSON documents with " + cond)
+	}
+	return s
+}
+
+func Contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// CheckOutput validates encoded output against the profile's schema, for
+// the syntaxes that have one (JSON Schema).
+func (p *Profile) CheckOutput(out []byte) error {
+	if c, ok := p.syntax.(OutputChecker); ok {
+		return c.CheckOutput(p, out)
+	}
+	return nil
+}

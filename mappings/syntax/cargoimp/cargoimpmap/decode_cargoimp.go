@@ -1,0 +1,152 @@
+package cargoimpmap
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/nexport/pcsgate/canonical"
+	"github.com/nexport/pcsgate/mappings/engine"
+	"github.com/nexport/pcsgate/mappings/syntax/cargoimp"
+)
+
+// decodeCargoIMP reads a file of Cargo-IMP messages (FSU, FSA); each
+// message is one batch, detected by its first line unless fixed names the
+// profile.
+func decodeCargoIMP(r *engine.Registry, br *bufio.Reader, fixed *engine.Profile, opts *engine.DecodeOptions, emit func(engine.Batch) error) error {
+	limit := int64(cargoimp.DefaultMaxBytes)
+	if fixed != nil {
+		limit = fixed.MaxBytes
+	}
+	msgs, perr := cargoimp.ReadAll(br, cargoimp.Options{Name: opts.Name, MaxBytes: limit})
+	var errs []error
+	if perr != nil {
+		errs = append(errs, perr)
+	}
+	for _, m := range msgs {
+		ref := m.AWB.String()
+		p := fixed
+		if p == nil {
+			var err error
+			if p, err = detectCargoIMP(r, m.Type); err != nil {
+				errs = append(errs, &engine.Error{File: opts.Name, Line: firstLine(m), Segment: "header", Field: "message type", Value: m.Type, Err: err})
+				continue
+			}
+		} else if !matchesCargoIMP(p, m.Type) {
+			errs = append(errs, &engine.Error{File: opts.Name, Line: firstLine(m), Segment: "header", Field: "message type", Value: m.Type,
+				Err: fmt.Errorf("%w: %s reads %s", engine.ErrNoProfile, p.Name(), p.MatchText())})
+			continue
+		}
+		src := canonical.Source{PCS: p.Spec.PCS(), Profile: p.Name(), MessageRef: ref}
+		dc := &engine.DecodeCtx{Profile: p, File: opts.Name, Ref: ref, Opts: opts}
+		events, err := dc.DecodeDoc(&engine.Doc{Root: m}, src)
+		if err != nil {
+			errs = append(errs, err)
+		}
+		if len(events) > 0 {
+			if err := emit(engine.Batch{Profile: p, Ref: ref, Events: events}); err != nil {
+				return err
+			}
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func firstLine(m *cargoimp.Message) int {
+	if len(m.Lines) > 0 {
+		return m.Lines[0].No
+	}
+	return 1
+}
+
+func matchesCargoIMP(p *engine.Profile, typ string) bool {
+	if !engine.IsSyntax[Syntax](p) || p.Dec == nil {
+		return false
+	}
+	return p.Spec.Match == nil || p.Spec.Match.Message == "" || p.Spec.Match.Message == typ
+}
+
+// detectCargoIMP picks the one Cargo-IMP profile reading the message type
+// (FSU, FSA). Overlays never win detection.
+func detectCargoIMP(r *engine.Registry, typ string) (*engine.Profile, error) {
+	var found []*engine.Profile
+	for _, p := range r.Profiles() {
+		if p.Spec.Extends == "" && matchesCargoIMP(p, typ) {
+			found = append(found, p)
+		}
+	}
+	switch len(found) {
+	case 1:
+		return found[0], nil
+	case 0:
+		return nil, fmt.Errorf("%w: no profile reads Cargo-IMP %s; name one with --from", engine.ErrNoProfile, typ)
+	}
+	names := make([]string, len(found))
+	for i, p := range found {
+		names[i] = p.Name()
+	}
+	return nil, fmt.Errorf("%w: several profiles read Cargo-IMP %s (%s); name one with --from", engine.ErrNoProfile, typ, strings.Join(names, ", "))
+}
+
+// cargoimpDate reads a Cargo-IMP date without a year (`as: cargoimp-date`):
+// the @.date composite (day, month, time, airport) or text such as
+// 16OCT1317. The year is the one closest to the time the input was received
+// (DecodeOptions.ReceivedAt). With zone "airport" the local time is read in
+// the zone of the airport on the status line, else of key.airport.
+func cargoimpDate(dc *engine.DecodeCtx, cf *engine.CompiledField, w engine.Value, e *canonical.ReleaseEvent) (engine.Value, error) {
+	var day, month, hhmm, airport string
+	if w.Parts != nil {
+		p := append(w.Parts[:len(w.Parts):len(w.Parts)], "", "", "", "")
+		day, month, hhmm, airport = p[0], p[1], p[2], p[3]
+	} else {
+		var ok bool
+		if day, month, hhmm, ok = splitCargoimpDate(w.Text()); !ok {
+			return engine.Value{}, fmt.Errorf("%w: %w: want DDMMM[HHMM], as in 16OCT1317", engine.ErrConvert, engine.ErrNotDate)
+		}
+	}
+	loc, err := cargoimpZone(engine.FirstNonEmpty(cf.Spec.Zone, dc.Profile.Zone), airport, e)
+	if err != nil {
+		return engine.Value{}, err
+	}
+	ref := dc.Opts.ReceivedAt
+	if ref.IsZero() {
+		ref = time.Now()
+	}
+	t, err := cargoimp.ResolveDate(day, month, hhmm, ref, loc)
+	if err != nil {
+		var ce *cargoimp.Error
+		if errors.As(err, &ce) {
+			err = ce.Err
+		}
+		return engine.Value{}, fmt.Errorf("%w: %w", engine.ErrConvert, err)
+	}
+	t = t.UTC()
+	return engine.Value{V: &t, OK: true}, nil
+}
+
+// cargoimpZone resolves the zone of a Cargo-IMP local time: "airport" is
+// the status line's own airport when it has a known zone, else key.airport.
+func cargoimpZone(zone, airport string, e *canonical.ReleaseEvent) (*time.Location, error) {
+	if zone == "airport" && airport != "" {
+		if loc, err := canonical.ZoneFor(airport); err == nil {
+			return loc, nil
+		}
+	}
+	return engine.ZoneFor(zone, e)
+}
+
+// splitCargoimpDate splits "16OCT1317" or "16OCT".
+func splitCargoimpDate(s string) (day, month, hhmm string, ok bool) {
+	if len(s) != 5 && len(s) != 9 {
+		return "", "", "", false
+	}
+	return s[:2], s[2:5], s[5:], true
+}
+
+// formatCargoimpDate renders t as a Cargo-IMP day, month and time:
+// "16OCT1317".
+func formatCargoimpDate(t time.Time, loc *time.Location) string {
+	return strings.ToUpper(t.In(loc).Format("02Jan1504"))
+}

@@ -1,0 +1,129 @@
+package edifactmap
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/nexport/pcsgate/canonical"
+	"github.com/nexport/pcsgate/mappings/engine"
+	"github.com/nexport/pcsgate/mappings/syntax/edifact"
+)
+
+func decodeEdifact(r *engine.Registry, br *bufio.Reader, fixed *engine.Profile, opts *engine.DecodeOptions, emit func(engine.Batch) error) error {
+	ropts := edifact.ReaderOptions{Name: opts.Name, SizeHint: opts.SizeHint}
+	if fixed != nil && fixed.Spec.Options != nil {
+		ropts.Charset = fixed.Spec.Options.Charset
+	}
+	rd := edifact.NewReader(br, ropts)
+	var errs []error
+	ic, err := rd.Interchange()
+	if err != nil {
+		return err
+	}
+	for {
+		m, err := rd.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			errs = append(errs, err)
+			var ee *edifact.Error
+			if errors.As(err, &ee) && ee.Fatal {
+				break
+			}
+			continue
+		}
+		p := fixed
+		if p == nil {
+			recipient := ""
+			if ic != nil {
+				recipient = ic.Recipient
+			}
+			if p, err = detectEdifact(r, m.ID, recipient); err != nil {
+				errs = append(errs, &engine.Error{File: opts.Name, Line: m.Segments[0].Line, Message: m.Ref, Segment: "UNH", Field: "S009", Value: m.ID.String(), Err: err})
+				continue
+			}
+		} else if !matchesEdifact(p, m.ID) {
+			errs = append(errs, &engine.Error{File: opts.Name, Line: m.Segments[0].Line, Message: m.Ref, Segment: "UNH", Field: "S009", Value: m.ID.String(),
+				Err: fmt.Errorf("%w: %s reads %s", engine.ErrNoProfile, p.Name(), p.MatchText())})
+			continue
+		}
+		src := canonical.Source{PCS: p.Spec.PCS(), Profile: p.Name(), MessageRef: m.Ref}
+		if ic != nil {
+			src.InterchangeRef, src.Sender, src.Receiver = ic.ControlRef, ic.Sender, ic.Recipient
+		}
+		dc := &engine.DecodeCtx{Profile: p, File: opts.Name, Ref: m.Ref, Opts: opts}
+		if ic != nil {
+			dc.SentAt = centuryDate(ic.Date) + ic.Time
+		}
+		events, err := dc.DecodeDoc(&engine.Doc{Root: m}, src)
+		if err != nil {
+			errs = append(errs, err)
+		}
+		if len(events) > 0 {
+			if err := emit(engine.Batch{Profile: p, Ref: m.Ref, Events: events}); err != nil {
+				return err
+			}
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func matchesEdifact(p *engine.Profile, id edifact.MessageID) bool {
+	m := p.Spec.Match
+	if !engine.IsSyntax[Syntax](p) || p.Dec == nil || m == nil || m.Message != id.Type {
+		return false
+	}
+	if len(m.Versions) > 0 && !engine.Contains(m.Versions, id.Version+":"+id.Release) {
+		return false
+	}
+	if len(m.Association) > 0 && !engine.Contains(m.Association, id.Assoc) {
+		return false
+	}
+	return true
+}
+
+// detectEdifact picks the one profile whose match names the message's
+// type, version and association code. When several do, those whose
+// match.recipient names the interchange's recipient win. Overlays (extends)
+// win detection only through a recipient list; name others with --from.
+func detectEdifact(r *engine.Registry, id edifact.MessageID, recipient string) (*engine.Profile, error) {
+	var found, byRecipient []*engine.Profile
+	for _, p := range r.Profiles() {
+		// An overlay takes part only when its own match names recipients.
+		if !matchesEdifact(p, id) || p.Spec.Extends != "" && len(p.Spec.Match.Recipient) == 0 {
+			continue
+		}
+		switch rs := p.Spec.Match.Recipient; {
+		case len(rs) == 0:
+			found = append(found, p)
+		case engine.Contains(rs, recipient):
+			byRecipient = append(byRecipient, p)
+		}
+	}
+	if len(byRecipient) > 0 {
+		found = byRecipient
+	}
+	switch len(found) {
+	case 1:
+		return found[0], nil
+	case 0:
+		return nil, fmt.Errorf("%w: no profile reads %s; name one with --from", engine.ErrNoProfile, id.String())
+	}
+	var names []string
+	for _, p := range found {
+		names = append(names, p.Name())
+	}
+	return nil, fmt.Errorf("%w: several profiles read %s (%s); name one with --from", engine.ErrNoProfile, id.String(), strings.Join(names, ", "))
+}
+
+// centuryDate widens a YYMMDD interchange date to CCYYMMDD.
+func centuryDate(d string) string {
+	if len(d) == 6 {
+		return "20" + d
+	}
+	return d
+}

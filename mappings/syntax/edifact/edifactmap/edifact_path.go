@@ -1,0 +1,305 @@
+package edifactmap
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/nexport/pcsgate/mappings/engine"
+	"github.com/nexport/pcsgate/mappings/syntax/edifact"
+)
+
+// EDIFACT paths, as specs write them:
+//
+//	BGM.1225                 element 1225 of the first BGM outside the groups
+//	RFF[BM].C506.1154        first RFF whose qualifier (element 1, component 1) is BM
+//	EQD/DTM[36].C507         a DTM+36 inside the current EQD group; C507 whole
+//	MEA[AAE,G].C174.6314     qualifiers on elements 1 and 2
+//	RFF[BM|BH].C506.1154     alternatives
+//	LOC[165].2.1             positions as numbers
+//
+// A path starting with the split tag (EQD when each is EQD[CN]) reads the
+// current group; any other path reads the segments outside every group.
+type edifactPaths struct {
+	groupTag string // tag of the split (each), "" when none
+}
+
+type edifactSelector struct {
+	raw      string
+	inGroup  bool
+	tag      string
+	key      uint32     // tag packed for fast comparison
+	quals    [][]string // per element position: alternatives ("" = any)
+	elem     int        // 0 = whole segment (its first element)
+	comp     int        // 0 = whole composite
+	elemName string
+}
+
+// edGroup is one split item: segments [start, end) of the message.
+type edGroup struct{ start, end int }
+
+func (p edifactPaths) CompilePath(path string) (engine.Selector, error) {
+	s := &edifactSelector{raw: path}
+	rest := path
+	if i := strings.IndexByte(rest, '/'); i >= 0 {
+		head := rest[:i]
+		if q := strings.IndexByte(head, '['); q >= 0 {
+			head = head[:q]
+		}
+		if p.groupTag == "" || head != p.groupTag {
+			return nil, fmt.Errorf("path %q: %q is not the split group (each: %s)", path, head, p.groupTag)
+		}
+		s.inGroup = true
+		rest = rest[i+1:]
+	}
+	segPart, elemPart, _ := strings.Cut(rest, ".")
+	if q := strings.IndexByte(segPart, '['); q >= 0 {
+		if !strings.HasSuffix(segPart, "]") {
+			return nil, fmt.Errorf("path %q: unclosed qualifier", path)
+		}
+		for _, alt := range strings.Split(segPart[q+1:len(segPart)-1], ",") {
+			s.quals = append(s.quals, strings.Split(strings.TrimSpace(alt), "|"))
+		}
+		segPart = segPart[:q]
+	}
+	if len(segPart) != 3 || strings.ToUpper(segPart) != segPart {
+		return nil, fmt.Errorf("path %q: %q is not a segment tag", path, segPart)
+	}
+	s.tag = segPart
+	s.key = tagKey(segPart)
+	if segPart == p.groupTag {
+		s.inGroup = true
+	}
+	if elemPart != "" {
+		e, c, ok := elementPosition(s.tag, strings.Split(elemPart, "."))
+		if !ok {
+			return nil, fmt.Errorf("path %q: %q is not an element of %s", path, elemPart, s.tag)
+		}
+		s.elem, s.comp, s.elemName = e, c, elemPart
+	}
+	return s, nil
+}
+
+func (p edifactPaths) CompileEach(path string) (engine.Splitter, error) {
+	sel, err := edifactPaths{}.CompilePath(path)
+	if err != nil {
+		return nil, err
+	}
+	s := sel.(*edifactSelector)
+	if s.elem != 0 {
+		return nil, fmt.Errorf("each %q: name a segment (with qualifiers), not an element", path)
+	}
+	return edifactSplitter{head: s}, nil
+}
+
+// groupTagOf returns the tag of an each expression ("EQD[CN]" -> "EQD").
+func groupTagOf(each string) string {
+	if q := strings.IndexByte(each, '['); q >= 0 {
+		return each[:q]
+	}
+	return each
+}
+
+type edifactSplitter struct{ head *edifactSelector }
+
+// endTags close a group even when no next group head follows.
+var endTags = map[string]bool{"CNT": true, "UNT": true}
+
+func (sp edifactSplitter) Items(d *engine.Doc) []any {
+	m := d.Root.(*edifact.Message)
+	var groups []edGroup
+	open := false
+	for i := range m.Segments {
+		seg := &m.Segments[i]
+		if seg.Tag == sp.head.tag && sp.head.matches(seg) {
+			if open {
+				groups[len(groups)-1].end = i
+			}
+			groups = append(groups, edGroup{start: i})
+			open = true
+			continue
+		}
+		if open && endTags[seg.Tag] {
+			groups[len(groups)-1].end = i
+			open = false
+		}
+	}
+	if open {
+		groups[len(groups)-1].end = len(m.Segments)
+	}
+	// Pointers into one slice: boxing them costs no allocation.
+	out := make([]any, len(groups))
+	for i := range groups {
+		out[i] = &groups[i]
+	}
+	return out
+}
+
+// edHeader marks the segments outside every group.
+type edHeader struct{ inGroup []bool }
+
+func edifactHeader(m *edifact.Message, groups []any) edHeader {
+	h := edHeader{inGroup: make([]bool, len(m.Segments))}
+	for _, g := range groups {
+		gr := g.(*edGroup)
+		for i := gr.start; i < gr.end; i++ {
+			h.inGroup[i] = true
+		}
+	}
+	return h
+}
+
+func (s *edifactSelector) matches(seg *edifact.Segment) bool {
+	for i, alts := range s.quals {
+		got := seg.Value(i+1, 1)
+		ok := false
+		for _, a := range alts {
+			if a == got || a == "*" {
+				ok = true
+				break
+			}
+		}
+		if !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// scan calls fn for each matching segment in scope, stopping when fn
+// returns false.
+func (s *edifactSelector) scan(d *engine.Doc, fn func(seg *edifact.Segment) bool) {
+	m, ok := d.Root.(*edifact.Message)
+	if !ok {
+		return
+	}
+	from, to := 0, len(m.Segments)
+	if s.inGroup {
+		g, ok := d.Item.(*edGroup)
+		if !ok {
+			return
+		}
+		from, to = g.start, g.end
+	}
+	var hdr edHeader
+	if !s.inGroup {
+		hdr, _ = d.Header.(edHeader)
+	}
+	for i := from; i < to; i++ {
+		if !s.inGroup && hdr.inGroup != nil && hdr.inGroup[i] {
+			continue
+		}
+		seg := &m.Segments[i]
+		if tagKey(seg.Tag) != s.key || !s.matches(seg) {
+			continue
+		}
+		if !fn(seg) {
+			return
+		}
+	}
+}
+
+func (s *edifactSelector) value(seg *edifact.Segment) engine.Value {
+	switch {
+	case s.elem == 0:
+		return engine.Str(seg.Value(1, 1))
+	case s.comp == 0:
+		c := seg.Composite(s.elem)
+		for _, x := range c {
+			if x != "" {
+				return engine.Value{Parts: c, OK: true}
+			}
+		}
+		return engine.Value{}
+	default:
+		return engine.Str(seg.Value(s.elem, s.comp))
+	}
+}
+
+func (s *edifactSelector) locate(seg *edifact.Segment, w engine.Value) engine.Located {
+	return engine.Located{W: w, At: engine.Position{Line: seg.Line, Segment: seg.Tag, Field: s.elemName, Value: w.S, Parts: w.Parts, Lazy: s, LazyArg: seg}}
+}
+
+func (s *edifactSelector) First(d *engine.Doc) (engine.Located, bool) {
+	var out engine.Located
+	found := false
+	s.scan(d, func(seg *edifact.Segment) bool {
+		w := s.value(seg)
+		if !w.OK {
+			return true
+		}
+		out = s.locate(seg, w)
+		found = true
+		return false
+	})
+	return out, found
+}
+
+func (s *edifactSelector) All(d *engine.Doc) []engine.Located {
+	var out []engine.Located
+	s.scan(d, func(seg *edifact.Segment) bool {
+		if w := s.value(seg); w.OK {
+			out = append(out, s.locate(seg, w))
+		}
+		return true
+	})
+	return out
+}
+
+func (s *edifactSelector) Where(d *engine.Doc) engine.Position {
+	p := engine.Position{Segment: s.tag, Field: s.elemName}
+	if s.inGroup {
+		if g, ok := d.Item.(*edGroup); ok {
+			m := d.Root.(*edifact.Message)
+			p.Line = m.Segments[g.start].Line
+			p.Segment = m.Segments[g.start].Tag + " group: " + s.tag
+		}
+	} else if m, ok := d.Root.(*edifact.Message); ok && len(m.Segments) > 0 {
+		p.Line = m.Segments[0].Line
+		p.Segment = "message: " + s.tag
+	}
+	if len(s.quals) > 0 {
+		p.Segment += "+" + strings.Join(s.quals[0], "|")
+	}
+	return p
+}
+
+// sentName names a segment as sent, with the qualifiers the selector
+// matched on: "DTM+7", "MEA+AAE+G"; the bare tag when it has none.
+// Resolve names the segment as sent ("DTM+7") for an error message.
+func (s *edifactSelector) Resolve(p engine.Position, arg any) engine.Position {
+	p.Segment = s.sentName(arg.(*edifact.Segment))
+	return p
+}
+
+func (s *edifactSelector) sentName(seg *edifact.Segment) string {
+	if len(s.quals) == 0 {
+		return seg.Tag
+	}
+	var b strings.Builder
+	b.WriteString(seg.Tag)
+	for i := range s.quals {
+		b.WriteByte('+')
+		b.WriteString(seg.Value(i+1, 1))
+	}
+	return b.String()
+}
+
+// header marks the segments outside the split groups (see decodeDoc).
+func (p edifactPaths) Header(d *engine.Doc, items []any) any {
+	m, ok := d.Root.(*edifact.Message)
+	if !ok {
+		return nil
+	}
+	return edifactHeader(m, items)
+}
+
+// tagKey packs a three-letter segment tag into an integer; other lengths
+// give 0, which no compiled selector uses.
+func tagKey(t string) uint32 {
+	if len(t) != 3 {
+		return 0
+	}
+	return uint32(t[0])<<16 | uint32(t[1])<<8 | uint32(t[2])
+}
+
+var _ engine.HeaderFinder = edifactPaths{}

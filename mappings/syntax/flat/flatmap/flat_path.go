@@ -1,0 +1,155 @@
+package flatmap
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/nexport/pcsgate/mappings/engine"
+	"github.com/nexport/pcsgate/mappings/spec"
+	"github.com/nexport/pcsgate/mappings/syntax/flat"
+)
+
+// Flat-file paths are field names: the CSV header's column names
+// (containerNumber), or the fixed-width layout's field names. In a
+// fixed-width file with several kinds of record, TYPE.name reads the last
+// record of that type before the current one (H0.sender: the file
+// header), and a bare name reads the current record.
+type flatPaths struct {
+	// names are the known field names per record type ("" for CSV and
+	// single-layout files); a path naming another is a spec error.
+	names map[string]map[string]bool
+}
+
+// flatRow is one record as the selectors see it, with the last record of
+// every other type read before it.
+type flatRow struct {
+	rec  flat.Record
+	prev map[string]flat.Record
+}
+
+type flatSelector struct {
+	raw     string
+	recType string // "" = the current record
+	name    string
+}
+
+func newFlatPaths(s *spec.Spec) (flatPaths, error) {
+	fp := flatPaths{names: map[string]map[string]bool{}}
+	if s.Options == nil || (s.Options.CSV == nil && s.Options.Fixed == nil) {
+		if s.Decode == nil {
+			return fp, nil
+		}
+		return fp, fmt.Errorf("%w: a flat profile needs options.csv or options.fixed", spec.ErrSpec)
+	}
+	add := func(typ string, names ...string) {
+		if fp.names[typ] == nil {
+			fp.names[typ] = map[string]bool{}
+		}
+		for _, n := range names {
+			fp.names[typ][n] = true
+		}
+	}
+	if c := s.Options.CSV; c != nil {
+		add("", c.Header...)
+	}
+	if f := s.Options.Fixed; f != nil {
+		for _, fl := range f.Fields {
+			add("", fl.Name)
+		}
+		for typ, l := range f.Layouts {
+			for _, fl := range l.Fields {
+				add(typ, fl.Name)
+			}
+		}
+	}
+	return fp, nil
+}
+
+func (p flatPaths) CompilePath(path string) (engine.Selector, error) {
+	s := &flatSelector{raw: path, name: path}
+	if typ, name, ok := strings.Cut(path, "."); ok && p.names[typ] != nil {
+		s.recType, s.name = typ, name
+	}
+	if len(p.names) == 0 {
+		return s, nil
+	}
+	if s.recType != "" {
+		if !p.names[s.recType][s.name] {
+			return nil, fmt.Errorf("path %q: record type %s has no field %q (%s)", path, s.recType, s.name, nameList(p.names[s.recType]))
+		}
+		return s, nil
+	}
+	for _, names := range p.names {
+		if names[s.name] {
+			return s, nil
+		}
+	}
+	all := map[string]bool{}
+	for _, names := range p.names {
+		for n := range names {
+			all[n] = true
+		}
+	}
+	return nil, fmt.Errorf("path %q: no column or field of that name (%s)", path, nameList(all))
+}
+
+func nameList(m map[string]bool) string {
+	out := make([]string, 0, len(m))
+	for n := range m {
+		out = append(out, n)
+	}
+	sort.Strings(out)
+	return strings.Join(out, ", ")
+}
+
+func (flatPaths) CompileEach(path string) (engine.Splitter, error) {
+	return nil, fmt.Errorf("each %q: flat files give one event per record; choose the record type with options.fixed.each", path)
+}
+
+func (s *flatSelector) record(d *engine.Doc) (flat.Record, bool) {
+	row, ok := d.Root.(*flatRow)
+	if !ok {
+		return flat.Record{}, false
+	}
+	if s.recType == "" || s.recType == row.rec.Type {
+		return row.rec, true
+	}
+	r, ok := row.prev[s.recType]
+	return r, ok
+}
+
+func (s *flatSelector) First(d *engine.Doc) (engine.Located, bool) {
+	rec, ok := s.record(d)
+	if !ok {
+		return engine.Located{}, false
+	}
+	for i, n := range rec.Names {
+		if n == s.name && i < len(rec.Values) {
+			v := rec.Values[i]
+			if v == "" {
+				return engine.Located{}, false
+			}
+			return engine.Located{W: engine.Str(v), At: engine.Position{Line: rec.Line, Segment: rec.Type, Field: s.name, Value: v}}, true
+		}
+	}
+	return engine.Located{}, false
+}
+
+func (s *flatSelector) All(d *engine.Doc) []engine.Located {
+	if l, ok := s.First(d); ok {
+		return []engine.Located{l}
+	}
+	return nil
+}
+
+func (s *flatSelector) Where(d *engine.Doc) engine.Position {
+	if row, ok := d.Root.(*flatRow); ok {
+		typ := s.recType
+		if typ == "" {
+			typ = row.rec.Type
+		}
+		return engine.Position{Line: row.rec.Line, Segment: typ, Field: s.name}
+	}
+	return engine.Position{Field: s.name}
+}

@@ -1,0 +1,163 @@
+package jsonmap
+
+import (
+	"fmt"
+	"io"
+
+	"github.com/nexport/pcsgate/canonical"
+	"github.com/nexport/pcsgate/mappings/engine"
+
+	jsonsyn "github.com/nexport/pcsgate/mappings/syntax/json"
+)
+
+// jsonEncoder writes one JSON document per event, one per line (NDJSON).
+type jsonEncoder struct {
+	p    *engine.Profile
+	doc  engine.Node
+	w    io.Writer
+	name string
+	buf  []byte
+}
+
+func (je *jsonEncoder) Encode(events []*canonical.ReleaseEvent) error {
+	for _, e := range events {
+		if err := je.p.AcceptsIn(e, je.name); err != nil {
+			return err
+		}
+		b, err := encodeDocument(je.p, je.doc, e, je.buf[:0], je.name)
+		if err != nil {
+			return err
+		}
+		b = append(b, '\n')
+		if _, err := je.w.Write(b); err != nil {
+			return err
+		}
+		je.buf = b
+	}
+	return nil
+}
+
+func (je *jsonEncoder) Close() error { return nil }
+
+// encodeDocument appends the JSON document of template doc for one event
+// to dst. The template is walked and written straight into dst: keys in
+// spec order, absent leaves and empty objects left out, no intermediate
+// tree.
+func encodeDocument(p *engine.Profile, doc engine.Node, e *canonical.ReleaseEvent, dst []byte, name string) ([]byte, error) {
+	ec := &engine.EncodeCtx{Profile: p, Name: name, Env: engine.ExprEnv{Event: e, Count: 1}}
+	start := len(dst)
+	out, wrote, err := appendNode(ec, dst, doc)
+	if err != nil {
+		return nil, err
+	}
+	if !wrote {
+		out = append(out[:start], "{}"...)
+	}
+	return out, nil
+}
+
+// appendNode writes one template node; wrote=false means it was absent and
+// nothing was appended.
+func appendNode(ec *engine.EncodeCtx, dst []byte, n engine.Node) ([]byte, bool, error) {
+	switch x := n.(type) {
+	case engine.LeafNode:
+		if x.Field.Plain {
+			for _, a := range x.Field.FromCan {
+				if s := a.GetString(ec.Env.Event); s != "" {
+					out, err := jsonsyn.AppendString(dst, s)
+					return out, err == nil, err
+				}
+			}
+			if x.Field.Spec.Required {
+				return dst, false, ec.Fail(x.Field, "", engine.ErrRequired)
+			}
+			return dst, false, nil
+		}
+		v, err := ec.Leaf(x.Field)
+		if err != nil || v == nil {
+			return dst, false, err
+		}
+		out, err := jsonsyn.AppendValue(dst, jsonScalar(v))
+		if err != nil {
+			return dst, false, ec.Fail(x.Field, "", fmt.Errorf("%w: %w", engine.ErrConvert, err))
+		}
+		return out, true, nil
+	case engine.ConstNode:
+		out, err := jsonsyn.AppendValue(dst, x.Value)
+		return out, err == nil, err
+	case engine.ObjNode:
+		start := len(dst)
+		dst = append(dst, '{')
+		empty := true
+		for i := range x.Keys {
+			mark := len(dst)
+			if !empty {
+				dst = append(dst, ',')
+			}
+			dst = append(dst, x.Quoted[i]...)
+			dst = append(dst, ':')
+			var wrote bool
+			var err error
+			if dst, wrote, err = appendNode(ec, dst, x.Vals[i]); err != nil {
+				return dst, false, err
+			}
+			if !wrote {
+				dst = dst[:mark]
+				continue
+			}
+			empty = false
+		}
+		if empty {
+			return dst[:start], false, nil
+		}
+		return append(dst, '}'), true, nil
+	case engine.ListNode:
+		start := len(dst)
+		dst = append(dst, '[')
+		empty := true
+		for _, it := range x.Items {
+			mark := len(dst)
+			if !empty {
+				dst = append(dst, ',')
+			}
+			var wrote bool
+			var err error
+			if dst, wrote, err = appendNode(ec, dst, it); err != nil {
+				return dst, false, err
+			}
+			if !wrote {
+				dst = dst[:mark]
+				continue
+			}
+			empty = false
+		}
+		if empty {
+			return dst[:start], false, nil
+		}
+		return append(dst, ']'), true, nil
+	}
+	return dst, false, fmt.Errorf("unknown template node %T", n)
+}
+
+// jsonScalar makes canonical values JSON-friendly.
+func jsonScalar(v any) any {
+	switch x := v.(type) {
+	case canonical.EventType:
+		return string(x)
+	case canonical.MoveType:
+		return string(x)
+	case []string:
+		out := make([]any, len(x))
+		for i, s := range x {
+			out[i] = s
+		}
+		return out
+	case []canonical.PartyID:
+		out := make([]any, len(x))
+		for i, id := range x {
+			out[i] = jsonsyn.Object{{Key: "scheme", Value: id.Scheme}, {Key: "value", Value: id.Value}}
+		}
+		return out
+	}
+	return v
+}

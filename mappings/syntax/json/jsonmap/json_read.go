@@ -1,0 +1,29 @@
+package jsonmap
+
+import (
+	"bufio"
+	"io"
+)
+
+// readAllBuffered reads br to the end, at most limit bytes, into one slice
+// sized to what br already holds: a short message is usually buffered
+// whole, and io.ReadAll's doubling from 512 bytes would copy it several
+// times.
+func readAllBuffered(br *bufio.Reader, limit int64) ([]byte, error) {
+	size := min(int64(br.Buffered())+512, limit)
+	buf := make([]byte, 0, size)
+	r := io.LimitReader(br, limit)
+	for {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		n, err := r.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return buf, err
+		}
+	}
+}

@@ -1,0 +1,300 @@
+package xmlmap
+
+import (
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/antchfx/xmlquery"
+	"github.com/antchfx/xpath"
+	"github.com/nexport/pcsgate/mappings/engine"
+
+	xmlsyn "github.com/nexport/pcsgate/mappings/syntax/xml"
+)
+
+// XML paths are XPath 1.0 expressions, compiled once with the prefixes of
+// the spec's options.namespaces bound to their URIs (so a document may use
+// any prefix it likes). A relative path is read from the current `each`
+// item, or from the root element when the profile has no `each`; an
+// absolute path (/rel:Release/...) from the document, whatever the item.
+// An element gives its text, an attribute its value; functions such as
+// local-name(.), concat(...) or count(...) give their result.
+type xmlPaths struct{ ns map[string]string }
+
+// xmlSelector reads one path. Most paths (child steps, @attr, self::, ..,
+// [@attr='value'], unions, concat() and local-name()) are walked on the
+// tree directly by xmlsyn; the XPath library evaluates the others.
+type xmlSelector struct {
+	p   *xmlsyn.Path // walks the common paths directly
+	x   *xpath.Expr  // evaluates any path
+	src string
+	abs bool // an absolute path: the same for every item of a document
+	// direct is set when p walks the path without the XPath library.
+	direct bool
+}
+
+func (x xmlPaths) compile(path string) (*xmlsyn.Path, *xpath.Expr, error) {
+	// xmlsyn words the error for users and walks common paths; xpath
+	// gives the evaluator that starts anywhere in the document.
+	p, err := xmlsyn.CompilePath(path, x.ns)
+	if err != nil {
+		return nil, nil, err
+	}
+	ns := x.ns
+	if ns == nil {
+		ns = map[string]string{}
+	}
+	e, err := xpath.CompileWithNS(path, ns)
+	return p, e, err
+}
+
+func (x xmlPaths) CompilePath(path string) (engine.Selector, error) {
+	p, e, err := x.compile(path)
+	if err != nil {
+		return nil, err
+	}
+	return xmlSelector{p: p, x: e, src: path, abs: strings.HasPrefix(path, "/"), direct: p.Direct()}, nil
+}
+
+func (x xmlPaths) CompileEach(path string) (engine.Splitter, error) {
+	p, e, err := x.compile(path)
+	if err != nil {
+		return nil, err
+	}
+	return xmlSplitter{p: p, x: e}, nil
+}
+
+// header keeps, per document, a navigator per split item (so fields of one
+// item do not walk the tree again) and the values of absolute paths (the
+// same for every item). See decodeDoc.
+func (xmlPaths) Header(d *engine.Doc, items []any) any {
+	return &xmlNavs{}
+}
+
+type xmlNavs struct {
+	navs map[*xmlquery.Node]*xmlquery.NodeNavigator
+	abs  map[string]xmlFirst
+}
+
+type xmlFirst struct {
+	l  engine.Located
+	ok bool
+}
+
+// xmlContext is the node relative paths start from.
+func xmlContext(d *engine.Doc) *xmlquery.Node {
+	if n, ok := d.Item.(*xmlquery.Node); ok && n != nil {
+		return n
+	}
+	n, _ := d.Root.(*xmlquery.Node)
+	return n
+}
+
+// navigator returns a navigator on the context node whose root is the
+// document node, so absolute paths and .. work from any item.
+func navigator(d *engine.Doc) *xmlquery.NodeNavigator {
+	n := xmlContext(d)
+	if n == nil {
+		return nil
+	}
+	cache, _ := d.Header.(*xmlNavs)
+	if cache != nil {
+		if nav, ok := cache.navs[n]; ok {
+			return nav.Copy().(*xmlquery.NodeNavigator)
+		}
+	}
+	top := n
+	for top.Parent != nil {
+		top = top.Parent
+	}
+	nav := xmlquery.CreateXPathNavigator(top)
+	var chain []*xmlquery.Node
+	for c := n; c != top; c = c.Parent {
+		chain = append(chain, c)
+	}
+	for i := len(chain) - 1; i >= 0; i-- {
+		if !nav.MoveToChild() {
+			return nil
+		}
+		for nav.Current() != chain[i] {
+			if !nav.MoveToNext() {
+				return nil
+			}
+		}
+	}
+	if cache != nil {
+		if cache.navs == nil {
+			cache.navs = make(map[*xmlquery.Node]*xmlquery.NodeNavigator)
+		}
+		cache.navs[n] = nav
+		return nav.Copy().(*xmlquery.NodeNavigator)
+	}
+	return nav
+}
+
+// top is the document node above n.
+func top(n *xmlquery.Node) *xmlquery.Node {
+	for n != nil && n.Parent != nil {
+		n = n.Parent
+	}
+	return n
+}
+
+// eval runs the expression; a panic inside the XPath library counts as
+// "nothing found".
+func (s xmlSelector) eval(d *engine.Doc) (v any) {
+	nav := navigator(d)
+	if nav == nil {
+		return nil
+	}
+	defer func() {
+		if recover() != nil {
+			v = nil
+		}
+	}()
+	return s.x.Evaluate(nav)
+}
+
+func (s xmlSelector) at(n *xmlquery.Node, t string) engine.Position {
+	return engine.Position{Line: xmlsyn.Line(n), Segment: s.src, Value: t}
+}
+
+func (s xmlSelector) First(d *engine.Doc) (engine.Located, bool) {
+	// A direct walk costs less than the cache: only what the XPath
+	// library evaluates is kept.
+	if cache, _ := d.Header.(*xmlNavs); cache != nil && s.abs && !s.direct {
+		if f, ok := cache.abs[s.src]; ok {
+			return f.l, f.ok
+		}
+		l, ok := s.firstEval(d)
+		if cache.abs == nil {
+			cache.abs = map[string]xmlFirst{}
+		}
+		cache.abs[s.src] = xmlFirst{l: l, ok: ok}
+		return l, ok
+	}
+	return s.firstEval(d)
+}
+
+func (s xmlSelector) firstEval(d *engine.Doc) (engine.Located, bool) {
+	ctx := xmlContext(d)
+	var buf [8]xmlsyn.Hit
+	if hits, ok := s.p.Select(buf[:0], ctx, top(ctx)); ok {
+		for _, h := range hits {
+			if t := strings.TrimSpace(h.Value()); t != "" {
+				return engine.Located{W: engine.Str(t), At: s.at(h.Node, t)}, true
+			}
+		}
+		return engine.Located{}, false
+	}
+	if v, ok := s.p.Text(ctx, top(ctx)); ok {
+		if t := strings.TrimSpace(v); t != "" {
+			return engine.Located{W: engine.Str(t), At: s.at(ctx, t)}, true
+		}
+		return engine.Located{}, false
+	}
+	switch v := s.eval(d).(type) {
+	case *xpath.NodeIterator:
+		for v.MoveNext() {
+			if t := strings.TrimSpace(v.Current().Value()); t != "" {
+				return engine.Located{W: engine.Str(t), At: s.at(iterNode(v), t)}, true
+			}
+		}
+	case string:
+		if t := strings.TrimSpace(v); t != "" {
+			return engine.Located{W: engine.Str(t), At: s.at(xmlContext(d), t)}, true
+		}
+	case float64:
+		if !math.IsNaN(v) {
+			t := strconv.FormatFloat(v, 'f', -1, 64)
+			return engine.Located{W: engine.Str(t), At: s.at(xmlContext(d), t)}, true
+		}
+	case bool:
+		t := strconv.FormatBool(v)
+		return engine.Located{W: engine.Str(t), At: s.at(xmlContext(d), t)}, true
+	}
+	return engine.Located{}, false
+}
+
+// iterNode is the element the iterator stands on (an attribute's owner).
+func iterNode(it *xpath.NodeIterator) *xmlquery.Node {
+	if nav, ok := it.Current().(*xmlquery.NodeNavigator); ok {
+		return nav.Current()
+	}
+	return nil
+}
+
+func (s xmlSelector) All(d *engine.Doc) []engine.Located {
+	ctx := xmlContext(d)
+	var buf [8]xmlsyn.Hit
+	if hits, ok := s.p.Select(buf[:0], ctx, top(ctx)); ok {
+		var out []engine.Located
+		for _, h := range hits {
+			if t := strings.TrimSpace(h.Value()); t != "" {
+				out = append(out, engine.Located{W: engine.Str(t), At: s.at(h.Node, t)})
+			}
+		}
+		return out
+	}
+	it, ok := s.eval(d).(*xpath.NodeIterator)
+	if !ok {
+		return nil
+	}
+	var out []engine.Located
+	for it.MoveNext() {
+		if t := strings.TrimSpace(it.Current().Value()); t != "" {
+			out = append(out, engine.Located{W: engine.Str(t), At: s.at(iterNode(it), t)})
+		}
+	}
+	return out
+}
+
+func (s xmlSelector) Where(d *engine.Doc) engine.Position {
+	ctx := xmlContext(d)
+	if strings.HasPrefix(s.src, "/") {
+		ctx, _ = d.Root.(*xmlquery.Node)
+	}
+	return engine.Position{Line: xmlsyn.Line(ctx), Segment: s.src}
+}
+
+// xmlSplitter selects the elements that become one event each.
+type xmlSplitter struct {
+	p *xmlsyn.Path
+	x *xpath.Expr
+}
+
+func (s xmlSplitter) Items(d *engine.Doc) (out []any) {
+	if root, _ := d.Root.(*xmlquery.Node); root != nil {
+		var buf [8]xmlsyn.Hit
+		if hits, ok := s.p.Select(buf[:0], root, top(root)); ok {
+			for _, h := range hits {
+				// The XPath library counts processing instructions as elements.
+				if h.Attr < 0 && (h.Node.Type == xmlquery.ElementNode || h.Node.Type == xmlquery.ProcessingInstruction) {
+					out = append(out, h.Node)
+				}
+			}
+			return out
+		}
+	}
+	nav := navigator(&engine.Doc{Root: d.Root})
+	if nav == nil {
+		return nil
+	}
+	defer func() {
+		if recover() != nil {
+			out = nil
+		}
+	}()
+	it, ok := s.x.Evaluate(nav).(*xpath.NodeIterator)
+	if !ok {
+		return nil
+	}
+	for it.MoveNext() {
+		if nav, ok := it.Current().(*xmlquery.NodeNavigator); ok && nav.NodeType() == xpath.ElementNode {
+			out = append(out, nav.Current())
+		}
+	}
+	return out
+}
+
+var _ engine.HeaderFinder = xmlPaths{}
