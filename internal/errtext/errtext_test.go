@@ -1,6 +1,7 @@
 package errtext_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -35,6 +36,8 @@ func TestClipAndQuote(t *testing.T) {
 	q := errtext.Quote(long)
 	assert.Equal(t, "…", q[len(q)-len("…"):])
 	assert.Len(t, q, 2+4*errtext.MaxValue+len("…"), "NUL bytes are quoted as \\x00")
+	x63 := strings.Repeat("x", errtext.MaxValue-1)
+	assert.Equal(t, `"`+x63+`"…`, errtext.Quote(x63+"éé"), "a cut must not split a rune")
 }
 
 func TestSafeAndOneLine(t *testing.T) {

@@ -15,6 +15,7 @@ import (
 	"github.com/ThreeDotsLabs/watermill"
 	"github.com/ThreeDotsLabs/watermill/message"
 
+	"github.com/nexport/pcsgate/internal/errtext"
 	"github.com/nexport/pcsgate/transports"
 )
 
@@ -162,7 +163,7 @@ func (p *Publisher) fileName(msg *message.Message) (string, error) {
 	}
 	if transports.IgnoredSuffix(name) || strings.HasSuffix(name, transports.DoneSuffix) {
 		// Partners skip such names as unfinished or as markers.
-		return "", fmt.Errorf("file name %s %w: ends like a temporary file or marker", transports.Quote(name), transports.ErrUnsafeName)
+		return "", fmt.Errorf("file name %s %w: ends like a temporary file or marker", errtext.Quote(name), transports.ErrUnsafeName)
 	}
 	if !strings.HasSuffix(name, p.cfg.Extension) {
 		name += p.cfg.Extension
