@@ -31,6 +31,8 @@ func TestClipAndQuote(t *testing.T) {
 	assert.Equal(t, "abc", errtext.Clip("abc", 3))
 	assert.Equal(t, "abc…", errtext.Clip("abcd", 3))
 	assert.Equal(t, "a…", errtext.Clip("aä", 2), "a cut must not split a rune")
+	assert.Equal(t, "\x80\x80\x80…", errtext.Clip("\x80\x80\x80\x80\x80", 3), "stray continuation bytes are not all dropped")
+	assert.Equal(t, "…", errtext.Clip("abc", 0))
 	assert.Equal(t, `"a\nb"`, errtext.Quote("a\nb"))
 	long := string(make([]byte, 100))
 	q := errtext.Quote(long)
