@@ -348,7 +348,7 @@ func (d *decoder) str() (string, *decodeError) {
 		}
 		p++
 	}
-	return "", d.fail(start, ErrSyntax, "string "+quote(string(data[start:]))+" is not closed, expected '\"'")
+	return "", d.fail(start, ErrSyntax, "string "+quoteBytes(data[start:])+" is not closed, expected '\"'")
 }
 
 // strEscaped finishes a string that contains escapes; p is at the first '\'.
@@ -367,7 +367,7 @@ func (d *decoder) strEscaped(start, p int) (string, *decodeError) {
 			return string(buf), nil
 		case c == '\\':
 			if p+1 >= len(data) {
-				return "", d.fail(start, ErrSyntax, "string "+quote(string(data[start:]))+" is not closed, expected '\"'")
+				return "", d.fail(start, ErrSyntax, "string "+quoteBytes(data[start:])+" is not closed, expected '\"'")
 			}
 			esc := data[p+1]
 			switch esc {
@@ -410,7 +410,7 @@ func (d *decoder) strEscaped(start, p int) (string, *decodeError) {
 			p += size
 		}
 	}
-	return "", d.fail(start, ErrSyntax, "string "+quote(string(data[start:]))+" is not closed, expected '\"'")
+	return "", d.fail(start, ErrSyntax, "string "+quoteBytes(data[start:])+" is not closed, expected '\"'")
 }
 
 // unicodeEscape reads \uXXXX (and its low surrogate, if any) at p and
