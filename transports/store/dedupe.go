@@ -12,7 +12,7 @@ import (
 )
 
 // Dedupe kinds used by the gateway. Seen takes any kind; these name the
-// ones DESIGN §8 asks for.
+// ones the pipeline needs.
 const (
 	// DedupeInterchange: sender + interchange control reference.
 	DedupeInterchange = "interchange"
