@@ -3,8 +3,10 @@ GO      ?= go
 export CGO_ENABLED = 0
 BIN     := bin/pcsgate
 FUZZTIME ?= 30s
+# packages with a purego variant (no unsafe), and those that decode through them
+PUREGO_PKGS := ./mappings/syntax/json/ ./mappings/ ./fixtures/
 
-.PHONY: run build test test-short test-race test-integration bench fuzz lint docs docs-check fixtures-update clean
+.PHONY: run build test test-purego test-short test-race test-integration bench fuzz lint docs docs-check fixtures-update clean
 
 ## run: the gateway on its embedded default (SQLite and file drops under ./data, monitor on 127.0.0.1:8080)
 run: build
@@ -14,9 +16,15 @@ run: build
 build:
 	$(GO) build -trimpath -o $(BIN) ./cmd/pcsgate
 
-## test: every unit, fixture and fuzz-seed test; needs nothing but Go
+## test: every unit, fixture and fuzz-seed test, then the packages with a
+## purego variant once more built without unsafe; needs nothing but Go
 test:
 	$(GO) test -count=1 ./...
+	$(GO) test -count=1 -tags purego $(PUREGO_PKGS)
+
+## test-purego: the whole suite built with -tags purego
+test-purego:
+	$(GO) test -count=1 -tags purego ./...
 
 test-short:
 	$(GO) test -short ./...
@@ -46,10 +54,36 @@ fuzz:
 	  done; \
 	done
 
-## lint: gofmt and go vet
-lint:
-	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
-	$(GO) vet ./...
+## lint: gofmt, go vet, staticcheck and a dead-code check; the checkers are
+## pinned here and installed into bin/ on first use. Integration tests count,
+## and the purego variant of mappings/syntax/json is checked too.
+STATICCHECK_VERSION := v0.8.2
+DEADCODE_VERSION    := v0.52.0
+STATICCHECK := bin/staticcheck-$(STATICCHECK_VERSION)
+DEADCODE    := bin/deadcode-$(DEADCODE_VERSION)
+
+lint: $(STATICCHECK) $(DEADCODE)
+	@fail=0; \
+	out=$$(gofmt -l $$(git ls-files '*.go')); \
+	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; fail=1; fi; \
+	for cmd in "$(GO) vet -tags integration ./..." \
+	           "$(GO) vet -tags purego ./mappings/syntax/json/" \
+	           "$(STATICCHECK) -tags integration ./..." \
+	           "$(STATICCHECK) -tags purego ./mappings/syntax/json/"; do \
+	  echo "$$cmd"; $$cmd || fail=1; \
+	done; \
+	echo "$(DEADCODE) -test -tags integration ./..."; \
+	out=$$($(DEADCODE) -test -tags integration ./...) || fail=1; \
+	if [ -n "$$out" ]; then echo "$$out"; echo "deadcode: reached neither from main nor from a test"; fail=1; fi; \
+	exit $$fail
+
+$(STATICCHECK):
+	GOBIN=$(CURDIR)/bin $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
+	mv bin/staticcheck $@
+
+$(DEADCODE):
+	GOBIN=$(CURDIR)/bin $(GO) install golang.org/x/tools/cmd/deadcode@$(DEADCODE_VERSION)
+	mv bin/deadcode $@
 
 ## docs: regenerate each profile's README.md from its spec
 docs:

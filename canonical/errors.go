@@ -2,8 +2,9 @@ package canonical
 
 import (
 	"errors"
-	"strconv"
 	"strings"
+
+	"github.com/nexport/pcsgate/internal/errtext"
 )
 
 // Sentinel errors of the validators, phrased as predicates so that a field
@@ -83,7 +84,7 @@ func (e *FieldError) Error() string {
 	b.WriteString(e.Path)
 	if e.Value != "" {
 		b.WriteString(" ")
-		b.WriteString(Quote(e.Value))
+		b.WriteString(errtext.Quote(e.Value))
 	}
 	if e.Err != nil {
 		b.WriteString(" ")
@@ -94,20 +95,3 @@ func (e *FieldError) Error() string {
 
 // Unwrap returns the validator error.
 func (e *FieldError) Unwrap() error { return e.Err }
-
-// maxQuoted is how many runes of a value an error message shows.
-const maxQuoted = 40
-
-// Quote renders a value for an error message: Go-quoted (so control
-// characters and line breaks cannot split the message) and clipped to a
-// readable length with an ellipsis.
-func Quote(v string) string {
-	n := 0
-	for i := range v {
-		if n == maxQuoted {
-			return strconv.Quote(v[:i] + "…")
-		}
-		n++
-	}
-	return strconv.Quote(v)
-}

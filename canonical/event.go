@@ -5,7 +5,8 @@ import "time"
 // EventType names what happened to a release. The set is closed: see Types.
 type EventType string
 
-// The event types of the canonical model (DESIGN.md §4).
+// The event types of the canonical model: the life of a release, its
+// transfers of custody, assignment, customs lights and gate moves.
 const (
 	ReleaseCreated   EventType = "RELEASE_CREATED"
 	ReleaseUpdated   EventType = "RELEASE_UPDATED"
@@ -24,7 +25,7 @@ const (
 	StatusReported   EventType = "STATUS_REPORTED"
 )
 
-// Types lists every event type, in the order of DESIGN.md §4.
+// Types lists every event type, in the order declared above.
 var Types = []EventType{
 	ReleaseCreated, ReleaseUpdated, ReleaseWithdrawn, ReleaseCancelled,
 	ReleaseBlocked, ReleaseUnblocked, TransferOffered, TransferAccepted,
@@ -158,7 +159,7 @@ func (p *Party) ID(scheme string) string {
 	return ""
 }
 
-// Party identifier schemes (DESIGN.md §4).
+// Party identifier schemes a PartyID may carry.
 const (
 	SchemeEORI        = "EORI"
 	SchemeVAT         = "VAT"

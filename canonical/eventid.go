@@ -48,7 +48,7 @@ func NewEventID(src Source, key Key, typ EventType, seq int) string {
 }
 
 // BusinessKey returns the key that recognises the same business message
-// sent again in a new interchange (DESIGN.md §8): profile, message reference,
+// sent again in a new interchange: profile, message reference,
 // container or AWB, message function, and event type. The type is part of
 // the key because one message may say two things about one container (a
 // release and its customs light); a re-sent message says the same things

@@ -9,9 +9,10 @@ import (
 	"sort"
 	"strings"
 	"sync"
-	"unicode/utf8"
 
 	"github.com/xeipuuv/gojsonschema"
+
+	"github.com/nexport/pcsgate/internal/errtext"
 )
 
 //go:embed schema/event.schema.json
@@ -75,7 +76,7 @@ func ValidateEventJSON(b []byte) error {
 	}
 	res, err := schema.Validate(gojsonschema.NewBytesLoader(b))
 	if err != nil {
-		return &SchemaError{Field: "event", Description: clip(err.Error(), maxSchemaDescription)}
+		return &SchemaError{Field: "event", Description: errtext.Clip(err.Error(), maxSchemaDescription)}
 	}
 	if res.Valid() {
 		return nil
@@ -105,7 +106,7 @@ func (e *ReleaseEvent) Validate() error {
 	}
 	b, err := json.Marshal(e)
 	if err != nil {
-		return &SchemaError{Field: "event", Description: clip(err.Error(), maxSchemaDescription)}
+		return &SchemaError{Field: "event", Description: errtext.Clip(err.Error(), maxSchemaDescription)}
 	}
 	return ValidateEventJSON(b)
 }
@@ -124,7 +125,7 @@ func describe(re gojsonschema.ResultError) string {
 	got := "got " + quoteJSON(re.Value())
 	switch re.(type) {
 	case *gojsonschema.AdditionalPropertyNotAllowedError:
-		return "unknown property " + Quote(fmt.Sprint(re.Details()["property"]))
+		return "unknown property " + errtext.Quote(fmt.Sprint(re.Details()["property"]))
 	case *gojsonschema.EnumError:
 		return got + ", expected one of " + fmt.Sprint(re.Details()["allowed"])
 	case *gojsonschema.DoesNotMatchPatternError:
@@ -139,21 +140,21 @@ func describe(re gojsonschema.ResultError) string {
 	case *gojsonschema.InvalidTypeError:
 		return "got " + fmt.Sprint(re.Details()["given"]) + ", expected " + fmt.Sprint(re.Details()["expected"])
 	case *gojsonschema.RequiredError:
-		return "missing property " + Quote(fmt.Sprint(re.Details()["property"]))
+		return "missing property " + errtext.Quote(fmt.Sprint(re.Details()["property"]))
 	}
-	return clip(re.Description(), maxSchemaDescription)
+	return errtext.Clip(re.Description(), maxSchemaDescription)
 }
 
 // quoteJSON renders a value from the input, clipped.
 func quoteJSON(v any) string {
 	if s, ok := v.(string); ok {
-		return Quote(s)
+		return errtext.Quote(s)
 	}
 	b, err := json.Marshal(v)
 	if err != nil {
 		return "a value"
 	}
-	return clip(string(b), maxQuoted)
+	return errtext.Clip(string(b), errtext.MaxValue)
 }
 
 // schemaPath turns gojsonschema's field (release.issuer.ids.0.value, or
@@ -175,15 +176,4 @@ func schemaPath(f string) string {
 		b.WriteString(p)
 	}
 	return b.String()
-}
-
-// clip shortens s to at most n bytes on a rune boundary, marking the cut.
-func clip(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n] + "…"
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/nexport/pcsgate/canonical"
+	"github.com/nexport/pcsgate/internal/errtext"
 )
 
 // eventDoc returns fullEvent as a generic JSON document to break.
@@ -114,7 +115,7 @@ func TestValidateEventJSONRejects(t *testing.T) {
 			ids[1].(map[string]any)["value"] = 7
 		}, wantLines: []string{"release.issuer.ids[1].value: got integer, expected string"}},
 		{name: "hostile property name is clipped", mod: func(d map[string]any) { d[strings.Repeat("x", 500)] = 1 },
-			wantLines: []string{`event: unknown property "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…"`}},
+			wantLines: []string{`event: unknown property "` + strings.Repeat("x", errtext.MaxValue) + `"…`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

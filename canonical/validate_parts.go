@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/nexport/pcsgate/internal/errtext"
 )
 
 // The checks of Check on the larger parts of an event.
@@ -50,7 +52,7 @@ func (c *checker) equipment(q *Equipment, k Key) {
 	c.checkDigit("equipment.containerNumber", q.ContainerNumber, CheckContainerNumber)
 	if q.ContainerNumber != "" && k.ContainerNumber != "" && q.ContainerNumber != k.ContainerNumber {
 		c.add("equipment.containerNumber", q.ContainerNumber,
-			fmt.Errorf("%w: key.containerNumber is %s", ErrKeyMismatch, Quote(k.ContainerNumber)), false)
+			fmt.Errorf("%w: key.containerNumber is %s", ErrKeyMismatch, errtext.Quote(k.ContainerNumber)), false)
 	}
 	if q.ISOSizeType != "" {
 		iso, err := NormalizeSizeType(q.ISOSizeType)

@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/nexport/pcsgate/canonical"
+	"github.com/nexport/pcsgate/internal/errtext"
 )
 
 func TestCheck(t *testing.T) {
@@ -107,7 +108,7 @@ func TestCheck(t *testing.T) {
 			`gate.direction "SIDEWAYS" is not an allowed value`}},
 		{name: "long hostile value is clipped", mod: func(e *canonical.ReleaseEvent) { e.Key.Port = strings.Repeat("X", 5000) },
 			wantErr: canonical.ErrLocode, wantLines: []string{
-				`key.port "XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX…" is not a UN/LOCODE`}},
+				`key.port "` + strings.Repeat("X", errtext.MaxValue) + `"… is not a UN/LOCODE`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -53,7 +53,7 @@ func TestZoneForUnknown(t *testing.T) {
 	}
 }
 
-// The DESIGN.md example: DTM+36:202611272359:203 at NLRTM is 22:59 UTC.
+// DTM+36:202611272359:203 at NLRTM is local time, 22:59 UTC.
 func TestZoneForReadsLocalTime(t *testing.T) {
 	loc, err := canonical.ZoneFor("NLRTM")
 	require.NoError(t, err)

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/nexport/pcsgate/internal/errtext"
 )
 
 // MaxNameBytes is the longest file name SafeName accepts, in bytes.
@@ -21,7 +23,7 @@ const MaxNameBytes = 200
 // repaired name could collide with another. The error wraps ErrUnsafeName.
 func SafeName(name string) (string, error) {
 	if why := unsafeBecause(name); why != "" {
-		return "", fmt.Errorf("file name %s %w: %s", Quote(name), ErrUnsafeName, why)
+		return "", fmt.Errorf("file name %s %w: %s", errtext.Quote(name), ErrUnsafeName, why)
 	}
 	return name, nil
 }

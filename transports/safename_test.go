@@ -56,24 +56,6 @@ func TestSafeName(t *testing.T) {
 	}
 }
 
-func TestQuote(t *testing.T) {
-	tests := []struct {
-		name string
-		in   string
-		want string
-	}{
-		{name: "short", in: "abc", want: `"abc"`},
-		{name: "control", in: "a\nb", want: `"a\nb"`},
-		{name: "clipped", in: strings.Repeat("x", 70), want: `"` + strings.Repeat("x", 64) + `"...`},
-		{name: "clipped on rune boundary", in: strings.Repeat("x", 63) + "éé", want: `"` + strings.Repeat("x", 63) + `"...`},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			assert.Equal(t, tt.want, transports.Quote(tt.in))
-		})
-	}
-}
-
 func FuzzSafeName(f *testing.F) {
 	for _, s := range []string{"a.edi", "../x", "a/b", ".", "a\x00", "\u202E", "a..b", "é"} {
 		f.Add(s)

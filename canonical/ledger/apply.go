@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/nexport/pcsgate/canonical"
+	"github.com/nexport/pcsgate/internal/errtext"
 )
 
 // Apply applies event e to release r and returns the new release. r is
@@ -97,7 +98,7 @@ func precheck(e *canonical.ReleaseEvent) error {
 		return reject("", ErrIncomplete, "%s has no event id", e.Type)
 	}
 	if !slices.Contains(canonical.Types, e.Type) {
-		return reject(e.ID, ErrUnknownType, "type %s is not a canonical event type", canonical.Quote(string(e.Type)))
+		return reject(e.ID, ErrUnknownType, "type %s is not a canonical event type", errtext.Quote(string(e.Type)))
 	}
 	missing := ""
 	switch e.Type {

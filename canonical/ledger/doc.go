@@ -1,5 +1,5 @@
 // Package ledger folds canonical release events into releases and enforces
-// the custody rules of DESIGN.md §4. It is pure code: no I/O, no clock, no
+// the custody rules below. It is pure code: no I/O, no clock, no
 // goroutines. The store persists what it returns; the pipeline decides
 // what to tell the sender.
 //

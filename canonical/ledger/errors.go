@@ -42,7 +42,7 @@ var (
 )
 
 // Rejection says why the ledger did not apply an event. Rule is the
-// custody rule of DESIGN.md §4 (1 to 5) or 0 for an event that is
+// custody rule of the package documentation (1 to 5) or 0 for an event that is
 // malformed, duplicate or for another release.
 type Rejection struct {
 	Rule    int

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/nexport/pcsgate/canonical"
+	"github.com/nexport/pcsgate/internal/errtext"
 )
 
 // Facts reported by terminals, customs, platforms and handlers: lights,
@@ -22,7 +23,7 @@ func (n *Release) light(e *canonical.ReleaseEvent, ref *EventRef) {
 	case canonical.LightTerminal:
 		l = &n.Lights.Terminal
 	default:
-		ref.Note = "unknown light kind " + canonical.Quote(e.Light.Kind) + " ignored"
+		ref.Note = "unknown light kind " + errtext.Quote(e.Light.Kind) + " ignored"
 		return
 	}
 	at := eventTime(e)

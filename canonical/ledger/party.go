@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/nexport/pcsgate/canonical"
+	"github.com/nexport/pcsgate/internal/errtext"
 )
 
 // SameParty reports whether a and b are the same party. Identifiers decide
@@ -85,9 +86,9 @@ func label(p *canonical.Party) string {
 	case p == nil:
 		return "nobody"
 	case p.Name != "":
-		return canonical.Quote(p.Name)
+		return errtext.Quote(p.Name)
 	case len(p.IDs) > 0:
-		return p.IDs[0].Scheme + " " + canonical.Quote(p.IDs[0].Value)
+		return p.IDs[0].Scheme + " " + errtext.Quote(p.IDs[0].Value)
 	}
 	return "an unnamed party"
 }

@@ -16,7 +16,8 @@ import (
 	"github.com/nexport/pcsgate/mappings"
 )
 
-// Exit codes (DESIGN.md §6).
+// Exit codes: 0 for success, 2 for a mistake in the command line, 1 for
+// anything else, rejected input included (the reasons are on stderr).
 const (
 	exitOK       = 0
 	exitRejected = 1

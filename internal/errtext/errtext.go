@@ -59,7 +59,8 @@ func AppendPosition(b *strings.Builder, name string, line, col int) {
 }
 
 // Clip returns s when it has at most max bytes, else its longest prefix of
-// at most max bytes that ends on a rune boundary, followed by Ellipsis.
+// at most max bytes that ends on a rune boundary, followed by Ellipsis. In
+// bytes that are not UTF-8 it cuts at max.
 func Clip(s string, max int) string {
 	if c, cut := clip(s, max); cut {
 		return c + Ellipsis
@@ -71,11 +72,14 @@ func clip(s string, max int) (string, bool) {
 	if len(s) <= max {
 		return s, false
 	}
-	cut := max
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
+	// A rune is at most UTFMax bytes, so a rune start lies within the last
+	// UTFMax-1; further back, the input is not UTF-8 and is cut at max.
+	for cut := max; cut > 0 && cut > max-utf8.UTFMax; cut-- {
+		if utf8.RuneStart(s[cut]) {
+			return s[:cut], true
+		}
 	}
-	return s[:cut], true
+	return s[:max], true
 }
 
 // Quote renders a value received from outside: clipped to MaxValue bytes,

@@ -1,6 +1,7 @@
 package errtext_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -30,11 +31,15 @@ func TestClipAndQuote(t *testing.T) {
 	assert.Equal(t, "abc", errtext.Clip("abc", 3))
 	assert.Equal(t, "abc…", errtext.Clip("abcd", 3))
 	assert.Equal(t, "a…", errtext.Clip("aä", 2), "a cut must not split a rune")
+	assert.Equal(t, "\x80\x80\x80…", errtext.Clip("\x80\x80\x80\x80\x80", 3), "stray continuation bytes are not all dropped")
+	assert.Equal(t, "…", errtext.Clip("abc", 0))
 	assert.Equal(t, `"a\nb"`, errtext.Quote("a\nb"))
 	long := string(make([]byte, 100))
 	q := errtext.Quote(long)
 	assert.Equal(t, "…", q[len(q)-len("…"):])
 	assert.Len(t, q, 2+4*errtext.MaxValue+len("…"), "NUL bytes are quoted as \\x00")
+	x63 := strings.Repeat("x", errtext.MaxValue-1)
+	assert.Equal(t, `"`+x63+`"…`, errtext.Quote(x63+"éé"), "a cut must not split a rune")
 }
 
 func TestSafeAndOneLine(t *testing.T) {

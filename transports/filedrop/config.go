@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/nexport/pcsgate/internal/errtext"
 	"github.com/nexport/pcsgate/transports"
 )
 
@@ -99,7 +100,7 @@ func (c *Config) setDefaults() {
 func (c Config) Validate() error {
 	var errs []error
 	bad := func(field, value, expected string) {
-		errs = append(errs, fmt.Errorf("%s %s %w: expected %s", field, transports.Quote(value), transports.ErrBadConfig, expected))
+		errs = append(errs, fmt.Errorf("%s %s %w: expected %s", field, errtext.Quote(value), transports.ErrBadConfig, expected))
 	}
 	if c.Dir == "" {
 		bad("dir", c.Dir, "the drop folder")
@@ -174,7 +175,7 @@ func (c *PublisherConfig) setDefaults() {
 func (c PublisherConfig) Validate() error {
 	var errs []error
 	bad := func(field, value, expected string) {
-		errs = append(errs, fmt.Errorf("%s %s %w: expected %s", field, transports.Quote(value), transports.ErrBadConfig, expected))
+		errs = append(errs, fmt.Errorf("%s %s %w: expected %s", field, errtext.Quote(value), transports.ErrBadConfig, expected))
 	}
 	if c.Dir == "" {
 		bad("dir", c.Dir, "the delivery folder")

@@ -12,6 +12,7 @@ import (
 	"github.com/ThreeDotsLabs/watermill"
 	"github.com/ThreeDotsLabs/watermill/message"
 
+	"github.com/nexport/pcsgate/internal/errtext"
 	"github.com/nexport/pcsgate/transports"
 )
 
@@ -120,7 +121,7 @@ func (s *Subscriber) read(c candidate) ([]byte, error) {
 		return nil, errNotReady
 	}
 	if linfo.Size() > s.cfg.MaxBytes {
-		return nil, fmt.Errorf("file %s of %d bytes %w of %d bytes (max_bytes)", transports.Quote(c.name), linfo.Size(), errTooBig, s.cfg.MaxBytes)
+		return nil, fmt.Errorf("file %s of %d bytes %w of %d bytes (max_bytes)", errtext.Quote(c.name), linfo.Size(), errTooBig, s.cfg.MaxBytes)
 	}
 	f, err := os.Open(path)
 	if err != nil {

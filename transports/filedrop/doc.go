@@ -23,15 +23,12 @@
 // where it is and is delivered again at the next poll.
 //
 // Outbound, a Publisher writes each message to a file without a name
-// (O_TMPFILE, on Linux), syncs it to disk and links it under its final
-// name, so a partner never sees half a file. Where the file system cannot
-// hold a file without a name (the Publisher tries when it starts), the file
-// is written as "<name>.part" and renamed instead; partners skip such
-// names. A file without a name costs one directory entry where the
-// ".part" file costs three changes of the folder (create, and the rename's
-// remove and add), and disappears by itself if pcsgate stops first (after
-// a crash of the machine, when the file system is mounted again; on ext4
-// without a journal, e2fsck moves it to lost+found). The name comes from transports.MetaOutName (else the message UUID)
-// plus the configured extension; a retry with the same name replaces the
-// file instead of adding a second one.
+// (O_TMPFILE, on Linux), syncs it to disk and links it under its final name,
+// so a partner never sees half a file, and a file left unnamed when pcsgate
+// stops disappears by itself. Where the file system cannot hold a file
+// without a name (the Publisher tries when it starts), the file is written
+// as "<name>.part" and renamed instead; partners skip such names. The name
+// comes from transports.MetaOutName (else the message UUID) plus the
+// configured extension; a retry with the same name replaces the file
+// instead of adding a second one.
 package filedrop

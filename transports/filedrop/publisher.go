@@ -15,6 +15,7 @@ import (
 	"github.com/ThreeDotsLabs/watermill"
 	"github.com/ThreeDotsLabs/watermill/message"
 
+	"github.com/nexport/pcsgate/internal/errtext"
 	"github.com/nexport/pcsgate/transports"
 )
 
@@ -65,17 +66,10 @@ type stagedFile struct {
 func (s stagedFile) part() string { return s.final + partSuffix }
 
 // reveal gives a synced and, unless anon, closed file its final name,
-// replacing a file of that name; an anon file is closed.
-//
-// The sync of the folder that follows makes the name durable. Naming a
-// file without a name also raises its inode's link count, which the data's
-// sync wrote as zero: a journaling file system (ext4 with its journal,
-// XFS, btrfs) commits that change with the folder's sync. ext4 without a
-// journal does not; after a crash of the machine, the check it needs
-// anyway (e2fsck) restores the count from the name, and the file's data
-// and size are already on disk. Syncing each inode again, or the file
-// system a second time, would halve the throughput of a busy outbox (it
-// did, measured on such a disk).
+// replacing a file of that name; an anon file is closed. The caller's sync
+// of the folder makes the name durable; the inode is not synced again (see
+// README, Performance, for what that leaves to e2fsck on ext4 without a
+// journal).
 func (s stagedFile) reveal() error {
 	if !s.anon {
 		return os.Rename(s.part(), s.final)
@@ -162,7 +156,7 @@ func (p *Publisher) fileName(msg *message.Message) (string, error) {
 	}
 	if transports.IgnoredSuffix(name) || strings.HasSuffix(name, transports.DoneSuffix) {
 		// Partners skip such names as unfinished or as markers.
-		return "", fmt.Errorf("file name %s %w: ends like a temporary file or marker", transports.Quote(name), transports.ErrUnsafeName)
+		return "", fmt.Errorf("file name %s %w: ends like a temporary file or marker", errtext.Quote(name), transports.ErrUnsafeName)
 	}
 	if !strings.HasSuffix(name, p.cfg.Extension) {
 		name += p.cfg.Extension

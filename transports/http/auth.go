@@ -10,6 +10,7 @@ import (
 	nethttp "net/http"
 	"strings"
 
+	"github.com/nexport/pcsgate/internal/errtext"
 	"github.com/nexport/pcsgate/transports"
 )
 
@@ -48,7 +49,7 @@ func (a AuthConfig) validate(prefix string) []error {
 		errs = append(errs, fmt.Errorf("%s.bearer %w: expected letters, digits and -._~+/= only", prefix, transports.ErrBadConfig))
 	}
 	if a.HMACHeader != "" && !isHeaderName(a.HMACHeader) {
-		errs = append(errs, fmt.Errorf("%s.hmac_header %s %w: expected a header name such as %s", prefix, transports.Quote(a.HMACHeader), transports.ErrBadConfig, DefaultHMACHeader))
+		errs = append(errs, fmt.Errorf("%s.hmac_header %s %w: expected a header name such as %s", prefix, errtext.Quote(a.HMACHeader), transports.ErrBadConfig, DefaultHMACHeader))
 	}
 	return errs
 }

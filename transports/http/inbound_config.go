@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/nexport/pcsgate/internal/errtext"
 	"github.com/nexport/pcsgate/transports"
 )
 
@@ -71,7 +72,7 @@ func (c *InboundConfig) setDefaults() {
 func (c InboundConfig) Validate() error {
 	var errs []error
 	bad := func(field, value, expected string) {
-		errs = append(errs, fmt.Errorf("%s %s %w: expected %s", field, transports.Quote(value), transports.ErrBadConfig, expected))
+		errs = append(errs, fmt.Errorf("%s %s %w: expected %s", field, errtext.Quote(value), transports.ErrBadConfig, expected))
 	}
 	if !strings.HasPrefix(c.Path, "/") || strings.ContainsAny(c.Path, " ?#") {
 		bad("path", c.Path, "a URL path such as /in/cpu")

@@ -16,6 +16,7 @@ import (
 	"github.com/ThreeDotsLabs/watermill"
 	"github.com/ThreeDotsLabs/watermill/message"
 
+	"github.com/nexport/pcsgate/internal/errtext"
 	"github.com/nexport/pcsgate/transports"
 )
 
@@ -155,9 +156,9 @@ func (o *Outbound) attempt(ctx context.Context, msg *message.Message, key string
 	case code >= 200 && code < 300:
 		return 0, nil
 	case code == nethttp.StatusRequestTimeout || code == nethttp.StatusTooManyRequests || code >= 500:
-		return retryAfter(resp.Header.Get("Retry-After"), time.Now()), fmt.Errorf("answered %s %s", resp.Status, transports.Quote(string(snippet)))
+		return retryAfter(resp.Header.Get("Retry-After"), time.Now()), fmt.Errorf("answered %s %s", resp.Status, errtext.Quote(string(snippet)))
 	default:
-		return 0, transports.Permanent(fmt.Errorf("POST %s: message %s %w: answered %s %s", o.url, key, ErrRejected, resp.Status, transports.Quote(string(snippet))))
+		return 0, transports.Permanent(fmt.Errorf("POST %s: message %s %w: answered %s %s", o.url, key, ErrRejected, resp.Status, errtext.Quote(string(snippet))))
 	}
 }
 

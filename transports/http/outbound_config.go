@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/nexport/pcsgate/internal/errtext"
 	"github.com/nexport/pcsgate/transports"
 )
 
@@ -77,7 +78,7 @@ var reservedHeaders = []string{"Authorization", "Content-Type", "Content-Length"
 func (c OutboundConfig) Validate() error {
 	var errs []error
 	bad := func(field, value, expected string) {
-		errs = append(errs, fmt.Errorf("%s %s %w: expected %s", field, transports.Quote(value), transports.ErrBadConfig, expected))
+		errs = append(errs, fmt.Errorf("%s %s %w: expected %s", field, errtext.Quote(value), transports.ErrBadConfig, expected))
 	}
 	if u, err := url.Parse(c.URL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil {
 		// Clip and show only scheme and host: the URL may hold a secret.

@@ -71,13 +71,3 @@ func (r *recentKeys) forget(key string, e *keyEntry) {
 	}
 	close(e.done)
 }
-
-// isResolved reports whether the entry's outcome is known.
-func (e *keyEntry) isResolved() bool {
-	select {
-	case <-e.done:
-		return true
-	default:
-		return false
-	}
-}

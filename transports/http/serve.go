@@ -8,6 +8,7 @@ import (
 	nethttp "net/http"
 	"strings"
 
+	"github.com/nexport/pcsgate/internal/errtext"
 	"github.com/nexport/pcsgate/transports"
 )
 
@@ -20,7 +21,7 @@ const maxKeyBytes = 200
 func (in *Inbound) ServeHTTP(w nethttp.ResponseWriter, r *nethttp.Request) {
 	if r.Method != nethttp.MethodPost {
 		w.Header().Set("Allow", nethttp.MethodPost)
-		writeError(w, nethttp.StatusMethodNotAllowed, fmt.Sprintf("method %s is not allowed: expected POST", transports.Quote(r.Method)))
+		writeError(w, nethttp.StatusMethodNotAllowed, fmt.Sprintf("method %s is not allowed: expected POST", errtext.Quote(r.Method)))
 		return
 	}
 	if in.cfg.Auth.Bearer != "" {
@@ -33,7 +34,7 @@ func (in *Inbound) ServeHTTP(w nethttp.ResponseWriter, r *nethttp.Request) {
 	contentType, ok := in.contentType(r)
 	if !ok {
 		writeError(w, nethttp.StatusUnsupportedMediaType, fmt.Sprintf("content type %s is not accepted: expected one of %s",
-			transports.Quote(r.Header.Get("Content-Type")), strings.Join(in.cfg.ContentTypes, ", ")))
+			errtext.Quote(r.Header.Get("Content-Type")), strings.Join(in.cfg.ContentTypes, ", ")))
 		return
 	}
 	body, status, err := in.readBody(w, r)
@@ -58,7 +59,7 @@ func (in *Inbound) ServeHTTP(w nethttp.ResponseWriter, r *nethttp.Request) {
 	}
 	key := r.Header.Get("Idempotency-Key")
 	if key != "" && !validKey(key) {
-		writeError(w, nethttp.StatusBadRequest, fmt.Sprintf("Idempotency-Key %s is not valid: expected 1 to %d visible ASCII characters", transports.Quote(key), maxKeyBytes))
+		writeError(w, nethttp.StatusBadRequest, fmt.Sprintf("Idempotency-Key %s is not valid: expected 1 to %d visible ASCII characters", errtext.Quote(key), maxKeyBytes))
 		return
 	}
 
@@ -110,7 +111,7 @@ func filenameOf(r *nethttp.Request) (string, error) {
 	}
 	_, params, err := mime.ParseMediaType(cd)
 	if err != nil {
-		return "", fmt.Errorf("Content-Disposition %s is not valid: expected attachment; filename=\"...\"", transports.Quote(cd))
+		return "", fmt.Errorf("Content-Disposition %s is not valid: expected attachment; filename=\"...\"", errtext.Quote(cd))
 	}
 	name, ok := params["filename"]
 	if !ok {

@@ -26,7 +26,7 @@ func TestSuite(t *testing.T) {
 	transporttest.Run(t, features, transporttest.Harness{NewInbound: newSuiteInbound, NewOutbound: newSuiteOutbound})
 }
 
-// partner is a webhook sender that behaves as the DESIGN asks of partners:
+// partner is a webhook sender that behaves as partners are asked to:
 // it retries after 503 and network failures until acknowledged, and gives
 // up on other answers.
 type partner struct {

@@ -9,7 +9,7 @@ import (
 
 	"golang.org/x/crypto/ssh"
 
-	"github.com/nexport/pcsgate/transports"
+	"github.com/nexport/pcsgate/internal/errtext"
 )
 
 // maxKeyFileBytes bounds how much of a private key file is read.
@@ -46,7 +46,7 @@ func authMethods(c Connection) ([]ssh.AuthMethod, error) {
 // loadPrivateKey reads and parses a private key file. Its errors never
 // contain key material.
 func loadPrivateKey(file, passphrase string) (ssh.Signer, error) {
-	where := "private_key_file " + transports.Quote(file)
+	where := "private_key_file " + errtext.Quote(file)
 	f, err := os.Open(file)
 	if err != nil {
 		return nil, fmt.Errorf("%s %w: %w", where, ErrKeyFile, err)

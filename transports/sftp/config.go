@@ -12,6 +12,7 @@ import (
 
 	"github.com/robfig/cron/v3"
 
+	"github.com/nexport/pcsgate/internal/errtext"
 	"github.com/nexport/pcsgate/transports"
 )
 
@@ -287,7 +288,7 @@ func (c PublisherConfig) Validate() error {
 // badFunc returns a function that appends one settings error to errs.
 func badFunc(errs *[]error) func(field, value, expected string) {
 	return func(field, value, expected string) {
-		*errs = append(*errs, fmt.Errorf("%s %s %w: expected %s", field, transports.Quote(value), transports.ErrBadConfig, expected))
+		*errs = append(*errs, fmt.Errorf("%s %s %w: expected %s", field, errtext.Quote(value), transports.ErrBadConfig, expected))
 	}
 }
 

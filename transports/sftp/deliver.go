@@ -14,6 +14,7 @@ import (
 	"github.com/ThreeDotsLabs/watermill/message"
 	pkgsftp "github.com/pkg/sftp"
 
+	"github.com/nexport/pcsgate/internal/errtext"
 	"github.com/nexport/pcsgate/transports"
 )
 
@@ -69,7 +70,7 @@ func (s *Subscriber) deliver(ctx context.Context, topic string, out chan<- *mess
 func (s *Subscriber) download(ctx context.Context, c candidate) ([]byte, error) {
 	p := path.Join(s.cfg.Dir, c.name)
 	var data []byte
-	err := s.remote.do(ctx, "download "+transports.Quote(p), func(cl *pkgsftp.Client, kick func()) error {
+	err := s.remote.do(ctx, "download "+errtext.Quote(p), func(cl *pkgsftp.Client, kick func()) error {
 		f, err := cl.Open(p)
 		if err != nil {
 			return err
@@ -139,7 +140,7 @@ type sizeError struct {
 }
 
 func (e *sizeError) Error() string {
-	return fmt.Sprintf("file %s of %d bytes %s of %d bytes (max_bytes)", transports.Quote(e.name), e.size, errTooBig, e.limit)
+	return fmt.Sprintf("file %s of %d bytes %s of %d bytes (max_bytes)", errtext.Quote(e.name), e.size, errTooBig, e.limit)
 }
 
 func (e *sizeError) Unwrap() error { return errTooBig }
@@ -168,7 +169,7 @@ func (s *Subscriber) finish(name string, msg *message.Message) {
 	}
 	if s.cfg.DoneMarker {
 		marker := path.Join(s.cfg.Dir, name+transports.DoneSuffix)
-		err := s.remote.do(s.grace, "remove "+transports.Quote(marker), func(c *pkgsftp.Client, _ func()) error {
+		err := s.remote.do(s.grace, "remove "+errtext.Quote(marker), func(c *pkgsftp.Client, _ func()) error {
 			if err := c.Remove(marker); err != nil && !errors.Is(err, fs.ErrNotExist) {
 				return err
 			}
@@ -183,7 +184,7 @@ func (s *Subscriber) finish(name string, msg *message.Message) {
 // remove deletes an acked file from Dir.
 func (s *Subscriber) remove(name string) error {
 	p := path.Join(s.cfg.Dir, name)
-	return s.remote.do(s.grace, "remove "+transports.Quote(p), func(c *pkgsftp.Client, _ func()) error {
+	return s.remote.do(s.grace, "remove "+errtext.Quote(p), func(c *pkgsftp.Client, _ func()) error {
 		if err := c.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return err
 		}
@@ -210,7 +211,7 @@ func (s *Subscriber) reject(name, reason string) error {
 	}
 	p := path.Join(s.cfg.Error, final+".error.txt")
 	line := oneLine(reason)
-	return s.remote.do(s.grace, "write "+transports.Quote(p), func(c *pkgsftp.Client, _ func()) error {
+	return s.remote.do(s.grace, "write "+errtext.Quote(p), func(c *pkgsftp.Client, _ func()) error {
 		f, err := c.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_TRUNC)
 		if err != nil {
 			return err

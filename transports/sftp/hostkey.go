@@ -12,6 +12,7 @@ import (
 	"golang.org/x/crypto/ssh"
 	"golang.org/x/crypto/ssh/knownhosts"
 
+	"github.com/nexport/pcsgate/internal/errtext"
 	"github.com/nexport/pcsgate/transports"
 )
 
@@ -81,14 +82,14 @@ func newHostKeys(cfg Connection) (*hostKeys, error) {
 	if cfg.HostKeyFingerprint != "" {
 		fp, err := parseFingerprint(cfg.HostKeyFingerprint)
 		if err != nil {
-			return nil, fmt.Errorf("host_key_fingerprint %s %w: %w", transports.Quote(cfg.HostKeyFingerprint), transports.ErrBadConfig, err)
+			return nil, fmt.Errorf("host_key_fingerprint %s %w: %w", errtext.Quote(cfg.HostKeyFingerprint), transports.ErrBadConfig, err)
 		}
 		h.fingerprint = fp
 		return h, nil
 	}
 	known, err := knownhosts.New(cfg.KnownHostsFile)
 	if err != nil {
-		return nil, fmt.Errorf("known_hosts_file %s %w: %w", transports.Quote(cfg.KnownHostsFile), ErrKeyFile, err)
+		return nil, fmt.Errorf("known_hosts_file %s %w: %w", errtext.Quote(cfg.KnownHostsFile), ErrKeyFile, err)
 	}
 	h.known = known
 	return h, nil

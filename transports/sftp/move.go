@@ -9,6 +9,7 @@ import (
 	"github.com/ThreeDotsLabs/watermill"
 	pkgsftp "github.com/pkg/sftp"
 
+	"github.com/nexport/pcsgate/internal/errtext"
 	"github.com/nexport/pcsgate/transports"
 )
 
@@ -27,7 +28,7 @@ var errNoFreeName = errors.New("has no free name left")
 func (s *Subscriber) moveNoReplace(name, dir string) (string, error) {
 	src := path.Join(s.cfg.Dir, name)
 	var final string
-	err := s.remote.do(s.grace, "move "+transports.Quote(src)+" to "+transports.Quote(dir), func(c *pkgsftp.Client, _ func()) error {
+	err := s.remote.do(s.grace, "move "+errtext.Quote(src)+" to "+errtext.Quote(dir), func(c *pkgsftp.Client, _ func()) error {
 		if err := s.ensureDir(c, dir); err != nil {
 			return err
 		}
@@ -51,7 +52,7 @@ func (s *Subscriber) moveNoReplace(name, dir string) (string, error) {
 			s.forgetDir()
 			return err
 		}
-		return fmt.Errorf("folder %s %w for %s", transports.Quote(dir), errNoFreeName, transports.Quote(name))
+		return fmt.Errorf("folder %s %w for %s", errtext.Quote(dir), errNoFreeName, errtext.Quote(name))
 	})
 	if err == nil && final == "" {
 		s.logger.Info("File already gone from the pick-up folder", watermill.LogFields{"file": name})

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/nexport/pcsgate/internal/errtext"
 	"github.com/nexport/pcsgate/transports"
 )
 
@@ -15,7 +16,7 @@ func outName(name, extension, tempSuffix string) (string, error) {
 	}
 	if transports.IgnoredSuffix(name) || strings.HasSuffix(name, transports.DoneSuffix) || strings.HasSuffix(name, tempSuffix) {
 		// Partners skip such names as unfinished or as markers.
-		return "", fmt.Errorf("file name %s %w: ends like a temporary file or marker", transports.Quote(name), transports.ErrUnsafeName)
+		return "", fmt.Errorf("file name %s %w: ends like a temporary file or marker", errtext.Quote(name), transports.ErrUnsafeName)
 	}
 	if !strings.HasSuffix(name, extension) {
 		name += extension

@@ -11,6 +11,7 @@ import (
 	"github.com/ThreeDotsLabs/watermill"
 	pkgsftp "github.com/pkg/sftp"
 
+	"github.com/nexport/pcsgate/internal/errtext"
 	"github.com/nexport/pcsgate/transports"
 )
 
@@ -39,7 +40,7 @@ func (s *Subscriber) poll(ctx context.Context) ([]string, error) {
 	defer s.pollMu.Unlock()
 
 	var entries []os.FileInfo
-	err := s.remote.do(ctx, "list "+transports.Quote(s.cfg.Dir), func(c *pkgsftp.Client, _ func()) error {
+	err := s.remote.do(ctx, "list "+errtext.Quote(s.cfg.Dir), func(c *pkgsftp.Client, _ func()) error {
 		var err error
 		entries, err = c.ReadDir(s.cfg.Dir)
 		return err

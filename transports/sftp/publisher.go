@@ -16,6 +16,7 @@ import (
 	"github.com/ThreeDotsLabs/watermill/message"
 	pkgsftp "github.com/pkg/sftp"
 
+	"github.com/nexport/pcsgate/internal/errtext"
 	"github.com/nexport/pcsgate/transports"
 )
 
@@ -118,7 +119,7 @@ func (p *Publisher) upload(ctx context.Context, name string, payload []byte) err
 
 	final := path.Join(p.cfg.Dir, name)
 	part := final + p.cfg.TempSuffix
-	return p.remote.do(ctx, "upload "+transports.Quote(final), func(c *pkgsftp.Client, kick func()) error {
+	return p.remote.do(ctx, "upload "+errtext.Quote(final), func(c *pkgsftp.Client, kick func()) error {
 		err := write(c, part, payload, kick)
 		if err == nil {
 			err = rename(c, part, final)

@@ -15,6 +15,7 @@ import (
 	pkgsftp "github.com/pkg/sftp"
 	"golang.org/x/crypto/ssh"
 
+	"github.com/nexport/pcsgate/internal/errtext"
 	"github.com/nexport/pcsgate/transports"
 )
 
@@ -246,7 +247,7 @@ func (r *remote) dial(ctx context.Context) (*session, error) {
 		case refused != nil:
 			return nil, refused
 		case strings.Contains(err.Error(), "unable to authenticate"):
-			return nil, fmt.Errorf("login %s %w (tried %s)", transports.Quote(r.cfg.User), ErrLogin, r.triedMethods())
+			return nil, fmt.Errorf("login %s %w (tried %s)", errtext.Quote(r.cfg.User), ErrLogin, r.triedMethods())
 		}
 		return nil, r.connectError(err)
 	}

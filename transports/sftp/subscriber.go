@@ -10,6 +10,7 @@ import (
 	"github.com/ThreeDotsLabs/watermill/message"
 	"github.com/robfig/cron/v3"
 
+	"github.com/nexport/pcsgate/internal/errtext"
 	"github.com/nexport/pcsgate/transports"
 )
 
@@ -63,7 +64,7 @@ func NewSubscriber(cfg Config, logger watermill.LoggerAdapter) (*Subscriber, err
 	}
 	sched, err := parseSchedule(cfg.Schedule)
 	if err != nil {
-		return nil, fmt.Errorf("invalid sftp config: schedule %s %w: %w", transports.Quote(cfg.Schedule), transports.ErrBadConfig, err)
+		return nil, fmt.Errorf("invalid sftp config: schedule %s %w: %w", errtext.Quote(cfg.Schedule), transports.ErrBadConfig, err)
 	}
 	if logger == nil {
 		logger = watermill.NopLogger{}

@@ -3,6 +3,8 @@ package store
 import (
 	"fmt"
 	"time"
+
+	"github.com/nexport/pcsgate/internal/errtext"
 )
 
 // Config configures a Store. Only DSN is required; every other field has a
@@ -117,7 +119,7 @@ func (c Config) Validate() error {
 	}
 	switch {
 	case c.Synchronous != SyncNormal && c.Synchronous != SyncFull:
-		return fmt.Errorf("store synchronous %s: normal or full expected: %w", quote(c.Synchronous), ErrBadConfig)
+		return fmt.Errorf("store synchronous %s: normal or full expected: %w", errtext.Quote(c.Synchronous), ErrBadConfig)
 	case c.MaxReaders < 1:
 		return fmt.Errorf("store max_readers %d: at least 1 expected: %w", c.MaxReaders, ErrBadConfig)
 	case c.MaxConns < 0:

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/nexport/pcsgate/internal/errtext"
 )
 
 // DeadLetter is a message that failed for good at some stage, kept with its
@@ -42,7 +44,7 @@ func (t *Tx) AddDeadLetter(d DeadLetter) error {
 	if err := checkKey("dead letter id", d.ID); err != nil {
 		return err
 	}
-	where := "dead letter " + quote(d.ID)
+	where := "dead letter " + errtext.Quote(d.ID)
 	for _, f := range []struct{ name, v string }{
 		{"stage", d.Stage}, {"profile", d.Profile}, {"endpoint", d.Endpoint},
 	} {
@@ -97,14 +99,14 @@ func (t *Tx) MarkReplayed(id string) error {
 	}
 	res, err := t.exec(`UPDATE deadletters SET replayed_at = ? WHERE id = ?`, t.s.d.timeArg(t.s.now()), id)
 	if err != nil {
-		return fmt.Errorf("dead letter %s: %w", quote(id), err)
+		return fmt.Errorf("dead letter %s: %w", errtext.Quote(id), err)
 	}
 	n, err := res.RowsAffected()
 	if err != nil {
-		return fmt.Errorf("dead letter %s: %w", quote(id), err)
+		return fmt.Errorf("dead letter %s: %w", errtext.Quote(id), err)
 	}
 	if n == 0 {
-		return fmt.Errorf("dead letter %s %w", quote(id), ErrNotFound)
+		return fmt.Errorf("dead letter %s %w", errtext.Quote(id), ErrNotFound)
 	}
 	return nil
 }
@@ -166,7 +168,7 @@ func (s *Store) DeadLetters(ctx context.Context, f DeadLetterFilter) ([]DeadLett
 			return nil, fmt.Errorf("dead letters: %w", err)
 		}
 		if err := json.Unmarshal(meta, &d.Metadata); err != nil {
-			return nil, fmt.Errorf("dead letter %s metadata %w", quote(d.ID), ErrInvalidJSON)
+			return nil, fmt.Errorf("dead letter %s metadata %w", errtext.Quote(d.ID), ErrInvalidJSON)
 		}
 		out = append(out, d)
 	}

@@ -7,10 +7,12 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/nexport/pcsgate/internal/errtext"
 )
 
 // Dedupe kinds used by the gateway. Seen takes any kind; these name the
-// ones DESIGN §8 asks for.
+// ones the pipeline needs.
 const (
 	// DedupeInterchange: sender + interchange control reference.
 	DedupeInterchange = "interchange"
@@ -58,7 +60,7 @@ func (t *Tx) SeenEach(keys []DedupeKey) ([]bool, error) {
 		if err := checkKey("dedupe kind", k.Kind); err != nil {
 			return nil, err
 		}
-		if err := checkKey("dedupe "+quote(k.Kind)+" key", k.Key); err != nil {
+		if err := checkKey("dedupe "+errtext.Quote(k.Kind)+" key", k.Key); err != nil {
 			return nil, err
 		}
 		if s := at[k]; s != nil {
@@ -85,7 +87,7 @@ func (t *Tx) SeenEach(keys []DedupeKey) ([]bool, error) {
 ON CONFLICT (kind, key) DO UPDATE SET count = dedupe.count + excluded.count, last_seen = excluded.last_seen
 RETURNING kind, key, count`, args...)
 		if err != nil {
-			return nil, fmt.Errorf("dedupe %s key %s: %w", quote(chunk[0].Kind), quote(chunk[0].Key), err)
+			return nil, fmt.Errorf("dedupe %s key %s: %w", errtext.Quote(chunk[0].Kind), errtext.Quote(chunk[0].Key), err)
 		}
 		for rows.Next() {
 			var k DedupeKey
@@ -126,9 +128,9 @@ func (s *Store) Dedupe(ctx context.Context, kind, key string) (DedupeRow, error)
 		kind, key).Scan(scanTime{&r.FirstSeen}, scanTime{&r.LastSeen}, &r.Count)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
-		return DedupeRow{}, fmt.Errorf("dedupe %s key %s %w", quote(kind), quote(key), ErrNotFound)
+		return DedupeRow{}, fmt.Errorf("dedupe %s key %s %w", errtext.Quote(kind), errtext.Quote(key), ErrNotFound)
 	case err != nil:
-		return DedupeRow{}, fmt.Errorf("dedupe %s key %s: %w", quote(kind), quote(key), err)
+		return DedupeRow{}, fmt.Errorf("dedupe %s key %s: %w", errtext.Quote(kind), errtext.Quote(key), err)
 	}
 	return r, nil
 }

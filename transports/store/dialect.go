@@ -9,6 +9,8 @@ import (
 	"time"
 
 	wsql "github.com/ThreeDotsLabs/watermill-sql/v4/pkg/sql"
+
+	"github.com/nexport/pcsgate/internal/errtext"
 )
 
 // dialect holds what differs between the backends: the watermill-sql
@@ -107,7 +109,7 @@ func (s scanTime) parse(v string) error {
 		t, err = time.Parse(time.RFC3339Nano, v)
 	}
 	if err != nil {
-		return fmt.Errorf("time column %s: RFC 3339 expected", quote(v))
+		return fmt.Errorf("time column %s: RFC 3339 expected", errtext.Quote(v))
 	}
 	*s.t = t.UTC()
 	return nil
@@ -141,9 +143,9 @@ func validateTopic(topic string) error {
 	case topic == "":
 		return fmt.Errorf("topic name %w", ErrEmpty)
 	case len(topic) > maxTopicBytes:
-		return fmt.Errorf("topic %s: at most %d bytes expected: %w", quote(topic), maxTopicBytes, ErrTooLarge)
+		return fmt.Errorf("topic %s: at most %d bytes expected: %w", errtext.Quote(topic), maxTopicBytes, ErrTooLarge)
 	case disallowedTopicChars.MatchString(topic):
-		return fmt.Errorf("topic %s %w", quote(topic), ErrInvalidTopic)
+		return fmt.Errorf("topic %s %w", errtext.Quote(topic), ErrInvalidTopic)
 	}
 	return nil
 }

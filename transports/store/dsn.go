@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/nexport/pcsgate/internal/errtext"
 )
 
 // Backend names, as returned by Store.Backend and DSN.Backend.
@@ -83,7 +85,7 @@ func redactedScheme(s string) string {
 	if len(s) > 16 {
 		s = s[:16]
 	}
-	return "starting " + quote(s)
+	return "starting " + errtext.Quote(s)
 }
 
 func parseSQLiteDSN(rest string) (DSN, error) {
@@ -95,7 +97,7 @@ func parseSQLiteDSN(rest string) (DSN, error) {
 	case path == ":memory:":
 		d.Memory = true
 	case strings.ContainsRune(path, 0):
-		return DSN{}, fmt.Errorf("store address file path %s: NUL byte: %w", quote(path), ErrBadDSN)
+		return DSN{}, fmt.Errorf("store address file path %s: NUL byte: %w", errtext.Quote(path), ErrBadDSN)
 	default:
 		d.Path = path
 	}
@@ -104,7 +106,7 @@ func parseSQLiteDSN(rest string) (DSN, error) {
 	}
 	vals, err := url.ParseQuery(query)
 	if err != nil {
-		return DSN{}, fmt.Errorf("store address parameters %s: expected name=value&...: %w", quote(query), ErrBadDSN)
+		return DSN{}, fmt.Errorf("store address parameters %s: expected name=value&...: %w", errtext.Quote(query), ErrBadDSN)
 	}
 	for name, vs := range vals {
 		v := vs[len(vs)-1]
@@ -112,17 +114,17 @@ func parseSQLiteDSN(rest string) (DSN, error) {
 		case "synchronous":
 			v = strings.ToLower(v)
 			if v != SyncNormal && v != SyncFull {
-				return DSN{}, fmt.Errorf("store address parameter synchronous %s: expected normal or full: %w", quote(v), ErrBadDSN)
+				return DSN{}, fmt.Errorf("store address parameter synchronous %s: expected normal or full: %w", errtext.Quote(v), ErrBadDSN)
 			}
 			d.Synchronous = v
 		case "busy_timeout":
 			t, err := parseDurationOrMillis(v)
 			if err != nil || t <= 0 {
-				return DSN{}, fmt.Errorf("store address parameter busy_timeout %s: expected a positive duration such as 5s: %w", quote(v), ErrBadDSN)
+				return DSN{}, fmt.Errorf("store address parameter busy_timeout %s: expected a positive duration such as 5s: %w", errtext.Quote(v), ErrBadDSN)
 			}
 			d.BusyTimeout = t
 		default:
-			return DSN{}, fmt.Errorf("store address parameter %s: expected synchronous or busy_timeout: %w", quote(name), ErrBadDSN)
+			return DSN{}, fmt.Errorf("store address parameter %s: expected synchronous or busy_timeout: %w", errtext.Quote(name), ErrBadDSN)
 		}
 	}
 	return d, nil

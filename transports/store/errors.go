@@ -1,10 +1,6 @@
 package store
 
-import (
-	"errors"
-	"strconv"
-	"unicode/utf8"
-)
+import "errors"
 
 // Sentinel errors of the store, phrased as predicates so that a wrapped error
 // reads as a sentence: release "NLRTM/MSCU/B1/MSCU1234565" was changed by
@@ -40,20 +36,3 @@ var (
 	// ErrBadConfig is wrapped by every Config.Validate error.
 	ErrBadConfig = errors.New("is not a valid setting")
 )
-
-// maxQuoted is how many bytes of a value quote keeps.
-const maxQuoted = 64
-
-// quote renders a value for an error message: clipped to 64 bytes on a rune
-// boundary (marked with "..."), then quoted so control characters and invalid
-// UTF-8 stay visible and on one line.
-func quote(s string) string {
-	if len(s) <= maxQuoted {
-		return strconv.Quote(s)
-	}
-	cut := maxQuoted
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	return strconv.Quote(s[:cut]) + "..."
-}

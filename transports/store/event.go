@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"time"
+
+	"github.com/nexport/pcsgate/internal/errtext"
 )
 
 // EventRow is one event of a release's history as the ledger records it.
@@ -32,16 +34,16 @@ func (t *Tx) AddEvent(e EventRow) (inserted bool, err error) {
 	if err := checkKey("event id", e.ID); err != nil {
 		return false, err
 	}
-	if err := checkKey("event "+quote(e.ID)+" release key", e.ReleaseKey); err != nil {
+	if err := checkKey("event "+errtext.Quote(e.ID)+" release key", e.ReleaseKey); err != nil {
 		return false, err
 	}
-	if err := checkShort("event "+quote(e.ID)+" type", e.Type); err != nil {
+	if err := checkShort("event "+errtext.Quote(e.ID)+" type", e.Type); err != nil {
 		return false, err
 	}
-	if err := checkShort("event "+quote(e.ID)+" hash", e.Hash); err != nil {
+	if err := checkShort("event "+errtext.Quote(e.ID)+" hash", e.Hash); err != nil {
 		return false, err
 	}
-	if err := t.s.checkJSON("event "+quote(e.ID)+" body", e.Body); err != nil {
+	if err := t.s.checkJSON("event "+errtext.Quote(e.ID)+" body", e.Body); err != nil {
 		return false, err
 	}
 	res, err := t.exec(`INSERT INTO events (id, release_key, seq, type, occurred_at, received_at, late, hash, body)
@@ -49,11 +51,11 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
 		e.ID, e.ReleaseKey, e.Seq, e.Type, t.s.d.timeArg(e.OccurredAt), t.s.d.timeArg(e.ReceivedAt),
 		e.Late, e.Hash, string(e.Body))
 	if err != nil {
-		return false, fmt.Errorf("event %s: %w", quote(e.ID), err)
+		return false, fmt.Errorf("event %s: %w", errtext.Quote(e.ID), err)
 	}
 	n, err := res.RowsAffected()
 	if err != nil {
-		return false, fmt.Errorf("event %s: %w", quote(e.ID), err)
+		return false, fmt.Errorf("event %s: %w", errtext.Quote(e.ID), err)
 	}
 	return n == 1, nil
 }

@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/nexport/pcsgate/internal/errtext"
 )
 
 // ReleaseRow is a release as the monitor lists it.
@@ -91,9 +93,9 @@ func (s *Store) Release(ctx context.Context, key string) (ReleaseRow, error) {
 	r, err := scanRelease(s.reader.QueryRowContext(ctx, s.d.q(`SELECT `+releaseCols+` FROM releases WHERE key = ?`), key))
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
-		return ReleaseRow{}, fmt.Errorf("release %s %w", quote(key), ErrNotFound)
+		return ReleaseRow{}, fmt.Errorf("release %s %w", errtext.Quote(key), ErrNotFound)
 	case err != nil:
-		return ReleaseRow{}, fmt.Errorf("release %s: %w", quote(key), err)
+		return ReleaseRow{}, fmt.Errorf("release %s: %w", errtext.Quote(key), err)
 	}
 	return r, nil
 }
@@ -107,7 +109,7 @@ func (s *Store) ReleaseEvents(ctx context.Context, key string) ([]EventRow, erro
 	rows, err := s.reader.QueryContext(ctx, s.d.q(`SELECT id, release_key, seq, type, occurred_at, received_at, late, hash, body
 FROM events WHERE release_key = ? ORDER BY seq, occurred_at, id LIMIT ?`), key, maxEvents)
 	if err != nil {
-		return nil, fmt.Errorf("release %s events: %w", quote(key), err)
+		return nil, fmt.Errorf("release %s events: %w", errtext.Quote(key), err)
 	}
 	defer rows.Close()
 	var out []EventRow
@@ -118,13 +120,13 @@ FROM events WHERE release_key = ? ORDER BY seq, occurred_at, id LIMIT ?`), key, 
 		)
 		if err := rows.Scan(&e.ID, &e.ReleaseKey, &e.Seq, &e.Type, scanTime{&e.OccurredAt}, scanTime{&e.ReceivedAt},
 			&e.Late, &e.Hash, &body); err != nil {
-			return nil, fmt.Errorf("release %s events: %w", quote(key), err)
+			return nil, fmt.Errorf("release %s events: %w", errtext.Quote(key), err)
 		}
 		e.Body = body
 		out = append(out, e)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("release %s events: %w", quote(key), err)
+		return nil, fmt.Errorf("release %s events: %w", errtext.Quote(key), err)
 	}
 	return out, nil
 }

@@ -4,6 +4,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+
+	"github.com/nexport/pcsgate/internal/errtext"
 )
 
 // ReleaseMeta holds the columns of a release that the monitor filters and
@@ -47,7 +49,7 @@ ORDER BY via LIMIT 1`, key, unit).Scan(new(int), &storedKey, &body, &version)
 	case errors.Is(err, sql.ErrNoRows):
 		return "", nil, 0, false, nil
 	case err != nil:
-		return "", nil, 0, false, fmt.Errorf("release %s: %w", quote(key), err)
+		return "", nil, 0, false, fmt.Errorf("release %s: %w", errtext.Quote(key), err)
 	}
 	return storedKey, body, version, true, nil
 }
@@ -67,11 +69,11 @@ func (t *Tx) SaveRelease(key string, meta ReleaseMeta, body []byte, expectVersio
 	if err := meta.check(); err != nil {
 		return err
 	}
-	if err := t.s.checkJSON("release "+quote(key)+" body", body); err != nil {
+	if err := t.s.checkJSON("release "+errtext.Quote(key)+" body", body); err != nil {
 		return err
 	}
 	if expectVersion < 0 {
-		return fmt.Errorf("release %s expected version %d: 0 or more expected: %w", quote(key), expectVersion, ErrBadFilter)
+		return fmt.Errorf("release %s expected version %d: 0 or more expected: %w", errtext.Quote(key), expectVersion, ErrBadFilter)
 	}
 	now := t.s.d.timeArg(t.s.now())
 	var (
@@ -88,11 +90,11 @@ version = version + 1, updated_at = ? WHERE key = ? AND version = ?`,
 			meta.Status, meta.Port, meta.Carrier, meta.Holder, string(body), now, key, expectVersion)
 	}
 	if err != nil {
-		return fmt.Errorf("release %s: %w", quote(key), err)
+		return fmt.Errorf("release %s: %w", errtext.Quote(key), err)
 	}
 	n, err := res.RowsAffected()
 	if err != nil {
-		return fmt.Errorf("release %s: %w", quote(key), err)
+		return fmt.Errorf("release %s: %w", errtext.Quote(key), err)
 	}
 	if n == 1 {
 		return nil
@@ -101,9 +103,9 @@ version = version + 1, updated_at = ? WHERE key = ? AND version = ?`,
 	err = t.queryRow(`SELECT version FROM releases WHERE key = ?`, key).Scan(&stored)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
-		return fmt.Errorf("release %s: expected version %d, found none: %w", quote(key), expectVersion, ErrConflict)
+		return fmt.Errorf("release %s: expected version %d, found none: %w", errtext.Quote(key), expectVersion, ErrConflict)
 	case err != nil:
-		return fmt.Errorf("release %s: %w", quote(key), err)
+		return fmt.Errorf("release %s: %w", errtext.Quote(key), err)
 	}
-	return fmt.Errorf("release %s: expected version %d, found %d: %w", quote(key), expectVersion, stored, ErrConflict)
+	return fmt.Errorf("release %s: expected version %d, found %d: %w", errtext.Quote(key), expectVersion, stored, ErrConflict)
 }

@@ -9,6 +9,8 @@ import (
 
 	wsql "github.com/ThreeDotsLabs/watermill-sql/v4/pkg/sql"
 	"github.com/ThreeDotsLabs/watermill/message"
+
+	"github.com/nexport/pcsgate/internal/errtext"
 )
 
 // SQLiteSchema is the watermill-sql SchemaAdapter for SQLite: one STRICT
@@ -46,13 +48,13 @@ func (s SQLiteSchema) SchemaInitializingQueries(p wsql.SchemaInitializingQueries
 // the order of the slice.
 func (s SQLiteSchema) InsertQuery(p wsql.InsertQueryParams) (wsql.Query, error) {
 	if len(p.Msgs) == 0 {
-		return wsql.Query{}, fmt.Errorf("topic %s: no messages to insert: %w", quote(p.Topic), ErrEmpty)
+		return wsql.Query{}, fmt.Errorf("topic %s: no messages to insert: %w", errtext.Quote(p.Topic), ErrEmpty)
 	}
 	args := make([]any, 0, 3*len(p.Msgs))
 	for _, m := range p.Msgs {
 		meta, err := json.Marshal(m.Metadata)
 		if err != nil {
-			return wsql.Query{}, fmt.Errorf("message %s metadata: %w", quote(m.UUID), err)
+			return wsql.Query{}, fmt.Errorf("message %s metadata: %w", errtext.Quote(m.UUID), err)
 		}
 		payload := []byte(m.Payload)
 		if payload == nil {
@@ -92,7 +94,7 @@ func (s SQLiteSchema) UnmarshalMessage(p wsql.UnmarshalMessageParams) (wsql.Row,
 	msg := message.NewMessage(string(r.UUID), r.Payload)
 	if len(r.Metadata) > 0 {
 		if err := json.Unmarshal(r.Metadata, &msg.Metadata); err != nil {
-			return wsql.Row{}, fmt.Errorf("message %s at offset %d metadata: %w", quote(string(r.UUID)), r.Offset, ErrInvalidJSON)
+			return wsql.Row{}, fmt.Errorf("message %s at offset %d metadata: %w", errtext.Quote(string(r.UUID)), r.Offset, ErrInvalidJSON)
 		}
 	}
 	r.Msg = msg

@@ -12,6 +12,8 @@ import (
 	"strings"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
+
+	"github.com/nexport/pcsgate/internal/errtext"
 )
 
 // openSQLite opens the writer (one connection) and reader pools and returns
@@ -36,10 +38,10 @@ func (s *Store) openSQLite(ctx context.Context) (string, error) {
 
 	path, err := filepath.Abs(s.dsn.Path)
 	if err != nil {
-		return "", fmt.Errorf("store file %s: %w", quote(s.dsn.Path), err)
+		return "", fmt.Errorf("store file %s: %w", errtext.Quote(s.dsn.Path), err)
 	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
-		return "", fmt.Errorf("store directory %s: %w", quote(filepath.Dir(path)), err)
+		return "", fmt.Errorf("store directory %s: %w", errtext.Quote(filepath.Dir(path)), err)
 	}
 	base := url.URL{Scheme: "file", Path: filepath.ToSlash(path)}
 	common := "_busy_timeout=" + timeout + "&_foreign_keys=1"
@@ -49,18 +51,18 @@ func (s *Store) openSQLite(ctx context.Context) (string, error) {
 	base.RawQuery = common + "&_pragma=temp_store(memory)&_journal_mode=WAL&_synchronous=" + strings.ToUpper(s.cfg.Synchronous) + "&_txlock=immediate"
 	writer, err := sql.Open("sqlite", base.String())
 	if err != nil {
-		return "", fmt.Errorf("store file %s: %w", quote(path), err)
+		return "", fmt.Errorf("store file %s: %w", errtext.Quote(path), err)
 	}
 	oneConnection(writer)
 	if err := checkWAL(ctx, writer); err != nil {
 		_ = writer.Close()
-		return "", fmt.Errorf("store file %s: %w", quote(path), err)
+		return "", fmt.Errorf("store file %s: %w", errtext.Quote(path), err)
 	}
 	base.RawQuery = common + "&_query_only=1"
 	reader, err := sql.Open("sqlite", base.String())
 	if err != nil {
 		_ = writer.Close()
-		return "", fmt.Errorf("store file %s: %w", quote(path), err)
+		return "", fmt.Errorf("store file %s: %w", errtext.Quote(path), err)
 	}
 	reader.SetMaxOpenConns(s.cfg.MaxReaders)
 	reader.SetMaxIdleConns(s.cfg.MaxReaders)
@@ -86,7 +88,7 @@ func checkWAL(ctx context.Context, db *sql.DB) error {
 		return err
 	}
 	if !strings.EqualFold(mode, "wal") {
-		return fmt.Errorf("journal mode %s: %w", quote(mode), errNoWAL)
+		return fmt.Errorf("journal mode %s: %w", errtext.Quote(mode), errNoWAL)
 	}
 	return nil
 }

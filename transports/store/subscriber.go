@@ -12,6 +12,8 @@ import (
 	wsql "github.com/ThreeDotsLabs/watermill-sql/v4/pkg/sql"
 	"github.com/ThreeDotsLabs/watermill/message"
 	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/nexport/pcsgate/internal/errtext"
 )
 
 // maxGroupBytes is the longest consumer group name; PostgreSQL's offsets
@@ -52,7 +54,7 @@ func (s *Store) SubscriberWith(consumerGroup string, opts SubscriberOptions) (me
 	case consumerGroup == "":
 		return nil, fmt.Errorf("consumer group name %w", ErrEmpty)
 	case len(consumerGroup) > maxGroupBytes:
-		return nil, fmt.Errorf("consumer group %s: at most %d bytes expected: %w", quote(consumerGroup), maxGroupBytes, ErrTooLarge)
+		return nil, fmt.Errorf("consumer group %s: at most %d bytes expected: %w", errtext.Quote(consumerGroup), maxGroupBytes, ErrTooLarge)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -122,7 +124,7 @@ func (sub *subscriber) Subscribe(ctx context.Context, topic string) (<-chan *mes
 		if errors.Is(err, wsql.ErrSubscriberClosed) {
 			return nil, fmt.Errorf("store subscriber %w", ErrClosed)
 		}
-		return nil, fmt.Errorf("topic %s: %w", quote(topic), err)
+		return nil, fmt.Errorf("topic %s: %w", errtext.Quote(topic), err)
 	}
 	out := make(chan *message.Message)
 	go sn.forward(in, out)

@@ -7,6 +7,8 @@ import (
 
 	wsql "github.com/ThreeDotsLabs/watermill-sql/v4/pkg/sql"
 	"github.com/ThreeDotsLabs/watermill/message"
+
+	"github.com/nexport/pcsgate/internal/errtext"
 )
 
 // Tx is one database transaction opened by InTx. Everything done through it
@@ -143,13 +145,13 @@ func (t *Tx) Publish(topic string, msgs ...*message.Message) error {
 			size += len(k) + len(v)
 		}
 		if size > t.s.cfg.MaxBytes {
-			return fmt.Errorf("message %s of %d bytes with metadata: at most %d expected: %w", quote(m.UUID), size, t.s.cfg.MaxBytes, ErrTooLarge)
+			return fmt.Errorf("message %s of %d bytes with metadata: at most %d expected: %w", errtext.Quote(m.UUID), size, t.s.cfg.MaxBytes, ErrTooLarge)
 		}
 		if m.UUID == "" {
 			return fmt.Errorf("message uuid %w", ErrEmpty)
 		}
 		if len(m.UUID) > maxKeyBytes {
-			return fmt.Errorf("message uuid %s: at most %d bytes expected: %w", quote(m.UUID), maxKeyBytes, ErrTooLarge)
+			return fmt.Errorf("message uuid %s: at most %d bytes expected: %w", errtext.Quote(m.UUID), maxKeyBytes, ErrTooLarge)
 		}
 	}
 	if err := t.ensureTopic(topic); err != nil {
@@ -165,7 +167,7 @@ func (t *Tx) Publish(topic string, msgs ...*message.Message) error {
 	for len(msgs) > 0 {
 		n := min(len(msgs), publishChunk)
 		if err := t.pub.Publish(topic, msgs[:n]...); err != nil {
-			return fmt.Errorf("topic %s: %w", quote(topic), err)
+			return fmt.Errorf("topic %s: %w", errtext.Quote(topic), err)
 		}
 		msgs = msgs[n:]
 	}
@@ -192,7 +194,7 @@ func (t *Tx) ensureTopic(topic string) error {
 	}
 	for _, q := range append(queries, more...) {
 		if _, err := t.tx.ExecContext(t.ctx, q.Query, q.Args...); err != nil {
-			return fmt.Errorf("topic %s tables: %w", quote(topic), err)
+			return fmt.Errorf("topic %s tables: %w", errtext.Quote(topic), err)
 		}
 	}
 	t.topic[topic] = true

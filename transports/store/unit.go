@@ -1,6 +1,10 @@
 package store
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/nexport/pcsgate/internal/errtext"
+)
 
 // SetUnit records that unit (a physical thing: "SEA/<port>/<container>" or
 // "AIR/<airport>/<awb>") belongs to the release stored under key, replacing
@@ -19,7 +23,7 @@ func (t *Tx) SetUnit(unit, key string) error {
 	now := t.s.d.timeArg(t.s.now())
 	if _, err := t.exec(`INSERT INTO release_units (unit, key, updated_at) VALUES (?, ?, ?)
 ON CONFLICT (unit) DO UPDATE SET key = excluded.key, updated_at = excluded.updated_at`, unit, key, now); err != nil {
-		return fmt.Errorf("unit %s: %w", quote(unit), err)
+		return fmt.Errorf("unit %s: %w", errtext.Quote(unit), err)
 	}
 	return nil
 }

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/nexport/pcsgate/internal/errtext"
 )
 
 // checkKey checks a key, id or name that is stored in an indexed column.
@@ -13,7 +15,7 @@ func checkKey(what, v string) error {
 	case v == "":
 		return fmt.Errorf("%s %w", what, ErrEmpty)
 	case len(v) > maxKeyBytes:
-		return fmt.Errorf("%s %s: at most %d bytes expected: %w", what, quote(v), maxKeyBytes, ErrTooLarge)
+		return fmt.Errorf("%s %s: at most %d bytes expected: %w", what, errtext.Quote(v), maxKeyBytes, ErrTooLarge)
 	}
 	return checkText(what, v)
 }
@@ -21,7 +23,7 @@ func checkKey(what, v string) error {
 // checkText checks that v can be stored as text on both backends.
 func checkText(what, v string) error {
 	if !utf8.ValidString(v) || strings.IndexByte(v, 0) >= 0 {
-		return fmt.Errorf("%s %s %w", what, quote(v), ErrInvalidText)
+		return fmt.Errorf("%s %s %w", what, errtext.Quote(v), ErrInvalidText)
 	}
 	return nil
 }
@@ -29,7 +31,7 @@ func checkText(what, v string) error {
 // checkShort checks an optional label such as a status or a port.
 func checkShort(what, v string) error {
 	if len(v) > maxKeyBytes {
-		return fmt.Errorf("%s %s: at most %d bytes expected: %w", what, quote(v), maxKeyBytes, ErrTooLarge)
+		return fmt.Errorf("%s %s: at most %d bytes expected: %w", what, errtext.Quote(v), maxKeyBytes, ErrTooLarge)
 	}
 	return checkText(what, v)
 }
@@ -40,7 +42,7 @@ func (s *Store) checkJSON(what string, b []byte) error {
 	case len(b) > s.cfg.MaxBytes:
 		return fmt.Errorf("%s of %d bytes: at most %d expected: %w", what, len(b), s.cfg.MaxBytes, ErrTooLarge)
 	case !utf8.Valid(b) || !json.Valid(b):
-		return fmt.Errorf("%s %s %w", what, quote(string(b)), ErrInvalidJSON)
+		return fmt.Errorf("%s %s %w", what, errtext.Quote(string(b)), ErrInvalidJSON)
 	}
 	return nil
 }

@@ -3,10 +3,9 @@ package cargoimp
 import (
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 
-	"github.com/nexport/pcsgate/mappings/internal/msgtext"
+	"github.com/nexport/pcsgate/internal/errtext"
 )
 
 // Sentinel errors, phrased as predicates about the value in *Error.
@@ -44,19 +43,12 @@ type Error struct {
 // Error renders the problem on one line.
 func (e *Error) Error() string {
 	var b strings.Builder
-	switch {
-	case e.Name != "" && e.Line > 0:
-		b.WriteString(e.Name + ":" + strconv.Itoa(e.Line) + ": ")
-	case e.Name != "":
-		b.WriteString(e.Name + ": ")
-	case e.Line > 0:
-		b.WriteString("line " + strconv.Itoa(e.Line) + ": ")
-	}
+	errtext.AppendPosition(&b, e.Name, e.Line, 0)
 	if e.Field != "" {
 		b.WriteString(e.Field)
 		b.WriteByte(' ')
 		if e.Value != "" {
-			b.WriteString(strconv.Quote(clip(e.Value)))
+			b.WriteString(errtext.Quote(e.Value))
 			b.WriteByte(' ')
 		}
 	}
@@ -68,10 +60,6 @@ func (e *Error) Error() string {
 
 // Unwrap returns the wrapped sentinel error.
 func (e *Error) Unwrap() error { return e.Err }
-
-const maxValue = 40
-
-func clip(s string) string { return msgtext.ClipBytes(s, maxValue, "…") }
 
 // detail wraps sentinel with an explanation.
 func detail(sentinel error, format string, args ...any) error {

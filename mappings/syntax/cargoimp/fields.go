@@ -1,6 +1,10 @@
 package cargoimp
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/nexport/pcsgate/internal/errtext"
+)
 
 // months are the Cargo-IMP month abbreviations, January first.
 var months = [12]string{"JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"}
@@ -22,10 +26,10 @@ func monthIndex(m string) int {
 func checkDay(day, month string) string {
 	mi := monthIndex(month)
 	if mi < 0 {
-		return fmt.Sprintf("month %q is not one of JAN … DEC", month)
+		return fmt.Sprintf("month %s is not one of JAN … DEC", errtext.Quote(month))
 	}
 	if !allDigits(day, 2) {
-		return fmt.Sprintf("day %q must have two digits", day)
+		return fmt.Sprintf("day %s must have two digits", errtext.Quote(day))
 	}
 	d := int(day[0]-'0')*10 + int(day[1]-'0')
 	if d < 1 || d > maxDays[mi] {
@@ -37,7 +41,7 @@ func checkDay(day, month string) string {
 // checkTime explains what is wrong with a local time hhmm, or returns "".
 func checkTime(hhmm string) string {
 	if !allDigits(hhmm, 4) {
-		return fmt.Sprintf("time %q must have four digits, as in 1317", hhmm)
+		return fmt.Sprintf("time %s must have four digits, as in 1317", errtext.Quote(hhmm))
 	}
 	if h, m := atoi2(hhmm[:2]), atoi2(hhmm[2:]); h > 23 || m > 59 {
 		return fmt.Sprintf("time %s is not a time of day", hhmm)

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/nexport/pcsgate/internal/errtext"
 )
 
 // DefaultMaxBytes is the input limit when Options.MaxBytes is zero or less.
@@ -204,12 +206,12 @@ func (p *parser) consignment(m *Message, l Line) {
 	rest := f0[12:]
 	switch {
 	case len(rest) < 3:
-		p.fail(l.No, "origin", "", detail(ErrTruncated, "line ends after %q, expected a 3-letter airport", f0))
+		p.fail(l.No, "origin", "", detail(ErrTruncated, "line ends after %s, expected a 3-letter airport", errtext.Quote(f0)))
 	case checkAirport(rest[:3]) != "":
 		p.fail(l.No, "origin", rest[:3], detail(ErrSyntax, "%s", checkAirport(rest[:3])))
 	case len(rest) < 6:
 		m.Origin = rest[:3]
-		p.fail(l.No, "destination", "", detail(ErrTruncated, "line ends after %q, expected a 3-letter airport", f0))
+		p.fail(l.No, "destination", "", detail(ErrTruncated, "line ends after %s, expected a 3-letter airport", errtext.Quote(f0)))
 	case len(rest) > 6 || checkAirport(rest[3:]) != "":
 		m.Origin = rest[:3]
 		p.fail(l.No, "destination", rest[3:], detail(ErrSyntax, "expected a 3-letter airport code, as in JFK"))
@@ -252,7 +254,7 @@ func (p *parser) status(l Line) (Status, bool) {
 			}
 			name, example := k.describe()
 			after := strings.Join(l.Fields[:i], "/")
-			p.fail(l.No, code+" "+name, "", detail(ErrTruncated, "expected it after %q, as in %s", after, example))
+			p.fail(l.No, code+" "+name, "", detail(ErrTruncated, "expected it after %s, as in %s", errtext.Quote(after), example))
 			return Status{}, false
 		}
 		v := l.Fields[i]

@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/nexport/pcsgate/internal/errtext"
 	"github.com/nexport/pcsgate/mappings/syntax/cargoimp"
 )
 
@@ -255,4 +256,11 @@ func TestStatusGrammar(t *testing.T) {
 	codes := cargoimp.StatusCodes()
 	assert.Contains(t, codes, "NFD")
 	assert.IsIncreasing(t, codes)
+}
+
+func TestErrorRendersThroughErrtext(t *testing.T) {
+	e := &cargoimp.Error{Name: "fsu.txt", Line: 2, Field: "AWB", Value: strings.Repeat("0", 100), Err: cargoimp.ErrSyntax}
+	assert.Equal(t, `fsu.txt:2: AWB "`+strings.Repeat("0", errtext.MaxValue)+`"… is not valid Cargo-IMP`, e.Error())
+	e = &cargoimp.Error{Line: 4, Field: "status code", Value: "X\tY", Err: cargoimp.ErrStatusCode}
+	assert.Equal(t, `line 4: status code "X\tY" is not a known FSU status code`, e.Error())
 }

@@ -3,6 +3,8 @@ package cargoimp
 import (
 	"fmt"
 	"strconv"
+
+	"github.com/nexport/pcsgate/internal/errtext"
 )
 
 // Quantity is the shipment description of a consignment or status line, as
@@ -74,7 +76,7 @@ func parseQuantity(s string) (q Quantity, problem string) {
 		i = j
 	}
 	if i < len(s) {
-		return q, fmt.Sprintf("unexpected %q at position %d", s[i:], i+1)
+		return q, fmt.Sprintf("unexpected %s at position %d", errtext.Quote(s[i:]), i+1)
 	}
 	return q, ""
 }

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"io"
 	"strconv"
+
+	"github.com/nexport/pcsgate/internal/errtext"
 )
 
 // openUNA takes the delimiters of a UNA and reads the UNB (or bare UNH)
@@ -107,7 +109,7 @@ func (r *Reader) closeUNE(seg raw) error {
 		errs = append(errs, r.errAt(une.Pos, une.Line, "UNE", 1, une.Value(1, 1), wrapf(ErrMessageCount, "message count is %d", g.count)))
 	}
 	if ref := une.Value(2, 1); ref != g.ref {
-		errs = append(errs, r.errAt(une.Pos, une.Line, "UNE", 2, ref, wrapf(ErrControlRef, "expected the UNG group reference %q", clip(g.ref))))
+		errs = append(errs, r.errAt(une.Pos, une.Line, "UNE", 2, ref, wrapf(ErrControlRef, "expected the UNG group reference %s", errtext.Quote(g.ref))))
 	}
 	return errors.Join(errs...)
 }
@@ -133,7 +135,7 @@ func (r *Reader) closeUNZ(seg raw) error {
 		errs = append(errs, r.errAt(unz.Pos, unz.Line, "UNZ", 1, unz.Value(1, 1), wrapf(ErrMessageCount, "%s count is %d", what, want)))
 	}
 	if ref := unz.Value(2, 1); ref != r.ic.ControlRef {
-		errs = append(errs, r.errAt(unz.Pos, unz.Line, "UNZ", 2, ref, wrapf(ErrControlRef, "expected the UNB control reference %q", clip(r.ic.ControlRef))))
+		errs = append(errs, r.errAt(unz.Pos, unz.Line, "UNZ", 2, ref, wrapf(ErrControlRef, "expected the UNB control reference %s", errtext.Quote(r.ic.ControlRef))))
 	}
 	r.inIC = false
 	r.pos = 0

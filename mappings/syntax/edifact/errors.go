@@ -5,10 +5,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
-	"github.com/nexport/pcsgate/mappings/internal/msgtext"
+	"github.com/nexport/pcsgate/internal/errtext"
 )
 
 // Sentinel errors. Every error of this package wraps exactly one of them, so
@@ -59,27 +57,19 @@ type Error struct {
 // Error renders the error on one line.
 func (e *Error) Error() string {
 	var b strings.Builder
-	name := safe(e.Name)
-	switch {
-	case name != "" && e.Line > 0:
-		fmt.Fprintf(&b, "%s:%d: ", name, e.Line)
-	case name != "":
-		b.WriteString(name + ": ")
-	case e.Line > 0:
-		fmt.Fprintf(&b, "line %d: ", e.Line)
-	}
+	errtext.AppendPosition(&b, e.Name, e.Line, 0)
 	var parts []string
 	switch {
 	case e.MessageRef != "":
-		parts = append(parts, "message "+safe(e.MessageRef))
+		parts = append(parts, "message "+errtext.Safe(e.MessageRef))
 	case e.InterchangeRef != "":
-		parts = append(parts, "interchange "+safe(e.InterchangeRef))
+		parts = append(parts, "interchange "+errtext.Safe(e.InterchangeRef))
 	}
 	if e.Segment > 0 {
 		parts = append(parts, "segment "+strconv.Itoa(e.Segment))
 	}
 	if e.Tag != "" {
-		parts = append(parts, safe(e.Tag))
+		parts = append(parts, errtext.Safe(e.Tag))
 	}
 	if e.Element > 0 {
 		parts = append(parts, "element "+strconv.Itoa(e.Element))
@@ -88,7 +78,7 @@ func (e *Error) Error() string {
 		}
 	}
 	if e.Value != "" || e.Element > 0 {
-		parts = append(parts, strconv.Quote(e.Value))
+		parts = append(parts, errtext.Quote(e.Value))
 	}
 	b.WriteString(strings.Join(parts, " "))
 	if len(parts) > 0 {
@@ -102,17 +92,6 @@ func (e *Error) Error() string {
 
 // Unwrap returns the wrapped error, which wraps a sentinel.
 func (e *Error) Unwrap() error { return e.Err }
-
-// safe returns s as is when it is printable and has no spaces or quotes,
-// else quoted, so a reference or name cannot break the line.
-func safe(s string) string {
-	for _, r := range s {
-		if r <= ' ' || r == '"' || r == 0x7F || r == utf8.RuneError || !unicode.IsPrint(r) {
-			return strconv.Quote(s)
-		}
-	}
-	return s
-}
 
 // detail is an error text that wraps a sentinel without repeating it.
 type detail struct {
@@ -128,24 +107,10 @@ func wrapf(sentinel error, format string, args ...any) error {
 	return &detail{sentinel: sentinel, msg: fmt.Sprintf(format, args...)}
 }
 
-// maxValue is how many characters of a value an error quotes.
-const maxValue = 40
+// clip bounds a value or reference kept in an Error; errtext.Quote renders
+// it the same whether clipped or not.
+func clip(s string) string { return errtext.Clip(s, errtext.MaxValue) }
 
-// clip shortens s to maxValue characters, marking the cut with "…".
-func clip(s string) string { return msgtext.Clip(s, maxValue, "…") }
-
-// clipBytes clips raw input for an error; invalid UTF-8 is kept so the
-// quoted value shows the bytes as received.
-func clipBytes(b []byte) string {
-	if len(b) > 4*maxValue {
-		b = b[:4*maxValue]
-	}
-	s := string(b)
-	if utf8.ValidString(s) {
-		return clip(s)
-	}
-	if len(s) > maxValue {
-		return s[:maxValue] + "…"
-	}
-	return s
-}
+// clipBytes is clip for raw input; it copies no more of b than it keeps, and
+// keeps invalid UTF-8 so the quoted value shows the bytes as received.
+func clipBytes(b []byte) string { return clip(string(b[:min(len(b), errtext.MaxValue+1)])) }

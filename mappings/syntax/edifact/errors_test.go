@@ -7,6 +7,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 
+	"github.com/nexport/pcsgate/internal/errtext"
 	"github.com/nexport/pcsgate/mappings/syntax/edifact"
 )
 
@@ -62,8 +63,9 @@ func TestErrorValueClipped(t *testing.T) {
 	got := readAll(t, in, edifact.ReaderOptions{})
 	if assert.Len(t, got, 1) {
 		e := asError(t, got[0].err)
-		assert.Equal(t, 41, len([]rune(e.Value)), "40 characters and an ellipsis")
-		assert.True(t, strings.HasSuffix(e.Value, "…"))
+		kept := strings.Repeat("Ä", errtext.MaxValue/len("Ä"))
+		assert.Equal(t, kept+errtext.Ellipsis, e.Value, "clipped to errtext.MaxValue bytes when kept")
+		assert.Contains(t, e.Error(), `"`+kept+`"`+errtext.Ellipsis, "quoted with the mark outside the quotes")
 	}
 }
 

@@ -3,6 +3,8 @@ package edifact
 import (
 	"errors"
 	"io"
+
+	"github.com/nexport/pcsgate/internal/errtext"
 )
 
 // readMessage reads one message from its UNH to its UNT.
@@ -87,7 +89,7 @@ func (r *Reader) checkMessage(m *Message) error {
 		add(unt, 1, wrapf(ErrSegmentCount, "segment count is %d", len(m.Segments)))
 	}
 	if unt.Value(2, 1) != m.Ref {
-		add(unt, 2, wrapf(ErrControlRef, "expected the UNH message reference %q", clip(m.Ref)))
+		add(unt, 2, wrapf(ErrControlRef, "expected the UNH message reference %s", errtext.Quote(m.Ref)))
 	}
 	return errors.Join(errs...)
 }

@@ -3,6 +3,8 @@ package edifact
 import (
 	"errors"
 	"io"
+
+	"github.com/nexport/pcsgate/internal/errtext"
 )
 
 // ReaderOptions configure a Reader. The zero value is ready to use.
@@ -198,7 +200,7 @@ func (r *Reader) begin() error {
 		return r.fatal(&Error{Line: r.src.line, Err: wrapf(ErrSyntax, "input is empty, expected UNA, UNB or UNH")})
 	}
 	if len(head) < 3 || string(head[:3]) != "UNA" && string(head[:3]) != "UNB" && string(head[:3]) != "UNH" {
-		return r.fatal(&Error{Line: r.src.line, Value: clipBytes(r.src.peek(maxValue)),
+		return r.fatal(&Error{Line: r.src.line, Value: clipBytes(r.src.peek(errtext.MaxValue + 1)),
 			Err: wrapf(ErrSyntax, "input does not start with UNA, UNB or UNH")})
 	}
 	if len(head) == 4 && string(head[:3]) != "UNA" && head[3] == isoLevelBDelims.Element && head[3] != r.d.Element {

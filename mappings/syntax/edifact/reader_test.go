@@ -324,7 +324,7 @@ func TestReaderErrors(t *testing.T) {
 		},
 		{
 			name: "segment too long", in: "UNH+M1+COREOR:D:00B'FTX+" + strings.Repeat("A", 200) + "'UNT+3+M1'", opts: edifact.ReaderOptions{MaxSegmentBytes: 100},
-			err: edifact.ErrTooLarge, fatal: true, render: `in.edi:1: message M1 segment 2 FTX "FTX+AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA…": segment is longer than 100 bytes`,
+			err: edifact.ErrTooLarge, fatal: true, render: `in.edi:1: message M1 segment 2 FTX "FTX+AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"…: segment is longer than 100 bytes`,
 		},
 		{
 			name: "too many segments", in: "UNH+M1+COREOR:D:00B'FTX'FTX'FTX'UNT+5+M1'", opts: edifact.ReaderOptions{MaxMessageSegments: 3},

@@ -67,17 +67,17 @@ func TestCSVWriteErrors(t *testing.T) {
 	}{
 		{"ragged", flat.CSVOptions{Name: "out.csv"}, []string{"a", "b"}, []string{"1"}, flat.ErrRaggedRow,
 			"out.csv:2: record has 1 fields, header has 2"},
-		{"no fields", flat.CSVOptions{}, nil, []string{}, flat.ErrRaggedRow, "1: record has no fields"},
+		{"no fields", flat.CSVOptions{}, nil, []string{}, flat.ErrRaggedRow, "line 1: record has no fields"},
 		{"NUL", flat.CSVOptions{Name: "out.csv"}, []string{"a", "remarks"}, []string{"1", "x\x00"}, flat.ErrControlChar,
 			`out.csv:2: field "remarks" "x\x00": NUL cannot be written`},
 		{"invalid UTF-8", flat.CSVOptions{}, nil, []string{"Br\xfcgge"}, flat.ErrEncoding,
-			`1: field 1 "Br\xfcgge": byte 0xFC is not UTF-8 text`},
+			`line 1: field 1 "Br\xfcgge": byte 0xFC is not UTF-8 text`},
 		{"not latin-1", flat.CSVOptions{Encoding: "iso-8859-1"}, nil, []string{"ok", "€"}, flat.ErrEncoding,
-			`1: field 2 "€": character '€' (U+20AC) has no ISO 8859-1 form`},
+			`line 1: field 2 "€": character '€' (U+20AC) has no ISO 8859-1 form`},
 		{"needs quoting without quoting", flat.CSVOptions{NoQuote: true}, []string{"a"}, []string{"x,y"}, flat.ErrQuote,
-			`2: field "a" "x,y" needs quoting, but quoting is off`},
+			`line 2: field "a" "x,y" needs quoting, but quoting is off`},
 		{"too long", flat.CSVOptions{MaxFieldBytes: 3}, nil, []string{"abcd"}, flat.ErrFieldTooLong,
-			`1: field 1 "abcd": longer than 3 bytes`},
+			`line 1: field 1 "abcd": longer than 3 bytes`},
 		{"bad options", flat.CSVOptions{Delimiter: '\r'}, nil, []string{"a"}, flat.ErrLayout,
 			`delimiter '\r' cannot separate or quote fields`},
 	}
@@ -108,11 +108,11 @@ func TestCSVWriteHeaderErrors(t *testing.T) {
 	w := flat.NewCSVWriter(&buf, flat.CSVOptions{})
 	err := w.WriteHeader([]string{"a", "b", "a"})
 	require.ErrorIs(t, err, flat.ErrHeader)
-	assert.Equal(t, `1: header repeats "a" in columns 1 and 3`, err.Error())
+	assert.Equal(t, `line 1: header repeats "a" in columns 1 and 3`, err.Error())
 	require.NoError(t, w.Write([]string{"1"}))
 	err = w.WriteHeader([]string{"a"})
 	require.ErrorIs(t, err, flat.ErrHeader)
-	assert.Equal(t, "2: header must be the first line", err.Error())
+	assert.Equal(t, "line 2: header must be the first line", err.Error())
 }
 
 type failingWriter struct{ err error }

@@ -5,7 +5,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/nexport/pcsgate/mappings/internal/msgtext"
+	"github.com/nexport/pcsgate/internal/errtext"
 )
 
 // Sentinel errors. Every error of this package wraps one of them, so callers
@@ -72,20 +72,7 @@ type Error struct {
 // Error renders the problem on one line.
 func (e *Error) Error() string {
 	var b strings.Builder
-	b.WriteString(e.Name)
-	if e.Line > 0 {
-		if b.Len() > 0 {
-			b.WriteByte(':')
-		}
-		b.WriteString(strconv.Itoa(e.Line))
-		if e.Column > 0 {
-			b.WriteByte(':')
-			b.WriteString(strconv.Itoa(e.Column))
-		}
-	}
-	if b.Len() > 0 {
-		b.WriteString(": ")
-	}
+	errtext.AppendPosition(&b, e.Name, e.Line, e.Column)
 	if e.Err != nil {
 		b.WriteString(e.Err.Error())
 	}
@@ -106,19 +93,17 @@ func (d *detail) Unwrap() error { return d.err }
 
 func describe(sentinel error, msg string) error { return &detail{msg: msg, err: sentinel} }
 
-// maxQuoted is how many characters of a received value a message shows.
-const maxQuoted = 40
-
-// clip shortens s to at most maxQuoted characters, marking a cut with "...".
-func clip(s string) string { return msgtext.Clip(s, maxQuoted, "...") }
+// clip bounds a value kept in an Error; errtext.Quote renders it the same
+// whether clipped or not.
+func clip(s string) string { return errtext.Clip(s, errtext.MaxValue) }
 
 // quote renders a received value for a message: clipped and quoted.
-func quote(s string) string { return strconv.Quote(clip(s)) }
+func quote(s string) string { return errtext.Quote(s) }
 
 // fieldLabel names a field for a message: its name, or its position.
 func fieldLabel(names []string, i int) string {
 	if i < len(names) && names[i] != "" {
-		return "field " + strconv.Quote(names[i])
+		return "field " + errtext.Quote(names[i])
 	}
 	return "field " + strconv.Itoa(i+1)
 }

@@ -49,6 +49,6 @@ func ExampleFixedWriter() {
 	_ = w.Flush()
 	// Output:
 	// <nil>
-	// 2:1: field "containerNumber" "CSQU3054383X" is 12 characters, the field holds 11
+	// line 2 column 1: field "containerNumber" "CSQU3054383X" is 12 characters, the field holds 11
 	// CSQU3054383 024350
 }

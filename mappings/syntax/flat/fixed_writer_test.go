@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/nexport/pcsgate/internal/errtext"
 	"github.com/nexport/pcsgate/mappings/syntax/flat"
 )
 
@@ -75,18 +76,20 @@ func TestFixedWriteErrors(t *testing.T) {
 	}{
 		{"value too long", opts, "D1", map[string]string{"containerNumber": "CSQU30543831"}, flat.ErrFieldTooLong,
 			`out.txt:1:3: field "containerNumber" "CSQU30543831" is 12 characters, the field holds 11`},
+		{"long value clipped", opts, "D1", map[string]string{"containerNumber": strings.Repeat("C", 100)}, flat.ErrFieldTooLong,
+			`out.txt:1:3: field "containerNumber" "` + strings.Repeat("C", errtext.MaxValue) + `"… is 100 characters, the field holds 11`},
 		{"unknown field", opts, "D1", map[string]string{"containerNumber": "x", "sael": "S1"}, flat.ErrUnknownField,
 			`out.txt:1: field "sael" is not in layout "D1"`},
 		{"unknown record type", opts, "X1", nil, flat.ErrUnknownRecordType,
 			`out.txt:1: record type "X1" is not one of "D1", "H0", "T9"`},
 		{"record type with a single layout", flat.FixedOptions{Layouts: map[string]flat.FixedLayout{"": {Fields: []flat.FixedField{{Name: "a", Start: 1, Length: 1}}}}}, "D1", nil, flat.ErrUnknownRecordType,
-			`1: record type "D1" is not one of "" (the only layout)`},
+			`line 1: record type "D1" is not one of "" (the only layout)`},
 		{"control character", opts, "D1", map[string]string{"releaseTo": "a\nb"}, flat.ErrControlChar,
 			`out.txt:1:59: field "releaseTo" "a\nb" contains control character '\n'`},
 		{"invalid UTF-8", opts, "D1", map[string]string{"releaseTo": "Br\xfcgge"}, flat.ErrEncoding,
 			`out.txt:1:59: field "releaseTo" "Br\xfcgge": byte 0xFC is not UTF-8 text`},
 		{"not latin-1", flat.FixedOptions{Encoding: "iso-8859-1", Layouts: releaseLayouts()}, "D1", map[string]string{"releaseTo": "€"}, flat.ErrEncoding,
-			`1:59: field "releaseTo" "€": character '€' (U+20AC) has no ISO 8859-1 form`},
+			`line 1 column 59: field "releaseTo" "€": character '€' (U+20AC) has no ISO 8859-1 form`},
 		{"byte order mark", opts, "D1", map[string]string{"releaseTo": "\uFEFFx"}, flat.ErrEncoding,
 			`out.txt:1:59: field "releaseTo" "\ufeffx" contains U+FEFF, which readers take for a byte order mark`},
 		{"invalid options", flat.FixedOptions{}, "", nil, flat.ErrLayout, `options have no layouts`},
@@ -118,7 +121,7 @@ func TestFixedWriteRecordTypeField(t *testing.T) {
 	require.NoError(t, w.Write("B1", nil))
 	err := w.Write("A1", map[string]string{"kind": "B1"})
 	require.ErrorIs(t, err, flat.ErrUnknownRecordType)
-	assert.Equal(t, `3:1: field "kind" is "B1", but the record type is "A1"`, err.Error())
+	assert.Equal(t, `line 3 column 1: field "kind" is "B1", but the record type is "A1"`, err.Error())
 	require.NoError(t, w.Flush())
 	assert.Equal(t, "A1x \nB1\n", buf.String())
 	recs, errs := readFixed(t, buf.String(), opts)
@@ -133,7 +136,7 @@ func TestFixedWriteRecordUnknownName(t *testing.T) {
 	w := flat.NewFixedWriter(&bytes.Buffer{}, flat.FixedOptions{Layouts: releaseLayouts()})
 	err := w.WriteRecord(flat.Record{Type: "T9", Names: []string{"cnt"}, Values: []string{"1"}})
 	require.ErrorIs(t, err, flat.ErrUnknownField)
-	assert.Equal(t, `1: field "cnt" is not in layout "T9"`, err.Error())
+	assert.Equal(t, `line 1: field "cnt" is not in layout "T9"`, err.Error())
 }
 
 func TestFixedWriteErrorIsSticky(t *testing.T) {

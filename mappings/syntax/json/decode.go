@@ -3,7 +3,6 @@ package json
 import (
 	"fmt"
 	"unicode/utf8"
-	"unsafe"
 )
 
 // Defaults of DecodeOptions.
@@ -23,7 +22,8 @@ type DecodeOptions struct {
 	Name string
 	// ShareInput lets the decoded strings and numbers share the memory of
 	// the input instead of a copy of it: the caller promises never to
-	// change the input afterwards.
+	// change the input afterwards. Built with -tags purego, the input is
+	// always copied.
 	ShareInput bool
 }
 
@@ -66,12 +66,8 @@ func Decode(data []byte, opts DecodeOptions) (any, error) {
 	// One copy of the input backs every string and number without escapes,
 	// instead of one small allocation each.
 	d := decoder{data: data, maxDepth: opts.MaxDepth}
-	if opts.ShareInput {
-		d.src = unsafe.String(unsafe.SliceData(data), len(data))
-	} else {
-		d.src = string(data)
-	}
-	d.boxes.next = min(max(len(data)/48, 16), 1024) // about one value per 48 bytes
+	d.src = source(data, opts.ShareInput)
+	d.boxes.init(len(data))
 	if len(data) >= 3 && data[0] == 0xEF && data[1] == 0xBB && data[2] == 0xBF {
 		d.pos = 3
 	}
@@ -143,7 +139,7 @@ func (d *decoder) value() (any, *decodeError) {
 		if err != nil {
 			return nil, err
 		}
-		return d.boxes.box(s, stringType), nil
+		return d.boxes.str(s), nil
 	case c == '-' || c >= '0' && c <= '9':
 		return d.number()
 	case c == 't':
@@ -320,7 +316,7 @@ func (d *decoder) number() (any, *decodeError) {
 		}
 	}
 	d.pos = p
-	return d.boxes.box(d.src[start:p], numberType), nil
+	return d.boxes.num(d.src[start:p]), nil
 }
 
 // str reads a string literal starting at the opening quote.
@@ -348,7 +344,7 @@ func (d *decoder) str() (string, *decodeError) {
 		}
 		p++
 	}
-	return "", d.fail(start, ErrSyntax, "string "+quote(string(data[start:]))+" is not closed, expected '\"'")
+	return "", d.fail(start, ErrSyntax, "string "+quoteBytes(data[start:])+" is not closed, expected '\"'")
 }
 
 // strEscaped finishes a string that contains escapes; p is at the first '\'.
@@ -367,7 +363,7 @@ func (d *decoder) strEscaped(start, p int) (string, *decodeError) {
 			return string(buf), nil
 		case c == '\\':
 			if p+1 >= len(data) {
-				return "", d.fail(start, ErrSyntax, "string "+quote(string(data[start:]))+" is not closed, expected '\"'")
+				return "", d.fail(start, ErrSyntax, "string "+quoteBytes(data[start:])+" is not closed, expected '\"'")
 			}
 			esc := data[p+1]
 			switch esc {
@@ -410,7 +406,7 @@ func (d *decoder) strEscaped(start, p int) (string, *decodeError) {
 			p += size
 		}
 	}
-	return "", d.fail(start, ErrSyntax, "string "+quote(string(data[start:]))+" is not closed, expected '\"'")
+	return "", d.fail(start, ErrSyntax, "string "+quoteBytes(data[start:])+" is not closed, expected '\"'")
 }
 
 // unicodeEscape reads \uXXXX (and its low surrogate, if any) at p and

@@ -2,10 +2,9 @@ package json
 
 import (
 	"errors"
-	"strconv"
 	"strings"
 
-	"github.com/nexport/pcsgate/mappings/internal/msgtext"
+	"github.com/nexport/pcsgate/internal/errtext"
 )
 
 // Sentinel errors. Every error returned by this package wraps one of them, so
@@ -53,22 +52,9 @@ type Error struct {
 // Error renders the problem on one line: position, pointer, description.
 func (e *Error) Error() string {
 	var b strings.Builder
-	if e.Name != "" {
-		b.WriteString(e.Name)
-	}
-	if e.Line > 0 {
-		if b.Len() > 0 {
-			b.WriteByte(':')
-		}
-		b.WriteString(strconv.Itoa(e.Line))
-		b.WriteByte(':')
-		b.WriteString(strconv.Itoa(e.Column))
-	}
-	if b.Len() > 0 {
-		b.WriteString(": ")
-	}
+	errtext.AppendPosition(&b, e.Name, e.Line, e.Column)
 	if e.Pointer != "" {
-		writeVisible(&b, e.Pointer)
+		b.WriteString(errtext.Safe(e.Pointer))
 		b.WriteString(": ")
 	}
 	if e.Err != nil {
@@ -92,24 +78,10 @@ func (d *detail) Unwrap() error { return d.err }
 
 func describe(sentinel error, msg string) error { return &detail{msg: msg, err: sentinel} }
 
-// maxQuoted is how many characters of a received value an error message shows.
-const maxQuoted = 40
-
-// clip shortens s to at most n characters, marking a cut with "...".
-func clip(s string, n int) string { return msgtext.Clip(s, n, "...") }
-
 // quote renders a received value for an error message: clipped and quoted.
-func quote(s string) string { return strconv.Quote(clip(s, maxQuoted)) }
+func quote(s string) string { return errtext.Quote(s) }
 
-// writeVisible writes s with control characters escaped as in Go string
-// literals (a key may hold a newline), so the message stays on one line.
-func writeVisible(b *strings.Builder, s string) {
-	for _, r := range s {
-		if r < 0x20 || r == 0x7f {
-			q := strconv.QuoteRune(r)
-			b.WriteString(q[1 : len(q)-1])
-			continue
-		}
-		b.WriteRune(r)
-	}
+// quoteBytes is quote for raw input; it copies no more of b than it shows.
+func quoteBytes(b []byte) string {
+	return errtext.Quote(string(b[:min(len(b), errtext.MaxValue+1)]))
 }

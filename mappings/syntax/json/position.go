@@ -3,6 +3,8 @@ package json
 import (
 	"bytes"
 	"unicode/utf8"
+
+	"github.com/nexport/pcsgate/internal/errtext"
 )
 
 // decodeError is an error found while parsing, before its position is
@@ -37,7 +39,7 @@ func token(data []byte, off int) string {
 	if off >= len(data) {
 		return ""
 	}
-	limit := min(len(data), off+4*maxQuoted)
+	limit := min(len(data), off+errtext.MaxValue+1)
 	switch data[off] {
 	case ',', ':', '[', ']', '{', '}':
 		return string(data[off : off+1])

@@ -2,10 +2,9 @@ package xml
 
 import (
 	"errors"
-	"strconv"
 	"strings"
 
-	"github.com/nexport/pcsgate/mappings/internal/msgtext"
+	"github.com/nexport/pcsgate/internal/errtext"
 )
 
 // Sentinel errors, phrased as predicates about the value in *Error.
@@ -46,29 +45,16 @@ type Error struct {
 // Error renders the problem on one line.
 func (e *Error) Error() string {
 	var b strings.Builder
-	switch {
-	case e.Name != "" && e.Line > 0:
-		b.WriteString(e.Name)
-		b.WriteByte(':')
-		b.WriteString(strconv.Itoa(e.Line))
-		b.WriteString(": ")
-	case e.Name != "":
-		b.WriteString(e.Name)
-		b.WriteString(": ")
-	case e.Line > 0:
-		b.WriteString("line ")
-		b.WriteString(strconv.Itoa(e.Line))
-		b.WriteString(": ")
-	}
+	errtext.AppendPosition(&b, e.Name, e.Line, 0)
 	if e.Path != "" {
-		b.WriteString(e.Path)
+		b.WriteString(errtext.Safe(e.Path))
 		b.WriteString(": ")
 	}
 	if e.Field != "" {
 		b.WriteString(e.Field)
 		b.WriteByte(' ')
 		if e.Value != "" {
-			b.WriteString(strconv.Quote(clip(e.Value)))
+			b.WriteString(errtext.Quote(e.Value))
 			b.WriteByte(' ')
 		}
 	}
@@ -80,9 +66,3 @@ func (e *Error) Error() string {
 
 // Unwrap returns the wrapped sentinel error.
 func (e *Error) Unwrap() error { return e.Err }
-
-// maxValue is how many bytes of a value an error message shows.
-const maxValue = 40
-
-// clip shortens s to at most maxValue bytes without splitting a rune.
-func clip(s string) string { return msgtext.ClipBytes(s, maxValue, "…") }

@@ -32,7 +32,7 @@ func ExampleParse_doctype() {
 <!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]>
 <r>&x;</r>`), xmlsyn.Options{Name: "inbound.xml"})
 	fmt.Println(err)
-	// Output: inbound.xml:2: declaration "<!DOCTYPE r [<!ENTITY x SYSTEM \"file:///…" is a DTD or entity declaration, which is never accepted
+	// Output: inbound.xml:2: declaration "<!DOCTYPE r [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>" is a DTD or entity declaration, which is never accepted
 }
 
 func ExampleWrite() {

@@ -3,6 +3,8 @@ package xml
 import (
 	"fmt"
 	"strconv"
+
+	"github.com/nexport/pcsgate/internal/errtext"
 )
 
 // gstate is where the guard is in the markup.
@@ -201,7 +203,7 @@ func (g *guard) fail(sentinel error, field, value, detail string) *Error {
 // textValue returns the start of p up to the end of its line, for errors.
 func textValue(p []byte) string {
 	n := 0
-	for n < len(p) && n < maxValue+1 && p[n] != '\n' && p[n] != '\r' {
+	for n < len(p) && n < errtext.MaxValue+1 && p[n] != '\n' && p[n] != '\r' {
 		n++
 	}
 	return string(p[:n])

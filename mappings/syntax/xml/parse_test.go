@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/nexport/pcsgate/internal/errtext"
 	xmlsyn "github.com/nexport/pcsgate/mappings/syntax/xml"
 )
 
@@ -179,4 +180,11 @@ func TestParseBytesMatchesParse(t *testing.T) {
 	b, err := xmlsyn.Parse(strings.NewReader(string(data)), xmlsyn.Options{})
 	require.NoError(t, err)
 	assert.Equal(t, a.OutputXML(true), b.OutputXML(true))
+}
+
+func TestErrorRendersThroughErrtext(t *testing.T) {
+	e := &xmlsyn.Error{Name: "my file.xml", Line: 2, Path: "/r/a", Field: "element", Value: strings.Repeat("x", 100), Err: xmlsyn.ErrSyntax}
+	assert.Equal(t, `"my file.xml":2: /r/a: element "`+strings.Repeat("x", errtext.MaxValue)+`"… is not well-formed XML`, e.Error())
+	e = &xmlsyn.Error{Line: 3, Field: "attribute value", Value: "a\nb", Err: xmlsyn.ErrInvalidChar}
+	assert.Equal(t, `line 3: attribute value "a\nb" contains a character not allowed in XML 1.0`, e.Error())
 }

@@ -4,6 +4,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"sync/atomic"
 
 	"github.com/antchfx/xmlquery"
 	"github.com/antchfx/xpath"
@@ -30,6 +31,17 @@ func CompilePath(expr string, ns map[string]string) (*Path, error) {
 	}
 	return &Path{expr: x, walk: compileWalk(expr, ns), src: expr}, nil
 }
+
+// recoveredPanics counts the panics of the XPath library that String, Nodes
+// and Eval turned into "no match".
+var recoveredPanics atomic.Int64
+
+// RecoveredPanics returns how many times String, Nodes or Eval recovered
+// from a panic of the XPath library and answered "no match", since the
+// program started. The library panics on some data-dependent errors, such as
+// sum() of a text that is not a number, so a rising count means a spec's
+// expression meets data it was not written for.
+func RecoveredPanics() int64 { return recoveredPanics.Load() }
 
 // Direct reports whether Select or Text evaluates p, without the XPath
 // library.
@@ -81,6 +93,7 @@ func (p *Path) String(n *xmlquery.Node) (s string, ok bool) {
 	}
 	defer func() {
 		if recover() != nil {
+			recoveredPanics.Add(1)
 			s, ok = "", false
 		}
 	}()
@@ -119,6 +132,7 @@ func (p *Path) Nodes(n *xmlquery.Node) (nodes []*xmlquery.Node) {
 	}
 	defer func() {
 		if recover() != nil {
+			recoveredPanics.Add(1)
 			nodes = nil
 		}
 	}()
@@ -144,6 +158,7 @@ func (p *Path) Eval(n *xmlquery.Node) (v any) {
 	}
 	defer func() {
 		if recover() != nil {
+			recoveredPanics.Add(1)
 			v = nil
 		}
 	}()

@@ -158,3 +158,31 @@ func TestCheckNamespace(t *testing.T) {
 		})
 	}
 }
+
+// TestPathRecoveredPanicsAreCounted checks that an XPath library panic on
+// data it cannot handle (sum() of a text that is not a number) reads as no
+// match and is counted.
+func TestPathRecoveredPanicsAreCounted(t *testing.T) {
+	doc, err := xmlsyn.ParseBytes([]byte(`<r><a>abc</a></r>`), xmlsyn.Options{})
+	require.NoError(t, err)
+	sum, err := xmlsyn.CompilePath("sum(string(/r/a))", nil)
+	require.NoError(t, err)
+	filter, err := xmlsyn.CompilePath("/r/a[sum(string(.)) > 0]", nil)
+	require.NoError(t, err)
+	require.False(t, filter.Direct(), "the predicate needs the XPath library")
+
+	before := xmlsyn.RecoveredPanics()
+	s, ok := sum.String(doc)
+	assert.False(t, ok)
+	assert.Empty(t, s)
+	assert.Equal(t, before+1, xmlsyn.RecoveredPanics(), "String")
+	assert.Nil(t, sum.Eval(doc))
+	assert.Equal(t, before+2, xmlsyn.RecoveredPanics(), "Eval")
+	assert.Nil(t, filter.Nodes(doc))
+	assert.Equal(t, before+3, xmlsyn.RecoveredPanics(), "Nodes")
+
+	count, err := xmlsyn.CompilePath("count(/r/a)", nil)
+	require.NoError(t, err)
+	assert.InDelta(t, 1.0, count.Eval(doc), 0)
+	assert.Equal(t, before+3, xmlsyn.RecoveredPanics(), "no panic, no count")
+}

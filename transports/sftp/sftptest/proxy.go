@@ -74,15 +74,6 @@ func (p *Proxy) CutUploadAfter(n int64) { p.upBudget.Store(n + 1) }
 // the target to a client, that connection is cut.
 func (p *Proxy) CutDownloadAfter(n int64) { p.downBudget.Store(n + 1) }
 
-// CutAll cuts every connection now.
-func (p *Proxy) CutAll() {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	for c := range p.pairs {
-		c.close()
-	}
-}
-
 // Stall holds back every byte from now on, in both directions, until
 // Resume or Close; connections stay open.
 func (p *Proxy) Stall() {

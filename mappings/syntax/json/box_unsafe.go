@@ -1,3 +1,5 @@
+//go:build !purego
+
 package json
 
 import "unsafe"
@@ -11,7 +13,8 @@ import "unsafe"
 // This relies on the layout of an empty interface (type word, data pointer)
 // and on strings being stored in interfaces indirectly, as the gc toolchain
 // has always done; TestBoxedValues checks that the values behave as
-// ordinary strings and Numbers do.
+// ordinary strings and Numbers do. Build with -tags purego for the plain
+// equivalent in box_purego.go.
 
 // eface is the layout of an empty interface.
 type eface struct {
@@ -32,6 +35,17 @@ type boxes struct {
 	next int // size of the next slab
 }
 
+// init sizes the first slab for a document of n bytes.
+func (b *boxes) init(n int) {
+	b.next = min(max(n/48, 16), 1024) // about one value per 48 bytes
+}
+
+// str returns s as an interface holding a string.
+func (b *boxes) str(s string) any { return b.box(s, stringType) }
+
+// num returns s as an interface holding a Number.
+func (b *boxes) num(s string) any { return b.box(s, numberType) }
+
 // box returns s as an interface of the type typ (stringType or numberType).
 func (b *boxes) box(s string, typ unsafe.Pointer) any {
 	if len(b.slab) == cap(b.slab) {
@@ -46,4 +60,13 @@ func (b *boxes) box(s string, typ unsafe.Pointer) any {
 	e := (*eface)(unsafe.Pointer(&v))
 	e.typ, e.data = typ, unsafe.Pointer(&b.slab[len(b.slab)-1])
 	return v
+}
+
+// source returns the text the decoded values are cut from: data itself when
+// the caller shares it, else a copy.
+func source(data []byte, share bool) string {
+	if share {
+		return unsafe.String(unsafe.SliceData(data), len(data))
+	}
+	return string(data)
 }
