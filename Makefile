@@ -4,7 +4,7 @@ export CGO_ENABLED = 0
 BIN     := bin/pcsgate
 FUZZTIME ?= 30s
 # packages with a purego variant (no unsafe), and those that decode through them
-PUREGO_PKGS := ./mappings/syntax/json/ ./mappings/ ./fixtures/
+PUREGO_PKGS := ./mappings/... ./fixtures/
 
 .PHONY: run build test test-purego test-short test-race test-integration bench fuzz lint docs docs-check fixtures-update clean
 
@@ -56,7 +56,7 @@ fuzz:
 
 ## lint: gofmt, go vet, staticcheck and a dead-code check; the checkers are
 ## pinned here and installed into bin/ on first use. Integration tests count,
-## and the purego variant of mappings/syntax/json is checked too.
+## and the purego variants under mappings/ are checked too.
 STATICCHECK_VERSION := v0.8.2
 DEADCODE_VERSION    := v0.52.0
 STATICCHECK := bin/staticcheck-$(STATICCHECK_VERSION)
@@ -67,9 +67,9 @@ lint: $(STATICCHECK) $(DEADCODE)
 	out=$$(gofmt -l $$(git ls-files '*.go')); \
 	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; fail=1; fi; \
 	for cmd in "$(GO) vet -tags integration ./..." \
-	           "$(GO) vet -tags purego ./mappings/syntax/json/" \
+	           "$(GO) vet -tags purego ./mappings/..." \
 	           "$(STATICCHECK) -tags integration ./..." \
-	           "$(STATICCHECK) -tags purego ./mappings/syntax/json/"; do \
+	           "$(STATICCHECK) -tags purego ./mappings/..."; do \
 	  echo "$$cmd"; $$cmd || fail=1; \
 	done; \
 	echo "$(DEADCODE) -test -tags integration ./..."; \

@@ -6,8 +6,6 @@ import (
 	"reflect"
 	"strings"
 	"sync"
-	"time"
-	"unsafe"
 
 	"github.com/nexport/pcsgate/canonical"
 )
@@ -124,50 +122,6 @@ func (a *Accessor) set(e *canonical.ReleaseEvent, val any) error {
 	}
 	return assign(v, val, a.Path)
 }
-
-// GetString reads a string field without boxing it; "" when unset. The
-// string paths are hot (every field of every event), so they walk the
-// field offsets computed once by compileAccessor instead of reflect.Value.
-func (a *Accessor) GetString(e *canonical.ReleaseEvent) string {
-	p := unsafe.Pointer(e)
-	last := len(a.steps) - 1
-	for _, st := range a.steps[:last] {
-		p = unsafe.Add(p, st.offset)
-		if st.elem != nil {
-			if p = *(*unsafe.Pointer)(p); p == nil {
-				return ""
-			}
-		}
-	}
-	return *(*string)(unsafe.Add(p, a.steps[last].offset))
-}
-
-// setString stores a string without boxing it; false when the field is not
-// a string (the caller then uses set). Structs on the way are allocated.
-func (a *Accessor) setString(e *canonical.ReleaseEvent, s string) bool {
-	if a.leaf.Kind() != reflect.String {
-		return false
-	}
-	p := unsafe.Pointer(e)
-	last := len(a.steps) - 1
-	for _, st := range a.steps[:last] {
-		p = unsafe.Add(p, st.offset)
-		if st.elem != nil {
-			pp := (*unsafe.Pointer)(p)
-			if *pp == nil {
-				*pp = reflect.New(st.elem).UnsafePointer()
-			}
-			p = *pp
-		}
-	}
-	*(*string)(unsafe.Add(p, a.steps[last].offset)) = s
-	return true
-}
-
-var (
-	timeType  = reflect.TypeOf(time.Time{})
-	partyType = reflect.TypeOf(canonical.Party{})
-)
 
 // assign converts the few value kinds the engine produces into the field's type.
 func assign(v reflect.Value, val any, path string) error {

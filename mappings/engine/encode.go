@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -335,9 +334,6 @@ func (ec *EncodeCtx) Fail(cf *CompiledField, value string, err error) error {
 
 func (ec *EncodeCtx) Err(cf *CompiledField, err error) error { return ec.Fail(cf, "", err) }
 
-// pathOf names an encode field for errors (see where).
-func pathOf(cf *CompiledField) string { return cf.where() }
-
 // convert applies an encode `as`.
 func (ec *EncodeCtx) convert(cf *CompiledField, val any) (any, error) {
 	switch cf.Spec.As {
@@ -414,8 +410,6 @@ func ScalarText(v any) string {
 	}
 	return Text(v)
 }
-
-var errSkip = errors.New("skip")
 
 // partyID returns a party's identifier in scheme, or nil.
 func partyID(v any, scheme string) any {

@@ -4,9 +4,8 @@ import (
 	"errors"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
-	"github.com/nexport/pcsgate/mappings/internal/msgtext"
+	"github.com/nexport/pcsgate/internal/errtext"
 )
 
 // Sentinels of the mapping engine. Every error a mapping reports wraps one,
@@ -109,16 +108,7 @@ func fieldLabel(elem, segment string, targets []string) string {
 func (e *Error) Error() string {
 	var b strings.Builder
 	if e.File != "" {
-		b.WriteString(e.File)
-		if e.Line > 0 {
-			b.WriteByte(':')
-			b.WriteString(strconv.Itoa(e.Line))
-			if e.Column > 0 {
-				b.WriteByte(':')
-				b.WriteString(strconv.Itoa(e.Column))
-			}
-		}
-		b.WriteString(": ")
+		errtext.AppendPosition(&b, e.File, e.Line, e.Column)
 	}
 	if e.Message != "" || e.Event != "" {
 		if e.Message != "" {
@@ -142,28 +132,20 @@ func (e *Error) Error() string {
 		b.WriteByte(' ')
 	}
 	if e.Value != "" {
-		b.WriteString(strconv.Quote(Clip(e.Value)))
+		b.WriteString(errtext.Quote(e.Value))
 		b.WriteByte(' ')
 	}
 	if e.Err != nil {
 		b.WriteString(e.Err.Error())
 	}
-	out := strings.TrimSpace(b.String())
-	if strings.ContainsAny(out, "\r\n") {
-		// One problem, one line: a wrapped error from elsewhere may not know.
-		out = strings.Join(strings.Fields(out), " ")
-	}
-	return out
+	// One problem, one line: a wrapped error from elsewhere may not know.
+	return errtext.OneLine(b.String())
 }
 
 func (e *Error) Unwrap() error { return e.Err }
 
-func Clip(s string) string {
-	if utf8.RuneCountInString(s) <= 48 {
-		return s
-	}
-	return msgtext.Clip(s, 45, "...")
-}
+// Clip shortens a received value for an error message.
+func Clip(s string) string { return errtext.Clip(s, errtext.MaxValue) }
 
 // Lines splits a (joined) error into its one-line messages, the way the CLI
 // prints them.

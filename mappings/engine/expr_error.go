@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/nexport/pcsgate/internal/errtext"
 	"github.com/nexport/pcsgate/mappings/spec"
 )
 
@@ -137,4 +138,4 @@ func splitCamel(s string) string {
 	return b.String()
 }
 
-func quoteClip(s string) string { return `"` + Clip(s) + `"` }
+func quoteClip(s string) string { return errtext.Quote(s) }

@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"errors"
 	"fmt"
 	"reflect"
 	"strings"
@@ -215,5 +214,3 @@ func (cf *CompiledField) lookup(v string) (string, error) {
 	sortStrings(keys)
 	return "", fmt.Errorf("%w (%s: %s)", ErrNoCode, cf.tableSrc, strings.Join(keys, ", "))
 }
-
-var errEmpty = errors.New("empty")

@@ -1,0 +1,44 @@
+//go:build purego
+
+package engine
+
+import (
+	"reflect"
+
+	"github.com/nexport/pcsgate/canonical"
+)
+
+// GetString reads a string field; "" when unset.
+func (a *Accessor) GetString(e *canonical.ReleaseEvent) string {
+	v := reflect.ValueOf(e).Elem()
+	for _, idx := range a.index {
+		for v.Kind() == reflect.Pointer {
+			if v.IsNil() {
+				return ""
+			}
+			v = v.Elem()
+		}
+		v = v.FieldByIndex(idx)
+	}
+	return v.String()
+}
+
+// setString stores a string; false when the field is not a string (the
+// caller then uses set). Structs on the way are allocated.
+func (a *Accessor) setString(e *canonical.ReleaseEvent, s string) bool {
+	if a.leaf.Kind() != reflect.String {
+		return false
+	}
+	v := reflect.ValueOf(e).Elem()
+	for _, idx := range a.index {
+		for v.Kind() == reflect.Pointer {
+			if v.IsNil() {
+				v.Set(reflect.New(v.Type().Elem()))
+			}
+			v = v.Elem()
+		}
+		v = v.FieldByIndex(idx)
+	}
+	v.SetString(s)
+	return true
+}
