@@ -3,6 +3,7 @@ package mappings
 import (
 	"github.com/nexport/pcsgate/mappings/engine"
 	"github.com/nexport/pcsgate/mappings/spec"
+	xmlsyn "github.com/nexport/pcsgate/mappings/syntax/xml"
 )
 
 // The engine's types, under the names pcsgate's commands and transports
@@ -49,3 +50,7 @@ func Lines(err error) []string { return engine.Lines(err) }
 
 // ProfileREADME renders a profile's README.md from its spec.
 func ProfileREADME(p *Profile) string { return engine.ProfileREADME(p) }
+
+// XPathPanics counts the panics of the XPath library that XML paths
+// answered as "no match" since the program started.
+func XPathPanics() int64 { return xmlsyn.RecoveredPanics() }

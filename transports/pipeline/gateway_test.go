@@ -180,6 +180,7 @@ func TestEndToEnd(t *testing.T) {
 	assert.Len(t, h.files("portbase"), 1, "one outbound message for the same file twice")
 	assert.Equal(t, 1.0, m[`pcsgate_messages_delivered_total{endpoint="portbase-out"}`], "delivered once")
 	assert.Equal(t, 1.0, m[`pcsgate_duplicates_total{kind="content"}`])
+	assert.Contains(t, m, "pcsgate_xpath_panics_total", "recovered XPath panics are counted on /metrics")
 }
 
 // metrics reads the gateway's /metrics: each sample's value by its name

@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"github.com/nexport/pcsgate/mappings"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 )
@@ -34,5 +35,9 @@ func newMetrics(reg *prometheus.Registry) *metrics {
 		deadLetters: c("dead_letters_total", "Messages that failed for good, by stage.", "stage"),
 	}
 	reg.MustRegister(collectors.NewGoCollector())
+	reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{
+		Namespace: "pcsgate", Name: "xpath_panics_total",
+		Help: "Panics of the XPath library answered as 'no match'; a rise means a spec's XPath meets data it was not written for.",
+	}, func() float64 { return float64(mappings.XPathPanics()) }))
 	return m
 }

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/antchfx/xmlquery"
+	"github.com/antchfx/xpath"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -185,4 +186,21 @@ func TestPathRecoveredPanicsAreCounted(t *testing.T) {
 	require.NoError(t, err)
 	assert.InDelta(t, 1.0, count.Eval(doc), 0)
 	assert.Equal(t, before+3, xmlsyn.RecoveredPanics(), "no panic, no count")
+}
+
+// Evaluate and EvaluateElements, which the engine calls with expressions of
+// its own, count the panics they recover from like Path does.
+func TestEvaluateCountsPanics(t *testing.T) {
+	doc, err := xmlsyn.Parse(strings.NewReader(`<r><a>abc</a></r>`), xmlsyn.Options{})
+	require.NoError(t, err)
+	nav := xmlquery.CreateXPathNavigator(doc)
+	sum := xpath.MustCompile(`sum(string(/r/a))`)
+	before := xmlsyn.RecoveredPanics()
+	assert.Nil(t, xmlsyn.Evaluate(sum, nav))
+	assert.Nil(t, xmlsyn.EvaluateElements(sum, nav))
+	assert.Equal(t, before+2, xmlsyn.RecoveredPanics())
+	els := xmlsyn.EvaluateElements(xpath.MustCompile(`/r/a`), xmlquery.CreateXPathNavigator(doc))
+	require.Len(t, els, 1)
+	assert.Equal(t, "a", els[0].Data)
+	assert.Equal(t, before+2, xmlsyn.RecoveredPanics(), "no panic, no count")
 }

@@ -141,18 +141,13 @@ func top(n *xmlquery.Node) *xmlquery.Node {
 }
 
 // eval runs the expression; a panic inside the XPath library counts as
-// "nothing found".
-func (s xmlSelector) eval(d *engine.Doc) (v any) {
+// "nothing found" and in xmlsyn.RecoveredPanics.
+func (s xmlSelector) eval(d *engine.Doc) any {
 	nav := navigator(d)
 	if nav == nil {
 		return nil
 	}
-	defer func() {
-		if recover() != nil {
-			v = nil
-		}
-	}()
-	return s.x.Evaluate(nav)
+	return xmlsyn.Evaluate(s.x, nav)
 }
 
 func (s xmlSelector) at(n *xmlquery.Node, t string) engine.Position {
@@ -280,19 +275,8 @@ func (s xmlSplitter) Items(d *engine.Doc) (out []any) {
 	if nav == nil {
 		return nil
 	}
-	defer func() {
-		if recover() != nil {
-			out = nil
-		}
-	}()
-	it, ok := s.x.Evaluate(nav).(*xpath.NodeIterator)
-	if !ok {
-		return nil
-	}
-	for it.MoveNext() {
-		if nav, ok := it.Current().(*xmlquery.NodeNavigator); ok && nav.NodeType() == xpath.ElementNode {
-			out = append(out, nav.Current())
-		}
+	for _, n := range xmlsyn.EvaluateElements(s.x, nav) {
+		out = append(out, n)
 	}
 	return out
 }
