@@ -252,3 +252,26 @@ func TestEncodeEscapesThroughARoundTrip(t *testing.T) {
 	assert.Equal(t, "O'BRIEN + SONS: A?B", again[0].Release.ReleaseTo.Name)
 	assert.Equal(t, events[0].Key, again[0].Key)
 }
+
+// TestEncodeErrorsNameTheInput refuses an event each encoding profile
+// cannot carry and expects the input's name in front of the reason, in
+// every syntax (the XML encoder was once given no name).
+func TestEncodeErrorsNameTheInput(t *testing.T) {
+	reg := defaultRegistry(t)
+	seen := map[string]bool{}
+	for _, p := range reg.Profiles() {
+		if !p.CanEncode() || seen[p.Spec.Syntax] {
+			continue
+		}
+		seen[p.Spec.Syntax] = true
+		t.Run(p.Name(), func(t *testing.T) {
+			e := &canonical.ReleaseEvent{Type: "NO_SUCH_TYPE", Key: canonical.Key{Port: "NLRTM", ContainerNumber: "MSCU1234565"}}
+			enc, err := p.NewEncoder(&bytes.Buffer{}, mappings.EncodeOptions{Now: encodeNow, Name: "in.any"})
+			require.NoError(t, err)
+			err = enc.Encode([]*canonical.ReleaseEvent{e})
+			require.ErrorIs(t, err, mappings.ErrCannotCarry)
+			assert.True(t, strings.HasPrefix(err.Error(), "in.any: "), "%s", err)
+		})
+	}
+	assert.Len(t, seen, 5, "one encoding profile of each syntax")
+}

@@ -43,8 +43,8 @@ func (Syntax) CompileEncode(c *engine.Compiler, s *spec.Spec) (engine.Encoding, 
 	return &fsuEncoding{engine.DocumentEncoding{Doc: doc}, t}, nil
 }
 
-func (fe *fsuEncoding) NewEncoder(p *engine.Profile, w io.Writer, _ engine.EncodeOptions) engine.Encoder {
-	return newFSUEncoder(p, fe.t, w)
+func (fe *fsuEncoding) NewEncoder(p *engine.Profile, w io.Writer, opts engine.EncodeOptions) engine.Encoder {
+	return newFSUEncoder(p, fe.t, w, opts.Name)
 }
 
 func (Syntax) README(b *strings.Builder, p *engine.Profile) {

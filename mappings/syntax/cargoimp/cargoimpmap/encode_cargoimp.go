@@ -80,19 +80,20 @@ func compileFSU(c *engine.Compiler, es *spec.EncodeSpec) (*fsuTemplate, engine.N
 // fsuEncoder writes one FSU per group of events, a blank line between.
 type fsuEncoder struct {
 	p     *engine.Profile
+	name  string // input name for errors
 	t     *fsuTemplate
 	w     io.Writer
 	wrote bool
 	buf   bytes.Buffer
 }
 
-func newFSUEncoder(p *engine.Profile, t *fsuTemplate, w io.Writer) *fsuEncoder {
-	return &fsuEncoder{p: p, t: t, w: w}
+func newFSUEncoder(p *engine.Profile, t *fsuTemplate, w io.Writer, name string) *fsuEncoder {
+	return &fsuEncoder{p: p, name: name, t: t, w: w}
 }
 
 func (fe *fsuEncoder) Encode(events []*canonical.ReleaseEvent) error {
 	for _, e := range events {
-		if err := fe.p.Accepts(e); err != nil {
+		if err := fe.p.AcceptsIn(e, fe.name); err != nil {
 			return err
 		}
 	}

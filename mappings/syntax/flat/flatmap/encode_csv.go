@@ -55,14 +55,15 @@ func compileCSVEncode(c *engine.Compiler, s *spec.Spec) (*csvTemplate, error) {
 // csvEncoder writes a header line, then one row per event.
 type csvEncoder struct {
 	p      *engine.Profile
+	name   string // input name for errors
 	t      *csvTemplate
 	w      *flat.CSVWriter
 	header bool
 	row    []string
 }
 
-func newCSVEncoder(p *engine.Profile, t *csvTemplate, w io.Writer) *csvEncoder {
-	return &csvEncoder{p: p, t: t, w: flat.NewCSVWriter(w, t.opts), row: make([]string, len(t.cols))}
+func newCSVEncoder(p *engine.Profile, t *csvTemplate, w io.Writer, name string) *csvEncoder {
+	return &csvEncoder{p: p, name: name, t: t, w: flat.NewCSVWriter(w, t.opts), row: make([]string, len(t.cols))}
 }
 
 func (ce *csvEncoder) writeHeader() error {
@@ -78,7 +79,7 @@ func (ce *csvEncoder) Encode(events []*canonical.ReleaseEvent) error {
 		return err
 	}
 	for _, e := range events {
-		if err := ce.p.Accepts(e); err != nil {
+		if err := ce.p.AcceptsIn(e, ce.name); err != nil {
 			return err
 		}
 		ec := &engine.EncodeCtx{Profile: ce.p, Env: engine.ExprEnv{Event: e, Count: len(events)}}

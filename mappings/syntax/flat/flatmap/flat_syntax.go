@@ -42,8 +42,8 @@ func (Syntax) CompileEncode(c *engine.Compiler, s *spec.Spec) (engine.Encoding, 
 	return &csvEncoding{t}, nil
 }
 
-func (ce *csvEncoding) NewEncoder(p *engine.Profile, w io.Writer, _ engine.EncodeOptions) engine.Encoder {
-	return newCSVEncoder(p, ce.t, w)
+func (ce *csvEncoding) NewEncoder(p *engine.Profile, w io.Writer, opts engine.EncodeOptions) engine.Encoder {
+	return newCSVEncoder(p, ce.t, w, opts.Name)
 }
 
 func (ce *csvEncoding) Fields(add func(*engine.CompiledField), _ func(string)) {

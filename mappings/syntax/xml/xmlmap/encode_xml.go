@@ -63,7 +63,7 @@ func newXMLEncoder(p *engine.Profile, root engine.ObjNode, w io.Writer, name str
 
 func (xe *xmlEncoder) Encode(events []*canonical.ReleaseEvent) error {
 	for _, e := range events {
-		if err := xe.p.Accepts(e); err != nil {
+		if err := xe.p.AcceptsIn(e, xe.name); err != nil {
 			return err
 		}
 		root, err := xmlTree(xe.p, xe.root, e)
