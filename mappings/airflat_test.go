@@ -95,7 +95,7 @@ func TestEncodeKeyKeepsAirAndSeaApart(t *testing.T) {
 		event   *canonical.ReleaseEvent
 		err     string // "" = written
 	}{
-		{"container to an air profile", "cargonaut/fsu", sea, `message GO1: key "CSQU3054383" cannot be carried by the target profile: cargonaut/fsu carries air waybill statuses, not container releases`},
+		{"container to an air profile", "cargonaut/fsu", sea, `message GO1 container CSQU3054383: key "CSQU3054383" cannot be carried by the target profile: cargonaut/fsu carries air waybill statuses, not container releases`},
 		{"air waybill to an air profile", "cargonaut/fsu", air, ""},
 		{"air waybill to a sea profile", "smdg/codeco", air, "smdg/codeco carries container releases, not air waybills (074-48172633)"},
 		{"both to the status feed", "partner/status-csv", air, ""},

@@ -187,7 +187,7 @@ func TestRunEncodeOnlyCase(t *testing.T) {
 		c = newCase(t, "partner/status-csv/bad-unknown-event-type", map[string]string{"canonical.json": statusUncarried})
 		r = conformance.Run(reg, c, false)
 		require.Len(t, r.Failures, 1, "failures: %v", r.Failures)
-		assert.True(t, strings.HasPrefix(r.Failures[0], "unexpected errors:\n  message M1001: type \"RELEASE_EXPIRED\" cannot be carried"), r.Failures[0])
+		assert.True(t, strings.HasPrefix(r.Failures[0], "unexpected errors:\n  message M1001 container MSKU1234565: type \"RELEASE_EXPIRED\" cannot be carried"), r.Failures[0])
 	})
 	t.Run("malformed canonical.json", func(t *testing.T) {
 		c := newCase(t, "partner/status-csv/broken", map[string]string{"canonical.json": "[{"})
