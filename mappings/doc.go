@@ -1,10 +1,23 @@
-// Package mappings is pcsgate's declarative mapping engine and the registry
-// of the built-in profiles (mappings/<pcs>/<profile>/spec.yaml, embedded).
+// Package mappings is pcsgate's declarative mapping engine as the rest of
+// pcsgate sees it: the registry of the built-in profiles
+// (mappings/<pcs>/<profile>/spec.yaml, embedded), Registry.Decode from wire
+// messages to canonical events, Profile.NewEncoder back, and the one table
+// of wire syntaxes.
 //
-// A spec is compiled once (Load, Default) into wire-path selectors, code
-// tables, expr programs and canonical accessors; Registry.Decode then turns
-// wire messages into canonical events and Profile.NewEncoder writes events
-// back in a profile's format. The syntax packages under mappings/syntax/
-// know their wire format only; the small adapters here bridge them to the
-// engine. README.md beside this file documents the spec language.
+// The work is done in packages below this one, each with one job:
+//
+//	engine/          compiles specs and runs fields; defines Syntax, what it
+//	                 needs from a wire syntax
+//	spec/            the spec language: types, strict loading, overlays
+//	jsonschema/      the fast path of JSON Schema checking
+//	syntax/<name>/   a wire format's reader and writer, knowing nothing of
+//	                 the engine (edifact, json, xml, flat, cargoimp)
+//	syntax/<name>/<name>map/
+//	                 the engine's side of that syntax: its paths, decode
+//	                 driver, encoder and README section
+//	conformance/     the fixture runner behind go test ./fixtures and
+//	                 pcsgate conformance
+//
+// A new syntax is a package implementing engine.Syntax and one line in the
+// table syntaxes. README.md beside this file documents the spec language.
 package mappings

@@ -19,7 +19,7 @@ func newMappingsCmd() *cobra.Command {
 	var dir string
 	lint := &cobra.Command{
 		Use:   "lint [--dir DIR]",
-		Short: "Check every spec against mappings/spec.schema.json and compile it",
+		Short: "Check every spec against mappings/spec/spec.schema.json and compile it",
 		Long: `Lint loads every <pcs>/<profile>/spec.yaml and codelists/*.yaml under DIR
 (default: the specs built into this binary), checks them against the spec
 schema, compiles paths, tables and expressions, and reports every problem

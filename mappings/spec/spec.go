@@ -16,7 +16,7 @@ import (
 // Spec is one profile's mapping: how a PCS message in one wire syntax becomes
 // canonical events (Decode) and how events become that message (Encode).
 // Specs are data: mappings/<pcs>/<profile>/spec.yaml, checked against
-// mappings/spec.schema.json when loaded.
+// mappings/spec/spec.schema.json when loaded.
 type Spec struct {
 	// Profile is the profile's name, "<pcs>/<name>", equal to its folder.
 	Profile string `yaml:"profile"`

@@ -9,6 +9,7 @@ import (
 
 	"github.com/nexport/pcsgate/mappings/engine"
 	"github.com/nexport/pcsgate/mappings/spec"
+	jsonsyn "github.com/nexport/pcsgate/mappings/syntax/json"
 	"github.com/xeipuuv/gojsonschema"
 )
 
@@ -76,7 +77,7 @@ func schemaError(p *engine.Profile, data []byte, name string, re gojsonschema.Re
 		field = ""
 	}
 	e := &engine.Error{File: name, Segment: field}
-	if line, col, ok := jsonLocate(data, tokens); ok {
+	if line, col, ok := jsonsyn.Locate(data, tokens); ok {
 		e.Line, e.Column = line, col
 	}
 	got := ""

@@ -1,19 +1,16 @@
-package jsonmap
+package json
 
 import (
 	"bytes"
 	"encoding/json"
 	"strconv"
 	"strings"
-	"unicode/utf8"
-
-	jsonsyn "github.com/nexport/pcsgate/mappings/syntax/json"
 )
 
-// plainJSON copies a decoded JSON value for expressions: numbers (kept as
-// their text by the decoder) become int when integral, else float64.
-// Containers without numbers are shared, not copied.
-func plainJSON(v any) any {
+// Plain copies a decoded value with its numbers (kept as their text by
+// Decode) made int when integral, else float64, for code that computes with
+// them. Containers without numbers are shared, not copied.
+func Plain(v any) any {
 	out, _ := plainValue(v, 0)
 	return out
 }
@@ -23,7 +20,7 @@ func plainValue(v any, depth int) (any, bool) {
 		return v, false
 	}
 	switch x := v.(type) {
-	case jsonsyn.Number:
+	case Number:
 		if i, err := strconv.Atoi(string(x)); err == nil {
 			return i, true
 		}
@@ -71,26 +68,22 @@ func plainValue(v any, depth int) (any, bool) {
 	return v, false
 }
 
-// jsonLocate finds the value at a JSON pointer's tokens in raw JSON text
-// and returns its 1-based line and column (in characters). ok=false when
-// the text or the path does not lead anywhere.
-func jsonLocate(data []byte, tokens []string) (line, col int, ok bool) {
+// Locate finds the value at a JSON pointer's tokens in raw JSON text and
+// returns its 1-based line and column (in characters), for an error that
+// names a value Decode gave without positions. ok=false when the text or
+// the path does not lead anywhere.
+func Locate(data []byte, tokens []string) (line, col int, ok bool) {
 	off, ok := jsonOffset(data, tokens)
 	if !ok {
 		return 0, 0, false
 	}
-	head := data[:off]
-	line = 1 + bytes.Count(head, []byte{'\n'})
-	start := bytes.LastIndexByte(head, '\n') + 1
-	if start == 0 && bytes.HasPrefix(head, []byte("\xEF\xBB\xBF")) {
-		start = 3
-	}
-	return line, 1 + utf8.RuneCount(head[start:]), true
+	line, col = lineColumn(data, off)
+	return line, col, true
 }
 
-// pointerTokens splits a JSON pointer ("/data/parties/0") into its
+// PointerTokens splits a JSON pointer ("/data/parties/0") into its
 // unescaped tokens.
-func pointerTokens(ptr string) []string {
+func PointerTokens(ptr string) []string {
 	if ptr == "" {
 		return nil
 	}

@@ -94,6 +94,6 @@ func jsonLine(d *engine.Doc, jp *jsonsyn.Path) (int, int) {
 	if len(ms) == 0 {
 		return 0, 0
 	}
-	line, col, _ := jsonLocate(d.Raw, pointerTokens(ms[0].Pointer))
+	line, col, _ := jsonsyn.Locate(d.Raw, jsonsyn.PointerTokens(ms[0].Pointer))
 	return line, col
 }

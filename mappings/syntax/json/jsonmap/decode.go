@@ -39,7 +39,7 @@ func decodeJSON(r *engine.Registry, br *bufio.Reader, fixed *engine.Profile, opt
 	}
 	src := canonical.Source{PCS: p.Spec.PCS(), Profile: p.Name()}
 	dc := &engine.DecodeCtx{Profile: p, File: opts.Name, Opts: opts}
-	events, err := dc.DecodeDoc(&engine.Doc{Root: root, Raw: data, Plain: plainJSON}, src)
+	events, err := dc.DecodeDoc(&engine.Doc{Root: root, Raw: data, Plain: jsonsyn.Plain}, src)
 	if len(events) > 0 {
 		if eerr := emit(engine.Batch{Profile: p, Ref: events[0].Source.MessageRef, Events: events}); eerr != nil {
 			return eerr
