@@ -48,6 +48,12 @@ func TestLoadRejectsBadSpecs(t *testing.T) {
 			is:    mappings.ErrSpec,
 		},
 		{
+			name:  "unknown syntax names the known ones",
+			files: map[string]string{"test/coreor/spec.yaml": strings.Replace(strings.Replace(minimalSpec, "{{FIELD}}", "", 1), "syntax: edifact", "syntax: asn", 1)},
+			want:  []string{`test/coreor/spec.yaml: invalid mapping spec: syntax "asn" is not one of edifact, json, xml, cargoimp, flat`},
+			is:    mappings.ErrSpec,
+		},
+		{
 			name:  "profile must match its folder",
 			files: map[string]string{"other/place/spec.yaml": strings.Replace(minimalSpec, "{{FIELD}}", "", 1)},
 			want:  []string{`other/place/spec.yaml: invalid mapping spec: profile "test/coreor" must match its folder "other/place"`},

@@ -166,7 +166,7 @@ func (c *Compiler) codelist(name string) (*codeList, error) {
 func (r *Registry) compile(fsys fs.FS, s *spec.Spec) (*Profile, error) {
 	syn := r.syntaxNamed(s.Syntax)
 	if syn == nil {
-		return nil, fmt.Errorf("syntax %q is not supported yet", s.Syntax)
+		return nil, fmt.Errorf("%w: syntax %q is not one of %s", spec.ErrSpec, s.Syntax, r.syntaxNames())
 	}
 	p := &Profile{Spec: s, syntax: syn, Zone: "port", MaxBytes: 16 << 20}
 	if s.Options != nil {
@@ -300,3 +300,12 @@ func (r *Registry) loadCodelist(fsys fs.FS, file string) error {
 // Extension is the file extension of the profile's wire syntax, for the
 // files pcsgate writes in it (".edi", ".json", ".xml", ".csv", ".fsu").
 func (p *Profile) Extension() string { return p.syntax.Extension() }
+
+// syntaxNames lists the names of the registry's syntaxes.
+func (r *Registry) syntaxNames() string {
+	names := make([]string, len(r.syntaxes))
+	for i, s := range r.syntaxes {
+		names[i] = s.Name()
+	}
+	return strings.Join(names, ", ")
+}

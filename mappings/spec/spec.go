@@ -23,7 +23,8 @@ type Spec struct {
 	// Extends names the profile this one overlays.
 	Extends     string `yaml:"extends,omitempty"`
 	Description string `yaml:"description"`
-	// Syntax is the wire syntax: edifact, json, xml, flat or cargoimp.
+	// Syntax names the wire syntax (edifact, json, xml, flat, cargoimp: the
+	// table of syntaxes in package mappings is the list).
 	Syntax string `yaml:"syntax"`
 	// Schema is a JSON Schema file beside the spec that inputs must pass.
 	Schema string `yaml:"schema,omitempty"`
