@@ -312,7 +312,7 @@ func (c *Config) Validate() error {
 		}
 		names[ep.Name] = ep
 		if kindOf(ep) == nil {
-			errs = append(errs, atField(at+".transport", fmt.Errorf("%s: %w: %s", where, ErrConfig, kindsHelp())))
+			errs = append(errs, atField(at+".transport", fmt.Errorf("%s: %w: %s", where, ErrConfig, kindsHelp(ep))))
 		}
 	}
 	if d, err := time.ParseDuration(c.Retry.InitialInterval); err != nil || d <= 0 {

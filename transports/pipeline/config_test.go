@@ -31,7 +31,8 @@ func TestConfigErrors(t *testing.T) {
 	}{
 		{"unknown key", "store: sqlite:x.db\nstroe: typo\n", "[2:1] unknown field \"stroe\""},
 		{"route to nowhere", "routes:\n  - endpoint: nope\n    profile: portbase/coreor\n", `endpoint "nope" is not an outbound endpoint`},
-		{"endpoint without section", "endpoints:\n  - name: a\n    direction: in\n    transport: filedrop\n", "direction in|out with transport filedrop|sftp|http"},
+		{"endpoint without section", "endpoints:\n  - name: a\n    direction: in\n    transport: filedrop\n", "direction in with transport filedrop is configured in the section filedrop, which is missing"},
+		{"endpoint of no transport", "endpoints:\n  - name: a\n    direction: in\n    transport: ftp\n", "direction in|out with transport filedrop|sftp|http"},
 		{"bad duration", "endpoints:\n  - name: a\n    direction: in\n    transport: filedrop\n    filedrop: {dir: x, settle: soon}\n", `[5:32] endpoints[0].filedrop.settle: time: invalid duration "soon"`},
 		{"bad duration, block style", "endpoints:\n  - name: a\n    direction: in\n    transport: filedrop\n    filedrop:\n      dir: x\n      settle: soon\n", `[7:15] endpoints[0].filedrop.settle: time: invalid duration "soon"`},
 		{"bad duration, its text also a name", "endpoints:\n  - name: soon\n    direction: in\n    transport: filedrop\n    filedrop: {dir: x, settle: soon}\n", `[5:32] endpoints[0].filedrop.settle: time: invalid duration "soon"`},
@@ -42,7 +43,7 @@ func TestConfigErrors(t *testing.T) {
 			"routes:\n  - profile: portbase/coreor\n    endpoint: a\n", `[8:15] routes[0] "a:portbase/coreor": invalid configuration: endpoint "a" is not an outbound endpoint`},
 		{"route without profile", "endpoints:\n  - name: a\n    direction: out\n    transport: filedrop\n    filedrop_out: {dir: x}\n" +
 			"routes:\n  - endpoint: a\n", `[7:5] routes[0] "a:": invalid configuration: profile is required`},
-		{"endpoint without section, at its transport", "endpoints:\n  - name: a\n    direction: in\n    transport: filedrop\n", `[4:16] endpoints[0] "a": invalid configuration: direction in|out`},
+		{"endpoint without section, at its transport", "endpoints:\n  - name: a\n    direction: in\n    transport: filedrop\n", `[4:16] endpoints[0] "a": invalid configuration: direction in with transport filedrop`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			p := filepath.Join(t.TempDir(), "pcsgate.yaml")

@@ -74,9 +74,14 @@ func kindOf(ep *Endpoint) *endpointKind {
 	return nil
 }
 
-// kindsHelp lists the directions, transports and sections of
-// endpointKinds, for the error about an endpoint of no kind.
-func kindsHelp() string {
+// kindsHelp says what an endpoint of no kind lacks: the section of its
+// direction and transport, or else every direction, transport and section.
+func kindsHelp(ep *Endpoint) string {
+	for _, k := range endpointKinds {
+		if k.direction == ep.Direction && k.transport == ep.Transport {
+			return "direction " + k.direction + " with transport " + k.transport + " is configured in the section " + k.section + ", which is missing"
+		}
+	}
 	var dirs, transports, sections []string
 	add := func(list []string, v string) []string {
 		for _, x := range list {

@@ -176,7 +176,7 @@ func (g *Gateway) buildRouter() error {
 func (g *Gateway) addEndpoint(ep *Endpoint) error {
 	k := kindOf(ep)
 	if k == nil { // Validate has reported it
-		return fmt.Errorf("%w: %s", ErrConfig, kindsHelp())
+		return fmt.Errorf("%w: %s", ErrConfig, kindsHelp(ep))
 	}
 	if k.subscriber != nil {
 		sub, err := k.subscriber(g, ep)
