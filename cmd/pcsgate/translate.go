@@ -13,8 +13,13 @@ import (
 	"github.com/nexport/pcsgate/mappings"
 )
 
+// translateOptions are the translate command's flags.
+type translateOptions struct {
+	from, to string
+}
+
 func newTranslateCmd() *cobra.Command {
-	var from, to string
+	var o translateOptions
 	cmd := &cobra.Command{
 		Use:   "translate [--from PROFILE] --to PROFILE|canonical [FILE|-]",
 		Short: "Translate a file from one port system's format to another's, or to canonical NDJSON",
@@ -27,77 +32,114 @@ Bad messages are reported on standard error, one line each; the good ones are
 still written. Exit status: 0 all good, 1 some input rejected, 2 usage error.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if to == "" {
-				return usagef("--to is required: a profile name (see pcsgate profiles) or canonical")
-			}
-			reg, err := profiles()
-			if err != nil {
-				return err
-			}
-			var enc mappings.Encoder
-			out := bufio.NewWriterSize(cmd.OutOrStdout(), 64<<10)
-			defer out.Flush()
-			if to != "canonical" {
-				p, err := reg.Profile(to)
-				if err != nil {
-					return usageError{err}
-				}
-				if enc, err = p.NewEncoder(out, mappings.EncodeOptions{Name: inputName(args)}); err != nil {
-					return usageError{err}
-				}
-			}
-			if from != "" {
-				if _, err := reg.Profile(from); err != nil {
-					return usageError{err}
-				}
-			}
-			in, name, size, closeIn, err := openInput(cmd, args)
-			if err != nil {
-				return err
-			}
-			defer closeIn()
-			prog := newProgress(cmd.ErrOrStderr(), name, size)
-			in = prog.reader(in)
-			canon := newCanonicalWriter(out)
-			rejected := 0
-			report := func(err error) {
-				prog.clear()
-				for _, l := range mappings.Lines(err) {
-					fmt.Fprintln(cmd.ErrOrStderr(), l)
-					rejected++
-				}
-			}
-			derr := reg.Decode(in, mappings.DecodeOptions{Name: name, From: from, CredentialKey: credentialKey()}, func(b mappings.Batch) error {
-				prog.events(len(b.Events))
-				if enc == nil {
-					return canon.write(b.Events)
-				}
-				if err := enc.Encode(b.Events); err != nil {
-					report(err) // names the file, message and event
-				}
-				return nil
-			})
-			if derr != nil {
-				report(derr)
-			}
-			if enc != nil {
-				if err := enc.Close(); err != nil {
-					report(err)
-				}
-			}
-			prog.done()
-			if err := out.Flush(); err != nil {
-				return err
-			}
-			if rejected > 0 {
-				return errRejected
-			}
-			return nil
+			return o.run(cmd, args)
 		},
 	}
-	cmd.Flags().StringVar(&from, "from", "", "profile of the input (detected when omitted)")
-	cmd.Flags().StringVar(&to, "to", "", "target profile, or canonical for NDJSON events")
+	cmd.Flags().StringVar(&o.from, "from", "", "profile of the input (detected when omitted)")
+	cmd.Flags().StringVar(&o.to, "to", "", "target profile, or canonical for NDJSON events")
 	return cmd
+}
+
+// run translates the input named by args to standard output; errRejected
+// says some of it was rejected (and reported on standard error).
+func (o translateOptions) run(cmd *cobra.Command, args []string) error {
+	if o.to == "" {
+		return usagef("--to is required: a profile name (see pcsgate profiles) or canonical")
+	}
+	reg, err := profiles()
+	if err != nil {
+		return err
+	}
+	out := bufio.NewWriterSize(cmd.OutOrStdout(), 64<<10)
+	defer out.Flush()
+	enc, err := o.encoder(reg, out, inputName(args))
+	if err != nil {
+		return err
+	}
+	if o.from != "" {
+		if _, err := reg.Profile(o.from); err != nil {
+			return usageError{err}
+		}
+	}
+	in, name, size, closeIn, err := openInput(cmd, args)
+	if err != nil {
+		return err
+	}
+	defer closeIn()
+	prog := newProgress(cmd.ErrOrStderr(), name, size)
+	in = prog.reader(in)
+	t := &translation{enc: enc, canon: newCanonicalWriter(out), prog: prog, errOut: cmd.ErrOrStderr()}
+	if err := reg.Decode(in, mappings.DecodeOptions{Name: name, From: o.from, CredentialKey: credentialKey()}, t.batch); err != nil {
+		t.report(err)
+	}
+	t.close()
+	prog.done()
+	if err := out.Flush(); err != nil {
+		return err
+	}
+	if t.rejected > 0 {
+		return errRejected
+	}
+	return nil
+}
+
+// encoder is the encoder of the --to profile writing to out, or nil for
+// canonical NDJSON; an unknown profile is a usage error.
+func (o translateOptions) encoder(reg *mappings.Registry, out io.Writer, name string) (mappings.Encoder, error) {
+	if o.to == "canonical" {
+		return nil, nil
+	}
+	p, err := reg.Profile(o.to)
+	if err != nil {
+		return nil, usageError{err}
+	}
+	enc, err := p.NewEncoder(out, mappings.EncodeOptions{Name: name})
+	if err != nil {
+		return nil, usageError{err}
+	}
+	return enc, nil
+}
+
+// translation writes decoded events to the target and reports what is
+// rejected on the way, counting the lines reported.
+type translation struct {
+	enc      mappings.Encoder // nil: canonical NDJSON to canon
+	canon    *canonicalWriter
+	prog     *progress
+	errOut   io.Writer
+	rejected int
+}
+
+// batch writes one decoded batch; a rejected event is reported, and only a
+// failure to write canonical NDJSON stops the decoding.
+func (t *translation) batch(b mappings.Batch) error {
+	t.prog.events(len(b.Events))
+	if t.enc == nil {
+		return t.canon.write(b.Events)
+	}
+	if err := t.enc.Encode(b.Events); err != nil {
+		t.report(err) // names the file, message and event
+	}
+	return nil
+}
+
+// close closes the encoder, if any, reporting what it rejects at the end.
+func (t *translation) close() {
+	if t.enc != nil {
+		if err := t.enc.Close(); err != nil {
+			t.report(err)
+		}
+	}
+}
+
+// report writes err on standard error, one line per rejection, over the
+// progress line.
+func (t *translation) report(err error) {
+	t.prog.clear()
+	for _, l := range mappings.Lines(err) {
+		fmt.Fprintln(t.errOut, l)
+		t.rejected++
+	}
 }
 
 // inputName is how errors name the input: the file, or "stdin".

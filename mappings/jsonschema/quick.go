@@ -3,6 +3,7 @@ package jsonschema
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math/big"
 	"regexp"
@@ -152,7 +153,36 @@ func (c *quickCompiler) ref(s string) (*Schema, error) {
 	return q, nil
 }
 
+// keyword compiles keyword k, of value v, into q, by keyword family. A
+// keyword the quick check does not know is an error, so that the schema
+// gets no quick check rather than a wrong one.
 func (c *quickCompiler) keyword(q *Schema, k string, v any) error {
+	switch k {
+	case "type", "enum", "const":
+		return valueKeyword(q, k, v)
+	case "properties", "required", "additionalProperties", "minProperties", "maxProperties":
+		return c.objectKeyword(q, k, v)
+	case "items", "minItems", "maxItems":
+		return c.arrayKeyword(q, k, v)
+	case "minLength", "maxLength", "pattern", "format":
+		return stringKeyword(q, k, v)
+	case "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum":
+		return numberKeyword(q, k, v)
+	case "allOf", "anyOf", "oneOf", "not", "if", "then", "else":
+		return c.combinator(q, k, v)
+	}
+	if !annotations[k] {
+		return errUnknownKeyword
+	}
+	return nil
+}
+
+// errUnknownKeyword refuses a keyword the quick check does not know.
+var errUnknownKeyword = errors.New("keyword not known to the quick check")
+
+// valueKeyword compiles type, enum and const, the keywords that apply to a
+// value of any type.
+func valueKeyword(q *Schema, k string, v any) error {
 	var err error
 	switch k {
 	case "type":
@@ -172,6 +202,25 @@ func (c *quickCompiler) keyword(q *Schema, k string, v any) error {
 		default:
 			return fmt.Errorf("unexpected %T", v)
 		}
+	case "enum":
+		q.hasEnum = true
+		q.enum, err = stringList(v)
+	case "const":
+		s, ok := v.(string)
+		if !ok {
+			return fmt.Errorf("non-string const")
+		}
+		q.konst = &s
+	default:
+		return errUnknownKeyword
+	}
+	return err
+}
+
+// objectKeyword compiles a keyword that applies to objects.
+func (c *quickCompiler) objectKeyword(q *Schema, k string, v any) error {
+	var err error
+	switch k {
 	case "properties":
 		m, ok := v.(map[string]any)
 		if !ok {
@@ -187,19 +236,40 @@ func (c *quickCompiler) keyword(q *Schema, k string, v any) error {
 		q.required, err = stringList(v)
 	case "additionalProperties":
 		q.addl, err = c.compile(v)
+	case "minProperties":
+		q.minProps, err = count(v)
+	case "maxProperties":
+		q.maxProps, err = count(v)
+	default:
+		return errUnknownKeyword
+	}
+	return err
+}
+
+// arrayKeyword compiles a keyword that applies to arrays; tuple items are
+// not known to the quick check.
+func (c *quickCompiler) arrayKeyword(q *Schema, k string, v any) error {
+	var err error
+	switch k {
 	case "items":
 		if _, ok := v.([]any); ok {
 			return fmt.Errorf("tuple items")
 		}
 		q.items, err = c.compile(v)
-	case "minProperties":
-		q.minProps, err = count(v)
-	case "maxProperties":
-		q.maxProps, err = count(v)
 	case "minItems":
 		q.minItems, err = count(v)
 	case "maxItems":
 		q.maxItems, err = count(v)
+	default:
+		return errUnknownKeyword
+	}
+	return err
+}
+
+// stringKeyword compiles a keyword that applies to strings.
+func stringKeyword(q *Schema, k string, v any) error {
+	var err error
+	switch k {
 	case "minLength":
 		q.minLen, err = count(v)
 	case "maxLength":
@@ -216,6 +286,16 @@ func (c *quickCompiler) keyword(q *Schema, k string, v any) error {
 			return fmt.Errorf("unexpected %T", v)
 		}
 		q.format = s
+	default:
+		return errUnknownKeyword
+	}
+	return err
+}
+
+// numberKeyword compiles a bound on numbers.
+func numberKeyword(q *Schema, k string, v any) error {
+	var err error
+	switch k {
 	case "minimum":
 		q.minimum, err = rat(v)
 	case "maximum":
@@ -224,15 +304,17 @@ func (c *quickCompiler) keyword(q *Schema, k string, v any) error {
 		q.exclMin, err = rat(v)
 	case "exclusiveMaximum":
 		q.exclMax, err = rat(v)
-	case "enum":
-		q.hasEnum = true
-		q.enum, err = stringList(v)
-	case "const":
-		s, ok := v.(string)
-		if !ok {
-			return fmt.Errorf("non-string const")
-		}
-		q.konst = &s
+	default:
+		return errUnknownKeyword
+	}
+	return err
+}
+
+// combinator compiles a keyword that combines subschemas: allOf, anyOf,
+// oneOf, not, and if with then and else.
+func (c *quickCompiler) combinator(q *Schema, k string, v any) error {
+	var err error
+	switch k {
 	case "allOf":
 		q.allOf, err = c.list(v)
 	case "anyOf":
@@ -248,9 +330,7 @@ func (c *quickCompiler) keyword(q *Schema, k string, v any) error {
 	case "else":
 		q.els, err = c.compile(v)
 	default:
-		if !annotations[k] {
-			return fmt.Errorf("keyword not known to the quick check")
-		}
+		return errUnknownKeyword
 	}
 	return err
 }
