@@ -316,7 +316,7 @@ func (dc *DecodeCtx) convert(cf *CompiledField, w Value, e *canonical.ReleaseEve
 		return Value{V: &t, OK: true}, nil
 	}
 	if c, ok := dc.Profile.syntax.(Converter); ok {
-		if out, done, err := c.DecodeAs(dc, cf, w, e); done {
+		if out, done, err := c.DecodeAs(dc.Profile, dc.Opts, cf, w, e); done {
 			return out, err
 		}
 	}

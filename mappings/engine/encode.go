@@ -395,8 +395,11 @@ func (ec *EncodeCtx) convert(cf *CompiledField, val any) (any, error) {
 		return formatTime(cf.Spec.As, t, loc), nil
 	}
 	if c, ok := ec.Profile.syntax.(Converter); ok {
-		if out, done, err := c.EncodeAs(ec, cf, val); done {
-			return out, err
+		if out, done, err := c.EncodeAs(ec.Profile, cf, val, ec.Env.Event); done {
+			if err != nil {
+				return nil, ec.Err(cf, err)
+			}
+			return out, nil
 		}
 	}
 	return nil, ec.Err(cf, fmt.Errorf("conversion %q cannot be used in encode", cf.Spec.As))

@@ -51,10 +51,13 @@ type Detector interface {
 }
 
 // Converter is a syntax with `as` conversions of its own; done is false
-// for a conversion it does not know.
+// for a conversion it does not know. The engine puts the field and the
+// event in front of a returned error. (The converter is given the profile
+// and options rather than the decode or encode context, so that the
+// context, made per message, does not escape to the heap.)
 type Converter interface {
-	DecodeAs(dc *DecodeCtx, cf *CompiledField, w Value, e *canonical.ReleaseEvent) (out Value, done bool, err error)
-	EncodeAs(ec *EncodeCtx, cf *CompiledField, val any) (out any, done bool, err error)
+	DecodeAs(p *Profile, opts *DecodeOptions, cf *CompiledField, w Value, e *canonical.ReleaseEvent) (out Value, done bool, err error)
+	EncodeAs(p *Profile, cf *CompiledField, val any, e *canonical.ReleaseEvent) (out any, done bool, err error)
 }
 
 // OutputChecker is a syntax that can check what it wrote against the

@@ -95,7 +95,7 @@ func detectCargoIMP(r *engine.Registry, typ string) (*engine.Profile, error) {
 // 16OCT1317. The year is the one closest to the time the input was received
 // (DecodeOptions.ReceivedAt). With zone "airport" the local time is read in
 // the zone of the airport on the status line, else of key.airport.
-func cargoimpDate(dc *engine.DecodeCtx, cf *engine.CompiledField, w engine.Value, e *canonical.ReleaseEvent) (engine.Value, error) {
+func cargoimpDate(p *engine.Profile, opts *engine.DecodeOptions, cf *engine.CompiledField, w engine.Value, e *canonical.ReleaseEvent) (engine.Value, error) {
 	var day, month, hhmm, airport string
 	if w.Parts != nil {
 		p := append(w.Parts[:len(w.Parts):len(w.Parts)], "", "", "", "")
@@ -106,11 +106,11 @@ func cargoimpDate(dc *engine.DecodeCtx, cf *engine.CompiledField, w engine.Value
 			return engine.Value{}, fmt.Errorf("%w: %w: want DDMMM[HHMM], as in 16OCT1317", engine.ErrConvert, engine.ErrNotDate)
 		}
 	}
-	loc, err := cargoimpZone(engine.FirstNonEmpty(cf.Spec.Zone, dc.Profile.Zone), airport, e)
+	loc, err := cargoimpZone(engine.FirstNonEmpty(cf.Spec.Zone, p.Zone), airport, e)
 	if err != nil {
 		return engine.Value{}, err
 	}
-	ref := dc.Opts.ReceivedAt
+	ref := opts.ReceivedAt
 	if ref.IsZero() {
 		ref = time.Now()
 	}

@@ -321,7 +321,7 @@ func splitJoined(err error) []error {
 // (`as: cargoimp-date`, "16OCT1317"). With zone "airport" the time is
 // local to status.location when it has a known zone, else to key.airport,
 // as on reading.
-func encodeCargoimpDate(ec *engine.EncodeCtx, cf *engine.CompiledField, val any) (any, error) {
+func encodeCargoimpDate(p *engine.Profile, cf *engine.CompiledField, val any, e *canonical.ReleaseEvent) (any, error) {
 	var t time.Time
 	switch x := val.(type) {
 	case time.Time:
@@ -329,16 +329,15 @@ func encodeCargoimpDate(ec *engine.EncodeCtx, cf *engine.CompiledField, val any)
 	case *time.Time:
 		t = *x
 	default:
-		return nil, ec.Err(cf, fmt.Errorf("%w: %w", engine.ErrConvert, engine.ErrNotDate))
+		return nil, fmt.Errorf("%w: %w", engine.ErrConvert, engine.ErrNotDate)
 	}
-	e := ec.Env.Event
 	airport := ""
 	if e.Status != nil {
 		airport = e.Status.Location
 	}
-	loc, err := cargoimpZone(engine.FirstNonEmpty(cf.Spec.Zone, ec.Profile.Zone), airport, e)
+	loc, err := cargoimpZone(engine.FirstNonEmpty(cf.Spec.Zone, p.Zone), airport, e)
 	if err != nil {
-		return nil, ec.Err(cf, err)
+		return nil, err
 	}
 	return formatCargoimpDate(t, loc), nil
 }

@@ -55,19 +55,19 @@ func (Syntax) README(b *strings.Builder, p *engine.Profile) {
 
 // decodeAs and encodeAs add the conversion cargoimp-date: a day and month
 // without a year, placed by the time the message was received.
-func (Syntax) DecodeAs(dc *engine.DecodeCtx, cf *engine.CompiledField, w engine.Value, e *canonical.ReleaseEvent) (engine.Value, bool, error) {
+func (Syntax) DecodeAs(p *engine.Profile, opts *engine.DecodeOptions, cf *engine.CompiledField, w engine.Value, e *canonical.ReleaseEvent) (engine.Value, bool, error) {
 	if cf.Spec.As != "cargoimp-date" {
 		return engine.Value{}, false, nil
 	}
-	out, err := cargoimpDate(dc, cf, w, e)
+	out, err := cargoimpDate(p, opts, cf, w, e)
 	return out, true, err
 }
 
-func (Syntax) EncodeAs(ec *engine.EncodeCtx, cf *engine.CompiledField, val any) (any, bool, error) {
+func (Syntax) EncodeAs(p *engine.Profile, cf *engine.CompiledField, val any, e *canonical.ReleaseEvent) (any, bool, error) {
 	if cf.Spec.As != "cargoimp-date" {
 		return nil, false, nil
 	}
-	out, err := encodeCargoimpDate(ec, cf, val)
+	out, err := encodeCargoimpDate(p, cf, val, e)
 	return out, true, err
 }
 
