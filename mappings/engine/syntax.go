@@ -12,7 +12,8 @@ import (
 // Syntax is what the engine needs from one wire syntax: how to recognise
 // its inputs, cut them into messages and the items that become events, its
 // path language, and how to compile and run its encoder. Each syntax is one
-// value in the table syntaxes; the engine never switches on a syntax name.
+// value in the table given to Load (package mappings holds pcsgate's); the
+// engine never switches on a syntax name.
 type Syntax interface {
 	// Name is the spec's syntax value ("edifact").
 	Name() string

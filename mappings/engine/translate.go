@@ -26,7 +26,9 @@ type DecodeOptions struct {
 	// Cargo-IMP dates, which carry no year. Zero: now.
 	ReceivedAt time.Time
 
-	SizeHint int // of the whole input when Decode can tell, else 0
+	// SizeHint is the size of the whole input when Decode can tell (it
+	// sets it from a reader that has a Len), else 0.
+	SizeHint int
 }
 
 var (
