@@ -4,7 +4,7 @@ import (
 	"errors"
 	"strings"
 
-	"github.com/nexport/pcsgate/internal/errtext"
+	"github.com/nexport/pcsgate/canonical/errtext"
 )
 
 // Sentinel errors of the validators, phrased as predicates so that a field

@@ -12,7 +12,7 @@ import (
 
 	"github.com/xeipuuv/gojsonschema"
 
-	"github.com/nexport/pcsgate/internal/errtext"
+	"github.com/nexport/pcsgate/canonical/errtext"
 )
 
 //go:embed schema/event.schema.json

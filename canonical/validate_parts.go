@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/nexport/pcsgate/internal/errtext"
+	"github.com/nexport/pcsgate/canonical/errtext"
 )
 
 // The checks of Check on the larger parts of an event.

@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/nexport/pcsgate/canonical"
-	"github.com/nexport/pcsgate/internal/errtext"
+	"github.com/nexport/pcsgate/canonical/errtext"
 )
 
 // Apply applies event e to release r and returns the new release. r is

@@ -4,7 +4,7 @@ import (
 	"strings"
 
 	"github.com/nexport/pcsgate/canonical"
-	"github.com/nexport/pcsgate/internal/errtext"
+	"github.com/nexport/pcsgate/canonical/errtext"
 )
 
 // Facts reported by terminals, customs, platforms and handlers: lights,

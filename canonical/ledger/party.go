@@ -4,7 +4,7 @@ import (
 	"strings"
 
 	"github.com/nexport/pcsgate/canonical"
-	"github.com/nexport/pcsgate/internal/errtext"
+	"github.com/nexport/pcsgate/canonical/errtext"
 )
 
 // SameParty reports whether a and b are the same party. Identifiers decide

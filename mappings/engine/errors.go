@@ -5,7 +5,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/nexport/pcsgate/internal/errtext"
+	"github.com/nexport/pcsgate/canonical/errtext"
 )
 
 // Sentinels of the mapping engine. Every error a mapping reports wraps one,

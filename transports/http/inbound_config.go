@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/nexport/pcsgate/internal/errtext"
+	"github.com/nexport/pcsgate/canonical/errtext"
 	"github.com/nexport/pcsgate/transports"
 )
 

@@ -10,7 +10,7 @@ import (
 	"github.com/ThreeDotsLabs/watermill/message"
 	"github.com/robfig/cron/v3"
 
-	"github.com/nexport/pcsgate/internal/errtext"
+	"github.com/nexport/pcsgate/canonical/errtext"
 	"github.com/nexport/pcsgate/transports"
 )
 

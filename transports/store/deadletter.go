@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/nexport/pcsgate/internal/errtext"
+	"github.com/nexport/pcsgate/canonical/errtext"
 )
 
 // DeadLetter is a message that failed for good at some stage, kept with its

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/nexport/pcsgate/internal/errtext"
+	"github.com/nexport/pcsgate/canonical/errtext"
 )
 
 // Backend names, as returned by Store.Backend and DSN.Backend.

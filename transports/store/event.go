@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/nexport/pcsgate/internal/errtext"
+	"github.com/nexport/pcsgate/canonical/errtext"
 )
 
 // EventRow is one event of a release's history as the ledger records it.

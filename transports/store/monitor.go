@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/nexport/pcsgate/internal/errtext"
+	"github.com/nexport/pcsgate/canonical/errtext"
 )
 
 // ReleaseRow is a release as the monitor lists it.

@@ -3,7 +3,7 @@ package store
 import (
 	"fmt"
 
-	"github.com/nexport/pcsgate/internal/errtext"
+	"github.com/nexport/pcsgate/canonical/errtext"
 )
 
 // SetUnit records that unit (a physical thing: "SEA/<port>/<container>" or

@@ -3,7 +3,7 @@ package cargoimp
 import (
 	"fmt"
 
-	"github.com/nexport/pcsgate/internal/errtext"
+	"github.com/nexport/pcsgate/canonical/errtext"
 )
 
 // months are the Cargo-IMP month abbreviations, January first.

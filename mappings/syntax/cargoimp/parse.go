@@ -6,7 +6,7 @@ import (
 	"io"
 	"strings"
 
-	"github.com/nexport/pcsgate/internal/errtext"
+	"github.com/nexport/pcsgate/canonical/errtext"
 )
 
 // DefaultMaxBytes is the input limit when Options.MaxBytes is zero or less.

@@ -5,7 +5,7 @@ import (
 	"io"
 	"strconv"
 
-	"github.com/nexport/pcsgate/internal/errtext"
+	"github.com/nexport/pcsgate/canonical/errtext"
 )
 
 // openUNA takes the delimiters of a UNA and reads the UNB (or bare UNH)

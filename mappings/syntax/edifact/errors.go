@@ -6,7 +6,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/nexport/pcsgate/internal/errtext"
+	"github.com/nexport/pcsgate/canonical/errtext"
 )
 
 // Sentinel errors. Every error of this package wraps exactly one of them, so

@@ -4,7 +4,7 @@ import (
 	"errors"
 	"io"
 
-	"github.com/nexport/pcsgate/internal/errtext"
+	"github.com/nexport/pcsgate/canonical/errtext"
 )
 
 // readMessage reads one message from its UNH to its UNT.

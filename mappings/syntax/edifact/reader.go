@@ -4,7 +4,7 @@ import (
 	"errors"
 	"io"
 
-	"github.com/nexport/pcsgate/internal/errtext"
+	"github.com/nexport/pcsgate/canonical/errtext"
 )
 
 // ReaderOptions configure a Reader. The zero value is ready to use.

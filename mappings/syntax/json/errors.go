@@ -4,7 +4,7 @@ import (
 	"errors"
 	"strings"
 
-	"github.com/nexport/pcsgate/internal/errtext"
+	"github.com/nexport/pcsgate/canonical/errtext"
 )
 
 // Sentinel errors. Every error returned by this package wraps one of them, so

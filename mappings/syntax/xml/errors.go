@@ -4,7 +4,7 @@ import (
 	"errors"
 	"strings"
 
-	"github.com/nexport/pcsgate/internal/errtext"
+	"github.com/nexport/pcsgate/canonical/errtext"
 )
 
 // Sentinel errors, phrased as predicates about the value in *Error.

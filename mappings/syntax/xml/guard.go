@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strconv"
 
-	"github.com/nexport/pcsgate/internal/errtext"
+	"github.com/nexport/pcsgate/canonical/errtext"
 )
 
 // gstate is where the guard is in the markup.

@@ -6,10 +6,10 @@ import (
 
 	"github.com/stretchr/testify/assert"
 
-	"github.com/nexport/pcsgate/internal/errtext"
+	"github.com/nexport/pcsgate/canonical/errtext"
 )
 
-func TestPosition(t *testing.T) {
+func TestAppendPosition(t *testing.T) {
 	for _, tc := range []struct {
 		name      string
 		line, col int
@@ -23,7 +23,9 @@ func TestPosition(t *testing.T) {
 		{"", 0, 0, ""},
 		{"my file.edi", 2, 0, `"my file.edi":2: `},
 	} {
-		assert.Equal(t, tc.want, errtext.Position(tc.name, tc.line, tc.col), "%q %d %d", tc.name, tc.line, tc.col)
+		var b strings.Builder
+		errtext.AppendPosition(&b, tc.name, tc.line, tc.col)
+		assert.Equal(t, tc.want, b.String(), "%q %d %d", tc.name, tc.line, tc.col)
 	}
 }
 

@@ -2,11 +2,12 @@
 // shares, so that a syntax, the engine, the store and the transports all say
 // "where" and "what value" the same way:
 //
-//	coreor.edi:14:3: EQD C237.8260 "CSQU305438…"… has a wrong ISO 6346 check digit
+//	coreor.edi:14:3: EQD C237.8260 "CSQU3054381" has a wrong ISO 6346 check digit
 //
-// Position gives the "name:line:col: " prefix, Quote a received value clipped
-// to MaxValue bytes and quoted with Go escapes, Safe a name or reference that
-// must not break the line, and OneLine folds a wrapped error from elsewhere.
+// AppendPosition writes the "name:line:col: " prefix, Quote a received value
+// clipped to MaxValue bytes and quoted with Go escapes, Safe a name or
+// reference that must not break the line, and OneLine folds a wrapped error
+// from elsewhere. It imports nothing of pcsgate, so every package may use it.
 package errtext
 
 import (
@@ -22,17 +23,10 @@ const MaxValue = 64
 // Ellipsis marks a clipped value.
 const Ellipsis = "…"
 
-// Position renders where a problem is, ready to stand in front of the rest
-// of the message: "name:line:col: ", "name:line: ", "name: ", "line N: ", or
-// "" when nothing is known. Zero line or column means unknown; the name is
-// made Safe.
-func Position(name string, line, col int) string {
-	var b strings.Builder
-	AppendPosition(&b, name, line, col)
-	return b.String()
-}
-
-// AppendPosition writes Position(name, line, col) to b.
+// AppendPosition writes where a problem is to b, ready to stand in front of
+// the rest of the message: "name:line:col: ", "name:line: ", "name: ",
+// "line N: ", "line N column C: ", or nothing when nothing is known. Zero
+// line or column means unknown; the name is made Safe.
 func AppendPosition(b *strings.Builder, name string, line, col int) {
 	switch {
 	case name != "":
