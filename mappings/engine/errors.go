@@ -2,6 +2,7 @@ package engine
 
 import (
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -69,7 +70,7 @@ func dedupe(errs []error) []error {
 			e.Segment + "\x00" + e.elem + "\x00" + e.Value + "\x00" + errText(e.Err)
 		if first, dup := seen[key]; dup {
 			for _, t := range e.targets {
-				if !Contains(first.targets, t) {
+				if !slices.Contains(first.targets, t) {
 					first.targets = append(first.targets, t)
 				}
 			}
@@ -143,9 +144,6 @@ func (e *Error) Error() string {
 }
 
 func (e *Error) Unwrap() error { return e.Err }
-
-// Clip shortens a received value for an error message.
-func Clip(s string) string { return errtext.Clip(s, errtext.MaxValue) }
 
 // Lines splits a (joined) error into its one-line messages, the way the CLI
 // prints them.

@@ -89,7 +89,7 @@ func plainExprError(msg string) string {
 	default:
 		out = goType.ReplaceAllStringFunc(msg, typeWord)
 	}
-	return Clip(out)
+	return errtext.Clip(out, errtext.MaxValue)
 }
 
 func looksLikeType(s string) bool {

@@ -3,6 +3,7 @@ package engine
 import (
 	"fmt"
 	"reflect"
+	"sort"
 	"strings"
 	"time"
 
@@ -211,6 +212,6 @@ func (cf *CompiledField) lookup(v string) (string, error) {
 	for k := range cf.table {
 		keys = append(keys, k)
 	}
-	sortStrings(keys)
+	sort.Strings(keys)
 	return "", fmt.Errorf("%w (%s: %s)", ErrNoCode, cf.tableSrc, strings.Join(keys, ", "))
 }

@@ -188,15 +188,6 @@ func (p *Profile) MatchText() string {
 	return s
 }
 
-func Contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
 // CheckOutput validates encoded output against the profile's schema, for
 // the syntaxes that have one (JSON Schema).
 func (p *Profile) CheckOutput(out []byte) error {

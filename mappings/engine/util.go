@@ -1,10 +1,5 @@
 package engine
 
-import (
-	"sort"
-	"strings"
-)
-
-func sortStrings(s []string) { sort.Strings(s) }
+import "strings"
 
 func upper(s string) string { return strings.ToUpper(strings.TrimSpace(s)) }

@@ -2,6 +2,7 @@ package spec
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -69,25 +70,13 @@ func settingPaths(t reflect.Type, prefix string, depth int) []string {
 }
 
 func settingAt(v reflect.Value, path string) reflect.Value {
-	for _, name := range splitPath(path) {
+	for _, name := range strings.Split(path, ".") {
 		if v.Kind() == reflect.Pointer {
 			v = v.Elem()
 		}
 		v = v.FieldByName(name)
 	}
 	return v
-}
-
-func splitPath(p string) []string {
-	var out []string
-	start := 0
-	for i := 0; i <= len(p); i++ {
-		if i == len(p) || p[i] == '.' {
-			out = append(out, p[start:i])
-			start = i + 1
-		}
-	}
-	return out
 }
 
 // fullSpec is a spec with every section present and a base value in each

@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/ThreeDotsLabs/watermill/message"
@@ -83,16 +84,13 @@ func kindsHelp(ep *Endpoint) string {
 		}
 	}
 	var dirs, transports, sections []string
-	add := func(list []string, v string) []string {
-		for _, x := range list {
-			if x == v {
-				return list
-			}
-		}
-		return append(list, v)
-	}
 	for _, k := range endpointKinds {
-		dirs, transports = add(dirs, k.direction), add(transports, k.transport)
+		if !slices.Contains(dirs, k.direction) {
+			dirs = append(dirs, k.direction)
+		}
+		if !slices.Contains(transports, k.transport) {
+			transports = append(transports, k.transport)
+		}
 		sections = append(sections, k.section)
 	}
 	return "direction " + strings.Join(dirs, "|") + " with transport " + strings.Join(transports, "|") +

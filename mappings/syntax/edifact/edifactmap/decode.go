@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/nexport/pcsgate/canonical"
@@ -77,10 +78,10 @@ func matchesEdifact(p *engine.Profile, id edifact.MessageID) bool {
 	if !engine.IsSyntax[Syntax](p) || p.Dec == nil || m == nil || m.Message != id.Type {
 		return false
 	}
-	if len(m.Versions) > 0 && !engine.Contains(m.Versions, id.Version+":"+id.Release) {
+	if len(m.Versions) > 0 && !slices.Contains(m.Versions, id.Version+":"+id.Release) {
 		return false
 	}
-	if len(m.Association) > 0 && !engine.Contains(m.Association, id.Assoc) {
+	if len(m.Association) > 0 && !slices.Contains(m.Association, id.Assoc) {
 		return false
 	}
 	return true
@@ -100,7 +101,7 @@ func detectEdifact(r *engine.Registry, id edifact.MessageID, recipient string) (
 		switch rs := p.Spec.Match.Recipient; {
 		case len(rs) == 0:
 			found = append(found, p)
-		case engine.Contains(rs, recipient):
+		case slices.Contains(rs, recipient):
 			byRecipient = append(byRecipient, p)
 		}
 	}

@@ -3,6 +3,7 @@ package jsonmap
 import (
 	"bufio"
 	"fmt"
+	"slices"
 
 	"github.com/nexport/pcsgate/mappings/engine"
 
@@ -62,7 +63,7 @@ func detectJSON(r *engine.Registry, root any, data []byte) (*engine.Profile, err
 				continue
 			}
 			v, ok := path.Get(root, nil)
-			if ok && (len(m.Values) == 0 || engine.Contains(m.Values, engine.Text(v))) {
+			if ok && (len(m.Values) == 0 || slices.Contains(m.Values, engine.Text(v))) {
 				return p, nil
 			}
 			continue

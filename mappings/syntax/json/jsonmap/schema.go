@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/nexport/pcsgate/canonical/errtext"
 	"github.com/nexport/pcsgate/mappings/engine"
 	"github.com/nexport/pcsgate/mappings/spec"
 	jsonsyn "github.com/nexport/pcsgate/mappings/syntax/json"
@@ -131,7 +132,7 @@ func schemaReason(re gojsonschema.ResultError, got string) string {
 		}
 	}
 	if got != "" {
-		s += " (got " + engine.Clip(got) + ")"
+		s += " (got " + errtext.Clip(got, errtext.MaxValue) + ")"
 	}
 	return s
 }

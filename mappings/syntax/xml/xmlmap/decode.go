@@ -3,6 +3,7 @@ package xmlmap
 import (
 	"bufio"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/antchfx/xmlquery"
@@ -106,7 +107,7 @@ func matchesXML(p *engine.Profile, root *xmlquery.Node) bool {
 		return false
 	}
 	v, ok := path.String(root)
-	return ok && (len(m.Values) == 0 || engine.Contains(m.Values, v))
+	return ok && (len(m.Values) == 0 || slices.Contains(m.Values, v))
 }
 
 func xmlMatchText(p *engine.Profile) string {
