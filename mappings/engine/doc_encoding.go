@@ -13,7 +13,7 @@ type DocumentEncoding struct{ Doc Node }
 func (de DocumentEncoding) Fields(add func(*CompiledField), _ func(string)) { WalkNode(de.Doc, add) }
 
 // README writes the table of the document's leaves.
-func (de DocumentEncoding) README(b *strings.Builder) {
+func (de DocumentEncoding) README(b *strings.Builder, _ *Profile) {
 	b.WriteString("\n## Encode\n\nThe document's leaves and the canonical paths they come from:\n\n| document path | canonical source | description |\n|---|---|---|\n")
 	walkDoc(b, de.Doc, "")
 }

@@ -40,7 +40,12 @@ func ProfileREADME(p *Profile) string {
 			fmt.Fprintf(&b, "| `%s` | %s | %s | %s |\n", f.Target, FieldSource(f), Cell(f.Doc), Cell(f.Spec))
 		}
 	}
-	p.syntax.README(&b, p)
+	if d, ok := p.syntax.(Documenter); ok {
+		d.README(&b, p)
+	}
+	if e := p.Encoding(); e != nil {
+		e.README(&b, p)
+	}
 	b.WriteString("\nFixtures: `fixtures/" + s.Profile + "/`. Run them with `pcsgate conformance --run '^" + s.Profile + "/'`.\n")
 	return b.String()
 }

@@ -32,8 +32,6 @@ type Syntax interface {
 	ReusesReader() bool
 	// CompileEncode compiles the syntax's part of an encode section.
 	CompileEncode(c *Compiler, s *spec.Spec) (Encoding, error)
-	// README writes the syntax's sections of a profile's README.
-	README(b *strings.Builder, p *Profile)
 }
 
 // Encoding is a syntax's compiled encode section.
@@ -43,6 +41,14 @@ type Encoding interface {
 	// Fields calls add with every compiled field the encoding reads, and
 	// paths with canonical paths it iterates over.
 	Fields(add func(*CompiledField), paths func(string))
+	// README documents in a profile's README what the encoding writes.
+	README(b *strings.Builder, p *Profile)
+}
+
+// Documenter is a syntax with README sections of its own beside those of
+// its encoding (the layout of a flat file, say).
+type Documenter interface {
+	README(b *strings.Builder, p *Profile)
 }
 
 // Detector is a syntax whose inputs cannot be sniffed from their first

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"io"
-	"strings"
 
 	"github.com/nexport/pcsgate/canonical"
 	"github.com/nexport/pcsgate/mappings/engine"
@@ -45,12 +44,6 @@ func (Syntax) CompileEncode(c *engine.Compiler, s *spec.Spec) (engine.Encoding, 
 
 func (fe *fsuEncoding) NewEncoder(p *engine.Profile, w io.Writer, opts engine.EncodeOptions) engine.Encoder {
 	return newFSUEncoder(p, fe.t, w, opts.Name)
-}
-
-func (Syntax) README(b *strings.Builder, p *engine.Profile) {
-	if fe, ok := p.Encoding().(*fsuEncoding); ok {
-		fe.README(b)
-	}
 }
 
 // decodeAs and encodeAs add the conversion cargoimp-date: a day and month

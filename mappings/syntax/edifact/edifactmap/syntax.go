@@ -113,12 +113,9 @@ func (ee *edifactEncoding) Fields(add func(*engine.CompiledField), paths func(st
 	add(ee.ref)
 }
 
-func (Syntax) README(b *strings.Builder, p *engine.Profile) {
+// README lists the segments the encoding writes, in order.
+func (ee *edifactEncoding) README(b *strings.Builder, p *engine.Profile) {
 	s := p.Spec
-	ee, ok := p.Encoding().(*edifactEncoding)
-	if !ok {
-		return
-	}
 	fmt.Fprintf(b, "\n## Encode\n\nWrites `%s` messages", s.Encode.Message.ID)
 	if len(s.Encode.Group) > 0 {
 		fmt.Fprintf(b, "; consecutive events agreeing on %s share one message", "`"+strings.Join(s.Encode.Group, "`, `")+"`")

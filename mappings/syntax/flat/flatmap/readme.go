@@ -10,7 +10,7 @@ import (
 )
 
 // flatREADME documents a flat profile's file layout: the CSV header and
-// delimiter, the fixed-width record layouts, and the columns of CSV output.
+// delimiter, and the fixed-width record layouts.
 func flatREADME(b *strings.Builder, p *engine.Profile) {
 	o := p.Spec.Options
 	if o == nil {
@@ -60,16 +60,17 @@ func flatREADME(b *strings.Builder, p *engine.Profile) {
 			}
 		}
 	}
-	if ce, ok := p.Encoding().(*csvEncoding); ok {
-		t := ce.t
-		b.WriteString("\n## Columns\n\nA header line, then one row per event:\n\n| column | canonical source | description |\n|---|---|---|\n")
-		for i, name := range t.names {
-			switch x := t.cols[i].(type) {
-			case engine.LeafNode:
-				fmt.Fprintf(b, "| `%s` | %s | %s |\n", name, engine.FieldSource(x.Field.Spec), engine.Cell(x.Field.Spec.Doc))
-			case engine.ConstNode:
-				fmt.Fprintf(b, "| `%s` | constant `%v` | |\n", name, x.Value)
-			}
+}
+
+// README lists the columns of CSV output.
+func (ce *csvEncoding) README(b *strings.Builder, _ *engine.Profile) {
+	b.WriteString("\n## Columns\n\nA header line, then one row per event:\n\n| column | canonical source | description |\n|---|---|---|\n")
+	for i, name := range ce.t.names {
+		switch x := ce.t.cols[i].(type) {
+		case engine.LeafNode:
+			fmt.Fprintf(b, "| `%s` | %s | %s |\n", name, engine.FieldSource(x.Field.Spec), engine.Cell(x.Field.Spec.Doc))
+		case engine.ConstNode:
+			fmt.Fprintf(b, "| `%s` | constant `%v` | |\n", name, x.Value)
 		}
 	}
 }

@@ -52,6 +52,7 @@ func (ce *csvEncoding) Fields(add func(*engine.CompiledField), _ func(string)) {
 	}
 }
 
+// README documents the file layout.
 func (Syntax) README(b *strings.Builder, p *engine.Profile) { flatREADME(b, p) }
 
 // Interface guards.

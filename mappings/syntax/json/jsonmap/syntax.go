@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strings"
 
 	"github.com/nexport/pcsgate/mappings/engine"
 	"github.com/nexport/pcsgate/mappings/spec"
@@ -44,12 +43,6 @@ func (Syntax) CompileEncode(c *engine.Compiler, s *spec.Spec) (engine.Encoding, 
 
 func (je *jsonEncoding) NewEncoder(p *engine.Profile, w io.Writer, opts engine.EncodeOptions) engine.Encoder {
 	return &jsonEncoder{p: p, doc: je.Doc, w: w, name: opts.Name}
-}
-
-func (Syntax) README(b *strings.Builder, p *engine.Profile) {
-	if je, ok := p.Encoding().(*jsonEncoding); ok {
-		je.README(b)
-	}
 }
 
 // checkOutput validates encoded JSON output (one document per line)

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"fmt"
 	"io"
-	"strings"
 
 	"github.com/nexport/pcsgate/mappings/engine"
 	"github.com/nexport/pcsgate/mappings/spec"
@@ -55,12 +54,6 @@ func (Syntax) CompileEncode(c *engine.Compiler, s *spec.Spec) (engine.Encoding, 
 
 func (xe *xmlEncoding) NewEncoder(p *engine.Profile, w io.Writer, opts engine.EncodeOptions) engine.Encoder {
 	return newXMLEncoder(p, xe.root, w, opts.Name)
-}
-
-func (Syntax) README(b *strings.Builder, p *engine.Profile) {
-	if xe, ok := p.Encoding().(*xmlEncoding); ok {
-		xe.README(b)
-	}
 }
 
 // Interface guards.
