@@ -379,13 +379,8 @@ func (ec *EncodeCtx) convert(cf *CompiledField, val any) (any, error) {
 	case "mask":
 		return mask(Text(val)), nil
 	case "datetime", "date", "edifact-203", "edifact-102", "yymmdd", "hhmm":
-		var t time.Time
-		switch x := val.(type) {
-		case time.Time:
-			t = x
-		case *time.Time:
-			t = *x
-		default:
+		t, ok := AsTime(val)
+		if !ok {
 			return nil, ec.Err(cf, fmt.Errorf("%w: %w", ErrConvert, ErrNotDate))
 		}
 		loc, err := ZoneFor(FirstNonEmpty(cf.Spec.Zone, ec.Profile.Zone), ec.Env.Event)
@@ -427,4 +422,18 @@ func partyID(v any, scheme string) any {
 		return id
 	}
 	return nil
+}
+
+// AsTime is the time an encode value holds (a time.Time or a non-nil
+// *time.Time, as canonical fields give them); false for anything else.
+func AsTime(val any) (time.Time, bool) {
+	switch x := val.(type) {
+	case time.Time:
+		return x, true
+	case *time.Time:
+		if x != nil {
+			return *x, true
+		}
+	}
+	return time.Time{}, false
 }

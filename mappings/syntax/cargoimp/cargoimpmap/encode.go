@@ -8,7 +8,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/nexport/pcsgate/canonical"
 	"github.com/nexport/pcsgate/mappings/engine"
@@ -322,13 +321,8 @@ func splitJoined(err error) []error {
 // local to status.location when it has a known zone, else to key.airport,
 // as on reading.
 func encodeCargoimpDate(p *engine.Profile, cf *engine.CompiledField, val any, e *canonical.ReleaseEvent) (any, error) {
-	var t time.Time
-	switch x := val.(type) {
-	case time.Time:
-		t = x
-	case *time.Time:
-		t = *x
-	default:
+	t, ok := engine.AsTime(val)
+	if !ok {
 		return nil, fmt.Errorf("%w: %w", engine.ErrConvert, engine.ErrNotDate)
 	}
 	airport := ""
