@@ -123,6 +123,16 @@ type Release struct {
 	PreviousRef    string     `json:"previousRef,omitempty" expr:"previousRef"`
 	Blocked        *bool      `json:"blocked,omitempty" expr:"blocked"`
 	Remarks        string     `json:"remarks,omitempty" expr:"remarks"`
+	// BLNumbers lists every bill of lading the release covers when the
+	// source names several (CPu billOfLadingNumbers); key.blNumber is the
+	// first of them.
+	BLNumbers []string `json:"blNumbers,omitempty" expr:"blNumbers"`
+	// SystemRef is the id the port system gives the release itself (CPu
+	// releaseId, SCR release address, Portbase trackId).
+	SystemRef string `json:"systemRef,omitempty" expr:"systemRef"`
+	// Status is the release status as the source states it (SCR
+	// containerStatus "released"), kept verbatim.
+	Status string `json:"status,omitempty" expr:"status"`
 }
 
 // Facility is a terminal or depot: UN/LOCODE plus the facility's own code.
@@ -173,6 +183,9 @@ const (
 	SchemeCustomerCod = "CARRIER_CUSTOMER_CODE"
 	SchemeSOGET       = "SOGET_CODE"
 	SchemeIATA        = "IATA"
+	SchemeTIN         = "TIN"
+	SchemeAPCS        = "APCS"
+	SchemeExternal    = "EXTERNAL_ID"
 )
 
 // Equipment describes the container.
@@ -194,6 +207,16 @@ type Voyage struct {
 	CallSign     string     `json:"callSign,omitempty" expr:"callSign"`
 	VoyageNumber string     `json:"voyageNumber,omitempty" expr:"voyageNumber"`
 	ETA          *time.Time `json:"eta,omitempty" expr:"eta"`
+	// LloydsNumber is a vessel number a source calls Lloyd's number that is
+	// not a valid IMO number (SCR "0002"); a valid one goes to IMO as well.
+	LloydsNumber string `json:"lloydsNumber,omitempty" expr:"lloydsNumber"`
+	// StayNumber is the port's own reference of the vessel's call (SCR
+	// stayNumber, Portbase call reference).
+	StayNumber string `json:"stayNumber,omitempty" expr:"stayNumber"`
+	// PortOfLoading and PortOfDestination are as the source gives them: a
+	// UN/LOCODE or free text.
+	PortOfLoading     string `json:"portOfLoading,omitempty" expr:"portOfLoading"`
+	PortOfDestination string `json:"portOfDestination,omitempty" expr:"portOfDestination"`
 }
 
 // Transfer is one hop of the release right.
@@ -237,13 +260,21 @@ type Train struct {
 	ID string `json:"id,omitempty" expr:"id"`
 }
 
-// Light is a commercial, customs or terminal light.
+// Light is a commercial, customs or terminal light, or the total light a
+// system derives from them.
 type Light struct {
-	// Kind is COMMERCIAL, CUSTOMS or TERMINAL.
+	// Kind is COMMERCIAL, CUSTOMS, TERMINAL or TOTAL.
 	Kind string `json:"kind" expr:"kind"`
-	// State is GREEN, ORANGE or RED.
+	// State is GREEN, YELLOW, ORANGE, RED or UNKNOWN.
 	State  string `json:"state" expr:"state"`
 	Reason string `json:"reason,omitempty" expr:"reason"`
+	// Value is the light's value in the source's own words (CPu OK,
+	// UNKNOWN; SCR nok, blocked, gateoutreceived), kept verbatim.
+	Value string `json:"value,omitempty" expr:"value"`
+	// PreviousState and PreviousValue are what the light was before this
+	// change, when the source says (CPu originalValue).
+	PreviousState string `json:"previousState,omitempty" expr:"previousState"`
+	PreviousValue string `json:"previousValue,omitempty" expr:"previousValue"`
 }
 
 // Gate is a gate move at a terminal or depot.
@@ -269,4 +300,9 @@ type Status struct {
 	Location string   `json:"location,omitempty" expr:"location"`
 	Pieces   *int     `json:"pieces,omitempty" expr:"pieces"`
 	WeightKg *float64 `json:"weightKg,omitempty" expr:"weightKg"`
+	// Flight, Origin and Destination describe the movement a status is
+	// about (Cargo-IMP DEP/ARR line: LH400, FRA, AMS).
+	Flight      string `json:"flight,omitempty" expr:"flight"`
+	Origin      string `json:"origin,omitempty" expr:"origin"`
+	Destination string `json:"destination,omitempty" expr:"destination"`
 }

@@ -83,8 +83,8 @@ func TestValidateEventJSONRejects(t *testing.T) {
 			wantLines: []string{`event: missing property "id"`, `source: missing property "pcs"`}},
 		{name: "unknown type", mod: func(d map[string]any) { d["type"] = "RELEASE_EXPLODED" },
 			wantLines: []string{`type: got "RELEASE_EXPLODED", expected one of "RELEASE_CREATED", "RELEASE_UPDATED",`}},
-		{name: "light vocabulary", mod: func(d map[string]any) { obj(d, "light")["state"] = "YELLOW" },
-			wantLines: []string{`light.state: got "YELLOW", expected one of "GREEN", "ORANGE", "RED"`}},
+		{name: "light vocabulary", mod: func(d map[string]any) { obj(d, "light")["state"] = "AMBER" },
+			wantLines: []string{`light.state: got "AMBER", expected one of "GREEN", "YELLOW", "ORANGE", "RED", "UNKNOWN"`}},
 		{name: "enum lists", mod: func(d map[string]any) {
 			obj(d, "release")["moveType"] = "IMP"
 			obj(d, "equipment")["loadStatus"] = "full"

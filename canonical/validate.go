@@ -99,6 +99,7 @@ func (e *ReleaseEvent) Inspect(opts ValidateOpts) (warnings []string, err error)
 	if l := e.Light; l != nil {
 		c.vocab("light.kind", l.Kind)
 		c.vocab("light.state", l.State)
+		c.vocab("light.previousState", l.PreviousState)
 	}
 	if g := e.Gate; g != nil {
 		c.time("gate.at", g.At)

@@ -97,7 +97,7 @@ func TestCheck(t *testing.T) {
 				`release.pickupTerminal.locode "NL-RTM" is not a UN/LOCODE: expected 5 characters, as NLRTM, got 6`}},
 		{name: "vocabulary", mod: func(e *canonical.ReleaseEvent) { e.Light.State = "AMBER" },
 			wantErr: canonical.ErrVocabulary, wantLines: []string{
-				`light.state "AMBER" is not an allowed value: expected one of GREEN, ORANGE, RED`}},
+				`light.state "AMBER" is not an allowed value: expected one of GREEN, YELLOW, ORANGE, RED, UNKNOWN`}},
 		{name: "every problem, in field order", mod: func(e *canonical.ReleaseEvent) {
 			e.Key.ContainerNumber = "CBHU1234567"
 			e.Equipment.ContainerNumber = "CBHU1234567"

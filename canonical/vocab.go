@@ -8,14 +8,21 @@ const (
 	LightCommercial = "COMMERCIAL"
 	LightCustoms    = "CUSTOMS"
 	LightTerminal   = "TERMINAL"
+	// LightTotal is the one light a system derives from the others (SCR's
+	// total light).
+	LightTotal = "TOTAL"
 )
 
 // Light states (Light.State). Orange means collectable with a follow-up
-// pending (CPu customs light).
+// pending (CPu customs light); yellow is a total light with some lights
+// still pending (SCR); unknown means the source has no value yet (CPu
+// UNKNOWN), which is not red.
 const (
-	Green  = "GREEN"
-	Orange = "ORANGE"
-	Red    = "RED"
+	Green        = "GREEN"
+	Yellow       = "YELLOW"
+	Orange       = "ORANGE"
+	Red          = "RED"
+	UnknownLight = "UNKNOWN"
 )
 
 // Transfer kinds (Transfer.Kind): Portbase authorises a cargo director or
@@ -68,8 +75,9 @@ func Vocabularies() map[string][]string {
 		"equipment.loadStatus": {LoadFull, LoadEmpty},
 		"transfer.kind":        {KindAuthorise, KindNominate, KindTransfer},
 		"assignment.modality":  {ModalityRoad, ModalityRail, ModalityBarge},
-		"light.kind":           {LightCommercial, LightCustoms, LightTerminal},
-		"light.state":          {Green, Orange, Red},
+		"light.kind":           {LightCommercial, LightCustoms, LightTerminal, LightTotal},
+		"light.state":          {Green, Yellow, Orange, Red, UnknownLight},
+		"light.previousState":  {Green, Yellow, Orange, Red, UnknownLight},
 		"gate.direction":       {DirectionIn, DirectionOut},
 		"credential.type":      {CredentialPIN, CredentialEncryptedPIN, CredentialTCT, CredentialEVisitKey},
 	}

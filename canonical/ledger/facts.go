@@ -22,6 +22,8 @@ func (n *Release) light(e *canonical.ReleaseEvent, ref *EventRef) {
 		l = &n.Lights.Customs
 	case canonical.LightTerminal:
 		l = &n.Lights.Terminal
+	case canonical.LightTotal:
+		l = &n.Lights.Total
 	default:
 		ref.Note = "unknown light kind " + errtext.Quote(e.Light.Kind) + " ignored"
 		return
@@ -32,7 +34,7 @@ func (n *Release) light(e *canonical.ReleaseEvent, ref *EventRef) {
 		ref.Note = "older than the current " + strings.ToLower(e.Light.Kind) + " light"
 		return
 	}
-	*l = Light{State: e.Light.State, Reason: e.Light.Reason, At: at, EventID: e.ID}
+	*l = Light{State: e.Light.State, Value: e.Light.Value, Reason: e.Light.Reason, At: at, EventID: e.ID}
 }
 
 // gateOut ends the release: PICKED_UP. A gate-out the release was not

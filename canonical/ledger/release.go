@@ -50,20 +50,25 @@ type Hop struct {
 	ClosedBy string `json:"closedBy,omitempty"`
 }
 
-// Light is the latest state of one of the three lights.
+// Light is the latest state of one light.
 type Light struct {
-	// State is GREEN, ORANGE or RED; empty while nothing was reported.
-	State   string    `json:"state,omitempty"`
+	// State is a canonical light state (GREEN, YELLOW, ORANGE, RED,
+	// UNKNOWN); empty while nothing was reported.
+	State string `json:"state,omitempty"`
+	// Value is the state in the reporting system's own words.
+	Value   string    `json:"value,omitempty"`
 	Reason  string    `json:"reason,omitempty"`
 	At      time.Time `json:"at,omitzero"`
 	EventID string    `json:"eventId,omitempty"`
 }
 
-// Lights are the commercial, customs and terminal lights of a release.
+// Lights are the commercial, customs and terminal lights of a release, and
+// the total light when a system reports one (SCR).
 type Lights struct {
 	Commercial Light `json:"commercial"`
 	Customs    Light `json:"customs"`
 	Terminal   Light `json:"terminal"`
+	Total      Light `json:"total,omitzero"`
 }
 
 // EventRef is one event in a release's audit trail.
@@ -169,6 +174,9 @@ func (r *Release) NotReady(now time.Time) []string {
 			}
 			why = append(why, l.kind+" light "+state)
 		}
+	}
+	if t := r.Lights.Total.State; t != "" && t != canonical.Green {
+		why = append(why, "total light "+t)
 	}
 	if r.ValidFrom != nil && now.Before(*r.ValidFrom) {
 		why = append(why, "not valid yet")

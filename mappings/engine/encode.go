@@ -20,6 +20,11 @@ type EncodeOptions struct {
 	Now func() time.Time
 	// Name is the input's name (a file name) for error messages.
 	Name string
+	// SenderID and SenderQualifier, when set, are the installation's own
+	// party id and its code qualifier for interchange envelopes (EDIFACT UNB
+	// S002), set per outbound endpoint; they replace the profile's sender.
+	SenderID        string
+	SenderQualifier string
 }
 
 // Encoder writes events in a profile's wire format. Encode takes the events

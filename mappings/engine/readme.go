@@ -29,6 +29,7 @@ func ProfileREADME(p *Profile) string {
 	if p.CanEncode() {
 		fmt.Fprintf(&b, "| writes events | %s |\n", typeList(p.Enc.types))
 	}
+	writeSources(&b, s)
 	if d := s.Decode; d != nil {
 		b.WriteString("\n## Decode\n\n")
 		if d.Each != "" {
@@ -48,6 +49,22 @@ func ProfileREADME(p *Profile) string {
 	}
 	b.WriteString("\nFixtures: `fixtures/" + s.Profile + "/`. Run them with `pcsgate conformance --run '^" + s.Profile + "/'`.\n")
 	return b.String()
+}
+
+// writeSources lists the public documents the profile follows, or says
+// that none is public.
+func writeSources(b *strings.Builder, s *spec.Spec) {
+	b.WriteString("\n## Sources\n\n")
+	switch {
+	case len(s.Sources) > 0:
+		for _, src := range s.Sources {
+			fmt.Fprintf(b, "- <%s> (consulted %s): %s\n", src.URL, src.Consulted, Cell(src.Shows))
+		}
+	case s.NoPublicSource != "":
+		fmt.Fprintf(b, "No public specification is known: %s\n", Cell(s.NoPublicSource))
+	default:
+		b.WriteString("None listed: the shape of this message is unconfirmed.\n")
+	}
 }
 
 func FieldSource(f *spec.Field) string {

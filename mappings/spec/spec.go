@@ -33,11 +33,27 @@ type Spec struct {
 	Options *Options    `yaml:"options,omitempty"`
 	Decode  *DecodeSpec `yaml:"decode,omitempty"`
 	Encode  *EncodeSpec `yaml:"encode,omitempty"`
+	// Sources are the public specifications and examples the profile
+	// follows; its README lists them.
+	Sources []*Source `yaml:"sources,omitempty"`
+	// NoPublicSource says in one line why Sources is empty: what was
+	// looked for and not found in public.
+	NoPublicSource string `yaml:"no_public_source,omitempty"`
 
 	// File is where the spec was loaded from (set by the loader).
 	File string `yaml:"-"`
 	// Dir is the profile folder inside the spec file system.
 	Dir string `yaml:"-"`
+}
+
+// Source is one public document a profile follows.
+type Source struct {
+	// URL is where it is published.
+	URL string `yaml:"url"`
+	// Shows says what the profile took from it, in a sentence.
+	Shows string `yaml:"shows"`
+	// Consulted is the date it was last read, YYYY-MM-DD.
+	Consulted string `yaml:"consulted"`
 }
 
 // PCS returns the port community system part of the profile name.
