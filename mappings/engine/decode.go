@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/nexport/pcsgate/canonical"
+	"github.com/nexport/pcsgate/canonical/errtext"
 )
 
 // compiledDecode is a profile's decode section, ready to run.
@@ -239,7 +240,7 @@ func (dc *DecodeCtx) field(cf *CompiledField, d *Doc, e *canonical.ReleaseEvent,
 	}
 	if cf.Spec.Check != "" {
 		if err := runCheck(cf.Spec.Check, w.Text()); err != nil {
-			if dc.Profile.allowBadCheckDigit && errors.Is(err, canonical.ErrCheckDigit) {
+			if cf.Spec.Warn || dc.Profile.allowBadCheckDigit && errors.Is(err, canonical.ErrCheckDigit) {
 				e.Warnings = append(e.Warnings, fmt.Sprintf("%s %q %v", cf.Spec.Target, w.Text(), err))
 			} else {
 				return dc.errAt(at, cf.Spec.Target, err)
@@ -362,6 +363,9 @@ func (dc *DecodeCtx) buildParty(cp *compiledParty, d *Doc, e *canonical.ReleaseE
 		if scheme == "" {
 			scheme = "OTHER"
 		}
+		if scheme == canonical.SchemeEORI {
+			dc.flagEORI(cp, v.Text(), e)
+		}
 		p.IDs = append(p.IDs, canonical.PartyID{Scheme: scheme, Value: v.Text()})
 	}
 	if len(p.IDs) == 0 {
@@ -371,6 +375,15 @@ func (dc *DecodeCtx) buildParty(cp *compiledParty, d *Doc, e *canonical.ReleaseE
 		p.IDs = nil
 	}
 	return p, nil
+}
+
+// flagEORI records a warning for an identifier sent as an EORI number that
+// is not shaped like one. Port systems pass on what their users typed, so
+// the value is kept and the message goes through.
+func (dc *DecodeCtx) flagEORI(cp *compiledParty, v string, e *canonical.ReleaseEvent) {
+	if err := canonical.CheckEORI(v); err != nil {
+		e.Warnings = append(e.Warnings, fmt.Sprintf("%s EORI %s: %v", cp.target, errtext.Quote(v), err))
+	}
 }
 
 // partyWithIDs lets a party and its identifiers share one allocation; most

@@ -35,9 +35,10 @@ type CompiledField struct {
 }
 
 type compiledParty struct {
-	name *CompiledField
-	role string
-	ids  []compiledPartyID
+	target string // canonical path, for warnings
+	name   *CompiledField
+	role   string
+	ids    []compiledPartyID
 }
 
 type compiledPartyID struct {
@@ -65,7 +66,7 @@ func (c *Compiler) compileDecodeField(f *spec.Field, paths PathCompiler) (*Compi
 		cf.zoned = true
 	}
 	if f.Party != nil {
-		if cf.party, err = c.compileParty(f.Party, func(f *spec.Field) (*CompiledField, error) { return c.compileDecodeField(f, paths) }); err != nil {
+		if cf.party, err = c.compileParty(f.Target, f.Party, func(f *spec.Field) (*CompiledField, error) { return c.compileDecodeField(f, paths) }); err != nil {
 			return nil, err
 		}
 	}
@@ -96,7 +97,7 @@ func (c *Compiler) CompileEncodeField(f *spec.Field) (*CompiledField, error) {
 		cf.zoned = true
 	}
 	if f.Party != nil {
-		if cf.party, err = c.compileParty(f.Party, c.CompileEncodeField); err != nil {
+		if cf.party, err = c.compileParty(f.Target, f.Party, c.CompileEncodeField); err != nil {
 			return nil, err
 		}
 	}
@@ -154,8 +155,8 @@ func (c *Compiler) compileCommon(f *spec.Field, encode bool) (*CompiledField, er
 }
 
 // compileParty prepares a party with the compiler of its direction.
-func (c *Compiler) compileParty(p *spec.PartySpec, compile func(*spec.Field) (*CompiledField, error)) (*compiledParty, error) {
-	cp := &compiledParty{role: p.Role}
+func (c *Compiler) compileParty(target string, p *spec.PartySpec, compile func(*spec.Field) (*CompiledField, error)) (*compiledParty, error) {
+	cp := &compiledParty{role: p.Role, target: target}
 	var err error
 	if p.Name != "" {
 		if cp.name, err = compile(&spec.Field{From: spec.Paths{p.Name}}); err != nil {

@@ -150,11 +150,15 @@ type Field struct {
 	As       string            `yaml:"as,omitempty"`
 	Zone     string            `yaml:"zone,omitempty"`
 	Check    string            `yaml:"check,omitempty"`
-	Required bool              `yaml:"required,omitempty"`
-	Default  any               `yaml:"default,omitempty"`
-	All      bool              `yaml:"all,omitempty"`
-	When     string            `yaml:"when,omitempty"`
-	Party    *PartySpec        `yaml:"party,omitempty"`
+	// Warn turns a failed check into a warning on the event: the value is
+	// kept and the message goes through (a source known to send values
+	// that are not always well formed).
+	Warn     bool       `yaml:"warn,omitempty"`
+	Required bool       `yaml:"required,omitempty"`
+	Default  any        `yaml:"default,omitempty"`
+	All      bool       `yaml:"all,omitempty"`
+	When     string     `yaml:"when,omitempty"`
+	Party    *PartySpec `yaml:"party,omitempty"`
 	// ID picks a party's identifier in this scheme (encode): from names
 	// parties, the first present one is used.
 	ID   string `yaml:"id,omitempty"`
