@@ -382,7 +382,7 @@ func (dc *DecodeCtx) buildParty(cp *compiledParty, d *Doc, e *canonical.ReleaseE
 // the value is kept and the message goes through.
 func (dc *DecodeCtx) flagEORI(cp *compiledParty, v string, e *canonical.ReleaseEvent) {
 	if err := canonical.CheckEORI(v); err != nil {
-		e.Warnings = append(e.Warnings, fmt.Sprintf("%s EORI %s: %v", cp.target, errtext.Quote(v), err))
+		e.Warnings = append(e.Warnings, fmt.Sprintf("%s EORI %s %v", cp.target, errtext.Quote(v), err))
 	}
 }
 
