@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -77,12 +78,21 @@ func TestTranslationMatrix(t *testing.T) {
 				}
 				written++
 				if err := target.CheckOutput(out); err != nil {
+					if flaggedValueRefused(e, err) {
+						refused++
+						continue
+					}
 					t.Errorf("%s: output fails the target's schema: %v", name, err)
 				}
 				if !target.CanDecode() {
 					continue
 				}
-				back := decodeBytes(t, reg, out, target.Name(), name)
+				back, err := decodeOutput(reg, out, target.Name(), name)
+				if err != nil && flaggedValueRefused(e, err) {
+					refused++
+					continue
+				}
+				assert.NoError(t, err, "%s: decode with %s", name, target.Name())
 				if !assert.Len(t, back, 1, name) {
 					continue
 				}
@@ -118,6 +128,33 @@ func decodeBytes(t *testing.T, reg *mappings.Registry, data []byte, from, name s
 		func(b mappings.Batch) error { events = append(events, b.Events...); return nil })
 	assert.NoError(t, err, "%s: decode with %s", name, from)
 	return events
+}
+
+// decodeOutput reads a target's output back with the target.
+func decodeOutput(reg *mappings.Registry, data []byte, from, name string) ([]*canonical.ReleaseEvent, error) {
+	var events []*canonical.ReleaseEvent
+	err := reg.Decode(bytes.NewReader(data), mappings.DecodeOptions{Name: name, From: from,
+		CredentialKey: conformance.CredentialKey, ReceivedAt: conformance.Clock()},
+		func(b mappings.Batch) error { events = append(events, b.Events...); return nil })
+	return events, err
+}
+
+// quotedInWarning finds the value a decode warning names, e.g.
+// "CMAU91827654" in `key.containerNumber "CMAU91827654" is not ...`.
+var quotedInWarning = regexp.MustCompile(`"([^"]+)"`)
+
+// flaggedValueRefused reports whether err, a target refusing its own
+// output, names a value the source accepted only with a warning (a
+// container number outside ISO 6346 that SCR passes on): a stricter
+// target refusing that value is the expected outcome, and the warning on
+// the event already says why.
+func flaggedValueRefused(e *canonical.ReleaseEvent, err error) bool {
+	for _, w := range e.Warnings {
+		if m := quotedInWarning.FindStringSubmatch(w); m != nil && strings.Contains(err.Error(), `"`+m[1]+`"`) {
+			return true
+		}
+	}
+	return false
 }
 
 func encodeOne(p *mappings.Profile, e *canonical.ReleaseEvent) ([]byte, error) {

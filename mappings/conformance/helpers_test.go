@@ -19,31 +19,29 @@ import (
 
 // scrBlockInput is a decode-only case (scr/event) that gives one event.
 const scrBlockInput = `{
-  "release": "0x8e2d4c6a1f3b5d7e9a0c2e4f6a8b0c1d3e5f7a9b",
-  "event": "block",
-  "organization": "Hapag-Lloyd AG",
-  "vat": "DE118616290",
-  "timestamp": "2026-10-13T07:45:10Z"
+    "release": "0x3Ab1c9E07d42F5a6B8c0D1e2F3a4B5c6D7e8F901",
+    "event": "BLOCK",
+    "organization": "0x9c4E2b7A1d0F3e5C6b8A9d0E1f2A3b4C5d6E7f80",
+    "vat": "BE0456123791"
 }
 `
 
 // scrBlockCanonical is what scrBlockInput decodes to, as the runner writes it.
 const scrBlockCanonical = `[
   {
-    "id": "ev_fefhq6qfnzbcgj4zct7f72hwnz",
+    "id": "ev_dzh5k6efmphfdf5khvml4eczhz",
     "type": "RELEASE_BLOCKED",
-    "occurredAt": "2026-10-13T07:45:10Z",
     "source": {
       "pcs": "scr",
       "profile": "scr/event",
-      "messageRef": "0x8e2d4c6a1f3b5d7e9a0c2e4f6a8b0c1d3e5f7a9b/block@2026-10-13T07:45:10Z",
-      "receiver": "DE118616290",
-      "function": "block"
+      "messageRef": "0x3Ab1c9E07d42F5a6B8c0D1e2F3a4B5c6D7e8F901/block",
+      "receiver": "BE0456123791",
+      "function": "BLOCK"
     },
     "key": {},
     "release": {
-      "releaseNumber": "0x8e2d4c6a1f3b5d7e9a0c2e4f6a8b0c1d3e5f7a9b",
-      "blocked": true
+      "blocked": true,
+      "systemRef": "0x3Ab1c9E07d42F5a6B8c0D1e2F3a4B5c6D7e8F901"
     }
   }
 ]
@@ -51,15 +49,15 @@ const scrBlockCanonical = `[
 
 // scrUnknownEventInput is a bad scr/event input: one schema error, no events.
 const scrUnknownEventInput = `{
-  "release": "0x5f3c9a1b2d4e6f708192a3b4c5d6e7f8091a2b3c",
+  "release": "0x3Ab1c9E07d42F5a6B8c0D1e2F3a4B5c6D7e8F901",
   "event": "assign",
-  "organization": "MSC Belgium NV",
-  "vat": "BE0412345678"
+  "organization": "0x9c4E2b7A1d0F3e5C6b8A9d0E1f2A3b4C5d6E7f80",
+  "vat": "BE0456123791"
 }
 `
 
 // scrUnknownEventError is the line the decoder reports for scrUnknownEventInput.
-const scrUnknownEventError = `input.json:3:12: event "assign" must be one of "transfer", "update", "block", "unblock", "delete", "revoke", "greenlights" (schema event.schema.json)`
+const scrUnknownEventError = `input.json:3:12: event "assign" must be one of "transfer", "update", "block", "unblock", "delete", "revoke", "greenlights", "TRANSFER", "UPDATE", "BLOCK", "UNBLOCK", "DELETE", "REVOKE", "GREENLIGHTS" (schema event.schema.json)`
 
 // codecoInput is a two-way case (ci5/codeco): one gate-out event.
 const codecoInput = `UNA:+.? '

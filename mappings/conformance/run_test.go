@@ -36,9 +36,9 @@ func TestRunCanonicalMismatchIsReportedWithADiff(t *testing.T) {
 	require.Len(t, r.Failures, 1, "failures: %v", r.Failures)
 	f := r.Failures[0]
 	assert.True(t, strings.HasPrefix(f, "canonical.json differs (- want, + got):\n"), f)
-	assert.Contains(t, f, "\n  -       \"blocked\": false\n  +       \"blocked\": true\n")
+	assert.Contains(t, f, "\n  -       \"blocked\": false,\n  +       \"blocked\": true,\n")
 	// Two lines of context either side, not the whole file.
-	assert.Contains(t, f, `"releaseNumber"`)
+	assert.Contains(t, f, `"systemRef"`)
 	assert.NotContains(t, f, `"id"`)
 	assert.Equal(t, wrong, read(t, c, "canonical.json"), "a run without update leaves canonical.json alone")
 
