@@ -263,7 +263,8 @@ type Train struct {
 // Light is a commercial, customs or terminal light, or the total light a
 // system derives from them.
 type Light struct {
-	// Kind is COMMERCIAL, CUSTOMS, TERMINAL or TOTAL.
+	// Kind is COMMERCIAL, CUSTOMS, TERMINAL, TOTAL, or OTHER for a light
+	// of the source with no canonical equivalent (its name says which).
 	Kind string `json:"kind" expr:"kind"`
 	// State is GREEN, YELLOW, ORANGE, RED or UNKNOWN.
 	State  string `json:"state" expr:"state"`
@@ -275,6 +276,12 @@ type Light struct {
 	// change, when the source says (CPu originalValue).
 	PreviousState string `json:"previousState,omitempty" expr:"previousState"`
 	PreviousValue string `json:"previousValue,omitempty" expr:"previousValue"`
+	// Name is the light's name in the source's words (CPu greenLightName
+	// CommercialRelease, SCR customsprogress).
+	Name string `json:"name,omitempty" expr:"name"`
+	// Components are the lights a TOTAL light is derived from, each with
+	// its own kind, state and value, as the source reports them together.
+	Components []Light `json:"components,omitempty" expr:"components"`
 }
 
 // Gate is a gate move at a terminal or depot.

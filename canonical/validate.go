@@ -100,6 +100,10 @@ func (e *ReleaseEvent) Inspect(opts ValidateOpts) (warnings []string, err error)
 		c.vocab("light.kind", l.Kind)
 		c.vocab("light.state", l.State)
 		c.vocab("light.previousState", l.PreviousState)
+		for _, part := range l.Components {
+			c.vocab("light.kind", part.Kind)
+			c.vocab("light.state", part.State)
+		}
 	}
 	if g := e.Gate; g != nil {
 		c.time("gate.at", g.At)

@@ -11,6 +11,9 @@ const (
 	// LightTotal is the one light a system derives from the others (SCR's
 	// total light).
 	LightTotal = "TOTAL"
+	// LightOther is a light of the source with no canonical equivalent,
+	// carried among a total light's components under its own name.
+	LightOther = "OTHER"
 )
 
 // Light states (Light.State). Orange means collectable with a follow-up
@@ -75,7 +78,7 @@ func Vocabularies() map[string][]string {
 		"equipment.loadStatus": {LoadFull, LoadEmpty},
 		"transfer.kind":        {KindAuthorise, KindNominate, KindTransfer},
 		"assignment.modality":  {ModalityRoad, ModalityRail, ModalityBarge},
-		"light.kind":           {LightCommercial, LightCustoms, LightTerminal, LightTotal},
+		"light.kind":           {LightCommercial, LightCustoms, LightTerminal, LightTotal, LightOther},
 		"light.state":          {Green, Yellow, Orange, Red, UnknownLight},
 		"light.previousState":  {Green, Yellow, Orange, Red, UnknownLight},
 		"gate.direction":       {DirectionIn, DirectionOut},

@@ -139,6 +139,9 @@ func precheck(e *canonical.ReleaseEvent) error {
 func (n *Release) apply(e *canonical.ReleaseEvent, ref *EventRef) error {
 	switch e.Type {
 	case canonical.ReleaseCreated, canonical.ReleaseUpdated:
+		if e.Light != nil {
+			n.light(e, ref)
+		}
 		return n.update(e, ref)
 	case canonical.ReleaseBlocked, canonical.ReleaseUnblocked:
 		return n.block(e, ref)

@@ -11,20 +11,13 @@ import (
 // gate moves and statuses. Nobody's authority is checked for these; they
 // never move the right.
 
-// light handles LIGHT_CHANGED. Each light keeps the newest state by
-// occurredAt; an older report is stored as stale without effect.
+// light handles LIGHT_CHANGED, and the light any other event carries
+// (an SCR release reports its lights with every update). Each light keeps
+// the newest state by occurredAt; an older report is stored as stale
+// without effect. A total light sets the lights it is derived from too.
 func (n *Release) light(e *canonical.ReleaseEvent, ref *EventRef) {
-	var l *Light
-	switch e.Light.Kind {
-	case canonical.LightCommercial:
-		l = &n.Lights.Commercial
-	case canonical.LightCustoms:
-		l = &n.Lights.Customs
-	case canonical.LightTerminal:
-		l = &n.Lights.Terminal
-	case canonical.LightTotal:
-		l = &n.Lights.Total
-	default:
+	l := n.Lights.byKind(e.Light.Kind)
+	if l == nil {
 		ref.Note = "unknown light kind " + errtext.Quote(e.Light.Kind) + " ignored"
 		return
 	}
@@ -35,6 +28,27 @@ func (n *Release) light(e *canonical.ReleaseEvent, ref *EventRef) {
 		return
 	}
 	*l = Light{State: e.Light.State, Value: e.Light.Value, Reason: e.Light.Reason, At: at, EventID: e.ID}
+	for _, part := range e.Light.Components {
+		if pl := n.Lights.byKind(part.Kind); pl != nil && part.Kind != canonical.LightTotal {
+			*pl = Light{State: part.State, Value: part.Value, Reason: part.Reason, At: at, EventID: e.ID}
+		}
+	}
+}
+
+// byKind returns the light of a canonical kind, or nil for OTHER and
+// unknown kinds.
+func (ls *Lights) byKind(kind string) *Light {
+	switch kind {
+	case canonical.LightCommercial:
+		return &ls.Commercial
+	case canonical.LightCustoms:
+		return &ls.Customs
+	case canonical.LightTerminal:
+		return &ls.Terminal
+	case canonical.LightTotal:
+		return &ls.Total
+	}
+	return nil
 }
 
 // gateOut ends the release: PICKED_UP. A gate-out the release was not

@@ -79,3 +79,32 @@ func TestExpired(t *testing.T) {
 		})
 	}
 }
+
+// An SCR release reports its lights with every update: a total light and
+// the lights it is derived from. The ledger takes all of them.
+func TestReleaseUpdateCarriesTotalLightAndItsComponents(t *testing.T) {
+	update := func(n int, total string, parts ...canonical.Light) *canonical.ReleaseEvent {
+		return ev(n, canonical.ReleaseUpdated, func(e *canonical.ReleaseEvent) {
+			e.Release = &canonical.Release{Issuer: carrier}
+			e.Light = &canonical.Light{Kind: canonical.LightTotal, State: total, Value: "x", Components: parts}
+		})
+	}
+	green := func(kind, value string) canonical.Light {
+		return canonical.Light{Kind: kind, State: canonical.Green, Value: value}
+	}
+	base := []*canonical.ReleaseEvent{created(1, carrier, forwarder), assigned(2, forwarder)}
+	r, errs := ledger.Fold(append(base, update(3, canonical.Yellow,
+		green(canonical.LightCommercial, "ok"),
+		canonical.Light{Kind: canonical.LightCustoms, State: canonical.Yellow, Value: "portequalisation"},
+		canonical.Light{Kind: canonical.LightOther, State: canonical.UnknownLight, Name: "customsprogress"},
+		green(canonical.LightTerminal, "unknown"))))
+	require.Empty(t, errs)
+	assert.Equal(t, "portequalisation", r.Lights.Customs.Value)
+	assert.Equal(t, []string{"customs light YELLOW", "total light YELLOW"}, r.NotReady(*minute(60)))
+
+	r, errs = ledger.Fold(append(base, update(3, canonical.Green,
+		green(canonical.LightCommercial, "ok"), green(canonical.LightCustoms, "released"),
+		green(canonical.LightTerminal, "gateoutreceived"))))
+	require.Empty(t, errs)
+	assert.Empty(t, r.NotReady(*minute(60)))
+}

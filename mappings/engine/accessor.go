@@ -1,6 +1,8 @@
 package engine
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"reflect"
@@ -178,7 +180,38 @@ func assign(v reflect.Value, val any, path string) error {
 			}
 		}
 	}
+	if isDocument(val) && (target.Kind() == reflect.Struct || target.Kind() == reflect.Slice) {
+		return assignDocument(v, val, path)
+	}
 	return fmt.Errorf("canonical path %q: cannot hold a %T", path, val)
+}
+
+// isDocument reports whether an expression built val as JSON-like data: a
+// list or an object.
+func isDocument(val any) bool {
+	switch val.(type) {
+	case []any, map[string]any:
+		return true
+	}
+	return false
+}
+
+// assignDocument fills a canonical part (a struct, or a list of them such
+// as light.components) from JSON-like data an expression built, by its
+// JSON names; an unknown name is an error, as in canonical input.
+func assignDocument(v reflect.Value, val any, path string) error {
+	b, err := json.Marshal(val)
+	if err != nil {
+		return fmt.Errorf("canonical path %q: %v", path, err)
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	p := reflect.New(v.Type())
+	if err := dec.Decode(p.Interface()); err != nil {
+		return fmt.Errorf("canonical path %q: %s", path, strings.TrimPrefix(err.Error(), "json: "))
+	}
+	v.Set(p.Elem())
+	return nil
 }
 
 func toFloat(val any) (float64, bool) {

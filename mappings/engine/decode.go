@@ -263,8 +263,8 @@ func (dc *DecodeCtx) convert(cf *CompiledField, w Value, e *canonical.ReleaseEve
 		if w.Parts != nil && cf.Spec.All {
 			return w, nil
 		}
-		if w.V == nil && w.Parts == nil {
-			return w, nil
+		if w.V == nil && w.Parts == nil || isDocument(w.V) {
+			return w, nil // a list or object an expression built goes to its target whole
 		}
 		return Str(w.Text()), nil
 	case "list":
