@@ -22,7 +22,7 @@ func BenchmarkSoneReleaseToCPuTransfer(b *testing.B) {
 // BenchmarkCCIStatusToSoneOrder: a Portbase CCI webhook (JSON) with two
 // containers to S)ONE customer orders (XML) where they carry.
 func BenchmarkCCIStatusToSoneOrder(b *testing.B) {
-	benchDocuments(b, "../fixtures/portbase/cci-status/authorised-cargo-director-two-containers/input.json", "portbase/cci-status", "sone/order")
+	benchDocuments(b, "../fixtures/portbase/cci-status/released-two-containers-rotterdam/input.json", "portbase/cci-status", "sone/order")
 }
 
 func benchDocuments(b *testing.B, input, from, to string) {

@@ -305,7 +305,25 @@ func (ec *EncodeCtx) Leaf(cf *CompiledField) (any, error) {
 		}
 		return nil, nil
 	}
-	return ec.convert(cf, val)
+	out, err := ec.convert(cf, val)
+	if err != nil {
+		return nil, err
+	}
+	return out, ec.check(cf, out)
+}
+
+// check applies the field's `check` to the value about to be written, so
+// a target never receives an identifier that fails its own validator
+// (a GLN with a wrong check digit in a Portbase nomination).
+func (ec *EncodeCtx) check(cf *CompiledField, out any) error {
+	if cf.Spec.Check == "" || out == nil {
+		return nil
+	}
+	s := ScalarText(out)
+	if err := runCheck(cf.Spec.Check, s); err != nil {
+		return ec.Fail(cf, s, err)
+	}
+	return nil
 }
 
 // where names an encode field for errors: the place it fills in the
