@@ -417,17 +417,17 @@ func TestDecodeJSONSchemaErrors(t *testing.T) {
 	good := `{
   "id": "CAIU5567895",
   "type": "ReleaseRight",
-  "subType": "Created",
-  "notificationId": "6f1c2a3e-90b1-4c55-8e2a-000000000001",
-  "timestamp": "2026-03-02T08:15:00Z",
-  "data": {
-    "billOfLadingNumber": "BL1",
-    "unLocode": "Antwerp"
+  "event": "Update",
+  "publicReferenceId": "6f1c2a3e-90b1-4c55-8e2a-000000000001",
+  "timestamp": "2026-03-02T08:15:00.1234567Z",
+  "body": {
+    "billOfLadingNumbers": ["BL1"],
+    "portLoCode": "Antwerp"
   }
 }`
 	_, errs := decode(t, reg, good, mappings.DecodeOptions{Name: "input.json", From: "cpu/notification"})
 	require.NotEmpty(t, errs)
-	assert.Contains(t, errs, `input.json:9:17: data.unLocode "Antwerp" does not match the pattern ^[A-Z]{2}[A-Z2-9]{3}$ (schema notification.schema.json)`)
+	assert.Contains(t, errs, `input.json:9:19: body.portLoCode "Antwerp" does not match the pattern ^[A-Z]{2}[A-Z2-9]{3}$ (schema notification.schema.json)`)
 	typ := strings.Replace(good, `"type": "ReleaseRight"`, `"type": 1`, 1)
 	_, errs = decode(t, reg, typ, mappings.DecodeOptions{Name: "input.json", From: "cpu/notification"})
 	joined := strings.Join(errs, "\n")

@@ -66,7 +66,7 @@ func TestTranslate(t *testing.T) {
 		{name: "missing file", args: []string{"translate", "--to", "canonical", "no-such-file.edi"}, code: 2, outLines: 0, errHas: "no-such-file.edi"},
 		{name: "unknown flag", args: []string{"translate", "--bogus"}, code: 2, outLines: 0},
 		{name: "JSON given to an EDIFACT profile", args: []string{"translate", "--from", "portbase/coreor", "--to", "canonical",
-			filepath.Join(fixtures, "cpu/notification/release-right-created/input.json")}, code: 1, outLines: 0,
+			filepath.Join(fixtures, "cpu/notification/release-right-transferred-to-transport-operator/input.json")}, code: 1, outLines: 0,
 			errHas: "looks like json, but portbase/coreor reads edifact"},
 	}
 	for _, tt := range tests {
@@ -119,7 +119,7 @@ func readFile(t *testing.T, p string) []byte {
 func TestValidate(t *testing.T) {
 	good := filepath.Join(fixtures, "portbase/coreor/d00b-two-containers/input.edi")
 	bad := filepath.Join(fixtures, "smdg/codeco/bad-invalid-date/input.edi")
-	schema := filepath.Join(fixtures, "cpu/notification/bad-schema-unlocode/input.json")
+	schema := filepath.Join(fixtures, "cpu/notification/bad-schema-port-locode/input.json")
 	tests := []struct {
 		name     string
 		args     []string
@@ -131,7 +131,7 @@ func TestValidate(t *testing.T) {
 		{name: "bad date is one line", args: []string{"validate", bad}, code: 1,
 			err: []string{bad + `:8: message G1: DTM+7 C507 (gate.at, occurredAt) "7:202602301455:203" cannot be read: is not a valid date: want CCYYMMDDHHMM (format 203)`}},
 		{name: "JSON schema error with line and column", args: []string{"validate", "--profile", "cpu/notification", schema}, code: 1,
-			err: []string{schema + `:12:17: data.unLocode "Antwerp" does not match the pattern ^[A-Z]{2}[A-Z2-9]{3}$ (schema notification.schema.json)`}},
+			err: []string{schema + `:14:19: body.portLoCode "Antwerp" does not match the pattern ^[A-Z]{2}[A-Z2-9]{3}$ (schema notification.schema.json)`}},
 		{name: "good and bad", args: []string{"validate", good, bad}, code: 1,
 			out: []string{good + ": ok, portbase/coreor, 1 message(s), 2 event(s)"}},
 		{name: "unknown profile", args: []string{"validate", "--profile", "x/y", good}, code: 2},

@@ -177,9 +177,15 @@ func credentialHandle(key []byte, secret string) string {
 	return "cred_" + hex.EncodeToString(m.Sum(nil)[:12])
 }
 
-// mask keeps the last four characters of a personal identifier.
+// mask keeps the last four characters of a personal identifier. A value
+// that is already masked (it holds a '*' and shows at most four other
+// characters, like CPu's "**12") is kept as it is: masking it again would
+// hide what the source chose to show, and nothing can be unmasked.
 func mask(s string) string {
 	r := []rune(s)
+	if stars := strings.Count(s, "*"); stars > 0 && len(r)-stars <= 4 {
+		return s
+	}
 	if len(r) <= 4 {
 		return strings.Repeat("*", len(r))
 	}

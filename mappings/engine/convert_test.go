@@ -17,3 +17,21 @@ func TestTextOfTimes(t *testing.T) {
 	var none *time.Time
 	assert.NotPanics(t, func() { assert.Empty(t, Text(none)) })
 }
+
+// mask shows only the last four characters of a clear identifier, and
+// keeps an identifier the source already masked as it came: CPu's "**12"
+// must not become "****", and a value with more than four characters in
+// clear is masked even if it holds a '*'.
+func TestMask(t *testing.T) {
+	for in, want := range map[string]string{
+		"1234567890":   "******7890",
+		"123":          "***",
+		"**12":         "**12",
+		"******4821":   "******4821",
+		"****":         "****",
+		"12345*678901": "********8901",
+		"":             "",
+	} {
+		assert.Equal(t, want, mask(in), in)
+	}
+}
