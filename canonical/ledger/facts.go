@@ -19,6 +19,9 @@ func (n *Release) light(e *canonical.ReleaseEvent, ref *EventRef) {
 	l := n.Lights.byKind(e.Light.Kind)
 	if l == nil {
 		ref.Note = "unknown light kind " + errtext.Quote(e.Light.Kind) + " ignored"
+		if e.Light.Kind == canonical.LightOther {
+			ref.Note = "light " + errtext.Quote(e.Light.Name) + " has no canonical kind; it stays on the event"
+		}
 		return
 	}
 	at := eventTime(e)
