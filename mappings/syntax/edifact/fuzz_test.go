@@ -64,6 +64,34 @@ func FuzzReader(f *testing.F) {
 	})
 }
 
+// FuzzCheckElements reads arbitrary input with every value checked against
+// its data element: errors stay one line each, and a message that passes
+// the reader's checks passes the writer's.
+func FuzzCheckElements(f *testing.F) {
+	for _, b := range seedFiles(f) {
+		f.Add(b)
+	}
+	f.Add([]byte("UNB+UNOC:3+S+R+260101:930+I'UNH+0123456789ABCDEF+X'CNT+16:x'UNT+000003+0123456789ABCDEF'UNZ+1+I'"))
+	f.Fuzz(func(t *testing.T, in []byte) {
+		opts := edifact.ReaderOptions{MaxSegmentBytes: 4096, MaxMessageSegments: 1000, CheckElements: true}
+		r := edifact.NewReader(bytes.NewReader(in), opts)
+		for range 1000 {
+			m, err := r.Next()
+			if errors.Is(err, io.EOF) {
+				return
+			}
+			if err != nil {
+				checkErrorLines(t, err)
+				continue
+			}
+			var buf bytes.Buffer
+			w := edifact.NewWriter(&buf, edifact.WriterOptions{Charset: "UNOY", CheckElements: true})
+			require.NoError(t, w.WriteMessage(m))
+		}
+		require.FailNow(t, "reader did not reach io.EOF")
+	})
+}
+
 // checkErrorLines requires each *Error in err to render on one line.
 func checkErrorLines(t *testing.T, err error) {
 	t.Helper()
