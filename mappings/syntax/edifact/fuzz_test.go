@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"testing"
 	"unicode/utf8"
 
@@ -121,7 +122,10 @@ func roundTrip(t *testing.T, m *edifact.Message) {
 	require.Len(t, again.Segments, n)
 	assert.Equal(t, tagsAndValues(m.Segments[:n-1]), tagsAndValues(again.Segments[:n-1]))
 	unt, unt2 := m.Segments[n-1], again.Segments[n-1]
-	assert.Equal(t, unt.Value(1, 1), unt2.Value(1, 1))
+	n1, err1 := strconv.Atoi(unt.Value(1, 1))
+	n2, err2 := strconv.Atoi(unt2.Value(1, 1))
+	assert.Equal(t, err1 == nil, err2 == nil)
+	assert.Equal(t, n1, n2, "UNT counts the same (the writer drops leading zeros)")
 	assert.Equal(t, unt.Value(2, 1), unt2.Value(2, 1))
 }
 
