@@ -61,14 +61,14 @@ var Directory = map[string][]Element{
 // representation: a (letters), n (digits) or an, then the exact length
 // or ".." and the maximum. Service elements follow ISO 9735 syntax
 // version 3, except where version 4 allows more (0017 takes CCYYMMDD,
-// 0051 three characters). Data elements take the longest representation
+// 0051 three characters, 0008 and 0014 thirty-five). Data elements take the longest representation
 // among the UN/EDIFACT directories D.95B to D.08B that pcsgate reads, so a
 // value one directory allows is never refused because of another.
 var representations = map[string]string{
 	// service segments
 	"0001": "a4", "0002": "n1", "0080": "an..6", "0133": "an..3",
-	"0004": "an..35", "0007": "an..4", "0008": "an..14", "0042": "an..35",
-	"0010": "an..35", "0014": "an..14", "0046": "an..35",
+	"0004": "an..35", "0007": "an..4", "0008": "an..35", "0042": "an..35",
+	"0010": "an..35", "0014": "an..35", "0046": "an..35",
 	"0017": "n..8", "0019": "n4", "0020": "an..14", "0022": "an..14", "0025": "an2",
 	"0026": "an..14", "0029": "a1", "0031": "n1", "0032": "an..35", "0035": "n1",
 	"0036": "n..6", "0038": "an..6", "0040": "an..35", "0044": "an..35", "0048": "an..14",

@@ -314,7 +314,9 @@ func (ee *edifactEncoder) message(events []*canonical.ReleaseEvent) error {
 	if n := ee.refs[ref]; n > 0 {
 		ref = fmt.Sprintf("%s-%d", ref, n+1)
 	}
-	ref = messageRef(ref)
+	// The bookkeeping above is on references as the events name them; the
+	// wire gets one that fits UNH 0062.
+	wire := messageRef(ref)
 	parts := strings.Split(ce.msgID, ":")
 	for len(parts) < 5 {
 		parts = append(parts, "")
@@ -335,7 +337,7 @@ func (ee *edifactEncoder) message(events []*canonical.ReleaseEvent) error {
 	if err := ee.segments(ec, ce.trailer); err != nil {
 		return err
 	}
-	if err := ee.writeMessage(ee.trialWriter(), ref, id); err != nil {
+	if err := ee.writeMessage(ee.trialWriter(), wire, id); err != nil {
 		ee.trial = nil // its state is broken; the next message gets a new one
 		return ee.writeError(ec, err)
 	}
@@ -350,7 +352,7 @@ func (ee *edifactEncoder) message(events []*canonical.ReleaseEvent) error {
 		ee.started = true
 		ee.refs = map[string]int{}
 	}
-	if err := ee.writeMessage(ee.w, ref, id); err != nil {
+	if err := ee.writeMessage(ee.w, wire, id); err != nil {
 		return ee.writeError(ec, err)
 	}
 	base, _, _ := strings.Cut(ref, "-")
