@@ -171,7 +171,8 @@ func TestEncodeLeavesEmptyCompositesEmpty(t *testing.T) {
 }
 
 func TestEncodeEdifactErrorsWriteNothingHalf(t *testing.T) {
-	// smdg/codeco writes UNOA, which has no lower-case letters.
+	// smdg/codeco writes UNOA, which has no accented letters (lower-case
+	// letters are written upper case).
 	reg := defaultRegistry(t)
 	in := interchange("CODECO:D:95B:UN:SMDG16", []string{"G1"}, []string{
 		"BGM+36+GO1+9", "LOC+165+NLRTM:139:6+ECT:TER:ZZZ", "NAD+CF+MSC:172:20",
@@ -184,14 +185,14 @@ func TestEncodeEdifactErrorsWriteNothingHalf(t *testing.T) {
 	bad.Source.MessageRef = "G2"
 	g := *bad.Gate
 	f := *g.Facility
-	f.Code = "ect"
+	f.Code = "ÉCT"
 	g.Facility = &f
 	bad.Gate = &g
 	bad.Key.ContainerNumber = "MWCU6059784"
 
 	out, err := encodeWith(t, reg, "smdg/codeco", []*canonical.ReleaseEvent{&bad}, good)
 	require.Error(t, err)
-	assert.Equal(t, `input.edi: message G2 container MWCU6059784: LOC+165 C519.3223 (gate.facility.code) "ect" character U+0065 is not in UNOA`, err.Error())
+	assert.Equal(t, `input.edi: message G2 container MWCU6059784: LOC+165 C519.3223 (gate.facility.code) "ÉCT" character U+00C9 is not in UNOA`, err.Error())
 	assert.NotContains(t, out, "G2", "the failed message left nothing")
 	assert.Equal(t, 1, strings.Count(out, "UNH+"))
 	assert.Contains(t, out, "UNZ+1+", "the interchange counts the messages written")

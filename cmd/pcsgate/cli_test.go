@@ -93,16 +93,16 @@ func TestTranslate(t *testing.T) {
 }
 
 func TestTranslateKeepsGoodMessagesWhenOneFailsToEncode(t *testing.T) {
-	// The second gate-out names its terminal in lower case, which UNOC
-	// input carries and smdg/codeco's UNOA output cannot.
+	// The second gate-out names its terminal with an accented letter,
+	// which UNOC input carries and smdg/codeco's UNOA output cannot.
 	msg := func(ref, terminal, container string) string {
 		return "UNH+" + ref + "+CODECO:D:95B:UN:SMDG16'BGM+36+GO" + ref + "+9'LOC+165+NLRTM:139:6+" + terminal + ":TER:ZZZ'" +
 			"NAD+CF+MSC:172:20'EQD+CN+" + container + "+45G1:102:5++3+5'DTM+7:202602201455:203'CNT+16:1'UNT+8+" + ref + "'"
 	}
-	in := "UNB+UNOC:3+ECT+MSC+260220:1500+IC1'" + msg("G1", "ECT", "CSQU3054383") + msg("G2", "ect", "MWCU6059784") + "UNZ+2+IC1'"
+	in := "UNB+UNOC:3+ECT+MSC+260220:1500+IC1'" + msg("G1", "ECT", "CSQU3054383") + msg("G2", "\xc9CT", "MWCU6059784") + "UNZ+2+IC1'"
 	code, out, errOut := runCLI(t, in, "translate", "--to", "smdg/codeco", "-")
 	assert.Equal(t, 1, code)
-	assert.Equal(t, []string{`stdin: message G2 container MWCU6059784: LOC+165 C519.3223 (gate.facility.code) "ect" character U+0065 is not in UNOA`}, lines(errOut))
+	assert.Equal(t, []string{`stdin: message G2 container MWCU6059784: LOC+165 C519.3223 (gate.facility.code) "ÉCT" character U+00C9 is not in UNOA`}, lines(errOut))
 	assert.Equal(t, 1, strings.Count(out, "UNH+"), out)
 	assert.Contains(t, out, "UNH+G1+")
 	assert.NotContains(t, out, "G2")

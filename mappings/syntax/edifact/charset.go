@@ -59,6 +59,8 @@ func lookupCharset(name string) (*charset, error) {
 }
 
 // asciiSet builds UNOA (upper case only) or UNOB (all printable ASCII).
+// UNOA has no lower-case letters, yet real senders' software puts them
+// there: a-z are read as, and written as, A-Z.
 func asciiSet(name string, lower bool) *charset {
 	cs := &charset{name: name}
 	for b := range 256 {
@@ -68,8 +70,12 @@ func asciiSet(name string, lower bool) *charset {
 			ok = c >= 0x20 && c < 0x7F
 		}
 		cs.data[b] = clBad
-		if ok {
+		switch {
+		case ok:
 			cs.data[b] = clPlain
+		case c >= 'a' && c <= 'z':
+			cs.data[b] = clDecode
+			cs.runes[b] = rune(c - 'a' + 'A')
 		}
 	}
 	return cs

@@ -36,6 +36,9 @@
 // outside it are errors naming the character (U+00E9) or byte (0x80):
 //
 //   - UNOA: upper case A-Z, digits, space and . , - ( ) / = ' + : ? ! " % & * ; < >
+//     Lower-case a-z, which UNOA lacks but real senders' software emits,
+//     are read as A-Z and written as A-Z; error messages quote such a
+//     value as read, in upper case.
 //   - UNOB: all printable ASCII (0x20-0x7E). ISO 9735 level B strictly adds
 //     only lower case letters to level A; pcsgate also accepts
 //     @ [ ] { } \ | _ ~ ` # $ ^ because e-mail addresses and references in
@@ -60,6 +63,17 @@
 // Input without UNA or UNB that starts with UNH is read as bare messages
 // (Message.Interchange is nil). Several interchanges may follow each other
 // in one stream.
+//
+// # Element representations
+//
+// Directory lists the data elements of the service segments and of the
+// segments the port messages use, each with its representation (an..14,
+// n..6, a4). With ReaderOptions.CheckElements and
+// WriterOptions.CheckElements, every value is checked against it: a value
+// longer than its element allows, or not digits where the element is
+// numeric, is an ErrRepresentation error naming the segment, element,
+// component and value. Lengths count characters, not bytes; in numeric
+// values a minus sign and decimal mark do not count.
 //
 // # Writing
 //

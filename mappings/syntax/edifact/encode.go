@@ -18,6 +18,11 @@ func (w *Writer) writeUNA() error {
 // segment encodes a whole segment first and writes it only if every value
 // could be encoded.
 func (w *Writer) segment(tag string, elements [][]string) error {
+	if w.opts.CheckElements {
+		if err := w.checkSegment(tag, elements); err != nil {
+			return err
+		}
+	}
 	buf := append(w.line[:0], tag...)
 	last := len(elements) - 1
 	for last >= 0 && lastValue(elements[last]) < 0 {
@@ -33,14 +38,7 @@ func (w *Writer) segment(tag string, elements [][]string) error {
 			var err error
 			if buf, err = w.encode(buf, comps[j]); err != nil {
 				w.line = buf
-				e := &Error{Segment: w.pos + 1, Tag: tag, Element: i + 1, Component: j + 1, Value: clip(comps[j]), Err: err}
-				if w.inMsg || tag == "UNH" {
-					e.MessageRef = clip(w.ref)
-				}
-				if w.inIC {
-					e.InterchangeRef = clip(w.icRef)
-				}
-				return e
+				return w.errorAt(tag, i+1, j+1, comps[j], err)
 			}
 		}
 	}
@@ -58,6 +56,30 @@ func (w *Writer) segment(tag string, elements [][]string) error {
 	return nil
 }
 
+// checkSegment checks a segment's values against the Directory and
+// reports the first that breaks its data element's representation.
+func (w *Writer) checkSegment(tag string, elements [][]string) error {
+	var first error
+	checkElements(tag, elements, func(elem, comp int, err error) {
+		if first == nil {
+			first = w.errorAt(tag, elem, comp, elements[elem-1][max(comp, 1)-1], err)
+		}
+	})
+	return first
+}
+
+// errorAt is an error about a value of the segment being written.
+func (w *Writer) errorAt(tag string, elem, comp int, value string, err error) *Error {
+	e := &Error{Segment: w.pos + 1, Tag: tag, Element: elem, Component: comp, Value: clip(value), Err: err}
+	if w.inMsg || tag == "UNH" {
+		e.MessageRef = clip(w.ref)
+	}
+	if w.inIC {
+		e.InterchangeRef = clip(w.icRef)
+	}
+	return e
+}
+
 // encode appends s, escaped and in the output character set.
 func (w *Writer) encode(dst []byte, s string) ([]byte, error) {
 	for i := 0; i < len(s); {
@@ -66,6 +88,8 @@ func (w *Writer) encode(dst []byte, s string) ([]byte, error) {
 			switch w.esc[c] {
 			case wPlain:
 				dst = append(dst, c)
+			case wFold:
+				dst = append(dst, byte(w.cs.runes[c]))
 			case wEscape:
 				if w.d.Release == 0 {
 					return dst, wrapf(ErrSyntax, "service character %s cannot be written without a release character", showByte(c))

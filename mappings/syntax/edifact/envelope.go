@@ -61,7 +61,9 @@ func (r *Reader) openUNB(seg raw, una bool) error {
 		ControlRef: unb.Value(5, 1), Delims: r.d, UNA: una,
 	}
 	r.inIC = true
-	return nil
+	// A value too long for its element leaves the interchange readable:
+	// the error is not fatal.
+	return errors.Join(joinErrors(nil, r.checkSegment(&unb))...)
 }
 
 // envelope reads a service segment outside a message.
@@ -91,7 +93,7 @@ func (r *Reader) openUNG(seg raw) error {
 	}
 	r.groups++
 	r.group = &group{ref: ung.Value(5, 1), pos: ung.Pos, line: ung.Line}
-	return errors.Join(errs...)
+	return errors.Join(joinErrors(errs, r.checkSegment(&ung))...)
 }
 
 func (r *Reader) closeUNE(seg raw) error {
@@ -104,7 +106,7 @@ func (r *Reader) closeUNE(seg raw) error {
 	if g == nil {
 		return r.errAt(une.Pos, une.Line, "UNE", 0, "", wrapf(ErrSyntax, "UNE without UNG"))
 	}
-	var errs []error
+	errs := joinErrors(nil, r.checkSegment(&une))
 	if n, ok := count(une.Value(1, 1)); !ok || n != g.count {
 		errs = append(errs, r.errAt(une.Pos, une.Line, "UNE", 1, une.Value(1, 1), wrapf(ErrMessageCount, "message count is %d", g.count)))
 	}
@@ -122,7 +124,7 @@ func (r *Reader) closeUNZ(seg raw) error {
 	if !r.inIC {
 		return r.errAt(unz.Pos, unz.Line, "UNZ", 0, "", wrapf(ErrSyntax, "UNZ without UNB"))
 	}
-	var errs []error
+	errs := joinErrors(nil, r.checkSegment(&unz))
 	if r.group != nil {
 		errs = append(errs, r.errAt(unz.Pos, unz.Line, "UNZ", 0, "", wrapf(ErrTruncated, "group %s has no UNE", clip(r.group.ref))))
 		r.group = nil

@@ -34,6 +34,9 @@ var (
 	ErrSyntax = errors.New("is not valid EDIFACT syntax")
 	// ErrTooLarge: a segment or message exceeds a size limit.
 	ErrTooLarge = errors.New("exceeds a size limit")
+	// ErrRepresentation: a value is longer than its data element allows,
+	// or not of its kind (digits for n, letters for a).
+	ErrRepresentation = errors.New("value does not fit its data element")
 )
 
 // Error is a problem at a position in an EDIFACT interchange. Its text is

@@ -91,7 +91,37 @@ func (r *Reader) checkMessage(m *Message) error {
 	if unt.Value(2, 1) != m.Ref {
 		add(unt, 2, wrapf(ErrControlRef, "expected the UNH message reference %s", errtext.Quote(m.Ref)))
 	}
+	for i := range m.Segments {
+		for _, e := range r.checkSegment(&m.Segments[i]) {
+			e.MessageRef = clip(m.Ref)
+			errs = append(errs, e)
+		}
+	}
 	return errors.Join(errs...)
+}
+
+// checkSegment checks the values of s against the Directory when the
+// reader is asked to; it returns one error per value that breaks its
+// data element's representation.
+func (r *Reader) checkSegment(s *Segment) []*Error {
+	if !r.opts.CheckElements {
+		return nil
+	}
+	var out []*Error
+	checkElements(s.Tag, s.Elements, func(elem, comp int, err error) {
+		e := r.errAt(s.Pos, s.Line, s.Tag, elem, s.Value(elem, max(comp, 1)), err)
+		e.Component = comp
+		out = append(out, e)
+	})
+	return out
+}
+
+// joinErrors joins the errors of checkSegment to errs.
+func joinErrors(errs []error, found []*Error) []error {
+	for _, e := range found {
+		errs = append(errs, e)
+	}
+	return errs
 }
 
 // msgRef is the reference of the message being read, for errors.

@@ -28,6 +28,11 @@ type ReaderOptions struct {
 	Delims Delims
 	// Name is the file name used in errors.
 	Name string
+	// CheckElements reports every value longer than its data element
+	// allows (or not digits where the element is numeric), for every
+	// segment and element the Directory knows, envelope segments included.
+	// A message with such a value is returned together with the error.
+	CheckElements bool
 	// SizeHint is the size of the whole input when the caller knows it,
 	// so that a small input gets a small buffer. Zero means unknown.
 	SizeHint int
@@ -89,10 +94,12 @@ func (r *Reader) Offset() int64 { return r.src.offset() }
 // Interchange reads UNA and UNB if it has not yet done so and returns the
 // interchange, or nil, nil when the input starts with UNH (bare
 // messages). After several interchanges it returns the one last opened.
+// With CheckElements, a UNB value too long for its element is returned
+// together with the interchange; reading can go on.
 func (r *Reader) Interchange() (*Interchange, error) {
 	if !r.started {
 		if err := r.begin(); err != nil {
-			return nil, err
+			return r.ic, err
 		}
 	}
 	return r.ic, nil
@@ -104,7 +111,8 @@ func (r *Reader) Interchange() (*Interchange, error) {
 // A problem inside one message is returned by the call that read it, and
 // the next call goes on with the following message. When the message was
 // read to its UNT but its trailer or header is wrong (ErrSegmentCount,
-// ErrControlRef, ErrSyntax for a missing reference), Next returns the
+// ErrControlRef, ErrSyntax for a missing reference, ErrRepresentation
+// with CheckElements), Next returns the
 // message together with the error, so a lenient caller may still use it;
 // after a character set problem the message is nil. A UNZ or UNE count or
 // reference problem is returned by the call that reads the trailer, with

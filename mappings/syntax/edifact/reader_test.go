@@ -308,7 +308,7 @@ func TestReaderErrors(t *testing.T) {
 		},
 		{
 			name: "character outside UNOA", in: interchange("UNOA", "UNH+M1+COREOR:D:00B'", "NAD+FW+X:160++Caf\xe9'", "UNT+3+M1'", "UNZ+1+REF1'"),
-			err: edifact.ErrCharset, render: `in.edi:3: message M1 segment 3 NAD element 4 component 1 "Caf\xe9": character U+0061 is not in UNOA`,
+			err: edifact.ErrCharset, render: `in.edi:3: message M1 segment 3 NAD element 4 component 1 "CAF\xe9": byte 0xE9 is not in UNOA`,
 		},
 		{
 			name: "high byte outside UNOB", in: interchange("UNOB", "UNH+M1+COREOR:D:00B'", "NAD+FW+X:1\xe9'", "UNT+3+M1'", "UNZ+1+REF1'"),
@@ -401,7 +401,7 @@ func TestReaderRecovery(t *testing.T) {
 	in := interchange("UNOA",
 		"UNH+M1+COREOR:D:00B'", "BGM+129+R1+9'", "UNT+3+M1'",
 		"UNH+M2+COREOR:D:00B'", "BGM+129+R2+9'", "UNT+9+M2'", // wrong count: returned with its error
-		"UNH+M3+COREOR:D:00B'", "FTX+AAA+++lower case'", "UNT+3+M3'", // outside UNOA: no message
+		"UNH+M3+COREOR:D:00B'", "FTX+AAA+++AT #3'", "UNT+3+M3'", // outside UNOA: no message
 		"UNH+M4+COREOR:D:00B'", "BGM+129+R4+9'", // no UNT: cut off by the next UNH
 		"UNH+M5+COREOR:D:00B'", "BGM+129+R5+9'", "UNT+3+M5'",
 		"UNZ+4+REF1'", // five messages were begun
@@ -467,7 +467,8 @@ func TestCharsetRefusals(t *testing.T) {
 		data    string
 		char    string // how the error names the character
 	}{
-		{"UNOA", "abc", "character U+0061"},
+		{"UNOA", "A#B", "character U+0023"},
+		{"UNOA", "A_B", "character U+005F"},
 		{"UNOA", "A\x01", "character U+0001"},
 		{"UNOA", "A\nB", "character U+000A"},
 		{"UNOA", "\xc3\xa9", "byte 0xC3"},

@@ -24,6 +24,10 @@ type WriterOptions struct {
 	UNA bool
 	// Newline writes "\n" after each segment terminator.
 	Newline bool
+	// CheckElements refuses a value longer than its data element allows
+	// (or not digits where the element is numeric), for every segment and
+	// element the Directory knows, envelope segments included.
+	CheckElements bool
 }
 
 // Writer writes EDIFACT interchanges. It escapes every service character
@@ -51,6 +55,7 @@ type Writer struct {
 const (
 	wPlain uint8 = iota
 	wEscape
+	wFold // written as the set's own character: a-z as A-Z in UNOA
 	wBad
 )
 
@@ -91,6 +96,8 @@ func (w *Writer) setCharset(name string) {
 	w.cs = cs
 	for c := range 128 {
 		switch {
+		case cs.data[c] == clDecode:
+			w.esc[c] = wFold
 		case cs.data[c] != clPlain:
 			w.esc[c] = wBad
 		case w.d.isService(byte(c)):

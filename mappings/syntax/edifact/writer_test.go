@@ -174,7 +174,7 @@ func TestWriterCharsetRefusal(t *testing.T) {
 		value   string
 		render  string
 	}{
-		{"UNOA", "Maersk", `interchange IC1 segment 3 FTX element 4 component 1 "Maersk": character U+0061 is not in UNOA`},
+		{"UNOA", "Maersk #1", `interchange IC1 segment 3 FTX element 4 component 1 "Maersk #1": character U+0023 is not in UNOA`},
 		{"UNOA", "CAFÉ", `interchange IC1 segment 3 FTX element 4 component 1 "CAFÉ": character U+00C9 is not in UNOA`},
 		{"UNOB", "tab\there", `interchange IC1 segment 3 FTX element 4 component 1 "tab\there": character U+0009 is not in UNOB`},
 		{"UNOC", "Price 5 €", `interchange IC1 segment 3 FTX element 4 component 1 "Price 5 €": character U+20AC is not in UNOC`},

@@ -14,7 +14,9 @@ import (
 )
 
 func decodeEdifact(r *engine.Registry, br *bufio.Reader, fixed *engine.Profile, opts *engine.DecodeOptions, emit func(engine.Batch) error) error {
-	ropts := edifact.ReaderOptions{Name: opts.Name, SizeHint: opts.SizeHint}
+	// Every value is checked against its data element's representation:
+	// a message with a value too long for its element is refused.
+	ropts := edifact.ReaderOptions{Name: opts.Name, SizeHint: opts.SizeHint, CheckElements: true}
 	if fixed != nil && fixed.Spec.Options != nil {
 		ropts.Charset = fixed.Spec.Options.Charset
 	}
@@ -22,7 +24,11 @@ func decodeEdifact(r *engine.Registry, br *bufio.Reader, fixed *engine.Profile, 
 	var errs []error
 	ic, err := rd.Interchange()
 	if err != nil {
-		return err
+		var ee *edifact.Error
+		if ic == nil || errors.As(err, &ee) && ee.Fatal {
+			return err
+		}
+		errs = append(errs, err)
 	}
 	for {
 		m, err := rd.Next()

@@ -119,11 +119,11 @@ func (t *segTemplate) fieldAt(elem, comp int) string {
 func elementName(tag string, elem, comp int, composite bool) string {
 	if dir, ok := segmentDirectory[tag]; ok && elem <= len(dir) {
 		el := dir[elem-1]
-		if el.components == nil {
-			return el.id
+		if el.Components == nil {
+			return el.ID
 		}
-		if comp <= len(el.components) {
-			return el.id + "." + el.components[comp-1]
+		if comp <= len(el.Components) {
+			return el.ID + "." + el.Components[comp-1]
 		}
 	}
 	if composite {
@@ -197,7 +197,7 @@ type pendingSegment struct {
 }
 
 func newEdifactEncoder(p *engine.Profile, ce *edifactEncoding, w io.Writer, opts engine.EncodeOptions) *edifactEncoder {
-	wopts := edifact.WriterOptions{Charset: ce.charset, UNA: ce.una, Newline: ce.newline}
+	wopts := edifact.WriterOptions{Charset: ce.charset, UNA: ce.una, Newline: ce.newline, CheckElements: true}
 	return &edifactEncoder{p: p, ce: ce, opts: opts, wopts: wopts, w: edifact.NewWriter(w, wopts)}
 }
 
@@ -251,6 +251,9 @@ func (ee *edifactEncoder) interchange(first *canonical.ReleaseEvent) (edifact.In
 		}
 		recipient = engine.FirstNonEmpty(engine.Text(v), recipient)
 	}
+	// The outbound endpoint names the installation itself.
+	senderQual := ee.opts.SenderQualifier
+	sender = engine.FirstNonEmpty(ee.opts.SenderID, sender)
 	// UNB 0017/0019 is when the interchange was prepared: now, in the
 	// port's local time like the DTMs.
 	at := ee.opts.Now()
@@ -258,7 +261,7 @@ func (ee *edifactEncoder) interchange(first *canonical.ReleaseEvent) (edifact.In
 		at = at.In(loc)
 	}
 	return edifact.Interchange{
-		Sender: sender, Recipient: recipient,
+		Sender: sender, SenderQual: senderQual, Recipient: recipient,
 		Date: at.Format("060102"), Time: at.Format("1504"),
 		ControlRef: controlRef(first.Source.MessageRef + "|" + first.Key.String() + "|" + string(first.Type)),
 	}, nil
@@ -271,6 +274,26 @@ func (ee *edifactEncoder) interchange(first *canonical.ReleaseEvent) (edifact.In
 func controlRef(id string) string {
 	sum := sha256.Sum256([]byte(id))
 	return strings.ToUpper(base32.StdEncoding.EncodeToString(sum[:])[:14])
+}
+
+// maxMessageRef is the length of UNH 0062 (an..14).
+const maxMessageRef = 14
+
+// messageRef keeps a message reference that fits UNH 0062: at most 14
+// printable ASCII characters. Any other (a GUID from a JSON source, an
+// SCR address, a reference numbered past 14 characters) gives way to 14
+// characters derived from it, so the same source message always gets the
+// same reference and a reference pcsgate wrote is kept when read again.
+func messageRef(ref string) string {
+	fits := len(ref) <= maxMessageRef
+	for i := 0; fits && i < len(ref); i++ {
+		fits = ref[i] >= 0x20 && ref[i] < 0x7F
+	}
+	if fits {
+		return ref
+	}
+	sum := sha256.Sum256([]byte(ref))
+	return base32.StdEncoding.EncodeToString(sum[:])[:maxMessageRef]
 }
 
 // message renders one message completely, proves it encodes, and only then
@@ -291,6 +314,9 @@ func (ee *edifactEncoder) message(events []*canonical.ReleaseEvent) error {
 	if n := ee.refs[ref]; n > 0 {
 		ref = fmt.Sprintf("%s-%d", ref, n+1)
 	}
+	// The bookkeeping above is on references as the events name them; the
+	// wire gets one that fits UNH 0062.
+	wire := messageRef(ref)
 	parts := strings.Split(ce.msgID, ":")
 	for len(parts) < 5 {
 		parts = append(parts, "")
@@ -311,7 +337,7 @@ func (ee *edifactEncoder) message(events []*canonical.ReleaseEvent) error {
 	if err := ee.segments(ec, ce.trailer); err != nil {
 		return err
 	}
-	if err := ee.writeMessage(ee.trialWriter(), ref, id); err != nil {
+	if err := ee.writeMessage(ee.trialWriter(), wire, id); err != nil {
 		ee.trial = nil // its state is broken; the next message gets a new one
 		return ee.writeError(ec, err)
 	}
@@ -326,7 +352,7 @@ func (ee *edifactEncoder) message(events []*canonical.ReleaseEvent) error {
 		ee.started = true
 		ee.refs = map[string]int{}
 	}
-	if err := ee.writeMessage(ee.w, ref, id); err != nil {
+	if err := ee.writeMessage(ee.w, wire, id); err != nil {
 		return ee.writeError(ec, err)
 	}
 	base, _, _ := strings.Cut(ref, "-")
@@ -387,6 +413,11 @@ func (ee *edifactEncoder) writeError(ec *engine.EncodeCtx, err error) error {
 		out.Err = we.Err
 		out.Value = we.Value
 		out.Field = se.seg.tmpl.fieldAt(we.Element, we.Component)
+		// A value longer than its data element allows is one the
+		// target cannot carry, not a fault of the output.
+		if errors.Is(we.Err, edifact.ErrRepresentation) {
+			out.Err = fmt.Errorf("%w: %w", engine.ErrCannotCarry, we.Err)
+		}
 	}
 	return out
 }

@@ -120,7 +120,9 @@ func (ee *edifactEncoding) README(b *strings.Builder, p *engine.Profile) {
 	if len(s.Encode.Group) > 0 {
 		fmt.Fprintf(b, "; consecutive events agreeing on %s share one message", "`"+strings.Join(s.Encode.Group, "`, `")+"`")
 	}
-	b.WriteString(". Segments, in order:\n\n| part | segment | canonical sources |\n|---|---|---|\n")
+	b.WriteString(". The interchange's sender (UNB S002) is the outbound endpoint's own party id and qualifier when the endpoint sets them. " +
+		"Every value is checked against its data element's length and the character set before anything is written; " +
+		"a message reference longer than UNH 0062 allows (an..14) is replaced by 14 characters derived from it. Segments, in order:\n\n| part | segment | canonical sources |\n|---|---|---|\n")
 	for _, part := range []struct {
 		name string
 		segs []*segTemplate
