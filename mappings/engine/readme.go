@@ -52,17 +52,19 @@ func ProfileREADME(p *Profile) string {
 }
 
 // writeSources lists the public documents the profile follows, or says
-// that none is public.
+// that none is public. An overlay inherits its base's sources (the message
+// it builds on) and may say that its own use of it is not public.
 func writeSources(b *strings.Builder, s *spec.Spec) {
 	b.WriteString("\n## Sources\n\n")
+	for _, src := range s.Sources {
+		fmt.Fprintf(b, "- <%s> (consulted %s): %s\n", src.URL, src.Consulted, Cell(src.Shows))
+	}
 	switch {
-	case len(s.Sources) > 0:
-		for _, src := range s.Sources {
-			fmt.Fprintf(b, "- <%s> (consulted %s): %s\n", src.URL, src.Consulted, Cell(src.Shows))
-		}
+	case s.NoPublicSource != "" && len(s.Sources) > 0:
+		fmt.Fprintf(b, "\nThe sources above describe the message this profile builds on; nothing public describes its own use of it: %s\n", Cell(s.NoPublicSource))
 	case s.NoPublicSource != "":
 		fmt.Fprintf(b, "No public specification is known: %s\n", Cell(s.NoPublicSource))
-	default:
+	case len(s.Sources) == 0:
 		b.WriteString("None listed: the shape of this message is unconfirmed.\n")
 	}
 }
