@@ -7,14 +7,22 @@
 //	FSU/14
 //	020-12345675FRAJFK/T1K100
 //	RCS/16OCT1317/FRA/T1K100
-//	DEP/LH400/16OCT/FRA/JFK/T1K100
+//	DEP/LH400/16OCT/FRAJFK/T1K100
 //
-// Line 1 names the message type and version, line 2 carries the air waybill
-// (AWB), origin, destination and shipment quantity, and every further line is
-// a status led by its code. The fields after the code depend on the code;
-// StatusGrammar describes each. The IATA Cargo-IMP manual is not public, so
-// those grammars are inferred from published examples and may need
-// adjusting per partner. Fields beyond a grammar are kept in Status.Fields.
+// The first line names the message type and version, the next carries the
+// air waybill (AWB), origin and destination (both may be left out) and
+// shipment quantity, and every further line is a status led by its code.
+// The fields after the code depend on the code; StatusGrammar describes
+// each. Flight lines (BKD, PRE, MAN, DEP) join the departure and arrival
+// airports, as in FRAJFK. A line starting with '/' continues the line
+// before it (Status.Continued). The IATA Cargo-IMP manual is not public, so
+// the grammars follow published examples and a public grammar of the
+// status message, and may need adjusting per partner. Fields beyond a
+// grammar are kept in Status.Fields.
+//
+// A message may be preceded by a Type B address envelope (a priority line
+// such as "QK AMSFMKL" and an origin line such as ".FRAFMLH 161317"); it is
+// kept in Message.Envelope.
 //
 // ParseFSU reads one message and ReadAll a file of several. WriteFSU is the
 // inverse of ParseFSU: parsing what it writes gives the same message, and

@@ -138,3 +138,41 @@ func checkText(s string, allowSlash bool) string {
 	}
 	return ""
 }
+
+// checkAirportPair explains what is wrong with a departure and arrival
+// airport written joined, as in FRAAMS, or returns "".
+func checkAirportPair(s string) string {
+	if len(s) != 6 || checkAirport(s[:3]) != "" || checkAirport(s[3:]) != "" {
+		return "expected the departure and arrival airports joined, as in FRAAMS"
+	}
+	return ""
+}
+
+// checkDiscrepancy explains what is wrong with a discrepancy code (four
+// letters, as in MSCA), or returns "".
+func checkDiscrepancy(s string) string {
+	if len(s) != 4 || !isUpper(s[0]) || !isUpper(s[1]) || !isUpper(s[2]) || !isUpper(s[3]) {
+		return "expected a 4-letter discrepancy code, as in MSCA"
+	}
+	return ""
+}
+
+// checkOCI explains what is wrong with the entry of an OCI line: an ISO
+// country code, an information identifier and a control information
+// identifier (each may be empty), and the information itself.
+func checkOCI(f []string) string {
+	const form = "expected <country>/<information id>/<control id>/<information>, as in NL/ISS/RA/NLRA00001"
+	if len(f) != 4 || f[3] == "" {
+		return form
+	}
+	if c := f[0]; c != "" && (len(c) != 2 || !isUpper(c[0]) || !isUpper(c[1])) {
+		return "country " + errtext.Quote(c) + " is not a 2-letter ISO code; " + form
+	}
+	if id := f[1]; id != "" && (len(id) != 3 || !isUpper(id[0]) || !isUpper(id[1]) || !isUpper(id[2])) {
+		return "information id " + errtext.Quote(id) + " is not 3 letters; " + form
+	}
+	if id := f[2]; id != "" && (len(id) > 2 || !isUpper(id[0]) || len(id) == 2 && !isAlnum(id[1])) {
+		return "control id " + errtext.Quote(id) + " is not 1 or 2 letters; " + form
+	}
+	return ""
+}

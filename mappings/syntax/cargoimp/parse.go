@@ -80,17 +80,21 @@ func tooLarge(opts Options) error {
 		Err: detail(ErrTooLarge, "more than %d bytes", opts.MaxBytes)}
 }
 
-// splitMessages cuts text into lines and groups them into messages. All
-// lines share one backing array; each group is a full slice of it.
+// splitMessages cuts text into lines and groups them into messages: a
+// message starts at a Type B priority line (QK AMSFMKL ...) or at an FSU/
+// or FSA/ line not preceded by its own envelope, and ends at a blank line
+// or the next start. All lines share one backing array.
 func splitMessages(text string) [][]Line {
 	all := make([]Line, 0, strings.Count(text, "\n")+1)
 	var groups [][]Line
-	start := 0 // index in all of the current group's first line
+	start := 0    // index in all of the current group's first line
+	envelope := 0 // envelope lines at the start of the current group
 	flush := func() {
 		if len(all) > start {
-			groups = append(groups, all[start:len(all):len(all)])
+			groups = append(groups, tagged(all[start:len(all):len(all)], envelope))
 			start = len(all)
 		}
+		envelope = 0
 	}
 	no := 0
 	for len(text) > 0 {
@@ -107,17 +111,72 @@ func splitMessages(text string) [][]Line {
 			continue
 		}
 		fields := strings.Split(raw, "/")
-		tag := fields[0]
-		if tag == "FSU" || tag == "FSA" {
+		inEnvelope := envelope > 0 && len(all)-start == envelope
+		switch {
+		case isPriorityLine(raw):
+			flush()
+			envelope = 1
+		case inEnvelope && envelope == 1 && isOriginLine(raw):
+			envelope = 2
+		case (fields[0] == "FSU" || fields[0] == "FSA") && !inEnvelope:
 			flush()
 		}
-		if len(all)-start == 1 {
-			tag = "" // the consignment line has no tag
-		}
-		all = append(all, Line{No: no, Tag: tag, Fields: fields, Raw: raw})
+		all = append(all, Line{No: no, Fields: fields, Raw: raw})
 	}
 	flush()
 	return groups
+}
+
+// tagged sets the Tag of each line of a message whose first env lines are
+// its envelope: the message type on the type line, nothing on envelope,
+// consignment and continuation lines, the status code on status lines.
+func tagged(lines []Line, env int) []Line {
+	for i := range lines {
+		switch l := &lines[i]; {
+		case i < env || i == env+1 || strings.HasPrefix(l.Raw, "/"):
+			l.Tag = ""
+		default:
+			l.Tag = l.Fields[0]
+		}
+	}
+	return lines
+}
+
+// isPriorityLine reports whether raw is the first line of a Type B
+// envelope: a priority code (QK, QU, ...) and one or more 7-character
+// addresses separated by spaces.
+func isPriorityLine(raw string) bool {
+	parts := strings.Split(raw, " ")
+	if len(parts) < 2 || len(parts[0]) != 2 || parts[0][0] != 'Q' || !isUpper(parts[0][1]) {
+		return false
+	}
+	for _, a := range parts[1:] {
+		if !isAddress(a) {
+			return false
+		}
+	}
+	return true
+}
+
+// isOriginLine reports whether raw is the origin line of a Type B
+// envelope: '.', the sender's address, and optionally a space and the
+// day-time stamp.
+func isOriginLine(raw string) bool {
+	return len(raw) >= 8 && raw[0] == '.' && isAddress(raw[1:8]) && (len(raw) == 8 || raw[8] == ' ')
+}
+
+// isAddress reports whether s is a 7-character Type B address: airport or
+// city, department and airline, as in AMSFMKL.
+func isAddress(s string) bool {
+	if len(s) != 7 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if !isAlnum(s[i]) {
+			return false
+		}
+	}
+	return true
 }
 
 // parser collects the problems of one message.
@@ -141,6 +200,10 @@ func parseMessage(lines []Line, name string) (*Message, error) {
 	if len(p.errs) > 0 {
 		return nil, errors.Join(p.errs...)
 	}
+	lines = p.envelope(m, lines)
+	if len(lines) == 0 {
+		return nil, errors.Join(p.errs...)
+	}
 	p.header(m, lines[0])
 	if len(lines) < 2 {
 		p.fail(lines[0].No+1, "consignment line", "",
@@ -148,23 +211,70 @@ func parseMessage(lines []Line, name string) (*Message, error) {
 		return nil, errors.Join(p.errs...)
 	}
 	p.consignment(m, lines[1])
-	if len(lines) < 3 {
-		p.fail(lines[1].No+1, "status line", "",
-			detail(ErrTruncated, "expected at least one status, as in RCS/16OCT1317/FRA/T1K100"))
-	}
-	m.Statuses = make([]Status, 0, max(len(lines)-2, 0))
-	for _, l := range lines[min(2, len(lines)):] {
-		if st, ok := p.status(l); ok {
-			m.Statuses = append(m.Statuses, st)
-		}
-	}
+	p.statuses(m, lines[1:])
 	if len(p.errs) > 0 {
 		return nil, errors.Join(p.errs...)
 	}
 	return m, nil
 }
 
-// header reads line 1: FSU/<version>.
+// envelope reads the Type B address header, if the message has one, and
+// returns the lines after it.
+func (p *parser) envelope(m *Message, lines []Line) []Line {
+	if !isPriorityLine(lines[0].Raw) {
+		return lines
+	}
+	parts := strings.Split(lines[0].Raw, " ")
+	env := &Envelope{Priority: parts[0], Recipients: parts[1:]}
+	if len(lines) < 2 || !isOriginLine(lines[1].Raw) {
+		p.fail(lines[0].No+1, "envelope origin line", "",
+			detail(ErrTruncated, "expected '.', the sender's address and a day-time stamp after the priority line, as in .FRAFMLH 161317"))
+		return nil
+	}
+	env.Sender = lines[1].Raw[1:8]
+	if len(lines[1].Raw) > 8 {
+		env.Stamp = lines[1].Raw[9:]
+	}
+	m.Envelope = env
+	if len(lines) < 3 {
+		p.fail(lines[1].No+1, "message type line", "", detail(ErrTruncated, "expected FSU/<version> after the envelope"))
+		return nil
+	}
+	return lines[2:]
+}
+
+// statuses reads the status lines after the consignment line; a line
+// starting with '/' continues the status line before it.
+func (p *parser) statuses(m *Message, lines []Line) {
+	if len(lines) < 2 {
+		p.fail(lines[0].No+1, "status line", "",
+			detail(ErrTruncated, "expected at least one status, as in RCS/16OCT1317/FRA/T1K100"))
+	}
+	m.Statuses = make([]Status, 0, len(lines))
+	prev := -1 // the line number of the last status line, parsed or not
+	for _, l := range lines[1:] {
+		if strings.HasPrefix(l.Raw, "/") {
+			switch {
+			case prev < 0:
+				p.fail(l.No, "continuation line", l.Raw, detail(ErrSyntax, "a line starting with '/' must follow a status line"))
+			case len(m.Statuses) > 0 && m.Statuses[len(m.Statuses)-1].Line == prev:
+				st := &m.Statuses[len(m.Statuses)-1]
+				st.Continued = append(st.Continued, l.Fields[1:len(l.Fields):len(l.Fields)])
+			}
+			continue
+		}
+		prev = l.No
+		if st, ok := p.status(l); ok {
+			m.Statuses = append(m.Statuses, st)
+		}
+	}
+	if prev < 0 && len(lines) >= 2 {
+		p.fail(lines[len(lines)-1].No+1, "status line", "",
+			detail(ErrTruncated, "expected at least one status, as in RCS/16OCT1317/FRA/T1K100"))
+	}
+}
+
+// header reads the message type line: FSU/<version>.
 func (p *parser) header(m *Message, l Line) {
 	f := l.Fields
 	if f[0] != "FSU" && f[0] != "FSA" {
@@ -188,7 +298,10 @@ func isVersion(s string) bool {
 	return len(s) >= 1 && len(s) <= 3 && digitsEnd(s, 0) == len(s)
 }
 
-// consignment reads line 2: AWB, origin, destination, then /quantity.
+// consignment reads the consignment line: the AWB, then the origin and
+// destination joined (both may be left out), then /quantity, which may be
+// left out too. A quantity written straight after the AWB, as in
+// 020-12345675T3K50, is read as well.
 func (p *parser) consignment(m *Message, l Line) {
 	f0 := l.Fields[0]
 	if len(f0) < 12 {
@@ -203,35 +316,46 @@ func (p *parser) consignment(m *Message, l Line) {
 	} else {
 		m.AWB = awb
 	}
-	rest := f0[12:]
-	switch {
-	case len(rest) < 3:
-		p.fail(l.No, "origin", "", detail(ErrTruncated, "line ends after %s, expected a 3-letter airport", errtext.Quote(f0)))
-	case checkAirport(rest[:3]) != "":
-		p.fail(l.No, "origin", rest[:3], detail(ErrSyntax, "%s", checkAirport(rest[:3])))
-	case len(rest) < 6:
-		m.Origin = rest[:3]
-		p.fail(l.No, "destination", "", detail(ErrTruncated, "line ends after %s, expected a 3-letter airport", errtext.Quote(f0)))
-	case len(rest) > 6 || checkAirport(rest[3:]) != "":
-		m.Origin = rest[:3]
-		p.fail(l.No, "destination", rest[3:], detail(ErrSyntax, "expected a 3-letter airport code, as in JFK"))
-	default:
-		m.Origin, m.Destination = rest[:3], rest[3:6]
+	rest, qty := f0[12:], ""
+	if len(l.Fields) > 1 {
+		qty = l.Fields[1]
 	}
-	switch {
-	case len(l.Fields) < 2 || l.Fields[1] == "":
+	if looksLikeQuantity(rest) && len(l.Fields) == 1 {
+		rest, qty = "", rest
+	}
+	p.airports(m, l, rest)
+	if len(l.Fields) > 1 && qty == "" {
 		p.fail(l.No, "shipment quantity", "", detail(ErrTruncated,
-			"expected /<code><pieces>K<weight> after the destination, as in %s/T1K100", f0))
-	default:
-		q, problem := parseQuantity(l.Fields[1])
-		if problem != "" {
-			p.fail(l.No, "shipment quantity", l.Fields[1], detail(ErrSyntax, "%s", problem))
+			"expected <code><pieces>K<weight> after the '/', as in %s/T1K100", f0))
+	}
+	if qty != "" {
+		if q, problem := parseQuantity(qty); problem != "" {
+			p.fail(l.No, "shipment quantity", qty, detail(ErrSyntax, "%s", problem))
 		} else {
 			m.Shipment = q
 		}
-		if len(l.Fields) > 2 {
-			p.fail(l.No, "field", l.Fields[2], detail(ErrSyntax, "nothing may follow the shipment quantity"))
-		}
+	}
+	if len(l.Fields) > 2 {
+		p.fail(l.No, "field", l.Fields[2], detail(ErrSyntax, "nothing may follow the shipment quantity"))
+	}
+}
+
+// airports reads the origin and destination that follow the AWB: both or
+// neither.
+func (p *parser) airports(m *Message, l Line, rest string) {
+	f0 := l.Fields[0]
+	switch {
+	case rest == "":
+	case len(rest) < 3:
+		p.fail(l.No, "origin", rest, detail(ErrSyntax, "expected a 3-letter airport code, as in FRA"))
+	case checkAirport(rest[:3]) != "":
+		p.fail(l.No, "origin", rest[:3], detail(ErrSyntax, "%s", checkAirport(rest[:3])))
+	case len(rest) < 6:
+		p.fail(l.No, "destination", "", detail(ErrTruncated, "line ends after %s, expected a 3-letter airport", errtext.Quote(f0)))
+	case len(rest) > 6 || checkAirport(rest[3:]) != "":
+		p.fail(l.No, "destination", rest[3:], detail(ErrSyntax, "expected a 3-letter airport code, as in JFK"))
+	default:
+		m.Origin, m.Destination = rest[:3], rest[3:6]
 	}
 }
 
@@ -244,54 +368,157 @@ func (p *parser) status(l Line) (Status, bool) {
 			detail(ErrStatusCode, "expected one of %s", strings.Join(statusCodes, ", ")))
 		return Status{}, false
 	}
-	st := Status{Line: l.No, Code: code}
-	ok := true
-	i := 1
+	sp := statusParser{p: p, l: l, st: Status{Line: l.No, Code: code}, i: 1, ok: true}
 	for _, k := range g {
-		if i >= len(l.Fields) || l.Fields[i] == "" {
-			if k == fQuantity {
-				break
-			}
-			name, example := k.describe()
-			after := strings.Join(l.Fields[:i], "/")
-			p.fail(l.No, code+" "+name, "", detail(ErrTruncated, "expected it after %s, as in %s", errtext.Quote(after), example))
-			return Status{}, false
+		if !sp.field(k) {
+			break
 		}
-		v := l.Fields[i]
-		problem := ""
-		switch k {
-		case fFlight:
-			problem, st.Flight = checkFlight(v), v
-		case fCarrier:
-			problem, st.Carrier = checkCarrier(v), v
-		case fDayMonth:
+	}
+	if sp.i < len(l.Fields) {
+		sp.st.Fields = l.Fields[sp.i:len(l.Fields):len(l.Fields)]
+	}
+	return sp.st, sp.ok
+}
+
+// statusParser reads the fields of one status line in grammar order.
+type statusParser struct {
+	p  *parser
+	l  Line
+	st Status
+	i  int  // the next field
+	ok bool // no problem so far
+}
+
+// field reads the field of kind k; false stops the grammar (the rest of
+// the line are free fields, or the line is cut short).
+func (sp *statusParser) field(k fieldKind) bool {
+	f := sp.l.Fields
+	if sp.i >= len(f) || f[sp.i] == "" {
+		if k.optional() {
+			return false
+		}
+		name, example := k.describe()
+		after := strings.Join(f[:sp.i], "/")
+		sp.p.fail(sp.l.No, sp.st.Code+" "+name, "", detail(ErrTruncated, "expected it after %s, as in %s", errtext.Quote(after), example))
+		sp.ok = false
+		return false
+	}
+	v := f[sp.i]
+	var problem string
+	switch k {
+	case fText:
+		return false // the text stays in Fields
+	case fOCI:
+		if problem = checkOCI(f[sp.i:]); problem == "" {
+			return false // the entries stay in Fields
+		}
+	case fQuantity:
+		if !looksLikeQuantity(v) {
+			return true // not a quantity: the next kind may still follow
+		}
+		var q Quantity
+		q, problem = parseQuantity(v)
+		sp.st.setQuantity(q)
+	case fMovement:
+		if checkFlight(v) != "" {
+			return false // not a flight: the rest are free fields
+		}
+		return sp.movement()
+	default:
+		problem = sp.single(k, v)
+	}
+	if problem != "" {
+		name, _ := k.describe()
+		sp.p.fail(sp.l.No, sp.st.Code+" "+name, v, detail(ErrSyntax, "%s", problem))
+		sp.ok = false
+	}
+	sp.i++
+	return true
+}
+
+// single reads a field that is one value: a flight, carrier, date, airport,
+// airport pair or discrepancy code.
+func (sp *statusParser) single(k fieldKind, v string) (problem string) {
+	st := &sp.st
+	switch k {
+	case fFlight:
+		problem, st.Flight = checkFlight(v), v
+	case fCarrier:
+		problem, st.Carrier = checkCarrier(v), v
+	case fDayMonth:
+		st.Day, st.Month, _, problem = splitDate(v, false)
+	case fDateTime:
+		st.Day, st.Month, st.Time, problem = splitDate(v, true)
+	case fDateOptTime:
+		switch len(v) {
+		case 5:
 			st.Day, st.Month, _, problem = splitDate(v, false)
-		case fDateTime:
+		case 9:
 			st.Day, st.Month, st.Time, problem = splitDate(v, true)
-		case fAirport:
-			problem, st.Airport = checkAirport(v), v
-		case fToAirport:
-			problem, st.ToAirport = checkAirport(v), v
-		case fQuantity:
-			if !looksLikeQuantity(v) {
-				break
-			}
-			var q Quantity
-			q, problem = parseQuantity(v)
-			st.setQuantity(q)
+		default:
+			problem = "expected day and month, and optionally the time, as in 16OCT or 16OCT1317"
 		}
-		if k == fQuantity && st.ShipmentCode == "" && problem == "" {
-			break // not a quantity: the rest are free fields
+	case fAirport:
+		problem, st.Airport = checkAirport(v), v
+	case fAirportPair:
+		if problem = checkAirportPair(v); problem == "" {
+			st.Origin, st.Destination = v[:3], v[3:]
+		}
+	case fDiscrepancy:
+		problem, st.Discrepancy = checkDiscrepancy(v), v
+	}
+	return problem
+}
+
+// movement reads the optional flight of a CRC line: flight, date and
+// airport pair.
+func (sp *statusParser) movement() bool {
+	f, st := sp.l.Fields, &sp.st
+	st.Flight = f[sp.i]
+	sp.i++
+	for _, k := range []fieldKind{fDayMonth, fAirportPair} {
+		name, example := k.describe()
+		if sp.i >= len(f) || f[sp.i] == "" {
+			after := strings.Join(f[:sp.i], "/")
+			sp.p.fail(sp.l.No, st.Code+" flight "+name, "", detail(ErrTruncated, "expected it after %s, as in %s", errtext.Quote(after), example))
+			sp.ok = false
+			return false
+		}
+		v := f[sp.i]
+		problem := ""
+		if k == fDayMonth {
+			var day, month string
+			if day, month, _, problem = splitDate(v, false); problem == "" {
+				st.FlightDate = day + month
+			}
+		} else if problem = checkAirportPair(v); problem == "" {
+			st.Origin, st.Destination = v[:3], v[3:]
 		}
 		if problem != "" {
-			name, _ := k.describe()
-			p.fail(l.No, code+" "+name, v, detail(ErrSyntax, "%s", problem))
-			ok = false
+			sp.p.fail(sp.l.No, st.Code+" flight "+name, v, detail(ErrSyntax, "%s", problem))
+			sp.ok = false
 		}
-		i++
+		sp.i++
 	}
-	if i < len(l.Fields) {
-		st.Fields = l.Fields[i:len(l.Fields):len(l.Fields)]
+	return false
+}
+
+// LooksLikeFSU reports whether head, the start of an input, is a status
+// message: FSU/ or FSA/ at the start, or after a Type B envelope.
+func LooksLikeFSU(head []byte) bool {
+	text := string(head)
+	for skipped := 0; ; skipped++ {
+		if strings.HasPrefix(text, "FSU/") || strings.HasPrefix(text, "FSA/") {
+			return true
+		}
+		i := strings.IndexByte(text, '\n')
+		if i < 0 || skipped == 2 {
+			return false
+		}
+		line := strings.TrimSuffix(text[:i], "\r")
+		if skipped == 0 && !isPriorityLine(line) || skipped == 1 && !isOriginLine(line) {
+			return false
+		}
+		text = text[i+1:]
 	}
-	return st, ok
 }

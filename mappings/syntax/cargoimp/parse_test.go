@@ -47,11 +47,11 @@ func TestParseFSU(t *testing.T) {
 		want cargoimp.Status
 	}{
 		{name: "booked", got: m.Statuses[0], want: qty(cargoimp.Status{Line: 3, Code: "BKD", Flight: "LH400",
-			Day: "16", Month: "OCT", Airport: "FRA", ToAirport: "AMS"})},
+			Day: "16", Month: "OCT", Origin: "FRA", Destination: "AMS"})},
 		{name: "received with name", got: m.Statuses[1], want: qty(cargoimp.Status{Line: 4, Code: "RCS",
 			Day: "16", Month: "OCT", Time: "1317", Airport: "FRA", Fields: []string{"LCAG"}})},
 		{name: "departed", got: m.Statuses[5], want: qty(cargoimp.Status{Line: 8, Code: "DEP", Flight: "LH0992",
-			Day: "17", Month: "OCT", Airport: "FRA", ToAirport: "AMS"})},
+			Day: "17", Month: "OCT", Origin: "FRA", Destination: "AMS"})},
 		{name: "arrived", got: m.Statuses[6], want: qty(cargoimp.Status{Line: 9, Code: "ARR", Flight: "LH0992",
 			Day: "17", Month: "OCT", Airport: "AMS"})},
 		{name: "received from flight", got: m.Statuses[7], want: qty(cargoimp.Status{Line: 10, Code: "RCF",
@@ -77,7 +77,8 @@ func TestParseFSUPartShipmentAndTransfers(t *testing.T) {
 	assert.Equal(t, "EK", m.Statuses[2].Carrier)
 	assert.Equal(t, "KL", m.Statuses[4].Carrier)
 	assert.Empty(t, m.Statuses[4].Day, "TRM carries no date")
-	assert.Equal(t, []string{"MSCA"}, m.Statuses[5].Fields)
+	assert.Equal(t, "MSCA", m.Statuses[5].Discrepancy)
+	assert.Equal(t, "EK0149", m.Statuses[5].Flight)
 	assert.Equal(t, cargoimp.Quantity{Code: "T", Pieces: 10, WeightUnit: "L", Weight: "2645.5"}, m.Statuses[6].Quantity())
 }
 
@@ -106,7 +107,7 @@ func TestParseFSUErrors(t *testing.T) {
 		{
 			name: "unknown status code", in: "FSU/14\n020-12345675FRAJFK/T1K100\nXYZ/16OCT1317/FRA\n",
 			sentinel: cargoimp.ErrStatusCode,
-			msg:      `fsu.txt:3: status code "XYZ" is not a known FSU status code: expected one of ARR, AWD, BKD,`,
+			msg:      `fsu.txt:3: status code "XYZ" is not a known FSU status code: expected one of ARR, AWD, AWR, BKD,`,
 		},
 		{
 			name: "consignment line cut short", in: "FSU/14\n020-12345675FRA\nRCS/16OCT1317/FRA/T1K100\n",
@@ -122,13 +123,50 @@ func TestParseFSUErrors(t *testing.T) {
 			msg: "fsu.txt:3: status line is missing",
 		},
 		{
-			name: "quantity missing on line 2", in: "FSU/14\n020-12345675FRAJFK\nRCS/16OCT1317/FRA\n",
+			name: "quantity empty on line 2", in: "FSU/14\n020-12345675FRAJFK/\nRCS/16OCT1317/FRA\n",
 			sentinel: cargoimp.ErrTruncated, msg: "fsu.txt:2: shipment quantity is missing",
 		},
 		{
-			name: "status cut short", in: "FSU/14\n020-12345675FRAJFK/T1K100\nDEP/LH400/16OCT/FRA\n",
+			name: "status cut short", in: "FSU/14\n020-12345675FRAJFK/T1K100\nDEP/LH400/16OCT\n",
 			sentinel: cargoimp.ErrTruncated,
-			msg:      `fsu.txt:3: DEP destination airport is missing: expected it after "DEP/LH400/16OCT/FRA", as in JFK`,
+			msg:      `fsu.txt:3: DEP airport pair is missing: expected it after "DEP/LH400/16OCT", as in FRAAMS`,
+		},
+		{
+			name: "airports of a flight line not joined", in: "FSU/14\n020-12345675FRAJFK/T1K100\nDEP/LH400/16OCT/FRA/JFK\n",
+			sentinel: cargoimp.ErrSyntax,
+			msg:      `fsu.txt:3: DEP airport pair "FRA" is not valid Cargo-IMP: expected the departure and arrival airports joined, as in FRAAMS`,
+		},
+		{
+			name: "airport pair in lower case", in: "FSU/14\n020-12345675FRAJFK/T1K100\nDEP/LH400/16OCT/FRAjfk\n",
+			sentinel: cargoimp.ErrSyntax, msg: `DEP airport pair "FRAjfk"`,
+		},
+		{
+			name: "discrepancy code missing", in: "FSU/14\n020-12345675FRAJFK/T1K100\nDIS/LH400/16OCT1317/JFK/T1K100\n",
+			sentinel: cargoimp.ErrSyntax, msg: `DIS discrepancy code "T1K100" is not valid Cargo-IMP: expected a 4-letter discrepancy code`,
+		},
+		{
+			name: "OSI without text", in: "FSU/14\n020-12345675FRAJFK/T1K100\nOSI\n",
+			sentinel: cargoimp.ErrTruncated, msg: `fsu.txt:3: OSI text is missing`,
+		},
+		{
+			name: "OCI with a bad country", in: "FSU/14\n020-12345675FRAJFK/T1K100\nOCI/NLD/ISS/RA/X\n",
+			sentinel: cargoimp.ErrSyntax, msg: `country "NLD" is not a 2-letter ISO code`,
+		},
+		{
+			name: "CRC flight without airports", in: "FSU/14\n020-12345675FRAJFK/T1K100\nCRC/16OCT1317/JFK/T1K100/LH400/16OCT\n",
+			sentinel: cargoimp.ErrTruncated, msg: `CRC flight airport pair is missing`,
+		},
+		{
+			name: "continuation line first", in: "FSU/14\n020-12345675FRAJFK/T1K100\n/MORE\nRCS/16OCT1317/FRA\n",
+			sentinel: cargoimp.ErrSyntax, msg: `fsu.txt:3: continuation line "/MORE" is not valid Cargo-IMP: a line starting with '/' must follow a status line`,
+		},
+		{
+			name: "envelope without origin line", in: "QK AMSFMKL\nFSU/14\n020-12345675FRAJFK/T1K100\nRCS/16OCT1317/FRA\n",
+			sentinel: cargoimp.ErrTruncated, msg: `fsu.txt:2: envelope origin line is missing`,
+		},
+		{
+			name: "envelope only", in: "QK AMSFMKL\n.FRAFMLH 161317\n",
+			sentinel: cargoimp.ErrTruncated, msg: `fsu.txt:3: message type line is missing`,
 		},
 		{
 			name: "empty field", in: "FSU/14\n020-12345675FRAJFK/T1K100\nRCS//FRA\n",
@@ -155,11 +193,11 @@ func TestParseFSUErrors(t *testing.T) {
 			sentinel: cargoimp.ErrSyntax, msg: "time 2517 is not a time of day",
 		},
 		{
-			name: "bad month", in: "FSU/14\n020-12345675FRAJFK/T1K100\nDEP/LH400/16OKT/FRA/JFK\n",
+			name: "bad month", in: "FSU/14\n020-12345675FRAJFK/T1K100\nDEP/LH400/16OKT/FRAJFK\n",
 			sentinel: cargoimp.ErrSyntax, msg: `month "OKT" is not one of JAN … DEC`,
 		},
 		{
-			name: "bad flight", in: "FSU/14\n020-12345675FRAJFK/T1K100\nDEP/LH40000/16OCT/FRA/JFK\n",
+			name: "bad flight", in: "FSU/14\n020-12345675FRAJFK/T1K100\nDEP/LH40000/16OCT/FRAJFK\n",
 			sentinel: cargoimp.ErrSyntax, msg: `DEP flight "LH40000" is not valid Cargo-IMP`,
 		},
 		{
@@ -250,7 +288,9 @@ func TestReadAllLimits(t *testing.T) {
 func TestStatusGrammar(t *testing.T) {
 	g, ok := cargoimp.StatusGrammar("DEP")
 	require.True(t, ok)
-	assert.Equal(t, "DEP/<flight LH400>/<date 16OCT>/<airport FRA>/<destination airport JFK>[/<quantity T1K100>][/...]", g)
+	assert.Equal(t, "DEP/<flight LH400>/<date 16OCT>/<airport pair FRAAMS>[/<quantity T1K100>][/...]", g)
+	g, _ = cargoimp.StatusGrammar("CRC")
+	assert.Equal(t, "CRC/<date/time 16OCT1317>/<airport FRA>[/<quantity T1K100>][/<movement LH400/16OCT/FRAAMS>][/...]", g)
 	_, ok = cargoimp.StatusGrammar("XYZ")
 	assert.False(t, ok)
 	codes := cargoimp.StatusCodes()
@@ -263,4 +303,113 @@ func TestErrorRendersThroughErrtext(t *testing.T) {
 	assert.Equal(t, `fsu.txt:2: AWB "`+strings.Repeat("0", errtext.MaxValue)+`"… is not valid Cargo-IMP`, e.Error())
 	e = &cargoimp.Error{Line: 4, Field: "status code", Value: "X\tY", Err: cargoimp.ErrStatusCode}
 	assert.Equal(t, `line 4: status code "X\tY" is not a known FSU status code`, e.Error())
+}
+
+func TestParseFSUEnvelopeAndEveryCode(t *testing.T) {
+	m, err := cargoimp.ParseFSU(readTestdata(t, "typeb-every-code.fsu"), cargoimp.Options{})
+	require.NoError(t, err)
+	assert.Equal(t, &cargoimp.Envelope{Priority: "QK", Recipients: []string{"AMSFMKL", "AMSCNXH"},
+		Sender: "FRAFMLH", Stamp: "161317"}, m.Envelope)
+	assert.Equal(t, "15", m.Version)
+	assert.Empty(t, m.Origin+m.Destination, "the consignment line leaves the airports out")
+	assert.Equal(t, cargoimp.Quantity{Code: "T", Pieces: 3, WeightUnit: "K", Weight: "250.5"}, m.Shipment)
+	assert.Equal(t, "", m.Lines[0].Tag, "envelope lines have no tag")
+	assert.Equal(t, "FSU", m.Lines[2].Tag)
+	assert.Equal(t, "", m.Lines[3].Tag, "the consignment line has no tag")
+
+	byCode := map[string]cargoimp.Status{}
+	for _, st := range m.Statuses {
+		byCode[st.Code] = st
+	}
+	require.Len(t, byCode, 18)
+	oci := byCode["OCI"]
+	assert.Equal(t, []string{"DE", "ISS", "RA", "DERA12345-01"}, oci.Fields)
+	assert.Equal(t, [][]string{{"", "", "SM", "SPX"}}, oci.Continued)
+	crc := byCode["CRC"]
+	assert.Equal(t, "FRA", crc.Airport)
+	assert.Equal(t, "LH400", crc.Flight)
+	assert.Equal(t, "16OCT", crc.FlightDate)
+	assert.Equal(t, "FRA", crc.Origin)
+	assert.Equal(t, "AMS", crc.Destination)
+	dep := byCode["DEP"]
+	assert.Equal(t, []string{"FRA", "AMS", "", "A2015"}, []string{dep.Origin, dep.Destination, dep.Airport, dep.Fields[0]})
+	awr := byCode["AWR"]
+	assert.Equal(t, []string{"LH400", "16", "OCT", "2150", "AMS"}, []string{awr.Flight, awr.Day, awr.Month, awr.Time, awr.Airport})
+	osi := byCode["OSI"]
+	assert.Equal(t, []string{"ONE PIECE WET"}, osi.Fields)
+	assert.Equal(t, [][]string{{"REPACKED BY HANDLER"}}, osi.Continued)
+	dis := byCode["DIS"]
+	assert.Equal(t, "DMNG", dis.Discrepancy)
+	assert.Equal(t, cargoimp.Quantity{Code: "P", Pieces: 1, WeightUnit: "K", Weight: "80", TotalPieces: 3}, dis.Quantity())
+	for _, code := range []string{"DOC", "FIW", "FOW", "TGC", "DPU"} {
+		st := byCode[code]
+		assert.NotEmpty(t, st.Day+st.Month+st.Time, code)
+		assert.Len(t, st.Airport, 3, code)
+	}
+}
+
+func TestParseFSUConsignmentShapes(t *testing.T) {
+	tests := []struct {
+		name, line   string
+		origin, dest string
+		shipment     cargoimp.Quantity
+	}{
+		{name: "airports and quantity", line: "020-12345675FRAAMS/T3K50", origin: "FRA", dest: "AMS",
+			shipment: cargoimp.Quantity{Code: "T", Pieces: 3, WeightUnit: "K", Weight: "50"}},
+		{name: "no airports", line: "020-12345675/T3K50",
+			shipment: cargoimp.Quantity{Code: "T", Pieces: 3, WeightUnit: "K", Weight: "50"}},
+		{name: "quantity straight after the AWB", line: "020-12345675T3K50",
+			shipment: cargoimp.Quantity{Code: "T", Pieces: 3, WeightUnit: "K", Weight: "50"}},
+		{name: "part of a consignment", line: "020-12345675P2K20T5",
+			shipment: cargoimp.Quantity{Code: "P", Pieces: 2, WeightUnit: "K", Weight: "20", TotalPieces: 5}},
+		{name: "no quantity", line: "020-12345675FRAAMS", origin: "FRA", dest: "AMS"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m, err := cargoimp.ParseFSU([]byte("FSU/14\n"+tt.line+"\nRCS/16OCT1317/FRA\n"), cargoimp.Options{})
+			require.NoError(t, err)
+			assert.Equal(t, "020-12345675", m.AWB.String())
+			assert.Equal(t, tt.origin, m.Origin)
+			assert.Equal(t, tt.dest, m.Destination)
+			assert.Equal(t, tt.shipment, m.Shipment)
+		})
+	}
+}
+
+func TestLooksLikeFSU(t *testing.T) {
+	for in, want := range map[string]bool{
+		"FSU/14\r\n020-12345675FRAJFK/T1K100\r\n": true,
+		"FSA/12\n":                                     true,
+		"QK AMSFMKL\n.FRAFMLH 161317\nFSU/14\n":        true,
+		"QK AMSFMKL AMSCNXH\r\n.FRAFMLH\r\nFSU/14\r\n": true,
+		"QK AMSFMKL\nFSU/14\n":                         true, // the parser then says the origin line is missing
+		"FWB/16\n":                                     false,
+		"QK AMSFMKL\n.FRAFMLH 161317\nFWB/16\n":        false,
+		"hello\nFSU/14\n":                              false,
+	} {
+		assert.Equal(t, want, cargoimp.LooksLikeFSU([]byte(in)), "%q", in)
+	}
+}
+
+func TestDepartureTimeAndArrivalAirport(t *testing.T) {
+	in := "FSU/14\n020-12345675FRAJFK/T1K100\n" +
+		"DEP/LH400/16OCT/FRAJFK/T1K100/A2015\n" +
+		"DEP/LH400/16OCT/FRAJFK/T1K100/A0130-N\n" +
+		"MAN/LH400/16OCT/FRAJFK/T1K100/ACME\n" +
+		"RCF/LH400/17OCT0810/JFK/T1K100\n" +
+		"NFD/17OCT0900/JFK/T1K100/A2015\n"
+	m, err := cargoimp.ParseFSU([]byte(in), cargoimp.Options{})
+	require.NoError(t, err)
+	want := []struct{ time, arrival string }{
+		{"2015", "JFK"},
+		{"", "JFK"}, // a day change: the line's date is not the day of the time
+		{"", "JFK"}, // a name, not time information
+		{"", "JFK"}, // RCF has a time of its own; its airport is where the flight arrived
+		{"", ""},    // NFD has no flight
+	}
+	require.Len(t, m.Statuses, len(want))
+	for i, w := range want {
+		assert.Equal(t, w.time, m.Statuses[i].DepartureTime(), "line %d", i+3)
+		assert.Equal(t, w.arrival, m.Statuses[i].ArrivalAirport(), "line %d", i+3)
+	}
 }

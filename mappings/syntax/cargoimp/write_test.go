@@ -38,7 +38,7 @@ func TestWriteFSU(t *testing.T) {
 		Statuses: []cargoimp.Status{
 			{Code: "RCS", Day: "16", Month: "OCT", Time: "1317", Airport: "FRA",
 				ShipmentCode: "T", Pieces: 1, WeightUnit: "K", Weight: "100"},
-			{Code: "DEP", Flight: "LH400", Day: "16", Month: "OCT", Airport: "FRA", ToAirport: "JFK",
+			{Code: "DEP", Flight: "LH400", Day: "16", Month: "OCT", Origin: "FRA", Destination: "JFK",
 				ShipmentCode: "T", Pieces: 1, WeightUnit: "K", Weight: "100"},
 			{Code: "NFD", Day: "17", Month: "OCT", Time: "0900", Airport: "JFK",
 				ShipmentCode: "T", Pieces: 1, WeightUnit: "K", Weight: "100", Fields: []string{"NAME"}},
@@ -48,7 +48,7 @@ func TestWriteFSU(t *testing.T) {
 	var out bytes.Buffer
 	require.NoError(t, cargoimp.WriteFSU(&out, m))
 	want := "FSU/14\r\n020-12345675FRAJFK/T1K100\r\nRCS/16OCT1317/FRA/T1K100\r\n" +
-		"DEP/LH400/16OCT/FRA/JFK/T1K100\r\nNFD/17OCT0900/JFK/T1K100/NAME\r\nDLV/18OCT1010/JFK//NAME\r\n"
+		"DEP/LH400/16OCT/FRAJFK/T1K100\r\nNFD/17OCT0900/JFK/T1K100/NAME\r\nDLV/18OCT1010/JFK//NAME\r\n"
 	assert.Equal(t, want, out.String())
 
 	back, err := cargoimp.ParseFSU(out.Bytes(), cargoimp.Options{})
@@ -96,8 +96,26 @@ func TestWriteFSURejects(t *testing.T) {
 		{name: "flight on a line without one", change: func(m *cargoimp.Message) { m.Statuses[0].Flight = "LH400" },
 			sentinel: cargoimp.ErrSyntax, msg: `RCS flight "LH400" is not valid Cargo-IMP: RCS lines have no flight`},
 		{name: "time on a date-only line", change: func(m *cargoimp.Message) {
-			m.Statuses[0] = cargoimp.Status{Code: "ARR", Flight: "LH400", Day: "16", Month: "OCT", Time: "1200", Airport: "JFK"}
-		}, sentinel: cargoimp.ErrSyntax, msg: "ARR lines have no time"},
+			m.Statuses[0] = cargoimp.Status{Code: "DEP", Flight: "LH400", Day: "16", Month: "OCT", Time: "1200", Origin: "FRA", Destination: "JFK"}
+		}, sentinel: cargoimp.ErrSyntax, msg: "DEP lines have no time"},
+		{name: "single airport on a flight line", change: func(m *cargoimp.Message) {
+			m.Statuses[0] = cargoimp.Status{Code: "DEP", Flight: "LH400", Day: "16", Month: "OCT", Airport: "FRA", Origin: "FRA", Destination: "JFK"}
+		}, sentinel: cargoimp.ErrSyntax, msg: `DEP airport "FRA" is not valid Cargo-IMP: DEP lines have no airport`},
+		{name: "airport pair cut short", change: func(m *cargoimp.Message) {
+			m.Statuses[0] = cargoimp.Status{Code: "DEP", Flight: "LH400", Day: "16", Month: "OCT", Origin: "FRA"}
+		}, sentinel: cargoimp.ErrSyntax, msg: `DEP airport pair "FRA" is not valid Cargo-IMP: expected the departure and arrival airports joined`},
+		{name: "origin on a line without a flight", change: func(m *cargoimp.Message) { m.Statuses[0].Origin = "FRA" },
+			sentinel: cargoimp.ErrSyntax, msg: `RCS origin "FRA" is not valid Cargo-IMP: RCS lines have no origin`},
+		{name: "OSI without text", change: func(m *cargoimp.Message) { m.Statuses[0] = cargoimp.Status{Code: "OSI"} },
+			sentinel: cargoimp.ErrSyntax, msg: "OSI text"},
+		{name: "CRC field that reads as a flight", change: func(m *cargoimp.Message) {
+			m.Statuses[0] = cargoimp.Status{Code: "CRC", Day: "16", Month: "OCT", Time: "1317", Airport: "FRA", Fields: []string{"LH400"}}
+		}, sentinel: cargoimp.ErrSyntax, msg: "it would be read back as the flight"},
+		{name: "slash in a continuation line", change: func(m *cargoimp.Message) { m.Statuses[0].Continued = [][]string{{"A/B"}} },
+			sentinel: cargoimp.ErrSyntax, msg: `line 4: RCS continuation field "A/B"`},
+		{name: "bad envelope sender", change: func(m *cargoimp.Message) {
+			m.Envelope = &cargoimp.Envelope{Priority: "QK", Recipients: []string{"AMSFMKL"}, Sender: "FRA"}
+		}, sentinel: cargoimp.ErrSyntax, msg: `line 2: envelope sender "FRA"`},
 		{name: "pieces without code", change: func(m *cargoimp.Message) { m.Statuses[0].Pieces = 3 },
 			sentinel: cargoimp.ErrSyntax, msg: "pieces or weight without a shipment code"},
 		{name: "weight without unit", change: func(m *cargoimp.Message) { m.Shipment.Weight = "10" },

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -30,12 +31,12 @@ func decodeCargoIMP(r *engine.Registry, br *bufio.Reader, fixed *engine.Profile,
 		p := fixed
 		if p == nil {
 			var err error
-			if p, err = detectCargoIMP(r, m.Type); err != nil {
-				errs = append(errs, &engine.Error{File: opts.Name, Line: firstLine(m), Segment: "header", Field: "message type", Value: m.Type, Err: err})
+			if p, err = detectCargoIMP(r, m); err != nil {
+				errs = append(errs, &engine.Error{File: opts.Name, Line: headerLine(m), Segment: "header", Field: "message type", Value: m.Type + "/" + m.Version, Err: err})
 				continue
 			}
-		} else if !matchesCargoIMP(p, m.Type) {
-			errs = append(errs, &engine.Error{File: opts.Name, Line: firstLine(m), Segment: "header", Field: "message type", Value: m.Type,
+		} else if !matchesCargoIMP(p, m) {
+			errs = append(errs, &engine.Error{File: opts.Name, Line: headerLine(m), Segment: "header", Field: "message type", Value: m.Type + "/" + m.Version,
 				Err: fmt.Errorf("%w: %s reads %s", engine.ErrNoProfile, p.Name(), p.MatchText())})
 			continue
 		}
@@ -54,26 +55,39 @@ func decodeCargoIMP(r *engine.Registry, br *bufio.Reader, fixed *engine.Profile,
 	return errors.Join(errs...)
 }
 
-func firstLine(m *cargoimp.Message) int {
-	if len(m.Lines) > 0 {
-		return m.Lines[0].No
+// headerLine returns the line number of the message type line.
+func headerLine(m *cargoimp.Message) int {
+	for _, l := range m.Lines {
+		if l.Tag == m.Type {
+			return l.No
+		}
 	}
 	return 1
 }
 
-func matchesCargoIMP(p *engine.Profile, typ string) bool {
+// matchesCargoIMP reports whether p reads m: its type (FSU, FSA) and, when
+// the profile lists versions as "FSU:14", one of them.
+func matchesCargoIMP(p *engine.Profile, m *cargoimp.Message) bool {
 	if !engine.IsSyntax[Syntax](p) || p.Dec == nil {
 		return false
 	}
-	return p.Spec.Match == nil || p.Spec.Match.Message == "" || p.Spec.Match.Message == typ
+	match := p.Spec.Match
+	if match == nil {
+		return true
+	}
+	if match.Message != "" && match.Message != m.Type {
+		return false
+	}
+	return len(match.Versions) == 0 || slices.Contains(match.Versions, m.Type+":"+m.Version)
 }
 
 // detectCargoIMP picks the one Cargo-IMP profile reading the message type
-// (FSU, FSA). Overlays never win detection.
-func detectCargoIMP(r *engine.Registry, typ string) (*engine.Profile, error) {
+// and version (FSU/14). Overlays never win detection.
+func detectCargoIMP(r *engine.Registry, m *cargoimp.Message) (*engine.Profile, error) {
+	typ := m.Type + "/" + m.Version
 	var found []*engine.Profile
 	for _, p := range r.Profiles() {
-		if p.Spec.Extends == "" && matchesCargoIMP(p, typ) {
+		if p.Spec.Extends == "" && matchesCargoIMP(p, m) {
 			found = append(found, p)
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -20,14 +21,16 @@ import (
 // of JSON documents. Consecutive events agreeing on `group` (key.awb)
 // become one message with one status line each; the consignment line is
 // taken from the first. Fields a status code's grammar has no place for
-// (a flight on RCS, a time on DEP) are left out; cargoimp.WriteFSU checks
-// the rest, AWB check digit included, so a spec cannot emit a broken FSU.
+// (a flight on RCS, a time on DEP, an airport pair on NFD) are left out;
+// cargoimp.WriteFSU checks the rest, AWB check digit included, so a spec
+// cannot emit a broken FSU.
 var fsuFields = map[string]bool{
 	"type": true, "version": true, "awb": true, "origin": true, "destination": true,
 	"shipment.code": true, "shipment.pieces": true, "shipment.weightUnit": true,
 	"shipment.weight": true, "shipment.totalPieces": true,
 	"status.code": true, "status.date": true, "status.flight": true, "status.carrier": true,
-	"status.airport": true, "status.toAirport": true, "status.shipmentCode": true,
+	"status.airport": true, "status.origin": true, "status.destination": true,
+	"status.discrepancy": true, "status.flightDate": true, "status.shipmentCode": true,
 	"status.pieces": true, "status.weightUnit": true, "status.weight": true,
 	"status.totalPieces": true, "status.fields": true,
 }
@@ -208,10 +211,12 @@ func (fe *fsuEncoder) message(events []*canonical.ReleaseEvent) error {
 	m := &cargoimp.Message{Type: engine.FirstNonEmpty(v.get("type"), "FSU"), Version: engine.FirstNonEmpty(v.get("version"), "14"),
 		Origin: v.get("origin"), Destination: v.get("destination")}
 	awb := v.get("awb")
-	m.Shipment = cargoimp.Quantity{Code: engine.FirstNonEmpty(v.get("shipment.code"), "T"), Pieces: v.num("shipment.pieces"),
-		WeightUnit: v.get("shipment.weightUnit"), Weight: v.get("shipment.weight"), TotalPieces: v.num("shipment.totalPieces")}
-	if m.Shipment.Weight == "" {
-		m.Shipment.WeightUnit = ""
+	if v.get("shipment.pieces") != "" { // else the consignment line has no quantity
+		m.Shipment = cargoimp.Quantity{Code: engine.FirstNonEmpty(v.get("shipment.code"), "T"), Pieces: v.num("shipment.pieces"),
+			WeightUnit: v.get("shipment.weightUnit"), Weight: v.get("shipment.weight"), TotalPieces: v.num("shipment.totalPieces")}
+		if m.Shipment.Weight == "" {
+			m.Shipment.WeightUnit = ""
+		}
 	}
 	if v.err != nil {
 		return fe.fail(first, v.err)
@@ -245,7 +250,7 @@ func (fe *fsuEncoder) message(events []*canonical.ReleaseEvent) error {
 // no place for.
 func (fe *fsuEncoder) status(v *fsuValues) (cargoimp.Status, error) {
 	st := cargoimp.Status{Code: v.get("status.code")}
-	grammar, known := cargoimp.StatusGrammar(st.Code)
+	slots, known := cargoimp.StatusSlots(st.Code)
 	if v.err != nil {
 		return st, v.err
 	}
@@ -253,28 +258,46 @@ func (fe *fsuEncoder) status(v *fsuValues) (cargoimp.Status, error) {
 		return st, &engine.Error{Field: "status.code", Value: st.Code,
 			Err: fmt.Errorf("%w: %w: expected one of %s", engine.ErrConvert, cargoimp.ErrStatusCode, strings.Join(cargoimp.StatusCodes(), ", "))}
 	}
-	has := func(slot string) bool { return strings.Contains(grammar, "<"+slot+" ") }
-	if d := v.get("status.date"); d != "" {
+	has := func(slot string) bool { return slices.Contains(slots, slot) }
+	if d := v.get("status.date"); d != "" && (has("date") || has("date/time") || has("date[/time]")) {
 		day, month, hhmm, ok := splitCargoimpDate(d)
 		if !ok {
 			return st, &engine.Error{Field: "status.date", Value: d, Err: fmt.Errorf("%w: %w: want DDMMM[HHMM] (as: cargoimp-date)", engine.ErrConvert, engine.ErrNotDate)}
 		}
 		st.Day, st.Month = day, month
-		if has("date/time") {
+		switch {
+		case has("date/time"):
 			st.Time = hhmm
+		case has("date[/time]") && hhmm != "0000": // a date alone reads back as midnight
+			st.Time = hhmm
+		case has("airport pair") && hhmm != "" && hhmm != "0000":
+			st.Fields = []string{timeInformation(st.Code, hhmm)}
 		}
 	}
 	if has("flight") {
-		st.Flight = v.get("status.flight")
+		if st.Flight = v.get("status.flight"); st.Flight == "" && v.err == nil {
+			return st, &engine.Error{Field: "status.flight", Err: fmt.Errorf("%w: %s lines name a flight", engine.ErrRequired, st.Code)}
+		}
 	}
 	if has("carrier") {
 		st.Carrier = v.get("status.carrier")
 	}
-	st.Airport = v.get("status.airport")
-	if has("destination airport") {
-		st.ToAirport = v.get("status.toAirport")
+	if has("airport") {
+		st.Airport = v.get("status.airport")
 	}
-	if pieces := v.get("status.pieces"); pieces != "" {
+	if has("airport pair") {
+		st.Origin, st.Destination = v.get("status.origin"), v.get("status.destination")
+	}
+	if has("discrepancy code") {
+		st.Discrepancy = v.get("status.discrepancy")
+	}
+	if has("movement") { // the optional flight of CRC, written whole or not at all
+		if st.FlightDate = v.get("status.flightDate"); st.FlightDate != "" {
+			st.Flight = v.get("status.flight")
+			st.Origin, st.Destination = v.get("status.origin"), v.get("status.destination")
+		}
+	}
+	if pieces := v.get("status.pieces"); pieces != "" && has("quantity") {
 		st.ShipmentCode = engine.FirstNonEmpty(v.get("status.shipmentCode"), "T")
 		st.Pieces = v.num("status.pieces")
 		if st.Weight = v.get("status.weight"); st.Weight != "" {
@@ -282,8 +305,19 @@ func (fe *fsuEncoder) status(v *fsuValues) (cargoimp.Status, error) {
 		}
 		st.TotalPieces = v.num("status.totalPieces")
 	}
-	st.Fields = v.list("status.fields")
+	if fields := v.list("status.fields"); len(fields) > 0 {
+		st.Fields = fields
+	}
 	return st, v.err
+}
+
+// timeInformation renders the time of a flight line as its departure time
+// information: actual (A) for DEP, scheduled (S) for BKD, PRE and MAN.
+func timeInformation(code, hhmm string) string {
+	if code == "DEP" {
+		return "A" + hhmm
+	}
+	return "S" + hhmm
 }
 
 // fail renders an encode problem as one line naming the event's message

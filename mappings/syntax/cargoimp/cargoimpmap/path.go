@@ -18,15 +18,22 @@ import (
 //	shipment.pieces      consignment line quantity (also .code, .weight,
 //	                     .weightUnit, .weightKg, .totalPieces; shipment whole)
 //	type, version        "FSU", "14"
+//	sender, recipient    the Type B envelope's sender and first recipient
+//	                     address, "FRAFMLH", "AMSFMKL"
 //	@.code               the current status line (each: status): code,
 //	                     day, month, time, date, flight, carrier, airport,
-//	                     toAirport, quantity, shipmentCode, pieces, weight,
-//	                     weightUnit, weightKg, totalPieces, fields[n],
-//	                     line (the status line as received)
+//	                     origin, destination (a flight line's airports;
+//	                     destination is also the arrival airport of ARR,
+//	                     AWR, RCF and DIS),
+//	                     flightDate, discrepancy, quantity, shipmentCode,
+//	                     pieces, weight, weightUnit, weightKg, totalPieces,
+//	                     fields[n], line (the status line as received)
 //	status.code          the same fields of the first status line
 //
-// @.date is the status's day, month, time and airport together, for
-// `as: cargoimp-date`. weightKg converts pounds (L) to kilograms.
+// @.date is the status's day, month, time (on a flight line, the time of
+// its departure time information, /A2015) and airport (the departure
+// airport of a flight line) together, for `as: cargoimp-date`. weightKg
+// converts pounds (L) to kilograms.
 type cargoimpPaths struct{}
 
 // cargoimpSelector reads one field of a message or of a status line.
@@ -41,14 +48,14 @@ var cargoimpMessageFields = map[string]bool{
 	"type": true, "version": true, "AWB": true, "AWB.prefix": true, "AWB.serial": true,
 	"origin": true, "destination": true, "shipment": true, "shipment.code": true,
 	"shipment.pieces": true, "shipment.weight": true, "shipment.weightUnit": true,
-	"shipment.weightKg": true, "shipment.totalPieces": true,
+	"shipment.weightKg": true, "shipment.totalPieces": true, "sender": true, "recipient": true,
 }
 
 var cargoimpStatusFields = map[string]bool{
 	"code": true, "day": true, "month": true, "time": true, "date": true, "flight": true,
-	"carrier": true, "airport": true, "toAirport": true, "quantity": true, "shipmentCode": true,
-	"pieces": true, "weight": true, "weightUnit": true, "weightKg": true, "totalPieces": true,
-	"line": true,
+	"carrier": true, "airport": true, "origin": true, "destination": true, "flightDate": true,
+	"discrepancy": true, "quantity": true, "shipmentCode": true, "pieces": true, "weight": true,
+	"weightUnit": true, "weightKg": true, "totalPieces": true, "line": true,
 }
 
 func (cargoimpPaths) CompilePath(path string) (engine.Selector, error) {
@@ -62,7 +69,7 @@ func (cargoimpPaths) CompilePath(path string) (engine.Selector, error) {
 	}
 	if s.status == 0 {
 		if !cargoimpMessageFields[rest] {
-			return nil, fmt.Errorf("path %q: not a Cargo-IMP field (AWB, AWB.prefix, AWB.serial, origin, destination, shipment[.code|.pieces|.weight|.weightUnit|.weightKg|.totalPieces], type, version, @.<status field>)", path)
+			return nil, fmt.Errorf("path %q: not a Cargo-IMP field (AWB, AWB.prefix, AWB.serial, origin, destination, shipment[.code|.pieces|.weight|.weightUnit|.weightKg|.totalPieces], type, version, sender, recipient, @.<status field>)", path)
 		}
 		s.name = rest
 		return s, nil
@@ -76,7 +83,7 @@ func (cargoimpPaths) CompilePath(path string) (engine.Selector, error) {
 		return s, nil
 	}
 	if !cargoimpStatusFields[rest] {
-		return nil, fmt.Errorf("path %q: %q is not a status line field (code, day, month, time, date, flight, carrier, airport, toAirport, quantity, shipmentCode, pieces, weight, weightUnit, weightKg, totalPieces, fields[n])", path, rest)
+		return nil, fmt.Errorf("path %q: %q is not a status line field (code, day, month, time, date, flight, carrier, airport, origin, destination, flightDate, discrepancy, quantity, shipmentCode, pieces, weight, weightUnit, weightKg, totalPieces, fields[n], line)", path, rest)
 	}
 	s.name = rest
 	return s, nil
@@ -188,6 +195,14 @@ func (s *cargoimpSelector) messageValue(m *cargoimp.Message) engine.Value {
 		return engine.Str(m.Origin)
 	case "destination":
 		return engine.Str(m.Destination)
+	case "sender", "recipient":
+		if m.Envelope == nil {
+			return engine.Value{}
+		}
+		if s.name == "sender" {
+			return engine.Str(m.Envelope.Sender)
+		}
+		return engine.Str(m.Envelope.Recipients[0])
 	case "shipment":
 		if q.Code == "" {
 			return engine.Value{}
@@ -211,15 +226,23 @@ func (s *cargoimpSelector) statusValue(st *cargoimp.Status) engine.Value {
 		if st.Day == "" {
 			return engine.Value{}
 		}
-		return engine.Value{Parts: []string{st.Day, st.Month, st.Time, st.Airport}, OK: true}
+		return engine.Value{Parts: []string{st.Day, st.Month, engine.FirstNonEmpty(st.Time, st.DepartureTime()),
+			engine.FirstNonEmpty(st.Airport, st.Origin)}, OK: true}
 	case "flight":
 		return engine.Str(st.Flight)
 	case "carrier":
 		return engine.Str(st.Carrier)
 	case "airport":
 		return engine.Str(st.Airport)
-	case "toAirport":
-		return engine.Str(st.ToAirport)
+	case "origin":
+		return engine.Str(st.Origin)
+	case "destination":
+		return engine.Str(st.ArrivalAirport())
+	case "flightDate":
+		return engine.Str(st.FlightDate)
+	case "discrepancy":
+		return engine.Str(st.Discrepancy)
+
 	case "fields":
 		if s.index < len(st.Fields) {
 			return engine.Str(st.Fields[s.index])

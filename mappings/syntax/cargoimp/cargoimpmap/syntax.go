@@ -8,6 +8,7 @@ import (
 	"github.com/nexport/pcsgate/canonical"
 	"github.com/nexport/pcsgate/mappings/engine"
 	"github.com/nexport/pcsgate/mappings/spec"
+	"github.com/nexport/pcsgate/mappings/syntax/cargoimp"
 )
 
 // Syntax is IATA Cargo-IMP status messages (FSU), read with
@@ -18,8 +19,9 @@ func (Syntax) Name() string       { return "cargoimp" }
 func (Syntax) Extension() string  { return ".fsu" }
 func (Syntax) ReusesReader() bool { return false }
 
+// Sniff recognises status messages, also behind a Type B envelope.
 func (Syntax) Sniff(head []byte) bool {
-	return bytes.HasPrefix(head, []byte("FSU/")) || bytes.HasPrefix(head, []byte("FWB/"))
+	return cargoimp.LooksLikeFSU(head) || bytes.HasPrefix(head, []byte("FWB/"))
 }
 
 func (Syntax) Paths(*spec.Spec) (engine.PathCompiler, error) { return cargoimpPaths{}, nil }
