@@ -49,20 +49,28 @@ func FuzzReader(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, in []byte) {
-		r := edifact.NewReader(bytes.NewReader(in), edifact.ReaderOptions{MaxSegmentBytes: 4096, MaxMessageSegments: 1000})
-		for range 1000 {
-			m, err := r.Next()
-			if errors.Is(err, io.EOF) {
-				return
-			}
-			if err != nil {
-				checkErrorLines(t, err)
-				continue
-			}
+		readEach(t, in, edifact.ReaderOptions{MaxSegmentBytes: 4096, MaxMessageSegments: 1000}, func(m *edifact.Message) {
 			roundTrip(t, m)
-		}
-		require.FailNow(t, "reader did not reach io.EOF")
+		})
 	})
+}
+
+// readEach reads every message of in, checks that each error is one line,
+// and hands the good messages to each; the reader must reach io.EOF.
+func readEach(t *testing.T, in []byte, opts edifact.ReaderOptions, each func(*edifact.Message)) {
+	r := edifact.NewReader(bytes.NewReader(in), opts)
+	for range 1000 {
+		m, err := r.Next()
+		if errors.Is(err, io.EOF) {
+			return
+		}
+		if err != nil {
+			checkErrorLines(t, err)
+			continue
+		}
+		each(m)
+	}
+	require.FailNow(t, "reader did not reach io.EOF")
 }
 
 // FuzzCheckElements reads arbitrary input with every value checked against
@@ -75,21 +83,11 @@ func FuzzCheckElements(f *testing.F) {
 	f.Add([]byte("UNB+UNOC:3+S+R+260101:930+I'UNH+0123456789ABCDEF+X'CNT+16:x'UNT+000003+0123456789ABCDEF'UNZ+1+I'"))
 	f.Fuzz(func(t *testing.T, in []byte) {
 		opts := edifact.ReaderOptions{MaxSegmentBytes: 4096, MaxMessageSegments: 1000, CheckElements: true}
-		r := edifact.NewReader(bytes.NewReader(in), opts)
-		for range 1000 {
-			m, err := r.Next()
-			if errors.Is(err, io.EOF) {
-				return
-			}
-			if err != nil {
-				checkErrorLines(t, err)
-				continue
-			}
+		readEach(t, in, opts, func(m *edifact.Message) {
 			var buf bytes.Buffer
 			w := edifact.NewWriter(&buf, edifact.WriterOptions{Charset: "UNOY", CheckElements: true})
 			require.NoError(t, w.WriteMessage(m))
-		}
-		require.FailNow(t, "reader did not reach io.EOF")
+		})
 	})
 }
 
