@@ -50,6 +50,8 @@ type Gateway struct {
 	mux      *http.ServeMux
 	outbound map[string]message.Publisher
 	credKey  []byte
+	// targets are, per route of cfg, its target system and encode options.
+	targets []routeTarget
 	// retryInterval is the first wait of retries and of parked events.
 	retryInterval time.Duration
 	closers       []func() error
@@ -69,11 +71,9 @@ func NewWithLibraryLogger(ctx context.Context, cfg *Config, reg *mappings.Regist
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	for _, r := range cfg.Routes {
-		p, err := reg.Profile(r.Profile)
-		if err != nil || !p.CanEncode() {
-			return nil, fmt.Errorf("route %q: %w: profile %q cannot write (see pcsgate profiles)", r.Name, ErrConfig, r.Profile)
-		}
+	targets, err := routeTargets(cfg, reg)
+	if err != nil {
+		return nil, err
 	}
 	key, err := credentialKey(cfg.CredentialKeyFile)
 	if err != nil {
@@ -84,7 +84,7 @@ func NewWithLibraryLogger(ctx context.Context, cfg *Config, reg *mappings.Regist
 		return nil, err
 	}
 	g := &Gateway{cfg: cfg, reg: reg, store: st, logger: logger, lib: lib, mux: http.NewServeMux(),
-		outbound: map[string]message.Publisher{}, credKey: key}
+		outbound: map[string]message.Publisher{}, credKey: key, targets: targets}
 	g.closers = append(g.closers, st.Close)
 	g.metrics = newMetrics(prometheus.NewRegistry())
 	if err := g.buildRouter(); err != nil {

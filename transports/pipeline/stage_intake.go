@@ -224,11 +224,7 @@ func (g *Gateway) prepare(batches []mappings.Batch, from *message.Message, endpo
 			if err != nil {
 				return nil, err
 			}
-			r, err := g.render(e, m)
-			if err != nil {
-				return nil, err
-			}
-			evs = append(evs, decoded{e, m, r})
+			evs = append(evs, decoded{e, m, g.render(e, m)})
 		}
 	}
 	return evs, nil
