@@ -55,6 +55,11 @@ type Endpoint struct {
 	// Profile is the profile inbound messages are read with; empty detects
 	// it per message.
 	Profile string `yaml:"profile"`
+	// JSONLines reads every inbound message as JSON Lines: one JSON
+	// document per line, each line a message of its own (deduplicated,
+	// decoded and, when bad, kept as a dead letter on its own). Files named
+	// *.jsonl or *.ndjson are read so without it.
+	JSONLines bool `yaml:"json_lines"`
 	// PCS names the system an outbound endpoint delivers to, as the first
 	// part of a profile name (portbase, cpu, partner...). Events that came
 	// from that system are not routed to it unless a route sets ToSource.
@@ -336,7 +341,7 @@ func (c *Config) Validate() error {
 		if kindOf(ep) == nil {
 			errs = append(errs, atField(at+".transport", fmt.Errorf("%s: %w: %s", where, ErrConfig, kindsHelp(ep))))
 		}
-		errs = append(errs, ep.validateOutbound(at, where)...)
+		errs = append(errs, ep.validateDirection(at, where)...)
 	}
 	if d, err := time.ParseDuration(c.Retry.InitialInterval); err != nil || d <= 0 {
 		errs = append(errs, atField("$.retry.initial_interval",
@@ -355,10 +360,14 @@ func (c *Config) Validate() error {
 	return errors.Join(errs...)
 }
 
-// validateOutbound checks the settings only an outbound endpoint has: the
-// system it delivers to and the sender of its envelopes.
-func (ep *Endpoint) validateOutbound(at, where string) []error {
+// validateDirection checks the settings of one direction only: the system an
+// outbound endpoint delivers to and the sender of its envelopes, and that
+// an inbound one reads JSON Lines.
+func (ep *Endpoint) validateDirection(at, where string) []error {
 	var errs []error
+	if ep.Direction == "out" && ep.JSONLines {
+		errs = append(errs, atField(at+".json_lines", fmt.Errorf("%s: %w: json_lines is for inbound endpoints", where, ErrConfig)))
+	}
 	if ep.Direction != "out" {
 		for _, f := range []struct {
 			key string

@@ -36,6 +36,9 @@ const (
 	MetaProfile = "pcsgate_profile"
 	MetaEventID = "pcsgate_event_id"
 	MetaTarget  = "pcsgate_target_profile"
+	// MetaLine is the line of a dead letter that is one line of a JSON
+	// Lines message.
+	MetaLine = "pcsgate_line"
 )
 
 // Gateway is a running pcsgate: store, router, transports and HTTP server.
@@ -71,6 +74,9 @@ func NewWithLibraryLogger(ctx context.Context, cfg *Config, reg *mappings.Regist
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
+	if err := checkJSONLines(cfg, reg); err != nil {
+		return nil, err
+	}
 	targets, err := routeTargets(cfg, reg)
 	if err != nil {
 		return nil, err
@@ -92,6 +98,20 @@ func NewWithLibraryLogger(ctx context.Context, cfg *Config, reg *mappings.Regist
 		return nil, err
 	}
 	return g, nil
+}
+
+// checkJSONLines checks that an endpoint reading JSON Lines with a profile
+// names one that can read them.
+func checkJSONLines(cfg *Config, reg *mappings.Registry) error {
+	for _, ep := range cfg.Endpoints {
+		if !ep.JSONLines || ep.Profile == "" {
+			continue
+		}
+		if p, err := reg.Profile(ep.Profile); err != nil || !p.ReadsLines() {
+			return fmt.Errorf("endpoint %q: %w: json_lines needs a JSON profile that reads, not %q", ep.Name, ErrConfig, ep.Profile)
+		}
+	}
+	return nil
 }
 
 // credentialKey reads (or creates) the key of credential handles.

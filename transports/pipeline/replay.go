@@ -67,7 +67,7 @@ func (g *Gateway) replayOne(ctx context.Context, d store.DeadLetter) (int, error
 		if d.Stage == "decode" {
 			var batches []mappings.Batch
 			derr := g.reg.Decode(bytes.NewReader(d.Payload), mappings.DecodeOptions{
-				Name: firstNonEmpty(d.Metadata[transports.MetaFilename], d.ID), From: d.Profile, CredentialKey: g.credKey,
+				Name: firstNonEmpty(d.Metadata[transports.MetaFilename], d.ID), From: d.Profile, Lines: g.readsLines(d.Endpoint), CredentialKey: g.credKey,
 			}, func(b mappings.Batch) error { batches = append(batches, b); return nil })
 			if derr != nil {
 				return fmt.Errorf("still fails: %s", strings.Join(mappings.Lines(derr), "; "))
@@ -92,6 +92,17 @@ func (g *Gateway) replayOne(ctx context.Context, d store.DeadLetter) (int, error
 		return tx.MarkReplayed(d.ID)
 	})
 	return events, err
+}
+
+// readsLines reports whether the inbound endpoint named reads JSON Lines
+// whatever the names of its files.
+func (g *Gateway) readsLines(endpoint string) bool {
+	for _, ep := range g.cfg.Endpoints {
+		if ep.Name == endpoint {
+			return ep.JSONLines
+		}
+	}
+	return false
 }
 
 // commitEvents publishes the decoded events to the canonical topic inside
