@@ -59,6 +59,7 @@ func TestConfigErrors(t *testing.T) {
 			`[6:18] endpoints[0] "a": invalid configuration: sender.id "NL:1": character 3 cannot be written in an envelope`},
 		{"sender qualifier too long", outbound + "    sender: {id: PCSGATE, qualifier: ZZZZZ}\n",
 			`[6:38] endpoints[0] "a": invalid configuration: sender.qualifier "ZZZZZ" has 5 characters: at most 4 expected`},
+		{"json_lines of an outbound endpoint", outbound + "    json_lines: true\n", `[6:17] endpoints[0] "a": invalid configuration: json_lines is for inbound endpoints`},
 		{"endpoint without section, at its transport", "endpoints:\n  - name: a\n    direction: in\n    transport: filedrop\n", `[4:16] endpoints[0] "a": invalid configuration: direction in with transport filedrop`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
