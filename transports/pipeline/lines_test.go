@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,6 +18,7 @@ import (
 
 	"github.com/nexport/pcsgate/canonical"
 	"github.com/nexport/pcsgate/mappings"
+	httptr "github.com/nexport/pcsgate/transports/http"
 	"github.com/nexport/pcsgate/transports/pipeline"
 	"github.com/nexport/pcsgate/transports/store"
 )
@@ -127,4 +131,42 @@ func TestJSONLinesEndpoint(t *testing.T) {
 	cfg.Endpoints[0].Profile = "portbase/coreor"
 	_, err = pipeline.New(context.Background(), cfg, reg, nil)
 	assert.ErrorContains(t, err, `endpoint "portbase-in": invalid configuration: json_lines needs a JSON profile that reads, not "portbase/coreor"`)
+}
+
+// A webhook body sent as application/x-ndjson is a message per line too:
+// 202 once its good lines are committed, the bad line a dead letter of its
+// own; a body of which no line can be read is answered 400.
+func TestJSONLinesWebhook(t *testing.T) {
+	h := startWith(t, func(cfg *pipeline.Config) {
+		cfg.Endpoints = append(cfg.Endpoints, pipeline.Endpoint{Name: "hook-in", Direction: "in", Transport: "http",
+			HTTPIn: &httptr.InboundConfig{Path: "/in/hook", Auth: httptr.AuthConfig{Bearer: "token"}}})
+	})
+	srv := httptest.NewServer(h.gw.Handler())
+	defer srv.Close()
+	post := func(body string) (int, string) {
+		req, err := http.NewRequest(http.MethodPost, srv.URL+"/in/hook", strings.NewReader(body))
+		require.NoError(t, err)
+		req.Header.Set("Authorization", "Bearer token")
+		req.Header.Set("Content-Type", "application/x-ndjson")
+		res, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		defer res.Body.Close()
+		b, err := io.ReadAll(res.Body)
+		require.NoError(t, err)
+		return res.StatusCode, string(b)
+	}
+	cpu, cpuEvents := goodJSON(t, h.reg, "cpu/notification")
+	code, _ := post(cpu + "\n[1,]\n")
+	require.Equal(t, http.StatusAccepted, code)
+	m := h.drained(t)
+	assert.Equal(t, float64(cpuEvents), m[`pcsgate_events_total{outcome="decoded"}`])
+	dls, err := h.gw.Store().DeadLetters(context.Background(), store.DeadLetterFilter{Stage: "decode", Pending: true})
+	require.NoError(t, err)
+	require.Len(t, dls, 1)
+	assert.Equal(t, "[1,]", string(dls[0].Payload))
+	assert.Equal(t, "2", dls[0].Metadata[pipeline.MetaLine])
+
+	code, body := post("{}\n{\"a\":\n")
+	assert.Equal(t, http.StatusBadRequest, code)
+	assert.Contains(t, body, ":1: no profile matches", "the first line's reason")
 }

@@ -67,7 +67,7 @@ func (g *Gateway) replayOne(ctx context.Context, d store.DeadLetter) (int, error
 		if d.Stage == "decode" {
 			var batches []mappings.Batch
 			derr := g.reg.Decode(bytes.NewReader(d.Payload), mappings.DecodeOptions{
-				Name: firstNonEmpty(d.Metadata[transports.MetaFilename], d.ID), From: d.Profile, Lines: g.readsLines(d.Endpoint), CredentialKey: g.credKey,
+				Name: firstNonEmpty(d.Metadata[transports.MetaFilename], d.ID), From: d.Profile, Lines: g.readsLines(d.Endpoint) || isJSONLinesType(d.Metadata[transports.MetaContentType]), CredentialKey: g.credKey,
 			}, func(b mappings.Batch) error { batches = append(batches, b); return nil })
 			if derr != nil {
 				return fmt.Errorf("still fails: %s", strings.Join(mappings.Lines(derr), "; "))

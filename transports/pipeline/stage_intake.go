@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"mime"
 	"strconv"
 	"strings"
 	"time"
@@ -77,12 +78,20 @@ type intake struct {
 func (g *Gateway) decode(ep *Endpoint, msg *message.Message) ([]mappings.Batch, error) {
 	var batches []mappings.Batch
 	derr := g.reg.Decode(bytes.NewReader(msg.Payload), mappings.DecodeOptions{
-		Name: firstNonEmpty(msg.Metadata.Get(transports.MetaFilename), msg.UUID), From: ep.Profile, Lines: ep.JSONLines, CredentialKey: g.credKey,
+		Name: firstNonEmpty(msg.Metadata.Get(transports.MetaFilename), msg.UUID), From: ep.Profile,
+		Lines: ep.JSONLines || isJSONLinesType(msg.Metadata.Get(transports.MetaContentType)), CredentialKey: g.credKey,
 	}, func(b mappings.Batch) error {
 		batches = append(batches, b)
 		return nil
 	})
 	return batches, derr
+}
+
+// isJSONLinesType reports whether a sender's content type declares JSON
+// Lines.
+func isJSONLinesType(ct string) bool {
+	mt, _, _ := mime.ParseMediaType(ct)
+	return mt == "application/x-ndjson" || mt == "application/jsonl"
 }
 
 // inOrder keeps the order of messages a transport handed out at once (the
