@@ -34,8 +34,8 @@ func (Syntax) DecodeLines(r *engine.Registry, br *bufio.Reader, fixed *engine.Pr
 				Err: fmt.Errorf("%w: line of %d bytes is larger than the limit of %d bytes", engine.ErrInput, span.End-span.Start, limit)}})
 			continue
 		}
-		if err != nil {
-			return errors.Join(append(errs, err)...)
+		if err != nil { // reading failed: what was read is done
+			return errors.Join(append(errs, &engine.Error{File: opts.Name, Line: span.Line, Err: err})...)
 		}
 		var emitErr error
 		derr := decodeDocument(r, data, limit, fixed, opts, func(b engine.Batch) error {
@@ -91,7 +91,7 @@ func (lr *lineReader) next() (engine.Span, []byte, error) {
 				return engine.Span{}, nil, io.EOF
 			}
 			if err != nil && err != io.EOF {
-				return engine.Span{}, nil, err
+				return engine.Span{Line: lr.line + 1}, nil, err
 			}
 			break
 		}

@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"testing/iotest"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -151,6 +153,25 @@ func TestDecodeLinesEmitStops(t *testing.T) {
 	})
 	assert.Same(t, stop, err)
 	assert.Equal(t, 1, calls)
+}
+
+// Lines are decoded as they are read: the events of the lines before a
+// failing read are emitted, and the failure names the line it stopped at.
+func TestDecodeLinesStreams(t *testing.T) {
+	reg, err := mappings.Default()
+	require.NoError(t, err)
+	docs := goodDocs(t, "cpu/notification")
+	require.Greater(t, len(docs), 1)
+	boom := errors.New("connection reset")
+	in := io.MultiReader(bytes.NewReader(append(bytes.Join(docs[:2], []byte("\n")), "\n"...)), iotest.ErrReader(boom))
+	n := 0
+	err = reg.Decode(in, mappings.DecodeOptions{Name: "a.jsonl"}, func(mappings.Batch) error {
+		n++
+		return nil
+	})
+	assert.Equal(t, 2, n, "both lines before the failure")
+	assert.ErrorIs(t, err, boom)
+	assert.EqualError(t, err, "a.jsonl:3: connection reset")
 }
 
 // FuzzDecodeLines: any input read as JSON Lines must not panic; each
