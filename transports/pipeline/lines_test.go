@@ -76,6 +76,11 @@ func TestJSONLinesDrop(t *testing.T) {
 	assert.Equal(t, bad, string(dls[0].Payload))
 	assert.Equal(t, "3", dls[0].Metadata[pipeline.MetaLine])
 	assert.Equal(t, `export.jsonl:3:26: "}" where a quoted object key was expected`, dls[0].Reason)
+	// A replay decodes the line alone, and names it as before.
+	res, err := h.gw.Replay(context.Background(), pipeline.ReplayFilter{ID: dls[0].ID})
+	require.NoError(t, err)
+	require.Len(t, res, 1)
+	assert.EqualError(t, res[0].Err, `still fails: export.jsonl:3:26: "}" where a quoted object key was expected`)
 
 	// The same lines again in another file, and one new: only the new one
 	// is read; the bad line is not kept twice.
