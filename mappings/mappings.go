@@ -25,6 +25,10 @@ type (
 	Encoder = engine.Encoder
 	// Error is one problem with an input, at a position.
 	Error = engine.Error
+	// Span is where one line of a JSON Lines input is.
+	Span = engine.Span
+	// LineError is why one line of a JSON Lines input was not read.
+	LineError = engine.LineError
 )
 
 // Sentinel errors, for errors.Is.

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -107,6 +108,97 @@ func TestTranslateKeepsGoodMessagesWhenOneFailsToEncode(t *testing.T) {
 	assert.Contains(t, out, "UNH+G1+")
 	assert.NotContains(t, out, "G2")
 	assert.Contains(t, out, "UNZ+1+")
+}
+
+// jsonLines writes a JSON Lines file of good fixture documents of two
+// profiles with a bad line between them and a blank line; it returns its
+// path and how many events its good lines decode to.
+func jsonLines(t *testing.T, name string) (string, int) {
+	t.Helper()
+	var docs []string
+	events := 0
+	for _, profile := range []string{"cpu/notification", "portbase/cci-status"} {
+		paths, err := filepath.Glob(filepath.Join(fixtures, profile, "*", "input.json"))
+		require.NoError(t, err)
+		for _, p := range paths {
+			if strings.HasPrefix(filepath.Base(filepath.Dir(p)), "bad-") {
+				continue
+			}
+			var buf bytes.Buffer
+			require.NoError(t, json.Compact(&buf, readFile(t, p)))
+			code, out, errOut := runCLI(t, buf.String(), "translate", "--to", "canonical", "-")
+			require.Equal(t, 0, code, errOut)
+			events += len(lines(out))
+			docs = append(docs, buf.String())
+			break
+		}
+	}
+	require.Len(t, docs, 2)
+	path := filepath.Join(t.TempDir(), name)
+	require.NoError(t, os.WriteFile(path, []byte(docs[0]+"\n\n"+`{"notificationId": "n-1",}`+"\n"+docs[1]+"\n"), 0o644))
+	return path, events
+}
+
+// JSON Lines: the good lines are translated and the bad one is reported
+// with its line number; --lines reads any file so, and --sender reaches
+// the encoder.
+func TestTranslateJSONLines(t *testing.T) {
+	path, events := jsonLines(t, "export.jsonl")
+	code, out, errOut := runCLI(t, "", "translate", "--to", "canonical", path)
+	assert.Equal(t, 1, code)
+	assert.Len(t, lines(out), events)
+	assert.Equal(t, []string{path + `:3:26: "}" where a quoted object key was expected`}, lines(errOut))
+
+	txt, _ := jsonLines(t, "export.txt")
+	code, out, errOut = runCLI(t, "", "translate", "--lines", "--to", "canonical", txt)
+	assert.Equal(t, 1, code)
+	assert.Len(t, lines(out), events)
+	assert.Equal(t, []string{txt + `:3:26: "}" where a quoted object key was expected`}, lines(errOut))
+	code, _, _ = runCLI(t, "", "translate", "--to", "canonical", txt)
+	assert.Equal(t, 1, code, "without --lines, several documents are no document")
+}
+
+func TestValidateJSONLines(t *testing.T) {
+	path, _ := jsonLines(t, "export.ndjson")
+	code, out, errOut := runCLI(t, "", "validate", path)
+	assert.Equal(t, 1, code)
+	assert.Empty(t, out)
+	assert.Equal(t, []string{path + `:3:26: "}" where a quoted object key was expected`}, lines(errOut))
+
+	good := filepath.Join(t.TempDir(), "good.log")
+	docs := strings.Split(string(readFile(t, path)), "\n")
+	require.NoError(t, os.WriteFile(good, []byte(docs[0]+"\n"+docs[3]+"\n"), 0o644))
+	code, out, errOut = runCLI(t, "", "validate", "--lines", good)
+	assert.Equal(t, 0, code, errOut)
+	assert.Regexp(t, `^`+regexp.QuoteMeta(good)+`: ok, cpu/notification, portbase/cci-status, 2 message\(s\), \d+ event\(s\)$`, strings.TrimSpace(out))
+}
+
+// The sender options reach the encoder's options; one no envelope can
+// carry is a usage error.
+func TestTranslateSender(t *testing.T) {
+	opts, err := translateOptions{to: "portbase/coreor", sender: "8712345000004", senderQualifier: "14"}.encodeOptions("in.edi")
+	require.NoError(t, err)
+	assert.Equal(t, mappings.EncodeOptions{Name: "in.edi", SenderID: "8712345000004", SenderQualifier: "14"}, opts)
+
+	good := filepath.Join(fixtures, "portbase/coreor/d00b-two-containers/input.edi")
+	code, out, errOut := runCLI(t, "", "translate", "--to", "portbase/coreor", "--sender", "8712345000004", "--sender-qualifier", "14", good)
+	assert.Equal(t, 0, code, errOut)
+	assert.Contains(t, out, "UNB+")
+	for _, tc := range []struct {
+		args []string
+		err  string
+	}{
+		{[]string{"--sender", "NL:1"}, `pcsgate: --sender "NL:1": character 3 cannot be written in an envelope`},
+		{[]string{"--sender-qualifier", "14"}, `pcsgate: --sender is required`},
+		{[]string{"--sender", "X", "--sender-qualifier", "ZZZZZ"}, `pcsgate: --sender-qualifier "ZZZZZ" has 5 characters: at most 4 expected`},
+	} {
+		code, _, errOut := runCLI(t, "", append([]string{"translate", "--to", "portbase/coreor", good}, tc.args...)...)
+		assert.Equal(t, 2, code, "%v", tc.args)
+		assert.Contains(t, errOut, tc.err)
+	}
+	code, _, errOut = runCLI(t, "", "translate", "--to", "canonical", "--sender", "X", good)
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errOut, "not of canonical events")
 }
 
 func readFile(t *testing.T, p string) []byte {

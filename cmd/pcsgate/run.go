@@ -23,7 +23,8 @@ func newRunCmd() *cobra.Command {
 		Long: `Run starts the gateway. Without --config it runs the embedded default:
 the SQLite store in <data>/pcsgate.db, an inbox and an outbox folder per port
 community system under <data> (inbox/portbase, outbox/cpu, ...), the default
-routes by port of pick-up, and HTTP on 127.0.0.1:8080 (/healthz, /metrics).
+routes by port of pick-up (never back to the system an event came from), and
+HTTP on 127.0.0.1:8080 (/healthz, /metrics).
 Stop it with Ctrl-C; everything committed survives a restart.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {

@@ -11,11 +11,17 @@ import (
 
 	"github.com/nexport/pcsgate/canonical"
 	"github.com/nexport/pcsgate/mappings"
+	"github.com/nexport/pcsgate/transports/pipeline"
 )
 
 // translateOptions are the translate command's flags.
 type translateOptions struct {
 	from, to string
+	// sender and senderQualifier name this installation on the envelopes
+	// of the output (EDIFACT UNB), as an outbound endpoint's sender does.
+	sender, senderQualifier string
+	// lines reads the input as JSON Lines whatever its name.
+	lines bool
 }
 
 func newTranslateCmd() *cobra.Command {
@@ -27,6 +33,11 @@ func newTranslateCmd() *cobra.Command {
 on standard output. --to canonical writes one canonical event per line (NDJSON).
 Without --from the profile is detected: EDIFACT by the UNH message type,
 version and association code, JSON by its discriminator or schema.
+A file named *.jsonl or *.ndjson, or any input with --lines, is read as JSON
+Lines: one JSON document per line, each its own message, detected on its own;
+blank lines are skipped and problems are reported with their line number.
+--sender and --sender-qualifier put this installation's party id on the
+output's interchange envelopes (EDIFACT UNB) instead of the profile's.
 
 Bad messages are reported on standard error, one line each; the good ones are
 still written. Exit status: 0 all good, 1 some input rejected, 2 usage error.`,
@@ -37,6 +48,9 @@ still written. Exit status: 0 all good, 1 some input rejected, 2 usage error.`,
 	}
 	cmd.Flags().StringVar(&o.from, "from", "", "profile of the input (detected when omitted)")
 	cmd.Flags().StringVar(&o.to, "to", "", "target profile, or canonical for NDJSON events")
+	cmd.Flags().StringVar(&o.sender, "sender", "", "party id of this installation as the interchange sender (EDIFACT UNB, an..35)")
+	cmd.Flags().StringVar(&o.senderQualifier, "sender-qualifier", "", "code qualifier of --sender (an..4)")
+	cmd.Flags().BoolVar(&o.lines, "lines", false, "read JSON Lines (one JSON document per line; implied by .jsonl and .ndjson)")
 	return cmd
 }
 
@@ -69,7 +83,7 @@ func (o translateOptions) run(cmd *cobra.Command, args []string) error {
 	prog := newProgress(cmd.ErrOrStderr(), name, size)
 	in = prog.reader(in)
 	t := &translation{enc: enc, canon: newCanonicalWriter(out), prog: prog, errOut: cmd.ErrOrStderr()}
-	if err := reg.Decode(in, mappings.DecodeOptions{Name: name, From: o.from, CredentialKey: credentialKey()}, t.batch); err != nil {
+	if err := reg.Decode(in, mappings.DecodeOptions{Name: name, From: o.from, Lines: o.lines, CredentialKey: credentialKey()}, t.batch); err != nil {
 		t.report(err)
 	}
 	t.close()
@@ -87,17 +101,40 @@ func (o translateOptions) run(cmd *cobra.Command, args []string) error {
 // canonical NDJSON; an unknown profile is a usage error.
 func (o translateOptions) encoder(reg *mappings.Registry, out io.Writer, name string) (mappings.Encoder, error) {
 	if o.to == "canonical" {
+		if o.sender != "" || o.senderQualifier != "" {
+			return nil, usagef("--sender and --sender-qualifier name the sender of a target profile's envelopes, not of canonical events")
+		}
 		return nil, nil
 	}
 	p, err := reg.Profile(o.to)
 	if err != nil {
 		return nil, usageError{err}
 	}
-	enc, err := p.NewEncoder(out, mappings.EncodeOptions{Name: name})
+	opts, err := o.encodeOptions(name)
+	if err != nil {
+		return nil, err
+	}
+	enc, err := p.NewEncoder(out, opts)
 	if err != nil {
 		return nil, usageError{err}
 	}
 	return enc, nil
+}
+
+// encodeOptions are the options of the --to profile's encoder; a sender
+// that no envelope can carry is a usage error.
+func (o translateOptions) encodeOptions(name string) (mappings.EncodeOptions, error) {
+	opts := mappings.EncodeOptions{Name: name, SenderID: o.sender, SenderQualifier: o.senderQualifier}
+	if o.sender == "" && o.senderQualifier == "" {
+		return opts, nil
+	}
+	if err := pipeline.CheckSenderID(o.sender); err != nil {
+		return opts, usagef("--sender %v", err)
+	}
+	if err := pipeline.CheckSenderQualifier(o.senderQualifier); err != nil {
+		return opts, usagef("--sender-qualifier %v", err)
+	}
+	return opts, nil
 }
 
 // translation writes decoded events to the target and reports what is

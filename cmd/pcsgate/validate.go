@@ -12,11 +12,14 @@ import (
 
 func newValidateCmd() *cobra.Command {
 	var profile string
+	var jsonLines bool
 	cmd := &cobra.Command{
 		Use:   "validate [--profile PROFILE] FILE...",
 		Short: "Check files against their profile without writing anything",
 		Long: `Validate decodes each FILE as translate would and reports, per file, the
 profile, the number of messages and events, or one line per problem.
+Files named *.jsonl or *.ndjson, or every file with --lines, are read as
+JSON Lines: one JSON document per line, each a message; problems name the line.
 Exit status: 0 all files good, 1 some rejected, 2 usage error.`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -39,7 +42,7 @@ Exit status: 0 all files good, 1 some rejected, 2 usage error.`,
 				}
 				msgs, events := 0, 0
 				profiles := map[string]bool{}
-				derr := reg.Decode(f, mappings.DecodeOptions{Name: name, From: profile, CredentialKey: credentialKey()}, func(b mappings.Batch) error {
+				derr := reg.Decode(f, mappings.DecodeOptions{Name: name, From: profile, Lines: jsonLines, CredentialKey: credentialKey()}, func(b mappings.Batch) error {
 					msgs++
 					events += len(b.Events)
 					profiles[b.Profile.Name()] = true
@@ -62,6 +65,7 @@ Exit status: 0 all files good, 1 some rejected, 2 usage error.`,
 		},
 	}
 	cmd.Flags().StringVar(&profile, "profile", "", "profile to check against (detected when omitted)")
+	cmd.Flags().BoolVar(&jsonLines, "lines", false, "read JSON Lines (one JSON document per line; implied by .jsonl and .ndjson)")
 	return cmd
 }
 

@@ -25,6 +25,9 @@ type DecodeOptions struct {
 	// ReceivedAt is when the input was received: the reference that places
 	// Cargo-IMP dates, which carry no year. Zero: now.
 	ReceivedAt time.Time
+	// Lines reads the input as JSON Lines, one JSON document per line, each
+	// its own message, whatever its name (see JSONLines).
+	Lines bool
 
 	// SizeHint is the size of the whole input when Decode can tell (it
 	// sets it from a reader that has a Len), else 0.
@@ -53,13 +56,18 @@ type Batch struct {
 	// Ref is the message reference (UNH 0062, document id) when known.
 	Ref    string
 	Events []*canonical.ReleaseEvent
+	// Span is the line of a JSON Lines input the message was read from;
+	// zero for other inputs.
+	Span Span
 }
 
 // Decode reads every message of in and calls emit with the events of each
 // good message. Problems are returned joined, one per bad message or field;
 // reading goes on past a bad message whenever the syntax allows, so the good
 // messages of a file are never lost to a bad one. An error from emit stops
-// reading and is returned as is.
+// reading and is returned as is. A JSON Lines input (opts.JSONLines) is
+// read line by line, each line its own message with its profile detected
+// on its own, and each bad line is one *LineError.
 func (r *Registry) Decode(in io.Reader, opts DecodeOptions, emit func(Batch) error) error {
 	if l, ok := in.(interface{ Len() int }); ok { // a bytes.Reader of one message
 		opts.SizeHint = l.Len()
@@ -75,6 +83,9 @@ func (r *Registry) Decode(in io.Reader, opts DecodeOptions, emit func(Batch) err
 			return fmt.Errorf("%s: %w: it has no decode section (it only writes)", p.Name(), ErrDirection)
 		}
 		fixed = p
+	}
+	if opts.JSONLines() {
+		return r.decodeLines(br, fixed, &opts, emit)
 	}
 	syn := r.sniff(br)
 	if fixed != nil && syn != nil && syn != fixed.syntax {

@@ -20,7 +20,7 @@ const (
 
 // DefaultContentTypes are the media types accepted unless
 // InboundConfig.ContentTypes says otherwise.
-var DefaultContentTypes = []string{"application/json", "application/xml", "text/plain", "application/edifact"}
+var DefaultContentTypes = []string{"application/json", "application/xml", "text/plain", "application/edifact", "application/x-ndjson", "application/jsonl"}
 
 // InboundConfig configures an inbound webhook endpoint (an Inbound).
 type InboundConfig struct {
@@ -35,8 +35,9 @@ type InboundConfig struct {
 	MaxBodyBytes int64 `yaml:"max_body_bytes"`
 	// ContentTypes lists the media types accepted, in any letter case
 	// (parameters of a request's type such as charset are ignored); others
-	// are answered 415. Default
-	// application/json, application/xml, text/plain, application/edifact.
+	// are answered 415. Default application/json, application/xml,
+	// text/plain, application/edifact and, for JSON Lines,
+	// application/x-ndjson and application/jsonl.
 	ContentTypes []string `yaml:"content_types"`
 	// Timeout is how long a request waits for its message to be committed
 	// before it is answered 503 (the sender then retries). Default 30s.

@@ -13,6 +13,8 @@ import (
 	"github.com/goccy/go-yaml/ast"
 	"github.com/goccy/go-yaml/parser"
 
+	"github.com/nexport/pcsgate/canonical/errtext"
+
 	"github.com/nexport/pcsgate/transports/filedrop"
 	httptr "github.com/nexport/pcsgate/transports/http"
 	"github.com/nexport/pcsgate/transports/sftp"
@@ -53,6 +55,20 @@ type Endpoint struct {
 	// Profile is the profile inbound messages are read with; empty detects
 	// it per message.
 	Profile string `yaml:"profile"`
+	// JSONLines reads every inbound message as JSON Lines: one JSON
+	// document per line, each line a message of its own (deduplicated,
+	// decoded and, when bad, kept as a dead letter on its own). Files named
+	// *.jsonl or *.ndjson are read so without it.
+	JSONLines bool `yaml:"json_lines"`
+	// PCS names the system an outbound endpoint delivers to, as the first
+	// part of a profile name (portbase, cpu, partner...). Events that came
+	// from that system are not routed to it unless a route sets ToSource.
+	// Default: the system of each route's target profile.
+	PCS string `yaml:"pcs"`
+	// Sender is the installation's own party id on the interchange
+	// envelopes an outbound endpoint writes (EDIFACT UNB sender); empty
+	// keeps the target profile's.
+	Sender *Sender `yaml:"sender"`
 	// Filedrop configures an inbound drop folder.
 	Filedrop *filedrop.Config `yaml:"filedrop"`
 	// FiledropOut configures an outbound folder.
@@ -78,6 +94,17 @@ type Route struct {
 	// Profile is the target profile the events are rendered in. Events it
 	// cannot carry are skipped (and counted), not errors.
 	Profile string `yaml:"profile"`
+	// ToSource also sends the events that came from the endpoint's own
+	// system (source.pcs equal to the endpoint's PCS). Without it such an
+	// echo is skipped and counted as result "to_source".
+	ToSource bool `yaml:"to_source"`
+}
+
+// Sender is a party id and its code qualifier for interchange envelopes
+// (EDIFACT UNB S002: 0004 an..35 and 0007 an..4).
+type Sender struct {
+	ID        string `yaml:"id"`
+	Qualifier string `yaml:"qualifier"`
 }
 
 // RouteMatch selects events.
@@ -314,6 +341,7 @@ func (c *Config) Validate() error {
 		if kindOf(ep) == nil {
 			errs = append(errs, atField(at+".transport", fmt.Errorf("%s: %w: %s", where, ErrConfig, kindsHelp(ep))))
 		}
+		errs = append(errs, ep.validateDirection(at, where)...)
 	}
 	if d, err := time.ParseDuration(c.Retry.InitialInterval); err != nil || d <= 0 {
 		errs = append(errs, atField("$.retry.initial_interval",
@@ -332,10 +360,93 @@ func (c *Config) Validate() error {
 	return errors.Join(errs...)
 }
 
+// validateDirection checks the settings of one direction only: the system an
+// outbound endpoint delivers to and the sender of its envelopes, and that
+// an inbound one reads JSON Lines.
+func (ep *Endpoint) validateDirection(at, where string) []error {
+	var errs []error
+	if ep.Direction == "out" && ep.JSONLines {
+		errs = append(errs, atField(at+".json_lines", fmt.Errorf("%s: %w: json_lines is for inbound endpoints", where, ErrConfig)))
+	}
+	if ep.Direction != "out" {
+		for _, f := range []struct {
+			key string
+			set bool
+		}{{"pcs", ep.PCS != ""}, {"sender", ep.Sender != nil}} {
+			if f.set {
+				errs = append(errs, atField(at+"."+f.key, fmt.Errorf("%s: %w: %s is for outbound endpoints", where, ErrConfig, f.key)))
+			}
+		}
+		return errs
+	}
+	if ep.PCS != "" && !validPCS(ep.PCS) {
+		errs = append(errs, atField(at+".pcs", fmt.Errorf("%s: %w: pcs %q: a system as profile names begin, such as portbase or cpu, expected", where, ErrConfig, ep.PCS)))
+	}
+	if s := ep.Sender; s != nil {
+		if err := CheckSenderID(s.ID); err != nil {
+			errs = append(errs, atField(at+".sender.id", fmt.Errorf("%s: %w: sender.id %w", where, ErrConfig, err)))
+		}
+		if err := CheckSenderQualifier(s.Qualifier); err != nil {
+			errs = append(errs, atField(at+".sender.qualifier", fmt.Errorf("%s: %w: sender.qualifier %w", where, ErrConfig, err)))
+		}
+	}
+	return errs
+}
+
+// validPCS reports whether s can be the first part of a profile name:
+// lower-case letters, digits and '-'.
+func validPCS(s string) bool {
+	for _, c := range s {
+		if (c < 'a' || c > 'z') && (c < '0' || c > '9') && c != '-' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// CheckSenderID checks the installation's party id for interchange
+// envelopes (UNB 0004, an..35); it is required.
+func CheckSenderID(id string) error {
+	if id == "" {
+		return errors.New("is required: the party id the envelope names as sender")
+	}
+	return checkEnvelopeText(id, 35)
+}
+
+// CheckSenderQualifier checks the code qualifier of the sender's id (UNB
+// 0007, an..4); it may be empty.
+func CheckSenderQualifier(q string) error {
+	if q == "" {
+		return nil
+	}
+	return checkEnvelopeText(q, 4)
+}
+
+// checkEnvelopeText checks a value of an envelope element of at most max
+// characters: printable ASCII, no EDIFACT service characters (' + : ? *),
+// no leading or trailing space.
+func checkEnvelopeText(v string, max int) error {
+	if len(v) > max {
+		return fmt.Errorf("%s has %d characters: at most %d expected", errtext.Quote(v), len(v), max)
+	}
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		if c < ' ' || c > '~' || strings.IndexByte("'+:?*", c) >= 0 {
+			return fmt.Errorf("%s: character %d cannot be written in an envelope: printable ASCII other than ' + : ? * expected", errtext.Quote(v), i+1)
+		}
+	}
+	if strings.TrimSpace(v) != v {
+		return fmt.Errorf("%s: leading or trailing spaces are not expected", errtext.Quote(v))
+	}
+	return nil
+}
+
 // DefaultConfig is the embedded demo setup of `pcsgate run` without a
 // config: the SQLite store and an inbox and outbox per PCS under dataDir,
 // the default routes by port, and every event to the partner status feed.
-// Routes whose target profile this build lacks are left out.
+// No route sets ToSource: what came from a system (Portbase's COREORs at
+// NLRTM, the partner's own releases) is not sent back to it. Routes whose
+// target profile this build lacks are left out.
 func DefaultConfig(dataDir string, has func(profile string) bool) *Config {
 	c := &Config{
 		Store:             "sqlite:" + filepath.Join(dataDir, "pcsgate.db"),

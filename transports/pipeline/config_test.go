@@ -23,9 +23,13 @@ func TestExampleConfig(t *testing.T) {
 	assert.Equal(t, 2*time.Second, cfg.Endpoints[0].Filedrop.Settle)
 	assert.Equal(t, "*/5 * * * *", cfg.Endpoints[1].SFTP.Schedule)
 	assert.Equal(t, "portbase-out:portbase/coreor", cfg.Routes[0].Name)
+	assert.True(t, cfg.Routes[0].ToSource)
+	assert.Equal(t, &pipeline.Sender{ID: "8712345000004", Qualifier: "14"}, cfg.Endpoints[3].Sender)
+	assert.Equal(t, "partner", cfg.Endpoints[5].PCS)
 }
 
 func TestConfigErrors(t *testing.T) {
+	outbound := "endpoints:\n  - name: a\n    direction: out\n    transport: filedrop\n    filedrop_out: {dir: x}\n"
 	for _, tc := range []struct {
 		name, yaml, want string
 	}{
@@ -43,6 +47,19 @@ func TestConfigErrors(t *testing.T) {
 			"routes:\n  - profile: portbase/coreor\n    endpoint: a\n", `[8:15] routes[0] "a:portbase/coreor": invalid configuration: endpoint "a" is not an outbound endpoint`},
 		{"route without profile", "endpoints:\n  - name: a\n    direction: out\n    transport: filedrop\n    filedrop_out: {dir: x}\n" +
 			"routes:\n  - endpoint: a\n", `[7:5] routes[0] "a:": invalid configuration: profile is required`},
+		{"pcs of an inbound endpoint", "endpoints:\n  - name: a\n    direction: in\n    transport: filedrop\n    pcs: portbase\n    filedrop: {dir: x}\n",
+			`[5:10] endpoints[0] "a": invalid configuration: pcs is for outbound endpoints`},
+		{"pcs not a system", outbound + "    pcs: Port Base\n", `[6:10] endpoints[0] "a": invalid configuration: pcs "Port Base": a system as profile names begin`},
+		{"sender of an inbound endpoint", "endpoints:\n  - name: a\n    direction: in\n    transport: filedrop\n    sender: {id: X}\n    filedrop: {dir: x}\n",
+			`[5:14] endpoints[0] "a": invalid configuration: sender is for outbound endpoints`},
+		{"sender without id", outbound + "    sender: {qualifier: ZZZ}\n", `[6:14] endpoints[0] "a": invalid configuration: sender.id is required`},
+		{"sender id too long", outbound + "    sender:\n      id: ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789\n",
+			`[7:11] endpoints[0] "a": invalid configuration: sender.id "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789" has 36 characters: at most 35 expected`},
+		{"sender id with a separator", outbound + "    sender: {id: \"NL:1\"}\n",
+			`[6:18] endpoints[0] "a": invalid configuration: sender.id "NL:1": character 3 cannot be written in an envelope`},
+		{"sender qualifier too long", outbound + "    sender: {id: PCSGATE, qualifier: ZZZZZ}\n",
+			`[6:38] endpoints[0] "a": invalid configuration: sender.qualifier "ZZZZZ" has 5 characters: at most 4 expected`},
+		{"json_lines of an outbound endpoint", outbound + "    json_lines: true\n", `[6:17] endpoints[0] "a": invalid configuration: json_lines is for inbound endpoints`},
 		{"endpoint without section, at its transport", "endpoints:\n  - name: a\n    direction: in\n    transport: filedrop\n", `[4:16] endpoints[0] "a": invalid configuration: direction in with transport filedrop`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -286,6 +286,7 @@ routes:
   - match: {ports: [NLRTM]}
     endpoint: portbase-out
     profile: portbase/coreor
+    to_source: true
 `, g.db, g.addr, filepath.Join(g.dir, "data", "credential.key"), g.inbox, g.outbox)
 	path := filepath.Join(g.dir, "pcsgate.yaml")
 	require.NoError(g.t, os.WriteFile(path, []byte(cfg), 0o600))

@@ -32,11 +32,15 @@
 //     read from is acknowledged with its reason (file moved to error/ with
 //     <name>.error.txt) and kept as a dead letter with its original bytes;
 //     a partly bad one keeps its good events and dead-letters the whole
-//     original with the reasons.
+//     original with the reasons. A JSON Lines message is a message per
+//     line: each line has its own content key, and a bad line alone is
+//     dead-lettered with its bytes, reasons and line number; the file goes
+//     to error/ only when no line could be read.
 //   - ledger + route: applies an event to its release under the custody
 //     rules (canonical/ledger), stores the release and the event chain,
 //     and routes the accepted event: matches it against the routes (event
-//     type, port, carrier, source profile), renders it in each target
+//     type, port, carrier, source profile; never back to the system it
+//     came from unless the route says to_source), renders it in each target
 //     profile and publishes to outbound_<endpoint>, all in the same
 //     transaction, so an accepted event never lacks its outbound messages.
 //     Output names derive from the event id so a retry overwrites, never

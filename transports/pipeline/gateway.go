@@ -36,6 +36,9 @@ const (
 	MetaProfile = "pcsgate_profile"
 	MetaEventID = "pcsgate_event_id"
 	MetaTarget  = "pcsgate_target_profile"
+	// MetaLine is the line of a dead letter that is one line of a JSON
+	// Lines message.
+	MetaLine = "pcsgate_line"
 )
 
 // Gateway is a running pcsgate: store, router, transports and HTTP server.
@@ -50,6 +53,8 @@ type Gateway struct {
 	mux      *http.ServeMux
 	outbound map[string]message.Publisher
 	credKey  []byte
+	// targets are, per route of cfg, its target system and encode options.
+	targets []routeTarget
 	// retryInterval is the first wait of retries and of parked events.
 	retryInterval time.Duration
 	closers       []func() error
@@ -69,11 +74,12 @@ func NewWithLibraryLogger(ctx context.Context, cfg *Config, reg *mappings.Regist
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	for _, r := range cfg.Routes {
-		p, err := reg.Profile(r.Profile)
-		if err != nil || !p.CanEncode() {
-			return nil, fmt.Errorf("route %q: %w: profile %q cannot write (see pcsgate profiles)", r.Name, ErrConfig, r.Profile)
-		}
+	if err := checkJSONLines(cfg, reg); err != nil {
+		return nil, err
+	}
+	targets, err := routeTargets(cfg, reg)
+	if err != nil {
+		return nil, err
 	}
 	key, err := credentialKey(cfg.CredentialKeyFile)
 	if err != nil {
@@ -84,7 +90,7 @@ func NewWithLibraryLogger(ctx context.Context, cfg *Config, reg *mappings.Regist
 		return nil, err
 	}
 	g := &Gateway{cfg: cfg, reg: reg, store: st, logger: logger, lib: lib, mux: http.NewServeMux(),
-		outbound: map[string]message.Publisher{}, credKey: key}
+		outbound: map[string]message.Publisher{}, credKey: key, targets: targets}
 	g.closers = append(g.closers, st.Close)
 	g.metrics = newMetrics(prometheus.NewRegistry())
 	if err := g.buildRouter(); err != nil {
@@ -92,6 +98,20 @@ func NewWithLibraryLogger(ctx context.Context, cfg *Config, reg *mappings.Regist
 		return nil, err
 	}
 	return g, nil
+}
+
+// checkJSONLines checks that an endpoint reading JSON Lines with a profile
+// names one that can read them.
+func checkJSONLines(cfg *Config, reg *mappings.Registry) error {
+	for _, ep := range cfg.Endpoints {
+		if !ep.JSONLines || ep.Profile == "" {
+			continue
+		}
+		if p, err := reg.Profile(ep.Profile); err != nil || !p.ReadsLines() {
+			return fmt.Errorf("endpoint %q: %w: json_lines needs a JSON profile that reads, not %q", ep.Name, ErrConfig, ep.Profile)
+		}
+	}
+	return nil
 }
 
 // credentialKey reads (or creates) the key of credential handles.

@@ -50,6 +50,13 @@ type harness struct {
 
 func start(t *testing.T) *harness {
 	t.Helper()
+	return startWith(t, nil)
+}
+
+// startWith starts the default gateway after change, when not nil, has
+// adjusted its configuration.
+func startWith(t *testing.T, change func(*pipeline.Config)) *harness {
+	t.Helper()
 	reg, err := mappings.Default()
 	require.NoError(t, err)
 	dir := t.TempDir()
@@ -68,6 +75,9 @@ func start(t *testing.T) *harness {
 		if f := cfg.Endpoints[i].FiledropOut; f != nil {
 			f.NoSync = true
 		}
+	}
+	if change != nil {
+		change(cfg)
 	}
 	gw, err := pipeline.New(context.Background(), cfg, reg, watermill.NopLogger{})
 	require.NoError(t, err)
@@ -118,35 +128,49 @@ func read(t *testing.T, path string) string {
 	return string(b)
 }
 
+// partnerRelease is a customer's release CSV of one container.
+func partnerRelease(port, container, bl string) string {
+	return "action,port,carrier,blNumber,containerNumber,isoSizeType,releaseNumber,validFrom,validUntil,terminal,releaseTo,releaseToEori,remarks\n" +
+		"NEW," + port + ",MAEU," + bl + "," + container + ",45G1,REL-" + bl + ",,2026-12-31,ECTDELTA,Example Forwarder BV,NL123456789,\n"
+}
+
 // TestEndToEnd: COREORs for four ports dropped in one inbox come out in the
-// outboxes of the ports' systems in their formats; a CODECO gate-out updates
-// the release; a bad file lands in error/ with its reason; the same file
-// twice gives one outbound message.
+// outboxes of the ports' systems in their formats, except Portbase's own
+// back to Portbase; a customer's release for NLRTM goes to Portbase; a
+// CODECO gate-out updates the release; a bad file lands in error/ with its
+// reason; the same file twice gives one outbound message.
 func TestEndToEnd(t *testing.T) {
 	h := start(t)
 	h.drop(t, "portbase", "rtm.edi", coreor("R1", "NLRTM", "CSQU3054383", "MEDUNL0001"))
 	h.drop(t, "portbase", "anr.edi", coreor("A1", "BEANR", "MWCU6059784", "MEDUBE0001"))
 	h.drop(t, "portbase", "leh.edi", coreor("L1", "FRLEH", "CBHU3202732", "MEDUFR0001"))
 	h.drop(t, "portbase", "mrs.edi", coreor("M1", "FRMRS", "ZEPU0037255", "MEDUFR0002"))
+	h.drop(t, "partner", "rtm.csv", partnerRelease("NLRTM", "MWCU6059784", "MAEU000000001"))
 	ports := map[string]string{"portbase": "NLRTM", "cpu": "BEANR", "sone": "FRLEH", "ci5": "FRMRS"}
 	for outbox := range ports {
 		require.Eventually(t, func() bool { return len(h.files(outbox)) == 1 }, 20*time.Second, 20*time.Millisecond, "outbox %s", outbox)
 	}
 	rtm := h.files("portbase")[0]
 	assert.True(t, strings.HasSuffix(rtm, ".portbase-coreor.edi"), rtm)
-	assert.Contains(t, read(t, filepath.Join(h.dir, "outbox", "portbase", rtm)), "EQD+CN+CSQU3054383")
+	portbase := read(t, filepath.Join(h.dir, "outbox", "portbase", rtm))
+	assert.Contains(t, portbase, "EQD+CN+MWCU6059784", "the customer's release")
+	assert.NotContains(t, portbase, "CSQU3054383", "Portbase's own COREOR does not go back to Portbase")
 	assert.Contains(t, read(t, filepath.Join(h.dir, "outbox", "sone", h.files("sone")[0])), `<ord:Action>DRAFT</ord:Action>`)
 	assert.Contains(t, read(t, filepath.Join(h.dir, "outbox", "ci5", h.files("ci5")[0])), "EQD+CN+ZEPU0037255")
-	// Every event also reaches the partner status feed.
+	// Every event also reaches the partner status feed, but for the
+	// partner's own release.
 	require.Eventually(t, func() bool { return len(h.files("partner")) == 4 }, 20*time.Second, 20*time.Millisecond, "partner status feed")
 	var transfer map[string]any
 	require.NoError(t, json.Unmarshal([]byte(read(t, filepath.Join(h.dir, "outbox", "cpu", h.files("cpu")[0]))), &transfer))
 	assert.Equal(t, "ReleaseTo", transfer["action"])
+	m := h.drained(t)
+	assert.Equal(t, 1.0, m[`pcsgate_events_routed_total{endpoint="portbase-out",result="to_source"}`], "the echo to Portbase is counted")
+	assert.Equal(t, 1.0, m[`pcsgate_events_routed_total{endpoint="partner-out",result="to_source"}`], "the echo to the partner is counted")
 
 	// The inputs were archived after commit.
 	archived, err := filepath.Glob(filepath.Join(h.dir, "inbox", "portbase", "archive", "*", "*.edi"))
 	require.NoError(t, err)
-	assert.Len(t, archived, len(ports))
+	assert.Len(t, archived, 4)
 
 	// A gate-out without B/L finds the release by port and container.
 	h.drop(t, "terminal", "out.edi", codecoOut("G1", "NLRTM", "CSQU3054383"))
@@ -176,11 +200,27 @@ func TestEndToEnd(t *testing.T) {
 		m, _ := filepath.Glob(filepath.Join(h.dir, "inbox", "portbase", "archive", "*", "rtm-again.edi"))
 		return len(m) == 1
 	}, 20*time.Second, 20*time.Millisecond)
-	m := h.drained(t)
-	assert.Len(t, h.files("portbase"), 1, "one outbound message for the same file twice")
-	assert.Equal(t, 1.0, m[`pcsgate_messages_delivered_total{endpoint="portbase-out"}`], "delivered once")
+	m = h.drained(t)
+	// Four COREORs and the gate-out: the same file again added nothing.
+	assert.Len(t, h.files("partner"), 5, "one outbound message for the same file twice")
+	assert.Equal(t, 5.0, m[`pcsgate_messages_delivered_total{endpoint="partner-out"}`], "delivered once")
 	assert.Equal(t, 1.0, m[`pcsgate_duplicates_total{kind="content"}`])
 	assert.Contains(t, m, "pcsgate_xpath_panics_total", "recovered XPath panics are counted on /metrics")
+}
+
+// TestToSource: a route with to_source sends Portbase's own COREOR back to
+// Portbase, which the default does not (TestEndToEnd).
+func TestToSource(t *testing.T) {
+	h := startWith(t, func(cfg *pipeline.Config) {
+		for i := range cfg.Routes {
+			cfg.Routes[i].ToSource = cfg.Routes[i].Endpoint == "portbase-out"
+		}
+	})
+	h.drop(t, "portbase", "rtm.edi", coreor("T1", "NLRTM", "CSQU3054383", "MEDUNL0011"))
+	require.Eventually(t, func() bool { return len(h.files("portbase")) == 1 }, 20*time.Second, 20*time.Millisecond)
+	assert.Contains(t, read(t, filepath.Join(h.dir, "outbox", "portbase", h.files("portbase")[0])), "EQD+CN+CSQU3054383")
+	m := h.drained(t)
+	assert.Zero(t, m[`pcsgate_events_routed_total{endpoint="portbase-out",result="to_source"}`])
 }
 
 // metrics reads the gateway's /metrics: each sample's value by its name
@@ -288,7 +328,7 @@ func TestResentInterchange(t *testing.T) {
 	h := start(t)
 	first := coreor("S1", "NLRTM", "CSQU3054383", "MEDUNL0005")
 	h.drop(t, "portbase", "first.edi", first)
-	require.Eventually(t, func() bool { return len(h.files("portbase")) == 1 }, 20*time.Second, 20*time.Millisecond)
+	require.Eventually(t, func() bool { return len(h.files("partner")) == 1 }, 20*time.Second, 20*time.Millisecond)
 	again := strings.Replace(first, "261125:0930", "261125:0945", 1)
 	h.drop(t, "portbase", "again.edi", again)
 	require.Eventually(t, func() bool {
@@ -297,7 +337,7 @@ func TestResentInterchange(t *testing.T) {
 	}, 20*time.Second, 20*time.Millisecond)
 	// A new message for another container, in a new interchange, is delivered.
 	h.drop(t, "portbase", "other.edi", coreor("S2", "NLRTM", "MWCU6059784", "MEDUNL0005"))
-	require.Eventually(t, func() bool { return len(h.files("portbase")) == 2 }, 20*time.Second, 20*time.Millisecond)
+	require.Eventually(t, func() bool { return len(h.files("partner")) == 2 }, 20*time.Second, 20*time.Millisecond)
 
 	srv := httptest.NewServer(h.gw.Handler())
 	defer srv.Close()
@@ -317,7 +357,7 @@ func TestMonitor(t *testing.T) {
 	h.drop(t, "terminal", "early.edi", codecoOut("W2", "NLRTM", "MWCU6059784"))
 	require.Eventually(t, func() bool {
 		dls, err := h.gw.Store().DeadLetters(context.Background(), store.DeadLetterFilter{Pending: true})
-		return err == nil && len(dls) == 1 && len(h.files("portbase")) == 1
+		return err == nil && len(dls) == 1 && len(h.files("partner")) == 1
 	}, 20*time.Second, 20*time.Millisecond)
 	srv := httptest.NewServer(h.gw.Handler())
 	defer srv.Close()

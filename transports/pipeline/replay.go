@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/ThreeDotsLabs/watermill/message"
@@ -66,8 +67,9 @@ func (g *Gateway) replayOne(ctx context.Context, d store.DeadLetter) (int, error
 	err := g.store.InTx(ctx, func(tx *store.Tx) error {
 		if d.Stage == "decode" {
 			var batches []mappings.Batch
-			derr := g.reg.Decode(bytes.NewReader(d.Payload), mappings.DecodeOptions{
-				Name: firstNonEmpty(d.Metadata[transports.MetaFilename], d.ID), From: d.Profile, CredentialKey: g.credKey,
+			payload, lines := g.replayPayload(d)
+			derr := g.reg.Decode(bytes.NewReader(payload), mappings.DecodeOptions{
+				Name: firstNonEmpty(d.Metadata[transports.MetaFilename], d.ID), From: d.Profile, Lines: lines, CredentialKey: g.credKey,
 			}, func(b mappings.Batch) error { batches = append(batches, b); return nil })
 			if derr != nil {
 				return fmt.Errorf("still fails: %s", strings.Join(mappings.Lines(derr), "; "))
@@ -92,6 +94,27 @@ func (g *Gateway) replayOne(ctx context.Context, d store.DeadLetter) (int, error
 		return tx.MarkReplayed(d.ID)
 	})
 	return events, err
+}
+
+// replayPayload is what a decode dead letter is decoded from again, and
+// whether as JSON Lines. A line of a JSON Lines message is put back at its
+// line, after blank ones, so that its problems name the line as before.
+func (g *Gateway) replayPayload(d store.DeadLetter) ([]byte, bool) {
+	if n, err := strconv.Atoi(d.Metadata[MetaLine]); err == nil && n > 0 {
+		return append(bytes.Repeat([]byte("\n"), n-1), d.Payload...), true
+	}
+	return d.Payload, g.readsLines(d.Endpoint) || isJSONLinesType(d.Metadata[transports.MetaContentType])
+}
+
+// readsLines reports whether the inbound endpoint named reads JSON Lines
+// whatever the names of its files.
+func (g *Gateway) readsLines(endpoint string) bool {
+	for _, ep := range g.cfg.Endpoints {
+		if ep.Name == endpoint {
+			return ep.JSONLines
+		}
+	}
+	return false
 }
 
 // commitEvents publishes the decoded events to the canonical topic inside

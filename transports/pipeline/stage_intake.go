@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"mime"
+	"strconv"
 	"strings"
 	"time"
 
@@ -35,7 +37,9 @@ func (g *Gateway) intakeStage(ep *Endpoint) message.NoPublishHandlerFunc {
 		if err != nil {
 			return err
 		}
-		in := &intake{ep: ep, msg: msg, evs: evs, derr: derr, keys: dedupeKeysOf(ep, msg, evs)}
+		bad, rest := splitLineErrors(derr)
+		in := &intake{ep: ep, msg: msg, evs: evs, derr: derr, bad: bad, rest: rest, keys: dedupeKeysOf(ep, msg, evs, bad)}
+		in.lines = len(bad) > 0 || len(in.keys.lines) > 0
 		if err := g.store.InTx(inOrder(msg.Context()), func(tx *store.Tx) error {
 			return g.commitIntake(tx, in)
 		}); err != nil {
@@ -54,11 +58,18 @@ type intake struct {
 	evs  []decoded
 	derr error // what could not be decoded; nil when everything could
 	keys dedupeKeys
+	// A JSON Lines message (lines) is a message per line: bad are the
+	// lines that could not be read, each kept on its own, and rest the
+	// problems of the whole input.
+	lines bool
+	bad   []*mappings.LineError
+	rest  error
 
 	// Set by commitIntake, again on each try of its transaction.
 	contentDup      bool      // the whole message was seen before
 	interchangeSeen bool      // its interchange was seen before
 	dups            int       // business duplicates among evs
+	dupLines        int       // lines of a JSON Lines message seen before
 	outcomes        []outcome // per event of evs
 }
 
@@ -67,12 +78,20 @@ type intake struct {
 func (g *Gateway) decode(ep *Endpoint, msg *message.Message) ([]mappings.Batch, error) {
 	var batches []mappings.Batch
 	derr := g.reg.Decode(bytes.NewReader(msg.Payload), mappings.DecodeOptions{
-		Name: firstNonEmpty(msg.Metadata.Get(transports.MetaFilename), msg.UUID), From: ep.Profile, CredentialKey: g.credKey,
+		Name: firstNonEmpty(msg.Metadata.Get(transports.MetaFilename), msg.UUID), From: ep.Profile,
+		Lines: ep.JSONLines || isJSONLinesType(msg.Metadata.Get(transports.MetaContentType)), CredentialKey: g.credKey,
 	}, func(b mappings.Batch) error {
 		batches = append(batches, b)
 		return nil
 	})
 	return batches, derr
+}
+
+// isJSONLinesType reports whether a sender's content type declares JSON
+// Lines.
+func isJSONLinesType(ct string) bool {
+	mt, _, _ := mime.ParseMediaType(ct)
+	return mt == "application/x-ndjson" || mt == "application/jsonl"
 }
 
 // inOrder keeps the order of messages a transport handed out at once (the
@@ -85,18 +104,37 @@ func inOrder(ctx context.Context) context.Context {
 }
 
 // dedupeKeys are the deduplication keys of an inbound message, its
-// interchange and its events, recorded in one statement. A duplicate of
-// content seen before also counts as a sighting of its interchange and
-// events.
+// interchange, the lines of a JSON Lines message and its events, recorded
+// in one statement. A duplicate of content seen before also counts as a
+// sighting of its interchange, lines and events.
 type dedupeKeys struct {
 	keys        []store.DedupeKey // the content's key first
 	interchange int               // index in keys, or -1
+	lines       map[int]int       // by line number: index in keys of the line's content
 	business    []int             // per event: index in keys, or -1
 }
 
-func dedupeKeysOf(ep *Endpoint, msg *message.Message, evs []decoded) dedupeKeys {
+func dedupeKeysOf(ep *Endpoint, msg *message.Message, evs []decoded, bad []*mappings.LineError) dedupeKeys {
 	dupKey := ep.Name + "/" + firstNonEmpty(msg.Metadata.Get(transports.MetaIdempotencyKey), msg.Metadata.Get(transports.MetaContentHash))
 	k := dedupeKeys{keys: []store.DedupeKey{{Kind: store.DedupeContent, Key: dupKey}}, interchange: -1, business: make([]int, len(evs))}
+	// Each line of a JSON Lines message is a message of its own: its
+	// content is its key, whatever file it comes in.
+	addLine := func(s mappings.Span) {
+		if _, done := k.lines[s.Line]; s.Line == 0 || done {
+			return
+		}
+		if k.lines == nil {
+			k.lines = map[int]int{}
+		}
+		k.lines[s.Line] = len(k.keys)
+		k.keys = append(k.keys, store.DedupeKey{Kind: store.DedupeContent, Key: ep.Name + "/" + transports.ContentHash(msg.Payload[s.Start:s.End])})
+	}
+	for _, ev := range evs {
+		addLine(ev.span)
+	}
+	for _, le := range bad {
+		addLine(le.Span)
+	}
 	if len(evs) > 0 && evs[0].e.Source.InterchangeRef != "" {
 		src := evs[0].e.Source
 		k.interchange = len(k.keys)
@@ -132,7 +170,17 @@ func (g *Gateway) commitIntake(tx *store.Tx, in *intake) error {
 	// a corrected resend under the same reference still delivers what is
 	// new.
 	in.interchangeSeen = in.keys.interchange >= 0 && seen[in.keys.interchange]
+	in.dupLines = 0
+	for _, at := range in.keys.lines {
+		if seen[at] {
+			in.dupLines++
+		}
+	}
 	for i, ev := range in.evs {
+		if l, ok := in.keys.lines[ev.span.Line]; ok && seen[l] {
+			in.outcomes[i] = outcomeSkipped
+			continue
+		}
 		if b := in.keys.business[i]; b >= 0 && seen[b] {
 			in.dups++
 			in.outcomes[i] = outcomeSkipped
@@ -147,13 +195,59 @@ func (g *Gateway) commitIntake(tx *store.Tx, in *intake) error {
 		}
 		in.outcomes[i] = res
 	}
-	if in.derr != nil {
+	for _, le := range in.bad {
+		if seen[in.keys.lines[le.Line]] {
+			continue // kept when it came first
+		}
+		if err := tx.AddDeadLetter(lineDeadLetter(in, le)); err != nil {
+			return err
+		}
+	}
+	if in.rest != nil {
 		return tx.AddDeadLetter(store.DeadLetter{
 			ID: in.msg.UUID, Stage: "decode", Profile: in.ep.Profile, Endpoint: in.ep.Name,
-			Reason: strings.Join(mappings.Lines(in.derr), "\n"), Payload: in.msg.Payload, Metadata: in.msg.Metadata,
+			Reason: strings.Join(mappings.Lines(in.rest), "\n"), Payload: in.msg.Payload, Metadata: in.msg.Metadata,
 		})
 	}
 	return nil
+}
+
+// splitLineErrors parts the problems of a decoded message into those of
+// single JSON Lines (bad) and the others (rest).
+func splitLineErrors(err error) (bad []*mappings.LineError, rest error) {
+	if err == nil {
+		return nil, nil
+	}
+	errs := []error{err}
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		if _, line := err.(*mappings.LineError); !line {
+			errs = j.Unwrap()
+		}
+	}
+	var others []error
+	for _, e := range errs {
+		if le, ok := e.(*mappings.LineError); ok {
+			bad = append(bad, le)
+		} else {
+			others = append(others, e)
+		}
+	}
+	return bad, errors.Join(others...)
+}
+
+// lineDeadLetter keeps one bad line of a JSON Lines message as a dead
+// letter of its own: its bytes, its problems and its line number (in
+// MetaLine); a replay decodes that line alone.
+func lineDeadLetter(in *intake, le *mappings.LineError) store.DeadLetter {
+	meta := message.Metadata{}
+	for k, v := range in.msg.Metadata {
+		meta.Set(k, v)
+	}
+	meta.Set(MetaLine, strconv.Itoa(le.Line))
+	return store.DeadLetter{
+		ID: in.msg.UUID + "-line-" + strconv.Itoa(le.Line), Stage: "decode", Profile: in.ep.Profile, Endpoint: in.ep.Name,
+		Reason: strings.Join(mappings.Lines(le), "\n"), Payload: in.msg.Payload[le.Start:le.End], Metadata: meta,
+	}
 }
 
 // logIntake counts and logs the inbound message once its transaction has
@@ -168,11 +262,17 @@ func (g *Gateway) logIntake(in *intake, took time.Duration) {
 	}
 	ep, msg, problems := in.ep.Name, in.msg, mappings.Lines(in.derr)
 	file := msg.Metadata.Get(transports.MetaFilename)
+	// Nothing could be read; of a JSON Lines message, no line (lines seen
+	// before were read before).
+	nothingRead := events == 0
+	if in.lines {
+		nothingRead = len(in.evs) == 0
+	}
 	switch {
 	case in.contentDup:
 		g.metrics.duplicates.WithLabelValues(store.DedupeContent).Inc()
 		g.logger.Info("duplicate message ignored", watermill.LogFields{"endpoint": ep, "file": file, "uuid": msg.UUID})
-	case in.derr != nil && events == 0:
+	case in.derr != nil && nothingRead:
 		msg.Metadata.Set(transports.MetaFailureReason, strings.Join(problems, "\n"))
 		g.metrics.rejected.WithLabelValues(ep).Inc()
 		g.logger.Info("message rejected", watermill.LogFields{"endpoint": ep, "file": file, "uuid": msg.UUID, "problems": len(problems)})
@@ -183,10 +283,13 @@ func (g *Gateway) logIntake(in *intake, took time.Duration) {
 		if in.dups > 0 {
 			g.metrics.duplicates.WithLabelValues(store.DedupeBusinessKey).Add(float64(in.dups))
 		}
+		if in.dupLines > 0 {
+			g.metrics.duplicates.WithLabelValues(store.DedupeContent).Add(float64(in.dupLines))
+		}
 		g.metrics.received.WithLabelValues(ep).Inc()
 		g.metrics.events.WithLabelValues("decoded").Add(float64(events))
 		g.logger.Info("message received", watermill.LogFields{"endpoint": ep, "file": file, "uuid": msg.UUID,
-			"events": events, "duplicates": in.dups, "problems": len(problems), "ms": took.Milliseconds()})
+			"events": events, "duplicates": in.dups + in.dupLines, "problems": len(problems), "ms": took.Milliseconds()})
 	}
 }
 
@@ -209,9 +312,10 @@ func (g *Gateway) logOutcomes(in *intake) {
 // decoded is one event of an inbound message, ready for the ledger: its
 // canonical message and its renderings.
 type decoded struct {
-	e   *canonical.ReleaseEvent
-	msg *message.Message
-	r   renderings
+	e    *canonical.ReleaseEvent
+	msg  *message.Message
+	r    renderings
+	span mappings.Span // its line, in a JSON Lines message
 }
 
 // prepare makes the canonical message of every decoded event and renders
@@ -224,11 +328,7 @@ func (g *Gateway) prepare(batches []mappings.Batch, from *message.Message, endpo
 			if err != nil {
 				return nil, err
 			}
-			r, err := g.render(e, m)
-			if err != nil {
-				return nil, err
-			}
-			evs = append(evs, decoded{e, m, r})
+			evs = append(evs, decoded{e, m, g.render(e, m), b.Span})
 		}
 	}
 	return evs, nil

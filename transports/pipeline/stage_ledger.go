@@ -29,10 +29,7 @@ func (g *Gateway) ledgerStage(msg *message.Message) error {
 	}
 	// Rendered before the transaction, which then holds the single SQLite
 	// writer for less time; thrown away unless the event is accepted.
-	r, err := g.render(&e, msg)
-	if err != nil {
-		return err
-	}
+	r := g.render(&e, msg)
 	// The hash chain covers the canonical JSON of the event as this
 	// version writes it, whatever wrote the payload.
 	doc, err := json.Marshal(&e)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/ThreeDotsLabs/watermill"
@@ -24,10 +25,7 @@ func (g *Gateway) routeStage(msg *message.Message) error {
 	if err := json.Unmarshal(msg.Payload, &e); err != nil {
 		return transports.Permanent(err)
 	}
-	r, err := g.render(&e, msg)
-	if err != nil {
-		return err
-	}
+	r := g.render(&e, msg)
 	if err := g.store.InTxReplayable(msg.Context(), func(tx *store.Tx) error {
 		return publishRendered(tx, &e, msg, r)
 	}); err != nil {
@@ -50,24 +48,60 @@ type renderings struct {
 	failures []string
 }
 
+// routeTarget is what a route delivers to: its target profile, the system
+// behind its endpoint and the options its profile encodes with.
+type routeTarget struct {
+	profile *mappings.Profile
+	pcs     string
+	opts    mappings.EncodeOptions
+}
+
+// routeTargets resolves the target of each route of cfg; a profile that
+// cannot write is a configuration error.
+func routeTargets(cfg *Config, reg *mappings.Registry) ([]routeTarget, error) {
+	targets := make([]routeTarget, len(cfg.Routes))
+	for i, r := range cfg.Routes {
+		p, err := reg.Profile(r.Profile)
+		if err != nil || !p.CanEncode() {
+			return nil, fmt.Errorf("route %q: %w: profile %q cannot write (see pcsgate profiles)", r.Name, ErrConfig, r.Profile)
+		}
+		t := routeTarget{profile: p, pcs: p.Spec.PCS()}
+		for _, ep := range cfg.Endpoints {
+			if ep.Name != r.Endpoint {
+				continue
+			}
+			t.pcs = firstNonEmpty(ep.PCS, t.pcs)
+			if ep.Sender != nil {
+				t.opts.SenderID, t.opts.SenderQualifier = ep.Sender.ID, ep.Sender.Qualifier
+			}
+		}
+		targets[i] = t
+	}
+	return targets, nil
+}
+
 // render renders e for every route that matches it and whose profile
-// carries its type. Failures to render are returned as lines for a dead
-// letter; an error means the configuration names an unknown profile.
-func (g *Gateway) render(e *canonical.ReleaseEvent, from *message.Message) (renderings, error) {
+// carries its type, except back to the system e came from where the route
+// does not ask for that. Failures to render are returned as lines for a
+// dead letter.
+func (g *Gateway) render(e *canonical.ReleaseEvent, from *message.Message) renderings {
 	var r renderings
-	for _, rt := range g.cfg.Routes {
+	for i, rt := range g.cfg.Routes {
 		if !rt.Match.matches(e) {
 			continue
 		}
-		p, err := g.reg.Profile(rt.Profile)
-		if err != nil {
-			return renderings{}, transports.Permanent(err)
+		t := &g.targets[i]
+		p := t.profile
+		if !rt.ToSource && e.Source.PCS == t.pcs {
+			g.metrics.routed.WithLabelValues(rt.Endpoint, "to_source").Inc()
+			g.logger.Debug("not routed back to its source", watermill.LogFields{"route": rt.Name, "event": e.ID, "pcs": t.pcs})
+			continue
 		}
 		if !p.Carries(e.Type) {
 			g.metrics.routed.WithLabelValues(rt.Endpoint, "not_carried").Inc()
 			continue
 		}
-		body, err := encode(p, e)
+		body, err := encode(p, e, t.opts)
 		if err != nil {
 			r.failures = append(r.failures, fmt.Sprintf("route %s: %v", rt.Name, err))
 			continue
@@ -79,13 +113,13 @@ func (g *Gateway) render(e *canonical.ReleaseEvent, from *message.Message) (rend
 		middleware.SetCorrelationID(middleware.MessageCorrelationID(from), out)
 		r.outs = append(r.outs, rendered{rt.Endpoint, out})
 	}
-	return r, nil
+	return r
 }
 
-// encode writes e in profile p.
-func encode(p *mappings.Profile, e *canonical.ReleaseEvent) ([]byte, error) {
+// encode writes e in profile p with the options of its route.
+func encode(p *mappings.Profile, e *canonical.ReleaseEvent, opts mappings.EncodeOptions) ([]byte, error) {
 	var buf bytes.Buffer
-	enc, err := p.NewEncoder(&buf, mappings.EncodeOptions{})
+	enc, err := newEncoder(p, &buf, opts)
 	if err == nil {
 		err = enc.Encode([]*canonical.ReleaseEvent{e})
 	}
@@ -93,6 +127,11 @@ func encode(p *mappings.Profile, e *canonical.ReleaseEvent) ([]byte, error) {
 		err = enc.Close()
 	}
 	return buf.Bytes(), err
+}
+
+// newEncoder starts an encoder of p; tests replace it to see the options.
+var newEncoder = func(p *mappings.Profile, w io.Writer, opts mappings.EncodeOptions) (mappings.Encoder, error) {
+	return p.NewEncoder(w, opts)
 }
 
 // publishRendered publishes what render gave inside tx: each message to

@@ -24,7 +24,13 @@ func decodeJSON(r *engine.Registry, br *bufio.Reader, fixed *engine.Profile, opt
 	if int64(len(data)) > limit {
 		return &engine.Error{File: opts.Name, Err: fmt.Errorf("%w: larger than %d bytes", engine.ErrInput, limit)}
 	}
-	// data is ours and never changes: the decoded strings may share it.
+	return decodeDocument(r, data, limit, fixed, opts, emit)
+}
+
+// decodeDocument decodes one JSON document of at most limit bytes with
+// fixed, or the profile it detects. data must be the caller's own and
+// never change afterwards: the decoded strings share it.
+func decodeDocument(r *engine.Registry, data []byte, limit int64, fixed *engine.Profile, opts *engine.DecodeOptions, emit func(engine.Batch) error) error {
 	root, err := jsonsyn.Decode(data, jsonsyn.DecodeOptions{Name: opts.Name, MaxBytes: limit, ShareInput: true})
 	if err != nil {
 		return err
