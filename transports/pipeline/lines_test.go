@@ -58,17 +58,17 @@ func goodJSON(t *testing.T, reg *mappings.Registry, profile string) (string, int
 // no line can be read goes to error/ with the reason of each line.
 func TestJSONLinesDrop(t *testing.T) {
 	h := start(t)
-	cpu, cpuEvents := goodJSON(t, h.reg, "cpu/notification")
+	rel, relEvents := goodJSON(t, h.reg, "scr/release")
 	cci, cciEvents := goodJSON(t, h.reg, "portbase/cci-status")
 	const bad = `{"notificationId": "n-1",}`
-	h.drop(t, "cpu", "export.jsonl", cpu+"\n\n"+bad+"\r\n"+cci+"\n")
+	h.drop(t, "cpu", "export.jsonl", rel+"\n\n"+bad+"\r\n"+cci+"\n")
 	archived := func(name string) bool {
 		m, _ := filepath.Glob(filepath.Join(h.dir, "inbox", "cpu", "archive", "*", name))
 		return len(m) == 1
 	}
 	require.Eventually(t, func() bool { return archived("export.jsonl") }, 20*time.Second, 20*time.Millisecond)
 	m := h.drained(t)
-	assert.Equal(t, float64(cpuEvents+cciEvents), m[`pcsgate_events_total{outcome="decoded"}`], "the events of both good lines")
+	assert.Equal(t, float64(relEvents+cciEvents), m[`pcsgate_events_total{outcome="decoded"}`], "the events of both good lines")
 	assert.NotEmpty(t, h.files("partner"), "%v", m)
 	dls, err := h.gw.Store().DeadLetters(context.Background(), store.DeadLetterFilter{Stage: "decode", Pending: true})
 	require.NoError(t, err)
@@ -85,10 +85,10 @@ func TestJSONLinesDrop(t *testing.T) {
 	// The same lines again in another file, and one new: only the new one
 	// is read; the bad line is not kept twice.
 	rtm := `{"hello": "world"}`
-	h.drop(t, "cpu", "export2.jsonl", cci+"\n"+bad+"\n"+cpu+"\n"+rtm+"\n")
+	h.drop(t, "cpu", "export2.jsonl", cci+"\n"+bad+"\n"+rel+"\n"+rtm+"\n")
 	require.Eventually(t, func() bool { return archived("export2.jsonl") || errored(h, "export2.jsonl") }, 20*time.Second, 20*time.Millisecond)
 	m = h.drained(t)
-	assert.Equal(t, float64(cpuEvents+cciEvents), m[`pcsgate_events_total{outcome="decoded"}`], "nothing new decoded")
+	assert.Equal(t, float64(relEvents+cciEvents), m[`pcsgate_events_total{outcome="decoded"}`], "nothing new decoded")
 	assert.Equal(t, 3.0, m[`pcsgate_duplicates_total{kind="content"}`], "three lines seen before")
 	dls, err = h.gw.Store().DeadLetters(context.Background(), store.DeadLetterFilter{Stage: "decode", Pending: true})
 	require.NoError(t, err)
@@ -115,18 +115,18 @@ func TestJSONLinesEndpoint(t *testing.T) {
 		for i := range cfg.Endpoints {
 			if cfg.Endpoints[i].Name == "cpu-in" {
 				cfg.Endpoints[i].JSONLines = true
-				cfg.Endpoints[i].Profile = "cpu/notification"
+				cfg.Endpoints[i].Profile = "scr/release"
 			}
 		}
 	})
-	cpu, cpuEvents := goodJSON(t, h.reg, "cpu/notification")
-	h.drop(t, "cpu", "webhooks.log", cpu+"\n"+cpu+"\n")
+	rel, relEvents := goodJSON(t, h.reg, "scr/release")
+	h.drop(t, "cpu", "webhooks.log", rel+"\n"+rel+"\n")
 	require.Eventually(t, func() bool {
 		m, _ := filepath.Glob(filepath.Join(h.dir, "inbox", "cpu", "archive", "*", "webhooks.log"))
 		return len(m) == 1
 	}, 20*time.Second, 20*time.Millisecond)
 	m := h.drained(t)
-	assert.Equal(t, float64(cpuEvents), m[`pcsgate_events_total{outcome="decoded"}`])
+	assert.Equal(t, float64(relEvents), m[`pcsgate_events_total{outcome="decoded"}`])
 	assert.Equal(t, 1.0, m[`pcsgate_duplicates_total{kind="content"}`], "the same line twice")
 
 	reg, err := mappings.Default()
@@ -160,11 +160,11 @@ func TestJSONLinesWebhook(t *testing.T) {
 		require.NoError(t, err)
 		return res.StatusCode, string(b)
 	}
-	cpu, cpuEvents := goodJSON(t, h.reg, "cpu/notification")
-	code, _ := post(cpu + "\n[1,]\n")
+	rel, relEvents := goodJSON(t, h.reg, "scr/release")
+	code, _ := post(rel + "\n[1,]\n")
 	require.Equal(t, http.StatusAccepted, code)
 	m := h.drained(t)
-	assert.Equal(t, float64(cpuEvents), m[`pcsgate_events_total{outcome="decoded"}`])
+	assert.Equal(t, float64(relEvents), m[`pcsgate_events_total{outcome="decoded"}`])
 	dls, err := h.gw.Store().DeadLetters(context.Background(), store.DeadLetterFilter{Stage: "decode", Pending: true})
 	require.NoError(t, err)
 	require.Len(t, dls, 1)
