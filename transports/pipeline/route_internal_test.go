@@ -56,6 +56,13 @@ func TestSenderReachesEncodeOptions(t *testing.T) {
 	assert.Equal(t, "8712345000004", seen["portbase/coreor"].SenderID)
 	assert.Equal(t, "14", seen["portbase/coreor"].SenderQualifier)
 	assert.Empty(t, seen["partner/status-csv"].SenderID, "another endpoint's sender")
+	for _, o := range r.outs {
+		if o.endpoint == "pb" {
+			assert.Contains(t, string(o.msg.Payload), "UNB+UNOC:3+8712345000004:14+", "the UNB names the installation")
+		} else {
+			assert.NotContains(t, string(o.msg.Payload), "8712345000004")
+		}
+	}
 }
 
 // An event is not routed back to the system it came from: the endpoint's
