@@ -241,11 +241,16 @@ type Assignment struct {
 	PreNotificationRef string  `json:"preNotificationRef,omitempty" expr:"preNotificationRef"`
 }
 
-// Driver identifies a truck driver; only a masked id is ever kept.
+// Driver identifies a truck driver by a masked id and an alias.
 type Driver struct {
 	Scheme   string `json:"scheme,omitempty" expr:"scheme"`
 	MaskedID string `json:"maskedId,omitempty" expr:"maskedId"`
 	Alias    string `json:"alias,omitempty" expr:"alias"`
+	// Identification is the document number the terminal checks at the
+	// gate, for the one call that must carry it whole (SCR assign). It is
+	// personal data: it goes only where a profile writes it, never into
+	// error lines.
+	Identification string `json:"identification,omitempty" expr:"identification"`
 }
 
 // Barge identifies a barge call: ENI number and visit number.

@@ -55,7 +55,7 @@ func fullEvent() *canonical.ReleaseEvent {
 			PortOfLoading: "CNSHA", PortOfDestination: "Antwerp"},
 		Transfer: &canonical.Transfer{From: issuer, To: to, ToRole: "FORWARDER", Kind: canonical.KindTransfer, Reference: "T1"},
 		Assignment: &canonical.Assignment{Modality: canonical.ModalityBarge, By: to,
-			Driver:     &canonical.Driver{Scheme: "ALFAPASS", MaskedID: "****1234", Alias: "J."},
+			Driver:     &canonical.Driver{Scheme: "ALFAPASS", MaskedID: "****1234", Alias: "J.", Identification: "EK7712345"},
 			TruckPlate: "12-ABC-3", Barge: &canonical.Barge{Name: "Rijn", ENI: "02324567", VisitNumber: "BTS1"},
 			Train: &canonical.Train{ID: "TR1"}, PreNotificationRef: "PN1"},
 		Light: &canonical.Light{Kind: canonical.LightCustoms, State: canonical.Green, Reason: "cleared",
