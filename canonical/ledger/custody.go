@@ -110,6 +110,9 @@ func (n *Release) revoke(e *canonical.ReleaseEvent, ref *EventRef) error {
 	byReceiver.From = nil
 	i := n.findHop(&byReceiver, Offered)
 	if i < 0 {
+		if j := n.findHop(&byReceiver, Accepted); j >= 0 && n.withdrawable(j) {
+			return n.withdrawHop(e, j, ref)
+		}
 		if j := n.findHop(t, Accepted); j >= 0 {
 			return reject(e.ID, ErrRevokeAccepted, "the transfer to %s was accepted by %s; only an offered transfer can be revoked",
 				label(n.Hops[j].To), n.Hops[j].ClosedBy)
@@ -127,6 +130,42 @@ func (n *Release) revoke(e *canonical.ReleaseEvent, ref *EventRef) error {
 	}
 	h.State, h.ClosedBy = Revoked, e.ID
 	return nil
+}
+
+// withdrawable reports whether hop i is a nomination or authorisation that
+// took effect at once and is still the last word: its receiver holds the
+// right. Portbase lets the giver withdraw such a hop.
+func (n *Release) withdrawable(i int) bool {
+	h := n.Hops[i]
+	return immediateKind(h.Kind) && n.Holder != nil && SameParty(h.To, n.Holder)
+}
+
+// withdrawHop revokes the accepted hop i: the right goes back to its giver.
+// Only the giver may; the receiver's assignment goes with the right.
+func (n *Release) withdrawHop(e *canonical.ReleaseEvent, i int, ref *EventRef) error {
+	h := &n.Hops[i]
+	switch judge(e.Transfer.From, e.Source.Sender, h.From) {
+	case mismatch:
+		return reject(e.ID, ErrNotGiver, "only the giver %s may withdraw the %s of %s; transfer.from is %s",
+			label(h.From), lowerKind(h.Kind), label(h.To), label(e.Transfer.From))
+	case unverified:
+		ref.Unverified = true
+	}
+	h.State, h.ClosedBy = Revoked, e.ID
+	n.handOver(h.From)
+	ref.Note = "withdrawn after it took effect: the right is back with " + label(h.From)
+	return nil
+}
+
+// lowerKind names a hop kind in a sentence.
+func lowerKind(kind string) string {
+	switch kind {
+	case canonical.KindNominate:
+		return "nomination"
+	case canonical.KindAuthorise:
+		return "authorisation"
+	}
+	return "transfer"
 }
 
 // findHop returns the index of the latest hop in state (any state if

@@ -24,7 +24,9 @@
 //     update by the issuer; after a withdrawal or cancellation it opens the
 //     release again.
 //  3. A transfer is revoked by its giver only while OFFERED (ErrNotGiver,
-//     ErrRevokeAccepted). A withdrawal or cancellation by the issuer
+//     ErrRevokeAccepted). A nomination or authorisation, which takes effect
+//     at once (Portbase), may be withdrawn by its giver while its receiver
+//     still holds the right: the right goes back to the giver. A withdrawal or cancellation by the issuer
 //     supersedes the whole chain: every OFFERED or ACCEPTED hop becomes
 //     SUPERSEDED, and nobody holds the release until it is created again
 //     (custody events meanwhile: ErrNotActive).

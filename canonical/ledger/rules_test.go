@@ -10,8 +10,10 @@ import (
 	"github.com/nexport/pcsgate/canonical/ledger"
 )
 
-// Rule 3: a transfer is revoked by its giver only while OFFERED; a
-// withdrawal by the issuer supersedes the whole chain.
+// Rule 3: a transfer is revoked by its giver only while OFFERED, except a
+// nomination or authorisation that took effect at once, which its giver
+// may withdraw while its receiver holds the right; a withdrawal by the
+// issuer supersedes the whole chain.
 func TestApplyRuleRevoke(t *testing.T) {
 	tests := []struct {
 		name  string
@@ -48,6 +50,26 @@ func TestApplyRuleRevoke(t *testing.T) {
 		}, check: func(t *testing.T, r *ledger.Release) {
 			assert.True(t, ledger.SameParty(haulier, r.Holder))
 			assert.Equal(t, []ledger.HopState{ledger.Accepted}, hopStates(r))
+		}},
+		{name: "a nomination that took effect is withdrawn by its giver", steps: []step{
+			ok(created(1, carrier, forwarder)),
+			ok(with(transfer(2, canonical.TransferAccepted, forwarder, haulier), nominate)),
+			ok(assigned(3, haulier)),
+			fails(with(transfer(4, canonical.TransferRevoked, mallory, haulier), nominate), ledger.ErrNotGiver),
+			ok(with(transfer(5, canonical.TransferRevoked, forwarder, haulier), nominate)),
+		}, check: func(t *testing.T, r *ledger.Release) {
+			assert.True(t, ledger.SameParty(forwarder, r.Holder), "the right is back with the giver")
+			assert.Nil(t, r.Assignment, "the receiver's transport goes with it")
+			assert.Equal(t, []ledger.HopState{ledger.Revoked}, hopStates(r))
+			assert.Contains(t, lastRef(r).Note, "withdrawn after it took effect")
+		}},
+		{name: "a nomination passed on cannot be withdrawn", steps: []step{
+			ok(created(1, carrier, forwarder)),
+			ok(with(transfer(2, canonical.TransferAccepted, forwarder, haulier), nominate)),
+			ok(with(transfer(3, canonical.TransferAccepted, haulier, barge), nominate)),
+			fails(with(transfer(4, canonical.TransferRevoked, forwarder, haulier), nominate), ledger.ErrRevokeAccepted),
+		}, check: func(t *testing.T, r *ledger.Release) {
+			assert.True(t, ledger.SameParty(barge, r.Holder))
 		}},
 		{name: "revocation naming no party is unverified", steps: []step{
 			ok(created(1, carrier, forwarder)),
