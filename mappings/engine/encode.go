@@ -263,8 +263,8 @@ func (ec *EncodeCtx) Leaf(cf *CompiledField) (any, error) {
 			break
 		}
 	}
-	if cf.Spec.ID != "" && val != nil {
-		val = partyID(val, cf.Spec.ID)
+	if cf.schemes != nil && val != nil {
+		val = partyID(val, cf.schemes)
 	}
 	if val == nil && cf.Spec.Const != nil {
 		val = cf.Spec.Const
@@ -432,8 +432,9 @@ func ScalarText(v any) string {
 	return Text(v)
 }
 
-// partyID returns a party's identifier in scheme, or nil.
-func partyID(v any, scheme string) any {
+// partyID returns a party's identifier in the first of schemes it has, or
+// nil.
+func partyID(v any, schemes []string) any {
 	var p *canonical.Party
 	switch x := v.(type) {
 	case canonical.Party:
@@ -441,8 +442,10 @@ func partyID(v any, scheme string) any {
 	case *canonical.Party:
 		p = x
 	}
-	if id := p.ID(scheme); id != "" {
-		return id
+	for _, scheme := range schemes {
+		if id := p.ID(scheme); id != "" {
+			return id
+		}
 	}
 	return nil
 }

@@ -24,7 +24,10 @@ type CompiledField struct {
 	table    map[string]string
 	tableSrc string
 	party    *compiledParty
-	zoned    bool // needs the event's port/airport, so runs after the other fields
+	// schemes are the party id schemes of an encode field's `id`, in order
+	// of preference ("TIN|VAT").
+	schemes []string
+	zoned   bool // needs the event's port/airport, so runs after the other fields
 	// Plain: an encode leaf that only copies canonical string fields, so it
 	// can be written without boxing (see appendNode).
 	Plain    bool
@@ -100,6 +103,9 @@ func (c *Compiler) CompileEncodeField(f *spec.Field) (*CompiledField, error) {
 		if cf.party, err = c.compileParty(f.Target, f.Party, c.CompileEncodeField); err != nil {
 			return nil, err
 		}
+	}
+	if f.ID != "" {
+		cf.schemes = strings.Split(f.ID, "|")
 	}
 	cf.Plain = len(cf.FromCan) > 0 && cf.Expr == nil && cf.when == nil && cf.table == nil &&
 		f.Const == nil && f.Default == nil && f.ID == "" && (f.As == "" || f.As == "string")

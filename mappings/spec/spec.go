@@ -160,7 +160,8 @@ type Field struct {
 	When     string     `yaml:"when,omitempty"`
 	Party    *PartySpec `yaml:"party,omitempty"`
 	// ID picks a party's identifier in this scheme (encode): from names
-	// parties, the first present one is used.
+	// parties, the first present one is used. "TIN|VAT" takes the first
+	// scheme the party has.
 	ID   string `yaml:"id,omitempty"`
 	Doc  string `yaml:"doc,omitempty"`
 	Spec string `yaml:"spec,omitempty"`

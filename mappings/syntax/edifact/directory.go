@@ -134,33 +134,42 @@ func parseRepresentations(table map[string]string) map[string]repr {
 	return out
 }
 
-// elementID returns the data element id at element elem, component comp
-// (1-based) of a segment, or "" when the directory does not know it.
-func elementID(tag string, elem, comp int) string {
-	dir := Directory[tag]
-	if elem < 1 || elem > len(dir) {
-		return ""
-	}
-	el := dir[elem-1]
-	if el.Components == nil {
-		if comp != 1 {
-			return ""
+// elementReprs are the representations of one element of a segment, by
+// component (one entry for a simple element); nil where unknown.
+type elementReprs struct {
+	simple bool
+	ids    []string
+	reprs  []*repr
+}
+
+// segmentReprs is Directory resolved once: per segment tag, per element.
+var segmentReprs = compileDirectory()
+
+func compileDirectory() map[string][]elementReprs {
+	out := make(map[string][]elementReprs, len(Directory))
+	for tag, elems := range Directory {
+		segs := make([]elementReprs, len(elems))
+		for i, el := range elems {
+			ids := el.Components
+			if ids == nil {
+				ids, segs[i].simple = []string{el.ID}, true
+			}
+			segs[i].ids = ids
+			segs[i].reprs = make([]*repr, len(ids))
+			for j, id := range ids {
+				if r, ok := reprs[id]; ok {
+					segs[i].reprs[j] = &r
+				}
+			}
 		}
-		return el.ID
+		out[tag] = segs
 	}
-	if comp < 1 || comp > len(el.Components) {
-		return ""
-	}
-	return el.Components[comp-1]
+	return out
 }
 
 // checkValue checks one non-empty value against the representation of
-// data element id; it returns nil for elements it does not know.
-func checkValue(id, v string) error {
-	r, ok := reprs[id]
-	if !ok || v == "" {
-		return nil
-	}
+// data element id.
+func (r *repr) checkValue(id, v string) error {
 	n := utf8.RuneCountInString(v)
 	if r.numeric {
 		digits, ok := numericDigits(v)
@@ -214,14 +223,22 @@ func letters(v string) bool {
 // breaks it. Segments and positions the Directory does not know are not
 // checked. comp is 0 for a simple element.
 func checkElements(tag string, elements [][]string, fn func(elem, comp int, err error)) {
+	segs, ok := segmentReprs[tag]
+	if !ok {
+		return
+	}
 	for i, comps := range elements {
+		if i >= len(segs) {
+			return
+		}
+		el := &segs[i]
 		for j, v := range comps {
-			if v == "" {
+			if v == "" || j >= len(el.reprs) || el.reprs[j] == nil {
 				continue
 			}
-			if err := checkValue(elementID(tag, i+1, j+1), v); err != nil {
+			if err := el.reprs[j].checkValue(el.ids[j], v); err != nil {
 				comp := j + 1
-				if Directory[tag][i].Components == nil {
+				if el.simple {
 					comp = 0 // a simple element has no components to name
 				}
 				fn(i+1, comp, err)
