@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"sort"
 	"strings"
 	"time"
 
@@ -17,6 +18,7 @@ import (
 
 	"github.com/nexport/pcsgate/transports/filedrop"
 	httptr "github.com/nexport/pcsgate/transports/http"
+	"github.com/nexport/pcsgate/transports/secret"
 	"github.com/nexport/pcsgate/transports/sftp"
 )
 
@@ -27,7 +29,8 @@ var ErrConfig = errors.New("invalid configuration")
 // keys are errors naming their line.
 type Config struct {
 	// Store is where pipes and ledger live: "sqlite:data/pcsgate.db" (the
-	// default) or a "postgres://" URL.
+	// default) or a "postgres://" URL. Like every secret of the file it
+	// may be given as "env:NAME" or "file:PATH" (see package secret).
 	Store string `yaml:"store"`
 	// HTTP is the listen address of webhooks, /healthz and /metrics.
 	// Default 127.0.0.1:8080.
@@ -144,11 +147,86 @@ func LoadConfig(path string) (*Config, error) {
 		}
 		return nil, fmt.Errorf("%s: %w: %s", path, ErrConfig, msg)
 	}
+	if err := c.resolveSecrets(); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, placeErrors(data, err))
+	}
 	c.setDefaults()
 	if err := c.Validate(); err != nil {
 		return nil, fmt.Errorf("%s: %w", path, placeErrors(data, err))
 	}
 	return &c, nil
+}
+
+// resolveSecrets replaces each secret given as "env:NAME" or "file:PATH"
+// by its value (see package secret). Every secret that cannot be resolved
+// is reported at its field; no error shows a secret.
+func (c *Config) resolveSecrets() error {
+	var errs []error
+	resolve := func(at, where, key string, v *string) {
+		s, err := secret.Resolve(*v)
+		if err != nil {
+			errs = append(errs, atField(at+"."+key, fmt.Errorf("%s%s: %w: %w", where, key, ErrConfig, err)))
+			return
+		}
+		*v = s
+	}
+	resolve("$", "", "store", &c.Store)
+	for i := range c.Endpoints {
+		ep := &c.Endpoints[i]
+		at := fmt.Sprintf("$.endpoints[%d]", i)
+		where := fmt.Sprintf("endpoints[%d] %q: ", i, ep.Name)
+		for _, f := range ep.secrets() {
+			resolve(at, where, f.key, f.value)
+		}
+		if ep.HTTPOut == nil {
+			continue
+		}
+		// Header values (API keys) may be secrets too.
+		names := make([]string, 0, len(ep.HTTPOut.Headers))
+		for name := range ep.HTTPOut.Headers {
+			names = append(names, name)
+		}
+		sort.Strings(names)
+		for _, name := range names {
+			v := ep.HTTPOut.Headers[name]
+			resolve(at, where, "http_out.headers."+name, &v)
+			ep.HTTPOut.Headers[name] = v
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// secretField is a secret of an endpoint and its key below the endpoint.
+type secretField struct {
+	key   string
+	value *string
+}
+
+// secrets are the fields of ep's sections that hold secrets: passwords,
+// passphrases, bearer tokens and HMAC secrets.
+func (ep *Endpoint) secrets() []secretField {
+	var fs []secretField
+	sftpSecrets := func(section string, c *sftp.Connection) {
+		fs = append(fs, secretField{section + ".password", &c.Password},
+			secretField{section + ".private_key_passphrase", &c.PrivateKeyPassphrase})
+	}
+	authSecrets := func(section string, a *httptr.AuthConfig) {
+		fs = append(fs, secretField{section + ".auth.bearer", &a.Bearer},
+			secretField{section + ".auth.hmac_secret", &a.HMACSecret})
+	}
+	if ep.SFTP != nil {
+		sftpSecrets("sftp", &ep.SFTP.Connection)
+	}
+	if ep.SFTPOut != nil {
+		sftpSecrets("sftp_out", &ep.SFTPOut.Connection)
+	}
+	if ep.HTTPIn != nil {
+		authSecrets("http_in", &ep.HTTPIn.Auth)
+	}
+	if ep.HTTPOut != nil {
+		authSecrets("http_out", &ep.HTTPOut.Auth)
+	}
+	return fs
 }
 
 // fieldError is a problem of the configuration at a YAML path such as

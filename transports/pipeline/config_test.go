@@ -16,8 +16,12 @@ import (
 
 // The example in the README is a real, valid configuration.
 func TestExampleConfig(t *testing.T) {
+	t.Setenv("PCSGATE_CPU_HMAC_SECRET", "example-hmac-secret")
+	t.Setenv("PCSGATE_CPU_TOKEN", "example-token")
 	cfg, err := pipeline.LoadConfig("pcsgate.example.yaml")
 	require.NoError(t, err)
+	assert.Equal(t, "example-hmac-secret", cfg.Endpoints[2].HTTPIn.Auth.HMACSecret)
+	assert.Equal(t, "example-token", cfg.Endpoints[4].HTTPOut.Auth.Bearer)
 	assert.Len(t, cfg.Endpoints, 6)
 	assert.Len(t, cfg.Routes, 3)
 	assert.Equal(t, 2*time.Second, cfg.Endpoints[0].Filedrop.Settle)
@@ -71,6 +75,74 @@ func TestConfigErrors(t *testing.T) {
 			assert.NotContains(t, err.Error(), "\n", "one line")
 		})
 	}
+}
+
+// Secrets given as env:NAME or file:PATH are resolved at load, in every
+// section that holds one.
+func TestConfigSecrets(t *testing.T) {
+	dir := t.TempDir()
+	file := func(name, content string) string {
+		p := filepath.Join(dir, name)
+		require.NoError(t, os.WriteFile(p, []byte(content), 0o600))
+		return p
+	}
+	t.Setenv("PCSGATE_TEST_STORE", "postgres://pcsgate:pg-s3cr3t@db/pcsgate")
+	t.Setenv("PCSGATE_TEST_BEARER", "in-token")
+	t.Setenv("PCSGATE_TEST_API_KEY", "api-key")
+	yaml := "store: env:PCSGATE_TEST_STORE\nendpoints:\n" +
+		"  - {name: sin, direction: in, transport: sftp, sftp: {addr: 'h:22', user: u, password: 'file:" + file("sftp-pw", "sftp-pw\n") + "', known_hosts_file: kh, dir: d}}\n" +
+		"  - {name: sout, direction: out, transport: sftp, sftp_out: {addr: 'h:22', user: u, private_key_file: k, private_key_passphrase: 'file:" + file("pass", "key-pass\r\n") + "', known_hosts_file: kh, dir: d}}\n" +
+		"  - {name: hin, direction: in, transport: http, http_in: {path: /in, auth: {bearer: env:PCSGATE_TEST_BEARER, hmac_secret: 'file:" + file("hmac", "in-hmac") + "'}}}\n" +
+		"  - {name: hout, direction: out, transport: http, http_out: {url: 'https://x.example/', auth: {bearer: clear-token, hmac_secret: 'file:" + file("hmac-out", "out-hmac\n") + "'}, headers: {X-Api-Key: env:PCSGATE_TEST_API_KEY, X-Plain: plain}}}\n"
+	p := filepath.Join(dir, "pcsgate.yaml")
+	require.NoError(t, os.WriteFile(p, []byte(yaml), 0o600))
+	cfg, err := pipeline.LoadConfig(p)
+	require.NoError(t, err)
+	assert.Equal(t, "postgres://pcsgate:pg-s3cr3t@db/pcsgate", cfg.Store)
+	assert.Equal(t, "sftp-pw", cfg.Endpoints[0].SFTP.Password)
+	assert.Equal(t, "key-pass", cfg.Endpoints[1].SFTPOut.PrivateKeyPassphrase)
+	assert.Equal(t, "in-token", cfg.Endpoints[2].HTTPIn.Auth.Bearer)
+	assert.Equal(t, "in-hmac", cfg.Endpoints[2].HTTPIn.Auth.HMACSecret)
+	assert.Equal(t, "clear-token", cfg.Endpoints[3].HTTPOut.Auth.Bearer, "a clear value stays as it is")
+	assert.Equal(t, "out-hmac", cfg.Endpoints[3].HTTPOut.Auth.HMACSecret)
+	assert.Equal(t, map[string]string{"X-Api-Key": "api-key", "X-Plain": "plain"}, cfg.Endpoints[3].HTTPOut.Headers)
+}
+
+// A secret that cannot be resolved is reported at its field, by the name
+// of its variable or file, never with the secret.
+func TestConfigSecretErrors(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("PCSGATE_TEST_SECRET", "s3cr3t-value")
+	missing := filepath.Join(dir, "missing")
+	for _, tc := range []struct{ name, yaml, want string }{
+		{"store variable not set", "store: env:PCSGATE_TEST_UNSET\n",
+			"[1:8] store: invalid configuration: env:PCSGATE_TEST_UNSET is not set"},
+		{"bearer file missing", "endpoints:\n  - name: hin\n    direction: in\n    transport: http\n    http_in:\n      path: /in\n      auth:\n        bearer: file:" + missing + "\n",
+			`[8:17] endpoints[0] "hin": http_in.auth.bearer: invalid configuration: file:` + missing + " cannot be read: no such file or directory"},
+		{"sftp password a folder", "endpoints:\n  - {name: s, direction: in, transport: sftp, sftp: {addr: 'h:22', user: u, password: 'file:" + dir + "', known_hosts_file: kh, dir: d}}\n",
+			`endpoints[0] "s": sftp.password: invalid configuration: file:` + dir + " cannot be read: is a directory"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := filepath.Join(dir, "pcsgate.yaml")
+			require.NoError(t, os.WriteFile(p, []byte(tc.yaml), 0o600))
+			_, err := pipeline.LoadConfig(p)
+			require.ErrorIs(t, err, pipeline.ErrConfig)
+			assert.Contains(t, err.Error(), tc.want)
+			assert.NotContains(t, err.Error(), "s3cr3t")
+		})
+	}
+	// Every secret that fails is reported, each on its line; resolved
+	// ones are not shown.
+	p := filepath.Join(dir, "pcsgate.yaml")
+	require.NoError(t, os.WriteFile(p, []byte("store: env:PCSGATE_TEST_SECRET\nendpoints:\n"+
+		"  - {name: o, direction: out, transport: http, http_out: {url: 'https://x.example/', auth: {bearer: env:PCSGATE_TEST_UNSET, hmac_secret: env:PCSGATE_TEST_UNSET2}}}\n"), 0o600))
+	_, err := pipeline.LoadConfig(p)
+	require.Error(t, err)
+	lines := strings.Split(err.Error(), "\n")
+	require.Len(t, lines, 2, err.Error())
+	assert.Contains(t, lines[0], "http_out.auth.bearer: invalid configuration: env:PCSGATE_TEST_UNSET is not set")
+	assert.Contains(t, lines[1], "http_out.auth.hmac_secret: invalid configuration: env:PCSGATE_TEST_UNSET2 is not set")
+	assert.NotContains(t, err.Error(), "s3cr3t")
 }
 
 // Several problems are reported one per line, each at its own field.

@@ -30,30 +30,30 @@ func Resolve(v string) (string, error) {
 	case strings.HasPrefix(v, EnvPrefix):
 		name := strings.TrimPrefix(v, EnvPrefix)
 		if name == "" || strings.ContainsAny(name, "= \t\n\x00") {
-			return "", fmt.Errorf("%s: %w: an environment variable name expected after env:", v, ErrUnresolved)
+			return "", unresolved(nil, "%s: an environment variable name expected after env:", v)
 		}
 		s, ok := os.LookupEnv(name)
 		if !ok {
-			return "", fmt.Errorf("env:%s is not set: %w", name, ErrUnresolved)
+			return "", unresolved(nil, "env:%s is not set", name)
 		}
 		if s == "" {
-			return "", fmt.Errorf("env:%s is empty: %w", name, ErrUnresolved)
+			return "", unresolved(nil, "env:%s is empty", name)
 		}
 		return s, nil
 	case strings.HasPrefix(v, FilePrefix):
 		path := strings.TrimPrefix(v, FilePrefix)
 		if path == "" {
-			return "", fmt.Errorf("file: %w: a file path expected after file:", ErrUnresolved)
+			return "", unresolved(nil, "file: a file path expected after file:")
 		}
 		b, err := os.ReadFile(path)
 		if err != nil {
 			// The error of os.ReadFile names the path and the cause only.
-			return "", fmt.Errorf("file:%s cannot be read: %w: %w", path, unwrapPath(err), ErrUnresolved)
+			return "", unresolved(err, "file:%s cannot be read: %v", path, unwrapPath(err))
 		}
 		s := strings.TrimSuffix(string(b), "\n")
 		s = strings.TrimSuffix(s, "\r")
 		if s == "" {
-			return "", fmt.Errorf("file:%s is empty: %w", path, ErrUnresolved)
+			return "", unresolved(nil, "file:%s is empty", path)
 		}
 		return s, nil
 	}
@@ -67,4 +67,19 @@ func unwrapPath(err error) error {
 		return pe.Err
 	}
 	return err
+}
+
+// resolveError is a reference that could not be resolved: it is
+// ErrUnresolved and wraps the cause, if any, without saying so in its text.
+type resolveError struct {
+	msg   string
+	cause error
+}
+
+func (e *resolveError) Error() string        { return e.msg }
+func (e *resolveError) Unwrap() error        { return e.cause }
+func (e *resolveError) Is(target error) bool { return target == ErrUnresolved }
+
+func unresolved(cause error, format string, args ...any) error {
+	return &resolveError{fmt.Sprintf(format, args...), cause}
 }
