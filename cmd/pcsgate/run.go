@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/nexport/pcsgate/transports/pipeline"
+	"github.com/nexport/pcsgate/transports/store"
 )
 
 func newRunCmd() *cobra.Command {
@@ -51,8 +52,7 @@ Stop it with Ctrl-C; everything committed survives a restart.`,
 				return err
 			}
 			defer gw.Close()
-			fmt.Fprintf(cmd.ErrOrStderr(), "pcsgate: store %s, %d endpoints, %d routes, http://%s (/healthz, /metrics)\n",
-				cfg.Store, len(cfg.Endpoints), len(cfg.Routes), cfg.HTTP)
+			fmt.Fprintln(cmd.ErrOrStderr(), startupLine(cfg))
 			for _, ep := range cfg.Endpoints {
 				if ep.Filedrop != nil {
 					fmt.Fprintf(cmd.ErrOrStderr(), "pcsgate: %-14s drop files in %s\n", ep.Name, ep.Filedrop.Dir)
@@ -68,4 +68,11 @@ Stop it with Ctrl-C; everything committed survives a restart.`,
 	cmd.Flags().StringVar(&dataDir, "data", "data", "data folder of the embedded setup")
 	cmd.Flags().BoolVar(&debug, "debug", false, "debug logs")
 	return cmd
+}
+
+// startupLine is what run prints once the gateway is up; the store's
+// password, if any, is masked.
+func startupLine(cfg *pipeline.Config) string {
+	return fmt.Sprintf("pcsgate: store %s, %d endpoints, %d routes, http://%s (/healthz, /metrics)",
+		store.Redacted(cfg.Store), len(cfg.Endpoints), len(cfg.Routes), cfg.HTTP)
 }

@@ -75,6 +75,25 @@ func ParseDSN(s string) (DSN, error) {
 	}
 }
 
+// Redacted is the store address addr as it may be printed and logged: a
+// URL's password, in its user part or as a password parameter, is shown as
+// "xxxxx". A SQLite address is shown as it is; an address that is no URL
+// only by its kind.
+func Redacted(addr string) string {
+	if strings.HasPrefix(addr, "sqlite:") {
+		return addr
+	}
+	u, err := url.Parse(addr)
+	if err != nil || u.Scheme == "" {
+		return "store address " + redactedScheme(addr)
+	}
+	if q := u.Query(); q.Has("password") {
+		q.Set("password", "xxxxx")
+		u.RawQuery = q.Encode()
+	}
+	return u.Redacted()
+}
+
 // redactedScheme renders what comes before the first ':' (or the first few
 // bytes), so an error names the address's kind without ever showing a
 // password.

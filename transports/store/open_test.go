@@ -274,3 +274,31 @@ func TestTableNames(t *testing.T) {
 		assert.LessOrEqual(t, len(a), 63+2, "fits PostgreSQL's identifier limit (plus quotes)")
 	}
 }
+
+// A store address is printed and logged with its password masked.
+func TestRedacted(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"sqlite:data/pcsgate.db", "sqlite:data/pcsgate.db"},
+		{"sqlite::memory:", "sqlite::memory:"},
+		{"postgres://pcsgate:s3cr3t@db:5432/pcsgate?sslmode=disable", "postgres://pcsgate:xxxxx@db:5432/pcsgate?sslmode=disable"},
+		{"postgresql://pcsgate@db/pcsgate", "postgresql://pcsgate@db/pcsgate"},
+		{"postgres://db/pcsgate?user=pcsgate&password=s3cr3t", "postgres://db/pcsgate?password=xxxxx&user=pcsgate"},
+		{"postgres://u:s3cr3t@db:bad port/x", `store address starting "postgres"`},
+	} {
+		got := store.Redacted(tc.in)
+		assert.Equal(t, tc.want, got, tc.in)
+		assert.NotContains(t, got, "s3cr3t")
+	}
+}
+
+// Opening a PostgreSQL store that cannot be reached names it without its
+// password.
+func TestOpenPostgresErrorMasksPassword(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	// Port 1 of the loopback: refused at once.
+	_, err := store.Open(ctx, "postgres://pcsgate:s3cr3t@127.0.0.1:1/pcsgate?sslmode=disable&connect_timeout=2", nil)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "pcsgate:xxxxx@127.0.0.1:1")
+	assert.NotContains(t, err.Error(), "s3cr3t")
+}

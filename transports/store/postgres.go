@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"net/url"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
 )
@@ -12,7 +11,7 @@ import (
 // openPostgres opens one pool for reads and writes and returns the key under
 // which Stores on the same database share in-process state.
 func (s *Store) openPostgres(ctx context.Context) (string, error) {
-	where := redactURL(s.dsn.URL)
+	where := Redacted(s.dsn.URL)
 	db, err := sql.Open("pgx", s.dsn.URL)
 	if err != nil {
 		return "", fmt.Errorf("store %s: %w", where, err)
@@ -26,14 +25,6 @@ func (s *Store) openPostgres(ctx context.Context) (string, error) {
 	return "postgres:" + s.dsn.URL, nil
 }
 
-// redactURL renders a PostgreSQL URL without its password.
-func redactURL(s string) string {
-	u, err := url.Parse(s)
-	if err != nil {
-		return "postgres address"
-	}
-	return u.Redacted()
-}
 
 // asyncCommit makes a PostgreSQL transaction commit without waiting for
 // its log to be flushed (see InTxReplayable).
