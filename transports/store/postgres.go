@@ -25,7 +25,6 @@ func (s *Store) openPostgres(ctx context.Context) (string, error) {
 	return "postgres:" + s.dsn.URL, nil
 }
 
-
 // asyncCommit makes a PostgreSQL transaction commit without waiting for
 // its log to be flushed (see InTxReplayable).
 const asyncCommit = "SET LOCAL synchronous_commit TO OFF"
