@@ -131,10 +131,28 @@ func credentialKey(path string) ([]byte, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, err
 	}
-	if err := os.WriteFile(path, k, 0o600); err != nil {
+	if err := writePrivate(path, k); err != nil {
 		return nil, fmt.Errorf("credential key: %w", err)
 	}
 	return k, nil
+}
+
+// writePrivate writes data to the file path, readable and writable by its
+// owner only (0600) whatever the umask, also when the file existed.
+func writePrivate(path string, data []byte) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	if err != nil {
+		return err
+	}
+	if err := f.Chmod(0o600); err != nil {
+		_ = f.Close()
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		_ = f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 func (g *Gateway) buildRouter() error {

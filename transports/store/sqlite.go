@@ -40,8 +40,8 @@ func (s *Store) openSQLite(ctx context.Context) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("store file %s: %w", errtext.Quote(s.dsn.Path), err)
 	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
-		return "", fmt.Errorf("store directory %s: %w", errtext.Quote(filepath.Dir(path)), err)
+	if err := createPrivate(path); err != nil {
+		return "", err
 	}
 	base := url.URL{Scheme: "file", Path: filepath.ToSlash(path)}
 	common := "_busy_timeout=" + timeout + "&_foreign_keys=1"
@@ -68,6 +68,25 @@ func (s *Store) openSQLite(ctx context.Context) (string, error) {
 	reader.SetMaxIdleConns(s.cfg.MaxReaders)
 	s.writer, s.reader = writer, reader
 	return "sqlite:" + path, nil
+}
+
+// createPrivate creates the folder of the database file path, readable by
+// its owner only (0700), and the file itself, empty, read-write by its
+// owner only (0600), unless they exist. SQLite gives its -wal and -shm
+// files the mode of the database file.
+func createPrivate(path string) error {
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("store directory %s: %w", errtext.Quote(dir), err)
+	}
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, os.ErrExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("store file %s: %w", errtext.Quote(path), err)
+	}
+	return f.Close()
 }
 
 // oneConnection makes db a pool of exactly one long-lived connection.
