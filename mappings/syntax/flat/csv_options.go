@@ -51,6 +51,13 @@ type CSVOptions struct {
 	// CRLF makes the writer end lines with "\r\n" instead of "\n". The
 	// reader accepts both.
 	CRLF bool
+	// AllowFormulas makes the writer write cells that start with '=',
+	// '+', '-', '@', a tab or a carriage return as they are. By default
+	// such a cell, unless it is a plain number, is written with a single
+	// quote before it, and quoted, so that a spreadsheet program shows it
+	// as text instead of running it as a formula (OWASP, CSV injection).
+	// The reader ignores it.
+	AllowFormulas bool
 }
 
 func (o *CSVOptions) setDefaults() {

@@ -18,7 +18,12 @@ import (
 // Quotes inside are doubled. Values with NUL, invalid UTF-8 or characters
 // the encoding cannot carry are refused, and so is a record whose field count
 // differs from the header's: a CSVWriter never writes a file its CSVReader
-// would read differently.
+// would read differently, except for the prefix of formula-like cells.
+//
+// Unless CSVOptions.AllowFormulas is set, a cell that a spreadsheet program
+// would run as a formula is neutralised (see formulaLike): it gets a single
+// quote before it and is quoted, so "=HYPERLINK(...)" is written as
+// "'=HYPERLINK(...)" and read back so.
 //
 // Output is buffered; call Flush at the end.
 type CSVWriter struct {
@@ -111,13 +116,17 @@ func (w *CSVWriter) write(values []string) error {
 	b := w.scratch[:0]
 	lines := 1
 	for i, v := range values {
+		neutralise := !w.opts.AllowFormulas && formulaLike(v)
+		if neutralise {
+			v = "'" + v
+		}
 		if err := w.check(i, v); err != nil {
 			return err
 		}
 		if i > 0 {
 			b = append(b, w.delim...)
 		}
-		if !w.needsQuote(v, i, len(values)) {
+		if !(neutralise && w.opts.Quote != 0) && !w.needsQuote(v, i, len(values)) {
 			b = appendEncoded(b, v, w.enc)
 			continue
 		}
@@ -203,4 +212,45 @@ func appendQuoted(b []byte, v string, q rune, enc encoding) []byte {
 		b = appendEncoded(b, v[i:i+size], enc)
 		v = v[i+size:]
 	}
+}
+
+// formulaLike reports whether a spreadsheet program could take v for a
+// formula: it starts with one of the characters OWASP's CSV injection
+// guidance lists ('=', '+', '-', '@', tab, carriage return) and is not a
+// plain number.
+//
+// A plain number (an optional sign, digits with at most one '.' or ','
+// between them, no exponent) is left alone: a spreadsheet reads it as that
+// number, never as a formula that calls something, so "-12.5" stays a
+// number in a numeric column instead of becoming the text "'-12.5". OWASP
+// prefixes these too; we do not, because the risk is a function call or a
+// reference, and a number has neither.
+func formulaLike(v string) bool {
+	if v == "" {
+		return false
+	}
+	switch v[0] {
+	case '=', '@', '\t', '\r':
+		return true
+	case '+', '-':
+		return !plainNumber(v[1:])
+	}
+	return false
+}
+
+// plainNumber reports whether s is digits with at most one '.' or ','
+// between or before them: "12", "12.5", "0,75", ".5".
+func plainNumber(s string) bool {
+	digits, sep := 0, false
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= '0' && c <= '9':
+			digits++
+		case (c == '.' || c == ',') && !sep && i < len(s)-1:
+			sep = true
+		default:
+			return false
+		}
+	}
+	return digits > 0
 }

@@ -22,7 +22,8 @@
 // white space, a header to check. It is strict by default: a bare quote in
 // an unquoted field and text after a closing quote are errors, not guesses.
 // CSVWriter quotes only when needed and refuses what its reader would read
-// back differently.
+// back differently. Cells a spreadsheet program would run as formulas get a
+// single quote before them unless CSVOptions.AllowFormulas is set.
 //
 // # Fixed width
 //
