@@ -25,6 +25,12 @@ type EncodeOptions struct {
 	// S002), set per outbound endpoint; they replace the profile's sender.
 	SenderID        string
 	SenderQualifier string
+	// AllowFormulas writes CSV cells that start with '=', '+', '-', '@',
+	// a tab or a carriage return as they are. By default a CSV encode
+	// neutralises them (a single quote before, plain numbers excepted) so
+	// that spreadsheet programs do not run them as formulas. Other syntaxes
+	// ignore it.
+	AllowFormulas bool
 }
 
 // Encoder writes events in a profile's wire format. Encode takes the events

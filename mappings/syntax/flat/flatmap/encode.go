@@ -62,8 +62,10 @@ type csvEncoder struct {
 	row    []string
 }
 
-func newCSVEncoder(p *engine.Profile, t *csvTemplate, w io.Writer, name string) *csvEncoder {
-	return &csvEncoder{p: p, name: name, t: t, w: flat.NewCSVWriter(w, t.opts), row: make([]string, len(t.cols))}
+func newCSVEncoder(p *engine.Profile, t *csvTemplate, w io.Writer, opts engine.EncodeOptions) *csvEncoder {
+	co := t.opts
+	co.AllowFormulas = opts.AllowFormulas
+	return &csvEncoder{p: p, name: opts.Name, t: t, w: flat.NewCSVWriter(w, co), row: make([]string, len(t.cols))}
 }
 
 func (ce *csvEncoder) writeHeader() error {

@@ -43,7 +43,7 @@ func (Syntax) CompileEncode(c *engine.Compiler, s *spec.Spec) (engine.Encoding, 
 }
 
 func (ce *csvEncoding) NewEncoder(p *engine.Profile, w io.Writer, opts engine.EncodeOptions) engine.Encoder {
-	return newCSVEncoder(p, ce.t, w, opts.Name)
+	return newCSVEncoder(p, ce.t, w, opts)
 }
 
 func (ce *csvEncoding) Fields(add func(*engine.CompiledField), _ func(string)) {
