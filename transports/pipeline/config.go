@@ -72,6 +72,12 @@ type Endpoint struct {
 	// envelopes an outbound endpoint writes (EDIFACT UNB sender); empty
 	// keeps the target profile's.
 	Sender *Sender `yaml:"sender"`
+	// CSVFormulas is what an outbound endpoint's CSV output does with
+	// cells that start with '=', '+', '-', '@', a tab or a carriage
+	// return: "neutralise" (default: a single quote before them, plain
+	// numbers excepted, so spreadsheet programs do not run them as
+	// formulas) or "allow" (written as they are).
+	CSVFormulas string `yaml:"csv_formulas"`
 	// Filedrop configures an inbound drop folder.
 	Filedrop *filedrop.Config `yaml:"filedrop"`
 	// FiledropOut configures an outbound folder.
@@ -102,6 +108,12 @@ type Route struct {
 	// echo is skipped and counted as result "to_source".
 	ToSource bool `yaml:"to_source"`
 }
+
+// The values of Endpoint.CSVFormulas.
+const (
+	CSVFormulasNeutralise = "neutralise"
+	CSVFormulasAllow      = "allow"
+)
 
 // Sender is a party id and its code qualifier for interchange envelopes
 // (EDIFACT UNB S002: 0004 an..35 and 0007 an..4).
@@ -439,8 +451,8 @@ func (c *Config) Validate() error {
 }
 
 // validateDirection checks the settings of one direction only: the system an
-// outbound endpoint delivers to and the sender of its envelopes, and that
-// an inbound one reads JSON Lines.
+// outbound endpoint delivers to, the sender of its envelopes and what its
+// CSV does with formulas, and that an inbound one reads JSON Lines.
 func (ep *Endpoint) validateDirection(at, where string) []error {
 	var errs []error
 	if ep.Direction == "out" && ep.JSONLines {
@@ -450,7 +462,7 @@ func (ep *Endpoint) validateDirection(at, where string) []error {
 		for _, f := range []struct {
 			key string
 			set bool
-		}{{"pcs", ep.PCS != ""}, {"sender", ep.Sender != nil}} {
+		}{{"pcs", ep.PCS != ""}, {"sender", ep.Sender != nil}, {"csv_formulas", ep.CSVFormulas != ""}} {
 			if f.set {
 				errs = append(errs, atField(at+"."+f.key, fmt.Errorf("%s: %w: %s is for outbound endpoints", where, ErrConfig, f.key)))
 			}
@@ -459,6 +471,11 @@ func (ep *Endpoint) validateDirection(at, where string) []error {
 	}
 	if ep.PCS != "" && !validPCS(ep.PCS) {
 		errs = append(errs, atField(at+".pcs", fmt.Errorf("%s: %w: pcs %q: a system as profile names begin, such as portbase or cpu, expected", where, ErrConfig, ep.PCS)))
+	}
+	switch ep.CSVFormulas {
+	case "", CSVFormulasNeutralise, CSVFormulasAllow:
+	default:
+		errs = append(errs, atField(at+".csv_formulas", fmt.Errorf("%s: %w: csv_formulas %q: %s or %s expected", where, ErrConfig, ep.CSVFormulas, CSVFormulasNeutralise, CSVFormulasAllow)))
 	}
 	if s := ep.Sender; s != nil {
 		if err := CheckSenderID(s.ID); err != nil {

@@ -30,6 +30,19 @@ func TestExampleConfig(t *testing.T) {
 	assert.True(t, cfg.Routes[0].ToSource)
 	assert.Equal(t, &pipeline.Sender{ID: "8712345000004", Qualifier: "14"}, cfg.Endpoints[3].Sender)
 	assert.Equal(t, "partner", cfg.Endpoints[5].PCS)
+	assert.Equal(t, "neutralise", cfg.Endpoints[5].CSVFormulas)
+}
+
+// csv_formulas takes neutralise or allow on an outbound endpoint.
+func TestConfigCSVFormulas(t *testing.T) {
+	for _, v := range []string{"neutralise", "allow"} {
+		p := filepath.Join(t.TempDir(), "pcsgate.yaml")
+		yaml := "endpoints:\n  - name: a\n    direction: out\n    transport: filedrop\n    csv_formulas: " + v + "\n    filedrop_out: {dir: x}\n"
+		require.NoError(t, os.WriteFile(p, []byte(yaml), 0o644))
+		cfg, err := pipeline.LoadConfig(p)
+		require.NoError(t, err, v)
+		assert.Equal(t, v, cfg.Endpoints[0].CSVFormulas)
+	}
 }
 
 func TestConfigErrors(t *testing.T) {
@@ -63,6 +76,10 @@ func TestConfigErrors(t *testing.T) {
 			`[6:18] endpoints[0] "a": invalid configuration: sender.id "NL:1": character 3 cannot be written in an envelope`},
 		{"sender qualifier too long", outbound + "    sender: {id: PCSGATE, qualifier: ZZZZZ}\n",
 			`[6:38] endpoints[0] "a": invalid configuration: sender.qualifier "ZZZZZ" has 5 characters: at most 4 expected`},
+		{"csv_formulas of an inbound endpoint", "endpoints:\n  - name: a\n    direction: in\n    transport: filedrop\n    csv_formulas: allow\n    filedrop: {dir: x}\n",
+			`[5:19] endpoints[0] "a": invalid configuration: csv_formulas is for outbound endpoints`},
+		{"csv_formulas unknown", outbound + "    csv_formulas: yes\n",
+			`[6:19] endpoints[0] "a": invalid configuration: csv_formulas "yes": neutralise or allow expected`},
 		{"json_lines of an outbound endpoint", outbound + "    json_lines: true\n", `[6:17] endpoints[0] "a": invalid configuration: json_lines is for inbound endpoints`},
 		{"endpoint without section, at its transport", "endpoints:\n  - name: a\n    direction: in\n    transport: filedrop\n", `[4:16] endpoints[0] "a": invalid configuration: direction in with transport filedrop`},
 	} {

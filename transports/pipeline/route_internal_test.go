@@ -65,6 +65,42 @@ func TestSenderReachesEncodeOptions(t *testing.T) {
 	}
 }
 
+// csv_formulas: allow on an outbound endpoint reaches the encoder of the
+// routes to it as AllowFormulas; other endpoints neutralise.
+func TestCSVFormulasReachEncodeOptions(t *testing.T) {
+	raw := outEndpoint("raw")
+	raw.CSVFormulas = CSVFormulasAllow
+	safe := outEndpoint("safe")
+	safe.CSVFormulas = CSVFormulasNeutralise
+	cfg := &Config{
+		Endpoints: []Endpoint{raw, safe, outEndpoint("feed")},
+		Routes: []Route{
+			{Name: "raw", Endpoint: "raw", Profile: "partner/status-csv"},
+			{Name: "safe", Endpoint: "safe", Profile: "partner/status-csv"},
+			{Name: "feed", Endpoint: "feed", Profile: "partner/status-csv"},
+		},
+		Retry: RetryConfig{InitialInterval: "1s"},
+	}
+	g := routeGateway(t, cfg)
+	assert.True(t, g.targets[0].opts.AllowFormulas)
+	assert.False(t, g.targets[1].opts.AllowFormulas)
+	assert.False(t, g.targets[2].opts.AllowFormulas, "neutralised by default")
+
+	e := releaseEvent("cpu")
+	require.NotNil(t, e.Release)
+	e.Release.ReleaseTo = &canonical.Party{Name: "=HYPERLINK(\"http://x\")"}
+	r := g.render(e, message.NewMessage("in", nil))
+	require.Empty(t, r.failures)
+	require.Len(t, r.outs, 3)
+	for _, o := range r.outs {
+		if o.endpoint == "raw" {
+			assert.Contains(t, string(o.msg.Payload), `;"=HYPERLINK(""http://x"")";`, o.endpoint)
+		} else {
+			assert.Contains(t, string(o.msg.Payload), `;"'=HYPERLINK(""http://x"")";`, o.endpoint)
+		}
+	}
+}
+
 // An event is not routed back to the system it came from: the endpoint's
 // pcs, else its route's profile's; to_source allows it.
 func TestNotRoutedBackToSource(t *testing.T) {

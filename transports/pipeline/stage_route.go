@@ -74,6 +74,7 @@ func routeTargets(cfg *Config, reg *mappings.Registry) ([]routeTarget, error) {
 			if ep.Sender != nil {
 				t.opts.SenderID, t.opts.SenderQualifier = ep.Sender.ID, ep.Sender.Qualifier
 			}
+			t.opts.AllowFormulas = ep.CSVFormulas == CSVFormulasAllow
 		}
 		targets[i] = t
 	}
