@@ -201,6 +201,27 @@ func TestTranslateSender(t *testing.T) {
 	assert.Contains(t, errOut, "not of canonical events")
 }
 
+// A CSV target neutralises formula-like cells unless --allow-csv-formulas
+// says otherwise; the flag reaches the encoder's options.
+func TestTranslateCSVFormulas(t *testing.T) {
+	opts, err := translateOptions{to: "partner/status-csv", allowFormulas: true}.encodeOptions("in.csv")
+	require.NoError(t, err)
+	assert.True(t, opts.AllowFormulas)
+
+	in := filepath.Join(t.TempDir(), "in.csv")
+	require.NoError(t, os.WriteFile(in, []byte("action,port,carrier,blNumber,containerNumber,isoSizeType,releaseNumber,validFrom,validUntil,terminal,releaseTo,releaseToEori,remarks\n"+
+		"NEW,NLRTM,MAEU,MAEU258114377,MSKU1234565,45G1,R1,,2026-11-27,ECTDELTA,\"=HYPERLINK(\"\"http://x\"\")\",,\n"), 0o644))
+	code, out, errOut := runCLI(t, "", "translate", "--to", "partner/status-csv", in)
+	assert.Equal(t, 0, code, errOut)
+	assert.Contains(t, out, `;"'=HYPERLINK(""http://x"")";`)
+	code, out, errOut = runCLI(t, "", "translate", "--to", "partner/status-csv", "--allow-csv-formulas", in)
+	assert.Equal(t, 0, code, errOut)
+	assert.Contains(t, out, `;"=HYPERLINK(""http://x"")";`)
+	code, _, errOut = runCLI(t, "", "translate", "--to", "canonical", "--allow-csv-formulas", in)
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errOut, "not canonical events")
+}
+
 func readFile(t *testing.T, p string) []byte {
 	t.Helper()
 	b, err := os.ReadFile(p)

@@ -20,6 +20,10 @@ type translateOptions struct {
 	// sender and senderQualifier name this installation on the envelopes
 	// of the output (EDIFACT UNB), as an outbound endpoint's sender does.
 	sender, senderQualifier string
+	// allowFormulas writes CSV cells that start with =, +, -, @, a tab or
+	// a carriage return as they are, as an outbound endpoint's
+	// csv_formulas: allow does.
+	allowFormulas bool
 	// lines reads the input as JSON Lines whatever its name.
 	lines bool
 }
@@ -38,6 +42,10 @@ Lines: one JSON document per line, each its own message, detected on its own;
 blank lines are skipped and problems are reported with their line number.
 --sender and --sender-qualifier put this installation's party id on the
 output's interchange envelopes (EDIFACT UNB) instead of the profile's.
+A CSV target gets a single quote before cells that start with =, +, -, @,
+a tab or a carriage return (plain numbers excepted), so that spreadsheet
+programs do not run them as formulas; --allow-csv-formulas writes them as
+they are.
 
 Bad messages are reported on standard error, one line each; the good ones are
 still written. Exit status: 0 all good, 1 some input rejected, 2 usage error.`,
@@ -50,6 +58,7 @@ still written. Exit status: 0 all good, 1 some input rejected, 2 usage error.`,
 	cmd.Flags().StringVar(&o.to, "to", "", "target profile, or canonical for NDJSON events")
 	cmd.Flags().StringVar(&o.sender, "sender", "", "party id of this installation as the interchange sender (EDIFACT UNB, an..35)")
 	cmd.Flags().StringVar(&o.senderQualifier, "sender-qualifier", "", "code qualifier of --sender (an..4)")
+	cmd.Flags().BoolVar(&o.allowFormulas, "allow-csv-formulas", false, "write CSV cells that start with =, +, -, @ as they are (default: a ' before them)")
 	cmd.Flags().BoolVar(&o.lines, "lines", false, "read JSON Lines (one JSON document per line; implied by .jsonl and .ndjson)")
 	return cmd
 }
@@ -104,6 +113,9 @@ func (o translateOptions) encoder(reg *mappings.Registry, out io.Writer, name st
 		if o.sender != "" || o.senderQualifier != "" {
 			return nil, usagef("--sender and --sender-qualifier name the sender of a target profile's envelopes, not of canonical events")
 		}
+		if o.allowFormulas {
+			return nil, usagef("--allow-csv-formulas is for CSV target profiles, not canonical events")
+		}
 		return nil, nil
 	}
 	p, err := reg.Profile(o.to)
@@ -124,7 +136,7 @@ func (o translateOptions) encoder(reg *mappings.Registry, out io.Writer, name st
 // encodeOptions are the options of the --to profile's encoder; a sender
 // that no envelope can carry is a usage error.
 func (o translateOptions) encodeOptions(name string) (mappings.EncodeOptions, error) {
-	opts := mappings.EncodeOptions{Name: name, SenderID: o.sender, SenderQualifier: o.senderQualifier}
+	opts := mappings.EncodeOptions{Name: name, SenderID: o.sender, SenderQualifier: o.senderQualifier, AllowFormulas: o.allowFormulas}
 	if o.sender == "" && o.senderQualifier == "" {
 		return opts, nil
 	}
