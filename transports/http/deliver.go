@@ -143,5 +143,8 @@ func (in *Inbound) retryLater(w nethttp.ResponseWriter, why string) {
 // unauthorized answers 401 and logs the attempt for operators.
 func (in *Inbound) unauthorized(w nethttp.ResponseWriter, r *nethttp.Request, err error) {
 	in.logger.Info("Request refused: not authenticated", watermill.LogFields{"remote": r.RemoteAddr, "reason": err.Error()})
+	// The body is not read (or already was): close the connection rather
+	// than let the client stream it first.
+	w.Header().Set("Connection", "close")
 	writeError(w, nethttp.StatusUnauthorized, err.Error())
 }

@@ -8,9 +8,17 @@
 // Acks the message, which the pipeline does once it is committed; 503 with a
 // JSON error after a Nack or when no commit came in time, so the sender
 // retries. Requests are authenticated by a bearer token, an HMAC-SHA256
-// signature of the body, or both (compared in constant time); bodies are
-// size-limited and their content type checked. Every error answer is one
-// line of JSON: {"error":"..."}.
+// signature of the body, or both (compared in constant time) before the
+// body is read: a request without a valid token or without a well-formed
+// signature header is answered 401 unread and its connection closed. A
+// body is read only up to MaxBodyBytes, and an endpoint that authenticates
+// by signature alone reads at most MaxUnverified bodies at once before
+// checking them (503 beyond). Bodies' content type is checked. Every error
+// answer is one line of JSON: {"error":"..."}.
+//
+// NewServer makes the server the gateway mounts its endpoints on: read,
+// write and idle timeouts, a header size limit and a cap on open
+// connections (LimitListener).
 //
 // A request carries an idempotency key: its Idempotency-Key header, else the
 // SHA-256 of its body. A key that is in flight or was acknowledged recently

@@ -29,7 +29,8 @@ type Inbound struct {
 	recent *recentKeys
 	types  map[string]bool
 
-	incoming chan delivery // requests hand their message to a subscription here
+	incoming   chan delivery // requests hand their message to a subscription here
+	unverified chan struct{} // a slot per body read before its sender is authenticated
 
 	mu      sync.Mutex
 	closed  bool
@@ -60,12 +61,13 @@ func NewInbound(cfg InboundConfig, logger watermill.LoggerAdapter) (*Inbound, er
 		types[mt] = true
 	}
 	return &Inbound{
-		cfg:      cfg,
-		logger:   logger.With(watermill.LogFields{"transport": "http", "path": cfg.Path}),
-		recent:   newRecentKeys(cfg.RecentKeys),
-		types:    types,
-		incoming: make(chan delivery),
-		closing:  make(chan struct{}),
+		cfg:        cfg,
+		logger:     logger.With(watermill.LogFields{"transport": "http", "path": cfg.Path}),
+		recent:     newRecentKeys(cfg.RecentKeys),
+		types:      types,
+		incoming:   make(chan delivery),
+		unverified: make(chan struct{}, cfg.MaxUnverified),
+		closing:    make(chan struct{}),
 	}, nil
 }
 

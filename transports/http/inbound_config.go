@@ -16,6 +16,7 @@ const (
 	DefaultMaxBodyBytes   = 8 << 20
 	DefaultInboundTimeout = 30 * time.Second
 	DefaultRecentKeys     = 10000
+	DefaultMaxUnverified  = 4
 )
 
 // DefaultContentTypes are the media types accepted unless
@@ -33,6 +34,13 @@ type InboundConfig struct {
 	// MaxBodyBytes is the largest request body accepted, in bytes; larger
 	// ones are answered 413. Default 8 MiB.
 	MaxBodyBytes int64 `yaml:"max_body_bytes"`
+	// MaxUnverified bounds the bodies read at once before their sender is
+	// authenticated: on an endpoint with only an hmac_secret the body must
+	// be read to check its signature. Requests beyond it are answered 503
+	// (the sender retries); at most MaxUnverified × MaxBodyBytes bytes are
+	// held for senders not yet known. An endpoint with a bearer token
+	// reads only authenticated bodies. Default 4.
+	MaxUnverified int `yaml:"max_unverified"`
 	// ContentTypes lists the media types accepted, in any letter case
 	// (parameters of a request's type such as charset are ignored); others
 	// are answered 415. Default application/json, application/xml,
@@ -54,6 +62,9 @@ func (c *InboundConfig) setDefaults() {
 	c.Auth.setDefaults()
 	if c.MaxBodyBytes == 0 {
 		c.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	if c.MaxUnverified == 0 {
+		c.MaxUnverified = DefaultMaxUnverified
 	}
 	if len(c.ContentTypes) == 0 {
 		c.ContentTypes = DefaultContentTypes
@@ -84,6 +95,9 @@ func (c InboundConfig) Validate() error {
 	errs = append(errs, c.Auth.validate("auth")...)
 	if c.MaxBodyBytes < 0 {
 		bad("max_body_bytes", fmt.Sprint(c.MaxBodyBytes), "a positive size in bytes")
+	}
+	if c.MaxUnverified < 0 {
+		bad("max_unverified", fmt.Sprint(c.MaxUnverified), "a positive count")
 	}
 	for i, ct := range c.ContentTypes {
 		if mt, params, err := mime.ParseMediaType(ct); err != nil || len(params) > 0 || !strings.Contains(mt, "/") {

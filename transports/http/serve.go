@@ -7,6 +7,7 @@ import (
 	"mime"
 	nethttp "net/http"
 	"strings"
+	"sync"
 
 	"github.com/nexport/pcsgate/canonical/errtext"
 	"github.com/nexport/pcsgate/transports"
@@ -31,23 +32,50 @@ func (in *Inbound) ServeHTTP(w nethttp.ResponseWriter, r *nethttp.Request) {
 			return
 		}
 	}
+	var signature []byte
+	if in.cfg.Auth.HMACSecret != "" {
+		sig, err := signatureOf(r, in.cfg.Auth.HMACHeader)
+		if err != nil {
+			in.unauthorized(w, r, err)
+			return
+		}
+		signature = sig
+	}
 	contentType, ok := in.contentType(r)
 	if !ok {
+		w.Header().Set("Connection", "close") // the body is not read
 		writeError(w, nethttp.StatusUnsupportedMediaType, fmt.Sprintf("content type %s is not accepted: expected one of %s",
 			errtext.Quote(r.Header.Get("Content-Type")), strings.Join(in.cfg.ContentTypes, ", ")))
 		return
+	}
+	release := func() {}
+	if in.cfg.Auth.Bearer == "" {
+		// The body of a request that only its signature can authenticate
+		// is read before the sender is known: bound how many such bodies
+		// are in memory at once.
+		select {
+		case in.unverified <- struct{}{}:
+			release = sync.OnceFunc(func() { <-in.unverified })
+			defer release()
+		default:
+			w.Header().Set("Connection", "close")
+			w.Header().Set("Retry-After", "1")
+			writeError(w, nethttp.StatusServiceUnavailable, "too many requests being verified: retry later")
+			return
+		}
 	}
 	body, status, err := in.readBody(w, r)
 	if err != nil {
 		writeError(w, status, err.Error())
 		return
 	}
-	if in.cfg.Auth.HMACSecret != "" {
-		if err := checkSignature(r, in.cfg.Auth.HMACHeader, in.cfg.Auth.HMACSecret, body); err != nil {
+	if signature != nil {
+		if err := checkSignature(signature, in.cfg.Auth.HMACSecret, body); err != nil {
 			in.unauthorized(w, r, err)
 			return
 		}
 	}
+	release() // the sender is known now
 	if len(body) == 0 {
 		writeError(w, nethttp.StatusBadRequest, "empty body: expected a message")
 		return
@@ -90,6 +118,7 @@ func (in *Inbound) contentType(r *nethttp.Request) (string, bool) {
 func (in *Inbound) readBody(w nethttp.ResponseWriter, r *nethttp.Request) ([]byte, int, error) {
 	tooBig := fmt.Errorf("body is larger than the limit of %d bytes", in.cfg.MaxBodyBytes)
 	if r.ContentLength > in.cfg.MaxBodyBytes {
+		w.Header().Set("Connection", "close") // the body is not read
 		return nil, nethttp.StatusRequestEntityTooLarge, tooBig
 	}
 	body, err := io.ReadAll(nethttp.MaxBytesReader(w, r.Body, in.cfg.MaxBodyBytes))

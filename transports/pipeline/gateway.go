@@ -19,6 +19,7 @@ import (
 
 	"github.com/nexport/pcsgate/mappings"
 	"github.com/nexport/pcsgate/transports"
+	httptr "github.com/nexport/pcsgate/transports/http"
 	"github.com/nexport/pcsgate/transports/store"
 )
 
@@ -255,7 +256,19 @@ func (g *Gateway) Run(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("http: %w", err)
 	}
-	srv := &http.Server{Handler: g.mux, ReadHeaderTimeout: 10 * time.Second}
+	// A webhook waits up to its endpoint's timeout for its commit: the
+	// answer must still be writable then.
+	var scfg httptr.ServerConfig
+	for _, ep := range g.cfg.Endpoints {
+		if ep.HTTPIn != nil {
+			t := ep.HTTPIn.Timeout
+			if t <= 0 {
+				t = httptr.DefaultInboundTimeout
+			}
+			scfg.WriteTimeout = max(scfg.WriteTimeout, t+httptr.DefaultReadTimeout)
+		}
+	}
+	srv, ln := httptr.NewServer(g.mux, ln, scfg)
 	go func() { _ = srv.Serve(ln) }()
 	defer func() {
 		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)

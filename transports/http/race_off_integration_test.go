@@ -1,0 +1,5 @@
+//go:build integration && !race
+
+package http_test
+
+const raceEnabled = false
