@@ -1,10 +1,12 @@
 package pipeline
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"math"
 	"net"
 	"net/http"
 	"os"
@@ -19,6 +21,9 @@ import (
 
 	"github.com/nexport/pcsgate/mappings"
 	"github.com/nexport/pcsgate/transports"
+	"github.com/nexport/pcsgate/transports/filedrop"
+	httptr "github.com/nexport/pcsgate/transports/http"
+	"github.com/nexport/pcsgate/transports/sftp"
 	"github.com/nexport/pcsgate/transports/store"
 )
 
@@ -85,7 +90,7 @@ func NewWithLibraryLogger(ctx context.Context, cfg *Config, reg *mappings.Regist
 	if err != nil {
 		return nil, err
 	}
-	st, err := store.Open(ctx, cfg.Store, lib)
+	st, err := store.OpenConfig(ctx, store.Config{DSN: cfg.Store, MaxBytes: storeMaxBytes(cfg)}, lib)
 	if err != nil {
 		return nil, err
 	}
@@ -98,6 +103,32 @@ func NewWithLibraryLogger(ctx context.Context, cfg *Config, reg *mappings.Regist
 		return nil, err
 	}
 	return g, nil
+}
+
+// storeHeadroom is what the store takes beyond an inbound endpoint's
+// largest message: its metadata, and the reason of its dead letter.
+const storeHeadroom = 1 << 20
+
+// storeMaxBytes is the store's cap on a payload: the store's default, or
+// more where an inbound endpoint takes larger messages, so that whatever an
+// endpoint accepts can also be kept as a dead letter. A cap below an
+// endpoint's limit would make a refused message of a size between them
+// fail its dead letter and be redelivered, under a new id, for ever.
+func storeMaxBytes(cfg *Config) int {
+	largest := int64(store.DefaultMaxBytes)
+	for _, ep := range cfg.Endpoints {
+		var n int64
+		switch {
+		case ep.Filedrop != nil:
+			n = cmp.Or(ep.Filedrop.MaxBytes, filedrop.DefaultMaxBytes)
+		case ep.SFTP != nil:
+			n = cmp.Or(ep.SFTP.MaxBytes, sftp.DefaultMaxBytes)
+		case ep.HTTPIn != nil:
+			n = cmp.Or(ep.HTTPIn.MaxBodyBytes, httptr.DefaultMaxBodyBytes)
+		}
+		largest = max(largest, n+storeHeadroom)
+	}
+	return int(min(largest, int64(math.MaxInt32)))
 }
 
 // checkJSONLines checks that an endpoint reading JSON Lines with a profile
