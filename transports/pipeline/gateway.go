@@ -6,7 +6,6 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
-	"math"
 	"net"
 	"net/http"
 	"os"
@@ -116,19 +115,31 @@ const storeHeadroom = 1 << 20
 // fail its dead letter and be redelivered, under a new id, for ever.
 func storeMaxBytes(cfg *Config) int {
 	largest := int64(store.DefaultMaxBytes)
-	for _, ep := range cfg.Endpoints {
-		var n int64
-		switch {
-		case ep.Filedrop != nil:
-			n = cmp.Or(ep.Filedrop.MaxBytes, filedrop.DefaultMaxBytes)
-		case ep.SFTP != nil:
-			n = cmp.Or(ep.SFTP.MaxBytes, sftp.DefaultMaxBytes)
-		case ep.HTTPIn != nil:
-			n = cmp.Or(ep.HTTPIn.MaxBodyBytes, httptr.DefaultMaxBodyBytes)
+	for i := range cfg.Endpoints {
+		if _, n := inboundMaxBytes(&cfg.Endpoints[i]); n > 0 {
+			largest = max(largest, n+storeHeadroom)
 		}
-		largest = max(largest, n+storeHeadroom)
 	}
-	return int(min(largest, int64(math.MaxInt32)))
+	return int(min(largest, maxInboundBytes+storeHeadroom))
+}
+
+// maxInboundBytes bounds an inbound endpoint's max_bytes: what the store
+// keeps in one row, well under the 1 GB a SQLite or PostgreSQL value may
+// hold.
+const maxInboundBytes = 512 << 20
+
+// inboundMaxBytes returns the section and the largest message an inbound
+// endpoint takes, its default filled in; 0 for an outbound one.
+func inboundMaxBytes(ep *Endpoint) (string, int64) {
+	switch {
+	case ep.Filedrop != nil:
+		return "filedrop.max_bytes", cmp.Or(ep.Filedrop.MaxBytes, filedrop.DefaultMaxBytes)
+	case ep.SFTP != nil:
+		return "sftp.max_bytes", cmp.Or(ep.SFTP.MaxBytes, sftp.DefaultMaxBytes)
+	case ep.HTTPIn != nil:
+		return "http_in.max_body_bytes", cmp.Or(ep.HTTPIn.MaxBodyBytes, httptr.DefaultMaxBodyBytes)
+	}
+	return "", 0
 }
 
 // checkJSONLines checks that an endpoint reading JSON Lines with a profile

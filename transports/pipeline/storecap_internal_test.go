@@ -55,3 +55,17 @@ func TestStoreCapCoversEveryInboundMaxBytes(t *testing.T) {
 			Reason: "cannot decode", Payload: payload})
 	}))
 }
+
+func TestInboundMaxBytesOverStoreLimitRefused(t *testing.T) {
+	cfg := DefaultConfig(t.TempDir(), func(string) bool { return true })
+	require.NoError(t, cfg.Validate())
+	for i := range cfg.Endpoints {
+		if f := cfg.Endpoints[i].Filedrop; f != nil {
+			f.MaxBytes = maxInboundBytes + 1
+			break
+		}
+	}
+	err := cfg.Validate()
+	require.ErrorIs(t, err, ErrConfig)
+	assert.Contains(t, err.Error(), "filedrop.max_bytes 536870913: at most 536870912 expected")
+}
