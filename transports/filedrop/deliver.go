@@ -2,12 +2,16 @@ package filedrop
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/ThreeDotsLabs/watermill"
 	"github.com/ThreeDotsLabs/watermill/message"
@@ -29,24 +33,24 @@ func (s *Subscriber) deliver(ctx context.Context, topic string, out chan<- *mess
 			fl.put(c.size)
 		}
 	}()
-	reject := func(reason string) { // the filer ends the file's flight
-		s.file(fileJob{name: c.name, reason: reason})
+	reject := func(reason string, read fs.FileInfo) { // the filer ends the file's flight
+		s.file(fileJob{name: c.name, reason: reason, read: read})
 		fl.put(c.size)
 		held = false
 	}
 	log := s.logger.With(watermill.LogFields{"file": c.name})
 
 	if _, err := transports.SafeName(c.name); err != nil {
-		reject(err.Error())
+		reject(err.Error(), nil)
 		return true
 	}
-	data, err := s.read(c)
+	data, read, err := s.read(c)
 	switch {
 	case errors.Is(err, errNotReady):
 		log.Debug("File changed since it was listed; left for the next scan", nil)
 		return true
-	case errors.Is(err, errTooBig), errors.Is(err, fs.ErrPermission):
-		reject(err.Error())
+	case errors.Is(err, errTooBig), errors.Is(err, errRefused), errors.Is(err, fs.ErrPermission):
+		reject(err.Error(), read)
 		return true
 	case err != nil:
 		log.Error("Cannot read file; left for the next scan", err, nil)
@@ -69,14 +73,14 @@ func (s *Subscriber) deliver(ctx context.Context, topic string, out chan<- *mess
 	}
 	held = false
 	s.wg.Add(1) // the subscription's own count keeps Close waiting meanwhile
-	go s.await(ctx, msg, c, turn, fl)
+	go s.await(ctx, msg, c, read, turn, fl)
 	return true
 }
 
-// await waits for the consumer's answer to msg, the message of file c,
-// and files the file once acked. It then ends the message's turn and
+// await waits for the consumer's answer to msg, the message of file c
+// (read is the file that was read), and files the file once acked. It then ends the message's turn and
 // uncounts the file in fl.
-func (s *Subscriber) await(ctx context.Context, msg *message.Message, c candidate, turn *transports.Turn, fl *flight) {
+func (s *Subscriber) await(ctx context.Context, msg *message.Message, c candidate, read fs.FileInfo, turn *transports.Turn, fl *flight) {
 	name := c.name
 	defer s.wg.Done()
 	defer fl.put(c.size)
@@ -90,7 +94,7 @@ func (s *Subscriber) await(ctx context.Context, msg *message.Message, c candidat
 	// An ack wins over a Close or cancel that came at the same time.
 	select {
 	case <-msg.Acked():
-		s.file(fileJob{name: name, reason: msg.Metadata.Get(transports.MetaFailureReason), uuid: msg.UUID})
+		s.file(fileJob{name: name, reason: msg.Metadata.Get(transports.MetaFailureReason), uuid: msg.UUID, read: read})
 		return // the filer ends the file's flight
 	case <-msg.Nacked():
 		s.logger.Debug("Message nacked; file left for redelivery", watermill.LogFields{"file": name, "message_uuid": msg.UUID})
@@ -104,53 +108,76 @@ var (
 	errNotReady = errors.New("changed since it was listed")
 	// errTooBig: the file exceeds MaxBytes.
 	errTooBig = errors.New("is larger than the limit")
+	// errRefused: the name is not a file pcsgate reads (a link, a pipe,
+	// a file with other names).
+	errRefused = errors.New("is refused")
+	// errSymlink: openInbox found a symbolic link.
+	errSymlink = errors.New("is a symbolic link")
 )
 
-// read returns the content of the candidate file if it is still the regular
-// file the scan saw, with the same size and modification time.
-func (s *Subscriber) read(c candidate) ([]byte, error) {
+// read returns the content of the candidate file and what the opened file
+// is. The file is opened without following a link or waiting on a named
+// pipe, and the opened descriptor is judged: a regular file with one name
+// only (a hard link to a file elsewhere is refused, errRefused), no larger
+// than MaxBytes (errTooBig) and unchanged since the scan saw it
+// (errNotReady otherwise).
+func (s *Subscriber) read(c candidate) ([]byte, fs.FileInfo, error) {
 	path := filepath.Join(s.cfg.Dir, c.name)
-	linfo, err := os.Lstat(path)
-	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return nil, errNotReady
-		}
-		return nil, err
-	}
-	if !linfo.Mode().IsRegular() {
-		return nil, errNotReady
-	}
-	if linfo.Size() > s.cfg.MaxBytes {
-		return nil, fmt.Errorf("file %s of %d bytes %w of %d bytes (max_bytes)", errtext.Quote(c.name), linfo.Size(), errTooBig, s.cfg.MaxBytes)
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return nil, errNotReady
-		}
-		return nil, err
+	f, err := openInbox(path)
+	switch {
+	case errors.Is(err, errSymlink):
+		return nil, nil, fmt.Errorf("file %s %w: it is a symbolic link, a regular file expected", errtext.Quote(c.name), errRefused)
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, nil, errNotReady
+	case err != nil:
+		return nil, nil, err
 	}
 	defer f.Close()
 	info, err := f.Stat()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	// The same file as listed (not swapped for a link), unchanged.
-	if !os.SameFile(linfo, info) || info.Size() != c.size || !info.ModTime().Equal(c.mtime) {
-		return nil, errNotReady
+	if !info.Mode().IsRegular() {
+		return nil, info, fmt.Errorf("file %s %w: it is %s, a regular file expected", errtext.Quote(c.name), errRefused, kindOf(info.Mode()))
+	}
+	if n, ok := linkCount(info); ok && n != 1 {
+		return nil, info, fmt.Errorf("file %s %w: it has %d hard links, a file with one name expected", errtext.Quote(c.name), errRefused, n)
+	}
+	if info.Size() > s.cfg.MaxBytes {
+		return nil, info, fmt.Errorf("file %s of %d bytes %w of %d bytes (max_bytes)", errtext.Quote(c.name), info.Size(), errTooBig, s.cfg.MaxBytes)
+	}
+	if info.Size() != c.size || !info.ModTime().Equal(c.mtime) {
+		return nil, nil, errNotReady
 	}
 	data := make([]byte, info.Size())
 	if _, err := io.ReadFull(f, data); err != nil {
 		if errors.Is(err, io.ErrUnexpectedEOF) {
-			return nil, errNotReady // shrank while reading
+			return nil, nil, errNotReady // shrank while reading
 		}
-		return nil, err
+		return nil, nil, err
 	}
 	var one [1]byte
 	if n, _ := f.Read(one[:]); n > 0 {
-		return nil, errNotReady // grew while reading
+		return nil, nil, errNotReady // grew while reading
 	}
-	return data, nil
+	return data, info, nil
+}
+
+// kindOf names the kind of a file that is not a regular one.
+func kindOf(m fs.FileMode) string {
+	switch {
+	case m&fs.ModeSymlink != 0:
+		return "a symbolic link"
+	case m&fs.ModeNamedPipe != 0:
+		return "a named pipe (FIFO)"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	case m&fs.ModeDevice != 0:
+		return "a device"
+	case m.IsDir():
+		return "a folder"
+	}
+	return "not a regular file"
 }
 
 // Filing: a file whose message was acked, or that the transport refuses on
@@ -172,8 +199,9 @@ const (
 // fileJob is a file to move out of the drop folder.
 type fileJob struct {
 	name   string
-	reason string // why it goes to the error folder; "" for the archive
-	uuid   string // of its message, for the log; "" if never delivered
+	reason string      // why it goes to the error folder; "" for the archive
+	uuid   string      // of its message, for the log; "" if never delivered
+	read   fs.FileInfo // the file that was opened; nil if none was
 }
 
 // startFilers starts the filers. The caller holds mu.
@@ -193,18 +221,18 @@ func (s *Subscriber) filer(jobs <-chan fileJob) {
 	defer s.filers.Done()
 	for j := range jobs {
 		if j.reason != "" {
-			s.reject(j.name, j.reason)
+			s.reject(j.name, j.reason, j.read)
 		} else {
-			s.archive(j.name, j.uuid)
+			s.archive(j.name, j.uuid, j.read)
 		}
 		s.release(j.name)
 	}
 }
 
 // archive moves a file into the archive folder of the day.
-func (s *Subscriber) archive(name, uuid string) {
+func (s *Subscriber) archive(name, uuid string, read fs.FileInfo) {
 	dir := filepath.Join(s.cfg.Archive, s.cfg.Clock().UTC().Format("2006-01-02"))
-	final, err := s.move(filepath.Join(s.cfg.Dir, name), dir, name)
+	final, err := s.moveRead(name, dir, read)
 	if err != nil {
 		s.logger.Error("Cannot archive file; it will be delivered again", err, watermill.LogFields{"file": name, "message_uuid": uuid})
 		return
@@ -215,19 +243,72 @@ func (s *Subscriber) archive(name, uuid string) {
 }
 
 // reject moves a file to the error folder with the reason beside it.
-func (s *Subscriber) reject(name, reason string) {
+func (s *Subscriber) reject(name, reason string, read fs.FileInfo) {
 	log := s.logger.With(watermill.LogFields{"file": name})
-	final, err := s.move(filepath.Join(s.cfg.Dir, name), s.cfg.Error, name)
+	final, err := s.moveRead(name, s.cfg.Error, read)
 	if err != nil {
 		log.Error("Cannot move rejected file to the error folder", err, watermill.LogFields{"reason": reason})
 		return
 	}
 	s.forget(name)
 	s.removeMarker(name)
-	if err := writeReason(filepath.Join(s.cfg.Error, final+".error.txt"), reason); err != nil {
+	if err := writeReason(filepath.Join(s.cfg.Error, reasonName(final)), reason); err != nil {
 		log.Error("Cannot write the reason beside a rejected file", err, watermill.LogFields{"reason": reason})
 	}
 	log.Info("File moved to the error folder", watermill.LogFields{"moved_as": final, "reason": reason})
+}
+
+// errReplaced: the name no longer holds the file that was read.
+var errReplaced = errors.New("was replaced since it was read; the new file is left for the next scan")
+
+// moveRead moves the file name of the drop folder into dir, if it is
+// still read, the file that was opened (any file when read is nil). A
+// file put in its place since is left where it is, to be read in turn;
+// one swapped in while moving is moved back.
+func (s *Subscriber) moveRead(name, dir string, read fs.FileInfo) (string, error) {
+	src := filepath.Join(s.cfg.Dir, name)
+	if read != nil && !sameAs(src, read) {
+		return "", fmt.Errorf("file %s %w", errtext.Quote(name), errReplaced)
+	}
+	final, err := s.move(src, dir, name)
+	if err != nil || read == nil || sameAs(filepath.Join(dir, final), read) {
+		return final, err
+	}
+	if _, err := s.move(filepath.Join(dir, final), s.cfg.Dir, name); err != nil {
+		return "", fmt.Errorf("file %s %w, and cannot be moved back from %s: %w", errtext.Quote(name), errReplaced, errtext.Quote(final), err)
+	}
+	return "", fmt.Errorf("file %s %w", errtext.Quote(name), errReplaced)
+}
+
+// sameAs reports whether path (not followed if a link) is the file info
+// describes: the same file, of the same size and modification time, since
+// a file written after another was removed may get its number.
+func sameAs(path string, info fs.FileInfo) bool {
+	got, err := os.Lstat(path)
+	return err == nil && os.SameFile(got, info) && got.Size() == info.Size() && got.ModTime().Equal(info.ModTime())
+}
+
+// maxNameBytes is the longest file name most file systems take.
+const maxNameBytes = 255
+
+// reasonSuffix ends the name of the file that gives a rejection's reason.
+const reasonSuffix = ".error.txt"
+
+// reasonName is the name of the reason file of a file moved to the error
+// folder as name: "<name>.error.txt", or, where that is longer than a file
+// name may be, name cut short on a character boundary with a hash of the
+// whole name, so that two long names still get reason files of their own.
+func reasonName(name string) string {
+	if len(name)+len(reasonSuffix) <= maxNameBytes {
+		return name + reasonSuffix
+	}
+	sum := sha256.Sum256([]byte(name))
+	tag := "~" + hex.EncodeToString(sum[:6])
+	keep := maxNameBytes - len(reasonSuffix) - len(tag)
+	for keep > 0 && !utf8.RuneStart(name[keep]) {
+		keep--
+	}
+	return strings.ToValidUTF8(name[:keep], "") + tag + reasonSuffix
 }
 
 // removeMarker deletes the done marker of name, if markers are in use.

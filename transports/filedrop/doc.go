@@ -6,8 +6,12 @@
 // complete once its size and modification time have not changed for the
 // settle time, or, when so configured, once the partner has written a
 // "<name>.done" marker beside it. Temporary names (*.part, *.tmp), dotfiles,
-// subfolders, symbolic links and files not matching the include patterns are
-// never taken. The folder is watched with file-system notifications and also
+// subfolders and files not matching the include patterns are never taken.
+// A file is opened without following a link or waiting on a named pipe
+// (O_NOFOLLOW|O_NONBLOCK), and the opened file must be a regular file with
+// a single name: a symbolic link, pipe or other special file, or a hard
+// link to a file elsewhere, is refused and moved to error/ with its reason,
+// as is a file over max_bytes. The folder is watched with file-system notifications and also
 // polled, so files are found even where notifications do not arrive. Files
 // are delivered in the order they were written (modification time, then
 // name): a complete file waits for an older one that is still settling, so
@@ -17,8 +21,10 @@
 // A file is acknowledged to the partner by moving it, and only after the
 // consumer Acks its message: to archive/YYYY-MM-DD/ normally, or to error/
 // with a "<name>.error.txt" beside it when the consumer set
-// transports.MetaFailureReason. Files that are too big or have unsafe names
-// go to error/ without being delivered. A moved file never overwrites
+// transports.MetaFailureReason. Files that are too big, have unsafe names or
+// are refused as above go to error/ without being delivered, whatever their
+// size. Only the file that was read is archived: one put under its name
+// since is left for the next listing. A moved file never overwrites
 // another: a numbered suffix is added instead. After a Nack the file stays
 // where it is and is delivered again at the next poll.
 //

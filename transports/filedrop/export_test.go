@@ -9,3 +9,6 @@ func (p *Publisher) UsePartFilesForTest() { p.anon.Store(false) }
 
 // WritesUnnamedForTest reports whether p writes files without a name.
 func (p *Publisher) WritesUnnamedForTest() bool { return p.anon.Load() }
+
+// ReasonNameForTest exposes reasonName to the black-box tests.
+var ReasonNameForTest = reasonName

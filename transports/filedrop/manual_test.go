@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ThreeDotsLabs/watermill"
 	"github.com/ThreeDotsLabs/watermill/message"
 	"github.com/stretchr/testify/require"
 
@@ -58,12 +59,23 @@ func newManual(t *testing.T, adjust func(*filedrop.Config)) *manual {
 // newManualAt is newManual on a given folder.
 func newManualAt(t *testing.T, dir string, adjust func(*filedrop.Config)) *manual {
 	t.Helper()
+	return newManualWith(t, dir, nil, adjust)
+}
+
+// newManualLogged is newManual logging to logger.
+func newManualLogged(t *testing.T, logger watermill.LoggerAdapter, adjust func(*filedrop.Config)) *manual {
+	t.Helper()
+	return newManualWith(t, t.TempDir(), logger, adjust)
+}
+
+func newManualWith(t *testing.T, dir string, logger watermill.LoggerAdapter, adjust func(*filedrop.Config)) *manual {
+	t.Helper()
 	m := &manual{dir: dir, clock: newManualClock(day0)}
 	cfg := filedrop.Config{Dir: m.dir, Settle: testSettle, Poll: time.Hour, NoWatch: true, Clock: m.clock.Now}
 	if adjust != nil {
 		adjust(&cfg)
 	}
-	sub, err := filedrop.NewSubscriber(cfg, nil)
+	sub, err := filedrop.NewSubscriber(cfg, logger)
 	require.NoError(t, err)
 	m.sub = sub
 	t.Cleanup(func() { require.NoError(t, sub.Close()) })

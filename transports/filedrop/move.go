@@ -19,6 +19,9 @@ const maxSuffix = 10000
 // errNoFreeName: every suffixed name is taken.
 var errNoFreeName = errors.New("has no free name left")
 
+// errNotRegular: a file to copy is not a regular file.
+var errNotRegular = errors.New("is not a regular file and cannot be copied to another file system")
+
 // moveNoReplace moves the file src into dir under name, or under name with a
 // numbered suffix when that is taken, and returns the name used. It never
 // replaces an existing file, even when another process moves into dir at
@@ -46,7 +49,7 @@ func moveNoReplace(src, dir, name string) (string, error) {
 			continue
 		case errors.Is(err, fs.ErrNotExist) && !made:
 			// The folder is missing (a new day): create it, try again.
-			if _, serr := os.Stat(src); serr != nil {
+			if _, serr := os.Lstat(src); serr != nil {
 				return "", serr
 			}
 			if err := os.MkdirAll(dir, 0o750); err != nil {
@@ -89,13 +92,22 @@ func reserveAndMove(src, dir, name string) (string, error) {
 }
 
 // copyOver copies src into the existing file dst, syncs it and removes src.
+// Only a regular file is copied: src is opened without following a link or
+// waiting on a pipe.
 func copyOver(src, dst string) (err error) {
-	in, err := os.Open(src)
+	in, err := openInbox(src)
 	if err != nil {
 		_ = os.Remove(dst)
 		return err
 	}
 	defer in.Close()
+	if info, err := in.Stat(); err != nil || !info.Mode().IsRegular() {
+		_ = os.Remove(dst)
+		if err == nil {
+			err = fmt.Errorf("%s %w", src, errNotRegular)
+		}
+		return err
+	}
 	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_TRUNC, 0)
 	if err != nil {
 		_ = os.Remove(dst)
@@ -115,7 +127,7 @@ func copyOver(src, dst string) (err error) {
 }
 
 // writeReason writes why a file was rejected, one problem per line, under
-// a temporary name first so nobody reads it half-written.
+// a hidden temporary name first so nobody reads it half-written.
 func writeReason(path, reason string) error {
 	var b strings.Builder
 	for _, l := range strings.Split(reason, "\n") {
@@ -124,8 +136,21 @@ func writeReason(path, reason string) error {
 			b.WriteByte('\n')
 		}
 	}
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, []byte(b.String()), 0o640); err != nil {
+	// A short temporary name: path may be as long as a name may be.
+	f, err := os.CreateTemp(filepath.Dir(path), ".reason-*.tmp")
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	_, err = f.WriteString(b.String())
+	if err == nil {
+		err = f.Chmod(0o640)
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		_ = os.Remove(tmp)
 		return err
 	}
 	if err := os.Rename(tmp, path); err != nil {
@@ -137,10 +162,10 @@ func writeReason(path, reason string) error {
 
 // same reports whether a and b are the same file (one linked as the other).
 func same(a, b string) bool {
-	fa, err := os.Stat(a)
+	fa, err := os.Lstat(a)
 	if err != nil {
 		return false
 	}
-	fb, err := os.Stat(b)
+	fb, err := os.Lstat(b)
 	return err == nil && os.SameFile(fa, fb)
 }

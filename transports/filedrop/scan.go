@@ -64,7 +64,9 @@ func (s *Subscriber) scan() ([]string, error) {
 	var ready []candidate
 	for _, e := range entries {
 		name := e.Name()
-		if !s.wanted(name) || !e.Type().IsRegular() {
+		// Any entry but a folder: a link, pipe or other special file is
+		// taken too, to be refused and moved to the error folder.
+		if !s.wanted(name) || e.IsDir() {
 			continue
 		}
 		present[name] = true
@@ -162,7 +164,7 @@ func (s *Subscriber) lookOne(name string, now time.Time) (candidate, bool) {
 		}
 	}
 	info, err := s.lstat(name)
-	if err != nil || !info.Mode().IsRegular() {
+	if err != nil || info.IsDir() {
 		if errors.Is(err, fs.ErrNotExist) || err == nil {
 			delete(s.seen, name)
 		}

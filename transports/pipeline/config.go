@@ -432,6 +432,9 @@ func (c *Config) Validate() error {
 			errs = append(errs, atField(at+".transport", fmt.Errorf("%s: %w: %s", where, ErrConfig, kindsHelp(ep))))
 		}
 		errs = append(errs, ep.validateDirection(at, where)...)
+		if key, n := inboundMaxBytes(ep); n > maxInboundBytes {
+			errs = append(errs, atField(at+"."+key, fmt.Errorf("%s: %w: %s %d: at most %d expected, so that a refused message can be kept as a dead letter", where, ErrConfig, key, n, maxInboundBytes)))
+		}
 	}
 	if d, err := time.ParseDuration(c.Retry.InitialInterval); err != nil || d <= 0 {
 		errs = append(errs, atField("$.retry.initial_interval",

@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"errors"
@@ -19,7 +20,9 @@ import (
 
 	"github.com/nexport/pcsgate/mappings"
 	"github.com/nexport/pcsgate/transports"
+	"github.com/nexport/pcsgate/transports/filedrop"
 	httptr "github.com/nexport/pcsgate/transports/http"
+	"github.com/nexport/pcsgate/transports/sftp"
 	"github.com/nexport/pcsgate/transports/store"
 )
 
@@ -86,7 +89,7 @@ func NewWithLibraryLogger(ctx context.Context, cfg *Config, reg *mappings.Regist
 	if err != nil {
 		return nil, err
 	}
-	st, err := store.Open(ctx, cfg.Store, lib)
+	st, err := store.OpenConfig(ctx, store.Config{DSN: cfg.Store, MaxBytes: storeMaxBytes(cfg)}, lib)
 	if err != nil {
 		return nil, err
 	}
@@ -99,6 +102,44 @@ func NewWithLibraryLogger(ctx context.Context, cfg *Config, reg *mappings.Regist
 		return nil, err
 	}
 	return g, nil
+}
+
+// storeHeadroom is what the store takes beyond an inbound endpoint's
+// largest message: its metadata, and the reason of its dead letter.
+const storeHeadroom = 1 << 20
+
+// storeMaxBytes is the store's cap on a payload: the store's default, or
+// more where an inbound endpoint takes larger messages, so that whatever an
+// endpoint accepts can also be kept as a dead letter. A cap below an
+// endpoint's limit would make a refused message of a size between them
+// fail its dead letter and be redelivered, under a new id, for ever.
+func storeMaxBytes(cfg *Config) int {
+	largest := int64(store.DefaultMaxBytes)
+	for i := range cfg.Endpoints {
+		if _, n := inboundMaxBytes(&cfg.Endpoints[i]); n > 0 {
+			largest = max(largest, n+storeHeadroom)
+		}
+	}
+	return int(min(largest, maxInboundBytes+storeHeadroom))
+}
+
+// maxInboundBytes bounds an inbound endpoint's max_bytes: what the store
+// keeps in one row, well under the 1 GB a SQLite or PostgreSQL value may
+// hold.
+const maxInboundBytes = 512 << 20
+
+// inboundMaxBytes returns the section and the largest message an inbound
+// endpoint takes, its default filled in; 0 for an outbound one.
+func inboundMaxBytes(ep *Endpoint) (string, int64) {
+	switch {
+	case ep.Filedrop != nil:
+		return "filedrop.max_bytes", cmp.Or(ep.Filedrop.MaxBytes, filedrop.DefaultMaxBytes)
+	case ep.SFTP != nil:
+		return "sftp.max_bytes", cmp.Or(ep.SFTP.MaxBytes, sftp.DefaultMaxBytes)
+	case ep.HTTPIn != nil:
+		return "http_in.max_body_bytes", cmp.Or(ep.HTTPIn.MaxBodyBytes, httptr.DefaultMaxBodyBytes)
+	}
+	return "", 0
 }
 
 // checkJSONLines checks that an endpoint reading JSON Lines with a profile

@@ -50,6 +50,9 @@ type Config struct {
 	Clock func() time.Time
 }
 
+// DefaultMaxBytes is Config.MaxBytes when none is given: 16 MiB.
+const DefaultMaxBytes = 16 << 20
+
 // Defaults applied by setDefaults.
 const (
 	defaultBusyTimeout    = 5 * time.Second
@@ -59,7 +62,7 @@ const (
 	defaultRetryInterval  = time.Second
 	defaultAckDeadline    = 30 * time.Second
 	defaultBatchSize      = 100
-	defaultMaxBytes       = 16 << 20
+	defaultMaxBytes       = DefaultMaxBytes
 	// maxKeyBytes bounds keys, ids and names, which are indexed.
 	maxKeyBytes = 1024
 )
