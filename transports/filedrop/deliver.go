@@ -255,8 +255,15 @@ func (s *Subscriber) reject(name, reason string, read fs.FileInfo) {
 	if err := writeReason(filepath.Join(s.cfg.Error, reasonName(final)), reason); err != nil {
 		log.Error("Cannot write the reason beside a rejected file", err, watermill.LogFields{"reason": reason})
 	}
-	log.Info("File moved to the error folder", watermill.LogFields{"moved_as": final, "reason": reason})
+	// At error level, so an operator sees it without debug logging; the
+	// reason stays in the reason file, since a message's problems may quote
+	// its content.
+	log.Error("File refused; its reason is beside it", errMovedToError,
+		watermill.LogFields{"moved_as": final, "reason_file": reasonName(final)})
 }
+
+// errMovedToError marks the log line of a file moved to the error folder.
+var errMovedToError = errors.New("moved to the error folder")
 
 // errReplaced: the name no longer holds the file that was read.
 var errReplaced = errors.New("was replaced since it was read; the new file is left for the next scan")

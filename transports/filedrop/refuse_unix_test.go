@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -77,7 +78,9 @@ func TestRefusedEntriesBesideGoodFiles(t *testing.T) {
 		assert.Contains(t, readFile(t, filepath.Join(errDir, name+".error.txt")), reason, name)
 		assert.True(t, exists(filepath.Join(errDir, name)), "%s not moved to error/", name)
 		assert.False(t, exists(filepath.Join(m.dir, name)), "%s left in the inbox", name)
-		assert.Contains(t, logs.String(), `file=`+name, "no log line names %s", name)
+		// The log line follows the reason file, so it may come a moment later.
+		assert.Eventually(t, func() bool { return strings.Contains(logs.String(), `file=`+name) },
+			5*time.Second, 5*time.Millisecond, "no log line names %s", name)
 	}
 	waitFile(t, filepath.Join(m.dir, "archive", "2026-03-14", "good.edi"))
 	assert.Equal(t, "secret", readFile(t, outside), "the outside file was touched")
