@@ -86,55 +86,9 @@ func appendNode(ec *engine.EncodeCtx, dst []byte, n engine.Node) ([]byte, bool, 
 		out, err := jsonsyn.AppendValue(dst, x.Value)
 		return out, err == nil, err
 	case engine.ObjNode:
-		start := len(dst)
-		dst = append(dst, '{')
-		empty := true
-		for i := range x.Keys {
-			mark := len(dst)
-			if !empty {
-				dst = append(dst, ',')
-			}
-			dst = append(dst, x.Quoted[i]...)
-			dst = append(dst, ':')
-			var wrote bool
-			var err error
-			if dst, wrote, err = appendNode(ec, dst, x.Vals[i]); err != nil {
-				return dst, false, err
-			}
-			if !wrote {
-				dst = dst[:mark]
-				continue
-			}
-			empty = false
-		}
-		if empty {
-			return dst[:start], false, nil
-		}
-		return append(dst, '}'), true, nil
+		return appendMembers(ec, dst, '{', '}', x.Vals, x.Quoted)
 	case engine.ListNode:
-		start := len(dst)
-		dst = append(dst, '[')
-		empty := true
-		for _, it := range x.Items {
-			mark := len(dst)
-			if !empty {
-				dst = append(dst, ',')
-			}
-			var wrote bool
-			var err error
-			if dst, wrote, err = appendNode(ec, dst, it); err != nil {
-				return dst, false, err
-			}
-			if !wrote {
-				dst = dst[:mark]
-				continue
-			}
-			empty = false
-		}
-		if empty {
-			return dst[:start], false, nil
-		}
-		return append(dst, ']'), true, nil
+		return appendMembers(ec, dst, '[', ']', x.Items, nil)
 	}
 	return dst, false, fmt.Errorf("unknown template node %T", n)
 }
@@ -160,4 +114,36 @@ func jsonScalar(v any) any {
 		return out
 	}
 	return v
+}
+
+// appendMembers writes an object's members (keys given) or a list's items
+// between open and close, leaving out members that wrote nothing; it
+// writes nothing when all of them were left out.
+func appendMembers(ec *engine.EncodeCtx, dst []byte, open, close byte, nodes []engine.Node, keys [][]byte) ([]byte, bool, error) {
+	start := len(dst)
+	dst = append(dst, open)
+	empty := true
+	for i, node := range nodes {
+		mark := len(dst)
+		if !empty {
+			dst = append(dst, ',')
+		}
+		if keys != nil {
+			dst = append(append(dst, keys[i]...), ':')
+		}
+		var wrote bool
+		var err error
+		if dst, wrote, err = appendNode(ec, dst, node); err != nil {
+			return dst, false, err
+		}
+		if !wrote {
+			dst = dst[:mark]
+			continue
+		}
+		empty = false
+	}
+	if empty {
+		return dst[:start], false, nil
+	}
+	return append(dst, close), true, nil
 }
