@@ -141,6 +141,9 @@ func (s *Subscriber) read(c candidate) ([]byte, fs.FileInfo, error) {
 		return nil, info, fmt.Errorf("file %s %w: it is %s, a regular file expected", errtext.Quote(c.name), errRefused, kindOf(info.Mode()))
 	}
 	if n, ok := linkCount(info); ok && n != 1 {
+		if s.finishInterruptedMove(c.name, info) {
+			return nil, nil, errNotReady // the move is done; nothing to read
+		}
 		return nil, info, fmt.Errorf("file %s %w: it has %d hard links, a file with one name expected", errtext.Quote(c.name), errRefused, n)
 	}
 	if info.Size() > s.cfg.MaxBytes {
@@ -326,4 +329,38 @@ func (s *Subscriber) removeMarker(name string) {
 	if err := os.Remove(filepath.Join(s.cfg.Dir, name+transports.DoneSuffix)); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		s.logger.Error("Cannot remove done marker", err, watermill.LogFields{"file": name})
 	}
+}
+
+// finishInterruptedMove reports whether the inbox file's second name is its
+// own copy in the archive or error folder, left by a move that a crash
+// stopped between linking and unlinking; it then removes the inbox name,
+// which finishes the move. The file was committed before it was archived,
+// so nothing is lost.
+func (s *Subscriber) finishInterruptedMove(name string, info fs.FileInfo) bool {
+	stem := strings.TrimSuffix(name, filepath.Ext(name))
+	dirs := []string{s.cfg.Error}
+	if days, err := os.ReadDir(s.cfg.Archive); err == nil {
+		for _, d := range days {
+			if d.IsDir() {
+				dirs = append(dirs, filepath.Join(s.cfg.Archive, d.Name()))
+			}
+		}
+	}
+	for _, dir := range dirs {
+		entries, _ := os.ReadDir(dir)
+		for _, e := range entries {
+			if !strings.HasPrefix(e.Name(), stem) {
+				continue
+			}
+			other, err := os.Lstat(filepath.Join(dir, e.Name()))
+			if err == nil && os.SameFile(info, other) {
+				if os.Remove(filepath.Join(s.cfg.Dir, name)) != nil {
+					return false
+				}
+				s.logger.Info("Finished a move a stop interrupted", watermill.LogFields{"file": name, "moved_as": filepath.Join(dir, e.Name())})
+				return true
+			}
+		}
+	}
+	return false
 }

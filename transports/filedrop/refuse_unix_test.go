@@ -141,3 +141,24 @@ func (l *lockedBuffer) String() string {
 	defer l.mu.Unlock()
 	return l.b.String()
 }
+
+// A stop between linking a file into the archive and unlinking it from the
+// inbox leaves it with two names. On the next start that is the end of a
+// move, not a hard link to refuse: the inbox name goes, nothing is
+// delivered again, and nothing lands in error/.
+func TestInterruptedArchiveMoveIsFinished(t *testing.T) {
+	m := newManual(t, nil)
+	m.write(t, "a.edi", "UNB committed")
+	day := filepath.Join(m.dir, "archive", "2026-03-13")
+	require.NoError(t, os.MkdirAll(day, 0o750))
+	require.NoError(t, os.Link(filepath.Join(m.dir, "a.edi"), filepath.Join(day, "a.edi")))
+	m.write(t, "b.edi", "UNB next")
+	m.subscribe(t)
+	m.settle(t)
+	msg := m.receive(t)
+	assert.Equal(t, "UNB next", string(msg.Payload), "the archived file is not delivered again")
+	require.True(t, msg.Ack())
+	waitGone(t, filepath.Join(m.dir, "a.edi"))
+	assert.Equal(t, "UNB committed", readFile(t, filepath.Join(day, "a.edi")))
+	assert.False(t, exists(filepath.Join(m.dir, "error", "a.edi")), "not refused as a hard link")
+}
