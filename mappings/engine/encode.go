@@ -31,6 +31,9 @@ type EncodeOptions struct {
 	// that spreadsheet programs do not run them as formulas. Other syntaxes
 	// ignore it.
 	AllowFormulas bool
+	// SealKey opens the sealed secret values of events (see
+	// DecodeOptions.SealKey) where the target format carries them.
+	SealKey []byte
 }
 
 // Encoder writes events in a profile's wire format. Encode takes the events

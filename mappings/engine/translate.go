@@ -29,6 +29,17 @@ type DecodeOptions struct {
 	// its own message, whatever its name (see JSONLines).
 	Lines bool
 
+	// SealKey (seal.KeySize bytes) seals the values of secret fields that
+	// must travel whole inside an event (a driver's identification), so
+	// the event can be stored and shown without them in clear. Empty: kept
+	// as read, for a translation on the operator's own terminal.
+	SealKey []byte
+	// SecretSeen, when set, is called when the input carries a value in a
+	// field its profile declares secret, or when it could not be read far
+	// enough to tell and may carry one. The gateway then keeps the input
+	// only sealed.
+	SecretSeen func()
+
 	// SizeHint is the size of the whole input when Decode can tell (it
 	// sets it from a reader that has a Len), else 0.
 	SizeHint int
