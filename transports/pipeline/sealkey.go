@@ -149,11 +149,16 @@ func IsSealed(d store.DeadLetter) bool {
 
 // OpenPayload returns the payload of d as it was received: opened with the
 // installation's secret key where it is kept sealed.
-func (g *Gateway) OpenPayload(d store.DeadLetter) ([]byte, error) {
+func (g *Gateway) OpenPayload(d store.DeadLetter) ([]byte, error) { return OpenPayload(g.sealKey, d) }
+
+// OpenPayload returns the payload of d as it was received: opened with key
+// (see ReadSecretKey) where it is kept sealed. key may be nil when d is
+// not sealed.
+func OpenPayload(key []byte, d store.DeadLetter) ([]byte, error) {
 	if !IsSealed(d) {
 		return d.Payload, nil
 	}
-	b, err := g.sealKey.Open(d.Payload)
+	b, err := seal.Open(key, d.Payload)
 	if err != nil {
 		return nil, fmt.Errorf("dead letter %s: its sealed payload %w", d.ID, err)
 	}
