@@ -43,9 +43,9 @@ type Config struct {
 	// what must be kept whole but carries a secret is encrypted at rest:
 	// dead-letter payloads and the archive/ and error/ copies of files
 	// with a PIN or TCT. Default: secret.key beside credential_key_file,
-	// created (0600) on first start. Keep it safe and never replace it:
-	// what was sealed can be opened with this key only, and a file of
-	// another size is refused.
+	// created (0600) on first start; with neither set, a key for the run
+	// only. Keep it safe and never replace it: what was sealed can be
+	// opened with this key only, and a file of another size is refused.
 	SecretKeyFile string `yaml:"secret_key_file"`
 	// Endpoints are the partner connections, inbound and outbound.
 	Endpoints []Endpoint `yaml:"endpoints"`
