@@ -240,10 +240,11 @@ func (s *Subscriber) filer(jobs <-chan fileJob) {
 }
 
 // place files the job's file into dir: moved there, or kept there sealed
-// when its message asked for that. It returns the name it got there.
-func (s *Subscriber) place(j fileJob, dir string) (string, error) {
+// when its message asked for that (a sealed copy already in one of the
+// earlier folders counts as made). It returns the name it got there.
+func (s *Subscriber) place(j fileJob, dir string, earlier ...string) (string, error) {
 	if j.plain != nil {
-		return s.sealRead(j.name, dir, j.plain, j.read)
+		return s.sealRead(j.name, dir, j.plain, j.read, earlier)
 	}
 	return s.moveRead(j.name, dir, j.read)
 }
@@ -251,8 +252,11 @@ func (s *Subscriber) place(j fileJob, dir string) (string, error) {
 // archive files a file into the archive folder of the day.
 func (s *Subscriber) archive(j fileJob) {
 	name, uuid := j.name, j.uuid
-	dir := filepath.Join(s.cfg.Archive, s.cfg.Clock().UTC().Format("2006-01-02"))
-	final, err := s.place(j, dir)
+	now := s.cfg.Clock().UTC()
+	dir := filepath.Join(s.cfg.Archive, now.Format("2006-01-02"))
+	// A sealed copy made just before midnight and a stop is in the
+	// previous day's folder.
+	final, err := s.place(j, dir, filepath.Join(s.cfg.Archive, now.AddDate(0, 0, -1).Format("2006-01-02")))
 	if err != nil {
 		s.logger.Error("Cannot archive file; it will be delivered again", err, watermill.LogFields{"file": name, "message_uuid": uuid})
 		return

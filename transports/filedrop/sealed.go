@@ -40,9 +40,9 @@ var errNoSealer = errors.New("must be kept sealed, and the file drop has no seal
 // under its final name, which never replaces another file, so a reader of
 // the folder never sees half a copy. A stop before the drop folder's file
 // is removed leaves both; the file is then read again, and filing it finds
-// the copy it made before (same name, same content once opened) instead of
-// making a second one.
-func (s *Subscriber) sealRead(name, dir string, plain []byte, read fs.FileInfo) (string, error) {
+// the copy it made before (same name, same content once opened), in dir or
+// in one of the earlier folders, instead of making a second one.
+func (s *Subscriber) sealRead(name, dir string, plain []byte, read fs.FileInfo, earlier []string) (string, error) {
 	if s.cfg.Sealer == nil {
 		return "", fmt.Errorf("file %s %w", errtext.Quote(name), errNoSealer)
 	}
@@ -50,9 +50,12 @@ func (s *Subscriber) sealRead(name, dir string, plain []byte, read fs.FileInfo) 
 	if read != nil && !sameAs(src, read) {
 		return "", fmt.Errorf("file %s %w", errtext.Quote(name), errReplaced)
 	}
-	final, err := s.writeSealed(dir, name, plain)
-	if err != nil {
-		return "", err
+	final := s.findSealed(earlier, name, plain)
+	if final == "" {
+		var err error
+		if final, err = s.writeSealed(dir, name, plain); err != nil {
+			return "", err
+		}
 	}
 	if read != nil && !sameAs(src, read) {
 		return final, nil // the file read is gone already; a new one waits its turn
@@ -95,6 +98,23 @@ func (s *Subscriber) writeSealed(dir, name string, plain []byte) (string, error)
 		return "", err
 	}
 	return "", fmt.Errorf("folder %s %w for %s", dir, errNoFreeName, name+SealedSuffix)
+}
+
+// findSealed returns the path of a sealed copy of plain under name (or a
+// numbered name) in one of dirs; "" when there is none.
+func (s *Subscriber) findSealed(dirs []string, name string, plain []byte) string {
+	for _, dir := range dirs {
+		for n := 0; n < maxSuffix; n++ {
+			path := filepath.Join(dir, transports.Suffixed(name, n)+SealedSuffix)
+			if _, err := os.Lstat(path); err != nil {
+				break
+			}
+			if s.sealedCopyOf(path, plain) {
+				return path
+			}
+		}
+	}
+	return ""
 }
 
 // writeTemp writes data to a new hidden file in dir, readable by its owner

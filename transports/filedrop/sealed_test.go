@@ -77,6 +77,11 @@ func TestSealedFiling(t *testing.T) {
 				writeSealed(t, k, filepath.Join(m.dir, day+"a.edi.sealed"), secretContent)
 			},
 			want: []string{day + "a.edi.sealed"}, sealedAt: day + "a.edi.sealed"},
+		{name: "copy left by a stop before midnight is not doubled", flag: true,
+			before: func(t *testing.T, m *manual, k keySealer) {
+				writeSealed(t, k, filepath.Join(m.dir, "archive/2026-03-13/a.edi.sealed"), secretContent)
+			},
+			want: []string{"archive/2026-03-13/a.edi.sealed"}, sealedAt: "archive/2026-03-13/a.edi.sealed"},
 		{name: "another file's copy is kept", flag: true,
 			before: func(t *testing.T, m *manual, k keySealer) {
 				writeSealed(t, k, filepath.Join(m.dir, day+"a.edi.sealed"), "UNB+an earlier file'")
