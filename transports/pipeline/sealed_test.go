@@ -216,3 +216,31 @@ func TestSealedReplayWithAnotherKey(t *testing.T) {
 	require.NoError(t, err)
 	assert.Len(t, pending, 1, "kept")
 }
+
+// TestSealedJSONLines: each bad line of a JSON Lines message with a secret
+// is kept sealed on its own; its replay opens it and decodes it at its
+// line as before.
+func TestSealedJSONLines(t *testing.T) {
+	pipeline.SecretMarkerForTest(t, secretMarker)
+	h := start(t)
+	rel, _ := goodJSON(t, h.reg, "scr/release")
+	bad := `{"note": "` + secretMarker + `",}`
+	h.drop(t, "cpu", "export.jsonl", rel+"\n"+bad+"\n")
+	var sealed []string
+	require.Eventually(t, func() bool {
+		sealed, _ = filepath.Glob(filepath.Join(h.dir, "inbox", "cpu", "archive", "*", "export.jsonl.sealed"))
+		return len(sealed) == 1
+	}, 20*time.Second, 20*time.Millisecond)
+	dls, err := h.gw.Store().DeadLetters(context.Background(), store.DeadLetterFilter{Stage: "decode", Pending: true})
+	require.NoError(t, err)
+	require.Len(t, dls, 1, "the bad line")
+	assert.True(t, pipeline.IsSealed(dls[0]))
+	opened, err := h.gw.OpenPayload(dls[0])
+	require.NoError(t, err)
+	assert.Equal(t, bad, string(opened))
+	res, err := h.gw.Replay(context.Background(), pipeline.ReplayFilter{ID: dls[0].ID})
+	require.NoError(t, err)
+	require.Len(t, res, 1)
+	assert.Equal(t, `export.jsonl:2:24: "}" where a quoted object key was expected`, dls[0].Reason)
+	assert.EqualError(t, res[0].Err, "still fails: "+dls[0].Reason, "the line decoded at its place")
+}
