@@ -12,7 +12,7 @@ import (
 // Metadata keys set on transport messages. Inbound transports set the first
 // six on every message they deliver; the pipeline sets MetaOutName before it
 // publishes to an outbound transport, and a consumer sets MetaFailureReason on
-// a message it rejects for good.
+// a message it rejects for good and MetaSealFiles on one with a secret.
 const (
 	// MetaEndpoint is the endpoint the message came in through: the topic
 	// passed to Subscribe.
@@ -39,6 +39,11 @@ const (
 	// before it Acks it; the inbound transport then files the unit as failed
 	// (a file goes to error/ with the reason beside it).
 	MetaFailureReason = "pcsgate_failure_reason"
+	// MetaSealFiles is set (to "true") by a consumer, before it Acks, on a
+	// message that carries a secret (a PIN, a TCT) or may carry one. An
+	// inbound transport that keeps its own copy of the unit (the file drop's
+	// archive/ and error/ folders) then keeps it only encrypted.
+	MetaSealFiles = "pcsgate_seal"
 )
 
 // ContentHash returns the lower-case hex SHA-256 of payload, the value of

@@ -74,6 +74,8 @@ func newRoot(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	root.AddCommand(
 		newRunCmd(),
 		newReplayCmd(),
+		newDeadLettersCmd(),
+		newArchiveCmd(),
 		newTranslateCmd(),
 		newValidateCmd(),
 		newProfilesCmd(),

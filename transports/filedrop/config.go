@@ -69,6 +69,11 @@ type Config struct {
 	// Clock returns the current time; tests inject a fake one. Default
 	// time.Now.
 	Clock func() time.Time `yaml:"-"`
+	// Sealer encrypts the copy kept of a file whose message was acked
+	// with transports.MetaSealFiles: it goes to Archive or Error as
+	// "<name>.sealed" (0600), never in clear. The gateway sets it; files
+	// of other messages are moved as they are.
+	Sealer Sealer `yaml:"-"`
 }
 
 func (c *Config) setDefaults() {

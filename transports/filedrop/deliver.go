@@ -94,7 +94,11 @@ func (s *Subscriber) await(ctx context.Context, msg *message.Message, c candidat
 	// An ack wins over a Close or cancel that came at the same time.
 	select {
 	case <-msg.Acked():
-		s.file(fileJob{name: name, reason: msg.Metadata.Get(transports.MetaFailureReason), uuid: msg.UUID, read: read})
+		j := fileJob{name: name, reason: msg.Metadata.Get(transports.MetaFailureReason), uuid: msg.UUID, read: read}
+		if msg.Metadata.Get(transports.MetaSealFiles) != "" {
+			j.plain = msg.Payload
+		}
+		s.file(j)
 		return // the filer ends the file's flight
 	case <-msg.Nacked():
 		s.logger.Debug("Message nacked; file left for redelivery", watermill.LogFields{"file": name, "message_uuid": msg.UUID})
@@ -205,6 +209,9 @@ type fileJob struct {
 	reason string      // why it goes to the error folder; "" for the archive
 	uuid   string      // of its message, for the log; "" if never delivered
 	read   fs.FileInfo // the file that was opened; nil if none was
+	// plain is the content read, when the message asked for the file to
+	// be kept sealed (transports.MetaSealFiles); nil: the file is moved.
+	plain []byte
 }
 
 // startFilers starts the filers. The caller holds mu.
@@ -224,18 +231,32 @@ func (s *Subscriber) filer(jobs <-chan fileJob) {
 	defer s.filers.Done()
 	for j := range jobs {
 		if j.reason != "" {
-			s.reject(j.name, j.reason, j.read)
+			s.reject(j)
 		} else {
-			s.archive(j.name, j.uuid, j.read)
+			s.archive(j)
 		}
 		s.release(j.name)
 	}
 }
 
-// archive moves a file into the archive folder of the day.
-func (s *Subscriber) archive(name, uuid string, read fs.FileInfo) {
-	dir := filepath.Join(s.cfg.Archive, s.cfg.Clock().UTC().Format("2006-01-02"))
-	final, err := s.moveRead(name, dir, read)
+// place files the job's file into dir: moved there, or kept there sealed
+// when its message asked for that (a sealed copy already in one of the
+// earlier folders counts as made). It returns the name it got there.
+func (s *Subscriber) place(j fileJob, dir string, earlier ...string) (string, error) {
+	if j.plain != nil {
+		return s.sealRead(j.name, dir, j.plain, j.read, earlier)
+	}
+	return s.moveRead(j.name, dir, j.read)
+}
+
+// archive files a file into the archive folder of the day.
+func (s *Subscriber) archive(j fileJob) {
+	name, uuid := j.name, j.uuid
+	now := s.cfg.Clock().UTC()
+	dir := filepath.Join(s.cfg.Archive, now.Format("2006-01-02"))
+	// A sealed copy made just before midnight and a stop is in the
+	// previous day's folder.
+	final, err := s.place(j, dir, filepath.Join(s.cfg.Archive, now.AddDate(0, 0, -1).Format("2006-01-02")))
 	if err != nil {
 		s.logger.Error("Cannot archive file; it will be delivered again", err, watermill.LogFields{"file": name, "message_uuid": uuid})
 		return
@@ -245,10 +266,11 @@ func (s *Subscriber) archive(name, uuid string, read fs.FileInfo) {
 	s.logger.Trace("File archived", watermill.LogFields{"file": name, "archived_as": final, "message_uuid": uuid})
 }
 
-// reject moves a file to the error folder with the reason beside it.
-func (s *Subscriber) reject(name, reason string, read fs.FileInfo) {
+// reject files a file into the error folder with the reason beside it.
+func (s *Subscriber) reject(j fileJob) {
+	name, reason := j.name, j.reason
 	log := s.logger.With(watermill.LogFields{"file": name})
-	final, err := s.moveRead(name, s.cfg.Error, read)
+	final, err := s.place(j, s.cfg.Error)
 	if err != nil {
 		log.Error("Cannot move rejected file to the error folder", err, watermill.LogFields{"reason": reason})
 		return

@@ -26,7 +26,10 @@
 // size. Only the file that was read is archived: one put under its name
 // since is left for the next listing. A moved file never overwrites
 // another: a numbered suffix is added instead. After a Nack the file stays
-// where it is and is delivered again at the next poll.
+// where it is and is delivered again at the next poll. A file whose
+// message was acked with transports.MetaSealFiles (it carries a secret) is
+// not moved but kept encrypted by Config.Sealer, as "<name>.sealed" (0600)
+// in the same place, and then removed from the drop folder.
 //
 // Outbound, a Publisher writes each message to a file without a name
 // (O_TMPFILE, on Linux), syncs it to disk and links it under its final name,

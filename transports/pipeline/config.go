@@ -39,6 +39,14 @@ type Config struct {
 	// become HMAC handles under it). Default: <data>/credential.key,
 	// created on first start.
 	CredentialKeyFile string `yaml:"credential_key_file"`
+	// SecretKeyFile holds the key (32 bytes, AES-256-GCM) under which
+	// what must be kept whole but carries a secret is encrypted at rest:
+	// dead-letter payloads and the archive/ and error/ copies of files
+	// with a PIN or TCT. Default: secret.key beside credential_key_file,
+	// created (0600) on first start; with neither set, a key for the run
+	// only. Keep it safe and never replace it: what was sealed can be
+	// opened with this key only, and a file of another size is refused.
+	SecretKeyFile string `yaml:"secret_key_file"`
 	// Endpoints are the partner connections, inbound and outbound.
 	Endpoints []Endpoint `yaml:"endpoints"`
 	// Routes send accepted events to outbound endpoints.
@@ -397,6 +405,9 @@ func (c *Config) setDefaults() {
 	}
 	if c.HTTP == "" {
 		c.HTTP = "127.0.0.1:8080"
+	}
+	if c.SecretKeyFile == "" && c.CredentialKeyFile != "" {
+		c.SecretKeyFile = filepath.Join(filepath.Dir(c.CredentialKeyFile), "secret.key")
 	}
 	if c.Retry.MaxRetries == 0 {
 		c.Retry.MaxRetries = 5

@@ -62,6 +62,15 @@
 //     delivered (store.SubscriberOptions.BeforeAck), so a batch shares one
 //     wait for the disk and nothing is acknowledged that is not on it.
 //
+// Secrets at rest: when decoding reports that a message carries a secret
+// (DecodeOptions.SecretSeen), what is kept of its bytes is sealed under the
+// installation's key (secret_key_file, AES-256-GCM, package seal): its
+// decode dead letters and the poison queue's copy of it, and, through
+// transports.MetaSealFiles set before the ack, the file drop's archive/ or
+// error/ copy ("<name>.sealed"). Replay and `pcsgate deadletters show`
+// open them; ledger and encode dead letters hold canonical JSON and stay
+// plain.
+//
 // Recovery, correlation ids, bounded retry and the poison queue are router
 // middleware; handlers stay small. Logs carry ids, never payloads.
 package pipeline

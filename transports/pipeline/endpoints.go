@@ -29,7 +29,9 @@ var endpointKinds = []endpointKind{
 	{direction: "in", transport: "filedrop", section: "filedrop",
 		configured: func(ep *Endpoint) bool { return ep.Filedrop != nil },
 		subscriber: func(g *Gateway, ep *Endpoint) (message.Subscriber, error) {
-			return subscriber(filedrop.NewSubscriber(*ep.Filedrop, g.lib))
+			cfg := *ep.Filedrop
+			cfg.Sealer = g.sealKey // archive/ and error/ keep files with a secret sealed
+			return subscriber(filedrop.NewSubscriber(cfg, g.lib))
 		}},
 	{direction: "out", transport: "filedrop", section: "filedrop_out",
 		configured: func(ep *Endpoint) bool { return ep.FiledropOut != nil },

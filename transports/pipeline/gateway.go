@@ -57,6 +57,8 @@ type Gateway struct {
 	mux      *http.ServeMux
 	outbound map[string]message.Publisher
 	credKey  []byte
+	// sealKey seals what is kept of messages that carry a secret.
+	sealKey keySealer
 	// targets are, per route of cfg, its target system and encode options.
 	targets []routeTarget
 	// retryInterval is the first wait of retries and of parked events.
@@ -89,12 +91,19 @@ func NewWithLibraryLogger(ctx context.Context, cfg *Config, reg *mappings.Regist
 	if err != nil {
 		return nil, err
 	}
+	sealKey, err := secretKey(cfg.SecretKeyFile)
+	if err != nil {
+		return nil, err
+	}
+	for i := range targets {
+		targets[i].opts.SealKey = sealKey
+	}
 	st, err := store.OpenConfig(ctx, store.Config{DSN: cfg.Store, MaxBytes: storeMaxBytes(cfg)}, lib)
 	if err != nil {
 		return nil, err
 	}
 	g := &Gateway{cfg: cfg, reg: reg, store: st, logger: logger, lib: lib, mux: http.NewServeMux(),
-		outbound: map[string]message.Publisher{}, credKey: key, targets: targets}
+		outbound: map[string]message.Publisher{}, credKey: key, sealKey: sealKey, targets: targets}
 	g.closers = append(g.closers, st.Close)
 	g.metrics = newMetrics(prometheus.NewRegistry())
 	if err := g.buildRouter(); err != nil {
@@ -208,7 +217,8 @@ func (g *Gateway) buildRouter() error {
 		return fmt.Errorf("retry.initial_interval: %w: %v", ErrConfig, err)
 	}
 	g.retryInterval = interval
-	poison, err := middleware.PoisonQueueWithFilter(g.store.Publisher(), TopicDeadLetter, func(err error) bool { return true })
+	dead := sealingPublisher{Publisher: g.store.Publisher(), key: g.sealKey}
+	poison, err := middleware.PoisonQueueWithFilter(dead, TopicDeadLetter, func(err error) bool { return true })
 	if err != nil {
 		return err
 	}

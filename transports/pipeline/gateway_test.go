@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -57,9 +58,16 @@ func start(t *testing.T) *harness {
 // adjusted its configuration.
 func startWith(t *testing.T, change func(*pipeline.Config)) *harness {
 	t.Helper()
+	h, _ := startIn(t, t.TempDir(), change)
+	return h
+}
+
+// startIn is startWith on the data folder dir; stop stops the gateway
+// before the test ends, as a restart does (it is then not stopped again).
+func startIn(t *testing.T, dir string, change func(*pipeline.Config)) (h *harness, stop func()) {
+	t.Helper()
 	reg, err := mappings.Default()
 	require.NoError(t, err)
-	dir := t.TempDir()
 	cfg := pipeline.DefaultConfig(dir, func(p string) bool {
 		pr, err := reg.Profile(p)
 		return err == nil && pr.CanEncode()
@@ -84,23 +92,27 @@ func startWith(t *testing.T, change func(*pipeline.Config)) *harness {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- gw.RunRouter(ctx) }()
-	t.Cleanup(func() {
-		cancel()
-		require.NoError(t, <-done)
-		require.NoError(t, gw.Close())
-	})
+	var once sync.Once
+	stop = func() {
+		once.Do(func() {
+			cancel()
+			require.NoError(t, <-done)
+			require.NoError(t, gw.Close())
+		})
+	}
+	t.Cleanup(stop)
 	select {
 	case <-gw.Running():
 	case <-time.After(10 * time.Second):
 		t.Fatal("router did not start")
 	}
-	h := &harness{dir: dir, gw: gw, reg: reg}
+	h = &harness{dir: dir, gw: gw, reg: reg}
 	for _, ep := range cfg.Endpoints {
 		if ep.Direction == "out" {
 			h.outbound = append(h.outbound, ep.Name)
 		}
 	}
-	return h
+	return h, stop
 }
 
 func (h *harness) drop(t *testing.T, inbox, name, content string) {

@@ -63,13 +63,23 @@ func (g *Gateway) Replay(ctx context.Context, f ReplayFilter) ([]ReplayResult, e
 
 func (g *Gateway) replayOne(ctx context.Context, d store.DeadLetter) (int, error) {
 	msg := copyOf(d.ID, d.Payload, d.Metadata)
+	if d.Stage == "decode" {
+		// A sealed payload is opened only to be decoded again; a key
+		// that cannot open it leaves the dead letter pending.
+		plain, err := g.OpenPayload(d)
+		if err != nil {
+			return 0, err
+		}
+		d.Payload = plain
+	}
 	events := 0
 	err := g.store.InTx(ctx, func(tx *store.Tx) error {
 		if d.Stage == "decode" {
 			var batches []mappings.Batch
 			payload, lines := g.replayPayload(d)
-			derr := g.reg.Decode(bytes.NewReader(payload), mappings.DecodeOptions{
+			derr := decodeWith(g.reg, bytes.NewReader(payload), mappings.DecodeOptions{
 				Name: firstNonEmpty(d.Metadata[transports.MetaFilename], d.ID), From: d.Profile, Lines: lines, CredentialKey: g.credKey,
+				SealKey: g.sealKey,
 			}, func(b mappings.Batch) error { batches = append(batches, b); return nil })
 			if derr != nil {
 				return fmt.Errorf("still fails: %s", strings.Join(mappings.Lines(derr), "; "))

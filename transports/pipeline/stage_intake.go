@@ -7,6 +7,7 @@ import (
 	"mime"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/ThreeDotsLabs/watermill"
@@ -30,7 +31,14 @@ import (
 func (g *Gateway) intakeStage(ep *Endpoint) message.NoPublishHandlerFunc {
 	return func(msg *message.Message) error {
 		start := time.Now()
-		batches, derr := g.decode(ep, msg)
+		batches, secret, derr := g.decode(ep, msg)
+		if secret {
+			// Set before the ack: the file drop then keeps its copy of
+			// the file sealed. SFTP and HTTP keep no copy of their own
+			// here (an SFTP file is moved or deleted on the partner's
+			// server), so they have nothing to seal.
+			msg.Metadata.Set(transports.MetaSealFiles, "true")
+		}
 		// Everything that needs no ledger state is done before the
 		// transaction, which then holds the single SQLite writer less.
 		evs, err := g.prepare(batches, msg, ep.Name)
@@ -38,7 +46,7 @@ func (g *Gateway) intakeStage(ep *Endpoint) message.NoPublishHandlerFunc {
 			return err
 		}
 		bad, rest := splitLineErrors(derr)
-		in := &intake{ep: ep, msg: msg, evs: evs, derr: derr, bad: bad, rest: rest, keys: dedupeKeysOf(ep, msg, evs, bad)}
+		in := &intake{ep: ep, msg: msg, evs: evs, derr: derr, bad: bad, rest: rest, secret: secret, keys: dedupeKeysOf(ep, msg, evs, bad)}
 		in.lines = len(bad) > 0 || len(in.keys.lines) > 0
 		if err := g.store.InTx(inOrder(msg.Context()), func(tx *store.Tx) error {
 			return g.commitIntake(tx, in)
@@ -64,6 +72,9 @@ type intake struct {
 	lines bool
 	bad   []*mappings.LineError
 	rest  error
+	// secret: the message carries a secret, or may; its dead letters keep
+	// its bytes sealed.
+	secret bool
 
 	// Set by commitIntake, again on each try of its transaction.
 	contentDup      bool      // the whole message was seen before
@@ -74,18 +85,26 @@ type intake struct {
 }
 
 // decode decodes msg with the endpoint's profile (or detects it). It
-// returns the batches it could read and, apart, what it could not.
-func (g *Gateway) decode(ep *Endpoint, msg *message.Message) ([]mappings.Batch, error) {
+// returns the batches it could read, whether msg carries a secret (or may:
+// the engine could not read far enough to tell) and, apart, what it could
+// not read.
+func (g *Gateway) decode(ep *Endpoint, msg *message.Message) ([]mappings.Batch, bool, error) {
 	var batches []mappings.Batch
-	derr := g.reg.Decode(bytes.NewReader(msg.Payload), mappings.DecodeOptions{
+	var secret atomic.Bool
+	derr := decodeWith(g.reg, bytes.NewReader(msg.Payload), mappings.DecodeOptions{
 		Name: firstNonEmpty(msg.Metadata.Get(transports.MetaFilename), msg.UUID), From: ep.Profile,
 		Lines: ep.JSONLines || isJSONLinesType(msg.Metadata.Get(transports.MetaContentType)), CredentialKey: g.credKey,
+		SealKey: g.sealKey, SecretSeen: func() { secret.Store(true) },
 	}, func(b mappings.Batch) error {
 		batches = append(batches, b)
 		return nil
 	})
-	return batches, derr
+	return batches, secret.Load(), derr
 }
+
+// decodeWith decodes for the intake and replays; tests stand in for the
+// engine with it.
+var decodeWith = (*mappings.Registry).Decode
 
 // isJSONLinesType reports whether a sender's content type declares JSON
 // Lines.
@@ -199,17 +218,27 @@ func (g *Gateway) commitIntake(tx *store.Tx, in *intake) error {
 		if seen[in.keys.lines[le.Line]] {
 			continue // kept when it came first
 		}
-		if err := tx.AddDeadLetter(lineDeadLetter(in, le)); err != nil {
+		if err := g.addDecodeDeadLetter(tx, in, lineDeadLetter(in, le)); err != nil {
 			return err
 		}
 	}
 	if in.rest != nil {
-		return tx.AddDeadLetter(store.DeadLetter{
+		return g.addDecodeDeadLetter(tx, in, store.DeadLetter{
 			ID: in.msg.UUID, Stage: "decode", Profile: in.ep.Profile, Endpoint: in.ep.Name,
 			Reason: strings.Join(mappings.Lines(in.rest), "\n"), Payload: in.msg.Payload, Metadata: in.msg.Metadata,
 		})
 	}
 	return nil
+}
+
+// addDecodeDeadLetter keeps d, a dead letter of the inbound message's
+// bytes, with those bytes sealed when the message carries a secret.
+func (g *Gateway) addDecodeDeadLetter(tx *store.Tx, in *intake, d store.DeadLetter) error {
+	var err error
+	if d.Payload, err = g.sealKey.sealIf(in.secret, d.Payload); err != nil {
+		return err
+	}
+	return tx.AddDeadLetter(d)
 }
 
 // splitLineErrors parts the problems of a decoded message into those of
