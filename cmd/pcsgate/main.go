@@ -74,6 +74,7 @@ func newRoot(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	root.AddCommand(
 		newRunCmd(),
 		newReplayCmd(),
+		newTokenCmd(),
 		newTranslateCmd(),
 		newValidateCmd(),
 		newProfilesCmd(),

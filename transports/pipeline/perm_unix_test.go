@@ -41,7 +41,6 @@ func TestDataFolderPrivate(t *testing.T) {
 			pr, err := reg.Profile(p)
 			return err == nil && pr.CanEncode()
 		})
-		cfg.HTTP = "127.0.0.1:0"
 		gw, err := pipeline.New(context.Background(), cfg, reg, watermill.NopLogger{})
 		require.NoError(t, err)
 		ctx, cancel := context.WithCancel(context.Background())

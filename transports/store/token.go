@@ -114,7 +114,7 @@ func (s *Store) RevokeToken(ctx context.Context, id string) error {
 		return fmt.Errorf("monitor token %s: %w", errtext.Quote(id), err)
 	}
 	if n == 0 {
-		return fmt.Errorf("monitor token %s not revoked yet %w", errtext.Quote(id), ErrNotFound)
+		return fmt.Errorf("live monitor token %s %w", errtext.Quote(id), ErrNotFound)
 	}
 	return nil
 }
