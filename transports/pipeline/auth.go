@@ -96,7 +96,7 @@ func (g *Gateway) authenticate(r *http.Request) (caller, error) {
 	if auth := r.Header.Get("Authorization"); auth != "" {
 		tok, ok := strings.CutPrefix(auth, "Bearer ")
 		if !ok {
-			return caller{}, errors.New("Authorization: Bearer <token> expected")
+			return caller{}, errors.New("the Authorization header must be Bearer <token>")
 		}
 		t, err := g.store.CheckToken(r.Context(), strings.TrimSpace(tok))
 		if err != nil {
