@@ -139,14 +139,18 @@ func foreignOrigin(r *http.Request) bool {
 	return o != "" && o != "null" && o != selfOrigin(r)
 }
 
-// sameOrigin reports whether the browser says the request comes from the
-// monitor itself. With Referrer-Policy no-referrer a browser sends
-// "Origin: null" on a same-origin form, so Sec-Fetch-Site decides first.
+// sameOrigin reports whether a browser's form comes from the monitor
+// itself, as far as the browser tells: Sec-Fetch-Site decides when it is
+// sent; browsers send it only to HTTPS and loopback addresses. Elsewhere a
+// form of this page, under Referrer-Policy no-referrer, comes with
+// "Origin: null", which is taken: the cookie is SameSite=Strict and the
+// CSRF field must still match. No Origin at all is no browser's form.
 func sameOrigin(r *http.Request) bool {
 	if site := r.Header.Get("Sec-Fetch-Site"); site != "" {
 		return site == "same-origin"
 	}
-	return r.Header.Get("Origin") == selfOrigin(r)
+	o := r.Header.Get("Origin")
+	return o == selfOrigin(r) || o == "null"
 }
 
 func selfOrigin(r *http.Request) string {
