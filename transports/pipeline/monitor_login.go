@@ -6,6 +6,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/nexport/pcsgate/transports/store"
 )
@@ -19,7 +20,8 @@ type MonitorStart struct {
 	Token string
 	// TokenFile is where the first token was written,
 	// <data>/monitor.token beside the credential key; empty when no
-	// credential_key_file places the data folder.
+	// credential_key_file places the data folder, or when the file holds
+	// no live token (it was revoked, or tokens were made another way).
 	TokenFile string
 }
 
@@ -38,8 +40,14 @@ func (g *Gateway) PrepareMonitor(ctx context.Context) (MonitorStart, error) {
 		ms.TokenFile = filepath.Join(filepath.Dir(g.cfg.CredentialKeyFile), monitorTokenFile)
 	}
 	live, err := g.store.HasLiveToken(ctx)
-	if err != nil || live {
+	if err != nil {
 		return ms, err
+	}
+	if live {
+		if !g.tokenFileLive(ctx, ms.TokenFile) {
+			ms.TokenFile = ""
+		}
+		return ms, nil
 	}
 	_, tok, err := g.store.CreateToken(ctx, "first run", store.RoleOperator)
 	if err != nil {
@@ -55,6 +63,20 @@ func (g *Gateway) PrepareMonitor(ctx context.Context) (MonitorStart, error) {
 		}
 	}
 	return ms, nil
+}
+
+// tokenFileLive reports whether path holds a token that is not revoked,
+// so that a start does not point at a stale file.
+func (g *Gateway) tokenFileLive(ctx context.Context, path string) bool {
+	if path == "" {
+		return false
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return false
+	}
+	_, err = g.store.CheckToken(ctx, strings.TrimSpace(string(b)))
+	return err == nil
 }
 
 // browsable is a listen address as a browser on the same machine reaches

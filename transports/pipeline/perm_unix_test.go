@@ -106,4 +106,14 @@ func TestFirstMonitorToken(t *testing.T) {
 	list, err := gw.Store().Tokens(context.Background())
 	require.NoError(t, err)
 	assert.Len(t, list, 1)
+
+	// Once the first token is revoked, a start no longer points at its
+	// file while another token lives.
+	_, _, err = gw.Store().CreateToken(context.Background(), "other", "viewer")
+	require.NoError(t, err)
+	require.NoError(t, gw.Store().RevokeToken(context.Background(), list[0].ID))
+	later, err := gw.PrepareMonitor(context.Background())
+	require.NoError(t, err)
+	assert.Empty(t, later.Token)
+	assert.Empty(t, later.TokenFile, "the file's token is revoked")
 }

@@ -22,6 +22,9 @@ const (
 	RoleOperator = "operator"
 )
 
+// ErrBadRole: a role is neither RoleViewer nor RoleOperator.
+var ErrBadRole = errors.New("is not a monitor token role")
+
 // ErrBadToken: a monitor token is malformed, unknown or revoked. Its text
 // never says which, nor shows the token.
 var ErrBadToken = errors.New("is not a valid monitor token")
@@ -44,7 +47,7 @@ type Token struct {
 // exists only here: the store keeps the SHA-256 of its 256 random bits.
 func (s *Store) CreateToken(ctx context.Context, name, role string) (Token, string, error) {
 	if role != RoleViewer && role != RoleOperator {
-		return Token{}, "", fmt.Errorf("role %s: %s or %s expected: %w", errtext.Quote(role), RoleViewer, RoleOperator, ErrBadFilter)
+		return Token{}, "", fmt.Errorf("role %s %w: %s or %s expected", errtext.Quote(role), ErrBadRole, RoleViewer, RoleOperator)
 	}
 	if err := checkShort("token name", name); err != nil {
 		return Token{}, "", err

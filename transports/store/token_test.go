@@ -42,7 +42,8 @@ func TestTokens(t *testing.T) {
 			}
 
 			_, _, err = s.CreateToken(ctx, "x", "admin")
-			require.ErrorIs(t, err, store.ErrBadFilter)
+			require.ErrorIs(t, err, store.ErrBadRole)
+			assert.EqualError(t, err, `role "admin" is not a monitor token role: viewer or operator expected`)
 
 			require.NoError(t, s.RevokeToken(ctx, tok.ID))
 			_, err = s.CheckToken(ctx, secret)
