@@ -67,8 +67,13 @@ func (g *Gateway) guard(need string, h http.Handler) http.Handler {
 			return
 		}
 		c, err := g.authenticate(r)
-		if err != nil {
-			g.unauthorized(w, r, err.Error())
+		var denied authError
+		switch {
+		case errors.As(err, &denied):
+			g.unauthorized(w, r, denied.reason)
+			return
+		case err != nil:
+			writeAPIError(w, http.StatusServiceUnavailable, "tokens cannot be checked now: "+err.Error())
 			return
 		}
 		if need == store.RoleOperator && !c.canOperate() {
@@ -89,6 +94,11 @@ func (g *Gateway) guard(need string, h http.Handler) http.Handler {
 	})
 }
 
+// authError is a request refused for its credentials, with the reason.
+type authError struct{ reason string }
+
+func (e authError) Error() string { return e.reason }
+
 // authenticate finds the caller by an Authorization: Bearer header, else
 // by the session cookie. Both are checked against the store on every
 // request, so that a revoked token ends at once.
@@ -96,25 +106,31 @@ func (g *Gateway) authenticate(r *http.Request) (caller, error) {
 	if auth := r.Header.Get("Authorization"); auth != "" {
 		tok, ok := strings.CutPrefix(auth, "Bearer ")
 		if !ok {
-			return caller{}, errors.New("the Authorization header must be Bearer <token>")
+			return caller{}, authError{"the Authorization header must be Bearer <token>"}
 		}
 		t, err := g.store.CheckToken(r.Context(), strings.TrimSpace(tok))
+		if errors.Is(err, store.ErrBadToken) {
+			return caller{}, authError{"the token is not valid (revoked, or never issued here)"}
+		}
 		if err != nil {
-			return caller{}, errors.New("the token is not valid (revoked, or never issued here)")
+			return caller{}, err
 		}
 		return caller{token: t}, nil
 	}
 	ck, err := r.Cookie(sessionCookie)
 	if err != nil {
-		return caller{}, errors.New("a token is needed: Authorization: Bearer <token>, or log in")
+		return caller{}, authError{"a token is needed: Authorization: Bearer <token>, or log in"}
 	}
 	id, ok := g.checkSession(ck.Value, time.Now())
 	if !ok {
-		return caller{}, errors.New("the session has expired: log in again")
+		return caller{}, authError{"the session has expired: log in again"}
 	}
 	t, err := g.store.LiveToken(r.Context(), id)
+	if errors.Is(err, store.ErrBadToken) {
+		return caller{}, authError{"the session's token was revoked: log in again"}
+	}
 	if err != nil {
-		return caller{}, errors.New("the session's token was revoked: log in again")
+		return caller{}, err
 	}
 	return caller{token: t, session: ck.Value}, nil
 }
@@ -123,7 +139,11 @@ func (g *Gateway) authenticate(r *http.Request) (caller, error) {
 func (g *Gateway) unauthorized(w http.ResponseWriter, r *http.Request, reason string) {
 	w.Header().Set("WWW-Authenticate", `Bearer realm="pcsgate monitor"`)
 	if r.Method == http.MethodGet && r.URL.Path == "/" {
-		writeLogin(w, http.StatusUnauthorized, "")
+		msg := ""
+		if _, err := r.Cookie(sessionCookie); err == nil {
+			msg = reason // an ended session says why
+		}
+		writeLogin(w, http.StatusUnauthorized, msg)
 		return
 	}
 	writeAPIError(w, http.StatusUnauthorized, reason)

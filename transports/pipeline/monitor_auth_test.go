@@ -194,6 +194,7 @@ func TestMonitorBrowserSession(t *testing.T) {
 	require.NoError(t, h.gw.Store().RevokeToken(context.Background(), id))
 	res = send(t, srv, http.MethodGet, "/", session, nil)
 	assert.Equal(t, http.StatusUnauthorized, res.StatusCode, "the revoked token's session ends")
+	assert.Contains(t, bodyOf(t, res), "the session&#39;s token was revoked: log in again")
 	res = send(t, srv, http.MethodGet, "/api/releases", map[string]string{"Authorization": "Bearer " + operator}, nil)
 	assert.Equal(t, http.StatusUnauthorized, res.StatusCode, "the revoked token itself")
 }
