@@ -66,6 +66,9 @@ Stop it with Ctrl-C; everything committed survives a restart.`,
 				if ep.Filedrop != nil {
 					fmt.Fprintf(cmd.ErrOrStderr(), "pcsgate: %-14s drop files in %s\n", ep.Name, ep.Filedrop.Dir)
 				}
+				if ep.HTTPIn != nil {
+					fmt.Fprintf(cmd.ErrOrStderr(), "pcsgate: %-14s POST to http://%s%s\n", ep.Name, cfg.Webhooks.Listen, ep.HTTPIn.Path)
+				}
 			}
 			if err := gw.Run(ctx); err != nil && ctx.Err() == nil {
 				return err
