@@ -76,6 +76,7 @@ func newRoot(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 		newReplayCmd(),
 		newDeadLettersCmd(),
 		newArchiveCmd(),
+		newTokenCmd(),
 		newTranslateCmd(),
 		newValidateCmd(),
 		newProfilesCmd(),

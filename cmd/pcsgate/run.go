@@ -25,7 +25,9 @@ func newRunCmd() *cobra.Command {
 the SQLite store in <data>/pcsgate.db, an inbox and an outbox folder per port
 community system under <data> (inbox/portbase, outbox/cpu, ...), the default
 routes by port of pick-up (never back to the system an event came from), and
-HTTP on 127.0.0.1:8080 (/healthz, /metrics).
+the monitor on 127.0.0.1:8080 (page, API, /metrics; /healthz open). The
+monitor needs a token: the first start creates an operator token, writes it
+to <data>/monitor.token and prints a login address once (see pcsgate token).
 Stop it with Ctrl-C; everything committed survives a restart.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -53,9 +55,19 @@ Stop it with Ctrl-C; everything committed survives a restart.`,
 			}
 			defer gw.Close()
 			fmt.Fprintln(cmd.ErrOrStderr(), startupLine(cfg))
+			ms, err := gw.PrepareMonitor(ctx)
+			if err != nil {
+				return err
+			}
+			for _, l := range monitorLines(ms) {
+				fmt.Fprintln(cmd.ErrOrStderr(), l)
+			}
 			for _, ep := range cfg.Endpoints {
 				if ep.Filedrop != nil {
 					fmt.Fprintf(cmd.ErrOrStderr(), "pcsgate: %-14s drop files in %s\n", ep.Name, ep.Filedrop.Dir)
+				}
+				if ep.HTTPIn != nil {
+					fmt.Fprintf(cmd.ErrOrStderr(), "pcsgate: %-14s POST to http://%s%s\n", ep.Name, cfg.Webhooks.Listen, ep.HTTPIn.Path)
 				}
 			}
 			if err := gw.Run(ctx); err != nil && ctx.Err() == nil {
@@ -73,6 +85,25 @@ Stop it with Ctrl-C; everything committed survives a restart.`,
 // startupLine is what run prints once the gateway is up; the store's
 // password, if any, is masked.
 func startupLine(cfg *pipeline.Config) string {
-	return fmt.Sprintf("pcsgate: store %s, %d endpoints, %d routes, http://%s (/healthz, /metrics)",
-		store.Redacted(cfg.Store), len(cfg.Endpoints), len(cfg.Routes), cfg.HTTP)
+	return fmt.Sprintf("pcsgate: store %s, %d endpoints, %d routes",
+		store.Redacted(cfg.Store), len(cfg.Endpoints), len(cfg.Routes))
+}
+
+// monitorLines say where the monitor is and how to log in: the login
+// address with its token on the first start only, where the token file is
+// afterwards.
+func monitorLines(ms pipeline.MonitorStart) []string {
+	switch {
+	case ms.URL == "":
+		return []string{"pcsgate: monitor off"}
+	case ms.Token != "" && ms.TokenFile != "":
+		return []string{"pcsgate: monitor login: " + ms.URL + "?token=" + ms.Token,
+			"pcsgate: the monitor's operator token is in " + ms.TokenFile + "; it is not printed again"}
+	case ms.Token != "":
+		return []string{"pcsgate: monitor login: " + ms.URL + "?token=" + ms.Token,
+			"pcsgate: the monitor's operator token is not printed again; keep it or make one with pcsgate token create"}
+	case ms.TokenFile != "":
+		return []string{"pcsgate: monitor on " + ms.URL + " (the first operator token is in " + ms.TokenFile + "; pcsgate token create makes more)"}
+	}
+	return []string{"pcsgate: monitor on " + ms.URL + " (tokens: pcsgate token create)"}
 }

@@ -2,8 +2,8 @@
 // (inbound webhooks), and pcsgate POSTs messages to partners (outbound).
 // Callers import it as httptr.
 //
-// Inbound, an Inbound is both an http.Handler, mounted by the gateway's HTTP
-// server at its Path, and a message.Subscriber. Each accepted request body
+// Inbound, an Inbound is both an http.Handler, mounted by the gateway's
+// webhook server at its Path, and a message.Subscriber. Each accepted request body
 // becomes one message. The sender is answered 202 only after the consumer
 // Acks the message, which the pipeline does once it is committed; 503 with a
 // JSON error after a Nack or when no commit came in time, so the sender

@@ -32,9 +32,13 @@ type Config struct {
 	// default) or a "postgres://" URL. Like every secret of the file it
 	// may be given as "env:NAME" or "file:PATH" (see package secret).
 	Store string `yaml:"store"`
-	// HTTP is the listen address of webhooks, /healthz and /metrics.
-	// Default 127.0.0.1:8080.
-	HTTP string `yaml:"http"`
+	// Monitor is where the monitor page, its API, /metrics and /healthz
+	// are served. Everything there but /healthz needs a token (see
+	// `pcsgate token`).
+	Monitor MonitorConfig `yaml:"monitor"`
+	// Webhooks is where the http_in endpoints are served, and the limits
+	// of both HTTP servers.
+	Webhooks WebhooksConfig `yaml:"webhooks"`
 	// CredentialKeyFile holds the key of credential handles (PINs, TCTs
 	// become HMAC handles under it). Default: <data>/credential.key,
 	// created on first start.
@@ -54,6 +58,48 @@ type Config struct {
 	// Retry bounds the retries of transient failures per stage.
 	Retry RetryConfig `yaml:"retry"`
 }
+
+// MonitorConfig places the monitor.
+type MonitorConfig struct {
+	// Listen is the monitor's host:port, or "off" for none. Default
+	// 127.0.0.1:8080.
+	Listen string `yaml:"listen"`
+}
+
+// WebhooksConfig places the webhooks and bounds the HTTP servers.
+type WebhooksConfig struct {
+	// Listen is the webhooks' host:port, served only when an http_in
+	// endpoint exists; "off" is allowed only when none does. Default
+	// 127.0.0.1:8081. It must differ from monitor.listen.
+	Listen string `yaml:"listen"`
+	// ServerLimits apply to the webhooks' server and to the monitor's.
+	ServerLimits `yaml:",inline"`
+}
+
+// ServerLimits bound an HTTP server against slow or numerous clients.
+type ServerLimits struct {
+	// ReadHeaderTimeout bounds reading a request's headers. Default 10s.
+	ReadHeaderTimeout time.Duration `yaml:"read_header_timeout"`
+	// ReadTimeout bounds reading a whole request, body included. Default
+	// 60s.
+	ReadTimeout time.Duration `yaml:"read_timeout"`
+	// WriteTimeout bounds a request from the end of its headers to the end
+	// of its answer. Default 90s; the webhooks' server takes at least an
+	// http_in endpoint's timeout plus read_timeout, so that a webhook
+	// waiting for its commit can still answer.
+	WriteTimeout time.Duration `yaml:"write_timeout"`
+	// IdleTimeout closes a kept-alive connection without a request.
+	// Default 60s.
+	IdleTimeout time.Duration `yaml:"idle_timeout"`
+	// MaxHeaderBytes bounds a request's header block. Default 65536.
+	MaxHeaderBytes int `yaml:"max_header_bytes"`
+	// MaxConnections bounds the connections open at once per server;
+	// further ones wait to be accepted. Default 256.
+	MaxConnections int `yaml:"max_connections"`
+}
+
+// ListenOff turns a listener off.
+const ListenOff = "off"
 
 // Endpoint is one partner connection.
 type Endpoint struct {
@@ -155,6 +201,9 @@ func LoadConfig(path string) (*Config, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
+	}
+	if err := refuseOldKeys(data); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	var c Config
 	if err := yaml.UnmarshalWithOptions(data, &c, yaml.Strict(), yaml.DisallowUnknownField()); err != nil {
@@ -403,12 +452,16 @@ func (c *Config) setDefaults() {
 	if c.Store == "" {
 		c.Store = "sqlite:data/pcsgate.db"
 	}
-	if c.HTTP == "" {
-		c.HTTP = "127.0.0.1:8080"
+	if c.Monitor.Listen == "" {
+		c.Monitor.Listen = "127.0.0.1:8080"
 	}
 	if c.SecretKeyFile == "" && c.CredentialKeyFile != "" {
 		c.SecretKeyFile = filepath.Join(filepath.Dir(c.CredentialKeyFile), "secret.key")
 	}
+	if c.Webhooks.Listen == "" {
+		c.Webhooks.Listen = "127.0.0.1:8081"
+	}
+	c.Webhooks.ServerLimits.setDefaults()
 	if c.Retry.MaxRetries == 0 {
 		c.Retry.MaxRetries = 5
 	}
@@ -451,6 +504,7 @@ func (c *Config) Validate() error {
 		errs = append(errs, atField("$.retry.initial_interval",
 			fmt.Errorf("retry.initial_interval %q: %w: a positive duration such as 500ms expected", c.Retry.InitialInterval, ErrConfig)))
 	}
+	errs = append(errs, c.validateListeners()...)
 	for i, r := range c.Routes {
 		at := fmt.Sprintf("$.routes[%d]", i)
 		if ep := names[r.Endpoint]; ep == nil || ep.Direction != "out" {

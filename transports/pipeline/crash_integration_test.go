@@ -82,7 +82,7 @@ func TestCrashSafety(t *testing.T) {
 	watch, err := watchOutbox(g.outbox)
 	require.NoError(t, err)
 	defer watch.close()
-	metrics := newMetricsScraper("http://" + g.addr + "/metrics")
+	metrics := newMetricsScraper("http://"+g.addr+"/metrics", filepath.Join(dir, "data", "monitor.token"))
 	defer metrics.stop()
 
 	g.start()
@@ -267,7 +267,8 @@ type crashGateway struct {
 // (settle 20 ms) and outbox (synced, the default), NLRTM routed to it.
 func (g *crashGateway) writeConfig() string {
 	cfg := fmt.Sprintf(`store: sqlite:%s
-http: %s
+monitor:
+  listen: %s
 credential_key_file: %s
 endpoints:
   - name: portbase-in
@@ -419,19 +420,20 @@ func freeAddr(t *testing.T) string {
 // metricsScraper reads the gateway's counters every 100 ms and adds up
 // the last reading of each process life.
 type metricsScraper struct {
-	url    string
-	mu     sync.Mutex
-	life   int                // process lives closed so far
-	done   map[string]float64 // lives before this one, added up
-	cur    map[string]float64 // last reading of this life
-	quit   chan struct{}
-	ended  chan struct{}
-	client *http.Client
-	once   sync.Once
+	url       string
+	tokenFile string // the monitor token the first start writes
+	mu        sync.Mutex
+	life      int                // process lives closed so far
+	done      map[string]float64 // lives before this one, added up
+	cur       map[string]float64 // last reading of this life
+	quit      chan struct{}
+	ended     chan struct{}
+	client    *http.Client
+	once      sync.Once
 }
 
-func newMetricsScraper(url string) *metricsScraper {
-	m := &metricsScraper{url: url, done: map[string]float64{}, cur: map[string]float64{},
+func newMetricsScraper(url, tokenFile string) *metricsScraper {
+	m := &metricsScraper{url: url, tokenFile: tokenFile, done: map[string]float64{}, cur: map[string]float64{},
 		quit: make(chan struct{}), ended: make(chan struct{}), client: &http.Client{Timeout: time.Second}}
 	go func() {
 		defer close(m.ended)
@@ -454,7 +456,17 @@ func (m *metricsScraper) scrape() {
 	m.mu.Lock()
 	life := m.life
 	m.mu.Unlock()
-	res, err := m.client.Get(m.url)
+	// The first start writes the monitor's token.
+	token, err := os.ReadFile(m.tokenFile)
+	if err != nil {
+		return
+	}
+	req, err := http.NewRequest(http.MethodGet, m.url, nil)
+	if err != nil {
+		return
+	}
+	req.Header.Set("Authorization", "Bearer "+strings.TrimSpace(string(token)))
+	res, err := m.client.Do(req)
 	if err != nil {
 		return
 	}

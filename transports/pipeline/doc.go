@@ -73,4 +73,10 @@
 //
 // Recovery, correlation ids, bounded retry and the poison queue are router
 // middleware; handlers stay small. Logs carry ids, never payloads.
+//
+// The webhooks and the monitor listen apart. The monitor's routes are one
+// table (monitorRoutes) with the role each needs, served through one guard
+// (auth.go): bearer tokens or a browser session cookie, both checked
+// against the store's tokens on every request; CSRF and origin checks on
+// every form; security headers on every answer.
 package pipeline

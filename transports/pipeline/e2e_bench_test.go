@@ -160,7 +160,6 @@ func startE2E(b *testing.B, dsn string) *e2eGateway {
 	if dsn != "" {
 		cfg.Store = dsn
 	}
-	cfg.HTTP = "127.0.0.1:0"
 	for i := range cfg.Endpoints {
 		if f := cfg.Endpoints[i].Filedrop; f != nil {
 			f.Settle = time.Millisecond

@@ -55,7 +55,7 @@ var endpointKinds = []endpointKind{
 			if err != nil {
 				return nil, err
 			}
-			g.mux.Handle(in.Path(), in) // the webhook is served by the gateway's HTTP server
+			g.hooks.Handle(in.Path(), in) // served on the webhooks' listener
 			return in, nil
 		}},
 	{direction: "out", transport: "http", section: "http_out",

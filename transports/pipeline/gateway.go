@@ -16,7 +16,6 @@ import (
 	"github.com/ThreeDotsLabs/watermill/message"
 	"github.com/ThreeDotsLabs/watermill/message/router/middleware"
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/nexport/pcsgate/mappings"
 	"github.com/nexport/pcsgate/transports"
@@ -45,7 +44,7 @@ const (
 	MetaLine = "pcsgate_line"
 )
 
-// Gateway is a running pcsgate: store, router, transports and HTTP server.
+// Gateway is a running pcsgate: store, router, transports and HTTP servers.
 type Gateway struct {
 	cfg      *Config
 	reg      *mappings.Registry
@@ -54,7 +53,8 @@ type Gateway struct {
 	logger   watermill.LoggerAdapter // one line per message and stage
 	lib      watermill.LoggerAdapter // the router's and store's own chatter
 	metrics  *metrics
-	mux      *http.ServeMux
+	hooks    *http.ServeMux // the webhooks
+	monitor  http.Handler   // the monitor's routes, each behind its role
 	outbound map[string]message.Publisher
 	credKey  []byte
 	// sealKey seals what is kept of messages that carry a secret.
@@ -102,7 +102,7 @@ func NewWithLibraryLogger(ctx context.Context, cfg *Config, reg *mappings.Regist
 	if err != nil {
 		return nil, err
 	}
-	g := &Gateway{cfg: cfg, reg: reg, store: st, logger: logger, lib: lib, mux: http.NewServeMux(),
+	g := &Gateway{cfg: cfg, reg: reg, store: st, logger: logger, lib: lib, hooks: http.NewServeMux(),
 		outbound: map[string]message.Publisher{}, credKey: key, sealKey: sealKey, targets: targets}
 	g.closers = append(g.closers, st.Close)
 	g.metrics = newMetrics(prometheus.NewRegistry())
@@ -252,12 +252,7 @@ func (g *Gateway) buildRouter() error {
 	if err != nil {
 		return err
 	}
-	g.mux.HandleFunc("/healthz", func(w http.ResponseWriter, _ *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		fmt.Fprintf(w, "{\"status\":\"ok\",\"store\":%q}\n", g.store.Backend())
-	})
-	g.mux.Handle("/metrics", promhttp.HandlerFor(g.metrics.reg, promhttp.HandlerOpts{}))
-	g.mountMonitor()
+	g.monitor = g.monitorHandler()
 	return nil
 }
 
@@ -295,38 +290,59 @@ func (g *Gateway) addEndpoint(ep *Endpoint) error {
 	return nil
 }
 
-// Handler serves /healthz, /metrics and the inbound webhooks.
-func (g *Gateway) Handler() http.Handler { return g.mux }
+// MonitorHandler serves the monitor, its API, /metrics and /healthz, as
+// the monitor's listener does: every route but /healthz needs a token.
+func (g *Gateway) MonitorHandler() http.Handler { return g.monitor }
+
+// WebhookHandler serves the http_in endpoints, as the webhooks' listener
+// does.
+func (g *Gateway) WebhookHandler() http.Handler { return g.hooks }
 
 // Store gives access to the ledger (monitor, replay, tests).
 func (g *Gateway) Store() *store.Store { return g.store }
 
-// Run runs the router and the HTTP server until ctx ends.
+// Run runs the router and the HTTP servers until ctx ends: the monitor's
+// unless it is off, the webhooks' when an http_in endpoint exists.
 func (g *Gateway) Run(ctx context.Context) error {
-	ln, err := net.Listen("tcp", g.cfg.HTTP)
-	if err != nil {
-		return fmt.Errorf("http: %w", err)
-	}
-	// A webhook waits up to its endpoint's timeout for its commit: the
-	// answer must still be writable then.
-	var scfg httptr.ServerConfig
-	for _, ep := range g.cfg.Endpoints {
-		if ep.HTTPIn != nil {
-			t := ep.HTTPIn.Timeout
-			if t <= 0 {
-				t = httptr.DefaultInboundTimeout
-			}
-			scfg.WriteTimeout = max(scfg.WriteTimeout, t+httptr.DefaultReadTimeout)
+	limits := g.cfg.Webhooks.ServerLimits.server()
+	if g.cfg.Monitor.Listen != ListenOff {
+		stop, err := serve("monitor", g.cfg.Monitor.Listen, g.monitor, limits)
+		if err != nil {
+			return err
 		}
+		defer stop()
 	}
-	srv, ln := httptr.NewServer(g.mux, ln, scfg)
+	if g.cfg.hasWebhooks() {
+		// A webhook waits up to its endpoint's timeout for its commit: the
+		// answer must still be writable then.
+		for _, ep := range g.cfg.Endpoints {
+			if ep.HTTPIn != nil {
+				t := cmp.Or(ep.HTTPIn.Timeout, httptr.DefaultInboundTimeout)
+				limits.WriteTimeout = max(limits.WriteTimeout, t+limits.ReadTimeout)
+			}
+		}
+		stop, err := serve("webhooks", g.cfg.Webhooks.Listen, g.hooks, limits)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
+	return g.router.Run(ctx)
+}
+
+// serve serves h on addr with limits until the returned stop is called.
+func serve(what, addr string, h http.Handler, limits httptr.ServerConfig) (stop func(), err error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
+	srv, ln := httptr.NewServer(h, ln, limits)
 	go func() { _ = srv.Serve(ln) }()
-	defer func() {
+	return func() {
 		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
 		_ = srv.Shutdown(sctx)
-	}()
-	return g.router.Run(ctx)
+	}, nil
 }
 
 // RunRouter runs only the pipes (tests serve Handler themselves).

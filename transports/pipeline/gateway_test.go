@@ -47,6 +47,7 @@ type harness struct {
 	gw       *pipeline.Gateway
 	reg      *mappings.Registry
 	outbound []string // names of the outbound endpoints
+	viewer   string   // a monitor token of the viewer role
 }
 
 func start(t *testing.T) *harness {
@@ -72,7 +73,6 @@ func startIn(t *testing.T, dir string, change func(*pipeline.Config)) (h *harnes
 		pr, err := reg.Profile(p)
 		return err == nil && pr.CanEncode()
 	})
-	cfg.HTTP = "127.0.0.1:0"
 	cfg.Retry.InitialInterval = "10ms"
 	cfg.Retry.MaxRetries = 2
 	for i := range cfg.Endpoints {
@@ -107,6 +107,8 @@ func startIn(t *testing.T, dir string, change func(*pipeline.Config)) (h *harnes
 		t.Fatal("router did not start")
 	}
 	h = &harness{dir: dir, gw: gw, reg: reg}
+	_, h.viewer, err = gw.Store().CreateToken(context.Background(), "tests", store.RoleViewer)
+	require.NoError(t, err)
 	for _, ep := range cfg.Endpoints {
 		if ep.Direction == "out" {
 			h.outbound = append(h.outbound, ep.Name)
@@ -240,7 +242,9 @@ func TestToSource(t *testing.T) {
 func (h *harness) metrics(t *testing.T) map[string]float64 {
 	t.Helper()
 	rec := httptest.NewRecorder()
-	h.gw.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/metrics", nil))
+	req := httptest.NewRequest(http.MethodGet, "/metrics", nil)
+	req.Header.Set("Authorization", "Bearer "+h.viewer)
+	h.gw.MonitorHandler().ServeHTTP(rec, req)
 	require.Equal(t, http.StatusOK, rec.Code)
 	m := map[string]float64{}
 	for _, line := range strings.Split(rec.Body.String(), "\n") {
@@ -253,6 +257,31 @@ func (h *harness) metrics(t *testing.T) map[string]float64 {
 		m[line[:i]] = v
 	}
 	return m
+}
+
+// token creates a monitor token of role.
+func (h *harness) token(t *testing.T, role string) string {
+	t.Helper()
+	_, tok, err := h.gw.Store().CreateToken(context.Background(), "tests", role)
+	require.NoError(t, err)
+	return tok
+}
+
+// call sends a request to srv with token as bearer (none when empty) and
+// returns the status and body of its answer.
+func call(t *testing.T, srv *httptest.Server, token, method, path string) (int, string) {
+	t.Helper()
+	req, err := http.NewRequest(method, srv.URL+path, nil)
+	require.NoError(t, err)
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	res, err := srv.Client().Do(req)
+	require.NoError(t, err)
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	require.NoError(t, err)
+	return res.StatusCode, string(b)
 }
 
 // drained waits until every outbound endpoint has delivered as many
@@ -351,14 +380,9 @@ func TestResentInterchange(t *testing.T) {
 	h.drop(t, "portbase", "other.edi", coreor("S2", "NLRTM", "MWCU6059784", "MEDUNL0005"))
 	require.Eventually(t, func() bool { return len(h.files("partner")) == 2 }, 20*time.Second, 20*time.Millisecond)
 
-	srv := httptest.NewServer(h.gw.Handler())
-	defer srv.Close()
-	res, err := http.Get(srv.URL + "/metrics")
-	require.NoError(t, err)
-	body, _ := io.ReadAll(res.Body)
-	res.Body.Close()
-	assert.Contains(t, string(body), `pcsgate_duplicates_total{kind="interchange"} 1`)
-	assert.Contains(t, string(body), `pcsgate_duplicates_total{kind="business"} 1`)
+	m := h.metrics(t)
+	assert.Equal(t, 1.0, m[`pcsgate_duplicates_total{kind="interchange"}`])
+	assert.Equal(t, 1.0, m[`pcsgate_duplicates_total{kind="business"}`])
 }
 
 // TestMonitor: the monitor page lists releases with their status and the
@@ -371,22 +395,21 @@ func TestMonitor(t *testing.T) {
 		dls, err := h.gw.Store().DeadLetters(context.Background(), store.DeadLetterFilter{Pending: true})
 		return err == nil && len(dls) == 1 && len(h.files("partner")) == 1
 	}, 20*time.Second, 20*time.Millisecond)
-	srv := httptest.NewServer(h.gw.Handler())
+	srv := httptest.NewServer(h.gw.MonitorHandler())
 	defer srv.Close()
 	get := func(path string) string {
-		res, err := http.Get(srv.URL + path)
-		require.NoError(t, err)
-		defer res.Body.Close()
-		require.Equal(t, http.StatusOK, res.StatusCode, path)
-		b, err := io.ReadAll(res.Body)
-		require.NoError(t, err)
-		return string(b)
+		code, body := call(t, srv, h.viewer, http.MethodGet, path)
+		require.Equal(t, http.StatusOK, code, path)
+		return body
 	}
 	page := get("/")
 	assert.Contains(t, page, "CSQU3054383")
 	assert.Contains(t, page, `class="status released"`)
 	assert.Contains(t, page, "waits for its release")
-	assert.Contains(t, page, `/replay"><button>Replay</button>`)
+	assert.NotContains(t, page, "<button>Replay</button>", "a viewer gets no replay button")
+	_, page = call(t, srv, h.token(t, store.RoleOperator), http.MethodGet, "/")
+	assert.Contains(t, page, "<button>Replay</button>")
+	assert.Contains(t, page, "<button>Discard</button>")
 	var rels []map[string]any
 	require.NoError(t, json.Unmarshal([]byte(get("/api/releases")), &rels))
 	require.Len(t, rels, 1)
@@ -454,15 +477,10 @@ func TestInboxOrder(t *testing.T) {
 		}
 		return true
 	}, 20*time.Second, 20*time.Millisecond, "every release picked up")
-	srv := httptest.NewServer(h.gw.Handler())
-	defer srv.Close()
-	var body []byte
+	var m map[string]float64
 	require.Eventually(t, func() bool { // counted just after the commit
-		res, err := http.Get(srv.URL + "/metrics")
-		require.NoError(t, err)
-		body, _ = io.ReadAll(res.Body)
-		res.Body.Close()
-		return strings.Contains(string(body), fmt.Sprintf(`pcsgate_events_total{outcome="accepted"} %d`, 2*n))
+		m = h.metrics(t)
+		return m[`pcsgate_events_total{outcome="accepted"}`] == 2*n
 	}, 20*time.Second, 20*time.Millisecond)
-	assert.NotContains(t, string(body), `outcome="parked"`, "no gate-out came before its release")
+	assert.Zero(t, m[`pcsgate_events_total{outcome="parked"}`], "no gate-out came before its release")
 }

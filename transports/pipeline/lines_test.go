@@ -146,7 +146,7 @@ func TestJSONLinesWebhook(t *testing.T) {
 		cfg.Endpoints = append(cfg.Endpoints, pipeline.Endpoint{Name: "hook-in", Direction: "in", Transport: "http",
 			HTTPIn: &httptr.InboundConfig{Path: "/in/hook", Auth: httptr.AuthConfig{Bearer: "token"}}})
 	})
-	srv := httptest.NewServer(h.gw.Handler())
+	srv := httptest.NewServer(h.gw.WebhookHandler())
 	defer srv.Close()
 	post := func(body string) (int, string) {
 		req, err := http.NewRequest(http.MethodPost, srv.URL+"/in/hook", strings.NewReader(body))

@@ -1,18 +1,24 @@
 package pipeline
 
 import (
+	"context"
 	"embed"
+	"encoding/base64"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"html/template"
 	"net/http"
 	"strings"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
 	"github.com/nexport/pcsgate/canonical/ledger"
 	"github.com/nexport/pcsgate/transports/store"
 )
 
-//go:embed monitor.html
+//go:embed monitor.html login.html monitor.css
 var monitorFS embed.FS
 
 var monitorPage = template.Must(template.New("monitor.html").Funcs(template.FuncMap{
@@ -25,61 +31,209 @@ var monitorPage = template.Must(template.New("monitor.html").Funcs(template.Func
 	"lower": strings.ToLower,
 }).ParseFS(monitorFS, "monitor.html"))
 
+var loginPage = template.Must(template.ParseFS(monitorFS, "login.html"))
+
+// MonitorRoute is a route of the monitor's listener and the role it needs:
+// "" for none (it says nothing), store.RoleViewer or store.RoleOperator.
+type MonitorRoute struct {
+	// Pattern is the method and path, as http.ServeMux takes them.
+	Pattern string
+	Role    string
+}
+
+type monitorRoute struct {
+	MonitorRoute
+	handler http.HandlerFunc
+}
+
+// monitorRoutes is the one table of the monitor's routes: monitorHandler
+// puts each behind guard with its role, so none is served without it.
+// The monitor shows ids and states, never credentials: a release's
+// credential is a handle only.
+func (g *Gateway) monitorRoutes() []monitorRoute {
+	const open, viewer, operator = "", store.RoleViewer, store.RoleOperator
+	metrics := promhttp.HandlerFor(g.metrics.reg, promhttp.HandlerOpts{})
+	return []monitorRoute{
+		{MonitorRoute{"GET /healthz", open}, g.healthz},
+		{MonitorRoute{"GET /monitor.css", open}, serveCSS},
+		{MonitorRoute{"POST /login", open}, func(w http.ResponseWriter, r *http.Request) { g.login(w, r, r.PostFormValue("token")) }},
+		{MonitorRoute{"POST /logout", viewer}, logout},
+		{MonitorRoute{"GET /{$}", viewer}, g.monitorHTML},
+		{MonitorRoute{"GET /metrics", viewer}, metrics.ServeHTTP},
+		{MonitorRoute{"GET /api/releases", viewer}, g.apiReleases},
+		{MonitorRoute{"GET /api/releases/{key...}", viewer}, g.apiRelease},
+		{MonitorRoute{"GET /api/deadletters", viewer}, g.apiDeadLetters},
+		{MonitorRoute{"POST /api/deadletters/{id}/replay", operator}, g.replayDeadLetter},
+		{MonitorRoute{"POST /api/deadletters/{id}/discard", operator}, g.discardDeadLetter},
+	}
+}
+
+// MonitorRoutes lists the monitor's routes with the role each needs.
+func (g *Gateway) MonitorRoutes() []MonitorRoute {
+	var out []MonitorRoute
+	for _, rt := range g.monitorRoutes() {
+		out = append(out, rt.MonitorRoute)
+	}
+	return out
+}
+
+// monitorHandler serves the route table, each route behind its role, with
+// the security headers on every answer. GET /?token=... logs a browser in.
+func (g *Gateway) monitorHandler() http.Handler {
+	mux := http.NewServeMux()
+	for _, rt := range g.monitorRoutes() {
+		mux.Handle(rt.Pattern, g.guard(rt.Role, rt.handler))
+	}
+	return secureHeaders(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet && r.URL.Path == "/" && r.URL.Query().Has("token") {
+			g.login(w, r, r.URL.Query().Get("token"))
+			return
+		}
+		mux.ServeHTTP(w, r)
+	}))
+}
+
+func (g *Gateway) healthz(w http.ResponseWriter, _ *http.Request) {
+	w.Header().Set("Content-Type", "application/json")
+	fmt.Fprintf(w, "{\"status\":\"ok\",\"store\":%q}\n", g.store.Backend())
+}
+
+func serveCSS(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/css; charset=utf-8")
+	http.ServeFileFS(w, r, monitorFS, "monitor.css")
+}
+
+func logout(w http.ResponseWriter, r *http.Request) {
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteStrictMode})
+	http.Redirect(w, r, "/", http.StatusSeeOther)
+}
+
+func (g *Gateway) apiReleases(w http.ResponseWriter, r *http.Request) {
+	rows, err := g.store.ListReleases(r.Context(), store.ListFilter{Port: r.URL.Query().Get("port"), Status: r.URL.Query().Get("status"), Limit: 500})
+	writeAPI(w, rows, err)
+}
+
+func (g *Gateway) apiRelease(w http.ResponseWriter, r *http.Request) {
+	key := r.PathValue("key")
+	rel, err := g.store.Release(r.Context(), key)
+	if err != nil {
+		writeAPI(w, nil, err)
+		return
+	}
+	events, err := g.store.ReleaseEvents(r.Context(), key)
+	writeAPI(w, map[string]any{"release": rel, "events": events}, err)
+}
+
+func (g *Gateway) apiDeadLetters(w http.ResponseWriter, r *http.Request) {
+	dls, err := g.store.DeadLetters(r.Context(), store.DeadLetterFilter{Pending: r.URL.Query().Get("all") == "", Limit: 500})
+	for i := range dls {
+		dls[i].Payload = nil // ids and reasons only; the bytes stay in the store
+	}
+	writeAPI(w, dls, err)
+}
+
+func (g *Gateway) replayDeadLetter(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	res, err := g.Replay(r.Context(), ReplayFilter{ID: id})
+	if err == nil && len(res) == 1 && res[0].Err != nil {
+		err = res[0].Err
+	}
+	answerAction(w, r, id, "replayed", err)
+}
+
+func (g *Gateway) discardDeadLetter(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	answerAction(w, r, id, "discarded", g.Discard(r.Context(), id))
+}
+
+// Discard gives up the pending dead letter id: it stays in the store with
+// its bytes, no longer pending. The error wraps store.ErrNotFound when
+// there is no such pending dead letter.
+func (g *Gateway) Discard(ctx context.Context, id string) error {
+	return g.store.InTx(ctx, func(tx *store.Tx) error { return tx.MarkDiscarded(id) })
+}
+
+// answerAction answers a replay or discard: a form of the page goes back
+// to the page, which shows the outcome; an API client gets JSON.
+func answerAction(w http.ResponseWriter, r *http.Request, id, done string, err error) {
+	if callerOf(r).session != "" {
+		msg := "Dead letter " + id + " " + done + "."
+		if err != nil {
+			msg = "Dead letter " + id + " was not " + done + ": " + err.Error()
+		}
+		setFlash(w, msg, err != nil)
+		http.Redirect(w, r, "/", http.StatusSeeOther)
+		return
+	}
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		writeAPIError(w, http.StatusNotFound, err.Error())
+	case err != nil:
+		writeAPIError(w, http.StatusBadRequest, err.Error())
+	default:
+		writeAPI(w, map[string]string{"status": done}, nil)
+	}
+}
+
+// maxFlash bounds the message a flash cookie carries.
+const maxFlash = 1500
+
+// setFlash leaves msg for the next page view, after a redirect.
+func setFlash(w http.ResponseWriter, msg string, failed bool) {
+	kind := "o"
+	if failed {
+		kind = "e"
+	}
+	if len(msg) > maxFlash {
+		msg = msg[:maxFlash] + "…"
+	}
+	http.SetCookie(w, &http.Cookie{Name: flashCookie, Value: base64.RawURLEncoding.EncodeToString([]byte(kind + msg)),
+		Path: "/", MaxAge: 60, HttpOnly: true, SameSite: http.SameSiteStrictMode})
+}
+
+// takeFlash returns the message setFlash left, if any, and clears it.
+func takeFlash(w http.ResponseWriter, r *http.Request) (msg string, failed bool) {
+	ck, err := r.Cookie(flashCookie)
+	if err != nil {
+		return "", false
+	}
+	http.SetCookie(w, &http.Cookie{Name: flashCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteStrictMode})
+	b, err := base64.RawURLEncoding.DecodeString(ck.Value)
+	if err != nil || len(b) < 2 {
+		return "", false
+	}
+	return string(b[1:]), b[0] == 'e'
+}
+
+func writeAPI(w http.ResponseWriter, v any, err error) {
+	if err != nil {
+		writeAPIError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+// writeAPIError answers {"error": msg} with status.
+func writeAPIError(w http.ResponseWriter, status int, msg string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(map[string]string{"error": msg})
+}
+
+// writeLogin answers the login form with status and a message, if any.
+func writeLogin(w http.ResponseWriter, status int, msg string) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	_ = loginPage.Execute(w, map[string]string{"Message": msg})
+}
+
 // monitorRelease is one row of the monitor's release list.
 type monitorRelease struct {
 	store.ReleaseRow
 	R      ledger.Release
 	Ready  bool
 	Events []store.EventRow
-}
-
-// mountMonitor serves the monitor page (/), its JSON API (/api/...) and the
-// replay button. The monitor shows ids and states, never credentials: a
-// release's credential is a handle only.
-func (g *Gateway) mountMonitor() {
-	g.mux.HandleFunc("GET /{$}", g.monitorHTML)
-	g.mux.HandleFunc("GET /api/releases", func(w http.ResponseWriter, r *http.Request) {
-		rows, err := g.store.ListReleases(r.Context(), store.ListFilter{Port: r.URL.Query().Get("port"), Status: r.URL.Query().Get("status"), Limit: 500})
-		writeAPI(w, rows, err)
-	})
-	g.mux.HandleFunc("GET /api/releases/{key...}", func(w http.ResponseWriter, r *http.Request) {
-		key := r.PathValue("key")
-		rel, err := g.store.Release(r.Context(), key)
-		if err != nil {
-			writeAPI(w, nil, err)
-			return
-		}
-		events, err := g.store.ReleaseEvents(r.Context(), key)
-		writeAPI(w, map[string]any{"release": rel, "events": events}, err)
-	})
-	g.mux.HandleFunc("GET /api/deadletters", func(w http.ResponseWriter, r *http.Request) {
-		dls, err := g.store.DeadLetters(r.Context(), store.DeadLetterFilter{Pending: r.URL.Query().Get("all") == "", Limit: 500})
-		for i := range dls {
-			dls[i].Payload = nil // ids and reasons only; the bytes stay in the store
-		}
-		writeAPI(w, dls, err)
-	})
-	g.mux.HandleFunc("POST /api/deadletters/{id}/replay", func(w http.ResponseWriter, r *http.Request) {
-		res, err := g.Replay(r.Context(), ReplayFilter{ID: r.PathValue("id")})
-		if err == nil && len(res) == 1 && res[0].Err != nil {
-			err = res[0].Err
-		}
-		if strings.Contains(r.Header.Get("Accept"), "text/html") {
-			http.Redirect(w, r, "/", http.StatusSeeOther)
-			return
-		}
-		writeAPI(w, map[string]string{"status": "replayed"}, err)
-	})
-}
-
-func writeAPI(w http.ResponseWriter, v any, err error) {
-	w.Header().Set("Content-Type", "application/json")
-	if err != nil {
-		w.WriteHeader(http.StatusBadRequest)
-		_ = json.NewEncoder(w).Encode(map[string]string{"error": err.Error()})
-		return
-	}
-	_ = json.NewEncoder(w).Encode(v)
 }
 
 func (g *Gateway) monitorHTML(w http.ResponseWriter, r *http.Request) {
@@ -100,6 +254,12 @@ func (g *Gateway) monitorHTML(w http.ResponseWriter, r *http.Request) {
 	}
 	dls, _ := g.store.DeadLetters(ctx, store.DeadLetterFilter{Pending: true, Limit: 100})
 	counts, _ := g.store.Counts(ctx)
+	c := callerOf(r)
+	flash, failed := takeFlash(w, r)
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	_ = monitorPage.Execute(w, map[string]any{"Releases": rels, "DeadLetters": dls, "Counts": counts, "Now": now.UTC().Format(time.RFC3339)})
+	_ = monitorPage.Execute(w, map[string]any{
+		"Releases": rels, "DeadLetters": dls, "Counts": counts, "Now": now.UTC().Format(time.RFC3339),
+		"Token": c.token, "Operator": c.canOperate(), "CSRF": g.csrfToken(c.session), "Session": c.session != "",
+		"Flash": flash, "FlashFailed": failed,
+	})
 }

@@ -41,7 +41,6 @@ func TestDataFolderPrivate(t *testing.T) {
 			pr, err := reg.Profile(p)
 			return err == nil && pr.CanEncode()
 		})
-		cfg.HTTP = "127.0.0.1:0"
 		gw, err := pipeline.New(context.Background(), cfg, reg, watermill.NopLogger{})
 		require.NoError(t, err)
 		ctx, cancel := context.WithCancel(context.Background())
@@ -61,4 +60,60 @@ func TestDataFolderPrivate(t *testing.T) {
 		require.NoError(t, <-done)
 		require.NoError(t, gw.Close())
 	}
+}
+
+// The first start finds no token: it creates an operator token, writes it
+// to monitor.token beside the credential key, for its owner only, and
+// gives it to be shown once; a later start creates none.
+func TestFirstMonitorToken(t *testing.T) {
+	old := syscall.Umask(0o022)
+	defer syscall.Umask(old)
+	reg, err := mappings.Default()
+	require.NoError(t, err)
+	dir := filepath.Join(t.TempDir(), "data")
+	cfg := pipeline.DefaultConfig(dir, func(string) bool { return false })
+	gw, err := pipeline.New(context.Background(), cfg, reg, watermill.NopLogger{})
+	require.NoError(t, err)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- gw.RunRouter(ctx) }()
+	<-gw.Running()
+	defer func() {
+		cancel()
+		require.NoError(t, <-done)
+		require.NoError(t, gw.Close())
+	}()
+
+	ms, err := gw.PrepareMonitor(context.Background())
+	require.NoError(t, err)
+	assert.Equal(t, "http://127.0.0.1:8080/", ms.URL)
+	require.NotEmpty(t, ms.Token)
+	assert.Equal(t, filepath.Join(dir, "monitor.token"), ms.TokenFile)
+	b, err := os.ReadFile(ms.TokenFile)
+	require.NoError(t, err)
+	assert.Equal(t, ms.Token+"\n", string(b))
+	fi, err := os.Stat(ms.TokenFile)
+	require.NoError(t, err)
+	assert.Equal(t, os.FileMode(0o600), fi.Mode().Perm())
+	tok, err := gw.Store().CheckToken(context.Background(), ms.Token)
+	require.NoError(t, err)
+	assert.Equal(t, "operator", tok.Role)
+
+	again, err := gw.PrepareMonitor(context.Background())
+	require.NoError(t, err)
+	assert.Empty(t, again.Token, "a later start prints no token")
+	assert.Equal(t, ms.TokenFile, again.TokenFile)
+	list, err := gw.Store().Tokens(context.Background())
+	require.NoError(t, err)
+	assert.Len(t, list, 1)
+
+	// Once the first token is revoked, a start no longer points at its
+	// file while another token lives.
+	_, _, err = gw.Store().CreateToken(context.Background(), "other", "viewer")
+	require.NoError(t, err)
+	require.NoError(t, gw.Store().RevokeToken(context.Background(), list[0].ID))
+	later, err := gw.PrepareMonitor(context.Background())
+	require.NoError(t, err)
+	assert.Empty(t, later.Token)
+	assert.Empty(t, later.TokenFile, "the file's token is revoked")
 }

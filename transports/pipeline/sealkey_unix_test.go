@@ -28,9 +28,7 @@ func TestSecretKeyFile(t *testing.T) {
 	require.NoError(t, err)
 	dir := filepath.Join(t.TempDir(), "data")
 	config := func() *pipeline.Config {
-		cfg := pipeline.DefaultConfig(dir, func(string) bool { return false })
-		cfg.HTTP = "127.0.0.1:0"
-		return cfg
+		return pipeline.DefaultConfig(dir, func(string) bool { return false })
 	}
 	_, err = pipeline.ReadSecretKey(config())
 	require.ErrorIs(t, err, pipeline.ErrSecretKey, "not created by reading")

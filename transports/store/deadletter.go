@@ -32,6 +32,10 @@ type DeadLetter struct {
 	CreatedAt time.Time `json:"createdAt"`
 	// ReplayedAt is when it was last put back, nil while pending.
 	ReplayedAt *time.Time `json:"replayedAt,omitempty"`
+	// DiscardedAt is when an operator gave it up; it is kept, no longer
+	// pending. A discarded dead letter whose message fails again under
+	// the same id stays discarded.
+	DiscardedAt *time.Time `json:"discardedAt,omitempty"`
 }
 
 // AddDeadLetter records d. A pending dead letter whose ID is already
@@ -111,13 +115,38 @@ func (t *Tx) MarkReplayed(id string) error {
 	return nil
 }
 
+// MarkDiscarded records that the pending dead letter id was given up now:
+// the row is kept with its bytes, no longer pending and never replayed.
+// The error wraps ErrNotFound when there is no such pending dead letter.
+func (t *Tx) MarkDiscarded(id string) error {
+	if err := t.check(); err != nil {
+		return err
+	}
+	if err := checkKey("dead letter id", id); err != nil {
+		return err
+	}
+	res, err := t.exec(`UPDATE deadletters SET discarded_at = ? WHERE id = ? AND replayed_at IS NULL AND discarded_at IS NULL`,
+		t.s.d.timeArg(t.s.now()), id)
+	if err != nil {
+		return fmt.Errorf("dead letter %s: %w", errtext.Quote(id), err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return fmt.Errorf("dead letter %s: %w", errtext.Quote(id), err)
+	}
+	if n == 0 {
+		return fmt.Errorf("pending dead letter %s %w", errtext.Quote(id), ErrNotFound)
+	}
+	return nil
+}
+
 // DeadLetterFilter selects dead letters; empty fields match everything.
 type DeadLetterFilter struct {
 	ID       string
 	Stage    string
 	Profile  string
 	Endpoint string
-	// Pending keeps only dead letters not yet replayed.
+	// Pending keeps only dead letters neither replayed nor discarded.
 	Pending bool
 	// Limit is the page size, 1 to 1000; 0 means 100.
 	Limit int
@@ -144,9 +173,9 @@ func (s *Store) DeadLetters(ctx context.Context, f DeadLetterFilter) ([]DeadLett
 		}
 	}
 	if f.Pending {
-		conds = append(conds, "replayed_at IS NULL")
+		conds = append(conds, "replayed_at IS NULL AND discarded_at IS NULL")
 	}
-	q := `SELECT id, stage, profile, endpoint, reason, payload, metadata, created_at, replayed_at FROM deadletters`
+	q := `SELECT id, stage, profile, endpoint, reason, payload, metadata, created_at, replayed_at, discarded_at FROM deadletters`
 	if len(conds) > 0 {
 		q += " WHERE " + strings.Join(conds, " AND ")
 	}
@@ -164,7 +193,7 @@ func (s *Store) DeadLetters(ctx context.Context, f DeadLetterFilter) ([]DeadLett
 			meta []byte
 		)
 		if err := rows.Scan(&d.ID, &d.Stage, &d.Profile, &d.Endpoint, &d.Reason, &d.Payload, &meta,
-			scanTime{&d.CreatedAt}, scanNullTime{&d.ReplayedAt}); err != nil {
+			scanTime{&d.CreatedAt}, scanNullTime{&d.ReplayedAt}, scanNullTime{&d.DiscardedAt}); err != nil {
 			return nil, fmt.Errorf("dead letters: %w", err)
 		}
 		if err := json.Unmarshal(meta, &d.Metadata); err != nil {

@@ -71,6 +71,20 @@ var sqliteMigrations = []migration{{
 	updated_at TEXT NOT NULL
 ) STRICT, WITHOUT ROWID`,
 	},
+}, {
+	version:     3,
+	description: "monitor: access tokens; dead letters can be discarded",
+	stmts: []string{
+		`CREATE TABLE monitor_tokens (
+	id TEXT PRIMARY KEY,
+	name TEXT NOT NULL,
+	role TEXT NOT NULL CHECK (role IN ('viewer', 'operator')),
+	hash BLOB NOT NULL,
+	created_at TEXT NOT NULL,
+	revoked_at TEXT
+) STRICT`,
+		`ALTER TABLE deadletters ADD COLUMN discarded_at TEXT`,
+	},
 }}
 
 // postgresMigrations is the same schema for PostgreSQL. Bodies are json, not
@@ -135,5 +149,19 @@ var postgresMigrations = []migration{{
 	key TEXT NOT NULL,
 	updated_at TIMESTAMPTZ NOT NULL
 )`,
+	},
+}, {
+	version:     3,
+	description: "monitor: access tokens; dead letters can be discarded",
+	stmts: []string{
+		`CREATE TABLE monitor_tokens (
+	id TEXT PRIMARY KEY,
+	name TEXT NOT NULL,
+	role TEXT NOT NULL CHECK (role IN ('viewer', 'operator')),
+	hash BYTEA NOT NULL,
+	created_at TIMESTAMPTZ NOT NULL,
+	revoked_at TIMESTAMPTZ
+)`,
+		`ALTER TABLE deadletters ADD COLUMN discarded_at TIMESTAMPTZ`,
 	},
 }}

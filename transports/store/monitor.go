@@ -171,7 +171,7 @@ func (s *Store) Counts(ctx context.Context) (Counts, error) {
 		dest []any
 	}{
 		{`SELECT COUNT(*), COALESCE(SUM(CASE WHEN late THEN 1 ELSE 0 END), 0) FROM events`, []any{&c.Events, &c.LateEvents}},
-		{`SELECT COUNT(*), COALESCE(SUM(CASE WHEN replayed_at IS NULL THEN 1 ELSE 0 END), 0) FROM deadletters`, []any{&c.DeadLetters, &c.DeadLettersPending}},
+		{`SELECT COUNT(*), COALESCE(SUM(CASE WHEN replayed_at IS NULL AND discarded_at IS NULL THEN 1 ELSE 0 END), 0) FROM deadletters`, []any{&c.DeadLetters, &c.DeadLettersPending}},
 		{`SELECT COUNT(*), CAST(COALESCE(SUM(count - 1), 0) AS BIGINT) FROM dedupe`, []any{&c.DedupeKeys, &c.Duplicates}},
 	}
 	for _, q := range singles {
