@@ -156,21 +156,21 @@ func foreignOrigin(r *http.Request) bool {
 		return site != "same-origin" && site != "none"
 	}
 	o := r.Header.Get("Origin")
-	return o != "" && o != "null" && o != selfOrigin(r)
+	return o != "" && o != selfOrigin(r)
 }
 
 // sameOrigin reports whether a browser's form comes from the monitor
 // itself, as far as the browser tells: Sec-Fetch-Site decides when it is
-// sent; browsers send it only to HTTPS and loopback addresses. Elsewhere a
-// form of this page, under Referrer-Policy no-referrer, comes with
-// "Origin: null", which is taken: the cookie is SameSite=Strict and the
-// CSRF field must still match. No Origin at all is no browser's form.
+// sent; browsers send it only to HTTPS and loopback addresses. Elsewhere
+// the Origin header must be the monitor's own: Referrer-Policy
+// same-origin keeps it on the page's own forms, and "Origin: null" (what
+// a sandboxed frame or a no-referrer page sends) is refused. No Origin at
+// all is no browser's form.
 func sameOrigin(r *http.Request) bool {
 	if site := r.Header.Get("Sec-Fetch-Site"); site != "" {
 		return site == "same-origin"
 	}
-	o := r.Header.Get("Origin")
-	return o == selfOrigin(r) || o == "null"
+	return r.Header.Get("Origin") == selfOrigin(r)
 }
 
 func selfOrigin(r *http.Request) string {
@@ -241,7 +241,7 @@ func secureHeaders(h http.Handler) http.Handler {
 		hd := w.Header()
 		hd.Set("Content-Security-Policy", monitorCSP)
 		hd.Set("X-Content-Type-Options", "nosniff")
-		hd.Set("Referrer-Policy", "no-referrer")
+		hd.Set("Referrer-Policy", "same-origin")
 		hd.Set("X-Frame-Options", "DENY")
 		hd.Set("Cache-Control", "no-store")
 		h.ServeHTTP(w, r)

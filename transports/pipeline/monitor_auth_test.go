@@ -67,7 +67,7 @@ func assertSecureHeaders(t *testing.T, res *http.Response, what string) {
 	}
 	assert.NotContains(t, csp, "unsafe-inline", what)
 	assert.Equal(t, "nosniff", res.Header.Get("X-Content-Type-Options"), what)
-	assert.Equal(t, "no-referrer", res.Header.Get("Referrer-Policy"), what)
+	assert.Equal(t, "same-origin", res.Header.Get("Referrer-Policy"), what)
 	assert.Equal(t, "DENY", res.Header.Get("X-Frame-Options"), what)
 	assert.Equal(t, "no-store", res.Header.Get("Cache-Control"), what)
 }
@@ -176,6 +176,7 @@ func TestMonitorBrowserSession(t *testing.T) {
 		"wrong CSRF field":     {with(map[string]string{"Sec-Fetch-Site": "same-origin"}), url.Values{"csrf": {csrf + "x"}}},
 		"no origin header":     {with(nil), url.Values{"csrf": {csrf}}},
 		"Origin null, no CSRF": {with(map[string]string{"Origin": "null"}), url.Values{}},
+		"Origin null":          {with(map[string]string{"Origin": "null"}), url.Values{"csrf": {csrf}}},
 		"cross-site fetch":     {with(map[string]string{"Sec-Fetch-Site": "cross-site"}), url.Values{"csrf": {csrf}}},
 		"foreign Origin":       {with(map[string]string{"Origin": "http://evil.example"}), url.Values{"csrf": {csrf}}},
 		"same-site, not same":  {with(map[string]string{"Sec-Fetch-Site": "same-site"}), url.Values{"csrf": {csrf}}},
@@ -184,8 +185,9 @@ func TestMonitorBrowserSession(t *testing.T) {
 		assert.Equal(t, http.StatusForbidden, res.StatusCode, name)
 	}
 	// A browser sends Sec-Fetch-Site only to HTTPS and loopback; elsewhere
-	// its same-origin form comes with "Origin: null" (no-referrer).
-	for _, hd := range []map[string]string{{"Origin": srv.URL}, {"Sec-Fetch-Site": "same-origin"}, {"Origin": "null"}} {
+	// its same-origin form comes with the page's Origin (Referrer-Policy
+	// same-origin keeps it).
+	for _, hd := range []map[string]string{{"Origin": srv.URL}, {"Sec-Fetch-Site": "same-origin"}} {
 		res = send(t, srv, http.MethodPost, "/api/deadletters/dl-1/discard", with(hd), url.Values{"csrf": {csrf}})
 		assert.Equal(t, http.StatusSeeOther, res.StatusCode, "%v: a good form goes back to the page", hd)
 	}
