@@ -246,6 +246,9 @@ type EncodeCtx struct {
 	Profile *Profile
 	Name    string // input name for errors
 	Env     ExprEnv
+	// SealKey opens sealed secrets at the places the profile declares
+	// secret (EncodeOptions.SealKey).
+	SealKey []byte
 }
 
 // Leaf evaluates an encode field; nil means absent.
@@ -307,6 +310,10 @@ func (ec *EncodeCtx) Leaf(cf *CompiledField) (any, error) {
 	}
 	if val == nil && cf.Spec.Default != nil {
 		val = cf.Spec.Default
+	}
+	val, err := ec.openSealed(cf, val)
+	if err != nil {
+		return nil, err
 	}
 	if val == nil {
 		if cf.Spec.Required {

@@ -32,6 +32,10 @@ type CompiledField struct {
 	// can be written without boxing (see appendNode).
 	Plain    bool
 	endOfDay bool
+	// secret is the kind of the declared secret the field reads (decode)
+	// or writes (encode), "" for none; seal: decode keeps it sealed.
+	secret string
+	seal   bool
 	// Label is where an encode field writes (a segment position such as
 	// "NAD+FW C082.3055", a document path), for error messages.
 	Label string

@@ -33,20 +33,24 @@ func decodeJSON(r *engine.Registry, br *bufio.Reader, fixed *engine.Profile, opt
 func decodeDocument(r *engine.Registry, data []byte, limit int64, fixed *engine.Profile, opts *engine.DecodeOptions, emit func(engine.Batch) error) error {
 	root, err := jsonsyn.Decode(data, jsonsyn.DecodeOptions{Name: opts.Name, MaxBytes: limit, ShareInput: true})
 	if err != nil {
+		opts.Unread(fixed)
 		return err
 	}
 	p := fixed
 	if p == nil {
 		if p, err = detectJSON(r, root, data); err != nil {
+			opts.Unread(nil)
 			return &engine.Error{File: opts.Name, Line: 1, Err: err}
 		}
 	}
+	dc := &engine.DecodeCtx{Profile: p, File: opts.Name, Opts: opts}
+	doc := &engine.Doc{Root: root, Raw: data, Plain: jsonsyn.Plain}
+	dc.CollectSecrets(doc) // before the schema check, whose problems may quote them
 	if err := CheckDecoded(p, data, root, opts.Name); err != nil {
 		return err
 	}
 	src := canonical.Source{PCS: p.Spec.PCS(), Profile: p.Name()}
-	dc := &engine.DecodeCtx{Profile: p, File: opts.Name, Opts: opts}
-	events, err := dc.DecodeDoc(&engine.Doc{Root: root, Raw: data, Plain: jsonsyn.Plain}, src)
+	events, err := dc.DecodeDoc(doc, src)
 	if len(events) > 0 {
 		if eerr := emit(engine.Batch{Profile: p, Ref: events[0].Source.MessageRef, Events: events}); eerr != nil {
 			return eerr
