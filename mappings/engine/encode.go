@@ -367,6 +367,7 @@ func (ec *EncodeCtx) Fail(cf *CompiledField, value string, err error) error {
 	e := &Error{File: ec.Name, Message: ec.Env.Event.Source.MessageRef, Event: EventLabel(ec.Env.Event), Value: value, Err: err}
 	if cf != nil {
 		e.Field = cf.where()
+		e.Secret = cf.secret != "" && value != ""
 	}
 	return e
 }

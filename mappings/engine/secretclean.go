@@ -89,6 +89,7 @@ func (st *secretState) clean(err error) error {
 		if st.holds(e.Value) {
 			e.Secret = true
 		}
+		e.Message, e.Event = st.scrub(e.Message), st.scrub(e.Event)
 		e.Segment, e.Field = st.scrub(e.Segment), st.scrub(e.Field)
 		if e.Err != nil {
 			e.Err = st.clean(e.Err)

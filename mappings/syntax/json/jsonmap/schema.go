@@ -96,12 +96,10 @@ func schemaError(p *engine.Profile, data []byte, name string, re gojsonschema.Re
 		// The value of a member that has no place here says nothing about
 		// what is wrong, and may be a secret sent under the wrong name.
 		e.Value, got = "", ""
-	case secretField(p, field):
-		e.Secret = true
-		if s, ok := re.Value().(string); ok {
-			got = fmt.Sprintf("%d characters", utf8.RuneCountInString(s))
-		} else {
-			got = ""
+	case (e.Value != "" || got != "") && secretField(p, field):
+		e.Secret, got = true, ""
+		if e.Value != "" {
+			got = fmt.Sprintf("%d characters", utf8.RuneCountInString(e.Value))
 		}
 	}
 	e.Err = &inputError{msg: schemaReason(re, got) + " (schema " + p.Spec.Schema + ")"}
