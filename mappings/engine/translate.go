@@ -37,7 +37,8 @@ type DecodeOptions struct {
 	// SecretSeen, when set, is called when the input carries a value in a
 	// field its profile declares secret, or when it could not be read far
 	// enough to tell and may carry one. The gateway then keeps the input
-	// only sealed.
+	// only sealed. Decode calls it at most once per input, before it
+	// returns.
 	SecretSeen func()
 
 	// SizeHint is the size of the whole input when Decode can tell (it
