@@ -14,6 +14,10 @@ import (
 	"github.com/nexport/pcsgate/canonical"
 	"github.com/nexport/pcsgate/canonical/seal"
 	"github.com/nexport/pcsgate/mappings"
+	"github.com/nexport/pcsgate/mappings/engine"
+	"github.com/nexport/pcsgate/mappings/syntax/edifact/edifactmap"
+	"github.com/nexport/pcsgate/mappings/syntax/json/jsonmap"
+	"github.com/nexport/pcsgate/mappings/syntax/xml/xmlmap"
 )
 
 // secretCase is one input through Decode: the secret it carries must be
@@ -285,5 +289,29 @@ func TestSecretDeclarationsAreChecked(t *testing.T) {
 			require.ErrorIs(t, err, mappings.ErrSecretSpec)
 			assert.Contains(t, err.Error(), c.want)
 		})
+	}
+}
+
+// TestSecretMarks checks how each syntax says a secret's name stands in
+// its inputs, which is what an input no profile reads is searched for.
+func TestSecretMarks(t *testing.T) {
+	cases := []struct {
+		syntax engine.SecretMarker
+		path   string
+		want   []string
+	}{
+		{jsonmap.Syntax{}, "encryptedPin", []string{`"encryptedPin"`}},
+		{jsonmap.Syntax{}, "@.driver.alfapassNumber", []string{`"alfapassNumber"`}},
+		{jsonmap.Syntax{}, "body.pins[0]", []string{`"pins"`}},
+		{jsonmap.Syntax{}, "$", nil},
+		{xmlmap.Syntax{}, "rel:Credential[@type='TCT']", []string{"<Credential", ":Credential"}},
+		{xmlmap.Syntax{}, "/rel:Release/rel:Driver/@pin", []string{" pin="}},
+		{xmlmap.Syntax{}, "rel:Exit[rel:Mode/x='a/b']/rel:Tct", []string{"<Tct", ":Tct"}},
+		{edifactmap.Syntax{}, "RFF[AKY|PIN].C506.1154", []string{"RFF+AKY", "RFF+PIN"}},
+		{edifactmap.Syntax{}, "EQD/RFF[PIN].C506.1154", []string{"RFF+PIN"}},
+		{edifactmap.Syntax{}, "BGM.1004", nil},
+	}
+	for _, c := range cases {
+		assert.Equal(t, c.want, c.syntax.SecretMarks(c.path), c.path)
 	}
 }
