@@ -246,15 +246,16 @@ func (dc *DecodeCtx) field(cf *CompiledField, d *Doc, e *canonical.ReleaseEvent,
 	if err != nil || !w.OK {
 		return err
 	}
-	checked := w.Text() // a handle's check is on the secret it is made from
+	raw := w // a handle's check is on the secret it is made from
 	w, err = dc.convert(cf, w, e)
 	if err != nil {
 		return dc.errAt(at, cf.Spec.Target, err)
 	}
-	if cf.Spec.As != "handle" {
-		checked = w.Text()
-	}
 	if cf.Spec.Check != "" {
+		checked := w.Text()
+		if cf.Spec.As == "handle" {
+			checked = raw.Text()
+		}
 		if err := runCheck(cf.Spec.Check, checked); err != nil {
 			if cf.Spec.Warn || dc.Profile.allowBadCheckDigit && errors.Is(err, canonical.ErrCheckDigit) {
 				e.Warnings = append(e.Warnings, warning(cf, checked, err))
