@@ -63,6 +63,9 @@ func scrReleaseCases(t *testing.T) []secretCase {
 		{name: "scr schema violation beside the pin", input: replaced(t, base, `"blocked": false`, `"blocked": "maybe"`), secret: scrPin, seen: true, bad: true},
 		{name: "scr cut after the pin, detected", input: cut, secret: scrPin, seen: true, bad: true},
 		{name: "scr cut after the pin, named", from: "scr/release", input: cut, secret: scrPin, seen: true, bad: true},
+		{name: "scr pin not quoted", input: replaced(t, base, pin, `"encryptedPin": 7f3c1e9a0b2d`), secret: "f3c1e9a0b2d", seen: true, bad: true},
+		{name: "scr pin a bare word", from: "scr/release", input: replaced(t, base, pin, `"encryptedPin": tru7f3c1e9a0b2d`), secret: "7f3c1e9a0b2d", seen: true, bad: true},
+		{name: "scr pin without colon", input: replaced(t, base, pin, `"encryptedPin" "7f3c1e9a0b2d"`), secret: "7f3c1e9a0b2d", seen: true, bad: true},
 	}
 }
 
