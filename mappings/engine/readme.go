@@ -76,7 +76,14 @@ func writeSecrets(b *strings.Builder, s *spec.Spec) {
 		return
 	}
 	b.WriteString("\n## Secret fields\n\n")
-	b.WriteString("Their values appear in no error line, log or reason; an input that carries one is reported to the gateway, which keeps it only sealed.\n\n")
+	b.WriteString("Their values appear in no problem line, which names the field instead.")
+	if s.Decode != nil {
+		b.WriteString(" An input that carries one is reported to the gateway, which keeps it only sealed.")
+	}
+	if s.Encode != nil {
+		b.WriteString(" A value the event holds sealed is opened only at these places, with the installation's key.")
+	}
+	b.WriteString("\n\n")
 	b.WriteString("| path | kind | description |\n|---|---|---|\n")
 	for _, sec := range s.Secrets {
 		fmt.Fprintf(b, "| `%s` | %s | %s |\n", sec.Path, sec.Kind, Cell(sec.Doc))
