@@ -318,3 +318,18 @@ func TestSecretMarks(t *testing.T) {
 		assert.Equal(t, c.want, c.syntax.SecretMarks(c.path), c.path)
 	}
 }
+
+// TestCleanedProblemKeepsItsSentinel checks that a problem cleaned of a
+// secret still matches its sentinel and, found with errors.As, holds no
+// value.
+func TestCleanedProblemKeepsItsSentinel(t *testing.T) {
+	base := fixtureText(t, "scr/release/created-all-lights-green/input.json")
+	in := replaced(t, base, `"pickupLoCode": "BEANR"`, `"pickupLoCode": "`+scrPin+`"`)
+	err := defaultRegistry(t).Decode(strings.NewReader(in), mappings.DecodeOptions{Name: "in.json"}, func(mappings.Batch) error { return nil })
+	require.ErrorIs(t, err, canonical.ErrLocode)
+	var e *mappings.Error
+	require.ErrorAs(t, err, &e)
+	assert.True(t, e.Secret)
+	assert.Empty(t, e.Value)
+	assert.Equal(t, "in.json:18:26: release_data.container.pickupLoCode (key.port) is not a UN/LOCODE: expected 5 characters, as NLRTM, got 64 (value not shown: secret)", e.Error())
+}

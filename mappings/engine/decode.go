@@ -422,7 +422,9 @@ func (dc *DecodeCtx) errAt(at Position, target string, err error) error {
 	e := &Error{File: dc.File, Line: at.Line, Column: at.Col, Message: dc.Ref, Segment: at.Segment, Value: at.Value, Err: err, elem: at.Field}
 	if target != "" {
 		e.targets = []string{target}
-		e.Secret = at.Value != "" && dc.Profile.secretTargets[target] != ""
+		if at.Value != "" && dc.Profile.secretTargets[target] != "" {
+			e.Secret, e.Value = true, ""
+		}
 	}
 	e.Field = fieldLabel(at.Field, at.Segment, e.targets)
 	return e

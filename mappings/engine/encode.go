@@ -367,7 +367,9 @@ func (ec *EncodeCtx) Fail(cf *CompiledField, value string, err error) error {
 	e := &Error{File: ec.Name, Message: ec.Env.Event.Source.MessageRef, Event: EventLabel(ec.Env.Event), Value: value, Err: err}
 	if cf != nil {
 		e.Field = cf.where()
-		e.Secret = cf.secret != "" && value != ""
+		if cf.secret != "" && value != "" {
+			e.Secret, e.Value = true, ""
+		}
 	}
 	return e
 }

@@ -36,11 +36,11 @@ type Error struct {
 	Event   string // the event concerned (encode), e.g. "container CSQU3054383"
 	Segment string // EDIFACT tag, JSON path, XPath or Cargo-IMP line tag
 	Field   string // element / field name, e.g. C237.8260, or the canonical path
-	Value   string // as received, clipped; not shown when Secret
+	Value   string // as received, clipped; empty when Secret
 	Err     error  // wraps a sentinel
-	// Secret: the problem is about a secret field, or Value holds a
-	// secret; the line names the field and ends "(value not shown:
-	// secret)" instead of quoting Value.
+	// Secret: the problem is about the value of a secret field, or its
+	// value held a secret. Value is then left empty, and the line names
+	// the field and ends "(value not shown: secret)".
 	Secret bool
 
 	// elem and targets are Field's parts in decode: the element read and

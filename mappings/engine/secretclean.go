@@ -87,7 +87,7 @@ func (st *secretState) clean(err error) error {
 	switch e := err.(type) {
 	case *Error:
 		if st.holds(e.Value) {
-			e.Secret = true
+			e.Secret, e.Value = true, ""
 		}
 		e.Message, e.Event = st.scrub(e.Message), st.scrub(e.Event)
 		e.Segment, e.Field = st.scrub(e.Segment), st.scrub(e.Field)

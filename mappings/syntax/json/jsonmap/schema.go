@@ -101,6 +101,7 @@ func schemaError(p *engine.Profile, data []byte, name string, re gojsonschema.Re
 		if e.Value != "" {
 			got = fmt.Sprintf("%d characters", utf8.RuneCountInString(e.Value))
 		}
+		e.Value = ""
 	}
 	e.Err = &inputError{msg: schemaReason(re, got) + " (schema " + p.Spec.Schema + ")"}
 	return e
