@@ -89,7 +89,7 @@ func (st *secretState) clean(err error) error {
 		if st.holds(e.Value) {
 			e.Secret, e.Value = true, ""
 		}
-		e.Message, e.Event = st.scrub(e.Message), st.scrub(e.Event)
+		e.File, e.Message, e.Event = st.scrub(e.File), st.scrub(e.Message), st.scrub(e.Event)
 		e.Segment, e.Field = st.scrub(e.Segment), st.scrub(e.Field)
 		if e.Err != nil {
 			e.Err = st.clean(e.Err)
@@ -99,22 +99,38 @@ func (st *secretState) clean(err error) error {
 		e.Err = st.clean(e.Err)
 		return e
 	case interface{ Unwrap() []error }:
-		parts := e.Unwrap()
-		out := make([]error, len(parts))
-		changed := false
-		for i, p := range parts {
-			out[i] = st.clean(p)
-			changed = changed || out[i] != p
-		}
-		if !changed {
-			return err
-		}
-		return errors.Join(out...)
+		return st.cleanJoined(err, e.Unwrap())
 	}
 	if text := err.Error(); st.holds(text) {
 		return &scrubbedError{msg: st.scrub(text), err: err}
 	}
 	return err
+}
+
+// cleanJoined cleans an error made of several: a join is rebuilt from its
+// cleaned parts; a wrap of several (fmt's %w twice) may say more than its
+// parts, so its own text is cleaned as a whole.
+func (st *secretState) cleanJoined(err error, parts []error) error {
+	texts := make([]string, len(parts))
+	for i, p := range parts {
+		texts[i] = p.Error()
+	}
+	if text := err.Error(); text != strings.Join(texts, "\n") {
+		if st.holds(text) {
+			return &scrubbedError{msg: st.scrub(text), err: err}
+		}
+		return err
+	}
+	out := make([]error, len(parts))
+	changed := false
+	for i, p := range parts {
+		out[i] = st.clean(p)
+		changed = changed || out[i] != p
+	}
+	if !changed {
+		return err
+	}
+	return errors.Join(out...)
 }
 
 func (st *secretState) holds(s string) bool {
