@@ -333,3 +333,30 @@ func TestCleanedProblemKeepsItsSentinel(t *testing.T) {
 	assert.Empty(t, e.Value)
 	assert.Equal(t, "in.json:18:26: release_data.container.pickupLoCode (key.port) is not a UN/LOCODE: expected 5 characters, as NLRTM, got 64 (value not shown: secret)", e.Error())
 }
+
+// TestSealedValueNeverCopiedPlain encodes a sealed identification that a
+// profile copies with a plain from into a place it does not declare
+// secret: refused, not written sealed.
+func TestSealedValueNeverCopiedPlain(t *testing.T) {
+	plain := `profile: test/plain
+description: copies the identification
+syntax: json
+encode:
+  types: [ASSIGNED]
+  document:
+    id: {from: assignment.driver.identification}
+`
+	reg, err := mappings.Load(withBuiltins(t, map[string]string{"test/driver/spec.yaml": driverSpec, "test/plain/spec.yaml": plain}))
+	require.NoError(t, err)
+	key := bytes.Repeat([]byte{9}, seal.KeySize)
+	events, lines := decode(t, reg, driverInput, mappings.DecodeOptions{SealKey: key})
+	require.Empty(t, lines)
+	p, err := reg.Profile("test/plain")
+	require.NoError(t, err)
+	var out bytes.Buffer
+	enc, err := p.NewEncoder(&out, mappings.EncodeOptions{SealKey: key})
+	require.NoError(t, err)
+	err = enc.Encode(events)
+	require.ErrorIs(t, err, mappings.ErrSealed)
+	assert.Empty(t, out.String())
+}
