@@ -10,7 +10,7 @@
 //     draft-07 JSON Schema of that JSON, checked with ValidateEventJSON or
 //     ReleaseEvent.Validate. It says what shape an event has.
 //   - The validators (iso6346.go, sizetype.go, awb.go, locode.go, eori.go,
-//     gln.go, imo.go, validity.go) and ReleaseEvent.Check, which runs them on
+//     gln.go, imo.go, tct.go, validity.go) and ReleaseEvent.Check, which runs them on
 //     an event's fields. They say whether the values make sense: check
 //     digits, code shapes, date ranges. Partner quirks are switched on
 //     explicitly through ValidateOpts, never tolerated silently.

@@ -31,6 +31,8 @@ var (
 	ErrEORI = errors.New("is not an EORI number")
 	// ErrGLN: the value is not a 13-digit GS1 global location number.
 	ErrGLN = errors.New("is not a GLN")
+	// ErrTCT: the value is not a six-digit S)ONE Token Code for Truckers.
+	ErrTCT = errors.New("is not a TCT")
 	// ErrGLNCheckDigit: the GS1 check digit of a GLN does not match.
 	ErrGLNCheckDigit = errors.New("has a wrong GLN check digit")
 	// ErrIMO: the value is not a 7-digit IMO ship number.

@@ -249,7 +249,9 @@ type Driver struct {
 	// Identification is the document number the terminal checks at the
 	// gate, for the one call that must carry it whole (SCR assign). It is
 	// personal data: it goes only where a profile writes it, never into
-	// error lines.
+	// error lines. Decoded with the gateway's seal key it is held sealed
+	// (seal.SealString, "sealed:v1:..."), and the encode of a profile that
+	// declares the place secret opens it.
 	Identification string `json:"identification,omitempty" expr:"identification"`
 }
 

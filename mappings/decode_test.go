@@ -19,6 +19,8 @@ description: decode test profile
 syntax: edifact
 match: {message: COREOR, versions: ["D:00B"]}
 options: {zone: port, allow_bad_check_digit: {{ALLOW}}}
+secrets:
+  - {path: "RFF[PIN].C506.1154", kind: PIN}
 decode:
   each: "EQD[CN]"
   type: {from: BGM.1225, codelist: coreor-function}

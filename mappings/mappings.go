@@ -46,6 +46,8 @@ var (
 	ErrExpr           = engine.ErrExpr
 	ErrInput          = engine.ErrInput
 	ErrCheck          = engine.ErrCheck
+	ErrSecretSpec     = engine.ErrSecretSpec
+	ErrSealed         = engine.ErrSealed
 )
 
 // Lines splits a (joined) error into its one-line messages, the way the

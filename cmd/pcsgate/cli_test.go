@@ -41,6 +41,8 @@ func lines(s string) []string {
 func TestTranslate(t *testing.T) {
 	mixed := filepath.Join(fixtures, "portbase/coreor/mixed-good-and-bad-message/input.edi")
 	good := filepath.Join(fixtures, "portbase/coreor/d00b-two-containers/input.edi")
+	pinMember := filepath.Join(fixtures, "scr/event/bad-secret-member-pin-value-not-quoted/input.json")
+	shortTCT := filepath.Join(fixtures, "sone/release/bad-tct-five-digits/input.xml")
 	goodBytes, err := os.ReadFile(good)
 	require.NoError(t, err)
 	tests := []struct {
@@ -66,6 +68,10 @@ func TestTranslate(t *testing.T) {
 		{name: "unknown --from", args: []string{"translate", "--from", "nope/x", "--to", "canonical", good}, code: 2, outLines: 0},
 		{name: "missing file", args: []string{"translate", "--to", "canonical", "no-such-file.edi"}, code: 2, outLines: 0, errHas: "no-such-file.edi"},
 		{name: "unknown flag", args: []string{"translate", "--bogus"}, code: 2, outLines: 0},
+		{name: "a member that is not allowed is not quoted", args: []string{"translate", "--to", "canonical", pinMember}, code: 1, outLines: 0,
+			errLines: []string{pinMember + `:1:1: member "pin" is not allowed here (schema event.schema.json)`}},
+		{name: "a TCT of the wrong shape is not quoted", args: []string{"translate", "--to", "canonical", shortTCT}, code: 1, outLines: 1,
+			errLines: []string{shortTCT + `:33: message SONE-2026-000301: rel:Credential[@type='TCT'] (credential.handle) is not a TCT: 5 characters, expected 6 digits (value not shown: secret)`}},
 		{name: "JSON given to an EDIFACT profile", args: []string{"translate", "--from", "portbase/coreor", "--to", "canonical",
 			filepath.Join(fixtures, "cpu/notification/release-right-transferred-to-transport-operator/input.json")}, code: 1, outLines: 0,
 			errHas: "looks like json, but portbase/coreor reads edifact"},
@@ -414,6 +420,16 @@ func TestMappingsLint(t *testing.T) {
 			assert.Regexp(t, `^smdg/codeco/spec\.yaml:\d+: `, l)
 		}
 		assert.Contains(t, errOut, "colour")
+	})
+	t.Run("secret not declared", func(t *testing.T) {
+		dir := copyMappings(t)
+		spec := filepath.Join(dir, "scr/release/spec.yaml")
+		b := readFile(t, spec)
+		b = bytes.Replace(b, []byte("  - path: encryptedPin\n    kind: ENCRYPTED_PIN\n"), []byte("  - path: pinRetrieved\n    kind: PIN\n"), 1)
+		require.NoError(t, os.WriteFile(spec, b, 0o644))
+		code, _, errOut := runCLI(t, "", "mappings", "lint", "--dir", dir)
+		assert.Equal(t, 1, code)
+		assert.Contains(t, errOut, "scr/release/spec.yaml: field credential.handle: secret field declared wrongly: it reads encryptedPin, which is not declared under secrets")
 	})
 	t.Run("not a folder", func(t *testing.T) {
 		code, _, _ := runCLI(t, "", "mappings", "lint", "--dir", filepath.Join(t.TempDir(), "none"))

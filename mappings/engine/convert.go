@@ -200,6 +200,7 @@ var checks = map[string]func(string) error{
 	"awb":     canonical.CheckAWB,
 	"gln":     canonical.CheckGLN,
 	"imo":     canonical.CheckIMO,
+	"tct":     canonical.CheckTCT,
 	"size-type": func(v string) error {
 		_, err := canonical.NormalizeSizeType(v)
 		return err

@@ -27,11 +27,14 @@ type DecodeCtx struct {
 	// SentAt is the envelope's preparation date and time as sent (EDIFACT
 	// UNB 0017+0019), the fallback for occurredAt.
 	SentAt string
+
+	collected bool // CollectSecrets ran
 }
 
 // DecodeDoc turns one wire message into events, one per split item. Items
 // that fail are reported (joined) and skipped; the others are returned.
 func (dc *DecodeCtx) DecodeDoc(d *Doc, src canonical.Source) ([]*canonical.ReleaseEvent, error) {
+	dc.CollectSecrets(d)
 	dec := dc.Profile.Dec
 	items := []any{nil}
 	if dec.each != nil {
@@ -123,6 +126,15 @@ func (dc *DecodeCtx) fill(d *Doc, e *canonical.ReleaseEvent) error {
 	e.Type = t
 	e.ID = canonical.NewEventID(e.Source, e.Key, e.Type, 0)
 	return nil
+}
+
+// warning renders a failed check kept as a warning on the event; a
+// secret's value is not shown.
+func warning(cf *CompiledField, v string, err error) string {
+	if cf.secret != "" {
+		return fmt.Sprintf("%s %v %s", cf.Spec.Target, err, secretNote)
+	}
+	return fmt.Sprintf("%s %q %v", cf.Spec.Target, v, err)
 }
 
 func knownType(t canonical.EventType) bool {
@@ -234,18 +246,26 @@ func (dc *DecodeCtx) field(cf *CompiledField, d *Doc, e *canonical.ReleaseEvent,
 	if err != nil || !w.OK {
 		return err
 	}
+	raw := w // a handle's check is on the secret it is made from
 	w, err = dc.convert(cf, w, e)
 	if err != nil {
 		return dc.errAt(at, cf.Spec.Target, err)
 	}
 	if cf.Spec.Check != "" {
-		if err := runCheck(cf.Spec.Check, w.Text()); err != nil {
+		checked := w.Text()
+		if cf.Spec.As == "handle" {
+			checked = raw.Text()
+		}
+		if err := runCheck(cf.Spec.Check, checked); err != nil {
 			if cf.Spec.Warn || dc.Profile.allowBadCheckDigit && errors.Is(err, canonical.ErrCheckDigit) {
-				e.Warnings = append(e.Warnings, fmt.Sprintf("%s %q %v", cf.Spec.Target, w.Text(), err))
+				e.Warnings = append(e.Warnings, warning(cf, checked, err))
 			} else {
 				return dc.errAt(at, cf.Spec.Target, err)
 			}
 		}
+	}
+	if w, err = dc.sealValue(cf, w); err != nil {
+		return dc.errAt(at, cf.Spec.Target, err)
 	}
 	if w.V == nil && w.Parts == nil && cf.target.setString(e, w.S) {
 		return nil
@@ -402,6 +422,9 @@ func (dc *DecodeCtx) errAt(at Position, target string, err error) error {
 	e := &Error{File: dc.File, Line: at.Line, Column: at.Col, Message: dc.Ref, Segment: at.Segment, Value: at.Value, Err: err, elem: at.Field}
 	if target != "" {
 		e.targets = []string{target}
+		if at.Value != "" && dc.Profile.secretTargets[target] != "" {
+			e.Secret, e.Value = true, ""
+		}
 	}
 	e.Field = fieldLabel(at.Field, at.Segment, e.targets)
 	return e

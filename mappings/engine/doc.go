@@ -12,4 +12,9 @@
 // A Value is a wire value as selectors find it, a Position where it was
 // found (rendered lazily, only when an error names it), and Error the
 // one-line positioned error every problem becomes.
+//
+// Secret fields are declared in a spec, never guessed from names
+// (secrets.go): Decode collects their values per input, keeps them out of
+// every problem it returns, reports them through DecodeOptions.SecretSeen
+// and seals the ones an event must carry whole (secretclean.go).
 package engine

@@ -246,6 +246,9 @@ type EncodeCtx struct {
 	Profile *Profile
 	Name    string // input name for errors
 	Env     ExprEnv
+	// SealKey opens sealed secrets at the places the profile declares
+	// secret (EncodeOptions.SealKey).
+	SealKey []byte
 }
 
 // Leaf evaluates an encode field; nil means absent.
@@ -308,6 +311,10 @@ func (ec *EncodeCtx) Leaf(cf *CompiledField) (any, error) {
 	if val == nil && cf.Spec.Default != nil {
 		val = cf.Spec.Default
 	}
+	val, err := ec.openSealed(cf, val)
+	if err != nil {
+		return nil, err
+	}
 	if val == nil {
 		if cf.Spec.Required {
 			return nil, ec.Fail(cf, "", ErrRequired)
@@ -360,6 +367,9 @@ func (ec *EncodeCtx) Fail(cf *CompiledField, value string, err error) error {
 	e := &Error{File: ec.Name, Message: ec.Env.Event.Source.MessageRef, Event: EventLabel(ec.Env.Event), Value: value, Err: err}
 	if cf != nil {
 		e.Field = cf.where()
+		if cf.secret != "" && value != "" {
+			e.Secret, e.Value = true, ""
+		}
 	}
 	return e
 }

@@ -36,8 +36,12 @@ type Error struct {
 	Event   string // the event concerned (encode), e.g. "container CSQU3054383"
 	Segment string // EDIFACT tag, JSON path, XPath or Cargo-IMP line tag
 	Field   string // element / field name, e.g. C237.8260, or the canonical path
-	Value   string // as received, clipped, secrets masked
+	Value   string // as received, clipped; empty when Secret
 	Err     error  // wraps a sentinel
+	// Secret: the problem is about the value of a secret field, or its
+	// value held a secret. Value is then left empty, and the line names
+	// the field and ends "(value not shown: secret)".
+	Secret bool
 
 	// elem and targets are Field's parts in decode: the element read and
 	// the canonical paths it fills, so one bad value read by two fields is
@@ -132,12 +136,15 @@ func (e *Error) Error() string {
 		b.WriteString(e.Field)
 		b.WriteByte(' ')
 	}
-	if e.Value != "" {
+	if e.Value != "" && !e.Secret {
 		b.WriteString(errtext.Quote(e.Value))
 		b.WriteByte(' ')
 	}
 	if e.Err != nil {
 		b.WriteString(e.Err.Error())
+	}
+	if e.Secret {
+		b.WriteString(" " + secretNote)
 	}
 	// One problem, one line: a wrapped error from elsewhere may not know.
 	return errtext.OneLine(b.String())

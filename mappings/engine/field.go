@@ -32,6 +32,10 @@ type CompiledField struct {
 	// can be written without boxing (see appendNode).
 	Plain    bool
 	endOfDay bool
+	// secret is the kind of the declared secret the field reads (decode)
+	// or writes (encode), "" for none; seal: decode keeps it sealed.
+	secret string
+	seal   bool
 	// Label is where an encode field writes (a segment position such as
 	// "NAD+FW C082.3055", a document path), for error messages.
 	Label string
@@ -109,8 +113,10 @@ func (c *Compiler) CompileEncodeField(f *spec.Field) (*CompiledField, error) {
 	}
 	cf.Plain = len(cf.FromCan) > 0 && cf.Expr == nil && cf.when == nil && cf.table == nil &&
 		f.Const == nil && f.Default == nil && f.ID == "" && (f.As == "" || f.As == "string")
-	for _, a := range cf.FromCan {
-		if a == nil || a.leaf.Kind() != reflect.String {
+	for i, a := range cf.FromCan {
+		// A driver's identification may be sealed: it goes through Leaf,
+		// which opens it only where the profile declares a secret.
+		if a == nil || a.leaf.Kind() != reflect.String || f.From[i] == driverIDTarget {
 			cf.Plain = false
 		}
 	}

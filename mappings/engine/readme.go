@@ -30,6 +30,7 @@ func ProfileREADME(p *Profile) string {
 		fmt.Fprintf(&b, "| writes events | %s |\n", typeList(p.Enc.types))
 	}
 	writeSources(&b, s)
+	writeSecrets(&b, s)
 	if d := s.Decode; d != nil {
 		b.WriteString("\n## Decode\n\n")
 		if d.Each != "" {
@@ -66,6 +67,26 @@ func writeSources(b *strings.Builder, s *spec.Spec) {
 		fmt.Fprintf(b, "No public specification is known: %s\n", Cell(s.NoPublicSource))
 	case len(s.Sources) == 0:
 		b.WriteString("None listed: the shape of this message is unconfirmed.\n")
+	}
+}
+
+// writeSecrets lists the profile's declared secret fields.
+func writeSecrets(b *strings.Builder, s *spec.Spec) {
+	if len(s.Secrets) == 0 {
+		return
+	}
+	b.WriteString("\n## Secret fields\n\n")
+	b.WriteString("Their values appear in no problem line, which names the field instead.")
+	if s.Decode != nil {
+		b.WriteString(" An input that carries one is reported to the gateway, which keeps it only sealed.")
+	}
+	if s.Encode != nil {
+		b.WriteString(" A value the event holds sealed is opened only at these places, with the installation's key.")
+	}
+	b.WriteString("\n\n")
+	b.WriteString("| path | kind | description |\n|---|---|---|\n")
+	for _, sec := range s.Secrets {
+		fmt.Fprintf(b, "| `%s` | %s | %s |\n", sec.Path, sec.Kind, Cell(sec.Doc))
 	}
 }
 

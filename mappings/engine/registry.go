@@ -24,6 +24,8 @@ type Registry struct {
 	byKey     map[string]*Profile
 	sorted    []*Profile
 	codelists map[string]*codeList
+	// marks are the declared secret names as inputs write them.
+	marks []string
 }
 
 // Profile is a compiled spec.
@@ -39,6 +41,11 @@ type Profile struct {
 	Zone               string
 	allowBadCheckDigit bool
 	MaxBytes           int64
+
+	secrets []secretField
+	// secretTargets are the canonical paths filled from declared secrets,
+	// with their kinds.
+	secretTargets map[string]string
 }
 
 // Name is the profile name, "<pcs>/<profile>".
@@ -119,6 +126,7 @@ func Load(fsys fs.FS, syntaxes []Syntax) (*Registry, error) {
 		r.sorted = append(r.sorted, p)
 	}
 	sort.Slice(r.sorted, func(i, j int) bool { return r.sorted[i].Name() < r.sorted[j].Name() })
+	r.marks = r.secretMarks()
 	return r, nil
 }
 
@@ -203,6 +211,9 @@ func (r *Registry) compile(fsys fs.FS, s *spec.Spec) (*Profile, error) {
 		if p.Enc, err = c.compileEncode(p, s); err != nil {
 			return nil, err
 		}
+	}
+	if err := c.compileSecrets(p); err != nil {
+		return nil, err
 	}
 	return p, nil
 }

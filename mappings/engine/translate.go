@@ -37,12 +37,15 @@ type DecodeOptions struct {
 	// SecretSeen, when set, is called when the input carries a value in a
 	// field its profile declares secret, or when it could not be read far
 	// enough to tell and may carry one. The gateway then keeps the input
-	// only sealed.
+	// only sealed. Decode calls it at most once per input, before it
+	// returns.
 	SecretSeen func()
 
 	// SizeHint is the size of the whole input when Decode can tell (it
 	// sets it from a reader that has a Len), else 0.
 	SizeHint int
+
+	sec *secretState // made by Decode, per call
 }
 
 var (
@@ -79,11 +82,15 @@ type Batch struct {
 // reading and is returned as is. A JSON Lines input (opts.JSONLines) is
 // read line by line, each line its own message with its profile detected
 // on its own, and each bad line is one *LineError.
+//
+// Problem texts never hold the value of a field the message's profile
+// declares secret (see Secrets); opts.SecretSeen is called when the input
+// carries one, or may.
 func (r *Registry) Decode(in io.Reader, opts DecodeOptions, emit func(Batch) error) error {
 	if l, ok := in.(interface{ Len() int }); ok { // a bytes.Reader of one message
 		opts.SizeHint = l.Len()
 	}
-	br := newReader(in)
+	size := readBufferSize(in)
 	var fixed *Profile
 	if opts.From != "" {
 		p, err := r.Profile(opts.From)
@@ -95,11 +102,23 @@ func (r *Registry) Decode(in io.Reader, opts DecodeOptions, emit func(Batch) err
 		}
 		fixed = p
 	}
+	st := &secretState{seen: opts.SecretSeen}
+	opts.sec = st
+	if opts.SecretSeen != nil && len(r.marks) > 0 {
+		st.marks = newMarkWatcher(in, r.marks)
+		in = st.marks
+	}
+	return st.finish(fixed, r.decode(newReader(in, size), fixed, &opts, emit))
+}
+
+// decode is Decode after its options are set up.
+func (r *Registry) decode(br *bufio.Reader, fixed *Profile, opts *DecodeOptions, emit func(Batch) error) error {
 	if opts.JSONLines() {
-		return r.decodeLines(br, fixed, &opts, emit)
+		return r.decodeLines(br, fixed, opts, emit)
 	}
 	syn := r.sniff(br)
 	if fixed != nil && syn != nil && syn != fixed.syntax {
+		opts.Unread(fixed)
 		return &Error{File: opts.Name, Line: 1, Err: fmt.Errorf("%w: looks like %s, but %s reads %s", ErrInput, syn.Name(), fixed.Name(), fixed.Spec.Syntax)}
 	}
 	if syn == nil && fixed != nil {
@@ -107,6 +126,7 @@ func (r *Registry) Decode(in io.Reader, opts DecodeOptions, emit func(Batch) err
 	}
 	if syn == nil {
 		if fixed = r.detect(br); fixed == nil {
+			opts.Unread(nil)
 			return &Error{File: opts.Name, Line: 1, Err: fmt.Errorf("%w: %w: not EDIFACT, JSON, XML, Cargo-IMP or a CSV file with a known header; name the profile of a fixed-width file with --from", ErrInput, ErrNoProfile)}
 		}
 		syn = fixed.syntax
@@ -114,7 +134,7 @@ func (r *Registry) Decode(in io.Reader, opts DecodeOptions, emit func(Batch) err
 	if syn.ReusesReader() {
 		defer releaseReader(br)
 	}
-	return syn.Decode(r, br, fixed, &opts, emit)
+	return syn.Decode(r, br, fixed, opts, emit)
 }
 
 // detect asks the syntaxes that cannot be sniffed for a profile of br.
@@ -145,9 +165,8 @@ func readBufferSize(in io.Reader) int {
 // than itself.
 var readers sync.Pool
 
-// newReader returns a buffered reader on in of at least readBufferSize(in).
-func newReader(in io.Reader) *bufio.Reader {
-	size := readBufferSize(in)
+// newReader returns a buffered reader on in of at least size bytes.
+func newReader(in io.Reader, size int) *bufio.Reader {
 	if br, ok := readers.Get().(*bufio.Reader); ok && br.Size() >= size {
 		br.Reset(in)
 		return br

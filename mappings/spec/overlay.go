@@ -13,6 +13,7 @@ func Overlay(base, o *Spec) *Spec {
 	m := *base
 	mergeInto(reflect.ValueOf(&m).Elem(), reflect.ValueOf(o).Elem(), 1)
 	m.Profile, m.Extends, m.File, m.Dir = o.Profile, o.Extends, o.File, o.Dir
+	m.Secrets = overlaySecrets(base.Secrets, o.Secrets)
 	if base.Decode != nil && o.Decode != nil {
 		m.Decode.Fields = overlayFields(base.Decode.Fields, o.Decode.Fields, o.Decode.Remove)
 		m.Decode.Remove = nil
@@ -65,6 +66,33 @@ func overlayFields(base, over []*Field, remove []string) []*Field {
 	for _, f := range over {
 		if byTarget[f.Target] != nil {
 			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// overlaySecrets keeps every secret of the base and adds the overlay's: an
+// overlay can declare more secrets, never fewer. A path declared on both
+// sides takes the overlay's kind and doc.
+func overlaySecrets(base, over []*Secret) []*Secret {
+	if len(over) == 0 {
+		return base
+	}
+	out := make([]*Secret, 0, len(base)+len(over))
+	byPath := map[string]*Secret{}
+	for _, s := range over {
+		byPath[s.Path] = s
+	}
+	for _, s := range base {
+		if o, ok := byPath[s.Path]; ok {
+			s = o
+			delete(byPath, o.Path)
+		}
+		out = append(out, s)
+	}
+	for _, s := range over {
+		if byPath[s.Path] != nil {
+			out = append(out, s)
 		}
 	}
 	return out

@@ -13,7 +13,20 @@ import (
 // hand; every other setting of Spec and of its sections must be carried.
 var overlayByHand = map[string]bool{
 	"Profile": true, "Extends": true, "File": true, "Dir": true,
-	"Decode.Fields": true, "Decode.Remove": true,
+	"Decode.Fields": true, "Decode.Remove": true, "Secrets": true,
+}
+
+// TestOverlayAddsSecrets checks that an overlay keeps every secret of its
+// base, adds its own, and redeclares one in place.
+func TestOverlayAddsSecrets(t *testing.T) {
+	base := &Spec{Secrets: []*Secret{{Path: "pin", Kind: "PIN"}, {Path: "tct", Kind: "TCT"}}}
+	over := &Spec{Secrets: []*Secret{{Path: "tct", Kind: "TCT", Doc: "again"}, {Path: "id", Kind: "DRIVER_ID"}}}
+	var got []string
+	for _, s := range Overlay(base, over).Secrets {
+		got = append(got, s.Path+" "+s.Kind+" "+s.Doc)
+	}
+	assert.Equal(t, []string{"pin PIN ", "tct TCT again", "id DRIVER_ID "}, got)
+	assert.Equal(t, base.Secrets, Overlay(base, &Spec{}).Secrets, "an overlay without secrets keeps the base's")
 }
 
 // TestOverlayMergesEverySetting sets each setting of Spec and of its

@@ -36,6 +36,11 @@ type Spec struct {
 	// Sources are the public specifications and examples the profile
 	// follows; its README lists them.
 	Sources []*Source `yaml:"sources,omitempty"`
+	// Secrets are the fields of this profile's wire format that hold a
+	// secret (a PIN, an encrypted PIN, a TCT, a driver's identification,
+	// an Alfapass number). The engine keeps their values out of every
+	// problem text and reports an input that carries one.
+	Secrets []*Secret `yaml:"secrets,omitempty"`
 	// NoPublicSource says in one line why Sources is empty: what was
 	// looked for and not found in public.
 	NoPublicSource string `yaml:"no_public_source,omitempty"`
@@ -55,6 +60,23 @@ type Source struct {
 	// Consulted is the date it was last read, YYYY-MM-DD.
 	Consulted string `yaml:"consulted"`
 }
+
+// Secret declares one secret field of a profile's wire format.
+type Secret struct {
+	// Path addresses the field in the syntax's own path language, as a
+	// decode field's from does; for an encode-only profile it is the
+	// place the field is written (a document path such as
+	// body.identification).
+	Path string `yaml:"path"`
+	// Kind is one of SecretKinds.
+	Kind string `yaml:"kind"`
+	// Doc says in a sentence what the secret is and what pcsgate does
+	// with it; the profile's README lists it.
+	Doc string `yaml:"doc,omitempty"`
+}
+
+// SecretKinds is the closed set of secret kinds.
+var SecretKinds = []string{"PIN", "ENCRYPTED_PIN", "TCT", "DRIVER_ID", "ALFAPASS"}
 
 // PCS returns the port community system part of the profile name.
 func (s *Spec) PCS() string {

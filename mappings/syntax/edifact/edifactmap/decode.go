@@ -26,6 +26,7 @@ func decodeEdifact(r *engine.Registry, br *bufio.Reader, fixed *engine.Profile, 
 	if err != nil {
 		var ee *edifact.Error
 		if ic == nil || errors.As(err, &ee) && ee.Fatal {
+			opts.Unread(fixed)
 			return err
 		}
 		errs = append(errs, err)
@@ -36,6 +37,7 @@ func decodeEdifact(r *engine.Registry, br *bufio.Reader, fixed *engine.Profile, 
 			break
 		}
 		if err != nil {
+			opts.Unread(fixed)
 			errs = append(errs, err)
 			var ee *edifact.Error
 			if errors.As(err, &ee) && ee.Fatal {
@@ -50,10 +52,12 @@ func decodeEdifact(r *engine.Registry, br *bufio.Reader, fixed *engine.Profile, 
 				recipient = ic.Recipient
 			}
 			if p, err = detectEdifact(r, m.ID, recipient); err != nil {
+				opts.Unread(nil)
 				errs = append(errs, &engine.Error{File: opts.Name, Line: m.Segments[0].Line, Message: m.Ref, Segment: "UNH", Field: "S009", Value: m.ID.String(), Err: err})
 				continue
 			}
 		} else if !matchesEdifact(p, m.ID) {
+			opts.Unread(fixed)
 			errs = append(errs, &engine.Error{File: opts.Name, Line: m.Segments[0].Line, Message: m.Ref, Segment: "UNH", Field: "S009", Value: m.ID.String(),
 				Err: fmt.Errorf("%w: %s reads %s", engine.ErrNoProfile, p.Name(), p.MatchText())})
 			continue

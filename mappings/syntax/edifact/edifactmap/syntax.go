@@ -152,5 +152,31 @@ func segSources(t *segTemplate) string {
 	return strings.Join(parts, ", ")
 }
 
+// SecretMarks: a secret in EDIFACT sits in a qualified segment, such as
+// RFF[AKY].C506.1154; its mark is the segment tag and qualifier as the
+// default separators write them (RFF+AKY). A path without a qualifier
+// names no secret a raw input could show.
+func (Syntax) SecretMarks(path string) []string {
+	if i := strings.IndexByte(path, '/'); i >= 0 {
+		path = path[i+1:]
+	}
+	seg, _, _ := strings.Cut(path, ".")
+	tag, quals, ok := strings.Cut(seg, "[")
+	if !ok {
+		return nil
+	}
+	first, _, _ := strings.Cut(strings.TrimSuffix(quals, "]"), ",")
+	var out []string
+	for _, q := range strings.Split(first, "|") {
+		if q = strings.TrimSpace(q); q != "" {
+			out = append(out, tag+"+"+q)
+		}
+	}
+	return out
+}
+
 // Interface guards.
-var _ engine.Syntax = Syntax{}
+var (
+	_ engine.Syntax       = Syntax{}
+	_ engine.SecretMarker = Syntax{}
+)

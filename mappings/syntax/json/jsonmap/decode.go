@@ -2,8 +2,14 @@ package jsonmap
 
 import (
 	"bufio"
+	"bytes"
+	"errors"
 	"fmt"
 	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/nexport/pcsgate/canonical/errtext"
 
 	"github.com/nexport/pcsgate/mappings/engine"
 
@@ -33,20 +39,24 @@ func decodeJSON(r *engine.Registry, br *bufio.Reader, fixed *engine.Profile, opt
 func decodeDocument(r *engine.Registry, data []byte, limit int64, fixed *engine.Profile, opts *engine.DecodeOptions, emit func(engine.Batch) error) error {
 	root, err := jsonsyn.Decode(data, jsonsyn.DecodeOptions{Name: opts.Name, MaxBytes: limit, ShareInput: true})
 	if err != nil {
-		return err
+		opts.Unread(fixed)
+		return hideToken(r, fixed, data, err)
 	}
 	p := fixed
 	if p == nil {
 		if p, err = detectJSON(r, root, data); err != nil {
+			opts.Unread(nil)
 			return &engine.Error{File: opts.Name, Line: 1, Err: err}
 		}
 	}
+	dc := &engine.DecodeCtx{Profile: p, File: opts.Name, Opts: opts}
+	doc := &engine.Doc{Root: root, Raw: data, Plain: jsonsyn.Plain}
+	dc.CollectSecrets(doc) // before the schema check, whose problems may quote them
 	if err := CheckDecoded(p, data, root, opts.Name); err != nil {
 		return err
 	}
 	src := canonical.Source{PCS: p.Spec.PCS(), Profile: p.Name()}
-	dc := &engine.DecodeCtx{Profile: p, File: opts.Name, Opts: opts}
-	events, err := dc.DecodeDoc(&engine.Doc{Root: root, Raw: data, Plain: jsonsyn.Plain}, src)
+	events, err := dc.DecodeDoc(doc, src)
 	if len(events) > 0 {
 		if eerr := emit(engine.Batch{Profile: p, Ref: events[0].Source.MessageRef, Events: events}); eerr != nil {
 			return eerr
@@ -85,3 +95,51 @@ func detectJSON(r *engine.Registry, root any, data []byte) (*engine.Profile, err
 	}
 	return nil, fmt.Errorf("%w: no JSON profile recognises this document; name one with --from", engine.ErrNoProfile)
 }
+
+// hideToken keeps a syntax error from quoting the text it stopped at when
+// the document names a secret member (of fixed, or of any JSON profile
+// when detecting): that text may be the secret's malformed value, and the
+// document could not be read far enough to tell. The line keeps its
+// position and says how long the text is.
+func hideToken(r *engine.Registry, fixed *engine.Profile, data []byte, err error) error {
+	var je *jsonsyn.Error
+	if !errors.As(err, &je) || je.Value == "" || je.Err == nil || !namesSecret(r, fixed, data) {
+		return err
+	}
+	n := utf8.RuneCountInString(je.Value)
+	msg := strings.Replace(je.Err.Error(), errtext.Quote(je.Value), fmt.Sprintf("text of %d characters", n), 1)
+	je.Err, je.Value = &hiddenToken{msg: msg + " (text not shown: the document names a secret)", err: je.Err}, ""
+	return err
+}
+
+// namesSecret reports whether data holds the member name of a secret
+// declared by fixed, or by any JSON profile when fixed is nil.
+func namesSecret(r *engine.Registry, fixed *engine.Profile, data []byte) bool {
+	profiles := r.Profiles()
+	if fixed != nil {
+		profiles = []*engine.Profile{fixed}
+	}
+	for _, p := range profiles {
+		if !engine.IsSyntax[Syntax](p) {
+			continue
+		}
+		for _, s := range p.Secrets() {
+			for _, m := range (Syntax{}).SecretMarks(s.Path) {
+				if bytes.Contains(data, []byte(m)) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// hiddenToken is a syntax error's text without the text it stopped at; it
+// unwraps to the original, which carries the sentinel.
+type hiddenToken struct {
+	msg string
+	err error
+}
+
+func (e *hiddenToken) Error() string { return e.msg }
+func (e *hiddenToken) Unwrap() error { return e.err }

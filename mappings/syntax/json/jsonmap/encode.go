@@ -17,6 +17,8 @@ type jsonEncoder struct {
 	w    io.Writer
 	name string
 	buf  []byte
+	// sealKey opens sealed secrets where the profile declares them.
+	sealKey []byte
 }
 
 func (je *jsonEncoder) Encode(events []*canonical.ReleaseEvent) error {
@@ -24,7 +26,7 @@ func (je *jsonEncoder) Encode(events []*canonical.ReleaseEvent) error {
 		if err := je.p.AcceptsIn(e, je.name); err != nil {
 			return err
 		}
-		b, err := encodeDocument(je.p, je.doc, e, je.buf[:0], je.name)
+		b, err := encodeDocument(je.p, je.doc, e, je.buf[:0], je.name, je.sealKey)
 		if err != nil {
 			return err
 		}
@@ -43,8 +45,8 @@ func (je *jsonEncoder) Close() error { return nil }
 // to dst. The template is walked and written straight into dst: keys in
 // spec order, absent leaves and empty objects left out, no intermediate
 // tree.
-func encodeDocument(p *engine.Profile, doc engine.Node, e *canonical.ReleaseEvent, dst []byte, name string) ([]byte, error) {
-	ec := &engine.EncodeCtx{Profile: p, Name: name, Env: engine.ExprEnv{Event: e, Count: 1}}
+func encodeDocument(p *engine.Profile, doc engine.Node, e *canonical.ReleaseEvent, dst []byte, name string, sealKey []byte) ([]byte, error) {
+	ec := &engine.EncodeCtx{Profile: p, Name: name, Env: engine.ExprEnv{Event: e, Count: 1}, SealKey: sealKey}
 	start := len(dst)
 	out, wrote, err := appendNode(ec, dst, doc)
 	if err != nil {

@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/nexport/pcsgate/canonical/errtext"
 	"github.com/nexport/pcsgate/mappings/engine"
@@ -89,8 +91,59 @@ func schemaError(p *engine.Profile, data []byte, name string, re gojsonschema.Re
 	default:
 		got = fmt.Sprint(v)
 	}
+	switch {
+	case re.Type() == "additional_property_not_allowed":
+		// The value of a member that has no place here says nothing about
+		// what is wrong, and may be a secret sent under the wrong name.
+		e.Value, got = "", ""
+	case (e.Value != "" || got != "") && secretField(p, field):
+		e.Secret, got = true, ""
+		if e.Value != "" {
+			got = fmt.Sprintf("%d characters", utf8.RuneCountInString(e.Value))
+		}
+		e.Value = ""
+	}
 	e.Err = &inputError{msg: schemaReason(re, got) + " (schema " + p.Spec.Schema + ")"}
 	return e
+}
+
+// secretField reports whether a schema problem's field (dotted, with
+// array indexes: containers.0.pin) is one the profile declares secret.
+// Declared paths are compared by their member names, filters and indexes
+// left out; a relative one (@.pin) matches at any depth.
+func secretField(p *engine.Profile, field string) bool {
+	if field == "" || len(p.Secrets()) == 0 {
+		return false
+	}
+	var names []string
+	for _, t := range strings.Split(field, ".") {
+		if _, err := strconv.Atoi(t); err != nil {
+			names = append(names, t)
+		}
+	}
+	got := strings.Join(names, ".")
+	for _, s := range p.Secrets() {
+		want := memberNames(s.Path)
+		if got == want || strings.HasPrefix(s.Path, "@") && strings.HasSuffix(got, "."+want) {
+			return true
+		}
+	}
+	return false
+}
+
+// memberNames is a JSON path's member names, dotted, without the root,
+// the current item, indexes and filters.
+func memberNames(path string) string {
+	var names []string
+	for _, t := range strings.Split(path, ".") {
+		if i := strings.IndexByte(t, '['); i >= 0 {
+			t = t[:i]
+		}
+		if t != "" && t != "$" && t != "@" {
+			names = append(names, t)
+		}
+	}
+	return strings.Join(names, ".")
 }
 
 // inputError is a schema problem's text; it wraps ErrInput without

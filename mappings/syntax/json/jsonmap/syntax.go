@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/nexport/pcsgate/mappings/engine"
 	"github.com/nexport/pcsgate/mappings/spec"
@@ -42,7 +43,7 @@ func (Syntax) CompileEncode(c *engine.Compiler, s *spec.Spec) (engine.Encoding, 
 }
 
 func (je *jsonEncoding) NewEncoder(p *engine.Profile, w io.Writer, opts engine.EncodeOptions) engine.Encoder {
-	return &jsonEncoder{p: p, doc: je.Doc, w: w, name: opts.Name}
+	return &jsonEncoder{p: p, doc: je.Doc, w: w, name: opts.Name, sealKey: opts.SealKey}
 }
 
 // checkOutput validates encoded JSON output (one document per line)
@@ -63,8 +64,32 @@ func (Syntax) CheckOutput(p *engine.Profile, out []byte) error {
 	return errors.Join(errs...)
 }
 
+// SecretMarks: a secret's name stands in a JSON input as a member name,
+// quoted ("encryptedPin" for encryptedPin or @.driver.encryptedPin).
+func (Syntax) SecretMarks(path string) []string {
+	name := lastName(path)
+	if name == "" {
+		return nil
+	}
+	return []string{`"` + name + `"`}
+}
+
+// lastName is the last member name of a JSON path, without its index or
+// filter; "" for the root or the current item.
+func lastName(path string) string {
+	name := path[strings.LastIndexByte(path, '.')+1:]
+	if i := strings.IndexByte(name, '['); i >= 0 {
+		name = name[:i]
+	}
+	if name == "$" || name == "@" {
+		return ""
+	}
+	return name
+}
+
 // Interface guards.
 var (
 	_ engine.Syntax        = Syntax{}
 	_ engine.OutputChecker = Syntax{}
+	_ engine.SecretMarker  = Syntax{}
 )

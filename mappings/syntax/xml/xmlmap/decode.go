@@ -30,18 +30,22 @@ func decodeXML(r *engine.Registry, br *bufio.Reader, fixed *engine.Profile, opts
 	}
 	top, err := xmlsyn.Parse(br, xopts)
 	if err != nil {
+		opts.Unread(fixed)
 		return err
 	}
 	root := xmlRoot(top)
 	if root == nil {
+		opts.Unread(fixed)
 		return &engine.Error{File: opts.Name, Line: 1, Err: fmt.Errorf("%w: the document has no root element", engine.ErrInput)}
 	}
 	p := fixed
 	if p == nil {
 		if p, err = detectXML(r, root); err != nil {
+			opts.Unread(nil)
 			return &engine.Error{File: opts.Name, Line: root.LineNumber, Segment: "root element", Value: clark(root), Err: err}
 		}
 	} else if !matchesXML(p, root) {
+		opts.Unread(fixed)
 		return &engine.Error{File: opts.Name, Line: root.LineNumber, Segment: "root element", Value: clark(root),
 			Err: fmt.Errorf("%w: %s reads %s", xmlsyn.ErrNamespace, p.Name(), xmlMatchText(p))}
 	}

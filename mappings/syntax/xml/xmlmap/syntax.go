@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/nexport/pcsgate/mappings/engine"
 	"github.com/nexport/pcsgate/mappings/spec"
@@ -56,5 +57,44 @@ func (xe *xmlEncoding) NewEncoder(p *engine.Profile, w io.Writer, opts engine.En
 	return newXMLEncoder(p, xe.root, w, opts.Name)
 }
 
+// SecretMarks: a secret's name stands in an XML input as an element's
+// local name, with or without a prefix (<Credential, <rel:Credential), or
+// as an attribute (pin=) when the path ends in one.
+func (Syntax) SecretMarks(path string) []string {
+	step := stripPredicates(path)
+	step = step[strings.LastIndexByte(step, '/')+1:]
+	if i := strings.IndexByte(step, ':'); i >= 0 {
+		step = step[i+1:]
+	}
+	switch {
+	case strings.HasPrefix(step, "@"):
+		return []string{" " + strings.TrimPrefix(step, "@") + "="}
+	case step == "" || step == "." || step == "*" || strings.ContainsAny(step, "()"):
+		return nil
+	}
+	return []string{"<" + step, ":" + step}
+}
+
+// stripPredicates drops the [...] of an XPath, so that slashes and names
+// inside them are not taken for steps.
+func stripPredicates(path string) string {
+	var b strings.Builder
+	depth := 0
+	for _, r := range path {
+		switch {
+		case r == '[':
+			depth++
+		case r == ']' && depth > 0:
+			depth--
+		case depth == 0:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
 // Interface guards.
-var _ engine.Syntax = Syntax{}
+var (
+	_ engine.Syntax       = Syntax{}
+	_ engine.SecretMarker = Syntax{}
+)
