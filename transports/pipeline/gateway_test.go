@@ -67,6 +67,12 @@ func startWith(t *testing.T, change func(*pipeline.Config)) *harness {
 // before the test ends, as a restart does (it is then not stopped again).
 func startIn(t *testing.T, dir string, change func(*pipeline.Config)) (h *harness, stop func()) {
 	t.Helper()
+	return startLogged(t, dir, change, watermill.NopLogger{})
+}
+
+// startLogged is startIn with the gateway's log going to logger.
+func startLogged(t *testing.T, dir string, change func(*pipeline.Config), logger watermill.LoggerAdapter) (h *harness, stop func()) {
+	t.Helper()
 	reg, err := mappings.Default()
 	require.NoError(t, err)
 	cfg := pipeline.DefaultConfig(dir, func(p string) bool {
@@ -87,7 +93,7 @@ func startIn(t *testing.T, dir string, change func(*pipeline.Config)) (h *harnes
 	if change != nil {
 		change(cfg)
 	}
-	gw, err := pipeline.New(context.Background(), cfg, reg, watermill.NopLogger{})
+	gw, err := pipeline.New(context.Background(), cfg, reg, logger)
 	require.NoError(t, err)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
