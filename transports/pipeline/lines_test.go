@@ -62,8 +62,9 @@ func TestJSONLinesDrop(t *testing.T) {
 	cci, cciEvents := goodJSON(t, h.reg, "portbase/cci-status")
 	const bad = `{"notificationId": "n-1",}`
 	h.drop(t, "cpu", "export.jsonl", rel+"\n\n"+bad+"\r\n"+cci+"\n")
+	// The SCR line carries an encrypted PIN: the file is kept sealed.
 	archived := func(name string) bool {
-		m, _ := filepath.Glob(filepath.Join(h.dir, "inbox", "cpu", "archive", "*", name))
+		m, _ := filepath.Glob(filepath.Join(h.dir, "inbox", "cpu", "archive", "*", name+".sealed"))
 		return len(m) == 1
 	}
 	require.Eventually(t, func() bool { return archived("export.jsonl") }, 20*time.Second, 20*time.Millisecond)
@@ -73,7 +74,9 @@ func TestJSONLinesDrop(t *testing.T) {
 	dls, err := h.gw.Store().DeadLetters(context.Background(), store.DeadLetterFilter{Stage: "decode", Pending: true})
 	require.NoError(t, err)
 	require.Len(t, dls, 1, "the bad line, on its own")
-	assert.Equal(t, bad, string(dls[0].Payload))
+	line, err := h.gw.OpenPayload(dls[0])
+	require.NoError(t, err)
+	assert.Equal(t, bad, string(line), "kept sealed, as its file is")
 	assert.Equal(t, "3", dls[0].Metadata[pipeline.MetaLine])
 	assert.Equal(t, `export.jsonl:3:26: "}" where a quoted object key was expected`, dls[0].Reason)
 	// A replay decodes the line alone, and names it as before.
@@ -122,7 +125,7 @@ func TestJSONLinesEndpoint(t *testing.T) {
 	rel, relEvents := goodJSON(t, h.reg, "scr/release")
 	h.drop(t, "cpu", "webhooks.log", rel+"\n"+rel+"\n")
 	require.Eventually(t, func() bool {
-		m, _ := filepath.Glob(filepath.Join(h.dir, "inbox", "cpu", "archive", "*", "webhooks.log"))
+		m, _ := filepath.Glob(filepath.Join(h.dir, "inbox", "cpu", "archive", "*", "webhooks.log.sealed"))
 		return len(m) == 1
 	}, 20*time.Second, 20*time.Millisecond)
 	m := h.drained(t)
@@ -168,7 +171,12 @@ func TestJSONLinesWebhook(t *testing.T) {
 	dls, err := h.gw.Store().DeadLetters(context.Background(), store.DeadLetterFilter{Stage: "decode", Pending: true})
 	require.NoError(t, err)
 	require.Len(t, dls, 1)
-	assert.Equal(t, "[1,]", string(dls[0].Payload))
+	// The body carries an SCR encrypted PIN, so what is kept of it is
+	// sealed, its bad line too.
+	assert.True(t, pipeline.IsSealed(dls[0]))
+	line, err := h.gw.OpenPayload(dls[0])
+	require.NoError(t, err)
+	assert.Equal(t, "[1,]", string(line))
 	assert.Equal(t, "2", dls[0].Metadata[pipeline.MetaLine])
 
 	code, body := post("{}\n{\"a\":\n")

@@ -168,27 +168,6 @@ func TestSealedFilingAfterStop(t *testing.T) {
 	assert.Equal(t, content, openSealed(t, dir, copies[0]))
 }
 
-// TestSealedBySecretDeclarations: an SCR release carries an encrypted PIN,
-// which its profile declares secret; the file is archived sealed and the
-// PIN is in no file of the data folder.
-func TestSealedBySecretDeclarations(t *testing.T) {
-	t.Skip("needs the engine's secret declarations")
-	h := start(t)
-	const pin = "7f3c1e9a0b2d4f6e8a1c3e5b7d9f0a2c4e6b8d0f1a3c5e7b9d2f4a6c8e0b1d3f"
-	in := read(t, "../../fixtures/scr/release/created-all-lights-green/input.json")
-	require.Contains(t, in, pin)
-	h.drop(t, "scr", "release.json", in)
-	require.Eventually(t, func() bool {
-		m, _ := filepath.Glob(filepath.Join(h.dir, "inbox", "scr", "archive", "*", "release.json*"))
-		return len(m) == 1
-	}, 20*time.Second, 20*time.Millisecond)
-	m, _ := filepath.Glob(filepath.Join(h.dir, "inbox", "scr", "archive", "*", "release.json.sealed"))
-	require.Len(t, m, 1, "archived sealed")
-	assert.Equal(t, in, openSealed(t, h.dir, m[0]))
-	h.drained(t)
-	assert.Empty(t, holding(t, h.dir, pin))
-}
-
 // TestSealedReplayWithAnotherKey: a sealed dead letter that the key can
 // no longer open (the key file was replaced) fails its replay with that
 // reason, and stays pending.
