@@ -254,33 +254,10 @@ type EncodeCtx struct {
 // Leaf evaluates an encode field; nil means absent.
 func (ec *EncodeCtx) Leaf(cf *CompiledField) (any, error) {
 	env := &ec.Env
-	if cf.when != nil {
-		ok, err := RunExpr(cf.when, env)
-		if err != nil {
-			err = ExprField(err, func() string { return cf.where() + " (when)" })
-			return nil, ec.Fail(nil, "", err)
-		}
-		if b, _ := ok.(bool); !b {
-			return nil, nil
-		}
+	if ok, err := ec.wanted(cf); !ok {
+		return nil, err
 	}
-	var val any
-	for _, a := range cf.FromCan {
-		if a == nil {
-			val = env.Item
-		} else {
-			val = a.Get(env.Event)
-		}
-		if val != nil { // get returns nil for zero values
-			break
-		}
-	}
-	if cf.schemes != nil && val != nil {
-		val = partyID(val, cf.schemes)
-	}
-	if val == nil && cf.Spec.Const != nil {
-		val = cf.Spec.Const
-	}
+	val := ec.fromEvent(cf)
 	fromSet := len(cf.FromCan) > 0 || cf.Spec.Const != nil
 	if fromSet && val != nil && cf.table != nil {
 		s, err := cf.lookup(Text(val))
@@ -326,6 +303,44 @@ func (ec *EncodeCtx) Leaf(cf *CompiledField) (any, error) {
 		return nil, err
 	}
 	return out, ec.check(cf, out)
+}
+
+// wanted runs the field's `when`: false leaves the field out.
+func (ec *EncodeCtx) wanted(cf *CompiledField) (bool, error) {
+	if cf.when == nil {
+		return true, nil
+	}
+	ok, err := RunExpr(cf.when, &ec.Env)
+	if err != nil {
+		err = ExprField(err, func() string { return cf.where() + " (when)" })
+		return false, ec.Fail(nil, "", err)
+	}
+	b, _ := ok.(bool)
+	return b, nil
+}
+
+// fromEvent is the field's value as its `from` paths find it in the
+// event (the first that is set), its party id of the schemes asked for,
+// else its `const`; nil when none is.
+func (ec *EncodeCtx) fromEvent(cf *CompiledField) any {
+	var val any
+	for _, a := range cf.FromCan {
+		if a == nil {
+			val = ec.Env.Item
+		} else {
+			val = a.Get(ec.Env.Event)
+		}
+		if val != nil { // get returns nil for zero values
+			break
+		}
+	}
+	if cf.schemes != nil && val != nil {
+		val = partyID(val, cf.schemes)
+	}
+	if val == nil && cf.Spec.Const != nil {
+		val = cf.Spec.Const
+	}
+	return val
 }
 
 // check applies the field's `check` to the value about to be written, so
