@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"maps"
@@ -32,6 +33,16 @@ func (f *gatewayFlags) load() (*pipeline.Config, error) {
 	return loadGatewayConfig(f.config, f.data, reg)
 }
 
+// open reads the gateway's configuration and opens its store.
+func (f *gatewayFlags) open(ctx context.Context) (*pipeline.Config, *store.Store, error) {
+	cfg, err := f.load()
+	if err != nil {
+		return nil, nil, err
+	}
+	st, err := store.Open(ctx, cfg.Store, nil)
+	return cfg, st, err
+}
+
 func newDeadLettersCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "deadletters",
@@ -54,11 +65,7 @@ func newDeadLettersListCmd() *cobra.Command {
 		Short: "List pending dead letters (--all: replayed ones too)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, err := gf.load()
-			if err != nil {
-				return err
-			}
-			st, err := store.Open(cmd.Context(), cfg.Store, nil)
+			_, st, err := gf.open(cmd.Context())
 			if err != nil {
 				return err
 			}
@@ -105,11 +112,7 @@ With -o the payload goes to FILE instead, a new file readable by its owner
 only (0600).`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			cfg, err := gf.load()
-			if err != nil {
-				return err
-			}
-			st, err := store.Open(cmd.Context(), cfg.Store, nil)
+			cfg, st, err := gf.open(cmd.Context())
 			if err != nil {
 				return err
 			}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"cmp"
-	"context"
 	"errors"
 	"fmt"
 	"text/tabwriter"
@@ -12,27 +11,6 @@ import (
 
 	"github.com/nexport/pcsgate/transports/store"
 )
-
-// tokenFlags are the flags every token command takes to find the store.
-type tokenFlags struct{ configPath, dataDir string }
-
-func (f *tokenFlags) add(cmd *cobra.Command) {
-	cmd.Flags().StringVar(&f.configPath, "config", "", "pcsgate.yaml (default: the embedded setup)")
-	cmd.Flags().StringVar(&f.dataDir, "data", "data", "data folder of the embedded setup")
-}
-
-// open opens the store of the configuration the flags name.
-func (f *tokenFlags) open(ctx context.Context) (*store.Store, error) {
-	reg, err := profiles()
-	if err != nil {
-		return nil, err
-	}
-	cfg, err := loadGatewayConfig(f.configPath, f.dataDir, reg)
-	if err != nil {
-		return nil, err
-	}
-	return store.Open(ctx, cfg.Store, nil)
-}
 
 func newTokenCmd() *cobra.Command {
 	cmd := &cobra.Command{
@@ -48,7 +26,7 @@ them, and a revoked token is refused from its next request on.`,
 }
 
 func newTokenCreateCmd() *cobra.Command {
-	var f tokenFlags
+	var f gatewayFlags
 	var role, name string
 	cmd := &cobra.Command{
 		Use:   "create --role viewer|operator [--name LABEL]",
@@ -58,7 +36,7 @@ func newTokenCreateCmd() *cobra.Command {
 			if role != store.RoleViewer && role != store.RoleOperator {
 				return usagef("--role %q: %s or %s expected", role, store.RoleViewer, store.RoleOperator)
 			}
-			s, err := f.open(cmd.Context())
+			_, s, err := f.open(cmd.Context())
 			if err != nil {
 				return err
 			}
@@ -79,13 +57,13 @@ func newTokenCreateCmd() *cobra.Command {
 }
 
 func newTokenListCmd() *cobra.Command {
-	var f tokenFlags
+	var f gatewayFlags
 	cmd := &cobra.Command{
 		Use:   "list",
 		Short: "List the tokens: id, name, role, created, revoked (never a secret)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			s, err := f.open(cmd.Context())
+			_, s, err := f.open(cmd.Context())
 			if err != nil {
 				return err
 			}
@@ -111,13 +89,13 @@ func newTokenListCmd() *cobra.Command {
 }
 
 func newTokenRevokeCmd() *cobra.Command {
-	var f tokenFlags
+	var f gatewayFlags
 	cmd := &cobra.Command{
 		Use:   "revoke ID",
 		Short: "Revoke a token; its next request, and its browser sessions, are refused",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			s, err := f.open(cmd.Context())
+			_, s, err := f.open(cmd.Context())
 			if err != nil {
 				return err
 			}

@@ -95,38 +95,27 @@ WHERE deadletters.replayed_at IS NOT NULL`,
 // MarkReplayed records that the dead letter id was put back now. The error
 // wraps ErrNotFound when there is no such dead letter.
 func (t *Tx) MarkReplayed(id string) error {
-	if err := t.check(); err != nil {
-		return err
-	}
-	if err := checkKey("dead letter id", id); err != nil {
-		return err
-	}
-	res, err := t.exec(`UPDATE deadletters SET replayed_at = ? WHERE id = ?`, t.s.d.timeArg(t.s.now()), id)
-	if err != nil {
-		return fmt.Errorf("dead letter %s: %w", errtext.Quote(id), err)
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return fmt.Errorf("dead letter %s: %w", errtext.Quote(id), err)
-	}
-	if n == 0 {
-		return fmt.Errorf("dead letter %s %w", errtext.Quote(id), ErrNotFound)
-	}
-	return nil
+	return t.markDeadLetter(id, "dead letter", `UPDATE deadletters SET replayed_at = ? WHERE id = ?`)
 }
 
 // MarkDiscarded records that the pending dead letter id was given up now:
 // the row is kept with its bytes, no longer pending and never replayed.
 // The error wraps ErrNotFound when there is no such pending dead letter.
 func (t *Tx) MarkDiscarded(id string) error {
+	return t.markDeadLetter(id, "pending dead letter",
+		`UPDATE deadletters SET discarded_at = ? WHERE id = ? AND replayed_at IS NULL AND discarded_at IS NULL`)
+}
+
+// markDeadLetter runs update, which sets a time on the dead letter id;
+// what names the dead letters it may touch in the error of none.
+func (t *Tx) markDeadLetter(id, what, update string) error {
 	if err := t.check(); err != nil {
 		return err
 	}
 	if err := checkKey("dead letter id", id); err != nil {
 		return err
 	}
-	res, err := t.exec(`UPDATE deadletters SET discarded_at = ? WHERE id = ? AND replayed_at IS NULL AND discarded_at IS NULL`,
-		t.s.d.timeArg(t.s.now()), id)
+	res, err := t.exec(update, t.s.d.timeArg(t.s.now()), id)
 	if err != nil {
 		return fmt.Errorf("dead letter %s: %w", errtext.Quote(id), err)
 	}
@@ -135,7 +124,7 @@ func (t *Tx) MarkDiscarded(id string) error {
 		return fmt.Errorf("dead letter %s: %w", errtext.Quote(id), err)
 	}
 	if n == 0 {
-		return fmt.Errorf("pending dead letter %s %w", errtext.Quote(id), ErrNotFound)
+		return fmt.Errorf("%s %s %w", what, errtext.Quote(id), ErrNotFound)
 	}
 	return nil
 }
