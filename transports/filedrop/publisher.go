@@ -7,7 +7,6 @@ import (
 	"hash/fnv"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -138,7 +137,7 @@ func (p *Publisher) Publish(_ string, msgs ...*message.Message) error {
 		p.logger.Trace("File delivered", watermill.LogFields{"file": name, "message_uuid": msg.UUID})
 	}
 	if len(msgs) > 0 && !p.cfg.NoSync {
-		if err := syncDir(p.cfg.Dir); err != nil {
+		if err := transports.SyncDir(p.cfg.Dir); err != nil {
 			return fmt.Errorf("filedrop: sync folder: %w", err)
 		}
 	}
@@ -325,7 +324,7 @@ func (p *Publisher) Flush() error {
 		}
 	}
 	if first == nil && !p.cfg.NoSync {
-		if err := syncDir(p.cfg.Dir); err != nil {
+		if err := transports.SyncDir(p.cfg.Dir); err != nil {
 			first = fmt.Errorf("sync folder: %w", err)
 		}
 	}
@@ -412,23 +411,6 @@ func (p *Publisher) Close() error {
 	}
 	p.staged = nil
 	return nil
-}
-
-// syncDir makes renames in dir durable. Windows cannot sync a folder, and
-// does not need to.
-func syncDir(dir string) error {
-	if runtime.GOOS == "windows" {
-		return nil
-	}
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	err = d.Sync()
-	if cerr := d.Close(); err == nil {
-		err = cerr
-	}
-	return err
 }
 
 // Interface guard.

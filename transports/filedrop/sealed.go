@@ -77,7 +77,7 @@ func (s *Subscriber) writeSealed(dir, name string, plain []byte) (string, error)
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return "", err
 	}
-	tmp, err := writeTemp(dir, blob)
+	tmp, err := transports.WritePrivateTemp(dir, ".seal-*.tmp", blob)
 	if err != nil {
 		return "", err
 	}
@@ -88,7 +88,7 @@ func (s *Subscriber) writeSealed(dir, name string, plain []byte) (string, error)
 		err := linkNoReplace(tmp, dst)
 		switch {
 		case err == nil:
-			return candidate, syncDir(dir)
+			return candidate, transports.SyncDir(dir)
 		case errors.Is(err, fs.ErrExist):
 			if s.sealedCopyOf(dst, plain) {
 				return candidate, nil
@@ -115,30 +115,6 @@ func (s *Subscriber) findSealed(dirs []string, name string, plain []byte) string
 		}
 	}
 	return ""
-}
-
-// writeTemp writes data to a new hidden file in dir, readable by its owner
-// only, synced to disk, and returns its path.
-func writeTemp(dir string, data []byte) (string, error) {
-	f, err := os.CreateTemp(dir, ".seal-*.tmp")
-	if err != nil {
-		return "", err
-	}
-	err = f.Chmod(0o600)
-	if err == nil {
-		_, err = f.Write(data)
-	}
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		_ = os.Remove(f.Name())
-		return "", err
-	}
-	return f.Name(), nil
 }
 
 // linkNoReplace gives the file src the name dst too, failing with

@@ -82,44 +82,19 @@ func createSecretKey(path string) ([]byte, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("secret_key_file: %w", err)
 	}
-	f, err := os.CreateTemp(dir, ".secret-*.tmp")
+	tmp, err := transports.WritePrivateTemp(dir, ".secret-*.tmp", k)
 	if err != nil {
 		return nil, fmt.Errorf("secret_key_file: %w", err)
 	}
-	defer os.Remove(f.Name())
-	err = f.Chmod(0o600)
-	if err == nil {
-		_, err = f.Write(k)
-	}
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Link(f.Name(), path)
-	}
+	defer os.Remove(tmp)
+	err = os.Link(tmp, path)
 	switch {
 	case errors.Is(err, fs.ErrExist):
 		return readSecretKey(path)
 	case err != nil:
 		return nil, fmt.Errorf("secret_key_file: %w", err)
 	}
-	return k, syncFolder(dir)
-}
-
-// syncFolder makes the names just created in dir durable.
-func syncFolder(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	err = d.Sync()
-	if cerr := d.Close(); err == nil {
-		err = cerr
-	}
-	return err
+	return k, transports.SyncDir(dir)
 }
 
 // keySealer seals under the installation's secret key: the files of the
