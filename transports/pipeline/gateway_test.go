@@ -67,14 +67,15 @@ func startWith(t *testing.T, change func(*pipeline.Config)) *harness {
 // before the test ends, as a restart does (it is then not stopped again).
 func startIn(t *testing.T, dir string, change func(*pipeline.Config)) (h *harness, stop func()) {
 	t.Helper()
-	return startLogged(t, dir, change, watermill.NopLogger{})
-}
-
-// startLogged is startIn with the gateway's log going to logger.
-func startLogged(t *testing.T, dir string, change func(*pipeline.Config), logger watermill.LoggerAdapter) (h *harness, stop func()) {
-	t.Helper()
 	reg, err := mappings.Default()
 	require.NoError(t, err)
+	return startLogged(t, dir, reg, change, watermill.NopLogger{})
+}
+
+// startLogged is startIn with the profiles of reg and the gateway's log
+// going to logger.
+func startLogged(t *testing.T, dir string, reg *mappings.Registry, change func(*pipeline.Config), logger watermill.LoggerAdapter) (h *harness, stop func()) {
+	t.Helper()
 	cfg := pipeline.DefaultConfig(dir, func(p string) bool {
 		pr, err := reg.Profile(p)
 		return err == nil && pr.CanEncode()

@@ -8,6 +8,7 @@ import (
 	"github.com/ThreeDotsLabs/watermill"
 	"github.com/ThreeDotsLabs/watermill/message"
 
+	"github.com/nexport/pcsgate/canonical/seal"
 	"github.com/nexport/pcsgate/transports"
 )
 
@@ -35,7 +36,11 @@ func (g *Gateway) deliverStage(ep *Endpoint) (handler message.NoPublishHandlerFu
 		send, done, flush = st.Stage, b.add, b.flush
 	}
 	handler = func(msg *message.Message) error {
-		if err := send(ep.Name, msg); err != nil {
+		out, err := g.opened(msg)
+		if err != nil {
+			return err
+		}
+		if err := send(ep.Name, out); err != nil {
 			if transports.IsPermanent(err) {
 				return fmt.Errorf("deliver to %s: %w", ep.Name, err) // still permanent: it wraps err
 			}
@@ -45,6 +50,22 @@ func (g *Gateway) deliverStage(ep *Endpoint) (handler message.NoPublishHandlerFu
 		return nil
 	}
 	return handler, flush
+}
+
+// opened is msg as its transport must send it: a copy with its payload
+// opened where render kept it sealed, else msg itself. The stored message
+// stays sealed, for a retry or a dead letter.
+func (g *Gateway) opened(msg *message.Message) (*message.Message, error) {
+	if msg.Metadata.Get(transports.MetaSealFiles) == "" || !seal.IsSealed(msg.Payload) {
+		return msg, nil
+	}
+	plain, err := g.sealKey.Open(msg.Payload)
+	if err != nil {
+		return nil, transports.Permanent(fmt.Errorf("outbound message %s: its sealed payload %w", msg.UUID, err))
+	}
+	out := copyOf(msg.UUID, plain, msg.Metadata)
+	out.SetContext(msg.Context())
+	return out, nil
 }
 
 // stagedBatch is what a stager holds staged for one outbound endpoint:

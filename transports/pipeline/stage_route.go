@@ -12,6 +12,7 @@ import (
 	"github.com/ThreeDotsLabs/watermill/message/router/middleware"
 
 	"github.com/nexport/pcsgate/canonical"
+	"github.com/nexport/pcsgate/canonical/seal"
 	"github.com/nexport/pcsgate/mappings"
 	"github.com/nexport/pcsgate/transports"
 	"github.com/nexport/pcsgate/transports/store"
@@ -84,9 +85,12 @@ func routeTargets(cfg *Config, reg *mappings.Registry) ([]routeTarget, error) {
 // render renders e for every route that matches it and whose profile
 // carries its type, except back to the system e came from where the route
 // does not ask for that. Failures to render are returned as lines for a
-// dead letter.
+// dead letter. An event that holds a sealed secret (a driver's
+// identification) may be rendered with it opened: such a rendering waits
+// in the store sealed, and is opened when delivered.
 func (g *Gateway) render(e *canonical.ReleaseEvent, from *message.Message) renderings {
 	var r renderings
+	sealed := bytes.Contains(from.Payload, []byte(seal.StringPrefix))
 	for i, rt := range g.cfg.Routes {
 		if !rt.Match.matches(e) {
 			continue
@@ -103,11 +107,17 @@ func (g *Gateway) render(e *canonical.ReleaseEvent, from *message.Message) rende
 			continue
 		}
 		body, err := encode(p, e, t.opts)
+		if err == nil && sealed {
+			body, err = g.sealKey.Seal(body)
+		}
 		if err != nil {
 			r.failures = append(r.failures, fmt.Sprintf("route %s: %v", rt.Name, err))
 			continue
 		}
 		out := message.NewMessage(watermill.NewUUID(), body)
+		if sealed {
+			out.Metadata.Set(transports.MetaSealFiles, "true")
+		}
 		out.Metadata.Set(transports.MetaOutName, outName(e.ID, p))
 		out.Metadata.Set(MetaEventID, e.ID)
 		out.Metadata.Set(MetaTarget, rt.Profile)
