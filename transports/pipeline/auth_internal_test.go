@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -36,4 +37,28 @@ func TestSessionCookie(t *testing.T) {
 	assert.False(t, ok, "another installation's key")
 	assert.NotEqual(t, g.csrfToken(v), other.csrfToken(v))
 	assert.NotEqual(t, g.csrfToken(v), g.csrfToken(g.newSession("a1b2c3", t0.Add(2*time.Hour))), "CSRF follows the session")
+}
+
+// FuzzCheckSession: a cookie the gateway did not make is never taken, and
+// one it made is taken whole.
+func FuzzCheckSession(f *testing.F) {
+	g := &Gateway{credKey: []byte("installation key of thirty-two b")}
+	t0 := time.Date(2026, 12, 7, 12, 0, 0, 0, time.UTC)
+	f.Add(g.newSession("a1b2c3", t0.Add(time.Hour)))
+	f.Add("a1b2c3.1796644800.")
+	f.Add("..")
+	f.Fuzz(func(t *testing.T, v string) {
+		id, ok := g.checkSession(v, t0)
+		if !ok {
+			return
+		}
+		exp := strings.Split(v, ".")
+		if len(exp) < 3 {
+			t.Fatalf("%q taken without a MAC", v)
+		}
+		sec, err := strconv.ParseInt(exp[len(exp)-2], 10, 64)
+		if err != nil || g.newSession(id, time.Unix(sec, 0)) != v {
+			t.Fatalf("%q taken but not made by the gateway", v)
+		}
+	})
 }
