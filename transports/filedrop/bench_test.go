@@ -1,6 +1,7 @@
 package filedrop_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"os"
@@ -11,6 +12,8 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/nexport/pcsgate/canonical/seal"
+	"github.com/nexport/pcsgate/transports"
 	"github.com/nexport/pcsgate/transports/filedrop"
 )
 
@@ -35,12 +38,23 @@ func BenchmarkPublish(b *testing.B) {
 }
 
 // BenchmarkReceive: one dropped file per op, listed, read, delivered, acked
-// and archived.
+// and archived; "sealed": each message is acked as carrying a secret, so
+// its file is archived as an encrypted copy instead of moved.
 func BenchmarkReceive(b *testing.B) {
+	for _, sealed := range []bool{false, true} {
+		b.Run(map[bool]string{false: "moved", true: "sealed"}[sealed], func(b *testing.B) { benchReceive(b, sealed) })
+	}
+}
+
+func benchReceive(b *testing.B, sealed bool) {
 	dir := b.TempDir()
 	var tick atomic.Int64
 	clock := func() time.Time { return day0.Add(time.Duration(tick.Add(1)) * time.Hour) } // every listing settles
-	sub, err := filedrop.NewSubscriber(filedrop.Config{Dir: dir, Poll: time.Hour, NoWatch: true, Clock: clock}, nil)
+	cfg := filedrop.Config{Dir: dir, Poll: time.Hour, NoWatch: true, Clock: clock}
+	if sealed {
+		cfg.Sealer = keySealer(bytes.Repeat([]byte{7}, seal.KeySize))
+	}
+	sub, err := filedrop.NewSubscriber(cfg, nil)
 	require.NoError(b, err)
 	defer sub.Close()
 
@@ -58,6 +72,9 @@ func BenchmarkReceive(b *testing.B) {
 	for i := 0; i < n; {
 		select {
 		case msg := <-msgs:
+			if sealed {
+				msg.Metadata.Set(transports.MetaSealFiles, "true")
+			}
 			msg.Ack()
 			i++
 		case <-time.After(time.Second):
