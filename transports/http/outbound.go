@@ -149,17 +149,29 @@ func (o *Outbound) attempt(ctx context.Context, msg *message.Message, key string
 		return 0, err
 	}
 	defer resp.Body.Close()
-	snippet, _ := io.ReadAll(io.LimitReader(resp.Body, maxSnippet))
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxSnippet))
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10)) // lets the connection be reused
+	snippet := answerSnippet(body, msg)
 
 	switch code := resp.StatusCode; {
 	case code >= 200 && code < 300:
 		return 0, nil
 	case code == nethttp.StatusRequestTimeout || code == nethttp.StatusTooManyRequests || code >= 500:
-		return retryAfter(resp.Header.Get("Retry-After"), time.Now()), fmt.Errorf("answered %s %s", resp.Status, errtext.Quote(string(snippet)))
+		return retryAfter(resp.Header.Get("Retry-After"), time.Now()), fmt.Errorf("answered %s %s", resp.Status, snippet)
 	default:
-		return 0, transports.Permanent(fmt.Errorf("POST %s: message %s %w: answered %s %s", o.url, key, ErrRejected, resp.Status, errtext.Quote(string(snippet))))
+		return 0, transports.Permanent(fmt.Errorf("POST %s: message %s %w: answered %s %s", o.url, key, ErrRejected, resp.Status, snippet))
 	}
+}
+
+// answerSnippet is what an error quotes of a receiver's answer: its start,
+// or only its length when the message carries a secret
+// (transports.MetaSealFiles), since a receiver may echo what it was sent
+// and the error ends up in logs, dead letters and the monitor.
+func answerSnippet(body []byte, msg *message.Message) string {
+	if msg.Metadata.Get(transports.MetaSealFiles) != "" {
+		return "(not shown: the message carries a secret)"
+	}
+	return errtext.Quote(string(body))
 }
 
 // setHeaders sets the configured headers, then the transport's own.

@@ -118,6 +118,24 @@ func TestOutboundStatuses(t *testing.T) {
 	}
 }
 
+// A receiver's answer to a message that carries a secret is not quoted:
+// a receiver may echo what it was sent, and the error reaches logs, dead
+// letters and the monitor.
+func TestOutboundAnswerOfSecretMessageNotQuoted(t *testing.T) {
+	for _, status := range []int{422, 500} {
+		url := newServer(t, &script{statuses: []int{status}})
+		out, err := httptr.NewOutbound(httptr.OutboundConfig{URL: url + "/hook", MaxRetries: -1, Sleep: (&sleeps{}).sleep}, nil)
+		require.NoError(t, err)
+		msg := newMsg("evt-1", "x")
+		msg.Metadata.Set(transports.MetaSealFiles, "true")
+		err = out.Publish("out", msg)
+		require.Error(t, err)
+		assert.NotContains(t, err.Error(), "partner says no", "%d", status)
+		assert.Contains(t, err.Error(), "(not shown: the message carries a secret)", "%d", status)
+		require.NoError(t, out.Close())
+	}
+}
+
 func TestOutboundBackoff(t *testing.T) {
 	tests := []struct {
 		name    string
