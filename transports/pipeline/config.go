@@ -20,6 +20,7 @@ import (
 	httptr "github.com/nexport/pcsgate/transports/http"
 	"github.com/nexport/pcsgate/transports/secret"
 	"github.com/nexport/pcsgate/transports/sftp"
+	"github.com/nexport/pcsgate/transports/store"
 )
 
 // ErrConfig marks an invalid gateway configuration.
@@ -40,8 +41,9 @@ type Config struct {
 	// of both HTTP servers.
 	Webhooks WebhooksConfig `yaml:"webhooks"`
 	// CredentialKeyFile holds the key of credential handles (PINs, TCTs
-	// become HMAC handles under it). Default: <data>/credential.key,
-	// created on first start.
+	// become HMAC handles under it). Default: credential.key beside the
+	// SQLite database, created on first start; a PostgreSQL store needs it
+	// set (every instance of a fleet the same file).
 	CredentialKeyFile string `yaml:"credential_key_file"`
 	// SecretKeyFile holds the key (32 bytes, AES-256-GCM) under which
 	// what must be kept whole but carries a secret is encrypted at rest:
@@ -448,12 +450,28 @@ func firstLine(s string) string {
 	return s
 }
 
+// validateKeyFiles refuses a PostgreSQL store without credential_key_file:
+// the keys must outlive the process, since dead letters and files sealed
+// under a key of one run could not be opened after it, and be the same on
+// every instance of a fleet. Beside an SQLite file they default to its
+// folder; an in-memory store keeps nothing, so keys of the run do.
+func (c *Config) validateKeyFiles() []error {
+	if d, err := store.ParseDSN(c.Store); err != nil || d.Backend != store.BackendPostgres || c.CredentialKeyFile != "" {
+		return nil
+	}
+	return []error{atField("$.store", fmt.Errorf("credential_key_file: %w: a PostgreSQL store needs it (and secret_key_file, default beside it): "+
+		"a key of one run could not open what it sealed after a restart, and every instance of a fleet needs the same keys", ErrConfig))}
+}
+
 func (c *Config) setDefaults() {
 	if c.Store == "" {
 		c.Store = "sqlite:data/pcsgate.db"
 	}
 	if c.Monitor.Listen == "" {
 		c.Monitor.Listen = "127.0.0.1:8080"
+	}
+	if d, err := store.ParseDSN(c.Store); err == nil && d.Path != "" && c.CredentialKeyFile == "" {
+		c.CredentialKeyFile = filepath.Join(filepath.Dir(d.Path), "credential.key")
 	}
 	if c.SecretKeyFile == "" && c.CredentialKeyFile != "" {
 		c.SecretKeyFile = filepath.Join(filepath.Dir(c.CredentialKeyFile), "secret.key")
@@ -505,6 +523,7 @@ func (c *Config) Validate() error {
 			fmt.Errorf("retry.initial_interval %q: %w: a positive duration such as 500ms expected", c.Retry.InitialInterval, ErrConfig)))
 	}
 	errs = append(errs, c.validateListeners()...)
+	errs = append(errs, c.validateKeyFiles()...)
 	for i, r := range c.Routes {
 		at := fmt.Sprintf("$.routes[%d]", i)
 		if ep := names[r.Endpoint]; ep == nil || ep.Direction != "out" {

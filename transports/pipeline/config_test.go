@@ -106,7 +106,7 @@ func TestConfigSecrets(t *testing.T) {
 	t.Setenv("PCSGATE_TEST_STORE", "postgres://pcsgate:pg-s3cr3t@db/pcsgate")
 	t.Setenv("PCSGATE_TEST_BEARER", "in-token")
 	t.Setenv("PCSGATE_TEST_API_KEY", "api-key")
-	yaml := "store: env:PCSGATE_TEST_STORE\nendpoints:\n" +
+	yaml := "store: env:PCSGATE_TEST_STORE\ncredential_key_file: keys/credential.key\nendpoints:\n" +
 		"  - {name: sin, direction: in, transport: sftp, sftp: {addr: 'h:22', user: u, password: 'file:" + file("sftp-pw", "sftp-pw\n") + "', known_hosts_file: kh, dir: d}}\n" +
 		"  - {name: sout, direction: out, transport: sftp, sftp_out: {addr: 'h:22', user: u, private_key_file: k, private_key_passphrase: 'file:" + file("pass", "key-pass\r\n") + "', known_hosts_file: kh, dir: d}}\n" +
 		"  - {name: hin, direction: in, transport: http, http_in: {path: /in, auth: {bearer: env:PCSGATE_TEST_BEARER, hmac_secret: 'file:" + file("hmac", "in-hmac") + "'}}}\n" +
@@ -123,6 +123,23 @@ func TestConfigSecrets(t *testing.T) {
 	assert.Equal(t, "clear-token", cfg.Endpoints[3].HTTPOut.Auth.Bearer, "a clear value stays as it is")
 	assert.Equal(t, "out-hmac", cfg.Endpoints[3].HTTPOut.Auth.HMACSecret)
 	assert.Equal(t, map[string]string{"X-Api-Key": "api-key", "X-Plain": "plain"}, cfg.Endpoints[3].HTTPOut.Headers)
+}
+
+// A PostgreSQL store needs its key files named: keys of one run could not
+// open after a restart what they sealed. Beside an SQLite file they go
+// into its folder.
+func TestConfigKeyFiles(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "pcsgate.yaml")
+	require.NoError(t, os.WriteFile(p, []byte("store: postgres://pcsgate@db/pcsgate\n"), 0o600))
+	_, err := pipeline.LoadConfig(p)
+	require.ErrorIs(t, err, pipeline.ErrConfig)
+	assert.Contains(t, err.Error(), "[1:8] credential_key_file: invalid configuration: a PostgreSQL store needs it")
+
+	require.NoError(t, os.WriteFile(p, []byte("store: sqlite:/var/lib/pcsgate/pcsgate.db\n"), 0o600))
+	cfg, err := pipeline.LoadConfig(p)
+	require.NoError(t, err)
+	assert.Equal(t, "/var/lib/pcsgate/credential.key", cfg.CredentialKeyFile)
+	assert.Equal(t, "/var/lib/pcsgate/secret.key", cfg.SecretKeyFile)
 }
 
 // A secret that cannot be resolved is reported at its field, by the name
