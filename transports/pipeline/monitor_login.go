@@ -29,7 +29,7 @@ type MonitorStart struct {
 const monitorTokenFile = "monitor.token"
 
 // PrepareMonitor makes sure the monitor can be logged into: when the store
-// holds no live token it creates an operator token and writes it, readable
+// never held a token it creates an operator token and writes it, readable
 // by its owner only, to the data folder.
 func (g *Gateway) PrepareMonitor(ctx context.Context) (MonitorStart, error) {
 	if g.cfg.Monitor.Listen == ListenOff {
@@ -39,11 +39,14 @@ func (g *Gateway) PrepareMonitor(ctx context.Context) (MonitorStart, error) {
 	if g.cfg.CredentialKeyFile != "" {
 		ms.TokenFile = filepath.Join(filepath.Dir(g.cfg.CredentialKeyFile), monitorTokenFile)
 	}
-	live, err := g.store.HasLiveToken(ctx)
+	// Only a store that never had a token gets one: after every token was
+	// revoked (an operator locking the monitor), a restart must not print
+	// a new one to the log.
+	issued, err := g.store.EverIssuedToken(ctx)
 	if err != nil {
 		return ms, err
 	}
-	if live {
+	if issued {
 		if !g.tokenFileLive(ctx, ms.TokenFile) {
 			ms.TokenFile = ""
 		}

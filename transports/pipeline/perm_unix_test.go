@@ -116,4 +116,20 @@ func TestFirstMonitorToken(t *testing.T) {
 	require.NoError(t, err)
 	assert.Empty(t, later.Token)
 	assert.Empty(t, later.TokenFile, "the file's token is revoked")
+
+	// With every token revoked (an operator locking the monitor), a start
+	// makes no new one: only a store that never had a token gets one.
+	list, err = gw.Store().Tokens(context.Background())
+	require.NoError(t, err)
+	for _, tk := range list {
+		if tk.RevokedAt == nil {
+			require.NoError(t, gw.Store().RevokeToken(context.Background(), tk.ID))
+		}
+	}
+	locked, err := gw.PrepareMonitor(context.Background())
+	require.NoError(t, err)
+	assert.Empty(t, locked.Token, "no token is printed after a lock-out")
+	live, err := gw.Store().HasLiveToken(context.Background())
+	require.NoError(t, err)
+	assert.False(t, live)
 }

@@ -90,10 +90,20 @@ func (s *Store) Tokens(ctx context.Context) ([]Token, error) {
 	return out, nil
 }
 
-// HasLiveToken reports whether some token is not revoked.
-func (s *Store) HasLiveToken(ctx context.Context) (bool, error) {
+// HasLiveToken reports whether the store holds a token not yet revoked.
+func (s *Store) HasLiveToken(ctx context.Context) (bool, error) { return s.hasToken(ctx, true) }
+
+// EverIssuedToken reports whether a token was ever created in the store,
+// revoked or not: the first run creates one only when none was.
+func (s *Store) EverIssuedToken(ctx context.Context) (bool, error) { return s.hasToken(ctx, false) }
+
+func (s *Store) hasToken(ctx context.Context, liveOnly bool) (bool, error) {
+	q := `SELECT COUNT(*) FROM monitor_tokens`
+	if liveOnly {
+		q += ` WHERE revoked_at IS NULL`
+	}
 	var n int
-	if err := s.reader.QueryRowContext(ctx, `SELECT COUNT(*) FROM monitor_tokens WHERE revoked_at IS NULL`).Scan(&n); err != nil {
+	if err := s.reader.QueryRowContext(ctx, q).Scan(&n); err != nil {
 		return false, fmt.Errorf("monitor tokens: %w", err)
 	}
 	return n > 0, nil
