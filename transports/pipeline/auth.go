@@ -225,10 +225,11 @@ func (g *Gateway) checkSession(v string, now time.Time) (string, bool) {
 func (g *Gateway) csrfToken(session string) string { return g.mac("csrf", session) }
 
 // mac is an HMAC-SHA256 of v for purpose under a key derived from the
-// installation's credential key, so instances sharing that key (a fleet on
-// one store) accept each other's sessions.
+// installation's secret key, which instances of a fleet share, so they
+// accept each other's sessions. Not the credential key: its HMACs of
+// attacker-chosen text are shown as credential handles.
 func (g *Gateway) mac(purpose, v string) string {
-	k := hmac.New(sha256.New, g.credKey)
+	k := hmac.New(sha256.New, g.sealKey)
 	k.Write([]byte("pcsgate monitor " + purpose))
 	m := hmac.New(sha256.New, k.Sum(nil))
 	m.Write([]byte(v))

@@ -12,7 +12,7 @@ import (
 // A session cookie holds until its expiry, under its installation's key
 // only, and any change to it (a later expiry, another token id) breaks it.
 func TestSessionCookie(t *testing.T) {
-	g := &Gateway{credKey: []byte("installation key of thirty-two b")}
+	g := &Gateway{sealKey: keySealer("installation key of thirty-two b")}
 	t0 := time.Date(2026, 12, 7, 12, 0, 0, 0, time.UTC)
 	v := g.newSession("a1b2c3", t0.Add(time.Hour))
 
@@ -32,7 +32,7 @@ func TestSessionCookie(t *testing.T) {
 		_, ok := g.checkSession(bad, t0)
 		assert.False(t, ok, name)
 	}
-	other := &Gateway{credKey: []byte("another installation's key......")}
+	other := &Gateway{sealKey: keySealer("another installation's key......")}
 	_, ok = other.checkSession(v, t0)
 	assert.False(t, ok, "another installation's key")
 	assert.NotEqual(t, g.csrfToken(v), other.csrfToken(v))
@@ -42,7 +42,7 @@ func TestSessionCookie(t *testing.T) {
 // FuzzCheckSession: a cookie the gateway did not make is never taken, and
 // one it made is taken whole.
 func FuzzCheckSession(f *testing.F) {
-	g := &Gateway{credKey: []byte("installation key of thirty-two b")}
+	g := &Gateway{sealKey: keySealer("installation key of thirty-two b")}
 	t0 := time.Date(2026, 12, 7, 12, 0, 0, 0, time.UTC)
 	f.Add(g.newSession("a1b2c3", t0.Add(time.Hour)))
 	f.Add("a1b2c3.1796644800.")

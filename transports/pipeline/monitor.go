@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"context"
+	"crypto/hmac"
 	"embed"
 	"encoding/base64"
 	"encoding/json"
@@ -15,6 +16,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/nexport/pcsgate/canonical/ledger"
+	"github.com/nexport/pcsgate/transports"
 	"github.com/nexport/pcsgate/transports/store"
 )
 
@@ -86,11 +88,24 @@ func (g *Gateway) monitorHandler() http.Handler {
 	}
 	return secureHeaders(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method == http.MethodGet && r.URL.Path == "/" && r.URL.Query().Has("token") {
-			g.login(w, r, r.URL.Query().Get("token"))
+			g.loginByAddress(w, r)
 			return
 		}
 		mux.ServeHTTP(w, r)
 	}))
+}
+
+// loginByAddress logs a browser in with the token of the login address
+// (GET /?token=...), when it was opened directly: typed, pasted or opened
+// from a terminal (Sec-Fetch-Site "none", or a browser that does not say).
+// Another site linking to it would log the visitor in as the token's owner
+// (login CSRF); such a request gets the login form.
+func (g *Gateway) loginByAddress(w http.ResponseWriter, r *http.Request) {
+	if site := r.Header.Get("Sec-Fetch-Site"); site != "" && site != "none" {
+		writeLogin(w, http.StatusUnauthorized, "Open the login address directly, or paste the token here.")
+		return
+	}
+	g.login(w, r, r.URL.Query().Get("token"))
 }
 
 func (g *Gateway) healthz(w http.ResponseWriter, _ *http.Request) {
@@ -127,9 +142,27 @@ func (g *Gateway) apiRelease(w http.ResponseWriter, r *http.Request) {
 func (g *Gateway) apiDeadLetters(w http.ResponseWriter, r *http.Request) {
 	dls, err := g.store.DeadLetters(r.Context(), store.DeadLetterFilter{Pending: r.URL.Query().Get("all") == "", Limit: 500})
 	for i := range dls {
+		if IsSealed(dls[i]) {
+			// The hash of a message with a short secret (a six-digit TCT)
+			// in an otherwise known document could be searched back to it.
+			dls[i].Metadata = withoutContentHash(dls[i].Metadata)
+		}
 		dls[i].Payload = nil // ids and reasons only; the bytes stay in the store
 	}
 	writeAPI(w, dls, err)
+}
+
+// withoutContentHash is meta without the content hash of its message, in
+// either key a transport may have put it.
+func withoutContentHash(meta map[string]string) map[string]string {
+	hash := meta[transports.MetaContentHash]
+	out := make(map[string]string, len(meta))
+	for k, v := range meta {
+		if k != transports.MetaContentHash && (hash == "" || v != hash) {
+			out[k] = v
+		}
+	}
+	return out
 }
 
 func (g *Gateway) replayDeadLetter(w http.ResponseWriter, r *http.Request) {
@@ -138,12 +171,12 @@ func (g *Gateway) replayDeadLetter(w http.ResponseWriter, r *http.Request) {
 	if err == nil && len(res) == 1 && res[0].Err != nil {
 		err = res[0].Err
 	}
-	answerAction(w, r, id, "replayed", err)
+	g.answerAction(w, r, id, "replayed", err)
 }
 
 func (g *Gateway) discardDeadLetter(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
-	answerAction(w, r, id, "discarded", g.Discard(r.Context(), id))
+	g.answerAction(w, r, id, "discarded", g.Discard(r.Context(), id))
 }
 
 // Discard gives up the pending dead letter id: it stays in the store with
@@ -155,13 +188,13 @@ func (g *Gateway) Discard(ctx context.Context, id string) error {
 
 // answerAction answers a replay or discard: a form of the page goes back
 // to the page, which shows the outcome; an API client gets JSON.
-func answerAction(w http.ResponseWriter, r *http.Request, id, done string, err error) {
+func (g *Gateway) answerAction(w http.ResponseWriter, r *http.Request, id, done string, err error) {
 	if callerOf(r).session != "" {
 		msg := "Dead letter " + id + " " + done + "."
 		if err != nil {
 			msg = "Dead letter " + id + " was not " + done + ": " + err.Error()
 		}
-		setFlash(w, msg, err != nil)
+		g.setFlash(w, msg, err != nil)
 		http.Redirect(w, r, "/", http.StatusSeeOther)
 		return
 	}
@@ -178,8 +211,10 @@ func answerAction(w http.ResponseWriter, r *http.Request, id, done string, err e
 // maxFlash bounds the message a flash cookie carries.
 const maxFlash = 1500
 
-// setFlash leaves msg for the next page view, after a redirect.
-func setFlash(w http.ResponseWriter, msg string, failed bool) {
+// setFlash leaves msg for the next page view, after a redirect. The
+// cookie is signed: cookies are not kept apart by port, so another service
+// of the same host could otherwise put words on the monitor's page.
+func (g *Gateway) setFlash(w http.ResponseWriter, msg string, failed bool) {
 	kind := "o"
 	if failed {
 		kind = "e"
@@ -187,18 +222,23 @@ func setFlash(w http.ResponseWriter, msg string, failed bool) {
 	if len(msg) > maxFlash {
 		msg = msg[:maxFlash] + "…"
 	}
-	http.SetCookie(w, &http.Cookie{Name: flashCookie, Value: base64.RawURLEncoding.EncodeToString([]byte(kind + msg)),
+	v := base64.RawURLEncoding.EncodeToString([]byte(kind + msg))
+	http.SetCookie(w, &http.Cookie{Name: flashCookie, Value: v + "." + g.mac("flash", v),
 		Path: "/", MaxAge: 60, HttpOnly: true, SameSite: http.SameSiteStrictMode})
 }
 
 // takeFlash returns the message setFlash left, if any, and clears it.
-func takeFlash(w http.ResponseWriter, r *http.Request) (msg string, failed bool) {
+func (g *Gateway) takeFlash(w http.ResponseWriter, r *http.Request) (msg string, failed bool) {
 	ck, err := r.Cookie(flashCookie)
 	if err != nil {
 		return "", false
 	}
 	http.SetCookie(w, &http.Cookie{Name: flashCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteStrictMode})
-	b, err := base64.RawURLEncoding.DecodeString(ck.Value)
+	v, sig, _ := strings.Cut(ck.Value, ".")
+	if !hmac.Equal([]byte(sig), []byte(g.mac("flash", v))) {
+		return "", false
+	}
+	b, err := base64.RawURLEncoding.DecodeString(v)
 	if err != nil || len(b) < 2 {
 		return "", false
 	}
@@ -255,7 +295,7 @@ func (g *Gateway) monitorHTML(w http.ResponseWriter, r *http.Request) {
 	dls, _ := g.store.DeadLetters(ctx, store.DeadLetterFilter{Pending: true, Limit: 100})
 	counts, _ := g.store.Counts(ctx)
 	c := callerOf(r)
-	flash, failed := takeFlash(w, r)
+	flash, failed := g.takeFlash(w, r)
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	_ = monitorPage.Execute(w, map[string]any{
 		"Releases": rels, "DeadLetters": dls, "Counts": counts, "Now": now.UTC().Format(time.RFC3339),

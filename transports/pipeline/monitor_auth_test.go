@@ -2,6 +2,7 @@ package pipeline_test
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -274,4 +275,33 @@ func TestListenersApart(t *testing.T) {
 	}
 	res = send(t, hooks, http.MethodPost, "/in/hook", map[string]string{"Authorization": "Bearer wrong"}, url.Values{})
 	assert.Equal(t, http.StatusUnauthorized, res.StatusCode, "the webhook is there, with its own auth")
+}
+
+// The login address logs a browser in only when it was opened directly,
+// not when another site links to it (login CSRF); a flash message on the
+// page is only one the monitor signed.
+func TestLoginAddressAndFlash(t *testing.T) {
+	h := start(t)
+	srv := httptest.NewServer(h.gw.MonitorHandler())
+	defer srv.Close()
+	operator := h.token(t, store.RoleOperator)
+
+	for _, site := range []string{"cross-site", "same-site"} {
+		res := send(t, srv, http.MethodGet, "/?token="+operator, map[string]string{"Sec-Fetch-Site": site}, nil)
+		assert.Equal(t, http.StatusUnauthorized, res.StatusCode, site)
+		assert.Empty(t, res.Cookies(), "%s: no session", site)
+		assert.Contains(t, bodyOf(t, res), "Open the login address directly", site)
+	}
+	for _, hd := range []map[string]string{{"Sec-Fetch-Site": "none"}, nil} {
+		res := send(t, srv, http.MethodGet, "/?token="+operator, hd, nil)
+		assert.Equal(t, http.StatusSeeOther, res.StatusCode, "%v", hd)
+		require.Len(t, res.Cookies(), 1, "%v", hd)
+	}
+
+	forged := base64.RawURLEncoding.EncodeToString([]byte("eCall the helpdesk on 555-0100"))
+	for _, v := range []string{forged, forged + ".bad"} {
+		res := send(t, srv, http.MethodGet, "/", map[string]string{"Authorization": "Bearer " + operator, "Cookie": "pcsgate_flash=" + v}, nil)
+		require.Equal(t, http.StatusOK, res.StatusCode)
+		assert.NotContains(t, bodyOf(t, res), "helpdesk", "an unsigned flash is not shown")
+	}
 }

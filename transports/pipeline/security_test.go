@@ -143,6 +143,8 @@ func TestNoSecretInClear(t *testing.T) {
 	assert.Contains(t, all, "CSQU3054383", "the S)ONE release is listed")
 	assert.Contains(t, all, "TGHU8830212", "the SCR release is listed")
 	assert.Contains(t, all, "loadStatus", "a dead letter's reason is shown")
+	assert.Contains(t, all, `"pcsgate_filename":"bad.json"`, "a sealed dead letter's metadata is shown")
+	assert.NotContains(t, all, "pcsgate_content_hash", "but not the hash of its content")
 	assert.Contains(t, logs.String(), "message rejected")
 }
 
