@@ -123,7 +123,7 @@ func TestArchiveOpen(t *testing.T) {
 
 	code, _, errOut = runCLI(t, "", "archive", "open", sealedFile, "--data", filepath.Join(dir, "nothing"))
 	assert.Equal(t, 1, code)
-	assert.Contains(t, errOut, "is not a usable secret key")
+	assert.Contains(t, errOut, "secret.key is not a usable key: file does not exist")
 
 	replaceKey(t, data)
 	code, out, errOut = runCLI(t, "", "archive", "open", sealedFile, "--data", data)

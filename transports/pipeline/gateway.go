@@ -3,13 +3,11 @@ package pipeline
 import (
 	"cmp"
 	"context"
-	"crypto/rand"
 	"errors"
 	"fmt"
 	"net"
 	"net/http"
 	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/ThreeDotsLabs/watermill"
@@ -163,29 +161,6 @@ func checkJSONLines(cfg *Config, reg *mappings.Registry) error {
 		}
 	}
 	return nil
-}
-
-// credentialKey reads (or creates) the key of credential handles.
-func credentialKey(path string) ([]byte, error) {
-	if path == "" {
-		k := make([]byte, 32)
-		_, err := rand.Read(k)
-		return k, err
-	}
-	if b, err := os.ReadFile(path); err == nil && len(b) >= 16 {
-		return b, nil
-	}
-	k := make([]byte, 32)
-	if _, err := rand.Read(k); err != nil {
-		return nil, err
-	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return nil, err
-	}
-	if err := writePrivate(path, k); err != nil {
-		return nil, fmt.Errorf("credential key: %w", err)
-	}
-	return k, nil
 }
 
 // writePrivate writes data to the file path, readable and writable by its

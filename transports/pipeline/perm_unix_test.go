@@ -6,6 +6,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"testing"
 
@@ -30,35 +31,53 @@ func TestDataFolderPrivate(t *testing.T) {
 		require.NoError(t, err)
 		return fi.Mode().Perm()
 	}
-	for _, existingKey := range []bool{false, true} {
-		dir := filepath.Join(t.TempDir(), "data")
-		key := filepath.Join(dir, "credential.key")
-		if existingKey {
-			require.NoError(t, os.Mkdir(dir, 0o700))
-			require.NoError(t, os.WriteFile(key, []byte("short"), 0o644))
-		}
-		cfg := pipeline.DefaultConfig(dir, func(p string) bool {
+	cfgIn := func(dir string) *pipeline.Config {
+		return pipeline.DefaultConfig(dir, func(p string) bool {
 			pr, err := reg.Profile(p)
 			return err == nil && pr.CanEncode()
 		})
-		gw, err := pipeline.New(context.Background(), cfg, reg, watermill.NopLogger{})
-		require.NoError(t, err)
-		ctx, cancel := context.WithCancel(context.Background())
-		done := make(chan error, 1)
-		go func() { done <- gw.RunRouter(ctx) }()
-		<-gw.Running()
-		assert.Equal(t, os.FileMode(0o700), mode(dir), "data folder")
-		assert.Equal(t, os.FileMode(0o600), mode(key), "credential key, existing %v", existingKey)
-		b, err := os.ReadFile(key)
-		require.NoError(t, err)
-		assert.Len(t, b, 32)
-		db := filepath.Join(dir, "pcsgate.db")
-		for _, p := range []string{db, db + "-wal", db + "-shm"} {
-			assert.Equal(t, os.FileMode(0o600), mode(p), filepath.Base(p))
-		}
-		cancel()
-		require.NoError(t, <-done)
-		require.NoError(t, gw.Close())
+	}
+	dir := filepath.Join(t.TempDir(), "data")
+	key := filepath.Join(dir, "credential.key")
+	gw, err := pipeline.New(context.Background(), cfgIn(dir), reg, watermill.NopLogger{})
+	require.NoError(t, err)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- gw.RunRouter(ctx) }()
+	<-gw.Running()
+	assert.Equal(t, os.FileMode(0o700), mode(dir), "data folder")
+	assert.Equal(t, os.FileMode(0o600), mode(key), "credential key")
+	b, err := os.ReadFile(key)
+	require.NoError(t, err)
+	assert.Len(t, b, 32)
+	db := filepath.Join(dir, "pcsgate.db")
+	for _, p := range []string{db, db + "-wal", db + "-shm"} {
+		assert.Equal(t, os.FileMode(0o600), mode(p), filepath.Base(p))
+	}
+	cancel()
+	require.NoError(t, <-done)
+	require.NoError(t, gw.Close())
+
+	// A key file others may read, or that holds no key, is refused and
+	// left as it is: handles made under another key would not match.
+	for name, tc := range map[string]struct {
+		content string
+		mode    os.FileMode
+		want    string
+	}{
+		"readable by others": {strings.Repeat("k", 32), 0o644, "its mode 0644 lets others read it; chmod 600 it"},
+		"too short":          {"short", 0o600, "it holds 5 bytes, 16 to 1024 expected"},
+	} {
+		dir := filepath.Join(t.TempDir(), "data")
+		key := filepath.Join(dir, "credential.key")
+		require.NoError(t, os.Mkdir(dir, 0o700))
+		require.NoError(t, os.WriteFile(key, []byte(tc.content), tc.mode))
+		_, err := pipeline.New(context.Background(), cfgIn(dir), reg, watermill.NopLogger{})
+		require.ErrorIs(t, err, pipeline.ErrSecretKey, name)
+		assert.Contains(t, err.Error(), "credential_key_file "+key+" is not a usable key: "+tc.want, name)
+		after, rerr := os.ReadFile(key)
+		require.NoError(t, rerr)
+		assert.Equal(t, tc.content, string(after), "%s: left as it is", name)
 	}
 }
 

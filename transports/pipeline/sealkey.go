@@ -4,9 +4,12 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
+	"strconv"
 
 	"github.com/ThreeDotsLabs/watermill/message"
 
@@ -16,24 +19,45 @@ import (
 	"github.com/nexport/pcsgate/transports/store"
 )
 
-// ErrSecretKey marks a secret key file that cannot serve: missing where it
-// must exist, or not a key.
-var ErrSecretKey = errors.New("is not a usable secret key")
+// ErrSecretKey marks a key file (secret_key_file, credential_key_file)
+// that cannot serve: missing where it must exist, readable by others, or
+// not a key.
+var ErrSecretKey = errors.New("is not a usable key")
+
+// keyFile is one of the installation's key files: its configuration key,
+// for messages, and the sizes it may have.
+type keyFile struct {
+	name     string // "secret_key_file"
+	min, max int    // bytes
+}
+
+var (
+	secretKeyFile     = keyFile{"secret_key_file", seal.KeySize, seal.KeySize}
+	credentialKeyFile = keyFile{"credential_key_file", 16, 1 << 10}
+)
 
 // secretKey reads the installation's secret key from path, and creates it
 // (seal.KeySize random bytes, 0600) when the file does not exist. A file of
 // another size is refused, never replaced: what was sealed under the
 // installation's key can be opened with that key only. An empty path gives
 // a key for this run only.
-func secretKey(path string) ([]byte, error) {
+func secretKey(path string) ([]byte, error) { return secretKeyFile.load(path) }
+
+// credentialKey reads (or creates) the key of credential handles, as
+// secretKey does: a handle made under another key would not match.
+func credentialKey(path string) ([]byte, error) { return credentialKeyFile.load(path) }
+
+// load reads the key file path, creating it when it does not exist; an
+// empty path gives a key for this run only.
+func (kf keyFile) load(path string) ([]byte, error) {
 	if path == "" {
 		return randomKey()
 	}
-	k, err := readSecretKey(path)
+	k, err := kf.read(path)
 	if !errors.Is(err, fs.ErrNotExist) {
 		return k, err
 	}
-	return createSecretKey(path)
+	return kf.create(path)
 }
 
 // ReadSecretKey reads the secret key of cfg (secret_key_file, by default
@@ -44,23 +68,44 @@ func ReadSecretKey(cfg *Config) ([]byte, error) {
 	if cfg.SecretKeyFile == "" {
 		return nil, fmt.Errorf("secret_key_file %w: none is configured (nor credential_key_file), so nothing was sealed to be opened again", ErrSecretKey)
 	}
-	return readSecretKey(cfg.SecretKeyFile)
+	return secretKeyFile.read(cfg.SecretKeyFile)
 }
 
-// readSecretKey reads the key file path; fs.ErrNotExist when it does not
-// exist.
-func readSecretKey(path string) ([]byte, error) {
-	b, err := os.ReadFile(path)
+// read reads the key file path; the error wraps fs.ErrNotExist when it
+// does not exist. A key others may read is refused, as ssh refuses such a
+// private key: it may have been copied already.
+func (kf keyFile) read(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("%s %s %w: %w", kf.name, path, ErrSecretKey, fs.ErrNotExist)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", kf.name, err)
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", kf.name, err)
+	}
+	if perm := fi.Mode().Perm(); perm&0o077 != 0 && runtime.GOOS != "windows" {
+		return nil, fmt.Errorf("%s %s %w: its mode %04o lets others read it; chmod 600 it, and replace the keys if others may have read them", kf.name, path, ErrSecretKey, perm)
+	}
+	b, err := io.ReadAll(io.LimitReader(f, int64(kf.max)+1))
 	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		return nil, fmt.Errorf("secret_key_file %s %w: %w", path, ErrSecretKey, fs.ErrNotExist)
 	case err != nil:
-		return nil, fmt.Errorf("secret_key_file: %w", err)
-	case len(b) != seal.KeySize:
-		return nil, fmt.Errorf("secret_key_file %s %w: it holds %d bytes, %d expected; restore the installation's key file, since what was sealed can be opened with that key only",
-			path, ErrSecretKey, len(b), seal.KeySize)
+		return nil, fmt.Errorf("%s: %w", kf.name, err)
+	case len(b) < kf.min || len(b) > kf.max:
+		return nil, fmt.Errorf("%s %s %w: it holds %d bytes, %s expected; restore the installation's key file, since what was made under a key can be matched or opened with that key only",
+			kf.name, path, ErrSecretKey, len(b), kf.sizes())
 	}
 	return b, nil
+}
+
+func (kf keyFile) sizes() string {
+	if kf.min == kf.max {
+		return strconv.Itoa(kf.min)
+	}
+	return fmt.Sprintf("%d to %d", kf.min, kf.max)
 }
 
 func randomKey() ([]byte, error) {
@@ -69,30 +114,30 @@ func randomKey() ([]byte, error) {
 	return k, err
 }
 
-// createSecretKey writes a new key to path, 0600 whatever the umask, in
-// its folder (created 0700 when missing). The key is written and synced
-// under a temporary name first and then linked under path, which fails if
-// another process created the key meanwhile: that key is then used.
-func createSecretKey(path string) ([]byte, error) {
+// create writes a new key to path, 0600 whatever the umask, in its folder
+// (created 0700 when missing). The key is written and synced under a
+// temporary name first and then linked under path, which fails if another
+// process created the key meanwhile: that key is then used.
+func (kf keyFile) create(path string) ([]byte, error) {
 	k, err := randomKey()
 	if err != nil {
 		return nil, err
 	}
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, fmt.Errorf("secret_key_file: %w", err)
+		return nil, fmt.Errorf("%s: %w", kf.name, err)
 	}
-	tmp, err := transports.WritePrivateTemp(dir, ".secret-*.tmp", k)
+	tmp, err := transports.WritePrivateTemp(dir, ".key-*.tmp", k)
 	if err != nil {
-		return nil, fmt.Errorf("secret_key_file: %w", err)
+		return nil, fmt.Errorf("%s: %w", kf.name, err)
 	}
 	defer os.Remove(tmp)
 	err = os.Link(tmp, path)
 	switch {
 	case errors.Is(err, fs.ErrExist):
-		return readSecretKey(path)
+		return kf.read(path)
 	case err != nil:
-		return nil, fmt.Errorf("secret_key_file: %w", err)
+		return nil, fmt.Errorf("%s: %w", kf.name, err)
 	}
 	return k, transports.SyncDir(dir)
 }
