@@ -17,8 +17,9 @@
 // answer is one line of JSON: {"error":"..."}.
 //
 // NewServer makes the server the gateway mounts its endpoints on: read,
-// write and idle timeouts, a header size limit and a cap on open
-// connections (LimitListener).
+// write and idle timeouts, a header size limit and caps on open
+// connections, overall and per client IP address (LimitListener), so that
+// one client holding connections open cannot keep the others out.
 //
 // A request carries an idempotency key: its Idempotency-Key header, else the
 // SHA-256 of its body. A key that is in flight or was acknowledged recently

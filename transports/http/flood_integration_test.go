@@ -5,6 +5,7 @@ package http_test
 import (
 	"bytes"
 	"io"
+	"net"
 	nethttp "net/http"
 	"os"
 	"strconv"
@@ -47,7 +48,9 @@ func peakRSS(t *testing.T) int64 {
 
 // TestFloodWithoutCredentials: 40 clients each send an 8 MiB-1 body to an
 // HMAC endpoint, half without a signature, half with a forged one; the
-// process stays under 128 MB and a valid sender still gets 202.
+// process stays under 128 MB and a valid sender still gets 202. The flood
+// comes from two addresses, each under the per-client cap, so that all 40
+// bodies arrive at once; the valid sender has a third.
 func TestFloodWithoutCredentials(t *testing.T) {
 	in, err := httptr.NewInbound(httptr.InboundConfig{Path: "/in/test", Auth: httptr.AuthConfig{HMACSecret: testSecret}}, nil)
 	require.NoError(t, err)
@@ -61,7 +64,12 @@ func TestFloodWithoutCredentials(t *testing.T) {
 	}()
 	addr := startServer(t, in, httptr.ServerConfig{})
 	url := "http://" + addr + "/in/test"
-	client := &nethttp.Client{Timeout: 60 * time.Second, Transport: &nethttp.Transport{DisableKeepAlives: true}}
+	clientFrom := func(ip string) *nethttp.Client {
+		d := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(ip)}}
+		return &nethttp.Client{Timeout: 60 * time.Second, Transport: &nethttp.Transport{DisableKeepAlives: true, DialContext: d.DialContext}}
+	}
+	flooders := []*nethttp.Client{clientFrom("127.0.0.1"), clientFrom("127.0.0.3")}
+	client := clientFrom("127.0.0.2")
 
 	const size = 8<<20 - 1
 	forged := "sha256=" + strings.Repeat("ab", 32)
@@ -81,7 +89,7 @@ func TestFloodWithoutCredentials(t *testing.T) {
 			if i%2 == 1 {
 				req.Header.Set("X-Signature-256", forged)
 			}
-			res, err := client.Do(req)
+			res, err := flooders[i%2].Do(req)
 			if err != nil {
 				statuses <- "refused: " + err.Error() // the connection was closed under the body
 				return

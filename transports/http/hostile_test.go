@@ -2,6 +2,7 @@ package http_test
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -11,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ThreeDotsLabs/watermill"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -229,18 +231,41 @@ func TestIdleConnectionIsClosed(t *testing.T) {
 	assert.Less(t, time.Since(start), 3*time.Second)
 }
 
-// TestLimitListener: at most n connections are accepted at once; closing
-// one lets the next in.
+// dialFrom dials addr from the loopback address from (127.0.0.2 and up
+// are loopback on Linux too), so that tests can play several clients.
+func dialFrom(t *testing.T, from, addr string) net.Conn {
+	t.Helper()
+	d := net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(from)}, Timeout: 5 * time.Second}
+	c, err := d.Dial("tcp", addr)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = c.Close() })
+	return c
+}
+
+// assertClosedUnanswered: the server closed c without a byte of answer.
+func assertClosedUnanswered(t *testing.T, c net.Conn) {
+	t.Helper()
+	require.NoError(t, c.SetReadDeadline(time.Now().Add(5*time.Second)))
+	n, err := c.Read(make([]byte, 1))
+	assert.Zero(t, n)
+	var ne net.Error
+	if errors.As(err, &ne) && ne.Timeout() {
+		assert.Fail(t, "the connection was left open")
+		return
+	}
+	assert.Error(t, err, "EOF or reset expected")
+}
+
+// TestLimitListener: at most n connections are accepted at once, whoever
+// the clients are; closing one lets the next in.
 func TestLimitListener(t *testing.T) {
 	inner, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
-	ln := httptr.LimitListener(inner, 2)
+	ln := httptr.LimitListener(inner, 2, 2, nil)
 	defer ln.Close()
 	addr := inner.Addr().String()
-	for range 3 {
-		c, err := net.Dial("tcp", addr)
-		require.NoError(t, err)
-		defer c.Close()
+	for _, from := range []string{"127.0.0.1", "127.0.0.2", "127.0.0.3"} {
+		dialFrom(t, from, addr)
 	}
 	a, err := ln.Accept()
 	require.NoError(t, err)
@@ -269,6 +294,67 @@ func TestLimitListener(t *testing.T) {
 		require.FailNow(t, "the third connection was not accepted after one closed")
 	}
 	_ = a.Close() // a second Close releases no second slot
+}
+
+// TestLimitListenerPerClient: a client over its cap has its connection
+// closed unanswered while another client's is accepted next; once one of
+// its connections closes, the client gets one in again, and only one.
+func TestLimitListenerPerClient(t *testing.T) {
+	inner, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	logs := watermill.NewCaptureLogger()
+	ln := httptr.LimitListener(inner, 10, 2, logs)
+	defer ln.Close()
+	addr := inner.Addr().String()
+	accept := func() net.Conn {
+		t.Helper()
+		c, err := ln.Accept()
+		require.NoError(t, err)
+		t.Cleanup(func() { _ = c.Close() })
+		return c
+	}
+	remote := func(c net.Conn) string { return c.RemoteAddr().(*net.TCPAddr).IP.String() }
+
+	dialFrom(t, "127.0.0.1", addr)
+	dialFrom(t, "127.0.0.1", addr)
+	a1 := accept()
+	accept()
+	over := dialFrom(t, "127.0.0.1", addr)
+	overAgain := dialFrom(t, "127.0.0.1", addr)
+	dialFrom(t, "127.0.0.2", addr)
+	// The kernel queues in order: both of 127.0.0.1's are refused first.
+	assert.Equal(t, "127.0.0.2", remote(accept()))
+	assertClosedUnanswered(t, over)
+	assertClosedUnanswered(t, overAgain)
+	assert.Len(t, logs.Captured()[watermill.InfoLogLevel], 1, "one line for two refusals")
+
+	require.NoError(t, a1.Close())
+	dialFrom(t, "127.0.0.1", addr)
+	later := dialFrom(t, "127.0.0.1", addr)
+	dialFrom(t, "127.0.0.3", addr)
+	assert.Equal(t, "127.0.0.1", remote(accept()), "a slot freed")
+	assert.Equal(t, "127.0.0.3", remote(accept()), "one slot freed, not two")
+	assertClosedUnanswered(t, later)
+	assert.Len(t, logs.Captured()[watermill.InfoLogLevel], 1, "still one line within the minute")
+}
+
+// TestSlowHeaderFloodDoesNotStarve (review finding: one client opening more
+// sockets than the server's cap, each sending half a header, kept /healthz
+// from answering): the flooding client gets its share of connections, and
+// another client is still answered at once.
+func TestSlowHeaderFloodDoesNotStarve(t *testing.T) {
+	addr := startServer(t, nethttp.NotFoundHandler(), httptr.ServerConfig{MaxConns: 8, MaxConnsPerClient: 4})
+	for range 10 {
+		c := dialFrom(t, "127.0.0.1", addr)
+		_, _ = c.Write([]byte("GET /healthz HTTP/1.1\r\nHost: pcs")) // refused ones may be reset already
+	}
+	c := dialFrom(t, "127.0.0.2", addr)
+	require.NoError(t, c.SetDeadline(time.Now().Add(5*time.Second)))
+	_, err := c.Write([]byte("GET /healthz HTTP/1.1\r\nHost: pcsgate\r\n\r\n"))
+	require.NoError(t, err)
+	res, err := nethttp.ReadResponse(bufio.NewReader(c), nil)
+	require.NoError(t, err, "the second client was not answered")
+	assert.Equal(t, nethttp.StatusNotFound, res.StatusCode)
 }
 
 // TestServerCapsConnections: with MaxConns 1, a second client is served

@@ -118,6 +118,11 @@ func TestInboundAccepts(t *testing.T) {
 			meta:    map[string]string{transports.MetaContentType: "application/edifact"},
 		},
 		{
+			name: "bearer scheme in lower case", auth: httptr.AuthConfig{Bearer: testToken}, body: "UNB'",
+			headers: []string{"Authorization", "bearer " + testToken, "Content-Type", "application/edifact"},
+			meta:    map[string]string{transports.MetaContentType: "application/edifact"},
+		},
+		{
 			name: "both", auth: httptr.AuthConfig{Bearer: testToken, HMACSecret: testSecret, HMACHeader: "X-Hub-Signature-256"}, body: "x",
 			headers: withHeaders(bearer, "X-Hub-Signature-256", signature("x")),
 			meta:    map[string]string{transports.MetaContentType: "application/edifact"},

@@ -104,8 +104,9 @@ func (e authError) Error() string { return e.reason }
 // request, so that a revoked token ends at once.
 func (g *Gateway) authenticate(r *http.Request) (caller, error) {
 	if auth := r.Header.Get("Authorization"); auth != "" {
-		tok, ok := strings.CutPrefix(auth, "Bearer ")
-		if !ok {
+		// The scheme is case-insensitive (RFC 7235): "bearer x" is a bearer token.
+		scheme, tok, ok := strings.Cut(auth, " ")
+		if !ok || !strings.EqualFold(scheme, "Bearer") {
 			return caller{}, authError{"the Authorization header must be Bearer <token>"}
 		}
 		t, err := g.store.CheckToken(r.Context(), strings.TrimSpace(tok))

@@ -98,6 +98,11 @@ type ServerLimits struct {
 	// MaxConnections bounds the connections open at once per server;
 	// further ones wait to be accepted. Default 256.
 	MaxConnections int `yaml:"max_connections"`
+	// MaxConnectionsPerClient bounds the connections one IP address has
+	// open at once per server; a further one is closed as soon as it is
+	// accepted. Behind a reverse proxy every connection comes from the
+	// proxy's address: set it to max_connections there. Default 32.
+	MaxConnectionsPerClient int `yaml:"max_connections_per_client"`
 }
 
 // ListenOff turns a listener off.

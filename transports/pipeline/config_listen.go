@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net"
 
+	"github.com/ThreeDotsLabs/watermill"
 	"github.com/goccy/go-yaml/ast"
 	"github.com/goccy/go-yaml/parser"
 
@@ -29,13 +30,18 @@ func (l *ServerLimits) setDefaults() {
 	if l.MaxConnections == 0 {
 		l.MaxConnections = httptr.DefaultMaxConns
 	}
+	if l.MaxConnectionsPerClient == 0 {
+		l.MaxConnectionsPerClient = httptr.DefaultMaxConnsPerClient
+	}
 }
 
-// server is the HTTP transport's form of l.
-func (l ServerLimits) server() httptr.ServerConfig {
+// server is the HTTP transport's form of l; logger gets the clients refused
+// for max_connections_per_client.
+func (l ServerLimits) server(logger watermill.LoggerAdapter) httptr.ServerConfig {
 	return httptr.ServerConfig{
 		ReadHeaderTimeout: l.ReadHeaderTimeout, ReadTimeout: l.ReadTimeout, WriteTimeout: l.WriteTimeout,
 		IdleTimeout: l.IdleTimeout, MaxHeaderBytes: l.MaxHeaderBytes, MaxConns: l.MaxConnections,
+		MaxConnsPerClient: l.MaxConnectionsPerClient, Logger: logger,
 	}
 }
 
@@ -75,6 +81,7 @@ func (c *Config) validateListeners() []error {
 		{"read_header_timeout", l.ReadHeaderTimeout < 0}, {"read_timeout", l.ReadTimeout < 0},
 		{"write_timeout", l.WriteTimeout < 0}, {"idle_timeout", l.IdleTimeout < 0},
 		{"max_header_bytes", l.MaxHeaderBytes < 0}, {"max_connections", l.MaxConnections < 0},
+		{"max_connections_per_client", l.MaxConnectionsPerClient < 0},
 	} {
 		if f.bad {
 			errs = append(errs, atField("$.webhooks."+f.key, fmt.Errorf("webhooks.%s: %w: a positive value expected", f.key, ErrConfig)))

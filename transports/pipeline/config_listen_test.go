@@ -36,13 +36,15 @@ func TestConfigListeners(t *testing.T) {
 	assert.Equal(t, "127.0.0.1:8081", cfg.Webhooks.Listen)
 	assert.Equal(t, 10*time.Second, cfg.Webhooks.ReadHeaderTimeout)
 	assert.Equal(t, 256, cfg.Webhooks.MaxConnections)
+	assert.Equal(t, 32, cfg.Webhooks.MaxConnectionsPerClient)
 
-	cfg, err = loadYAML(t, "monitor: {listen: \"off\"}\nwebhooks:\n  listen: 0.0.0.0:9000\n  read_timeout: 5s\n  max_connections: 10\n")
+	cfg, err = loadYAML(t, "monitor: {listen: \"off\"}\nwebhooks:\n  listen: 0.0.0.0:9000\n  read_timeout: 5s\n  max_connections: 10\n  max_connections_per_client: 2\n")
 	require.NoError(t, err)
 	assert.Equal(t, pipeline.ListenOff, cfg.Monitor.Listen)
 	assert.Equal(t, "0.0.0.0:9000", cfg.Webhooks.Listen)
 	assert.Equal(t, 5*time.Second, cfg.Webhooks.ReadTimeout)
 	assert.Equal(t, 10, cfg.Webhooks.MaxConnections)
+	assert.Equal(t, 2, cfg.Webhooks.MaxConnectionsPerClient)
 	assert.Equal(t, 90*time.Second, cfg.Webhooks.WriteTimeout, "the default")
 
 	for _, c := range []struct{ name, yaml, err string }{
@@ -55,6 +57,9 @@ func TestConfigListeners(t *testing.T) {
 		{"webhooks off with a webhook", hookEndpoint + "webhooks: {listen: \"off\"}\n", `webhooks.listen: invalid configuration: "off", but an http_in endpoint needs the webhooks' server`},
 		{"no port", "monitor: {listen: localhost}\n", `monitor.listen "localhost": invalid configuration: host:port or "off" expected`},
 		{"negative limit", "webhooks: {max_connections: -1}\n", "webhooks.max_connections: invalid configuration: a positive value expected"},
+		{"negative per-client limit", "webhooks:\n  listen: 127.0.0.1:9000\n  max_connections_per_client: -1\n",
+			"[3:31] webhooks.max_connections_per_client: invalid configuration: a positive value expected"},
+		{"per-client limit not a number", "webhooks:\n  max_connections_per_client: many\n", "[2:31]"},
 	} {
 		_, err := loadYAML(t, c.yaml)
 		require.ErrorIs(t, err, pipeline.ErrConfig, c.name)

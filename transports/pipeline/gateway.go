@@ -279,7 +279,7 @@ func (g *Gateway) Store() *store.Store { return g.store }
 // Run runs the router and the HTTP servers until ctx ends: the monitor's
 // unless it is off, the webhooks' when an http_in endpoint exists.
 func (g *Gateway) Run(ctx context.Context) error {
-	limits := g.cfg.Webhooks.ServerLimits.server()
+	limits := g.cfg.Webhooks.ServerLimits.server(g.logger)
 	if g.cfg.Monitor.Listen != ListenOff {
 		stop, err := serve("monitor", g.cfg.Monitor.Listen, g.monitor, limits)
 		if err != nil {

@@ -126,6 +126,10 @@ func TestMonitorRouteTable(t *testing.T) {
 	assertSecureHeaders(t, res, "404")
 	res = send(t, srv, http.MethodGet, "/api/releases", bearer("pcsgate.nope.nope"), nil)
 	assert.Equal(t, http.StatusUnauthorized, res.StatusCode, "a made-up token")
+	res = send(t, srv, http.MethodGet, "/api/releases", map[string]string{"Authorization": "bearer " + h.viewer}, nil)
+	assert.Equal(t, http.StatusOK, res.StatusCode, "the scheme in lower case")
+	res = send(t, srv, http.MethodGet, "/api/releases", map[string]string{"Authorization": "Basic " + h.viewer}, nil)
+	assert.Equal(t, http.StatusUnauthorized, res.StatusCode, "another scheme")
 }
 
 // A browser logs in with ?token=: a session cookie (HttpOnly,
