@@ -27,14 +27,16 @@ func scrReleaseLines(tb testing.TB, n int, loadStatus func(i int) string) []byte
 	require.Contains(tb, line, `"loadStatus":"full"`)
 	var b bytes.Buffer
 	for i := range n {
-		pin := fmt.Sprintf("%064x", 0x5eed0000+i)
-		l := bytes.Replace([]byte(line), []byte(scrPin), []byte(pin), 1)
+		l := bytes.Replace([]byte(line), []byte(scrPin), []byte(linePin(i)), 1)
 		l = bytes.Replace(l, []byte(`"loadStatus":"full"`), []byte(`"loadStatus":"`+loadStatus(i)+`"`), 1)
 		b.Write(l)
 		b.WriteByte('\n')
 	}
 	return b.Bytes()
 }
+
+// linePin is the encryptedPin of line i+1 of scrReleaseLines.
+func linePin(i int) string { return fmt.Sprintf("%064x", 0x5eed0000+i) }
 
 // BenchmarkSecretCleaning decodes JSON Lines of SCR releases, each line
 // with its own encryptedPin and a bad loadStatus, with the gateway's

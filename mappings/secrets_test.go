@@ -3,6 +3,7 @@ package mappings_test
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -136,6 +137,24 @@ func TestDecodeKeepsSecretsOutOfProblems(t *testing.T) {
 			assert.NotContains(t, string(js), c.secret)
 		})
 	}
+}
+
+// TestJSONLinesCleansEachLineOfItsSecret reads JSON Lines of SCR releases
+// whose loadStatus is the line's own encryptedPin: each line's problem
+// names the line and the field, and shows no pin.
+func TestJSONLinesCleansEachLineOfItsSecret(t *testing.T) {
+	const n = 3
+	input := scrReleaseLines(t, n, linePin)
+	seen := 0
+	_, lines := decode(t, defaultRegistry(t), string(input), mappings.DecodeOptions{Name: "in.jsonl", SecretSeen: func() { seen++ }})
+	require.Len(t, lines, n)
+	for i, l := range lines {
+		assert.Equal(t, fmt.Sprintf(`in.jsonl:%d:682: release_data.container.loadStatus must be one of "full", "empty", "empty with residue" (schema release.schema.json) (value not shown: secret)`, i+1), l)
+		for j := range n {
+			assert.NotContains(t, l, linePin(j))
+		}
+	}
+	assert.Equal(t, 1, seen)
 }
 
 // TestDecodeProblemAboutSecretNamesTheField checks the shape of a line

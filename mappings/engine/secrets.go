@@ -203,6 +203,7 @@ func (dc *DecodeCtx) CollectSecrets(d *Doc) {
 	dc.collected = true
 	st := dc.Opts.secretState()
 	st.read++
+	st.inMessage = 0
 	p := dc.Profile
 	if len(p.secrets) == 0 {
 		return
