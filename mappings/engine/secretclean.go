@@ -36,9 +36,10 @@ type secretState struct {
 	marks *markWatcher
 }
 
-// maxSecretValues bounds the values one message may add. A message with
-// more is cleaned strictly: its problems keep their place and sentinel,
-// but neither their values nor their texts are shown.
+// maxSecretValues bounds the values one message may add. Past it, the
+// problems cleaned with these values (the line's, or the whole input's)
+// keep their place and sentinel, but neither their values nor their texts
+// are shown.
 const maxSecretValues = 4096
 
 // overNote stands for a problem's text in a message with more secret
