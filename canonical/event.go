@@ -250,8 +250,9 @@ type Driver struct {
 	// gate, for the one call that must carry it whole (SCR assign). It is
 	// personal data: it goes only where a profile writes it, never into
 	// error lines. Decoded with the gateway's seal key it is held sealed
-	// (seal.SealString, "sealed:v1:..."), and the encode of a profile that
-	// declares the place secret opens it.
+	// for this field (seal.SealStringFor, "sealed:v1:..."), and the encode
+	// of a profile that declares the place secret opens it; moved to
+	// another field, it does not open.
 	Identification string `json:"identification,omitempty" expr:"identification"`
 }
 

@@ -48,6 +48,7 @@ var (
 	ErrCheck          = engine.ErrCheck
 	ErrSecretSpec     = engine.ErrSecretSpec
 	ErrSealed         = engine.ErrSealed
+	ErrSealedInput    = engine.ErrSealedInput
 )
 
 // Lines splits a (joined) error into its one-line messages, the way the

@@ -3,6 +3,7 @@ package mappings_test
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -138,6 +139,24 @@ func TestDecodeKeepsSecretsOutOfProblems(t *testing.T) {
 	}
 }
 
+// TestJSONLinesCleansEachLineOfItsSecret reads JSON Lines of SCR releases
+// whose loadStatus is the line's own encryptedPin: each line's problem
+// names the line and the field, and shows no pin.
+func TestJSONLinesCleansEachLineOfItsSecret(t *testing.T) {
+	const n = 3
+	input := scrReleaseLines(t, n, linePin)
+	seen := 0
+	_, lines := decode(t, defaultRegistry(t), string(input), mappings.DecodeOptions{Name: "in.jsonl", SecretSeen: func() { seen++ }})
+	require.Len(t, lines, n)
+	for i, l := range lines {
+		assert.Equal(t, fmt.Sprintf(`in.jsonl:%d:682: release_data.container.loadStatus must be one of "full", "empty", "empty with residue" (schema release.schema.json) (value not shown: secret)`, i+1), l)
+		for j := range n {
+			assert.NotContains(t, l, linePin(j))
+		}
+	}
+	assert.Equal(t, 1, seen)
+}
+
 // TestDecodeProblemAboutSecretNamesTheField checks the shape of a line
 // about a secret: the field and what is wrong, and the note instead of
 // the value.
@@ -254,6 +273,97 @@ func TestSealedValueOnlyWhereDeclared(t *testing.T) {
 	err = enc.Encode(events)
 	require.ErrorIs(t, err, mappings.ErrSealed)
 	assert.Contains(t, err.Error(), "does not declare this place secret")
+}
+
+// encodeAssign encodes events to scr/assign with key, returning what was
+// written and the error.
+func encodeAssign(t *testing.T, reg *mappings.Registry, key []byte, events ...*canonical.ReleaseEvent) (string, error) {
+	t.Helper()
+	assign, err := reg.Profile("scr/assign")
+	require.NoError(t, err)
+	var out bytes.Buffer
+	enc, err := assign.NewEncoder(&out, mappings.EncodeOptions{Name: "out", SealKey: key})
+	require.NoError(t, err)
+	err = enc.Encode(events)
+	if cerr := enc.Close(); err == nil {
+		err = cerr
+	}
+	return out.String(), err
+}
+
+// TestSealedValueOpensOnlyInItsField moves or copies a driver's sealed
+// identification into the train's id or the barge's ENI, which scr/assign
+// writes at the same secret place: it does not open there, and the line
+// names the field that holds it, not the value.
+func TestSealedValueOpensOnlyInItsField(t *testing.T) {
+	reg, err := mappings.Load(withBuiltins(t, map[string]string{"test/driver/spec.yaml": driverSpec}))
+	require.NoError(t, err)
+	key := bytes.Repeat([]byte{9}, seal.KeySize)
+	cases := map[string]struct {
+		field string
+		move  func(a *canonical.Assignment, sealed string)
+	}{
+		"train id, moved": {"assignment.train.id", func(a *canonical.Assignment, sealed string) {
+			a.Modality, a.Train, a.Driver.Identification = "RAIL", &canonical.Train{ID: sealed}, ""
+		}},
+		"train id, copied": {"assignment.train.id", func(a *canonical.Assignment, sealed string) {
+			a.Modality, a.Train = "RAIL", &canonical.Train{ID: sealed}
+		}},
+		"barge ENI, moved": {"assignment.barge.eni", func(a *canonical.Assignment, sealed string) {
+			a.Modality, a.Barge, a.Driver.Identification = "BARGE", &canonical.Barge{Name: "RHEINGOLD", ENI: sealed}, ""
+		}},
+	}
+	for name, c := range cases {
+		t.Run(name, func(t *testing.T) {
+			events, lines := decode(t, reg, driverInput, mappings.DecodeOptions{SealKey: key})
+			require.Empty(t, lines)
+			require.Len(t, events, 1)
+			sealed := events[0].Assignment.Driver.Identification
+			require.True(t, seal.IsSealedString(sealed))
+			c.move(events[0].Assignment, sealed)
+			out, err := encodeAssign(t, reg, key, events[0])
+			require.ErrorIs(t, err, mappings.ErrSealed)
+			assert.Contains(t, err.Error(), "body.identification holds a sealed secret: the one in "+c.field+" was sealed for another field, or under another key")
+			assert.NotContains(t, out+err.Error(), "EK4471829")
+			assert.NotContains(t, err.Error(), sealed)
+		})
+	}
+}
+
+// TestSealedInputIsRefused reads an input whose values already start as
+// sealed strings, one sealed under the gateway's own key for the driver's
+// identification: each is refused with a line naming the field, and none
+// reaches an event.
+func TestSealedInputIsRefused(t *testing.T) {
+	reg, err := mappings.Load(withBuiltins(t, map[string]string{"test/driver/spec.yaml": driverSpec}))
+	require.NoError(t, err)
+	key := bytes.Repeat([]byte{9}, seal.KeySize)
+	stolen, err := seal.SealStringFor(key, "assignment.driver.identification", "EK4471829")
+	require.NoError(t, err)
+	cases := map[string]struct{ input, want string }{
+		"driver's identification": {replaced(t, driverInput, `"EK4471829"`, `"`+stolen+`"`),
+			"driver.documentNumber (assignment.driver.maskedId, assignment.driver.identification) " + mappings.ErrSealedInput.Error()},
+		"bill of lading": {replaced(t, driverInput, `"MCLUANR2611043"`, `"sealed:v1:AAAA"`),
+			"bl (key.blNumber) " + mappings.ErrSealedInput.Error()},
+	}
+	for name, c := range cases {
+		t.Run(name, func(t *testing.T) {
+			for _, k := range [][]byte{key, nil} {
+				var events []*canonical.ReleaseEvent
+				err := reg.Decode(strings.NewReader(c.input), mappings.DecodeOptions{Name: "in.json", SealKey: k}, func(b mappings.Batch) error {
+					events = append(events, b.Events...)
+					return nil
+				})
+				require.ErrorIs(t, err, mappings.ErrSealedInput)
+				assert.Empty(t, events)
+				lines := mappings.Lines(err)
+				require.Len(t, lines, 1)
+				assert.Contains(t, lines[0], c.want)
+				assert.NotContains(t, lines[0], "EK4471829")
+				assert.NotContains(t, lines[0], "sealed:v1:A")
+			}
+		})
+	}
 }
 
 func fixtureSpec(t *testing.T, profile string) string {

@@ -59,6 +59,38 @@ func TestSealString(t *testing.T) {
 	assert.ErrorIs(t, err, seal.ErrNotSealed)
 }
 
+// TestSealStringFor opens a value sealed for a context with that context
+// and key only: not for another context, not without one, and a value
+// sealed without a context not for any.
+func TestSealStringFor(t *testing.T) {
+	const field = "assignment.driver.identification"
+	s, err := seal.SealStringFor(key(3), field, "NL-DRV-123456")
+	require.NoError(t, err)
+	assert.True(t, seal.IsSealedString(s))
+	assert.NotContains(t, s, "123456")
+	got, err := seal.OpenStringFor(key(3), field, s)
+	require.NoError(t, err)
+	assert.Equal(t, "NL-DRV-123456", got)
+
+	plain, err := seal.SealString(key(3), "NL-DRV-123456")
+	require.NoError(t, err)
+	refused := map[string]func() (string, error){
+		"another context":        func() (string, error) { return seal.OpenStringFor(key(3), "assignment.train.id", s) },
+		"a context that extends": func() (string, error) { return seal.OpenStringFor(key(3), field+"x", s) },
+		"the empty context":      func() (string, error) { return seal.OpenStringFor(key(3), "", s) },
+		"no context":             func() (string, error) { return seal.OpenString(key(3), s) },
+		"another key":            func() (string, error) { return seal.OpenStringFor(key(4), field, s) },
+		"sealed without context": func() (string, error) { return seal.OpenStringFor(key(3), "", plain) },
+	}
+	for name, open := range refused {
+		got, err := open()
+		require.ErrorIs(t, err, seal.ErrOpen, name)
+		assert.Empty(t, got, name)
+	}
+	_, err = seal.OpenStringFor(key(3), field, "NL-DRV-123456")
+	assert.ErrorIs(t, err, seal.ErrNotSealed)
+}
+
 func FuzzOpen(f *testing.F) {
 	s, _ := seal.Seal(key(1), []byte("seed"))
 	f.Add(s)
@@ -74,5 +106,6 @@ func FuzzOpen(f *testing.F) {
 			assert.Equal(t, got, back)
 		}
 		_, _ = seal.OpenString(key(1), string(b))
+		_, _ = seal.OpenStringFor(key(1), "assignment.driver.identification", string(b))
 	})
 }

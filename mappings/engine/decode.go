@@ -211,6 +211,9 @@ func (dc *DecodeCtx) value(cf *CompiledField, d *Doc, e *canonical.ReleaseEvent,
 	if !w.OK && cf.Spec.Default != nil {
 		w = Boxed(cf.Spec.Default)
 	}
+	if w.OK && holdsSealed(w) {
+		return Value{}, at, dc.sealedInput(at, cf)
+	}
 	if !w.OK && cf.Spec.Required {
 		return Value{}, at, dc.errAt(at, cf.Spec.Target, ErrRequired)
 	}

@@ -35,6 +35,19 @@ func (e *LineError) Error() string { return e.Err.Error() }
 // each on its own line.
 func (e *LineError) Unwrap() []error { return []error{e.Err} }
 
+// EndLine ends one line of a JSON Lines input: it returns err, the line's
+// problems, cleaned of the secret values collected from that line, and
+// forgets those values, so that each line is cleaned with its own and the
+// work stays in proportion to the input. A LinesSyntax calls it after
+// every line, good or bad; Decode still cleans what it returns of the
+// values collected since.
+func (o *DecodeOptions) EndLine(err error) error {
+	st := o.secretState()
+	err = st.clean(err)
+	st.forget()
+	return err
+}
+
 // JSONLines reports whether the input is read as JSON Lines: Lines is set,
 // or its name ends in .jsonl or .ndjson.
 func (o *DecodeOptions) JSONLines() bool {

@@ -2,7 +2,9 @@ package engine
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
+	"fmt"
 	"io"
 	"slices"
 	"strings"
@@ -14,8 +16,16 @@ import (
 type secretState struct {
 	seen  func()
 	fired bool
-	// values are the collected values of at least minSecretLen bytes.
-	values []string
+	// values are the collected values of at least minSecretLen bytes, of
+	// the whole input, or of the current line of a JSON Lines input.
+	values map[string]struct{}
+	// inMessage counts the values the current message added to values;
+	// over: a message brought more than maxSecretValues of them.
+	inMessage int
+	over      bool
+	// rep replaces every value at once; built when first needed, dropped
+	// when values change.
+	rep *strings.Replacer
 	// read counts the messages a profile read far enough to collect.
 	read int
 	// unread: a message of a profile with secrets was given up on;
@@ -26,6 +36,16 @@ type secretState struct {
 	marks *markWatcher
 }
 
+// maxSecretValues bounds the values one message may add. Past it, the
+// problems cleaned with these values (the line's, or the whole input's)
+// keep their place and sentinel, but neither their values nor their texts
+// are shown.
+const maxSecretValues = 4096
+
+// overNote stands for a problem's text in a message with more secret
+// values than are kept.
+var overNote = fmt.Sprintf("problem not shown: the message carries more than %d secret values", maxSecretValues)
+
 // add records one value found at a declared secret path.
 func (st *secretState) add(v string) {
 	v = strings.TrimSpace(v)
@@ -33,9 +53,29 @@ func (st *secretState) add(v string) {
 		return // an absent or already masked value (CPu's "**12") is no secret
 	}
 	st.fire()
-	if len(v) >= minSecretLen && !slices.Contains(st.values, v) {
-		st.values = append(st.values, v)
+	if len(v) < minSecretLen {
+		return
 	}
+	if _, dup := st.values[v]; dup {
+		return
+	}
+	if st.inMessage >= maxSecretValues {
+		st.over = true
+		return
+	}
+	if st.values == nil {
+		st.values = map[string]struct{}{}
+	}
+	st.values[v] = struct{}{}
+	st.inMessage++
+	st.rep = nil
+}
+
+// forget drops the values collected so far, once the problems they could
+// appear in are cleaned (the end of a line of JSON Lines).
+func (st *secretState) forget() {
+	clear(st.values)
+	st.inMessage, st.over, st.rep = 0, false, nil
 }
 
 // isMasked reports whether v is already masked: a '*' and at most four
@@ -79,18 +119,18 @@ func (st *secretState) finish(fixed *Profile, err error) error {
 // occurrence is replaced by "(secret)". Problems are changed in place, so
 // errors.As finds the cleaned ones; a foreign error whose text holds a
 // value is replaced by its cleaned text, still matching its sentinels
-// under errors.Is.
+// under errors.Is. Each text is scanned once for all values.
 func (st *secretState) clean(err error) error {
-	if len(st.values) == 0 || err == nil {
+	if len(st.values) == 0 && !st.over || err == nil {
 		return err
 	}
 	switch e := err.(type) {
 	case *Error:
-		if st.holds(e.Value) {
+		if _, holds := st.scrub(e.Value); holds || st.over {
 			e.Secret, e.Value = true, ""
 		}
-		e.File, e.Message, e.Event = st.scrub(e.File), st.scrub(e.Message), st.scrub(e.Event)
-		e.Segment, e.Field = st.scrub(e.Segment), st.scrub(e.Field)
+		e.File, e.Message, e.Event = st.scrubbed(e.File), st.scrubbed(e.Message), st.scrubbed(e.Event)
+		e.Segment, e.Field = st.scrubbed(e.Segment), st.scrubbed(e.Field)
 		if e.Err != nil {
 			e.Err = st.clean(e.Err)
 		}
@@ -101,8 +141,17 @@ func (st *secretState) clean(err error) error {
 	case interface{ Unwrap() []error }:
 		return st.cleanJoined(err, e.Unwrap())
 	}
-	if text := err.Error(); st.holds(text) {
-		return &scrubbedError{msg: st.scrub(text), err: err}
+	return st.cleanText(err)
+}
+
+// cleanText replaces a foreign error whose text holds a value (any
+// foreign error, when the message brought more values than are kept).
+func (st *secretState) cleanText(err error) error {
+	if st.over {
+		return &scrubbedError{msg: overNote, err: err}
+	}
+	if text, holds := st.scrub(err.Error()); holds {
+		return &scrubbedError{msg: text, err: err}
 	}
 	return err
 }
@@ -115,11 +164,8 @@ func (st *secretState) cleanJoined(err error, parts []error) error {
 	for i, p := range parts {
 		texts[i] = p.Error()
 	}
-	if text := err.Error(); text != strings.Join(texts, "\n") {
-		if st.holds(text) {
-			return &scrubbedError{msg: st.scrub(text), err: err}
-		}
-		return err
+	if err.Error() != strings.Join(texts, "\n") {
+		return st.cleanText(err)
 	}
 	out := make([]error, len(parts))
 	changed := false
@@ -133,20 +179,34 @@ func (st *secretState) cleanJoined(err error, parts []error) error {
 	return errors.Join(out...)
 }
 
-func (st *secretState) holds(s string) bool {
-	for _, v := range st.values {
-		if strings.Contains(s, v) {
-			return true
-		}
+// scrub returns s with every collected value replaced by "(secret)",
+// in one pass over s, and whether any was there.
+func (st *secretState) scrub(s string) (string, bool) {
+	if len(st.values) == 0 || s == "" {
+		return s, false
 	}
-	return false
+	if st.rep == nil {
+		// Longest first: where one value starts another, the whole of
+		// the longer one goes.
+		vals := make([]string, 0, len(st.values))
+		for v := range st.values {
+			vals = append(vals, v)
+		}
+		slices.SortFunc(vals, func(a, b string) int { return cmp.Or(len(b)-len(a), strings.Compare(a, b)) })
+		pairs := make([]string, 0, 2*len(vals))
+		for _, v := range vals {
+			pairs = append(pairs, v, "(secret)")
+		}
+		st.rep = strings.NewReplacer(pairs...)
+	}
+	out := st.rep.Replace(s)
+	return out, out != s
 }
 
-func (st *secretState) scrub(s string) string {
-	for _, v := range st.values {
-		s = strings.ReplaceAll(s, v, "(secret)")
-	}
-	return s
+// scrubbed is scrub's text alone.
+func (st *secretState) scrubbed(s string) string {
+	out, _ := st.scrub(s)
+	return out
 }
 
 // scrubbedError is a foreign error's text with the secrets taken out. It

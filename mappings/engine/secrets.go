@@ -18,8 +18,10 @@ import (
 //     through DecodeOptions.SecretSeen, and keeps them out of every problem
 //     text it returns (see secretState.clean);
 //  3. seals, with DecodeOptions.SealKey, a secret a field keeps whole (not
-//     as a handle, not masked), and opens it again on encode where the
-//     target profile declares the place it is written.
+//     as a handle, not masked), bound to the canonical field it fills, and
+//     opens it again on encode where the target profile declares the
+//     place it is written and the event holds it in that same field;
+//  4. refuses an input value that already starts as a sealed string.
 
 // Errors of secret fields.
 var (
@@ -203,6 +205,7 @@ func (dc *DecodeCtx) CollectSecrets(d *Doc) {
 	dc.collected = true
 	st := dc.Opts.secretState()
 	st.read++
+	st.inMessage = 0
 	p := dc.Profile
 	if len(p.secrets) == 0 {
 		return
@@ -233,12 +236,13 @@ func (dc *DecodeCtx) CollectSecrets(d *Doc) {
 }
 
 // sealValue seals a secret a field keeps whole, when the options carry a
-// key; without one it is kept as read.
+// key, bound to the canonical field it fills; without a key it is kept as
+// read.
 func (dc *DecodeCtx) sealValue(cf *CompiledField, w Value) (Value, error) {
 	if !cf.seal || len(dc.Opts.SealKey) == 0 || w.V != nil || w.Parts != nil || w.S == "" {
 		return w, nil
 	}
-	s, err := seal.SealString(dc.Opts.SealKey, w.S)
+	s, err := seal.SealStringFor(dc.Opts.SealKey, cf.Spec.Target, w.S)
 	if err != nil {
 		return Value{}, fmt.Errorf("cannot be sealed: %w", err)
 	}
@@ -246,7 +250,11 @@ func (dc *DecodeCtx) sealValue(cf *CompiledField, w Value) (Value, error) {
 }
 
 // openSealed opens a sealed value an encode leaf is about to write: only
-// at a place the profile declares secret, and only with the key.
+// at a place the profile declares secret, only with the key, and only
+// for the canonical field it was sealed for. The field is where the
+// event holds the value, so a sealed value copied or moved to another
+// field (a train's id) does not open, whichever path or expression
+// picked it.
 func (ec *EncodeCtx) openSealed(cf *CompiledField, val any) (any, error) {
 	s, ok := val.(string)
 	if !ok || !seal.IsSealedString(s) {
@@ -258,9 +266,17 @@ func (ec *EncodeCtx) openSealed(cf *CompiledField, val any) (any, error) {
 	case len(ec.SealKey) == 0:
 		return nil, ec.Fail(cf, "", fmt.Errorf("%w and no seal key was given to open it", ErrSealed))
 	}
-	out, err := seal.OpenString(ec.SealKey, s)
-	if err != nil {
-		return nil, ec.Fail(cf, "", fmt.Errorf("%w: %w", ErrSealed, err))
+	places := sealedPlaces(ec.Env.Event, s)
+	if len(places) == 0 {
+		return nil, ec.Fail(cf, "", fmt.Errorf("%w that comes from no field of the event, so it is not opened", ErrSealed))
+	}
+	var out string
+	for _, path := range places {
+		v, err := seal.OpenStringFor(ec.SealKey, path, s)
+		if err != nil {
+			return nil, ec.Fail(cf, "", fmt.Errorf("%w: the one in %s was sealed for another field, or under another key", ErrSealed, path))
+		}
+		out = v
 	}
 	return out, nil
 }

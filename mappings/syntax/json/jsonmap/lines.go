@@ -14,9 +14,10 @@ import (
 // DecodeLines reads JSON Lines: every line that is not blank is one
 // document, decoded with fixed or the profile detected for it alone, and
 // emitted as a Batch with its Span. A bad line becomes a *LineError whose
-// problems name the line, and reading goes on. Lines are read one at a
-// time, each at most the profile's max_bytes (16 MiB when detecting), so
-// the input is never held whole.
+// problems name the line, cleaned of that line's secrets (EndLine), and
+// reading goes on. Lines are read one at a time, each at most the
+// profile's max_bytes (16 MiB when detecting), so the input is never held
+// whole.
 func (Syntax) DecodeLines(r *engine.Registry, br *bufio.Reader, fixed *engine.Profile, opts *engine.DecodeOptions, emit func(engine.Batch) error) error {
 	limit := int64(jsonsyn.DefaultMaxBytes)
 	if fixed != nil {
@@ -47,7 +48,10 @@ func (Syntax) DecodeLines(r *engine.Registry, br *bufio.Reader, fixed *engine.Pr
 			return emitErr
 		}
 		if derr != nil {
-			errs = append(errs, &engine.LineError{Span: span, Err: atLine(derr, opts.Name, span.Line)})
+			derr = &engine.LineError{Span: span, Err: atLine(derr, opts.Name, span.Line)}
+		}
+		if derr = opts.EndLine(derr); derr != nil {
+			errs = append(errs, derr)
 		}
 	}
 }
