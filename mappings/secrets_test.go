@@ -181,38 +181,26 @@ func TestDecodeFindsSecretNameSplitBetweenReads(t *testing.T) {
 	}
 }
 
-// driverSpec reads a driver's document number into the canonical
-// identification, the way a partner feed of assignments would.
-const driverSpec = `profile: test/driver
-description: a driver assignment with the driver's document number
-syntax: json
-match: {path: kind, values: [driverAssigned]}
-options: {zone: UTC}
-secrets:
-  - {path: driver.documentNumber, kind: DRIVER_ID}
-decode:
-  type: {const: ASSIGNED}
-  fields:
-    - {target: occurredAt, from: at, as: datetime, required: true}
-    - {target: key.port, from: port, required: true}
-    - {target: key.carrier, from: carrier}
-    - {target: key.blNumber, from: bl}
-    - {target: key.containerNumber, from: container, required: true}
-    - {target: release.systemRef, from: address}
-    - {target: assignment.modality, const: ROAD}
-    - {target: assignment.driver.maskedId, from: driver.documentNumber, as: mask}
-    - {target: assignment.driver.identification, from: driver.documentNumber}
-`
+// The example overlay of a partner feed that carries a driver's document
+// number, declared secret, and one of its messages.
+var (
+	driverSpec  = mustRead("../fixtures/overlays/acme-drivers/spec.yaml")
+	driverInput = mustRead("../fixtures/overlays/acme-drivers/input.json")
+)
 
-const driverInput = `{"kind": "driverAssigned", "at": "2026-11-10T06:40:00Z", "port": "BEANR", "carrier": "MCL",
- "bl": "MCLUANR2611043", "container": "TGHU8830212", "address": "0x3Ab1c9E07d42F5a6B8c0D1e2F3a4B5c6D7e8F901",
- "driver": {"documentNumber": "EK4471829"}}`
+func mustRead(path string) string {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		panic(err)
+	}
+	return string(b)
+}
 
 // TestDriverIdentificationTravelsSealed decodes a driver's identification
 // with a seal key: the event holds it sealed, passes the canonical schema,
 // and scr/assign writes it whole with the key and refuses without it.
 func TestDriverIdentificationTravelsSealed(t *testing.T) {
-	reg, err := mappings.Load(withBuiltins(t, map[string]string{"test/driver/spec.yaml": driverSpec}))
+	reg, err := mappings.Load(withBuiltins(t, map[string]string{"acme/drivers/spec.yaml": driverSpec}))
 	require.NoError(t, err)
 	key := bytes.Repeat([]byte{9}, seal.KeySize)
 	events, lines := decode(t, reg, driverInput, mappings.DecodeOptions{SealKey: key})
@@ -260,7 +248,7 @@ func TestDriverIdentificationTravelsSealed(t *testing.T) {
 func TestSealedValueOnlyWhereDeclared(t *testing.T) {
 	undeclared := strings.Replace(fixtureSpec(t, "scr/assign"), "secrets:\n  - path: body.identification", "secrets:\n  - path: pcsgate.driver.maskedId", 1)
 	undeclared = strings.Replace(undeclared, "profile: scr/assign", "profile: test/assign", 1)
-	reg, err := mappings.Load(withBuiltins(t, map[string]string{"test/driver/spec.yaml": driverSpec, "test/assign/spec.yaml": undeclared,
+	reg, err := mappings.Load(withBuiltins(t, map[string]string{"acme/drivers/spec.yaml": driverSpec, "test/assign/spec.yaml": undeclared,
 		"test/assign/assign.schema.json": fixtureSpecFile(t, "scr/assign/assign.schema.json")}))
 	require.NoError(t, err)
 	key := bytes.Repeat([]byte{9}, seal.KeySize)
@@ -296,7 +284,7 @@ func encodeAssign(t *testing.T, reg *mappings.Registry, key []byte, events ...*c
 // writes at the same secret place: it does not open there, and the line
 // names the field that holds it, not the value.
 func TestSealedValueOpensOnlyInItsField(t *testing.T) {
-	reg, err := mappings.Load(withBuiltins(t, map[string]string{"test/driver/spec.yaml": driverSpec}))
+	reg, err := mappings.Load(withBuiltins(t, map[string]string{"acme/drivers/spec.yaml": driverSpec}))
 	require.NoError(t, err)
 	key := bytes.Repeat([]byte{9}, seal.KeySize)
 	cases := map[string]struct {
@@ -335,7 +323,7 @@ func TestSealedValueOpensOnlyInItsField(t *testing.T) {
 // identification: each is refused with a line naming the field, and none
 // reaches an event.
 func TestSealedInputIsRefused(t *testing.T) {
-	reg, err := mappings.Load(withBuiltins(t, map[string]string{"test/driver/spec.yaml": driverSpec}))
+	reg, err := mappings.Load(withBuiltins(t, map[string]string{"acme/drivers/spec.yaml": driverSpec}))
 	require.NoError(t, err)
 	key := bytes.Repeat([]byte{9}, seal.KeySize)
 	stolen, err := seal.SealStringFor(key, "assignment.driver.identification", "EK4471829")
@@ -456,7 +444,7 @@ encode:
   document:
     id: {from: assignment.driver.identification}
 `
-	reg, err := mappings.Load(withBuiltins(t, map[string]string{"test/driver/spec.yaml": driverSpec, "test/plain/spec.yaml": plain}))
+	reg, err := mappings.Load(withBuiltins(t, map[string]string{"acme/drivers/spec.yaml": driverSpec, "test/plain/spec.yaml": plain}))
 	require.NoError(t, err)
 	key := bytes.Repeat([]byte{9}, seal.KeySize)
 	events, lines := decode(t, reg, driverInput, mappings.DecodeOptions{SealKey: key})

@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"cmp"
 	"fmt"
 	"net"
 
@@ -12,27 +13,13 @@ import (
 )
 
 func (l *ServerLimits) setDefaults() {
-	if l.ReadHeaderTimeout == 0 {
-		l.ReadHeaderTimeout = httptr.DefaultReadHeaderTimeout
-	}
-	if l.ReadTimeout == 0 {
-		l.ReadTimeout = httptr.DefaultReadTimeout
-	}
-	if l.WriteTimeout == 0 {
-		l.WriteTimeout = httptr.DefaultWriteTimeout
-	}
-	if l.IdleTimeout == 0 {
-		l.IdleTimeout = httptr.DefaultIdleTimeout
-	}
-	if l.MaxHeaderBytes == 0 {
-		l.MaxHeaderBytes = httptr.DefaultMaxHeaderBytes
-	}
-	if l.MaxConnections == 0 {
-		l.MaxConnections = httptr.DefaultMaxConns
-	}
-	if l.MaxConnectionsPerClient == 0 {
-		l.MaxConnectionsPerClient = httptr.DefaultMaxConnsPerClient
-	}
+	l.ReadHeaderTimeout = cmp.Or(l.ReadHeaderTimeout, httptr.DefaultReadHeaderTimeout)
+	l.ReadTimeout = cmp.Or(l.ReadTimeout, httptr.DefaultReadTimeout)
+	l.WriteTimeout = cmp.Or(l.WriteTimeout, httptr.DefaultWriteTimeout)
+	l.IdleTimeout = cmp.Or(l.IdleTimeout, httptr.DefaultIdleTimeout)
+	l.MaxHeaderBytes = cmp.Or(l.MaxHeaderBytes, httptr.DefaultMaxHeaderBytes)
+	l.MaxConnections = cmp.Or(l.MaxConnections, httptr.DefaultMaxConns)
+	l.MaxConnectionsPerClient = cmp.Or(l.MaxConnectionsPerClient, httptr.DefaultMaxConnsPerClient)
 }
 
 // server is the HTTP transport's form of l; logger gets the clients refused

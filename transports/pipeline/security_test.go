@@ -13,7 +13,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"testing/fstest"
 	"time"
 
 	"github.com/ThreeDotsLabs/watermill"
@@ -189,36 +188,13 @@ func holdingMatch(t *testing.T, dir string, re *regexp.Regexp) []string {
 	return out
 }
 
-// driverSpec reads a driver's document number into the canonical
-// identification, as a partner's feed of assignments may.
-const driverSpec = `profile: partner/driver
-description: a driver assignment with the driver's document number
-syntax: json
-match: {path: kind, values: [driverAssigned]}
-options: {zone: UTC}
-secrets:
-  - {path: driver.documentNumber, kind: DRIVER_ID}
-decode:
-  type: {const: ASSIGNED}
-  fields:
-    - {target: occurredAt, from: at, as: datetime, required: true}
-    - {target: key.port, from: port, required: true}
-    - {target: key.carrier, from: carrier}
-    - {target: key.blNumber, from: bl}
-    - {target: key.containerNumber, from: container, required: true}
-    - {target: release.systemRef, from: address}
-    - {target: assignment.modality, const: ROAD}
-    - {target: assignment.driver.maskedId, from: driver.documentNumber, as: mask}
-    - {target: assignment.driver.identification, from: driver.documentNumber}
-`
-
 // TestDriverIdentificationSealedOnItsWay: a driver's identification read
 // from a partner's feed is held sealed in the store, in the event, its
 // file in archive/ and the rendering that waits for delivery, and reaches
 // SCR's assign call whole.
 func TestDriverIdentificationSealedOnItsWay(t *testing.T) {
 	const docNumber = "EK4471829"
-	reg, err := mappings.LoadWith(mappings.Embedded(), fstest.MapFS{"spec.yaml": {Data: []byte(driverSpec)}})
+	reg, err := mappings.LoadWith(mappings.Embedded(), os.DirFS("../../fixtures/overlays"))
 	require.NoError(t, err)
 	h, _ := startLogged(t, t.TempDir(), reg, func(cfg *pipeline.Config) {
 		cfg.Routes = []pipeline.Route{{Name: "assign", Match: pipeline.RouteMatch{Types: []string{"ASSIGNED"}}, Endpoint: "scr-out", Profile: "scr/assign"}}
@@ -228,9 +204,7 @@ func TestDriverIdentificationSealedOnItsWay(t *testing.T) {
 		rows, err := h.gw.Store().ListReleases(context.Background(), store.ListFilter{Limit: 1})
 		return err == nil && len(rows) == 1
 	}, 20*time.Second, 20*time.Millisecond, "the release is known before its driver")
-	h.drop(t, "partner", "driver.json", `{"kind": "driverAssigned", "at": "2026-11-10T06:40:00Z", "port": "BEANR", "carrier": "MCL",
- "bl": "MCLUANR2611043", "container": "TGHU8830212", "address": "0x3Ab1c9E07d42F5a6B8c0D1e2F3a4B5c6D7e8F901",
- "driver": {"documentNumber": "`+docNumber+`"}}`)
+	h.drop(t, "partner", "driver.json", read(t, "../../fixtures/overlays/acme-drivers/input.json"))
 	var out []string
 	require.Eventually(t, func() bool { out = h.files("scr"); return len(out) == 1 }, 20*time.Second, 20*time.Millisecond)
 	assert.Contains(t, read(t, filepath.Join(h.dir, "outbox", "scr", out[0])), `"identification":"`+docNumber+`"`, "SCR gets it whole")
