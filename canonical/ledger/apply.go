@@ -75,6 +75,9 @@ func applyDoc(r *Release, ev *canonical.ReleaseEvent, doc []byte) (*Release, err
 	if r == nil {
 		n := &Release{Key: ev.Key}
 		ref := n.create(ev)
+		if ev.Light != nil {
+			n.light(ev, &ref)
+		}
 		n.record(ref, doc)
 		return n, nil
 	}

@@ -108,3 +108,20 @@ func TestReleaseUpdateCarriesTotalLightAndItsComponents(t *testing.T) {
 	require.Empty(t, errs)
 	assert.Empty(t, r.NotReady(*minute(60)))
 }
+
+// The release an SCR message creates comes with its lights: the first
+// RELEASE_CREATED sets them as a later update would (a regression: they
+// were taken only from a RELEASE_CREATED for a release already known).
+func TestReleaseCreatedCarriesItsLights(t *testing.T) {
+	first := created(1, carrier, forwarder)
+	first.Light = &canonical.Light{Kind: canonical.LightTotal, State: canonical.Green, Value: "green", Components: []canonical.Light{
+		{Kind: canonical.LightCommercial, State: canonical.Green, Value: "ok"},
+		{Kind: canonical.LightCustoms, State: canonical.Green, Value: "released"},
+	}}
+	r, errs := ledger.Fold([]*canonical.ReleaseEvent{first})
+	require.Empty(t, errs)
+	assert.Equal(t, canonical.Green, r.Lights.Total.State)
+	assert.Equal(t, canonical.Green, r.Lights.Commercial.State)
+	assert.Equal(t, "released", r.Lights.Customs.Value)
+	assert.Equal(t, first.ID, r.Lights.Customs.EventID)
+}
