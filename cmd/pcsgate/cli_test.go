@@ -435,6 +435,24 @@ func TestMappingsLint(t *testing.T) {
 		code, _, _ := runCLI(t, "", "mappings", "lint", "--dir", filepath.Join(t.TempDir(), "none"))
 		assert.Equal(t, 2, code)
 	})
+	t.Run("partner overlays beside the built-in profiles", func(t *testing.T) {
+		code, out, errOut := runCLI(t, "", "mappings", "lint", "--dir", "../../fixtures/overlays")
+		assert.Equal(t, 0, code, errOut)
+		assert.Regexp(t, `^\d+ profiles ok \(2 of ../../fixtures/overlays, beside the built-in ones\)\n$`, out)
+	})
+	t.Run("overlay extending a profile that does not exist", func(t *testing.T) {
+		dir := t.TempDir()
+		spec := bytes.Replace(readFile(t, "../../fixtures/overlays/acme-coreor/spec.yaml"), []byte("extends: portbase/coreor"), []byte("extends: portbase/coreorr"), 1)
+		require.NoError(t, os.WriteFile(filepath.Join(dir, "spec.yaml"), spec, 0o644))
+		code, _, errOut := runCLI(t, "", "mappings", "lint", "--dir", dir)
+		assert.Equal(t, 1, code)
+		assert.Contains(t, errOut, "portbase/coreorr")
+	})
+	t.Run("a folder without specs", func(t *testing.T) {
+		code, _, errOut := runCLI(t, "", "mappings", "lint", "--dir", t.TempDir())
+		assert.Equal(t, 2, code)
+		assert.Contains(t, errOut, "no spec.yaml in it")
+	})
 }
 
 func TestMappingsDocsMatchCommittedREADMEs(t *testing.T) {
