@@ -88,10 +88,11 @@ $(DEADCODE):
 ## docs: regenerate each profile's README.md from its spec
 docs:
 	$(GO) run ./cmd/pcsgate mappings docs --dir mappings
+	$(GO) run ./transports/pipeline/internal/configdoc
 
 ## docs-check: fail when a generated README is stale
 docs-check: docs
-	git diff --exit-code -- mappings
+	git diff --exit-code -- mappings README.md transports/pipeline/pcsgate.schema.json
 
 fixtures-update:
 	$(GO) test ./fixtures -update

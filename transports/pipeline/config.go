@@ -179,7 +179,10 @@ const (
 // Sender is a party id and its code qualifier for interchange envelopes
 // (EDIFACT UNB S002: 0004 an..35 and 0007 an..4).
 type Sender struct {
-	ID        string `yaml:"id"`
+	// ID is the party id, an..35 (e.g. a GLN or an EORI number).
+	ID string `yaml:"id"`
+	// Qualifier says what kind of id it is, an..4 (14: GLN, ZZZ: mutually
+	// agreed).
 	Qualifier string `yaml:"qualifier"`
 }
 
