@@ -269,9 +269,7 @@ func (g *Gateway) monitorHTML(w http.ResponseWriter, r *http.Request) {
 	counts, _ := g.store.Counts(ctx)
 	c := callerOf(r)
 	flash, failed := g.takeFlash(w, r)
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.WriteHeader(status)
-	_ = monitorPage.Execute(w, map[string]any{
+	writePage(w, monitorPage, status, map[string]any{
 		"List": list, "DeadLetters": dls, "Counts": counts, "Now": now.UTC().Format(time.RFC3339),
 		"Token": c.token, "Operator": c.canOperate(), "CSRF": g.csrfToken(c.session), "Session": c.session != "",
 		"Flash": flash, "FlashFailed": failed,

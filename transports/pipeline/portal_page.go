@@ -1,7 +1,9 @@
 package pipeline
 
 import (
+	"bytes"
 	"errors"
+	"html/template"
 	"net/http"
 	"strings"
 	"time"
@@ -20,7 +22,8 @@ type validityTime struct {
 // releasePage is what the release page shows.
 type releasePage struct {
 	*releaseView
-	Caller   caller
+	Token    store.Token
+	Session  bool
 	CSRF     string
 	Now      string
 	Ready    bool
@@ -54,7 +57,7 @@ func (g *Gateway) releaseHTML(w http.ResponseWriter, r *http.Request) {
 	now := time.Now()
 	c := callerOf(r)
 	p := releasePage{
-		releaseView: v, Caller: c, CSRF: g.csrfToken(c.session), Now: now.UTC().Format(time.RFC3339),
+		releaseView: v, Token: c.token, Session: c.session != "", CSRF: g.csrfToken(c.session), Now: now.UTC().Format(time.RFC3339),
 		Ready: v.R.ReadyForPickup(now), NotReady: v.R.NotReady(now), Expired: v.R.Expired(now),
 		Chain: layoutChain(v.Custody), Path: releasePath(v.Row.Key),
 	}
@@ -72,8 +75,20 @@ func (g *Gateway) releaseHTML(w http.ResponseWriter, r *http.Request) {
 	if l.Total.State != "" {
 		p.Lights = append(p.Lights, namedLight{"total", l.Total})
 	}
+	writePage(w, releaseTemplate, http.StatusOK, p)
+}
+
+// writePage renders page with data and answers it with status; a page
+// that fails to render is an internal error, not half a page.
+func writePage(w http.ResponseWriter, page *template.Template, status int, data any) {
+	var b bytes.Buffer
+	if err := page.Execute(&b, data); err != nil {
+		http.Error(w, "internal error: the page did not render: "+err.Error(), http.StatusInternalServerError)
+		return
+	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	_ = releaseTemplate.Execute(w, p)
+	w.WriteHeader(status)
+	_, _ = b.WriteTo(w)
 }
 
 // inZone is t in UTC and, when the zone is known, in loc; nil for nil.
