@@ -33,6 +33,8 @@ type releasePage struct {
 	From, To *validityTime
 	Lights   []namedLight
 	Chain    svgChain
+	// GateOut is the gate-out step of the chain, if any.
+	GateOut *custodyStep
 	// Path is the page's own address.
 	Path string
 }
@@ -64,6 +66,9 @@ func (g *Gateway) releaseHTML(w http.ResponseWriter, r *http.Request) {
 	place := v.R.Key.Port
 	if v.R.Key.Air() {
 		place = v.R.Key.Airport
+	}
+	if last := v.Custody[len(v.Custody)-1]; last.Kind == stepGateOut {
+		p.GateOut = &last
 	}
 	loc, zerr := canonical.ZoneFor(place)
 	if zerr == nil {

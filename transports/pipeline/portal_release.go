@@ -151,6 +151,10 @@ func custodyChain(rel *ledger.Release, systems map[string]string) []custodyStep 
 		for _, ref := range rel.Events {
 			if ref.Type == canonical.GatedOut {
 				s.EventID, s.System = ref.ID, systems[ref.ID]
+				if s.At == nil && !ref.OccurredAt.IsZero() {
+					at := ref.OccurredAt // the gate message's own time
+					s.At = &at
+				}
 			}
 		}
 		chain = append(chain, s)

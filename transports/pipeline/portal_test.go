@@ -102,7 +102,7 @@ func TestReleasePage(t *testing.T) {
 	require.NotEmpty(t, svg)
 	assert.Len(t, regexp.MustCompile(`<g class="node hop `).FindAllString(svg, -1), 3, "one node per hop")
 	assert.Len(t, regexp.MustCompile(`<g class="node `).FindAllString(svg, -1), 6, "issuer, released-to, three hops, gate-out")
-	for _, want := range []string{"node hop accepted", "node hop declined", "node hop offered", "node gateOut", "via scr", "via cpu", "answered via scr"} {
+	for _, want := range []string{"node hop accepted", "node hop declined", "node hop offered", "node gateOut", "via scr", "via cpu", "answered via scr", "2026-12-01 13:00Z"} {
 		assert.Contains(t, svg, want)
 	}
 	assert.Regexp(t, `(?s)Mediterranean Shipping Company.*Example Forwarder BV.*Trucking.*Other Haulier.*Third Party.*gate-out NLRTM ECTDELTA`, svg, "in custody order")
