@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"database/sql"
+	"strings"
 	"testing"
 	"time"
 
@@ -117,8 +118,39 @@ func TestListReleasesPaging(t *testing.T) {
 // A store written before the monitor's search columns existed gets them
 // from the bodies and events of its releases when it is opened.
 func TestMigrationFillsSearchColumns(t *testing.T) {
+	for _, b := range backends() {
+		t.Run(b.name, func(t *testing.T) {
+			dsn := b.dsn(t)
+			storeSchema3(t, dsn)
+			s := b.open(t, store.Config{DSN: dsn})
+			ctx := context.Background()
+			now := time.Date(2026, 12, 8, 11, 0, 0, 0, time.UTC)
+			for name, f := range map[string]store.ListFilter{
+				"container": {Query: "mscu"}, "B/L": {Query: "BL9"}, "release number": {Query: "r9"},
+				"system": {System: "portbase"}, "ready": {Ready: true, Now: now},
+				"expiring":                {ExpiringWithin: 24 * time.Hour, Now: now},
+				"expired after 12:00 UTC": {Expired: true, Now: now.Add(time.Hour + time.Second)},
+			} {
+				got, err := s.ListReleases(ctx, f)
+				require.NoError(t, err, name)
+				assert.Equal(t, []string{"R"}, keysOf(got), name)
+			}
+			for name, f := range map[string]store.ListFilter{
+				"another system": {System: "cpu"}, "not expired at 12:00 UTC": {Expired: true, Now: now.Add(time.Hour)},
+			} {
+				got, err := s.ListReleases(ctx, f)
+				require.NoError(t, err, name)
+				assert.Empty(t, got, name)
+			}
+		})
+	}
+}
+
+// storeSchema3 leaves at dsn a store as schema 3 had it: one release with
+// an event, and none of the columns of migration 4.
+func storeSchema3(t *testing.T, dsn string) {
+	t.Helper()
 	ctx := context.Background()
-	dsn := sqliteDSN(t)
 	s, err := store.Open(ctx, dsn, nil)
 	require.NoError(t, err)
 	body := `{"key":{"port":"NLRTM","blNumber":"BL9","containerNumber":"MSCU1234565"},"status":"RELEASED",
@@ -133,9 +165,13 @@ func TestMigrationFillsSearchColumns(t *testing.T) {
 	}))
 	require.NoError(t, s.Close())
 
-	// Back to schema 3: the release keeps none of the new columns.
-	db, err := sql.Open("sqlite", dsn[len("sqlite:"):])
+	driver, addr := "pgx", dsn
+	if rest, ok := strings.CutPrefix(dsn, "sqlite:"); ok {
+		driver, addr = "sqlite", rest
+	}
+	db, err := sql.Open(driver, addr)
 	require.NoError(t, err)
+	defer db.Close()
 	for _, q := range []string{`DROP INDEX releases_valid_until`, `ALTER TABLE releases DROP COLUMN search`,
 		`ALTER TABLE releases DROP COLUMN systems`, `ALTER TABLE releases DROP COLUMN valid_from`,
 		`ALTER TABLE releases DROP COLUMN valid_until`, `ALTER TABLE releases DROP COLUMN collectable`,
@@ -143,24 +179,6 @@ func TestMigrationFillsSearchColumns(t *testing.T) {
 		_, err := db.Exec(q)
 		require.NoError(t, err, q)
 	}
-	require.NoError(t, db.Close())
-
-	s, err = store.Open(ctx, dsn, nil)
-	require.NoError(t, err)
-	defer s.Close()
-	now := time.Date(2026, 12, 8, 11, 0, 0, 0, time.UTC)
-	for name, f := range map[string]store.ListFilter{
-		"container": {Query: "mscu"}, "B/L": {Query: "BL9"}, "release number": {Query: "r9"},
-		"system": {System: "portbase"}, "ready": {Ready: true, Now: now},
-		"expiring": {ExpiringWithin: 24 * time.Hour, Now: now},
-	} {
-		got, err := s.ListReleases(ctx, f)
-		require.NoError(t, err, name)
-		assert.Equal(t, []string{"R"}, keysOf(got), name)
-	}
-	got, err := s.ListReleases(ctx, store.ListFilter{Expired: true, Now: now.Add(time.Hour + time.Second)})
-	require.NoError(t, err)
-	assert.Equal(t, []string{"R"}, keysOf(got), "expired after 12:00 UTC")
 }
 
 func keysOf(rows []store.ReleaseRow) []string {
