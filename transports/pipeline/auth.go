@@ -139,7 +139,7 @@ func (g *Gateway) authenticate(r *http.Request) (caller, error) {
 // unauthorized answers 401: the login form for the page, JSON elsewhere.
 func (g *Gateway) unauthorized(w http.ResponseWriter, r *http.Request, reason string) {
 	w.Header().Set("WWW-Authenticate", `Bearer realm="pcsgate monitor"`)
-	if r.Method == http.MethodGet && r.URL.Path == "/" {
+	if isPage(r) {
 		msg := ""
 		if _, err := r.Cookie(sessionCookie); err == nil {
 			msg = reason // an ended session says why
@@ -148,6 +148,12 @@ func (g *Gateway) unauthorized(w http.ResponseWriter, r *http.Request, reason st
 		return
 	}
 	writeAPIError(w, http.StatusUnauthorized, reason)
+}
+
+// isPage reports whether r asks for one of the monitor's pages, which
+// answer a missing login with the login form rather than JSON.
+func isPage(r *http.Request) bool {
+	return r.Method == http.MethodGet && (r.URL.Path == "/" || strings.HasPrefix(r.URL.Path, "/releases/"))
 }
 
 // foreignOrigin reports whether the browser says the request comes from

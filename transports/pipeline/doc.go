@@ -78,5 +78,9 @@
 // table (monitorRoutes) with the role each needs, served through one guard
 // (auth.go): bearer tokens or a browser session cookie, both checked
 // against the store's tokens on every request; CSRF and origin checks on
-// every form; security headers on every answer.
+// every form; security headers on every answer. Its pages (monitor.html:
+// the release search and dead letters; release.html: one release with its
+// custody chain drawn as SVG) are rendered on the server and need no
+// script; the API under /api/ gives the same data as JSON, described in
+// openapi.json.
 package pipeline

@@ -15,15 +15,15 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
-	"github.com/nexport/pcsgate/canonical/ledger"
 	"github.com/nexport/pcsgate/transports"
 	"github.com/nexport/pcsgate/transports/store"
 )
 
-//go:embed monitor.html login.html monitor.css
+//go:embed monitor.html release.html login.html monitor.css openapi.json
 var monitorFS embed.FS
 
-var monitorPage = template.Must(template.New("monitor.html").Funcs(template.FuncMap{
+// pageFuncs are the functions the monitor's pages use.
+var pageFuncs = template.FuncMap{
 	"when": func(t *time.Time) string {
 		if t == nil {
 			return ""
@@ -31,7 +31,12 @@ var monitorPage = template.Must(template.New("monitor.html").Funcs(template.Func
 		return t.UTC().Format("2006-01-02 15:04Z")
 	},
 	"lower": strings.ToLower,
-}).ParseFS(monitorFS, "monitor.html"))
+}
+
+var (
+	monitorPage     = template.Must(template.New("monitor.html").Funcs(pageFuncs).ParseFS(monitorFS, "monitor.html"))
+	releaseTemplate = template.Must(template.New("release.html").Funcs(pageFuncs).ParseFS(monitorFS, "release.html"))
+)
 
 var loginPage = template.Must(template.ParseFS(monitorFS, "login.html"))
 
@@ -61,7 +66,9 @@ func (g *Gateway) monitorRoutes() []monitorRoute {
 		{MonitorRoute{"POST /login", open}, func(w http.ResponseWriter, r *http.Request) { g.login(w, r, r.PostFormValue("token")) }},
 		{MonitorRoute{"POST /logout", viewer}, logout},
 		{MonitorRoute{"GET /{$}", viewer}, g.monitorHTML},
+		{MonitorRoute{"GET /releases/{key...}", viewer}, g.releaseHTML},
 		{MonitorRoute{"GET /metrics", viewer}, metrics.ServeHTTP},
+		{MonitorRoute{"GET /api/openapi.json", viewer}, serveOpenAPI},
 		{MonitorRoute{"GET /api/releases", viewer}, g.apiReleases},
 		{MonitorRoute{"GET /api/releases/{key...}", viewer}, g.apiRelease},
 		{MonitorRoute{"GET /api/deadletters", viewer}, g.apiDeadLetters},
@@ -121,22 +128,6 @@ func serveCSS(w http.ResponseWriter, r *http.Request) {
 func logout(w http.ResponseWriter, r *http.Request) {
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteStrictMode})
 	http.Redirect(w, r, "/", http.StatusSeeOther)
-}
-
-func (g *Gateway) apiReleases(w http.ResponseWriter, r *http.Request) {
-	rows, err := g.store.ListReleases(r.Context(), store.ListFilter{Port: r.URL.Query().Get("port"), Status: r.URL.Query().Get("status"), Limit: 500})
-	writeAPI(w, rows, err)
-}
-
-func (g *Gateway) apiRelease(w http.ResponseWriter, r *http.Request) {
-	key := r.PathValue("key")
-	rel, err := g.store.Release(r.Context(), key)
-	if err != nil {
-		writeAPI(w, nil, err)
-		return
-	}
-	events, err := g.store.ReleaseEvents(r.Context(), key)
-	writeAPI(w, map[string]any{"release": rel, "events": events}, err)
 }
 
 func (g *Gateway) apiDeadLetters(w http.ResponseWriter, r *http.Request) {
@@ -268,38 +259,25 @@ func writeLogin(w http.ResponseWriter, status int, msg string) {
 	_ = loginPage.Execute(w, map[string]string{"Message": msg})
 }
 
-// monitorRelease is one row of the monitor's release list.
-type monitorRelease struct {
-	store.ReleaseRow
-	R      ledger.Release
-	Ready  bool
-	Events []store.EventRow
-}
-
+// monitorHTML serves the monitor's page: the totals, the release search
+// with one page of its results, and the pending dead letters.
 func (g *Gateway) monitorHTML(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	rows, err := g.store.ListReleases(ctx, store.ListFilter{Port: r.URL.Query().Get("port"), Limit: 200})
-	if err != nil {
-		http.Error(w, err.Error(), http.StatusInternalServerError)
-		return
-	}
 	now := time.Now()
-	var rels []monitorRelease
-	for _, row := range rows {
-		m := monitorRelease{ReleaseRow: row}
-		_ = json.Unmarshal(row.Body, &m.R)
-		m.Ready = m.R.ReadyForPickup(now)
-		m.Events, _ = g.store.ReleaseEvents(ctx, row.Key)
-		rels = append(rels, m)
-	}
+	list, status := g.releaseList(r, now)
 	dls, _ := g.store.DeadLetters(ctx, store.DeadLetterFilter{Pending: true, Limit: 100})
 	counts, _ := g.store.Counts(ctx)
 	c := callerOf(r)
 	flash, failed := g.takeFlash(w, r)
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	_ = monitorPage.Execute(w, map[string]any{
-		"Releases": rels, "DeadLetters": dls, "Counts": counts, "Now": now.UTC().Format(time.RFC3339),
+	writePage(w, monitorPage, status, map[string]any{
+		"List": list, "DeadLetters": dls, "Counts": counts, "Now": now.UTC().Format(time.RFC3339),
 		"Token": c.token, "Operator": c.canOperate(), "CSRF": g.csrfToken(c.session), "Session": c.session != "",
 		"Flash": flash, "FlashFailed": failed,
 	})
+}
+
+// serveOpenAPI serves the OpenAPI document of the monitor's API.
+func serveOpenAPI(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "application/json")
+	http.ServeFileFS(w, r, monitorFS, "openapi.json")
 }

@@ -73,7 +73,7 @@ func (g *Gateway) applyEvent(tx *store.Tx, e *canonical.ReleaseEvent, doc []byte
 	if err != nil || !inserted {
 		return outcomeDuplicate, err
 	}
-	if err := saveRelease(tx, key, next, version); err != nil {
+	if err := saveRelease(tx, key, next, version, e.Source.PCS); err != nil {
 		return 0, err
 	}
 	if aerr != nil { // stored and flagged (late after pick-up), not routed
@@ -119,22 +119,37 @@ func (g *Gateway) notApplied(tx *store.Tx, e *canonical.ReleaseEvent, msg *messa
 	return 0, transports.Permanent(fmt.Errorf("event %s (%s %s) rejected: %w", e.ID, e.Type, e.Key.ContainerNumber, aerr))
 }
 
-// saveRelease stores rel under key inside tx, expecting the stored release
-// to be at version, and points its unit at it.
-func saveRelease(tx *store.Tx, key string, rel *ledger.Release, version int) error {
+// saveRelease stores rel, changed by an event that came through system,
+// under key inside tx, expecting the stored release to be at version, and
+// points its unit at it.
+func saveRelease(tx *store.Tx, key string, rel *ledger.Release, version int, system string) error {
 	body, err := json.Marshal(rel)
 	if err != nil {
 		return err
 	}
+	if err := tx.SaveRelease(key, releaseMeta(rel, system), body, version); err != nil {
+		return err
+	}
+	return tx.SetUnit(unitOf(rel.Key), key)
+}
+
+// releaseMeta is what the store indexes of rel for the monitor's filters.
+func releaseMeta(rel *ledger.Release, system string) store.ReleaseMeta {
 	holder := ""
 	if rel.Holder != nil {
 		holder = rel.Holder.Name
 	}
-	meta := store.ReleaseMeta{Status: string(rel.Status), Port: rel.Key.Port, Carrier: rel.Key.Carrier, Holder: holder}
-	if err := tx.SaveRelease(key, meta, body, version); err != nil {
-		return err
+	// Readiness apart from the validity window, which the store compares
+	// with the time of each query.
+	timeless := *rel
+	timeless.ValidFrom, timeless.ValidUntil = nil, nil
+	return store.ReleaseMeta{
+		Status: string(rel.Status), Port: rel.Key.Port, Carrier: rel.Key.Carrier, Holder: holder,
+		Search:    []string{rel.Key.ContainerNumber, rel.Key.BLNumber, rel.ReleaseNumber, rel.Key.AWB},
+		System:    system,
+		ValidFrom: rel.ValidFrom, ValidUntil: rel.ValidUntil,
+		Collectable: timeless.ReadyForPickup(time.Time{}),
 	}
-	return tx.SetUnit(unitOf(rel.Key), key)
 }
 
 // applied counts and logs the outcome of an event once its transaction

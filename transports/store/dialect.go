@@ -84,6 +84,14 @@ func (d *dialect) timeArg(t time.Time) any {
 	return t.Format(timeLayout)
 }
 
+// timePtrArg is timeArg for a time that may be absent (NULL).
+func (d *dialect) timePtrArg(t *time.Time) any {
+	if t == nil {
+		return nil
+	}
+	return d.timeArg(*t)
+}
+
 // scanTime reads a time column of either backend into *T.
 type scanTime struct{ t *time.Time }
 

@@ -28,11 +28,16 @@
 // pcsgate_migrations and applied by Open in one transaction (on PostgreSQL
 // under an advisory lock, so instances starting together take turns):
 //
-//	releases(key PK, status, port, carrier, holder, body JSON, version, updated_at)
+//	releases(key PK, status, port, carrier, holder, body JSON, version, updated_at,
+//	         search, systems, valid_from, valid_until, collectable)
 //	events(id PK, release_key, seq, type, occurred_at, received_at, late, hash, body JSON)
 //	dedupe(kind, key, first_seen, last_seen, count; PK (kind, key))
 //	deadletters(id PK, stage, profile, endpoint, reason, payload, metadata JSON, created_at, replayed_at, discarded_at)
 //	monitor_tokens(id PK, name, role, hash, created_at, revoked_at)
+//
+// The monitor's search filters on the columns beside a release's body
+// (ReleaseMeta), which the caller fills; only migration 4 read them once
+// from the bodies of releases stored before it.
 //
 // Bodies are JSON documents this package does not interpret; they come back
 // byte for byte (json, not jsonb, on PostgreSQL), so hashes over them hold.

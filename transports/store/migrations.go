@@ -85,6 +85,28 @@ var sqliteMigrations = []migration{{
 ) STRICT`,
 		`ALTER TABLE deadletters ADD COLUMN discarded_at TEXT`,
 	},
+}, {
+	version:     4,
+	description: "monitor: release search, systems, validity and readiness columns",
+	stmts: []string{
+		`ALTER TABLE releases ADD COLUMN search TEXT NOT NULL DEFAULT ''`,
+		`ALTER TABLE releases ADD COLUMN systems TEXT NOT NULL DEFAULT ' '`,
+		`ALTER TABLE releases ADD COLUMN valid_from TEXT`,
+		`ALTER TABLE releases ADD COLUMN valid_until TEXT`,
+		`ALTER TABLE releases ADD COLUMN collectable INTEGER NOT NULL DEFAULT 0 CHECK (collectable IN (0, 1))`,
+		`CREATE INDEX releases_valid_until ON releases (valid_until)`,
+		// Releases stored before: the same columns from their bodies and events.
+		`UPDATE releases SET
+	search = ' ' || upper(coalesce(body ->> '$.key.containerNumber', '') || ' ' || coalesce(body ->> '$.key.blNumber', '')
+		|| ' ' || coalesce(body ->> '$.releaseNumber', '') || ' ' || coalesce(body ->> '$.key.awb', '')) || ' ',
+	systems = coalesce((SELECT ' ' || group_concat(pcs, ' ') || ' ' FROM (SELECT DISTINCT e.body ->> '$.source.pcs' AS pcs
+		FROM events e WHERE e.release_key = releases.key AND e.body ->> '$.source.pcs' IS NOT NULL)), ' '),
+	valid_from = substr(strftime('%Y-%m-%dT%H:%M:%fZ', body ->> '$.validFrom'), 1, 23) || '000Z',
+	valid_until = substr(strftime('%Y-%m-%dT%H:%M:%fZ', body ->> '$.validUntil'), 1, 23) || '000Z',
+	collectable = coalesce(status = 'RELEASED' AND body ->> '$.holder' IS NOT NULL AND body ->> '$.assignment' IS NOT NULL
+		AND body ->> '$.lights.commercial.state' = 'GREEN' AND body ->> '$.lights.customs.state' = 'GREEN'
+		AND body ->> '$.lights.terminal.state' = 'GREEN' AND coalesce(body ->> '$.lights.total.state', 'GREEN') = 'GREEN', 0)`,
+	},
 }}
 
 // postgresMigrations is the same schema for PostgreSQL. Bodies are json, not
@@ -163,5 +185,27 @@ var postgresMigrations = []migration{{
 	revoked_at TIMESTAMPTZ
 )`,
 		`ALTER TABLE deadletters ADD COLUMN discarded_at TIMESTAMPTZ`,
+	},
+}, {
+	version:     4,
+	description: "monitor: release search, systems, validity and readiness columns",
+	stmts: []string{
+		`ALTER TABLE releases ADD COLUMN search TEXT NOT NULL DEFAULT ''`,
+		`ALTER TABLE releases ADD COLUMN systems TEXT NOT NULL DEFAULT ' '`,
+		`ALTER TABLE releases ADD COLUMN valid_from TIMESTAMPTZ`,
+		`ALTER TABLE releases ADD COLUMN valid_until TIMESTAMPTZ`,
+		`ALTER TABLE releases ADD COLUMN collectable BOOLEAN NOT NULL DEFAULT FALSE`,
+		`CREATE INDEX releases_valid_until ON releases (valid_until)`,
+		// Releases stored before: the same columns from their bodies and events.
+		`UPDATE releases SET
+	search = ' ' || upper(concat_ws(' ', body #>> '{key,containerNumber}', body #>> '{key,blNumber}',
+		body ->> 'releaseNumber', body #>> '{key,awb}')) || ' ',
+	systems = coalesce((SELECT ' ' || string_agg(DISTINCT e.body #>> '{source,pcs}', ' ') || ' '
+		FROM events e WHERE e.release_key = releases.key), ' '),
+	valid_from = (body ->> 'validFrom')::timestamptz,
+	valid_until = (body ->> 'validUntil')::timestamptz,
+	collectable = coalesce(status = 'RELEASED' AND body -> 'holder' IS NOT NULL AND body -> 'assignment' IS NOT NULL
+		AND body #>> '{lights,commercial,state}' = 'GREEN' AND body #>> '{lights,customs,state}' = 'GREEN'
+		AND body #>> '{lights,terminal,state}' = 'GREEN' AND coalesce(body #>> '{lights,total,state}', 'GREEN') = 'GREEN', FALSE)`,
 	},
 }}

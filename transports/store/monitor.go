@@ -24,10 +24,28 @@ type ReleaseRow struct {
 	UpdatedAt time.Time       `json:"updatedAt"`
 }
 
-// ListFilter selects releases; empty fields match everything.
+// ListFilter selects releases; empty fields match everything. The
+// monitor's search page and API take the same fields.
 type ListFilter struct {
 	Port   string
 	Status string
+	// Query finds releases with a container, B/L, release number or AWB
+	// that contains it, in any case.
+	Query string
+	// System is a port system (source pcs) the release came through.
+	System string
+	// Holder finds releases whose holder's name contains it, in any case.
+	Holder string
+	// Ready keeps releases ready for pick-up at Now.
+	Ready bool
+	// ExpiringWithin, when positive, keeps active releases whose validity
+	// ends within that long after Now.
+	ExpiringWithin time.Duration
+	// Expired keeps active releases whose validity ended before Now.
+	Expired bool
+	// Now is the time Ready, ExpiringWithin and Expired are judged at;
+	// zero means the store's clock.
+	Now time.Time
 	// Limit is the page size, 1 to 1000; 0 means 100.
 	Limit int
 	// Offset skips that many releases.
@@ -44,29 +62,60 @@ func scanRelease(sc interface{ Scan(...any) error }) (ReleaseRow, error) {
 	return r, err
 }
 
-// ListReleases lists releases, most recently updated first.
+// where is the WHERE clause of f, with its arguments.
+func (s *Store) where(f ListFilter) (string, []any) {
+	var (
+		conds []string
+		args  []any
+	)
+	add := func(cond string, a ...any) {
+		conds = append(conds, cond)
+		args = append(args, a...)
+	}
+	if f.Port != "" {
+		add("port = ?", f.Port)
+	}
+	if f.Status != "" {
+		add("status = ?", f.Status)
+	}
+	if q := strings.TrimSpace(f.Query); q != "" {
+		add(`search LIKE ? ESCAPE '\'`, "%"+likeEscape(strings.ToUpper(q))+"%")
+	}
+	if f.System != "" {
+		add(`systems LIKE ? ESCAPE '\'`, "% "+likeEscape(strings.ToLower(f.System))+" %")
+	}
+	if f.Holder != "" {
+		add(`LOWER(holder) LIKE ? ESCAPE '\'`, "%"+likeEscape(strings.ToLower(f.Holder))+"%")
+	}
+	now := f.Now
+	if now.IsZero() {
+		now = s.now()
+	}
+	at := s.d.timeArg(now)
+	const active = "status IN ('RELEASED', 'BLOCKED')"
+	if f.Ready {
+		add("collectable = ? AND (valid_from IS NULL OR valid_from <= ?) AND (valid_until IS NULL OR valid_until >= ?)", true, at, at)
+	}
+	if f.ExpiringWithin > 0 {
+		add(active+" AND valid_until >= ? AND valid_until <= ?", at, s.d.timeArg(now.Add(f.ExpiringWithin)))
+	}
+	if f.Expired {
+		add(active+" AND valid_until < ?", at)
+	}
+	if len(conds) == 0 {
+		return "", nil
+	}
+	return " WHERE " + strings.Join(conds, " AND "), args
+}
+
+// ListReleases lists the releases f selects, most recently updated first.
 func (s *Store) ListReleases(ctx context.Context, f ListFilter) ([]ReleaseRow, error) {
 	limit, err := pageLimit(f.Limit, f.Offset)
 	if err != nil {
 		return nil, err
 	}
-	var (
-		conds []string
-		args  []any
-	)
-	if f.Port != "" {
-		conds = append(conds, "port = ?")
-		args = append(args, f.Port)
-	}
-	if f.Status != "" {
-		conds = append(conds, "status = ?")
-		args = append(args, f.Status)
-	}
-	q := `SELECT ` + releaseCols + ` FROM releases`
-	if len(conds) > 0 {
-		q += " WHERE " + strings.Join(conds, " AND ")
-	}
-	q += " ORDER BY updated_at DESC, key LIMIT ? OFFSET ?"
+	cond, args := s.where(f)
+	q := `SELECT ` + releaseCols + ` FROM releases` + cond + " ORDER BY updated_at DESC, key LIMIT ? OFFSET ?"
 	args = append(args, limit, f.Offset)
 	rows, err := s.reader.QueryContext(ctx, s.d.q(q), args...)
 	if err != nil {

@@ -4,6 +4,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
+	"time"
 
 	"github.com/nexport/pcsgate/canonical/errtext"
 )
@@ -16,12 +18,38 @@ type ReleaseMeta struct {
 	Port    string
 	Carrier string
 	Holder  string
+	// Search lists the identifiers the monitor's search finds the release
+	// by: container, B/L, release number, AWB.
+	Search []string
+	// System is the port system the saved change came through; the store
+	// keeps every system a release came through.
+	System string
+	// ValidFrom and ValidUntil are the release's validity window, if any.
+	ValidFrom, ValidUntil *time.Time
+	// Collectable is whether the release is ready for pick-up apart from
+	// its validity window, which the store checks at query time.
+	Collectable bool
+}
+
+// searchText is how Search is stored: upper case, each identifier between
+// spaces, so a query matches inside one identifier.
+func (m ReleaseMeta) searchText() string {
+	var b strings.Builder
+	b.WriteByte(' ')
+	for _, id := range m.Search {
+		if id = strings.TrimSpace(id); id != "" {
+			b.WriteString(strings.ToUpper(id))
+			b.WriteByte(' ')
+		}
+	}
+	return b.String()
 }
 
 func (m ReleaseMeta) check() error {
 	for _, f := range []struct{ name, v string }{
 		{"release status", m.Status}, {"release port", m.Port},
 		{"release carrier", m.Carrier}, {"release holder", m.Holder},
+		{"release system", m.System}, {"release identifiers", m.searchText()},
 	} {
 		if err := checkShort(f.name, f.v); err != nil {
 			return err
@@ -75,19 +103,27 @@ func (t *Tx) SaveRelease(key string, meta ReleaseMeta, body []byte, expectVersio
 	if expectVersion < 0 {
 		return fmt.Errorf("release %s expected version %d: 0 or more expected: %w", errtext.Quote(key), expectVersion, ErrBadFilter)
 	}
-	now := t.s.d.timeArg(t.s.now())
+	d := t.s.d
+	now := d.timeArg(t.s.now())
+	system := strings.ToLower(meta.System)
 	var (
 		res sql.Result
 		err error
 	)
 	if expectVersion == 0 {
-		res, err = t.exec(`INSERT INTO releases (key, status, port, carrier, holder, body, version, updated_at)
-VALUES (?, ?, ?, ?, ?, ?, 1, ?) ON CONFLICT (key) DO NOTHING`,
-			key, meta.Status, meta.Port, meta.Carrier, meta.Holder, string(body), now)
+		res, err = t.exec(`INSERT INTO releases (key, status, port, carrier, holder, body, version, updated_at,
+search, systems, valid_from, valid_until, collectable)
+VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING`,
+			key, meta.Status, meta.Port, meta.Carrier, meta.Holder, string(body), now,
+			meta.searchText(), systemsText(system), d.timePtrArg(meta.ValidFrom), d.timePtrArg(meta.ValidUntil), meta.Collectable)
 	} else {
 		res, err = t.exec(`UPDATE releases SET status = ?, port = ?, carrier = ?, holder = ?, body = ?,
-version = version + 1, updated_at = ? WHERE key = ? AND version = ?`,
-			meta.Status, meta.Port, meta.Carrier, meta.Holder, string(body), now, key, expectVersion)
+version = version + 1, updated_at = ?, search = ?, valid_from = ?, valid_until = ?, collectable = ?,
+systems = CASE WHEN ? = '' OR systems LIKE ? ESCAPE '\' THEN systems ELSE systems || ? || ' ' END
+WHERE key = ? AND version = ?`,
+			meta.Status, meta.Port, meta.Carrier, meta.Holder, string(body), now,
+			meta.searchText(), d.timePtrArg(meta.ValidFrom), d.timePtrArg(meta.ValidUntil), meta.Collectable,
+			system, "% "+likeEscape(system)+" %", system, key, expectVersion)
 	}
 	if err != nil {
 		return fmt.Errorf("release %s: %w", errtext.Quote(key), err)
@@ -108,4 +144,17 @@ version = version + 1, updated_at = ? WHERE key = ? AND version = ?`,
 		return fmt.Errorf("release %s: %w", errtext.Quote(key), err)
 	}
 	return fmt.Errorf("release %s: expected version %d, found %d: %w", errtext.Quote(key), expectVersion, stored, ErrConflict)
+}
+
+// systemsText is the systems column of a new release saved through system.
+func systemsText(system string) string {
+	if system == "" {
+		return " "
+	}
+	return " " + system + " "
+}
+
+// likeEscape escapes the wildcards of a LIKE pattern (ESCAPE '\').
+func likeEscape(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
