@@ -122,9 +122,10 @@ func submit(ctx context.Context, button string) error {
 }
 
 // TestMonitorInBrowser logs in with the address pcsgate prints, sees the
-// releases of a dropped file and a rejected message's reason, replays the
-// dead letter (its reason is shown again) and discards it, in headless
-// Chromium, with no console error and no accessibility problem found.
+// releases of a dropped file and a rejected message's reason, searches a
+// container and opens its custody chain, replays the dead letter (its
+// reason is shown again) and discards it, in headless Chromium, with no
+// console error and no accessibility problem found.
 func TestMonitorInBrowser(t *testing.T) {
 	ctx, consoleErrors := browser(t)
 	h := start(t)
@@ -157,6 +158,34 @@ func TestMonitorInBrowser(t *testing.T) {
 	url, err := chromedp.Run(ctx, chromedp.Location())
 	require.NoError(t, err)
 	assert.NotContains(t, url, "token=", "the token leaves the address bar")
+
+	// Search a container and open its release: the custody chain is drawn.
+	loaded := chromedp.Events(ctx, page.LoadEventFired)
+	require.NoError(t, chromedp.Do(ctx, chromedp.SendKeys(chromedp.ID("q"), "MSKU1234565"),
+		chromedp.Click(chromedp.Search(`//button[normalize-space()="Search"]`))))
+	for _, err := range loaded {
+		require.NoError(t, err)
+		break
+	}
+	rows, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll("main table tbody tr td:first-child")].map(td => td.textContent.trim())`))
+	require.NoError(t, err)
+	assert.Equal(t, []string{"MSKU1234565"}, rows[:min(len(rows), 1)], "the search finds the container")
+	assert.NotContains(t, rows, "MAEU8133774", "and only it")
+	screenshot(t, ctx, "search")
+	loaded = chromedp.Events(ctx, page.LoadEventFired)
+	require.NoError(t, chromedp.Do(ctx, chromedp.Click(chromedp.Search(`//a[normalize-space()="MSKU1234565"]`))))
+	for _, err := range loaded {
+		require.NoError(t, err)
+		break
+	}
+	svg, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(document.querySelector("svg.custody title") || {textContent: ""}).textContent`))
+	require.NoError(t, err)
+	assert.NotEmpty(t, svg, "the release page draws its custody chain")
+	problems, err = chromedp.Run(ctx, chromedp.Evaluate[[]string](a11yProblems))
+	require.NoError(t, err)
+	assert.Empty(t, problems, "accessibility of the release page")
+	screenshot(t, ctx, "release")
+	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/"), chromedp.WaitVisible(chromedp.CSS("h1"))))
 
 	require.NoError(t, submit(ctx, "Replay"))
 	flash, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(".flash")))
