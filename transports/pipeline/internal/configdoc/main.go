@@ -63,7 +63,7 @@ func run() error {
 
 // walker finds the struct types of the configuration's packages.
 type walker struct {
-	types   map[string]*ast.TypeSpec // "dir.Type"
+	types map[string]*ast.TypeSpec // "dir.Type"
 	// imports are, per type, the imports of its file: folders of the
 	// module by alias.
 	imports map[string]map[string]string
