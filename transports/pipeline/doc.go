@@ -79,4 +79,10 @@
 // (auth.go): bearer tokens or a browser session cookie, both checked
 // against the store's tokens on every request; CSRF and origin checks on
 // every form; security headers on every answer.
+//
+// Each endpoint's handler (intake or delivery) reports its outcome to the
+// gateway's health tracker (health.go), and an SFTP transport whether it
+// reached its server. An endpoint failing for longer than its
+// degraded_after is degraded: /healthz, open, names the kind of error
+// only; /api/health gives the full reason to a viewer.
 package pipeline
