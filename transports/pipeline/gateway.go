@@ -247,6 +247,7 @@ func (g *Gateway) addEndpoint(ep *Endpoint) error {
 			return err
 		}
 		g.closers = append(g.closers, sub.Close)
+		g.health.watch(ep.Name, sub)
 		g.router.AddConsumerHandler("intake_"+ep.Name, ep.Name, sub, g.health.observe(ep.Name, g.intakeStage(ep)))
 		return nil
 	}

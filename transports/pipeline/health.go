@@ -46,7 +46,8 @@ type EndpointHealth struct {
 	LastErrorText       string     `json:"lastErrorText,omitempty"`
 	ConsecutiveFailures int        `json:"consecutiveFailures"`
 	DegradedAfter       string     `json:"degradedAfter"`
-	// Backlog is how many messages wait for delivery (outbound only).
+	// Backlog is how many messages wait: for delivery (outbound), or files
+	// found and not yet taken in (file drop and SFTP pick-up).
 	Backlog *int64 `json:"backlog,omitempty"`
 	// Reachable says whether the last poll or upload of an SFTP endpoint
 	// reached the server; absent before the first one.
@@ -61,9 +62,10 @@ type endpointState struct {
 	lastSuccess  time.Time
 	lastError    time.Time
 	lastErr      error
-	failures     int       // since the last success
-	failingSince time.Time // the first of those failures
-	reached      *bool     // SFTP only
+	failures     int        // since the last success
+	failingSince time.Time  // the first of those failures
+	reached      *bool      // SFTP only
+	waiting      func() int // files found and not acknowledged (file drop, SFTP pick-up)
 }
 
 // health tracks every endpoint's successes and failures. Its methods are
@@ -135,6 +137,20 @@ func (h *health) reached(name string, err error) {
 	}
 }
 
+// watch takes the files waiting at an inbound endpoint from its
+// subscriber, when it counts them.
+func (h *health) watch(name string, sub any) {
+	w, ok := sub.(interface{ Waiting() int })
+	if !ok {
+		return
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if s := h.eps[name]; s != nil {
+		s.waiting = w.Waiting
+	}
+}
+
 // reachedBy is what an SFTP transport of the endpoint name reports its
 // reach to.
 func (h *health) reachedBy(name string) func(error) {
@@ -189,6 +205,10 @@ func (s *endpointState) health(now time.Time) EndpointHealth {
 		LastError: timePtr(s.lastError), Reachable: s.reached}
 	if s.lastErr != nil {
 		e.LastErrorText = s.lastErr.Error()
+	}
+	if s.waiting != nil {
+		n := int64(s.waiting())
+		e.Backlog = &n
 	}
 	if s.failures == 0 {
 		e.Since = e.LastSuccess

@@ -123,7 +123,8 @@ func TestHealthDegraded(t *testing.T) {
 	require.NotNil(t, p.Backlog)
 	assert.Zero(t, *p.Backlog, "the message left for the dead letters")
 	assert.NotNil(t, byName["portbase-in"].LastSuccess, "the inbox took the file")
-	assert.Nil(t, byName["portbase-in"].Backlog, "inbound endpoints have none")
+	require.NotNil(t, byName["portbase-in"].Backlog, "a drop folder counts its files")
+	assert.Zero(t, *byName["portbase-in"].Backlog, "the file was taken in")
 
 	up.Store(true)
 	res, err := h.gw.Replay(context.Background(), pipeline.ReplayFilter{ID: dls[0].ID})
