@@ -87,25 +87,21 @@ func newHealth(cfg *Config, now func() time.Time) *health {
 	return h
 }
 
-// success records that name took in or delivered a message, or reached
-// its server.
-func (h *health) success(name string) {
+// record records an outcome of the endpoint name: a message taken in or
+// delivered, or its server reached, when err is nil; else a failure.
+func (h *health) record(name string, err error) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if s := h.eps[name]; s != nil {
-		s.lastSuccess, s.failures, s.failingSince = h.now(), 0, time.Time{}
+		s.record(h.now(), err)
 	}
 }
 
-// failure records that name failed with err.
-func (h *health) failure(name string, err error) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	s := h.eps[name]
-	if s == nil {
+func (s *endpointState) record(now time.Time, err error) {
+	if err == nil {
+		s.lastSuccess, s.failures, s.failingSince = now, 0, time.Time{}
 		return
 	}
-	now := h.now()
 	if s.failures == 0 {
 		s.failingSince = now
 	}
@@ -115,25 +111,18 @@ func (h *health) failure(name string, err error) {
 
 // reached records whether an SFTP endpoint's last operation reached its
 // server (err nil) or not. For a pick-up, whose polls are its heartbeat,
-// it also counts as a success or failure; an upload's outcome is counted
-// by the delivery.
+// it is also the outcome recorded; an upload's outcome is the delivery's.
 func (h *health) reached(name string, err error) {
 	h.mu.Lock()
+	defer h.mu.Unlock()
 	s := h.eps[name]
 	if s == nil {
-		h.mu.Unlock()
 		return
 	}
 	ok := err == nil
 	s.reached = &ok
-	inbound := s.ep.Direction == "in"
-	h.mu.Unlock()
-	switch {
-	case !inbound:
-	case ok:
-		h.success(name)
-	default:
-		h.failure(name, err)
+	if s.ep.Direction == "in" {
+		s.record(h.now(), err)
 	}
 }
 
@@ -162,10 +151,8 @@ func (h *health) reachedBy(name string) func(error) {
 func (h *health) observe(name string, handler message.NoPublishHandlerFunc) message.NoPublishHandlerFunc {
 	return func(msg *message.Message) error {
 		err := handler(msg)
-		if err != nil && !errors.Is(err, context.Canceled) {
-			h.failure(name, err)
-		} else if err == nil {
-			h.success(name)
+		if !errors.Is(err, context.Canceled) { // shutting down
+			h.record(name, err)
 		}
 		return err
 	}
@@ -179,7 +166,7 @@ func (h *health) observeFlush(name string, flush func(context.Context) error) fu
 	return func(ctx context.Context) error {
 		err := flush(ctx)
 		if err != nil && ctx.Err() == nil {
-			h.failure(name, err)
+			h.record(name, err)
 		}
 		return err
 	}

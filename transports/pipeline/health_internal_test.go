@@ -42,7 +42,7 @@ func TestHealthTransitions(t *testing.T) {
 	assert.Equal(t, StateOK, e.State, "never used")
 	assert.Nil(t, e.Since)
 
-	h.success("cpu-out")
+	h.record("cpu-out", nil)
 	start := clock.t
 	e = one(t, h)
 	assert.Equal(t, StateOK, e.State)
@@ -50,14 +50,14 @@ func TestHealthTransitions(t *testing.T) {
 
 	clock.advance(time.Minute)
 	failedAt := clock.t
-	h.failure("cpu-out", errors.New(`POST https://cpu.example/in: message m1: answered 503 Service Unavailable "PIN 4711 refused"`))
+	h.record("cpu-out", errors.New(`POST https://cpu.example/in: message m1: answered 503 Service Unavailable "PIN 4711 refused"`))
 	e = one(t, h)
 	assert.Equal(t, StateFailing, e.State, "below the threshold")
 	assert.Equal(t, 1, e.ConsecutiveFailures)
 	assert.Equal(t, &failedAt, e.Since)
 
 	clock.advance(90 * time.Second)
-	h.failure("cpu-out", errors.New("POST https://cpu.example/in: message m1: answered 503 Service Unavailable"))
+	h.record("cpu-out", errors.New("POST https://cpu.example/in: message m1: answered 503 Service Unavailable"))
 	assert.Equal(t, StateFailing, one(t, h).State, "failing for 90s of 2m")
 
 	clock.advance(30 * time.Second)
@@ -70,7 +70,7 @@ func TestHealthTransitions(t *testing.T) {
 	assert.Equal(t, &start, e.LastSuccess, "the last success is kept")
 
 	clock.advance(time.Second)
-	h.success("cpu-out")
+	h.record("cpu-out", nil)
 	e = one(t, h)
 	assert.Equal(t, StateOK, e.State, "ok again at the next success")
 	assert.Zero(t, e.ConsecutiveFailures)
