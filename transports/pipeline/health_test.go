@@ -55,6 +55,20 @@ func TestHealthzOK(t *testing.T) {
 	}
 }
 
+// TestHealthzDown: a store that does not answer makes /healthz 503,
+// "down".
+func TestHealthzDown(t *testing.T) {
+	h := start(t)
+	srv := httptest.NewServer(h.gw.MonitorHandler())
+	defer srv.Close()
+	code, _, _ := getHealthz(t, srv)
+	require.Equal(t, http.StatusOK, code)
+	require.NoError(t, h.gw.Store().Close())
+	code, hz, _ := getHealthz(t, srv)
+	assert.Equal(t, http.StatusServiceUnavailable, code)
+	assert.Equal(t, "down", hz.Status)
+}
+
 // TestHealthDegraded: a partner answering 503 makes its endpoint degraded
 // once it has failed for longer than its degraded_after. /healthz says so
 // with the kind of error only (no message, no text of the answer) and
