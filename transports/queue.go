@@ -89,3 +89,10 @@ func (q *Queue[T]) Idle() bool {
 	defer q.mu.Unlock()
 	return len(q.items) == 0 && len(q.inflight) == 0
 }
+
+// Waiting is how many units are queued or in flight.
+func (q *Queue[T]) Waiting() int {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return len(q.items) + len(q.inflight)
+}

@@ -13,6 +13,7 @@ func TestQueue(t *testing.T) {
 	q := transports.NewQueue[string](2, func() { wakes++ })
 	id := func(s string) string { return s }
 	assert.True(t, q.Idle())
+	assert.Zero(t, q.Waiting())
 	assert.Equal(t, []string{"a", "b"}, q.Add([]string{"a", "b", "a", "c"}, id), "duplicates and units over the limit wait")
 	assert.Positive(t, wakes)
 	it, ok := q.Pop()
@@ -22,6 +23,7 @@ func TestQueue(t *testing.T) {
 	assert.True(t, q.Holds("a"), "in flight")
 	assert.True(t, q.Holds("b"), "queued")
 	assert.False(t, q.Holds("c"), "left over the limit")
+	assert.Equal(t, 2, q.Waiting(), "one queued, one in flight")
 	assert.False(t, q.Idle())
 	q.Release("a")
 	assert.Equal(t, []string{"a"}, q.Add([]string{"a"}, id), "released, it may be queued again")
@@ -34,4 +36,5 @@ func TestQueue(t *testing.T) {
 	q.Release("b")
 	assert.False(t, q.Holds("a"), "released")
 	assert.True(t, q.Idle())
+	assert.Zero(t, q.Waiting())
 }

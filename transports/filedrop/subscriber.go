@@ -146,6 +146,11 @@ func (s *Subscriber) Subscribe(ctx context.Context, topic string) (<-chan *messa
 	return out, nil
 }
 
+// Waiting is how many complete files were found and are not acknowledged
+// yet: queued, or on their way through the pipeline. Files still settling
+// and those beyond the queue's limit are not counted.
+func (s *Subscriber) Waiting() int { return s.queue.Waiting() }
+
 // Rescan lists the folder now, in the caller's goroutine, and queues the
 // files found complete. It returns the names it queued. pcsgate never needs
 // it: notifications and the poll timer list the folder. It serves tools

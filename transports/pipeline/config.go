@@ -151,6 +151,10 @@ type Endpoint struct {
 	HTTPIn *httptr.InboundConfig `yaml:"http_in"`
 	// HTTPOut configures outbound POSTs.
 	HTTPOut *httptr.OutboundConfig `yaml:"http_out"`
+	// DegradedAfter is how long the endpoint may fail (messages not taken
+	// in or not delivered, an SFTP server not reached), without a success
+	// in between, before /healthz reports it degraded. Default 5m.
+	DegradedAfter time.Duration `yaml:"degraded_after"`
 }
 
 // Route sends the accepted events it matches to an endpoint in a profile.
@@ -522,6 +526,9 @@ func (c *Config) Validate() error {
 			errs = append(errs, atField(at+".transport", fmt.Errorf("%s: %w: %s", where, ErrConfig, kindsHelp(ep))))
 		}
 		errs = append(errs, ep.validateDirection(at, where)...)
+		if ep.DegradedAfter < 0 {
+			errs = append(errs, atField(at+".degraded_after", fmt.Errorf("%s: %w: degraded_after %s: a positive duration such as 5m expected", where, ErrConfig, ep.DegradedAfter)))
+		}
 		if key, n := inboundMaxBytes(ep); n > maxInboundBytes {
 			errs = append(errs, atField(at+"."+key, fmt.Errorf("%s: %w: %s %d: at most %d expected, so that a refused message can be kept as a dead letter", where, ErrConfig, key, n, maxInboundBytes)))
 		}

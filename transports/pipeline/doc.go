@@ -83,4 +83,10 @@
 // custody chain drawn as SVG) are rendered on the server and need no
 // script; the API under /api/ gives the same data as JSON, described in
 // openapi.json.
+//
+// Each endpoint's handler (intake or delivery) reports its outcome to the
+// gateway's health tracker (health.go), and an SFTP transport whether it
+// reached its server. An endpoint failing for longer than its
+// degraded_after is degraded: /healthz, open, names the kind of error
+// only; /api/health gives the full reason to a viewer.
 package pipeline

@@ -41,12 +41,16 @@ var endpointKinds = []endpointKind{
 	{direction: "in", transport: "sftp", section: "sftp",
 		configured: func(ep *Endpoint) bool { return ep.SFTP != nil },
 		subscriber: func(g *Gateway, ep *Endpoint) (message.Subscriber, error) {
-			return subscriber(sftp.NewSubscriber(*ep.SFTP, g.lib))
+			cfg := *ep.SFTP
+			cfg.Reached = g.health.reachedBy(ep.Name)
+			return subscriber(sftp.NewSubscriber(cfg, g.lib))
 		}},
 	{direction: "out", transport: "sftp", section: "sftp_out",
 		configured: func(ep *Endpoint) bool { return ep.SFTPOut != nil },
 		publisher: func(g *Gateway, ep *Endpoint) (message.Publisher, error) {
-			return publisher(sftp.NewPublisher(*ep.SFTPOut, g.lib))
+			cfg := *ep.SFTPOut
+			cfg.Reached = g.health.reachedBy(ep.Name)
+			return publisher(sftp.NewPublisher(cfg, g.lib))
 		}},
 	{direction: "in", transport: "http", section: "http_in",
 		configured: func(ep *Endpoint) bool { return ep.HTTPIn != nil },

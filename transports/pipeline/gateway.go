@@ -59,6 +59,8 @@ type Gateway struct {
 	sealKey keySealer
 	// targets are, per route of cfg, its target system and encode options.
 	targets []routeTarget
+	// health is what the stages saw of each endpoint lately.
+	health *health
 	// retryInterval is the first wait of retries and of parked events.
 	retryInterval time.Duration
 	closers       []func() error
@@ -104,6 +106,7 @@ func NewWithLibraryLogger(ctx context.Context, cfg *Config, reg *mappings.Regist
 		outbound: map[string]message.Publisher{}, credKey: key, sealKey: sealKey, targets: targets}
 	g.closers = append(g.closers, st.Close)
 	g.metrics = newMetrics(prometheus.NewRegistry())
+	g.health = newHealth(cfg, time.Now)
 	if err := g.buildRouter(); err != nil {
 		_ = g.Close()
 		return nil, err
@@ -244,7 +247,8 @@ func (g *Gateway) addEndpoint(ep *Endpoint) error {
 			return err
 		}
 		g.closers = append(g.closers, sub.Close)
-		g.router.AddConsumerHandler("intake_"+ep.Name, ep.Name, sub, g.intakeStage(ep))
+		g.health.watch(ep.Name, sub)
+		g.router.AddConsumerHandler("intake_"+ep.Name, ep.Name, sub, g.health.observe(ep.Name, g.intakeStage(ep)))
 		return nil
 	}
 	pub, err := k.publisher(g, ep)
@@ -257,6 +261,7 @@ func (g *Gateway) addEndpoint(ep *Endpoint) error {
 	// batch durable and visible once, just before the batch's
 	// acknowledgement is recorded.
 	handler, flush := g.deliverStage(ep)
+	handler, flush = g.health.observe(ep.Name, handler), g.health.observeFlush(ep.Name, flush)
 	sub, err := g.store.SubscriberWith("deliver_"+ep.Name, store.SubscriberOptions{BeforeAck: flush})
 	if err != nil {
 		return err

@@ -29,10 +29,10 @@ func newMetrics(reg *prometheus.Registry) *metrics {
 		received:    c("messages_received_total", "Inbound messages committed, by endpoint.", "endpoint"),
 		rejected:    c("messages_rejected_total", "Inbound messages nothing could be read from, by endpoint.", "endpoint"),
 		duplicates:  c("duplicates_total", "Duplicates recognised and not processed again, by kind (content, business).", "kind"),
-		events:      c("events_total", "Events by outcome: decoded, accepted, late, duplicate.", "outcome"),
+		events:      c("events_total", "Events by outcome: decoded, accepted, late, duplicate, parked (once per event, however often it waits for its release), rejected.", "outcome"),
 		routed:      c("events_routed_total", "Routing results by endpoint: rendered, not_carried (the target profile cannot carry the event), to_source (not sent back to the system it came from).", "endpoint", "result"),
 		delivered:   c("messages_delivered_total", "Outbound messages delivered, by endpoint.", "endpoint"),
-		deadLetters: c("dead_letters_total", "Messages that failed for good, by stage.", "stage"),
+		deadLetters: c("dead_letters_total", "Messages that failed for good, by stage: decode, ledger, or the handler the poison queue names.", "stage"),
 	}
 	reg.MustRegister(collectors.NewGoCollector())
 	reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{

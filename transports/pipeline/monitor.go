@@ -7,7 +7,6 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"html/template"
 	"net/http"
 	"strings"
@@ -72,6 +71,8 @@ func (g *Gateway) monitorRoutes() []monitorRoute {
 		{MonitorRoute{"GET /api/releases", viewer}, g.apiReleases},
 		{MonitorRoute{"GET /api/releases/{key...}", viewer}, g.apiRelease},
 		{MonitorRoute{"GET /api/deadletters", viewer}, g.apiDeadLetters},
+		{MonitorRoute{"GET /api/health", viewer}, g.apiHealth},
+		{MonitorRoute{"GET /api/stats/hourly", viewer}, g.apiHourly},
 		{MonitorRoute{"POST /api/deadletters/{id}/replay", operator}, g.replayDeadLetter},
 		{MonitorRoute{"POST /api/deadletters/{id}/discard", operator}, g.discardDeadLetter},
 	}
@@ -113,11 +114,6 @@ func (g *Gateway) loginByAddress(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	g.login(w, r, r.URL.Query().Get("token"))
-}
-
-func (g *Gateway) healthz(w http.ResponseWriter, _ *http.Request) {
-	w.Header().Set("Content-Type", "application/json")
-	fmt.Fprintf(w, "{\"status\":\"ok\",\"store\":%q}\n", g.store.Backend())
 }
 
 func serveCSS(w http.ResponseWriter, r *http.Request) {

@@ -16,6 +16,9 @@ const (
 	outcomeDuplicate
 	// outcomeParked: its release is not known yet; it is tried again later.
 	outcomeParked
+	// outcomeParkedAgain: a parked event came back and its release is
+	// still not known; it was counted when first parked.
+	outcomeParkedAgain
 	// outcomeRejected: the custody rules reject it, or it waited for its
 	// release long enough; it is a dead letter of the ledger stage.
 	outcomeRejected
@@ -33,6 +36,8 @@ func (o outcome) String() string {
 		return "duplicate"
 	case outcomeParked:
 		return "parked"
+	case outcomeParkedAgain:
+		return "parked again"
 	case outcomeRejected:
 		return "rejected"
 	}

@@ -10,11 +10,12 @@ import (
 // ledger log line; dashboards depend on them.
 func TestOutcomeString(t *testing.T) {
 	for o, want := range map[outcome]string{
-		outcomeAccepted:  "accepted",
-		outcomeLate:      "late",
-		outcomeDuplicate: "duplicate",
-		outcomeParked:    "parked",
-		outcomeRejected:  "rejected",
+		outcomeAccepted:    "accepted",
+		outcomeLate:        "late",
+		outcomeDuplicate:   "duplicate",
+		outcomeParked:      "parked",
+		outcomeParkedAgain: "parked again",
+		outcomeRejected:    "rejected",
 	} {
 		assert.Equal(t, want, o.String())
 	}

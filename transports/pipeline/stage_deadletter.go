@@ -15,10 +15,14 @@ import (
 func (g *Gateway) deadLetterStage(msg *message.Message) error {
 	stage := msg.Metadata.Get(middleware.PoisonedHandlerKey)
 	reason := msg.Metadata.Get(middleware.ReasonForPoisonedKey)
-	g.metrics.deadLetters.WithLabelValues(stage).Inc()
-	g.logger.Error("dead letter", errors.New(reason), watermill.LogFields{"stage": stage, "uuid": msg.UUID})
-	return g.store.InTxReplayable(msg.Context(), func(tx *store.Tx) error {
+	err := g.store.InTxReplayable(msg.Context(), func(tx *store.Tx) error {
 		return tx.AddDeadLetter(store.DeadLetter{ID: msg.UUID, Stage: stage, Profile: msg.Metadata.Get(MetaProfile),
 			Endpoint: msg.Metadata.Get(transports.MetaEndpoint), Reason: reason, Payload: msg.Payload, Metadata: msg.Metadata})
 	})
+	if err != nil {
+		return err // redelivered: counted and logged once kept
+	}
+	g.metrics.deadLetters.WithLabelValues(stage).Inc()
+	g.logger.Error("dead letter", errors.New(reason), watermill.LogFields{"stage": stage, "uuid": msg.UUID})
+	return nil
 }

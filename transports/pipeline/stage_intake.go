@@ -81,6 +81,7 @@ type intake struct {
 	interchangeSeen bool      // its interchange was seen before
 	dups            int       // business duplicates among evs
 	dupLines        int       // lines of a JSON Lines message seen before
+	decodeDead      int       // dead letters of the decode stage kept
 	outcomes        []outcome // per event of evs
 }
 
@@ -174,7 +175,7 @@ func dedupeKeysOf(ep *Endpoint, msg *message.Message, evs []decoded, bad []*mapp
 // those the ledger rejects for good) and keeps what could not be decoded
 // as a dead letter with the original bytes.
 func (g *Gateway) commitIntake(tx *store.Tx, in *intake) error {
-	in.contentDup, in.interchangeSeen, in.dups = false, false, 0
+	in.contentDup, in.interchangeSeen, in.dups, in.decodeDead = false, false, 0, 0
 	in.outcomes = make([]outcome, len(in.evs))
 	seen, err := tx.SeenEach(in.keys.keys)
 	if err != nil {
@@ -238,6 +239,7 @@ func (g *Gateway) addDecodeDeadLetter(tx *store.Tx, in *intake, d store.DeadLett
 	if d.Payload, err = g.sealKey.sealIf(in.secret, d.Payload); err != nil {
 		return err
 	}
+	in.decodeDead++
 	return tx.AddDeadLetter(d)
 }
 
@@ -322,8 +324,12 @@ func (g *Gateway) logIntake(in *intake, took time.Duration) {
 	}
 }
 
-// logOutcomes counts and logs each applied event of the inbound message.
+// logOutcomes counts and logs each applied event of the inbound message,
+// and the dead letters of the decode stage its transaction kept.
 func (g *Gateway) logOutcomes(in *intake) {
+	if in.decodeDead > 0 {
+		g.metrics.deadLetters.WithLabelValues("decode").Add(float64(in.decodeDead))
+	}
 	for i, res := range in.outcomes {
 		switch res {
 		case outcomeSkipped:

@@ -45,6 +45,9 @@ func (g *Gateway) ledgerStage(msg *message.Message) error {
 	if err != nil {
 		return err
 	}
+	if res == outcomeParked && msg.Metadata.Get(metaParkTries) != "" {
+		res = outcomeParkedAgain
+	}
 	g.applied(&e, res, r)
 	return nil
 }
@@ -158,7 +161,9 @@ func (g *Gateway) applied(e *canonical.ReleaseEvent, res outcome, r renderings) 
 	if res == outcomeAccepted {
 		g.countRendered(r.outs)
 	}
-	g.metrics.events.WithLabelValues(res.String()).Inc()
+	if res != outcomeParkedAgain {
+		g.metrics.events.WithLabelValues(res.String()).Inc()
+	}
 	g.logger.Info("ledger", watermill.LogFields{"event": e.ID, "type": e.Type, "release": e.Key.String(), "outcome": res.String()})
 }
 

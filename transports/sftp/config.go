@@ -76,6 +76,12 @@ type Connection struct {
 	// scheduled poll; tests inject one that does not wait. It returns
 	// early with ctx's error when ctx is done. Default: a timer.
 	Sleep func(ctx context.Context, d time.Duration) error `yaml:"-"`
+	// Reached, when set, is told after each operation on the server
+	// whether it reached the server: nil when it ran there, whatever the
+	// server answered, else why not (refused, timed out, host key or login
+	// refused), after the retries. The gateway shows it as the endpoint's
+	// health. It must not block.
+	Reached func(err error) `yaml:"-"`
 }
 
 func (c *Connection) setDefaults() {

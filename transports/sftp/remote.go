@@ -79,6 +79,19 @@ type op func(c *pkgsftp.Client, kick func()) error
 // own answers (no such file, permission denied) and fn's verdicts are
 // returned at once. what names the operation in errors, e.g. `list "in"`.
 func (r *remote) do(ctx context.Context, what string, fn op) error {
+	reached, err := r.try(ctx, what, fn)
+	if r.cfg.Reached != nil && ctx.Err() == nil && !errors.Is(err, transports.ErrClosed) {
+		if reached {
+			r.cfg.Reached(nil)
+		} else {
+			r.cfg.Reached(r.wrap(what, err))
+		}
+	}
+	return r.wrap(what, err)
+}
+
+// try is do without the report: it says whether fn ran on the server.
+func (r *remote) try(ctx context.Context, what string, fn op) (reached bool, err error) {
 	retriedStale := false
 	for attempt := 0; ; {
 		s, fresh, err := r.acquire(ctx)
@@ -87,7 +100,7 @@ func (r *remote) do(ctx context.Context, what string, fn op) error {
 			lost := connectionLost(err)
 			r.release(s, lost)
 			if !lost {
-				return r.wrap(what, err)
+				return true, err
 			}
 			if !fresh && !retriedStale && ctx.Err() == nil {
 				// The server may have dropped an idle connection: one
@@ -97,21 +110,21 @@ func (r *remote) do(ctx context.Context, what string, fn op) error {
 				continue
 			}
 		} else if !connectionLost(err) {
-			return r.wrap(what, err)
+			return false, err
 		}
 		if ctx.Err() != nil {
-			return r.wrap(what, ctx.Err())
+			return false, ctx.Err()
 		}
 		if attempt >= r.cfg.MaxRetries {
 			if attempt > 0 {
 				err = fmt.Errorf("%w (gave up after %d attempts)", err, attempt+1)
 			}
-			return r.wrap(what, err)
+			return false, err
 		}
 		wait := backoff(r.cfg.Backoff, attempt)
 		r.logger.Info("Connection failed; retrying", watermill.LogFields{"op": what, "error": err.Error(), "attempt": attempt + 1, "wait": wait.String()})
 		if serr := r.cfg.Sleep(ctx, wait); serr != nil {
-			return r.wrap(what, err)
+			return false, err
 		}
 		attempt++
 	}

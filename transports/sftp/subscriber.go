@@ -110,6 +110,11 @@ func (s *Subscriber) Subscribe(ctx context.Context, topic string) (<-chan *messa
 	return out, nil
 }
 
+// Waiting is how many complete files were found and are not acknowledged
+// yet: queued, or on their way through the pipeline. Files still settling
+// and those beyond the queue's limit are not counted.
+func (s *Subscriber) Waiting() int { return s.queue.Waiting() }
+
 // Poll lists Dir now, in the caller's goroutine, and queues the files found
 // complete; it returns the names it queued. pcsgate never needs it, as the
 // Schedule drives polling; it serves tools and tests.
