@@ -85,6 +85,7 @@ func newRoot(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 		newConformanceCmd(),
 		newMappingsCmd(),
 		newVersionCmd(),
+		newConfigCmd(),
 	)
 	return root
 }
