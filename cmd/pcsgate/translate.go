@@ -66,6 +66,9 @@ standard error, one line each; the good ones are still written. Exit status: 0 a
 	cmd.Flags().BoolVar(&o.allowFormulas, "allow-csv-formulas", false, "write CSV cells that start with =, +, -, @ as they are (default: a ' before them)")
 	cmd.Flags().StringVar(&o.out, "out", "", "write one file per message in this folder, named as the gateway names them, instead of standard output")
 	cmd.Flags().BoolVar(&o.lines, "lines", false, "read JSON Lines (one JSON document per line; implied by .jsonl and .ndjson)")
+	_ = cmd.RegisterFlagCompletionFunc("from", profileCompletion(reads))
+	_ = cmd.RegisterFlagCompletionFunc("to", profileCompletion(writes))
+	_ = cmd.MarkFlagDirname("out")
 	return cmd
 }
 

@@ -57,6 +57,7 @@ Exit status: 0 all files good, 1 some rejected, 2 usage error.`,
 	}
 	cmd.Flags().StringVar(&profile, "profile", "", "profile to check against, or canonical for NDJSON events (detected when omitted)")
 	cmd.Flags().BoolVar(&jsonLines, "lines", false, "read JSON Lines (one JSON document per line; implied by .jsonl and .ndjson)")
+	_ = cmd.RegisterFlagCompletionFunc("profile", profileCompletion(reads))
 	return cmd
 }
 
