@@ -109,3 +109,14 @@ func (d dropTime) Handle(ctx context.Context, r slog.Record) error {
 	r.Time = time.Time{}
 	return d.Handler.Handle(ctx, r)
 }
+
+// A configuration the gateway refuses once the profiles are known is a
+// configuration error too: exit status 2, before the banner.
+func TestRunConfigErrorIsUsage(t *testing.T) {
+	dir := t.TempDir()
+	cfg := writeConfig(t, dir, strings.Replace(goodConfig, "profile: cpu/transfer", "profile: nope/nope", 1))
+	code, out, errOut := runCLI(t, "", "run", "--config", cfg)
+	assert.Equal(t, exitUsage, code)
+	assert.Empty(t, out)
+	assert.Equal(t, []string{`pcsgate: route "cpu-out:nope/nope": invalid configuration: profile "nope/nope" cannot write (see pcsgate profiles)`}, lines(errOut))
+}
