@@ -35,8 +35,9 @@ func newTranslateCmd() *cobra.Command {
 		Use:   "translate [--from PROFILE|canonical] --to PROFILE|canonical [--out DIR] [FILE|PATTERN|-]...",
 		Short: "Translate files from one port system's format to another's, or to canonical NDJSON",
 		Long: `Translate reads each FILE (or standard input) and writes it in the target
-format on standard output, one document per input. --to canonical writes one
-canonical event per line (NDJSON); --from canonical reads such lines back.
+format on standard output, input after input (several XML documents, for a
+target that writes one per event). --to canonical writes one canonical event
+per line (NDJSON); --from canonical reads such lines back.
 Patterns such as 'inbox/*.edi' are expanded by pcsgate too, for shells that
 leave them as they are. --out DIR writes one file per outbound message
 instead, named as the gateway names them (<event id>.<profile>.<ext>), and

@@ -50,7 +50,7 @@ func TestTranslateSeveralFilesAndPatterns(t *testing.T) {
 	}
 	assert.Equal(t, want, out)
 
-	// One document per input, each as the input alone gives it.
+	// Input after input, each as the input alone gives it.
 	_, docA, _ := runCLI(t, "", "translate", "--to", "cpu/transfer", a)
 	_, docB, _ := runCLI(t, "", "translate", "--to", "cpu/transfer", b)
 	require.NotEmpty(t, docA)
