@@ -34,16 +34,40 @@ func TestMonitorLines(t *testing.T) {
 	assert.Equal(t, []string{"pcsgate: monitor off"}, monitorLines(pipeline.MonitorStart{}))
 }
 
-func TestRunFailsBeforeTheBannerWhenTheMonitorAddressIsTaken(t *testing.T) {
+func TestRunFailsBeforeTheBannerWhenAnAddressIsTaken(t *testing.T) {
 	taken, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
 	defer taken.Close()
-	dir := t.TempDir()
-	cfg := writeConfig(t, dir, strings.Replace(goodConfig, `monitor: {listen: "off"}`, `monitor: {listen: "`+taken.Addr().String()+`"}`, 1))
-	code, out, errOut := runCLI(t, "", "run", "--config", cfg)
-	assert.Equal(t, exitRejected, code)
-	assert.Empty(t, out)
-	assert.Equal(t, []string{"pcsgate: monitor: listen tcp " + taken.Addr().String() + ": bind: address already in use"}, lines(errOut))
+	free, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	freeAddr := free.Addr().String()
+	require.NoError(t, free.Close())
+	webhook := `  - name: cpu-in
+    direction: in
+    transport: http
+    http_in: {path: /in/cpu, auth: {hmac_secret: "0123456789abcdef0123456789abcdef"}}
+routes:`
+	tests := []struct {
+		name, monitor, webhooks, what string
+	}{
+		{name: "monitor", monitor: taken.Addr().String(), webhooks: freeAddr, what: "monitor"},
+		// The monitor's listener, bound first, is closed again.
+		{name: "webhooks", monitor: freeAddr, webhooks: taken.Addr().String(), what: "webhooks"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			yaml := strings.NewReplacer(`monitor: {listen: "off"}`, `monitor: {listen: "`+tt.monitor+`"}`+"\nwebhooks: {listen: \""+tt.webhooks+`"}`,
+				"routes:", webhook).Replace(goodConfig)
+			code, out, errOut := runCLI(t, "", "run", "--config", writeConfig(t, dir, yaml))
+			assert.Equal(t, exitRejected, code)
+			assert.Empty(t, out)
+			assert.Equal(t, []string{"pcsgate: " + tt.what + ": listen tcp " + taken.Addr().String() + ": bind: address already in use"}, lines(errOut))
+			ln, err := net.Listen("tcp", freeAddr)
+			require.NoError(t, err, "the listener bound before the failure is closed")
+			require.NoError(t, ln.Close())
+		})
+	}
 }
 
 func TestRunLogFlags(t *testing.T) {
