@@ -177,6 +177,10 @@ only (0600).`,
 	return cmd
 }
 
+// maxDiscardReason is the longest reason the store keeps with a discarded
+// dead letter.
+const maxDiscardReason = 1024
+
 func newDeadLettersDiscardCmd() *cobra.Command {
 	var gf gatewayFlags
 	var reason string
@@ -185,12 +189,16 @@ func newDeadLettersDiscardCmd() *cobra.Command {
 		Short: "Give a pending dead letter up: it is kept with its bytes but no longer pending",
 		Long: `Discard marks a pending dead letter as given up, as the monitor's Discard
 button does: it stays in the store with its original bytes, no longer
-pending and never replayed. The reason is required; it is printed and
-logged (with the dead letter's id and stage), not kept in the store.`,
+pending and never replayed. The reason is required (at most 1024 bytes);
+it is kept with the dead letter (deadletters show prints it), and logged
+with the dead letter's id and stage.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if strings.TrimSpace(reason) == "" {
 				return usagef("--reason is required: say why the dead letter is given up")
+			}
+			if len(reason) > maxDiscardReason {
+				return usagef("--reason of %d bytes: at most %d expected", len(reason), maxDiscardReason)
 			}
 			_, st, err := gf.openExisting(cmd.Context())
 			if err != nil {
@@ -204,7 +212,7 @@ logged (with the dead letter's id and stage), not kept in the store.`,
 			if len(dls) == 0 {
 				return fmt.Errorf("no pending dead letter %q (pcsgate deadletters list --all lists them)", args[0])
 			}
-			if err := st.InTx(cmd.Context(), func(tx *store.Tx) error { return tx.MarkDiscarded(args[0]) }); err != nil {
+			if err := st.InTx(cmd.Context(), func(tx *store.Tx) error { return tx.Discard(args[0], reason) }); err != nil {
 				return err
 			}
 			slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), nil)).Info("dead letter discarded",
@@ -224,6 +232,9 @@ func describe(w io.Writer, d store.DeadLetter) {
 		d.ID, d.Stage, orDash(d.Endpoint), orDash(d.Profile), d.CreatedAt.UTC().Format(time.RFC3339))
 	if d.ReplayedAt != nil {
 		fmt.Fprintf(w, "replayed: %s\n", d.ReplayedAt.UTC().Format(time.RFC3339))
+	}
+	if d.DiscardedAt != nil {
+		fmt.Fprintf(w, "discarded: %s %s\n", d.DiscardedAt.UTC().Format(time.RFC3339), orDash(d.DiscardReason))
 	}
 	if pipeline.IsSealed(d) {
 		fmt.Fprintln(w, "sealed: yes, opened with the installation's secret key")

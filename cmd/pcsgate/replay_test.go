@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -71,6 +72,10 @@ func TestDeadLettersDiscard(t *testing.T) {
 	assert.Equal(t, "dl-1: discarded (sent again by the carrier)\n", out)
 	assert.Regexp(t, `^time=\S+ level=INFO msg="dead letter discarded" id=dl-1 stage=ledger endpoint=cpu-in reason="sent again by the carrier"\n$`, errOut)
 
+	code, out, errOut = runCLI(t, "", "deadletters", "show", "dl-1", "--data", data)
+	require.Equal(t, exitOK, code, errOut)
+	assert.Regexp(t, `\ndiscarded: \S+ sent again by the carrier\n`, out)
+
 	code, out, errOut = runCLI(t, "", "replay", "--list", "--data", data)
 	require.Equal(t, exitOK, code, errOut)
 	assert.Regexp(t, `^dl-2\t`, out, "only dl-2 is still pending")
@@ -88,6 +93,8 @@ func TestDeadLettersDiscard(t *testing.T) {
 			err: "pcsgate: --reason is required: say why the dead letter is given up"},
 		{name: "with a blank reason", args: []string{"dl-2", "--reason", " "}, code: exitUsage,
 			err: "pcsgate: --reason is required: say why the dead letter is given up"},
+		{name: "with a reason too long to keep", args: []string{"dl-2", "--reason", strings.Repeat("x", 1025)}, code: exitUsage,
+			err: "pcsgate: --reason of 1025 bytes: at most 1024 expected"},
 		{name: "without an id", args: []string{"--reason", "x"}, code: exitUsage,
 			err: "pcsgate: accepts 1 arg(s), received 0"},
 	}

@@ -31,7 +31,7 @@
 //	releases(key PK, status, port, carrier, holder, body JSON, version, updated_at)
 //	events(id PK, release_key, seq, type, occurred_at, received_at, late, hash, body JSON)
 //	dedupe(kind, key, first_seen, last_seen, count; PK (kind, key))
-//	deadletters(id PK, stage, profile, endpoint, reason, payload, metadata JSON, created_at, replayed_at, discarded_at)
+//	deadletters(id PK, stage, profile, endpoint, reason, payload, metadata JSON, created_at, replayed_at, discarded_at, discard_reason)
 //	monitor_tokens(id PK, name, role, hash, created_at, revoked_at)
 //
 // Bodies are JSON documents this package does not interpret; they come back
