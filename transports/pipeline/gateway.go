@@ -68,7 +68,7 @@ type Gateway struct {
 	mu sync.Mutex
 	// listeners are those Listen bound, nil before.
 	listeners []boundListener
-	// routerRan is set once the router is started, closed once Close is
+	// routerRan says the router was started; closed, that Close was
 	// called.
 	routerRan, closed bool
 }
@@ -292,7 +292,10 @@ func (g *Gateway) Store() *store.Store { return g.store }
 func (g *Gateway) Listen() error {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	if g.listeners != nil {
+	switch {
+	case g.closed:
+		return errGatewayClosed
+	case g.listeners != nil:
 		return nil
 	}
 	limits := g.cfg.Webhooks.ServerLimits.server(g.logger)
@@ -368,12 +371,15 @@ func (g *Gateway) RunRouter(ctx context.Context) error {
 	g.mu.Lock()
 	if g.closed {
 		g.mu.Unlock()
-		return errors.New("the gateway is closed")
+		return errGatewayClosed
 	}
 	g.routerRan = true
 	g.mu.Unlock()
 	return g.router.Run(ctx)
 }
+
+// errGatewayClosed refuses to start a gateway that was closed.
+var errGatewayClosed = errors.New("the gateway is closed")
 
 // Running is closed once the router runs.
 func (g *Gateway) Running() chan struct{} { return g.router.Running() }
