@@ -12,9 +12,16 @@ PUREGO_PKGS := ./mappings/... ./fixtures/
 run: build
 	./$(BIN) run
 
-## build: one static binary in bin/
+# what pcsgate --version prints; outside a git checkout the binary falls
+# back on the build information Go records
+VERSION    ?= $(shell git describe --tags --always --dirty 2>/dev/null)
+COMMIT     ?= $(shell git rev-parse HEAD 2>/dev/null)
+BUILD_DATE ?= $(shell date -u +%Y-%m-%dT%H:%M:%SZ)
+LDFLAGS    := -X main.version=$(VERSION) -X main.commit=$(COMMIT) -X main.buildDate=$(BUILD_DATE)
+
+## build: one static binary in bin/, stamped with its version, commit and date
 build:
-	$(GO) build -trimpath -o $(BIN) ./cmd/pcsgate
+	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/pcsgate
 
 ## test: every unit, fixture and fuzz-seed test, then the packages with a
 ## purego variant once more built without unsafe; needs nothing but Go

@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"maps"
+	"os"
 	"slices"
 	"strings"
 	"text/tabwriter"
@@ -33,6 +35,26 @@ func (f *gatewayFlags) load() (*pipeline.Config, error) {
 	return loadGatewayConfig(f.config, f.data, reg)
 }
 
+// dataExists refuses a --data folder that does not exist, when no --config
+// is given: a mistyped folder would otherwise get a new, empty store.
+func (f *gatewayFlags) dataExists() error {
+	if f.config != "" {
+		return nil
+	}
+	if st, err := os.Stat(f.data); err != nil || !st.IsDir() {
+		return usagef("--data %s: no such folder (pcsgate run makes it on its first start)", f.data)
+	}
+	return nil
+}
+
+// openExisting is open for an installation that exists.
+func (f *gatewayFlags) openExisting(ctx context.Context) (*pipeline.Config, *store.Store, error) {
+	if err := f.dataExists(); err != nil {
+		return nil, nil, err
+	}
+	return f.open(ctx)
+}
+
 // open reads the gateway's configuration and opens its store.
 func (f *gatewayFlags) open(ctx context.Context) (*pipeline.Config, *store.Store, error) {
 	cfg, err := f.load()
@@ -50,9 +72,10 @@ func newDeadLettersCmd() *cobra.Command {
 		Long: `Deadletters reads the dead letters of the gateway's store: what failed for
 good, with its stage, reason and original bytes. A payload kept sealed
 (the message carried a secret) is opened with the installation's secret
-key (secret_key_file) to be shown. pcsgate replay puts dead letters back.`,
+key (secret_key_file) to be shown. pcsgate replay puts dead letters back;
+discard gives one up for good.`,
 	}
-	cmd.AddCommand(newDeadLettersListCmd(), newDeadLettersShowCmd())
+	cmd.AddCommand(newDeadLettersListCmd(), newDeadLettersShowCmd(), newDeadLettersDiscardCmd())
 	return cmd
 }
 
@@ -65,7 +88,7 @@ func newDeadLettersListCmd() *cobra.Command {
 		Short: "List pending dead letters (--all: replayed ones too)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			_, st, err := gf.open(cmd.Context())
+			_, st, err := gf.openExisting(cmd.Context())
 			if err != nil {
 				return err
 			}
@@ -112,7 +135,7 @@ With -o the payload goes to FILE instead, a new file readable by its owner
 only (0600).`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			cfg, st, err := gf.open(cmd.Context())
+			cfg, st, err := gf.openExisting(cmd.Context())
 			if err != nil {
 				return err
 			}
@@ -154,12 +177,64 @@ only (0600).`,
 	return cmd
 }
 
+// maxDiscardReason is the longest reason the store keeps with a discarded
+// dead letter.
+const maxDiscardReason = 1024
+
+func newDeadLettersDiscardCmd() *cobra.Command {
+	var gf gatewayFlags
+	var reason string
+	cmd := &cobra.Command{
+		Use:   "discard ID --reason TEXT",
+		Short: "Give a pending dead letter up: it is kept with its bytes but no longer pending",
+		Long: `Discard marks a pending dead letter as given up, as the monitor's Discard
+button does: it stays in the store with its original bytes, no longer
+pending and never replayed. The reason is required (at most 1024 bytes);
+it is kept with the dead letter (deadletters show prints it), and logged
+with the dead letter's id and stage.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if strings.TrimSpace(reason) == "" {
+				return usagef("--reason is required: say why the dead letter is given up")
+			}
+			if len(reason) > maxDiscardReason {
+				return usagef("--reason of %d bytes: at most %d expected", len(reason), maxDiscardReason)
+			}
+			_, st, err := gf.openExisting(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			dls, err := st.DeadLetters(cmd.Context(), store.DeadLetterFilter{ID: args[0], Pending: true})
+			if err != nil {
+				return err
+			}
+			if len(dls) == 0 {
+				return fmt.Errorf("no pending dead letter %q (pcsgate deadletters list --all lists them)", args[0])
+			}
+			if err := st.InTx(cmd.Context(), func(tx *store.Tx) error { return tx.Discard(args[0], reason) }); err != nil {
+				return err
+			}
+			slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), nil)).Info("dead letter discarded",
+				"id", dls[0].ID, "stage", dls[0].Stage, "endpoint", dls[0].Endpoint, "reason", reason)
+			fmt.Fprintf(cmd.OutOrStdout(), "%s: discarded (%s)\n", dls[0].ID, reason)
+			return nil
+		},
+	}
+	gf.add(cmd)
+	cmd.Flags().StringVar(&reason, "reason", "", "why the dead letter is given up (required)")
+	return cmd
+}
+
 // describe writes what is known of d but its payload, one field a line.
 func describe(w io.Writer, d store.DeadLetter) {
 	fmt.Fprintf(w, "id: %s\nstage: %s\nendpoint: %s\nprofile: %s\nwhen: %s\n",
 		d.ID, d.Stage, orDash(d.Endpoint), orDash(d.Profile), d.CreatedAt.UTC().Format(time.RFC3339))
 	if d.ReplayedAt != nil {
 		fmt.Fprintf(w, "replayed: %s\n", d.ReplayedAt.UTC().Format(time.RFC3339))
+	}
+	if d.DiscardedAt != nil {
+		fmt.Fprintf(w, "discarded: %s %s\n", d.DiscardedAt.UTC().Format(time.RFC3339), orDash(d.DiscardReason))
 	}
 	if pipeline.IsSealed(d) {
 		fmt.Fprintln(w, "sealed: yes, opened with the installation's secret key")

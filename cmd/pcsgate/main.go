@@ -14,10 +14,12 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/nexport/pcsgate/mappings"
+	"github.com/nexport/pcsgate/transports/pipeline"
 )
 
-// Exit codes: 0 for success, 2 for a mistake in the command line, 1 for
-// anything else, rejected input included (the reasons are on stderr).
+// Exit codes: 0 for success, 2 for a mistake in the command line or the
+// configuration, 1 for anything else, rejected input included (the reasons
+// are on stderr).
 const (
 	exitOK       = 0
 	exitRejected = 1
@@ -52,7 +54,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintln(stderr, "pcsgate:", err)
 	var ue usageError
-	if errors.As(err, &ue) || isCobraUsage(err) {
+	if errors.As(err, &ue) || isCobraUsage(err) || errors.Is(err, pipeline.ErrConfig) {
 		return exitUsage
 	}
 	return exitRejected
@@ -64,7 +66,9 @@ func newRoot(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 		Short:         "Container-release gateway for the European port community systems",
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		Version:       currentBuild().String(),
 	}
+	root.SetVersionTemplate("{{.Version}}\n")
 	root.SetIn(stdin)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
@@ -82,6 +86,8 @@ func newRoot(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 		newProfilesCmd(),
 		newConformanceCmd(),
 		newMappingsCmd(),
+		newVersionCmd(),
+		newConfigCmd(),
 	)
 	return root
 }

@@ -13,7 +13,8 @@ import (
 )
 
 func newReplayCmd() *cobra.Command {
-	var configPath, dataDir, id, stage string
+	var gf gatewayFlags
+	var id, stage string
 	var all, list bool
 	cmd := &cobra.Command{
 		Use:   "replay [--id ID | --all] [--stage STAGE] [--list]",
@@ -28,11 +29,14 @@ pcsgate run does. Exit status 1 when a dead letter fails again.`,
 			if !list && id == "" && !all {
 				return usagef("name a dead letter with --id, or use --all or --list")
 			}
+			if err := gf.dataExists(); err != nil {
+				return err
+			}
 			reg, err := profiles()
 			if err != nil {
 				return err
 			}
-			cfg, err := loadGatewayConfig(configPath, dataDir, reg)
+			cfg, err := loadGatewayConfig(gf.config, gf.data, reg)
 			if err != nil {
 				return err
 			}
@@ -74,8 +78,7 @@ pcsgate run does. Exit status 1 when a dead letter fails again.`,
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&configPath, "config", "", "pcsgate.yaml (default: the embedded setup)")
-	cmd.Flags().StringVar(&dataDir, "data", "data", "data folder of the embedded setup")
+	gf.add(cmd)
 	cmd.Flags().StringVar(&id, "id", "", "one dead letter")
 	cmd.Flags().StringVar(&stage, "stage", "", "only dead letters of this stage")
 	cmd.Flags().BoolVar(&all, "all", false, "every pending dead letter")

@@ -17,9 +17,9 @@ import (
 
 func newRunCmd() *cobra.Command {
 	var configPath, dataDir string
-	var debug bool
+	var lf logFlags
 	cmd := &cobra.Command{
-		Use:   "run [--config pcsgate.yaml] [--data ./data]",
+		Use:   "run [--config pcsgate.yaml] [--data ./data] [--log-format text|json] [--log-level LEVEL]",
 		Short: "Run the gateway: file drops, webhooks, durable pipes, ledger, routing",
 		Long: `Run starts the gateway. Without --config it runs the embedded default:
 the SQLite store in <data>/pcsgate.db, an inbox and an outbox folder per port
@@ -28,10 +28,15 @@ routes by port of pick-up (never back to the system an event came from), and
 the monitor on 127.0.0.1:8080 (page, API, /metrics; /healthz open). The
 monitor needs a token: the first start creates an operator token, writes it
 to <data>/monitor.token and prints a login address once (see pcsgate token).
+A listen address that is taken stops it before it announces anything.
 Stop it with Ctrl-C; everything committed survives a restart.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			runtime.GOMAXPROCS(pipeline.Procs())
+			sl, err := lf.logger(cmd.ErrOrStderr())
+			if err != nil {
+				return err
+			}
 			reg, err := profiles()
 			if err != nil {
 				return err
@@ -40,11 +45,6 @@ Stop it with Ctrl-C; everything committed survives a restart.`,
 			if err != nil {
 				return err
 			}
-			level := slog.LevelInfo
-			if debug {
-				level = slog.LevelDebug
-			}
-			sl := slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), &slog.HandlerOptions{Level: level}))
 			logger := watermill.NewSlogLogger(sl)
 			lib := watermill.NewSlogLoggerWithLevelMapping(sl, map[slog.Level]slog.Level{slog.LevelInfo: slog.LevelDebug})
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
@@ -54,6 +54,9 @@ Stop it with Ctrl-C; everything committed survives a restart.`,
 				return err
 			}
 			defer gw.Close()
+			if err := gw.Listen(); err != nil {
+				return err
+			}
 			fmt.Fprintln(cmd.ErrOrStderr(), startupLine(cfg))
 			ms, err := gw.PrepareMonitor(ctx)
 			if err != nil {
@@ -78,7 +81,7 @@ Stop it with Ctrl-C; everything committed survives a restart.`,
 	}
 	cmd.Flags().StringVar(&configPath, "config", "", "pcsgate.yaml (default: the embedded demo setup)")
 	cmd.Flags().StringVar(&dataDir, "data", "data", "data folder of the embedded setup")
-	cmd.Flags().BoolVar(&debug, "debug", false, "debug logs")
+	lf.add(cmd)
 	return cmd
 }
 

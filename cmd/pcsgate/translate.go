@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"encoding/json"
-	"fmt"
 	"io"
 	"os"
 
@@ -26,15 +25,23 @@ type translateOptions struct {
 	allowFormulas bool
 	// lines reads the input as JSON Lines whatever its name.
 	lines bool
+	// out is the folder of translate --out: one file per message.
+	out string
 }
 
 func newTranslateCmd() *cobra.Command {
 	var o translateOptions
 	cmd := &cobra.Command{
-		Use:   "translate [--from PROFILE] --to PROFILE|canonical [FILE|-]",
-		Short: "Translate a file from one port system's format to another's, or to canonical NDJSON",
-		Long: `Translate reads FILE (or standard input) and writes it in the target format
-on standard output. --to canonical writes one canonical event per line (NDJSON).
+		Use:   "translate [--from PROFILE|canonical] --to PROFILE|canonical [--out DIR] [FILE|PATTERN|-]...",
+		Short: "Translate files from one port system's format to another's, or to canonical NDJSON",
+		Long: `Translate reads each FILE (or standard input) and writes it in the target
+format on standard output, input after input (several XML documents, for a
+target that writes one per event). --to canonical writes one canonical event
+per line (NDJSON); --from canonical reads such lines back.
+Patterns such as 'inbox/*.edi' are expanded by pcsgate too, for shells that
+leave them as they are. --out DIR writes one file per outbound message
+instead, named as the gateway names them (<event id>.<profile>.<ext>), and
+lists them on standard output.
 Without --from the profile is detected: EDIFACT by the UNH message type,
 version and association code, JSON by its discriminator or schema.
 A file named *.jsonl or *.ndjson, or any input with --lines, is read as JSON
@@ -47,56 +54,50 @@ a tab or a carriage return (plain numbers excepted), so that spreadsheet
 programs do not run them as formulas; --allow-csv-formulas writes them as
 they are.
 
-Bad messages are reported on standard error, one line each; the good ones are
-still written. Exit status: 0 all good, 1 some input rejected, 2 usage error.`,
-		Args: cobra.MaximumNArgs(1),
+Bad messages, and each event the target cannot carry, are reported on
+standard error, one line each; the good ones are still written. Exit status: 0 all good, 1 some input rejected, 2 usage error.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return o.run(cmd, args)
 		},
 	}
-	cmd.Flags().StringVar(&o.from, "from", "", "profile of the input (detected when omitted)")
+	cmd.Flags().StringVar(&o.from, "from", "", "profile of the input, or canonical for NDJSON events (detected when omitted)")
 	cmd.Flags().StringVar(&o.to, "to", "", "target profile, or canonical for NDJSON events")
 	cmd.Flags().StringVar(&o.sender, "sender", "", "party id of this installation as the interchange sender (EDIFACT UNB, an..35)")
 	cmd.Flags().StringVar(&o.senderQualifier, "sender-qualifier", "", "code qualifier of --sender (an..4)")
 	cmd.Flags().BoolVar(&o.allowFormulas, "allow-csv-formulas", false, "write CSV cells that start with =, +, -, @ as they are (default: a ' before them)")
+	cmd.Flags().StringVar(&o.out, "out", "", "write one file per message in this folder, named as the gateway names them, instead of standard output")
 	cmd.Flags().BoolVar(&o.lines, "lines", false, "read JSON Lines (one JSON document per line; implied by .jsonl and .ndjson)")
+	_ = cmd.RegisterFlagCompletionFunc("from", profileCompletion(reads))
+	_ = cmd.RegisterFlagCompletionFunc("to", profileCompletion(writes))
+	_ = cmd.MarkFlagDirname("out")
 	return cmd
 }
 
-// run translates the input named by args to standard output; errRejected
-// says some of it was rejected (and reported on standard error).
+// run translates the inputs named by args to standard output, or to one
+// file per message in --out; errRejected says some of it was rejected
+// (and reported on standard error).
 func (o translateOptions) run(cmd *cobra.Command, args []string) error {
-	if o.to == "" {
-		return usagef("--to is required: a profile name (see pcsgate profiles) or canonical")
-	}
-	reg, err := profiles()
+	reg, target, err := o.check()
 	if err != nil {
 		return err
 	}
-	out := bufio.NewWriterSize(cmd.OutOrStdout(), 64<<10)
-	defer out.Flush()
-	enc, err := o.encoder(reg, out, inputName(args))
+	names, err := expandInputs(args)
 	if err != nil {
 		return err
 	}
-	if o.from != "" {
-		if _, err := reg.Profile(o.from); err != nil {
+	if o.out != "" {
+		if err := os.MkdirAll(o.out, 0o755); err != nil {
 			return usageError{err}
 		}
 	}
-	in, name, size, closeIn, err := openInput(cmd, args)
-	if err != nil {
-		return err
+	out := bufio.NewWriterSize(cmd.OutOrStdout(), 64<<10)
+	defer out.Flush()
+	t := &translation{target: target, out: out, dir: o.out, canon: newCanonicalWriter(out), errOut: cmd.ErrOrStderr()}
+	for _, name := range names {
+		if err := o.translateOne(cmd, reg, t, name); err != nil {
+			return err
+		}
 	}
-	defer closeIn()
-	prog := newProgress(cmd.ErrOrStderr(), name, size)
-	in = prog.reader(in)
-	t := &translation{enc: enc, canon: newCanonicalWriter(out), prog: prog, errOut: cmd.ErrOrStderr()}
-	if err := reg.Decode(in, mappings.DecodeOptions{Name: name, From: o.from, Lines: o.lines, CredentialKey: credentialKey()}, t.batch); err != nil {
-		t.report(err)
-	}
-	t.close()
-	prog.done()
 	if err := out.Flush(); err != nil {
 		return err
 	}
@@ -106,31 +107,77 @@ func (o translateOptions) run(cmd *cobra.Command, args []string) error {
 	return nil
 }
 
-// encoder is the encoder of the --to profile writing to out, or nil for
-// canonical NDJSON; an unknown profile is a usage error.
-func (o translateOptions) encoder(reg *mappings.Registry, out io.Writer, name string) (mappings.Encoder, error) {
+// check checks the flags: the profiles they name exist and can read or
+// write, and the options fit the target, which is nil for canonical.
+func (o translateOptions) check() (*mappings.Registry, *mappings.Profile, error) {
+	if o.to == "" {
+		return nil, nil, usagef("--to is required: a profile name (see pcsgate profiles) or canonical")
+	}
+	reg, err := profiles()
+	if err != nil {
+		return nil, nil, err
+	}
+	if o.from != "" && o.from != "canonical" {
+		if _, err := reg.Profile(o.from); err != nil {
+			return nil, nil, usageError{err}
+		}
+	}
 	if o.to == "canonical" {
-		if o.sender != "" || o.senderQualifier != "" {
-			return nil, usagef("--sender and --sender-qualifier name the sender of a target profile's envelopes, not of canonical events")
+		switch {
+		case o.sender != "" || o.senderQualifier != "":
+			return nil, nil, usagef("--sender and --sender-qualifier name the sender of a target profile's envelopes, not of canonical events")
+		case o.allowFormulas:
+			return nil, nil, usagef("--allow-csv-formulas is for CSV target profiles, not canonical events")
+		case o.out != "":
+			return nil, nil, usagef("--out writes the messages of a target profile, one file each; canonical events go to standard output")
 		}
-		if o.allowFormulas {
-			return nil, usagef("--allow-csv-formulas is for CSV target profiles, not canonical events")
-		}
-		return nil, nil
+		return reg, nil, nil
 	}
 	p, err := reg.Profile(o.to)
 	if err != nil {
-		return nil, usageError{err}
+		return nil, nil, usageError{err}
 	}
+	if !p.CanEncode() {
+		return nil, nil, usagef("%s cannot write (see pcsgate profiles)", o.to)
+	}
+	if _, err := o.encodeOptions(""); err != nil {
+		return nil, nil, err
+	}
+	return reg, p, nil
+}
+
+// translateOne translates the input name with t.
+func (o translateOptions) translateOne(cmd *cobra.Command, reg *mappings.Registry, t *translation, name string) error {
+	in, size, closeIn, err := openInput(cmd, name)
+	if err != nil {
+		return err
+	}
+	defer closeIn()
+	name = inputName(name)
 	opts, err := o.encodeOptions(name)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	enc, err := p.NewEncoder(out, opts)
+	if err := t.begin(name, opts); err != nil {
+		return err
+	}
+	prog := newProgress(cmd.ErrOrStderr(), name, size)
+	t.prog = prog
+	in = prog.reader(in)
+	if o.from == "canonical" {
+		err = decodeCanonical(in, name, t.batch)
+	} else {
+		err = reg.Decode(in, mappings.DecodeOptions{Name: name, From: o.from, Lines: o.lines, CredentialKey: credentialKey()}, t.batch)
+	}
+	if t.failed != nil {
+		return t.failed
+	}
 	if err != nil {
-		return nil, usageError{err}
+		t.report(err)
 	}
-	return enc, nil
+	t.end()
+	prog.done()
+	return nil
 }
 
 // encodeOptions are the options of the --to profile's encoder; a sender
@@ -147,76 +194,6 @@ func (o translateOptions) encodeOptions(name string) (mappings.EncodeOptions, er
 		return opts, usagef("--sender-qualifier %v", err)
 	}
 	return opts, nil
-}
-
-// translation writes decoded events to the target and reports what is
-// rejected on the way, counting the lines reported.
-type translation struct {
-	enc      mappings.Encoder // nil: canonical NDJSON to canon
-	canon    *canonicalWriter
-	prog     *progress
-	errOut   io.Writer
-	rejected int
-}
-
-// batch writes one decoded batch; a rejected event is reported, and only a
-// failure to write canonical NDJSON stops the decoding.
-func (t *translation) batch(b mappings.Batch) error {
-	t.prog.events(len(b.Events))
-	if t.enc == nil {
-		return t.canon.write(b.Events)
-	}
-	if err := t.enc.Encode(b.Events); err != nil {
-		t.report(err) // names the file, message and event
-	}
-	return nil
-}
-
-// close closes the encoder, if any, reporting what it rejects at the end.
-func (t *translation) close() {
-	if t.enc != nil {
-		if err := t.enc.Close(); err != nil {
-			t.report(err)
-		}
-	}
-}
-
-// report writes err on standard error, one line per rejection, over the
-// progress line.
-func (t *translation) report(err error) {
-	t.prog.clear()
-	for _, l := range mappings.Lines(err) {
-		fmt.Fprintln(t.errOut, l)
-		t.rejected++
-	}
-}
-
-// inputName is how errors name the input: the file, or "stdin".
-func inputName(args []string) string {
-	if len(args) == 0 || args[0] == "-" {
-		return "stdin"
-	}
-	return args[0]
-}
-
-// openInput opens FILE or standard input ("-" or nothing).
-func openInput(cmd *cobra.Command, args []string) (io.Reader, string, int64, func(), error) {
-	if len(args) == 0 || args[0] == "-" {
-		return cmd.InOrStdin(), "stdin", -1, func() {}, nil
-	}
-	f, err := os.Open(args[0])
-	if err != nil {
-		return nil, "", 0, nil, usageError{err}
-	}
-	size := int64(-1)
-	if st, err := f.Stat(); err == nil {
-		if st.IsDir() {
-			f.Close()
-			return nil, "", 0, nil, usagef("%s is a directory", args[0])
-		}
-		size = st.Size()
-	}
-	return f, args[0], size, func() { f.Close() }, nil
 }
 
 // credentialKey is the key of credential handles: PCSGATE_CREDENTIAL_KEY,

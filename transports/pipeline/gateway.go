@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"sync"
 	"time"
 
 	"github.com/ThreeDotsLabs/watermill"
@@ -64,6 +65,14 @@ type Gateway struct {
 	// retryInterval is the first wait of retries and of parked events.
 	retryInterval time.Duration
 	closers       []func() error
+	// mu guards what follows: Run and Close may be called from
+	// different goroutines.
+	mu sync.Mutex
+	// listeners are those Listen bound, nil before.
+	listeners []boundListener
+	// routerRan says the router was started; closed, that Close was
+	// called.
+	routerRan, closed bool
 }
 
 // New builds a gateway from cfg, after filling in its defaults; Run starts
@@ -281,16 +290,36 @@ func (g *Gateway) WebhookHandler() http.Handler { return g.hooks }
 // Store gives access to the ledger (monitor, replay, tests).
 func (g *Gateway) Store() *store.Store { return g.store }
 
-// Run runs the router and the HTTP servers until ctx ends: the monitor's
-// unless it is off, the webhooks' when an http_in endpoint exists.
-func (g *Gateway) Run(ctx context.Context) error {
+// Listen binds the monitor's listener unless it is off, and the webhooks'
+// when an http_in endpoint exists, so that a taken address fails before
+// anything is announced; Run serves on them. Run calls Listen itself when
+// it was not called.
+func (g *Gateway) Listen() error {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	switch {
+	case g.closed:
+		return errGatewayClosed
+	case g.listeners != nil:
+		return nil
+	}
 	limits := g.cfg.Webhooks.ServerLimits.server(g.logger)
-	if g.cfg.Monitor.Listen != ListenOff {
-		stop, err := serve("monitor", g.cfg.Monitor.Listen, g.monitor, limits)
+	var lns []boundListener
+	bind := func(what, addr string, h http.Handler, limits httptr.ServerConfig) error {
+		ln, err := net.Listen("tcp", addr)
 		if err != nil {
+			for _, l := range lns {
+				_ = l.ln.Close()
+			}
+			return fmt.Errorf("%s: %w", what, err)
+		}
+		lns = append(lns, boundListener{ln, h, limits})
+		return nil
+	}
+	if g.cfg.Monitor.Listen != ListenOff {
+		if err := bind("monitor", g.cfg.Monitor.Listen, g.monitor, limits); err != nil {
 			return err
 		}
-		defer stop()
 	}
 	if g.cfg.hasWebhooks() {
 		// A webhook waits up to its endpoint's timeout for its commit: the
@@ -301,45 +330,84 @@ func (g *Gateway) Run(ctx context.Context) error {
 				limits.WriteTimeout = max(limits.WriteTimeout, t+limits.ReadTimeout)
 			}
 		}
-		stop, err := serve("webhooks", g.cfg.Webhooks.Listen, g.hooks, limits)
-		if err != nil {
+		if err := bind("webhooks", g.cfg.Webhooks.Listen, g.hooks, limits); err != nil {
 			return err
 		}
-		defer stop()
 	}
-	return g.router.Run(ctx)
+	g.listeners = append([]boundListener{}, lns...)
+	return nil
 }
 
-// serve serves h on addr with limits until the returned stop is called.
-func serve(what, addr string, h http.Handler, limits httptr.ServerConfig) (stop func(), err error) {
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", what, err)
+// boundListener is a listener Listen bound, with what Run serves on it.
+type boundListener struct {
+	ln     net.Listener
+	h      http.Handler
+	limits httptr.ServerConfig
+}
+
+// Run runs the router and the HTTP servers until ctx ends: the monitor's
+// unless it is off, the webhooks' when an http_in endpoint exists.
+func (g *Gateway) Run(ctx context.Context) error {
+	if err := g.Listen(); err != nil {
+		return err
 	}
-	srv, ln := httptr.NewServer(h, ln, limits)
+	g.mu.Lock()
+	lns := g.listeners
+	g.mu.Unlock()
+	for _, l := range lns {
+		defer serve(l)()
+	}
+	return g.RunRouter(ctx)
+}
+
+// serve serves l until the returned stop is called.
+func serve(l boundListener) (stop func()) {
+	srv, ln := httptr.NewServer(l.h, l.ln, l.limits)
 	go func() { _ = srv.Serve(ln) }()
 	return func() {
 		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
 		_ = srv.Shutdown(sctx)
-	}, nil
+	}
 }
 
 // RunRouter runs only the pipes (tests serve Handler themselves).
-func (g *Gateway) RunRouter(ctx context.Context) error { return g.router.Run(ctx) }
+func (g *Gateway) RunRouter(ctx context.Context) error {
+	g.mu.Lock()
+	if g.closed {
+		g.mu.Unlock()
+		return errGatewayClosed
+	}
+	g.routerRan = true
+	g.mu.Unlock()
+	return g.router.Run(ctx)
+}
+
+// errGatewayClosed refuses to start a gateway that was closed.
+var errGatewayClosed = errors.New("the gateway is closed")
 
 // Running is closed once the router runs.
 func (g *Gateway) Running() chan struct{} { return g.router.Running() }
 
 // Close stops everything; safe to call more than once.
 func (g *Gateway) Close() error {
+	g.mu.Lock()
+	g.closed = true
+	ran, lns := g.routerRan, g.listeners
+	g.mu.Unlock()
 	var errs []error
-	if g.router != nil {
+	// A router that never ran has no handler to wait for, but its Close
+	// would wait for them its whole CloseTimeout (replay, for one, never
+	// runs it).
+	if g.router != nil && ran {
 		errs = append(errs, g.router.Close())
 	}
 	for i := len(g.closers) - 1; i >= 0; i-- {
 		errs = append(errs, g.closers[i]())
 	}
 	g.closers = nil
+	for _, l := range lns {
+		_ = l.ln.Close() // closed already once served
+	}
 	return errors.Join(errs...)
 }

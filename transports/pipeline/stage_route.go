@@ -118,7 +118,7 @@ func (g *Gateway) render(e *canonical.ReleaseEvent, from *message.Message) rende
 		if sealed {
 			out.Metadata.Set(transports.MetaSealFiles, "true")
 		}
-		out.Metadata.Set(transports.MetaOutName, outName(e.ID, p))
+		out.Metadata.Set(transports.MetaOutName, OutName(e.ID, p))
 		out.Metadata.Set(MetaEventID, e.ID)
 		out.Metadata.Set(MetaTarget, rt.Profile)
 		middleware.SetCorrelationID(middleware.MessageCorrelationID(from), out)
@@ -174,9 +174,11 @@ func (g *Gateway) countRendered(outs []rendered) {
 	}
 }
 
-// outName derives the outbound file name / idempotency key from the event
-// id and the target profile, so a retry overwrites instead of doubling.
-func outName(eventID string, p *mappings.Profile) string {
+// OutName derives the outbound file name / idempotency key from the event
+// id and the target profile, so a retry overwrites instead of doubling:
+// "<event id>.<profile with dashes><extension>". pcsgate translate --out
+// names its files so too.
+func OutName(eventID string, p *mappings.Profile) string {
 	return eventID + "." + strings.ReplaceAll(p.Name(), "/", "-") + p.Extension()
 }
 

@@ -36,6 +36,8 @@ type DeadLetter struct {
 	// pending. A discarded dead letter whose message fails again under
 	// the same id stays discarded.
 	DiscardedAt *time.Time `json:"discardedAt,omitempty"`
+	// DiscardReason is why it was given up, when the operator said so.
+	DiscardReason string `json:"discardReason,omitempty"`
 }
 
 // AddDeadLetter records d. A pending dead letter whose ID is already
@@ -101,21 +103,30 @@ func (t *Tx) MarkReplayed(id string) error {
 // MarkDiscarded records that the pending dead letter id was given up now:
 // the row is kept with its bytes, no longer pending and never replayed.
 // The error wraps ErrNotFound when there is no such pending dead letter.
-func (t *Tx) MarkDiscarded(id string) error {
+func (t *Tx) MarkDiscarded(id string) error { return t.Discard(id, "") }
+
+// Discard is MarkDiscarded that keeps the reason the dead letter was given
+// up for, text of at most 1024 bytes.
+func (t *Tx) Discard(id, reason string) error {
+	if err := checkShort("dead letter "+errtext.Quote(id)+" discard reason", reason); err != nil {
+		return err
+	}
 	return t.markDeadLetter(id, "pending dead letter",
-		`UPDATE deadletters SET discarded_at = ? WHERE id = ? AND replayed_at IS NULL AND discarded_at IS NULL`)
+		`UPDATE deadletters SET discarded_at = ?, discard_reason = ? WHERE id = ? AND replayed_at IS NULL AND discarded_at IS NULL`, reason)
 }
 
-// markDeadLetter runs update, which sets a time on the dead letter id;
-// what names the dead letters it may touch in the error of none.
-func (t *Tx) markDeadLetter(id, what, update string) error {
+// markDeadLetter runs update, which sets a time (and the values of more,
+// if any) on the dead letter id; what names the dead letters it may touch
+// in the error of none.
+func (t *Tx) markDeadLetter(id, what, update string, more ...any) error {
 	if err := t.check(); err != nil {
 		return err
 	}
 	if err := checkKey("dead letter id", id); err != nil {
 		return err
 	}
-	res, err := t.exec(update, t.s.d.timeArg(t.s.now()), id)
+	args := append(append([]any{t.s.d.timeArg(t.s.now())}, more...), id)
+	res, err := t.exec(update, args...)
 	if err != nil {
 		return fmt.Errorf("dead letter %s: %w", errtext.Quote(id), err)
 	}
@@ -164,7 +175,7 @@ func (s *Store) DeadLetters(ctx context.Context, f DeadLetterFilter) ([]DeadLett
 	if f.Pending {
 		conds = append(conds, "replayed_at IS NULL AND discarded_at IS NULL")
 	}
-	q := `SELECT id, stage, profile, endpoint, reason, payload, metadata, created_at, replayed_at, discarded_at FROM deadletters`
+	q := `SELECT id, stage, profile, endpoint, reason, payload, metadata, created_at, replayed_at, discarded_at, discard_reason FROM deadletters`
 	if len(conds) > 0 {
 		q += " WHERE " + strings.Join(conds, " AND ")
 	}
@@ -182,7 +193,7 @@ func (s *Store) DeadLetters(ctx context.Context, f DeadLetterFilter) ([]DeadLett
 			meta []byte
 		)
 		if err := rows.Scan(&d.ID, &d.Stage, &d.Profile, &d.Endpoint, &d.Reason, &d.Payload, &meta,
-			scanTime{&d.CreatedAt}, scanNullTime{&d.ReplayedAt}, scanNullTime{&d.DiscardedAt}); err != nil {
+			scanTime{&d.CreatedAt}, scanNullTime{&d.ReplayedAt}, scanNullTime{&d.DiscardedAt}, &d.DiscardReason); err != nil {
 			return nil, fmt.Errorf("dead letters: %w", err)
 		}
 		if err := json.Unmarshal(meta, &d.Metadata); err != nil {

@@ -32,7 +32,7 @@
 //	         search, systems, valid_from, valid_until, collectable)
 //	events(id PK, release_key, seq, type, occurred_at, received_at, late, hash, body JSON)
 //	dedupe(kind, key, first_seen, last_seen, count; PK (kind, key))
-//	deadletters(id PK, stage, profile, endpoint, reason, payload, metadata JSON, created_at, replayed_at, discarded_at)
+//	deadletters(id PK, stage, profile, endpoint, reason, payload, metadata JSON, created_at, replayed_at, discarded_at, discard_reason)
 //	monitor_tokens(id PK, name, role, hash, created_at, revoked_at)
 //
 // The monitor's search filters on the columns beside a release's body

@@ -107,6 +107,12 @@ var sqliteMigrations = []migration{{
 		AND body ->> '$.lights.commercial.state' = 'GREEN' AND body ->> '$.lights.customs.state' = 'GREEN'
 		AND body ->> '$.lights.terminal.state' = 'GREEN' AND coalesce(body ->> '$.lights.total.state', 'GREEN') = 'GREEN', 0)`,
 	},
+}, {
+	version:     5,
+	description: "dead letters keep the reason they were discarded for",
+	stmts: []string{
+		`ALTER TABLE deadletters ADD COLUMN discard_reason TEXT NOT NULL DEFAULT ''`,
+	},
 }}
 
 // postgresMigrations is the same schema for PostgreSQL. Bodies are json, not
@@ -207,5 +213,11 @@ var postgresMigrations = []migration{{
 	collectable = coalesce(status = 'RELEASED' AND body -> 'holder' IS NOT NULL AND body -> 'assignment' IS NOT NULL
 		AND body #>> '{lights,commercial,state}' = 'GREEN' AND body #>> '{lights,customs,state}' = 'GREEN'
 		AND body #>> '{lights,terminal,state}' = 'GREEN' AND coalesce(body #>> '{lights,total,state}', 'GREEN') = 'GREEN', FALSE)`,
+	},
+}, {
+	version:     5,
+	description: "dead letters keep the reason they were discarded for",
+	stmts: []string{
+		`ALTER TABLE deadletters ADD COLUMN discard_reason TEXT NOT NULL DEFAULT ''`,
 	},
 }}

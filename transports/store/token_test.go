@@ -92,3 +92,33 @@ func TestDiscardDeadLetter(t *testing.T) {
 		})
 	}
 }
+
+// Discard keeps the reason with the dead letter; a reason that is not
+// short text is refused and leaves the dead letter pending.
+func TestDiscardDeadLetterWithReason(t *testing.T) {
+	for _, b := range backends() {
+		t.Run(b.name, func(t *testing.T) {
+			s := b.open(t, store.Config{})
+			ctx := context.Background()
+			require.NoError(t, s.InTx(ctx, func(tx *store.Tx) error {
+				if err := tx.AddDeadLetter(store.DeadLetter{ID: "d1", Stage: "ledger", Reason: "bad", Payload: []byte("x")}); err != nil {
+					return err
+				}
+				return tx.AddDeadLetter(store.DeadLetter{ID: "d2", Stage: "ledger", Reason: "bad", Payload: []byte("y")})
+			}))
+			err := s.InTx(ctx, func(tx *store.Tx) error { return tx.Discard("d2", strings.Repeat("x", 1025)) })
+			require.ErrorIs(t, err, store.ErrTooLarge)
+			err = s.InTx(ctx, func(tx *store.Tx) error { return tx.Discard("d2", "bad\x00") })
+			require.ErrorIs(t, err, store.ErrInvalidText)
+			require.NoError(t, s.InTx(ctx, func(tx *store.Tx) error { return tx.Discard("d1", "sent again by the carrier") }))
+
+			all, err := s.DeadLetters(ctx, store.DeadLetterFilter{})
+			require.NoError(t, err)
+			require.Len(t, all, 2)
+			assert.Equal(t, "sent again by the carrier", all[0].DiscardReason)
+			assert.NotNil(t, all[0].DiscardedAt)
+			assert.Empty(t, all[1].DiscardReason)
+			assert.Nil(t, all[1].DiscardedAt, "d2 is still pending")
+		})
+	}
+}
