@@ -10,7 +10,7 @@ import (
 )
 
 // chainHash is SHA-256(prev + id + doc), hex.
-func chainHash(prev, id string, doc []byte) string {
+func ChainHash(prev, id string, doc []byte) string {
 	h := sha256.New()
 	h.Write([]byte(prev))
 	h.Write([]byte(id))
@@ -26,7 +26,7 @@ func EventHash(prev string, e *canonical.ReleaseEvent) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("event %s cannot be written as canonical JSON: %w", e.ID, err)
 	}
-	return chainHash(prev, e.ID, doc), nil
+	return ChainHash(prev, e.ID, doc), nil
 }
 
 // VerifyChain checks a release's audit trail against the stored events:
