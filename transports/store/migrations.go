@@ -85,6 +85,12 @@ var sqliteMigrations = []migration{{
 ) STRICT`,
 		`ALTER TABLE deadletters ADD COLUMN discarded_at TEXT`,
 	},
+}, {
+	version:     4,
+	description: "ledger: the content hash of the raw message an event came in",
+	stmts: []string{
+		`ALTER TABLE events ADD COLUMN raw_hash TEXT NOT NULL DEFAULT ''`,
+	},
 }}
 
 // postgresMigrations is the same schema for PostgreSQL. Bodies are json, not
@@ -163,5 +169,11 @@ var postgresMigrations = []migration{{
 	revoked_at TIMESTAMPTZ
 )`,
 		`ALTER TABLE deadletters ADD COLUMN discarded_at TIMESTAMPTZ`,
+	},
+}, {
+	version:     4,
+	description: "ledger: the content hash of the raw message an event came in",
+	stmts: []string{
+		`ALTER TABLE events ADD COLUMN raw_hash TEXT NOT NULL DEFAULT ''`,
 	},
 }}
