@@ -9,7 +9,16 @@ import (
 	"github.com/nexport/pcsgate/canonical"
 )
 
-// chainHash is SHA-256(prev + id + doc), hex.
+// The name and version of the hash chain below, as audit exports state
+// them; a change to the formula is a new version.
+const (
+	ChainAlgorithm        = "pcsgate-chain-sha256"
+	ChainAlgorithmVersion = 1
+)
+
+// ChainHash returns the hash an event with id and canonical JSON doc gets
+// in a chain after prev: the lower-case hex SHA-256 of the bytes of prev,
+// id and doc concatenated. The first event's prev is empty.
 func ChainHash(prev, id string, doc []byte) string {
 	h := sha256.New()
 	h.Write([]byte(prev))
