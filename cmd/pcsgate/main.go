@@ -82,6 +82,7 @@ func newRoot(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 		newProfilesCmd(),
 		newConformanceCmd(),
 		newMappingsCmd(),
+		newAuditCmd(),
 	)
 	return root
 }
