@@ -80,11 +80,31 @@ func verifyChains(ctx context.Context, st *store.Store, key string, w, stderr io
 	if key != "" && releases == 0 {
 		return fmt.Errorf("release %q is not in the store", key)
 	}
+	if key == "" {
+		n, err := reportOrphans(ctx, st, w)
+		if err != nil {
+			return err
+		}
+		broken += n
+	}
 	fmt.Fprintf(w, "%d releases, %d events checked, %d broken\n", releases, events, broken)
 	if broken > 0 {
 		return errRejected
 	}
 	return nil
+}
+
+// reportOrphans writes a line for each release that recorded events name
+// but the store no longer holds, and returns how many it wrote.
+func reportOrphans(ctx context.Context, st *store.Store, w io.Writer) (int, error) {
+	orphans, err := st.Orphans(ctx, 1000)
+	if err != nil {
+		return 0, err
+	}
+	for _, o := range orphans {
+		fmt.Fprintf(w, "release %s: %d events are recorded for it, but the release is not in the store\n", o.Key, o.Events)
+	}
+	return len(orphans), nil
 }
 
 // openAuditStore opens the gateway's store; a SQLite store must exist

@@ -128,3 +128,40 @@ func readChainEvents(ctx context.Context, tx *sql.Tx, q string, args []any, chai
 	}
 	return nil
 }
+
+// Orphan is a release key that recorded events name but no stored release
+// has.
+type Orphan struct {
+	Key    string
+	Events int
+}
+
+// Orphans lists the release keys of recorded events whose release is not
+// stored, in key order, at most limit (1 to 1000; 0 means 100). The
+// gateway records an event and its release in one transaction, so such a
+// key means a release was removed.
+func (s *Store) Orphans(ctx context.Context, limit int) ([]Orphan, error) {
+	limit, err := pageLimit(limit, 0)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.reader.QueryContext(ctx, s.d.q(`SELECT release_key, COUNT(*) FROM events e
+WHERE NOT EXISTS (SELECT 1 FROM releases r WHERE r.key = e.release_key)
+GROUP BY release_key ORDER BY release_key LIMIT ?`), limit)
+	if err != nil {
+		return nil, fmt.Errorf("orphan events: %w", err)
+	}
+	defer rows.Close()
+	var out []Orphan
+	for rows.Next() {
+		var o Orphan
+		if err := rows.Scan(&o.Key, &o.Events); err != nil {
+			return nil, fmt.Errorf("orphan events: %w", err)
+		}
+		out = append(out, o)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("orphan events: %w", err)
+	}
+	return out, nil
+}

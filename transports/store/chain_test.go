@@ -67,6 +67,21 @@ func TestChains(t *testing.T) {
 
 			_, err = s.Chains(ctx, store.ChainFilter{Limit: 5000})
 			assert.ErrorIs(t, err, store.ErrBadFilter)
+
+			orphans, err := s.Orphans(ctx, 0)
+			require.NoError(t, err)
+			assert.Empty(t, orphans)
+			require.NoError(t, s.InTx(ctx, func(tx *store.Tx) error {
+				for _, id := range []string{"o1", "o2"} {
+					if _, err := tx.AddEvent(store.EventRow{ID: id, ReleaseKey: "R0", Seq: 1, Type: "RELEASE_CREATED", Hash: "h", Body: []byte(`{}`)}); err != nil {
+						return err
+					}
+				}
+				return nil
+			}))
+			orphans, err = s.Orphans(ctx, 0)
+			require.NoError(t, err)
+			assert.Equal(t, []store.Orphan{{Key: "R0", Events: 2}}, orphans)
 		})
 	}
 }
