@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
+	"github.com/nexport/pcsgate/canonical/errtext"
 	"github.com/nexport/pcsgate/canonical/ledger"
 	"github.com/nexport/pcsgate/transports/store"
 )
@@ -102,7 +103,7 @@ func reportOrphans(ctx context.Context, st *store.Store, w io.Writer) (int, erro
 		return 0, err
 	}
 	for _, o := range orphans {
-		fmt.Fprintf(w, "release %s: %d events are recorded for it, but the release is not in the store\n", o.Key, o.Events)
+		fmt.Fprintf(w, "release %s: %d events are recorded for it, but the release is not in the store\n", errtext.Safe(o.Key), o.Events)
 	}
 	return len(orphans), nil
 }
@@ -155,7 +156,7 @@ func checkChain(c store.Chain) error {
 		Head   string            `json:"head"`
 	}
 	if err := json.Unmarshal(c.Body, &trail); err != nil {
-		return fmt.Errorf("release %s: the stored release cannot be read: %w: %v", c.Key, ledger.ErrChainBroken, err)
+		return fmt.Errorf("release %s: the stored release cannot be read: %w: %v", errtext.Safe(c.Key), ledger.ErrChainBroken, err)
 	}
 	links := make([]ledger.Link, len(c.Events))
 	for i, e := range c.Events {

@@ -111,11 +111,11 @@ func exportChains(ctx context.Context, st *store.Store, f store.ChainFilter, w, 
 			broken++
 			fmt.Fprintln(stderr, err)
 		}
-		doc, err := exportOf(c)
-		if err != nil {
-			return err
-		}
-		var b []byte
+		doc := exportOf(c)
+		var (
+			b   []byte
+			err error
+		)
 		if f.Key != "" {
 			b, err = json.MarshalIndent(doc, "", "  ")
 		} else {
@@ -140,21 +140,20 @@ func exportChains(ctx context.Context, st *store.Store, f store.ChainFilter, w, 
 	return nil
 }
 
-// exportOf is the export of a stored chain.
-func exportOf(c store.Chain) (auditExport, error) {
+// exportOf is the export of a stored chain. A release that cannot be read
+// is exported without its head; checkChain has named it already.
+func exportOf(c store.Chain) auditExport {
 	var head struct {
 		Head string `json:"head"`
 	}
-	if err := json.Unmarshal(c.Body, &head); err != nil {
-		return auditExport{}, fmt.Errorf("release %s: the stored release cannot be read: %v", c.Key, err)
-	}
+	_ = json.Unmarshal(c.Body, &head)
 	doc := auditExport{Algorithm: auditAlgorithm{Name: ledger.ChainAlgorithm, Version: ledger.ChainAlgorithmVersion},
 		Release: c.Key, Head: head.Head, Events: make([]auditEvent, len(c.Events))}
 	for i, e := range c.Events {
 		doc.Events[i] = auditEvent{Seq: e.Seq, ID: e.ID, Type: e.Type, OccurredAt: e.OccurredAt, ReceivedAt: e.ReceivedAt,
 			Late: e.Late, Canonical: e.Body, Hash: e.Hash, RawSHA256: e.RawHash}
 	}
-	return doc, nil
+	return doc
 }
 
 // withOutput runs write on stdout, or on the new file path (0600) when
