@@ -211,7 +211,7 @@ func eventTime(e *canonical.ReleaseEvent) time.Time {
 
 // record appends the event to the audit trail and extends the hash chain.
 func (n *Release) record(ref EventRef, doc []byte) {
-	ref.Hash = chainHash(n.Head, ref.ID, doc)
+	ref.Hash = ChainHash(n.Head, ref.ID, doc)
 	n.Events = append(n.Events, ref)
 	n.Head = ref.Hash
 }

@@ -72,4 +72,13 @@
 // transfer that happened before a gate-out but arrived after it counts in
 // Fold and is flagged Late by Apply. Fold is the reference for audits and
 // repairs; Apply is what the pipeline uses.
+//
+// # Audits
+//
+// Each event's hash is ChainHash of the previous hash, the event id and
+// the event's canonical JSON (algorithm ChainAlgorithm, version
+// ChainAlgorithmVersion). VerifyChain checks decoded events against a
+// release; CheckLinks checks events as a store recorded them (seq, id,
+// canonical bytes, hash) against each other and the release's trail, and
+// names the first link that breaks.
 package ledger

@@ -9,8 +9,17 @@ import (
 	"github.com/nexport/pcsgate/canonical"
 )
 
-// chainHash is SHA-256(prev + id + doc), hex.
-func chainHash(prev, id string, doc []byte) string {
+// The name and version of the hash chain below, as audit exports state
+// them; a change to the formula is a new version.
+const (
+	ChainAlgorithm        = "pcsgate-chain-sha256"
+	ChainAlgorithmVersion = 1
+)
+
+// ChainHash returns the hash an event with id and canonical JSON doc gets
+// in a chain after prev: the lower-case hex SHA-256 of the bytes of prev,
+// id and doc concatenated. The first event's prev is empty.
+func ChainHash(prev, id string, doc []byte) string {
 	h := sha256.New()
 	h.Write([]byte(prev))
 	h.Write([]byte(id))
@@ -26,7 +35,7 @@ func EventHash(prev string, e *canonical.ReleaseEvent) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("event %s cannot be written as canonical JSON: %w", e.ID, err)
 	}
-	return chainHash(prev, e.ID, doc), nil
+	return ChainHash(prev, e.ID, doc), nil
 }
 
 // VerifyChain checks a release's audit trail against the stored events:

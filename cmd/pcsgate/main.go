@@ -88,6 +88,7 @@ func newRoot(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 		newMappingsCmd(),
 		newVersionCmd(),
 		newConfigCmd(),
+		newAuditCmd(),
 	)
 	return root
 }

@@ -41,6 +41,12 @@ const (
 	// MetaLine is the line of a dead letter that is one line of a JSON
 	// Lines message.
 	MetaLine = "pcsgate_line"
+	// MetaRawHash, on an event's canonical message, is the content hash of
+	// the raw message it was decoded from; the ledger records it with the
+	// event for audits. Left out when that message carries a secret: the
+	// hash of a document with a short secret (a six-digit TCT) could be
+	// searched back to the secret.
+	MetaRawHash = "pcsgate_raw_hash"
 )
 
 // Gateway is a running pcsgate: store, router, transports and HTTP servers.

@@ -21,6 +21,9 @@ func eventMessage(e *canonical.ReleaseEvent, from *message.Message, endpoint str
 	out.Metadata.Set(MetaEventID, e.ID)
 	out.Metadata.Set(MetaProfile, e.Source.Profile)
 	out.Metadata.Set(transports.MetaEndpoint, endpoint)
+	if h := from.Metadata.Get(transports.MetaContentHash); h != "" && from.Metadata.Get(transports.MetaSealFiles) != "true" {
+		out.Metadata.Set(MetaRawHash, h)
+	}
 	middleware.SetCorrelationID(middleware.MessageCorrelationID(from), out)
 	return out, nil
 }

@@ -31,7 +31,8 @@ func (g *Gateway) ledgerStage(msg *message.Message) error {
 	// writer for less time; thrown away unless the event is accepted.
 	r := g.render(&e, msg)
 	// The hash chain covers the canonical JSON of the event as this
-	// version writes it, whatever wrote the payload.
+	// version writes it, whatever wrote the payload; the event is stored
+	// as these bytes, so the chain can be checked from the store alone.
 	doc, err := json.Marshal(&e)
 	if err != nil {
 		return transports.Permanent(fmt.Errorf("canonical event %s: %w", msg.UUID, err))
@@ -71,7 +72,7 @@ func (g *Gateway) applyEvent(tx *store.Tx, e *canonical.ReleaseEvent, doc []byte
 	inserted, err := tx.AddEvent(store.EventRow{
 		ID: e.ID, ReleaseKey: key, Seq: int64(len(next.Events)), Type: string(e.Type),
 		OccurredAt: occurred(e), ReceivedAt: time.Now().UTC(), Late: aerr != nil,
-		Hash: lastHash(next), Body: json.RawMessage(msg.Payload),
+		Hash: lastHash(next), Body: json.RawMessage(doc), RawHash: msg.Metadata.Get(MetaRawHash),
 	})
 	if err != nil || !inserted {
 		return outcomeDuplicate, err

@@ -20,6 +20,9 @@ var (
 	ErrInvalidText = errors.New("is not valid UTF-8 text without NUL bytes")
 	// ErrBadFilter: a list filter holds a value out of range.
 	ErrBadFilter = errors.New("is not a valid filter value")
+	// ErrInvalidHash: an event's raw message hash is neither empty nor 64
+	// lower-case hex digits.
+	ErrInvalidHash = errors.New("is not a SHA-256 in lower-case hex")
 	// ErrEmpty: a required key or name is empty.
 	ErrEmpty = errors.New("is empty")
 	// ErrInvalidTopic: a topic name holds characters that cannot become part

@@ -21,6 +21,9 @@ type EventRow struct {
 	Late       bool            `json:"late"`
 	Hash       string          `json:"hash"`
 	Body       json.RawMessage `json:"body"`
+	// RawHash is the lower-case hex SHA-256 of the raw message (file or
+	// request body) the event was decoded from; empty when not known.
+	RawHash string `json:"rawHash,omitempty"`
 }
 
 // AddEvent records e unless an event with its id is already recorded, and
@@ -43,13 +46,16 @@ func (t *Tx) AddEvent(e EventRow) (inserted bool, err error) {
 	if err := checkShort("event "+errtext.Quote(e.ID)+" hash", e.Hash); err != nil {
 		return false, err
 	}
+	if err := checkRawHash(e.ID, e.RawHash); err != nil {
+		return false, err
+	}
 	if err := t.s.checkJSON("event "+errtext.Quote(e.ID)+" body", e.Body); err != nil {
 		return false, err
 	}
-	res, err := t.exec(`INSERT INTO events (id, release_key, seq, type, occurred_at, received_at, late, hash, body)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
+	res, err := t.exec(`INSERT INTO events (id, release_key, seq, type, occurred_at, received_at, late, hash, body, raw_hash)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
 		e.ID, e.ReleaseKey, e.Seq, e.Type, t.s.d.timeArg(e.OccurredAt), t.s.d.timeArg(e.ReceivedAt),
-		e.Late, e.Hash, string(e.Body))
+		e.Late, e.Hash, string(e.Body), e.RawHash)
 	if err != nil {
 		return false, fmt.Errorf("event %s: %w", errtext.Quote(e.ID), err)
 	}
@@ -58,4 +64,19 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
 		return false, fmt.Errorf("event %s: %w", errtext.Quote(e.ID), err)
 	}
 	return n == 1, nil
+}
+
+// checkRawHash accepts an empty raw hash or 64 lower-case hex digits.
+func checkRawHash(id, h string) error {
+	if h == "" {
+		return nil
+	}
+	ok := len(h) == 64
+	for i := 0; ok && i < len(h); i++ {
+		ok = h[i] >= '0' && h[i] <= '9' || h[i] >= 'a' && h[i] <= 'f'
+	}
+	if !ok {
+		return fmt.Errorf("event %s raw hash %s %w", errtext.Quote(id), errtext.Quote(h), ErrInvalidHash)
+	}
+	return nil
 }

@@ -113,6 +113,12 @@ var sqliteMigrations = []migration{{
 	stmts: []string{
 		`ALTER TABLE deadletters ADD COLUMN discard_reason TEXT NOT NULL DEFAULT ''`,
 	},
+}, {
+	version:     6,
+	description: "ledger: the content hash of the raw message an event came in",
+	stmts: []string{
+		`ALTER TABLE events ADD COLUMN raw_hash TEXT NOT NULL DEFAULT ''`,
+	},
 }}
 
 // postgresMigrations is the same schema for PostgreSQL. Bodies are json, not
@@ -219,5 +225,11 @@ var postgresMigrations = []migration{{
 	description: "dead letters keep the reason they were discarded for",
 	stmts: []string{
 		`ALTER TABLE deadletters ADD COLUMN discard_reason TEXT NOT NULL DEFAULT ''`,
+	},
+}, {
+	version:     6,
+	description: "ledger: the content hash of the raw message an event came in",
+	stmts: []string{
+		`ALTER TABLE events ADD COLUMN raw_hash TEXT NOT NULL DEFAULT ''`,
 	},
 }}

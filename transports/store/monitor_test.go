@@ -175,7 +175,8 @@ func storeSchema3(t *testing.T, dsn string) {
 	for _, q := range []string{`DROP INDEX releases_valid_until`, `ALTER TABLE releases DROP COLUMN search`,
 		`ALTER TABLE releases DROP COLUMN systems`, `ALTER TABLE releases DROP COLUMN valid_from`,
 		`ALTER TABLE releases DROP COLUMN valid_until`, `ALTER TABLE releases DROP COLUMN collectable`,
-		`ALTER TABLE deadletters DROP COLUMN discard_reason`, `DELETE FROM pcsgate_migrations WHERE version >= 4`} {
+		`ALTER TABLE deadletters DROP COLUMN discard_reason`, `ALTER TABLE events DROP COLUMN raw_hash`,
+		`DELETE FROM pcsgate_migrations WHERE version >= 4`} {
 		_, err := db.Exec(q)
 		require.NoError(t, err, q)
 	}
