@@ -57,6 +57,8 @@ type Reader struct {
 	groups  int          // groups begun in the interchange
 	group   *group       // open UNG
 	stray   bool         // skipping segments outside a message
+	begun   int          // messages begun since the start, over every interchange
+	unhPos  int          // segment number of the UNH of the message last begun
 }
 
 type group struct {
@@ -182,7 +184,7 @@ func (r *Reader) Next() (*Message, error) {
 				continue
 			}
 			r.stray = true
-			e := r.at(seg, string(seg.data[:3]), wrapf(ErrSyntax, "segment outside a message, expected UNH"), "")
+			e := r.at(seg, string(seg.data[:3]), wrapc(ErrSyntax, CodeOutside, "segment outside a message, expected UNH"), "")
 			r.pos++
 			return nil, e
 		}
