@@ -1,0 +1,246 @@
+package pipeline
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/ThreeDotsLabs/watermill"
+	"github.com/ThreeDotsLabs/watermill/message"
+	"github.com/ThreeDotsLabs/watermill/message/router/middleware"
+
+	"github.com/nexport/pcsgate/canonical/ledger"
+	"github.com/nexport/pcsgate/mappings/syntax/edifact"
+	"github.com/nexport/pcsgate/transports"
+	"github.com/nexport/pcsgate/transports/store"
+)
+
+// AcksConfig says which acknowledgements an inbound endpoint returns to
+// the senders of EDIFACT interchanges, and where they go. Input that is
+// not EDIFACT, or has no UNB naming its sender, gets none.
+type AcksConfig struct {
+	// CONTRL returns a CONTRL per interchange: accepted (UCI 0083 7), or
+	// rejected with the segment position and UN syntax error code of the
+	// first problem (0083 4, per message in UCM, UCS and UCD).
+	CONTRL bool `yaml:"contrl"`
+	// APERAK returns an APERAK per message of which the ledger rejected an
+	// event (a transfer by a party that does not hold the right, a change
+	// of a withdrawn release...): an ERC code and the reason per event.
+	APERAK bool `yaml:"aperak"`
+	// To is the outbound endpoint the acknowledgements are delivered to,
+	// such as the sender's SFTP server or a file drop outbox. Files are
+	// named <sender>-<interchange reference>.contrl.edi and .aperak.edi, so
+	// a retry overwrites instead of doubling.
+	To string `yaml:"to"`
+}
+
+// validateAcks checks the acks section of every endpoint: inbound only,
+// something to send, and an outbound endpoint to send it to.
+func (c *Config) validateAcks(names map[string]*Endpoint) []error {
+	var errs []error
+	for i := range c.Endpoints {
+		ep := &c.Endpoints[i]
+		a := ep.Acks
+		if a == nil {
+			continue
+		}
+		at := fmt.Sprintf("$.endpoints[%d].acks", i)
+		where := fmt.Sprintf("endpoints[%d] %q", i, ep.Name)
+		switch {
+		case ep.Direction != "in":
+			errs = append(errs, atField(at, fmt.Errorf("%s: %w: acks are for inbound endpoints", where, ErrConfig)))
+		case !a.CONTRL && !a.APERAK:
+			errs = append(errs, atField(at, fmt.Errorf("%s: %w: acks: contrl, aperak or both expected", where, ErrConfig)))
+		}
+		if to := names[a.To]; to == nil || to.Direction != "out" {
+			errs = append(errs, atField(at+".to", fmt.Errorf("%s: %w: acks.to %q is not an outbound endpoint", where, ErrConfig, a.To)))
+		}
+	}
+	return errs
+}
+
+// publishAcks publishes, inside the intake's transaction, the
+// acknowledgements in's endpoint asks for: per interchange a CONTRL and,
+// for the messages with events the ledger rejected, APERAKs. Nothing is
+// sent for content seen before: it was acknowledged then.
+func (g *Gateway) publishAcks(tx *store.Tx, in *intake) error {
+	a := in.ep.Acks
+	if a == nil || in.contentDup {
+		return nil
+	}
+	now := time.Now()
+	for _, rep := range edifact.Check(bytes.NewReader(in.msg.Payload), edifact.ReaderOptions{CheckElements: true}) {
+		if a.CONTRL {
+			body, err := ackInterchange(rep.Interchange, "C", now, func(w *edifact.Writer) error {
+				return edifact.WriteContrl(w, "1", rep)
+			})
+			if err := g.publishAck(tx, in, a.To, ackName(rep.Interchange, "contrl"), body, err); err != nil {
+				return err
+			}
+		}
+		msgs := rejectedMessages(in, rep.Interchange)
+		if !a.APERAK || len(msgs) == 0 {
+			continue
+		}
+		body, err := ackInterchange(rep.Interchange, "A", now, func(w *edifact.Writer) error {
+			return writeAperaks(w, rep.Interchange, msgs, now)
+		})
+		if err := g.publishAck(tx, in, a.To, ackName(rep.Interchange, "aperak"), body, err); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// publishAck publishes one acknowledgement to the outbound endpoint to. One
+// that cannot be written is logged, not retried: the intake stands.
+func (g *Gateway) publishAck(tx *store.Tx, in *intake, to, name string, body []byte, err error) error {
+	if err != nil {
+		g.logger.Error("acknowledgement not written", err, watermill.LogFields{"endpoint": in.ep.Name, "name": name})
+		return nil
+	}
+	out := message.NewMessage(watermill.NewUUID(), body)
+	out.Metadata.Set(transports.MetaOutName, name)
+	out.Metadata.Set(MetaEventID, name)
+	middleware.SetCorrelationID(middleware.MessageCorrelationID(in.msg), out)
+	return tx.Publish(outboundPrefix+to, out)
+}
+
+// ackInterchange writes an interchange answering ic, its messages written
+// by body. Its control reference is derived from ic's sender and
+// reference and from kind, so that a retry writes the same one.
+func ackInterchange(ic *edifact.Interchange, kind string, now time.Time, body func(*edifact.Writer) error) ([]byte, error) {
+	sum := sha256.Sum256([]byte(kind + "\x00" + ic.Sender + "\x00" + ic.ControlRef))
+	ref := kind + strings.ToUpper(hex.EncodeToString(sum[:]))[:13]
+	var buf bytes.Buffer
+	w := edifact.NewWriter(&buf, edifact.WriterOptions{Newline: true})
+	err := w.BeginInterchange(edifact.Reply(ic, ref, now))
+	if err == nil {
+		err = body(w)
+	}
+	if err == nil {
+		err = w.EndInterchange()
+	}
+	if err == nil {
+		err = w.Flush()
+	}
+	return buf.Bytes(), err
+}
+
+// ackName is the file name of an acknowledgement of ic: its sender and
+// control reference, kept to safe characters.
+func ackName(ic *edifact.Interchange, kind string) string {
+	return safePart(ic.Sender) + "-" + safePart(ic.ControlRef) + "." + kind + ".edi"
+}
+
+// safePart keeps letters, digits, '-' and '_' of s, others become '_';
+// at most 35 characters, never empty.
+func safePart(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if b.Len() == 35 {
+			break
+		}
+		if r < 0x80 && (r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_') {
+			b.WriteRune(r)
+		} else {
+			b.WriteByte('_')
+		}
+	}
+	if b.Len() == 0 {
+		return "_"
+	}
+	return b.String()
+}
+
+// rejectedMessage is a message of an interchange with the errors of its
+// events the ledger rejected.
+type rejectedMessage struct {
+	ref    string
+	errors []edifact.AppError
+}
+
+// rejectedMessages are the messages of interchange ic in in with events
+// the ledger rejected, in order.
+func rejectedMessages(in *intake, ic *edifact.Interchange) []rejectedMessage {
+	var out []rejectedMessage
+	for i, res := range in.outcomes {
+		src := in.evs[i].e.Source
+		if res != outcomeRejected || src.InterchangeRef != ic.ControlRef || src.Sender != ic.Sender {
+			continue
+		}
+		if len(out) == 0 || out[len(out)-1].ref != src.MessageRef {
+			out = append(out, rejectedMessage{ref: src.MessageRef})
+		}
+		m := &out[len(out)-1]
+		m.errors = append(m.errors, appError(in, i))
+	}
+	return out
+}
+
+// appError is the ERC code and text of the rejected event i of in: its
+// type, unit and the ledger's reason.
+func appError(in *intake, i int) edifact.AppError {
+	e, why := in.evs[i].e, in.why[i]
+	unit := e.Key.ContainerNumber
+	if e.Key.Air() {
+		unit = e.Key.AWB
+	}
+	text := why.Error()
+	var rej *ledger.Rejection
+	if errors.As(why, &rej) {
+		text = rej.Reason
+		if rej.Rule > 0 {
+			text = fmt.Sprintf("custody rule %d: %s", rej.Rule, rej.Reason)
+		}
+	}
+	return edifact.AppError{Code: ercCode(why), Text: fmt.Sprintf("%s %s: %s", e.Type, unit, text)}
+}
+
+// ercCodes are the APERAK error codes (ERC 9321, mutually defined) of the
+// ledger's rejections, by sentinel; any other rejection is REJECTED.
+var ercCodes = []struct {
+	err  error
+	code string
+}{
+	{ledger.ErrNotHolder, "NOTHOLDR"},
+	{ledger.ErrNotIssuer, "NOTISSUR"},
+	{ledger.ErrNotGiver, "NOTGIVER"},
+	{ledger.ErrRevokeAccepted, "ACCEPTED"},
+	{ledger.ErrNotActive, "INACTIVE"},
+	{ledger.ErrAfterPickup, "PICKEDUP"},
+	{ledger.ErrNoRelease, "NORELEAS"},
+	{ledger.ErrNoOffer, "NOOFFER"},
+	{ledger.ErrOtherRelease, "OTHERREL"},
+	{ledger.ErrIncomplete, "INCOMPLT"},
+	{ledger.ErrUnknownType, "UNKNTYPE"},
+}
+
+// ercCode is the APERAK error code of a rejection.
+func ercCode(why error) string {
+	for _, c := range ercCodes {
+		if errors.Is(why, c.err) {
+			return c.code
+		}
+	}
+	return "REJECTED"
+}
+
+// writeAperaks writes an APERAK per rejected message.
+func writeAperaks(w *edifact.Writer, ic *edifact.Interchange, msgs []rejectedMessage, now time.Time) error {
+	for i, m := range msgs {
+		n := fmt.Sprint(i + 1)
+		err := edifact.WriteAperak(w, edifact.Aperak{
+			Ref: n, Document: ic.ControlRef + "-" + n, Issued: now.UTC().Format("200601021504"),
+			Interchange: ic, MessageRef: m.ref, Errors: m.errors,
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
