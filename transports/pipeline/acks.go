@@ -16,6 +16,7 @@ import (
 	"github.com/nexport/pcsgate/canonical/ledger"
 	"github.com/nexport/pcsgate/mappings/syntax/edifact"
 	"github.com/nexport/pcsgate/transports"
+	httptr "github.com/nexport/pcsgate/transports/http"
 	"github.com/nexport/pcsgate/transports/store"
 )
 
@@ -243,4 +244,23 @@ func writeAperaks(w *edifact.Writer, ic *edifact.Interchange, msgs []rejectedMes
 		}
 	}
 	return nil
+}
+
+// reportOutcomes leaves the business outcome of in (see transports.Report)
+// in its metadata when its endpoint answers the sender with it (http_in
+// with report: sync). Content seen before, and a message of which nothing
+// could be read (answered with its problems), get none.
+func reportOutcomes(in *intake) {
+	if h := in.ep.HTTPIn; h == nil || h.Report != httptr.ReportSync || in.contentDup || in.msg.Metadata.Get(transports.MetaFailureReason) != "" {
+		return
+	}
+	var rep transports.Report
+	for i, res := range in.outcomes {
+		if res != outcomeRejected {
+			rep.Accepted++
+			continue
+		}
+		rep.Rejected = append(rep.Rejected, transports.Rejected{Event: in.evs[i].e.ID, Reason: in.why[i].Error()})
+	}
+	in.msg.Metadata.Set(transports.MetaReport, rep.Encode())
 }

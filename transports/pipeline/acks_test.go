@@ -2,6 +2,9 @@ package pipeline_test
 
 import (
 	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,6 +18,7 @@ import (
 	"github.com/nexport/pcsgate/mappings"
 	"github.com/nexport/pcsgate/mappings/syntax/edifact"
 	"github.com/nexport/pcsgate/transports/filedrop"
+	httptr "github.com/nexport/pcsgate/transports/http"
 	"github.com/nexport/pcsgate/transports/pipeline"
 )
 
@@ -178,4 +182,45 @@ func TestConfigAcks(t *testing.T) {
 			assert.Contains(t, err.Error(), tc.want)
 		})
 	}
+}
+
+// TestReportSync: a webhook with report: sync answers with how many events
+// were taken and each one the ledger rejected, with its reason; 400 when
+// it rejected them all.
+func TestReportSync(t *testing.T) {
+	h := startWith(t, func(cfg *pipeline.Config) {
+		cfg.Endpoints = append(cfg.Endpoints, pipeline.Endpoint{Name: "hook-in", Direction: "in", Transport: "http",
+			HTTPIn: &httptr.InboundConfig{Path: "/in/hook", Auth: httptr.AuthConfig{Bearer: "token"}, Report: httptr.ReportSync}})
+	})
+	srv := httptest.NewServer(h.gw.WebhookHandler())
+	defer srv.Close()
+	post := func(body, contentType string) (int, map[string]any) {
+		req, err := http.NewRequest(http.MethodPost, srv.URL+"/in/hook", strings.NewReader(body))
+		require.NoError(t, err)
+		req.Header.Set("Authorization", "Bearer token")
+		req.Header.Set("Content-Type", contentType)
+		res, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		defer res.Body.Close()
+		var answer map[string]any
+		require.NoError(t, json.NewDecoder(res.Body).Decode(&answer))
+		return res.StatusCode, answer
+	}
+	code, answer := post(coreor("C1", "BEANR", "SLAU4821933", "SLAGANR2611042"), "application/edifact")
+	assert.Equal(t, http.StatusAccepted, code)
+	assert.Equal(t, "accepted", answer["status"])
+	assert.InDelta(t, 1, answer["accepted"], 0)
+	assert.Empty(t, answer["rejected"])
+
+	transfer := read(t, filepath.Join("..", "..", "fixtures", "cpu", "notification", "release-right-transferred-to-transport-operator", "input.json"))
+	code, answer = post(transfer, "application/json")
+	assert.Equal(t, http.StatusBadRequest, code)
+	assert.Equal(t, "rejected", answer["status"])
+	assert.InDelta(t, 0, answer["accepted"], 0)
+	rejected, ok := answer["rejected"].([]any)
+	require.True(t, ok, answer)
+	require.Len(t, rejected, 1)
+	r := rejected[0].(map[string]any)
+	assert.NotEmpty(t, r["event"])
+	assert.Contains(t, r["reason"], `custody rule 1: only the holder may offer a transfer; "Kempen Forwarding BV" is not the holder "EXAMPLE FORWARDER BV"`)
 }

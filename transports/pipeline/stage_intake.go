@@ -58,6 +58,7 @@ func (g *Gateway) intakeStage(ep *Endpoint) message.NoPublishHandlerFunc {
 		}
 		g.logIntake(in, time.Since(start))
 		g.logOutcomes(in)
+		reportOutcomes(in)
 		return nil
 	}
 }
