@@ -14,6 +14,7 @@ import (
 	"github.com/ThreeDotsLabs/watermill/message/router/middleware"
 
 	"github.com/nexport/pcsgate/canonical/ledger"
+	"github.com/nexport/pcsgate/mappings"
 	"github.com/nexport/pcsgate/mappings/syntax/edifact"
 	"github.com/nexport/pcsgate/transports"
 	httptr "github.com/nexport/pcsgate/transports/http"
@@ -28,9 +29,11 @@ type AcksConfig struct {
 	// rejected with the segment position and UN syntax error code of the
 	// first problem (0083 4, per message in UCM, UCS and UCD).
 	CONTRL bool `yaml:"contrl"`
-	// APERAK returns an APERAK per message of which the ledger rejected an
-	// event (a transfer by a party that does not hold the right, a change
-	// of a withdrawn release...): an ERC code and the reason per event.
+	// APERAK returns an APERAK per message pcsgate refused: one its
+	// mapping could not read (a wrong check digit, a value missing), or
+	// with events the ledger rejected (a transfer by a party that does not
+	// hold the right, a change of a withdrawn release...); an ERC code and
+	// the reason per problem.
 	APERAK bool `yaml:"aperak"`
 	// To is the outbound endpoint the acknowledgements are delivered to,
 	// such as the sender's SFTP server or a file drop outbox. Files are
@@ -66,7 +69,7 @@ func (c *Config) validateAcks(names map[string]*Endpoint) []error {
 
 // publishAcks publishes, inside the intake's transaction, the
 // acknowledgements in's endpoint asks for: per interchange a CONTRL and,
-// for the messages with events the ledger rejected, APERAKs. Nothing is
+// for the messages refused, APERAKs. Nothing is
 // sent for content seen before: it was acknowledged then.
 func (g *Gateway) publishAcks(tx *store.Tx, in *intake) error {
 	a := in.ep.Acks
@@ -83,7 +86,7 @@ func (g *Gateway) publishAcks(tx *store.Tx, in *intake) error {
 				return err
 			}
 		}
-		msgs := rejectedMessages(in, rep.Interchange)
+		msgs := rejectedMessages(in, rep)
 		if !a.APERAK || len(msgs) == 0 {
 			continue
 		}
@@ -158,29 +161,70 @@ func safePart(s string) string {
 	return b.String()
 }
 
-// rejectedMessage is a message of an interchange with the errors of its
-// events the ledger rejected.
+// rejectedMessage is a message of an interchange with the errors that
+// made pcsgate refuse it, or some of its events.
 type rejectedMessage struct {
 	ref    string
 	errors []edifact.AppError
 }
 
-// rejectedMessages are the messages of interchange ic in in with events
-// the ledger rejected, in order.
-func rejectedMessages(in *intake, ic *edifact.Interchange) []rejectedMessage {
-	var out []rejectedMessage
+// rejectedMessages are the messages of rep that pcsgate refused, in their
+// order: those the mapping could not read (each problem in one line, secrets
+// masked by the engine) and those with events the ledger rejected. Syntax
+// problems are the CONTRL's.
+func rejectedMessages(in *intake, rep *edifact.Report) []rejectedMessage {
+	ic := rep.Interchange
+	byRef := map[string][]edifact.AppError{}
+	for _, err := range flatten(in.derr) {
+		var me *mappings.Error
+		if errors.As(err, &me) && me.Message != "" {
+			byRef[me.Message] = append(byRef[me.Message], edifact.AppError{Code: mappingCode(err), Text: err.Error()})
+		}
+	}
 	for i, res := range in.outcomes {
 		src := in.evs[i].e.Source
-		if res != outcomeRejected || src.InterchangeRef != ic.ControlRef || src.Sender != ic.Sender {
-			continue
+		if res == outcomeRejected && src.InterchangeRef == ic.ControlRef && src.Sender == ic.Sender {
+			byRef[src.MessageRef] = append(byRef[src.MessageRef], appError(in, i))
 		}
-		if len(out) == 0 || out[len(out)-1].ref != src.MessageRef {
-			out = append(out, rejectedMessage{ref: src.MessageRef})
+	}
+	var out []rejectedMessage
+	for _, m := range rep.Messages {
+		if errs, ok := byRef[m.Ref]; ok {
+			out = append(out, rejectedMessage{ref: m.Ref, errors: errs})
+			delete(byRef, m.Ref) // an interchange's first message of that reference
 		}
-		m := &out[len(out)-1]
-		m.errors = append(m.errors, appError(in, i))
 	}
 	return out
+}
+
+// flatten lists the problems of err, which errors.Join may have nested.
+func flatten(err error) []error {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		var out []error
+		for _, e := range j.Unwrap() {
+			out = append(out, flatten(e)...)
+		}
+		return out
+	}
+	if err == nil {
+		return nil
+	}
+	return []error{err}
+}
+
+// mappingCode is the APERAK error code of a problem of the mapping:
+// MISSING, NOCODE (a value not in its code list), NOPROFIL (a message no
+// profile reads) or INVALID.
+func mappingCode(err error) string {
+	switch {
+	case errors.Is(err, mappings.ErrRequired):
+		return "MISSING"
+	case errors.Is(err, mappings.ErrNoCode):
+		return "NOCODE"
+	case errors.Is(err, mappings.ErrNoProfile):
+		return "NOPROFIL"
+	}
+	return "INVALID"
 }
 
 // appError is the ERC code and text of the rejected event i of in: its

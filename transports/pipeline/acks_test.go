@@ -66,6 +66,21 @@ func ackSegments(t *testing.T, body string) []string {
 	return out
 }
 
+// ftx is the text of the first FTX of the acknowledgement name, its lines
+// joined.
+func (h *harness) ftx(t *testing.T, name string) string {
+	t.Helper()
+	m, err := edifact.NewReader(strings.NewReader(read(t, filepath.Join(h.dir, "outbox", "acks", name))), edifact.ReaderOptions{}).Next()
+	require.NoError(t, err)
+	for _, s := range m.Segments {
+		if s.Tag == "FTX" {
+			return strings.Join(s.Composite(4), "")
+		}
+	}
+	require.FailNow(t, "no FTX", name)
+	return ""
+}
+
 // coreorWith is coreor with its container replaced.
 func coreorWith(ref, container string) string {
 	return strings.Replace(coreor(ref, "NLRTM", "CSQU3054383", "MEDUNL0001"), "EQD+CN+CSQU3054383", "EQD+CN+"+container, 1)
@@ -130,12 +145,20 @@ func TestAcksAperak(t *testing.T) {
 	require.Len(t, segs, 8, segs)
 	assert.Equal(t, []string{"UNH+1+APERAK:D:96A:UN", "BGM+313+ICT1-1+27"}, segs[:2])
 	assert.Equal(t, []string{"RFF+ACW:T1", "RFF+ZZZ:ICT1", "ERC+NOTHOLDR::ZZZ"}, segs[3:6])
-	m, err := edifact.NewReader(strings.NewReader(read(t, filepath.Join(h.dir, "outbox", "acks", "KEMPEN-ICT1.aperak.edi"))), edifact.ReaderOptions{}).Next()
-	require.NoError(t, err)
-	assert.Equal(t, "FTX", m.Segments[6].Tag)
-	ftx := strings.Join(m.Segments[6].Composite(4), "")
-	assert.Contains(t, ftx, `TRANSFER_OFFERED CSQU3054383: custody rule 1: only the holder may offer a transfer; "KEMPEN FORWARDING BV" is not the holder`)
+	assert.Contains(t, h.ftx(t, "KEMPEN-ICT1.aperak.edi"), `TRANSFER_OFFERED CSQU3054383: custody rule 1: only the holder may offer a transfer; "KEMPEN FORWARDING BV" is not the holder`)
 	assert.Contains(t, h.ack(t, "KEMPEN-ICT1.contrl.edi"), "UCI+ICT1+KEMPEN:ZZZ+PCSGATE:ZZZ+7")
+}
+
+// TestAcksAperakMapping: a message its mapping cannot read is good
+// EDIFACT (CONTRL accepts it) but refused: its APERAK says why.
+func TestAcksAperakMapping(t *testing.T) {
+	h := startAcks(t)
+	h.drop(t, "portbase", "check-digit.edi", coreorWith("R4", "CSQU3054381"))
+	assert.Contains(t, h.ack(t, "MSC-ICR4.contrl.edi"), "UCI+ICR4+MSC:ZZZ+PCSGATE:ZZZ+7")
+	segs := h.ack(t, "MSC-ICR4.aperak.edi")
+	require.Len(t, segs, 8, segs)
+	assert.Equal(t, []string{"RFF+ACW:R4", "RFF+ZZZ:ICR4", "ERC+INVALID::ZZZ"}, segs[3:6])
+	assert.Contains(t, h.ftx(t, "MSC-ICR4.aperak.edi"), `message R4: EQD C237.8260 (key.containerNumber) "CSQU3054381" has a wrong ISO 6346 check digit: got 1, expected 3`)
 }
 
 // TestAcksOff: an endpoint without acks returns none.
