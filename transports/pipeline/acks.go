@@ -67,37 +67,49 @@ func (c *Config) validateAcks(names map[string]*Endpoint) []error {
 	return errs
 }
 
-// publishAcks publishes, inside the intake's transaction, the
-// acknowledgements in's endpoint asks for: per interchange a CONTRL and,
-// for the messages refused, APERAKs. Nothing is
-// sent for content seen before: it was acknowledged then.
-func (g *Gateway) publishAcks(tx *store.Tx, in *intake) error {
-	a := in.ep.Acks
-	if a == nil || in.contentDup {
-		return nil
+// acksFor returns what publishes, inside the intake's transaction of msg,
+// the acknowledgements ep asks for: per interchange a CONTRL and, for the
+// messages refused, APERAKs. The interchanges are checked here, before the
+// transaction, which then holds the store's writer no longer for them.
+// Nothing is sent for content seen before: it was acknowledged then.
+func (g *Gateway) acksFor(ep *Endpoint, msg *message.Message) func(*store.Tx, *intake) error {
+	a := ep.Acks
+	if a == nil {
+		return func(*store.Tx, *intake) error { return nil }
 	}
-	now := time.Now()
-	for _, rep := range edifact.Check(bytes.NewReader(in.msg.Payload), edifact.ReaderOptions{CheckElements: true}) {
-		if a.CONTRL {
-			body, err := ackInterchange(rep.Interchange, "C", now, func(w *edifact.Writer) error {
-				return edifact.WriteContrl(w, "1", rep)
-			})
-			if err := g.publishAck(tx, in, a.To, ackName(rep.Interchange, "contrl"), body, err); err != nil {
+	reps := edifact.Check(bytes.NewReader(msg.Payload), edifact.ReaderOptions{CheckElements: true})
+	return func(tx *store.Tx, in *intake) error {
+		if in.contentDup {
+			return nil
+		}
+		for _, rep := range reps {
+			if err := g.publishAcks(tx, in, a, rep); err != nil {
 				return err
 			}
 		}
-		msgs := rejectedMessages(in, rep)
-		if !a.APERAK || len(msgs) == 0 {
-			continue
-		}
-		body, err := ackInterchange(rep.Interchange, "A", now, func(w *edifact.Writer) error {
-			return writeAperaks(w, rep.Interchange, msgs, now)
+		return nil
+	}
+}
+
+// publishAcks publishes the acknowledgements of one interchange.
+func (g *Gateway) publishAcks(tx *store.Tx, in *intake, a *AcksConfig, rep *edifact.Report) error {
+	now := time.Now()
+	if a.CONTRL {
+		body, err := ackInterchange(rep.Interchange, "C", now, func(w *edifact.Writer) error {
+			return edifact.WriteContrl(w, "1", rep)
 		})
-		if err := g.publishAck(tx, in, a.To, ackName(rep.Interchange, "aperak"), body, err); err != nil {
+		if err := g.publishAck(tx, in, a.To, ackName(rep.Interchange, "contrl"), body, err); err != nil {
 			return err
 		}
 	}
-	return nil
+	msgs := rejectedMessages(in, rep)
+	if !a.APERAK || len(msgs) == 0 {
+		return nil
+	}
+	body, err := ackInterchange(rep.Interchange, "A", now, func(w *edifact.Writer) error {
+		return writeAperaks(w, rep.Interchange, msgs, now)
+	})
+	return g.publishAck(tx, in, a.To, ackName(rep.Interchange, "aperak"), body, err)
 }
 
 // publishAck publishes one acknowledgement to the outbound endpoint to. One

@@ -48,11 +48,12 @@ func (g *Gateway) intakeStage(ep *Endpoint) message.NoPublishHandlerFunc {
 		bad, rest := splitLineErrors(derr)
 		in := &intake{ep: ep, msg: msg, evs: evs, derr: derr, bad: bad, rest: rest, secret: secret, keys: dedupeKeysOf(ep, msg, evs, bad)}
 		in.lines = len(bad) > 0 || len(in.keys.lines) > 0
+		acks := g.acksFor(ep, msg)
 		if err := g.store.InTx(inOrder(msg.Context()), func(tx *store.Tx) error {
 			if err := g.commitIntake(tx, in); err != nil {
 				return err
 			}
-			return g.publishAcks(tx, in)
+			return acks(tx, in)
 		}); err != nil {
 			return err // transient: retried, then dead-lettered
 		}
