@@ -97,7 +97,9 @@ func (r *Reader) Offset() int64 { return r.src.offset() }
 // interchange, or nil, nil when the input starts with UNH (bare
 // messages). After several interchanges it returns the one last opened.
 // With CheckElements, a UNB value too long for its element is returned
-// together with the interchange; reading can go on.
+// together with the interchange; reading can go on. An unknown character
+// set is a fatal error returned with the interchange, its values as
+// received.
 func (r *Reader) Interchange() (*Interchange, error) {
 	if !r.started {
 		if err := r.begin(); err != nil {
