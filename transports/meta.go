@@ -44,6 +44,10 @@ const (
 	// inbound transport that keeps its own copy of the unit (the file drop's
 	// archive/ and error/ folders) then keeps it only encrypted.
 	MetaSealFiles = "pcsgate_seal"
+	// MetaReport is set by a consumer, before it Acks, to the business
+	// outcome of the message (Report.Encode) when the inbound endpoint
+	// answers its sender with it.
+	MetaReport = "pcsgate_report"
 )
 
 // ContentHash returns the lower-case hex SHA-256 of payload, the value of

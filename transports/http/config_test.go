@@ -26,6 +26,8 @@ func TestInboundConfigValidate(t *testing.T) {
 		{name: "token with space", cfg: httptr.InboundConfig{Path: "/in", Auth: httptr.AuthConfig{Bearer: "a b"}}, wantErr: []string{"auth.bearer is not a valid setting"}},
 		{name: "bad header", cfg: httptr.InboundConfig{Path: "/in", Auth: httptr.AuthConfig{HMACSecret: "x", HMACHeader: "X Sig"}}, wantErr: []string{`auth.hmac_header "X Sig"`}},
 		{name: "negative numbers", cfg: httptr.InboundConfig{Path: "/in", Auth: auth, MaxBodyBytes: -1, Timeout: -1, RecentKeys: -1}, wantErr: []string{"max_body_bytes", "timeout", "recent_keys"}},
+		{name: "report sync", cfg: httptr.InboundConfig{Path: "/in", Auth: auth, Report: httptr.ReportSync}},
+		{name: "report async", cfg: httptr.InboundConfig{Path: "/in", Auth: auth, Report: "async"}, wantErr: []string{`report "async" is not a valid setting: expected "sync" or nothing`}},
 		{name: "bad content types", cfg: httptr.InboundConfig{Path: "/in", Auth: auth, ContentTypes: []string{"application/json", "Text/Plain", "text/plain; charset=utf-8", "nonsense", ""}}, wantErr: []string{"content_types[2]", "content_types[3]", "content_types[4]"}},
 	}
 	for _, tt := range tests {

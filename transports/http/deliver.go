@@ -131,7 +131,12 @@ func (in *Inbound) answerAcked(w nethttp.ResponseWriter, msg *message.Message, k
 		return
 	}
 	in.logger.Trace("Request accepted", watermill.LogFields{"message_uuid": msg.UUID})
-	writeJSON(w, nethttp.StatusAccepted, accepted{Status: "accepted", MessageID: msg.UUID, IdempotencyKey: key})
+	ok := accepted{Status: "accepted", MessageID: msg.UUID, IdempotencyKey: key}
+	if rep, has := transports.ReportOf(msg.Metadata); has && in.cfg.Report == ReportSync {
+		writeReport(w, ok, rep)
+		return
+	}
+	writeJSON(w, nethttp.StatusAccepted, ok)
 }
 
 // retryLater answers 503 with a Retry-After hint.

@@ -14,7 +14,10 @@
 // body is read only up to MaxBodyBytes, and an endpoint that authenticates
 // by signature alone reads at most MaxUnverified bodies at once before
 // checking them (503 beyond). Bodies' content type is checked. Every error
-// answer is one line of JSON: {"error":"..."}.
+// answer is one line of JSON: {"error":"..."}. With Report "sync", the
+// answer to a committed message also gives its business outcome as the
+// consumer left it in transports.MetaReport ("accepted": n, "rejected":
+// [{"event", "reason"}]), 400 when every event was refused.
 //
 // NewServer makes the server the gateway mounts its endpoints on: read,
 // write and idle timeouts, a header size limit and caps on open

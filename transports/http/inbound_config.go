@@ -19,6 +19,9 @@ const (
 	DefaultMaxUnverified  = 4
 )
 
+// ReportSync is InboundConfig.Report for answers with the business outcome.
+const ReportSync = "sync"
+
 // DefaultContentTypes are the media types accepted unless
 // InboundConfig.ContentTypes says otherwise.
 var DefaultContentTypes = []string{"application/json", "application/xml", "text/plain", "application/edifact", "application/x-ndjson", "application/jsonl"}
@@ -53,6 +56,13 @@ type InboundConfig struct {
 	// RecentKeys is how many acknowledged idempotency keys are remembered
 	// to answer repeats with 202 without a second message. Default 10000.
 	RecentKeys int `yaml:"recent_keys"`
+	// Report is what the answer to a committed message says of its
+	// business outcome: "" (default) only that it was accepted, or "sync":
+	// also how many of its events were taken ("accepted") and each one the
+	// gateway refused for good, with its reason ("rejected": [{"event",
+	// "reason"}]), answered 400 instead of 202 when it refused them all. A
+	// repeat of a message already answered gets "duplicate", without them.
+	Report string `yaml:"report"`
 	// Clock returns the current time, stamped as MetaReceivedAt; tests
 	// inject a fake one. Default time.Now.
 	Clock func() time.Time `yaml:"-"`
@@ -106,6 +116,9 @@ func (c InboundConfig) Validate() error {
 	}
 	if c.Timeout < 0 {
 		bad("timeout", c.Timeout.String(), "a positive duration")
+	}
+	if c.Report != "" && c.Report != ReportSync {
+		bad("report", c.Report, `"sync" or nothing`)
 	}
 	if c.RecentKeys < 0 {
 		bad("recent_keys", fmt.Sprint(c.RecentKeys), "a positive count")

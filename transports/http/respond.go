@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	nethttp "net/http"
 	"strings"
+
+	"github.com/nexport/pcsgate/transports"
 )
 
 // writeJSON answers with status and v as one line of JSON.
@@ -28,9 +30,22 @@ func writeError(w nethttp.ResponseWriter, status int, msg string) {
 
 // accepted is the body of a 202 answer.
 type accepted struct {
-	Status         string `json:"status"` // "accepted" or "duplicate"
+	Status         string `json:"status"` // "accepted", "duplicate" or, with a report, "rejected"
 	MessageID      string `json:"messageId,omitempty"`
 	IdempotencyKey string `json:"idempotencyKey"`
+}
+
+// writeReport answers a committed message with its business outcome: 202,
+// or 400 with status "rejected" when every event was refused.
+func writeReport(w nethttp.ResponseWriter, ok accepted, rep transports.Report) {
+	status := nethttp.StatusAccepted
+	if rep.Accepted == 0 && len(rep.Rejected) > 0 {
+		status, ok.Status = nethttp.StatusBadRequest, "rejected"
+	}
+	writeJSON(w, status, struct {
+		accepted
+		transports.Report
+	}{ok, rep})
 }
 
 // firstLine keeps the first line of a multi-line reason.

@@ -133,6 +133,9 @@ type Endpoint struct {
 	// envelopes an outbound endpoint writes (EDIFACT UNB sender); empty
 	// keeps the target profile's.
 	Sender *Sender `yaml:"sender"`
+	// Acks returns acknowledgements (CONTRL, APERAK) to the senders of
+	// EDIFACT interchanges on an inbound endpoint; see AcksConfig.
+	Acks *AcksConfig `yaml:"acks"`
 	// CSVFormulas is what an outbound endpoint's CSV output does with
 	// cells that start with '=', '+', '-', '@', a tab or a carriage
 	// return: "neutralise" (default: a single quote before them, plain
@@ -538,6 +541,7 @@ func (c *Config) Validate() error {
 			fmt.Errorf("retry.initial_interval %q: %w: a positive duration such as 500ms expected", c.Retry.InitialInterval, ErrConfig)))
 	}
 	errs = append(errs, c.validateListeners()...)
+	errs = append(errs, c.validateAcks(names)...)
 	errs = append(errs, c.validateKeyFiles()...)
 	for i, r := range c.Routes {
 		at := fmt.Sprintf("$.routes[%d]", i)

@@ -48,13 +48,18 @@ func (g *Gateway) intakeStage(ep *Endpoint) message.NoPublishHandlerFunc {
 		bad, rest := splitLineErrors(derr)
 		in := &intake{ep: ep, msg: msg, evs: evs, derr: derr, bad: bad, rest: rest, secret: secret, keys: dedupeKeysOf(ep, msg, evs, bad)}
 		in.lines = len(bad) > 0 || len(in.keys.lines) > 0
+		acks := g.acksFor(ep, msg)
 		if err := g.store.InTx(inOrder(msg.Context()), func(tx *store.Tx) error {
-			return g.commitIntake(tx, in)
+			if err := g.commitIntake(tx, in); err != nil {
+				return err
+			}
+			return acks(tx, in)
 		}); err != nil {
 			return err // transient: retried, then dead-lettered
 		}
 		g.logIntake(in, time.Since(start))
 		g.logOutcomes(in)
+		reportOutcomes(in)
 		return nil
 	}
 }
@@ -83,6 +88,7 @@ type intake struct {
 	dupLines        int       // lines of a JSON Lines message seen before
 	decodeDead      int       // dead letters of the decode stage kept
 	outcomes        []outcome // per event of evs
+	why             []error   // per event of evs: why the ledger rejected it
 }
 
 // decode decodes msg with the endpoint's profile (or detects it). It
@@ -176,7 +182,7 @@ func dedupeKeysOf(ep *Endpoint, msg *message.Message, evs []decoded, bad []*mapp
 // as a dead letter with the original bytes.
 func (g *Gateway) commitIntake(tx *store.Tx, in *intake) error {
 	in.contentDup, in.interchangeSeen, in.dups, in.decodeDead = false, false, 0, 0
-	in.outcomes = make([]outcome, len(in.evs))
+	in.outcomes, in.why = make([]outcome, len(in.evs)), make([]error, len(in.evs))
 	seen, err := tx.SeenEach(in.keys.keys)
 	if err != nil {
 		return err
@@ -208,6 +214,7 @@ func (g *Gateway) commitIntake(tx *store.Tx, in *intake) error {
 		}
 		res, err := g.applyEvent(tx, ev.e, ev.msg.Payload, ev.msg, ev.r)
 		if transports.IsPermanent(err) {
+			in.why[i] = err
 			res, err = outcomeRejected, tx.AddDeadLetter(ledgerDeadLetter(ev.msg, err))
 		}
 		if err != nil {

@@ -55,7 +55,7 @@ func lookupCharset(name string) (*charset, error) {
 	if cs, ok := charsets[name]; ok {
 		return cs, nil
 	}
-	return nil, wrapf(ErrCharset, "unknown character set, expected %s", charsetNames)
+	return nil, wrapc(ErrCharset, CodeSyntaxLevel, "unknown character set, expected %s", charsetNames)
 }
 
 // asciiSet builds UNOA (upper case only) or UNOB (all printable ASCII).

@@ -29,6 +29,14 @@ var Directory = map[string][]Element{
 	"UNE": {{"0060", nil}, {"0048", nil}},
 	"UNH": {{"0062", nil}, {"S009", []string{"0065", "0052", "0054", "0051", "0057"}}, {"0068", nil}, {"S010", []string{"0070", "0073"}}},
 	"UNT": {{"0074", nil}, {"0062", nil}},
+	// CONTRL's service segments; 0013 is 0135 in syntax version 4.
+	"UCI": {{"0020", nil}, {"S002", []string{"0004", "0007", "0008", "0042"}}, {"S003", []string{"0010", "0007", "0014", "0046"}},
+		{"0083", nil}, {"0085", nil}, {"0013", nil}, {"S011", []string{"0098", "0104", "0136"}}},
+	"UCM": {{"0062", nil}, {"S009", []string{"0065", "0052", "0054", "0051", "0057"}}, {"0083", nil}, {"0085", nil}, {"0013", nil},
+		{"S011", []string{"0098", "0104", "0136"}}},
+	"UCS": {{"0096", nil}, {"0085", nil}},
+	"UCD": {{"0085", nil}, {"S011", []string{"0098", "0104", "0136"}}},
+	"ERC": {{"C901", []string{"9321", "1131", "3055"}}},
 	"BGM": {{"C002", []string{"1001", "1131", "3055", "1000"}}, {"C106", []string{"1004", "1056", "1060"}}, {"1225", nil}, {"4343", nil}},
 	"DTM": {{"C507", []string{"2005", "2380", "2379"}}},
 	"RFF": {{"C506", []string{"1153", "1154", "1156", "4000", "1060"}}},
@@ -74,6 +82,7 @@ var representations = map[string]string{
 	"0036": "n..6", "0038": "an..6", "0040": "an..35", "0044": "an..35", "0048": "an..14",
 	"0051": "an..3", "0052": "an..3", "0054": "an..3", "0057": "an..6", "0058": "an..14", "0060": "n..6",
 	"0062": "an..14", "0065": "an..6", "0068": "an..35", "0070": "n..2", "0073": "a1", "0074": "n..6",
+	"0083": "an..3", "0085": "an..3", "0013": "a3", "0096": "n..6", "0098": "n..3", "0104": "n..3", "0136": "n..6",
 	// codes and qualifiers
 	"1001": "an..3", "1131": "an..17", "3055": "an..3", "1225": "an..3", "4343": "an..3",
 	"2005": "an..3", "2379": "an..3", "1153": "an..3", "4451": "an..3", "4453": "an..3", "4441": "an..17",
@@ -83,7 +92,7 @@ var representations = map[string]string{
 	"8169": "an..3", "6311": "an..3", "6313": "an..3", "6321": "an..3", "6411": "an..8", "6432": "n..2",
 	"7383": "an..3", "9303": "an..3", "4517": "an..3", "6069": "an..3", "8335": "an..3", "8332": "an..3",
 	"8341": "an..3", "6145": "an..3", "4065": "an..3", "7273": "an..3", "4219": "an..3", "7085": "an..3",
-	"4079": "an..3", "1056": "an..9", "1060": "an..6", "1156": "an..6",
+	"4079": "an..3", "1056": "an..9", "1060": "an..6", "1156": "an..6", "9321": "an..8",
 	// values
 	"1000": "an..35", "1004": "an..35", "2380": "an..35", "1154": "an..70", "4000": "an..35",
 	"4440": "an..512", "3453": "an..3", "8028": "an..17", "8066": "an..17", "8178": "an..17",
@@ -174,18 +183,18 @@ func (r *repr) checkValue(id, v string) error {
 	if r.numeric {
 		digits, ok := numericDigits(v)
 		if !ok {
-			return wrapf(ErrRepresentation, "%s is %s, expected digits", id, r.text)
+			return wrapc(ErrRepresentation, CodeInvalidType, "%s is %s, expected digits", id, r.text)
 		}
 		n = digits
 	}
 	if r.alpha && !letters(v) {
-		return wrapf(ErrRepresentation, "%s is %s, expected letters", id, r.text)
+		return wrapc(ErrRepresentation, CodeInvalidType, "%s is %s, expected letters", id, r.text)
 	}
 	switch {
 	case n > r.max:
-		return wrapf(ErrRepresentation, "%s is %s, at most %d characters (%d given)", id, r.text, r.max, n)
+		return wrapc(ErrRepresentation, CodeTooLong, "%s is %s, at most %d characters (%d given)", id, r.text, r.max, n)
 	case r.fixed && n != r.max:
-		return wrapf(ErrRepresentation, "%s is %s, exactly %d characters (%d given)", id, r.text, r.max, n)
+		return wrapc(ErrRepresentation, CodeTooShort, "%s is %s, exactly %d characters (%d given)", id, r.text, r.max, n)
 	}
 	return nil
 }

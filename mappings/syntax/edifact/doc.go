@@ -81,4 +81,14 @@
 // segments and messages itself. It always escapes service characters, so
 // data can never end a segment or forge a new one, and it encodes UTF-8
 // into the target character set, refusing what the set cannot carry.
+//
+// # Acknowledgements
+//
+// Check reads interchanges as a Reader does and reports, per interchange,
+// the first problem of its envelope and of each message, with the segment
+// position in the message that CONTRL counts (UNH = 1). SyntaxErrorCode
+// gives every problem its UN syntax error code (0085). WriteContrl answers
+// a Report with a CONTRL, WriteAperak tells of a message the application
+// rejected (APERAK D:96A), and Reply is the envelope of such an answer:
+// the original's sender and recipient swapped.
 package edifact

@@ -42,6 +42,9 @@ func (r *Reader) openUNB(seg raw, una bool) error {
 	unb := r.env.segments()[0]
 	cs, err := lookupCharset(unb.Value(1, 1))
 	if err != nil {
+		// The interchange is known though unreadable, so that its
+		// sender can be told (see Check).
+		r.ic = interchangeOf(&unb, r.d, una)
 		e := r.at(seg, "UNB", err, unb.Value(1, 1))
 		e.Element, e.Component = 1, 1
 		return r.fatal(e)
@@ -53,17 +56,22 @@ func (r *Reader) openUNB(seg raw, una bool) error {
 		return r.fatal(r.problemError(p))
 	}
 	unb = r.env.segments()[0]
-	r.ic = &Interchange{
-		Charset: unb.Value(1, 1), SyntaxVersion: unb.Value(1, 2),
-		Sender: unb.Value(2, 1), SenderQual: unb.Value(2, 2),
-		Recipient: unb.Value(3, 1), RecipientQual: unb.Value(3, 2),
-		Date: unb.Value(4, 1), Time: unb.Value(4, 2),
-		ControlRef: unb.Value(5, 1), Delims: r.d, UNA: una,
-	}
+	r.ic = interchangeOf(&unb, r.d, una)
 	r.inIC = true
 	// A value too long for its element leaves the interchange readable:
 	// the error is not fatal.
 	return errors.Join(joinErrors(nil, r.checkSegment(&unb))...)
+}
+
+// interchangeOf is what a UNB says of its interchange.
+func interchangeOf(unb *Segment, d Delims, una bool) *Interchange {
+	return &Interchange{
+		Charset: unb.Value(1, 1), SyntaxVersion: unb.Value(1, 2),
+		Sender: unb.Value(2, 1), SenderQual: unb.Value(2, 2),
+		Recipient: unb.Value(3, 1), RecipientQual: unb.Value(3, 2),
+		Date: unb.Value(4, 1), Time: unb.Value(4, 2),
+		ControlRef: unb.Value(5, 1), Delims: d, UNA: una,
+	}
 }
 
 // envelope reads a service segment outside a message.
@@ -89,7 +97,7 @@ func (r *Reader) openUNG(seg raw) error {
 		return errors.Join(append(errs, perr)...)
 	}
 	if !r.inIC {
-		errs = append(errs, r.errAt(ung.Pos, ung.Line, "UNG", 0, "", wrapf(ErrSyntax, "UNG outside an interchange, expected UNB first")))
+		errs = append(errs, r.errAt(ung.Pos, ung.Line, "UNG", 0, "", wrapc(ErrSyntax, CodeOutside, "UNG outside an interchange, expected UNB first")))
 	}
 	r.groups++
 	r.group = &group{ref: ung.Value(5, 1), pos: ung.Pos, line: ung.Line}
@@ -104,7 +112,7 @@ func (r *Reader) closeUNE(seg raw) error {
 	g := r.group
 	r.group = nil
 	if g == nil {
-		return r.errAt(une.Pos, une.Line, "UNE", 0, "", wrapf(ErrSyntax, "UNE without UNG"))
+		return r.errAt(une.Pos, une.Line, "UNE", 0, "", wrapc(ErrSyntax, CodeOutside, "UNE without UNG"))
 	}
 	errs := joinErrors(nil, r.checkSegment(&une))
 	if n, ok := count(une.Value(1, 1)); !ok || n != g.count {
@@ -122,7 +130,7 @@ func (r *Reader) closeUNZ(seg raw) error {
 		return perr
 	}
 	if !r.inIC {
-		return r.errAt(unz.Pos, unz.Line, "UNZ", 0, "", wrapf(ErrSyntax, "UNZ without UNB"))
+		return r.errAt(unz.Pos, unz.Line, "UNZ", 0, "", wrapc(ErrSyntax, CodeOutside, "UNZ without UNB"))
 	}
 	errs := joinErrors(nil, r.checkSegment(&unz))
 	if r.group != nil {

@@ -97,9 +97,12 @@ func (e *Error) Error() string {
 func (e *Error) Unwrap() error { return e.Err }
 
 // detail is an error text that wraps a sentinel without repeating it.
+// code, when set, is the UN syntax error code (0085) of this very problem,
+// more precise than its sentinel's (see SyntaxErrorCode).
 type detail struct {
 	sentinel error
 	msg      string
+	code     string
 }
 
 func (d *detail) Error() string { return d.msg }
@@ -108,6 +111,11 @@ func (d *detail) Unwrap() error { return d.sentinel }
 // wrapf returns an error reading format that wraps sentinel.
 func wrapf(sentinel error, format string, args ...any) error {
 	return &detail{sentinel: sentinel, msg: fmt.Sprintf(format, args...)}
+}
+
+// wrapc is wrapf with the UN syntax error code of the problem.
+func wrapc(sentinel error, code, format string, args ...any) error {
+	return &detail{sentinel: sentinel, msg: fmt.Sprintf(format, args...), code: code}
 }
 
 // clip bounds a value or reference kept in an Error; errtext.Quote renders

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
@@ -211,4 +212,29 @@ func normalize(elements [][]string) [][]string {
 func TestNormalize(t *testing.T) {
 	assert.Equal(t, [][]string{{"a"}, {""}, {"", "b"}}, normalize([][]string{{"a", ""}, nil, {"", "b", ""}, {"", ""}}))
 	assert.Nil(t, normalize([][]string{{""}}))
+}
+
+// FuzzContrl checks arbitrary input: it must never panic, and the CONTRL
+// of every interchange found must read back without a problem, its values
+// fitting the Directory, with one UCM at most per message reported.
+func FuzzContrl(f *testing.F) {
+	for _, b := range seedFiles(f) {
+		f.Add(b)
+	}
+	f.Add([]byte("UNB+UNOX:3+A+B+261126:1000+R'UNH+1+X:D:1:UN'UNT+2+1'UNZ+1+R'"))
+	f.Add([]byte("UNB+UNOA:3+A\xc3\xa9+B+261126:1000+R'UNH+1+X:D:1:UN'FTX+\x01'UNT+2+1'"))
+	f.Fuzz(func(t *testing.T, in []byte) {
+		for _, rep := range edifact.Check(bytes.NewReader(in), edifact.ReaderOptions{CheckElements: true}) {
+			var buf bytes.Buffer
+			w := edifact.NewWriter(&buf, edifact.WriterOptions{CheckElements: true})
+			require.NoError(t, w.BeginInterchange(edifact.Reply(rep.Interchange, "ACK", time.Time{})))
+			require.NoError(t, edifact.WriteContrl(w, "1", rep))
+			require.NoError(t, w.EndInterchange())
+			require.NoError(t, w.Flush())
+			r := edifact.NewReader(&buf, edifact.ReaderOptions{CheckElements: true})
+			m, err := r.Next()
+			require.NoError(t, err, buf.String())
+			assert.LessOrEqual(t, len(m.Segments), 3+3*len(rep.Messages))
+		}
+	})
 }

@@ -10,10 +10,12 @@ import (
 // readMessage reads one message from its UNH to its UNT.
 func (r *Reader) readMessage(unh raw) (*Message, error) {
 	r.index++
+	r.begun++
 	if r.group != nil {
 		r.group.count++
 	}
 	r.pos++
+	r.unhPos = r.pos
 	b := &r.msg
 	b.reset(r.cs, r.cls)
 	b.add(unh.data, r.pos, unh.line)
@@ -80,10 +82,10 @@ func (r *Reader) checkMessage(m *Message) error {
 	}
 	unh, unt := &m.Segments[0], &m.Segments[len(m.Segments)-1]
 	if m.Ref == "" {
-		add(unh, 1, wrapf(ErrSyntax, "message reference is missing"))
+		add(unh, 1, wrapc(ErrSyntax, CodeMissing, "message reference is missing"))
 	}
 	if m.ID.Type == "" {
-		add(unh, 2, wrapf(ErrSyntax, "message type is missing"))
+		add(unh, 2, wrapc(ErrSyntax, CodeMissing, "message type is missing"))
 	}
 	if n, ok := count(unt.Value(1, 1)); !ok || n != len(m.Segments) {
 		add(unt, 1, wrapf(ErrSegmentCount, "segment count is %d", len(m.Segments)))

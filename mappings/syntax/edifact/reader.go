@@ -57,6 +57,8 @@ type Reader struct {
 	groups  int          // groups begun in the interchange
 	group   *group       // open UNG
 	stray   bool         // skipping segments outside a message
+	begun   int          // messages begun since the start, over every interchange
+	unhPos  int          // segment number of the UNH of the message last begun
 }
 
 type group struct {
@@ -95,7 +97,9 @@ func (r *Reader) Offset() int64 { return r.src.offset() }
 // interchange, or nil, nil when the input starts with UNH (bare
 // messages). After several interchanges it returns the one last opened.
 // With CheckElements, a UNB value too long for its element is returned
-// together with the interchange; reading can go on.
+// together with the interchange; reading can go on. An unknown character
+// set is a fatal error returned with the interchange, its values as
+// received.
 func (r *Reader) Interchange() (*Interchange, error) {
 	if !r.started {
 		if err := r.begin(); err != nil {
@@ -182,7 +186,7 @@ func (r *Reader) Next() (*Message, error) {
 				continue
 			}
 			r.stray = true
-			e := r.at(seg, string(seg.data[:3]), wrapf(ErrSyntax, "segment outside a message, expected UNH"), "")
+			e := r.at(seg, string(seg.data[:3]), wrapc(ErrSyntax, CodeOutside, "segment outside a message, expected UNH"), "")
 			r.pos++
 			return nil, e
 		}
