@@ -210,6 +210,13 @@ type RetryConfig struct {
 	// Initial backoff, doubled each time. Default 200ms; parked events
 	// wait 1s, 2s, 4s... (five times this).
 	InitialInterval string `yaml:"initial_interval"`
+	// ParkFor is how long an event for a release not known yet (a transfer
+	// or a gate-out whose release was not received) waits for it before
+	// it becomes a dead letter, tried again after 1s, 2s, 4s... (five
+	// times initial_interval, doubling, at most 5m apart) and once more at
+	// the end. Default: max_retries such waits, 31s with the defaults;
+	// set it to hours where releases can arrive after what follows them.
+	ParkFor string `yaml:"park_for"`
 }
 
 // LoadConfig reads pcsgate.yaml strictly, fills in the defaults and
@@ -535,6 +542,10 @@ func (c *Config) Validate() error {
 		if key, n := inboundMaxBytes(ep); n > maxInboundBytes {
 			errs = append(errs, atField(at+"."+key, fmt.Errorf("%s: %w: %s %d: at most %d expected, so that a refused message can be kept as a dead letter", where, ErrConfig, key, n, maxInboundBytes)))
 		}
+	}
+	if d, err := time.ParseDuration(c.Retry.ParkFor); c.Retry.ParkFor != "" && (err != nil || d <= 0) {
+		errs = append(errs, atField("$.retry.park_for",
+			fmt.Errorf("retry.park_for %q: %w: a positive duration such as 6h expected", c.Retry.ParkFor, ErrConfig)))
 	}
 	if d, err := time.ParseDuration(c.Retry.InitialInterval); err != nil || d <= 0 {
 		errs = append(errs, atField("$.retry.initial_interval",

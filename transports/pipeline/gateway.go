@@ -70,6 +70,9 @@ type Gateway struct {
 	health *health
 	// retryInterval is the first wait of retries and of parked events.
 	retryInterval time.Duration
+	// parkFor is how long a parked event waits for its release; 0: as
+	// many tries as retry.max_retries.
+	parkFor time.Duration
 	closers       []func() error
 	// mu guards what follows: Run and Close may be called from
 	// different goroutines.
@@ -210,6 +213,11 @@ func (g *Gateway) buildRouter() error {
 		return fmt.Errorf("retry.initial_interval: %w: %v", ErrConfig, err)
 	}
 	g.retryInterval = interval
+	if g.cfg.Retry.ParkFor != "" {
+		if g.parkFor, err = time.ParseDuration(g.cfg.Retry.ParkFor); err != nil {
+			return fmt.Errorf("retry.park_for: %w: %v", ErrConfig, err)
+		}
+	}
 	dead := sealingPublisher{Publisher: g.store.Publisher(), key: g.sealKey}
 	poison, err := middleware.PoisonQueueWithFilter(dead, TopicDeadLetter, func(err error) bool { return true })
 	if err != nil {

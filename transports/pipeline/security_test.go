@@ -144,7 +144,8 @@ func TestNoSecretInClear(t *testing.T) {
 	assert.Contains(t, all, "loadStatus", "a dead letter's reason is shown")
 	assert.Contains(t, all, `"pcsgate_filename":"bad.json"`, "a sealed dead letter's metadata is shown")
 	assert.NotContains(t, all, "pcsgate_content_hash", "but not the hash of its content")
-	assert.Contains(t, logs.String(), "message rejected")
+	assert.Regexp(t, `msg="message rejected" endpoint=scr-in file=bad.json .*reason="bad.json:\d+:\d+: release_data.container.loadStatus`, logs.String(),
+		"a rejection is logged with its file and reason")
 }
 
 // monitorAnswers is what the monitor gives an operator: the page, every

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"mime"
 	"strconv"
 	"strings"
@@ -313,7 +314,8 @@ func (g *Gateway) logIntake(in *intake, took time.Duration) {
 	case in.derr != nil && nothingRead:
 		msg.Metadata.Set(transports.MetaFailureReason, strings.Join(problems, "\n"))
 		g.metrics.rejected.WithLabelValues(ep).Inc()
-		g.logger.Info("message rejected", watermill.LogFields{"endpoint": ep, "file": file, "uuid": msg.UUID, "problems": len(problems)})
+		g.logger.Info("message rejected", watermill.LogFields{"endpoint": ep, "file": file, "uuid": msg.UUID, "problems": len(problems),
+			"reason": logReason(problems)})
 	default:
 		if in.interchangeSeen {
 			g.metrics.duplicates.WithLabelValues(store.DedupeInterchange).Inc()
@@ -329,6 +331,27 @@ func (g *Gateway) logIntake(in *intake, took time.Duration) {
 		g.logger.Info("message received", watermill.LogFields{"endpoint": ep, "file": file, "uuid": msg.UUID,
 			"events": events, "duplicates": in.dups + in.dupLines, "problems": len(problems), "ms": took.Milliseconds()})
 	}
+}
+
+// maxLogReason bounds the reason a log line carries; the whole is in the
+// dead letter and the reason file.
+const maxLogReason = 300
+
+// logReason is the first problem of a rejected message, for its log line:
+// problem texts never hold a secret's value (the engine cleans them), and
+// an operator sees at once why it was refused.
+func logReason(problems []string) string {
+	if len(problems) == 0 {
+		return ""
+	}
+	r := problems[0]
+	if len(r) > maxLogReason {
+		r = strings.ToValidUTF8(r[:maxLogReason], "") + "…"
+	}
+	if len(problems) > 1 {
+		r += fmt.Sprintf(" (and %d more)", len(problems)-1)
+	}
+	return r
 }
 
 // logOutcomes counts and logs each applied event of the inbound message,

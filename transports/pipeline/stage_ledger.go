@@ -113,7 +113,7 @@ func (g *Gateway) notApplied(tx *store.Tx, e *canonical.ReleaseEvent, msg *messa
 			return 0, err
 		}
 		if !parked {
-			return 0, transports.Permanent(fmt.Errorf("%w (gave up after %d tries)", waitErr, g.cfg.Retry.MaxRetries))
+			return 0, transports.Permanent(fmt.Errorf("%w (%s)", waitErr, g.gaveUp()))
 		}
 		return outcomeParked, nil
 	}
