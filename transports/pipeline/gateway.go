@@ -73,7 +73,7 @@ type Gateway struct {
 	// parkFor is how long a parked event waits for its release; 0: as
 	// many tries as retry.max_retries.
 	parkFor time.Duration
-	closers       []func() error
+	closers []func() error
 	// mu guards what follows: Run and Close may be called from
 	// different goroutines.
 	mu sync.Mutex
