@@ -8,7 +8,6 @@ import (
 	"runtime"
 	"syscall"
 
-	"github.com/ThreeDotsLabs/watermill"
 	"github.com/spf13/cobra"
 
 	"github.com/nexport/pcsgate/transports/pipeline"
@@ -45,8 +44,8 @@ Stop it with Ctrl-C; everything committed survives a restart.`,
 			if err != nil {
 				return err
 			}
-			logger := watermill.NewSlogLogger(sl)
-			lib := watermill.NewSlogLoggerWithLevelMapping(sl, map[slog.Level]slog.Level{slog.LevelInfo: slog.LevelDebug})
+			logger := newOrderedLogger(sl, nil)
+			lib := newOrderedLogger(sl, map[slog.Level]slog.Level{slog.LevelInfo: slog.LevelDebug})
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
 			gw, err := pipeline.NewWithLibraryLogger(ctx, cfg, reg, logger, lib)
