@@ -1,8 +1,8 @@
 package main
 
 import (
-	"errors"
 	"fmt"
+	"io"
 	"os"
 
 	"github.com/spf13/cobra"
@@ -67,22 +67,8 @@ in OUT, a new file readable by its owner only (0600).`,
 // writeNew writes data to the file path, which must not exist yet,
 // readable and writable by its owner only whatever the umask.
 func writeNew(path string, data []byte) error {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if err != nil {
-		if errors.Is(err, os.ErrExist) {
-			return usagef("%s exists already; name a new file", path)
-		}
+	return withOutput(nil, path, func(w io.Writer) error {
+		_, err := w.Write(data)
 		return err
-	}
-	err = f.Chmod(0o600)
-	if err == nil {
-		_, err = f.Write(data)
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		_ = os.Remove(path)
-	}
-	return err
+	})
 }
