@@ -30,8 +30,12 @@ func newOrderedLogger(l *slog.Logger, lift map[slog.Level]slog.Level) watermill.
 func (o orderedLogger) Error(msg string, err error, f watermill.LogFields) {
 	o.log(slog.LevelError, msg, append(ordered(f), slog.Any("error", err)))
 }
-func (o orderedLogger) Info(msg string, f watermill.LogFields)  { o.log(slog.LevelInfo, msg, ordered(f)) }
-func (o orderedLogger) Debug(msg string, f watermill.LogFields) { o.log(slog.LevelDebug, msg, ordered(f)) }
+func (o orderedLogger) Info(msg string, f watermill.LogFields) {
+	o.log(slog.LevelInfo, msg, ordered(f))
+}
+func (o orderedLogger) Debug(msg string, f watermill.LogFields) {
+	o.log(slog.LevelDebug, msg, ordered(f))
+}
 func (o orderedLogger) Trace(msg string, f watermill.LogFields) {
 	o.log(watermill.LevelTrace, msg, ordered(f))
 }
