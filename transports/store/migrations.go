@@ -119,6 +119,13 @@ var sqliteMigrations = []migration{{
 	stmts: []string{
 		`ALTER TABLE events ADD COLUMN raw_hash TEXT NOT NULL DEFAULT ''`,
 	},
+}, {
+	version:     7,
+	description: "monitor: recent messages newest first, per endpoint",
+	stmts: []string{
+		`CREATE INDEX events_received ON events (received_at)`,
+		`CREATE INDEX deadletters_endpoint_created ON deadletters (endpoint, created_at)`,
+	},
 }}
 
 // postgresMigrations is the same schema for PostgreSQL. Bodies are json, not
@@ -231,5 +238,12 @@ var postgresMigrations = []migration{{
 	description: "ledger: the content hash of the raw message an event came in",
 	stmts: []string{
 		`ALTER TABLE events ADD COLUMN raw_hash TEXT NOT NULL DEFAULT ''`,
+	},
+}, {
+	version:     7,
+	description: "monitor: recent messages newest first, per endpoint",
+	stmts: []string{
+		`CREATE INDEX events_received ON events (received_at)`,
+		`CREATE INDEX deadletters_endpoint_created ON deadletters (endpoint, created_at)`,
 	},
 }}
