@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/nexport/pcsgate/canonical/errtext"
@@ -24,17 +23,13 @@ const maxMessagesBack = 5000
 
 // MessageQuery says which messages Messages lists.
 type MessageQuery struct {
-	// Events lists the events received; when EventProfiles is not empty,
-	// only those whose source profile is one of them.
-	Events        bool
-	EventProfiles []string
+	// Events lists the events received, DeadLetters the dead letters;
+	// when Endpoint is set, only those of that endpoint.
+	Events, DeadLetters bool
+	Endpoint            string
 	// Deliveries are the outbound topics whose messages to list, each
 	// with the group that delivers it.
 	Deliveries []Delivery
-	// DeadLetters lists dead letters; when DeadLetterEndpoint is set,
-	// only those of that endpoint.
-	DeadLetters        bool
-	DeadLetterEndpoint string
 	// Limit is the page size (default 100, at most 1000); Offset counts
 	// rows from the newest, at most 5000 back.
 	Limit, Offset int
@@ -61,10 +56,12 @@ type MessageRow struct {
 	SourceProfile string `json:"sourceProfile,omitempty"`
 	// Delivered is whether the outbound message's group acknowledged it.
 	Delivered bool `json:"delivered,omitempty"`
-	// Stage, Endpoint and Reason are a dead letter's.
-	Stage    string `json:"stage,omitempty"`
+	// Endpoint is the endpoint an event came through (empty for events
+	// recorded before pcsgate kept it) or a dead letter's.
 	Endpoint string `json:"endpoint,omitempty"`
-	Reason   string `json:"reason,omitempty"`
+	// Stage and Reason are a dead letter's.
+	Stage  string `json:"stage,omitempty"`
+	Reason string `json:"reason,omitempty"`
 	// Replayed and Discarded say what became of a dead letter; neither
 	// means it is pending.
 	Replayed  bool `json:"replayed,omitempty"`
@@ -85,7 +82,7 @@ func (s *Store) Messages(ctx context.Context, q MessageQuery) ([]MessageRow, err
 	n := q.Offset + limit
 	var out []MessageRow
 	if q.Events {
-		if out, err = s.recentEvents(ctx, out, q.EventProfiles, n); err != nil {
+		if out, err = s.recentEvents(ctx, out, q.Endpoint, n); err != nil {
 			return nil, fmt.Errorf("recent events: %w", err)
 		}
 	}
@@ -95,7 +92,7 @@ func (s *Store) Messages(ctx context.Context, q MessageQuery) ([]MessageRow, err
 		}
 	}
 	if q.DeadLetters {
-		if out, err = s.recentDeadLetters(ctx, out, q.DeadLetterEndpoint, n); err != nil {
+		if out, err = s.recentDeadLetters(ctx, out, q.Endpoint, n); err != nil {
 			return nil, fmt.Errorf("recent dead letters: %w", err)
 		}
 	}
@@ -108,16 +105,13 @@ func (s *Store) Messages(ctx context.Context, q MessageQuery) ([]MessageRow, err
 	return out[q.Offset:min(len(out), n)], nil
 }
 
-// recentEvents appends the n events received last, of profiles if any.
-func (s *Store) recentEvents(ctx context.Context, out []MessageRow, profiles []string, n int) ([]MessageRow, error) {
-	profile := s.jsonField("body", "source", "profile")
-	query := `SELECT id, received_at, ` + profile + ` FROM events`
+// recentEvents appends the n events received last, of endpoint if set.
+func (s *Store) recentEvents(ctx context.Context, out []MessageRow, endpoint string, n int) ([]MessageRow, error) {
+	query := `SELECT id, received_at, ` + s.jsonField("body", "source", "profile") + `, endpoint FROM events`
 	var args []any
-	if len(profiles) > 0 {
-		query += ` WHERE ` + profile + ` IN (?` + strings.Repeat(", ?", len(profiles)-1) + `)`
-		for _, p := range profiles {
-			args = append(args, p)
-		}
+	if endpoint != "" {
+		query += ` WHERE endpoint = ?`
+		args = append(args, endpoint)
 	}
 	query += ` ORDER BY received_at DESC, id DESC LIMIT ?`
 	rows, err := s.reader.QueryContext(ctx, s.d.q(query), append(args, n)...)
@@ -128,7 +122,7 @@ func (s *Store) recentEvents(ctx context.Context, out []MessageRow, profiles []s
 	for rows.Next() {
 		r := MessageRow{Kind: KindEvent}
 		var p *string
-		if err := rows.Scan(&r.ID, scanTime{&r.At}, &p); err != nil {
+		if err := rows.Scan(&r.ID, scanTime{&r.At}, &p, &r.Endpoint); err != nil {
 			return out, err
 		}
 		if p != nil {

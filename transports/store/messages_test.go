@@ -21,18 +21,18 @@ func TestMessages(t *testing.T) {
 			s := b.open(t, store.Config{})
 			ctx := context.Background()
 			base := time.Now().UTC().Add(-time.Hour).Truncate(time.Second)
-			event := func(id, profile string, min int) store.EventRow {
+			event := func(id, profile, endpoint string, min int) store.EventRow {
 				body, err := json.Marshal(map[string]any{"id": id, "source": map[string]string{"profile": profile}})
 				require.NoError(t, err)
 				at := base.Add(time.Duration(min) * time.Minute)
 				return store.EventRow{ID: id, ReleaseKey: "SEA/K/" + id, Seq: 1, Type: "RELEASE_CREATED",
-					OccurredAt: at, ReceivedAt: at, Hash: "h", Body: body}
+					OccurredAt: at, ReceivedAt: at, Hash: "h", Body: body, Endpoint: endpoint}
 			}
 			out := newMessage("o1", []byte("x"))
 			out.Metadata.Set("pcsgate_event_id", "e2")
 			out.Metadata.Set("pcsgate_target_profile", "cpu/transfer")
 			require.NoError(t, s.InTx(ctx, func(tx *store.Tx) error {
-				for _, e := range []store.EventRow{event("e1", "portbase/coreor", 1), event("e2", "scr/release", 2)} {
+				for _, e := range []store.EventRow{event("e1", "portbase/coreor", "portbase-in", 1), event("e2", "scr/release", "scr-in", 2)} {
 					if _, err := tx.AddEvent(e); err != nil {
 						return err
 					}
@@ -73,12 +73,12 @@ func TestMessages(t *testing.T) {
 			require.NoError(t, err)
 			assert.Empty(t, page, "past the end")
 
-			one, err := s.Messages(ctx, store.MessageQuery{Events: true, EventProfiles: []string{"portbase/coreor"},
-				DeadLetters: true, DeadLetterEndpoint: "portbase-in"})
+			one, err := s.Messages(ctx, store.MessageQuery{Events: true, DeadLetters: true, Endpoint: "portbase-in"})
 			require.NoError(t, err)
 			require.Len(t, one, 2)
 			assert.Equal(t, "d1", one[0].ID)
 			assert.Equal(t, "e1", one[1].ID)
+			assert.Equal(t, "portbase-in", one[1].Endpoint)
 
 			_, err = s.Messages(ctx, store.MessageQuery{Events: true, Offset: 5001})
 			require.ErrorIs(t, err, store.ErrBadFilter)

@@ -121,9 +121,11 @@ var sqliteMigrations = []migration{{
 	},
 }, {
 	version:     7,
-	description: "monitor: recent messages newest first, per endpoint",
+	description: "monitor: the endpoint an event came through; recent messages newest first, per endpoint",
 	stmts: []string{
+		`ALTER TABLE events ADD COLUMN endpoint TEXT NOT NULL DEFAULT ''`,
 		`CREATE INDEX events_received ON events (received_at)`,
+		`CREATE INDEX events_endpoint_received ON events (endpoint, received_at)`,
 		`CREATE INDEX deadletters_endpoint_created ON deadletters (endpoint, created_at)`,
 	},
 }}
@@ -241,9 +243,11 @@ var postgresMigrations = []migration{{
 	},
 }, {
 	version:     7,
-	description: "monitor: recent messages newest first, per endpoint",
+	description: "monitor: the endpoint an event came through; recent messages newest first, per endpoint",
 	stmts: []string{
+		`ALTER TABLE events ADD COLUMN endpoint TEXT NOT NULL DEFAULT ''`,
 		`CREATE INDEX events_received ON events (received_at)`,
+		`CREATE INDEX events_endpoint_received ON events (endpoint, received_at)`,
 		`CREATE INDEX deadletters_endpoint_created ON deadletters (endpoint, created_at)`,
 	},
 }}
