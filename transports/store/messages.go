@@ -51,9 +51,10 @@ type MessageRow struct {
 	// Profile is the source profile of an event, the target profile of
 	// an outbound message, the profile of a dead letter.
 	Profile string `json:"profile,omitempty"`
-	// SourceProfile is, for an outbound message, the profile of the
-	// event it renders, when that event is recorded.
-	SourceProfile string `json:"sourceProfile,omitempty"`
+	// SourceProfile and SourceEndpoint are, for an outbound message, the
+	// profile and endpoint of the event it renders, when known.
+	SourceProfile  string `json:"sourceProfile,omitempty"`
+	SourceEndpoint string `json:"sourceEndpoint,omitempty"`
 	// Delivered is whether the outbound message's group acknowledged it.
 	Delivered bool `json:"delivered,omitempty"`
 	// Endpoint is the endpoint an event came through (empty for events
@@ -142,19 +143,19 @@ func (s *Store) recentOutbound(ctx context.Context, out []MessageRow, d Delivery
 	eventID := s.jsonField("m.metadata", "pcsgate_event_id")
 	rows, err := s.reader.QueryContext(ctx, s.d.q(`SELECT m.uuid, m.created_at, `+eventID+`, `+s.jsonField("m.metadata", "pcsgate_target_profile")+`,
 m."offset" <= COALESCE((SELECT offset_acked FROM `+OffsetsTable(d.Topic)+` WHERE consumer_group = ?), 0),
-(SELECT `+s.jsonField("e.body", "source", "profile")+` FROM events e WHERE e.id = `+eventID+`)
-FROM `+MessagesTable(d.Topic)+` m ORDER BY m."offset" DESC LIMIT ?`), d.Group, n)
+`+s.jsonField("e.body", "source", "profile")+`, e.endpoint
+FROM `+MessagesTable(d.Topic)+` m LEFT JOIN events e ON e.id = `+eventID+` ORDER BY m."offset" DESC LIMIT ?`), d.Group, n)
 	if err != nil {
 		return out, err
 	}
 	defer rows.Close()
 	for rows.Next() {
 		r := MessageRow{Kind: KindOutbound, Topic: d.Topic}
-		var ev, target, source *string
-		if err := rows.Scan(&r.ID, scanTime{&r.At}, &ev, &target, &r.Delivered, &source); err != nil {
+		var ev, target, source, from *string
+		if err := rows.Scan(&r.ID, scanTime{&r.At}, &ev, &target, &r.Delivered, &source, &from); err != nil {
 			return out, err
 		}
-		r.EventID, r.Profile, r.SourceProfile = deref(ev), deref(target), deref(source)
+		r.EventID, r.Profile, r.SourceProfile, r.SourceEndpoint = deref(ev), deref(target), deref(source), deref(from)
 		out = append(out, r)
 	}
 	return out, rows.Err()

@@ -58,7 +58,7 @@ func TestMessages(t *testing.T) {
 			assert.Equal(t, []string{"outbound:o1", "deadletter:d1", "event:e2", "event:e1", "deadletter:d2"}, ids, "newest first")
 			require.Len(t, got, 5)
 			assert.Equal(t, store.MessageRow{Kind: store.KindOutbound, At: got[0].At, ID: "o1", EventID: "e2", Topic: "outbound_cpu-out",
-				Profile: "cpu/transfer", SourceProfile: "scr/release"}, got[0], "not acknowledged yet")
+				Profile: "cpu/transfer", SourceProfile: "scr/release", SourceEndpoint: "scr-in"}, got[0], "not acknowledged yet")
 			assert.Equal(t, "bad check digit", got[1].Reason)
 			assert.Equal(t, "portbase-in", got[1].Endpoint)
 			assert.Equal(t, "scr/release", got[2].Profile)
