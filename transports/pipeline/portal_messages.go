@@ -45,18 +45,15 @@ func (g *Gateway) parseMessageQuery(v url.Values, limit int) (messageQuery, erro
 		}
 		*n.dst = i
 	}
-	if (q.Page-1)*q.Limit > maxMessagesBack {
-		return q, fmt.Errorf("page %d of %d: at most %d messages back expected", q.Page, q.Limit, maxMessagesBack)
+	if (q.Page-1)*q.Limit > store.MaxMessagesBack {
+		return q, fmt.Errorf("page %d of %d messages: at most %d messages back expected", q.Page, q.Limit, store.MaxMessagesBack)
 	}
 	return q, nil
 }
 
-// How far back the Messages page goes: the store reads each kind of
-// message up to the page's end, so deep pages are refused.
-const (
-	maxMessagePages = 1000
-	maxMessagesBack = 5000
-)
+// maxMessagePages bounds the page number of a Messages query; how far
+// back it may go is store.MaxMessagesBack.
+const maxMessagePages = 1000
 
 // endpoint is the configured endpoint name, nil when there is none.
 func (g *Gateway) endpoint(name string) *Endpoint {

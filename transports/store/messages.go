@@ -17,9 +17,9 @@ const (
 	KindDeadLetter = "deadletter"
 )
 
-// maxMessagesBack bounds how far back Messages pages: each kind is read up
-// to offset + limit rows, newest first, so a deep page costs that many.
-const maxMessagesBack = 5000
+// MaxMessagesBack bounds the offset of Messages: each kind is read up to
+// offset + limit rows, newest first, so a deep page costs that many.
+const MaxMessagesBack = 5000
 
 // MessageQuery says which messages Messages lists.
 type MessageQuery struct {
@@ -77,8 +77,8 @@ func (s *Store) Messages(ctx context.Context, q MessageQuery) ([]MessageRow, err
 	if err != nil {
 		return nil, err
 	}
-	if q.Offset > maxMessagesBack {
-		return nil, fmt.Errorf("message offset %d: at most %d expected: %w", q.Offset, maxMessagesBack, ErrBadFilter)
+	if q.Offset > MaxMessagesBack {
+		return nil, fmt.Errorf("message offset %d: at most %d expected: %w", q.Offset, MaxMessagesBack, ErrBadFilter)
 	}
 	n := q.Offset + limit
 	var out []MessageRow
