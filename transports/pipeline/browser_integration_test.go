@@ -185,6 +185,26 @@ func TestMonitorInBrowser(t *testing.T) {
 	require.NoError(t, err)
 	assert.Empty(t, problems, "accessibility of the release page")
 	screenshot(t, ctx, "release")
+
+	// The Messages page lists the rejected file with its reason, and the
+	// Overview draws the hour's messages as an image with a description.
+	require.NoError(t, chromedp.Do(ctx, chromedp.Click(chromedp.Search(`//nav//a[normalize-space()="Messages"]`)), chromedp.WaitVisible(chromedp.CSS("table.messages"))))
+	body, err = chromedp.Run(ctx, chromedp.Text(chromedp.CSS("main")))
+	require.NoError(t, err)
+	assert.Contains(t, body, `loadStatus "loaded" must be one of`, "the rejected message's reason")
+	assert.Contains(t, body, "partner-in (partner/release-csv)", "the received events' route")
+	problems, err = chromedp.Run(ctx, chromedp.Evaluate[[]string](a11yProblems))
+	require.NoError(t, err)
+	assert.Empty(t, problems, "accessibility of the Messages page")
+	screenshot(t, ctx, "messages")
+	require.NoError(t, chromedp.Do(ctx, chromedp.Click(chromedp.Search(`//nav//a[normalize-space()="Overview"]`)), chromedp.WaitVisible(chromedp.CSS("svg.chart"))))
+	desc, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector("svg.chart[role=img] desc").textContent`))
+	require.NoError(t, err)
+	assert.Contains(t, desc, "2 received, 1 rejected", "the chart's description tells its numbers")
+	problems, err = chromedp.Run(ctx, chromedp.Evaluate[[]string](a11yProblems))
+	require.NoError(t, err)
+	assert.Empty(t, problems, "accessibility of the Overview page")
+	screenshot(t, ctx, "overview")
 	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/"), chromedp.WaitVisible(chromedp.CSS("h1"))))
 
 	require.NoError(t, submit(ctx, "Replay"))

@@ -18,7 +18,7 @@ import (
 	"github.com/nexport/pcsgate/transports/store"
 )
 
-//go:embed monitor.html release.html login.html monitor.css openapi.json
+//go:embed monitor.html release.html login.html header.html messages.html overview.html monitor.css openapi.json
 var monitorFS embed.FS
 
 // pageFuncs are the functions the monitor's pages use.
@@ -33,8 +33,11 @@ var pageFuncs = template.FuncMap{
 }
 
 var (
-	monitorPage     = template.Must(template.New("monitor.html").Funcs(pageFuncs).ParseFS(monitorFS, "monitor.html"))
-	releaseTemplate = template.Must(template.New("release.html").Funcs(pageFuncs).ParseFS(monitorFS, "release.html"))
+	monitorPage     = template.Must(template.New("monitor.html").Funcs(pageFuncs).ParseFS(monitorFS, "monitor.html", "header.html"))
+	releaseTemplate = template.Must(template.New("release.html").Funcs(pageFuncs).ParseFS(monitorFS, "release.html", "header.html"))
+	// The Messages and Overview pages share their header.
+	messagesTemplate = template.Must(template.New("messages.html").Funcs(pageFuncs).ParseFS(monitorFS, "messages.html", "header.html"))
+	overviewTemplate = template.Must(template.New("overview.html").Funcs(pageFuncs).ParseFS(monitorFS, "overview.html", "header.html"))
 )
 
 var loginPage = template.Must(template.ParseFS(monitorFS, "login.html"))
@@ -66,11 +69,14 @@ func (g *Gateway) monitorRoutes() []monitorRoute {
 		{MonitorRoute{"POST /logout", viewer}, logout},
 		{MonitorRoute{"GET /{$}", viewer}, g.monitorHTML},
 		{MonitorRoute{"GET /releases/{key...}", viewer}, g.releaseHTML},
+		{MonitorRoute{"GET /messages", viewer}, g.messagesHTML},
+		{MonitorRoute{"GET /overview", viewer}, g.overviewHTML},
 		{MonitorRoute{"GET /metrics", viewer}, metrics.ServeHTTP},
 		{MonitorRoute{"GET /api/openapi.json", viewer}, serveOpenAPI},
 		{MonitorRoute{"GET /api/releases", viewer}, g.apiReleases},
 		{MonitorRoute{"GET /api/releases/{key...}", viewer}, g.apiRelease},
 		{MonitorRoute{"GET /api/deadletters", viewer}, g.apiDeadLetters},
+		{MonitorRoute{"GET /api/messages", viewer}, g.apiMessages},
 		{MonitorRoute{"GET /api/health", viewer}, g.apiHealth},
 		{MonitorRoute{"GET /api/stats/hourly", viewer}, g.apiHourly},
 		{MonitorRoute{"POST /api/deadletters/{id}/replay", operator}, g.replayDeadLetter},
@@ -182,7 +188,7 @@ func (g *Gateway) answerAction(w http.ResponseWriter, r *http.Request, id, done 
 			msg = "Dead letter " + id + " was not " + done + ": " + err.Error()
 		}
 		g.setFlash(w, msg, err != nil)
-		http.Redirect(w, r, "/", http.StatusSeeOther)
+		http.Redirect(w, r, backTo(r), http.StatusSeeOther)
 		return
 	}
 	switch {
@@ -193,6 +199,16 @@ func (g *Gateway) answerAction(w http.ResponseWriter, r *http.Request, id, done 
 	default:
 		writeAPI(w, map[string]string{"status": done}, nil)
 	}
+}
+
+// backTo is the page a form asks to go back to: the Messages page, with
+// its query, or else the front page. Nothing else is taken, so a form
+// cannot send the browser elsewhere.
+func backTo(r *http.Request) string {
+	if b := r.PostFormValue("back"); b == "/messages" || strings.HasPrefix(b, "/messages?") {
+		return b
+	}
+	return "/"
 }
 
 // maxFlash bounds the message a flash cookie carries.

@@ -4,8 +4,6 @@ import (
 	"net/http"
 	"strconv"
 	"time"
-
-	"github.com/nexport/pcsgate/transports/store"
 )
 
 // maxStatsHours bounds how far back GET /api/stats/hourly looks: 31 days.
@@ -26,13 +24,7 @@ func (g *Gateway) apiHourly(w http.ResponseWriter, r *http.Request) {
 		hours = n
 	}
 	since := time.Now().UTC().Truncate(time.Hour).Add(-time.Duration(hours-1) * time.Hour)
-	var deliveries []store.Delivery
-	for _, ep := range g.cfg.Endpoints {
-		if ep.Direction == "out" {
-			deliveries = append(deliveries, store.Delivery{Topic: outboundPrefix + ep.Name, Group: "deliver_" + ep.Name})
-		}
-	}
-	counts, err := g.store.HourlyCounts(r.Context(), since, MetaTarget, deliveries)
+	counts, err := g.store.HourlyCounts(r.Context(), since, MetaTarget, g.deliveries())
 	if err != nil {
 		writeAPIError(w, http.StatusInternalServerError, err.Error())
 		return

@@ -24,6 +24,9 @@ type EventRow struct {
 	// RawHash is the lower-case hex SHA-256 of the raw message (file or
 	// request body) the event was decoded from; empty when not known.
 	RawHash string `json:"rawHash,omitempty"`
+	// Endpoint is the inbound endpoint the event came through; empty for
+	// events recorded before it was kept.
+	Endpoint string `json:"endpoint,omitempty"`
 }
 
 // AddEvent records e unless an event with its id is already recorded, and
@@ -43,6 +46,9 @@ func (t *Tx) AddEvent(e EventRow) (inserted bool, err error) {
 	if err := checkShort("event "+errtext.Quote(e.ID)+" type", e.Type); err != nil {
 		return false, err
 	}
+	if err := checkShort("event "+errtext.Quote(e.ID)+" endpoint", e.Endpoint); err != nil {
+		return false, err
+	}
 	if err := checkShort("event "+errtext.Quote(e.ID)+" hash", e.Hash); err != nil {
 		return false, err
 	}
@@ -52,10 +58,10 @@ func (t *Tx) AddEvent(e EventRow) (inserted bool, err error) {
 	if err := t.s.checkJSON("event "+errtext.Quote(e.ID)+" body", e.Body); err != nil {
 		return false, err
 	}
-	res, err := t.exec(`INSERT INTO events (id, release_key, seq, type, occurred_at, received_at, late, hash, body, raw_hash)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
+	res, err := t.exec(`INSERT INTO events (id, release_key, seq, type, occurred_at, received_at, late, hash, body, raw_hash, endpoint)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
 		e.ID, e.ReleaseKey, e.Seq, e.Type, t.s.d.timeArg(e.OccurredAt), t.s.d.timeArg(e.ReceivedAt),
-		e.Late, e.Hash, string(e.Body), e.RawHash)
+		e.Late, e.Hash, string(e.Body), e.RawHash, e.Endpoint)
 	if err != nil {
 		return false, fmt.Errorf("event %s: %w", errtext.Quote(e.ID), err)
 	}

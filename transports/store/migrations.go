@@ -119,6 +119,15 @@ var sqliteMigrations = []migration{{
 	stmts: []string{
 		`ALTER TABLE events ADD COLUMN raw_hash TEXT NOT NULL DEFAULT ''`,
 	},
+}, {
+	version:     7,
+	description: "monitor: the endpoint an event came through; recent messages newest first, per endpoint",
+	stmts: []string{
+		`ALTER TABLE events ADD COLUMN endpoint TEXT NOT NULL DEFAULT ''`,
+		`CREATE INDEX events_received ON events (received_at)`,
+		`CREATE INDEX events_endpoint_received ON events (endpoint, received_at)`,
+		`CREATE INDEX deadletters_endpoint_created ON deadletters (endpoint, created_at)`,
+	},
 }}
 
 // postgresMigrations is the same schema for PostgreSQL. Bodies are json, not
@@ -231,5 +240,14 @@ var postgresMigrations = []migration{{
 	description: "ledger: the content hash of the raw message an event came in",
 	stmts: []string{
 		`ALTER TABLE events ADD COLUMN raw_hash TEXT NOT NULL DEFAULT ''`,
+	},
+}, {
+	version:     7,
+	description: "monitor: the endpoint an event came through; recent messages newest first, per endpoint",
+	stmts: []string{
+		`ALTER TABLE events ADD COLUMN endpoint TEXT NOT NULL DEFAULT ''`,
+		`CREATE INDEX events_received ON events (received_at)`,
+		`CREATE INDEX events_endpoint_received ON events (endpoint, received_at)`,
+		`CREATE INDEX deadletters_endpoint_created ON deadletters (endpoint, created_at)`,
 	},
 }}

@@ -176,6 +176,8 @@ func storeSchema3(t *testing.T, dsn string) {
 		`ALTER TABLE releases DROP COLUMN systems`, `ALTER TABLE releases DROP COLUMN valid_from`,
 		`ALTER TABLE releases DROP COLUMN valid_until`, `ALTER TABLE releases DROP COLUMN collectable`,
 		`ALTER TABLE deadletters DROP COLUMN discard_reason`, `ALTER TABLE events DROP COLUMN raw_hash`,
+		`DROP INDEX events_received`, `DROP INDEX events_endpoint_received`, `DROP INDEX deadletters_endpoint_created`,
+		`ALTER TABLE events DROP COLUMN endpoint`,
 		`DELETE FROM pcsgate_migrations WHERE version >= 4`} {
 		_, err := db.Exec(q)
 		require.NoError(t, err, q)
