@@ -46,6 +46,13 @@ func holding(t *testing.T, dir, s string) []string {
 	return out
 }
 
+// gone reports whether the file name has left the inbox: a sealed copy is
+// written before the inbox file is removed.
+func (h *harness) gone(inbox, name string) bool {
+	_, err := os.Stat(filepath.Join(h.dir, "inbox", inbox, name))
+	return os.IsNotExist(err)
+}
+
 // openSealed opens a file the gateway in dir sealed, as `pcsgate archive
 // open` does.
 func openSealed(t *testing.T, dir, path string) string {
@@ -121,8 +128,8 @@ func TestSealedArchive(t *testing.T) {
 	require.Eventually(t, func() bool {
 		sealed, _ = filepath.Glob(filepath.Join(archive, "*", "secret.edi.sealed"))
 		m, _ := filepath.Glob(filepath.Join(archive, "*", "plain.edi"))
-		return len(sealed) == 1 && len(m) == 1
-	}, 20*time.Second, 20*time.Millisecond)
+		return len(sealed) == 1 && len(m) == 1 && h.gone("portbase", "secret.edi")
+	}, 20*time.Second, 20*time.Millisecond, "filed: the sealed copy written, the inbox file removed")
 	assert.Equal(t, secret, openSealed(t, h.dir, sealed[0]))
 	fi, err := os.Stat(sealed[0])
 	require.NoError(t, err)

@@ -125,6 +125,10 @@ func TestNoSecretInClear(t *testing.T) {
 			return len(m) == 1
 		}, 20*time.Second, 20*time.Millisecond, "%s: the good file is archived, sealed", f)
 	}
+	for _, f := range [][2]string{{"scr", "good.json"}, {"scr", "bad.json"}, {"sone", "good.xml"}, {"sone", "bad.xml"}} {
+		require.Eventually(t, func() bool { return h.gone(f[0], f[1]) }, 20*time.Second, 20*time.Millisecond,
+			"%s: the inbox file is removed once its sealed copy is written", f[1])
+	}
 	h.drained(t)
 	answers = append(answers, monitorAnswers(t, h)...)
 
@@ -213,6 +217,8 @@ func TestDriverIdentificationSealedOnItsWay(t *testing.T) {
 	h.drop(t, "partner", "driver.json", read(t, "../../fixtures/overlays/acme-drivers/input.json"))
 	var out []string
 	require.Eventually(t, func() bool { out = h.files("scr"); return len(out) == 1 }, 20*time.Second, 20*time.Millisecond)
+	require.Eventually(t, func() bool { return h.gone("partner", "driver.json") }, 20*time.Second, 20*time.Millisecond,
+		"the inbox file is removed once its sealed copy is written")
 	assert.Contains(t, read(t, filepath.Join(h.dir, "outbox", "scr", out[0])), `"identification":"`+docNumber+`"`, "SCR gets it whole")
 	h.drained(t)
 	assert.Equal(t, []string{filepath.Join("outbox", "scr", out[0])}, holding(t, h.dir, docNumber),
