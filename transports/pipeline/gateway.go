@@ -47,6 +47,10 @@ const (
 	// hash of a document with a short secret (a six-digit TCT) could be
 	// searched back to the secret.
 	MetaRawHash = "pcsgate_raw_hash"
+	// MetaReleaseKey, on an event's canonical message, is the key of the
+	// release the ledger found for it; a dead letter of the event is shown
+	// on that release's page.
+	MetaReleaseKey = "pcsgate_release_key"
 )
 
 // Gateway is a running pcsgate: store, router, transports and HTTP servers.

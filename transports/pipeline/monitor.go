@@ -202,10 +202,14 @@ func (g *Gateway) answerAction(w http.ResponseWriter, r *http.Request, id, done 
 }
 
 // backTo is the page a form asks to go back to: the Messages page, with
-// its query, or else the front page. Nothing else is taken, so a form
-// cannot send the browser elsewhere.
+// its query, a release's page, or else the front page. Nothing else is
+// taken, so a form cannot send the browser elsewhere.
 func backTo(r *http.Request) string {
-	if b := r.PostFormValue("back"); b == "/messages" || strings.HasPrefix(b, "/messages?") {
+	b := r.PostFormValue("back")
+	if b == "/messages" || strings.HasPrefix(b, "/messages?") {
+		return b
+	}
+	if strings.HasPrefix(b, "/releases/") && !strings.ContainsAny(b, "\\\r\n?#") && !strings.Contains(b, "//") {
 		return b
 	}
 	return "/"

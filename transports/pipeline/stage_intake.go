@@ -407,5 +407,6 @@ func ledgerDeadLetter(msg *message.Message, why error) store.DeadLetter {
 	msg.Metadata.Set(middleware.PoisonedHandlerKey, "ledger")
 	msg.Metadata.Set(middleware.ReasonForPoisonedKey, why.Error())
 	return store.DeadLetter{ID: msg.UUID, Stage: "ledger", Profile: msg.Metadata.Get(MetaProfile),
-		Endpoint: msg.Metadata.Get(transports.MetaEndpoint), Reason: why.Error(), Payload: msg.Payload, Metadata: msg.Metadata}
+		Endpoint: msg.Metadata.Get(transports.MetaEndpoint), ReleaseKey: msg.Metadata.Get(MetaReleaseKey),
+		Reason: why.Error(), Payload: msg.Payload, Metadata: msg.Metadata}
 }

@@ -63,6 +63,7 @@ func (g *Gateway) applyEvent(tx *store.Tx, e *canonical.ReleaseEvent, doc []byte
 	if err != nil {
 		return 0, err
 	}
+	msg.Metadata.Set(MetaReleaseKey, key)
 	// e is the caller's own: nothing changes it once the release
 	// refers to it.
 	next, aerr := ledger.ApplyCanonical(rel, e, doc)

@@ -128,6 +128,13 @@ var sqliteMigrations = []migration{{
 		`CREATE INDEX events_endpoint_received ON events (endpoint, received_at)`,
 		`CREATE INDEX deadletters_endpoint_created ON deadletters (endpoint, created_at)`,
 	},
+}, {
+	version:     8,
+	description: "monitor: the release a dead letter of the ledger or encode stage belongs to",
+	stmts: []string{
+		`ALTER TABLE deadletters ADD COLUMN release_key TEXT NOT NULL DEFAULT ''`,
+		`CREATE INDEX deadletters_release ON deadletters (release_key, created_at)`,
+	},
 }}
 
 // postgresMigrations is the same schema for PostgreSQL. Bodies are json, not
@@ -249,5 +256,12 @@ var postgresMigrations = []migration{{
 		`CREATE INDEX events_received ON events (received_at)`,
 		`CREATE INDEX events_endpoint_received ON events (endpoint, received_at)`,
 		`CREATE INDEX deadletters_endpoint_created ON deadletters (endpoint, created_at)`,
+	},
+}, {
+	version:     8,
+	description: "monitor: the release a dead letter of the ledger or encode stage belongs to",
+	stmts: []string{
+		`ALTER TABLE deadletters ADD COLUMN release_key TEXT NOT NULL DEFAULT ''`,
+		`CREATE INDEX deadletters_release ON deadletters (release_key, created_at)`,
 	},
 }}
