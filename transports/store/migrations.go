@@ -135,6 +135,19 @@ var sqliteMigrations = []migration{{
 		`ALTER TABLE deadletters ADD COLUMN release_key TEXT NOT NULL DEFAULT ''`,
 		`CREATE INDEX deadletters_release ON deadletters (release_key, created_at)`,
 	},
+}, {
+	version:     9,
+	description: "monitor: inbound messages kept with their secrets masked, and the events of each",
+	stmts: []string{
+		`CREATE TABLE raw_messages (
+	content_hash TEXT PRIMARY KEY,
+	endpoint TEXT NOT NULL,
+	name TEXT NOT NULL,
+	received_at TEXT NOT NULL,
+	body BLOB NOT NULL
+) STRICT`,
+		`ALTER TABLE events ADD COLUMN masked_hash TEXT NOT NULL DEFAULT ''`,
+	},
 }}
 
 // postgresMigrations is the same schema for PostgreSQL. Bodies are json, not
@@ -263,5 +276,18 @@ var postgresMigrations = []migration{{
 	stmts: []string{
 		`ALTER TABLE deadletters ADD COLUMN release_key TEXT NOT NULL DEFAULT ''`,
 		`CREATE INDEX deadletters_release ON deadletters (release_key, created_at)`,
+	},
+}, {
+	version:     9,
+	description: "monitor: inbound messages kept with their secrets masked, and the events of each",
+	stmts: []string{
+		`CREATE TABLE raw_messages (
+	content_hash TEXT PRIMARY KEY,
+	endpoint TEXT NOT NULL,
+	name TEXT NOT NULL,
+	received_at TIMESTAMPTZ NOT NULL,
+	body BYTEA NOT NULL
+)`,
+		`ALTER TABLE events ADD COLUMN masked_hash TEXT NOT NULL DEFAULT ''`,
 	},
 }}
