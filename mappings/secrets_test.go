@@ -113,7 +113,8 @@ func otherSecretCases(t *testing.T) []secretCase {
 // TestDecodeKeepsSecretsOutOfProblems runs good and bad messages of every
 // built-in profile with secrets, and inputs no profile reads: no problem
 // line holds the secret, SecretSeen fires exactly when a secret is (or may
-// be) there, and the events hold no secret in clear.
+// be) there, OnSecret gives the secret of each good message, and the
+// events hold no secret in clear.
 func TestDecodeKeepsSecretsOutOfProblems(t *testing.T) {
 	reg := defaultRegistry(t)
 	var cases []secretCase
@@ -124,8 +125,19 @@ func TestDecodeKeepsSecretsOutOfProblems(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			seen := 0
-			opts := mappings.DecodeOptions{Name: "in", From: c.from, SealKey: key, SecretSeen: func() { seen++ }}
+			var found []string
+			opts := mappings.DecodeOptions{Name: "in", From: c.from, SealKey: key, SecretSeen: func() { seen++ },
+				OnSecret: func(v string) { found = append(found, v) }}
 			events, lines := decode(t, reg, c.input, opts)
+			for _, v := range found {
+				assert.Contains(t, c.input, v, "OnSecret gives values as they stand in the input")
+			}
+			if c.seen && !c.bad {
+				assert.Contains(t, found, c.secret, "OnSecret gives the secret of a good message, however short")
+			}
+			if len(found) > 0 {
+				assert.Positive(t, seen, "a value given means a secret seen")
+			}
 			assert.Equal(t, c.bad, len(lines) > 0, "problems: %q", lines)
 			for _, l := range lines {
 				assert.NotContains(t, l, c.secret)

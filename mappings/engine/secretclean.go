@@ -15,6 +15,7 @@ import (
 // called, and whether some message could not be read far enough to tell.
 type secretState struct {
 	seen  func()
+	found func(string) // DecodeOptions.OnSecret
 	fired bool
 	// values are the collected values of at least minSecretLen bytes, of
 	// the whole input, or of the current line of a JSON Lines input.
@@ -53,6 +54,9 @@ func (st *secretState) add(v string) {
 		return // an absent or already masked value (CPu's "**12") is no secret
 	}
 	st.fire()
+	if st.found != nil {
+		st.found(v)
+	}
 	if len(v) < minSecretLen {
 		return
 	}

@@ -189,7 +189,7 @@ func (o *DecodeOptions) Unread(p *Profile) {
 
 func (o *DecodeOptions) secretState() *secretState {
 	if o.sec == nil {
-		o.sec = &secretState{seen: o.SecretSeen}
+		o.sec = &secretState{seen: o.SecretSeen, found: o.OnSecret}
 	}
 	return o.sec
 }

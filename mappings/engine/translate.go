@@ -40,6 +40,13 @@ type DecodeOptions struct {
 	// only sealed. Decode calls it at most once per input, before it
 	// returns.
 	SecretSeen func()
+	// OnSecret, when set, is called with each value found in a field the
+	// input's profile declares secret (trimmed, however short, masked
+	// values left out; a value may come more than once), so that a copy
+	// of the input can be kept with the values masked. Decode calls it
+	// before it returns; a value written in the input in an escaped form
+	// is passed as read, unescaped.
+	OnSecret func(value string)
 
 	// SizeHint is the size of the whole input when Decode can tell (it
 	// sets it from a reader that has a Len), else 0.
@@ -102,7 +109,7 @@ func (r *Registry) Decode(in io.Reader, opts DecodeOptions, emit func(Batch) err
 		}
 		fixed = p
 	}
-	st := &secretState{seen: opts.SecretSeen}
+	st := &secretState{seen: opts.SecretSeen, found: opts.OnSecret}
 	opts.sec = st
 	if opts.SecretSeen != nil && len(r.marks) > 0 {
 		st.marks = newMarkWatcher(in, r.marks)

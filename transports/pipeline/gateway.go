@@ -47,6 +47,15 @@ const (
 	// hash of a document with a short secret (a six-digit TCT) could be
 	// searched back to the secret.
 	MetaRawHash = "pcsgate_raw_hash"
+	// MetaMaskedHash, on an event's canonical message decoded from a
+	// message that carried a secret, is the content hash of the copy of
+	// that message kept with its secrets masked; the ledger records it
+	// with the event, so the monitor finds the copy.
+	MetaMaskedHash = "pcsgate_masked_hash"
+	// MetaReleaseKey, on an event's canonical message, is the key of the
+	// release the ledger found for it; a dead letter of the event is shown
+	// on that release's page.
+	MetaReleaseKey = "pcsgate_release_key"
 )
 
 // Gateway is a running pcsgate: store, router, transports and HTTP servers.

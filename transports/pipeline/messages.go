@@ -24,6 +24,9 @@ func eventMessage(e *canonical.ReleaseEvent, from *message.Message, endpoint str
 	if h := from.Metadata.Get(transports.MetaContentHash); h != "" && from.Metadata.Get(transports.MetaSealFiles) != "true" {
 		out.Metadata.Set(MetaRawHash, h)
 	}
+	if h := from.Metadata.Get(MetaMaskedHash); h != "" {
+		out.Metadata.Set(MetaMaskedHash, h)
+	}
 	middleware.SetCorrelationID(middleware.MessageCorrelationID(from), out)
 	return out, nil
 }

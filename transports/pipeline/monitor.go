@@ -18,7 +18,7 @@ import (
 	"github.com/nexport/pcsgate/transports/store"
 )
 
-//go:embed monitor.html release.html login.html header.html messages.html overview.html monitor.css openapi.json
+//go:embed monitor.html release.html message.html login.html header.html messages.html overview.html monitor.css openapi.json
 var monitorFS embed.FS
 
 // pageFuncs are the functions the monitor's pages use.
@@ -35,6 +35,7 @@ var pageFuncs = template.FuncMap{
 var (
 	monitorPage     = template.Must(template.New("monitor.html").Funcs(pageFuncs).ParseFS(monitorFS, "monitor.html", "header.html"))
 	releaseTemplate = template.Must(template.New("release.html").Funcs(pageFuncs).ParseFS(monitorFS, "release.html", "header.html"))
+	messageTemplate = template.Must(template.New("message.html").Funcs(pageFuncs).ParseFS(monitorFS, "message.html", "header.html"))
 	// The Messages and Overview pages share their header.
 	messagesTemplate = template.Must(template.New("messages.html").Funcs(pageFuncs).ParseFS(monitorFS, "messages.html", "header.html"))
 	overviewTemplate = template.Must(template.New("overview.html").Funcs(pageFuncs).ParseFS(monitorFS, "overview.html", "header.html"))
@@ -69,6 +70,7 @@ func (g *Gateway) monitorRoutes() []monitorRoute {
 		{MonitorRoute{"POST /logout", viewer}, logout},
 		{MonitorRoute{"GET /{$}", viewer}, g.monitorHTML},
 		{MonitorRoute{"GET /releases/{key...}", viewer}, g.releaseHTML},
+		{MonitorRoute{"GET /events/{id}/message", viewer}, g.messageHTML},
 		{MonitorRoute{"GET /messages", viewer}, g.messagesHTML},
 		{MonitorRoute{"GET /overview", viewer}, g.overviewHTML},
 		{MonitorRoute{"GET /metrics", viewer}, metrics.ServeHTTP},
@@ -202,10 +204,14 @@ func (g *Gateway) answerAction(w http.ResponseWriter, r *http.Request, id, done 
 }
 
 // backTo is the page a form asks to go back to: the Messages page, with
-// its query, or else the front page. Nothing else is taken, so a form
-// cannot send the browser elsewhere.
+// its query, a release's page, or else the front page. Nothing else is
+// taken, so a form cannot send the browser elsewhere.
 func backTo(r *http.Request) string {
-	if b := r.PostFormValue("back"); b == "/messages" || strings.HasPrefix(b, "/messages?") {
+	b := r.PostFormValue("back")
+	if b == "/messages" || strings.HasPrefix(b, "/messages?") {
+		return b
+	}
+	if strings.HasPrefix(b, "/releases/") && !strings.ContainsAny(b, "\\\r\n?#") && !strings.Contains(b, "//") {
 		return b
 	}
 	return "/"

@@ -37,6 +37,11 @@ type releasePage struct {
 	GateOut *custodyStep
 	// Path is the page's own address.
 	Path string
+	// Operator: the caller may replay and discard the rejected events.
+	Operator bool
+	// Flash is the outcome of a replay or discard just done on the page.
+	Flash       string
+	FlashFailed bool
 }
 
 // namedLight is one light with the name the page gives it.
@@ -61,8 +66,9 @@ func (g *Gateway) releaseHTML(w http.ResponseWriter, r *http.Request) {
 	p := releasePage{
 		releaseView: v, Token: c.token, Session: c.session != "", CSRF: g.csrfToken(c.session), Now: now.UTC().Format(time.RFC3339),
 		Ready: v.R.ReadyForPickup(now), NotReady: v.R.NotReady(now), Expired: v.R.Expired(now),
-		Chain: layoutChain(v.Custody), Path: releasePath(v.Row.Key),
+		Chain: layoutChain(v.Custody), Path: releasePath(v.Row.Key), Operator: c.canOperate(),
 	}
+	p.Flash, p.FlashFailed = g.takeFlash(w, r)
 	place := v.R.Key.Port
 	if v.R.Key.Air() {
 		place = v.R.Key.Airport

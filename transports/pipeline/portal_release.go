@@ -48,13 +48,26 @@ type eventView struct {
 	Notes   []string         `json:"notes,omitempty"`
 }
 
-// releaseView is a release with its events and custody chain, as the
-// release page and GET /api/releases/{key...} give it.
+// rejection is a dead letter of one of a release's events: the ledger
+// rejected it, or it could not be encoded for a route.
+type rejection struct {
+	ID        string    `json:"id"`
+	CreatedAt time.Time `json:"createdAt"`
+	Stage     string    `json:"stage"`
+	Reason    string    `json:"reason"`
+	// State is pending, replayed or discarded.
+	State         string `json:"state"`
+	DiscardReason string `json:"discardReason,omitempty"`
+}
+
+// releaseView is a release with its events, custody chain and rejected
+// events, as the release page and GET /api/releases/{key...} give it.
 type releaseView struct {
-	Row     store.ReleaseRow `json:"release"`
-	R       ledger.Release   `json:"-"`
-	Events  []eventView      `json:"events"`
-	Custody []custodyStep    `json:"custody"`
+	Row        store.ReleaseRow `json:"release"`
+	R          ledger.Release   `json:"-"`
+	Events     []eventView      `json:"events"`
+	Custody    []custodyStep    `json:"custody"`
+	Rejections []rejection      `json:"rejections"`
 }
 
 // loadRelease reads the release under key with its events.
@@ -88,7 +101,29 @@ func (g *Gateway) loadRelease(r *http.Request, key string) (*releaseView, error)
 		v.Events = append(v.Events, ev)
 	}
 	v.Custody = custodyChain(&v.R, systems)
+	dls, err := g.store.DeadLettersOf(r.Context(), row.Key)
+	if err != nil {
+		return nil, err
+	}
+	v.Rejections = rejectionsOf(dls)
 	return v, nil
+}
+
+// rejectionsOf is what the release page shows of its dead letters; never
+// nil, so the API gives a list.
+func rejectionsOf(dls []store.DeadLetter) []rejection {
+	out := make([]rejection, 0, len(dls))
+	for _, d := range dls {
+		rj := rejection{ID: d.ID, CreatedAt: d.CreatedAt, Stage: d.Stage, Reason: d.Reason, State: "pending", DiscardReason: d.DiscardReason}
+		switch {
+		case d.DiscardedAt != nil:
+			rj.State = "discarded"
+		case d.ReplayedAt != nil:
+			rj.State = "replayed"
+		}
+		out = append(out, rj)
+	}
+	return out
 }
 
 // outcomeOf says what the ledger made of an event: applied, or stored

@@ -158,7 +158,8 @@ func TestNoSecretInClear(t *testing.T) {
 }
 
 // monitorAnswers is what the monitor gives an operator: the page, every
-// list of the API, every release with its events, and the metrics.
+// list of the API, every release with its events and the messages they
+// came in (page and download), and the metrics.
 func monitorAnswers(t *testing.T, h *harness) []string {
 	t.Helper()
 	mon := httptest.NewServer(h.gw.MonitorHandler())
@@ -178,9 +179,21 @@ func monitorAnswers(t *testing.T, h *harness) []string {
 	require.NoError(t, err)
 	require.Len(t, rows, 2, "both good releases are in the ledger")
 	get("/api/releases")
+	kept := map[string]bool{}
 	for _, r := range rows {
 		get(fmt.Sprintf("/api/releases/%s", r.Key))
+		get(fmt.Sprintf("/releases/%s", r.Key))
+		evs, err := h.gw.Store().ReleaseEvents(context.Background(), r.Key)
+		require.NoError(t, err)
+		for _, e := range evs {
+			if e.MessageKept {
+				kept[r.Key] = true
+				get("/events/" + e.ID + "/message")
+				get("/events/" + e.ID + "/message?download=1")
+			}
+		}
 	}
+	require.Len(t, kept, len(rows), "the messages of each good release are kept, masked")
 	return out
 }
 

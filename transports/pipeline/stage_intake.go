@@ -32,13 +32,22 @@ import (
 func (g *Gateway) intakeStage(ep *Endpoint) message.NoPublishHandlerFunc {
 	return func(msg *message.Message) error {
 		start := time.Now()
-		batches, secret, derr := g.decode(ep, msg)
+		var values secretValues
+		batches, secret, derr := g.decode(ep, msg, values.add)
 		if secret {
 			// Set before the ack: the file drop then keeps its copy of
 			// the file sealed. SFTP and HTTP keep no copy of their own
 			// here (an SFTP file is moved or deleted on the partner's
 			// server), so they have nothing to seal.
 			msg.Metadata.Set(transports.MetaSealFiles, "true")
+		}
+		var raw *store.RawMessage
+		if len(batches) > 0 {
+			// Masked before the transaction; set on msg before its
+			// events are made, so each names the copy.
+			if raw = keptCopy(msg, ep.Name, secret, values.list(), derr); raw != nil && secret {
+				msg.Metadata.Set(MetaMaskedHash, raw.Hash)
+			}
 		}
 		// Everything that needs no ledger state is done before the
 		// transaction, which then holds the single SQLite writer less.
@@ -47,7 +56,7 @@ func (g *Gateway) intakeStage(ep *Endpoint) message.NoPublishHandlerFunc {
 			return err
 		}
 		bad, rest := splitLineErrors(derr)
-		in := &intake{ep: ep, msg: msg, evs: evs, derr: derr, bad: bad, rest: rest, secret: secret, keys: dedupeKeysOf(ep, msg, evs, bad)}
+		in := &intake{ep: ep, msg: msg, evs: evs, raw: raw, derr: derr, bad: bad, rest: rest, secret: secret, keys: dedupeKeysOf(ep, msg, evs, bad)}
 		in.lines = len(bad) > 0 || len(in.keys.lines) > 0
 		acks := g.acksFor(ep, msg)
 		if err := g.store.InTx(inOrder(msg.Context()), func(tx *store.Tx) error {
@@ -70,7 +79,8 @@ type intake struct {
 	ep   *Endpoint
 	msg  *message.Message
 	evs  []decoded
-	derr error // what could not be decoded; nil when everything could
+	raw  *store.RawMessage // the copy kept for the monitor, or nil
+	derr error             // what could not be decoded; nil when everything could
 	keys dedupeKeys
 	// A JSON Lines message (lines) is a message per line: bad are the
 	// lines that could not be read, each kept on its own, and rest the
@@ -92,17 +102,17 @@ type intake struct {
 	why             []error   // per event of evs: why the ledger rejected it
 }
 
-// decode decodes msg with the endpoint's profile (or detects it). It
-// returns the batches it could read, whether msg carries a secret (or may:
-// the engine could not read far enough to tell) and, apart, what it could
-// not read.
-func (g *Gateway) decode(ep *Endpoint, msg *message.Message) ([]mappings.Batch, bool, error) {
+// decode decodes msg with the endpoint's profile (or detects it), giving
+// onSecret each value found in a secret field. It returns the batches it
+// could read, whether msg carries a secret (or may: the engine could not
+// read far enough to tell) and, apart, what it could not read.
+func (g *Gateway) decode(ep *Endpoint, msg *message.Message, onSecret func(string)) ([]mappings.Batch, bool, error) {
 	var batches []mappings.Batch
 	var secret atomic.Bool
 	derr := decodeWith(g.reg, bytes.NewReader(msg.Payload), mappings.DecodeOptions{
 		Name: firstNonEmpty(msg.Metadata.Get(transports.MetaFilename), msg.UUID), From: ep.Profile,
 		Lines: ep.JSONLines || isJSONLinesType(msg.Metadata.Get(transports.MetaContentType)), CredentialKey: g.credKey,
-		SealKey: g.sealKey, SecretSeen: func() { secret.Store(true) },
+		SealKey: g.sealKey, SecretSeen: func() { secret.Store(true) }, OnSecret: onSecret,
 	}, func(b mappings.Batch) error {
 		batches = append(batches, b)
 		return nil
@@ -191,6 +201,11 @@ func (g *Gateway) commitIntake(tx *store.Tx, in *intake) error {
 	if seen[0] {
 		in.contentDup = true
 		return nil
+	}
+	if in.raw != nil {
+		if _, err := tx.AddRawMessage(*in.raw); err != nil {
+			return err
+		}
 	}
 	// The same interchange again (sender + control reference) is counted;
 	// its messages are then skipped one by one by their business keys, so
@@ -407,5 +422,6 @@ func ledgerDeadLetter(msg *message.Message, why error) store.DeadLetter {
 	msg.Metadata.Set(middleware.PoisonedHandlerKey, "ledger")
 	msg.Metadata.Set(middleware.ReasonForPoisonedKey, why.Error())
 	return store.DeadLetter{ID: msg.UUID, Stage: "ledger", Profile: msg.Metadata.Get(MetaProfile),
-		Endpoint: msg.Metadata.Get(transports.MetaEndpoint), Reason: why.Error(), Payload: msg.Payload, Metadata: msg.Metadata}
+		Endpoint: msg.Metadata.Get(transports.MetaEndpoint), ReleaseKey: msg.Metadata.Get(MetaReleaseKey),
+		Reason: why.Error(), Payload: msg.Payload, Metadata: msg.Metadata}
 }

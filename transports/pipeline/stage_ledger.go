@@ -63,6 +63,7 @@ func (g *Gateway) applyEvent(tx *store.Tx, e *canonical.ReleaseEvent, doc []byte
 	if err != nil {
 		return 0, err
 	}
+	msg.Metadata.Set(MetaReleaseKey, key)
 	// e is the caller's own: nothing changes it once the release
 	// refers to it.
 	next, aerr := ledger.ApplyCanonical(rel, e, doc)
@@ -73,7 +74,7 @@ func (g *Gateway) applyEvent(tx *store.Tx, e *canonical.ReleaseEvent, doc []byte
 		ID: e.ID, ReleaseKey: key, Seq: int64(len(next.Events)), Type: string(e.Type),
 		OccurredAt: occurred(e), ReceivedAt: time.Now().UTC(), Late: aerr != nil,
 		Hash: lastHash(next), Body: json.RawMessage(doc), RawHash: msg.Metadata.Get(MetaRawHash),
-		Endpoint: msg.Metadata.Get(transports.MetaEndpoint),
+		Endpoint: msg.Metadata.Get(transports.MetaEndpoint), MaskedHash: msg.Metadata.Get(MetaMaskedHash),
 	})
 	if err != nil || !inserted {
 		return outcomeDuplicate, err

@@ -163,7 +163,7 @@ func publishRendered(tx *store.Tx, e *canonical.ReleaseEvent, from *message.Mess
 	}
 	meta.Set(middleware.PoisonedTopicKey, TopicAccepted)
 	return tx.AddDeadLetter(store.DeadLetter{ID: "encode-" + e.ID, Stage: "encode", Profile: e.Source.Profile,
-		Reason: strings.Join(r.failures, "\n"), Payload: from.Payload, Metadata: meta})
+		ReleaseKey: meta.Get(MetaReleaseKey), Reason: strings.Join(r.failures, "\n"), Payload: from.Payload, Metadata: meta})
 }
 
 // countRendered counts the rendered messages of an event once they are

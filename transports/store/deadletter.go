@@ -22,6 +22,9 @@ type DeadLetter struct {
 	Profile string `json:"profile"`
 	// Endpoint is the inbound or outbound endpoint involved, if any.
 	Endpoint string `json:"endpoint"`
+	// ReleaseKey is the key of the release the failed event belongs to,
+	// for dead letters of the ledger and encode stages; empty otherwise.
+	ReleaseKey string `json:"releaseKey,omitempty"`
 	// Reason is the error, as the user sees it.
 	Reason string `json:"reason"`
 	// Payload is the message as received, byte for byte.
@@ -52,7 +55,7 @@ func (t *Tx) AddDeadLetter(d DeadLetter) error {
 	}
 	where := "dead letter " + errtext.Quote(d.ID)
 	for _, f := range []struct{ name, v string }{
-		{"stage", d.Stage}, {"profile", d.Profile}, {"endpoint", d.Endpoint},
+		{"stage", d.Stage}, {"profile", d.Profile}, {"endpoint", d.Endpoint}, {"release key", d.ReleaseKey},
 	} {
 		if err := checkShort(where+" "+f.name, f.v); err != nil {
 			return err
@@ -82,12 +85,12 @@ func (t *Tx) AddDeadLetter(d DeadLetter) error {
 	if payload == nil {
 		payload = []byte{}
 	}
-	_, err = t.exec(`INSERT INTO deadletters (id, stage, profile, endpoint, reason, payload, metadata, created_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET
-stage = excluded.stage, profile = excluded.profile, endpoint = excluded.endpoint, reason = excluded.reason,
-payload = excluded.payload, metadata = excluded.metadata, created_at = excluded.created_at, replayed_at = NULL
-WHERE deadletters.replayed_at IS NOT NULL`,
-		d.ID, d.Stage, d.Profile, d.Endpoint, d.Reason, payload, string(meta), t.s.d.timeArg(created))
+	_, err = t.exec(`INSERT INTO deadletters (id, stage, profile, endpoint, release_key, reason, payload, metadata, created_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET
+stage = excluded.stage, profile = excluded.profile, endpoint = excluded.endpoint, release_key = excluded.release_key,
+reason = excluded.reason, payload = excluded.payload, metadata = excluded.metadata, created_at = excluded.created_at,
+replayed_at = NULL WHERE deadletters.replayed_at IS NOT NULL`,
+		d.ID, d.Stage, d.Profile, d.Endpoint, d.ReleaseKey, d.Reason, payload, string(meta), t.s.d.timeArg(created))
 	if err != nil {
 		return fmt.Errorf("%s: %w", where, err)
 	}
@@ -146,6 +149,8 @@ type DeadLetterFilter struct {
 	Stage    string
 	Profile  string
 	Endpoint string
+	// ReleaseKey keeps the dead letters of one release's events.
+	ReleaseKey string
 	// Pending keeps only dead letters neither replayed nor discarded.
 	Pending bool
 	// Limit is the page size, 1 to 1000; 0 means 100.
@@ -165,7 +170,7 @@ func (s *Store) DeadLetters(ctx context.Context, f DeadLetterFilter) ([]DeadLett
 		args  []any
 	)
 	for _, c := range []struct{ col, v string }{
-		{"id", f.ID}, {"stage", f.Stage}, {"profile", f.Profile}, {"endpoint", f.Endpoint},
+		{"id", f.ID}, {"stage", f.Stage}, {"profile", f.Profile}, {"endpoint", f.Endpoint}, {"release_key", f.ReleaseKey},
 	} {
 		if c.v != "" {
 			conds = append(conds, c.col+" = ?")
@@ -175,7 +180,8 @@ func (s *Store) DeadLetters(ctx context.Context, f DeadLetterFilter) ([]DeadLett
 	if f.Pending {
 		conds = append(conds, "replayed_at IS NULL AND discarded_at IS NULL")
 	}
-	q := `SELECT id, stage, profile, endpoint, reason, payload, metadata, created_at, replayed_at, discarded_at, discard_reason FROM deadletters`
+	q := `SELECT id, stage, profile, endpoint, release_key, reason, payload, metadata, created_at, replayed_at, discarded_at, discard_reason
+FROM deadletters`
 	if len(conds) > 0 {
 		q += " WHERE " + strings.Join(conds, " AND ")
 	}
@@ -192,7 +198,7 @@ func (s *Store) DeadLetters(ctx context.Context, f DeadLetterFilter) ([]DeadLett
 			d    DeadLetter
 			meta []byte
 		)
-		if err := rows.Scan(&d.ID, &d.Stage, &d.Profile, &d.Endpoint, &d.Reason, &d.Payload, &meta,
+		if err := rows.Scan(&d.ID, &d.Stage, &d.Profile, &d.Endpoint, &d.ReleaseKey, &d.Reason, &d.Payload, &meta,
 			scanTime{&d.CreatedAt}, scanNullTime{&d.ReplayedAt}, scanNullTime{&d.DiscardedAt}, &d.DiscardReason); err != nil {
 			return nil, fmt.Errorf("dead letters: %w", err)
 		}
@@ -205,6 +211,16 @@ func (s *Store) DeadLetters(ctx context.Context, f DeadLetterFilter) ([]DeadLett
 		return nil, fmt.Errorf("dead letters: %w", err)
 	}
 	return out, nil
+}
+
+// DeadLettersOf lists the dead letters of the events of the release under
+// key (those the ledger rejected, or that could not be encoded), oldest
+// first, at most a page of the largest size.
+func (s *Store) DeadLettersOf(ctx context.Context, key string) ([]DeadLetter, error) {
+	if key == "" {
+		return nil, nil
+	}
+	return s.DeadLetters(ctx, DeadLetterFilter{ReleaseKey: key, Limit: maxPage})
 }
 
 // maxPage bounds list pages.

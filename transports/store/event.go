@@ -27,6 +27,13 @@ type EventRow struct {
 	// Endpoint is the inbound endpoint the event came through; empty for
 	// events recorded before it was kept.
 	Endpoint string `json:"endpoint,omitempty"`
+	// MaskedHash, for an event of a message that carried a secret (whose
+	// RawHash is empty), is the hash of the message's copy with the
+	// secrets masked, as kept with AddRawMessage; empty otherwise.
+	MaskedHash string `json:"-"`
+	// MessageKept: a copy of the message the event came in is kept (see
+	// MessageOf); set by ReleaseEvents.
+	MessageKept bool `json:"messageKept"`
 }
 
 // AddEvent records e unless an event with its id is already recorded, and
@@ -55,13 +62,16 @@ func (t *Tx) AddEvent(e EventRow) (inserted bool, err error) {
 	if err := checkRawHash(e.ID, e.RawHash); err != nil {
 		return false, err
 	}
+	if err := checkRawHash(e.ID, e.MaskedHash); err != nil {
+		return false, err
+	}
 	if err := t.s.checkJSON("event "+errtext.Quote(e.ID)+" body", e.Body); err != nil {
 		return false, err
 	}
-	res, err := t.exec(`INSERT INTO events (id, release_key, seq, type, occurred_at, received_at, late, hash, body, raw_hash, endpoint)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
+	res, err := t.exec(`INSERT INTO events (id, release_key, seq, type, occurred_at, received_at, late, hash, body, raw_hash, endpoint, masked_hash)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
 		e.ID, e.ReleaseKey, e.Seq, e.Type, t.s.d.timeArg(e.OccurredAt), t.s.d.timeArg(e.ReceivedAt),
-		e.Late, e.Hash, string(e.Body), e.RawHash, e.Endpoint)
+		e.Late, e.Hash, string(e.Body), e.RawHash, e.Endpoint, e.MaskedHash)
 	if err != nil {
 		return false, fmt.Errorf("event %s: %w", errtext.Quote(e.ID), err)
 	}

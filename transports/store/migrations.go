@@ -128,6 +128,26 @@ var sqliteMigrations = []migration{{
 		`CREATE INDEX events_endpoint_received ON events (endpoint, received_at)`,
 		`CREATE INDEX deadletters_endpoint_created ON deadletters (endpoint, created_at)`,
 	},
+}, {
+	version:     8,
+	description: "monitor: the release a dead letter of the ledger or encode stage belongs to",
+	stmts: []string{
+		`ALTER TABLE deadletters ADD COLUMN release_key TEXT NOT NULL DEFAULT ''`,
+		`CREATE INDEX deadletters_release ON deadletters (release_key, created_at)`,
+	},
+}, {
+	version:     9,
+	description: "monitor: inbound messages kept with their secrets masked, and the events of each",
+	stmts: []string{
+		`CREATE TABLE raw_messages (
+	content_hash TEXT PRIMARY KEY,
+	endpoint TEXT NOT NULL,
+	name TEXT NOT NULL,
+	received_at TEXT NOT NULL,
+	body BLOB NOT NULL
+) STRICT`,
+		`ALTER TABLE events ADD COLUMN masked_hash TEXT NOT NULL DEFAULT ''`,
+	},
 }}
 
 // postgresMigrations is the same schema for PostgreSQL. Bodies are json, not
@@ -249,5 +269,25 @@ var postgresMigrations = []migration{{
 		`CREATE INDEX events_received ON events (received_at)`,
 		`CREATE INDEX events_endpoint_received ON events (endpoint, received_at)`,
 		`CREATE INDEX deadletters_endpoint_created ON deadletters (endpoint, created_at)`,
+	},
+}, {
+	version:     8,
+	description: "monitor: the release a dead letter of the ledger or encode stage belongs to",
+	stmts: []string{
+		`ALTER TABLE deadletters ADD COLUMN release_key TEXT NOT NULL DEFAULT ''`,
+		`CREATE INDEX deadletters_release ON deadletters (release_key, created_at)`,
+	},
+}, {
+	version:     9,
+	description: "monitor: inbound messages kept with their secrets masked, and the events of each",
+	stmts: []string{
+		`CREATE TABLE raw_messages (
+	content_hash TEXT PRIMARY KEY,
+	endpoint TEXT NOT NULL,
+	name TEXT NOT NULL,
+	received_at TIMESTAMPTZ NOT NULL,
+	body BYTEA NOT NULL
+)`,
+		`ALTER TABLE events ADD COLUMN masked_hash TEXT NOT NULL DEFAULT ''`,
 	},
 }}

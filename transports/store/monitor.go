@@ -155,7 +155,8 @@ const maxEvents = 10000
 // ReleaseEvents returns the recorded events of a release in sequence order
 // (at most 10,000).
 func (s *Store) ReleaseEvents(ctx context.Context, key string) ([]EventRow, error) {
-	rows, err := s.reader.QueryContext(ctx, s.d.q(`SELECT id, release_key, seq, type, occurred_at, received_at, late, hash, body
+	rows, err := s.reader.QueryContext(ctx, s.d.q(`SELECT id, release_key, seq, type, occurred_at, received_at, late, hash, body,
+EXISTS (SELECT 1 FROM raw_messages m WHERE m.content_hash = `+messageHashOf+`)
 FROM events WHERE release_key = ? ORDER BY seq, occurred_at, id LIMIT ?`), key, maxEvents)
 	if err != nil {
 		return nil, fmt.Errorf("release %s events: %w", errtext.Quote(key), err)
@@ -168,7 +169,7 @@ FROM events WHERE release_key = ? ORDER BY seq, occurred_at, id LIMIT ?`), key, 
 			body []byte
 		)
 		if err := rows.Scan(&e.ID, &e.ReleaseKey, &e.Seq, &e.Type, scanTime{&e.OccurredAt}, scanTime{&e.ReceivedAt},
-			&e.Late, &e.Hash, &body); err != nil {
+			&e.Late, &e.Hash, &body, &e.MessageKept); err != nil {
 			return nil, fmt.Errorf("release %s events: %w", errtext.Quote(key), err)
 		}
 		e.Body = body

@@ -177,7 +177,8 @@ func storeSchema3(t *testing.T, dsn string) {
 		`ALTER TABLE releases DROP COLUMN valid_until`, `ALTER TABLE releases DROP COLUMN collectable`,
 		`ALTER TABLE deadletters DROP COLUMN discard_reason`, `ALTER TABLE events DROP COLUMN raw_hash`,
 		`DROP INDEX events_received`, `DROP INDEX events_endpoint_received`, `DROP INDEX deadletters_endpoint_created`,
-		`ALTER TABLE events DROP COLUMN endpoint`,
+		`ALTER TABLE events DROP COLUMN endpoint`, `DROP INDEX deadletters_release`, `ALTER TABLE deadletters DROP COLUMN release_key`,
+		`DROP TABLE raw_messages`, `ALTER TABLE events DROP COLUMN masked_hash`,
 		`DELETE FROM pcsgate_migrations WHERE version >= 4`} {
 		_, err := db.Exec(q)
 		require.NoError(t, err, q)
