@@ -109,6 +109,8 @@ type listedMessage struct {
 	Stage  string `json:"stage,omitempty"`
 	Reason string `json:"reason,omitempty"`
 	State  string `json:"state,omitempty"`
+	// Failures are an outbound message's failed delivery attempts.
+	Failures []store.Attempt `json:"failures,omitempty"`
 }
 
 // listMessage is the row of r as the page and the API show it.
@@ -125,6 +127,7 @@ func listMessage(r store.MessageRow) listedMessage {
 			m.Outcome = store.OutcomeDelivered
 		}
 		m.Route = routeEnd(r.SourceEndpoint, r.SourceProfile) + " → " + routeEnd(m.Endpoint, r.Profile)
+		m.Failures = r.Failures
 	case store.KindDeadLetter:
 		m.Direction, m.Outcome, m.Stage, m.Reason, m.State = "in", store.OutcomeRejected, r.Stage, r.Reason, "pending"
 		if strings.HasPrefix(r.Stage, "deliver") || r.Stage == "encode" {

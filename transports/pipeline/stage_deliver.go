@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/ThreeDotsLabs/watermill"
 	"github.com/ThreeDotsLabs/watermill/message"
@@ -41,6 +42,7 @@ func (g *Gateway) deliverStage(ep *Endpoint) (handler message.NoPublishHandlerFu
 			return err
 		}
 		if err := send(ep.Name, out); err != nil {
+			g.recordFailure(msg, ep.Name, err)
 			if transports.IsPermanent(err) {
 				return fmt.Errorf("deliver to %s: %w", ep.Name, err) // still permanent: it wraps err
 			}
@@ -50,6 +52,15 @@ func (g *Gateway) deliverStage(ep *Endpoint) (handler message.NoPublishHandlerFu
 		return nil
 	}
 	return handler, flush
+}
+
+// recordFailure keeps a failed attempt to deliver msg, for the monitor's
+// Messages page. It is best effort: a delivery is retried or becomes a
+// dead letter whether or not its attempt could be recorded.
+func (g *Gateway) recordFailure(msg *message.Message, endpoint string, err error) {
+	if rerr := g.store.AddDeliveryFailure(context.WithoutCancel(msg.Context()), msg.UUID, endpoint, time.Now(), err.Error()); rerr != nil {
+		g.logger.Error("Cannot record a failed delivery attempt", rerr, watermill.LogFields{"endpoint": endpoint, "uuid": msg.UUID})
+	}
 }
 
 // opened is msg as its transport must send it: a copy with its payload

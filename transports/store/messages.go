@@ -57,6 +57,9 @@ type MessageRow struct {
 	SourceEndpoint string `json:"sourceEndpoint,omitempty"`
 	// Delivered is whether the outbound message's group acknowledged it.
 	Delivered bool `json:"delivered,omitempty"`
+	// Failures are an outbound message's failed delivery attempts, oldest
+	// first.
+	Failures []Attempt `json:"failures,omitempty"`
 	// Endpoint is the endpoint an event came through (empty for events
 	// recorded before pcsgate kept it) or a dead letter's.
 	Endpoint string `json:"endpoint,omitempty"`
@@ -103,7 +106,27 @@ func (s *Store) Messages(ctx context.Context, q MessageQuery) ([]MessageRow, err
 	if q.Offset >= len(out) {
 		return nil, nil
 	}
-	return out[q.Offset:min(len(out), n)], nil
+	page := out[q.Offset:min(len(out), n)]
+	return page, s.addFailures(ctx, page)
+}
+
+// addFailures sets the failed delivery attempts of the outbound messages
+// of page.
+func (s *Store) addFailures(ctx context.Context, page []MessageRow) error {
+	var uuids []string
+	for _, r := range page {
+		if r.Kind == KindOutbound {
+			uuids = append(uuids, r.ID)
+		}
+	}
+	fails, err := s.DeliveryFailures(ctx, uuids)
+	if err != nil {
+		return err
+	}
+	for i := range page {
+		page[i].Failures = fails[page[i].ID]
+	}
+	return nil
 }
 
 // recentEvents appends the n events received last, of endpoint if set.

@@ -148,6 +148,18 @@ var sqliteMigrations = []migration{{
 ) STRICT`,
 		`ALTER TABLE events ADD COLUMN masked_hash TEXT NOT NULL DEFAULT ''`,
 	},
+}, {
+	version:     10,
+	description: "monitor: the failed attempts of a delivery",
+	stmts: []string{
+		`CREATE TABLE delivery_failures (
+	uuid TEXT NOT NULL,
+	endpoint TEXT NOT NULL,
+	at TEXT NOT NULL,
+	reason TEXT NOT NULL
+) STRICT`,
+		`CREATE INDEX delivery_failures_uuid ON delivery_failures (uuid, at)`,
+	},
 }}
 
 // postgresMigrations is the same schema for PostgreSQL. Bodies are json, not
@@ -289,5 +301,17 @@ var postgresMigrations = []migration{{
 	body BYTEA NOT NULL
 )`,
 		`ALTER TABLE events ADD COLUMN masked_hash TEXT NOT NULL DEFAULT ''`,
+	},
+}, {
+	version:     10,
+	description: "monitor: the failed attempts of a delivery",
+	stmts: []string{
+		`CREATE TABLE delivery_failures (
+	uuid TEXT NOT NULL,
+	endpoint TEXT NOT NULL,
+	at TIMESTAMPTZ NOT NULL,
+	reason TEXT NOT NULL
+)`,
+		`CREATE INDEX delivery_failures_uuid ON delivery_failures (uuid, at)`,
 	},
 }}
