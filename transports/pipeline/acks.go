@@ -195,8 +195,14 @@ func rejectedMessages(in *intake, rep *edifact.Report) []rejectedMessage {
 	}
 	for i, res := range in.outcomes {
 		src := in.evs[i].e.Source
-		if res == outcomeRejected && src.InterchangeRef == ic.ControlRef && src.Sender == ic.Sender {
+		if src.InterchangeRef != ic.ControlRef || src.Sender != ic.Sender {
+			continue
+		}
+		switch {
+		case res == outcomeRejected:
 			byRef[src.MessageRef] = append(byRef[src.MessageRef], appError(in, i))
+		case res == outcomeAccepted && in.evs[i].msg.Metadata.Get(MetaBlockedGateOut) != "":
+			byRef[src.MessageRef] = append(byRef[src.MessageRef], blockedGateOut(in, i))
 		}
 	}
 	var out []rejectedMessage
@@ -256,6 +262,15 @@ func appError(in *intake, i int) edifact.AppError {
 		}
 	}
 	return edifact.AppError{Code: ercCode(why), Text: fmt.Sprintf("%s %s: %s", e.Type, unit, text)}
+}
+
+// blockedGateOut is the APERAK error of a gate-out of a blocked release:
+// recorded, since the container has left, but the release did not allow
+// it (ERC BLOCKED, with the ledger's note).
+func blockedGateOut(in *intake, i int) edifact.AppError {
+	e := in.evs[i].e
+	return edifact.AppError{Code: "BLOCKED", Text: fmt.Sprintf("%s %s: the release is blocked; the gate-out is recorded: %s",
+		e.Type, e.Key.ContainerNumber, in.evs[i].msg.Metadata.Get(MetaBlockedGateOut))}
 }
 
 // ercCodes are the APERAK error codes (ERC 9321, mutually defined) of the

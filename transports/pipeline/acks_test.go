@@ -247,3 +247,27 @@ func TestReportSync(t *testing.T) {
 	assert.NotEmpty(t, r["event"])
 	assert.Contains(t, r["reason"], `custody rule 1: only the holder may offer a transfer; "Kempen Forwarding BV" is not the holder "EXAMPLE FORWARDER BV"`)
 }
+
+// TestAcksAperakBlockedGateOut: a gate-out of a blocked release is
+// recorded (the container has left) and its sender is told with an
+// APERAK that the release was blocked.
+func TestAcksAperakBlockedGateOut(t *testing.T) {
+	h := startAcks(t)
+	const key = "SEA/NLRTM/MSC/MEDUNL0001/CSQU3054383"
+	h.drop(t, "portbase", "release.edi", coreor("R1", "NLRTM", "CSQU3054383", "MEDUNL0001"))
+	h.drop(t, "partner", "block.csv", "action,port,carrier,blNumber,containerNumber,isoSizeType,releaseNumber,validFrom,validUntil,terminal,releaseTo,releaseToEori,remarks\n"+
+		"BLOCK,NLRTM,MSC,MEDUNL0001,CSQU3054383,45G1,RELR1,,2026-12-31,TERM1,,,customs hold\n")
+	require.Eventually(t, func() bool {
+		r, err := h.gw.Store().Release(context.Background(), key)
+		return err == nil && r.Status == "BLOCKED"
+	}, 20*time.Second, 20*time.Millisecond, "the release is blocked")
+	h.drop(t, "portbase", "gate-out.edi", codecoOut("G1", "NLRTM", "CSQU3054383"))
+	segs := h.ack(t, "TERM1-CCG1.aperak.edi")
+	assert.Contains(t, segs, "ERC+BLOCKED::ZZZ")
+	// The CODECO came in UNOA, so its APERAK is in UNOA too: upper case,
+	// "_" not in the set.
+	assert.Contains(t, h.ftx(t, "TERM1-CCG1.aperak.edi"), "GATED?OUT CSQU3054383: THE RELEASE IS BLOCKED; THE GATE-OUT IS RECORDED: PICKED UP WHILE NOT READY: STATUS BLOCKED")
+	r, err := h.gw.Store().Release(context.Background(), key)
+	require.NoError(t, err)
+	assert.Equal(t, "PICKED_UP", r.Status, "the fact stands")
+}

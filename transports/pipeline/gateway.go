@@ -56,6 +56,10 @@ const (
 	// release the ledger found for it; a dead letter of the event is shown
 	// on that release's page.
 	MetaReleaseKey = "pcsgate_release_key"
+	// MetaBlockedGateOut is set on a gate-out of a blocked release, to the
+	// ledger's note: the fact is recorded, and an EDIFACT sender with
+	// acknowledgements gets an APERAK saying the release was blocked.
+	MetaBlockedGateOut = "pcsgate_blocked_gate_out"
 )
 
 // Gateway is a running pcsgate: store, router, transports and HTTP servers.

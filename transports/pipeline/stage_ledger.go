@@ -85,6 +85,10 @@ func (g *Gateway) applyEvent(tx *store.Tx, e *canonical.ReleaseEvent, doc []byte
 	if aerr != nil { // stored and flagged (late after pick-up), not routed
 		return outcomeLate, nil
 	}
+	if rel != nil && rel.Status == ledger.Blocked && e.Type == canonical.GatedOut {
+		// The terminal's fact stands; its sender is told (APERAK).
+		msg.Metadata.Set(MetaBlockedGateOut, next.Events[len(next.Events)-1].Note)
+	}
 	return outcomeAccepted, publishRendered(tx, e, msg, r)
 }
 
