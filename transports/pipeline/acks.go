@@ -32,7 +32,8 @@ type AcksConfig struct {
 	// APERAK returns an APERAK per message pcsgate refused: one its
 	// mapping could not read (a wrong check digit, a value missing), or
 	// with events the ledger rejected (a transfer by a party that does not
-	// hold the right, a change of a withdrawn release...); an ERC code and
+	// hold the right, a change of a withdrawn release...) or a gate-out of
+	// a blocked release (recorded all the same); an ERC code and
 	// the reason per problem.
 	APERAK bool `yaml:"aperak"`
 	// To is the outbound endpoint the acknowledgements are delivered to,
