@@ -114,11 +114,18 @@ func (q releaseQuery) pageURL(path string, page int) string {
 			v.Set(k, "1")
 		}
 	}
-	if path != "/" {
-		v.Set("limit", strconv.Itoa(q.Limit))
+	return pageAddress(v, path, "/", q.Limit, page)
+}
+
+// pageAddress is the address at path of a query's page: its parameters
+// v, the limit unless path is the HTML page's own (page), and the page
+// number past the first.
+func pageAddress(v url.Values, path, page string, limit, n int) string {
+	if path != page {
+		v.Set("limit", strconv.Itoa(limit))
 	}
-	if page > 1 {
-		v.Set("page", strconv.Itoa(page))
+	if n > 1 {
+		v.Set("page", strconv.Itoa(n))
 	}
 	if len(v) == 0 {
 		return path

@@ -1,7 +1,6 @@
 package pipeline
 
 import (
-	"errors"
 	"mime"
 	"net/http"
 	"net/url"
@@ -30,12 +29,7 @@ type messagePage struct {
 func (g *Gateway) messageHTML(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
 	m, key, err := g.store.MessageOf(r.Context(), id)
-	switch {
-	case errors.Is(err, store.ErrNotFound):
-		http.Error(w, err.Error(), http.StatusNotFound)
-		return
-	case err != nil:
-		http.Error(w, err.Error(), http.StatusInternalServerError)
+	if pageError(w, err) {
 		return
 	}
 	if r.URL.Query().Get("download") == "1" {

@@ -177,16 +177,7 @@ func (q messageQuery) pageURL(path string, page int) string {
 	if q.Endpoint != "" {
 		v.Set("endpoint", q.Endpoint)
 	}
-	if path != "/messages" {
-		v.Set("limit", strconv.Itoa(q.Limit))
-	}
-	if page > 1 {
-		v.Set("page", strconv.Itoa(page))
-	}
-	if len(v) == 0 {
-		return path
-	}
-	return path + "?" + v.Encode()
+	return pageAddress(v, path, "/messages", q.Limit, page)
 }
 
 // Back is the address of q's page, for forms to come back to.

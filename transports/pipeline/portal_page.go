@@ -50,15 +50,24 @@ type namedLight struct {
 	ledger.Light
 }
 
+// pageError answers err of a page's lookup in one line: 404 for what is
+// not there, 500 else; false when err is nil.
+func pageError(w http.ResponseWriter, err error) bool {
+	switch {
+	case err == nil:
+		return false
+	case errors.Is(err, store.ErrNotFound):
+		http.Error(w, err.Error(), http.StatusNotFound)
+	default:
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+	}
+	return true
+}
+
 // releaseHTML serves the page of one release.
 func (g *Gateway) releaseHTML(w http.ResponseWriter, r *http.Request) {
 	v, err := g.loadRelease(r, r.PathValue("key"))
-	switch {
-	case errors.Is(err, store.ErrNotFound):
-		http.Error(w, err.Error(), http.StatusNotFound)
-		return
-	case err != nil:
-		http.Error(w, err.Error(), http.StatusInternalServerError)
+	if pageError(w, err) {
 		return
 	}
 	now := time.Now()
