@@ -15,8 +15,23 @@ func newConfigCmd() *cobra.Command {
 		Use:   "config",
 		Short: "Check a gateway configuration (pcsgate.yaml)",
 	}
-	cmd.AddCommand(newConfigCheckCmd())
+	cmd.AddCommand(newConfigCheckCmd(), newConfigSchemaCmd())
 	return cmd
+}
+
+func newConfigSchemaCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "schema",
+		Short: "Print the JSON Schema of pcsgate.yaml, for editors that complete and check it",
+		Long: `Schema prints the JSON Schema of pcsgate.yaml. Save it and point your editor at
+it; with the YAML language server, a first line
+"# yaml-language-server: $schema=pcsgate.schema.json" in pcsgate.yaml does.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			_, err := cmd.OutOrStdout().Write(pipeline.ConfigSchema)
+			return err
+		},
+	}
 }
 
 func newConfigCheckCmd() *cobra.Command {

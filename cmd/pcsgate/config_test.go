@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -79,4 +80,17 @@ func TestConfigCheck(t *testing.T) {
 	}
 	_, err := os.Stat(filepath.Join(dir, "pcsgate.db"))
 	assert.ErrorIs(t, err, os.ErrNotExist, "config check must not open the store")
+}
+
+// config schema prints the JSON Schema make docs wrote, which the
+// gateway's own keys are in.
+func TestConfigSchemaCommand(t *testing.T) {
+	code, out, _ := runCLI(t, "", "config", "schema")
+	assert.Equal(t, 0, code)
+	want, err := os.ReadFile("../../transports/pipeline/pcsgate.schema.json")
+	require.NoError(t, err)
+	assert.Equal(t, string(want), out)
+	var schema map[string]any
+	require.NoError(t, json.Unmarshal([]byte(out), &schema))
+	assert.Contains(t, schema["properties"], "webhooks")
 }
