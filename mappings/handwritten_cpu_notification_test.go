@@ -6,17 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
-	"path/filepath"
-	"runtime"
 	"slices"
 	"strings"
-	"testing"
 	"time"
 
 	"github.com/goccy/go-yaml"
-	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 
 	"github.com/nexport/pcsgate/canonical"
 	"github.com/nexport/pcsgate/canonical/errtext"
@@ -30,9 +24,10 @@ import (
 // the mapping engine. It follows spec.yaml rule by rule, including the
 // checks that change the output (check digit, UN/LOCODE, code lists,
 // validity range, EORI warnings, Alfapass masking, sealed values refused).
-// It does not run the JSON Schema: shapes only the schema refuses are
-// listed in handwrittenLenient, and the test proves every other bad case
-// is refused.
+// It does not run the JSON Schema: the shapes only the schema (or the
+// engine's JSON reader) refuses are listed in handwrittenLenient and in
+// TestHandwrittenCPUNotificationRareShapes, and the tests prove every
+// other bad case is refused.
 
 // handCPU decodes CPu notifications by hand into canonical events.
 type handCPU struct {
@@ -94,21 +89,21 @@ type cpuNotification struct {
 	Body              *cpuBody `json:"body"`
 }
 
-// cpuBody is the body of every notification type. Pointers mark the fields
-// whose null and "" lead to different events.
+// cpuBody is the body of every notification type. As in the profile, null
+// and "" both mean absent.
 type cpuBody struct {
 	Sender                *cpuParty  `json:"sender"`
 	Carrier               *cpuParty  `json:"carrier"`
 	ReleaseFrom           *cpuParty  `json:"releaseFrom"`
 	ReleaseTo             *cpuParty  `json:"releaseTo"`
-	TerminalCode          *string    `json:"terminalCode"`
-	PortLoCode            *string    `json:"portLoCode"`
+	TerminalCode          string     `json:"terminalCode"`
+	PortLoCode            string     `json:"portLoCode"`
 	EquipmentNumber       string     `json:"equipmentNumber"`
 	BillOfLadingNumbers   []string   `json:"billOfLadingNumbers"`
 	ReleaseIdentification string     `json:"releaseIdentification"`
 	ReleaseID             string     `json:"releaseId"`
-	ReleaseDateTimeUtc    *string    `json:"releaseDateTimeUtc"`
-	ExpirationDateTimeUtc *string    `json:"expirationDateTimeUtc"`
+	ReleaseDateTimeUtc    string     `json:"releaseDateTimeUtc"`
+	ExpirationDateTimeUtc string     `json:"expirationDateTimeUtc"`
 	GreenLightName        string     `json:"greenLightName"`
 	OriginalValue         string     `json:"originalValue"`
 	NewValue              string     `json:"newValue"`
@@ -130,8 +125,8 @@ type cpuParty struct {
 // cpuDriver is the assigned driver. It takes no other member: a PIN sent
 // beside the Alfapass number must not pass unnoticed.
 type cpuDriver struct {
-	AlfapassNumber *string `json:"alfapassNumber"`
-	Alias          *string `json:"alias"`
+	AlfapassNumber string `json:"alfapassNumber"`
+	Alias          string `json:"alias"`
 }
 
 // UnmarshalJSON refuses members other than alfapassNumber and alias.
@@ -201,6 +196,9 @@ func (h *handCPU) envelope(n *cpuNotification, e *canonical.ReleaseEvent) error 
 		InterchangeRef: n.PublicReferenceID,
 		Sender:         n.SenderID, Receiver: n.ReceiverID, Function: function,
 	}
+	if b.EquipmentNumber == "" {
+		return errors.New("body.equipmentNumber is required but missing")
+	}
 	e.Key.ContainerNumber = upperTrim(b.EquipmentNumber)
 	if err := canonical.CheckContainerNumber(e.Key.ContainerNumber); err != nil {
 		return fmt.Errorf("body.equipmentNumber %q %w", b.EquipmentNumber, err)
@@ -210,7 +208,10 @@ func (h *handCPU) envelope(n *cpuNotification, e *canonical.ReleaseEvent) error 
 	if err := canonical.CheckLocode(e.Key.Port); err != nil {
 		return fmt.Errorf("body.portLoCode %q %w", e.Key.Port, err)
 	}
-	at, err := parseCPUTime("timestamp", &n.Timestamp)
+	if n.Timestamp == "" {
+		return errors.New("timestamp is required but missing")
+	}
+	at, err := parseCPUTime("timestamp", n.Timestamp)
 	if err != nil {
 		return err
 	}
@@ -244,11 +245,8 @@ func releaseOf(b *cpuBody, typ string, e *canonical.ReleaseEvent) error {
 		r.Issuer = b.Sender.party("AGENT", "release.issuer", e)
 	}
 	r.ReleaseTo = b.ReleaseTo.party("RELEASE_TO", "release.releaseTo", e)
-	if typ != "TerminalEvent" && b.TerminalCode != nil {
-		r.PickupTerminal = &canonical.Facility{Code: *b.TerminalCode}
-		if *b.TerminalCode != "" {
-			r.PickupTerminal.Locode = portOf(b)
-		}
+	if typ != "TerminalEvent" && b.TerminalCode != "" {
+		r.PickupTerminal = &canonical.Facility{Code: b.TerminalCode, Locode: portOf(b)}
 	}
 	e.Release = r
 	e.Equipment = &canonical.Equipment{ContainerNumber: e.Key.ContainerNumber}
@@ -272,21 +270,16 @@ func hopsOf(n *cpuNotification, e *canonical.ReleaseEvent) {
 		}
 	}
 	d := b.Driver
-	if d == nil || d.AlfapassNumber == nil && d.Alias == nil {
+	if d == nil || d.AlfapassNumber == "" && d.Alias == "" {
 		return
 	}
 	if e.Assignment == nil {
 		e.Assignment = &canonical.Assignment{}
 	}
-	drv := &canonical.Driver{}
-	if d.AlfapassNumber != nil {
-		if *d.AlfapassNumber != "" {
-			drv.Scheme = "ALFAPASS"
-		}
-		drv.MaskedID = maskAlfapass(*d.AlfapassNumber)
-	}
-	if d.Alias != nil {
-		drv.Alias = *d.Alias
+	drv := &canonical.Driver{Alias: d.Alias}
+	if d.AlfapassNumber != "" {
+		drv.Scheme = "ALFAPASS"
+		drv.MaskedID = maskAlfapass(d.AlfapassNumber)
 	}
 	e.Assignment.Driver = drv
 }
@@ -318,9 +311,7 @@ func gateOf(n *cpuNotification, e *canonical.ReleaseEvent) {
 	if n.Event == "GateIn" {
 		g.Direction = "IN"
 	}
-	if n.Body.TerminalCode != nil {
-		g.Facility.Code = *n.Body.TerminalCode
-	}
+	g.Facility.Code = n.Body.TerminalCode
 	e.Gate = g
 }
 
@@ -360,18 +351,13 @@ func (n *cpuNotification) holdsSealed() bool {
 	for _, v := range [...]string{
 		n.PublicReferenceID, n.SenderID, n.ReceiverID, n.Timestamp, b.EquipmentNumber,
 		b.ReleaseIdentification, b.ReleaseID, b.GreenLightName, b.OriginalValue, b.NewValue,
+		b.TerminalCode, b.PortLoCode, b.ReleaseDateTimeUtc, b.ExpirationDateTimeUtc,
 	} {
 		if seal.IsSealedString(v) {
 			return true
 		}
 	}
-	for _, v := range [...]*string{b.TerminalCode, b.PortLoCode, b.ReleaseDateTimeUtc, b.ExpirationDateTimeUtc} {
-		if v != nil && seal.IsSealedString(*v) {
-			return true
-		}
-	}
-	if d := b.Driver; d != nil && (d.AlfapassNumber != nil && seal.IsSealedString(*d.AlfapassNumber) ||
-		d.Alias != nil && seal.IsSealedString(*d.Alias)) {
+	if d := b.Driver; d != nil && (seal.IsSealedString(d.AlfapassNumber) || seal.IsSealedString(d.Alias)) {
 		return true
 	}
 	for _, bl := range b.BillOfLadingNumbers {
@@ -389,20 +375,20 @@ func (n *cpuNotification) holdsSealed() bool {
 
 // portOf is the notification's port: BEANR when CPu sends none.
 func portOf(b *cpuBody) string {
-	if b.PortLoCode == nil {
+	if b.PortLoCode == "" {
 		return "BEANR"
 	}
-	return upperTrim(*b.PortLoCode)
+	return upperTrim(b.PortLoCode)
 }
 
-// parseCPUTime reads an RFC 3339 time as UTC; nil stays nil.
-func parseCPUTime(field string, s *string) (*time.Time, error) {
-	if s == nil {
+// parseCPUTime reads an RFC 3339 time as UTC; "" gives nil.
+func parseCPUTime(field, s string) (*time.Time, error) {
+	if s == "" {
 		return nil, nil
 	}
-	t, err := time.Parse(time.RFC3339Nano, strings.TrimSpace(*s))
+	t, err := time.Parse(time.RFC3339Nano, strings.TrimSpace(s))
 	if err != nil {
-		return nil, fmt.Errorf("%s %q is not an RFC 3339 time", field, *s)
+		return nil, fmt.Errorf("%s %q is not an RFC 3339 time", field, s)
 	}
 	t = t.UTC()
 	return &t, nil
@@ -421,105 +407,4 @@ func maskAlfapass(s string) string {
 		return strings.Repeat("*", len(r))
 	}
 	return strings.Repeat("*", len(r)-4) + string(r[len(r)-4:])
-}
-
-// handwrittenLenient lists the bad cases of the cpu/notification pack that
-// only the engine's JSON reader or the JSON Schema refuses, and why the
-// hand-written decoder takes them.
-var handwrittenLenient = map[string]string{
-	"bad-duplicate-keys": "encoding/json keeps the last of two equal keys",
-}
-
-// TestHandwrittenCPUNotificationMatchesEngine holds the baseline to the
-// profile: on every good case of the pack both decoders give the same
-// events, ids included (the hand-written one derives them with
-// canonical.NewEventID), and every bad case not in handwrittenLenient is
-// refused by both.
-func TestHandwrittenCPUNotificationMatchesEngine(t *testing.T) {
-	reg := defaultRegistry(t)
-	h, err := newHandCPU()
-	require.NoError(t, err)
-	dirs, err := filepath.Glob(filepath.Join("..", "fixtures", "cpu", "notification", "*"))
-	require.NoError(t, err)
-	good := 0
-	for _, dir := range dirs {
-		name := filepath.Base(dir)
-		data, err := os.ReadFile(filepath.Join(dir, "input.json"))
-		require.NoError(t, err)
-		_, statErr := os.Stat(filepath.Join(dir, "expected.err"))
-		bad := statErr == nil
-		if !bad {
-			good++
-		}
-		t.Run(name, func(t *testing.T) {
-			got, herr := h.Decode(data)
-			if reason, lenient := handwrittenLenient[name]; lenient {
-				require.True(t, bad, "%s is listed as lenient but expects no error", name)
-				assert.NoError(t, herr, "listed as taken by the hand-written decoder: %s", reason)
-				return
-			}
-			if bad {
-				assert.Error(t, herr, "the hand-written decoder takes a case the profile refuses")
-				return
-			}
-			require.NoError(t, herr)
-			want, lines := decode(t, reg, string(data), mappings.DecodeOptions{Name: "input.json", From: "cpu/notification", CredentialKey: []byte("k")})
-			require.Empty(t, lines)
-			assert.Equal(t, string(eventsJSON(t, want)), string(eventsJSON(t, got)))
-		})
-	}
-	assert.GreaterOrEqual(t, good, 8, "the pack has fewer good cases than expected")
-}
-
-// eventsJSON renders events as canonical output does: indented, keys in
-// model order, no HTML escaping.
-func eventsJSON(t *testing.T, events []*canonical.ReleaseEvent) []byte {
-	t.Helper()
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	require.NoError(t, enc.Encode(events))
-	return buf.Bytes()
-}
-
-// BenchmarkHandwritten decodes, with the hand-written baseline, the same
-// input BenchmarkInbound gives the engine (the largest good case of the
-// pack), and reports the same figures: events per CPU-second, events/s
-// and allocations per event.
-func BenchmarkHandwritten(b *testing.B) {
-	input := largestValidInput(b, filepath.Join("..", "fixtures", "cpu", "notification"))
-	require.NotEmpty(b, input)
-	h, err := newHandCPU()
-	require.NoError(b, err)
-	b.Run("cpu-notification", func(b *testing.B) {
-		data, err := os.ReadFile(input)
-		require.NoError(b, err)
-		benchHandwritten(b, data, h.Decode)
-	})
-}
-
-// benchHandwritten is benchDecode for a decoder that is not the engine.
-func benchHandwritten(b *testing.B, data []byte, decode func([]byte) ([]*canonical.ReleaseEvent, error)) {
-	b.Helper()
-	b.ReportAllocs()
-	b.SetBytes(int64(len(data)))
-	var before, after runtime.MemStats
-	runtime.ReadMemStats(&before)
-	cpu0 := cpuTime()
-	b.ResetTimer()
-	events := 0
-	for range b.N {
-		out, err := decode(data)
-		if err != nil {
-			b.Fatal(err)
-		}
-		events += len(out)
-	}
-	b.StopTimer()
-	runtime.ReadMemStats(&after)
-	require.Positive(b, events, "the hand-written decoder gave no events")
-	b.ReportMetric(float64(events)/(cpuTime()-cpu0).Seconds(), "events/cpu-s")
-	b.ReportMetric(float64(events)/b.Elapsed().Seconds(), "events/s")
-	b.ReportMetric(float64(after.Mallocs-before.Mallocs)/float64(events), "allocs/event")
 }
