@@ -60,52 +60,64 @@ func (s *edSeg) get(e, c int) string {
 
 // tokenizeEDIFACT splits an interchange into segments. It takes the default
 // separators, with or without a UNA saying so, and refuses any other UNA.
+// Values are cut from one copy of the input, and only a value holding a
+// release character is copied again; components and elements share two
+// backing arrays sized from the separator counts.
 func tokenizeEDIFACT(data []byte) ([]edSeg, error) {
-	if len(data) >= 3 && string(data[:3]) == "UNA" {
-		if len(data) < 9 || string(data[3:9]) != ":+.? '" {
+	s := string(data)
+	if strings.HasPrefix(s, "UNA") {
+		if len(s) < 9 || s[3:9] != ":+.? '" {
 			return nil, errors.New("UNA: only the default separators are taken")
 		}
-		data = data[9:]
+		s = s[9:]
 	}
-	var segs []edSeg
+	nSeg := strings.Count(s, "'")
+	nElem := nSeg + strings.Count(s, "+")
+	vals := make([]string, 0, nElem+strings.Count(s, ":"))
+	elems := make([][]string, 0, nElem)
+	segs := make([]edSeg, 0, nSeg)
 	var cur edSeg
-	var elem []string
-	var buf []byte
-	started := false
-	for i := 0; i < len(data); i++ {
-		c := data[i]
-		switch {
+	var esc []byte // the current value, once it holds a release character
+	start, elemStart, segStart, started := 0, 0, 0, false
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
 		case c == '?':
-			i++
-			if i == len(data) {
+			if esc == nil {
+				esc = append([]byte(nil), s[start:i]...)
+			}
+			if i++; i == len(s) {
 				return nil, errors.New("release character at the end of the interchange")
 			}
-			buf = append(buf, data[i])
-			started = true
+			esc, started = append(esc, s[i]), true
 		case c == ':' || c == '+' || c == '\'':
-			elem = append(elem, string(buf))
-			buf = buf[:0]
+			v := s[start:i]
+			if esc != nil {
+				v, esc = string(esc), nil
+			}
+			vals, start = append(vals, v), i+1
 			if c == ':' {
 				continue
 			}
-			if cur.tag == "" && len(cur.elems) == 0 && len(elem) == 1 {
-				cur.tag = strings.TrimLeft(elem[0], "\r\n")
+			if cur.tag == "" && len(vals)-elemStart == 1 {
+				cur.tag = v
 			} else {
-				cur.elems = append(cur.elems, elem)
+				elems = append(elems, vals[elemStart:len(vals):len(vals)])
 			}
-			elem = nil
+			elemStart = len(vals)
 			if c == '\'' {
-				segs = append(segs, cur)
-				cur = edSeg{}
-				started = false
+				cur.elems = elems[segStart:len(elems):len(elems)]
+				segs, cur, segStart, started = append(segs, cur), edSeg{}, len(elems), false
 			}
 		case (c == '\r' || c == '\n') && !started:
+			start = i + 1
 		default:
-			buf = append(buf, c)
+			if esc != nil {
+				esc = append(esc, c)
+			}
 			started = true
 		}
 	}
-	if started || len(elem) > 0 || cur.tag != "" {
+	if started || len(vals) > elemStart || cur.tag != "" {
 		return nil, errors.New("last segment is not terminated")
 	}
 	return segs, nil
