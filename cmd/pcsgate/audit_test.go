@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
 	"crypto/sha256"
 	"database/sql"
 	"encoding/base64"
@@ -11,7 +10,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -25,6 +23,7 @@ import (
 	"github.com/nexport/pcsgate/canonical/ledger"
 	"github.com/nexport/pcsgate/transports"
 	"github.com/nexport/pcsgate/transports/store"
+	"github.com/nexport/pcsgate/transports/store/storetest"
 )
 
 // auditInput is the raw message the audit tests' releases come from: two
@@ -49,27 +48,8 @@ func newSQLiteAudit(t *testing.T) auditStore {
 // newPostgresAudit is an empty schema of its own on the PostgreSQL server
 // that PCSGATE_TEST_POSTGRES names, dropped at the end of the test.
 func newPostgresAudit(t *testing.T) auditStore {
-	base := os.Getenv("PCSGATE_TEST_POSTGRES")
-	if base == "" {
-		t.Skip("set PCSGATE_TEST_POSTGRES=postgres://... to run against PostgreSQL")
-	}
-	b := make([]byte, 6)
-	_, _ = rand.Read(b)
-	schema := "pcsgate_test_" + hex.EncodeToString(b)
-	admin, err := sql.Open("pgx", base)
-	require.NoError(t, err)
-	_, err = admin.Exec(`CREATE SCHEMA ` + schema)
-	require.NoError(t, err)
-	t.Cleanup(func() {
-		_, _ = admin.Exec(`DROP SCHEMA ` + schema + ` CASCADE`)
-		_ = admin.Close()
-	})
-	u, err := url.Parse(base)
-	require.NoError(t, err)
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return auditStore{dsn: u.String(), driver: "pgx", source: u.String()}
+	dsn := storetest.PostgresDSN(t)
+	return auditStore{dsn: dsn, driver: "pgx", source: dsn}
 }
 
 // fill records the releases of auditInput as the gateway does: each

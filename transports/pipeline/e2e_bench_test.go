@@ -2,12 +2,8 @@ package pipeline_test
 
 import (
 	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
 	"flag"
 	"fmt"
-	"net/url"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -24,6 +20,7 @@ import (
 
 	"github.com/nexport/pcsgate/mappings"
 	"github.com/nexport/pcsgate/transports/pipeline"
+	"github.com/nexport/pcsgate/transports/store/storetest"
 )
 
 // End-to-end benchmarks of make bench: the gateway runs in process with the
@@ -101,27 +98,7 @@ var e2eStores = []e2eStore{
 // postgresSchemaDSN creates a schema for one run, dropped when it ends, and
 // returns an address whose search_path points at it.
 func postgresSchemaDSN(b *testing.B) string {
-	base := os.Getenv("PCSGATE_TEST_POSTGRES")
-	if base == "" {
-		b.Skip("set PCSGATE_TEST_POSTGRES=postgres://... to measure on PostgreSQL")
-	}
-	r := make([]byte, 6)
-	_, _ = rand.Read(r)
-	schema := "pcsgate_bench_" + hex.EncodeToString(r)
-	admin, err := sql.Open("pgx", base)
-	require.NoError(b, err)
-	_, err = admin.Exec(`CREATE SCHEMA ` + schema)
-	require.NoError(b, err)
-	b.Cleanup(func() {
-		_, _ = admin.Exec(`DROP SCHEMA ` + schema + ` CASCADE`)
-		_ = admin.Close()
-	})
-	u, err := url.Parse(base)
-	require.NoError(b, err)
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
+	return storetest.PostgresDSN(b)
 }
 
 // e2eGateway is a gateway running in process on a temporary folder.

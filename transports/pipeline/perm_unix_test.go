@@ -19,8 +19,8 @@ import (
 )
 
 // What the gateway creates in its data folder is its owner's only,
-// whatever the umask lets through: the folder, the credential key (also
-// when a short one is replaced) and the store's files.
+// whatever the umask lets through: the folder, the credential key and
+// the store's files; a key file others may read, or too short, is refused.
 func TestDataFolderPrivate(t *testing.T) {
 	old := syscall.Umask(0o022)
 	defer syscall.Umask(old)

@@ -2,11 +2,6 @@ package store_test
 
 import (
 	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
-	"net/url"
-	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -15,10 +10,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/nexport/pcsgate/transports/store"
+	"github.com/nexport/pcsgate/transports/store/storetest"
 )
-
-// envPostgres names the PostgreSQL server the tests may use.
-const envPostgres = "PCSGATE_TEST_POSTGRES"
 
 // backend opens fresh, empty stores of one kind.
 type backend struct {
@@ -46,7 +39,7 @@ var (
 )
 
 // backends lists SQLite, and PostgreSQL, whose tests skip unless
-// envPostgres is set.
+// PCSGATE_TEST_POSTGRES is set.
 func backends() []backend { return []backend{sqliteBackend, postgresBackend} }
 
 func openSQLite(t testing.TB, cfg store.Config) *store.Store   { return sqliteBackend.open(t, cfg) }
@@ -76,33 +69,7 @@ func sqliteDSN(t testing.TB) string {
 // and packages in parallel never share tables.
 func postgresDSN(t testing.TB) string {
 	t.Helper()
-	base := os.Getenv(envPostgres)
-	if base == "" {
-		t.Skip("set PCSGATE_TEST_POSTGRES=postgres://... to run against PostgreSQL")
-	}
-	b := make([]byte, 6)
-	_, _ = rand.Read(b)
-	schema := "pcsgate_test_" + hex.EncodeToString(b)
-
-	admin, err := sql.Open("pgx", base)
-	require.NoError(t, err)
-	_, err = admin.Exec(`CREATE SCHEMA ` + schema)
-	require.NoError(t, err)
-	t.Cleanup(func() {
-		_, _ = admin.Exec(`DROP SCHEMA ` + schema + ` CASCADE`)
-		_ = admin.Close()
-	})
-
-	u, err := url.Parse(base)
-	require.NoError(t, err)
-	q := u.Query()
-	q.Set("search_path", schema)
-	if _, bench := t.(*testing.B); !bench {
-		// Durability is not under test; fsyncs would only slow the suite.
-		q.Set("synchronous_commit", "off")
-	}
-	u.RawQuery = q.Encode()
-	return u.String()
+	return storetest.PostgresDSN(t)
 }
 
 // receive returns the next message of ch or fails the test after 10s.
