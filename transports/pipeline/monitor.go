@@ -14,6 +14,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/nexport/pcsgate/canonical/errtext"
 	"github.com/nexport/pcsgate/transports"
 	"github.com/nexport/pcsgate/transports/store"
 )
@@ -228,9 +229,7 @@ func (g *Gateway) setFlash(w http.ResponseWriter, msg string, failed bool) {
 	if failed {
 		kind = "e"
 	}
-	if len(msg) > maxFlash {
-		msg = msg[:maxFlash] + "…"
-	}
+	msg = errtext.Clip(msg, maxFlash)
 	v := base64.RawURLEncoding.EncodeToString([]byte(kind + msg))
 	http.SetCookie(w, &http.Cookie{Name: flashCookie, Value: v + "." + g.mac("flash", v),
 		Path: "/", MaxAge: 60, HttpOnly: true, SameSite: http.SameSiteStrictMode})

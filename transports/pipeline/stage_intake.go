@@ -16,6 +16,7 @@ import (
 	"github.com/ThreeDotsLabs/watermill/message/router/middleware"
 
 	"github.com/nexport/pcsgate/canonical"
+	"github.com/nexport/pcsgate/canonical/errtext"
 	"github.com/nexport/pcsgate/mappings"
 	"github.com/nexport/pcsgate/transports"
 	"github.com/nexport/pcsgate/transports/store"
@@ -360,9 +361,7 @@ func logReason(problems []string) string {
 		return ""
 	}
 	r := problems[0]
-	if len(r) > maxLogReason {
-		r = strings.ToValidUTF8(r[:maxLogReason], "") + "…"
-	}
+	r = errtext.Clip(r, maxLogReason)
 	if len(problems) > 1 {
 		r += fmt.Sprintf(" (and %d more)", len(problems)-1)
 	}

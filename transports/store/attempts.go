@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/nexport/pcsgate/canonical/errtext"
 )
 
 // A delivery's failed attempts are recorded one by one, so the monitor can
@@ -28,9 +30,7 @@ const maxAttemptsShown = 50
 // AddDeliveryFailure records that delivering the outbound message uuid to
 // endpoint failed at with reason (cut to 500 bytes).
 func (s *Store) AddDeliveryFailure(ctx context.Context, uuid, endpoint string, at time.Time, reason string) error {
-	if len(reason) > maxAttemptReason {
-		reason = strings.ToValidUTF8(reason[:maxAttemptReason], "") + "…"
-	}
+	reason = errtext.Clip(reason, maxAttemptReason)
 	if !utf8.ValidString(reason) {
 		reason = strings.ToValidUTF8(reason, "?")
 	}
