@@ -160,6 +160,30 @@ var sqliteMigrations = []migration{{
 ) STRICT`,
 		`CREATE INDEX delivery_failures_uuid ON delivery_failures (uuid, at)`,
 	},
+}, {
+	version:     11,
+	description: "fleet: instances and their heartbeats, leases on inbound work, the credential key's fingerprint",
+	stmts: []string{
+		`CREATE TABLE instances (
+	id TEXT PRIMARY KEY,
+	host TEXT NOT NULL,
+	pid INTEGER NOT NULL,
+	version TEXT NOT NULL,
+	started_at TEXT NOT NULL,
+	heartbeat_at TEXT NOT NULL
+) STRICT`,
+		`CREATE TABLE leases (
+	name TEXT PRIMARY KEY,
+	holder TEXT NOT NULL,
+	acquired_at TEXT NOT NULL,
+	expires_at TEXT NOT NULL
+) STRICT`,
+		`CREATE TABLE fleet_keys (
+	name TEXT PRIMARY KEY,
+	fingerprint TEXT NOT NULL,
+	recorded_at TEXT NOT NULL
+) STRICT`,
+	},
 }}
 
 // postgresMigrations is the same schema for PostgreSQL. Bodies are json, not
@@ -313,5 +337,29 @@ var postgresMigrations = []migration{{
 	reason TEXT NOT NULL
 )`,
 		`CREATE INDEX delivery_failures_uuid ON delivery_failures (uuid, at)`,
+	},
+}, {
+	version:     11,
+	description: "fleet: instances and their heartbeats, leases on inbound work, the credential key's fingerprint",
+	stmts: []string{
+		`CREATE TABLE instances (
+	id TEXT PRIMARY KEY,
+	host TEXT NOT NULL,
+	pid INTEGER NOT NULL,
+	version TEXT NOT NULL,
+	started_at TIMESTAMPTZ NOT NULL,
+	heartbeat_at TIMESTAMPTZ NOT NULL
+)`,
+		`CREATE TABLE leases (
+	name TEXT PRIMARY KEY,
+	holder TEXT NOT NULL,
+	acquired_at TIMESTAMPTZ NOT NULL,
+	expires_at TIMESTAMPTZ NOT NULL
+)`,
+		`CREATE TABLE fleet_keys (
+	name TEXT PRIMARY KEY,
+	fingerprint TEXT NOT NULL,
+	recorded_at TIMESTAMPTZ NOT NULL
+)`,
 	},
 }}
