@@ -81,6 +81,8 @@ type Gateway struct {
 	targets []routeTarget
 	// health is what the stages saw of each endpoint lately.
 	health *health
+	// fleet is the instance's membership of those sharing its store.
+	fleet *fleet
 	// retryInterval is the first wait of retries and of parked events.
 	retryInterval time.Duration
 	// parkFor is how long a parked event waits for its release; 0: as
@@ -134,7 +136,7 @@ func NewWithLibraryLogger(ctx context.Context, cfg *Config, reg *mappings.Regist
 		return nil, err
 	}
 	g := &Gateway{cfg: cfg, reg: reg, store: st, logger: logger, lib: lib, hooks: http.NewServeMux(),
-		outbound: map[string]message.Publisher{}, credKey: key, sealKey: sealKey, targets: targets}
+		outbound: map[string]message.Publisher{}, credKey: key, sealKey: sealKey, targets: targets, fleet: newFleet(st, lib)}
 	g.closers = append(g.closers, st.Close)
 	g.metrics = newMetrics(prometheus.NewRegistry())
 	g.health = newHealth(cfg, time.Now)
@@ -278,7 +280,7 @@ func (g *Gateway) addEndpoint(ep *Endpoint) error {
 		return fmt.Errorf("%w: %s", ErrConfig, kindsHelp(ep))
 	}
 	if k.subscriber != nil {
-		sub, err := k.subscriber(g, ep)
+		sub, err := g.fleet.leased(ep, func() (message.Subscriber, error) { return k.subscriber(g, ep) })
 		if err != nil {
 			return err
 		}
@@ -407,6 +409,11 @@ func (g *Gateway) RunRouter(ctx context.Context) error {
 	}
 	g.routerRan = true
 	g.mu.Unlock()
+	leave, err := g.fleet.join(ctx)
+	if err != nil {
+		return err
+	}
+	defer leave()
 	return g.router.Run(ctx)
 }
 

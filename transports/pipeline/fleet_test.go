@@ -1,0 +1,159 @@
+package pipeline_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ThreeDotsLabs/watermill"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/nexport/pcsgate/mappings"
+	"github.com/nexport/pcsgate/transports/filedrop"
+	"github.com/nexport/pcsgate/transports/pipeline"
+	"github.com/nexport/pcsgate/transports/store"
+)
+
+// fleetMember is one gateway of a test fleet: an inbox shared with the
+// others, on a shared store.
+type fleetMember struct {
+	gw   *pipeline.Gateway
+	stop func()
+}
+
+// fleetConfig is one inbox, "portbase-in", in dir, on the store dsn.
+func fleetConfig(dir, dsn string) *pipeline.Config {
+	return &pipeline.Config{
+		Store:             dsn,
+		CredentialKeyFile: filepath.Join(dir, "credential.key"),
+		Monitor:           pipeline.MonitorConfig{Listen: pipeline.ListenOff},
+		Endpoints: []pipeline.Endpoint{{Name: "portbase-in", Direction: "in", Transport: "filedrop",
+			Filedrop: &filedrop.Config{Dir: filepath.Join(dir, "inbox", "portbase"), Settle: time.Millisecond, Poll: 20 * time.Millisecond}}},
+	}
+}
+
+// newFleetMember builds a gateway on cfg with leases of ttl; run starts it.
+func newFleetMember(t *testing.T, cfg *pipeline.Config, ttl time.Duration) *fleetMember {
+	t.Helper()
+	reg, err := mappings.Default()
+	require.NoError(t, err)
+	gw, err := pipeline.New(context.Background(), cfg, reg, watermill.NopLogger{})
+	require.NoError(t, err)
+	pipeline.LeaseForTest(gw, ttl)
+	return &fleetMember{gw: gw}
+}
+
+func (m *fleetMember) run(t *testing.T) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- m.gw.RunRouter(ctx) }()
+	var once sync.Once
+	m.stop = func() {
+		once.Do(func() {
+			cancel()
+			assert.NoError(t, <-done)
+			assert.NoError(t, m.gw.Close())
+		})
+	}
+	t.Cleanup(m.stop)
+	select {
+	case <-m.gw.Running():
+	case <-time.After(10 * time.Second):
+		t.Fatal("router did not start")
+	}
+}
+
+// holder waits for the lease of portbase-in to be held and returns it.
+func holder(t *testing.T, s *store.Store, not string) store.Lease {
+	t.Helper()
+	var got store.Lease
+	require.Eventually(t, func() bool {
+		leases, err := s.Leases(context.Background())
+		require.NoError(t, err)
+		for _, l := range leases {
+			if l.Name == "inbound/portbase-in" && l.Holder != not {
+				got = l
+				return true
+			}
+		}
+		return false
+	}, 20*time.Second, 5*time.Millisecond, "a holder other than %q", not)
+	return got
+}
+
+func dropIn(t *testing.T, dir, name, content string) {
+	t.Helper()
+	tmp := filepath.Join(dir, "inbox", "portbase", "."+name)
+	require.NoError(t, os.WriteFile(tmp, []byte(content), 0o644))
+	require.NoError(t, os.Rename(tmp, filepath.Join(dir, "inbox", "portbase", name)))
+}
+
+// takenIn waits until the release key has an event and returns it.
+func takenIn(t *testing.T, s *store.Store, key string) store.EventRow {
+	t.Helper()
+	var evs []store.EventRow
+	require.Eventually(t, func() bool {
+		var err error
+		evs, err = s.ReleaseEvents(context.Background(), key)
+		return err == nil && len(evs) > 0
+	}, 20*time.Second, 10*time.Millisecond, "release %s taken in", key)
+	require.Len(t, evs, 1)
+	return evs[0]
+}
+
+// Two gateways on one store and one inbox: while a dead instance's lease
+// stands, neither picks up; once it expires one of them takes the inbox
+// and the file; when that one hangs, the other takes over within the
+// lease's time, and a clean stop hands the inbox over at once.
+func TestInboxLeaseMovesAcrossTheFleet(t *testing.T) {
+	testInboxLease(t, "sqlite:"+filepath.Join(t.TempDir(), "pcsgate.db"))
+}
+
+func testInboxLease(t *testing.T, dsn string) {
+	dir := t.TempDir()
+	const ttl = 600 * time.Millisecond
+	a := newFleetMember(t, fleetConfig(dir, dsn), ttl)
+	b := newFleetMember(t, fleetConfig(dir, dsn), ttl)
+	s := a.gw.Store()
+	ctx := context.Background()
+	dead, got, err := s.TryAcquireLease(ctx, "inbound/portbase-in", "dead", ttl)
+	require.NoError(t, err)
+	require.True(t, got)
+	dropIn(t, dir, "r1.edi", coreor("R1", "NLRTM", "CSQU3054383", "MEDUNL0001"))
+	a.run(t)
+	b.run(t)
+
+	ev := takenIn(t, s, "SEA/NLRTM/MSC/MEDUNL0001/CSQU3054383")
+	assert.False(t, ev.ReceivedAt.Before(dead.ExpiresAt), "taken in at %v, while the dead instance's lease ran until %v", ev.ReceivedAt, dead.ExpiresAt)
+	first := holder(t, s, "dead")
+	members := map[string]*fleetMember{pipeline.InstanceIDForTest(a.gw): a, pipeline.InstanceIDForTest(b.gw): b}
+	held, other := members[first.Holder], a
+	require.NotNil(t, held, "held by a member: %+v", first)
+	if held == a {
+		other = b
+	}
+
+	frozen := time.Now()
+	pipeline.FreezeForTest(held.gw)
+	next := holder(t, s, first.Holder)
+	took := time.Since(frozen)
+	assert.Equal(t, pipeline.InstanceIDForTest(other.gw), next.Holder)
+	assert.Less(t, took, 3*ttl, "taken over within the lease's time and a try")
+	assert.False(t, next.AcquiredAt.Before(first.ExpiresAt), "not before the hung holder's lease expired")
+	dropIn(t, dir, "r2.edi", coreor("R2", "NLRTM", "MWCU6059784", "MEDUNL0002"))
+	takenIn(t, s, "SEA/NLRTM/MSC/MEDUNL0002/MWCU6059784")
+
+	// A clean stop gives the lease back before it expires; the frozen
+	// instance takes no part, so it stays free.
+	last := holder(t, s, first.Holder)
+	other.stop()
+	probe, got, err := held.gw.Store().TryAcquireLease(ctx, "inbound/portbase-in", "probe", ttl)
+	require.NoError(t, err)
+	require.True(t, got, "free after a clean stop")
+	assert.True(t, probe.AcquiredAt.Before(last.ExpiresAt), "given back at %v, before it would have expired at %v", probe.AcquiredAt, last.ExpiresAt)
+}
