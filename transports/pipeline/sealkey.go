@@ -1,7 +1,12 @@
 package pipeline
 
 import (
+	"cmp"
+	"context"
+	"crypto/hmac"
 	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -46,6 +51,41 @@ func secretKey(path string) ([]byte, error) { return secretKeyFile.load(path) }
 // credentialKey reads (or creates) the key of credential handles, as
 // secretKey does: a handle made under another key would not match.
 func credentialKey(path string) ([]byte, error) { return credentialKeyFile.load(path) }
+
+// ErrFleetKey: an instance was started with a credential key other than
+// the one its store was first started with.
+var ErrFleetKey = errors.New("is not the key the store was first started with")
+
+// fingerprintLabel is what a key's fingerprint is the HMAC of.
+const fingerprintLabel = "pcsgate credential key fingerprint v1"
+
+// keyFingerprint names key without revealing it: the SHA-256 of the
+// HMAC-SHA256 of a fixed label under key, in hex.
+func keyFingerprint(key []byte) string {
+	mac := hmac.New(sha256.New, key)
+	mac.Write([]byte(fingerprintLabel))
+	sum := sha256.Sum256(mac.Sum(nil))
+	return hex.EncodeToString(sum[:])
+}
+
+// checkFleetKey records the fingerprint of the credential key on the
+// store's first start and refuses another key afterwards: instances of a
+// fleet must make the same handle of the same PIN, or a release recorded
+// by one would not match a gate-out taken in by another. path is
+// credential_key_file, for the message.
+func checkFleetKey(ctx context.Context, st *store.Store, path string, key []byte) error {
+	mine := keyFingerprint(key)
+	recorded, err := st.RecordKeyFingerprint(ctx, credentialKeyFile.name, mine)
+	if err != nil {
+		return err
+	}
+	if recorded == mine {
+		return nil
+	}
+	return fmt.Errorf("%s %s %w (fingerprint %.12s, this one's %.12s): give every instance a copy of the same file (mode 0600), "+
+		"or restore the one this store was started with; a key of its own would make other handles of the same PINs",
+		credentialKeyFile.name, cmp.Or(path, "(a key of this run only)"), ErrFleetKey, recorded, mine)
+}
 
 // load reads the key file path, creating it when it does not exist; an
 // empty path gives a key for this run only.

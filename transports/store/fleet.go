@@ -164,3 +164,33 @@ func (s *Store) execCount(ctx context.Context, exec func(tx *sql.Tx, now time.Ti
 	})
 	return n, err
 }
+
+// RecordKeyFingerprint records fingerprint as that of the fleet's key name
+// unless one is recorded already, and returns the one recorded: the
+// caller's when it was the first. Only a fingerprint is kept, never a key,
+// so that instances started with another key can be told apart.
+func (s *Store) RecordKeyFingerprint(ctx context.Context, name, fingerprint string) (string, error) {
+	if err := checkKey("key name", name); err != nil {
+		return "", err
+	}
+	if err := checkKey("key fingerprint", fingerprint); err != nil {
+		return "", err
+	}
+	var recorded string
+	err := s.rawTx(ctx, func(tx *sql.Tx) error {
+		now, err := s.dbNow(ctx, tx)
+		if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, s.d.q(`INSERT INTO fleet_keys (name, fingerprint, recorded_at) VALUES (?, ?, ?) ON CONFLICT (name) DO NOTHING`),
+			name, fingerprint, s.d.timeArg(now))
+		if err != nil {
+			return err
+		}
+		return tx.QueryRowContext(ctx, s.d.q(`SELECT fingerprint FROM fleet_keys WHERE name = ?`), name).Scan(&recorded)
+	})
+	if err != nil {
+		return "", fmt.Errorf("fingerprint of %s: %w", name, err)
+	}
+	return recorded, nil
+}

@@ -237,3 +237,24 @@ func TestInstancesBothBackends(t *testing.T) {
 		})
 	}
 }
+
+// The first fingerprint recorded for a key stays; later ones get it back.
+func TestRecordKeyFingerprint(t *testing.T) {
+	for _, b := range backends() {
+		t.Run(b.name, func(t *testing.T) {
+			s := b.open(t, store.Config{})
+			ctx := context.Background()
+			got, err := s.RecordKeyFingerprint(ctx, "credential_key", "f1")
+			require.NoError(t, err)
+			assert.Equal(t, "f1", got, "the first is recorded")
+			got, err = s.RecordKeyFingerprint(ctx, "credential_key", "f2")
+			require.NoError(t, err)
+			assert.Equal(t, "f1", got, "another gets the recorded one back")
+			got, err = s.RecordKeyFingerprint(ctx, "secret_key", "f2")
+			require.NoError(t, err)
+			assert.Equal(t, "f2", got, "per key name")
+			_, err = s.RecordKeyFingerprint(ctx, "credential_key", "")
+			assert.ErrorIs(t, err, store.ErrEmpty)
+		})
+	}
+}
