@@ -159,3 +159,26 @@ func testInboxLease(t *testing.T, dsn string, ttl, bound time.Duration) {
 	require.True(t, got, "free after a clean stop")
 	assert.True(t, probe.AcquiredAt.Before(last.ExpiresAt), "given back at %v, before it would have expired at %v", probe.AcquiredAt, last.ExpiresAt)
 }
+
+// A gateway started with another credential key than the store's first is
+// refused before it does anything; with the first key it starts again.
+func TestGatewayRefusesAnotherCredentialKey(t *testing.T) {
+	dir := t.TempDir()
+	reg, err := mappings.Default()
+	require.NoError(t, err)
+	dsn := "sqlite:" + filepath.Join(dir, "pcsgate.db")
+	open := func(keyFile string) error {
+		cfg := fleetConfig(dir, dsn)
+		cfg.CredentialKeyFile = filepath.Join(dir, keyFile)
+		gw, err := pipeline.New(context.Background(), cfg, reg, watermill.NopLogger{})
+		if err == nil {
+			require.NoError(t, gw.Close())
+		}
+		return err
+	}
+	require.NoError(t, open("first.key"))
+	err = open("second.key")
+	require.ErrorIs(t, err, pipeline.ErrFleetKey)
+	assert.Contains(t, err.Error(), "credential_key_file "+filepath.Join(dir, "second.key")+" is not the key the store was first started with")
+	require.NoError(t, open("first.key"), "the first key still serves")
+}

@@ -135,6 +135,10 @@ func NewWithLibraryLogger(ctx context.Context, cfg *Config, reg *mappings.Regist
 	if err != nil {
 		return nil, err
 	}
+	if err := checkFleetKey(ctx, st, cfg.CredentialKeyFile, key); err != nil {
+		_ = st.Close()
+		return nil, err
+	}
 	g := &Gateway{cfg: cfg, reg: reg, store: st, logger: logger, lib: lib, hooks: http.NewServeMux(),
 		outbound: map[string]message.Publisher{}, credKey: key, sealKey: sealKey, targets: targets, fleet: newFleet(st, lib)}
 	g.closers = append(g.closers, st.Close)
