@@ -163,3 +163,32 @@ func (f *fleet) isFrozen() bool {
 // the endpoint: every instance of a fleet runs the same configuration, and
 // its folder or server is the same for all.
 func leaseName(ep *Endpoint) string { return "inbound/" + ep.Name }
+
+// Fleet is what the store knows of a fleet: its instances, alive or gone,
+// and the leases held. It holds nothing secret; /healthz shows it.
+type Fleet struct {
+	// Self is the id of the instance that answers, when it is one.
+	Self      string           `json:"self,omitempty"`
+	Instances []store.Instance `json:"instances"`
+	Leases    []store.Lease    `json:"leases"`
+}
+
+// FleetOf reads the fleet of the store st: instances are gone once their
+// heartbeat is older than store.InstanceGoneAfter.
+func FleetOf(ctx context.Context, st *store.Store) (Fleet, error) {
+	ins, err := st.Instances(ctx, 0)
+	if err != nil {
+		return Fleet{}, err
+	}
+	ls, err := st.Leases(ctx)
+	if err != nil {
+		return Fleet{}, err
+	}
+	if ins == nil {
+		ins = []store.Instance{}
+	}
+	if ls == nil {
+		ls = []store.Lease{}
+	}
+	return Fleet{Instances: ins, Leases: ls}, nil
+}

@@ -2,6 +2,9 @@ package pipeline_test
 
 import (
 	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"sync"
@@ -181,4 +184,37 @@ func TestGatewayRefusesAnotherCredentialKey(t *testing.T) {
 	require.ErrorIs(t, err, pipeline.ErrFleetKey)
 	assert.Contains(t, err.Error(), "credential_key_file "+filepath.Join(dir, "second.key")+" is not the key the store was first started with")
 	require.NoError(t, open("first.key"), "the first key still serves")
+}
+
+// /healthz shows the fleet: which instance answers, every instance with
+// its heartbeat, and the leases held.
+func TestHealthzShowsTheFleet(t *testing.T) {
+	dir := t.TempDir()
+	dsn := "sqlite:" + filepath.Join(dir, "pcsgate.db")
+	a := newFleetMember(t, fleetConfig(dir, dsn), time.Minute)
+	b := newFleetMember(t, fleetConfig(dir, dsn), time.Minute)
+	a.run(t)
+	b.run(t)
+	l := holder(t, a.gw.Store(), "")
+	srv := httptest.NewServer(a.gw.MonitorHandler())
+	defer srv.Close()
+	code, body := call(t, srv, "", http.MethodGet, "/healthz")
+	require.Equal(t, http.StatusOK, code)
+	var hz struct {
+		Fleet pipeline.Fleet `json:"fleet"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(body), &hz), body)
+	assert.Equal(t, pipeline.InstanceIDForTest(a.gw), hz.Fleet.Self)
+	var ids []string
+	for _, in := range hz.Fleet.Instances {
+		ids = append(ids, in.ID)
+		assert.True(t, in.Alive, in.ID)
+		assert.Equal(t, os.Getpid(), in.PID)
+		assert.NotEmpty(t, in.Host)
+		assert.NotEmpty(t, in.Version)
+	}
+	assert.ElementsMatch(t, []string{pipeline.InstanceIDForTest(a.gw), pipeline.InstanceIDForTest(b.gw)}, ids)
+	require.Len(t, hz.Fleet.Leases, 1)
+	assert.Equal(t, l.Holder, hz.Fleet.Leases[0].Holder)
+	assert.Equal(t, "inbound/portbase-in", hz.Fleet.Leases[0].Name)
 }

@@ -270,9 +270,9 @@ func errorClass(err error) string {
 	return "error"
 }
 
-// healthz answers GET /healthz, open to all: the store's kind and each
+// healthz answers GET /healthz, open to all: the store's kind, each
 // endpoint's state, with a short reason that names the kind of error
-// only. The status is "degraded" when an endpoint has failed for longer
+// only, and the fleet: its instances and the leases held. The status is "degraded" when an endpoint has failed for longer
 // than its degraded_after. The HTTP status stays 200 then: a load
 // balancer takes a 503 as "this instance is down", and another instance
 // would meet the same partner's server down; only a store that does not
@@ -288,6 +288,7 @@ func (g *Gateway) healthz(w http.ResponseWriter, r *http.Request) {
 		Status    string     `json:"status"`
 		Store     string     `json:"store"`
 		Endpoints []endpoint `json:"endpoints"`
+		Fleet     *Fleet     `json:"fleet,omitempty"`
 	}{Status: "ok", Store: g.store.Backend(), Endpoints: []endpoint{}}
 	for _, e := range g.health.report() {
 		pe := endpoint{Name: e.Name, State: StateOK}
@@ -300,6 +301,9 @@ func (g *Gateway) healthz(w http.ResponseWriter, r *http.Request) {
 	status := http.StatusOK
 	if err := g.store.Ping(r.Context()); err != nil {
 		out.Status, status = "down", http.StatusServiceUnavailable
+	} else if f, err := FleetOf(r.Context(), g.store); err == nil {
+		f.Self = g.fleet.self.ID
+		out.Fleet = &f
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-store")
