@@ -81,6 +81,7 @@ func newRoot(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 		newDeadLettersCmd(),
 		newArchiveCmd(),
 		newTokenCmd(),
+		newStatusCmd(),
 		newTranslateCmd(),
 		newValidateCmd(),
 		newProfilesCmd(),
