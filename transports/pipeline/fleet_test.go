@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -18,6 +19,8 @@ import (
 	"github.com/nexport/pcsgate/mappings"
 	"github.com/nexport/pcsgate/transports/filedrop"
 	"github.com/nexport/pcsgate/transports/pipeline"
+	"github.com/nexport/pcsgate/transports/sftp"
+	"github.com/nexport/pcsgate/transports/sftp/sftptest"
 	"github.com/nexport/pcsgate/transports/store"
 )
 
@@ -71,15 +74,23 @@ func (m *fleetMember) run(t *testing.T) {
 	}
 }
 
-// holder waits for the lease of portbase-in to be held and returns it.
+// holder waits for the lease of portbase-in to be held by another than
+// not and returns it.
 func holder(t *testing.T, s *store.Store, not string) store.Lease {
+	t.Helper()
+	return holderOf(t, s, "inbound/portbase-in", not)
+}
+
+// holderOf waits for the lease name to be held by another than not and
+// returns it.
+func holderOf(t *testing.T, s *store.Store, name, not string) store.Lease {
 	t.Helper()
 	var got store.Lease
 	require.Eventually(t, func() bool {
 		leases, err := s.Leases(context.Background())
 		require.NoError(t, err)
 		for _, l := range leases {
-			if l.Name == "inbound/portbase-in" && l.Holder != not {
+			if l.Name == name && l.Holder != not {
 				got = l
 				return true
 			}
@@ -232,4 +243,61 @@ func TestHealthzShowsTheFleet(t *testing.T) {
 	require.Len(t, hz.Fleet.Leases, 1)
 	assert.Equal(t, l.Holder, hz.Fleet.Leases[0].Holder)
 	assert.Equal(t, "inbound/portbase-in", hz.Fleet.Leases[0].Name)
+}
+
+// An SFTP pick-up polls from one instance only: the standby never lists
+// the folder until the holder hangs; then the holder's polls stop and the
+// new holder's take the files. Each instance is given a server of its own
+// here, to tell their polls apart; the lease is the endpoint's.
+func TestSFTPPollFromOneInstance(t *testing.T) {
+	dir := t.TempDir()
+	dsn := "sqlite:" + filepath.Join(dir, "pcsgate.db")
+	const ttl = 1500 * time.Millisecond
+	a, la := sftpMember(t, dir, dsn, ttl)
+	b, lb := sftpMember(t, dir, dsn, ttl)
+	a.run(t)
+	b.run(t)
+	s := a.gw.Store()
+	first := holderOf(t, s, "inbound/dakosy-in", "")
+	held, lh, lo := a, la, lb
+	if first.Holder == pipeline.InstanceIDForTest(b.gw) {
+		held, lh, lo = b, lb, la
+	}
+	require.Eventually(t, func() bool { return lh.lists.Load() >= 2 }, 20*time.Second, 10*time.Millisecond, "polled at start and on schedule")
+	assert.Zero(t, lo.lists.Load(), "the standby does not poll")
+
+	pipeline.FreezeForTest(held.gw)
+	holderOf(t, s, "inbound/dakosy-in", first.Holder)
+	require.NoError(t, lo.srv.Put("/in/r3.edi", []byte(coreor("R3", "NLRTM", "CSQU3054383", "MEDUNL0003"))))
+	takenIn(t, s, "SEA/NLRTM/MSC/MEDUNL0003/CSQU3054383")
+	stopped := lh.lists.Load()
+	since := lo.lists.Load()
+	require.Eventually(t, func() bool { return lo.lists.Load() >= since+2 }, 20*time.Second, 10*time.Millisecond, "the new holder polls on")
+	assert.Equal(t, stopped, lh.lists.Load(), "the hung holder's polls stopped")
+}
+
+// listCounter is an SFTP server that counts the listings of /in.
+type listCounter struct {
+	srv   *sftptest.Server
+	lists atomic.Int32
+}
+
+// sftpMember is a fleet member whose one endpoint, dakosy-in, polls a
+// server of its own every second.
+func sftpMember(t *testing.T, dir, dsn string, ttl time.Duration) (*fleetMember, *listCounter) {
+	t.Helper()
+	lc := &listCounter{srv: sftptest.New(t, sftptest.Options{})}
+	require.NoError(t, lc.srv.Partner().MkdirAll("/in"))
+	lc.srv.SetHook(func(op sftptest.Op) error {
+		if op.Method == "List" && op.Path == "/in" {
+			lc.lists.Add(1)
+		}
+		return nil
+	})
+	cfg := fleetConfig(dir, dsn)
+	cfg.Endpoints = []pipeline.Endpoint{{Name: "dakosy-in", Direction: "in", Transport: "sftp", SFTP: &sftp.Config{
+		Connection: sftp.Connection{Addr: lc.srv.Addr(), User: lc.srv.User(), Password: lc.srv.Password(),
+			HostKeyFingerprint: lc.srv.Fingerprint(), Timeout: 5 * time.Second, Backoff: time.Millisecond},
+		Dir: "/in", Schedule: "@every 1s"}}}
+	return newFleetMember(t, cfg, ttl), lc
 }
