@@ -55,7 +55,7 @@ func readPeers(path string) (*peersResult, error) {
 // peersConfig is what runPeers runs.
 type peersConfig struct {
 	node, nodeModules, script, input, pcsgate, out string
-	rounds                                   int
+	rounds                                         int
 }
 
 // runPeers is "benchtable peers": it times node-edifact's tokenizer and
