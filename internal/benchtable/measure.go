@@ -80,8 +80,9 @@ func peersRatio(res *results) (measured, string) {
 	if p.NodeBestS <= 0 {
 		return measured{}, "peers.json holds no node-edifact time"
 	}
-	detail := fmt.Sprintf("pcsgate %.1f s (%.0f MB), node-edifact %.1f s (%.0f MB), best of %d",
-		p.PcsgateBestS, bestRSS(p.Pcsgate), p.NodeBestS, bestRSS(p.Node), len(p.Node))
+	detail := fmt.Sprintf("wall pcsgate %.1f s, node-edifact %.1f s; CPU %.1f s, %.1f s; RSS %.0f MB, %.0f MB; best of %d",
+		p.PcsgateBestS, p.NodeBestS, best(p.Pcsgate, cpuOf), best(p.Node, cpuOf),
+		best(p.Pcsgate, rssOf), best(p.Node, rssOf), len(p.Node))
 	return measured{value: p.PcsgateBestS / p.NodeBestS, allocs: math.NaN(), detail: detail}, ""
 }
 

@@ -108,7 +108,7 @@ func peers(c peersConfig, stdout io.Writer) error {
 		res.Pcsgate = append(res.Pcsgate, r)
 		fmt.Fprintf(stdout, "round %d pcsgate translate:     %s\n", i+1, r)
 	}
-	res.NodeBestS, res.PcsgateBestS = bestWall(res.Node), bestWall(res.Pcsgate)
+	res.NodeBestS, res.PcsgateBestS = best(res.Node, wallOf), best(res.Pcsgate, wallOf)
 	res.Ratio = res.PcsgateBestS / res.NodeBestS
 	fmt.Fprintf(stdout, "best wall: pcsgate translate %.2f s, node-edifact tokenize %.2f s: ratio %.2f\n",
 		res.PcsgateBestS, res.NodeBestS, res.Ratio)
@@ -158,22 +158,17 @@ func (c *capped) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-func bestWall(runs []peerRun) float64 {
-	best := 0.0
-	for _, r := range runs {
-		if best == 0 || r.WallS < best {
-			best = r.WallS
+// best returns the least of a figure over runs (0 for none).
+func best(runs []peerRun, figure func(peerRun) float64) float64 {
+	b := 0.0
+	for i, r := range runs {
+		if v := figure(r); i == 0 || v < b {
+			b = v
 		}
 	}
-	return best
+	return b
 }
 
-func bestRSS(runs []peerRun) float64 {
-	best := 0.0
-	for _, r := range runs {
-		if best == 0 || r.PeakRSSMB < best {
-			best = r.PeakRSSMB
-		}
-	}
-	return best
-}
+func wallOf(r peerRun) float64 { return r.WallS }
+func cpuOf(r peerRun) float64  { return r.CPUS }
+func rssOf(r peerRun) float64  { return r.PeakRSSMB }
