@@ -15,9 +15,9 @@ const (
 // metric measures one unit of one benchmark, with its allocations per
 // event or message (allocUnit) beside it; why says what to do when the
 // benchmark is missing ("" for "not in the outputs").
-func metric(bench, unit, allocUnit, why string) func(*results) (measured, string) {
+func metric(pkg, bench, unit, allocUnit, why string) func(*results) (measured, string) {
 	return func(res *results) (measured, string) {
-		m, ok := res.bench[bench]
+		m, ok := res.bench[qualified(pkg, bench)]
 		if !ok {
 			return measured{}, missing(why, bench)
 		}
@@ -32,9 +32,9 @@ func metric(bench, unit, allocUnit, why string) func(*results) (measured, string
 
 // latency measures the p99 of a paced file-drop run, with the p50 and the
 // load actually offered (a loaded machine may fall short of the rate).
-func latency(bench, why string) func(*results) (measured, string) {
+func latency(pkg, bench, why string) func(*results) (measured, string) {
 	return func(res *results) (measured, string) {
-		m, ok := res.bench[bench]
+		m, ok := res.bench[qualified(pkg, bench)]
 		if !ok {
 			return measured{}, missing(why, bench)
 		}
@@ -91,7 +91,7 @@ func peersRatio(res *results) (measured, string) {
 func pairTargets(res *results, syntaxes map[string]string) []target {
 	profiles := slices.Clone(pairProfiles)
 	for _, name := range sortedKeys(res.bench) {
-		p, ok := strings.CutPrefix(name, inboundPrefix)
+		p, ok := strings.CutPrefix(name, qualified(mappingsPkg, inboundPrefix))
 		if ok && !slices.Contains(profiles, p) && handwritten(res, p) != "" {
 			profiles = append(profiles, p)
 		}
@@ -121,7 +121,7 @@ func pairTarget(profile, syntax string) target {
 
 // pair measures the ratio of the engine's events/cpu-s to the baseline's.
 func pair(res *results, profile string) (measured, string) {
-	eng, ok := res.bench[inboundPrefix+profile]
+	eng, ok := res.bench[qualified(mappingsPkg, inboundPrefix+profile)]
 	hwName := handwritten(res, profile)
 	switch {
 	case !ok && hwName == "":
@@ -141,12 +141,13 @@ func pair(res *results, profile string) (measured, string) {
 	return measured{value: e / h, allocs: allocsOf(eng, "allocs/event"), per: "event", detail: detail}, ""
 }
 
-// handwritten returns the name of a hand-written baseline of profile in
-// the outputs, or "".
+// handwritten returns the key of a hand-written baseline of profile in
+// the outputs, in any package, or "".
 func handwritten(res *results, profile string) string {
-	for _, name := range sortedKeys(res.bench) {
-		if strings.HasPrefix(name, handwrittenPrefix) && strings.HasSuffix(name, "/"+profile) {
-			return name
+	for _, key := range sortedKeys(res.bench) {
+		i := strings.Index(key, "."+handwrittenPrefix)
+		if i >= 0 && strings.HasSuffix(key, "/"+profile) {
+			return key
 		}
 	}
 	return ""

@@ -14,8 +14,10 @@ type metrics map[string]float64
 
 // results are the figures read from make bench's outputs.
 type results struct {
-	// bench holds each benchmark's metrics by name, without the
-	// -GOMAXPROCS suffix; a name reported twice keeps its last figures.
+	// bench holds each benchmark's metrics by its package and name
+	// (qualified: "mappings.BenchmarkInbound/portbase-coreor"), without
+	// the -GOMAXPROCS suffix, as packages may share benchmark names; a
+	// name reported twice keeps its last figures.
 	bench map[string]metrics
 	rss   *rssFigure   // the TestLargeInterchangeRSS line, if any
 	peers *peersResult // make bench-peers' peers.json, if any
@@ -38,15 +40,26 @@ var (
 	procSuffix = regexp.MustCompile(`-[0-9]+$`)
 )
 
+// modulePrefix is cut from the package paths go test prints.
+const modulePrefix = "github.com/nexport/pcsgate/"
+
+// qualified is the key of a benchmark of pkg (a path in this module, or
+// "" when the output names no package) in results.bench.
+func qualified(pkg, name string) string { return pkg + "." + name }
+
 // parseOutput reads one go test output into res. A benchmark's result may
 // come lines after its name when the benchmark prints text of its own:
 // the name is held until a line of figures follows.
 func parseOutput(r io.Reader, res *results) error {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64<<10), 4<<20)
-	pending := ""
+	pending, pkg := "", ""
 	for sc.Scan() {
 		line := sc.Text()
+		if p, ok := strings.CutPrefix(line, "pkg: "); ok {
+			pkg = strings.TrimPrefix(strings.TrimSpace(p), modulePrefix)
+			continue
+		}
 		if m := rssLine.FindStringSubmatch(line); m != nil {
 			peak, _ := strconv.ParseFloat(m[1], 64)
 			wall, _ := strconv.ParseFloat(m[2], 64)
@@ -54,7 +67,7 @@ func parseOutput(r io.Reader, res *results) error {
 		}
 		fields := strings.Fields(line)
 		if len(fields) > 0 && strings.HasPrefix(fields[0], "Benchmark") {
-			pending = procSuffix.ReplaceAllString(fields[0], "")
+			pending = qualified(pkg, procSuffix.ReplaceAllString(fields[0], ""))
 			fields = fields[1:]
 		}
 		if pending == "" {

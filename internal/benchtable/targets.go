@@ -37,12 +37,12 @@ var targets = []target{
 	{
 		figure: "BenchmarkInbound/sone-release",
 		cmp:    atLeast, value: 60000, unit: "events/cpu-s",
-		measure: metric("BenchmarkInbound/sone-release", "events/cpu-s", "allocs/event", ""),
+		measure: metric(mappingsPkg, "BenchmarkInbound/sone-release", "events/cpu-s", "allocs/event", ""),
 	},
 	{
 		figure: "BenchmarkInbound/cargonaut-xfsu",
 		cmp:    atLeast, value: 60000, unit: "events/cpu-s",
-		measure: metric("BenchmarkInbound/cargonaut-xfsu", "events/cpu-s", "allocs/event", ""),
+		measure: metric(mappingsPkg, "BenchmarkInbound/cargonaut-xfsu", "events/cpu-s", "allocs/event", ""),
 	},
 	{
 		// The interchange is read message by message, so memory must not
@@ -62,24 +62,30 @@ var targets = []target{
 	{
 		figure: "file drop -> file out, SQLite",
 		cmp:    atLeast, value: 5000, unit: "msg/s",
-		measure: metric("BenchmarkFileDropThroughput/sqlite", "msgs/s", "allocs/msg", ""),
+		measure: metric(pipelinePkg, "BenchmarkFileDropThroughput/sqlite", "msgs/s", "allocs/msg", ""),
 	},
 	{
 		figure: "p99 at 1,000 msg/s offered, SQLite",
 		cmp:    below, value: 50, unit: "ms",
-		measure: latency("BenchmarkFileDropLatency/sqlite/1000msgs", ""),
+		measure: latency(pipelinePkg, "BenchmarkFileDropLatency/sqlite/1000msgs", ""),
 	},
 	{
 		figure: "file drop -> file out, PostgreSQL",
 		cmp:    atLeast, value: 2000, unit: "msg/s",
-		measure: metric("BenchmarkFileDropThroughput/postgres", "msgs/s", "allocs/msg", needPostgres),
+		measure: metric(pipelinePkg, "BenchmarkFileDropThroughput/postgres", "msgs/s", "allocs/msg", needPostgres),
 	},
 	{
 		figure: "p99 at 500 msg/s offered, PostgreSQL",
 		cmp:    below, value: 100, unit: "ms",
-		measure: latency("BenchmarkFileDropLatency/postgres/500msgs", needPostgres),
+		measure: latency(pipelinePkg, "BenchmarkFileDropLatency/postgres/500msgs", needPostgres),
 	},
 }
+
+// The packages of the benchmarks the table reads.
+const (
+	mappingsPkg = "mappings"
+	pipelinePkg = "transports/pipeline"
+)
 
 // needPostgres is why the PostgreSQL figures may be missing.
 const needPostgres = "set PCSGATE_TEST_POSTGRES"
