@@ -254,3 +254,25 @@ func byFigure(rows []row) map[string]row {
 	}
 	return out
 }
+
+// TestEvaluatePostgres reads the output of the file-drop benchmarks run
+// with PCSGATE_TEST_POSTGRES set.
+func TestEvaluatePostgres(t *testing.T) {
+	res, err := readDir(filepath.Join("testdata", "postgres"))
+	require.NoError(t, err)
+	rows := byFigure(evaluate(res, testSyntaxes))
+
+	tp := rows["file drop -> file out, PostgreSQL"]
+	require.Equal(t, "not met", tp.Verdict)
+	require.InDelta(t, 151.4, *tp.Measured, 1e-9)
+	require.InDelta(t, 1080, *tp.Allocs, 1e-9)
+	require.Equal(t, "msg", tp.Per)
+
+	p99 := rows["p99 at 500 msg/s offered, PostgreSQL"]
+	require.Equal(t, "not met", p99.Verdict)
+	require.InDelta(t, 100.0/13147.0, *p99.Ratio, 1e-9)
+	require.Equal(t, "p50 6,183 ms, max 13,351 ms, 498 msg/s offered", p99.Detail)
+
+	require.Equal(t, "not measured: no BenchmarkFileDropThroughput/sqlite in the outputs",
+		rows["file drop -> file out, SQLite"].Verdict)
+}
