@@ -30,10 +30,10 @@ func main() {
 
 // runTable is the default command: read, evaluate, print, write JSON.
 func runTable(args []string, stdout io.Writer) int {
-	fs := flag.NewFlagSet("benchtable", flag.ContinueOnError)
-	dir := fs.String("dir", "bin/bench", "folder of the go test -bench outputs (*.txt) and peers.json")
-	out := fs.String("json", "", "where to write the rows (default DIR/results.json)")
-	if err := fs.Parse(args); err != nil {
+	flags := flag.NewFlagSet("benchtable", flag.ContinueOnError)
+	dir := flags.String("dir", "bin/bench", "folder of the go test -bench outputs (*.txt) and peers.json")
+	out := flags.String("json", "", "where to write the rows (default DIR/results.json)")
+	if err := flags.Parse(args); err != nil {
 		return 2
 	}
 	if *out == "" {

@@ -187,7 +187,7 @@ func TestEvaluatePeers(t *testing.T) {
 	p := peersResult{
 		Node:      []peerRun{{WallS: 3, CPUS: 1.5, PeakRSSMB: 110}, {WallS: 2, CPUS: 1.6, PeakRSSMB: 112}},
 		Pcsgate:   []peerRun{{WallS: 5, CPUS: 4, PeakRSSMB: 38}, {WallS: 6, CPUS: 3, PeakRSSMB: 37}},
-		NodeBestS: 2, PcsgateBestS: 5,
+		NodeBestS: 2, PcsgateBestS: 5, Time: "2026-12-07T15:18:19Z",
 	}
 	data, err := json.Marshal(p)
 	require.NoError(t, err)
@@ -197,7 +197,7 @@ func TestEvaluatePeers(t *testing.T) {
 	r := byFigure(evaluate(res, testSyntaxes))["translate 100 MB COREOR: wall / node-edifact tokenize"]
 	require.Equal(t, "not met", r.Verdict)
 	require.InDelta(t, 2.5, *r.Measured, 1e-9)
-	require.Equal(t, "wall pcsgate 5.0 s, node-edifact 2.0 s; CPU 3.0 s, 1.5 s; RSS 37 MB, 110 MB; best of 2", r.Detail)
+	require.Equal(t, "wall pcsgate 5.0 s, node-edifact 2.0 s; CPU 3.0 s, 1.5 s; RSS 37 MB, 110 MB; best of 2; make bench-peers of 2026-12-07T15:18:19Z", r.Detail)
 
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "peers.json"), []byte("{"), 0o644))
 	_, err = readDir(dir)

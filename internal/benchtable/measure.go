@@ -83,6 +83,9 @@ func peersRatio(res *results) (measured, string) {
 	detail := fmt.Sprintf("wall pcsgate %.1f s, node-edifact %.1f s; CPU %.1f s, %.1f s; RSS %.0f MB, %.0f MB; best of %d",
 		p.PcsgateBestS, p.NodeBestS, best(p.Pcsgate, cpuOf), best(p.Node, cpuOf),
 		best(p.Pcsgate, rssOf), best(p.Node, rssOf), len(p.Node))
+	if p.Time != "" {
+		detail += "; make bench-peers of " + p.Time
+	}
 	return measured{value: p.PcsgateBestS / p.NodeBestS, allocs: math.NaN(), detail: detail}, ""
 }
 

@@ -18,6 +18,9 @@ import (
 // peersResult is peers.json: every timed run of make bench-peers and the
 // best of each side.
 type peersResult struct {
+	// Time is when the runs ended (RFC 3339, UTC): the table shows it, as
+	// make bench does not refresh peers.json.
+	Time         string    `json:"time"`
 	Input        string    `json:"input"`
 	InputBytes   int64     `json:"input_bytes"`
 	Node         []peerRun `json:"node_edifact"`
@@ -63,15 +66,15 @@ type peersConfig struct {
 // same load on a shared machine.
 func runPeers(args []string, stdout io.Writer) int {
 	var c peersConfig
-	fs := flag.NewFlagSet("benchtable peers", flag.ContinueOnError)
-	fs.StringVar(&c.node, "node", "node", "the node executable")
-	fs.StringVar(&c.nodeModules, "node-modules", "bin/peers/node_modules", "the node_modules folder that holds edifact")
-	fs.StringVar(&c.script, "script", "internal/benchtable/peers/tokenize.js", "the node-edifact tokenize script")
-	fs.StringVar(&c.input, "input", "bin/peers/coreor-100mb.edi", "the interchange both sides read")
-	fs.StringVar(&c.pcsgate, "pcsgate", "bin/pcsgate", "the pcsgate binary")
-	fs.StringVar(&c.out, "out", "bin/bench/peers.json", "where to write the results")
-	fs.IntVar(&c.rounds, "rounds", 3, "runs of each side, alternated")
-	if err := fs.Parse(args); err != nil {
+	flags := flag.NewFlagSet("benchtable peers", flag.ContinueOnError)
+	flags.StringVar(&c.node, "node", "node", "the node executable")
+	flags.StringVar(&c.nodeModules, "node-modules", "bin/peers/node_modules", "the node_modules folder that holds edifact")
+	flags.StringVar(&c.script, "script", "internal/benchtable/peers/tokenize.js", "the node-edifact tokenize script")
+	flags.StringVar(&c.input, "input", "bin/peers/coreor-100mb.edi", "the interchange both sides read")
+	flags.StringVar(&c.pcsgate, "pcsgate", "bin/pcsgate", "the pcsgate binary")
+	flags.StringVar(&c.out, "out", "bin/bench/peers.json", "where to write the results")
+	flags.IntVar(&c.rounds, "rounds", 3, "runs of each side, alternated")
+	if err := flags.Parse(args); err != nil {
 		return 2
 	}
 	if err := peers(c, stdout); err != nil {
@@ -110,6 +113,7 @@ func peers(c peersConfig, stdout io.Writer) error {
 	}
 	res.NodeBestS, res.PcsgateBestS = best(res.Node, wallOf), best(res.Pcsgate, wallOf)
 	res.Ratio = res.PcsgateBestS / res.NodeBestS
+	res.Time = time.Now().UTC().Format(time.RFC3339)
 	fmt.Fprintf(stdout, "best wall: pcsgate translate %.2f s, node-edifact tokenize %.2f s: ratio %.2f\n",
 		res.PcsgateBestS, res.NodeBestS, res.Ratio)
 	data, err := json.MarshalIndent(res, "", "  ")

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 )
@@ -48,6 +49,8 @@ func TestPeers(t *testing.T) {
 	}
 	require.Equal(t, min(p.Node[0].WallS, p.Node[1].WallS), p.NodeBestS)
 	require.InDelta(t, p.PcsgateBestS/p.NodeBestS, p.Ratio, 1e-12)
+	_, err = time.Parse(time.RFC3339, p.Time)
+	require.NoError(t, err)
 }
 
 func TestPeersFailingChild(t *testing.T) {

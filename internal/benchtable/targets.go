@@ -1,9 +1,8 @@
 package main
 
 // The targets a release must reach on the reference machine (2 cores,
-// Linux, ext4), as README's Performance section states them. The figures
-// may be below target today: the table says so rather than the targets
-// moving.
+// Linux, ext4). The figures may be below target today: the table says so
+// rather than the targets moving.
 
 // pairProfiles are the inbound profiles whose engine figure is held
 // against a hand-written baseline (a BenchmarkHandwritten*/<profile>
