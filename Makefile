@@ -6,7 +6,7 @@ FUZZTIME ?= 30s
 # packages with a purego variant (no unsafe), and those that decode through them
 PUREGO_PKGS := ./mappings/... ./fixtures/
 
-.PHONY: run build test test-purego test-short test-race test-integration bench fuzz lint docs docs-check fixtures-update clean
+.PHONY: run build test test-purego test-short test-race test-integration bench bench-peers fuzz lint docs docs-check fixtures-update clean
 
 ## run: the gateway on its embedded default (SQLite and file drops under ./data, monitor on 127.0.0.1:8080)
 run: build
@@ -46,12 +46,39 @@ test-integration:
 
 ## bench: performance figures (never part of make test); the end-to-end
 ## file drop runs first, before the other benchmarks create and delete
-## files (see README, Performance)
+## files (see README, Performance). Each step's output is kept in
+## bin/bench/*.txt; the run ends with the table of every figure against
+## its target, also written to bin/bench/results.json.
+BENCH_DIR := bin/bench
+bench: SHELL := /bin/bash
+bench: .SHELLFLAGS := -o pipefail -c
 bench:
-	PCSGATE_BENCH_DIR=$(CURDIR)/bin/bench $(GO) test -run '^$$' -bench FileDrop -benchtime 4000x ./transports/pipeline/
-	GOMAXPROCS=1 $(GO) test -run '^$$' -bench . -benchmem -benchtime 2000x -cpu 1 ./mappings/
-	$(GO) test -run '^$$' -bench . -benchmem ./mappings/syntax/... ./canonical/... ./transports/store/ ./transports/filedrop/ ./transports/http/ ./transports/sftp/
-	PCSGATE_BENCH_RSS=1 $(GO) test -count=1 -v -run 'TestLargeInterchangeRSS' ./cmd/pcsgate/ | grep -E 'peak RSS|^(ok|FAIL)'
+	@mkdir -p $(BENCH_DIR) && rm -f $(BENCH_DIR)/*.txt
+	@test -n "$$PCSGATE_TEST_POSTGRES" || echo "note: PCSGATE_TEST_POSTGRES is not set; the PostgreSQL file-drop figures will not be measured"
+	PCSGATE_BENCH_DIR=$(CURDIR)/$(BENCH_DIR) $(GO) test -run '^$$' -bench FileDropThroughput -benchtime 4000x ./transports/pipeline/ | tee $(BENCH_DIR)/filedrop-throughput.txt
+	PCSGATE_BENCH_DIR=$(CURDIR)/$(BENCH_DIR) $(GO) test -run '^$$' -bench FileDropLatency -benchtime 1x ./transports/pipeline/ | tee $(BENCH_DIR)/filedrop-latency.txt
+	GOMAXPROCS=1 $(GO) test -run '^$$' -bench '^(BenchmarkInbound|BenchmarkHandwritten)' -benchmem -benchtime 2000x -cpu 1 ./mappings/ | tee $(BENCH_DIR)/mappings-inbound.txt
+	GOMAXPROCS=1 $(GO) test -run '^$$' -bench . -skip '^(BenchmarkInbound|BenchmarkHandwritten)' -benchmem -benchtime 1s -cpu 1 ./mappings/ | tee $(BENCH_DIR)/mappings-batch.txt
+	$(GO) test -run '^$$' -bench . -benchmem ./mappings/syntax/... ./canonical/... ./transports/store/ ./transports/filedrop/ ./transports/http/ ./transports/sftp/ | tee $(BENCH_DIR)/packages.txt
+	PCSGATE_BENCH_RSS=1 $(GO) test -count=1 -v -run 'TestLargeInterchangeRSS' ./cmd/pcsgate/ | tee $(BENCH_DIR)/rss.txt | grep -E 'peak RSS|^(ok|FAIL)'
+	@echo
+	$(GO) run ./internal/benchtable -dir $(BENCH_DIR)
+
+## bench-peers: opt-in, needs node and npm: times node-edifact's tokenizer
+## (npm edifact@1.2.12, installed into bin/peers) against pcsgate translate
+## on the 100 MB COREOR interchange, three alternated rounds each, and
+## writes bin/bench/peers.json for make bench's table
+PEERS_DIR     := bin/peers
+PEERS_INPUT   := $(PEERS_DIR)/coreor-100mb.edi
+NODE_EDIFACT  := edifact@1.2.12
+bench-peers: build
+	@command -v node >/dev/null && command -v npm >/dev/null || { echo "make bench-peers needs node and npm"; exit 1; }
+	@grep -qs '"version": "1.2.12"' $(PEERS_DIR)/node_modules/edifact/package.json || \
+	  npm --prefix $(PEERS_DIR) install --no-audit --no-fund $(NODE_EDIFACT)
+	@test -f $(PEERS_INPUT) || \
+	  PCSGATE_WRITE_INTERCHANGE=$(CURDIR)/$(PEERS_INPUT) $(GO) test -count=1 -run '^TestWriteLargeInterchange$$' ./cmd/pcsgate/
+	@mkdir -p $(BENCH_DIR)
+	$(GO) run ./internal/benchtable peers -node-modules $(PEERS_DIR)/node_modules -input $(PEERS_INPUT) -pcsgate $(BIN) -out $(BENCH_DIR)/peers.json
 
 ## fuzz: time-boxed fuzzing of every parser and writer (FUZZTIME each)
 fuzz:

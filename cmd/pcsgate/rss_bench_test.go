@@ -50,6 +50,17 @@ func TestLargeInterchangeRSS(t *testing.T) {
 	require.Less(t, rssMB, 128.0, "peak RSS of a streaming translate")
 }
 
+// TestWriteLargeInterchange only writes the 100 MB interchange of
+// TestLargeInterchangeRSS to the file PCSGATE_WRITE_INTERCHANGE names, for
+// make bench-peers to time other parsers on the same input.
+func TestWriteLargeInterchange(t *testing.T) {
+	path := os.Getenv("PCSGATE_WRITE_INTERCHANGE")
+	if path == "" {
+		t.Skip("a make bench-peers step: set PCSGATE_WRITE_INTERCHANGE=FILE to run")
+	}
+	writeInterchange(t, path, 100<<20)
+}
+
 // writeInterchange writes a COREOR interchange of at least size bytes, two
 // containers per message, and returns the number of messages.
 func writeInterchange(t *testing.T, path string, size int64) int {
