@@ -160,6 +160,20 @@ var sqliteMigrations = []migration{{
 ) STRICT`,
 		`CREATE INDEX delivery_failures_uuid ON delivery_failures (uuid, at)`,
 	},
+}, {
+	version:     11,
+	description: "messages scheduled to be published when due: parked events",
+	stmts: []string{
+		`CREATE TABLE scheduled (
+	id INTEGER PRIMARY KEY,
+	topic TEXT NOT NULL,
+	uuid TEXT NOT NULL,
+	payload BLOB NOT NULL,
+	metadata TEXT NOT NULL CHECK (json_valid(metadata)),
+	due_at TEXT NOT NULL
+) STRICT`,
+		`CREATE INDEX scheduled_due ON scheduled (due_at, id)`,
+	},
 }}
 
 // postgresMigrations is the same schema for PostgreSQL. Bodies are json, not
@@ -313,5 +327,19 @@ var postgresMigrations = []migration{{
 	reason TEXT NOT NULL
 )`,
 		`CREATE INDEX delivery_failures_uuid ON delivery_failures (uuid, at)`,
+	},
+}, {
+	version:     11,
+	description: "messages scheduled to be published when due: parked events",
+	stmts: []string{
+		`CREATE TABLE scheduled (
+	id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+	topic TEXT NOT NULL,
+	uuid TEXT NOT NULL,
+	payload BYTEA NOT NULL,
+	metadata JSON NOT NULL,
+	due_at TIMESTAMPTZ NOT NULL
+)`,
+		`CREATE INDEX scheduled_due ON scheduled (due_at, id)`,
 	},
 }}
