@@ -95,6 +95,10 @@ type Gateway struct {
 	// routerRan says the router was started; closed, that Close was
 	// called.
 	routerRan, closed bool
+	// stopSched stops the scheduler of parked events, which schedDone
+	// says has ended; nil before RunRouter.
+	stopSched func()
+	schedDone chan struct{}
 }
 
 // New builds a gateway from cfg, after filling in its defaults; Run starts
@@ -406,8 +410,28 @@ func (g *Gateway) RunRouter(ctx context.Context) error {
 		return errGatewayClosed
 	}
 	g.routerRan = true
+	sctx, stop := context.WithCancel(ctx)
+	g.schedDone = make(chan struct{})
+	g.stopSched = stop
 	g.mu.Unlock()
+	go func() {
+		defer close(g.schedDone)
+		g.runScheduler(sctx)
+	}()
+	defer g.stopScheduler()
 	return g.router.Run(ctx)
+}
+
+// stopScheduler stops the scheduler RunRouter started and waits for it;
+// safe to call more than once and when none was started.
+func (g *Gateway) stopScheduler() {
+	g.mu.Lock()
+	stop, done := g.stopSched, g.schedDone
+	g.mu.Unlock()
+	if stop != nil {
+		stop()
+		<-done
+	}
 }
 
 // errGatewayClosed refuses to start a gateway that was closed.
@@ -429,6 +453,7 @@ func (g *Gateway) Close() error {
 	if g.router != nil && ran {
 		errs = append(errs, g.router.Close())
 	}
+	g.stopScheduler()
 	for i := len(g.closers) - 1; i >= 0; i-- {
 		errs = append(errs, g.closers[i]())
 	}
