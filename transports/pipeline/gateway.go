@@ -133,7 +133,8 @@ func NewWithLibraryLogger(ctx context.Context, cfg *Config, reg *mappings.Regist
 	for i := range targets {
 		targets[i].opts.SealKey = sealKey
 	}
-	st, err := store.OpenConfig(ctx, store.Config{DSN: cfg.Store, MaxBytes: storeMaxBytes(cfg)}, lib)
+	st, err := store.OpenConfig(ctx, store.Config{DSN: cfg.Store, MaxBytes: storeMaxBytes(cfg),
+		StatementTimeout: cfg.Postgres.StatementTimeout, IdleInTxTimeout: cfg.Postgres.IdleInTransactionTimeout}, lib)
 	if err != nil {
 		return nil, err
 	}
