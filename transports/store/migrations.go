@@ -174,6 +174,18 @@ var sqliteMigrations = []migration{{
 ) STRICT`,
 		`CREATE INDEX scheduled_due ON scheduled (due_at, id)`,
 	},
+}, {
+	version:     12,
+	description: "deliveries marked done one by one, so a redelivered message is skipped",
+	stmts: []string{
+		`CREATE TABLE delivered (
+	endpoint TEXT NOT NULL,
+	uuid TEXT NOT NULL,
+	at TEXT NOT NULL,
+	PRIMARY KEY (endpoint, uuid)
+) STRICT, WITHOUT ROWID`,
+		`CREATE INDEX delivered_at ON delivered (at)`,
+	},
 }}
 
 // postgresMigrations is the same schema for PostgreSQL. Bodies are json, not
@@ -341,5 +353,17 @@ var postgresMigrations = []migration{{
 	due_at TIMESTAMPTZ NOT NULL
 )`,
 		`CREATE INDEX scheduled_due ON scheduled (due_at, id)`,
+	},
+}, {
+	version:     12,
+	description: "deliveries marked done one by one, so a redelivered message is skipped",
+	stmts: []string{
+		`CREATE TABLE delivered (
+	endpoint TEXT NOT NULL,
+	uuid TEXT NOT NULL,
+	at TIMESTAMPTZ NOT NULL,
+	PRIMARY KEY (endpoint, uuid)
+)`,
+		`CREATE INDEX delivered_at ON delivered (at)`,
 	},
 }}

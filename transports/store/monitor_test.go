@@ -179,7 +179,7 @@ func storeSchema3(t *testing.T, dsn string) {
 		`DROP INDEX events_received`, `DROP INDEX events_endpoint_received`, `DROP INDEX deadletters_endpoint_created`,
 		`ALTER TABLE events DROP COLUMN endpoint`, `DROP INDEX deadletters_release`, `ALTER TABLE deadletters DROP COLUMN release_key`,
 		`DROP TABLE raw_messages`, `ALTER TABLE events DROP COLUMN masked_hash`,
-		`DROP TABLE delivery_failures`, `DROP TABLE scheduled`, `DELETE FROM pcsgate_migrations WHERE version >= 4`} {
+		`DROP TABLE delivery_failures`, `DROP TABLE scheduled`, `DROP TABLE delivered`, `DELETE FROM pcsgate_migrations WHERE version >= 4`} {
 		_, err := db.Exec(q)
 		require.NoError(t, err, q)
 	}
