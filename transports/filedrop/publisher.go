@@ -1,10 +1,12 @@
 package filedrop
 
 import (
+	"bytes"
 	"cmp"
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -55,29 +57,72 @@ const partSuffix = ".part"
 
 // stagedFile is a written file not yet visible under its final name:
 // without a name (anon), or under "<final>.part". The file is open until
-// Flush, except a ".part" file when NoSync is set (nil f).
+// Flush, except a ".part" file when NoSync is set (nil f). payload is what
+// was written, to recognise the file if its name exists already.
 type stagedFile struct {
-	final string
-	f     *os.File
-	anon  bool
+	final   string
+	f       *os.File
+	anon    bool
+	payload []byte
 }
 
 func (s stagedFile) part() string { return s.final + partSuffix }
 
-// reveal gives a synced and, unless anon, closed file its final name,
-// replacing a file of that name; an anon file is closed. The caller's sync
-// of the folder makes the name durable; the inode is not synced again (see
-// README, Performance, for what that leaves to e2fsck on ext4 without a
-// journal).
+// reveal gives a synced and, unless anon, closed file its final name by
+// linking it there; an anon file is closed, a ".part" name removed. It
+// never replaces a file: a name that holds the same content already is
+// a delivery done before (a batch delivered again after a crash) and
+// counts as done; one with other content fails with ErrNameTaken. The
+// caller's sync of the folder makes the name durable; the inode is not
+// synced again (see README, Performance, for what that leaves to e2fsck on
+// ext4 without a journal).
 func (s stagedFile) reveal() error {
-	if !s.anon {
-		return os.Rename(s.part(), s.final)
+	var err error
+	if s.anon {
+		err = linkAnon(s.f, s.final)
+		if cerr := s.f.Close(); err == nil {
+			err = cerr
+		}
+	} else {
+		err = os.Link(s.part(), s.final)
+		if rerr := os.Remove(s.part()); err == nil {
+			err = rerr
+		}
 	}
-	err := linkAnon(s.f, s.final)
-	if cerr := s.f.Close(); err == nil {
-		err = cerr
+	if errors.Is(err, fs.ErrExist) {
+		return deliveredBefore(s.final, s.payload)
 	}
 	return err
+}
+
+// ErrNameTaken: the outbox holds another file under the name of a message
+// being delivered. Nothing is replaced; the message becomes a dead letter.
+var ErrNameTaken = errors.New("is taken by another file in the outbox")
+
+// deliveredBefore reports nil when the file final holds payload, a
+// transports.PermanentError wrapping ErrNameTaken when it holds anything
+// else.
+func deliveredBefore(final string, payload []byte) error {
+	got, err := os.ReadFile(final)
+	if err != nil {
+		return err
+	}
+	if !bytes.Equal(got, payload) {
+		return transports.Permanent(fmt.Errorf("file name %s %w", errtext.Quote(filepath.Base(final)), ErrNameTaken))
+	}
+	return nil
+}
+
+// exists reports whether the outbox has the file final already: nil and
+// false when it does not, nil and true when it holds payload (delivered
+// before), an error wrapping ErrNameTaken when it holds anything else.
+func exists(final string, payload []byte) (bool, error) {
+	if _, err := os.Lstat(final); errors.Is(err, fs.ErrNotExist) {
+		return false, nil
+	} else if err != nil {
+		return false, err
+	}
+	return true, deliveredBefore(final, payload)
 }
 
 // discard closes the file and removes what is left of it.
@@ -115,8 +160,11 @@ func NewPublisher(cfg PublisherConfig, logger watermill.LoggerAdapter) (*Publish
 // Publish writes each message as a file named after its
 // transports.MetaOutName (else its UUID) plus the extension. An unsafe name
 // (see transports.SafeName), or one ending in .part, .tmp or .done, is a
-// transports.PermanentError wrapping transports.ErrUnsafeName. It stops
-// at the first message that fails; the ones before it are delivered.
+// transports.PermanentError wrapping transports.ErrUnsafeName. A file is
+// never replaced: a name that holds the message's content already counts
+// as delivered before, one that holds other content is a PermanentError
+// wrapping ErrNameTaken. It stops at the first message that fails; the
+// ones before it are delivered.
 func (p *Publisher) Publish(_ string, msgs ...*message.Message) error {
 	p.closeMu.RLock()
 	defer p.closeMu.RUnlock()
@@ -168,7 +216,11 @@ func (p *Publisher) write(name string, payload []byte) error {
 	lock := p.lockFor(name)
 	lock.Lock()
 	defer lock.Unlock()
-	s, err := p.create(filepath.Join(p.cfg.Dir, name), payload)
+	final := filepath.Join(p.cfg.Dir, name)
+	if there, err := exists(final, payload); there || err != nil {
+		return err
+	}
+	s, err := p.create(final, payload)
 	if err != nil {
 		return err
 	}
@@ -190,7 +242,7 @@ func (p *Publisher) write(name string, payload []byte) error {
 // create writes payload to a new file that becomes final once revealed,
 // and returns it open; nothing is left behind when it fails.
 func (p *Publisher) create(final string, payload []byte) (stagedFile, error) {
-	s := stagedFile{final: final}
+	s := stagedFile{final: final, payload: payload}
 	var err error
 	if p.anon.Load() {
 		s.f, err = openAnon(p.cfg.Dir, p.cfg.FileMode)
@@ -254,9 +306,14 @@ func (p *Publisher) stage(name string, payload []byte) error {
 	}
 	lock := p.lockFor(name)
 	lock.Lock()
-	s, err := p.create(filepath.Join(p.cfg.Dir, name), payload)
+	final := filepath.Join(p.cfg.Dir, name)
+	there, err := exists(final, payload)
+	var s stagedFile
+	if !there && err == nil {
+		s, err = p.create(final, payload)
+	}
 	lock.Unlock()
-	if err != nil {
+	if there || err != nil {
 		return err
 	}
 	if p.cfg.NoSync && !s.anon {

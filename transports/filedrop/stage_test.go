@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/nexport/pcsgate/transports"
@@ -100,21 +101,50 @@ func TestStageThenFlush(t *testing.T) {
 	}
 }
 
-// A file delivered again replaces the one of the first delivery, in one
-// step, as a rename does.
-func TestDeliveredAgainReplaces(t *testing.T) {
+// A file is never replaced: the same message delivered again (a batch
+// after a crash) finds its file and counts as delivered, with no second
+// write of the name; another message under that name is refused for good
+// and the first file kept.
+func TestDeliveredAgainKeepsTheFile(t *testing.T) {
 	for _, fm := range fileModes {
 		t.Run(fm.name, func(t *testing.T) {
 			dir := t.TempDir()
 			pub := newTestPublisher(t, filedrop.PublisherConfig{Dir: dir}, fm.unnamed)
 			require.NoError(t, pub.Publish("out", outMsg("x", "first")))
-			require.NoError(t, pub.Stage("out", outMsg("x", "second")))
+			before, err := os.Stat(filepath.Join(dir, "x"))
+			require.NoError(t, err)
+			require.NoError(t, pub.Stage("out", outMsg("x", "first")), "the same message again")
 			require.NoError(t, pub.Flush())
-			require.NoError(t, pub.Publish("out", outMsg("x", "third")))
+			require.NoError(t, pub.Publish("out", outMsg("x", "first")), "and once more")
+			after, err := os.Stat(filepath.Join(dir, "x"))
+			require.NoError(t, err)
+			assert.True(t, os.SameFile(before, after), "the file of the first delivery stays")
+
+			err = pub.Publish("out", outMsg("x", "other"))
+			require.ErrorIs(t, err, filedrop.ErrNameTaken)
+			assert.True(t, transports.IsPermanent(err))
 			require.Equal(t, []string{"x"}, listDir(t, dir))
 			got, err := os.ReadFile(filepath.Join(dir, "x"))
 			require.NoError(t, err)
-			require.Equal(t, "third", string(got))
+			require.Equal(t, "first", string(got))
+		})
+	}
+}
+
+// A name taken between staging and flushing fails the flush, so the batch
+// is delivered again; the file found is left as it is.
+func TestFlushNeverReplaces(t *testing.T) {
+	for _, fm := range fileModes {
+		t.Run(fm.name, func(t *testing.T) {
+			dir := t.TempDir()
+			pub := newTestPublisher(t, filedrop.PublisherConfig{Dir: dir}, fm.unnamed)
+			require.NoError(t, pub.Stage("out", outMsg("x", "staged")))
+			require.NoError(t, os.WriteFile(filepath.Join(dir, "x"), []byte("someone else's"), 0o644))
+			require.ErrorIs(t, pub.Flush(), filedrop.ErrNameTaken)
+			require.Equal(t, []string{"x"}, listDir(t, dir), "no .part left")
+			got, err := os.ReadFile(filepath.Join(dir, "x"))
+			require.NoError(t, err)
+			require.Equal(t, "someone else's", string(got))
 		})
 	}
 }
