@@ -26,9 +26,30 @@ func openAnon(dir string, mode os.FileMode) (*os.File, error) {
 	return os.NewFile(uintptr(fd), filepath.Join(dir, "(unnamed)")), nil
 }
 
-// linkAnon gives a file of openAnon its final name. It never replaces a
-// file: a name that exists fails with an error matching fs.ErrExist.
-func linkAnon(f *os.File, final string) error { return linkFD(f, final) }
+// linkAnon gives a file of openAnon its final name. Where that name
+// exists, kept reports whether to leave it (it holds this content already);
+// otherwise it is replaced as a rename would: through "<final>.part".
+func linkAnon(f *os.File, final string, kept func() (bool, error)) error {
+	err := linkFD(f, final)
+	if !errors.Is(err, unix.EEXIST) {
+		return err
+	}
+	if keep, err := kept(); keep || err != nil {
+		return err
+	}
+	part := final + partSuffix
+	if err := os.Remove(part); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
+	if err := linkFD(f, part); err != nil {
+		return err
+	}
+	if err := os.Rename(part, final); err != nil {
+		_ = os.Remove(part)
+		return err
+	}
+	return nil
+}
 
 // probes numbers the probe files of canAnon within the process.
 var probes atomic.Int64

@@ -69,60 +69,52 @@ type stagedFile struct {
 func (s stagedFile) part() string { return s.final + partSuffix }
 
 // reveal gives a synced and, unless anon, closed file its final name by
-// linking it there; an anon file is closed, a ".part" name removed. It
-// never replaces a file: a name that holds the same content already is
-// a delivery done before (a batch delivered again after a crash) and
-// counts as done; one with other content fails with ErrNameTaken. The
-// caller's sync of the folder makes the name durable; the inode is not
-// synced again (see README, Performance, for what that leaves to e2fsck on
-// ext4 without a journal).
+// linking it there; an anon file is closed, a ".part" name removed. A name
+// that holds the same content already is a delivery done before (a batch
+// delivered again after a crash): it is left as it is and counts as done,
+// so no name is written twice for one message. A name that holds other
+// content (a corrected resend of an acknowledgement) is replaced as a
+// rename would. The caller's sync of the folder makes the name durable;
+// the inode is not synced again (see README, Performance, for what that
+// leaves to e2fsck on ext4 without a journal).
 func (s stagedFile) reveal() error {
-	var err error
+	kept := func() (bool, error) { return holds(s.final, s.payload) }
 	if s.anon {
-		err = linkAnon(s.f, s.final)
+		err := linkAnon(s.f, s.final, kept)
 		if cerr := s.f.Close(); err == nil {
 			err = cerr
 		}
-	} else {
-		err = os.Link(s.part(), s.final)
-		if rerr := os.Remove(s.part()); err == nil {
-			err = rerr
+		return err
+	}
+	err := os.Link(s.part(), s.final)
+	if errors.Is(err, fs.ErrExist) {
+		var keep bool
+		if keep, err = kept(); err == nil && !keep {
+			return os.Rename(s.part(), s.final)
 		}
 	}
-	if errors.Is(err, fs.ErrExist) {
-		return deliveredBefore(s.final, s.payload)
+	if rerr := os.Remove(s.part()); err == nil {
+		err = rerr
 	}
 	return err
 }
 
-// ErrNameTaken: the outbox holds another file under the name of a message
-// being delivered. Nothing is replaced; the message becomes a dead letter.
-var ErrNameTaken = errors.New("is taken by another file in the outbox")
-
-// deliveredBefore reports nil when the file final holds payload, a
-// transports.PermanentError wrapping ErrNameTaken when it holds anything
-// else.
-func deliveredBefore(final string, payload []byte) error {
+// holds reports whether the file final exists with content payload.
+func holds(final string, payload []byte) (bool, error) {
+	info, err := os.Lstat(final)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return false, nil
+	case err != nil:
+		return false, err
+	case !info.Mode().IsRegular() || info.Size() != int64(len(payload)):
+		return false, nil
+	}
 	got, err := os.ReadFile(final)
 	if err != nil {
-		return err
-	}
-	if !bytes.Equal(got, payload) {
-		return transports.Permanent(fmt.Errorf("file name %s %w", errtext.Quote(filepath.Base(final)), ErrNameTaken))
-	}
-	return nil
-}
-
-// exists reports whether the outbox has the file final already: nil and
-// false when it does not, nil and true when it holds payload (delivered
-// before), an error wrapping ErrNameTaken when it holds anything else.
-func exists(final string, payload []byte) (bool, error) {
-	if _, err := os.Lstat(final); errors.Is(err, fs.ErrNotExist) {
-		return false, nil
-	} else if err != nil {
 		return false, err
 	}
-	return true, deliveredBefore(final, payload)
+	return bytes.Equal(got, payload), nil
 }
 
 // discard closes the file and removes what is left of it.
@@ -160,11 +152,10 @@ func NewPublisher(cfg PublisherConfig, logger watermill.LoggerAdapter) (*Publish
 // Publish writes each message as a file named after its
 // transports.MetaOutName (else its UUID) plus the extension. An unsafe name
 // (see transports.SafeName), or one ending in .part, .tmp or .done, is a
-// transports.PermanentError wrapping transports.ErrUnsafeName. A file is
-// never replaced: a name that holds the message's content already counts
-// as delivered before, one that holds other content is a PermanentError
-// wrapping ErrNameTaken. It stops at the first message that fails; the
-// ones before it are delivered.
+// transports.PermanentError wrapping transports.ErrUnsafeName. A name that
+// holds the message's content already counts as delivered before and is
+// not written again; one that holds other content is replaced. It stops at
+// the first message that fails; the ones before it are delivered.
 func (p *Publisher) Publish(_ string, msgs ...*message.Message) error {
 	p.closeMu.RLock()
 	defer p.closeMu.RUnlock()
@@ -217,7 +208,7 @@ func (p *Publisher) write(name string, payload []byte) error {
 	lock.Lock()
 	defer lock.Unlock()
 	final := filepath.Join(p.cfg.Dir, name)
-	if there, err := exists(final, payload); there || err != nil {
+	if done, err := holds(final, payload); done || err != nil {
 		return err
 	}
 	s, err := p.create(final, payload)
@@ -307,13 +298,13 @@ func (p *Publisher) stage(name string, payload []byte) error {
 	lock := p.lockFor(name)
 	lock.Lock()
 	final := filepath.Join(p.cfg.Dir, name)
-	there, err := exists(final, payload)
+	done, err := holds(final, payload)
 	var s stagedFile
-	if !there && err == nil {
+	if !done && err == nil {
 		s, err = p.create(final, payload)
 	}
 	lock.Unlock()
-	if there || err != nil {
+	if done || err != nil {
 		return err
 	}
 	if p.cfg.NoSync && !s.anon {

@@ -101,11 +101,10 @@ func TestStageThenFlush(t *testing.T) {
 	}
 }
 
-// A file is never replaced: the same message delivered again (a batch
-// after a crash) finds its file and counts as delivered, with no second
-// write of the name; another message under that name is refused for good
-// and the first file kept.
-func TestDeliveredAgainKeepsTheFile(t *testing.T) {
+// The same message delivered again (a batch after a crash) finds its file
+// and counts as delivered, with no second write of the name; another
+// message under that name replaces the file in one step, as a rename does.
+func TestDeliveredAgain(t *testing.T) {
 	for _, fm := range fileModes {
 		t.Run(fm.name, func(t *testing.T) {
 			dir := t.TempDir()
@@ -120,31 +119,34 @@ func TestDeliveredAgainKeepsTheFile(t *testing.T) {
 			require.NoError(t, err)
 			assert.True(t, os.SameFile(before, after), "the file of the first delivery stays")
 
-			err = pub.Publish("out", outMsg("x", "other"))
-			require.ErrorIs(t, err, filedrop.ErrNameTaken)
-			assert.True(t, transports.IsPermanent(err))
+			require.NoError(t, pub.Stage("out", outMsg("x", "second")))
+			require.NoError(t, pub.Flush())
+			require.NoError(t, pub.Publish("out", outMsg("x", "third")))
 			require.Equal(t, []string{"x"}, listDir(t, dir))
 			got, err := os.ReadFile(filepath.Join(dir, "x"))
 			require.NoError(t, err)
-			require.Equal(t, "first", string(got))
+			require.Equal(t, "third", string(got))
 		})
 	}
 }
 
-// A name taken between staging and flushing fails the flush, so the batch
-// is delivered again; the file found is left as it is.
-func TestFlushNeverReplaces(t *testing.T) {
+// A file of the same content named between staging and flushing (another
+// instance delivered the message meanwhile) is left as it is: the flush
+// writes no name twice.
+func TestFlushKeepsTheSameFile(t *testing.T) {
 	for _, fm := range fileModes {
 		t.Run(fm.name, func(t *testing.T) {
 			dir := t.TempDir()
 			pub := newTestPublisher(t, filedrop.PublisherConfig{Dir: dir}, fm.unnamed)
-			require.NoError(t, pub.Stage("out", outMsg("x", "staged")))
-			require.NoError(t, os.WriteFile(filepath.Join(dir, "x"), []byte("someone else's"), 0o644))
-			require.ErrorIs(t, pub.Flush(), filedrop.ErrNameTaken)
-			require.Equal(t, []string{"x"}, listDir(t, dir), "no .part left")
-			got, err := os.ReadFile(filepath.Join(dir, "x"))
+			require.NoError(t, pub.Stage("out", outMsg("x", "same")))
+			require.NoError(t, os.WriteFile(filepath.Join(dir, "x"), []byte("same"), 0o644))
+			before, err := os.Stat(filepath.Join(dir, "x"))
 			require.NoError(t, err)
-			require.Equal(t, "someone else's", string(got))
+			require.NoError(t, pub.Flush())
+			require.Equal(t, []string{"x"}, listDir(t, dir), "no .part left")
+			after, err := os.Stat(filepath.Join(dir, "x"))
+			require.NoError(t, err)
+			assert.True(t, os.SameFile(before, after), "not replaced")
 		})
 	}
 }

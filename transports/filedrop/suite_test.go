@@ -14,7 +14,7 @@ import (
 )
 
 func TestSuite(t *testing.T) {
-	features := transporttest.Features{AtLeastOnce: true, Dedupe: true, EmptyPayload: true, KeepsNames: true, NeverReplaces: true}
+	features := transporttest.Features{AtLeastOnce: true, Dedupe: true, EmptyPayload: true, KeepsNames: true}
 	transporttest.Run(t, features, transporttest.Harness{NewInbound: newSuiteInbound, NewOutbound: newSuiteOutbound})
 }
 

@@ -97,7 +97,12 @@ const (
 // ends: it waits for the earliest due time, a message scheduled through
 // this process, or scheduleIdle, whichever comes first.
 func (g *Gateway) runScheduler(ctx context.Context) {
+	var pruned time.Time
 	for {
+		if time.Since(pruned) >= pruneEvery {
+			g.pruneDeliveryMarks(ctx)
+			pruned = time.Now()
+		}
 		watch := g.store.WatchScheduled()
 		n, next, err := g.store.ReleaseDue(ctx, time.Now(), releaseBatch)
 		wait := scheduleIdle
@@ -118,6 +123,26 @@ func (g *Gateway) runScheduler(ctx context.Context) {
 		if !sleepUnless(ctx, watch, wait) {
 			return
 		}
+	}
+}
+
+// Delivery marks are needed only until their batch's acknowledgement is
+// written; they are kept keepMarks, for a batch that an instance stopped
+// for a long time delivers again when it starts, and pruned every
+// pruneEvery.
+const (
+	keepMarks  = 7 * 24 * time.Hour
+	pruneEvery = time.Hour
+)
+
+// pruneDeliveryMarks forgets the delivery marks older than keepMarks.
+func (g *Gateway) pruneDeliveryMarks(ctx context.Context) {
+	n, err := g.store.PruneDelivered(ctx, time.Now().Add(-keepMarks))
+	switch {
+	case err != nil && ctx.Err() == nil:
+		g.logger.Error("Cannot prune delivery marks", err, nil)
+	case n > 0:
+		g.logger.Debug("delivery marks pruned", watermill.LogFields{"marks": n})
 	}
 }
 

@@ -30,11 +30,6 @@ type Features struct {
 	EmptyPayload bool
 	// KeepsNames: MetaFilename carries the name the partner gave the unit.
 	KeepsNames bool
-	// NeverReplaces: an outbound unit whose name holds other content
-	// already is refused with a permanent error and the first one kept
-	// (the file drop, which recognises a redelivery by its name and
-	// content). When false, the second replaces the first.
-	NeverReplaces bool
 	// LargePayload is the size in bytes of the large-payload case. Default
 	// 1 MiB; it must fit the transport's size limit.
 	LargePayload int
