@@ -60,8 +60,17 @@ func (s *Store) MarkDelivered(ctx context.Context, endpoint string, at time.Time
 // IsDelivered reports whether the outbound message uuid is marked delivered
 // to endpoint.
 func (s *Store) IsDelivered(ctx context.Context, endpoint, uuid string) (bool, error) {
+	// Asked once per message and endpoint: prepared once on SQLite.
+	q := s.d.q(`SELECT 1 FROM delivered WHERE endpoint = ? AND uuid = ?`)
+	var row *sql.Row
+	if st := s.rstmts.get(q); st != nil {
+		row = st.QueryRowContext(ctx, endpoint, uuid)
+	} else {
+		s.rstmts.prepare(ctx, []string{q})
+		row = s.reader.QueryRowContext(ctx, q, endpoint, uuid)
+	}
 	var one int
-	err := s.reader.QueryRowContext(ctx, s.d.q(`SELECT 1 FROM delivered WHERE endpoint = ? AND uuid = ?`), endpoint, uuid).Scan(&one)
+	err := row.Scan(&one)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		return false, nil
