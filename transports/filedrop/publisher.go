@@ -99,6 +99,19 @@ func (s stagedFile) reveal() error {
 	return err
 }
 
+// deliveredBefore reports whether the file final holds payload already,
+// its delivery done before, and then removes a "<final>.part" name that a
+// stop between linking and unlinking may have left.
+func deliveredBefore(final string, payload []byte) (bool, error) {
+	done, err := holds(final, payload)
+	if done {
+		if rerr := os.Remove(final + partSuffix); rerr != nil && !errors.Is(rerr, fs.ErrNotExist) {
+			return true, rerr
+		}
+	}
+	return done, err
+}
+
 // holds reports whether the file final exists with content payload.
 func holds(final string, payload []byte) (bool, error) {
 	info, err := os.Lstat(final)
@@ -208,7 +221,7 @@ func (p *Publisher) write(name string, payload []byte) error {
 	lock.Lock()
 	defer lock.Unlock()
 	final := filepath.Join(p.cfg.Dir, name)
-	if done, err := holds(final, payload); done || err != nil {
+	if done, err := deliveredBefore(final, payload); done || err != nil {
 		return err
 	}
 	s, err := p.create(final, payload)
@@ -298,7 +311,7 @@ func (p *Publisher) stage(name string, payload []byte) error {
 	lock := p.lockFor(name)
 	lock.Lock()
 	final := filepath.Join(p.cfg.Dir, name)
-	done, err := holds(final, payload)
+	done, err := deliveredBefore(final, payload)
 	var s stagedFile
 	if !done && err == nil {
 		s, err = p.create(final, payload)

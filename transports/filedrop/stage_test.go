@@ -130,6 +130,18 @@ func TestDeliveredAgain(t *testing.T) {
 	}
 }
 
+// A ".part" name left by a stop between naming a file and removing its
+// temporary name goes when the message comes again.
+func TestDeliveredAgainRemovesPart(t *testing.T) {
+	dir := t.TempDir()
+	pub := newTestPublisher(t, filedrop.PublisherConfig{Dir: dir}, false)
+	require.NoError(t, pub.Publish("out", outMsg("x", "first")))
+	require.NoError(t, os.Link(filepath.Join(dir, "x"), filepath.Join(dir, "x.part")))
+	require.NoError(t, pub.Stage("out", outMsg("x", "first")))
+	require.NoError(t, pub.Flush())
+	require.Equal(t, []string{"x"}, listDir(t, dir))
+}
+
 // A file of the same content named between staging and flushing (another
 // instance delivered the message meanwhile) is left as it is: the flush
 // writes no name twice.

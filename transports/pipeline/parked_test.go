@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ThreeDotsLabs/watermill/message"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -70,4 +71,17 @@ func TestParkedDoesNotDelay(t *testing.T) {
 			t.Logf("%d releases delivered %.1f s after the gate-out was parked", n, took.Seconds())
 		})
 	}
+}
+
+// An event an earlier version left on the parked topic is moved to the
+// store's schedule for the time it was parked until, not waited for.
+func TestParkedTopicScheduled(t *testing.T) {
+	h := start(t)
+	msg := message.NewMessage("legacy-parked", []byte(`{}`))
+	msg.Metadata.Set("pcsgate_park_until", time.Now().Add(time.Hour).UTC().Format(time.RFC3339Nano))
+	require.NoError(t, h.gw.Store().Publisher().Publish("parked", msg))
+	require.Eventually(t, func() bool {
+		n, err := h.gw.Store().Scheduled(context.Background())
+		return err == nil && n == 1
+	}, 20*time.Second, 10*time.Millisecond, "scheduled")
 }
