@@ -26,11 +26,15 @@ func openAnon(dir string, mode os.FileMode) (*os.File, error) {
 	return os.NewFile(uintptr(fd), filepath.Join(dir, "(unnamed)")), nil
 }
 
-// linkAnon gives a file of openAnon its final name, replacing a file of
-// that name as a rename would: through "<final>.part" when one exists.
-func linkAnon(f *os.File, final string) error {
+// linkAnon gives a file of openAnon its final name. Where that name
+// exists, kept reports whether to leave it (it holds this content already);
+// otherwise it is replaced as a rename would: through "<final>.part".
+func linkAnon(f *os.File, final string, kept func() (bool, error)) error {
 	err := linkFD(f, final)
 	if !errors.Is(err, unix.EEXIST) {
+		return err
+	}
+	if keep, err := kept(); keep || err != nil {
 		return err
 	}
 	part := final + partSuffix

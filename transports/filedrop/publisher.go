@@ -1,10 +1,12 @@
 package filedrop
 
 import (
+	"bytes"
 	"cmp"
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -55,29 +57,77 @@ const partSuffix = ".part"
 
 // stagedFile is a written file not yet visible under its final name:
 // without a name (anon), or under "<final>.part". The file is open until
-// Flush, except a ".part" file when NoSync is set (nil f).
+// Flush, except a ".part" file when NoSync is set (nil f). payload is what
+// was written, to recognise the file if its name exists already.
 type stagedFile struct {
-	final string
-	f     *os.File
-	anon  bool
+	final   string
+	f       *os.File
+	anon    bool
+	payload []byte
 }
 
 func (s stagedFile) part() string { return s.final + partSuffix }
 
-// reveal gives a synced and, unless anon, closed file its final name,
-// replacing a file of that name; an anon file is closed. The caller's sync
-// of the folder makes the name durable; the inode is not synced again (see
-// README, Performance, for what that leaves to e2fsck on ext4 without a
-// journal).
+// reveal gives a synced and, unless anon, closed file its final name by
+// linking it there; an anon file is closed, a ".part" name removed. A name
+// that holds the same content already is a delivery done before (a batch
+// delivered again after a crash): it is left as it is and counts as done,
+// so no name is written twice for one message. A name that holds other
+// content (a corrected resend of an acknowledgement) is replaced as a
+// rename would. The caller's sync of the folder makes the name durable;
+// the inode is not synced again (see README, Performance, for what that
+// leaves to e2fsck on ext4 without a journal).
 func (s stagedFile) reveal() error {
-	if !s.anon {
-		return os.Rename(s.part(), s.final)
+	kept := func() (bool, error) { return holds(s.final, s.payload) }
+	if s.anon {
+		err := linkAnon(s.f, s.final, kept)
+		if cerr := s.f.Close(); err == nil {
+			err = cerr
+		}
+		return err
 	}
-	err := linkAnon(s.f, s.final)
-	if cerr := s.f.Close(); err == nil {
-		err = cerr
+	err := os.Link(s.part(), s.final)
+	if errors.Is(err, fs.ErrExist) {
+		var keep bool
+		if keep, err = kept(); err == nil && !keep {
+			return os.Rename(s.part(), s.final)
+		}
+	}
+	if rerr := os.Remove(s.part()); err == nil {
+		err = rerr
 	}
 	return err
+}
+
+// deliveredBefore reports whether the file final holds payload already,
+// its delivery done before, and then removes a "<final>.part" name that a
+// stop between linking and unlinking may have left.
+func deliveredBefore(final string, payload []byte) (bool, error) {
+	done, err := holds(final, payload)
+	if done {
+		if rerr := os.Remove(final + partSuffix); rerr != nil && !errors.Is(rerr, fs.ErrNotExist) {
+			return true, rerr
+		}
+	}
+	return done, err
+}
+
+// holds reports whether the file final exists with content payload.
+func holds(final string, payload []byte) (bool, error) {
+	info, err := os.Lstat(final)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return false, nil
+	case err != nil:
+		return false, err
+	case !info.Mode().IsRegular() || info.Size() != int64(len(payload)):
+		return false, nil
+	}
+	got, err := os.ReadFile(final)
+	if err != nil {
+		return false, err
+	}
+	return bytes.Equal(got, payload), nil
 }
 
 // discard closes the file and removes what is left of it.
@@ -115,8 +165,10 @@ func NewPublisher(cfg PublisherConfig, logger watermill.LoggerAdapter) (*Publish
 // Publish writes each message as a file named after its
 // transports.MetaOutName (else its UUID) plus the extension. An unsafe name
 // (see transports.SafeName), or one ending in .part, .tmp or .done, is a
-// transports.PermanentError wrapping transports.ErrUnsafeName. It stops
-// at the first message that fails; the ones before it are delivered.
+// transports.PermanentError wrapping transports.ErrUnsafeName. A name that
+// holds the message's content already counts as delivered before and is
+// not written again; one that holds other content is replaced. It stops at
+// the first message that fails; the ones before it are delivered.
 func (p *Publisher) Publish(_ string, msgs ...*message.Message) error {
 	p.closeMu.RLock()
 	defer p.closeMu.RUnlock()
@@ -168,7 +220,11 @@ func (p *Publisher) write(name string, payload []byte) error {
 	lock := p.lockFor(name)
 	lock.Lock()
 	defer lock.Unlock()
-	s, err := p.create(filepath.Join(p.cfg.Dir, name), payload)
+	final := filepath.Join(p.cfg.Dir, name)
+	if done, err := deliveredBefore(final, payload); done || err != nil {
+		return err
+	}
+	s, err := p.create(final, payload)
 	if err != nil {
 		return err
 	}
@@ -190,7 +246,7 @@ func (p *Publisher) write(name string, payload []byte) error {
 // create writes payload to a new file that becomes final once revealed,
 // and returns it open; nothing is left behind when it fails.
 func (p *Publisher) create(final string, payload []byte) (stagedFile, error) {
-	s := stagedFile{final: final}
+	s := stagedFile{final: final, payload: payload}
 	var err error
 	if p.anon.Load() {
 		s.f, err = openAnon(p.cfg.Dir, p.cfg.FileMode)
@@ -254,9 +310,14 @@ func (p *Publisher) stage(name string, payload []byte) error {
 	}
 	lock := p.lockFor(name)
 	lock.Lock()
-	s, err := p.create(filepath.Join(p.cfg.Dir, name), payload)
+	final := filepath.Join(p.cfg.Dir, name)
+	done, err := deliveredBefore(final, payload)
+	var s stagedFile
+	if !done && err == nil {
+		s, err = p.create(final, payload)
+	}
 	lock.Unlock()
-	if err != nil {
+	if done || err != nil {
 		return err
 	}
 	if p.cfg.NoSync && !s.anon {

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/nexport/pcsgate/transports"
@@ -100,14 +101,24 @@ func TestStageThenFlush(t *testing.T) {
 	}
 }
 
-// A file delivered again replaces the one of the first delivery, in one
-// step, as a rename does.
-func TestDeliveredAgainReplaces(t *testing.T) {
+// The same message delivered again (a batch after a crash) finds its file
+// and counts as delivered, with no second write of the name; another
+// message under that name replaces the file in one step, as a rename does.
+func TestDeliveredAgain(t *testing.T) {
 	for _, fm := range fileModes {
 		t.Run(fm.name, func(t *testing.T) {
 			dir := t.TempDir()
 			pub := newTestPublisher(t, filedrop.PublisherConfig{Dir: dir}, fm.unnamed)
 			require.NoError(t, pub.Publish("out", outMsg("x", "first")))
+			before, err := os.Stat(filepath.Join(dir, "x"))
+			require.NoError(t, err)
+			require.NoError(t, pub.Stage("out", outMsg("x", "first")), "the same message again")
+			require.NoError(t, pub.Flush())
+			require.NoError(t, pub.Publish("out", outMsg("x", "first")), "and once more")
+			after, err := os.Stat(filepath.Join(dir, "x"))
+			require.NoError(t, err)
+			assert.True(t, os.SameFile(before, after), "the file of the first delivery stays")
+
 			require.NoError(t, pub.Stage("out", outMsg("x", "second")))
 			require.NoError(t, pub.Flush())
 			require.NoError(t, pub.Publish("out", outMsg("x", "third")))
@@ -115,6 +126,39 @@ func TestDeliveredAgainReplaces(t *testing.T) {
 			got, err := os.ReadFile(filepath.Join(dir, "x"))
 			require.NoError(t, err)
 			require.Equal(t, "third", string(got))
+		})
+	}
+}
+
+// A ".part" name left by a stop between naming a file and removing its
+// temporary name goes when the message comes again.
+func TestDeliveredAgainRemovesPart(t *testing.T) {
+	dir := t.TempDir()
+	pub := newTestPublisher(t, filedrop.PublisherConfig{Dir: dir}, false)
+	require.NoError(t, pub.Publish("out", outMsg("x", "first")))
+	require.NoError(t, os.Link(filepath.Join(dir, "x"), filepath.Join(dir, "x.part")))
+	require.NoError(t, pub.Stage("out", outMsg("x", "first")))
+	require.NoError(t, pub.Flush())
+	require.Equal(t, []string{"x"}, listDir(t, dir))
+}
+
+// A file of the same content named between staging and flushing (another
+// instance delivered the message meanwhile) is left as it is: the flush
+// writes no name twice.
+func TestFlushKeepsTheSameFile(t *testing.T) {
+	for _, fm := range fileModes {
+		t.Run(fm.name, func(t *testing.T) {
+			dir := t.TempDir()
+			pub := newTestPublisher(t, filedrop.PublisherConfig{Dir: dir}, fm.unnamed)
+			require.NoError(t, pub.Stage("out", outMsg("x", "same")))
+			require.NoError(t, os.WriteFile(filepath.Join(dir, "x"), []byte("same"), 0o644))
+			before, err := os.Stat(filepath.Join(dir, "x"))
+			require.NoError(t, err)
+			require.NoError(t, pub.Flush())
+			require.Equal(t, []string{"x"}, listDir(t, dir), "no .part left")
+			after, err := os.Stat(filepath.Join(dir, "x"))
+			require.NoError(t, err)
+			assert.True(t, os.SameFile(before, after), "not replaced")
 		})
 	}
 }

@@ -59,6 +59,25 @@ type Config struct {
 	Routes []Route `yaml:"routes"`
 	// Retry bounds the retries of transient failures per stage.
 	Retry RetryConfig `yaml:"retry"`
+	// Postgres bounds, on the server, what a session of a PostgreSQL store
+	// may hold; unused with SQLite.
+	Postgres PostgresConfig `yaml:"postgres"`
+}
+
+// PostgresConfig sets the server-side time limits of a PostgreSQL store's
+// sessions, so that a hung or cut-off instance cannot stop a fleet.
+// Parameters of the same name in the store's address win.
+type PostgresConfig struct {
+	// StatementTimeout cancels a statement that runs longer
+	// (statement_timeout). Default 30s.
+	StatementTimeout time.Duration `yaml:"statement_timeout"`
+	// IdleInTransactionTimeout ends the session of a transaction that
+	// waits longer for its instance (idle_in_transaction_session_timeout),
+	// so a stopped or cut-off instance holds no lock and hides no newer
+	// message from the others for longer. A subscription's transaction,
+	// open while its handler works, gets 30s (the ack deadline) on top.
+	// Default 10s.
+	IdleInTransactionTimeout time.Duration `yaml:"idle_in_transaction_timeout"`
 }
 
 // MonitorConfig places the monitor.
@@ -485,6 +504,24 @@ func (c *Config) validateKeyFiles() []error {
 		"a key of one run could not open what it sealed after a restart, and every instance of a fleet needs the same keys", ErrConfig))}
 }
 
+// validate reports a negative time limit; zero takes the default.
+func (p PostgresConfig) validate() []error {
+	var errs []error
+	for _, f := range []struct {
+		key, example string
+		v            time.Duration
+	}{
+		{"statement_timeout", "30s", p.StatementTimeout},
+		{"idle_in_transaction_timeout", "10s", p.IdleInTransactionTimeout},
+	} {
+		if f.v < 0 {
+			errs = append(errs, atField("$.postgres."+f.key,
+				fmt.Errorf("postgres.%s %s: %w: a positive duration such as %s expected", f.key, f.v, ErrConfig, f.example)))
+		}
+	}
+	return errs
+}
+
 func (c *Config) setDefaults() {
 	if c.Store == "" {
 		c.Store = "sqlite:data/pcsgate.db"
@@ -551,6 +588,7 @@ func (c *Config) Validate() error {
 		errs = append(errs, atField("$.retry.initial_interval",
 			fmt.Errorf("retry.initial_interval %q: %w: a positive duration such as 500ms expected", c.Retry.InitialInterval, ErrConfig)))
 	}
+	errs = append(errs, c.Postgres.validate()...)
 	errs = append(errs, c.validateListeners()...)
 	errs = append(errs, c.validateAcks(names)...)
 	errs = append(errs, c.validateKeyFiles()...)

@@ -59,6 +59,8 @@ func TestConfigErrors(t *testing.T) {
 		{"bad duration, its text also a name", "endpoints:\n  - name: soon\n    direction: in\n    transport: filedrop\n    filedrop: {dir: x, settle: soon}\n", `[5:32] endpoints[0].filedrop.settle: time: invalid duration "soon"`},
 		{"bad duration of an inlined section", "endpoints:\n  - name: a\n    direction: in\n    transport: sftp\n    sftp:\n      dir: x\n      timeout: soon\n", `[7:16] endpoints[0].sftp.timeout: time: invalid duration "soon"`},
 		{"bad retry interval", "retry:\n  initial_interval: 5 parsecs\n", `[2:21] retry.initial_interval "5 parsecs": invalid configuration: a positive duration`},
+		{"negative statement timeout", "postgres:\n  statement_timeout: -1s\n", `[2:22] postgres.statement_timeout -1s: invalid configuration: a positive duration such as 30s expected`},
+		{"bad idle timeout", "postgres:\n  idle_in_transaction_timeout: soon\n", `[2:32] postgres.idle_in_transaction_timeout: time: invalid duration "soon"`},
 		// Reported at the route, not where the endpoint's name is written.
 		{"route to an inbound endpoint", "endpoints:\n  - name: a\n    direction: in\n    transport: filedrop\n    filedrop: {dir: x}\n" +
 			"routes:\n  - profile: portbase/coreor\n    endpoint: a\n", `[8:15] routes[0] "a:portbase/coreor": invalid configuration: endpoint "a" is not an outbound endpoint`},

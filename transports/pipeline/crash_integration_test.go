@@ -140,6 +140,9 @@ func TestCrashSafety(t *testing.T) {
 	assert.GreaterOrEqual(t, state.archived, crashMessages, "inputs archived")
 	assert.Zero(t, state.parts, ".part files left in the outbox")
 	assert.Equal(t, crashMessages, state.delivered, "outbound files")
+	// A batch delivered again after a kill finds its files: no name is
+	// written twice (fewer creations seen only after an overflow).
+	assert.LessOrEqual(t, watch.creations(), state.delivered, "outbound names written twice")
 
 	// Every input archived once: its content is in the archive exactly
 	// once, under its own name or, when that name was taken, a numbered

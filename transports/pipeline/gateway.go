@@ -97,6 +97,10 @@ type Gateway struct {
 	// routerRan says the router was started; closed, that Close was
 	// called.
 	routerRan, closed bool
+	// stopSched stops the scheduler of parked events, which schedDone
+	// says has ended; nil before RunRouter.
+	stopSched func()
+	schedDone chan struct{}
 }
 
 // New builds a gateway from cfg, after filling in its defaults; Run starts
@@ -131,7 +135,8 @@ func NewWithLibraryLogger(ctx context.Context, cfg *Config, reg *mappings.Regist
 	for i := range targets {
 		targets[i].opts.SealKey = sealKey
 	}
-	st, err := store.OpenConfig(ctx, store.Config{DSN: cfg.Store, MaxBytes: storeMaxBytes(cfg)}, lib)
+	st, err := store.OpenConfig(ctx, store.Config{DSN: cfg.Store, MaxBytes: storeMaxBytes(cfg),
+		StatementTimeout: cfg.Postgres.StatementTimeout, IdleInTxTimeout: cfg.Postgres.IdleInTransactionTimeout}, lib)
 	if err != nil {
 		return nil, err
 	}
@@ -412,13 +417,35 @@ func (g *Gateway) RunRouter(ctx context.Context) error {
 		return errGatewayClosed
 	}
 	g.routerRan = true
+	sctx, stop := context.WithCancel(ctx)
+	g.schedDone = make(chan struct{})
+	g.stopSched = stop
 	g.mu.Unlock()
 	leave, err := g.fleet.join(ctx)
 	if err != nil {
+		stop()
+		close(g.schedDone)
 		return err
 	}
 	defer leave()
+	go func() {
+		defer close(g.schedDone)
+		g.runScheduler(sctx)
+	}()
+	defer g.stopScheduler()
 	return g.router.Run(ctx)
+}
+
+// stopScheduler stops the scheduler RunRouter started and waits for it;
+// safe to call more than once and when none was started.
+func (g *Gateway) stopScheduler() {
+	g.mu.Lock()
+	stop, done := g.stopSched, g.schedDone
+	g.mu.Unlock()
+	if stop != nil {
+		stop()
+		<-done
+	}
 }
 
 // errGatewayClosed refuses to start a gateway that was closed.
@@ -440,6 +467,7 @@ func (g *Gateway) Close() error {
 	if g.router != nil && ran {
 		errs = append(errs, g.router.Close())
 	}
+	g.stopScheduler()
 	for i := len(g.closers) - 1; i >= 0; i-- {
 		errs = append(errs, g.closers[i]())
 	}

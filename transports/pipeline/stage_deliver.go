@@ -21,22 +21,36 @@ type stager interface {
 	Flush() error
 }
 
-// deliverStage hands rendered messages to an outbound transport. When the
-// transport stages deliveries, the messages are staged here and counted and
-// logged as delivered by the returned flush, which the subscription runs
-// before it records the batch's acknowledgement; flush is nil otherwise.
+// deliverStage hands rendered messages to an outbound transport. Each
+// message is marked delivered in the store as soon as its effect is done,
+// and a message found marked (its batch delivered again after a crash or a
+// hang) is skipped. When the transport stages deliveries, the messages are
+// staged here, and marked, counted and logged as delivered by the returned
+// flush, which the subscription runs before it records the batch's
+// acknowledgement; flush is nil otherwise.
 func (g *Gateway) deliverStage(ep *Endpoint) (handler message.NoPublishHandlerFunc, flush func(context.Context) error) {
 	pub := g.outbound[ep.Name]
 	delivered := func(event, name string) {
 		g.metrics.delivered.WithLabelValues(ep.Name).Inc()
 		g.logger.Info("delivered", watermill.LogFields{"endpoint": ep.Name, "event": event, "name": name})
 	}
-	send, done := pub.Publish, delivered
+	send, done := pub.Publish, func(msg *message.Message) error {
+		if err := g.store.MarkDelivered(context.WithoutCancel(msg.Context()), ep.Name, time.Now(), msg.UUID); err != nil {
+			return err
+		}
+		delivered(msg.Metadata.Get(MetaEventID), msg.Metadata.Get(transports.MetaOutName))
+		return nil
+	}
 	if st, ok := pub.(stager); ok {
-		b := &stagedBatch{st: st, delivered: delivered}
+		b := &stagedBatch{st: st, delivered: delivered, mark: func(ctx context.Context, uuids []string) error {
+			return g.store.MarkDelivered(ctx, ep.Name, time.Now(), uuids...)
+		}}
 		send, done, flush = st.Stage, b.add, b.flush
 	}
 	handler = func(msg *message.Message) error {
+		if skip, err := g.deliveredBefore(ep.Name, msg); skip || err != nil {
+			return err
+		}
 		out, err := g.opened(msg)
 		if err != nil {
 			return err
@@ -48,10 +62,20 @@ func (g *Gateway) deliverStage(ep *Endpoint) (handler message.NoPublishHandlerFu
 			}
 			return err
 		}
-		done(msg.Metadata.Get(MetaEventID), msg.Metadata.Get(transports.MetaOutName))
-		return nil
+		return done(msg)
 	}
 	return handler, flush
+}
+
+// deliveredBefore reports whether msg is marked delivered to endpoint
+// already, and logs that it is skipped.
+func (g *Gateway) deliveredBefore(endpoint string, msg *message.Message) (bool, error) {
+	done, err := g.store.IsDelivered(msg.Context(), endpoint, msg.UUID)
+	if done {
+		g.logger.Info("delivered before; skipped", watermill.LogFields{"endpoint": endpoint,
+			"event": msg.Metadata.Get(MetaEventID), "name": msg.Metadata.Get(transports.MetaOutName)})
+	}
+	return done, err
 }
 
 // recordFailure keeps a failed attempt to deliver msg, for the monitor's
@@ -80,26 +104,32 @@ func (g *Gateway) opened(msg *message.Message) (*message.Message, error) {
 }
 
 // stagedBatch is what a stager holds staged for one outbound endpoint:
-// the event and out name of each message, counted as delivered once
-// flushed.
+// each message's uuid, event and out name, marked and counted as
+// delivered once flushed.
 type stagedBatch struct {
 	st        stager
 	delivered func(event, name string)
+	mark      func(ctx context.Context, uuids []string) error
 	// The subscription runs flush after the batch's last ack, but on
 	// shutdown it may do so while a handler still runs.
 	mu     sync.Mutex
-	staged [][2]string // guarded by mu
+	staged []stagedMessage // guarded by mu
 }
 
-func (b *stagedBatch) add(event, name string) {
+// stagedMessage is what a stagedBatch keeps of one message.
+type stagedMessage struct{ uuid, event, name string }
+
+func (b *stagedBatch) add(msg *message.Message) error {
 	b.mu.Lock()
-	b.staged = append(b.staged, [2]string{event, name})
+	b.staged = append(b.staged, stagedMessage{msg.UUID, msg.Metadata.Get(MetaEventID), msg.Metadata.Get(transports.MetaOutName)})
 	b.mu.Unlock()
+	return nil
 }
 
-// flush makes the staged messages visible and durable and counts them as
-// delivered; on error the batch is delivered again.
-func (b *stagedBatch) flush(context.Context) error {
+// flush makes the staged messages visible and durable, then marks them
+// delivered in one transaction and counts them; on error the batch is
+// delivered again, and what was made visible is recognised then.
+func (b *stagedBatch) flush(ctx context.Context) error {
 	b.mu.Lock()
 	batch := b.staged
 	b.staged = nil
@@ -107,8 +137,15 @@ func (b *stagedBatch) flush(context.Context) error {
 	if err := b.st.Flush(); err != nil {
 		return err
 	}
-	for _, d := range batch {
-		b.delivered(d[0], d[1])
+	uuids := make([]string, len(batch))
+	for i, m := range batch {
+		uuids[i] = m.uuid
+	}
+	if err := b.mark(ctx, uuids); err != nil {
+		return err
+	}
+	for _, m := range batch {
+		b.delivered(m.event, m.name)
 	}
 	return nil
 }

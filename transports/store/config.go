@@ -48,6 +48,17 @@ type Config struct {
 	// Clock returns the current time for updated_at, first_seen and similar
 	// columns. Default time.Now.
 	Clock func() time.Time
+	// StatementTimeout is PostgreSQL's statement_timeout for every session:
+	// a statement running longer is cancelled by the server. Default 30s.
+	// Migrations run without it.
+	StatementTimeout time.Duration
+	// IdleInTxTimeout is PostgreSQL's idle_in_transaction_session_timeout
+	// for every session: the server ends a session whose transaction waits
+	// longer for its client, so a hung or cut-off instance holds no lock
+	// and no snapshot longer than that. Default 10s. A subscription's
+	// transaction, which stays open while its handler works, gets
+	// AckDeadline plus this instead.
+	IdleInTxTimeout time.Duration
 }
 
 // DefaultMaxBytes is Config.MaxBytes when none is given: 16 MiB.
@@ -62,6 +73,8 @@ const (
 	defaultRetryInterval  = time.Second
 	defaultAckDeadline    = 30 * time.Second
 	defaultBatchSize      = 100
+	defaultStmtTimeout    = 30 * time.Second
+	defaultIdleInTx       = 10 * time.Second
 	defaultMaxBytes       = DefaultMaxBytes
 	// maxKeyBytes bounds keys, ids and names, which are indexed.
 	maxKeyBytes = 1024
@@ -98,6 +111,12 @@ func (c *Config) setDefaults() {
 	if c.Clock == nil {
 		c.Clock = time.Now
 	}
+	if c.StatementTimeout == 0 {
+		c.StatementTimeout = defaultStmtTimeout
+	}
+	if c.IdleInTxTimeout == 0 {
+		c.IdleInTxTimeout = defaultIdleInTx
+	}
 }
 
 // Validate reports the first setting that cannot work.
@@ -114,6 +133,8 @@ func (c Config) Validate() error {
 		{"resend_interval", c.ResendInterval},
 		{"retry_interval", c.RetryInterval},
 		{"ack_deadline", c.AckDeadline},
+		{"statement_timeout", c.StatementTimeout},
+		{"idle_in_transaction_timeout", c.IdleInTxTimeout},
 	}
 	for _, p := range positive {
 		if p.v <= 0 {

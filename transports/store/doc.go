@@ -78,6 +78,13 @@
 // moments, so the group saves most of that; nobody waits longer than for
 // their turn. Statements are prepared once per connection and kept.
 //
+// On PostgreSQL every session runs with statement_timeout and
+// idle_in_transaction_session_timeout (Config.StatementTimeout, 30s, and
+// Config.IdleInTxTimeout, 10s), so an instance that hangs or loses its
+// network holds no lock, and hides no newer message from the others, for
+// longer than that. A subscription's transaction, which watermill-sql keeps
+// open while the handler works, may idle for AckDeadline on top.
+//
 // Subscriptions poll, but a publish through the Store wakes the topic's
 // idle subscriptions at once; PollInterval only bounds how late a message
 // published by another process is seen.

@@ -16,3 +16,10 @@ func (t *Tx) PragmaForTest(name string) (string, error) {
 	err := t.queryRow("PRAGMA " + name).Scan(&v)
 	return v, err
 }
+
+// BackendPIDForTest is the PostgreSQL server process of the transaction.
+func (t *Tx) BackendPIDForTest() (int64, error) {
+	var pid int64
+	err := t.queryRow("SELECT pg_backend_pid()").Scan(&pid)
+	return pid, err
+}

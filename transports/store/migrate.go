@@ -20,6 +20,11 @@ const migrateLock = 0x70637367 // "pcsg"
 func (s *Store) migrate(ctx context.Context) error {
 	return s.rawTx(ctx, func(tx *sql.Tx) error {
 		if s.d.dollar {
+			// Waiting for another instance's migration, or migrating a
+			// large ledger, may take longer than any statement should.
+			if _, err := tx.ExecContext(ctx, `SET LOCAL statement_timeout = 0`); err != nil {
+				return fmt.Errorf("migration: %w", err)
+			}
 			if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, migrateLock); err != nil {
 				return fmt.Errorf("migration lock: %w", err)
 			}

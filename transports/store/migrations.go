@@ -184,6 +184,32 @@ var sqliteMigrations = []migration{{
 	recorded_at TEXT NOT NULL
 ) STRICT`,
 	},
+}, {
+	version:     12,
+	description: "messages scheduled to be published when due: parked events",
+	stmts: []string{
+		`CREATE TABLE scheduled (
+	id INTEGER PRIMARY KEY,
+	topic TEXT NOT NULL,
+	uuid TEXT NOT NULL,
+	payload BLOB NOT NULL,
+	metadata TEXT NOT NULL CHECK (json_valid(metadata)),
+	due_at TEXT NOT NULL
+) STRICT`,
+		`CREATE INDEX scheduled_due ON scheduled (due_at, id)`,
+	},
+}, {
+	version:     13,
+	description: "deliveries marked done one by one, so a redelivered message is skipped",
+	stmts: []string{
+		`CREATE TABLE delivered (
+	endpoint TEXT NOT NULL,
+	uuid TEXT NOT NULL,
+	at TEXT NOT NULL,
+	PRIMARY KEY (endpoint, uuid)
+) STRICT, WITHOUT ROWID`,
+		`CREATE INDEX delivered_at ON delivered (at)`,
+	},
 }}
 
 // postgresMigrations is the same schema for PostgreSQL. Bodies are json, not
@@ -361,5 +387,31 @@ var postgresMigrations = []migration{{
 	fingerprint TEXT NOT NULL,
 	recorded_at TIMESTAMPTZ NOT NULL
 )`,
+	},
+}, {
+	version:     12,
+	description: "messages scheduled to be published when due: parked events",
+	stmts: []string{
+		`CREATE TABLE scheduled (
+	id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+	topic TEXT NOT NULL,
+	uuid TEXT NOT NULL,
+	payload BYTEA NOT NULL,
+	metadata JSON NOT NULL,
+	due_at TIMESTAMPTZ NOT NULL
+)`,
+		`CREATE INDEX scheduled_due ON scheduled (due_at, id)`,
+	},
+}, {
+	version:     13,
+	description: "deliveries marked done one by one, so a redelivered message is skipped",
+	stmts: []string{
+		`CREATE TABLE delivered (
+	endpoint TEXT NOT NULL,
+	uuid TEXT NOT NULL,
+	at TIMESTAMPTZ NOT NULL,
+	PRIMARY KEY (endpoint, uuid)
+)`,
+		`CREATE INDEX delivered_at ON delivered (at)`,
 	},
 }}

@@ -180,6 +180,7 @@ func storeSchema3(t *testing.T, dsn string) {
 		`ALTER TABLE events DROP COLUMN endpoint`, `DROP INDEX deadletters_release`, `ALTER TABLE deadletters DROP COLUMN release_key`,
 		`DROP TABLE raw_messages`, `ALTER TABLE events DROP COLUMN masked_hash`,
 		`DROP TABLE delivery_failures`, `DROP TABLE instances`, `DROP TABLE leases`, `DROP TABLE fleet_keys`,
+		`DROP TABLE scheduled`, `DROP TABLE delivered`,
 		`DELETE FROM pcsgate_migrations WHERE version >= 4`} {
 		_, err := db.Exec(q)
 		require.NoError(t, err, q)

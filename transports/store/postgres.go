@@ -2,20 +2,27 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
+	"strconv"
+	"time"
 
-	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
 )
 
 // openPostgres opens one pool for reads and writes and returns the key under
-// which Stores on the same database share in-process state.
+// which Stores on the same database share in-process state. Every session
+// of the pool runs with the configured statement and idle-in-transaction
+// timeouts, unless the address sets them itself.
 func (s *Store) openPostgres(ctx context.Context) (string, error) {
 	where := Redacted(s.dsn.URL)
-	db, err := sql.Open("pgx", s.dsn.URL)
+	pc, err := pgx.ParseConfig(s.dsn.URL)
 	if err != nil {
-		return "", fmt.Errorf("store %s: %w", where, err)
+		return "", fmt.Errorf("store %s: %w", where, ErrBadDSN)
 	}
+	setDefaultParam(pc.RuntimeParams, "statement_timeout", s.cfg.StatementTimeout)
+	setDefaultParam(pc.RuntimeParams, "idle_in_transaction_session_timeout", s.cfg.IdleInTxTimeout)
+	db := stdlib.OpenDB(*pc)
 	db.SetMaxOpenConns(s.cfg.MaxConns)
 	if err := db.PingContext(ctx); err != nil {
 		_ = db.Close()
@@ -32,3 +39,21 @@ const asyncCommit = "SET LOCAL synchronous_commit TO OFF"
 // syncCommit undoes asyncCommit for the rest of a group's transaction
 // once a request that is not replayable joins it.
 const syncCommit = "SET LOCAL synchronous_commit TO DEFAULT"
+
+// setDefaultParam sets a session parameter given in milliseconds, unless
+// params has it already.
+func setDefaultParam(params map[string]string, name string, d time.Duration) {
+	if _, ok := params[name]; !ok {
+		params[name] = strconv.FormatInt(d.Milliseconds(), 10)
+	}
+}
+
+// subscriptionTxSettings is the statement that begins a subscription's
+// transaction: its commit need not wait for the disk (only its
+// acknowledgement is written), and it may stay idle while the handler
+// works, for up to the ack deadline plus the usual idle timeout.
+func subscriptionTxSettings(cfg Config) string {
+	idle := cfg.AckDeadline + cfg.IdleInTxTimeout
+	return "SELECT set_config('synchronous_commit', 'off', true), " +
+		"set_config('idle_in_transaction_session_timeout', '" + strconv.FormatInt(idle.Milliseconds(), 10) + "', true)"
+}

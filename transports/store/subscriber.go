@@ -251,8 +251,11 @@ func (sn *subscription) BeginTx(ctx context.Context, opts *sql.TxOptions) (wsql.
 		if err != nil {
 			return nil, err
 		}
-		// A lost acknowledgement only delivers its messages again.
-		if _, err := tx.ExecContext(ctx, asyncCommit); err != nil {
+		// A lost acknowledgement only delivers its messages again. The
+		// transaction stays open while the handler works, up to the ack
+		// deadline; the server ends it not long after that if this
+		// process stops answering.
+		if _, err := tx.ExecContext(ctx, subscriptionTxSettings(sn.s.cfg)); err != nil {
 			_ = tx.Rollback()
 			return nil, err
 		}

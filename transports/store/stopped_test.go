@@ -1,0 +1,88 @@
+package store_test
+
+import (
+	"bufio"
+	"context"
+	"os"
+	"os/exec"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/ThreeDotsLabs/watermill/message"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/nexport/pcsgate/transports/store"
+)
+
+// envStoppedDSN makes the test binary the instance that
+// TestPostgresStoppedInstance stops.
+const envStoppedDSN = "PCSGATE_TEST_STOPPED_DSN"
+
+// stoppedConfig is the store configuration of both instances: short
+// limits, so the server ends the stopped one's transaction quickly.
+func stoppedConfig(dsn string) store.Config {
+	return store.Config{DSN: dsn, AckDeadline: time.Second, IdleInTxTimeout: 500 * time.Millisecond}
+}
+
+// TestPostgresStoppedInstanceHelper is the other instance: it takes a
+// message, says so and then hangs with its subscription's transaction
+// open. It runs only when TestPostgresStoppedInstance starts it.
+func TestPostgresStoppedInstanceHelper(t *testing.T) {
+	dsn := os.Getenv(envStoppedDSN)
+	if dsn == "" {
+		t.Skip("started by TestPostgresStoppedInstance")
+	}
+	s, err := store.OpenConfig(context.Background(), stoppedConfig(dsn), nil)
+	require.NoError(t, err)
+	sub, err := s.Subscriber("g")
+	require.NoError(t, err)
+	ch, err := sub.Subscribe(context.Background(), "held")
+	require.NoError(t, err)
+	<-ch
+	_, _ = os.Stdout.WriteString("holding\n")
+	select {} // stopped with SIGSTOP, then killed
+}
+
+// An instance stopped (SIGSTOP) while its handler works holds its
+// subscription's transaction open, which on PostgreSQL hides every newer
+// message of every topic from the other instances; the server now ends
+// that transaction after the ack deadline plus the idle timeout, and the
+// others see new messages again. Before, they saw none while the stop
+// lasted.
+func TestPostgresStoppedInstance(t *testing.T) {
+	dsn := postgresDSN(t)
+	ctx := context.Background()
+	s := openPostgres(t, stoppedConfig(dsn))
+	require.NoError(t, s.Publisher().Publish("held", message.NewMessage("held", nil)))
+	sub, err := s.Subscriber("h")
+	require.NoError(t, err)
+	ch, err := sub.Subscribe(ctx, "other")
+	require.NoError(t, err)
+
+	cmd := exec.Command(os.Args[0], "-test.run=^TestPostgresStoppedInstanceHelper$")
+	cmd.Env = append(os.Environ(), envStoppedDSN+"="+dsn)
+	out, err := cmd.StdoutPipe()
+	require.NoError(t, err)
+	require.NoError(t, cmd.Start())
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	lines := bufio.NewScanner(out)
+	held := false
+	for !held && lines.Scan() {
+		held = lines.Text() == "holding"
+	}
+	require.True(t, held, "the other instance took the message")
+	require.NoError(t, cmd.Process.Signal(syscall.SIGSTOP))
+	stopped := time.Now()
+
+	require.NoError(t, s.Publisher().Publish("other", message.NewMessage("after", nil)))
+	select {
+	case m := <-ch:
+		m.Ack()
+		assert.Equal(t, "after", m.UUID)
+		t.Logf("a message published after the stop was delivered %.1f s later", time.Since(stopped).Seconds())
+	case <-time.After(20 * time.Second):
+		t.Fatal("nothing delivered while the other instance is stopped")
+	}
+}
