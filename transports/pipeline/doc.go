@@ -89,4 +89,10 @@
 // reached its server. An endpoint failing for longer than its
 // degraded_after is degraded: /healthz, open, names the kind of error
 // only; /api/health gives the full reason to a viewer.
+//
+// On a PostgreSQL store the gateways sharing it form a fleet (fleet.go):
+// each registers and heartbeats, runs an inbox or SFTP pick-up only while
+// it holds that endpoint's lease, and refuses a credential key other than
+// the one whose fingerprint the store recorded first. /healthz lists the
+// instances by id and the leases; /api/fleet adds host, process and version.
 package pipeline

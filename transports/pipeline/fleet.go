@@ -173,6 +173,17 @@ type Fleet struct {
 	Leases    []store.Lease    `json:"leases"`
 }
 
+// Anonymous is the fleet as the open /healthz shows it: instances by id,
+// heartbeat and liveness, without host, process id or version, which tell
+// an unauthenticated caller more about the machines than it needs.
+func (f Fleet) Anonymous() Fleet {
+	out := Fleet{Self: f.Self, Leases: f.Leases, Instances: make([]store.Instance, len(f.Instances))}
+	for i, in := range f.Instances {
+		out.Instances[i] = store.Instance{ID: in.ID, StartedAt: in.StartedAt, HeartbeatAt: in.HeartbeatAt, Alive: in.Alive}
+	}
+	return out
+}
+
 // FleetOf reads the fleet of the store st: instances are gone once their
 // heartbeat is older than store.InstanceGoneAfter.
 func FleetOf(ctx context.Context, st *store.Store) (Fleet, error) {

@@ -272,8 +272,10 @@ func errorClass(err error) string {
 
 // healthz answers GET /healthz, open to all: the store's kind, each
 // endpoint's state, with a short reason that names the kind of error
-// only, and the fleet: its instances and the leases held. The status is "degraded" when an endpoint has failed for longer
-// than its degraded_after. The HTTP status stays 200 then: a load
+// only, and the fleet: its instances (id and heartbeat; GET /api/fleet
+// gives host, process and version to a viewer) and the leases held. The
+// status is "degraded" when an endpoint has failed for longer than its
+// degraded_after. The HTTP status stays 200 then: a load
 // balancer takes a 503 as "this instance is down", and another instance
 // would meet the same partner's server down; only a store that does not
 // answer makes it 503.
@@ -303,12 +305,25 @@ func (g *Gateway) healthz(w http.ResponseWriter, r *http.Request) {
 		out.Status, status = "down", http.StatusServiceUnavailable
 	} else if f, err := FleetOf(r.Context(), g.store); err == nil {
 		f.Self = g.fleet.self.ID
+		f = f.Anonymous()
 		out.Fleet = &f
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(out)
+}
+
+// apiFleet answers GET /api/fleet: every instance on the store with its
+// host, process id, version and heartbeat, and the leases held.
+func (g *Gateway) apiFleet(w http.ResponseWriter, r *http.Request) {
+	f, err := FleetOf(r.Context(), g.store)
+	if err != nil {
+		writeAPIError(w, http.StatusServiceUnavailable, "the store did not answer")
+		return
+	}
+	f.Self = g.fleet.self.ID
+	writeAPI(w, f, nil)
 }
 
 // apiHealth answers GET /api/health: each endpoint's health in full, with

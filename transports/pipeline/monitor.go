@@ -81,6 +81,7 @@ func (g *Gateway) monitorRoutes() []monitorRoute {
 		{MonitorRoute{"GET /api/deadletters", viewer}, g.apiDeadLetters},
 		{MonitorRoute{"GET /api/messages", viewer}, g.apiMessages},
 		{MonitorRoute{"GET /api/health", viewer}, g.apiHealth},
+		{MonitorRoute{"GET /api/fleet", viewer}, g.apiFleet},
 		{MonitorRoute{"GET /api/stats/hourly", viewer}, g.apiHourly},
 		{MonitorRoute{"POST /api/deadletters/{id}/replay", operator}, g.replayDeadLetter},
 		{MonitorRoute{"POST /api/deadletters/{id}/discard", operator}, g.discardDeadLetter},

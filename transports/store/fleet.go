@@ -25,9 +25,9 @@ const instancePruneAfter = 24 * time.Hour
 // Instance is one pcsgate process of a fleet as the store knows it.
 type Instance struct {
 	ID          string    `json:"id"`
-	Host        string    `json:"host"`
-	PID         int       `json:"pid"`
-	Version     string    `json:"version"`
+	Host        string    `json:"host,omitempty"`
+	PID         int       `json:"pid,omitempty"`
+	Version     string    `json:"version,omitempty"`
 	StartedAt   time.Time `json:"startedAt"`
 	HeartbeatAt time.Time `json:"heartbeatAt"`
 	// Alive says its heartbeat is younger than the bound it was listed
