@@ -25,7 +25,7 @@ and the leases held (inbound/<endpoint>: the instance that picks up that
 inbox or polls that SFTP server, and until when). Instances heartbeat every
 2 s and are gone after 10 s without one; a lease not renewed expires after
 6 s and another instance takes it. On SQLite, one process, there are no
-leases. --json prints the same as /healthz's fleet.`,
+leases. --json prints the same as the monitor's /api/fleet.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			cfg, s, err := f.openExisting(cmd.Context())

@@ -62,7 +62,7 @@ func TestStatus(t *testing.T) {
 	assert.Contains(t, ls[7], l.ExpiresAt.UTC().Format("2006-01-02T15:04:05.000Z"))
 }
 
-// pcsgate status --json prints the fleet as /healthz does; an empty one
+// pcsgate status --json prints the fleet as /api/fleet does; an empty one
 // has empty lists, not nulls.
 func TestStatusJSON(t *testing.T) {
 	data, l := fleetData(t)
