@@ -25,17 +25,38 @@ type FixedReader struct {
 // NewFixedReader returns a reader of r. Invalid options are reported by the
 // first call to Next.
 func NewFixedReader(r io.Reader, opts FixedOptions) *FixedReader {
-	if opts.MaxBytes == 0 {
-		opts.MaxBytes = DefaultMaxBytes
-	}
-	fr := &FixedReader{opts: opts}
-	schema, err := opts.compile()
+	s, err := opts.Compile()
 	if err != nil {
-		fr.err = &Error{Name: opts.Name, Err: err}
-		return fr
+		return &FixedReader{opts: opts, err: &Error{Name: opts.Name, Err: err}}
 	}
-	fr.schema = schema
-	fr.lr = newLineReader(r, opts.MaxBytes, schema.enc)
+	return s.NewReader(r, opts.Name)
+}
+
+// FixedSchema is FixedOptions checked and compiled once, to read many
+// files with the same layouts without compiling them for each.
+type FixedSchema struct {
+	opts   FixedOptions
+	schema *fixedSchema
+}
+
+// Compile checks the options, as Validate does, and compiles them.
+func (o FixedOptions) Compile() (*FixedSchema, error) {
+	schema, err := o.compile()
+	if err != nil {
+		return nil, err
+	}
+	if o.MaxBytes == 0 {
+		o.MaxBytes = DefaultMaxBytes
+	}
+	return &FixedSchema{opts: o, schema: schema}, nil
+}
+
+// NewReader returns a reader of r with the schema's options; name names
+// the input in errors, in place of FixedOptions.Name.
+func (s *FixedSchema) NewReader(r io.Reader, name string) *FixedReader {
+	fr := &FixedReader{opts: s.opts, schema: s.schema}
+	fr.opts.Name = name
+	fr.lr = newLineReader(r, fr.opts.MaxBytes, s.schema.enc)
 	return fr
 }
 
@@ -70,6 +91,15 @@ func (r *FixedReader) Next() (Record, error) {
 		return Record{Line: r.lr.line}, err
 	}
 	return rec, nil
+}
+
+// label names the layout in messages: ` "D1"`, or nothing for the only
+// layout of a file with one.
+func (k *fixedKind) label() string {
+	if k.key == "" {
+		return ""
+	}
+	return fmt.Sprintf(" %q", k.key)
 }
 
 // bom is the UTF-8 byte order mark.
@@ -144,17 +174,13 @@ func (r *FixedReader) parse(line []byte) (Record, error) {
 				fmt.Sprintf("record type %s is not one of %s", quote(typ), r.schema.types)))
 		}
 	}
-	layout := ""
-	if kind.key != "" {
-		layout = fmt.Sprintf(" %q", kind.key)
-	}
 	switch {
 	case n < kind.need && !r.opts.PadShort:
 		return Record{}, r.fail(0, "", "", describe(ErrShortRecord,
-			fmt.Sprintf("record is %d characters, layout%s needs %d", n, layout, kind.need)))
+			fmt.Sprintf("record is %d characters, layout%s needs %d", n, kind.label(), kind.need)))
 	case kind.exact && n > kind.need:
 		return Record{}, r.fail(kind.need+1, "", "", describe(ErrLongRecord,
-			fmt.Sprintf("record is %d characters, layout%s has %d", n, layout, kind.need)))
+			fmt.Sprintf("record is %d characters, layout%s has %d", n, kind.label(), kind.need)))
 	}
 	values := make([]string, len(kind.slots))
 	for i := range kind.slots {
