@@ -19,7 +19,7 @@ import (
 // wrong header, a read error) is returned by every later call.
 type CSVReader struct {
 	opts    CSVOptions
-	lr      *lineReader
+	lr      lineReader
 	delim   []byte
 	quote   []byte // nil without quoting
 	started bool
@@ -35,6 +35,7 @@ type CSVReader struct {
 	dropped int        // fields beyond MaxFields
 	field   int        // bytes of the current field
 	problem *Error     // first problem of the record
+	values  []string   // the last record's values, with ReuseRecord
 }
 
 type position struct{ line, col int }
@@ -56,11 +57,32 @@ func NewCSVReader(r io.Reader, opts CSVOptions) *CSVReader {
 		cr.err = &Error{Name: opts.Name, Err: err}
 		return cr
 	}
-	cr.delim = utf8.AppendRune(nil, opts.Delimiter)
+	cr.delim = runeBytes(opts.Delimiter)
 	if opts.Quote != 0 {
-		cr.quote = utf8.AppendRune(nil, opts.Quote)
+		cr.quote = runeBytes(opts.Quote)
 	}
+	// Room for a typical record, so that the first ones do not grow the
+	// slices step by step.
+	n := max(len(opts.Header), 16)
+	cr.ends, cr.starts, cr.buf = make([]int, 0, n), make([]position, 0, n), make([]byte, 0, 256)
 	return cr
+}
+
+// asciiBytes holds every ASCII character once, so that a delimiter or
+// quote of one byte needs no slice of its own.
+var asciiBytes = func() (b [128]byte) {
+	for i := range b {
+		b[i] = byte(i)
+	}
+	return b
+}()
+
+// runeBytes returns the UTF-8 bytes of c; do not modify them.
+func runeBytes(c rune) []byte {
+	if c >= 0 && c < 128 {
+		return asciiBytes[c : c+1 : c+1]
+	}
+	return utf8.AppendRune(nil, c)
 }
 
 // Header returns the field names: the header line (read now if need be),
@@ -125,7 +147,7 @@ func (r *CSVReader) start() {
 		r.err = err
 		return
 	}
-	r.names = values
+	r.names, r.values = values, nil // the names keep the header's slice
 	r.want = len(values)
 }
 
@@ -195,7 +217,14 @@ func (r *CSVReader) readRecord() ([]string, int, error) {
 		return nil, first, r.problem
 	}
 	s := string(r.buf)
-	values := make([]string, len(r.ends))
+	values := r.values[:0]
+	if !r.opts.ReuseRecord || cap(values) < len(r.ends) {
+		values = make([]string, len(r.ends))
+	}
+	values = values[:len(r.ends)]
+	if r.opts.ReuseRecord {
+		r.values = values
+	}
 	prev := 0
 	for i, end := range r.ends {
 		values[i] = s[prev:end]

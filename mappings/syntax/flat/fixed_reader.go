@@ -17,9 +17,23 @@ import (
 type FixedReader struct {
 	opts   FixedOptions
 	schema *fixedSchema
-	lr     *lineReader
-	err    error // sticky
-	offs   []int // byte offset of each character of the current line
+	lr     lineReader
+	err    error    // sticky
+	offs   []int    // byte offset of each character of the current line
+	values []string // the last record's values, with ReuseRecord
+}
+
+// recordValues returns a slice for the values of a record of kind: a new
+// one, or with ReuseRecord the one of the last record.
+func (r *FixedReader) recordValues(kind *fixedKind) []string {
+	n := len(kind.slots)
+	if !r.opts.ReuseRecord {
+		return make([]string, n)
+	}
+	if cap(r.values) < n {
+		r.values = make([]string, n)
+	}
+	return r.values[:n]
 }
 
 // NewFixedReader returns a reader of r. Invalid options are reported by the
@@ -182,7 +196,7 @@ func (r *FixedReader) parse(line []byte) (Record, error) {
 		return Record{}, r.fail(kind.need+1, "", "", describe(ErrLongRecord,
 			fmt.Sprintf("record is %d characters, layout%s has %d", n, kind.label(), kind.need)))
 	}
-	values := make([]string, len(kind.slots))
+	values := r.recordValues(kind)
 	for i := range kind.slots {
 		sl := &kind.slots[i]
 		values[i] = sl.trim(at(sl.start, sl.start+sl.width))

@@ -89,7 +89,8 @@ func decodeFlat(r *engine.Registry, br *bufio.Reader, p *engine.Profile, opts *e
 
 // readerPlan is what reading a profile's files needs from its options,
 // worked out once per profile: CSV options checked, or fixed-width layouts
-// compiled.
+// compiled. Readers reuse their record's values: a record is done with
+// once decoded, and one kept for later (a file header) is copied.
 type readerPlan struct {
 	csv   flat.CSVOptions
 	fixed *flat.FixedSchema
@@ -125,14 +126,14 @@ func newReaderPlan(p *engine.Profile) (*readerPlan, error) {
 		if err != nil {
 			return nil, err
 		}
-		co.MaxBytes = p.MaxBytes
+		co.MaxBytes, co.ReuseRecord = p.MaxBytes, true
 		pl.csv = co
 	case o != nil && o.Fixed != nil:
 		fo, err := o.Fixed.FixedOptions("")
 		if err != nil {
 			return nil, err
 		}
-		fo.MaxBytes = p.MaxBytes
+		fo.MaxBytes, fo.ReuseRecord = p.MaxBytes, true
 		if pl.fixed, err = fo.Compile(); err != nil {
 			return nil, err
 		}
