@@ -132,27 +132,51 @@ func (r *FixedReader) fail(col int, field, value string, err error) *Error {
 	return &Error{Name: r.opts.Name, Line: r.lr.line, Column: col, Field: field, Value: clip(value), Err: err}
 }
 
-// parse splits one line (without its terminator) into a record.
-func (r *FixedReader) parse(line []byte) (Record, error) {
+// checkLine refuses a line that is not UTF-8 text (in a UTF-8 file), holds
+// a control character or a byte order mark, and reports whether it is
+// plain ASCII, one byte per character. A line of ASCII without control
+// characters, the usual one, is settled in one pass.
+func (r *FixedReader) checkLine(line []byte) (ascii bool, err error) {
+	ascii, ctl := true, -1
+	for j, c := range line {
+		if c >= 0x80 {
+			ascii = false
+			break
+		}
+		if (c < 0x20 && c != '\t' || c == 0x7F) && ctl < 0 {
+			ctl = j
+		}
+	}
+	if ascii && ctl < 0 {
+		return true, nil
+	}
 	if r.schema.enc == encUTF8 {
 		if j := invalidUTF8(line); j >= 0 {
-			return Record{}, r.fail(1+utf8.RuneCount(line[:j]), "", "", describe(ErrEncoding,
+			return false, r.fail(1+utf8.RuneCount(line[:j]), "", "", describe(ErrEncoding,
 				fmt.Sprintf("byte 0x%02X is not UTF-8 text (is the file ISO 8859-1?)", line[j])))
 		}
 	}
 	for j, c := range line {
 		if c < 0x20 && c != '\t' || c == 0x7F {
-			return Record{}, r.fail(1+utf8.RuneCount(line[:j]), "", "", describe(ErrControlChar,
+			return false, r.fail(1+utf8.RuneCount(line[:j]), "", "", describe(ErrControlChar,
 				fmt.Sprintf("record contains control character %q", c)))
 		}
 	}
 	if j := bytes.Index(line, bom); j >= 0 {
-		return Record{}, r.fail(1+utf8.RuneCount(line[:j]), "", "", describe(ErrEncoding,
+		return false, r.fail(1+utf8.RuneCount(line[:j]), "", "", describe(ErrEncoding,
 			"record contains U+FEFF, a byte order mark, which has no place inside a file"))
+	}
+	return ascii || utf8.RuneCount(line) == len(line), nil
+}
+
+// parse splits one line (without its terminator) into a record.
+func (r *FixedReader) parse(line []byte) (Record, error) {
+	ascii, err := r.checkLine(line)
+	if err != nil {
+		return Record{}, err
 	}
 	text := string(line)
 	r.offs = r.offs[:0]
-	ascii := len(text) == utf8.RuneCountInString(text)
 	n := len(text)
 	if !ascii {
 		for i := range text {
