@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 	"unicode"
 	"unicode/utf8"
 )
@@ -36,6 +37,7 @@ type CSVReader struct {
 	field   int        // bytes of the current field
 	problem *Error     // first problem of the record
 	values  []string   // the last record's values, with ReuseRecord
+	noPlain bool       // read every line field by field, as tests compare
 }
 
 type position struct{ line, col int }
@@ -205,6 +207,9 @@ func (r *CSVReader) readRecord() ([]string, int, error) {
 	}
 	first := r.lr.line
 	r.buf, r.ends, r.starts, r.dropped, r.problem = r.buf[:0], r.ends[:0], r.starts[:0], 0, nil
+	if values, ok := r.splitPlain(line); ok {
+		return values, first, nil
+	}
 	pos := 0
 	for more := true; more; {
 		var err error
@@ -217,20 +222,53 @@ func (r *CSVReader) readRecord() ([]string, int, error) {
 		return nil, first, r.problem
 	}
 	s := string(r.buf)
-	values := r.values[:0]
-	if !r.opts.ReuseRecord || cap(values) < len(r.ends) {
-		values = make([]string, len(r.ends))
-	}
-	values = values[:len(r.ends)]
-	if r.opts.ReuseRecord {
-		r.values = values
-	}
+	values := r.valuesFor(len(r.ends))
 	prev := 0
 	for i, end := range r.ends {
 		values[i] = s[prev:end]
 		prev = end
 	}
 	return values, first, nil
+}
+
+// valuesFor returns a slice for n values: a new one, or with ReuseRecord
+// the last record's.
+func (r *CSVReader) valuesFor(n int) []string {
+	if !r.opts.ReuseRecord {
+		return make([]string, n)
+	}
+	if cap(r.values) < n {
+		r.values = make([]string, n)
+	}
+	return r.values[:n]
+}
+
+// splitPlain reads a data line that has nothing to unquote, trim or
+// refuse, the usual one, by cutting it at its delimiters: no quote, no NUL,
+// valid text, no field over the limits. It reports false for any other
+// line, which readField reads field by field.
+func (r *CSVReader) splitPlain(line []byte) ([]string, bool) {
+	if r.noPlain || r.header || r.opts.TrimSpace || len(r.delim) != 1 || len(r.quote) > 1 {
+		return nil, false
+	}
+	body := trimEOL(line)
+	if len(body) > r.opts.MaxFieldBytes || len(r.quote) == 1 && bytes.IndexByte(body, r.quote[0]) >= 0 ||
+		bytes.IndexByte(body, 0) >= 0 || invalidUTF8(body) >= 0 {
+		return nil, false
+	}
+	d := r.delim[0]
+	n := bytes.Count(body, r.delim) + 1
+	if n > r.opts.MaxFields {
+		return nil, false
+	}
+	s := string(body)
+	values := r.valuesFor(n)
+	for i := range n - 1 {
+		j := strings.IndexByte(s, d)
+		values[i], s = s[:j], s[j+1:]
+	}
+	values[n-1] = s
+	return values, true
 }
 
 func (r *CSVReader) isTrimmable(c rune) bool {
