@@ -35,15 +35,16 @@ func readEvery(in []byte, opts CSVOptions, plain bool) []string {
 	return out
 }
 
-// FuzzCSVPlainSplit holds the one-pass split of plain lines to reading
-// field by field: both give the same records and the same errors, at the
-// limits on fields and field length too.
+// FuzzCSVPlainSplit holds the one-pass split of plain lines, and the
+// expected header taken whole, to reading field by field: both give the
+// same records and the same errors, at the limits on fields and field
+// length too.
 func FuzzCSVPlainSplit(f *testing.F) {
 	for _, b := range seedfiles.Read(f, "testdata/*.csv", "../../../fixtures/*/*/*/input.csv") {
 		f.Add(b, byte(0))
 		f.Add(b, byte(0x31))
 	}
-	for _, s := range []string{"a,b\n1,2\n3\n", "a,b\n1,\x00\n", "a,b\n\xff,1\n", "a;b\r\n1;2;3;4;5\n", "a,b\n12345678901234567890,x\n", "a,b\n\"1\",2\n"} {
+	for _, s := range []string{"a,b\n1,2\n3\n", "\"a\",b\n1,2\n", "a,bc\n", "\n#x\na;b\n", "a,b\n1,\x00\n", "a,b\n\xff,1\n", "a;b\r\n1;2;3;4;5\n", "a,b\n12345678901234567890,x\n", "a,b\n\"1\",2\n"} {
 		f.Add([]byte(s), byte(0))
 		f.Add([]byte(s), byte(0x07))
 	}
@@ -54,6 +55,9 @@ func FuzzCSVPlainSplit(f *testing.F) {
 		}
 		if v&8 != 0 {
 			opts.Comment = '#'
+		}
+		if v&32 != 0 && !opts.NoHeader {
+			opts.Header = []string{"a", "b"}
 		}
 		require.Equal(t, readEvery(in, opts, false), readEvery(in, opts, true))
 	})

@@ -38,6 +38,8 @@ type CSVReader struct {
 	problem *Error     // first problem of the record
 	values  []string   // the last record's values, with ReuseRecord
 	noPlain bool       // read every line field by field, as tests compare
+
+	plainHeader bool // the expected header line is taken as a whole if it is there
 }
 
 type position struct{ line, col int }
@@ -63,6 +65,7 @@ func NewCSVReader(r io.Reader, opts CSVOptions) *CSVReader {
 	if opts.Quote != 0 {
 		cr.quote = runeBytes(opts.Quote)
 	}
+	cr.plainHeader = headerIsPlain(&cr.opts, cr.delim, cr.quote)
 	// Room for a typical record, so that the first ones do not grow the
 	// slices step by step.
 	n := max(len(opts.Header), 16)
@@ -207,6 +210,9 @@ func (r *CSVReader) readRecord() ([]string, int, error) {
 	}
 	first := r.lr.line
 	r.buf, r.ends, r.starts, r.dropped, r.problem = r.buf[:0], r.ends[:0], r.starts[:0], 0, nil
+	if r.header && !r.noPlain && r.isExpectedHeader(trimEOL(line)) {
+		return r.opts.Header, first, nil
+	}
 	if values, ok := r.splitPlain(line); ok {
 		return values, first, nil
 	}
@@ -241,6 +247,46 @@ func (r *CSVReader) valuesFor(n int) []string {
 		r.values = make([]string, n)
 	}
 	return r.values[:n]
+}
+
+// isExpectedHeader reports whether body is the expected header written
+// plainly, its names joined by the delimiter, and the names hold nothing
+// that reading them would refuse: such a header line is taken without
+// reading it field by field.
+func (r *CSVReader) isExpectedHeader(body []byte) bool {
+	if !r.plainHeader {
+		return false
+	}
+	for i, name := range r.opts.Header {
+		if i > 0 {
+			if !bytes.HasPrefix(body, r.delim) {
+				return false
+			}
+			body = body[len(r.delim):]
+		}
+		if len(body) < len(name) || string(body[:len(name)]) != name {
+			return false
+		}
+		body = body[len(name):]
+	}
+	return len(body) == 0
+}
+
+// headerIsPlain reports whether an expected header line could be read
+// without a problem and without unquoting: within the limits, no quote,
+// delimiter, NUL, line break or bad UTF-8 in a name.
+func headerIsPlain(o *CSVOptions, delim, quote []byte) bool {
+	if len(o.Header) == 0 || len(o.Header) > o.MaxFields || o.TrimSpace {
+		return false
+	}
+	for _, name := range o.Header {
+		b := []byte(name)
+		if len(b) > o.MaxFieldBytes || bytes.Contains(b, delim) || quote != nil && bytes.Contains(b, quote) ||
+			bytes.ContainsAny(b, "\x00\r\n") || invalidUTF8(b) >= 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // splitPlain reads a data line that has nothing to unquote, trim or
