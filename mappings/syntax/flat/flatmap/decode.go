@@ -39,7 +39,7 @@ func decodeFlat(r *engine.Registry, br *bufio.Reader, p *engine.Profile, opts *e
 		rd = flat.NewCSVReader(br, co)
 	}
 	var errs []error
-	var prev map[string]flat.Record
+	var prev lastRecords
 	var last string
 	// One context, document and row serve every record in turn: the
 	// engine keeps none of them past DecodeDoc.
@@ -64,11 +64,8 @@ func decodeFlat(r *engine.Registry, br *bufio.Reader, p *engine.Profile, opts *e
 			continue
 		}
 		if pl.each != "" && rec.Type != pl.each {
-			if prev == nil {
-				prev = map[string]flat.Record{}
-			}
 			rec.Values = slices.Clone(rec.Values)
-			prev[rec.Type] = rec
+			prev = prev.with(rec)
 			continue
 		}
 		dc = engine.DecodeCtx{Profile: p, File: opts.Name, Opts: opts}

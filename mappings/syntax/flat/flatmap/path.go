@@ -31,7 +31,32 @@ type flatPaths struct {
 // every other type read before it.
 type flatRow struct {
 	rec  flat.Record
-	prev map[string]flat.Record
+	prev lastRecords
+}
+
+// lastRecords are the last record read of each type other than the one
+// that makes events (a file header, say): a few, so a list serves.
+type lastRecords []flat.Record
+
+// with returns the list with rec as the last record of its type.
+func (l lastRecords) with(rec flat.Record) lastRecords {
+	for i := range l {
+		if l[i].Type == rec.Type {
+			l[i] = rec
+			return l
+		}
+	}
+	return append(l, rec)
+}
+
+// get returns the last record of type typ.
+func (l lastRecords) get(typ string) (flat.Record, bool) {
+	for i := range l {
+		if l[i].Type == typ {
+			return l[i], true
+		}
+	}
+	return flat.Record{}, false
 }
 
 type flatSelector struct {
@@ -138,7 +163,7 @@ func (s *flatSelector) record(d *engine.Doc) (flat.Record, bool) {
 	if s.recType == "" || s.recType == row.rec.Type {
 		return row.rec, true
 	}
-	r, ok := row.prev[s.recType]
+	r, ok := row.prev.get(s.recType)
 	return r, ok
 }
 
