@@ -15,14 +15,13 @@ func ResolveDate(day, month, hhmm string, ref time.Time, loc *time.Location) (ti
 	if loc == nil {
 		loc = time.UTC
 	}
-	value := day + month + hhmm
 	if p := checkDay(day, month); p != "" {
-		return time.Time{}, &Error{Field: "date", Value: value, Err: detail(ErrSyntax, "%s", p)}
+		return time.Time{}, &Error{Field: "date", Value: day + month + hhmm, Err: detail(ErrSyntax, "%s", p)}
 	}
 	h, m := 0, 0
 	if hhmm != "" {
 		if p := checkTime(hhmm); p != "" {
-			return time.Time{}, &Error{Field: "date", Value: value, Err: detail(ErrSyntax, "%s", p)}
+			return time.Time{}, &Error{Field: "date", Value: day + month + hhmm, Err: detail(ErrSyntax, "%s", p)}
 		}
 		h, m = atoi2(hhmm[:2]), atoi2(hhmm[2:])
 	}
@@ -37,7 +36,7 @@ func ResolveDate(day, month, hhmm string, ref time.Time, loc *time.Location) (ti
 	if best, found := closestYear(ref, mon, d, h, m, loc); found {
 		return best, nil
 	}
-	return time.Time{}, &Error{Field: "date", Value: value,
+	return time.Time{}, &Error{Field: "date", Value: day + month + hhmm,
 		Err: fmt.Errorf("%w: reference date is %s", ErrDate, ref.Format("2006-01-02"))}
 }
 

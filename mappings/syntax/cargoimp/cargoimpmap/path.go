@@ -102,10 +102,11 @@ type cargoimpSplitter struct{}
 // would otherwise build again for each field: the message's AWB as text
 // and the line's date parts.
 type statusItem struct {
-	st    *cargoimp.Status
-	awb   string
-	date  [4]string
-	dated bool
+	st       *cargoimp.Status
+	awb      string
+	date     [4]string
+	dateText string // day, month and time together, as errors show them
+	dated    bool
 }
 
 // Items returns the status lines, backed by one array per message.
@@ -132,6 +133,7 @@ func (cargoimpSplitter) Items(d *engine.Doc) []any {
 func (it *statusItem) dateParts() []string {
 	if !it.dated {
 		it.date, it.dated = statusDate(it.st), true
+		it.dateText = it.date[0] + it.date[1] + it.date[2]
 	}
 	return it.date[:]
 }
@@ -196,7 +198,11 @@ func (s *cargoimpSelector) First(d *engine.Doc) (engine.Located, bool) {
 	}
 	at.Value, at.Parts = w.S, w.Parts
 	if s.name == "date" {
-		at.Value = w.Parts[0] + w.Parts[1] + w.Parts[2]
+		if it, ok := d.Item.(*statusItem); ok && s.status == 1 {
+			at.Value = it.dateText
+		} else {
+			at.Value = w.Parts[0] + w.Parts[1] + w.Parts[2]
+		}
 	}
 	return engine.Located{W: w, At: at}, true
 }
