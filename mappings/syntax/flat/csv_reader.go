@@ -47,28 +47,55 @@ type position struct{ line, col int }
 // NewCSVReader returns a reader of r. Invalid options are reported by the
 // first call to Next.
 func NewCSVReader(r io.Reader, opts CSVOptions) *CSVReader {
-	opts.setDefaults()
-	if opts.NoQuote {
-		opts.Quote = 0
+	s, err := opts.Compile()
+	if err != nil {
+		opts.setDefaults()
+		return &CSVReader{opts: opts, err: &Error{Name: opts.Name, Err: err}}
 	}
-	enc, _ := parseEncoding(opts.Encoding)
-	cr := &CSVReader{opts: opts, lr: newLineReader(r, opts.MaxBytes, enc)}
-	if err := opts.Validate(); err != nil {
-		cr.err = &Error{Name: opts.Name, Err: err}
-		return cr
+	return s.NewReader(r, opts.Name)
+}
+
+// CSVSchema is CSVOptions checked once, to read many files with the same
+// options without checking them for each.
+type CSVSchema struct {
+	opts        CSVOptions
+	enc         encoding
+	delim       []byte
+	quote       []byte // nil without quoting
+	plainHeader bool   // the expected header line can be taken whole
+}
+
+// Compile checks the options, as Validate does, and that the expected
+// header names no column twice.
+func (o CSVOptions) Compile() (*CSVSchema, error) {
+	o.setDefaults()
+	if o.NoQuote {
+		o.Quote = 0
 	}
-	if err := checkHeaderNames(opts.Header); err != nil {
-		cr.err = &Error{Name: opts.Name, Err: err}
-		return cr
+	if err := o.Validate(); err != nil {
+		return nil, err
 	}
-	cr.delim = runeBytes(opts.Delimiter)
-	if opts.Quote != 0 {
-		cr.quote = runeBytes(opts.Quote)
+	if err := checkHeaderNames(o.Header); err != nil {
+		return nil, err
 	}
-	cr.plainHeader = headerIsPlain(&cr.opts, cr.delim, cr.quote)
+	s := &CSVSchema{opts: o, delim: runeBytes(o.Delimiter)}
+	s.enc, _ = parseEncoding(o.Encoding)
+	if o.Quote != 0 {
+		s.quote = runeBytes(o.Quote)
+	}
+	s.plainHeader = headerIsPlain(&s.opts, s.delim, s.quote)
+	return s, nil
+}
+
+// NewReader returns a reader of r with the schema's options; name names
+// the input in errors, in place of CSVOptions.Name.
+func (s *CSVSchema) NewReader(r io.Reader, name string) *CSVReader {
+	cr := &CSVReader{opts: s.opts, lr: newLineReader(r, s.opts.MaxBytes, s.enc),
+		delim: s.delim, quote: s.quote, plainHeader: s.plainHeader}
+	cr.opts.Name = name
 	// Room for a typical record, so that the first ones do not grow the
 	// slices step by step.
-	n := max(len(opts.Header), 16)
+	n := max(len(s.opts.Header), 16)
 	cr.ends, cr.starts, cr.buf = make([]int, 0, n), make([]position, 0, n), make([]byte, 0, 256)
 	return cr
 }

@@ -31,10 +31,13 @@ func decodeFlat(r *engine.Registry, br *bufio.Reader, p *engine.Profile, opts *e
 		return err
 	}
 	var rd recordReader
-	if pl.fixed != nil {
+	switch {
+	case pl.fixed != nil:
 		rd = pl.fixed.NewReader(br, opts.Name)
-	} else {
-		co := pl.csv
+	case pl.csv != nil:
+		rd = pl.csv.NewReader(br, opts.Name)
+	default: // options the reader refuses, as its first Next reports
+		co := pl.csvOpts
 		co.Name = opts.Name
 		rd = flat.NewCSVReader(br, co)
 	}
@@ -89,10 +92,11 @@ func decodeFlat(r *engine.Registry, br *bufio.Reader, p *engine.Profile, opts *e
 // compiled. Readers reuse their record's values: a record is done with
 // once decoded, and one kept for later (a file header) is copied.
 type readerPlan struct {
-	csv   flat.CSVOptions
-	fixed *flat.FixedSchema
-	each  string // the record type that makes events; "" for all
-	pcs   string
+	csv     *flat.CSVSchema
+	csvOpts flat.CSVOptions // when they do not compile
+	fixed   *flat.FixedSchema
+	each    string // the record type that makes events; "" for all
+	pcs     string
 }
 
 // readerPlans holds each profile's readerPlan (or the error making it).
@@ -124,7 +128,8 @@ func newReaderPlan(p *engine.Profile) (*readerPlan, error) {
 			return nil, err
 		}
 		co.MaxBytes, co.ReuseRecord = p.MaxBytes, true
-		pl.csv = co
+		pl.csv, _ = co.Compile()
+		pl.csvOpts = co
 	case o != nil && o.Fixed != nil:
 		fo, err := o.Fixed.FixedOptions("")
 		if err != nil {
