@@ -148,13 +148,22 @@ func OrDash(s string) string {
 	return s
 }
 
-// parseDateTime reads RFC 3339, or a local date-time / date in loc.
+// parseDateTime reads RFC 3339, or a local date-time / date in loc. The
+// layouts a value is too short for, or whose date and time are parted by
+// another character, are not tried: a failed parse allocates its error.
+// The date is fixed-width, the hour may have one digit, so RFC 3339 needs
+// at least 19 characters and a local date-time 15.
 func parseDateTime(s string, loc *time.Location, endOfDay bool) (time.Time, error) {
 	s = strings.TrimSpace(s)
-	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
-		return t.UTC(), nil
+	if len(s) >= 19 {
+		if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
+			return t.UTC(), nil
+		}
 	}
 	for _, l := range []string{"2006-01-02T15:04:05", "2006-01-02T15:04", "2006-01-02 15:04:05", "2006-01-02 15:04"} {
+		if len(s) < 15 || s[10] != l[10] {
+			continue
+		}
 		if t, err := time.ParseInLocation(l, s, loc); err == nil {
 			return t.UTC(), nil
 		}

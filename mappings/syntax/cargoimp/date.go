@@ -15,19 +15,39 @@ func ResolveDate(day, month, hhmm string, ref time.Time, loc *time.Location) (ti
 	if loc == nil {
 		loc = time.UTC
 	}
-	value := day + month + hhmm
 	if p := checkDay(day, month); p != "" {
-		return time.Time{}, &Error{Field: "date", Value: value, Err: detail(ErrSyntax, "%s", p)}
+		return time.Time{}, &Error{Field: "date", Value: day + month + hhmm, Err: detail(ErrSyntax, "%s", p)}
 	}
 	h, m := 0, 0
 	if hhmm != "" {
 		if p := checkTime(hhmm); p != "" {
-			return time.Time{}, &Error{Field: "date", Value: value, Err: detail(ErrSyntax, "%s", p)}
+			return time.Time{}, &Error{Field: "date", Value: day + month + hhmm, Err: detail(ErrSyntax, "%s", p)}
 		}
 		h, m = atoi2(hhmm[:2]), atoi2(hhmm[2:])
 	}
 	d, mon := atoi2(day), time.Month(monthIndex(month)+1)
 	ref = ref.In(loc)
+	// The date in the reference year, when it is within three months of
+	// the reference, is the answer: the same date a year before or after
+	// is then nine months away or more, outside the window.
+	if t := time.Date(ref.Year(), mon, d, h, m, 0, 0, loc); t.Day() == d && absDuration(t.Sub(ref)) <= nearDate {
+		return t, nil
+	}
+	if best, found := closestYear(ref, mon, d, h, m, loc); found {
+		return best, nil
+	}
+	return time.Time{}, &Error{Field: "date", Value: day + month + hhmm,
+		Err: fmt.Errorf("%w: reference date is %s", ErrDate, ref.Format("2006-01-02"))}
+}
+
+// nearDate is how close to the reference a date of the reference year
+// must be to be taken without looking at the years around it.
+const nearDate = 90 * 24 * time.Hour
+
+// closestYear places day d of month mon at h:m in loc in the year, of the
+// reference's and the ones either side, that puts it closest to ref,
+// within six months either way.
+func closestYear(ref time.Time, mon time.Month, d, h, m int, loc *time.Location) (time.Time, bool) {
 	lo, hi := ref.AddDate(0, -6, 0), ref.AddDate(0, 6, 0)
 	var best time.Time
 	found := false
@@ -40,11 +60,7 @@ func ResolveDate(day, month, hhmm string, ref time.Time, loc *time.Location) (ti
 			best, found = t, true
 		}
 	}
-	if !found {
-		return time.Time{}, &Error{Field: "date", Value: value,
-			Err: fmt.Errorf("%w: reference date is %s", ErrDate, ref.Format("2006-01-02"))}
-	}
-	return best, nil
+	return best, found
 }
 
 func absDuration(d time.Duration) time.Duration {

@@ -1,6 +1,7 @@
 package cargoimp
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -86,6 +87,8 @@ func tooLarge(opts Options) error {
 // or the next start. All lines share one backing array.
 func splitMessages(text string) [][]Line {
 	all := make([]Line, 0, strings.Count(text, "\n")+1)
+	// A line has one field more than it has slashes: this holds them all.
+	fields := make([]string, 0, strings.Count(text, "/")+cap(all))
 	var groups [][]Line
 	start := 0    // index in all of the current group's first line
 	envelope := 0 // envelope lines at the start of the current group
@@ -110,7 +113,9 @@ func splitMessages(text string) [][]Line {
 			flush()
 			continue
 		}
-		fields := strings.Split(raw, "/")
+		first := len(fields)
+		fields = appendFields(fields, raw)
+		f := fields[first:len(fields):len(fields)]
 		inEnvelope := envelope > 0 && len(all)-start == envelope
 		switch {
 		case isPriorityLine(raw):
@@ -118,13 +123,25 @@ func splitMessages(text string) [][]Line {
 			envelope = 1
 		case inEnvelope && envelope == 1 && isOriginLine(raw):
 			envelope = 2
-		case (fields[0] == "FSU" || fields[0] == "FSA") && !inEnvelope:
+		case (f[0] == "FSU" || f[0] == "FSA") && !inEnvelope:
 			flush()
 		}
-		all = append(all, Line{No: no, Fields: fields, Raw: raw})
+		all = append(all, Line{No: no, Fields: f, Raw: raw})
 	}
 	flush()
 	return groups
+}
+
+// appendFields appends the fields of line, split on '/', to dst.
+func appendFields(dst []string, line string) []string {
+	for {
+		i := strings.IndexByte(line, '/')
+		if i < 0 {
+			return append(dst, line)
+		}
+		dst = append(dst, line[:i])
+		line = line[i+1:]
+	}
 }
 
 // tagged sets the Tag of each line of a message whose first env lines are
@@ -145,15 +162,18 @@ func tagged(lines []Line, env int) []Line {
 // isPriorityLine reports whether raw is the first line of a Type B
 // envelope: a priority code (QK, QU, ...) and one or more 7-character
 // addresses separated by spaces.
-func isPriorityLine(raw string) bool {
-	parts := strings.Split(raw, " ")
-	if len(parts) < 2 || len(parts[0]) != 2 || parts[0][0] != 'Q' || !isUpper(parts[0][1]) {
+func isPriorityLine[T string | []byte](raw T) bool {
+	if len(raw) < 3 || raw[0] != 'Q' || !isUpper(raw[1]) || raw[2] != ' ' {
 		return false
 	}
-	for _, a := range parts[1:] {
-		if !isAddress(a) {
+	for start, i := 3, 3; i <= len(raw); i++ {
+		if i < len(raw) && raw[i] != ' ' {
+			continue
+		}
+		if !isAddress(raw[start:i]) {
 			return false
 		}
+		start = i + 1
 	}
 	return true
 }
@@ -161,13 +181,13 @@ func isPriorityLine(raw string) bool {
 // isOriginLine reports whether raw is the origin line of a Type B
 // envelope: '.', the sender's address, and optionally a space and the
 // day-time stamp.
-func isOriginLine(raw string) bool {
+func isOriginLine[T string | []byte](raw T) bool {
 	return len(raw) >= 8 && raw[0] == '.' && isAddress(raw[1:8]) && (len(raw) == 8 || raw[8] == ' ')
 }
 
 // isAddress reports whether s is a 7-character Type B address: airport or
 // city, department and airline, as in AMSFMKL.
-func isAddress(s string) bool {
+func isAddress[T string | []byte](s T) bool {
 	if len(s) != 7 {
 		return false
 	}
@@ -506,19 +526,26 @@ func (sp *statusParser) movement() bool {
 // LooksLikeFSU reports whether head, the start of an input, is a status
 // message: FSU/ or FSA/ at the start, or after a Type B envelope.
 func LooksLikeFSU(head []byte) bool {
-	text := string(head)
 	for skipped := 0; ; skipped++ {
-		if strings.HasPrefix(text, "FSU/") || strings.HasPrefix(text, "FSA/") {
+		if hasTypePrefix(head) {
 			return true
 		}
-		i := strings.IndexByte(text, '\n')
+		i := bytes.IndexByte(head, '\n')
 		if i < 0 || skipped == 2 {
 			return false
 		}
-		line := strings.TrimSuffix(text[:i], "\r")
+		line := head[:i]
+		if n := len(line); n > 0 && line[n-1] == '\r' {
+			line = line[:n-1]
+		}
 		if skipped == 0 && !isPriorityLine(line) || skipped == 1 && !isOriginLine(line) {
 			return false
 		}
-		text = text[i+1:]
+		head = head[i+1:]
 	}
+}
+
+// hasTypePrefix reports whether b starts with FSU/ or FSA/.
+func hasTypePrefix(b []byte) bool {
+	return len(b) >= 4 && b[0] == 'F' && b[1] == 'S' && (b[2] == 'U' || b[2] == 'A') && b[3] == '/'
 }

@@ -58,6 +58,11 @@ type CSVOptions struct {
 	// as text instead of running it as a formula (OWASP, CSV injection).
 	// The reader ignores it.
 	AllowFormulas bool
+	// ReuseRecord lets the reader return the same Values slice for every
+	// record, overwritten by the next call to Next, for callers that are
+	// done with a record before reading the next. The values themselves
+	// stay valid.
+	ReuseRecord bool
 }
 
 func (o *CSVOptions) setDefaults() {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 	"unicode"
 	"unicode/utf8"
 )
@@ -19,7 +20,7 @@ import (
 // wrong header, a read error) is returned by every later call.
 type CSVReader struct {
 	opts    CSVOptions
-	lr      *lineReader
+	lr      lineReader
 	delim   []byte
 	quote   []byte // nil without quoting
 	started bool
@@ -35,6 +36,10 @@ type CSVReader struct {
 	dropped int        // fields beyond MaxFields
 	field   int        // bytes of the current field
 	problem *Error     // first problem of the record
+	values  []string   // the last record's values, with ReuseRecord
+	noPlain bool       // read every line field by field, as tests compare
+
+	plainHeader bool // the expected header line is taken as a whole if it is there
 }
 
 type position struct{ line, col int }
@@ -42,25 +47,74 @@ type position struct{ line, col int }
 // NewCSVReader returns a reader of r. Invalid options are reported by the
 // first call to Next.
 func NewCSVReader(r io.Reader, opts CSVOptions) *CSVReader {
-	opts.setDefaults()
-	if opts.NoQuote {
-		opts.Quote = 0
+	s, err := opts.Compile()
+	if err != nil {
+		opts.setDefaults()
+		return &CSVReader{opts: opts, err: &Error{Name: opts.Name, Err: err}}
 	}
-	enc, _ := parseEncoding(opts.Encoding)
-	cr := &CSVReader{opts: opts, lr: newLineReader(r, opts.MaxBytes, enc)}
-	if err := opts.Validate(); err != nil {
-		cr.err = &Error{Name: opts.Name, Err: err}
-		return cr
+	return s.NewReader(r, opts.Name)
+}
+
+// CSVSchema is CSVOptions checked once, to read many files with the same
+// options without checking them for each.
+type CSVSchema struct {
+	opts        CSVOptions
+	enc         encoding
+	delim       []byte
+	quote       []byte // nil without quoting
+	plainHeader bool   // the expected header line can be taken whole
+}
+
+// Compile checks the options, as Validate does, and that the expected
+// header names no column twice.
+func (o CSVOptions) Compile() (*CSVSchema, error) {
+	o.setDefaults()
+	if o.NoQuote {
+		o.Quote = 0
 	}
-	if err := checkHeaderNames(opts.Header); err != nil {
-		cr.err = &Error{Name: opts.Name, Err: err}
-		return cr
+	if err := o.Validate(); err != nil {
+		return nil, err
 	}
-	cr.delim = utf8.AppendRune(nil, opts.Delimiter)
-	if opts.Quote != 0 {
-		cr.quote = utf8.AppendRune(nil, opts.Quote)
+	if err := checkHeaderNames(o.Header); err != nil {
+		return nil, err
 	}
+	s := &CSVSchema{opts: o, delim: runeBytes(o.Delimiter)}
+	s.enc, _ = parseEncoding(o.Encoding)
+	if o.Quote != 0 {
+		s.quote = runeBytes(o.Quote)
+	}
+	s.plainHeader = headerIsPlain(&s.opts, s.delim, s.quote)
+	return s, nil
+}
+
+// NewReader returns a reader of r with the schema's options; name names
+// the input in errors, in place of CSVOptions.Name.
+func (s *CSVSchema) NewReader(r io.Reader, name string) *CSVReader {
+	cr := &CSVReader{opts: s.opts, lr: newLineReader(r, s.opts.MaxBytes, s.enc),
+		delim: s.delim, quote: s.quote, plainHeader: s.plainHeader}
+	cr.opts.Name = name
+	// Room for a typical record, so that the first ones do not grow the
+	// slices step by step.
+	n := max(len(s.opts.Header), 16)
+	cr.ends, cr.starts, cr.buf = make([]int, 0, n), make([]position, 0, n), make([]byte, 0, 256)
 	return cr
+}
+
+// asciiBytes holds every ASCII character once, so that a delimiter or
+// quote of one byte needs no slice of its own.
+var asciiBytes = func() (b [128]byte) {
+	for i := range b {
+		b[i] = byte(i)
+	}
+	return b
+}()
+
+// runeBytes returns the UTF-8 bytes of c; do not modify them.
+func runeBytes(c rune) []byte {
+	if c >= 0 && c < 128 {
+		return asciiBytes[c : c+1 : c+1]
+	}
+	return utf8.AppendRune(nil, c)
 }
 
 // Header returns the field names: the header line (read now if need be),
@@ -125,7 +179,7 @@ func (r *CSVReader) start() {
 		r.err = err
 		return
 	}
-	r.names = values
+	r.names, r.values = values, nil // the names keep the header's slice
 	r.want = len(values)
 }
 
@@ -183,6 +237,12 @@ func (r *CSVReader) readRecord() ([]string, int, error) {
 	}
 	first := r.lr.line
 	r.buf, r.ends, r.starts, r.dropped, r.problem = r.buf[:0], r.ends[:0], r.starts[:0], 0, nil
+	if r.header && !r.noPlain && r.isExpectedHeader(trimEOL(line)) {
+		return r.opts.Header, first, nil
+	}
+	if values, ok := r.splitPlain(line); ok {
+		return values, first, nil
+	}
 	pos := 0
 	for more := true; more; {
 		var err error
@@ -195,13 +255,93 @@ func (r *CSVReader) readRecord() ([]string, int, error) {
 		return nil, first, r.problem
 	}
 	s := string(r.buf)
-	values := make([]string, len(r.ends))
+	values := r.valuesFor(len(r.ends))
 	prev := 0
 	for i, end := range r.ends {
 		values[i] = s[prev:end]
 		prev = end
 	}
 	return values, first, nil
+}
+
+// valuesFor returns a slice for n values: a new one, or with ReuseRecord
+// the last record's.
+func (r *CSVReader) valuesFor(n int) []string {
+	if !r.opts.ReuseRecord {
+		return make([]string, n)
+	}
+	if cap(r.values) < n {
+		r.values = make([]string, n)
+	}
+	return r.values[:n]
+}
+
+// isExpectedHeader reports whether body is the expected header written
+// plainly, its names joined by the delimiter, and the names hold nothing
+// that reading them would refuse: such a header line is taken without
+// reading it field by field.
+func (r *CSVReader) isExpectedHeader(body []byte) bool {
+	if !r.plainHeader {
+		return false
+	}
+	for i, name := range r.opts.Header {
+		if i > 0 {
+			if !bytes.HasPrefix(body, r.delim) {
+				return false
+			}
+			body = body[len(r.delim):]
+		}
+		if len(body) < len(name) || string(body[:len(name)]) != name {
+			return false
+		}
+		body = body[len(name):]
+	}
+	return len(body) == 0
+}
+
+// headerIsPlain reports whether an expected header line could be read
+// without a problem and without unquoting: within the limits, no quote,
+// delimiter, NUL, line break or bad UTF-8 in a name.
+func headerIsPlain(o *CSVOptions, delim, quote []byte) bool {
+	if len(o.Header) == 0 || len(o.Header) > o.MaxFields || o.TrimSpace {
+		return false
+	}
+	for _, name := range o.Header {
+		b := []byte(name)
+		if len(b) > o.MaxFieldBytes || bytes.Contains(b, delim) || quote != nil && bytes.Contains(b, quote) ||
+			bytes.ContainsAny(b, "\x00\r\n") || invalidUTF8(b) >= 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// splitPlain reads a data line that has nothing to unquote, trim or
+// refuse, the usual one, by cutting it at its delimiters: no quote, no NUL,
+// valid text, no field over the limits. It reports false for any other
+// line, which readField reads field by field.
+func (r *CSVReader) splitPlain(line []byte) ([]string, bool) {
+	if r.noPlain || r.header || r.opts.TrimSpace || len(r.delim) != 1 || len(r.quote) > 1 {
+		return nil, false
+	}
+	body := trimEOL(line)
+	if len(body) > r.opts.MaxFieldBytes || len(r.quote) == 1 && bytes.IndexByte(body, r.quote[0]) >= 0 ||
+		bytes.IndexByte(body, 0) >= 0 || invalidUTF8(body) >= 0 {
+		return nil, false
+	}
+	d := r.delim[0]
+	n := bytes.Count(body, r.delim) + 1
+	if n > r.opts.MaxFields {
+		return nil, false
+	}
+	s := string(body)
+	values := r.valuesFor(n)
+	for i := range n - 1 {
+		j := strings.IndexByte(s, d)
+		values[i], s = s[:j], s[j+1:]
+	}
+	values[n-1] = s
+	return values, true
 }
 
 func (r *CSVReader) isTrimmable(c rune) bool {

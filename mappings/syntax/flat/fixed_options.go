@@ -32,6 +32,11 @@ type FixedOptions struct {
 	// CRLF makes the writer end lines with "\r\n" instead of "\n". The
 	// reader accepts both.
 	CRLF bool
+	// ReuseRecord lets the reader return the same Values slice for every
+	// record of a layout, overwritten by the next call to Next, for callers
+	// that are done with a record before reading the next. The values
+	// themselves stay valid.
+	ReuseRecord bool
 }
 
 // maxFixedLine bounds one line of a fixed-width file in bytes.

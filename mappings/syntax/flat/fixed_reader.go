@@ -17,25 +17,60 @@ import (
 type FixedReader struct {
 	opts   FixedOptions
 	schema *fixedSchema
-	lr     *lineReader
-	err    error // sticky
-	offs   []int // byte offset of each character of the current line
+	lr     lineReader
+	err    error    // sticky
+	offs   []int    // byte offset of each character of the current line
+	values []string // the last record's values, with ReuseRecord
+}
+
+// recordValues returns a slice for the values of a record of kind: a new
+// one, or with ReuseRecord the one of the last record.
+func (r *FixedReader) recordValues(kind *fixedKind) []string {
+	n := len(kind.slots)
+	if !r.opts.ReuseRecord {
+		return make([]string, n)
+	}
+	if cap(r.values) < n {
+		r.values = make([]string, n)
+	}
+	return r.values[:n]
 }
 
 // NewFixedReader returns a reader of r. Invalid options are reported by the
 // first call to Next.
 func NewFixedReader(r io.Reader, opts FixedOptions) *FixedReader {
-	if opts.MaxBytes == 0 {
-		opts.MaxBytes = DefaultMaxBytes
-	}
-	fr := &FixedReader{opts: opts}
-	schema, err := opts.compile()
+	s, err := opts.Compile()
 	if err != nil {
-		fr.err = &Error{Name: opts.Name, Err: err}
-		return fr
+		return &FixedReader{opts: opts, err: &Error{Name: opts.Name, Err: err}}
 	}
-	fr.schema = schema
-	fr.lr = newLineReader(r, opts.MaxBytes, schema.enc)
+	return s.NewReader(r, opts.Name)
+}
+
+// FixedSchema is FixedOptions checked and compiled once, to read many
+// files with the same layouts without compiling them for each.
+type FixedSchema struct {
+	opts   FixedOptions
+	schema *fixedSchema
+}
+
+// Compile checks the options, as Validate does, and compiles them.
+func (o FixedOptions) Compile() (*FixedSchema, error) {
+	schema, err := o.compile()
+	if err != nil {
+		return nil, err
+	}
+	if o.MaxBytes == 0 {
+		o.MaxBytes = DefaultMaxBytes
+	}
+	return &FixedSchema{opts: o, schema: schema}, nil
+}
+
+// NewReader returns a reader of r with the schema's options; name names
+// the input in errors, in place of FixedOptions.Name.
+func (s *FixedSchema) NewReader(r io.Reader, name string) *FixedReader {
+	fr := &FixedReader{opts: s.opts, schema: s.schema}
+	fr.opts.Name = name
+	fr.lr = newLineReader(r, fr.opts.MaxBytes, s.schema.enc)
 	return fr
 }
 
@@ -72,6 +107,15 @@ func (r *FixedReader) Next() (Record, error) {
 	return rec, nil
 }
 
+// label names the layout in messages: ` "D1"`, or nothing for the only
+// layout of a file with one.
+func (k *fixedKind) label() string {
+	if k.key == "" {
+		return ""
+	}
+	return fmt.Sprintf(" %q", k.key)
+}
+
 // bom is the UTF-8 byte order mark.
 var bom = []byte("\xEF\xBB\xBF")
 
@@ -88,27 +132,51 @@ func (r *FixedReader) fail(col int, field, value string, err error) *Error {
 	return &Error{Name: r.opts.Name, Line: r.lr.line, Column: col, Field: field, Value: clip(value), Err: err}
 }
 
-// parse splits one line (without its terminator) into a record.
-func (r *FixedReader) parse(line []byte) (Record, error) {
+// checkLine refuses a line that is not UTF-8 text (in a UTF-8 file), holds
+// a control character or a byte order mark, and reports whether it is
+// plain ASCII, one byte per character. A line of ASCII without control
+// characters, the usual one, is settled in one pass.
+func (r *FixedReader) checkLine(line []byte) (ascii bool, err error) {
+	ascii, ctl := true, -1
+	for j, c := range line {
+		if c >= 0x80 {
+			ascii = false
+			break
+		}
+		if (c < 0x20 && c != '\t' || c == 0x7F) && ctl < 0 {
+			ctl = j
+		}
+	}
+	if ascii && ctl < 0 {
+		return true, nil
+	}
 	if r.schema.enc == encUTF8 {
 		if j := invalidUTF8(line); j >= 0 {
-			return Record{}, r.fail(1+utf8.RuneCount(line[:j]), "", "", describe(ErrEncoding,
+			return false, r.fail(1+utf8.RuneCount(line[:j]), "", "", describe(ErrEncoding,
 				fmt.Sprintf("byte 0x%02X is not UTF-8 text (is the file ISO 8859-1?)", line[j])))
 		}
 	}
 	for j, c := range line {
 		if c < 0x20 && c != '\t' || c == 0x7F {
-			return Record{}, r.fail(1+utf8.RuneCount(line[:j]), "", "", describe(ErrControlChar,
+			return false, r.fail(1+utf8.RuneCount(line[:j]), "", "", describe(ErrControlChar,
 				fmt.Sprintf("record contains control character %q", c)))
 		}
 	}
 	if j := bytes.Index(line, bom); j >= 0 {
-		return Record{}, r.fail(1+utf8.RuneCount(line[:j]), "", "", describe(ErrEncoding,
+		return false, r.fail(1+utf8.RuneCount(line[:j]), "", "", describe(ErrEncoding,
 			"record contains U+FEFF, a byte order mark, which has no place inside a file"))
+	}
+	return ascii || utf8.RuneCount(line) == len(line), nil
+}
+
+// parse splits one line (without its terminator) into a record.
+func (r *FixedReader) parse(line []byte) (Record, error) {
+	ascii, err := r.checkLine(line)
+	if err != nil {
+		return Record{}, err
 	}
 	text := string(line)
 	r.offs = r.offs[:0]
-	ascii := len(text) == utf8.RuneCountInString(text)
 	n := len(text)
 	if !ascii {
 		for i := range text {
@@ -144,19 +212,15 @@ func (r *FixedReader) parse(line []byte) (Record, error) {
 				fmt.Sprintf("record type %s is not one of %s", quote(typ), r.schema.types)))
 		}
 	}
-	layout := ""
-	if kind.key != "" {
-		layout = fmt.Sprintf(" %q", kind.key)
-	}
 	switch {
 	case n < kind.need && !r.opts.PadShort:
 		return Record{}, r.fail(0, "", "", describe(ErrShortRecord,
-			fmt.Sprintf("record is %d characters, layout%s needs %d", n, layout, kind.need)))
+			fmt.Sprintf("record is %d characters, layout%s needs %d", n, kind.label(), kind.need)))
 	case kind.exact && n > kind.need:
 		return Record{}, r.fail(kind.need+1, "", "", describe(ErrLongRecord,
-			fmt.Sprintf("record is %d characters, layout%s has %d", n, layout, kind.need)))
+			fmt.Sprintf("record is %d characters, layout%s has %d", n, kind.label(), kind.need)))
 	}
-	values := make([]string, len(kind.slots))
+	values := r.recordValues(kind)
 	for i := range kind.slots {
 		sl := &kind.slots[i]
 		values[i] = sl.trim(at(sl.start, sl.start+sl.width))

@@ -19,8 +19,16 @@ type lineReader struct {
 	conv     []byte // latin1 lines converted to UTF-8
 }
 
-func newLineReader(r io.Reader, max int64, enc encoding) *lineReader {
-	return &lineReader{br: bufio.NewReaderSize(r, 64<<10), max: max, enc: enc}
+// newLineReader reads r through a buffer of 64 KiB, or through r itself
+// when it is already buffered: a second buffer would only copy the bytes
+// again, and allocating and clearing 64 KiB costs more than reading a
+// small file. Lines longer than the buffer are put together in long.
+func newLineReader(r io.Reader, max int64, enc encoding) lineReader {
+	br, ok := r.(*bufio.Reader)
+	if !ok {
+		br = bufio.NewReaderSize(r, 64<<10)
+	}
+	return lineReader{br: br, max: max, enc: enc}
 }
 
 // next returns the next line with its terminator ("\n", "\r\n" or none at

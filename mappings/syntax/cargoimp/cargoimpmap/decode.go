@@ -112,7 +112,8 @@ func detectCargoIMP(r *engine.Registry, m *cargoimp.Message) (*engine.Profile, e
 func cargoimpDate(p *engine.Profile, opts *engine.DecodeOptions, cf *engine.CompiledField, w engine.Value, e *canonical.ReleaseEvent) (engine.Value, error) {
 	var day, month, hhmm, airport string
 	if w.Parts != nil {
-		p := append(w.Parts[:len(w.Parts):len(w.Parts)], "", "", "", "")
+		var p [4]string
+		copy(p[:], w.Parts)
 		day, month, hhmm, airport = p[0], p[1], p[2], p[3]
 	} else {
 		var ok bool

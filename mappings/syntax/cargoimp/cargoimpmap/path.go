@@ -98,30 +98,67 @@ func (cargoimpPaths) CompileEach(path string) (engine.Splitter, error) {
 
 type cargoimpSplitter struct{}
 
+// statusItem is one status line as a split item, with what the selectors
+// would otherwise build again for each field: the message's AWB as text
+// and the line's date parts.
+type statusItem struct {
+	st       *cargoimp.Status
+	awb      string
+	date     [4]string
+	dateText string // day, month and time together, as errors show them
+	dated    bool
+}
+
+// Items returns the status lines, backed by one array per message.
 func (cargoimpSplitter) Items(d *engine.Doc) []any {
 	m, ok := d.Root.(*cargoimp.Message)
 	if !ok {
 		return nil
 	}
+	awb := ""
+	if m.AWB.Prefix != "" {
+		awb = m.AWB.String()
+	}
+	items := make([]statusItem, len(m.Statuses))
 	out := make([]any, len(m.Statuses))
 	for i := range m.Statuses {
-		out[i] = &m.Statuses[i]
+		items[i] = statusItem{st: &m.Statuses[i], awb: awb}
+		out[i] = &items[i]
 	}
 	return out
 }
 
-// statusOf returns the status line the selector reads, or nil.
-func (s *cargoimpSelector) statusOf(d *engine.Doc) *cargoimp.Status {
+// dateParts returns day, month, time and airport of the item's line, made
+// on first use.
+func (it *statusItem) dateParts() []string {
+	if !it.dated {
+		it.date, it.dated = statusDate(it.st), true
+		it.dateText = it.date[0] + it.date[1] + it.date[2]
+	}
+	return it.date[:]
+}
+
+// statusDate gathers the date of a status line: day, month, the time (on a
+// flight line, that of its departure time information, /A2015) and the
+// airport (the departure airport of a flight line).
+func statusDate(st *cargoimp.Status) [4]string {
+	return [4]string{st.Day, st.Month, engine.FirstNonEmpty(st.Time, st.DepartureTime()), engine.FirstNonEmpty(st.Airport, st.Origin)}
+}
+
+// statusOf returns the status line the selector reads, or nil, and the
+// current item when there is one.
+func (s *cargoimpSelector) statusOf(d *engine.Doc) (*cargoimp.Status, *statusItem) {
 	switch s.status {
 	case 1:
-		st, _ := d.Item.(*cargoimp.Status)
-		return st
+		if it, ok := d.Item.(*statusItem); ok {
+			return it.st, it
+		}
 	case 2:
 		if m, ok := d.Root.(*cargoimp.Message); ok && len(m.Statuses) > 0 {
-			return &m.Statuses[0]
+			return &m.Statuses[0], nil
 		}
 	}
-	return nil
+	return nil, nil
 }
 
 func (s *cargoimpSelector) First(d *engine.Doc) (engine.Located, bool) {
@@ -132,17 +169,25 @@ func (s *cargoimpSelector) First(d *engine.Doc) (engine.Located, bool) {
 	var w engine.Value
 	at := engine.Position{}
 	if s.status == 0 {
-		w = s.messageValue(m)
+		if it, ok := d.Item.(*statusItem); ok && s.name == "AWB" {
+			w = engine.Str(it.awb)
+		} else {
+			w = s.messageValue(m)
+		}
 		at.Line, at.Segment, at.Field = 2, "consignment", s.name
 		if s.name == "type" || s.name == "version" {
 			at.Line, at.Segment = 1, "header"
 		}
 	} else {
-		st := s.statusOf(d)
+		st, it := s.statusOf(d)
 		if st == nil {
 			return engine.Located{}, false
 		}
-		w = s.statusValue(st)
+		if s.name == "date" && it != nil && st.Day != "" {
+			w = engine.Value{Parts: it.dateParts(), OK: true}
+		} else {
+			w = s.statusValue(st)
+		}
 		if s.name == "line" {
 			w = engine.Str(rawLine(m, st.Line))
 		}
@@ -153,7 +198,11 @@ func (s *cargoimpSelector) First(d *engine.Doc) (engine.Located, bool) {
 	}
 	at.Value, at.Parts = w.S, w.Parts
 	if s.name == "date" {
-		at.Value = w.Parts[0] + w.Parts[1] + w.Parts[2]
+		if it, ok := d.Item.(*statusItem); ok && s.status == 1 {
+			at.Value = it.dateText
+		} else {
+			at.Value = w.Parts[0] + w.Parts[1] + w.Parts[2]
+		}
 	}
 	return engine.Located{W: w, At: at}, true
 }
@@ -167,7 +216,7 @@ func (s *cargoimpSelector) All(d *engine.Doc) []engine.Located {
 
 func (s *cargoimpSelector) Where(d *engine.Doc) engine.Position {
 	if s.status != 0 {
-		if st := s.statusOf(d); st != nil {
+		if st, _ := s.statusOf(d); st != nil {
 			return engine.Position{Line: st.Line, Segment: st.Code, Field: s.name}
 		}
 		return engine.Position{Segment: "status line", Field: s.name}
@@ -226,8 +275,8 @@ func (s *cargoimpSelector) statusValue(st *cargoimp.Status) engine.Value {
 		if st.Day == "" {
 			return engine.Value{}
 		}
-		return engine.Value{Parts: []string{st.Day, st.Month, engine.FirstNonEmpty(st.Time, st.DepartureTime()),
-			engine.FirstNonEmpty(st.Airport, st.Origin)}, OK: true}
+		date := statusDate(st)
+		return engine.Value{Parts: date[:], OK: true}
 	case "flight":
 		return engine.Str(st.Flight)
 	case "carrier":

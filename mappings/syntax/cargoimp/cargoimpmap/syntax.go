@@ -15,9 +15,12 @@ import (
 // mappings/syntax/cargoimp, paths like status.code.
 type Syntax struct{}
 
-func (Syntax) Name() string       { return "cargoimp" }
-func (Syntax) Extension() string  { return ".fsu" }
-func (Syntax) ReusesReader() bool { return false }
+func (Syntax) Name() string      { return "cargoimp" }
+func (Syntax) Extension() string { return ".fsu" }
+
+// ReusesReader is true: cargoimp.ReadAll reads the input into a copy of
+// its own, so nothing refers to the buffer once Decode returns.
+func (Syntax) ReusesReader() bool { return true }
 
 // Sniff recognises status messages, also behind a Type B envelope.
 func (Syntax) Sniff(head []byte) bool {

@@ -8,6 +8,7 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/nexport/pcsgate/canonical"
 	"github.com/nexport/pcsgate/mappings/engine"
@@ -25,30 +26,29 @@ type recordReader interface {
 // its own. Bad records are reported and skipped; reading stops only at a
 // problem that leaves the rest unreadable.
 func decodeFlat(r *engine.Registry, br *bufio.Reader, p *engine.Profile, opts *engine.DecodeOptions, emit func(engine.Batch) error) error {
+	pl, err := readerPlanOf(p)
+	if err != nil {
+		return err
+	}
 	var rd recordReader
-	each := ""
-	switch o := p.Spec.Options; {
-	case o != nil && o.CSV != nil:
-		co, err := o.CSV.CSVOptions(opts.Name)
-		if err != nil {
-			return err
-		}
-		co.MaxBytes = p.MaxBytes
+	switch {
+	case pl.fixed != nil:
+		rd = pl.fixed.NewReader(br, opts.Name)
+	case pl.csv != nil:
+		rd = pl.csv.NewReader(br, opts.Name)
+	default: // options the reader refuses, as its first Next reports
+		co := pl.csvOpts
+		co.Name = opts.Name
 		rd = flat.NewCSVReader(br, co)
-	case o != nil && o.Fixed != nil:
-		fo, err := o.Fixed.FixedOptions(opts.Name)
-		if err != nil {
-			return err
-		}
-		fo.MaxBytes = p.MaxBytes
-		rd = flat.NewFixedReader(br, fo)
-		each = o.Fixed.Each
-	default:
-		return fmt.Errorf("%s: %w: a flat profile needs options.csv or options.fixed", p.Name(), spec.ErrSpec)
 	}
 	var errs []error
-	var prev map[string]flat.Record
+	var prev lastRecords
 	var last string
+	// One context, document and row serve every record in turn: the
+	// engine keeps none of them past DecodeDoc.
+	var dc engine.DecodeCtx
+	row := &flatRow{}
+	doc := &engine.Doc{Root: row}
 	for {
 		rec, err := rd.Next()
 		if err == io.EOF {
@@ -66,17 +66,15 @@ func decodeFlat(r *engine.Registry, br *bufio.Reader, p *engine.Profile, opts *e
 			}
 			continue
 		}
-		if each != "" && rec.Type != each {
-			if prev == nil {
-				prev = map[string]flat.Record{}
-			}
+		if pl.each != "" && rec.Type != pl.each {
 			rec.Values = slices.Clone(rec.Values)
-			prev[rec.Type] = rec
+			prev = prev.with(rec)
 			continue
 		}
-		src := canonical.Source{PCS: p.Spec.PCS(), Profile: p.Name()}
-		dc := &engine.DecodeCtx{Profile: p, File: opts.Name, Opts: opts}
-		events, err := dc.DecodeDoc(&engine.Doc{Root: &flatRow{rec: rec, prev: prev}}, src)
+		dc = engine.DecodeCtx{Profile: p, File: opts.Name, Opts: opts}
+		*row = flatRow{rec: rec, prev: prev}
+		*doc = engine.Doc{Root: row}
+		events, err := dc.DecodeDoc(doc, canonical.Source{PCS: pl.pcs, Profile: p.Name()})
 		if err != nil {
 			errs = append(errs, err)
 		}
@@ -87,6 +85,65 @@ func decodeFlat(r *engine.Registry, br *bufio.Reader, p *engine.Profile, opts *e
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// readerPlan is what reading a profile's files needs from its options,
+// worked out once per profile: CSV options checked, or fixed-width layouts
+// compiled. Readers reuse their record's values: a record is done with
+// once decoded, and one kept for later (a file header) is copied.
+type readerPlan struct {
+	csv     *flat.CSVSchema
+	csvOpts flat.CSVOptions // when they do not compile
+	fixed   *flat.FixedSchema
+	each    string // the record type that makes events; "" for all
+	pcs     string
+}
+
+// readerPlans holds each profile's readerPlan (or the error making it).
+var readerPlans sync.Map // *engine.Profile -> *readerPlan or error
+
+// readerPlanOf returns p's readerPlan, making it on first use.
+func readerPlanOf(p *engine.Profile) (*readerPlan, error) {
+	if v, ok := readerPlans.Load(p); ok {
+		if err, bad := v.(error); bad {
+			return nil, err
+		}
+		return v.(*readerPlan), nil
+	}
+	pl, err := newReaderPlan(p)
+	if err != nil {
+		readerPlans.Store(p, err)
+		return nil, err
+	}
+	readerPlans.Store(p, pl)
+	return pl, nil
+}
+
+func newReaderPlan(p *engine.Profile) (*readerPlan, error) {
+	pl := &readerPlan{pcs: p.Spec.PCS()}
+	switch o := p.Spec.Options; {
+	case o != nil && o.CSV != nil:
+		co, err := o.CSV.CSVOptions("")
+		if err != nil {
+			return nil, err
+		}
+		co.MaxBytes, co.ReuseRecord = p.MaxBytes, true
+		pl.csv, _ = co.Compile()
+		pl.csvOpts = co
+	case o != nil && o.Fixed != nil:
+		fo, err := o.Fixed.FixedOptions("")
+		if err != nil {
+			return nil, err
+		}
+		fo.MaxBytes, fo.ReuseRecord = p.MaxBytes, true
+		if pl.fixed, err = fo.Compile(); err != nil {
+			return nil, err
+		}
+		pl.each = o.Fixed.Each
+	default:
+		return nil, fmt.Errorf("%s: %w: a flat profile needs options.csv or options.fixed", p.Name(), spec.ErrSpec)
+	}
+	return pl, nil
 }
 
 // fatalFlat reports a reader error after which nothing more can be read.

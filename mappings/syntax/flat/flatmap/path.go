@@ -2,6 +2,7 @@ package flatmap
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -19,47 +20,82 @@ type flatPaths struct {
 	// names are the known field names per record type ("" for CSV and
 	// single-layout files); a path naming another is a spec error.
 	names map[string]map[string]bool
+	// pos is where each name is in its record, per record type.
+	pos map[string]map[string]int
+	// each is the record type that makes events, whose positions a bare
+	// name in a file of several layouts is expected at.
+	each string
 }
 
 // flatRow is one record as the selectors see it, with the last record of
 // every other type read before it.
 type flatRow struct {
 	rec  flat.Record
-	prev map[string]flat.Record
+	prev lastRecords
+}
+
+// lastRecords are the last record read of each type other than the one
+// that makes events (a file header, say): a few, so a list serves.
+type lastRecords []flat.Record
+
+// with returns the list with rec as the last record of its type.
+func (l lastRecords) with(rec flat.Record) lastRecords {
+	for i := range l {
+		if l[i].Type == rec.Type {
+			l[i] = rec
+			return l
+		}
+	}
+	return append(l, rec)
+}
+
+// get returns the last record of type typ.
+func (l lastRecords) get(typ string) (flat.Record, bool) {
+	for i := range l {
+		if l[i].Type == typ {
+			return l[i], true
+		}
+	}
+	return flat.Record{}, false
 }
 
 type flatSelector struct {
 	raw     string
 	recType string // "" = the current record
 	name    string
+	hint    int // where name is expected in the record's names; -1 unknown
 }
 
 func newFlatPaths(s *spec.Spec) (flatPaths, error) {
-	fp := flatPaths{names: map[string]map[string]bool{}}
+	fp := flatPaths{names: map[string]map[string]bool{}, pos: map[string]map[string]int{}}
 	if s.Options == nil || (s.Options.CSV == nil && s.Options.Fixed == nil) {
 		if s.Decode == nil {
 			return fp, nil
 		}
 		return fp, fmt.Errorf("%w: a flat profile needs options.csv or options.fixed", spec.ErrSpec)
 	}
-	add := func(typ string, names ...string) {
+	add := func(typ string, i int, n string) {
 		if fp.names[typ] == nil {
-			fp.names[typ] = map[string]bool{}
+			fp.names[typ], fp.pos[typ] = map[string]bool{}, map[string]int{}
 		}
-		for _, n := range names {
-			fp.names[typ][n] = true
+		fp.names[typ][n] = true
+		if _, dup := fp.pos[typ][n]; !dup {
+			fp.pos[typ][n] = i
 		}
 	}
 	if c := s.Options.CSV; c != nil {
-		add("", c.Header...)
+		for i, n := range c.Header {
+			add("", i, n)
+		}
 	}
 	if f := s.Options.Fixed; f != nil {
-		for _, fl := range f.Fields {
-			add("", fl.Name)
+		fp.each = f.Each
+		for i, fl := range f.Fields {
+			add("", i, fl.Name)
 		}
 		for typ, l := range f.Layouts {
-			for _, fl := range l.Fields {
-				add(typ, fl.Name)
+			for i, fl := range l.Fields {
+				add(typ, i, fl.Name)
 			}
 		}
 	}
@@ -71,6 +107,7 @@ func (p flatPaths) CompilePath(path string) (engine.Selector, error) {
 	if typ, name, ok := strings.Cut(path, "."); ok && p.names[typ] != nil {
 		s.recType, s.name = typ, name
 	}
+	s.hint = p.hint(s.recType, s.name)
 	if len(p.names) == 0 {
 		return s, nil
 	}
@@ -94,6 +131,17 @@ func (p flatPaths) CompilePath(path string) (engine.Selector, error) {
 	return nil, fmt.Errorf("path %q: no column or field of that name (%s)", path, nameList(all))
 }
 
+// hint returns where name is expected in a record of type typ ("": the
+// current record, CSV's or the each type's), or -1.
+func (p flatPaths) hint(typ, name string) int {
+	for _, t := range []string{typ, p.each} {
+		if i, ok := p.pos[t][name]; ok {
+			return i
+		}
+	}
+	return -1
+}
+
 func nameList(m map[string]bool) string {
 	out := make([]string, 0, len(m))
 	for n := range m {
@@ -115,7 +163,7 @@ func (s *flatSelector) record(d *engine.Doc) (flat.Record, bool) {
 	if s.recType == "" || s.recType == row.rec.Type {
 		return row.rec, true
 	}
-	r, ok := row.prev[s.recType]
+	r, ok := row.prev.get(s.recType)
 	return r, ok
 }
 
@@ -124,16 +172,17 @@ func (s *flatSelector) First(d *engine.Doc) (engine.Located, bool) {
 	if !ok {
 		return engine.Located{}, false
 	}
-	for i, n := range rec.Names {
-		if n == s.name && i < len(rec.Values) {
-			v := rec.Values[i]
-			if v == "" {
-				return engine.Located{}, false
-			}
-			return engine.Located{W: engine.Str(v), At: engine.Position{Line: rec.Line, Segment: rec.Type, Field: s.name, Value: v}}, true
+	i := s.hint
+	if i < 0 || i >= len(rec.Names) || rec.Names[i] != s.name {
+		if i = slices.Index(rec.Names, s.name); i < 0 {
+			return engine.Located{}, false
 		}
 	}
-	return engine.Located{}, false
+	if i >= len(rec.Values) || rec.Values[i] == "" {
+		return engine.Located{}, false
+	}
+	v := rec.Values[i]
+	return engine.Located{W: engine.Str(v), At: engine.Position{Line: rec.Line, Segment: rec.Type, Field: s.name, Value: v}}, true
 }
 
 func (s *flatSelector) All(d *engine.Doc) []engine.Located {

@@ -13,9 +13,13 @@ import (
 // mappings/syntax/flat, paths naming columns or record fields.
 type Syntax struct{}
 
-func (Syntax) Name() string       { return "flat" }
-func (Syntax) Extension() string  { return ".csv" }
-func (Syntax) ReusesReader() bool { return false }
+func (Syntax) Name() string      { return "flat" }
+func (Syntax) Extension() string { return ".csv" }
+
+// ReusesReader is true: the readers copy every line they keep a part of
+// (a record's values, the text of an error), so nothing refers to the
+// buffer once Decode returns.
+func (Syntax) ReusesReader() bool { return true }
 
 // Sniff is false: a flat file has no signature of its own; detect finds
 // CSV files by their header line.
