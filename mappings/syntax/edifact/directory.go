@@ -113,6 +113,7 @@ type repr struct {
 	numeric bool   // n: digits, with a decimal mark or minus sign that does not count
 	fixed   bool   // exactly max characters
 	max     int
+	plain   bool // an..max: only the length counts
 }
 
 var reprs = parseRepresentations(representations)
@@ -138,6 +139,7 @@ func parseRepresentations(table map[string]string) map[string]repr {
 			panic(fmt.Sprintf("edifact: bad representation %q of %s", text, id))
 		}
 		r.max = n
+		r.plain = !r.alpha && !r.numeric && !r.fixed
 		out[id] = r
 	}
 	return out
@@ -179,6 +181,9 @@ func compileDirectory() map[string][]elementReprs {
 // checkValue checks one non-empty value against the representation of
 // data element id.
 func (r *repr) checkValue(id, v string) error {
+	if r.plain && len(v) <= r.max {
+		return nil // no more characters than bytes
+	}
 	n := utf8.RuneCountInString(v)
 	if r.numeric {
 		digits, ok := numericDigits(v)

@@ -44,9 +44,12 @@ type Reader struct {
 	opts ReaderOptions
 	d    Delims
 	cs   *charset
-	cls  *[256]uint8
+	cls  *[256]uint8 // &tab
+	tab  [256]uint8  // byte classes of cs under d
+	raw  [256]uint8  // byte classes of rawSet under d, for a first look at UNB
 	msg  builder
 	env  builder
+	sc   *scratch // pooled buffers, nil once given back
 
 	started bool
 	done    bool
@@ -87,7 +90,11 @@ func newReader(r io.Reader, opts ReaderOptions, hint int) *Reader {
 		opts.Charset = "UNOC"
 	}
 	opts.Delims = opts.Delims.orDefault()
-	return &Reader{src: newSource(r, opts.MaxSegmentBytes, hint), opts: opts}
+	rd := &Reader{opts: opts}
+	rd.takeScratch()
+	rd.src = newSource(r, opts.MaxSegmentBytes, hint, rd.sc.src)
+	rd.sc.src = nil
+	return rd
 }
 
 // Offset returns the number of bytes consumed so far.
@@ -138,6 +145,7 @@ func (r *Reader) Next() (*Message, error) {
 				return nil, r.fatal(&Error{Line: seg.line, Err: wrapf(ErrTruncated, "input ends before UNZ")})
 			}
 			r.done = true
+			r.releaseScratch()
 			return nil, io.EOF
 		}
 		if err != nil {
@@ -255,5 +263,5 @@ func (r *Reader) validTag(data []byte) bool {
 
 func (r *Reader) setCharset(cs *charset) {
 	r.cs = cs
-	r.cls = segmentTable(cs, r.d)
+	r.cls = segmentTable(&r.tab, cs, r.d)
 }
