@@ -34,8 +34,12 @@ type edifactSelector struct {
 	elemName string
 }
 
-// edGroup is one split item: segments [start, end) of the message.
-type edGroup struct{ start, end int }
+// edGroup is one split item: segments [start, end) of the message, and
+// the index of the message's segments by tag.
+type edGroup struct {
+	start, end int
+	idx        *msgIndex
+}
 
 func (p edifactPaths) CompilePath(path string) (engine.Selector, error) {
 	s := &edifactSelector{raw: path}
@@ -126,21 +130,31 @@ func (sp edifactSplitter) Items(d *engine.Doc) []any {
 	if open {
 		groups[len(groups)-1].end = len(m.Segments)
 	}
+	if len(groups) == 0 {
+		return nil
+	}
+	idx := newMsgIndex(m)
 	// Pointers into one slice: boxing them costs no allocation.
 	out := make([]any, len(groups))
 	for i := range groups {
+		groups[i].idx = idx
 		out[i] = &groups[i]
 	}
 	return out
 }
 
-// edHeader marks the segments outside every group.
-type edHeader struct{ inGroup []bool }
+// edHeader marks the segments outside every group, and shares the
+// groups' index of the message.
+type edHeader struct {
+	inGroup []bool
+	idx     *msgIndex
+}
 
-func edifactHeader(m *edifact.Message, groups []any) edHeader {
-	h := edHeader{inGroup: make([]bool, len(m.Segments))}
+func edifactHeader(m *edifact.Message, groups []any) *edHeader {
+	h := &edHeader{inGroup: make([]bool, len(m.Segments))}
 	for _, g := range groups {
 		gr := g.(*edGroup)
+		h.idx = gr.idx
 		for i := gr.start; i < gr.end; i++ {
 			h.inGroup[i] = true
 		}
@@ -165,37 +179,32 @@ func (s *edifactSelector) matches(seg *edifact.Segment) bool {
 	return true
 }
 
-// scan calls fn for each matching segment in scope, stopping when fn
-// returns false.
-func (s *edifactSelector) scan(d *engine.Doc, fn func(seg *edifact.Segment) bool) {
+// cursor returns a walk over the segments of the selector's tag in its
+// scope: the current group, or the segments outside every group (the
+// whole message while no header is known). ok is false when the document
+// is not an EDIFACT message or no group is current for a group path.
+func (s *edifactSelector) cursor(d *engine.Doc) (c cursor, ok bool) {
 	m, ok := d.Root.(*edifact.Message)
 	if !ok {
-		return
+		return c, false
 	}
-	from, to := 0, len(m.Segments)
+	c = cursor{segs: m.Segments, to: len(m.Segments), key: s.key}
+	var idx *msgIndex
 	if s.inGroup {
 		g, ok := d.Item.(*edGroup)
 		if !ok {
-			return
+			return c, false
 		}
-		from, to = g.start, g.end
+		c.from, c.to, idx = g.start, g.end, g.idx
+	} else if h, _ := d.Header.(*edHeader); h != nil {
+		c.skip, idx = h.inGroup, h.idx
 	}
-	var hdr edHeader
-	if !s.inGroup {
-		hdr, _ = d.Header.(edHeader)
+	if idx == nil {
+		c.linear, c.i = true, c.from
+		return c, true
 	}
-	for i := from; i < to; i++ {
-		if !s.inGroup && hdr.inGroup != nil && hdr.inGroup[i] {
-			continue
-		}
-		seg := &m.Segments[i]
-		if tagKey(seg.Tag) != s.key || !s.matches(seg) {
-			continue
-		}
-		if !fn(seg) {
-			return
-		}
-	}
+	c.list = idx.segments(s.key)
+	return c, true
 }
 
 func (s *edifactSelector) value(seg *edifact.Segment) engine.Value {
@@ -220,28 +229,87 @@ func (s *edifactSelector) locate(seg *edifact.Segment, w engine.Value) engine.Lo
 }
 
 func (s *edifactSelector) First(d *engine.Doc) (engine.Located, bool) {
-	var out engine.Located
-	found := false
-	s.scan(d, func(seg *edifact.Segment) bool {
-		w := s.value(seg)
-		if !w.OK {
-			return true
+	m, ok := d.Root.(*edifact.Message)
+	if !ok {
+		return engine.Located{}, false
+	}
+	k := s.firstIndex(m, d)
+	if k < 0 {
+		return engine.Located{}, false
+	}
+	seg := &m.Segments[k]
+	return s.locate(seg, s.value(seg)), true
+}
+
+// firstIndex returns the number of the first segment in scope that
+// matches and has a value, or -1; the scopes are those of cursor.
+func (s *edifactSelector) firstIndex(m *edifact.Message, d *engine.Doc) int {
+	if s.inGroup {
+		g, ok := d.Item.(*edGroup)
+		if !ok {
+			return -1
 		}
-		out = s.locate(seg, w)
-		found = true
-		return false
-	})
-	return out, found
+		if g.idx == nil {
+			return s.firstLinear(m.Segments, g.start, g.end, nil)
+		}
+		return s.firstListed(m.Segments, g.idx.segments(s.key), g.start, g.end, nil)
+	}
+	h, _ := d.Header.(*edHeader)
+	switch {
+	case h == nil:
+		return s.firstLinear(m.Segments, 0, len(m.Segments), nil)
+	case h.idx == nil:
+		return s.firstLinear(m.Segments, 0, len(m.Segments), h.inGroup)
+	}
+	return s.firstListed(m.Segments, h.idx.segments(s.key), 0, len(m.Segments), h.inGroup)
+}
+
+// firstListed is firstIndex over the segments of list in [from, to)
+// that skip does not mark.
+func (s *edifactSelector) firstListed(segs []edifact.Segment, list []int32, from, to int, skip []bool) int {
+	for _, k32 := range list {
+		k := int(k32)
+		if k < from || skip != nil && skip[k] {
+			continue
+		}
+		if k >= to {
+			break
+		}
+		if s.matches(&segs[k]) && s.value(&segs[k]).OK {
+			return k
+		}
+	}
+	return -1
+}
+
+// firstLinear is firstIndex over every segment in [from, to) that skip
+// does not mark.
+func (s *edifactSelector) firstLinear(segs []edifact.Segment, from, to int, skip []bool) int {
+	for k := from; k < to; k++ {
+		if skip != nil && skip[k] || tagKey(segs[k].Tag) != s.key {
+			continue
+		}
+		if s.matches(&segs[k]) && s.value(&segs[k]).OK {
+			return k
+		}
+	}
+	return -1
 }
 
 func (s *edifactSelector) All(d *engine.Doc) []engine.Located {
+	c, ok := s.cursor(d)
+	if !ok {
+		return nil
+	}
 	var out []engine.Located
-	s.scan(d, func(seg *edifact.Segment) bool {
+	for seg := c.next(); seg != nil; seg = c.next() {
+		if !s.matches(seg) {
+			continue
+		}
 		if w := s.value(seg); w.OK {
 			out = append(out, s.locate(seg, w))
 		}
-		return true
-	})
+	}
 	return out
 }
 
