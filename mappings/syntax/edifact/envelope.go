@@ -37,7 +37,7 @@ func (r *Reader) openUNA(una raw) error {
 func (r *Reader) openUNB(seg raw, una bool) error {
 	r.pos = 1
 	r.index, r.groups, r.group, r.stray = 0, 0, nil, false
-	r.env.reset(rawSet, segmentTable(&r.raw, rawSet, r.d))
+	r.env.reset(rawSet, segmentTable(&r.sc.raw, rawSet, r.d))
 	r.env.add(seg.data, 1, seg.line)
 	unb := r.env.segments()[0]
 	cs, err := lookupCharset(unb.Value(1, 1))

@@ -263,5 +263,5 @@ func (r *Reader) validTag(data []byte) bool {
 
 func (r *Reader) setCharset(cs *charset) {
 	r.cs = cs
-	r.cls = segmentTable(&r.tab, cs, r.d)
+	r.cls = segmentTable(&r.sc.tab, cs, r.d)
 }

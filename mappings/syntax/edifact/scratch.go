@@ -3,13 +3,15 @@ package edifact
 import "sync"
 
 // scratch is the working memory of one Reader: the buffers of its two
-// builders and of its source. A Reader that reaches the end of its input
+// builders and of its source, and its byte-class tables. A Reader that reaches the end of its input
 // gives them back, so the next Reader starts with buffers already grown
 // instead of growing its own from nothing: a decode of a small interchange
 // then allocates little besides the message it returns.
 type scratch struct {
 	msg, env builderBufs
 	src      []byte
+	tab      [256]uint8 // byte classes of the character set under the delimiters
+	raw      [256]uint8 // byte classes of rawSet under the delimiters, for a first look at UNB
 }
 
 // builderBufs are the reusable slices of a builder.

@@ -10,7 +10,19 @@ type msgIndex struct {
 	tags  []uint32 // distinct tag keys, in order of first appearance
 	spans []int32  // segments of tags[k] are order[spans[k]:spans[k+1]]
 	order []int32  // segment numbers (from 0), by tag, ascending within a tag
+	// slots finds a tag without a walk over tags: an open-addressed
+	// table from slotOf(k) on, holding 1 + the position of k in tags; 0
+	// is empty. Tags beyond the first maxSlotted are found by a walk.
+	slots    [64]uint8
+	overflow bool
 }
+
+// maxSlotted keeps a quarter of slots empty, so that probes stay short
+// and always end.
+const maxSlotted = 48
+
+// slotOf hashes a tag key to one of 64 slots.
+func slotOf(k uint32) uint32 { return (k * 0x9E3779B1) >> 26 }
 
 // newMsgIndex indexes the segments of m by tag.
 func newMsgIndex(m *edifact.Message) *msgIndex {
@@ -24,6 +36,7 @@ func newMsgIndex(m *edifact.Message) *msgIndex {
 		if j < 0 {
 			j = len(x.tags)
 			x.tags = append(x.tags, k)
+			x.addSlot(k, j)
 		}
 		slot[i] = int32(j)
 	}
@@ -45,11 +58,32 @@ func newMsgIndex(m *edifact.Message) *msgIndex {
 	return x
 }
 
+// addSlot records that tag key k is tags[j].
+func (x *msgIndex) addSlot(k uint32, j int) {
+	if j >= maxSlotted {
+		x.overflow = true
+		return
+	}
+	s := slotOf(k)
+	for x.slots[s] != 0 {
+		s = (s + 1) & 63
+	}
+	x.slots[s] = uint8(j + 1)
+}
+
 // find returns the position of tag key k in x.tags, or -1.
 func (x *msgIndex) find(k uint32) int {
-	for j, t := range x.tags {
-		if t == k {
+	for s := slotOf(k); x.slots[s] != 0; s = (s + 1) & 63 {
+		if j := int(x.slots[s]) - 1; x.tags[j] == k {
 			return j
+		}
+	}
+	if !x.overflow {
+		return -1
+	}
+	for j, t := range x.tags[maxSlotted:] {
+		if t == k {
+			return maxSlotted + j
 		}
 	}
 	return -1

@@ -3,6 +3,7 @@ package edifactmap
 import (
 	"fmt"
 	"strings"
+	"sync/atomic"
 
 	"github.com/nexport/pcsgate/mappings/engine"
 	"github.com/nexport/pcsgate/mappings/syntax/edifact"
@@ -21,6 +22,15 @@ import (
 // current group; any other path reads the segments outside every group.
 type edifactPaths struct {
 	groupTag string // tag of the split (each), "" when none
+	// ids numbers the selectors compiled, so that a message's header can
+	// keep what each found (see headerFirst); nil numbers none.
+	ids *atomic.Int32
+}
+
+// newEdifactPaths returns the path language of a profile whose split
+// (each) names groupTag.
+func newEdifactPaths(groupTag string) edifactPaths {
+	return edifactPaths{groupTag: groupTag, ids: new(atomic.Int32)}
 }
 
 type edifactSelector struct {
@@ -32,6 +42,8 @@ type edifactSelector struct {
 	elem     int        // 0 = whole segment (its first element)
 	comp     int        // 0 = whole composite
 	elemName string
+	ids      *atomic.Int32 // of the paths that compiled it, nil for none
+	id       int32
 }
 
 // edGroup is one split item: segments [start, end) of the message, and
@@ -43,6 +55,9 @@ type edGroup struct {
 
 func (p edifactPaths) CompilePath(path string) (engine.Selector, error) {
 	s := &edifactSelector{raw: path}
+	if p.ids != nil {
+		s.ids, s.id = p.ids, p.ids.Add(1)-1
+	}
 	rest := path
 	if i := strings.IndexByte(rest, '/'); i >= 0 {
 		head := rest[:i]
@@ -148,10 +163,18 @@ func (sp edifactSplitter) Items(d *engine.Doc) []any {
 type edHeader struct {
 	inGroup []bool
 	idx     *msgIndex
+	// found keeps, by selector id, what First found outside the groups,
+	// the same for every group: 0 not yet looked up, -1 nothing, else
+	// 1 + the segment's number.
+	found []int32
+	ids   *atomic.Int32
 }
 
-func edifactHeader(m *edifact.Message, groups []any) *edHeader {
-	h := &edHeader{inGroup: make([]bool, len(m.Segments))}
+func edifactHeader(m *edifact.Message, groups []any, ids *atomic.Int32) *edHeader {
+	h := &edHeader{inGroup: make([]bool, len(m.Segments)), ids: ids}
+	if ids != nil {
+		h.found = make([]int32, ids.Load())
+	}
 	for _, g := range groups {
 		gr := g.(*edGroup)
 		h.idx = gr.idx
@@ -261,7 +284,29 @@ func (s *edifactSelector) firstIndex(m *edifact.Message, d *engine.Doc) int {
 	case h.idx == nil:
 		return s.firstLinear(m.Segments, 0, len(m.Segments), h.inGroup)
 	}
-	return s.firstListed(m.Segments, h.idx.segments(s.key), 0, len(m.Segments), h.inGroup)
+	return s.headerFirst(m, h)
+}
+
+// headerFirst is firstIndex outside every group, looked up once per
+// message: each group reads the same header.
+func (s *edifactSelector) headerFirst(m *edifact.Message, h *edHeader) int {
+	known := s.ids != nil && s.ids == h.ids && int(s.id) < len(h.found)
+	if known {
+		switch f := h.found[s.id]; {
+		case f < 0:
+			return -1
+		case f > 0:
+			return int(f) - 1
+		}
+	}
+	k := s.firstListed(m.Segments, h.idx.segments(s.key), 0, len(m.Segments), h.inGroup)
+	if known {
+		h.found[s.id] = int32(k + 1)
+		if k < 0 {
+			h.found[s.id] = -1
+		}
+	}
+	return k
 }
 
 // firstListed is firstIndex over the segments of list in [from, to)
@@ -275,7 +320,7 @@ func (s *edifactSelector) firstListed(segs []edifact.Segment, list []int32, from
 		if k >= to {
 			break
 		}
-		if s.matches(&segs[k]) && s.value(&segs[k]).OK {
+		if s.matches(&segs[k]) && s.hasValue(&segs[k]) {
 			return k
 		}
 	}
@@ -289,11 +334,27 @@ func (s *edifactSelector) firstLinear(segs []edifact.Segment, from, to int, skip
 		if skip != nil && skip[k] || tagKey(segs[k].Tag) != s.key {
 			continue
 		}
-		if s.matches(&segs[k]) && s.value(&segs[k]).OK {
+		if s.matches(&segs[k]) && s.hasValue(&segs[k]) {
 			return k
 		}
 	}
 	return -1
+}
+
+// hasValue reports whether value(seg) is OK, without making it.
+func (s *edifactSelector) hasValue(seg *edifact.Segment) bool {
+	switch {
+	case s.elem == 0:
+		return seg.Value(1, 1) != ""
+	case s.comp == 0:
+		for _, x := range seg.Composite(s.elem) {
+			if x != "" {
+				return true
+			}
+		}
+		return false
+	}
+	return seg.Value(s.elem, s.comp) != ""
 }
 
 func (s *edifactSelector) All(d *engine.Doc) []engine.Located {
@@ -358,7 +419,7 @@ func (p edifactPaths) Header(d *engine.Doc, items []any) any {
 	if !ok {
 		return nil
 	}
-	return edifactHeader(m, items)
+	return edifactHeader(m, items, p.ids)
 }
 
 // tagKey packs a three-letter segment tag into an integer; other lengths
