@@ -251,17 +251,20 @@ func (s *edifactSelector) locate(seg *edifact.Segment, w engine.Value) engine.Lo
 	return engine.Located{W: w, At: engine.Position{Line: seg.Line, Segment: seg.Tag, Field: s.elemName, Value: w.S, Parts: w.Parts, Lazy: s, LazyArg: seg}}
 }
 
-func (s *edifactSelector) First(d *engine.Doc) (engine.Located, bool) {
+func (s *edifactSelector) First(d *engine.Doc) (l engine.Located, ok bool) {
 	m, ok := d.Root.(*edifact.Message)
 	if !ok {
-		return engine.Located{}, false
+		return l, false
 	}
 	k := s.firstIndex(m, d)
 	if k < 0 {
-		return engine.Located{}, false
+		return l, false
 	}
+	// Filled in place: Located is large, and a copy of it costs.
 	seg := &m.Segments[k]
-	return s.locate(seg, s.value(seg)), true
+	l.W = s.value(seg)
+	l.At = engine.Position{Line: seg.Line, Segment: seg.Tag, Field: s.elemName, Value: l.W.S, Parts: l.W.Parts, Lazy: s, LazyArg: seg}
+	return l, true
 }
 
 // firstIndex returns the number of the first segment in scope that
