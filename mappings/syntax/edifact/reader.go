@@ -44,9 +44,7 @@ type Reader struct {
 	opts ReaderOptions
 	d    Delims
 	cs   *charset
-	cls  *[256]uint8 // &tab
-	tab  [256]uint8  // byte classes of cs under d
-	raw  [256]uint8  // byte classes of rawSet under d, for a first look at UNB
+	cls  *[256]uint8 // &sc.tab: byte classes of cs under d
 	msg  builder
 	env  builder
 	sc   *scratch // pooled buffers, nil once given back
