@@ -120,16 +120,28 @@ func groupTagOf(each string) string {
 
 type edifactSplitter struct{ head *edifactSelector }
 
-// endTags close a group even when no next group head follows.
-var endTags = map[string]bool{"CNT": true, "UNT": true}
+// endsGroup reports whether a segment of tag closes a group even when no
+// next group head follows: CNT and UNT.
+func endsGroup(tag string) bool { return tag == "CNT" || tag == "UNT" }
 
+// Items cuts the message into its groups, each from a head to the next
+// head or group end; the groups share one index of the message by tag.
 func (sp edifactSplitter) Items(d *engine.Doc) []any {
 	m := d.Root.(*edifact.Message)
-	var groups []edGroup
+	n := 0
+	for i := range m.Segments {
+		if sp.isHead(&m.Segments[i]) {
+			n++
+		}
+	}
+	if n == 0 {
+		return nil
+	}
+	groups := make([]edGroup, 0, n)
 	open := false
 	for i := range m.Segments {
 		seg := &m.Segments[i]
-		if seg.Tag == sp.head.tag && sp.head.matches(seg) {
+		if sp.isHead(seg) {
 			if open {
 				groups[len(groups)-1].end = i
 			}
@@ -137,16 +149,13 @@ func (sp edifactSplitter) Items(d *engine.Doc) []any {
 			open = true
 			continue
 		}
-		if open && endTags[seg.Tag] {
+		if open && endsGroup(seg.Tag) {
 			groups[len(groups)-1].end = i
 			open = false
 		}
 	}
 	if open {
 		groups[len(groups)-1].end = len(m.Segments)
-	}
-	if len(groups) == 0 {
-		return nil
 	}
 	idx := newMsgIndex(m)
 	// Pointers into one slice: boxing them costs no allocation.
@@ -156,6 +165,11 @@ func (sp edifactSplitter) Items(d *engine.Doc) []any {
 		out[i] = &groups[i]
 	}
 	return out
+}
+
+// isHead reports whether seg opens a group.
+func (sp edifactSplitter) isHead(seg *edifact.Segment) bool {
+	return seg.Tag == sp.head.tag && sp.head.matches(seg)
 }
 
 // edHeader marks the segments outside every group, and shares the
