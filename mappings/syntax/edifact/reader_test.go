@@ -646,3 +646,39 @@ func TestReaderBuffersHandedOn(t *testing.T) {
 	assert.Equal(t, want, shape(m.Segments))
 	assert.Equal(t, "I1", m.Interchange.ControlRef)
 }
+
+// Readers running at once each get buffers of their own from the pool:
+// every one reads its own interchange intact.
+func TestReadersAtOnce(t *testing.T) {
+	const workers, rounds = 8, 50
+	errs := make(chan error, workers)
+	for w := range workers {
+		go func() {
+			errs <- readOwn(w, rounds)
+		}()
+	}
+	for range workers {
+		require.NoError(t, <-errs)
+	}
+}
+
+// readOwn reads an interchange naming worker w, rounds times, and reports
+// the first difference from what it wrote.
+func readOwn(w, rounds int) error {
+	in := fmt.Sprintf("UNB+UNOC:3+S%d+R+260101:1200+I%d'UNH+M%d+COREOR:D:00B:UN:SMDG20'BGM+129+R%d+9'FTX+AAI+++NOTE?+%d'UNT+4+M%d'UNZ+1+I%d'", w, w, w, w, w, w, w)
+	want := fmt.Sprintf("UNH+M%d+COREOR:D:00B:UN:SMDG20|BGM+129+R%d+9|FTX+AAI+++NOTE+%d|UNT+4+M%d", w, w, w, w)
+	for range rounds {
+		r := edifact.NewReader(strings.NewReader(in), edifact.ReaderOptions{CheckElements: true})
+		m, err := r.Next()
+		if err != nil {
+			return err
+		}
+		if _, err := r.Next(); !errors.Is(err, io.EOF) {
+			return fmt.Errorf("worker %d: expected io.EOF, got %v", w, err)
+		}
+		if got := strings.Join(shape(m.Segments), "|"); got != want {
+			return fmt.Errorf("worker %d: read %s", w, got)
+		}
+	}
+	return nil
+}
