@@ -39,7 +39,6 @@ type builder struct {
 	// parse state of the current segment
 	compStart int
 	firstComp int
-	seg       *segRec
 }
 
 func (b *builder) reset(cs *charset, cls *[256]uint8) {
@@ -68,18 +67,21 @@ func (b *builder) add(data []byte, pos, line int) {
 	st := int32(len(b.buf))
 	b.buf = append(b.buf, data[:3]...)
 	b.segs = append(b.segs, segRec{tag: span{st, st + 3}, elem: int32(len(b.elems)), pos: pos, line: line})
-	b.seg = &b.segs[len(b.segs)-1]
 	if len(data) > 3 {
 		b.parse(data[4:])
 	}
-	b.seg.nElem = int32(len(b.elems)) - b.seg.elem
-	b.seg = nil
+	sr := &b.segs[len(b.segs)-1]
+	sr.nElem = int32(len(b.elems)) - sr.elem
 }
 
-// parse splits the data elements of a segment.
+// parse splits the data elements of a segment. The text grows in a local
+// slice, stored back only around the rare characters that need char: a
+// store of the slice into the builder on the heap costs a write barrier
+// while the collector marks.
 func (b *builder) parse(p []byte) {
 	cls := b.cls
-	b.compStart = len(b.buf)
+	buf := b.buf
+	b.compStart = len(buf)
 	b.firstComp = len(b.comps)
 	i, n := 0, len(p)
 	for i < n {
@@ -87,32 +89,36 @@ func (b *builder) parse(p []byte) {
 		for j < n && cls[p[j]] == clPlain {
 			j++
 		}
-		b.buf = append(b.buf, p[i:j]...)
+		buf = append(buf, p[i:j]...)
 		if j == n {
 			break
 		}
 		switch c := cls[p[j]]; c {
 		case clComp:
-			b.endComp()
+			b.endComp(buf)
 			j++
 		case clElem:
-			b.endComp()
+			b.endComp(buf)
 			b.endElem()
 			j++
-		case clRelease:
-			j++
-			if j < n {
-				j = b.char(p, j, b.cs.data[p[j]])
-			}
 		default:
-			j = b.char(p, j, c)
+			b.buf = buf
+			if c == clRelease {
+				if j++; j < n {
+					j = b.char(p, j, b.cs.data[p[j]])
+				}
+			} else {
+				j = b.char(p, j, c)
+			}
+			buf = b.buf
 		}
 		i = j
 	}
-	b.endComp()
+	b.endComp(buf)
 	b.endElem()
+	b.buf = buf
 	// Trailing empty elements carry nothing.
-	for len(b.elems) > int(b.seg.elem) {
+	for first := b.segs[len(b.segs)-1].elem; len(b.elems) > int(first); {
 		e := b.elems[len(b.elems)-1]
 		if e.nComp != 1 || b.comps[e.comp].start != b.comps[e.comp].end {
 			break
@@ -150,22 +156,24 @@ func (b *builder) char(p []byte, j int, c uint8) int {
 // problem is never handed out.
 func (b *builder) bad(p []byte, n int) {
 	if b.prob == nil {
+		sr := &b.segs[len(b.segs)-1]
 		b.prob = &problem{
-			pos: b.seg.pos, line: b.seg.line, tag: string(b.buf[b.seg.tag.start:b.seg.tag.end]),
-			elem: len(b.elems) - int(b.seg.elem) + 1, comp: len(b.comps) - b.firstComp + 1,
+			pos: sr.pos, line: sr.line, tag: string(b.buf[sr.tag.start:sr.tag.end]),
+			elem: len(b.elems) - int(sr.elem) + 1, comp: len(b.comps) - b.firstComp + 1,
 			msg: b.cs.badChar(p), open: true,
 		}
 	}
 	b.buf = append(b.buf, p[:n]...)
 }
 
-func (b *builder) endComp() {
-	b.comps = append(b.comps, span{int32(b.compStart), int32(len(b.buf))})
+// endComp ends the component at the end of buf, the text so far.
+func (b *builder) endComp(buf []byte) {
+	b.comps = append(b.comps, span{int32(b.compStart), int32(len(buf))})
 	if b.prob != nil && b.prob.open {
-		b.prob.value = clip(string(b.buf[b.compStart:]))
+		b.prob.value = clip(string(buf[b.compStart:]))
 		b.prob.open = false
 	}
-	b.compStart = len(b.buf)
+	b.compStart = len(buf)
 }
 
 func (b *builder) endElem() {

@@ -157,16 +157,16 @@ func (cs *charset) appendRune(dst []byte, r rune) ([]byte, bool) {
 	return dst, false
 }
 
-// segmentTable overlays the separators and release character of d on the
-// data classes of cs.
-func segmentTable(cs *charset, d Delims) *[256]uint8 {
-	t := cs.data
+// segmentTable sets t to the data classes of cs with the separators and
+// release character of d laid over them, and returns t.
+func segmentTable(t *[256]uint8, cs *charset, d Delims) *[256]uint8 {
+	*t = cs.data
 	t[d.Component] = clComp
 	t[d.Element] = clElem
 	if d.Release != 0 {
 		t[d.Release] = clRelease
 	}
-	return &t
+	return t
 }
 
 func containsByte(s string, c byte) bool {

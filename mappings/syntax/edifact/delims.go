@@ -51,7 +51,8 @@ func (d Delims) Validate() error {
 		name string
 		c    byte
 	}
-	roles := []role{{"component separator", d.Component}, {"element separator", d.Element}, {"segment terminator", d.Segment}}
+	var buf [5]role // on the stack: Validate runs for every UNA
+	roles := append(buf[:0], role{"component separator", d.Component}, role{"element separator", d.Element}, role{"segment terminator", d.Segment})
 	if d.Release != 0 {
 		roles = append(roles, role{"release character", d.Release})
 	}

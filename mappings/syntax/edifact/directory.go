@@ -113,6 +113,7 @@ type repr struct {
 	numeric bool   // n: digits, with a decimal mark or minus sign that does not count
 	fixed   bool   // exactly max characters
 	max     int
+	plain   bool // an..max: only the length counts
 }
 
 var reprs = parseRepresentations(representations)
@@ -138,6 +139,7 @@ func parseRepresentations(table map[string]string) map[string]repr {
 			panic(fmt.Sprintf("edifact: bad representation %q of %s", text, id))
 		}
 		r.max = n
+		r.plain = !r.alpha && !r.numeric && !r.fixed
 		out[id] = r
 	}
 	return out
@@ -151,11 +153,21 @@ type elementReprs struct {
 	reprs  []*repr
 }
 
-// segmentReprs is Directory resolved once: per segment tag, per element.
+// segmentReprs is Directory resolved once: per segment tag (as packed by
+// tagKey, a cheaper map key than the string), per element.
 var segmentReprs = compileDirectory()
 
-func compileDirectory() map[string][]elementReprs {
-	out := make(map[string][]elementReprs, len(Directory))
+// tagKey packs a three-character segment tag into an integer; other
+// lengths give 0, which no tag of Directory has.
+func tagKey(t string) uint32 {
+	if len(t) != 3 {
+		return 0
+	}
+	return uint32(t[0])<<16 | uint32(t[1])<<8 | uint32(t[2])
+}
+
+func compileDirectory() map[uint32][]elementReprs {
+	out := make(map[uint32][]elementReprs, len(Directory))
 	for tag, elems := range Directory {
 		segs := make([]elementReprs, len(elems))
 		for i, el := range elems {
@@ -171,7 +183,10 @@ func compileDirectory() map[string][]elementReprs {
 				}
 			}
 		}
-		out[tag] = segs
+		if len(tag) != 3 {
+			panic(fmt.Sprintf("edifact: Directory tag %q is not three characters", tag))
+		}
+		out[tagKey(tag)] = segs
 	}
 	return out
 }
@@ -179,6 +194,9 @@ func compileDirectory() map[string][]elementReprs {
 // checkValue checks one non-empty value against the representation of
 // data element id.
 func (r *repr) checkValue(id, v string) error {
+	if r.plain && len(v) <= r.max {
+		return nil // no more characters than bytes
+	}
 	n := utf8.RuneCountInString(v)
 	if r.numeric {
 		digits, ok := numericDigits(v)
@@ -232,7 +250,7 @@ func letters(v string) bool {
 // breaks it. Segments and positions the Directory does not know are not
 // checked. comp is 0 for a simple element.
 func checkElements(tag string, elements [][]string, fn func(elem, comp int, err error)) {
-	segs, ok := segmentReprs[tag]
+	segs, ok := segmentReprs[tagKey(tag)]
 	if !ok {
 		return
 	}
@@ -242,10 +260,14 @@ func checkElements(tag string, elements [][]string, fn func(elem, comp int, err 
 		}
 		el := &segs[i]
 		for j, v := range comps {
-			if v == "" || j >= len(el.reprs) || el.reprs[j] == nil {
+			if v == "" || j >= len(el.reprs) {
 				continue
 			}
-			if err := el.reprs[j].checkValue(el.ids[j], v); err != nil {
+			r := el.reprs[j]
+			if r == nil || r.plain && len(v) <= r.max {
+				continue // unknown, or short enough (the common case, kept inline)
+			}
+			if err := r.checkValue(el.ids[j], v); err != nil {
 				comp := j + 1
 				if el.simple {
 					comp = 0 // a simple element has no components to name

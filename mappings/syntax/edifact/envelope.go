@@ -37,13 +37,13 @@ func (r *Reader) openUNA(una raw) error {
 func (r *Reader) openUNB(seg raw, una bool) error {
 	r.pos = 1
 	r.index, r.groups, r.group, r.stray = 0, 0, nil, false
-	r.env.reset(rawSet, segmentTable(rawSet, r.d))
+	r.env.reset(rawSet, segmentTable(&r.sc.raw, rawSet, r.d))
 	r.env.add(seg.data, 1, seg.line)
-	unb := r.env.segments()[0]
-	cs, err := lookupCharset(unb.Value(1, 1))
+	cs, err := lookupCharset(r.env.value(0, 1, 1))
 	if err != nil {
 		// The interchange is known though unreadable, so that its
 		// sender can be told (see Check).
+		unb := r.env.segments()[0]
 		r.ic = interchangeOf(&unb, r.d, una)
 		e := r.at(seg, "UNB", err, unb.Value(1, 1))
 		e.Element, e.Component = 1, 1
@@ -55,7 +55,7 @@ func (r *Reader) openUNB(seg raw, una bool) error {
 	if p := r.env.prob; p != nil {
 		return r.fatal(r.problemError(p))
 	}
-	unb = r.env.segments()[0]
+	unb := r.env.segments()[0]
 	r.ic = interchangeOf(&unb, r.d, una)
 	r.inIC = true
 	// A value too long for its element leaves the interchange readable:

@@ -12,6 +12,7 @@ import (
 func ParseMessage(b []byte, opts ReaderOptions) (*Message, error) {
 	r := newReader(bytes.NewReader(b), opts, len(b))
 	m, err := r.Next()
+	r.releaseScratch() // what was read is copied out; the rest is not read
 	if errors.Is(err, io.EOF) {
 		return nil, &Error{Name: opts.Name, Err: wrapf(ErrSyntax, "input holds no message")}
 	}

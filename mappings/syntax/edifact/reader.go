@@ -44,9 +44,10 @@ type Reader struct {
 	opts ReaderOptions
 	d    Delims
 	cs   *charset
-	cls  *[256]uint8
+	cls  *[256]uint8 // &sc.tab: byte classes of cs under d
 	msg  builder
 	env  builder
+	sc   *scratch // pooled buffers, nil once given back
 
 	started bool
 	done    bool
@@ -87,7 +88,11 @@ func newReader(r io.Reader, opts ReaderOptions, hint int) *Reader {
 		opts.Charset = "UNOC"
 	}
 	opts.Delims = opts.Delims.orDefault()
-	return &Reader{src: newSource(r, opts.MaxSegmentBytes, hint), opts: opts}
+	rd := &Reader{opts: opts}
+	rd.takeScratch()
+	rd.src = newSource(r, opts.MaxSegmentBytes, hint, rd.sc.src)
+	rd.sc.src = nil
+	return rd
 }
 
 // Offset returns the number of bytes consumed so far.
@@ -138,6 +143,7 @@ func (r *Reader) Next() (*Message, error) {
 				return nil, r.fatal(&Error{Line: seg.line, Err: wrapf(ErrTruncated, "input ends before UNZ")})
 			}
 			r.done = true
+			r.releaseScratch()
 			return nil, io.EOF
 		}
 		if err != nil {
@@ -255,5 +261,5 @@ func (r *Reader) validTag(data []byte) bool {
 
 func (r *Reader) setCharset(cs *charset) {
 	r.cs = cs
-	r.cls = segmentTable(cs, r.d)
+	r.cls = segmentTable(&r.sc.tab, cs, r.d)
 }

@@ -623,3 +623,62 @@ func TestOffsetAndLargeInput(t *testing.T) {
 	assert.Equal(t, n, count)
 	assert.Equal(t, int64(len(in)), r.Offset())
 }
+
+// Readers hand their buffers on to the next Reader once their input is
+// read: what a finished Reader returned must not change when the next one
+// reuses them, and the offset stays where the input ended.
+func TestReaderBuffersHandedOn(t *testing.T) {
+	first := "UNB+UNOC:3+S+R+260101:1200+I1'UNH+M1+COREOR:D:00B:UN:SMDG20'BGM+129+R1+9'NAD+FW+NL001:160++A?'B'UNT+4+M1'UNZ+1+I1'"
+	second := "UNA|*,! ~UNB*UNOC|3*T*Q*260102|1300*I2~UNH*M9*CODECO|D|95B|UN~BGM*34*ZZZZZZZZZ*5~UNT*3*M9~UNZ*1*I2~"
+	r := edifact.NewReader(strings.NewReader(first), edifact.ReaderOptions{})
+	m, err := r.Next()
+	require.NoError(t, err)
+	_, err = r.Next()
+	require.ErrorIs(t, err, io.EOF)
+	assert.Equal(t, int64(len(first)), r.Offset())
+	want := []string{"UNH+M1+COREOR:D:00B:UN:SMDG20", "BGM+129+R1+9", "NAD+FW+NL001:160++A'B", "UNT+4+M1"}
+	for range 3 {
+		got := readAll(t, second, edifact.ReaderOptions{})
+		require.Len(t, got, 1)
+		require.NoError(t, got[0].err)
+		assert.Equal(t, []string{"UNH+M9+CODECO:D:95B:UN", "BGM+34+ZZZZZZZZZ+5", "UNT+3+M9"}, shape(got[0].msg.Segments))
+	}
+	assert.Equal(t, want, shape(m.Segments))
+	assert.Equal(t, "I1", m.Interchange.ControlRef)
+}
+
+// Readers running at once each get buffers of their own from the pool:
+// every one reads its own interchange intact.
+func TestReadersAtOnce(t *testing.T) {
+	const workers, rounds = 8, 50
+	errs := make(chan error, workers)
+	for w := range workers {
+		go func() {
+			errs <- readOwn(w, rounds)
+		}()
+	}
+	for range workers {
+		require.NoError(t, <-errs)
+	}
+}
+
+// readOwn reads an interchange naming worker w, rounds times, and reports
+// the first difference from what it wrote.
+func readOwn(w, rounds int) error {
+	in := fmt.Sprintf("UNB+UNOC:3+S%d+R+260101:1200+I%d'UNH+M%d+COREOR:D:00B:UN:SMDG20'BGM+129+R%d+9'FTX+AAI+++NOTE?+%d'UNT+4+M%d'UNZ+1+I%d'", w, w, w, w, w, w, w)
+	want := fmt.Sprintf("UNH+M%d+COREOR:D:00B:UN:SMDG20|BGM+129+R%d+9|FTX+AAI+++NOTE+%d|UNT+4+M%d", w, w, w, w)
+	for range rounds {
+		r := edifact.NewReader(strings.NewReader(in), edifact.ReaderOptions{CheckElements: true})
+		m, err := r.Next()
+		if err != nil {
+			return err
+		}
+		if _, err := r.Next(); !errors.Is(err, io.EOF) {
+			return fmt.Errorf("worker %d: expected io.EOF, got %v", w, err)
+		}
+		if got := strings.Join(shape(m.Segments), "|"); got != want {
+			return fmt.Errorf("worker %d: read %s", w, got)
+		}
+	}
+	return nil
+}

@@ -41,13 +41,28 @@ type source struct {
 }
 
 // newSource returns a source of r. hint, if positive, is the size of the
-// whole input, so a small input gets a small buffer.
-func newSource(r io.Reader, max, hint int) *source {
+// whole input, so a small input gets a small buffer. spare is a buffer
+// left by an earlier source, used when it is big enough.
+func newSource(r io.Reader, max, hint int, spare []byte) *source {
 	size := min(minBuffer, max+512)
 	if hint > 0 {
 		size = min(size, hint+1)
 	}
-	return &source{r: r, buf: make([]byte, size), line: 1, max: max}
+	var buf []byte
+	if cap(spare) >= size {
+		buf = spare[:size]
+	} else {
+		buf = make([]byte, size)
+	}
+	return &source{r: r, buf: buf, line: 1, max: max}
+}
+
+// release returns the buffer of s for another source; s must not be read
+// again (its offset stays).
+func (s *source) release() []byte {
+	b := s.buf
+	s.buf, s.eof = nil, true
+	return b[:0]
 }
 
 // offset is the number of bytes consumed.

@@ -3,6 +3,7 @@ package edifactmap
 import (
 	"fmt"
 	"strings"
+	"sync/atomic"
 
 	"github.com/nexport/pcsgate/mappings/engine"
 	"github.com/nexport/pcsgate/mappings/syntax/edifact"
@@ -21,6 +22,15 @@ import (
 // current group; any other path reads the segments outside every group.
 type edifactPaths struct {
 	groupTag string // tag of the split (each), "" when none
+	// ids numbers the selectors compiled, so that a message's header can
+	// keep what each found (see headerFirst); nil numbers none.
+	ids *atomic.Int32
+}
+
+// newEdifactPaths returns the path language of a profile whose split
+// (each) names groupTag.
+func newEdifactPaths(groupTag string) edifactPaths {
+	return edifactPaths{groupTag: groupTag, ids: new(atomic.Int32)}
 }
 
 type edifactSelector struct {
@@ -32,13 +42,22 @@ type edifactSelector struct {
 	elem     int        // 0 = whole segment (its first element)
 	comp     int        // 0 = whole composite
 	elemName string
+	ids      *atomic.Int32 // of the paths that compiled it, nil for none
+	id       int32
 }
 
-// edGroup is one split item: segments [start, end) of the message.
-type edGroup struct{ start, end int }
+// edGroup is one split item: segments [start, end) of the message, and
+// the index of the message's segments by tag.
+type edGroup struct {
+	start, end int
+	idx        *msgIndex
+}
 
 func (p edifactPaths) CompilePath(path string) (engine.Selector, error) {
 	s := &edifactSelector{raw: path}
+	if p.ids != nil {
+		s.ids, s.id = p.ids, p.ids.Add(1)-1
+	}
 	rest := path
 	if i := strings.IndexByte(rest, '/'); i >= 0 {
 		head := rest[:i]
@@ -101,16 +120,28 @@ func groupTagOf(each string) string {
 
 type edifactSplitter struct{ head *edifactSelector }
 
-// endTags close a group even when no next group head follows.
-var endTags = map[string]bool{"CNT": true, "UNT": true}
+// endsGroup reports whether a segment of tag closes a group even when no
+// next group head follows: CNT and UNT.
+func endsGroup(tag string) bool { return tag == "CNT" || tag == "UNT" }
 
+// Items cuts the message into its groups, each from a head to the next
+// head or group end; the groups share one index of the message by tag.
 func (sp edifactSplitter) Items(d *engine.Doc) []any {
 	m := d.Root.(*edifact.Message)
-	var groups []edGroup
+	n := 0
+	for i := range m.Segments {
+		if sp.isHead(&m.Segments[i]) {
+			n++
+		}
+	}
+	if n == 0 {
+		return nil
+	}
+	groups := make([]edGroup, 0, n)
 	open := false
 	for i := range m.Segments {
 		seg := &m.Segments[i]
-		if seg.Tag == sp.head.tag && sp.head.matches(seg) {
+		if sp.isHead(seg) {
 			if open {
 				groups[len(groups)-1].end = i
 			}
@@ -118,7 +149,7 @@ func (sp edifactSplitter) Items(d *engine.Doc) []any {
 			open = true
 			continue
 		}
-		if open && endTags[seg.Tag] {
+		if open && endsGroup(seg.Tag) {
 			groups[len(groups)-1].end = i
 			open = false
 		}
@@ -126,21 +157,41 @@ func (sp edifactSplitter) Items(d *engine.Doc) []any {
 	if open {
 		groups[len(groups)-1].end = len(m.Segments)
 	}
+	idx := newMsgIndex(m)
 	// Pointers into one slice: boxing them costs no allocation.
 	out := make([]any, len(groups))
 	for i := range groups {
+		groups[i].idx = idx
 		out[i] = &groups[i]
 	}
 	return out
 }
 
-// edHeader marks the segments outside every group.
-type edHeader struct{ inGroup []bool }
+// isHead reports whether seg opens a group.
+func (sp edifactSplitter) isHead(seg *edifact.Segment) bool {
+	return seg.Tag == sp.head.tag && sp.head.matches(seg)
+}
 
-func edifactHeader(m *edifact.Message, groups []any) edHeader {
-	h := edHeader{inGroup: make([]bool, len(m.Segments))}
+// edHeader marks the segments outside every group, and shares the
+// groups' index of the message.
+type edHeader struct {
+	inGroup []bool
+	idx     *msgIndex
+	// found keeps, by selector id, what First found outside the groups,
+	// the same for every group: 0 not yet looked up, -1 nothing, else
+	// 1 + the segment's number.
+	found []int32
+	ids   *atomic.Int32
+}
+
+func edifactHeader(m *edifact.Message, groups []any, ids *atomic.Int32) *edHeader {
+	h := &edHeader{inGroup: make([]bool, len(m.Segments)), ids: ids}
+	if ids != nil {
+		h.found = make([]int32, ids.Load())
+	}
 	for _, g := range groups {
 		gr := g.(*edGroup)
+		h.idx = gr.idx
 		for i := gr.start; i < gr.end; i++ {
 			h.inGroup[i] = true
 		}
@@ -165,37 +216,32 @@ func (s *edifactSelector) matches(seg *edifact.Segment) bool {
 	return true
 }
 
-// scan calls fn for each matching segment in scope, stopping when fn
-// returns false.
-func (s *edifactSelector) scan(d *engine.Doc, fn func(seg *edifact.Segment) bool) {
+// cursor returns a walk over the segments of the selector's tag in its
+// scope: the current group, or the segments outside every group (the
+// whole message while no header is known). ok is false when the document
+// is not an EDIFACT message or no group is current for a group path.
+func (s *edifactSelector) cursor(d *engine.Doc) (c cursor, ok bool) {
 	m, ok := d.Root.(*edifact.Message)
 	if !ok {
-		return
+		return c, false
 	}
-	from, to := 0, len(m.Segments)
+	c = cursor{segs: m.Segments, to: len(m.Segments), key: s.key}
+	var idx *msgIndex
 	if s.inGroup {
 		g, ok := d.Item.(*edGroup)
 		if !ok {
-			return
+			return c, false
 		}
-		from, to = g.start, g.end
+		c.from, c.to, idx = g.start, g.end, g.idx
+	} else if h, _ := d.Header.(*edHeader); h != nil {
+		c.skip, idx = h.inGroup, h.idx
 	}
-	var hdr edHeader
-	if !s.inGroup {
-		hdr, _ = d.Header.(edHeader)
+	if idx == nil {
+		c.linear, c.i = true, c.from
+		return c, true
 	}
-	for i := from; i < to; i++ {
-		if !s.inGroup && hdr.inGroup != nil && hdr.inGroup[i] {
-			continue
-		}
-		seg := &m.Segments[i]
-		if tagKey(seg.Tag) != s.key || !s.matches(seg) {
-			continue
-		}
-		if !fn(seg) {
-			return
-		}
-	}
+	c.list = idx.segments(s.key)
+	return c, true
 }
 
 func (s *edifactSelector) value(seg *edifact.Segment) engine.Value {
@@ -219,29 +265,129 @@ func (s *edifactSelector) locate(seg *edifact.Segment, w engine.Value) engine.Lo
 	return engine.Located{W: w, At: engine.Position{Line: seg.Line, Segment: seg.Tag, Field: s.elemName, Value: w.S, Parts: w.Parts, Lazy: s, LazyArg: seg}}
 }
 
-func (s *edifactSelector) First(d *engine.Doc) (engine.Located, bool) {
-	var out engine.Located
-	found := false
-	s.scan(d, func(seg *edifact.Segment) bool {
-		w := s.value(seg)
-		if !w.OK {
-			return true
+func (s *edifactSelector) First(d *engine.Doc) (l engine.Located, ok bool) {
+	m, ok := d.Root.(*edifact.Message)
+	if !ok {
+		return l, false
+	}
+	k := s.firstIndex(m, d)
+	if k < 0 {
+		return l, false
+	}
+	// Filled in place: Located is large, and a copy of it costs.
+	seg := &m.Segments[k]
+	l.W = s.value(seg)
+	l.At = engine.Position{Line: seg.Line, Segment: seg.Tag, Field: s.elemName, Value: l.W.S, Parts: l.W.Parts, Lazy: s, LazyArg: seg}
+	return l, true
+}
+
+// firstIndex returns the number of the first segment in scope that
+// matches and has a value, or -1; the scopes are those of cursor.
+func (s *edifactSelector) firstIndex(m *edifact.Message, d *engine.Doc) int {
+	if s.inGroup {
+		g, ok := d.Item.(*edGroup)
+		if !ok {
+			return -1
 		}
-		out = s.locate(seg, w)
-		found = true
+		if g.idx == nil {
+			return s.firstLinear(m.Segments, g.start, g.end, nil)
+		}
+		return s.firstListed(m.Segments, g.idx.segments(s.key), g.start, g.end, nil)
+	}
+	h, _ := d.Header.(*edHeader)
+	switch {
+	case h == nil:
+		return s.firstLinear(m.Segments, 0, len(m.Segments), nil)
+	case h.idx == nil:
+		return s.firstLinear(m.Segments, 0, len(m.Segments), h.inGroup)
+	}
+	return s.headerFirst(m, h)
+}
+
+// headerFirst is firstIndex outside every group, looked up once per
+// message: each group reads the same header.
+func (s *edifactSelector) headerFirst(m *edifact.Message, h *edHeader) int {
+	known := s.ids != nil && s.ids == h.ids && int(s.id) < len(h.found)
+	if known {
+		switch f := h.found[s.id]; {
+		case f < 0:
+			return -1
+		case f > 0:
+			return int(f) - 1
+		}
+	}
+	k := s.firstListed(m.Segments, h.idx.segments(s.key), 0, len(m.Segments), h.inGroup)
+	if known {
+		h.found[s.id] = int32(k + 1)
+		if k < 0 {
+			h.found[s.id] = -1
+		}
+	}
+	return k
+}
+
+// firstListed is firstIndex over the segments of list in [from, to)
+// that skip does not mark.
+func (s *edifactSelector) firstListed(segs []edifact.Segment, list []int32, from, to int, skip []bool) int {
+	for _, k32 := range list {
+		k := int(k32)
+		if k < from || skip != nil && skip[k] {
+			continue
+		}
+		if k >= to {
+			break
+		}
+		if s.matches(&segs[k]) && s.hasValue(&segs[k]) {
+			return k
+		}
+	}
+	return -1
+}
+
+// firstLinear is firstIndex over every segment in [from, to) that skip
+// does not mark.
+func (s *edifactSelector) firstLinear(segs []edifact.Segment, from, to int, skip []bool) int {
+	for k := from; k < to; k++ {
+		if skip != nil && skip[k] || tagKey(segs[k].Tag) != s.key {
+			continue
+		}
+		if s.matches(&segs[k]) && s.hasValue(&segs[k]) {
+			return k
+		}
+	}
+	return -1
+}
+
+// hasValue reports whether value(seg) is OK, without making it.
+func (s *edifactSelector) hasValue(seg *edifact.Segment) bool {
+	switch {
+	case s.elem == 0:
+		return seg.Value(1, 1) != ""
+	case s.comp == 0:
+		for _, x := range seg.Composite(s.elem) {
+			if x != "" {
+				return true
+			}
+		}
 		return false
-	})
-	return out, found
+	}
+	return seg.Value(s.elem, s.comp) != ""
 }
 
 func (s *edifactSelector) All(d *engine.Doc) []engine.Located {
+	c, ok := s.cursor(d)
+	if !ok {
+		return nil
+	}
 	var out []engine.Located
-	s.scan(d, func(seg *edifact.Segment) bool {
+	for seg := c.next(); seg != nil; seg = c.next() {
+		if !s.matches(seg) {
+			continue
+		}
 		if w := s.value(seg); w.OK {
 			out = append(out, s.locate(seg, w))
 		}
-		return true
-	})
+	}
 	return out
 }
 
@@ -290,7 +436,7 @@ func (p edifactPaths) Header(d *engine.Doc, items []any) any {
 	if !ok {
 		return nil
 	}
-	return edifactHeader(m, items)
+	return edifactHeader(m, items, p.ids)
 }
 
 // tagKey packs a three-letter segment tag into an integer; other lengths

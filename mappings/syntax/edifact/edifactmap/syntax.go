@@ -28,7 +28,7 @@ func (Syntax) Paths(s *spec.Spec) (engine.PathCompiler, error) {
 	if s.Decode != nil {
 		each = groupTagOf(s.Decode.Each)
 	}
-	return edifactPaths{groupTag: each}, nil
+	return newEdifactPaths(each), nil
 }
 
 func (Syntax) Decode(r *engine.Registry, br *bufio.Reader, fixed *engine.Profile, opts *engine.DecodeOptions, emit func(engine.Batch) error) error {
