@@ -3,8 +3,11 @@ package engine
 import (
 	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 	"time"
+
+	"github.com/expr-lang/expr/vm"
 
 	"github.com/nexport/pcsgate/canonical"
 	"github.com/nexport/pcsgate/canonical/errtext"
@@ -29,6 +32,10 @@ type DecodeCtx struct {
 	SentAt string
 
 	collected bool // CollectSecrets ran
+	// fast is what the expressions' fast forms read; its value is the
+	// one the expression environment holds, boxed into it only when the
+	// VM runs.
+	fast fastEnv
 }
 
 // DecodeDoc turns one wire message into events, one per split item. Items
@@ -93,7 +100,8 @@ func (dc *DecodeCtx) checkMessage(d *Doc, count int) error {
 
 // fill runs every field and then the type on one event.
 func (dc *DecodeCtx) fill(d *Doc, e *canonical.ReleaseEvent) error {
-	env := &ExprEnv{Event: e, Root: d.exprRoot()}
+	env := &ExprEnv{Event: e} // Root and Value are set when the VM runs
+	dc.fast = fastEnv{root: d.Root}
 	var errs []error
 	for _, cf := range dc.Profile.Dec.Fields {
 		if err := dc.field(cf, d, e, env); err != nil {
@@ -189,13 +197,11 @@ func (dc *DecodeCtx) value(cf *CompiledField, d *Doc, e *canonical.ReleaseEvent,
 		w = Str(mapped)
 	}
 	if cf.Expr != nil {
-		env.Value = w.box()
-		out, err := RunExpr(cf.Expr, env)
-		if err != nil {
+		var err error
+		if w, err = dc.evalExpr(cf, d, env, w); err != nil {
 			err = ExprField(err, func() string { return FirstNonEmpty(cf.Spec.Target, "type") })
 			return Value{}, at, dc.errAt(at, cf.Spec.Target, err)
 		}
-		w = Boxed(out)
 		if w.OK && w.V != nil && Text(w.V) == "" {
 			w.OK = false
 		}
@@ -223,7 +229,7 @@ func (dc *DecodeCtx) value(cf *CompiledField, d *Doc, e *canonical.ReleaseEvent,
 // field decodes one field into the event.
 func (dc *DecodeCtx) field(cf *CompiledField, d *Doc, e *canonical.ReleaseEvent, env *ExprEnv) error {
 	if cf.when != nil {
-		ok, err := RunExpr(cf.when, env)
+		ok, err := dc.evalWhen(cf, d, env)
 		if err != nil {
 			err = ExprField(err, func() string { return cf.Spec.Target + " (when)" })
 			return dc.errAt(Position{}, "", err)
@@ -440,4 +446,56 @@ func FirstNonEmpty(s ...string) string {
 		}
 	}
 	return ""
+}
+
+// verifyFast makes every fast form's answer be checked against the VM's
+// (tests); a difference is an error naming the expression.
+var verifyFast bool
+
+// evalExpr runs a field's expression on the value w: its fast form when
+// that decides, else the VM.
+func (dc *DecodeCtx) evalExpr(cf *CompiledField, d *Doc, env *ExprEnv, w Value) (Value, error) {
+	dc.fast.value = w
+	if cf.fastExpr != nil {
+		if v, ok := cf.fastExpr(&dc.fast); ok {
+			return v.result(), dc.verify(cf.Expr, cf.Spec.Expr, d, env, v)
+		}
+	}
+	out, err := RunExpr(cf.Expr, dc.vmEnv(env, d))
+	if err != nil {
+		return Value{}, err
+	}
+	return Boxed(out), nil
+}
+
+// evalWhen runs a field's condition, as evalExpr does.
+func (dc *DecodeCtx) evalWhen(cf *CompiledField, d *Doc, env *ExprEnv) (any, error) {
+	if cf.fastWhen != nil {
+		if v, ok := cf.fastWhen(&dc.fast); ok {
+			return v.box(), dc.verify(cf.when, cf.Spec.When, d, env, v)
+		}
+	}
+	return RunExpr(cf.when, dc.vmEnv(env, d))
+}
+
+// vmEnv completes env for the VM: the document as expressions see it and
+// the current value.
+func (dc *DecodeCtx) vmEnv(env *ExprEnv, d *Doc) *ExprEnv {
+	if env.Root == nil {
+		env.Root = d.exprRoot()
+	}
+	env.Value = dc.fast.value.box()
+	return env
+}
+
+// verify compares a fast form's answer with the VM's when verifyFast is on.
+func (dc *DecodeCtx) verify(p *vm.Program, src string, d *Doc, env *ExprEnv, v fval) error {
+	if !verifyFast {
+		return nil
+	}
+	out, err := RunExpr(p, dc.vmEnv(env, d))
+	if err != nil || !reflect.DeepEqual(out, v.box()) {
+		return fmt.Errorf("fast form of %q gave %#v, the VM %#v (%v)", src, v.box(), out, err)
+	}
+	return nil
 }
