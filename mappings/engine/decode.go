@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"time"
 
@@ -353,24 +354,20 @@ func (dc *DecodeCtx) convert(cf *CompiledField, w Value, e *canonical.ReleaseEve
 	return Value{}, fmt.Errorf("unknown conversion %q", cf.Spec.As)
 }
 
-// buildParty assembles a Party; nil when the message names none.
+// buildParty assembles a Party; nil when the message names none. The
+// identifiers are gathered on the stack first, so that the party holds
+// only the ones the message sends.
 func (dc *DecodeCtx) buildParty(cp *compiledParty, d *Doc, e *canonical.ReleaseEvent, env *ExprEnv) (*canonical.Party, error) {
-	var p *canonical.Party
-	if len(cp.ids) <= len(partyWithIDs{}.ids) {
-		b := &partyWithIDs{}
-		p = &b.p
-		p.IDs = b.ids[:0]
-	} else {
-		p = &canonical.Party{IDs: make([]canonical.PartyID, 0, len(cp.ids))}
-	}
-	p.Role = cp.role
+	var name string
 	if cp.name != nil {
 		v, _, err := dc.value(cp.name, d, e, env)
 		if err != nil {
 			return nil, err
 		}
-		p.Name = v.Text()
+		name = v.Text()
 	}
+	var buf [8]canonical.PartyID
+	ids := buf[:0]
 	for _, id := range cp.ids {
 		v, _, err := dc.value(id.from, d, e, env)
 		if err != nil {
@@ -379,31 +376,50 @@ func (dc *DecodeCtx) buildParty(cp *compiledParty, d *Doc, e *canonical.ReleaseE
 		if v.Text() == "" {
 			continue
 		}
-		scheme := id.scheme
-		if id.schemeFrom != nil {
-			s, _, err := dc.value(id.schemeFrom, d, e, env)
-			if err != nil {
-				return nil, err
-			}
-			if s.Text() != "" {
-				scheme = s.Text()
-			}
-		}
-		if scheme == "" {
-			scheme = "OTHER"
+		scheme, err := dc.partyScheme(id, d, e, env)
+		if err != nil {
+			return nil, err
 		}
 		if scheme == canonical.SchemeEORI {
 			dc.flagEORI(cp, v.Text(), e)
 		}
-		p.IDs = append(p.IDs, canonical.PartyID{Scheme: scheme, Value: v.Text()})
+		ids = append(ids, canonical.PartyID{Scheme: scheme, Value: v.Text()})
 	}
-	if len(p.IDs) == 0 {
-		if p.Name == "" {
-			return nil, nil
-		}
-		p.IDs = nil
+	if len(ids) == 0 && name == "" {
+		return nil, nil
 	}
+	var p *canonical.Party
+	switch {
+	case len(ids) == 0:
+		p = &canonical.Party{}
+	case len(ids) <= len(partyWithIDs{}.ids):
+		b := &partyWithIDs{}
+		p = &b.p
+		p.IDs = append(b.ids[:0], ids...)
+	default:
+		p = &canonical.Party{IDs: slices.Clone(ids)}
+	}
+	p.Role, p.Name = cp.role, name
 	return p, nil
+}
+
+// partyScheme is an identifier's scheme: from the message when the
+// profile reads it there, else the declared one, else OTHER.
+func (dc *DecodeCtx) partyScheme(id compiledPartyID, d *Doc, e *canonical.ReleaseEvent, env *ExprEnv) (string, error) {
+	scheme := id.scheme
+	if id.schemeFrom != nil {
+		s, _, err := dc.value(id.schemeFrom, d, e, env)
+		if err != nil {
+			return "", err
+		}
+		if s.Text() != "" {
+			scheme = s.Text()
+		}
+	}
+	if scheme == "" {
+		scheme = "OTHER"
+	}
+	return scheme, nil
 }
 
 // flagEORI records a warning for an identifier sent as an EORI number that

@@ -37,7 +37,7 @@ type boxes struct {
 
 // init sizes the first slab for a document of n bytes.
 func (b *boxes) init(n int) {
-	b.next = min(max(n/48, 16), 1024) // about one value per 48 bytes
+	b.next = min(max(n/32, 16), 1024) // about one value per 32 bytes
 }
 
 // str returns s as an interface holding a string.

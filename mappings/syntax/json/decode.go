@@ -225,16 +225,30 @@ func (d *decoder) object() (any, *decodeError) {
 	ms := d.members[base:]
 	m := make(map[string]any, len(ms))
 	for _, mb := range ms {
-		if _, dup := m[mb.key]; dup {
-			d.members = d.members[:base]
-			return nil, d.fail(mb.off, ErrDuplicateKey, "duplicate key "+quote(mb.key))
-		}
 		m[mb.key] = mb.val
+	}
+	if len(m) < len(ms) {
+		d.members = d.members[:base]
+		return nil, d.duplicate(ms)
 	}
 	clear(ms)
 	d.members = d.members[:base]
 	d.depth--
 	return m, nil
+}
+
+// duplicate reports the first member of ms whose key an earlier member
+// has; object inserts without looking first and calls it when the map came
+// out smaller than its members.
+func (d *decoder) duplicate(ms []objMember) *decodeError {
+	seen := make(map[string]bool, len(ms))
+	for _, mb := range ms {
+		if seen[mb.key] {
+			return d.fail(mb.off, ErrDuplicateKey, "duplicate key "+quote(mb.key))
+		}
+		seen[mb.key] = true
+	}
+	return nil
 }
 
 func (d *decoder) array() (any, *decodeError) {

@@ -23,7 +23,7 @@ func decodeJSON(r *engine.Registry, br *bufio.Reader, fixed *engine.Profile, opt
 	if fixed != nil {
 		limit = fixed.MaxBytes
 	}
-	data, err := readAllBuffered(br, limit+1)
+	data, err := readAllBuffered(br, limit+1, opts.SizeHint)
 	if err != nil {
 		return err
 	}
