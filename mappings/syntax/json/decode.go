@@ -2,6 +2,7 @@ package json
 
 import (
 	"fmt"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -68,14 +69,45 @@ func Decode(data []byte, opts DecodeOptions) (any, error) {
 	d := decoder{data: data, maxDepth: opts.MaxDepth}
 	d.src = source(data, opts.ShareInput)
 	d.boxes.init(len(data))
+	sc := scratchPool.Get().(*scratch)
+	d.members, d.vals, d.buf = sc.members[:0], sc.vals[:0], sc.buf
 	if len(data) >= 3 && data[0] == 0xEF && data[1] == 0xBB && data[2] == 0xBF {
 		d.pos = 3
 	}
 	v, err := d.document()
+	sc.keep(&d, err != nil)
 	if err != nil {
 		return nil, err.render(data, opts.Name)
 	}
 	return v, nil
+}
+
+// scratch is the decoder's working memory, kept between documents: the
+// stacks of members and elements being collected grew anew for every
+// document otherwise.
+type scratch struct {
+	members []objMember
+	vals    []any
+	buf     []byte
+}
+
+var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
+
+// keep returns d's working memory to the pool, emptied of the document's
+// values (a finished object or array clears its part; one left by an
+// error is cleared here). Stacks grown past a few thousand entries are
+// dropped rather than kept.
+func (sc *scratch) keep(d *decoder, failed bool) {
+	if failed {
+		clear(d.members[:cap(d.members)])
+		clear(d.vals[:cap(d.vals)])
+	}
+	const most = 4096
+	if cap(d.members) > most || cap(d.vals) > most || cap(d.buf) > 64*most {
+		return
+	}
+	sc.members, sc.vals, sc.buf = d.members[:0], d.vals[:0], d.buf[:0]
+	scratchPool.Put(sc)
 }
 
 // decoder is a recursive-descent parser over a complete document.
