@@ -21,6 +21,10 @@ type DecodeOptions struct {
 	MaxDepth int
 	// Name names the input in error messages, for example a file name.
 	Name string
+	// Reuse, when set, lends the objects of documents its caller has
+	// released (see Reuse) to this one, and takes this one's objects back
+	// when released in turn.
+	Reuse *Reuse
 	// ShareInput lets the decoded strings and numbers share the memory of
 	// the input instead of a copy of it: the caller promises never to
 	// change the input afterwards. Built with -tags purego, the input is
@@ -66,7 +70,7 @@ func Decode(data []byte, opts DecodeOptions) (any, error) {
 	}
 	// One copy of the input backs every string and number without escapes,
 	// instead of one small allocation each.
-	d := decoder{data: data, maxDepth: opts.MaxDepth}
+	d := decoder{data: data, maxDepth: opts.MaxDepth, reuse: opts.Reuse}
 	d.src = source(data, opts.ShareInput)
 	d.boxes.init(len(data))
 	sc := scratchPool.Get().(*scratch)
@@ -121,6 +125,7 @@ type decoder struct {
 	boxes    boxes  // interfaces for string and number values
 	vals     []any  // stack of array elements being collected
 	members  []objMember
+	reuse    *Reuse
 }
 
 // objMember is an object member being collected.
@@ -255,7 +260,7 @@ func (d *decoder) object() (any, *decodeError) {
 		}
 	}
 	ms := d.members[base:]
-	m := make(map[string]any, len(ms))
+	m := d.newMap(len(ms))
 	for _, mb := range ms {
 		m[mb.key] = mb.val
 	}
