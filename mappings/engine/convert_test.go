@@ -35,3 +35,13 @@ func TestMask(t *testing.T) {
 		assert.Equal(t, want, mask(in), in)
 	}
 }
+
+// TestEmptyText: emptyText agrees with Text on lists and objects, empty or
+// not, and on the other kinds of values.
+func TestEmptyText(t *testing.T) {
+	for _, v := range []any{[]any{}, []any{""}, map[string]any{}, map[string]any{"": ""}, "", "x", nil, []string{""}, 0, false} {
+		if got, want := emptyText(v), Text(v) == ""; got != want {
+			t.Errorf("emptyText(%#v) = %v, Text gives %q", v, got, Text(v))
+		}
+	}
+}

@@ -146,6 +146,34 @@ func warning(cf *CompiledField, v string, err error) string {
 	return fmt.Sprintf("%s %q %v", cf.Spec.Target, v, err)
 }
 
+// valueLister is a Selector that can hand over the values it selects
+// without their positions, which All builds for errors that rarely come.
+type valueLister interface {
+	EachValue(d *Doc, yield func(Value))
+}
+
+// eachValue calls yield with the value of everything sel selects, in All's
+// order.
+func eachValue(sel Selector, d *Doc, yield func(Value)) {
+	if vl, ok := sel.(valueLister); ok {
+		vl.EachValue(d, yield)
+		return
+	}
+	for _, l := range sel.All(d) {
+		yield(l.W)
+	}
+}
+
+// emptyText is Text(v) == "" without printing a list or an object an
+// expression built, whose text (brackets at least) is never empty.
+func emptyText(v any) bool {
+	switch v.(type) {
+	case []any, map[string]any:
+		return false
+	}
+	return Text(v) == ""
+}
+
 func knownType(t canonical.EventType) bool {
 	for _, k := range canonical.Types {
 		if k == t {
@@ -163,11 +191,11 @@ func (dc *DecodeCtx) value(cf *CompiledField, d *Doc, e *canonical.ReleaseEvent,
 	if cf.Spec.All {
 		var list []string
 		for _, sel := range cf.From {
-			for _, l := range sel.All(d) {
-				if s := l.W.Text(); s != "" {
+			eachValue(sel, d, func(w Value) {
+				if s := w.Text(); s != "" {
 					list = append(list, s)
 				}
-			}
+			})
 		}
 		if len(list) > 0 {
 			w = Value{Parts: list, OK: true}
@@ -203,7 +231,7 @@ func (dc *DecodeCtx) value(cf *CompiledField, d *Doc, e *canonical.ReleaseEvent,
 			err = ExprField(err, func() string { return FirstNonEmpty(cf.Spec.Target, "type") })
 			return Value{}, at, dc.errAt(at, cf.Spec.Target, err)
 		}
-		if w.OK && w.V != nil && Text(w.V) == "" {
+		if w.OK && w.V != nil && emptyText(w.V) {
 			w.OK = false
 		}
 		if w.OK && cf.table != nil && computed {
