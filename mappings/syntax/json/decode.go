@@ -72,7 +72,7 @@ func Decode(data []byte, opts DecodeOptions) (any, error) {
 	// instead of one small allocation each.
 	d := decoder{data: data, maxDepth: opts.MaxDepth, reuse: opts.Reuse}
 	d.src = source(data, opts.ShareInput)
-	d.boxes.init(len(data))
+	d.boxes.init(len(data), opts.Reuse)
 	sc := scratchPool.Get().(*scratch)
 	d.members, d.vals, d.buf = sc.members[:0], sc.vals[:0], sc.buf
 	if len(data) >= 3 && data[0] == 0xEF && data[1] == 0xBB && data[2] == 0xBF {

@@ -1,17 +1,22 @@
 package json
 
-// Reuse keeps the maps of decoded objects for the next document. A caller
+// Reuse keeps the maps of decoded objects, and the memory behind their
+// strings, for the next document. A caller
 // that is done with a document, and holds on to none of its objects,
 // releases it; the next document decoded with the same Reuse fills those
 // maps again instead of allocating its own. For a short message the maps
 // are most of what decoding allocates.
 //
-// After Release every object of the released documents is empty: a
-// caller that kept one sees no values rather than another document's.
+// No value of a released document may be used: its objects are emptied,
+// and a string or number taken from one may read as a later document's.
 // A Reuse serves one decoding at a time.
 type Reuse struct {
 	maps []map[string]any // lent to the current document, in order, then free
 	next int              // maps[:next] are lent
+	// slabs hold the strings boxed into interfaces (box_unsafe.go), lent
+	// as the maps are.
+	slabs    [][]string
+	nextSlab int
 }
 
 // Limits of what a Reuse keeps: documents with more objects, or objects
@@ -19,6 +24,7 @@ type Reuse struct {
 const (
 	reuseMaps    = 256
 	reuseMembers = 1024
+	reuseSlabs   = 16
 )
 
 // newMap returns an empty map for an object of n members: a released one
@@ -48,4 +54,8 @@ func (r *Reuse) Release() {
 		clear(m)
 	}
 	r.next = 0
+	for _, s := range r.slabs[:r.nextSlab] {
+		clear(s[:cap(s)])
+	}
+	r.nextSlab = 0
 }
