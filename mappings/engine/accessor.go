@@ -114,6 +114,9 @@ func (a *Accessor) Get(e *canonical.ReleaseEvent) any {
 // set stores val (already converted by the spec) in the field, allocating
 // the structs on the way.
 func (a *Accessor) set(e *canonical.ReleaseEvent, val any) error {
+	if a.setSame(e, val) {
+		return nil
+	}
 	v := reflect.ValueOf(e).Elem()
 	for _, idx := range a.index {
 		for v.Kind() == reflect.Pointer {

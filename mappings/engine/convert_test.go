@@ -88,3 +88,35 @@ func TestAssignPlainMatchesJSON(t *testing.T) {
 		}
 	}
 }
+
+// TestSetOwnType: a value of the field's own type (a party, a time, a list
+// of strings) lands in the field as given, the structs on the way
+// allocated, and a value of another type is still converted.
+func TestSetOwnType(t *testing.T) {
+	at := time.Date(2026, 12, 7, 10, 0, 0, 0, time.UTC)
+	party := &canonical.Party{Name: "n"}
+	cases := []struct {
+		path string
+		val  any
+	}{
+		{"release.issuer", party},
+		{"release.validFrom", &at},
+		{"release.blNumbers", []string{"A", "B"}},
+		{"assignment.driver.alias", "x"},
+	}
+	for _, c := range cases {
+		a, err := CompileAccessor(c.path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e := &canonical.ReleaseEvent{}
+		if err := a.set(e, c.val); err != nil {
+			t.Fatal(err)
+		}
+		assert.Equal(t, c.val, a.Get(e), c.path)
+	}
+	a, _ := CompileAccessor("release.validFrom")
+	e := &canonical.ReleaseEvent{}
+	assert.NoError(t, a.set(e, at), "a time, not a pointer to one")
+	assert.Equal(t, &at, a.Get(e))
+}
