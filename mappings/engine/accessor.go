@@ -2,12 +2,14 @@ package engine
 
 import (
 	"bytes"
+	"encoding"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"reflect"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/nexport/pcsgate/canonical"
 )
@@ -112,6 +114,9 @@ func (a *Accessor) Get(e *canonical.ReleaseEvent) any {
 // set stores val (already converted by the spec) in the field, allocating
 // the structs on the way.
 func (a *Accessor) set(e *canonical.ReleaseEvent, val any) error {
+	if a.setSame(e, val) {
+		return nil
+	}
 	v := reflect.ValueOf(e).Elem()
 	for _, idx := range a.index {
 		for v.Kind() == reflect.Pointer {
@@ -181,6 +186,10 @@ func assign(v reflect.Value, val any, path string) error {
 		}
 	}
 	if isDocument(val) && (target.Kind() == reflect.Struct || target.Kind() == reflect.Slice) {
+		if p := reflect.New(target).Elem(); assignPlain(p, val) {
+			v.Set(p)
+			return nil
+		}
 		return assignDocument(v, val, path)
 	}
 	return fmt.Errorf("canonical path %q: cannot hold a %T", path, val)
@@ -213,6 +222,92 @@ func assignDocument(v reflect.Value, val any, path string) error {
 	v.Set(p.Elem())
 	return nil
 }
+
+// assignPlain fills the zero value v from JSON-like data as assignDocument
+// would, without writing the data as JSON and reading it back: for lists
+// of objects whose members are strings or null, named exactly as string
+// fields of v's struct type. Anything else it leaves to assignDocument
+// (ok=false, v possibly half filled): other values, other field types,
+// names JSON would match another way, text JSON would rewrite.
+func assignPlain(v reflect.Value, val any) bool {
+	switch x := val.(type) {
+	case []any:
+		if v.Kind() != reflect.Slice {
+			return false
+		}
+		v.Set(reflect.MakeSlice(v.Type(), len(x), len(x)))
+		for i, el := range x {
+			if !assignPlain(v.Index(i), el) {
+				return false
+			}
+		}
+		return true
+	case map[string]any:
+		if v.Kind() != reflect.Struct {
+			return false
+		}
+		fields := plainFields(v.Type())
+		if fields == nil {
+			return false
+		}
+		for k, el := range x {
+			i, ok := fields[k]
+			if !ok {
+				return false
+			}
+			switch s := el.(type) {
+			case nil:
+			case string:
+				if !utf8.ValidString(s) {
+					return false
+				}
+				v.Field(i).SetString(s)
+			default:
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
+var plainFieldCache sync.Map // reflect.Type -> map[string]int (nil: not plain)
+
+// plainFields maps the JSON names of a struct's string fields to their
+// index, or is nil when the struct has a field JSON would treat in some
+// other way (embedded, options beyond omitempty, its own unmarshalling);
+// fields of other types are left out, so a member naming one is refused.
+func plainFields(t reflect.Type) map[string]int {
+	if m, ok := plainFieldCache.Load(t); ok {
+		return m.(map[string]int)
+	}
+	m := map[string]int{}
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		name, opts, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if f.Anonymous || !f.IsExported() || name == "" || name == "-" || opts != "" && opts != "omitempty" {
+			m = nil
+			break
+		}
+		if f.Type.Kind() == reflect.String && !unmarshals(f.Type) {
+			m[name] = i
+		}
+	}
+	plainFieldCache.Store(t, m)
+	return m
+}
+
+// unmarshals reports whether t reads itself from JSON or text.
+func unmarshals(t reflect.Type) bool {
+	pt := reflect.PointerTo(t)
+	return t.Implements(jsonUnmarshaler) || pt.Implements(jsonUnmarshaler) ||
+		t.Implements(textUnmarshaler) || pt.Implements(textUnmarshaler)
+}
+
+var (
+	jsonUnmarshaler = reflect.TypeFor[json.Unmarshaler]()
+	textUnmarshaler = reflect.TypeFor[encoding.TextUnmarshaler]()
+)
 
 func toFloat(val any) (float64, bool) {
 	switch x := val.(type) {

@@ -36,6 +36,33 @@ func (a *Accessor) setString(e *canonical.ReleaseEvent, s string) bool {
 	if a.leaf.Kind() != reflect.String {
 		return false
 	}
+	*(*string)(a.field(e)) = s
+	return true
+}
+
+// setSame stores val when it already has the field's type and that type
+// is a pointer (a party, a time) or a list of strings, as set would; false
+// for anything else, which set converts through reflect.
+func (a *Accessor) setSame(e *canonical.ReleaseEvent, val any) bool {
+	if val == nil || reflect.TypeOf(val) != a.leaf {
+		return false
+	}
+	switch {
+	case a.leaf.Kind() == reflect.Pointer:
+		*(*unsafe.Pointer)(a.field(e)) = reflect.ValueOf(val).UnsafePointer()
+	case a.leaf == stringsType:
+		*(*[]string)(a.field(e)) = val.([]string)
+	default:
+		return false
+	}
+	return true
+}
+
+var stringsType = reflect.TypeFor[[]string]()
+
+// field returns the address of the accessor's field in e, allocating the
+// structs on the way.
+func (a *Accessor) field(e *canonical.ReleaseEvent) unsafe.Pointer {
 	p := unsafe.Pointer(e)
 	last := len(a.steps) - 1
 	for _, st := range a.steps[:last] {
@@ -48,6 +75,5 @@ func (a *Accessor) setString(e *canonical.ReleaseEvent, s string) bool {
 			p = *pp
 		}
 	}
-	*(*string)(unsafe.Add(p, a.steps[last].offset)) = s
-	return true
+	return unsafe.Add(p, a.steps[last].offset)
 }

@@ -3,8 +3,12 @@ package engine
 import (
 	"errors"
 	"fmt"
+	"reflect"
+	"slices"
 	"strings"
 	"time"
+
+	"github.com/expr-lang/expr/vm"
 
 	"github.com/nexport/pcsgate/canonical"
 	"github.com/nexport/pcsgate/canonical/errtext"
@@ -29,6 +33,10 @@ type DecodeCtx struct {
 	SentAt string
 
 	collected bool // CollectSecrets ran
+	// fast is what the expressions' fast forms read; its value is the
+	// one the expression environment holds, boxed into it only when the
+	// VM runs.
+	fast fastEnv
 }
 
 // DecodeDoc turns one wire message into events, one per split item. Items
@@ -93,7 +101,8 @@ func (dc *DecodeCtx) checkMessage(d *Doc, count int) error {
 
 // fill runs every field and then the type on one event.
 func (dc *DecodeCtx) fill(d *Doc, e *canonical.ReleaseEvent) error {
-	env := &ExprEnv{Event: e, Root: d.exprRoot()}
+	env := &ExprEnv{Event: e} // Root and Value are set when the VM runs
+	dc.fast = fastEnv{root: d.Root}
 	var errs []error
 	for _, cf := range dc.Profile.Dec.Fields {
 		if err := dc.field(cf, d, e, env); err != nil {
@@ -137,6 +146,34 @@ func warning(cf *CompiledField, v string, err error) string {
 	return fmt.Sprintf("%s %q %v", cf.Spec.Target, v, err)
 }
 
+// valueLister is a Selector that can hand over the values it selects
+// without their positions, which All builds for errors that rarely come.
+type valueLister interface {
+	EachValue(d *Doc, yield func(Value))
+}
+
+// eachValue calls yield with the value of everything sel selects, in All's
+// order.
+func eachValue(sel Selector, d *Doc, yield func(Value)) {
+	if vl, ok := sel.(valueLister); ok {
+		vl.EachValue(d, yield)
+		return
+	}
+	for _, l := range sel.All(d) {
+		yield(l.W)
+	}
+}
+
+// emptyText is Text(v) == "" without printing a list or an object an
+// expression built, whose text (brackets at least) is never empty.
+func emptyText(v any) bool {
+	switch v.(type) {
+	case []any, map[string]any:
+		return false
+	}
+	return Text(v) == ""
+}
+
 func knownType(t canonical.EventType) bool {
 	for _, k := range canonical.Types {
 		if k == t {
@@ -154,11 +191,11 @@ func (dc *DecodeCtx) value(cf *CompiledField, d *Doc, e *canonical.ReleaseEvent,
 	if cf.Spec.All {
 		var list []string
 		for _, sel := range cf.From {
-			for _, l := range sel.All(d) {
-				if s := l.W.Text(); s != "" {
+			eachValue(sel, d, func(w Value) {
+				if s := w.Text(); s != "" {
 					list = append(list, s)
 				}
-			}
+			})
 		}
 		if len(list) > 0 {
 			w = Value{Parts: list, OK: true}
@@ -189,14 +226,12 @@ func (dc *DecodeCtx) value(cf *CompiledField, d *Doc, e *canonical.ReleaseEvent,
 		w = Str(mapped)
 	}
 	if cf.Expr != nil {
-		env.Value = w.box()
-		out, err := RunExpr(cf.Expr, env)
-		if err != nil {
+		var err error
+		if w, err = dc.evalExpr(cf, d, env, w); err != nil {
 			err = ExprField(err, func() string { return FirstNonEmpty(cf.Spec.Target, "type") })
 			return Value{}, at, dc.errAt(at, cf.Spec.Target, err)
 		}
-		w = Boxed(out)
-		if w.OK && w.V != nil && Text(w.V) == "" {
+		if w.OK && w.V != nil && emptyText(w.V) {
 			w.OK = false
 		}
 		if w.OK && cf.table != nil && computed {
@@ -223,7 +258,7 @@ func (dc *DecodeCtx) value(cf *CompiledField, d *Doc, e *canonical.ReleaseEvent,
 // field decodes one field into the event.
 func (dc *DecodeCtx) field(cf *CompiledField, d *Doc, e *canonical.ReleaseEvent, env *ExprEnv) error {
 	if cf.when != nil {
-		ok, err := RunExpr(cf.when, env)
+		ok, err := dc.evalWhen(cf, d, env)
 		if err != nil {
 			err = ExprField(err, func() string { return cf.Spec.Target + " (when)" })
 			return dc.errAt(Position{}, "", err)
@@ -347,24 +382,20 @@ func (dc *DecodeCtx) convert(cf *CompiledField, w Value, e *canonical.ReleaseEve
 	return Value{}, fmt.Errorf("unknown conversion %q", cf.Spec.As)
 }
 
-// buildParty assembles a Party; nil when the message names none.
+// buildParty assembles a Party; nil when the message names none. The
+// identifiers are gathered on the stack first, so that the party holds
+// only the ones the message sends.
 func (dc *DecodeCtx) buildParty(cp *compiledParty, d *Doc, e *canonical.ReleaseEvent, env *ExprEnv) (*canonical.Party, error) {
-	var p *canonical.Party
-	if len(cp.ids) <= len(partyWithIDs{}.ids) {
-		b := &partyWithIDs{}
-		p = &b.p
-		p.IDs = b.ids[:0]
-	} else {
-		p = &canonical.Party{IDs: make([]canonical.PartyID, 0, len(cp.ids))}
-	}
-	p.Role = cp.role
+	var name string
 	if cp.name != nil {
 		v, _, err := dc.value(cp.name, d, e, env)
 		if err != nil {
 			return nil, err
 		}
-		p.Name = v.Text()
+		name = v.Text()
 	}
+	var buf [8]canonical.PartyID
+	ids := buf[:0]
 	for _, id := range cp.ids {
 		v, _, err := dc.value(id.from, d, e, env)
 		if err != nil {
@@ -373,31 +404,50 @@ func (dc *DecodeCtx) buildParty(cp *compiledParty, d *Doc, e *canonical.ReleaseE
 		if v.Text() == "" {
 			continue
 		}
-		scheme := id.scheme
-		if id.schemeFrom != nil {
-			s, _, err := dc.value(id.schemeFrom, d, e, env)
-			if err != nil {
-				return nil, err
-			}
-			if s.Text() != "" {
-				scheme = s.Text()
-			}
-		}
-		if scheme == "" {
-			scheme = "OTHER"
+		scheme, err := dc.partyScheme(id, d, e, env)
+		if err != nil {
+			return nil, err
 		}
 		if scheme == canonical.SchemeEORI {
 			dc.flagEORI(cp, v.Text(), e)
 		}
-		p.IDs = append(p.IDs, canonical.PartyID{Scheme: scheme, Value: v.Text()})
+		ids = append(ids, canonical.PartyID{Scheme: scheme, Value: v.Text()})
 	}
-	if len(p.IDs) == 0 {
-		if p.Name == "" {
-			return nil, nil
-		}
-		p.IDs = nil
+	if len(ids) == 0 && name == "" {
+		return nil, nil
 	}
+	var p *canonical.Party
+	switch {
+	case len(ids) == 0:
+		p = &canonical.Party{}
+	case len(ids) <= len(partyWithIDs{}.ids):
+		b := &partyWithIDs{}
+		p = &b.p
+		p.IDs = append(b.ids[:0], ids...)
+	default:
+		p = &canonical.Party{IDs: slices.Clone(ids)}
+	}
+	p.Role, p.Name = cp.role, name
 	return p, nil
+}
+
+// partyScheme is an identifier's scheme: from the message when the
+// profile reads it there, else the declared one, else OTHER.
+func (dc *DecodeCtx) partyScheme(id compiledPartyID, d *Doc, e *canonical.ReleaseEvent, env *ExprEnv) (string, error) {
+	scheme := id.scheme
+	if id.schemeFrom != nil {
+		s, _, err := dc.value(id.schemeFrom, d, e, env)
+		if err != nil {
+			return "", err
+		}
+		if s.Text() != "" {
+			scheme = s.Text()
+		}
+	}
+	if scheme == "" {
+		scheme = "OTHER"
+	}
+	return scheme, nil
 }
 
 // flagEORI records a warning for an identifier sent as an EORI number that
@@ -440,4 +490,56 @@ func FirstNonEmpty(s ...string) string {
 		}
 	}
 	return ""
+}
+
+// verifyFast makes every fast form's answer be checked against the VM's
+// (tests); a difference is an error naming the expression.
+var verifyFast bool
+
+// evalExpr runs a field's expression on the value w: its fast form when
+// that decides, else the VM.
+func (dc *DecodeCtx) evalExpr(cf *CompiledField, d *Doc, env *ExprEnv, w Value) (Value, error) {
+	dc.fast.value = w
+	if cf.fastExpr != nil {
+		if v, ok := cf.fastExpr(&dc.fast); ok {
+			return v.result(), dc.verify(cf.Expr, cf.Spec.Expr, d, env, v)
+		}
+	}
+	out, err := RunExpr(cf.Expr, dc.vmEnv(env, d))
+	if err != nil {
+		return Value{}, err
+	}
+	return Boxed(out), nil
+}
+
+// evalWhen runs a field's condition, as evalExpr does.
+func (dc *DecodeCtx) evalWhen(cf *CompiledField, d *Doc, env *ExprEnv) (any, error) {
+	if cf.fastWhen != nil {
+		if v, ok := cf.fastWhen(&dc.fast); ok {
+			return v.box(), dc.verify(cf.when, cf.Spec.When, d, env, v)
+		}
+	}
+	return RunExpr(cf.when, dc.vmEnv(env, d))
+}
+
+// vmEnv completes env for the VM: the document as expressions see it and
+// the current value.
+func (dc *DecodeCtx) vmEnv(env *ExprEnv, d *Doc) *ExprEnv {
+	if env.Root == nil {
+		env.Root = d.exprRoot()
+	}
+	env.Value = dc.fast.value.box()
+	return env
+}
+
+// verify compares a fast form's answer with the VM's when verifyFast is on.
+func (dc *DecodeCtx) verify(p *vm.Program, src string, d *Doc, env *ExprEnv, v fval) error {
+	if !verifyFast {
+		return nil
+	}
+	out, err := RunExpr(p, dc.vmEnv(env, d))
+	if err != nil || !reflect.DeepEqual(out, v.box()) {
+		return fmt.Errorf("fast form of %q gave %#v, the VM %#v (%v)", src, v.box(), out, err)
+	}
+	return nil
 }

@@ -36,6 +36,10 @@ type CompiledField struct {
 	// or writes (encode), "" for none; seal: decode keeps it sealed.
 	secret string
 	seal   bool
+	// fastExpr and fastWhen are the decode expressions' fast forms, nil
+	// when their shape has none (see compileFast).
+	fastExpr, fastWhen fastExpr
+
 	// Label is where an encode field writes (a segment position such as
 	// "NAD+FW C082.3055", a document path), for error messages.
 	Label string
@@ -143,6 +147,9 @@ func (c *Compiler) compileCommon(f *spec.Field, encode bool) (*CompiledField, er
 		if cf.when, err = compileExpr(f.When); err != nil {
 			return nil, err
 		}
+	}
+	if !encode {
+		cf.fastExpr, cf.fastWhen = compileFast(cf.Expr), compileFast(cf.when)
 	}
 	switch {
 	case f.Map != nil && f.Codelist != "":

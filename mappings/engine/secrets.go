@@ -221,15 +221,15 @@ func (dc *DecodeCtx) CollectSecrets(d *Doc) {
 			if s.sel == nil {
 				continue
 			}
-			for _, l := range s.sel.All(d) {
-				if l.W.Parts != nil {
-					for _, part := range l.W.Parts {
+			eachValue(s.sel, d, func(w Value) {
+				if w.Parts != nil {
+					for _, part := range w.Parts {
 						st.add(part)
 					}
-					continue
+					return
 				}
-				st.add(l.W.Text())
-			}
+				st.add(w.Text())
+			})
 		}
 	}
 	d.Item = saved

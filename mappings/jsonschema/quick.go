@@ -39,6 +39,7 @@ type Schema struct {
 
 	// objects
 	props    map[string]*Schema
+	propList []namedSchema // props by name, to look members up
 	required []string
 	addl     *Schema // additionalProperties; nil allows any
 	minProps int     // -1: none
@@ -231,7 +232,9 @@ func (c *quickCompiler) objectKeyword(q *Schema, k string, v any) error {
 			if q.props[name], err = c.compile(sub); err != nil {
 				return err
 			}
+			q.propList = append(q.propList, namedSchema{name, q.props[name]})
 		}
+		slices.SortFunc(q.propList, func(a, b namedSchema) int { return strings.Compare(a.name, b.name) })
 	case "required":
 		q.required, err = stringList(v)
 	case "additionalProperties":
@@ -577,6 +580,35 @@ func (q *Schema) object(m map[string]any) bool {
 			return false
 		}
 	}
+	if 2*len(m) < len(q.propList) {
+		return q.members(m)
+	}
+	// Looking each property up beats ranging over the members, which
+	// costs more per member than a lookup; the members no property names
+	// are visited only when there are some and they have a schema.
+	found := 0
+	for _, p := range q.propList {
+		if v, ok := m[p.name]; ok {
+			found++
+			if !p.schema.Valid(v) {
+				return false
+			}
+		}
+	}
+	if q.addl == nil || found == len(m) {
+		return true
+	}
+	for k, v := range m {
+		if _, ok := q.props[k]; !ok && !q.addl.Valid(v) {
+			return false
+		}
+	}
+	return true
+}
+
+// members checks each member of m against its property or
+// additionalProperties, for objects with few members.
+func (q *Schema) members(m map[string]any) bool {
 	for k, v := range m {
 		if sub, ok := q.props[k]; ok {
 			if !sub.Valid(v) {
@@ -587,6 +619,12 @@ func (q *Schema) object(m map[string]any) bool {
 		}
 	}
 	return true
+}
+
+// namedSchema is a property's name and schema.
+type namedSchema struct {
+	name   string
+	schema *Schema
 }
 
 func (q *Schema) combined(v any) bool {

@@ -31,6 +31,8 @@ func TestQuickSchemaMatchesGojsonschema(t *testing.T) {
 		{"object", `{"required": ["a"], "properties": {"a": {"type": "string"}}, "additionalProperties": false, "minProperties": 1, "maxProperties": 1}`,
 			[]string{`{"a": "x"}`, `{"a": 1}`, `{}`, `{"a": "x", "b": 1}`, `"a"`}},
 		{"additional schema", `{"properties": {"a": {}}, "additionalProperties": {"type": "integer"}}`, []string{`{"a": "x", "b": 1}`, `{"b": "x"}`}},
+		{"many properties, few members", `{"properties": {"a": {"type": "string"}, "b": {}, "c": {}, "d": {}, "e": {}}, "additionalProperties": false}`,
+			[]string{`{"a": "x"}`, `{"a": 1}`, `{"f": 1}`, `{"a": "x", "b": 1, "c": 2}`, `{"a": "x", "b": 1, "f": 2}`, `{}`}},
 		{"array", `{"items": {"type": "string"}, "minItems": 1, "maxItems": 2}`, []string{`[]`, `["a"]`, `["a", 1]`, `["a", "b", "c"]`, `{}`}},
 		{"ref", `{"definitions": {"d": {"type": "string"}}, "properties": {"a": {"$ref": "#/definitions/d", "type": "integer"}}}`, []string{`{"a": "x"}`, `{"a": 1}`}},
 		{"oneOf", `{"oneOf": [{"type": "string"}, {"minLength": 2}]}`, []string{`"a"`, `"ab"`, `1`}},

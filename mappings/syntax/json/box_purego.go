@@ -6,7 +6,7 @@ package json
 // string and number gets its own interface allocation.
 type boxes struct{}
 
-func (*boxes) init(int) {}
+func (*boxes) init(int, *Reuse) {}
 
 // str returns s as an interface holding a string.
 func (*boxes) str(s string) any { return s }

@@ -31,13 +31,16 @@ func typeOf(v any) unsafe.Pointer { return (*eface)(unsafe.Pointer(&v)).typ }
 
 // boxes hands out interfaces holding strings of one document.
 type boxes struct {
-	slab []string
-	next int // size of the next slab
+	slab  []string
+	next  int    // size of the next slab
+	reuse *Reuse // lends released slabs, if set
 }
 
-// init sizes the first slab for a document of n bytes.
-func (b *boxes) init(n int) {
-	b.next = min(max(n/48, 16), 1024) // about one value per 48 bytes
+// init sizes the first slab for a document of n bytes; slabs come from r
+// when it has released ones.
+func (b *boxes) init(n int, r *Reuse) {
+	b.next = min(max(n/32, 16), 1024) // about one value per 32 bytes
+	b.reuse = r
 }
 
 // str returns s as an interface holding a string.
@@ -52,7 +55,7 @@ func (b *boxes) box(s string, typ unsafe.Pointer) any {
 		if b.next == 0 {
 			b.next = 16
 		}
-		b.slab = make([]string, 0, b.next)
+		b.slab = b.reuse.slab(b.next)
 		b.next = min(2*b.next, 1024)
 	}
 	b.slab = append(b.slab, s)
@@ -69,4 +72,23 @@ func source(data []byte, share bool) string {
 		return unsafe.String(unsafe.SliceData(data), len(data))
 	}
 	return string(data)
+}
+
+// slab returns an empty slab of strings, a released one when r has one
+// free (whatever its size), else a new one of capacity n.
+func (r *Reuse) slab(n int) []string {
+	if r == nil {
+		return make([]string, 0, n)
+	}
+	if r.nextSlab < len(r.slabs) {
+		s := r.slabs[r.nextSlab]
+		r.nextSlab++
+		return s[:0]
+	}
+	s := make([]string, 0, n)
+	if len(r.slabs) < reuseSlabs {
+		r.slabs = append(r.slabs, s)
+		r.nextSlab++
+	}
+	return s
 }

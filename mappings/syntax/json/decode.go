@@ -2,6 +2,7 @@ package json
 
 import (
 	"fmt"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -20,6 +21,10 @@ type DecodeOptions struct {
 	MaxDepth int
 	// Name names the input in error messages, for example a file name.
 	Name string
+	// Reuse, when set, lends the objects of documents its caller has
+	// released (see Reuse) to this one, and takes this one's objects back
+	// when released in turn.
+	Reuse *Reuse
 	// ShareInput lets the decoded strings and numbers share the memory of
 	// the input instead of a copy of it: the caller promises never to
 	// change the input afterwards. Built with -tags purego, the input is
@@ -65,17 +70,48 @@ func Decode(data []byte, opts DecodeOptions) (any, error) {
 	}
 	// One copy of the input backs every string and number without escapes,
 	// instead of one small allocation each.
-	d := decoder{data: data, maxDepth: opts.MaxDepth}
+	d := decoder{data: data, maxDepth: opts.MaxDepth, reuse: opts.Reuse}
 	d.src = source(data, opts.ShareInput)
-	d.boxes.init(len(data))
+	d.boxes.init(len(data), opts.Reuse)
+	sc := scratchPool.Get().(*scratch)
+	d.members, d.vals, d.buf = sc.members[:0], sc.vals[:0], sc.buf
 	if len(data) >= 3 && data[0] == 0xEF && data[1] == 0xBB && data[2] == 0xBF {
 		d.pos = 3
 	}
 	v, err := d.document()
+	sc.keep(&d, err != nil)
 	if err != nil {
 		return nil, err.render(data, opts.Name)
 	}
 	return v, nil
+}
+
+// scratch is the decoder's working memory, kept between documents: the
+// stacks of members and elements being collected grew anew for every
+// document otherwise.
+type scratch struct {
+	members []objMember
+	vals    []any
+	buf     []byte
+}
+
+var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
+
+// keep returns d's working memory to the pool, emptied of the document's
+// values (a finished object or array clears its part; one left by an
+// error is cleared here). Stacks grown past a few thousand entries are
+// dropped rather than kept.
+func (sc *scratch) keep(d *decoder, failed bool) {
+	if failed {
+		clear(d.members[:cap(d.members)])
+		clear(d.vals[:cap(d.vals)])
+	}
+	const most = 4096
+	if cap(d.members) > most || cap(d.vals) > most || cap(d.buf) > 64*most {
+		return
+	}
+	sc.members, sc.vals, sc.buf = d.members[:0], d.vals[:0], d.buf[:0]
+	scratchPool.Put(sc)
 }
 
 // decoder is a recursive-descent parser over a complete document.
@@ -89,6 +125,7 @@ type decoder struct {
 	boxes    boxes  // interfaces for string and number values
 	vals     []any  // stack of array elements being collected
 	members  []objMember
+	reuse    *Reuse
 }
 
 // objMember is an object member being collected.
@@ -223,18 +260,32 @@ func (d *decoder) object() (any, *decodeError) {
 		}
 	}
 	ms := d.members[base:]
-	m := make(map[string]any, len(ms))
+	m := d.newMap(len(ms))
 	for _, mb := range ms {
-		if _, dup := m[mb.key]; dup {
-			d.members = d.members[:base]
-			return nil, d.fail(mb.off, ErrDuplicateKey, "duplicate key "+quote(mb.key))
-		}
 		m[mb.key] = mb.val
+	}
+	if len(m) < len(ms) {
+		d.members = d.members[:base]
+		return nil, d.duplicate(ms)
 	}
 	clear(ms)
 	d.members = d.members[:base]
 	d.depth--
 	return m, nil
+}
+
+// duplicate reports the first member of ms whose key an earlier member
+// has; object inserts without looking first and calls it when the map came
+// out smaller than its members.
+func (d *decoder) duplicate(ms []objMember) *decodeError {
+	seen := make(map[string]bool, len(ms))
+	for _, mb := range ms {
+		if seen[mb.key] {
+			return d.fail(mb.off, ErrDuplicateKey, "duplicate key "+quote(mb.key))
+		}
+		seen[mb.key] = true
+	}
+	return nil
 }
 
 func (d *decoder) array() (any, *decodeError) {

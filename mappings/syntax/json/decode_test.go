@@ -121,6 +121,8 @@ func TestDecodeErrors(t *testing.T) {
 			`n.json:3:2: duplicate key "role"`},
 		{"duplicate key nested", `{"data":{"parties":[{"role":"FW","name":"a","role":"CZ"}]}}`, jsonsyn.DecodeOptions{}, jsonsyn.ErrDuplicateKey,
 			`line 1 column 45: /data/parties/0: duplicate key "role"`},
+		{"first of two duplicate keys", `{"a":1,"b":2,"b":3,"a":4}`, jsonsyn.DecodeOptions{}, jsonsyn.ErrDuplicateKey,
+			`line 1 column 14: duplicate key "b"`},
 		{"duplicate key through escape", `{"id":"A","\u0069d":"B"}`, jsonsyn.DecodeOptions{}, jsonsyn.ErrDuplicateKey,
 			`line 1 column 11: duplicate key "id"`},
 		{"too deep", `{"a":[[1]]}`, jsonsyn.DecodeOptions{MaxDepth: 2}, jsonsyn.ErrTooDeep,

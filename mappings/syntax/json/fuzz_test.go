@@ -3,6 +3,7 @@ package json_test
 import (
 	"bytes"
 	stdjson "encoding/json"
+	"fmt"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -23,8 +24,13 @@ func FuzzDecode(f *testing.F) {
 	} {
 		f.Add([]byte(s))
 	}
+	reuse := new(jsonsyn.Reuse) // shared: each input reuses the previous one's maps
 	f.Fuzz(func(t *testing.T, in []byte) {
 		doc, err := jsonsyn.Decode(in, jsonsyn.DecodeOptions{MaxDepth: 80})
+		reused, rerr := jsonsyn.Decode(in, jsonsyn.DecodeOptions{MaxDepth: 80, Reuse: reuse})
+		assert.Equal(t, fmt.Sprint(err), fmt.Sprint(rerr), "decoding with Reuse")
+		assert.Equal(t, doc, reused, "decoding with Reuse")
+		reuse.Release()
 		if err != nil {
 			var jerr *jsonsyn.Error
 			require.ErrorAs(t, err, &jerr)

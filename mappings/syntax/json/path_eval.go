@@ -47,6 +47,12 @@ func (p *Path) All(root, current any) []any {
 	return out
 }
 
+// Each calls yield with every value All would return, in the same order,
+// until yield returns false; it gathers no list.
+func (p *Path) Each(root, current any, yield func(any) bool) {
+	p.walk(p.start(root, current), p.steps, nil, false, func(_ []any, x any) bool { return yield(x) })
+}
+
 // Locate is All with the JSON pointer of each value, for error messages.
 func (p *Path) Locate(root, current any) []Match {
 	var out []Match

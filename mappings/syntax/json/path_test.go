@@ -65,6 +65,9 @@ func TestPathGetAll(t *testing.T) {
 			require.NoError(t, err)
 			assert.Equal(t, tt.expr, p.String())
 			assert.Equal(t, tt.all, p.All(doc, tt.current))
+			var each []any
+			p.Each(doc, tt.current, func(v any) bool { each = append(each, v); return true })
+			assert.Equal(t, tt.all, each, "Each visits what All returns")
 			got, ok := p.Get(doc, tt.current)
 			if tt.all == nil {
 				assert.False(t, ok)

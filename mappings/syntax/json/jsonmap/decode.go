@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/nexport/pcsgate/canonical/errtext"
@@ -23,7 +24,7 @@ func decodeJSON(r *engine.Registry, br *bufio.Reader, fixed *engine.Profile, opt
 	if fixed != nil {
 		limit = fixed.MaxBytes
 	}
-	data, err := readAllBuffered(br, limit+1)
+	data, err := readAllBuffered(br, limit+1, opts.SizeHint)
 	if err != nil {
 		return err
 	}
@@ -36,8 +37,17 @@ func decodeJSON(r *engine.Registry, br *bufio.Reader, fixed *engine.Profile, opt
 // decodeDocument decodes one JSON document of at most limit bytes with
 // fixed, or the profile it detects. data must be the caller's own and
 // never change afterwards: the decoded strings share it.
+//
+// The document's objects are reused for the next document once this one
+// is decoded: nothing decoding produces (events, errors) holds on to
+// them, as canonical events hold no JSON values.
 func decodeDocument(r *engine.Registry, data []byte, limit int64, fixed *engine.Profile, opts *engine.DecodeOptions, emit func(engine.Batch) error) error {
-	root, err := jsonsyn.Decode(data, jsonsyn.DecodeOptions{Name: opts.Name, MaxBytes: limit, ShareInput: true})
+	reuse := reusePool.Get().(*jsonsyn.Reuse)
+	defer func() {
+		reuse.Release()
+		reusePool.Put(reuse)
+	}()
+	root, err := jsonsyn.Decode(data, jsonsyn.DecodeOptions{Name: opts.Name, MaxBytes: limit, ShareInput: true, Reuse: reuse})
 	if err != nil {
 		opts.Unread(fixed)
 		return hideToken(r, fixed, data, err)
@@ -64,6 +74,9 @@ func decodeDocument(r *engine.Registry, data []byte, limit int64, fixed *engine.
 	}
 	return err
 }
+
+// reusePool holds the maps of released documents.
+var reusePool = sync.Pool{New: func() any { return new(jsonsyn.Reuse) }}
 
 // detectJSON picks the JSON profile whose discriminator matches (match.path
 // and values), falling back to the profiles whose schema the input passes.

@@ -65,6 +65,17 @@ func (s jsonSelector) All(d *engine.Doc) []engine.Located {
 	return out
 }
 
+// EachValue hands over what All selects without the positions, which only
+// an error needs.
+func (s jsonSelector) EachValue(d *engine.Doc, yield func(engine.Value)) {
+	s.p.Each(d.Root, d.Item, func(v any) bool {
+		if val, ok := jsonValue(v); ok {
+			yield(engine.Boxed(val))
+		}
+		return true
+	})
+}
+
 func (s jsonSelector) Where(*engine.Doc) engine.Position {
 	return engine.Position{Segment: s.p.String()}
 }

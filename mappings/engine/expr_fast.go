@@ -1,0 +1,378 @@
+package engine
+
+import (
+	"strings"
+
+	"github.com/expr-lang/expr/ast"
+	"github.com/expr-lang/expr/vm"
+)
+
+// Most decode expressions are a few member reads of the input document
+// compared, joined or defaulted: root.type == "ReleaseLight",
+// root.body?.actionType ?? "". The expr VM fetches each member through
+// reflection and boxes every intermediate value, which made expressions a
+// fifth of decoding a JSON message. A fast form is such an expression
+// turned into Go closures over the compiled program's syntax tree, with
+// the VM's semantics for those shapes. It answers only when the values it
+// meets are plain strings, booleans, nil and objects; anything else (a
+// number, a list, a value of another type, what would be a runtime error)
+// sends the expression to the VM, which decides and words errors as
+// before.
+
+// fastExpr evaluates an expression; ok=false means "ask the VM".
+type fastExpr func(*fastEnv) (v fval, ok bool)
+
+// fastEnv is what a fast form reads: the document as decoded (JSON
+// numbers still as text, so a fast form gives up on meeting one) and the
+// value the expression environment holds.
+type fastEnv struct {
+	root  any
+	value Value
+}
+
+// fval is an intermediate value of a fast form.
+type fval struct {
+	kind fkind
+	b    bool
+	s    string
+	m    map[string]any
+}
+
+type fkind uint8
+
+const (
+	fNil fkind = iota
+	fBool
+	fStr
+	fMap
+	fChainNil // an optional member met nil: the rest of the chain is skipped
+)
+
+// fromAny classifies a document value; ok=false for what fast forms do not
+// handle (numbers, lists, values of other types).
+func fromAny(v any) (fval, bool) {
+	switch x := v.(type) {
+	case nil:
+		return fval{}, true
+	case string:
+		return fval{kind: fStr, s: x}, true
+	case bool:
+		return fval{kind: fBool, b: x}, true
+	case map[string]any:
+		if x == nil {
+			return fval{}, false // a typed nil: leave IsNil to the VM
+		}
+		return fval{kind: fMap, m: x}, true
+	}
+	return fval{}, false
+}
+
+// fromValue is fromAny of w.box(), without boxing a string.
+func fromValue(w Value) (fval, bool) {
+	switch {
+	case !w.OK:
+		return fval{}, true
+	case w.V != nil:
+		return fromAny(w.V)
+	case w.Parts != nil:
+		return fval{}, false
+	}
+	return fval{kind: fStr, s: w.S}, true
+}
+
+// compileFast returns the fast form of p, or nil when its shape has none.
+func compileFast(p *vm.Program) fastExpr {
+	if p == nil {
+		return nil
+	}
+	f, ok := fastNode(p.Node(), 0)
+	if !ok {
+		return nil
+	}
+	return func(env *fastEnv) (fval, bool) {
+		v, ok := f(env)
+		if !ok || v.kind == fChainNil || v.kind == fMap {
+			return fval{}, false // a whole object as result: the VM gives its own copy
+		}
+		return v, true
+	}
+}
+
+// fastNode compiles one node; chains is how many chain nodes enclose it
+// (an optional member skips to the end of the innermost one).
+func fastNode(n ast.Node, chains int) (fastExpr, bool) {
+	switch x := n.(type) {
+	case *ast.StringNode:
+		v := fval{kind: fStr, s: x.Value}
+		return func(*fastEnv) (fval, bool) { return v, true }, true
+	case *ast.BoolNode:
+		v := fval{kind: fBool, b: x.Value}
+		return func(*fastEnv) (fval, bool) { return v, true }, true
+	case *ast.NilNode:
+		return func(*fastEnv) (fval, bool) { return fval{}, true }, true
+	case *ast.ConstantNode:
+		v, ok := fromAny(x.Value)
+		if !ok || v.kind == fMap {
+			return nil, false
+		}
+		return func(*fastEnv) (fval, bool) { return v, true }, true
+	case *ast.IdentifierNode:
+		return fastIdent(x.Value)
+	case *ast.ChainNode:
+		return fastChain(x, chains)
+	case *ast.MemberNode:
+		return fastMember(x, chains)
+	case *ast.UnaryNode:
+		return fastNot(x, chains)
+	case *ast.BinaryNode:
+		return fastBinary(x, chains)
+	case *ast.ConditionalNode:
+		return fastConditional(x, chains)
+	case *ast.BuiltinNode:
+		return fastCase(x, chains)
+	}
+	return nil, false
+}
+
+func fastIdent(name string) (fastExpr, bool) {
+	switch name {
+	case "root":
+		return func(env *fastEnv) (fval, bool) { return fromAny(env.root) }, true
+	case "value":
+		return func(env *fastEnv) (fval, bool) { return fromValue(env.value) }, true
+	}
+	return nil, false
+}
+
+// fastChain ends an optional chain: a skipped rest is nil.
+func fastChain(n *ast.ChainNode, chains int) (fastExpr, bool) {
+	f, ok := fastNode(n.Node, chains+1)
+	if !ok {
+		return nil, false
+	}
+	return func(env *fastEnv) (fval, bool) {
+		v, ok := f(env)
+		if v.kind == fChainNil {
+			v = fval{}
+		}
+		return v, ok
+	}, true
+}
+
+// fastMember reads a named member of an object: nil when absent, as the
+// VM's fetch from a map gives.
+func fastMember(n *ast.MemberNode, chains int) (fastExpr, bool) {
+	prop, ok := n.Property.(*ast.StringNode)
+	if !ok || n.Method {
+		return nil, false
+	}
+	base, ok := fastNode(n.Node, chains)
+	if !ok {
+		return nil, false
+	}
+	name, optional := prop.Value, n.Optional && chains > 0
+	return func(env *fastEnv) (fval, bool) {
+		b, ok := base(env)
+		switch {
+		case !ok:
+			return fval{}, false
+		case b.kind == fChainNil || b.kind == fNil && optional:
+			return fval{kind: fChainNil}, true
+		case b.kind != fMap:
+			return fval{}, false
+		}
+		return fromAny(b.m[name])
+	}, true
+}
+
+func fastNot(n *ast.UnaryNode, chains int) (fastExpr, bool) {
+	if n.Operator != "!" && n.Operator != "not" {
+		return nil, false
+	}
+	f, ok := fastNode(n.Node, chains)
+	if !ok {
+		return nil, false
+	}
+	return func(env *fastEnv) (fval, bool) {
+		v, ok := f(env)
+		if !ok || v.kind != fBool {
+			return fval{}, false
+		}
+		return fval{kind: fBool, b: !v.b}, true
+	}, true
+}
+
+func fastConditional(n *ast.ConditionalNode, chains int) (fastExpr, bool) {
+	cond, ok1 := fastNode(n.Cond, chains)
+	yes, ok2 := fastNode(n.Exp1, chains)
+	no, ok3 := fastNode(n.Exp2, chains)
+	if !ok1 || !ok2 || !ok3 {
+		return nil, false
+	}
+	return func(env *fastEnv) (fval, bool) {
+		c, ok := cond(env)
+		if !ok || c.kind != fBool {
+			return fval{}, false
+		}
+		if c.b {
+			return yes(env)
+		}
+		return no(env)
+	}, true
+}
+
+// fastCase is lower() and upper() of a string.
+func fastCase(n *ast.BuiltinNode, chains int) (fastExpr, bool) {
+	var fn func(string) string
+	switch n.Name {
+	case "lower":
+		fn = strings.ToLower
+	case "upper":
+		fn = strings.ToUpper
+	default:
+		return nil, false
+	}
+	if len(n.Arguments) != 1 {
+		return nil, false
+	}
+	arg, ok := fastNode(n.Arguments[0], chains)
+	if !ok {
+		return nil, false
+	}
+	return func(env *fastEnv) (fval, bool) {
+		v, ok := arg(env)
+		if !ok || v.kind != fStr {
+			return fval{}, false
+		}
+		return fval{kind: fStr, s: fn(v.s)}, true
+	}, true
+}
+
+// fastBinary compiles the operators of the common shapes: equality, and,
+// or, nil coalescing, string concatenation and membership in a list of
+// strings (which the optimiser has turned into a set).
+func fastBinary(n *ast.BinaryNode, chains int) (fastExpr, bool) {
+	left, ok1 := fastNode(n.Left, chains)
+	if n.Operator == "in" {
+		set, ok2 := n.Right.(*ast.ConstantNode)
+		if !ok1 || !ok2 {
+			return nil, false
+		}
+		strs, ok := set.Value.(map[string]struct{})
+		if !ok {
+			return nil, false
+		}
+		return fastIn(left, strs), true
+	}
+	right, ok2 := fastNode(n.Right, chains)
+	if !ok1 || !ok2 {
+		return nil, false
+	}
+	switch n.Operator {
+	case "==":
+		return fastEqual(left, right, false), true
+	case "!=":
+		return fastEqual(left, right, true), true
+	case "&&", "and":
+		return fastLogic(left, right, false), true
+	case "||", "or":
+		return fastLogic(left, right, true), true
+	case "??":
+		return fastCoalesce(left, right), true
+	case "+":
+		return fastConcat(left, right), true
+	}
+	return nil, false
+}
+
+// fastEqual is the VM's equality for strings, booleans and nil: values of
+// different kinds differ, nil equals nil; objects are left to the VM.
+func fastEqual(left, right fastExpr, negate bool) fastExpr {
+	return func(env *fastEnv) (fval, bool) {
+		a, ok1 := left(env)
+		b, ok2 := right(env)
+		if !ok1 || !ok2 || a.kind > fMap || b.kind > fMap || a.kind == fMap && b.kind != fNil || b.kind == fMap && a.kind != fNil {
+			return fval{}, false
+		}
+		eq := a.kind == b.kind && a.b == b.b && a.s == b.s
+		return fval{kind: fBool, b: eq != negate}, true
+	}
+}
+
+// fastLogic is && (or=false) and || (or=true): the left side must be a
+// boolean; when it does not decide, the result is the right side as it is.
+func fastLogic(left, right fastExpr, or bool) fastExpr {
+	return func(env *fastEnv) (fval, bool) {
+		a, ok := left(env)
+		if !ok || a.kind != fBool {
+			return fval{}, false
+		}
+		if a.b == or {
+			return a, true
+		}
+		b, ok := right(env)
+		if b.kind == fChainNil {
+			return fval{}, false
+		}
+		return b, ok
+	}
+}
+
+func fastCoalesce(left, right fastExpr) fastExpr {
+	return func(env *fastEnv) (fval, bool) {
+		a, ok := left(env)
+		if !ok || a.kind == fChainNil {
+			return fval{}, false
+		}
+		if a.kind != fNil {
+			return a, true
+		}
+		return right(env)
+	}
+}
+
+func fastConcat(left, right fastExpr) fastExpr {
+	return func(env *fastEnv) (fval, bool) {
+		a, ok1 := left(env)
+		b, ok2 := right(env)
+		if !ok1 || !ok2 || a.kind != fStr || b.kind != fStr {
+			return fval{}, false
+		}
+		return fval{kind: fStr, s: a.s + b.s}, true
+	}
+}
+
+// fastIn looks a string up in the set; nil is looked up as "", as the VM
+// does with a map's zero key.
+func fastIn(left fastExpr, set map[string]struct{}) fastExpr {
+	return func(env *fastEnv) (fval, bool) {
+		a, ok := left(env)
+		if !ok || a.kind != fStr && a.kind != fNil {
+			return fval{}, false
+		}
+		_, in := set[a.s]
+		return fval{kind: fBool, b: in}, true
+	}
+}
+
+// box is the value as the VM would give it.
+func (v fval) box() any {
+	switch v.kind {
+	case fBool:
+		return v.b
+	case fStr:
+		return v.s
+	}
+	return nil
+}
+
+// result is Boxed(v.box()) without boxing a string.
+func (v fval) result() Value {
+	switch v.kind {
+	case fBool:
+		return Value{V: v.b, OK: true}
+	case fStr:
+		return Str(v.s)
+	}
+	return Value{}
+}
