@@ -94,6 +94,7 @@ var errStopped = errors.New("decoding stopped")
 // from there, in input order). It returns once every goroutine is done,
 // so the caller may reuse the reader.
 func (r *Registry) runParallel(opts *DecodeOptions, emit func(Batch) error, cut func(send func(Chunk) error) error) error {
+	st := opts.secretState() // made before the workers copy opts
 	window := chunksPerWorker * opts.Workers
 	order := make(chan *job, window)
 	work := make(chan *job, window+1)
@@ -124,7 +125,7 @@ func (r *Registry) runParallel(opts *DecodeOptions, emit func(Batch) error, cut 
 			}
 		}()
 	}
-	err := collect(order, opts.secretState(), emit, quit)
+	err := collect(order, st, emit, quit)
 	wg.Wait()
 	if err != nil {
 		return err
