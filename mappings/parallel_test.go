@@ -59,7 +59,8 @@ func runDecode(t *testing.T, reg *mappings.Registry, data []byte, opts mappings.
 }
 
 // parallelInputs are every fixture input, every EDIFACT one of them
-// concatenated (several interchanges in one stream), and every JSON one as
+// concatenated (several interchanges in one stream), those of good cases
+// alone, and every JSON one as
 // the lines of one JSON Lines input, with a blank and a broken line.
 func parallelInputs(t *testing.T) map[string][]byte {
 	t.Helper()
@@ -67,7 +68,7 @@ func parallelInputs(t *testing.T) map[string][]byte {
 	require.NoError(t, err)
 	require.NotEmpty(t, files)
 	inputs := map[string][]byte{}
-	var edi, lines bytes.Buffer
+	var edi, good, lines bytes.Buffer
 	for _, f := range files {
 		data, err := os.ReadFile(f)
 		require.NoError(t, err)
@@ -76,6 +77,10 @@ func parallelInputs(t *testing.T) map[string][]byte {
 		case ".edi":
 			edi.Write(data)
 			edi.WriteString("\n")
+			if !strings.HasPrefix(filepath.Base(filepath.Dir(f)), "bad-") {
+				good.Write(data)
+				good.WriteString("\n")
+			}
 		case ".json":
 			var c bytes.Buffer
 			if json.Compact(&c, data) == nil {
@@ -85,6 +90,7 @@ func parallelInputs(t *testing.T) map[string][]byte {
 		}
 	}
 	inputs["all.edi"] = edi.Bytes()
+	inputs["all-good.edi"] = good.Bytes() // all.edi stops at the first fatal problem
 	inputs["all.jsonl"] = lines.Bytes()
 	return inputs
 }
@@ -121,7 +127,7 @@ func TestParallelDecodeMatchesSequential(t *testing.T) {
 func TestParallelDecodeCutsEDIFACTAndLines(t *testing.T) {
 	reg := defaultRegistry(t)
 	inputs := parallelInputs(t)
-	for _, name := range []string{"all.edi", "all.jsonl"} {
+	for _, name := range []string{"all.edi", "all-good.edi", "all.jsonl"} {
 		run := runDecode(t, reg, inputs[name], mappings.DecodeOptions{Name: name}, 4)
 		require.Greater(t, len(run.Batches), 20, name)
 		require.NotEmpty(t, run.Problems, name)

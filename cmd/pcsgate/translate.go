@@ -2,9 +2,9 @@ package main
 
 import (
 	"bufio"
-	"encoding/json"
 	"io"
 	"os"
+	"runtime"
 
 	"github.com/spf13/cobra"
 
@@ -27,6 +27,8 @@ type translateOptions struct {
 	lines bool
 	// out is the folder of translate --out: one file per message.
 	out string
+	// workers decode the messages of an input at once (see decodeOptions).
+	workers int
 }
 
 func newTranslateCmd() *cobra.Command {
@@ -67,6 +69,7 @@ standard error, one line each; the good ones are still written. Exit status: 0 a
 	cmd.Flags().BoolVar(&o.allowFormulas, "allow-csv-formulas", false, "write CSV cells that start with =, +, -, @ as they are (default: a ' before them)")
 	cmd.Flags().StringVar(&o.out, "out", "", "write one file per message in this folder, named as the gateway names them, instead of standard output")
 	cmd.Flags().BoolVar(&o.lines, "lines", false, "read JSON Lines (one JSON document per line; implied by .jsonl and .ndjson)")
+	cmd.Flags().IntVar(&o.workers, "workers", runtime.GOMAXPROCS(0), "messages decoded at once, on as many cores (1: one after the other); the output is the same")
 	_ = cmd.RegisterFlagCompletionFunc("from", profileCompletion(reads))
 	_ = cmd.RegisterFlagCompletionFunc("to", profileCompletion(writes))
 	_ = cmd.MarkFlagDirname("out")
@@ -112,6 +115,9 @@ func (o translateOptions) run(cmd *cobra.Command, args []string) error {
 func (o translateOptions) check() (*mappings.Registry, *mappings.Profile, error) {
 	if o.to == "" {
 		return nil, nil, usagef("--to is required: a profile name (see pcsgate profiles) or canonical")
+	}
+	if o.workers < 1 {
+		return nil, nil, usagef("--workers must be at least 1")
 	}
 	reg, err := profiles()
 	if err != nil {
@@ -167,7 +173,7 @@ func (o translateOptions) translateOne(cmd *cobra.Command, reg *mappings.Registr
 	if o.from == "canonical" {
 		err = decodeCanonical(in, name, t.batch)
 	} else {
-		err = reg.Decode(in, mappings.DecodeOptions{Name: name, From: o.from, Lines: o.lines, CredentialKey: credentialKey()}, t.batch)
+		err = reg.Decode(in, o.decodeOptions(name, t.target == nil), t.batch)
 	}
 	if t.failed != nil {
 		return t.failed
@@ -178,6 +184,23 @@ func (o translateOptions) translateOne(cmd *cobra.Command, reg *mappings.Registr
 	t.end()
 	prog.done()
 	return nil
+}
+
+// decodeOptions are the options of reading the input name. EDIFACT
+// interchanges and JSON Lines are read by one goroutine and their messages
+// decoded on o.workers, emitted in input order, so the output and the
+// problems are those of a sequential translation; other inputs (one
+// document, a CSV or fixed-width file, canonical events) are read one
+// message after the other. Writing stays on one goroutine, in order: a
+// profile's encoder groups consecutive events and keeps one document
+// open, and the lines reported follow the input. Only canonical events,
+// which stand alone, are encoded on the workers (canonicalLines).
+func (o translateOptions) decodeOptions(name string, canonical bool) mappings.DecodeOptions {
+	opts := mappings.DecodeOptions{Name: name, From: o.from, Lines: o.lines, CredentialKey: credentialKey(), Workers: o.workers}
+	if canonical {
+		opts.Prepare = canonicalLines
+	}
+	return opts
 }
 
 // encodeOptions are the options of the --to profile's encoder; a sender
@@ -202,22 +225,48 @@ func credentialKey() []byte {
 	return []byte(os.Getenv("PCSGATE_CREDENTIAL_KEY"))
 }
 
-// canonicalWriter writes events as NDJSON, one per line, keys in model order.
+// canonicalWriter writes events as NDJSON, one per line, keys in model
+// order, as encoding/json writes them without HTML escaping.
 type canonicalWriter struct {
-	enc *json.Encoder
+	w   io.Writer
+	buf []byte
 }
 
 func newCanonicalWriter(w io.Writer) *canonicalWriter {
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	return &canonicalWriter{enc: enc}
+	return &canonicalWriter{w: w}
 }
 
-func (c *canonicalWriter) write(events []*canonical.ReleaseEvent) error {
-	for _, e := range events {
-		if err := c.enc.Encode(e); err != nil {
+// write writes the lines of a batch: those Prepare encoded on a worker,
+// else its events encoded now.
+func (c *canonicalWriter) write(b mappings.Batch) error {
+	if b.Encoded == nil {
+		var err error
+		if c.buf, err = appendLines(c.buf[:0], b.Events); err != nil {
 			return err
 		}
+		b.Encoded = c.buf
 	}
-	return nil
+	_, err := c.w.Write(b.Encoded)
+	return err
+}
+
+// canonicalLines is the DecodeOptions.Prepare of a canonical target: it
+// encodes the batch's events on the worker that decoded them. An event
+// that cannot be encoded leaves Encoded unset, so write finds the error.
+func canonicalLines(b *mappings.Batch) {
+	out, err := appendLines(nil, b.Events)
+	if err == nil {
+		b.Encoded = out
+	}
+}
+
+// appendLines appends one NDJSON line per event.
+func appendLines(buf []byte, events []*canonical.ReleaseEvent) ([]byte, error) {
+	var err error
+	for _, e := range events {
+		if buf, err = e.AppendJSON(buf); err != nil {
+			return buf, err
+		}
+	}
+	return buf, nil
 }
