@@ -28,8 +28,11 @@ func TestProgressCountsMessagesAcrossGoroutines(t *testing.T) {
 	p.events(3)
 	require.Contains(t, out.String(), "big.edi [##########          ]  50% 0.0/0.0 MB  1 messages (")
 	p.clear()
+	assert.True(t, strings.HasSuffix(out.String(), "\r\033[K"), "cleared for a problem line")
+	p.events(1)
+	p.draw() // as the next tick after 200 ms would
 	p.done()
-	assert.Contains(t, out.String(), "2 messages")
-	assert.Contains(t, out.String(), "5 events")
+	assert.Contains(t, out.String(), "3 messages")
+	assert.Contains(t, out.String(), "6 events")
 	assert.True(t, strings.HasSuffix(out.String(), "\n"))
 }
