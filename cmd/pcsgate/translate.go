@@ -237,25 +237,55 @@ func newCanonicalWriter(w io.Writer) *canonicalWriter {
 }
 
 // write writes the lines of a batch: those Prepare encoded on a worker,
-// else its events encoded now.
+// whose buffer is then kept for reuse, else its events encoded now.
 func (c *canonicalWriter) write(b mappings.Batch) error {
 	if b.Encoded == nil {
 		var err error
 		if c.buf, err = appendLines(c.buf[:0], b.Events); err != nil {
 			return err
 		}
-		b.Encoded = c.buf
+		_, err = c.w.Write(c.buf)
+		return err
 	}
 	_, err := c.w.Write(b.Encoded)
+	putLineBuffer(b.Encoded)
 	return err
+}
+
+// lineBuffers keeps the buffers canonicalLines encodes into, handed back
+// once written: a buffer per message otherwise grows from nothing, and
+// that garbage costs more than the encoding. (A channel rather than a
+// sync.Pool, which would box every slice it is given.)
+var lineBuffers = make(chan []byte, 1024)
+
+// maxLineBuffer is the largest buffer kept for reuse.
+const maxLineBuffer = 64 << 10
+
+func getLineBuffer() []byte {
+	select {
+	case b := <-lineBuffers:
+		return b
+	default:
+		return make([]byte, 0, 4<<10)
+	}
+}
+
+func putLineBuffer(b []byte) {
+	if cap(b) > maxLineBuffer {
+		return
+	}
+	select {
+	case lineBuffers <- b[:0]:
+	default:
+	}
 }
 
 // canonicalLines is the DecodeOptions.Prepare of a canonical target: it
 // encodes the batch's events on the worker that decoded them. An event
 // that cannot be encoded leaves Encoded unset, so write finds the error.
 func canonicalLines(b *mappings.Batch) {
-	out, err := appendLines(nil, b.Events)
-	if err == nil {
+	out, err := appendLines(getLineBuffer(), b.Events)
+	if err == nil && len(out) > 0 {
 		b.Encoded = out
 	}
 }

@@ -71,17 +71,30 @@ func (r *Registry) decodeParallel(c Cutter, br *bufio.Reader, fixed *Profile, op
 	})
 }
 
-// chunksPerWorker bounds the chunks in flight: cut but not yet emitted.
-// A few per worker keep every worker busy when messages differ in size.
-const chunksPerWorker = 16
+// Chunks travel to the workers in jobs of up to chunksPerJob, so that the
+// hand-over costs little beside a small message; at most jobsPerWorker
+// jobs per worker are in flight (cut but not yet emitted), which bounds
+// the memory whatever the input's size while keeping every worker busy
+// when messages differ in size.
+const (
+	chunksPerJob  = 8
+	jobsPerWorker = 4
+)
 
-// job is one chunk in flight and what it gave.
+// job is a run of chunks in flight and what they gave.
 type job struct {
-	chunk   Chunk
+	chunks  []Chunk
+	results []chunkResult
+	log     []secretOp // the chunks' secret findings, in order
+	done    chan struct{}
+}
+
+// chunkResult is what one chunk of a job gave: its batches, its
+// problems, and where its secret findings end in the job's log.
+type chunkResult struct {
 	batches []Batch
 	err     error
-	log     []secretOp // the chunk's secret findings, in order
-	done    chan struct{}
+	logEnd  int
 }
 
 // errStopped ends the cutting once emit failed.
@@ -95,7 +108,7 @@ var errStopped = errors.New("decoding stopped")
 // so the caller may reuse the reader.
 func (r *Registry) runParallel(opts *DecodeOptions, emit func(Batch) error, cut func(send func(Chunk) error) error) error {
 	st := opts.secretState() // made before the workers copy opts
-	window := chunksPerWorker * opts.Workers
+	window := jobsPerWorker * opts.Workers
 	order := make(chan *job, window)
 	work := make(chan *job, window+1)
 	quit := make(chan struct{})
@@ -103,16 +116,7 @@ func (r *Registry) runParallel(opts *DecodeOptions, emit func(Batch) error, cut 
 	go func() {
 		defer close(work)
 		defer close(order)
-		cutErr = cut(func(c Chunk) error {
-			j := &job{chunk: c, done: make(chan struct{})}
-			select {
-			case order <- j:
-			case <-quit:
-				return errStopped
-			}
-			work <- j
-			return nil
-		})
+		cutErr = cutJobs(cut, order, work, quit)
 	}()
 	var wg sync.WaitGroup
 	for range opts.Workers {
@@ -133,6 +137,39 @@ func (r *Registry) runParallel(opts *DecodeOptions, emit func(Batch) error, cut 
 	return cutErr
 }
 
+// cutJobs runs cut, gathering the chunks it sends into jobs, each put on
+// order (where it waits its turn to be emitted) and on work.
+func cutJobs(cut func(send func(Chunk) error) error, order, work chan<- *job, quit <-chan struct{}) error {
+	var j *job
+	flush := func() error {
+		if j == nil {
+			return nil
+		}
+		select {
+		case order <- j:
+		case <-quit:
+			return errStopped
+		}
+		work <- j
+		j = nil
+		return nil
+	}
+	err := cut(func(c Chunk) error {
+		if j == nil {
+			j = &job{chunks: make([]Chunk, 0, chunksPerJob), done: make(chan struct{})}
+		}
+		j.chunks = append(j.chunks, c)
+		if len(j.chunks) < chunksPerJob {
+			return nil
+		}
+		return flush()
+	})
+	if err != nil {
+		return err
+	}
+	return flush()
+}
+
 // collect emits the batches of the jobs of order as each is done, in
 // order, and returns their problems joined, or the first error of emit,
 // after which it closes quit and drains order.
@@ -144,16 +181,8 @@ func collect(order <-chan *job, st *secretState, emit func(Batch) error, quit ch
 		if stop != nil {
 			continue
 		}
-		st.replay(j.log)
-		for _, b := range j.batches {
-			if err := emit(b); err != nil {
-				stop = err
-				close(quit)
-				break
-			}
-		}
-		if stop == nil && j.err != nil {
-			errs = append(errs, j.err)
+		if stop = j.emit(st, emit, &errs); stop != nil {
+			close(quit)
 		}
 	}
 	if stop != nil {
@@ -162,8 +191,30 @@ func collect(order <-chan *job, st *secretState, emit func(Batch) error, quit ch
 	return errors.Join(errs...)
 }
 
-// run decodes the job's chunk with a private copy of opts that logs its
-// secret findings, preparing each batch; nothing once quit is closed.
+// emit replays each chunk's secret findings into st, emits its batches
+// and adds its problems to errs; it returns the first error of emit.
+func (j *job) emit(st *secretState, emit func(Batch) error, errs *[]error) error {
+	from := 0
+	for _, res := range j.results {
+		st.replay(j.log[from:res.logEnd])
+		from = res.logEnd
+		for _, b := range res.batches {
+			if err := emit(b); err != nil {
+				return err
+			}
+		}
+		if res.err != nil {
+			*errs = append(*errs, res.err)
+		}
+	}
+	return nil
+}
+
+// run decodes the job's chunks with a private copy of opts that logs
+// their secret findings, preparing each batch; nothing once quit is
+// closed. The chunks share the copy: a chunk leaves no state behind that
+// the next could see (a JSON Lines chunk ends its line; an EDIFACT chunk
+// never cleans with the values collected).
 func (j *job) run(base *DecodeOptions, quit <-chan struct{}) {
 	select {
 	case <-quit:
@@ -172,12 +223,17 @@ func (j *job) run(base *DecodeOptions, quit <-chan struct{}) {
 	}
 	o := *base
 	o.sec = &secretState{logging: true}
-	j.err = j.chunk(&o, func(b Batch) error {
-		if base.Prepare != nil {
-			base.Prepare(&b)
-		}
-		j.batches = append(j.batches, b)
-		return nil
-	})
+	j.results = make([]chunkResult, len(j.chunks))
+	for i, c := range j.chunks {
+		res := &j.results[i]
+		res.err = c(&o, func(b Batch) error {
+			if base.Prepare != nil {
+				base.Prepare(&b)
+			}
+			res.batches = append(res.batches, b)
+			return nil
+		})
+		res.logEnd = len(o.sec.log)
+	}
 	j.log = o.sec.log
 }

@@ -10,32 +10,40 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// TestRunParallelUsesSeveralWorkers: the first chunk waits for the second
-// to start, which only a second worker can do; the batches still come
-// out in input order.
+// TestRunParallelUsesSeveralWorkers: the first chunk waits for the first
+// chunk of the next job to start, which only a second worker can do; the
+// batches still come out in input order.
 func TestRunParallelUsesSeveralWorkers(t *testing.T) {
 	opts := &DecodeOptions{Workers: 2}
 	started := make(chan struct{})
-	var got []string
+	var got, want []string
 	err := (&Registry{}).runParallel(opts, func(b Batch) error {
 		got = append(got, b.Ref)
 		return nil
 	}, func(send func(Chunk) error) error {
-		require.NoError(t, send(func(_ *DecodeOptions, emit func(Batch) error) error {
-			select {
-			case <-started:
-			case <-time.After(time.Minute): // a guard, not a synchronisation
-				return errors.New("chunks ran one at a time")
+		for i := range 2 * chunksPerJob {
+			ref := fmt.Sprint(i)
+			want = append(want, ref)
+			if err := send(func(_ *DecodeOptions, emit func(Batch) error) error {
+				switch i {
+				case 0:
+					select {
+					case <-started:
+					case <-time.After(30 * time.Second): // a guard, not a synchronisation
+						return errors.New("chunks ran one at a time")
+					}
+				case chunksPerJob:
+					close(started)
+				}
+				return emit(Batch{Ref: ref})
+			}); err != nil {
+				return err
 			}
-			return emit(Batch{Ref: "a"})
-		}))
-		return send(func(_ *DecodeOptions, emit func(Batch) error) error {
-			close(started)
-			return emit(Batch{Ref: "b"})
-		})
+		}
+		return nil
 	})
 	require.NoError(t, err)
-	require.Equal(t, []string{"a", "b"}, got)
+	require.Equal(t, want, got)
 }
 
 // TestRunParallelBoundsChunksInFlight: the cutter cannot run further
@@ -61,7 +69,7 @@ func TestRunParallelBoundsChunksInFlight(t *testing.T) {
 	})
 	require.NoError(t, err)
 	require.EqualValues(t, 2000, emitted.Load())
-	require.LessOrEqual(t, most.Load(), int64(chunksPerWorker*opts.Workers+1))
+	require.LessOrEqual(t, most.Load(), int64((jobsPerWorker*opts.Workers+2)*chunksPerJob))
 }
 
 // TestRunParallelReplaysSecrets: the secrets chunks find reach SecretSeen
