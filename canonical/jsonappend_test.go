@@ -84,7 +84,7 @@ func TestAppendJSONEscapes(t *testing.T) {
 		"\u2028\u2029", "caf\xc3", "\xff\xfe", "Zoë ÅÄÖ 港", "\xed\xa0\x80"} {
 		requireSameJSON(t, &canonical.ReleaseEvent{ID: s, Warnings: []string{s, ""}})
 	}
-	for _, f := range []float64{0, -0.0, 1, 1e-7, 1e-6, 123456.789, 1e20, 1e21, 1.5e300, -2.5e-10, math.Inf(1), math.NaN()} {
+	for _, f := range []float64{0, math.Copysign(0, -1), 1, 1e-7, 1e-6, 123456.789, 1e20, 1e21, 1.5e300, -2.5e-10, math.Inf(1), math.NaN()} {
 		requireSameJSON(t, &canonical.ReleaseEvent{Equipment: &canonical.Equipment{GrossKg: &f}})
 	}
 	for _, tm := range []time.Time{
