@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"runtime/debug"
 
 	"github.com/spf13/cobra"
 
@@ -93,6 +94,7 @@ func (o translateOptions) run(cmd *cobra.Command, args []string) error {
 			return usageError{err}
 		}
 	}
+	lessGC()
 	out := bufio.NewWriterSize(cmd.OutOrStdout(), 64<<10)
 	defer out.Flush()
 	t := &translation{target: target, out: out, dir: o.out, canon: newCanonicalWriter(out), errOut: cmd.ErrOrStderr()}
@@ -108,6 +110,21 @@ func (o translateOptions) run(cmd *cobra.Command, args []string) error {
 		return errRejected
 	}
 	return nil
+}
+
+// translateGCPercent is the garbage collector's target of translate: a
+// heap may grow to three times what is live before a collection, not two.
+// Translate's live heap is small (the profiles and the messages in
+// flight) and its garbage large (every message's values and events), so
+// this takes about a sixth of its instructions off for some 10 MB more
+// peak RSS.
+const translateGCPercent = 200
+
+// lessGC sets translateGCPercent, unless GOGC says otherwise.
+func lessGC() {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(translateGCPercent)
+	}
 }
 
 // check checks the flags: the profiles they name exist and can read or
