@@ -110,6 +110,10 @@ type Batch struct {
 // Problem texts never hold the value of a field the message's profile
 // declares secret (see Secrets); opts.SecretSeen is called when the input
 // carries one, or may.
+//
+// With opts.Workers above 1, an input whose syntax can cut it into
+// messages (Cutter, LinesCutter) is decoded on that many goroutines, with
+// the same batches, problems and secret hooks, in the same order.
 func (r *Registry) Decode(in io.Reader, opts DecodeOptions, emit func(Batch) error) error {
 	if l, ok := in.(interface{ Len() int }); ok { // a bytes.Reader of one message
 		opts.SizeHint = l.Len()
