@@ -62,7 +62,7 @@ func runDecode(t *testing.T, reg *mappings.Registry, data []byte, opts mappings.
 // concatenated (several interchanges in one stream), those of good cases
 // alone, and every JSON one as
 // the lines of one JSON Lines input, with a blank and a broken line.
-func parallelInputs(t *testing.T) map[string][]byte {
+func parallelInputs(t testing.TB) map[string][]byte {
 	t.Helper()
 	files, err := filepath.Glob("../fixtures/*/*/*/input.*")
 	require.NoError(t, err)
@@ -182,4 +182,24 @@ func TestParallelDecodeLargeInterchange(t *testing.T) {
 		got[i] = v.Ref
 	}
 	require.True(t, slices.Equal(refs, got), "batches in input order")
+}
+
+// FuzzParallelDecode holds Decode with workers to the sequential Decode on
+// any input, read as it comes or as JSON Lines; seeded with every fixture
+// input and the composites of parallelInputs. The problems are compared
+// as sets: a JSON Schema check reports the problems of one object in no
+// fixed order, sequential or not (the fixtures avoid that, and the test
+// above compares their order).
+func FuzzParallelDecode(f *testing.F) {
+	for name, data := range parallelInputs(f) {
+		f.Add(data, strings.HasSuffix(name, ".jsonl") || strings.HasSuffix(name, ".json"))
+	}
+	reg := defaultRegistry(f)
+	f.Fuzz(func(t *testing.T, data []byte, lines bool) {
+		opts := mappings.DecodeOptions{Name: "fuzz", Lines: lines}
+		seq, par := runDecode(t, reg, data, opts, 0), runDecode(t, reg, data, opts, 3)
+		slices.Sort(seq.Problems)
+		slices.Sort(par.Problems)
+		require.Equal(t, seq, par)
+	})
 }
