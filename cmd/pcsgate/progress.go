@@ -11,17 +11,21 @@ import (
 )
 
 // progress draws a one-line progress bar on stderr for large inputs, only
-// when stderr is a terminal; otherwise it does nothing.
+// when stderr is a terminal; otherwise it does nothing. The input may be
+// read on another goroutine than the one emitting the messages (parallel
+// translate): the reader only counts bytes, and the bar is drawn from
+// events, on the emitting goroutine, which also reports problems.
 type progress struct {
-	w       io.Writer
-	name    string
-	size    int64
-	read    atomic.Int64
-	nevents atomic.Int64
-	on      bool
-	last    time.Time
-	start   time.Time
-	drawn   bool
+	w         io.Writer
+	name      string
+	size      int64
+	read      atomic.Int64
+	nevents   int64
+	nmessages int64
+	on        bool
+	last      time.Time
+	start     time.Time
+	drawn     bool
 }
 
 const progressMinBytes = 4 << 20
@@ -49,12 +53,15 @@ type countingReader struct {
 func (c *countingReader) Read(b []byte) (int, error) {
 	n, err := c.r.Read(b)
 	c.p.read.Add(int64(n))
-	c.p.tick()
 	return n, err
 }
 
+// events counts one message decoded to n events, and redraws the bar now
+// and then.
 func (p *progress) events(n int) {
-	p.nevents.Add(int64(n))
+	p.nevents += int64(n)
+	p.nmessages++
+	p.tick()
 }
 
 func (p *progress) tick() {
@@ -68,14 +75,14 @@ func (p *progress) tick() {
 func (p *progress) draw() {
 	read := p.read.Load()
 	mb := float64(read) / (1 << 20)
-	rate := float64(p.nevents.Load()) / time.Since(p.start).Seconds()
+	rate := float64(p.nmessages) / time.Since(p.start).Seconds()
 	if p.size > 0 {
 		pct := float64(read) * 100 / float64(p.size)
 		bar := int(pct / 5)
-		fmt.Fprintf(p.w, "\r%s [%-20s] %3.0f%% %.1f/%.1f MB  %d events (%.0f/s)", p.name,
-			repeat('#', bar), pct, mb, float64(p.size)/(1<<20), p.nevents.Load(), rate)
+		fmt.Fprintf(p.w, "\r%s [%-20s] %3.0f%% %.1f/%.1f MB  %d messages (%.0f/s), %d events", p.name,
+			repeat('#', bar), pct, mb, float64(p.size)/(1<<20), p.nmessages, rate, p.nevents)
 	} else {
-		fmt.Fprintf(p.w, "\r%s %.1f MB  %d events (%.0f/s)", p.name, mb, p.nevents.Load(), rate)
+		fmt.Fprintf(p.w, "\r%s %.1f MB  %d messages (%.0f/s), %d events", p.name, mb, p.nmessages, rate, p.nevents)
 	}
 	p.drawn = true
 }

@@ -53,7 +53,7 @@ func (t *translation) begin(name string, opts mappings.EncodeOptions) error {
 func (t *translation) batch(b mappings.Batch) error {
 	t.prog.events(len(b.Events))
 	if t.target == nil {
-		t.failed = t.canon.write(b.Events)
+		t.failed = t.canon.write(b)
 		return t.failed
 	}
 	events := t.carried(b.Events)

@@ -15,6 +15,13 @@ type LinesSyntax interface {
 	DecodeLines(r *Registry, br *bufio.Reader, fixed *Profile, opts *DecodeOptions, emit func(Batch) error) error
 }
 
+// LinesCutter is a LinesSyntax that can also cut a JSON Lines input into
+// one Chunk per line, for DecodeOptions.Workers (see Cutter); each chunk
+// ends its line with EndLine, as DecodeLines does.
+type LinesCutter interface {
+	CutLines(r *Registry, br *bufio.Reader, fixed *Profile, opts *DecodeOptions, send func(Chunk) error) error
+}
+
 // Span is where one line of a JSON Lines input is: its 1-based number and
 // its bytes in the input, line end excluded. The zero Span is "not a line".
 type Span struct {
@@ -87,5 +94,10 @@ func (r *Registry) decodeLines(br *bufio.Reader, fixed *Profile, opts *DecodeOpt
 		}
 	}
 	defer releaseReader(br) // DecodeLines copies what it keeps
-	return ls.DecodeLines(r, br, fixed, opts, emit)
+	if lc, ok := ls.(LinesCutter); ok && opts.Workers > 1 {
+		return r.runParallel(opts, emit, func(send func(Chunk) error) error {
+			return lc.CutLines(r, br, fixed, opts, send)
+		})
+	}
+	return ls.DecodeLines(r, br, fixed, opts, prepared(opts, emit))
 }

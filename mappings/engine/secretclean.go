@@ -35,6 +35,10 @@ type secretState struct {
 	// marks watches the raw input for declared secret names; nil when
 	// nobody listens (no SecretSeen) or no profile declares a secret.
 	marks *markWatcher
+	// logging keeps in log every change made to the state, for a chunk
+	// decoded on a worker whose findings are replayed in input order.
+	logging bool
+	log     []secretOp
 }
 
 // maxSecretValues bounds the values one message may add. Past it, the
@@ -49,6 +53,7 @@ var overNote = fmt.Sprintf("problem not shown: the message carries more than %d 
 
 // add records one value found at a declared secret path.
 func (st *secretState) add(v string) {
+	st.record(opAdd, v)
 	v = strings.TrimSpace(v)
 	if v == "" || isMasked(v) {
 		return // an absent or already masked value (CPu's "**12") is no secret
@@ -78,6 +83,7 @@ func (st *secretState) add(v string) {
 // forget drops the values collected so far, once the problems they could
 // appear in are cleaned (the end of a line of JSON Lines).
 func (st *secretState) forget() {
+	st.record(opForget, "")
 	clear(st.values)
 	st.inMessage, st.over, st.rep = 0, false, nil
 }

@@ -181,8 +181,10 @@ func (o *DecodeOptions) Unread(p *Profile) {
 	st := o.secretState()
 	switch {
 	case p == nil:
+		st.record(opUnknown, "")
 		st.unknown = true
 	case len(p.secrets) > 0:
+		st.record(opUnread, "")
 		st.unread = true
 	}
 }
@@ -204,8 +206,7 @@ func (dc *DecodeCtx) CollectSecrets(d *Doc) {
 	}
 	dc.collected = true
 	st := dc.Opts.secretState()
-	st.read++
-	st.inMessage = 0
+	st.beginMessage()
 	p := dc.Profile
 	if len(p.secrets) == 0 {
 		return

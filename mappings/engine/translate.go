@@ -52,6 +52,20 @@ type DecodeOptions struct {
 	// sets it from a reader that has a Len), else 0.
 	SizeHint int
 
+	// Workers, above 1, decodes the messages of an input on that many
+	// goroutines while one more reads and cuts them, for the syntaxes
+	// that can cut (see Cutter); others read as with 0. Batches are still
+	// emitted in input order, from the goroutine that called Decode, and
+	// the problems and secret hooks come out as a sequential Decode gives
+	// them. At most a bounded window of messages is in flight.
+	Workers int
+	// Prepare, when set, is called with each batch before emit; with
+	// Workers it runs on the worker that decoded the batch, concurrently
+	// with the others, so work done there (encoding the events into
+	// Batch.Encoded) uses every core. It must not depend on the order of
+	// batches.
+	Prepare func(b *Batch)
+
 	sec *secretState // made by Decode, per call
 }
 
@@ -80,6 +94,9 @@ type Batch struct {
 	// Span is the line of a JSON Lines input the message was read from;
 	// zero for other inputs.
 	Span Span
+	// Encoded is what DecodeOptions.Prepare made of the batch, if
+	// anything, for emit to write.
+	Encoded []byte
 }
 
 // Decode reads every message of in and calls emit with the events of each
@@ -93,6 +110,10 @@ type Batch struct {
 // Problem texts never hold the value of a field the message's profile
 // declares secret (see Secrets); opts.SecretSeen is called when the input
 // carries one, or may.
+//
+// With opts.Workers above 1, an input whose syntax can cut it into
+// messages (Cutter, LinesCutter) is decoded on that many goroutines, with
+// the same batches, problems and secret hooks, in the same order.
 func (r *Registry) Decode(in io.Reader, opts DecodeOptions, emit func(Batch) error) error {
 	if l, ok := in.(interface{ Len() int }); ok { // a bytes.Reader of one message
 		opts.SizeHint = l.Len()
@@ -141,7 +162,10 @@ func (r *Registry) decode(br *bufio.Reader, fixed *Profile, opts *DecodeOptions,
 	if syn.ReusesReader() {
 		defer releaseReader(br)
 	}
-	return syn.Decode(r, br, fixed, opts, emit)
+	if c, ok := syn.(Cutter); ok && opts.Workers > 1 {
+		return r.decodeParallel(c, br, fixed, opts, emit)
+	}
+	return syn.Decode(r, br, fixed, opts, prepared(opts, emit))
 }
 
 // detect asks the syntaxes that cannot be sniffed for a profile of br.

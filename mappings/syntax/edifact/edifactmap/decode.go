@@ -14,6 +14,15 @@ import (
 )
 
 func decodeEdifact(r *engine.Registry, br *bufio.Reader, fixed *engine.Profile, opts *engine.DecodeOptions, emit func(engine.Batch) error) error {
+	return engine.RunChunks(opts, emit, func(send func(engine.Chunk) error) error {
+		return cutEdifact(r, br, fixed, opts, send)
+	})
+}
+
+// cutEdifact reads the interchanges of br message by message and sends a
+// chunk per message, and per problem of the reader, in input order. An
+// input whose start cannot be read is returned as its one problem.
+func cutEdifact(r *engine.Registry, br *bufio.Reader, fixed *engine.Profile, opts *engine.DecodeOptions, send func(engine.Chunk) error) error {
 	// Every value is checked against its data element's representation:
 	// a message with a value too long for its element is refused.
 	ropts := edifact.ReaderOptions{Name: opts.Name, SizeHint: opts.SizeHint, CheckElements: true}
@@ -21,66 +30,91 @@ func decodeEdifact(r *engine.Registry, br *bufio.Reader, fixed *engine.Profile, 
 		ropts.Charset = fixed.Spec.Options.Charset
 	}
 	rd := edifact.NewReader(br, ropts)
-	var errs []error
 	ic, err := rd.Interchange()
 	if err != nil {
 		var ee *edifact.Error
 		if ic == nil || errors.As(err, &ee) && ee.Fatal {
-			opts.Unread(fixed)
+			opts.Unread(fixed) // no chunk is running yet
 			return err
 		}
-		errs = append(errs, err)
+		if err := send(problem(err, false, nil)); err != nil {
+			return err
+		}
 	}
 	for {
 		m, err := rd.Next()
 		if err == io.EOF {
-			break
+			return nil
 		}
 		if err != nil {
-			opts.Unread(fixed)
-			errs = append(errs, err)
-			var ee *edifact.Error
-			if errors.As(err, &ee) && ee.Fatal {
-				break
-			}
-			continue
-		}
-		p := fixed
-		if p == nil {
-			recipient := ""
-			if ic != nil {
-				recipient = ic.Recipient
-			}
-			if p, err = detectEdifact(r, m.ID, recipient); err != nil {
-				opts.Unread(nil)
-				errs = append(errs, &engine.Error{File: opts.Name, Line: m.Segments[0].Line, Message: m.Ref, Segment: "UNH", Field: "S009", Value: m.ID.String(), Err: err})
-				continue
-			}
-		} else if !matchesEdifact(p, m.ID) {
-			opts.Unread(fixed)
-			errs = append(errs, &engine.Error{File: opts.Name, Line: m.Segments[0].Line, Message: m.Ref, Segment: "UNH", Field: "S009", Value: m.ID.String(),
-				Err: fmt.Errorf("%w: %s reads %s", engine.ErrNoProfile, p.Name(), p.MatchText())})
-			continue
-		}
-		src := canonical.Source{PCS: p.Spec.PCS(), Profile: p.Name(), MessageRef: m.Ref}
-		if ic != nil {
-			src.InterchangeRef, src.Sender, src.Receiver = ic.ControlRef, ic.Sender, ic.Recipient
-		}
-		dc := &engine.DecodeCtx{Profile: p, File: opts.Name, Ref: m.Ref, Opts: opts}
-		if ic != nil {
-			dc.SentAt = centuryDate(ic.Date) + ic.Time
-		}
-		events, err := dc.DecodeDoc(&engine.Doc{Root: m}, src)
-		if err != nil {
-			errs = append(errs, err)
-		}
-		if len(events) > 0 {
-			if err := emit(engine.Batch{Profile: p, Ref: m.Ref, Events: events}); err != nil {
+			if err := send(problem(err, true, fixed)); err != nil {
 				return err
 			}
+			var ee *edifact.Error
+			if errors.As(err, &ee) && ee.Fatal {
+				return nil
+			}
+			continue
+		}
+		if err := send(messageChunk(r, m, ic, fixed)); err != nil {
+			return err
 		}
 	}
-	return errors.Join(errs...)
+}
+
+// problem is a chunk that reports err, a problem of the reader; unread
+// says a message was given up on, of profile p (nil: none known).
+func problem(err error, unread bool, p *engine.Profile) engine.Chunk {
+	return func(opts *engine.DecodeOptions, _ func(engine.Batch) error) error {
+		if unread {
+			opts.Unread(p)
+		}
+		return err
+	}
+}
+
+// messageChunk is the chunk that decodes m, a message of the interchange
+// ic (nil for bare messages), with fixed or the profile it detects.
+func messageChunk(r *engine.Registry, m *edifact.Message, ic *edifact.Interchange, fixed *engine.Profile) engine.Chunk {
+	return func(opts *engine.DecodeOptions, emit func(engine.Batch) error) error {
+		return decodeMessage(r, m, ic, fixed, opts, emit)
+	}
+}
+
+// decodeMessage decodes one message with fixed or the profile detected
+// for it, and emits its events.
+func decodeMessage(r *engine.Registry, m *edifact.Message, ic *edifact.Interchange, fixed *engine.Profile, opts *engine.DecodeOptions, emit func(engine.Batch) error) error {
+	p := fixed
+	if p == nil {
+		recipient := ""
+		if ic != nil {
+			recipient = ic.Recipient
+		}
+		var err error
+		if p, err = detectEdifact(r, m.ID, recipient); err != nil {
+			opts.Unread(nil)
+			return &engine.Error{File: opts.Name, Line: m.Segments[0].Line, Message: m.Ref, Segment: "UNH", Field: "S009", Value: m.ID.String(), Err: err}
+		}
+	} else if !matchesEdifact(p, m.ID) {
+		opts.Unread(fixed)
+		return &engine.Error{File: opts.Name, Line: m.Segments[0].Line, Message: m.Ref, Segment: "UNH", Field: "S009", Value: m.ID.String(),
+			Err: fmt.Errorf("%w: %s reads %s", engine.ErrNoProfile, p.Name(), p.MatchText())}
+	}
+	src := canonical.Source{PCS: p.Spec.PCS(), Profile: p.Name(), MessageRef: m.Ref}
+	if ic != nil {
+		src.InterchangeRef, src.Sender, src.Receiver = ic.ControlRef, ic.Sender, ic.Recipient
+	}
+	dc := &engine.DecodeCtx{Profile: p, File: opts.Name, Ref: m.Ref, Opts: opts}
+	if ic != nil {
+		dc.SentAt = centuryDate(ic.Date) + ic.Time
+	}
+	events, err := dc.DecodeDoc(&engine.Doc{Root: m}, src)
+	if len(events) > 0 {
+		if eerr := emit(engine.Batch{Profile: p, Ref: m.Ref, Events: events}); eerr != nil {
+			return eerr
+		}
+	}
+	return err
 }
 
 func matchesEdifact(p *engine.Profile, id edifact.MessageID) bool {

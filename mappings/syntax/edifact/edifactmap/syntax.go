@@ -35,6 +35,13 @@ func (Syntax) Decode(r *engine.Registry, br *bufio.Reader, fixed *engine.Profile
 	return decodeEdifact(r, br, fixed, opts, emit)
 }
 
+// Cut cuts an interchange into one chunk per message for the engine's
+// workers: the reader reads and checks the envelopes and the messages in
+// order; detection and mapping run in the chunks.
+func (Syntax) Cut(r *engine.Registry, br *bufio.Reader, fixed *engine.Profile, opts *engine.DecodeOptions, send func(engine.Chunk) error) error {
+	return cutEdifact(r, br, fixed, opts, send)
+}
+
 // edifactEncoding is a compiled EDIFACT encode section: the envelope and
 // the segment templates.
 type edifactEncoding struct {
@@ -179,4 +186,5 @@ func (Syntax) SecretMarks(path string) []string {
 var (
 	_ engine.Syntax       = Syntax{}
 	_ engine.SecretMarker = Syntax{}
+	_ engine.Cutter       = Syntax{}
 )

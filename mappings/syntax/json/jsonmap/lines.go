@@ -19,25 +19,56 @@ import (
 // profile's max_bytes (16 MiB when detecting), so the input is never held
 // whole.
 func (Syntax) DecodeLines(r *engine.Registry, br *bufio.Reader, fixed *engine.Profile, opts *engine.DecodeOptions, emit func(engine.Batch) error) error {
+	return engine.RunChunks(opts, emit, func(send func(engine.Chunk) error) error {
+		return cutLines(r, br, fixed, opts, send)
+	})
+}
+
+// CutLines cuts a JSON Lines input into one chunk per line that is not
+// blank, for the engine's workers; a line is parsed, detected and mapped
+// in its chunk.
+func (Syntax) CutLines(r *engine.Registry, br *bufio.Reader, fixed *engine.Profile, opts *engine.DecodeOptions, send func(engine.Chunk) error) error {
+	return cutLines(r, br, fixed, opts, send)
+}
+
+// cutLines reads br line by line and sends a chunk per line that is not
+// blank, and one per line it cannot read, in input order.
+func cutLines(r *engine.Registry, br *bufio.Reader, fixed *engine.Profile, opts *engine.DecodeOptions, send func(engine.Chunk) error) error {
 	limit := int64(jsonsyn.DefaultMaxBytes)
 	if fixed != nil {
 		limit = fixed.MaxBytes
 	}
 	lr := &lineReader{br: br, limit: limit}
-	var errs []error
 	for {
 		span, data, err := lr.next()
-		if err == io.EOF {
-			return errors.Join(errs...)
-		}
-		if errors.Is(err, errLineTooLong) {
-			errs = append(errs, &engine.LineError{Span: span, Err: &engine.Error{File: opts.Name, Line: span.Line,
-				Err: fmt.Errorf("%w: line of %d bytes is larger than the limit of %d bytes", engine.ErrInput, span.End-span.Start, limit)}})
+		switch {
+		case err == io.EOF:
+			return nil
+		case errors.Is(err, errLineTooLong):
+			err = &engine.LineError{Span: span, Err: &engine.Error{File: opts.Name, Line: span.Line,
+				Err: fmt.Errorf("%w: line of %d bytes is larger than the limit of %d bytes", engine.ErrInput, span.End-span.Start, limit)}}
+			if err := send(lineProblem(err)); err != nil {
+				return err
+			}
 			continue
+		case err != nil: // reading failed: what was read is done
+			return send(lineProblem(&engine.Error{File: opts.Name, Line: span.Line, Err: err}))
 		}
-		if err != nil { // reading failed: what was read is done
-			return errors.Join(append(errs, &engine.Error{File: opts.Name, Line: span.Line, Err: err})...)
+		if err := send(lineChunk(r, span, data, limit, fixed)); err != nil {
+			return err
 		}
+	}
+}
+
+// lineProblem is a chunk that reports err, a line that was not read.
+func lineProblem(err error) engine.Chunk {
+	return func(*engine.DecodeOptions, func(engine.Batch) error) error { return err }
+}
+
+// lineChunk is the chunk that decodes the line data at span as one
+// document and ends the line (EndLine).
+func lineChunk(r *engine.Registry, span engine.Span, data []byte, limit int64, fixed *engine.Profile) engine.Chunk {
+	return func(opts *engine.DecodeOptions, emit func(engine.Batch) error) error {
 		var emitErr error
 		derr := decodeDocument(r, data, limit, fixed, opts, func(b engine.Batch) error {
 			b.Span = span
@@ -50,9 +81,7 @@ func (Syntax) DecodeLines(r *engine.Registry, br *bufio.Reader, fixed *engine.Pr
 		if derr != nil {
 			derr = &engine.LineError{Span: span, Err: atLine(derr, opts.Name, span.Line)}
 		}
-		if derr = opts.EndLine(derr); derr != nil {
-			errs = append(errs, derr)
-		}
+		return opts.EndLine(derr)
 	}
 }
 

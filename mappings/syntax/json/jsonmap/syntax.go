@@ -92,4 +92,5 @@ var (
 	_ engine.Syntax        = Syntax{}
 	_ engine.OutputChecker = Syntax{}
 	_ engine.SecretMarker  = Syntax{}
+	_ engine.LinesCutter   = Syntax{}
 )
