@@ -170,7 +170,7 @@ type soneValue struct {
 // soneSection holds the elements of the three sections; each has its own.
 type soneSection struct {
 	XMLName    xml.Name
-	Number     string `xml:"urn:pcsgate:sone:release:1 Number"`
+	Number     string     `xml:"urn:pcsgate:sone:release:1 Number"`
 	IssuedBy   soneHolder `xml:"urn:pcsgate:sone:release:1 IssuedBy"`
 	DeliverTo  soneHolder `xml:"urn:pcsgate:sone:release:1 DeliverTo"`
 	ValidFrom  string     `xml:"urn:pcsgate:sone:release:1 ValidFrom"`
