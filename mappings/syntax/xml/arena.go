@@ -28,7 +28,8 @@ func ParseTree(r io.Reader, opts Options) (*Tree, error) {
 	}
 	if int64(len(data)) <= opts.MaxBytes {
 		a := arenas.Get().(*arena)
-		if doc := buildTreeIn(data, opts.MaxDepth, a); doc != nil {
+		// data is ours, read above and never written again.
+		if doc := buildTreeIn(ownedString(data), opts.MaxDepth, a); doc != nil {
 			return &Tree{Doc: doc, a: a}, nil
 		}
 		a.release()

@@ -1,7 +1,6 @@
 package xml
 
 import (
-	"bytes"
 	stdxml "encoding/xml"
 	"strings"
 
@@ -25,18 +24,18 @@ import (
 //
 // Node.Level is not set on nodes built here; nothing in pcsgate reads it.
 func buildTree(data []byte, maxDepth int) *xmlquery.Node {
-	return buildTreeIn(data, maxDepth, nil)
+	return buildTreeIn(string(data), maxDepth, nil)
 }
 
 // buildTreeIn is buildTree taking its nodes, attributes and scratch
 // space from a, when a is not nil, so that a tree given back (see Tree)
 // lends its memory to the next one.
-func buildTreeIn(data []byte, maxDepth int, a *arena) *xmlquery.Node {
-	b := builder{s: string(data), line: 1, maxDepth: maxDepth}
+func buildTreeIn(data string, maxDepth int, a *arena) *xmlquery.Node {
+	b := builder{s: data, line: 1, maxDepth: maxDepth}
 	// A pretty-printed document has about three nodes for every two '<':
 	// per element a start and an end tag, the element, the white space
 	// after it and, for most, the text inside.
-	want := min(bytes.Count(data, []byte{'<'})*3/2+4, 512)
+	want := min(strings.Count(data, "<")*3/2+4, 512)
 	if a != nil {
 		a.lend(&b, want)
 	} else {
