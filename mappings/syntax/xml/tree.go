@@ -73,6 +73,19 @@ type builder struct {
 	// declaration wins (a default one only at the same or a deeper level).
 	spaces []spaceName
 	buf    []byte // decoded text with entities or carriage returns
+	// nsGen counts the changes to ns and spaces; last is the resolution
+	// of the last element's prefix, good while nsGen is unchanged (most
+	// elements share their parent's prefix and declare nothing).
+	nsGen int
+	last  lastName
+}
+
+// lastName is how resolve last resolved an element's prefix: to uri,
+// reported as elPrefix.
+type lastName struct {
+	valid                 bool
+	gen                   int
+	prefix, uri, elPrefix string
 }
 
 type openElement struct {
