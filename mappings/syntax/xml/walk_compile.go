@@ -208,24 +208,43 @@ func (p *walkParser) step() (walkStep, bool) {
 	return st, true
 }
 
-// predicate reads @name='value'] after the "[".
-func (p *walkParser) predicate() (attrPred, bool) {
-	if !p.accept('@') {
-		return attrPred{}, false
+// predicate reads Cmp ("or" Cmp)* "]" after the "[".
+func (p *walkParser) predicate() (predicate, bool) {
+	var pr predicate
+	for {
+		c, ok := p.comparison()
+		if !ok {
+			return predicate{}, false
+		}
+		pr.alts = append(pr.alts, c)
+		p.space()
+		if !hasWordPrefix(p.s[p.i:], "or") {
+			break
+		}
+		p.i += 2
 	}
-	t, ok := p.nameTest()
-	if !ok || !p.accept('=') {
-		return attrPred{}, false
+	if !p.accept(']') {
+		return predicate{}, false
+	}
+	return pr, true
+}
+
+// comparison reads RelPath "=" Literal.
+func (p *walkParser) comparison() (comparison, bool) {
+	p.space()
+	path, ok := p.path()
+	if !ok || path.abs || !p.accept('=') {
+		return comparison{}, false
 	}
 	p.space()
 	if p.i >= len(p.s) || p.s[p.i] != '\'' && p.s[p.i] != '"' {
-		return attrPred{}, false
+		return comparison{}, false
 	}
 	v, ok := p.literal()
-	if !ok || !p.accept(']') {
-		return attrPred{}, false
+	if !ok {
+		return comparison{}, false
 	}
-	return attrPred{name: t, value: v}, true
+	return comparison{steps: path.steps, value: v}, true
 }
 
 func (p *walkParser) nameTest() (nameTest, bool) {
