@@ -1,6 +1,7 @@
 package xml
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/antchfx/xmlquery"
@@ -17,7 +18,8 @@ import (
 //
 // The subset:
 //
-//	Expr      = Union | Literal | "concat(" Expr ("," Expr)+ ")" | "local-name(" [Union] ")"
+//	Expr      = Union | Literal | "concat(" Arg ("," Arg)+ ")" | "local-name(" [Union] ")"
+//	Arg       = Expr | "count(" Union ")" ["+" Digits]
 //	Union     = Path ("|" Path)*
 //	Path      = ["/"] Step ("/" Step)*
 //	Step      = "." | ".." | "@" NameTest | ["child::" | "self::"] NameTest Predicate*
@@ -25,7 +27,8 @@ import (
 //	Predicate = "[" Cmp ("or" Cmp)* "]"
 //	Cmp       = RelPath "=" Literal
 //
-// with ASCII names, an attribute step only at the end of a path, RelPath a
+// with ASCII names, an attribute step only at the end of a path, a
+// "preceding-sibling::" axis allowed on the steps of a count(), RelPath a
 // Path without the leading "/", no predicate inside a function call, and
 // white space only around "|", ",", "=", "or", brackets and parentheses.
 
@@ -72,8 +75,9 @@ type walkExpr struct {
 	paths []walkPath // a union, for a node set
 	lit   string     // a literal
 	isLit bool
-	fn    string // "concat" or "local-name"
+	fn    string // "concat", "local-name" or "count"
 	args  []*walkExpr
+	plus  int // added to a count
 }
 
 // nodeSet reports whether e selects nodes (else it gives a string).
@@ -92,6 +96,7 @@ const (
 	axisAny    // ".", self::node()
 	axisParent // "..", parent::node()
 	axisAttr
+	axisPrecedingSibling // only inside count()
 )
 
 type walkStep struct {
@@ -222,6 +227,12 @@ func walk(dst []Hit, n *xmlquery.Node, steps []walkStep) []Hit {
 		if n.Parent != nil {
 			dst = walk(dst, n.Parent, steps[1:])
 		}
+	case axisPrecedingSibling:
+		for c := n.PrevSibling; c != nil; c = c.PrevSibling {
+			if s.name.matchElement(c) && s.predsHold(c) {
+				dst = walk(dst, c, steps[1:])
+			}
+		}
 	case axisAttr:
 		if n.Type == xmlquery.ElementNode {
 			for i := range n.Attr {
@@ -305,6 +316,9 @@ func (e *walkExpr) text(ctx, root *xmlquery.Node) string {
 			return h.localName()
 		}
 		return ""
+	case e.fn == "count":
+		var buf [8]Hit
+		return strconv.Itoa(len(e.args[0].selectNodes(buf[:0], ctx, root)) + e.plus)
 	case e.fn == "concat":
 		var b strings.Builder
 		for _, a := range e.args {

@@ -51,6 +51,8 @@ var walkExprs = []string{
 	"ram:AssociatedStatusConsignment/ram:SpecifiedLogisticsTransportMovement/ram:SpecifiedEvent[ram:DateTimeTypeCode = 'A']/ram:OccurrenceDateTime",
 	"ram:AssociatedStatusConsignment/ram:SpecifiedLogisticsTransportMovement[../../ram:ReasonCode = 'BKD' or ../../ram:ReasonCode = 'PRE' or ../../ram:ReasonCode = 'MAN' or ../../ram:ReasonCode = 'DEP']/ram:DepartureEvent/ram:OccurrenceDepartureLocation/ram:ID",
 	"rsm:MasterConsignment/ram:ReportedStatus[ram:ReasonCode='RCF']",
+	"concat(ram:ReasonCode, '/', count(preceding-sibling::ram:ReportedStatus) + 1)",
+	"concat(local-name(), '-', count(preceding-sibling::*), count(*|@*)+10, count(b/..))",
 	"a[b = 't' or @c='1']", "b[. = 't']", "b[.='']", "*[a/@c = '1'][@c='1' or @d = '2']", "a[*='y' or c='y']", "b[a[@c='1']/@d='2']",
 }
 
@@ -204,6 +206,15 @@ func TestCompileWalkSubset(t *testing.T) {
 		{"rel:A[rel:B != 'x']", false},
 		{"rel:A[rel:B = rel:C]", false},
 		{"rel:A[rel:B = 'x' or]", false},
+		{"concat(rel:A, count(preceding-sibling::rel:A) + 1)", true},
+		{"concat(rel:A, count(rel:B|@c))", true},
+		{"count(rel:A)", false},
+		{"concat(rel:A, count(rel:A[@b='1']))", false},
+		{"concat(rel:A, count(rel:A) + 1.5)", false},
+		{"concat(rel:A, count(rel:A) + )", false},
+		{"concat(rel:A, count(rel:A) - 1)", false},
+		{"concat(rel:A, preceding-sibling::rel:A)", false},
+		{"concat(rel:A, local-name(count(rel:A)))", false},
 		{"rel:*", false},
 		{"concat(rel:A)", false},
 		{"concat(rel:A, 1)", false},
@@ -311,6 +322,18 @@ func (g exprGen) path(preds bool) string {
 	return b.String()
 }
 
+// count makes a count() for a concat() argument.
+func (g exprGen) count() string {
+	arg := g.union(false)
+	if g.r.IntN(2) == 0 {
+		arg = "preceding-sibling::" + g.name()
+		if rest := g.path(false); !strings.HasPrefix(rest, "/") {
+			arg += "/" + rest
+		}
+	}
+	return "count(" + arg + ")" + g.pick("", " + 1", "+2", "+ 0")
+}
+
 // comparison makes RelPath = 'literal' for a predicate.
 func (g exprGen) comparison() string {
 	var path string
@@ -345,7 +368,7 @@ func (g exprGen) expr(depth int, top bool) string {
 	case 0:
 		return "local-name(" + g.pick("", g.union(false)) + ")"
 	case 1:
-		args := []string{g.expr(depth-1, false), g.pick("'/'", `"-"`, g.expr(depth-1, false))}
+		args := []string{g.expr(depth-1, false), g.pick("'/'", `"-"`, g.expr(depth-1, false), g.count())}
 		if g.r.IntN(2) == 0 {
 			args = append(args, g.expr(depth-1, false))
 		}
