@@ -17,22 +17,20 @@ func (b *builder) name() (string, bool) {
 	}
 	colon := -1
 	j := start
-	for ; j < len(s); j++ {
-		switch nameClass[s[j]] {
-		case nameByte:
-			continue
-		case nameColon:
-			if colon >= 0 {
-				return "", false
-			}
-			colon = j
-			continue
-		case nameNonASCII:
+	for {
+		for j < len(s) && nameClass[s[j]] == nameByte {
+			j++
+		}
+		if j == len(s) || nameClass[s[j]] != nameColon {
+			break
+		}
+		if colon >= 0 {
 			return "", false
 		}
-		break
+		colon = j
+		j++
 	}
-	if colon == start || colon == j-1 {
+	if j < len(s) && nameClass[s[j]] == nameNonASCII || colon == start || colon == j-1 {
 		return "", false
 	}
 	b.i = j
