@@ -47,6 +47,21 @@ func RecoveredPanics() int64 { return recoveredPanics.Load() }
 // library.
 func (p *Path) Direct() bool { return p.walk != nil }
 
+// Absolute reports whether Select walks p from the root whatever the
+// context node: p is a union of absolute location paths, so it selects
+// the same nodes from anywhere in a document.
+func (p *Path) Absolute() bool {
+	if p.walk == nil || !p.walk.nodeSet() || len(p.walk.paths) == 0 {
+		return false
+	}
+	for k := range p.walk.paths {
+		if !p.walk.paths[k].abs {
+			return false
+		}
+	}
+	return true
+}
+
 // Select appends to dst the nodes p selects from ctx, in the order the
 // XPath library gives them; an absolute path starts at root. It walks the
 // tree directly, without the XPath library, and so is only for the common

@@ -1,7 +1,6 @@
 package xml
 
 import (
-	"bytes"
 	stdxml "encoding/xml"
 	"strings"
 
@@ -25,13 +24,29 @@ import (
 //
 // Node.Level is not set on nodes built here; nothing in pcsgate reads it.
 func buildTree(data []byte, maxDepth int) *xmlquery.Node {
-	b := builder{s: string(data), line: 1, maxDepth: maxDepth}
+	return buildTreeIn(string(data), maxDepth, nil)
+}
+
+// buildTreeIn is buildTree taking its nodes, attributes and scratch
+// space from a, when a is not nil, so that a tree given back (see Tree)
+// lends its memory to the next one.
+func buildTreeIn(data string, maxDepth int, a *arena) *xmlquery.Node {
+	b := builder{s: data, line: 1, maxDepth: maxDepth}
 	// A pretty-printed document has about three nodes for every two '<':
 	// per element a start and an end tag, the element, the white space
 	// after it and, for most, the text inside.
-	b.nodes = make([]xmlquery.Node, min(bytes.Count(data, []byte{'<'})*3/2+4, 512))
-	b.spaces = []spaceName{{uri: xmlURL, name: "xml"}}
-	if !b.document() {
+	want := min(strings.Count(data, "<")*3/2+4, 512)
+	if a != nil {
+		a.lend(&b, want)
+	} else {
+		b.nodes = make([]xmlquery.Node, want)
+	}
+	b.spaces = append(b.spaces, spaceName{uri: xmlURL, name: "xml"})
+	ok := b.document()
+	if a != nil {
+		a.keep(&b)
+	}
+	if !ok {
 		return nil
 	}
 	return b.doc
@@ -58,6 +73,19 @@ type builder struct {
 	// declaration wins (a default one only at the same or a deeper level).
 	spaces []spaceName
 	buf    []byte // decoded text with entities or carriage returns
+	// nsGen counts the changes to ns and spaces; last is the resolution
+	// of the last element's prefix, good while nsGen is unchanged (most
+	// elements share their parent's prefix and declare nothing).
+	nsGen int
+	last  lastName
+}
+
+// lastName is how resolve last resolved an element's prefix: to uri,
+// reported as elPrefix.
+type lastName struct {
+	valid                 bool
+	gen                   int
+	prefix, uri, elPrefix string
 }
 
 type openElement struct {

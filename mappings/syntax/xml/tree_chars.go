@@ -20,13 +20,16 @@ const (
 // UTF-8, XML 1.0 characters only) and returns the decoded text. It counts
 // the lines of raw.
 func (b *builder) chars(raw string, kind charsKind) (string, bool) {
+	lines := 0
 	for k := 0; k < len(raw); k++ {
 		c := raw[k]
-		if c >= 0x20 && c < utf8.RuneSelf && c != '&' && c != ']' {
+		if plainChar[c] {
 			continue
 		}
 		switch {
-		case c == '\n', c == '\t':
+		case c == '\n':
+			lines++
+		case c == '\t':
 		case c == ']':
 			if kind == kindText && strings.HasPrefix(raw[k:], "]]>") {
 				return "", false
@@ -47,9 +50,18 @@ func (b *builder) chars(raw string, kind charsKind) (string, bool) {
 			return "", false
 		}
 	}
-	b.line += strings.Count(raw, "\n")
+	b.line += lines
 	return raw, true
 }
+
+// plainChar marks the bytes chars passes over without a second look:
+// ASCII characters that are neither markup nor control characters.
+var plainChar = func() (t [256]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		t[c] = c != '&' && c != ']'
+	}
+	return t
+}()
 
 // decode is the slow path of chars, for characters with entities or
 // carriage returns. It follows encoding/xml's text: "\r\n" and "\r" become

@@ -17,27 +17,48 @@ func (b *builder) name() (string, bool) {
 	}
 	colon := -1
 	j := start
-	for ; j < len(s); j++ {
-		c := s[j]
-		if c >= utf8.RuneSelf {
-			return "", false
+	for {
+		for j < len(s) && nameClass[s[j]] == nameByte {
+			j++
 		}
-		if !isNameByte(c) {
+		if j == len(s) || nameClass[s[j]] != nameColon {
 			break
 		}
-		if c == ':' {
-			if colon >= 0 {
-				return "", false
-			}
-			colon = j
+		if colon >= 0 {
+			return "", false
 		}
+		colon = j
+		j++
 	}
-	if colon == start || colon == j-1 {
+	if j < len(s) && nameClass[s[j]] == nameNonASCII || colon == start || colon == j-1 {
 		return "", false
 	}
 	b.i = j
 	return s[start:j], true
 }
+
+// Classes of bytes in a name, for name's table.
+const (
+	nameEnd      = iota // ends the name
+	nameByte            // continues it
+	nameColon           // separates prefix and local name
+	nameNonASCII        // a byte of a non-ASCII character: left to the general path
+)
+
+// nameClass classifies every byte value for name.
+var nameClass = func() (t [256]uint8) {
+	for c := range 256 {
+		switch {
+		case c >= utf8.RuneSelf:
+			t[c] = nameNonASCII
+		case c == ':':
+			t[c] = nameColon
+		case isNameByte(byte(c)):
+			t[c] = nameByte
+		}
+	}
+	return t
+}()
 
 // skipSpace skips white space inside a tag.
 func (b *builder) skipSpace() {
@@ -113,7 +134,7 @@ func (b *builder) startTag() (ok, closed bool) {
 	}
 	appendChild(parent, el)
 	if closed {
-		b.ns = b.ns[:b.open[len(b.open)-1].nsMark]
+		b.popNS(b.open[len(b.open)-1].nsMark)
 		b.open = b.open[:len(b.open)-1]
 	}
 	return true, closed
@@ -125,6 +146,9 @@ func (b *builder) startTag() (ok, closed bool) {
 func (b *builder) resolve(el *xmlquery.Node, qname string, level int) bool {
 	mark := len(b.ns)
 	for _, a := range el.Attr {
+		if a.Name.Space == "xmlns" || a.Name.Local == "xmlns" {
+			b.nsGen++
+		}
 		switch {
 		case a.Name.Local == "xmlns" && a.Name.Space == "":
 			b.ns = append(b.ns, binding{prefix: "", uri: a.Value})
@@ -150,16 +174,20 @@ func (b *builder) resolve(el *xmlquery.Node, qname string, level int) bool {
 	b.open = append(b.open, openElement{n: el, qname: qname, nsMark: mark})
 
 	prefix, local := cutPrefix(qname)
-	uri, ok := b.lookup(prefix, true)
-	if !ok || uri == "xmlns" {
-		return false
-	}
-	el.Data, el.NamespaceURI = local, uri
-	if prefix != "" && uri != "" {
-		if k := b.spaceIndex(uri); k >= 0 && b.spaces[k].name == prefix {
-			el.Prefix = prefix
+	c := &b.last
+	if !c.valid || c.gen != b.nsGen || c.prefix != prefix {
+		uri, ok := b.lookup(prefix, true)
+		if !ok || uri == "xmlns" {
+			return false
+		}
+		*c = lastName{valid: true, gen: b.nsGen, prefix: prefix, uri: uri}
+		if prefix != "" && uri != "" {
+			if k := b.spaceIndex(uri); k >= 0 && b.spaces[k].name == prefix {
+				c.elPrefix = prefix
+			}
 		}
 	}
+	el.Data, el.NamespaceURI, el.Prefix = local, c.uri, c.elPrefix
 	for k := range el.Attr {
 		a := &el.Attr[k]
 		var uri string
@@ -167,6 +195,7 @@ func (b *builder) resolve(el *xmlquery.Node, qname string, level int) bool {
 		case "", "xmlns":
 			uri = a.Name.Space
 		default:
+			var ok bool
 			if uri, ok = b.lookup(a.Name.Space, false); !ok {
 				return false
 			}
@@ -209,22 +238,33 @@ func (b *builder) spaceIndex(uri string) int {
 func (b *builder) endTag() bool {
 	s := b.s
 	b.i += 2
-	qname, ok := b.name()
-	if !ok || len(b.open) == 0 {
+	if len(b.open) == 0 {
 		return false
 	}
+	// The name must be the open element's as written: compare it in
+	// place rather than read it as a name first.
+	top := b.open[len(b.open)-1]
+	end := b.i + len(top.qname)
+	if end >= len(s) || s[b.i:end] != top.qname || nameClass[s[end]] != nameEnd {
+		return false
+	}
+	b.i = end
 	b.skipSpace()
 	if b.i >= len(s) || s[b.i] != '>' {
 		return false
 	}
 	b.i++
-	top := b.open[len(b.open)-1]
-	if top.qname != qname {
-		return false
-	}
-	b.ns = b.ns[:top.nsMark]
+	b.popNS(top.nsMark)
 	b.open = b.open[:len(b.open)-1]
 	return true
+}
+
+// popNS drops the bindings above mark, those of the element closed.
+func (b *builder) popNS(mark int) {
+	if len(b.ns) != mark {
+		b.ns = b.ns[:mark]
+		b.nsGen++
+	}
 }
 
 // attrValue reads a quoted attribute value starting at its quote.

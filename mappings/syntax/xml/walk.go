@@ -1,6 +1,7 @@
 package xml
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/antchfx/xmlquery"
@@ -8,6 +9,7 @@ import (
 
 // The paths mapping specs use are mostly short location paths:
 // /rel:Release/rel:Port/@locode, rel:IssuedBy/pty:Party/pty:Id[@scheme='EORI'],
+// ram:SpecifiedEvent[ram:DateTimeTypeCode = 'A']/ram:OccurrenceDateTime,
 // self::rel:BAD/../rel:Remarks, unions of them, and a few concat() and
 // local-name() calls. CompilePath recognises these and follows them on the
 // tree directly, giving exactly what github.com/antchfx/xpath gives: the
@@ -16,16 +18,19 @@ import (
 //
 // The subset:
 //
-//	Expr      = Union | Literal | "concat(" Expr ("," Expr)+ ")" | "local-name(" [Union] ")"
+//	Expr      = Union | Literal | "concat(" Arg ("," Arg)+ ")" | "local-name(" [Union] ")"
+//	Arg       = Expr | "count(" Union ")" ["+" Digits]
 //	Union     = Path ("|" Path)*
 //	Path      = ["/"] Step ("/" Step)*
 //	Step      = "." | ".." | "@" NameTest | ["child::" | "self::"] NameTest Predicate*
 //	NameTest  = "*" | Name | Prefix ":" Name
-//	Predicate = "[" "@" NameTest "=" Literal "]"
+//	Predicate = "[" Cmp ("or" Cmp)* "]"
+//	Cmp       = RelPath "=" Literal
 //
-// with ASCII names, an attribute step only at the end of a path, no
-// predicate inside a function call, and white space only around "|", ",",
-// "=", brackets and parentheses.
+// with ASCII names, an attribute step only at the end of a path, a
+// "preceding-sibling::" axis allowed on the steps of a count(), RelPath a
+// Path without the leading "/", no predicate inside a function call, and
+// white space only around "|", ",", "=", "or", brackets and parentheses.
 
 // Hit is one node a Path selects: Node itself, or the attribute
 // Node.Attr[Attr] when Attr is not negative.
@@ -70,8 +75,9 @@ type walkExpr struct {
 	paths []walkPath // a union, for a node set
 	lit   string     // a literal
 	isLit bool
-	fn    string // "concat" or "local-name"
+	fn    string // "concat", "local-name" or "count"
 	args  []*walkExpr
+	plus  int // added to a count
 }
 
 // nodeSet reports whether e selects nodes (else it gives a string).
@@ -90,12 +96,13 @@ const (
 	axisAny    // ".", self::node()
 	axisParent // "..", parent::node()
 	axisAttr
+	axisPrecedingSibling // only inside count()
 )
 
 type walkStep struct {
 	axis  stepAxis
 	name  nameTest
-	preds []attrPred
+	preds []predicate
 }
 
 // nameTest matches names as the XPath library does: a prefixed name by
@@ -108,9 +115,18 @@ type nameTest struct {
 	isNS  bool
 }
 
-// attrPred is [@name='value'].
-type attrPred struct {
-	name  nameTest
+// predicate is [Cmp or Cmp ...]: it holds when one of its comparisons
+// does.
+type predicate struct {
+	alts []comparison
+}
+
+// comparison is RelPath = 'value', which holds when one of the nodes the
+// relative path selects has that string value, as XPath compares a node
+// set with a string: @scheme='EORI', ram:DateTimeTypeCode = 'A',
+// ../../ram:ReasonCode = 'DEP'.
+type comparison struct {
+	steps []walkStep
 	value string
 }
 
@@ -140,22 +156,52 @@ func (t *nameTest) matchAttr(a *xmlquery.Attr) bool {
 
 func (s *walkStep) predsHold(n *xmlquery.Node) bool {
 	for k := range s.preds {
-		p := &s.preds[k]
-		if n.Type != xmlquery.ElementNode {
-			return false
-		}
-		found := false
-		for i := range n.Attr {
-			if p.name.matchAttr(&n.Attr[i]) && n.Attr[i].Value == p.value {
-				found = true
-				break
-			}
-		}
-		if !found {
+		if n.Type != xmlquery.ElementNode || !s.preds[k].holds(n) {
 			return false
 		}
 	}
 	return true
+}
+
+func (p *predicate) holds(n *xmlquery.Node) bool {
+	for k := range p.alts {
+		if anyEqual(n, p.alts[k].steps, p.alts[k].value) {
+			return true
+		}
+	}
+	return false
+}
+
+// anyEqual reports whether steps select from n a node whose string value
+// is v. It is walk without collecting the nodes.
+func anyEqual(n *xmlquery.Node, steps []walkStep, v string) bool {
+	if len(steps) == 0 {
+		return Hit{Node: n, Attr: -1}.Value() == v
+	}
+	s := &steps[0]
+	switch s.axis {
+	case axisChild:
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			if s.name.matchElement(c) && s.predsHold(c) && anyEqual(c, steps[1:], v) {
+				return true
+			}
+		}
+	case axisSelf:
+		return s.name.matchElement(n) && s.predsHold(n) && anyEqual(n, steps[1:], v)
+	case axisAny:
+		return anyEqual(n, steps[1:], v)
+	case axisParent:
+		return n.Parent != nil && anyEqual(n.Parent, steps[1:], v)
+	case axisAttr:
+		if n.Type == xmlquery.ElementNode {
+			for i := range n.Attr {
+				if s.name.matchAttr(&n.Attr[i]) && n.Attr[i].Value == v {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 // walk appends what steps select from n.
@@ -180,6 +226,12 @@ func walk(dst []Hit, n *xmlquery.Node, steps []walkStep) []Hit {
 	case axisParent:
 		if n.Parent != nil {
 			dst = walk(dst, n.Parent, steps[1:])
+		}
+	case axisPrecedingSibling:
+		for c := n.PrevSibling; c != nil; c = c.PrevSibling {
+			if s.name.matchElement(c) && s.predsHold(c) {
+				dst = walk(dst, c, steps[1:])
+			}
 		}
 	case axisAttr:
 		if n.Type == xmlquery.ElementNode {
@@ -264,6 +316,9 @@ func (e *walkExpr) text(ctx, root *xmlquery.Node) string {
 			return h.localName()
 		}
 		return ""
+	case e.fn == "count":
+		var buf [8]Hit
+		return strconv.Itoa(len(e.args[0].selectNodes(buf[:0], ctx, root)) + e.plus)
 	case e.fn == "concat":
 		var b strings.Builder
 		for _, a := range e.args {

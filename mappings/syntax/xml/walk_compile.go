@@ -1,5 +1,10 @@
 package xml
 
+import (
+	"strconv"
+	"strings"
+)
+
 // compileWalk compiles expr if it is in the subset walk.go follows, with
 // prefixes bound by ns. It returns nil for any other expression; the
 // caller has compiled expr with the XPath library already, so nil never
@@ -24,6 +29,9 @@ type walkParser struct {
 	// inside concat() the arguments after a predicate see another context
 	// node; such expressions are left to the library.
 	calls int
+	// inCount is set inside count(), where preceding-sibling:: may start
+	// a path.
+	inCount bool
 }
 
 func (p *walkParser) fail() *walkExpr {
@@ -63,17 +71,53 @@ func (p *walkParser) expr() *walkExpr {
 		}
 		return &walkExpr{lit: lit, isLit: true}
 	}
-	for _, fn := range []string{"concat", "local-name"} {
+	for _, fn := range []string{"concat", "local-name", "count"} {
 		if !hasWordPrefix(p.s[p.i:], fn) {
 			continue
 		}
 		if k := p.i + len(fn); k < len(p.s) && p.s[k] == '(' {
 			p.i = k + 1
+			if fn == "count" {
+				return p.count()
+			}
 			return p.call(fn)
 		}
 		break
 	}
 	return p.union()
+}
+
+// count reads Union ")" ["+" Digits] after "count(". The subset has
+// count() only as an argument of concat(), where the library turns the
+// number into text, so that Select and Text never give a number; inside,
+// and only there, a path may start with preceding-sibling::, whose order
+// does not matter to a count.
+func (p *walkParser) count() *walkExpr {
+	if p.calls == 0 {
+		return p.fail()
+	}
+	p.calls++
+	p.inCount = true
+	arg := p.union()
+	p.inCount = false
+	p.calls--
+	if arg == nil || !p.accept(')') {
+		return p.fail()
+	}
+	e := &walkExpr{fn: "count", args: []*walkExpr{arg}}
+	if p.accept('+') {
+		p.space()
+		start := p.i
+		for p.i < len(p.s) && p.s[p.i] >= '0' && p.s[p.i] <= '9' && p.i-start < 6 {
+			p.i++
+		}
+		n, err := strconv.Atoi(p.s[start:p.i])
+		if err != nil || p.i < len(p.s) && (p.s[p.i] == '.' || p.s[p.i] >= '0' && p.s[p.i] <= '9') {
+			return p.fail()
+		}
+		e.plus = n
+	}
+	return e
 }
 
 // hasWordPrefix reports whether s starts with the name w, not with a
@@ -183,6 +227,9 @@ func (p *walkParser) step() (walkStep, bool) {
 	}
 	st := walkStep{axis: axisChild}
 	switch {
+	case p.inCount && strings.HasPrefix(s, "preceding-sibling::"):
+		st.axis = axisPrecedingSibling
+		p.i += len("preceding-sibling::")
 	case len(s) >= 6 && s[:6] == "self::":
 		st.axis = axisSelf
 		p.i += 6
@@ -208,24 +255,43 @@ func (p *walkParser) step() (walkStep, bool) {
 	return st, true
 }
 
-// predicate reads @name='value'] after the "[".
-func (p *walkParser) predicate() (attrPred, bool) {
-	if !p.accept('@') {
-		return attrPred{}, false
+// predicate reads Cmp ("or" Cmp)* "]" after the "[".
+func (p *walkParser) predicate() (predicate, bool) {
+	var pr predicate
+	for {
+		c, ok := p.comparison()
+		if !ok {
+			return predicate{}, false
+		}
+		pr.alts = append(pr.alts, c)
+		p.space()
+		if !hasWordPrefix(p.s[p.i:], "or") {
+			break
+		}
+		p.i += 2
 	}
-	t, ok := p.nameTest()
-	if !ok || !p.accept('=') {
-		return attrPred{}, false
+	if !p.accept(']') {
+		return predicate{}, false
+	}
+	return pr, true
+}
+
+// comparison reads RelPath "=" Literal.
+func (p *walkParser) comparison() (comparison, bool) {
+	p.space()
+	path, ok := p.path()
+	if !ok || path.abs || !p.accept('=') {
+		return comparison{}, false
 	}
 	p.space()
 	if p.i >= len(p.s) || p.s[p.i] != '\'' && p.s[p.i] != '"' {
-		return attrPred{}, false
+		return comparison{}, false
 	}
 	v, ok := p.literal()
-	if !ok || !p.accept(']') {
-		return attrPred{}, false
+	if !ok {
+		return comparison{}, false
 	}
-	return attrPred{name: t, value: v}, true
+	return comparison{steps: path.steps, value: v}, true
 }
 
 func (p *walkParser) nameTest() (nameTest, bool) {

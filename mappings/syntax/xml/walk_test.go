@@ -21,6 +21,8 @@ var walkNS = map[string]string{
 	"pty": "urn:pcsgate:sone:party:1",
 	"r":   "urn:pcsgate:sone:release:1",
 	"x":   "urn:x",
+	"rsm": "iata:statusmessage:1",
+	"ram": "iata:datamodel:3",
 }
 
 // walkExprs are the XML paths of the built-in specs and more of the subset.
@@ -46,6 +48,12 @@ var walkExprs = []string{
 	"a", "a/b", "b/@c", "a[@c='1']", "a[ @c = \"1\" ][@d='2']", "x:a", "x:a/@x:c", "@c", "self::a", "self::x:a",
 	"/a/b | /a/x:b | //b",
 	"count(*)", "//rel:Seal", "rel:Seal[1]", "text()", "a/text()",
+	"ram:AssociatedStatusConsignment/ram:SpecifiedLogisticsTransportMovement/ram:SpecifiedEvent[ram:DateTimeTypeCode = 'A']/ram:OccurrenceDateTime",
+	"ram:AssociatedStatusConsignment/ram:SpecifiedLogisticsTransportMovement[../../ram:ReasonCode = 'BKD' or ../../ram:ReasonCode = 'PRE' or ../../ram:ReasonCode = 'MAN' or ../../ram:ReasonCode = 'DEP']/ram:DepartureEvent/ram:OccurrenceDepartureLocation/ram:ID",
+	"rsm:MasterConsignment/ram:ReportedStatus[ram:ReasonCode='RCF']",
+	"concat(ram:ReasonCode, '/', count(preceding-sibling::ram:ReportedStatus) + 1)",
+	"concat(local-name(), '-', count(preceding-sibling::*), count(*|@*)+10, count(b/..))",
+	"a[b = 't' or @c='1']", "b[. = 't']", "b[.='']", "*[a/@c = '1'][@c='1' or @d = '2']", "a[*='y' or c='y']", "b[a[@c='1']/@d='2']",
 }
 
 func walkDocs(t testing.TB) [][]byte {
@@ -188,7 +196,25 @@ func TestCompileWalkSubset(t *testing.T) {
 		{"rel:A / rel:B", false},
 		{"rel:A[1]", false},
 		{"rel:A[@b]", false},
-		{"rel:A[@b='x' or @b='y']", false},
+		{"rel:A[@b='x' or @b='y']", true},
+		{"rel:A[rel:B = 'x']", true},
+		{"rel:A[../rel:B='x' or . = 'y'][@c = 'z']", true},
+		{"rel:A[rel:B[@c='1'] = 'x']", true},
+		{"rel:A[/rel:B = 'x']", false},
+		{"rel:A['x' = rel:B]", false},
+		{"rel:A[rel:B = 'x' and rel:C = 'y']", false},
+		{"rel:A[rel:B != 'x']", false},
+		{"rel:A[rel:B = rel:C]", false},
+		{"rel:A[rel:B = 'x' or]", false},
+		{"concat(rel:A, count(preceding-sibling::rel:A) + 1)", true},
+		{"concat(rel:A, count(rel:B|@c))", true},
+		{"count(rel:A)", false},
+		{"concat(rel:A, count(rel:A[@b='1']))", false},
+		{"concat(rel:A, count(rel:A) + 1.5)", false},
+		{"concat(rel:A, count(rel:A) + )", false},
+		{"concat(rel:A, count(rel:A) - 1)", false},
+		{"concat(rel:A, preceding-sibling::rel:A)", false},
+		{"concat(rel:A, local-name(count(rel:A)))", false},
 		{"rel:*", false},
 		{"concat(rel:A)", false},
 		{"concat(rel:A, 1)", false},
@@ -286,10 +312,43 @@ func (g exprGen) path(preds bool) string {
 			b.WriteString(g.name())
 		}
 		for preds && g.r.IntN(5) == 0 {
-			b.WriteString("[@" + g.attr() + "=" + g.pick("'1'", `"2"`, "'CA'", "''") + "]")
+			b.WriteString("[" + g.comparison())
+			for g.r.IntN(3) == 0 {
+				b.WriteString(g.pick(" or ", " or  ") + g.comparison())
+			}
+			b.WriteString("]")
 		}
 	}
 	return b.String()
+}
+
+// count makes a count() for a concat() argument.
+func (g exprGen) count() string {
+	arg := g.union(false)
+	if g.r.IntN(2) == 0 {
+		arg = "preceding-sibling::" + g.name()
+		if rest := g.path(false); !strings.HasPrefix(rest, "/") {
+			arg += "/" + rest
+		}
+	}
+	return "count(" + arg + ")" + g.pick("", " + 1", "+2", "+ 0")
+}
+
+// comparison makes RelPath = 'literal' for a predicate.
+func (g exprGen) comparison() string {
+	var path string
+	switch g.r.IntN(4) {
+	case 0:
+		path = "@" + g.attr()
+	case 1:
+		path = g.pick(".", "..", "../..") + "/" + g.name()
+	default:
+		path = g.path(g.r.IntN(4) == 0)
+		for strings.HasPrefix(path, "/") {
+			path = g.path(false)
+		}
+	}
+	return path + g.pick("=", " = ") + g.pick("'1'", `"2"`, "'CA'", "''", "'t'", "'y'", "'u'")
 }
 
 func (g exprGen) union(preds bool) string {
@@ -309,7 +368,7 @@ func (g exprGen) expr(depth int, top bool) string {
 	case 0:
 		return "local-name(" + g.pick("", g.union(false)) + ")"
 	case 1:
-		args := []string{g.expr(depth-1, false), g.pick("'/'", `"-"`, g.expr(depth-1, false))}
+		args := []string{g.expr(depth-1, false), g.pick("'/'", `"-"`, g.expr(depth-1, false), g.count())}
 		if g.r.IntN(2) == 0 {
 			args = append(args, g.expr(depth-1, false))
 		}

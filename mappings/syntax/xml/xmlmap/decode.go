@@ -28,12 +28,14 @@ func decodeXML(r *engine.Registry, br *bufio.Reader, fixed *engine.Profile, opts
 			xopts.MaxDepth = fixed.Spec.Options.MaxDepth
 		}
 	}
-	top, err := xmlsyn.Parse(br, xopts)
+	tree, err := xmlsyn.ParseTree(br, xopts)
 	if err != nil {
 		opts.Unread(fixed)
 		return err
 	}
-	root := xmlRoot(top)
+	// Events and errors keep strings of the document, never its nodes.
+	defer tree.Release()
+	root := xmlRoot(tree.Doc)
 	if root == nil {
 		opts.Unread(fixed)
 		return &engine.Error{File: opts.Name, Line: 1, Err: fmt.Errorf("%w: the document has no root element", engine.ErrInput)}

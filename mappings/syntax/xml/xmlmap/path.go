@@ -19,7 +19,12 @@ import (
 // absolute path (/rel:Release/...) from the document, whatever the item.
 // An element gives its text, an attribute its value; functions such as
 // local-name(.), concat(...) or count(...) give their result.
-type xmlPaths struct{ ns map[string]string }
+type xmlPaths struct {
+	ns map[string]string
+	// slots counts the absolute paths compiled so far; each has its slot
+	// in a document's cache (see xmlNavs).
+	slots *int
+}
 
 // xmlSelector reads one path. Most paths (child steps, @attr, self::, ..,
 // [@attr='value'], unions, concat() and local-name()) are walked on the
@@ -31,6 +36,8 @@ type xmlSelector struct {
 	abs bool // an absolute path: the same for every item of a document
 	// direct is set when p walks the path without the XPath library.
 	direct bool
+	// slot is the selector's place in xmlNavs.abs when abs, else -1.
+	slot int
 }
 
 func (x xmlPaths) compile(path string) (*xmlsyn.Path, *xpath.Expr, error) {
@@ -53,7 +60,17 @@ func (x xmlPaths) CompilePath(path string) (engine.Selector, error) {
 	if err != nil {
 		return nil, err
 	}
-	return xmlSelector{p: p, x: e, src: path, abs: strings.HasPrefix(path, "/"), direct: p.Direct()}, nil
+	s := &xmlSelector{p: p, x: e, src: path, direct: p.Direct(), slot: -1}
+	if s.direct {
+		s.abs = p.Absolute()
+	} else {
+		s.abs = strings.HasPrefix(path, "/") && !strings.Contains(path, "|")
+	}
+	if s.abs && x.slots != nil {
+		s.slot = *x.slots
+		*x.slots++
+	}
+	return s, nil
 }
 
 func (x xmlPaths) CompileEach(path string) (engine.Splitter, error) {
@@ -64,21 +81,28 @@ func (x xmlPaths) CompileEach(path string) (engine.Splitter, error) {
 	return xmlSplitter{p: p, x: e}, nil
 }
 
-// header keeps, per document, a navigator per split item (so fields of one
-// item do not walk the tree again) and the values of absolute paths (the
-// same for every item). See decodeDoc.
-func (xmlPaths) Header(d *engine.Doc, items []any) any {
-	return &xmlNavs{}
+// Header keeps, per document, a navigator per split item (so fields of one
+// item do not walk the tree again) and the first values of absolute paths
+// (the same for every item).
+func (x xmlPaths) Header(d *engine.Doc, items []any) any {
+	n := 0
+	if x.slots != nil {
+		n = *x.slots
+	}
+	return &xmlNavs{abs: make([]xmlFirst, n)}
 }
 
 type xmlNavs struct {
 	navs map[*xmlquery.Node]*xmlquery.NodeNavigator
-	abs  map[string]xmlFirst
+	abs  []xmlFirst // by xmlSelector.slot
 }
 
+// xmlFirst is what First found for sel: the value and the node it is on.
 type xmlFirst struct {
-	l  engine.Located
-	ok bool
+	sel  *xmlSelector // nil: not looked up yet
+	node *xmlquery.Node
+	val  string
+	ok   bool
 }
 
 // xmlContext is the node relative paths start from.
@@ -142,7 +166,7 @@ func top(n *xmlquery.Node) *xmlquery.Node {
 
 // eval runs the expression; a panic inside the XPath library counts as
 // "nothing found" and in xmlsyn.RecoveredPanics.
-func (s xmlSelector) eval(d *engine.Doc) any {
+func (s *xmlSelector) eval(d *engine.Doc) any {
 	nav := navigator(d)
 	if nav == nil {
 		return nil
@@ -150,65 +174,70 @@ func (s xmlSelector) eval(d *engine.Doc) any {
 	return xmlsyn.Evaluate(s.x, nav)
 }
 
-func (s xmlSelector) at(n *xmlquery.Node, t string) engine.Position {
+func (s *xmlSelector) at(n *xmlquery.Node, t string) engine.Position {
 	return engine.Position{Line: xmlsyn.Line(n), Segment: s.src, Value: t}
 }
 
-func (s xmlSelector) First(d *engine.Doc) (engine.Located, bool) {
-	// A direct walk costs less than the cache: only what the XPath
-	// library evaluates is kept.
-	if cache, _ := d.Header.(*xmlNavs); cache != nil && s.abs && !s.direct {
-		if f, ok := cache.abs[s.src]; ok {
-			return f.l, f.ok
+// First finds the first non-empty value of the path. An absolute path is
+// looked up once per document and then read from the document's cache.
+func (s *xmlSelector) First(d *engine.Doc) (engine.Located, bool) {
+	var n *xmlquery.Node
+	var t string
+	var ok bool
+	if cache, _ := d.Header.(*xmlNavs); cache != nil && s.slot >= 0 {
+		if s.slot >= len(cache.abs) {
+			cache.abs = append(cache.abs, make([]xmlFirst, s.slot+1-len(cache.abs))...)
 		}
-		l, ok := s.firstEval(d)
-		if cache.abs == nil {
-			cache.abs = map[string]xmlFirst{}
+		f := &cache.abs[s.slot]
+		if f.sel != s {
+			f.node, f.val, f.ok = s.find(d)
+			f.sel = s
 		}
-		cache.abs[s.src] = xmlFirst{l: l, ok: ok}
-		return l, ok
+		n, t, ok = f.node, f.val, f.ok
+	} else {
+		n, t, ok = s.find(d)
 	}
-	return s.firstEval(d)
+	if !ok {
+		return engine.Located{}, false
+	}
+	return engine.Located{W: engine.Str(t), At: s.at(n, t)}, true
 }
 
-func (s xmlSelector) firstEval(d *engine.Doc) (engine.Located, bool) {
+// find returns the first non-empty value of the path, trimmed, and the
+// node it was read on.
+func (s *xmlSelector) find(d *engine.Doc) (*xmlquery.Node, string, bool) {
 	ctx := xmlContext(d)
 	var buf [8]xmlsyn.Hit
 	if hits, ok := s.p.Select(buf[:0], ctx, top(ctx)); ok {
 		for _, h := range hits {
 			if t := strings.TrimSpace(h.Value()); t != "" {
-				return engine.Located{W: engine.Str(t), At: s.at(h.Node, t)}, true
+				return h.Node, t, true
 			}
 		}
-		return engine.Located{}, false
+		return nil, "", false
 	}
 	if v, ok := s.p.Text(ctx, top(ctx)); ok {
-		if t := strings.TrimSpace(v); t != "" {
-			return engine.Located{W: engine.Str(t), At: s.at(ctx, t)}, true
-		}
-		return engine.Located{}, false
+		t := strings.TrimSpace(v)
+		return ctx, t, t != ""
 	}
 	switch v := s.eval(d).(type) {
 	case *xpath.NodeIterator:
 		for v.MoveNext() {
 			if t := strings.TrimSpace(v.Current().Value()); t != "" {
-				return engine.Located{W: engine.Str(t), At: s.at(iterNode(v), t)}, true
+				return iterNode(v), t, true
 			}
 		}
 	case string:
-		if t := strings.TrimSpace(v); t != "" {
-			return engine.Located{W: engine.Str(t), At: s.at(xmlContext(d), t)}, true
-		}
+		t := strings.TrimSpace(v)
+		return ctx, t, t != ""
 	case float64:
 		if !math.IsNaN(v) {
-			t := strconv.FormatFloat(v, 'f', -1, 64)
-			return engine.Located{W: engine.Str(t), At: s.at(xmlContext(d), t)}, true
+			return ctx, strconv.FormatFloat(v, 'f', -1, 64), true
 		}
 	case bool:
-		t := strconv.FormatBool(v)
-		return engine.Located{W: engine.Str(t), At: s.at(xmlContext(d), t)}, true
+		return ctx, strconv.FormatBool(v), true
 	}
-	return engine.Located{}, false
+	return nil, "", false
 }
 
 // iterNode is the element the iterator stands on (an attribute's owner).
@@ -219,11 +248,14 @@ func iterNode(it *xpath.NodeIterator) *xmlquery.Node {
 	return nil
 }
 
-func (s xmlSelector) All(d *engine.Doc) []engine.Located {
+func (s *xmlSelector) All(d *engine.Doc) []engine.Located {
 	ctx := xmlContext(d)
 	var buf [8]xmlsyn.Hit
 	if hits, ok := s.p.Select(buf[:0], ctx, top(ctx)); ok {
-		var out []engine.Located
+		if len(hits) == 0 {
+			return nil
+		}
+		out := make([]engine.Located, 0, len(hits))
 		for _, h := range hits {
 			if t := strings.TrimSpace(h.Value()); t != "" {
 				out = append(out, engine.Located{W: engine.Str(t), At: s.at(h.Node, t)})
@@ -244,7 +276,7 @@ func (s xmlSelector) All(d *engine.Doc) []engine.Located {
 	return out
 }
 
-func (s xmlSelector) Where(d *engine.Doc) engine.Position {
+func (s *xmlSelector) Where(d *engine.Doc) engine.Position {
 	ctx := xmlContext(d)
 	if strings.HasPrefix(s.src, "/") {
 		ctx, _ = d.Root.(*xmlquery.Node)

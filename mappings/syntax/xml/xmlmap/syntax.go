@@ -14,9 +14,12 @@ import (
 // mappings/syntax/xml, paths in XPath 1.0.
 type Syntax struct{}
 
-func (Syntax) Name() string       { return "xml" }
-func (Syntax) Extension() string  { return ".xml" }
-func (Syntax) ReusesReader() bool { return false }
+func (Syntax) Name() string      { return "xml" }
+func (Syntax) Extension() string { return ".xml" }
+
+// ReusesReader: a document is copied out of the reader whole before it
+// is parsed.
+func (Syntax) ReusesReader() bool { return true }
 
 func (Syntax) Sniff(head []byte) bool { return head[0] == '<' }
 
@@ -25,7 +28,7 @@ func (Syntax) Paths(s *spec.Spec) (engine.PathCompiler, error) {
 	if s.Options != nil {
 		ns = s.Options.Namespaces
 	}
-	return xmlPaths{ns: ns}, nil
+	return xmlPaths{ns: ns, slots: new(int)}, nil
 }
 
 func (Syntax) Decode(r *engine.Registry, br *bufio.Reader, fixed *engine.Profile, opts *engine.DecodeOptions, emit func(engine.Batch) error) error {
