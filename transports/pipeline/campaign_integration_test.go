@@ -52,6 +52,7 @@ func TestFleetCampaign(t *testing.T) {
 	if testing.Short() {
 		t.Skip("fleet campaign: about four minutes; not run with -short")
 	}
+	t.Parallel() // the campaigns wait on faults more than they compute
 	dsn := storetest.PostgresDSN(t)
 	rng := campaignRand(t)
 	r := newFleetRig(t, campaignMembers, dsn, campaignIdleInTx)

@@ -40,6 +40,7 @@ func TestPartnerOutageCampaign(t *testing.T) {
 	if testing.Short() {
 		t.Skip("partner outage campaign: about two minutes; not run with -short")
 	}
+	t.Parallel() // the campaigns wait on faults more than they compute
 	dir := t.TempDir()
 	g := &crashGateway{t: t, bin: buildPcsgate(t, dir), dir: dir, inbox: filepath.Join(dir, "inbox"),
 		outbox: filepath.Join(dir, "outbox"), db: filepath.Join(dir, "data", "pcsgate.db"), addr: freeAddr(t)}

@@ -36,6 +36,7 @@ func TestPostgresOutageCampaign(t *testing.T) {
 	if testing.Short() {
 		t.Skip("PostgreSQL outage campaign: about two minutes; not run with -short")
 	}
+	t.Parallel() // the campaigns wait on faults more than they compute
 	dsn := storetest.PostgresDSN(t)
 	u, err := url.Parse(dsn)
 	require.NoError(t, err)
