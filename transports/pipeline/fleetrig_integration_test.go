@@ -305,3 +305,32 @@ func median(ds []time.Duration) time.Duration {
 	slices.Sort(s)
 	return s[len(s)/2]
 }
+
+// TestLongestStall checks the stall measure on made-up times: a gap counts
+// only from when an offered message was waiting.
+func TestLongestStall(t *testing.T) {
+	t0 := time.Date(2026, 3, 15, 10, 0, 0, 0, time.UTC)
+	at := func(s float64) time.Time { return t0.Add(time.Duration(s * float64(time.Second))) }
+	seen := func(ss ...float64) map[string]time.Time {
+		m := map[string]time.Time{}
+		for i, s := range ss {
+			m[fmt.Sprint(i)] = at(s)
+		}
+		return m
+	}
+	for _, c := range []struct {
+		name      string
+		offered   []time.Time
+		seen      map[string]time.Time
+		stall     time.Duration
+		stallFrom time.Time
+	}{
+		{"backlog", []time.Time{at(0), at(1), at(2)}, seen(0.5, 5, 6), 4 * time.Second, at(1)},
+		{"idle between offers", []time.Time{at(10), at(0)}, seen(1, 11), time.Second, at(0)},
+		{"first delivery late", []time.Time{at(0), at(0.1)}, seen(7, 7.5), 7 * time.Second, at(0)},
+	} {
+		stall, from := longestStall(c.offered, c.seen)
+		require.Equal(t, c.stall, stall, c.name)
+		require.Equal(t, c.stallFrom, from, c.name)
+	}
+}
