@@ -60,6 +60,11 @@ func newFleetRig(t *testing.T, n int, dsn string, idleInTx time.Duration) *fleet
 		r.hooks = append(r.hooks, "http://"+hook+"/in/coreor")
 	}
 	t.Cleanup(func() {
+		for _, g := range r.members {
+			if g.cmd != nil {
+				_ = g.cmd.Process.Kill() // left running by a failed test; an ended one is a no-op
+			}
+		}
 		for i, f := range r.logs {
 			if t.Failed() {
 				t.Logf("last lines of member %d's log:\n%s", i, tail(f.Name(), 20))
