@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -32,10 +33,18 @@ const (
 // transfer cut once mid-way, and asserts that every file arrives whole
 // exactly once and that no partial file is ever visible under a final
 // name: a watcher lists the upload folder all along, and every payload
-// picked up must equal the file dropped.
+// picked up must equal the file dropped. PCSGATE_CRASH_SEED replays a
+// run's cut points.
 func TestSFTPCutCampaign(t *testing.T) {
 	s := startSSHD(t)
-	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 0))
+	seed := uint64(time.Now().UnixNano())
+	if v := os.Getenv("PCSGATE_CRASH_SEED"); v != "" {
+		var err error
+		seed, err = strconv.ParseUint(v, 10, 64)
+		require.NoError(t, err, "PCSGATE_CRASH_SEED")
+	}
+	t.Logf("cut schedule seed %d (PCSGATE_CRASH_SEED replays it)", seed)
+	rng := rand.New(rand.NewPCG(seed, 0))
 	in, out := folders(t)
 	proxy := sftptest.NewProxy(t, s.addr)
 	conn := s.connection(t, proxy.Addr())
