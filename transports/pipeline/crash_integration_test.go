@@ -45,7 +45,7 @@ const (
 // PCSGATE_CRASH_STRICT=1 also fails on empty files left in the archive.
 func TestCrashSafety(t *testing.T) {
 	if testing.Short() {
-		t.Skip("crash test: builds pcsgate and kills it at least 100 times over about a minute; not run with -short")
+		t.Skip("crash test: builds pcsgate and kills it at least 100 times over about two minutes; not run with -short")
 	}
 	started := time.Now()
 	dir := t.TempDir()
