@@ -31,21 +31,21 @@ import (
 // sends no duplicate business message after restart.
 const (
 	crashMessages = 5000
-	crashMinKills = 10
-	crashMaxKills = 40
+	crashMinKills = 100
+	crashMaxKills = 150
 	crashFeedRate = 500 // messages per second written into the inbox
 )
 
 // TestCrashSafety builds pcsgate, runs it on a temporary folder and feeds
 // it 5,000 COREORs for NLRTM while killing it with SIGKILL at random
-// moments and restarting it, at least 10 times. Afterwards every input
+// moments and restarting it, at least 100 times. Afterwards every input
 // must be archived, every container must have exactly one outbound file
 // that names it, no half-written file may remain and no message may be a
 // dead letter. PCSGATE_CRASH_SEED replays a run's kill schedule;
 // PCSGATE_CRASH_STRICT=1 also fails on empty files left in the archive.
 func TestCrashSafety(t *testing.T) {
 	if testing.Short() {
-		t.Skip("crash test: builds pcsgate and kills it at least 10 times over about a minute; not run with -short")
+		t.Skip("crash test: builds pcsgate and kills it at least 100 times over about two minutes; not run with -short")
 	}
 	started := time.Now()
 	dir := t.TempDir()
@@ -93,7 +93,7 @@ func TestCrashSafety(t *testing.T) {
 
 	kills := 0
 	for kills < crashMaxKills && (kills < crashMinKills || feeding || watch.count() < crashMessages) {
-		uptime := time.Duration(150+rng.IntN(1200)) * time.Millisecond
+		uptime := time.Duration(100+rng.IntN(600)) * time.Millisecond
 		select {
 		case <-time.After(uptime): // a random moment, not synchronisation
 		case err := <-g.exited:
@@ -144,37 +144,7 @@ func TestCrashSafety(t *testing.T) {
 	// written twice (fewer creations seen only after an overflow).
 	assert.LessOrEqual(t, watch.creations(), state.delivered, "outbound names written twice")
 
-	// Every input archived once: its content is in the archive exactly
-	// once, under its own name or, when that name was taken, a numbered
-	// one. Empty files are names reserved by a move that a kill cut short
-	// (see reservedLeft).
-	archived, err := filepath.Glob(filepath.Join(g.inbox, "archive", "*", "*"))
-	require.NoError(t, err)
-	byContent := make(map[string]int, crashMessages)
-	for i := range crashMessages {
-		byContent[string(workloadMessage(i))] = i
-	}
-	copies := make([]int, crashMessages)
-	var reserved []string
-	for _, p := range archived {
-		content, err := os.ReadFile(p)
-		require.NoError(t, err)
-		rel := strings.TrimPrefix(p, g.inbox+string(filepath.Separator))
-		i, ok := byContent[string(content)]
-		switch {
-		case len(content) == 0:
-			reserved = append(reserved, rel)
-		case !ok:
-			assert.Failf(t, "unexpected file in the archive", "%s (%d bytes)", rel, len(content))
-		default:
-			copies[i]++
-		}
-	}
-	for i, n := range copies {
-		if n != 1 {
-			assert.Failf(t, "input not archived exactly once", "%s archived %d times", workloadName(i), n)
-		}
-	}
+	reserved := checkArchivedOnce(t, g.inbox, crashMessages)
 	if len(reserved) > 0 {
 		// A known flaw of the file drop's archive move: it reserves the
 		// name with an empty file, then renames the input over it; a kill
@@ -187,44 +157,14 @@ func TestCrashSafety(t *testing.T) {
 		report("%d empty files left in the archive by moves cut short (the input itself was archived under a numbered name): %s",
 			len(reserved), strings.Join(reserved[:min(len(reserved), 5)], ", "))
 	}
-
-	// Exactly one outbound file per container, naming it and its B/L.
-	entries, err := os.ReadDir(g.outbox)
-	require.NoError(t, err)
-	perContainer := map[string]int{}
-	for _, e := range entries {
-		content, err := os.ReadFile(filepath.Join(g.outbox, e.Name()))
-		require.NoError(t, err)
-		cs := containersOf(content)
-		if !assert.Len(t, cs, 1, "%s names one container", e.Name()) {
-			continue
-		}
-		perContainer[cs[0]]++
-		i, err := strconv.Atoi(cs[0][4:10])
-		require.NoError(t, err)
-		if !strings.Contains(string(content), "RFF+BM:"+workloadBL(i)+"'") {
-			assert.Failf(t, "outbound file lacks its B/L", "%s names %s but not B/L %s", e.Name(), cs[0], workloadBL(i))
-		}
-	}
-	for i := range crashMessages {
-		c := workloadContainer(i)
-		if n := perContainer[c]; n != 1 {
-			assert.Failf(t, "container not delivered exactly once", "%s (input %s) has %d outbound files", c, workloadName(i), n)
-		}
-	}
-	assert.Len(t, perContainer, crashMessages, "containers delivered")
+	perContainer := checkDeliveredOnce(t, g.outbox, 0, crashMessages)
 
 	// The ledger: no dead letters, one release per container, and how
 	// often a crash made the gateway see an input again.
 	st, err := store.Open(context.Background(), "sqlite:"+g.db, watermill.NopLogger{})
 	require.NoError(t, err)
 	defer st.Close()
-	dls, err := st.DeadLetters(context.Background(), store.DeadLetterFilter{Limit: 10})
-	require.NoError(t, err)
-	for _, d := range dls {
-		t.Logf("dead letter %s at %s: %s", d.ID, d.Stage, d.Reason)
-	}
-	assert.Empty(t, dls, "dead letters")
+	dls := checkNoDeadLetters(t, st)
 	releases := 0
 	for off := 0; ; off += 1000 {
 		page, err := st.ListReleases(context.Background(), store.ListFilter{Port: "NLRTM", Limit: 1000, Offset: off})
@@ -355,8 +295,12 @@ type crashState struct {
 	pending, archived, errored, delivered, parts int
 }
 
-func (s crashState) complete() bool {
-	return s.pending == 0 && s.archived+s.errored >= crashMessages && s.delivered >= crashMessages && s.parts == 0
+func (s crashState) complete() bool { return s.completeWith(crashMessages, crashMessages) }
+
+// completeWith reports that nothing is pending or half-written, at least
+// inputs are archived or errored and outputs delivered.
+func (s crashState) completeWith(inputs, outputs int) bool {
+	return s.pending == 0 && s.archived+s.errored >= inputs && s.delivered >= outputs && s.parts == 0
 }
 
 func (g *crashGateway) state() crashState {
@@ -556,4 +500,83 @@ func (o *outboxWatch) creations() int {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	return o.renames
+}
+
+// checkArchivedOnce asserts that workload inputs 0 to n-1, and nothing
+// else, are in inbox's archive exactly once, under their own name or,
+// when that name was taken, a numbered one. It returns the empty files
+// found: names reserved by a move that a kill cut short.
+func checkArchivedOnce(t *testing.T, inbox string, n int) (reserved []string) {
+	t.Helper()
+	archived, err := filepath.Glob(filepath.Join(inbox, "archive", "*", "*"))
+	require.NoError(t, err)
+	byContent := make(map[string]int, n)
+	for i := range n {
+		byContent[string(workloadMessage(i))] = i
+	}
+	copies := make([]int, n)
+	for _, p := range archived {
+		content, err := os.ReadFile(p)
+		require.NoError(t, err)
+		rel := strings.TrimPrefix(p, inbox+string(filepath.Separator))
+		i, ok := byContent[string(content)]
+		switch {
+		case len(content) == 0:
+			reserved = append(reserved, rel)
+		case !ok:
+			assert.Failf(t, "unexpected file in the archive", "%s (%d bytes)", rel, len(content))
+		default:
+			copies[i]++
+		}
+	}
+	for i, c := range copies {
+		if c != 1 {
+			assert.Failf(t, "input not archived exactly once", "%s archived %d times", workloadName(i), c)
+		}
+	}
+	return reserved
+}
+
+// checkDeliveredOnce asserts that outbox holds exactly one file for each
+// container of workload messages from to n-1, naming it and its B/L, and
+// returns the files per container.
+func checkDeliveredOnce(t *testing.T, outbox string, from, n int) map[string]int {
+	t.Helper()
+	entries, err := os.ReadDir(outbox)
+	require.NoError(t, err)
+	perContainer := map[string]int{}
+	for _, e := range entries {
+		content, err := os.ReadFile(filepath.Join(outbox, e.Name()))
+		require.NoError(t, err)
+		cs := containersOf(content)
+		if !assert.Len(t, cs, 1, "%s names one container", e.Name()) {
+			continue
+		}
+		perContainer[cs[0]]++
+		i, err := strconv.Atoi(cs[0][4:10])
+		require.NoError(t, err)
+		if !strings.Contains(string(content), "RFF+BM:"+workloadBL(i)+"'") {
+			assert.Failf(t, "outbound file lacks its B/L", "%s names %s but not B/L %s", e.Name(), cs[0], workloadBL(i))
+		}
+	}
+	for i := from; i < n; i++ {
+		if c := perContainer[workloadContainer(i)]; c != 1 {
+			assert.Failf(t, "container not delivered exactly once", "%s (input %s) has %d outbound files", workloadContainer(i), workloadName(i), c)
+		}
+	}
+	assert.Len(t, perContainer, n-from, "containers delivered")
+	return perContainer
+}
+
+// checkNoDeadLetters asserts that the store holds no dead letter, logging
+// the first ones, and returns them.
+func checkNoDeadLetters(t *testing.T, st *store.Store) []store.DeadLetter {
+	t.Helper()
+	dls, err := st.DeadLetters(context.Background(), store.DeadLetterFilter{Limit: 10})
+	require.NoError(t, err)
+	for _, d := range dls {
+		t.Logf("dead letter %s at %s: %s", d.ID, d.Stage, d.Reason)
+	}
+	assert.Empty(t, dls, "dead letters")
+	return dls
 }
