@@ -40,9 +40,13 @@ test-race:
 	CGO_ENABLED=1 $(GO) test -race ./...
 
 ## test-integration: the same suite with the services named by PCSGATE_TEST_* (see .ci/run)
+## the crash and fault campaigns' summary lines (transporttest.Figure) are
+## printed at the end when PCSGATE_TEST_ARTIFACTS is set
 test-integration:
 	@test -n "$$PCSGATE_TEST_POSTGRES" || echo "note: PCSGATE_TEST_POSTGRES is not set; PostgreSQL tests will skip"
+	@if [ -n "$$PCSGATE_TEST_ARTIFACTS" ]; then rm -f "$$PCSGATE_TEST_ARTIFACTS/figures.txt"; fi
 	$(GO) test -count=1 -tags integration ./...
+	@if [ -s "$$PCSGATE_TEST_ARTIFACTS/figures.txt" ]; then echo "== figures of the crash and fault campaigns"; cat "$$PCSGATE_TEST_ARTIFACTS/figures.txt"; fi
 
 ## bench: performance figures (never part of make test); the end-to-end
 ## file drop runs first, before the other benchmarks create and delete

@@ -3,7 +3,6 @@
 package pipeline_test
 
 import (
-	"fmt"
 	"math/rand/v2"
 	"os"
 	"slices"
@@ -17,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/nexport/pcsgate/transports/store/storetest"
+	"github.com/nexport/pcsgate/transports/transporttest"
 )
 
 // The fleet campaign: three instances on one PostgreSQL store take 10,000
@@ -96,11 +96,11 @@ func TestFleetCampaign(t *testing.T) {
 	if overflow {
 		t.Log("the outbox watch overflowed: some appearance times are listing times")
 	}
-	fmt.Printf("fleet campaign: %s messages (%s file drops, %s webhook POSTs, %d POSTs retried) on %d instances, %d kills (SIGKILL), %d hangs of %s; lost %d, delivered twice %d (outbound names created %d for %d files), dead letters %d, empty archive reservations %d; %.0f s feeding, %.0f s to a stable outbox\n",
+	transporttest.Figure("fleet campaign: %s messages (%s file drops, %s webhook POSTs, %d POSTs retried) on %d instances, %d kills (SIGKILL), %d hangs of %s; lost %d, delivered twice %d (outbound names created %d for %d files), dead letters %d, empty archive reservations %d; %.0f s feeding, %.0f s to a stable outbox\n",
 		thousands(campaignMessages), thousands(campaignMessages/2), thousands(campaignMessages/2), f.retries, campaignMembers,
 		kills, len(h.stopped), campaignHang, campaignMessages-len(perContainer), countOver(perContainer, 1),
 		watch.creations(), state.delivered, len(dls), len(reserved), feedTime.Seconds(), runTime.Seconds())
-	fmt.Printf("fleet campaign: longest stall with work pending %.1f s (target %s; bound asserted %s = ack deadline %s + idle_in_transaction_timeout %s); hang to first new outbox file: median %.1f s, max %.1f s over %d hangs\n",
+	transporttest.Figure("fleet campaign: longest stall with work pending %.1f s (target %s; bound asserted %s = ack deadline %s + idle_in_transaction_timeout %s); hang to first new outbox file: median %.1f s, max %.1f s over %d hangs\n",
 		stall.Seconds(), campaignStallTarget, bound, campaignAckDeadline, campaignIdleInTx,
 		median(resume).Seconds(), slices.Max(append(resume, 0)).Seconds(), len(resume))
 }

@@ -25,6 +25,7 @@ import (
 
 	"github.com/nexport/pcsgate/transports"
 	"github.com/nexport/pcsgate/transports/store"
+	"github.com/nexport/pcsgate/transports/transporttest"
 )
 
 // Crash safety: a kill -9 at any moment loses no accepted message and
@@ -185,13 +186,13 @@ func TestCrashSafety(t *testing.T) {
 	}
 
 	m := metrics.totals()
-	fmt.Printf("crash safety: %s messages, %d kills (SIGKILL), %d restarts, %.1f s from first drop to stable outbox (%.1f s in all with the build)\n",
+	transporttest.Figure("crash safety: %s messages, %d kills (SIGKILL), %d restarts, %.1f s from first drop to stable outbox (%.1f s in all with the build)\n",
 		thousands(crashMessages), kills, g.starts-1, runTime.Seconds(), time.Since(started).Seconds())
-	fmt.Printf("crash safety: inputs seen again after a crash and recognised as duplicates: %d (ledger); /metrics across lives (lower bound, the last counts before each kill are lost): content duplicates %.0f, business duplicates %.0f, events found already applied %.0f, deliveries %.0f for %s outbound files; outbound renames observed: %d\n",
+	transporttest.Figure("crash safety: inputs seen again after a crash and recognised as duplicates: %d (ledger); /metrics across lives (lower bound, the last counts before each kill are lost): content duplicates %.0f, business duplicates %.0f, events found already applied %.0f, deliveries %.0f for %s outbound files; outbound renames observed: %d\n",
 		resent, m[`pcsgate_duplicates_total{kind="content"}`], m[`pcsgate_duplicates_total{kind="business"}`],
 		m[`pcsgate_events_total{outcome="duplicate"}`], m[`pcsgate_messages_delivered_total{endpoint="portbase-out"}`],
 		thousands(float64(state.delivered)), watch.creations())
-	fmt.Printf("crash safety: lost %d, delivered twice %d, dead letters %d, .part files left %d, empty name reservations left in the archive %d\n",
+	transporttest.Figure("crash safety: lost %d, delivered twice %d, dead letters %d, .part files left %d, empty name reservations left in the archive %d\n",
 		crashMessages-len(perContainer), countOver(perContainer, 1), len(dls), state.parts, len(reserved))
 }
 

@@ -243,7 +243,7 @@ func (g *Gateway) buildRouter() error {
 		}
 	}
 	dead := sealingPublisher{Publisher: g.store.Publisher(), key: g.sealKey}
-	poison, err := middleware.PoisonQueueWithFilter(dead, TopicDeadLetter, func(err error) bool { return true })
+	poison, err := middleware.PoisonQueueWithFilter(dead, TopicDeadLetter, deadLetterWorthy)
 	if err != nil {
 		return err
 	}
@@ -251,6 +251,7 @@ func (g *Gateway) buildRouter() error {
 		middleware.Recoverer,
 		middleware.CorrelationID,
 		poison,
+		nackWhenContextEnded,
 		middleware.Retry{
 			MaxRetries: g.cfg.Retry.MaxRetries, InitialInterval: interval, MaxInterval: 30 * time.Second, Multiplier: 2,
 			ShouldRetry: func(p middleware.RetryParams) bool { return !transports.IsPermanent(p.Err) },
@@ -476,4 +477,25 @@ func (g *Gateway) Close() error {
 		_ = l.ln.Close() // closed already once served
 	}
 	return errors.Join(errs...)
+}
+
+// errContextEnded marks a handler's failure after its message's context
+// ended (ack deadline, lease lost, sender gone): nacked, not a dead letter.
+var errContextEnded = errors.New("message context ended")
+
+// deadLetterWorthy tells the poison queue which failures become dead
+// letters: all but those after the message's context ended, which are
+// nacked so that the message is delivered again.
+func deadLetterWorthy(err error) bool { return !errors.Is(err, errContextEnded) }
+
+// nackWhenContextEnded marks the failures of a message whose context has
+// ended, so that the poison queue lets them be nacked and redelivered.
+func nackWhenContextEnded(h message.HandlerFunc) message.HandlerFunc {
+	return func(msg *message.Message) ([]*message.Message, error) {
+		out, err := h(msg)
+		if err != nil && msg.Context().Err() != nil {
+			return out, fmt.Errorf("%w: %w", errContextEnded, err)
+		}
+		return out, err
+	}
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/nexport/pcsgate/transports/store"
+	"github.com/nexport/pcsgate/transports/transporttest"
 )
 
 // The partner outage campaign: an HTTP partner answers 500 or lets the
@@ -83,7 +84,7 @@ func TestPartnerOutageCampaign(t *testing.T) {
 		keys += len(p.keys[c])
 		assert.Len(t, p.keys[c], 1, "Idempotency-Keys of %s's POSTs: %v", c, p.keys[c])
 	}
-	fmt.Printf("partner outage: %d messages, partner failing for %s (%d POSTs answered 500, %d left to time out, %d accepted); every message accepted %.1f s after the partner recovered (%.0f s in all); accepted twice %d, distinct Idempotency-Keys %d for %d containers, dead letters %d\n",
+	transporttest.Figure("partner outage: %d messages, partner failing for %s (%d POSTs answered 500, %d left to time out, %d accepted); every message accepted %.1f s after the partner recovered (%.0f s in all); accepted twice %d, distinct Idempotency-Keys %d for %d containers, dead letters %d\n",
 		partnerMessages, partnerOutage, p.failed, p.hung, p.ok, lastAccepted.Sub(recovered).Seconds(), lastAccepted.Sub(started).Seconds(),
 		twice, keys, partnerMessages, len(dls))
 }

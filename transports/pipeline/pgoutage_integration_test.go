@@ -3,7 +3,6 @@
 package pipeline_test
 
 import (
-	"fmt"
 	"io"
 	"net"
 	"net/url"
@@ -15,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/nexport/pcsgate/transports/store/storetest"
+	"github.com/nexport/pcsgate/transports/transporttest"
 )
 
 // The PostgreSQL outage campaign: two instances reach the store through a
@@ -77,7 +77,7 @@ func TestPostgresOutageCampaign(t *testing.T) {
 	perContainer := checkDeliveredOnce(t, r.outbox, 0, outageMessages)
 	assert.LessOrEqual(t, watch.creations(), state.delivered, "outbound names written twice")
 	dls := checkNoDeadLetters(t, openStore(t, dsn))
-	fmt.Printf("postgres outage: %s messages on %d instances, database cut off for %s after %d delivered (%d connections cut); first new outbox file %.1f s after it came back; lost %d, delivered twice %d, dead letters %d, %d POSTs retried; %.0f s to a stable outbox\n",
+	transporttest.Figure("postgres outage: %s messages on %d instances, database cut off for %s after %d delivered (%d connections cut); first new outbox file %.1f s after it came back; lost %d, delivered twice %d, dead letters %d, %d POSTs retried; %.0f s to a stable outbox\n",
 		thousands(outageMessages), outageMembers, outageLength, before, cut, resumed.Sub(back).Seconds(),
 		outageMessages-len(perContainer), countOver(perContainer, 1), len(dls), f.retries, runTime.Seconds())
 }

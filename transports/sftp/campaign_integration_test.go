@@ -20,6 +20,7 @@ import (
 
 	"github.com/nexport/pcsgate/transports/sftp"
 	"github.com/nexport/pcsgate/transports/sftp/sftptest"
+	"github.com/nexport/pcsgate/transports/transporttest"
 )
 
 // The SFTP fault campaign: transfers to and from OpenSSH through the fault
@@ -51,7 +52,7 @@ func TestSFTPCutCampaign(t *testing.T) {
 
 	up := sftpUploads(t, conn, proxy, out, rng)
 	down := sftpDownloads(t, conn, proxy, in, rng)
-	fmt.Printf("sftp cuts: %d uploads and %d downloads of %d KiB, each cut once mid-way (%d connections in all); partial files seen under a final name %d, uploads lost %d, files doubled %d; downloads lost %d, payloads differing %d, picked up twice %d\n",
+	transporttest.Figure("sftp cuts: %d uploads and %d downloads of %d KiB, each cut once mid-way (%d connections in all); partial files seen under a final name %d, uploads lost %d, files doubled %d; downloads lost %d, payloads differing %d, picked up twice %d\n",
 		sftpCampaignTransfers, sftpCampaignTransfers, sftpCampaignSize>>10, proxy.Connections(),
 		up.partial, up.lost, up.doubled, down.lost, down.differing, down.twice)
 }
