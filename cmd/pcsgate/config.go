@@ -61,7 +61,7 @@ key files that exist. It opens no store and listens nowhere. It prints
 				}
 				return errRejected
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "%s: ok (%d endpoints, %d routes)\n", path, len(cfg.Endpoints), len(cfg.Routes))
+			fmt.Fprintf(cmd.OutOrStdout(), "%s: ok (%s, %s)\n", path, count(len(cfg.Endpoints), "endpoint"), count(len(cfg.Routes), "route"))
 			return nil
 		},
 	}

@@ -55,7 +55,7 @@ func TestConfigCheck(t *testing.T) {
 		out      string
 		errLines []string
 	}{
-		{name: "good", args: []string{"config", "check", good}, code: exitOK, out: good + ": ok (2 endpoints, 1 routes)\n"},
+		{name: "good", args: []string{"config", "check", good}, code: exitOK, out: good + ": ok (2 endpoints, 1 route)\n"},
 		{name: "profiles resolved against the registry", args: []string{"config", "check", bad}, code: exitRejected, errLines: []string{
 			bad + `: [7:14] endpoint "portbase-in": invalid configuration: profile "nope/nope" cannot read (see pcsgate profiles)`,
 			bad + `: [15:14] route "cpu-out:portbase/coreor-in-no-such": invalid configuration: profile "portbase/coreor-in-no-such" cannot write (see pcsgate profiles)`,

@@ -44,6 +44,7 @@ Stop it with Ctrl-C; everything committed survives a restart.`,
 			if err != nil {
 				return err
 			}
+			cfg.Version = currentBuild().Version
 			logger := newOrderedLogger(sl, nil)
 			lib := newOrderedLogger(sl, map[slog.Level]slog.Level{slog.LevelInfo: slog.LevelDebug})
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
@@ -87,8 +88,16 @@ Stop it with Ctrl-C; everything committed survives a restart.`,
 // startupLine is what run prints once the gateway is up; the store's
 // password, if any, is masked.
 func startupLine(cfg *pipeline.Config) string {
-	return fmt.Sprintf("pcsgate: store %s, %d endpoints, %d routes",
-		store.Redacted(cfg.Store), len(cfg.Endpoints), len(cfg.Routes))
+	return fmt.Sprintf("pcsgate: store %s, %s, %s",
+		store.Redacted(cfg.Store), count(len(cfg.Endpoints), "endpoint"), count(len(cfg.Routes), "route"))
+}
+
+// count says n things, in the singular for one.
+func count(n int, thing string) string {
+	if n == 1 {
+		return "1 " + thing
+	}
+	return fmt.Sprintf("%d %ss", n, thing)
 }
 
 // monitorLines say where the monitor is and how to log in: the login

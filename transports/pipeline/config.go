@@ -37,6 +37,10 @@ type Config struct {
 	// are served. Everything there but /healthz needs a token (see
 	// `pcsgate token`).
 	Monitor MonitorConfig `yaml:"monitor"`
+	// Version is this build's version as the fleet lists it (pcsgate
+	// status, /api/fleet); not read from the file. Empty: the version Go
+	// recorded in the binary.
+	Version string `yaml:"-"`
 	// Webhooks is where the http_in endpoints are served, and the limits
 	// of both HTTP servers.
 	Webhooks WebhooksConfig `yaml:"webhooks"`

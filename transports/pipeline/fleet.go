@@ -56,11 +56,14 @@ type fleet struct {
 	frozen chan struct{}
 }
 
-func newFleet(st *store.Store, logger watermill.LoggerAdapter) *fleet {
+func newFleet(st *store.Store, logger watermill.LoggerAdapter, version string) *fleet {
 	host, _ := os.Hostname()
+	if version == "" {
+		version = buildVersion()
+	}
 	return &fleet{
 		st: st, logger: logger, t: defaultFleetTimings,
-		self:    store.Instance{ID: newInstanceID(), Host: host, PID: os.Getpid(), Version: buildVersion()},
+		self:    store.Instance{ID: newInstanceID(), Host: host, PID: os.Getpid(), Version: version},
 		leasing: st.Backend() == store.BackendPostgres,
 	}
 }

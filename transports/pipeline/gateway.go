@@ -145,7 +145,7 @@ func NewWithLibraryLogger(ctx context.Context, cfg *Config, reg *mappings.Regist
 		return nil, err
 	}
 	g := &Gateway{cfg: cfg, reg: reg, store: st, logger: logger, lib: lib, hooks: http.NewServeMux(),
-		outbound: map[string]message.Publisher{}, credKey: key, sealKey: sealKey, targets: targets, fleet: newFleet(st, lib)}
+		outbound: map[string]message.Publisher{}, credKey: key, sealKey: sealKey, targets: targets, fleet: newFleet(st, lib, cfg.Version)}
 	g.closers = append(g.closers, st.Close)
 	g.metrics = newMetrics(prometheus.NewRegistry())
 	g.health = newHealth(cfg, time.Now)

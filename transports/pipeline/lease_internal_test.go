@@ -79,7 +79,7 @@ func (ps *pickups) running() int {
 }
 
 func testFleet(st *store.Store, ttl time.Duration) *fleet {
-	f := newFleet(st, watermill.NopLogger{})
+	f := newFleet(st, watermill.NopLogger{}, "")
 	f.leasing = true
 	f.t = fleetTimings{heartbeat: ttl / 3, ttl: ttl, renew: ttl / 3, margin: ttl / 6, acquire: ttl / 6}
 	f.frozen = make(chan struct{})
