@@ -91,7 +91,7 @@ func (sub *subscriber) Subscribe(ctx context.Context, topic string) (<-chan *mes
 	cfg := sub.s.cfg
 	ackDeadline := cfg.AckDeadline
 	sn := &subscription{s: sub.s, topic: topic, group: sub.group, beforeAck: sub.beforeAck,
-		closing: make(chan struct{}), done: make(chan struct{})}
+		holder: watermill.NewULID(), closing: make(chan struct{}), done: make(chan struct{})}
 	inner, err := wsql.NewSubscriber(sn, wsql.SubscriberConfig{
 		ConsumerGroup:  sub.group,
 		AckDeadline:    &ackDeadline,
@@ -205,9 +205,11 @@ func (s *Store) initTopic(ctx context.Context, topic string) error {
 // queries from a single goroutine.
 //
 // Between reads that found nothing it waits for a publish to the topic
-// through this process (or PollInterval, for other processes). On SQLite
-// its "transaction" reads outside any transaction, keeps the offset writes
-// until Commit and then runs them through the writer; members of a consumer
+// through this process (or PollInterval, for other processes). Its
+// "transaction" holds no database transaction while the handler works: on
+// PostgreSQL it is a claim on the consumer group (see claimTx); on SQLite
+// it reads outside any transaction, keeps the offset writes until Commit
+// and then runs them through the writer. Either way members of a consumer
 // group take turns from the read of a batch until its ack is written.
 type subscription struct {
 	s         *Store
@@ -215,6 +217,7 @@ type subscription struct {
 	group     string
 	inner     *wsql.Subscriber
 	beforeAck func(context.Context) error // see SubscriberOptions
+	holder    string                      // names this subscription in subscription_claims (PostgreSQL)
 
 	ctx     context.Context
 	cancel  context.CancelFunc
@@ -232,7 +235,8 @@ type subscription struct {
 // transaction has ended, which nothing here announces.
 const firstHurry = 5 * time.Millisecond
 
-// BeginTx starts the transaction of one read of the topic.
+// BeginTx starts the "transaction" of one read of the topic, after waiting
+// for a publish when the last read found nothing.
 func (sn *subscription) BeginTx(ctx context.Context, opts *sql.TxOptions) (wsql.Tx, error) {
 	select {
 	case <-sn.closing:
@@ -247,45 +251,13 @@ func (sn *subscription) BeginTx(ctx context.Context, opts *sql.TxOptions) (wsql.
 	}
 	sn.watch = sn.s.sh.watch(sn.topic)
 	if sn.s.d.dollar {
-		tx, err := sn.s.writer.BeginTx(ctx, opts)
-		if err != nil {
-			return nil, err
-		}
-		// A lost acknowledgement only delivers its messages again. The
-		// transaction stays open while the handler works, up to the ack
-		// deadline; the server ends it not long after that if this
-		// process stops answering.
-		if _, err := tx.ExecContext(ctx, subscriptionTxSettings(sn.s.cfg)); err != nil {
-			_ = tx.Rollback()
-			return nil, err
-		}
-		inner := wsql.TxFromStdSQL(tx)
-		if sn.beforeAck == nil {
-			return inner, nil
-		}
-		return &barrierTx{Tx: inner, before: sn.beforeAck, ctx: sn.s.ctx}, nil
+		return &claimTx{sn: sn}, nil
 	}
 	release, err := sn.s.sh.turn(ctx, sn.closing, sn.topic, sn.group)
 	if err != nil {
 		return nil, err
 	}
 	return &sqliteSubTx{s: sn.s, release: release, beforeAck: sn.beforeAck}, nil
-}
-
-// barrierTx runs a subscription's BeforeAck ahead of the commit that
-// records its acknowledgement (PostgreSQL).
-type barrierTx struct {
-	wsql.Tx
-	before func(context.Context) error
-	ctx    context.Context
-}
-
-func (t *barrierTx) Commit() error {
-	if err := t.before(t.ctx); err != nil {
-		_ = t.Tx.Rollback()
-		return fmt.Errorf("before acknowledging: %w", err)
-	}
-	return t.Tx.Commit()
 }
 
 // wait blocks until the topic is published to, PollInterval passes or ctx
