@@ -212,7 +212,7 @@ var sqliteMigrations = []migration{{
 	},
 }, {
 	version:     14,
-	description: "consumer group claims of PostgreSQL subscriptions (nothing on SQLite)",
+	description: "PostgreSQL subscriptions: consumer group claims, publish notifications (nothing on SQLite)",
 }}
 
 // postgresMigrations is the same schema for PostgreSQL. Bodies are json, not
@@ -419,7 +419,7 @@ var postgresMigrations = []migration{{
 	},
 }, {
 	version:     14,
-	description: "consumer group claims of PostgreSQL subscriptions (nothing on SQLite)",
+	description: "PostgreSQL subscriptions: consumer group claims, publish notifications (nothing on SQLite)",
 	stmts: []string{
 		`CREATE TABLE subscription_claims (
 	topic TEXT NOT NULL,
@@ -429,5 +429,11 @@ var postgresMigrations = []migration{{
 	expires_at TIMESTAMPTZ NOT NULL,
 	PRIMARY KEY (topic, consumer_group)
 )`,
+		`CREATE FUNCTION pcsgate_notify_publish() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+	PERFORM pg_notify('pcsgate_publish', TG_ARGV[0]);
+	RETURN NULL;
+END
+$$`,
 	},
 }}

@@ -88,10 +88,17 @@ func (sub *subscriber) Subscribe(ctx context.Context, topic string) (<-chan *mes
 	if err := sub.s.initTopic(ctx, topic); err != nil {
 		return nil, err
 	}
+	unlisten := func() {}
+	if sub.s.d.dollar {
+		if err := sub.s.ensureNotifyTrigger(ctx, topic); err != nil {
+			return nil, err
+		}
+		unlisten = sub.s.listen()
+	}
 	cfg := sub.s.cfg
 	ackDeadline := cfg.AckDeadline
 	sn := &subscription{s: sub.s, topic: topic, group: sub.group, beforeAck: sub.beforeAck,
-		holder: watermill.NewULID(), closing: make(chan struct{}), done: make(chan struct{})}
+		holder: watermill.NewULID(), unlisten: unlisten, closing: make(chan struct{}), done: make(chan struct{})}
 	inner, err := wsql.NewSubscriber(sn, wsql.SubscriberConfig{
 		ConsumerGroup:  sub.group,
 		AckDeadline:    &ackDeadline,
@@ -103,6 +110,7 @@ func (sub *subscriber) Subscribe(ctx context.Context, topic string) (<-chan *mes
 		OffsetsAdapter: sub.s.d.offsets,
 	}, sub.s.logger)
 	if err != nil {
+		unlisten()
 		return nil, fmt.Errorf("store subscriber: %w", err)
 	}
 	sn.inner = inner
@@ -112,6 +120,7 @@ func (sub *subscriber) Subscribe(ctx context.Context, topic string) (<-chan *mes
 	if sub.closed {
 		sub.mu.Unlock()
 		sn.cancel()
+		unlisten()
 		return nil, fmt.Errorf("store subscriber %w", ErrClosed)
 	}
 	sub.subs = append(sub.subs, sn)
@@ -179,6 +188,7 @@ func (sub *subscriber) Close() error {
 		errs = append(errs, sn.inner.Close())
 		sn.cancel()
 		<-sn.done
+		sn.unlisten()
 	}
 	sub.s.mu.Lock()
 	delete(sub.s.subs, sub)
@@ -218,6 +228,7 @@ type subscription struct {
 	inner     *wsql.Subscriber
 	beforeAck func(context.Context) error // see SubscriberOptions
 	holder    string                      // names this subscription in subscription_claims (PostgreSQL)
+	unlisten  func()                      // stops using the publish notifications (PostgreSQL)
 
 	ctx     context.Context
 	cancel  context.CancelFunc
