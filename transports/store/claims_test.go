@@ -3,6 +3,7 @@ package store_test
 import (
 	"bufio"
 	"context"
+	"database/sql"
 	"os"
 	"os/exec"
 	"syscall"
@@ -94,4 +95,38 @@ func TestPostgresHungMember(t *testing.T) {
 	assert.Equal(t, []string{"m1", "m2"}, got, "the held batch first, nothing lost")
 	assert.Less(t, took, 10*time.Second, "the group resumes within 10 s")
 	t.Logf("the group resumed %.1f s after its member stopped", took.Seconds())
+}
+
+// An acknowledgement made after the member's claim was taken over is not
+// recorded: the new holder owns the group's position, and the message is
+// delivered again once that claim ends, here when it expires.
+func TestPostgresAckAfterClaimLost(t *testing.T) {
+	dsn := postgresDSN(t)
+	s := openPostgres(t, store.Config{DSN: dsn})
+	ctx := context.Background()
+	require.NoError(t, s.Publisher().Publish("lost", message.NewMessage("m1", nil)))
+	sub, err := s.Subscriber("g")
+	require.NoError(t, err)
+	ch, err := sub.Subscribe(ctx, "lost")
+	require.NoError(t, err)
+	m := receive(t, ch)
+
+	admin, err := sql.Open("pgx", dsn)
+	require.NoError(t, err)
+	defer admin.Close()
+	res, err := admin.Exec(`UPDATE subscription_claims SET holder = 'another', gen = gen + 1,
+expires_at = clock_timestamp() + interval '200 milliseconds' WHERE topic = 'lost' AND consumer_group = 'g'`)
+	require.NoError(t, err)
+	n, err := res.RowsAffected()
+	require.NoError(t, err)
+	require.EqualValues(t, 1, n, "the member held the claim while its handler worked")
+	m.Ack()
+
+	again := receive(t, ch)
+	again.Ack()
+	assert.Equal(t, "m1", again.UUID, "delivered again: the ack came too late")
+	require.NoError(t, s.Publisher().Publish("lost", message.NewMessage("m2", nil)))
+	next := receive(t, ch)
+	next.Ack()
+	assert.Equal(t, "m2", next.UUID, "the second ack was recorded")
 }
