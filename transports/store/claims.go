@@ -36,11 +36,14 @@ VALUES (?, ?, ?, 1, clock_timestamp() + ? * interval '1 millisecond')
 ON CONFLICT (topic, consumer_group) DO UPDATE
 SET holder = excluded.holder, gen = c.gen + 1, expires_at = excluded.expires_at
 WHERE c.holder = '' OR c.holder = excluded.holder OR c.expires_at <= clock_timestamp()
-RETURNING c.gen`
+RETURNING c.gen, set_config('synchronous_commit', 'off', true)`
 	renewClaim = `UPDATE subscription_claims SET expires_at = clock_timestamp() + ? * interval '1 millisecond'
 WHERE topic = ? AND consumer_group = ? AND holder = ? AND gen = ?`
 	releaseClaim = `UPDATE subscription_claims SET holder = '', expires_at = clock_timestamp()
 WHERE topic = ? AND consumer_group = ? AND holder = ? AND gen = ?`
+	// ackClaim is releaseClaim that also makes the transaction's commit
+	// not wait for the disk (see short).
+	ackClaim = releaseClaim + ` RETURNING set_config('synchronous_commit', 'off', true)`
 )
 
 // errClaimLost reports an acknowledgement not recorded because the claim
@@ -85,7 +88,8 @@ func (t *claimTx) QueryContext(ctx context.Context, query string, args ...any) (
 	var rows wsql.Rows
 	err := t.short(ctx, func(tx *sql.Tx) error {
 		ttl := claimTTL(s.cfg).Milliseconds()
-		err := tx.QueryRowContext(ctx, s.d.q(takeClaim), t.sn.topic, t.sn.group, t.sn.holder, ttl).Scan(&t.gen)
+		var async string
+		err := tx.QueryRowContext(ctx, s.d.q(takeClaim), t.sn.topic, t.sn.group, t.sn.holder, ttl).Scan(&t.gen, &async)
 		if errors.Is(err, sql.ErrNoRows) {
 			rows = &memRows{i: -1}
 			return nil
@@ -118,16 +122,13 @@ func (t *claimTx) QueryContext(ctx context.Context, query string, args ...any) (
 	return rows, nil
 }
 
-// short runs fn in a transaction of its own whose commit need not wait for
-// the disk: it records only claims and acknowledgements, whose loss
+// short runs fn in a transaction of its own. The claim statements make its
+// commit not wait for the disk (synchronous_commit off, set in the same
+// round trip): it records only claims and acknowledgements, whose loss
 // delivers messages again.
 func (t *claimTx) short(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	tx, err := t.sn.s.writer.BeginTx(ctx, nil)
 	if err != nil {
-		return err
-	}
-	if _, err := tx.ExecContext(ctx, asyncCommit); err != nil {
-		_ = tx.Rollback()
 		return err
 	}
 	if err := fn(tx); err != nil {
@@ -203,7 +204,7 @@ func (t *claimTx) Commit() error {
 	s := t.sn.s
 	ctx := s.ctx
 	err := t.short(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, s.d.q(releaseClaim), t.claimArgs()...)
+		res, err := tx.ExecContext(ctx, s.d.q(ackClaim), t.claimArgs()...)
 		if err != nil {
 			return err
 		}
