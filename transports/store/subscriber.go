@@ -27,8 +27,11 @@ const maxGroupBytes = 255
 // name, in this process or, on PostgreSQL, in others) share the messages,
 // and each message goes to one of them, in publish order. A message is
 // delivered again after a Nack, after AckDeadline without an Ack, and when
-// its subscriber is closed before acking it. Delivery is at least once: a
-// crash between a handler's work and its Ack delivers the message again.
+// its subscriber is closed before acking it; on PostgreSQL also by another
+// member once a member that stopped answering lost its claim on the group
+// (half of IdleInTxTimeout after its last renewal). Delivery is at least
+// once: a crash between a handler's work and its Ack delivers the message
+// again.
 //
 // Subscribe may be called for several topics; each runs on its own. Close
 // is idempotent, stops every subscription and closes their channels; the
