@@ -25,12 +25,15 @@ type Config struct {
 	// Writes always go through one connection. Default 4.
 	MaxReaders int
 	// MaxConns limits the PostgreSQL connection pool; 0 means no limit.
-	// Each subscription holds one connection while its handler runs and
-	// every InTx needs another, so a limit must leave room for both.
+	// Subscriptions take a connection only for their short reads,
+	// acknowledgements and claim renewals, and every InTx needs one, so a
+	// limit must leave room for both. Listening for publishes uses one
+	// more connection per process, outside the pool.
 	MaxConns int
 	// PollInterval is how often an idle subscription looks for messages
-	// published by another process. Publishes through this Store wake its
-	// subscriptions at once. Default 250ms.
+	// published by another process when no notification woke it (on
+	// PostgreSQL they do; see the package documentation). Publishes
+	// through this Store wake its subscriptions at once. Default 250ms.
 	PollInterval time.Duration
 	// ResendInterval is the wait before a nacked message is delivered
 	// again. Default 100ms.
@@ -55,9 +58,9 @@ type Config struct {
 	// IdleInTxTimeout is PostgreSQL's idle_in_transaction_session_timeout
 	// for every session: the server ends a session whose transaction waits
 	// longer for its client, so a hung or cut-off instance holds no lock
-	// and no snapshot longer than that. Default 10s. A subscription's
-	// transaction, which stays open while its handler works, gets
-	// AckDeadline plus this instead.
+	// and no snapshot longer than that. Default 10s. A subscription holds no
+	// transaction while its handler works; its claim on the consumer group
+	// expires half this long after its last renewal.
 	IdleInTxTimeout time.Duration
 }
 

@@ -60,15 +60,29 @@
 // wait their turn before they are queued (InOrder).
 //
 // watermill-sql's subscriber holds a transaction open from reading a batch
-// until the handler acks, then writes the new offset in it. On SQLite that
-// would hold the writer (or fail with SQLITE_BUSY_SNAPSHOT), so a SQLite
-// subscription's transaction is lazy: its read runs at once on a reader
-// connection and is copied into memory, its ack is kept and written through
-// the writer at commit. Members of one consumer group take turns through an
-// in-process lock held from the read of a batch until its ack is written,
-// which is what SELECT ... FOR UPDATE does on PostgreSQL: each message goes
-// to one member, in order. That lock is per process, so a SQLite file must
-// be served by one pcsgate process; use PostgreSQL to run several.
+// until the handler acks, then writes the new offset in it. This package
+// gives it a transaction of its own that holds none while the handler
+// works. On SQLite a held transaction would hold the writer (or fail with
+// SQLITE_BUSY_SNAPSHOT), so a subscription's read runs at once on a reader
+// connection and is copied into memory, and its ack is kept and written
+// through the writer at commit. Members of one consumer group take turns
+// through an in-process lock held from the read of a batch until its ack
+// is written: each message goes to one member, in order. That lock is per
+// process, so a SQLite file must be served by one pcsgate process; use
+// PostgreSQL to run several.
+//
+// On PostgreSQL, where watermill-sql's open transaction would hide every
+// newer message of every topic from every instance (a message is read only
+// once all transactions older than its publish have ended), members of a
+// consumer group take turns through a claim: a row per topic and group in
+// subscription_claims naming the holder, with an expiry on the database's
+// clock. One short transaction takes the claim and reads the batch, the
+// claim is renewed while the handler works, and a second short transaction
+// writes the offset and gives the claim back only while the claim is still
+// the member's. A member that hangs stops renewing; its claim expires half
+// of IdleInTxTimeout after the last renewal and another member delivers
+// the batch again from the acked offset. A slow handler so holds up only
+// its own topic and group.
 //
 // The writer commits in groups: the transactions that wait while one runs
 // are run after it in the same SQLite transaction, each inside a savepoint
@@ -82,12 +96,15 @@
 // idle_in_transaction_session_timeout (Config.StatementTimeout, 30s, and
 // Config.IdleInTxTimeout, 10s), so an instance that hangs or loses its
 // network holds no lock, and hides no newer message from the others, for
-// longer than that. A subscription's transaction, which watermill-sql keeps
-// open while the handler works, may idle for AckDeadline on top.
+// longer than that.
 //
 // Subscriptions poll, but a publish through the Store wakes the topic's
-// idle subscriptions at once; PollInterval only bounds how late a message
-// published by another process is seen.
+// idle subscriptions at once, and on PostgreSQL so does a publish by
+// another process: a trigger on each subscribed topic's table notifies the
+// channel pcsgate_publish when the publishing transaction commits, and each
+// process listens on one connection while it has subscriptions.
+// PollInterval only bounds how late a message is seen when that
+// connection is lost.
 //
 // # Durability
 //

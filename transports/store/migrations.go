@@ -210,6 +210,9 @@ var sqliteMigrations = []migration{{
 ) STRICT, WITHOUT ROWID`,
 		`CREATE INDEX delivered_at ON delivered (at)`,
 	},
+}, {
+	version:     14,
+	description: "PostgreSQL subscriptions: consumer group claims, publish notifications (nothing on SQLite)",
 }}
 
 // postgresMigrations is the same schema for PostgreSQL. Bodies are json, not
@@ -413,5 +416,24 @@ var postgresMigrations = []migration{{
 	PRIMARY KEY (endpoint, uuid)
 )`,
 		`CREATE INDEX delivered_at ON delivered (at)`,
+	},
+}, {
+	version:     14,
+	description: "PostgreSQL subscriptions: consumer group claims, publish notifications (nothing on SQLite)",
+	stmts: []string{
+		`CREATE TABLE subscription_claims (
+	topic TEXT NOT NULL,
+	consumer_group TEXT NOT NULL,
+	holder TEXT NOT NULL,
+	gen BIGINT NOT NULL,
+	expires_at TIMESTAMPTZ NOT NULL,
+	PRIMARY KEY (topic, consumer_group)
+)`,
+		`CREATE FUNCTION pcsgate_notify_publish() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+	PERFORM pg_notify('pcsgate_publish', TG_ARGV[0]);
+	RETURN NULL;
+END
+$$`,
 	},
 }}

@@ -180,10 +180,14 @@ func storeSchema3(t *testing.T, dsn string) {
 		`ALTER TABLE events DROP COLUMN endpoint`, `DROP INDEX deadletters_release`, `ALTER TABLE deadletters DROP COLUMN release_key`,
 		`DROP TABLE raw_messages`, `ALTER TABLE events DROP COLUMN masked_hash`,
 		`DROP TABLE delivery_failures`, `DROP TABLE instances`, `DROP TABLE leases`, `DROP TABLE fleet_keys`,
-		`DROP TABLE scheduled`, `DROP TABLE delivered`,
+		`DROP TABLE scheduled`, `DROP TABLE delivered`, `DROP TABLE IF EXISTS subscription_claims`,
 		`DELETE FROM pcsgate_migrations WHERE version >= 4`} {
 		_, err := db.Exec(q)
 		require.NoError(t, err, q)
+	}
+	if driver == "pgx" {
+		_, err := db.Exec(`DROP FUNCTION pcsgate_notify_publish`)
+		require.NoError(t, err)
 	}
 }
 

@@ -85,7 +85,7 @@ func TestOpenCreatesDirectoriesAndKeepsData(t *testing.T) {
 	defer s2.Close()
 	v, err := s2.SchemaVersion(ctx)
 	require.NoError(t, err)
-	assert.Equal(t, 13, v, "migrations run once")
+	assert.Equal(t, 14, v, "migrations run once")
 	r, err := s2.Release(ctx, "R1")
 	require.NoError(t, err)
 	assert.Equal(t, "RELEASED", r.Status)
@@ -170,7 +170,7 @@ func TestOpenRefusesNewerSchema(t *testing.T) {
 
 	_, err = store.Open(ctx, "sqlite:"+path, nil)
 	require.ErrorIs(t, err, store.ErrSchemaTooNew)
-	assert.Equal(t, "store schema version 99: at most 13 expected: was written by a newer pcsgate", err.Error())
+	assert.Equal(t, "store schema version 99: at most 14 expected: was written by a newer pcsgate", err.Error())
 }
 
 func TestClosedStore(t *testing.T) {

@@ -47,13 +47,3 @@ func setDefaultParam(params map[string]string, name string, d time.Duration) {
 		params[name] = strconv.FormatInt(d.Milliseconds(), 10)
 	}
 }
-
-// subscriptionTxSettings is the statement that begins a subscription's
-// transaction: its commit need not wait for the disk (only its
-// acknowledgement is written), and it may stay idle while the handler
-// works, for up to the ack deadline plus the usual idle timeout.
-func subscriptionTxSettings(cfg Config) string {
-	idle := cfg.AckDeadline + cfg.IdleInTxTimeout
-	return "SELECT set_config('synchronous_commit', 'off', true), " +
-		"set_config('idle_in_transaction_session_timeout', '" + strconv.FormatInt(idle.Milliseconds(), 10) + "', true)"
-}

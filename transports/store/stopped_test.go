@@ -21,14 +21,13 @@ import (
 const envStoppedDSN = "PCSGATE_TEST_STOPPED_DSN"
 
 // stoppedConfig is the store configuration of both instances: short
-// limits, so the server ends the stopped one's transaction quickly.
+// limits, so the stopped one's claims expire quickly.
 func stoppedConfig(dsn string) store.Config {
 	return store.Config{DSN: dsn, AckDeadline: time.Second, IdleInTxTimeout: 500 * time.Millisecond}
 }
 
 // TestPostgresStoppedInstanceHelper is the other instance: it takes a
-// message, says so and then hangs with its subscription's transaction
-// open. It runs only when TestPostgresStoppedInstance starts it.
+// message, says so and then hangs with its consumer group's claim. It runs only when TestPostgresStoppedInstance starts it.
 func TestPostgresStoppedInstanceHelper(t *testing.T) {
 	dsn := os.Getenv(envStoppedDSN)
 	if dsn == "" {
@@ -45,12 +44,10 @@ func TestPostgresStoppedInstanceHelper(t *testing.T) {
 	select {} // stopped with SIGSTOP, then killed
 }
 
-// An instance stopped (SIGSTOP) while its handler works holds its
-// subscription's transaction open, which on PostgreSQL hides every newer
-// message of every topic from the other instances; the server now ends
-// that transaction after the ack deadline plus the idle timeout, and the
-// others see new messages again. Before, they saw none while the stop
-// lasted.
+// An instance stopped (SIGSTOP) while its handler works holds no
+// transaction: it used to hold its subscription's, which on PostgreSQL hid
+// every newer message of every topic from the other instances until the
+// server ended it. Now messages of other topics are delivered at once.
 func TestPostgresStoppedInstance(t *testing.T) {
 	dsn := postgresDSN(t)
 	ctx := context.Background()

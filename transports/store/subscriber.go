@@ -27,8 +27,11 @@ const maxGroupBytes = 255
 // name, in this process or, on PostgreSQL, in others) share the messages,
 // and each message goes to one of them, in publish order. A message is
 // delivered again after a Nack, after AckDeadline without an Ack, and when
-// its subscriber is closed before acking it. Delivery is at least once: a
-// crash between a handler's work and its Ack delivers the message again.
+// its subscriber is closed before acking it; on PostgreSQL also by another
+// member once a member that stopped answering lost its claim on the group
+// (half of IdleInTxTimeout after its last renewal). Delivery is at least
+// once: a crash between a handler's work and its Ack delivers the message
+// again.
 //
 // Subscribe may be called for several topics; each runs on its own. Close
 // is idempotent, stops every subscription and closes their channels; the
@@ -88,10 +91,17 @@ func (sub *subscriber) Subscribe(ctx context.Context, topic string) (<-chan *mes
 	if err := sub.s.initTopic(ctx, topic); err != nil {
 		return nil, err
 	}
+	unlisten := func() {}
+	if sub.s.d.dollar {
+		if err := sub.s.ensureNotifyTrigger(ctx, topic); err != nil {
+			return nil, err
+		}
+		unlisten = sub.s.listen()
+	}
 	cfg := sub.s.cfg
 	ackDeadline := cfg.AckDeadline
 	sn := &subscription{s: sub.s, topic: topic, group: sub.group, beforeAck: sub.beforeAck,
-		closing: make(chan struct{}), done: make(chan struct{})}
+		holder: watermill.NewULID(), unlisten: unlisten, closing: make(chan struct{}), done: make(chan struct{})}
 	inner, err := wsql.NewSubscriber(sn, wsql.SubscriberConfig{
 		ConsumerGroup:  sub.group,
 		AckDeadline:    &ackDeadline,
@@ -103,6 +113,7 @@ func (sub *subscriber) Subscribe(ctx context.Context, topic string) (<-chan *mes
 		OffsetsAdapter: sub.s.d.offsets,
 	}, sub.s.logger)
 	if err != nil {
+		unlisten()
 		return nil, fmt.Errorf("store subscriber: %w", err)
 	}
 	sn.inner = inner
@@ -112,6 +123,7 @@ func (sub *subscriber) Subscribe(ctx context.Context, topic string) (<-chan *mes
 	if sub.closed {
 		sub.mu.Unlock()
 		sn.cancel()
+		unlisten()
 		return nil, fmt.Errorf("store subscriber %w", ErrClosed)
 	}
 	sub.subs = append(sub.subs, sn)
@@ -179,6 +191,7 @@ func (sub *subscriber) Close() error {
 		errs = append(errs, sn.inner.Close())
 		sn.cancel()
 		<-sn.done
+		sn.unlisten()
 	}
 	sub.s.mu.Lock()
 	delete(sub.s.subs, sub)
@@ -205,9 +218,11 @@ func (s *Store) initTopic(ctx context.Context, topic string) error {
 // queries from a single goroutine.
 //
 // Between reads that found nothing it waits for a publish to the topic
-// through this process (or PollInterval, for other processes). On SQLite
-// its "transaction" reads outside any transaction, keeps the offset writes
-// until Commit and then runs them through the writer; members of a consumer
+// through this process (or PollInterval, for other processes). Its
+// "transaction" holds no database transaction while the handler works: on
+// PostgreSQL it is a claim on the consumer group (see claimTx); on SQLite
+// it reads outside any transaction, keeps the offset writes until Commit
+// and then runs them through the writer. Either way members of a consumer
 // group take turns from the read of a batch until its ack is written.
 type subscription struct {
 	s         *Store
@@ -215,6 +230,8 @@ type subscription struct {
 	group     string
 	inner     *wsql.Subscriber
 	beforeAck func(context.Context) error // see SubscriberOptions
+	holder    string                      // names this subscription in subscription_claims (PostgreSQL)
+	unlisten  func()                      // stops using the publish notifications (PostgreSQL)
 
 	ctx     context.Context
 	cancel  context.CancelFunc
@@ -232,7 +249,8 @@ type subscription struct {
 // transaction has ended, which nothing here announces.
 const firstHurry = 5 * time.Millisecond
 
-// BeginTx starts the transaction of one read of the topic.
+// BeginTx starts the "transaction" of one read of the topic, after waiting
+// for a publish when the last read found nothing.
 func (sn *subscription) BeginTx(ctx context.Context, opts *sql.TxOptions) (wsql.Tx, error) {
 	select {
 	case <-sn.closing:
@@ -247,45 +265,13 @@ func (sn *subscription) BeginTx(ctx context.Context, opts *sql.TxOptions) (wsql.
 	}
 	sn.watch = sn.s.sh.watch(sn.topic)
 	if sn.s.d.dollar {
-		tx, err := sn.s.writer.BeginTx(ctx, opts)
-		if err != nil {
-			return nil, err
-		}
-		// A lost acknowledgement only delivers its messages again. The
-		// transaction stays open while the handler works, up to the ack
-		// deadline; the server ends it not long after that if this
-		// process stops answering.
-		if _, err := tx.ExecContext(ctx, subscriptionTxSettings(sn.s.cfg)); err != nil {
-			_ = tx.Rollback()
-			return nil, err
-		}
-		inner := wsql.TxFromStdSQL(tx)
-		if sn.beforeAck == nil {
-			return inner, nil
-		}
-		return &barrierTx{Tx: inner, before: sn.beforeAck, ctx: sn.s.ctx}, nil
+		return &claimTx{sn: sn}, nil
 	}
 	release, err := sn.s.sh.turn(ctx, sn.closing, sn.topic, sn.group)
 	if err != nil {
 		return nil, err
 	}
 	return &sqliteSubTx{s: sn.s, release: release, beforeAck: sn.beforeAck}, nil
-}
-
-// barrierTx runs a subscription's BeforeAck ahead of the commit that
-// records its acknowledgement (PostgreSQL).
-type barrierTx struct {
-	wsql.Tx
-	before func(context.Context) error
-	ctx    context.Context
-}
-
-func (t *barrierTx) Commit() error {
-	if err := t.before(t.ctx); err != nil {
-		_ = t.Tx.Rollback()
-		return fmt.Errorf("before acknowledging: %w", err)
-	}
-	return t.Tx.Commit()
 }
 
 // wait blocks until the topic is published to, PollInterval passes or ctx

@@ -114,6 +114,11 @@ func readAll(ctx context.Context, c *stmtCache, db *sql.DB, query string, args .
 	if err != nil {
 		return nil, err
 	}
+	return copyRows(rows)
+}
+
+// copyRows copies rows into memory and closes them.
+func copyRows(rows *sql.Rows) (*memRows, error) {
 	defer rows.Close()
 	cols, err := rows.Columns()
 	if err != nil {

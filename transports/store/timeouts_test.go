@@ -73,10 +73,10 @@ func TestPostgresIdleTransactionEnds(t *testing.T) {
 	assert.ErrorIs(t, err, store.ErrNotFound, "the pool opens a new session")
 }
 
-// A subscription's transaction stays open while its handler works, up to
-// the ack deadline, however short IdleInTxTimeout is: a handler slower
-// than that still acks its message once.
-func TestPostgresSlowHandlerKeepsItsTransaction(t *testing.T) {
+// A subscription's claim on its consumer group is renewed while its
+// handler works, however short IdleInTxTimeout (and with it the claim's
+// lifetime) is: a handler slower than that still acks its message once.
+func TestPostgresSlowHandlerKeepsItsClaim(t *testing.T) {
 	s := openPostgres(t, store.Config{IdleInTxTimeout: 100 * time.Millisecond, AckDeadline: 10 * time.Second})
 	ctx := context.Background()
 	pub := s.Publisher()
