@@ -78,9 +78,9 @@ type PostgresConfig struct {
 	// IdleInTransactionTimeout ends the session of a transaction that
 	// waits longer for its instance (idle_in_transaction_session_timeout),
 	// so a stopped or cut-off instance holds no lock and hides no newer
-	// message from the others for longer. A subscription's transaction,
-	// open while its handler works, gets 30s (the ack deadline) on top.
-	// Default 10s.
+	// message from the others for longer. Subscriptions hold no
+	// transaction while handlers work; a hung instance's claim on a
+	// consumer group expires after half this time. Default 10s.
 	IdleInTransactionTimeout time.Duration `yaml:"idle_in_transaction_timeout"`
 }
 
