@@ -34,19 +34,18 @@ const (
 	// campaignIdleInTx is the sessions' idle_in_transaction_timeout: shorter
 	// than the 10 s default, as a fleet expecting hangs would set it.
 	campaignIdleInTx = 5 * time.Second
-	// campaignAckDeadline is the store's AckDeadline, which a
-	// subscription's transaction may idle on top of campaignIdleInTx.
-	campaignAckDeadline = 30 * time.Second
-	// campaignStallTarget is the stall the fleet aims at (issue 15).
+	// campaignStallTarget is the longest the fleet may stall for one hung
+	// instance: its inbox lease moves within about 7 s, its claims on
+	// consumer groups expire after half of campaignIdleInTx, and a
+	// transaction it left open ends after campaignIdleInTx.
 	campaignStallTarget = 10 * time.Second
 )
 
 // TestFleetCampaign runs the fleet campaign and asserts that no message is
 // lost or delivered twice (every name the outbox shows counted, a rewrite
 // of a name included), no dead letter, and that no stall while work
-// remained outlasted what the store guarantees for a hung instance: its
-// subscription's transaction ends at the latest AckDeadline plus
-// idle_in_transaction_timeout after it stopped. PCSGATE_CRASH_SEED replays
+// remained outlasted 10 s: a hung instance's leases, claims and open
+// transactions all end sooner. PCSGATE_CRASH_SEED replays
 // a run's kill and hang schedule.
 func TestFleetCampaign(t *testing.T) {
 	if testing.Short() {
@@ -91,8 +90,7 @@ func TestFleetCampaign(t *testing.T) {
 			resume = append(resume, next.Sub(at))
 		}
 	}
-	bound := campaignAckDeadline + campaignIdleInTx
-	assert.LessOrEqual(t, stall, bound, "longest stall (began %s after the start)", stallAt.Sub(started))
+	assert.LessOrEqual(t, stall, campaignStallTarget, "longest stall (began %s after the start)", stallAt.Sub(started))
 	if overflow {
 		t.Log("the outbox watch overflowed: some appearance times are listing times")
 	}
@@ -100,8 +98,8 @@ func TestFleetCampaign(t *testing.T) {
 		thousands(campaignMessages), thousands(campaignMessages/2), thousands(campaignMessages/2), f.retries, campaignMembers,
 		kills, len(h.stopped), campaignHang, campaignMessages-len(perContainer), countOver(perContainer, 1),
 		watch.creations(), state.delivered, len(dls), len(reserved), feedTime.Seconds(), runTime.Seconds())
-	transporttest.Figure("fleet campaign: longest stall with work pending %.1f s (target %s; bound asserted %s = ack deadline %s + idle_in_transaction_timeout %s); hang to first new outbox file: median %.1f s, max %.1f s over %d hangs\n",
-		stall.Seconds(), campaignStallTarget, bound, campaignAckDeadline, campaignIdleInTx,
+	transporttest.Figure("fleet campaign: longest stall with work pending %.1f s (bound %s, idle_in_transaction_timeout %s); hang to first new outbox file: median %.1f s, max %.1f s over %d hangs\n",
+		stall.Seconds(), campaignStallTarget, campaignIdleInTx,
 		median(resume).Seconds(), slices.Max(append(resume, 0)).Seconds(), len(resume))
 }
 
