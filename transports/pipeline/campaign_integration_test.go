@@ -4,9 +4,7 @@ package pipeline_test
 
 import (
 	"math/rand/v2"
-	"os"
 	"slices"
-	"strconv"
 	"sync"
 	"syscall"
 	"testing"
@@ -55,7 +53,7 @@ func TestFleetCampaign(t *testing.T) {
 	}
 	t.Parallel() // the campaigns wait on faults more than they compute
 	dsn := storetest.PostgresDSN(t)
-	rng := campaignRand(t)
+	rng := scheduleRand(t)
 	run := startFleetRun(t, campaignMembers, dsn, campaignMessages)
 	defer run.watch.close()
 	r, watch, f, fed, started := run.r, run.watch, run.f, run.fed, run.started
@@ -133,19 +131,6 @@ func (run *fleetRun) checkEnd(t *testing.T, dsn string, state crashState) (reser
 	assert.LessOrEqual(t, run.watch.creations(), state.delivered, "outbound names written twice")
 	dls = checkNoDeadLetters(t, openStore(t, dsn))
 	return reserved, perContainer, dls
-}
-
-// campaignRand seeds the kill and hang schedule from PCSGATE_CRASH_SEED or
-// the clock, and logs the seed.
-func campaignRand(t *testing.T) *rand.Rand {
-	seed := uint64(time.Now().UnixNano())
-	if s := os.Getenv("PCSGATE_CRASH_SEED"); s != "" {
-		var err error
-		seed, err = strconv.ParseUint(s, 10, 64)
-		require.NoError(t, err, "PCSGATE_CRASH_SEED")
-	}
-	t.Logf("kill schedule seed %d (PCSGATE_CRASH_SEED replays it)", seed)
-	return rand.New(rand.NewPCG(seed, 0))
 }
 
 // campaignKill kills a random member that is not hung every 0.4 to 2.4 s
