@@ -9,7 +9,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/nexport/pcsgate/mappings"
 	"github.com/nexport/pcsgate/mappings/conformance"
 )
 
@@ -18,34 +17,8 @@ import (
 // the same events, ids included, with the dates placed from the pack's
 // clock, and every bad case is refused by the hand-written decoder too.
 func TestHandwrittenFSUMatchesEngine(t *testing.T) {
-	reg := defaultRegistry(t)
 	h := &handFSU{received: conformance.Clock}
-	dirs, err := filepath.Glob(filepath.Join("..", "fixtures", "cargonaut", "fsu", "*"))
-	require.NoError(t, err)
-	good := 0
-	for _, dir := range dirs {
-		data, err := os.ReadFile(filepath.Join(dir, "input.fsu"))
-		if os.IsNotExist(err) {
-			continue // an encode-only case
-		}
-		require.NoError(t, err)
-		_, statErr := os.Stat(filepath.Join(dir, "expected.err"))
-		bad := statErr == nil
-		if !bad {
-			good++
-		}
-		t.Run(filepath.Base(dir), func(t *testing.T) {
-			got, herr := h.Decode(data)
-			if bad {
-				assert.Error(t, herr, "the hand-written decoder takes a case the profile refuses")
-				return
-			}
-			require.NoError(t, herr)
-			want, lines := decode(t, reg, string(data), mappings.DecodeOptions{Name: "input.fsu", From: "cargonaut/fsu", CredentialKey: []byte("k"), ReceivedAt: conformance.Clock()})
-			require.Empty(t, lines)
-			assert.Equal(t, string(eventsJSON(t, want)), string(eventsJSON(t, got)))
-		})
-	}
+	good := matchHandwritten(t, handMatch{profile: "cargonaut/fsu", input: "input.fsu", decode: h.Decode, received: conformance.Clock, encodeOnly: true})
 	assert.GreaterOrEqual(t, good, 20, "the pack has fewer good cases than expected")
 }
 

@@ -11,6 +11,6 @@ import (
 // give the same events, ids included, and every bad case is refused by the
 // hand-written decoder too.
 func TestHandwrittenCargonautXFSUMatchesEngine(t *testing.T) {
-	good := matchHandwrittenXML(t, "cargonaut/xfsu", newHandXFSU().Decode)
+	good := matchHandwritten(t, handMatch{profile: "cargonaut/xfsu", input: "input.xml", decode: newHandXFSU().Decode})
 	assert.GreaterOrEqual(t, good, 12, "the pack has fewer good cases than expected")
 }

@@ -7,8 +7,6 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	"github.com/nexport/pcsgate/mappings"
 )
 
 // TestHandwrittenCOREORMatchesEngine holds the EDIFACT baseline to the
@@ -17,32 +15,9 @@ import (
 // with canonical.NewEventID), and every bad case is refused by the
 // hand-written decoder too.
 func TestHandwrittenCOREORMatchesEngine(t *testing.T) {
-	reg := defaultRegistry(t)
 	h, err := newHandCOREOR()
 	require.NoError(t, err)
-	dirs, err := filepath.Glob(filepath.Join("..", "fixtures", "portbase", "coreor", "*"))
-	require.NoError(t, err)
-	good := 0
-	for _, dir := range dirs {
-		data, err := os.ReadFile(filepath.Join(dir, "input.edi"))
-		require.NoError(t, err)
-		_, statErr := os.Stat(filepath.Join(dir, "expected.err"))
-		bad := statErr == nil
-		if !bad {
-			good++
-		}
-		t.Run(filepath.Base(dir), func(t *testing.T) {
-			got, herr := h.Decode(data)
-			if bad {
-				assert.Error(t, herr, "the hand-written decoder takes a case the profile refuses")
-				return
-			}
-			require.NoError(t, herr)
-			want, lines := decode(t, reg, string(data), mappings.DecodeOptions{Name: "input.edi", From: "portbase/coreor", CredentialKey: []byte("k")})
-			require.Empty(t, lines)
-			assert.Equal(t, string(eventsJSON(t, want)), string(eventsJSON(t, got)))
-		})
-	}
+	good := matchHandwritten(t, handMatch{profile: "portbase/coreor", input: "input.edi", decode: h.Decode})
 	assert.GreaterOrEqual(t, good, 15, "the pack has fewer good cases than expected")
 }
 

@@ -30,38 +30,9 @@ var handwrittenLenient = map[string]string{
 // canonical.NewEventID), and every bad case not in handwrittenLenient is
 // refused by both.
 func TestHandwrittenCPUNotificationMatchesEngine(t *testing.T) {
-	reg := defaultRegistry(t)
 	h, err := newHandCPU()
 	require.NoError(t, err)
-	dirs, err := filepath.Glob(filepath.Join("..", "fixtures", "cpu", "notification", "*"))
-	require.NoError(t, err)
-	good := 0
-	for _, dir := range dirs {
-		name := filepath.Base(dir)
-		data, err := os.ReadFile(filepath.Join(dir, "input.json"))
-		require.NoError(t, err)
-		_, statErr := os.Stat(filepath.Join(dir, "expected.err"))
-		bad := statErr == nil
-		if !bad {
-			good++
-		}
-		t.Run(name, func(t *testing.T) {
-			got, herr := h.Decode(data)
-			if reason, lenient := handwrittenLenient[name]; lenient {
-				require.True(t, bad, "%s is listed as lenient but expects no error", name)
-				assert.NoError(t, herr, "listed as taken by the hand-written decoder: %s", reason)
-				return
-			}
-			if bad {
-				assert.Error(t, herr, "the hand-written decoder takes a case the profile refuses")
-				return
-			}
-			require.NoError(t, herr)
-			want, lines := decode(t, reg, string(data), mappings.DecodeOptions{Name: "input.json", From: "cpu/notification", CredentialKey: []byte("k")})
-			require.Empty(t, lines)
-			assert.Equal(t, string(eventsJSON(t, want)), string(eventsJSON(t, got)))
-		})
-	}
+	good := matchHandwritten(t, handMatch{profile: "cpu/notification", input: "input.json", decode: h.Decode, lenient: handwrittenLenient})
 	assert.GreaterOrEqual(t, good, 8, "the pack has fewer good cases than expected")
 }
 

@@ -9,7 +9,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/nexport/pcsgate/canonical"
-	"github.com/nexport/pcsgate/mappings"
 )
 
 // handwrittenFlat names the hand-written flat decoders by profile, with
@@ -27,32 +26,11 @@ var handwrittenFlat = []struct {
 // events, ids included, and every case with an expected error (a file
 // mixing good and bad rows too) is refused by the hand-written decoder.
 func TestHandwrittenFlatMatchesEngine(t *testing.T) {
-	reg := defaultRegistry(t)
 	for _, hw := range handwrittenFlat {
-		dirs, err := filepath.Glob(filepath.Join("..", "fixtures", hw.profile, "*"))
-		require.NoError(t, err)
-		good := 0
-		for _, dir := range dirs {
-			data, err := os.ReadFile(filepath.Join(dir, hw.input))
-			require.NoError(t, err)
-			_, statErr := os.Stat(filepath.Join(dir, "expected.err"))
-			bad := statErr == nil
-			if !bad {
-				good++
-			}
-			t.Run(hw.profile+"/"+filepath.Base(dir), func(t *testing.T) {
-				got, herr := hw.decode(data)
-				if bad {
-					assert.Error(t, herr, "the hand-written decoder takes a case the profile refuses")
-					return
-				}
-				require.NoError(t, herr)
-				want, lines := decode(t, reg, string(data), mappings.DecodeOptions{Name: hw.input, From: hw.profile, CredentialKey: []byte("k")})
-				require.Empty(t, lines)
-				assert.Equal(t, string(eventsJSON(t, want)), string(eventsJSON(t, got)))
-			})
-		}
-		assert.GreaterOrEqual(t, good, 7, "the %s pack has fewer good cases than expected", hw.profile)
+		t.Run(hw.profile, func(t *testing.T) {
+			good := matchHandwritten(t, handMatch{profile: hw.profile, input: hw.input, decode: hw.decode})
+			assert.GreaterOrEqual(t, good, 7, "the %s pack has fewer good cases than expected", hw.profile)
+		})
 	}
 }
 

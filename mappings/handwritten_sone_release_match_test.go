@@ -10,7 +10,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/nexport/pcsgate/canonical"
-	"github.com/nexport/pcsgate/mappings"
 )
 
 // TestHandwrittenSoneReleaseMatchesEngine holds the S)ONE baseline to the
@@ -19,45 +18,8 @@ import (
 // is refused by the hand-written decoder too (it refuses the whole
 // document where the engine keeps the sections without error).
 func TestHandwrittenSoneReleaseMatchesEngine(t *testing.T) {
-	good := matchHandwrittenXML(t, "sone/release", newHandSone([]byte("k")).Decode)
+	good := matchHandwritten(t, handMatch{profile: "sone/release", input: "input.xml", decode: newHandSone([]byte("k")).Decode})
 	assert.GreaterOrEqual(t, good, 9, "the pack has fewer good cases than expected")
-}
-
-// matchHandwrittenXML runs decode and the engine on every case of the
-// profile's pack and returns the number of good cases.
-func matchHandwrittenXML(t *testing.T, profile string, decode func([]byte) ([]*canonical.ReleaseEvent, error)) int {
-	t.Helper()
-	reg := defaultRegistry(t)
-	dirs, err := filepath.Glob(filepath.Join("..", "fixtures", filepath.FromSlash(profile), "*"))
-	require.NoError(t, err)
-	good := 0
-	for _, dir := range dirs {
-		data, err := os.ReadFile(filepath.Join(dir, "input.xml"))
-		require.NoError(t, err)
-		_, statErr := os.Stat(filepath.Join(dir, "expected.err"))
-		bad := statErr == nil
-		if !bad {
-			good++
-		}
-		t.Run(filepath.Base(dir), func(t *testing.T) {
-			got, herr := decode(data)
-			if bad {
-				assert.Error(t, herr, "the hand-written decoder takes a case the profile refuses")
-				return
-			}
-			require.NoError(t, herr)
-			want, lines := decodeHandMatch(t, reg, data, profile)
-			require.Empty(t, lines)
-			assert.Equal(t, string(eventsJSON(t, want)), string(eventsJSON(t, got)))
-		})
-	}
-	return good
-}
-
-// decodeHandMatch decodes data with the engine as the benchmarks do.
-func decodeHandMatch(t *testing.T, reg *mappings.Registry, data []byte, profile string) ([]*canonical.ReleaseEvent, []string) {
-	t.Helper()
-	return decode(t, reg, string(data), mappings.DecodeOptions{Name: "input.xml", From: profile, CredentialKey: []byte("k")})
 }
 
 // BenchmarkHandwrittenXML decodes, with the hand-written XML baselines,

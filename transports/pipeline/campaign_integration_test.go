@@ -4,9 +4,7 @@ package pipeline_test
 
 import (
 	"math/rand/v2"
-	"os"
 	"slices"
-	"strconv"
 	"sync"
 	"syscall"
 	"testing"
@@ -15,6 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/nexport/pcsgate/transports/store"
 	"github.com/nexport/pcsgate/transports/store/storetest"
 	"github.com/nexport/pcsgate/transports/transporttest"
 )
@@ -53,17 +52,10 @@ func TestFleetCampaign(t *testing.T) {
 	}
 	t.Parallel() // the campaigns wait on faults more than they compute
 	dsn := storetest.PostgresDSN(t)
-	rng := campaignRand(t)
-	r := newFleetRig(t, campaignMembers, dsn, campaignIdleInTx)
-	watch, err := watchOutbox(r.outbox)
-	require.NoError(t, err)
-	defer watch.close()
-	r.startAll()
-
-	started := time.Now()
-	f := &feeder{rig: r, n: campaignMessages, rate: campaignFeedRate, posts: campaignPosters}
-	fed := make(chan error, 1)
-	go func() { fed <- f.run() }()
+	rng := scheduleRand(t)
+	run := startFleetRun(t, campaignMembers, dsn, campaignMessages)
+	defer run.watch.close()
+	r, watch, f, fed, started := run.r, run.watch, run.f, run.fed, run.started
 	h := &hanger{rig: r, hung: -1, done: make(chan error, 1)}
 	go h.run(rand.New(rand.NewPCG(rng.Uint64(), 1)))
 
@@ -73,14 +65,7 @@ func TestFleetCampaign(t *testing.T) {
 	runTime := time.Since(started)
 	r.stopAll()
 
-	t.Logf("end state: %+v", state)
-	assert.Zero(t, state.pending, "inputs left in the inbox")
-	assert.Zero(t, state.errored, "inputs moved to error/")
-	assert.Zero(t, state.parts, ".part files left in the outbox")
-	reserved := checkArchivedOnce(t, r.inbox, campaignMessages/2)
-	perContainer := checkDeliveredOnce(t, r.outbox, 0, campaignMessages)
-	assert.LessOrEqual(t, watch.creations(), state.delivered, "outbound names written twice")
-	dls := checkNoDeadLetters(t, openStore(t, dsn))
+	reserved, perContainer, dls := run.checkEnd(t, dsn, state)
 
 	seen, overflow := watch.times()
 	stall, stallAt := longestStall(f.offered, seen)
@@ -103,17 +88,47 @@ func TestFleetCampaign(t *testing.T) {
 		median(resume).Seconds(), slices.Max(append(resume, 0)).Seconds(), len(resume))
 }
 
-// campaignRand seeds the kill and hang schedule from PCSGATE_CRASH_SEED or
-// the clock, and logs the seed.
-func campaignRand(t *testing.T) *rand.Rand {
-	seed := uint64(time.Now().UnixNano())
-	if s := os.Getenv("PCSGATE_CRASH_SEED"); s != "" {
-		var err error
-		seed, err = strconv.ParseUint(s, 10, 64)
-		require.NoError(t, err, "PCSGATE_CRASH_SEED")
-	}
-	t.Logf("kill schedule seed %d (PCSGATE_CRASH_SEED replays it)", seed)
-	return rand.New(rand.NewPCG(seed, 0))
+// fleetRun is a fleet rig being fed: the half of the messages dropped into
+// the inbox, the other half POSTed to the webhooks.
+type fleetRun struct {
+	r       *fleetRig
+	watch   *outboxWatch
+	f       *feeder
+	fed     chan error // the feed's result, once it ends
+	n       int        // messages fed
+	started time.Time
+}
+
+// startFleetRun starts members instances on dsn, watches their outbox and
+// begins feeding n messages at campaignFeedRate. The caller closes watch.
+func startFleetRun(t *testing.T, members int, dsn string, n int) *fleetRun {
+	t.Helper()
+	r := newFleetRig(t, members, dsn, campaignIdleInTx)
+	watch, err := watchOutbox(r.outbox)
+	require.NoError(t, err)
+	r.startAll()
+	run := &fleetRun{r: r, watch: watch, n: n, started: time.Now(), fed: make(chan error, 1)}
+	run.f = &feeder{rig: r, n: n, rate: campaignFeedRate, posts: campaignPosters}
+	go func() { run.fed <- run.f.run() }()
+	return run
+}
+
+// checkEnd asserts the end state of a settled run: nothing left in the
+// inbox or moved to error/, no .part file, every input archived and every
+// message delivered exactly once, no outbound name written twice and no
+// dead letter in the store at dsn. It returns the empty archive
+// reservations, the deliveries per container and the dead letters.
+func (run *fleetRun) checkEnd(t *testing.T, dsn string, state crashState) (reserved []string, perContainer map[string]int, dls []store.DeadLetter) {
+	t.Helper()
+	t.Logf("end state: %+v", state)
+	assert.Zero(t, state.pending, "inputs left in the inbox")
+	assert.Zero(t, state.errored, "inputs moved to error/")
+	assert.Zero(t, state.parts, ".part files left in the outbox")
+	reserved = checkArchivedOnce(t, run.r.inbox, run.n/2)
+	perContainer = checkDeliveredOnce(t, run.r.outbox, 0, run.n)
+	assert.LessOrEqual(t, run.watch.creations(), state.delivered, "outbound names written twice")
+	dls = checkNoDeadLetters(t, openStore(t, dsn))
+	return reserved, perContainer, dls
 }
 
 // campaignKill kills a random member that is not hung every 0.4 to 2.4 s

@@ -49,36 +49,11 @@ func TestCrashSafety(t *testing.T) {
 		t.Skip("crash test: builds pcsgate and kills it at least 100 times over about two minutes; not run with -short")
 	}
 	started := time.Now()
-	dir := t.TempDir()
-	g := &crashGateway{
-		t:      t,
-		bin:    buildPcsgate(t, dir),
-		dir:    dir,
-		inbox:  filepath.Join(dir, "inbox", "portbase"),
-		outbox: filepath.Join(dir, "outbox", "portbase"),
-		db:     filepath.Join(dir, "data", "pcsgate.db"),
-		addr:   freeAddr(t),
-	}
+	g := newCrashGateway(t, filepath.Join("inbox", "portbase"), filepath.Join("outbox", "portbase"))
+	dir := g.dir
 	g.config = g.writeConfig()
-	logf, err := os.Create(filepath.Join(dir, "pcsgate.log"))
-	require.NoError(t, err)
-	defer logf.Close()
-	g.log = logf
-	require.NoError(t, os.MkdirAll(g.inbox, 0o750))
 	require.NoError(t, os.MkdirAll(g.outbox, 0o750))
-	t.Cleanup(func() {
-		if t.Failed() {
-			t.Logf("last lines of the gateway's log:\n%s", tail(filepath.Join(dir, "pcsgate.log"), 30))
-		}
-	})
-
-	seed := uint64(time.Now().UnixNano())
-	if s := os.Getenv("PCSGATE_CRASH_SEED"); s != "" {
-		seed, err = strconv.ParseUint(s, 10, 64)
-		require.NoError(t, err, "PCSGATE_CRASH_SEED")
-	}
-	t.Logf("kill schedule seed %d (PCSGATE_CRASH_SEED replays it)", seed)
-	rng := rand.New(rand.NewPCG(seed, 0))
+	rng := scheduleRand(t)
 
 	watch, err := watchOutbox(g.outbox)
 	require.NoError(t, err)
@@ -205,6 +180,50 @@ type crashGateway struct {
 	cmd                                 *exec.Cmd
 	exited                              chan error
 	starts                              int
+}
+
+// newCrashGateway prepares one gateway on a temporary folder: pcsgate
+// built, the inbox created and the outbox named at the given paths below
+// the folder, the SQLite store in data/, a free monitor address and a log
+// file whose last lines are logged if the test fails. The caller writes
+// its configuration.
+func newCrashGateway(t *testing.T, inbox, outbox string) *crashGateway {
+	t.Helper()
+	dir := t.TempDir()
+	g := &crashGateway{
+		t:      t,
+		bin:    buildPcsgate(t, dir),
+		dir:    dir,
+		inbox:  filepath.Join(dir, inbox),
+		outbox: filepath.Join(dir, outbox),
+		db:     filepath.Join(dir, "data", "pcsgate.db"),
+		addr:   freeAddr(t),
+	}
+	require.NoError(t, os.MkdirAll(g.inbox, 0o750))
+	logf, err := os.Create(filepath.Join(dir, "pcsgate.log"))
+	require.NoError(t, err)
+	g.log = logf
+	t.Cleanup(func() {
+		logf.Close()
+		if t.Failed() {
+			t.Logf("last lines of the gateway's log:\n%s", tail(logf.Name(), 30))
+		}
+	})
+	return g
+}
+
+// scheduleRand seeds a kill (and hang) schedule from PCSGATE_CRASH_SEED
+// or the clock, and logs the seed so that a failing run can be replayed.
+func scheduleRand(t *testing.T) *rand.Rand {
+	t.Helper()
+	seed := uint64(time.Now().UnixNano())
+	if s := os.Getenv("PCSGATE_CRASH_SEED"); s != "" {
+		var err error
+		seed, err = strconv.ParseUint(s, 10, 64)
+		require.NoError(t, err, "PCSGATE_CRASH_SEED")
+	}
+	t.Logf("kill schedule seed %d (PCSGATE_CRASH_SEED replays it)", seed)
+	return rand.New(rand.NewPCG(seed, 0))
 }
 
 // writeConfig writes pcsgate.yaml: the SQLite store, the portbase inbox

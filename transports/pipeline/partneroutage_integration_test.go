@@ -42,23 +42,11 @@ func TestPartnerOutageCampaign(t *testing.T) {
 		t.Skip("partner outage campaign: about two minutes; not run with -short")
 	}
 	t.Parallel() // the campaigns wait on faults more than they compute
-	dir := t.TempDir()
-	g := &crashGateway{t: t, bin: buildPcsgate(t, dir), dir: dir, inbox: filepath.Join(dir, "inbox"),
-		outbox: filepath.Join(dir, "outbox"), db: filepath.Join(dir, "data", "pcsgate.db"), addr: freeAddr(t)}
+	g := newCrashGateway(t, "inbox", "outbox")
 	p := newFlakyPartner(partnerOutage)
 	srv := httptest.NewServer(p)
 	defer srv.Close()
-	require.NoError(t, os.MkdirAll(g.inbox, 0o750))
 	g.config = writePartnerConfig(t, g, srv.URL)
-	logf, err := os.Create(filepath.Join(dir, "pcsgate.log"))
-	require.NoError(t, err)
-	defer logf.Close()
-	g.log = logf
-	t.Cleanup(func() {
-		if t.Failed() {
-			t.Logf("last lines of the gateway's log:\n%s", tail(logf.Name(), 30))
-		}
-	})
 	g.start()
 	started := time.Now()
 	require.NoError(t, feed(g.inbox, partnerMessages, partnerFeedRate))

@@ -10,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/nexport/pcsgate/transports/store/storetest"
@@ -42,16 +41,9 @@ func TestPostgresOutageCampaign(t *testing.T) {
 	require.NoError(t, err)
 	proxy := newFaultProxy(t, u.Host)
 	u.Host = proxy.addr()
-	r := newFleetRig(t, outageMembers, u.String(), campaignIdleInTx)
-	watch, err := watchOutbox(r.outbox)
-	require.NoError(t, err)
-	defer watch.close()
-	r.startAll()
-
-	started := time.Now()
-	f := &feeder{rig: r, n: outageMessages, rate: campaignFeedRate, posts: campaignPosters}
-	fed := make(chan error, 1)
-	go func() { fed <- f.run() }()
+	run := startFleetRun(t, outageMembers, u.String(), outageMessages)
+	defer run.watch.close()
+	r, watch, f, fed, started := run.r, run.watch, run.f, run.fed, run.started
 	select {
 	case <-time.After(outageAfter): // mid-run
 	case err := <-fed:
@@ -69,14 +61,7 @@ func TestPostgresOutageCampaign(t *testing.T) {
 
 	seen, _ := watch.times()
 	resumed := firstAfter(seen, back)
-	t.Logf("end state: %+v", state)
-	assert.Zero(t, state.pending, "inputs left in the inbox")
-	assert.Zero(t, state.errored, "inputs moved to error/")
-	assert.Zero(t, state.parts, ".part files left in the outbox")
-	checkArchivedOnce(t, r.inbox, outageMessages/2)
-	perContainer := checkDeliveredOnce(t, r.outbox, 0, outageMessages)
-	assert.LessOrEqual(t, watch.creations(), state.delivered, "outbound names written twice")
-	dls := checkNoDeadLetters(t, openStore(t, dsn))
+	_, perContainer, dls := run.checkEnd(t, dsn, state)
 	transporttest.Figure("postgres outage: %s messages on %d instances, database cut off for %s after %d delivered (%d connections cut); first new outbox file %.1f s after it came back; lost %d, delivered twice %d, dead letters %d, %d POSTs retried; %.0f s to a stable outbox\n",
 		thousands(outageMessages), outageMembers, outageLength, before, cut, resumed.Sub(back).Seconds(),
 		outageMessages-len(perContainer), countOver(perContainer, 1), len(dls), f.retries, runTime.Seconds())

@@ -135,23 +135,8 @@ type downloadFigures struct{ lost, differing, twice int }
 // sftpDownloads drops the files one at a time and picks each up with its
 // connection cut at a random byte of the middle 80 %.
 func sftpDownloads(t *testing.T, conn sftp.Connection, proxy *sftptest.Proxy, in string, rng *rand.Rand) downloadFigures {
-	clock := newManualClock(day0)
-	sleeps := &pickupSleeps{scheduled: make(chan time.Duration, 1)}
-	conn.Sleep = sleeps.sleep
-	sub, err := sftp.NewSubscriber(sftp.Config{Connection: conn, Dir: in, Schedule: "@yearly", Clock: clock.Now}, nil)
-	require.NoError(t, err)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer func() {
-		cancel()
-		require.NoError(t, sub.Close())
-	}()
-	msgs, err := sub.Subscribe(ctx, "partner-sftp")
-	require.NoError(t, err)
-	select {
-	case <-sleeps.scheduled: // the initial poll is over
-	case <-time.After(testTimeout):
-		require.FailNow(t, "the initial poll did not end")
-	}
+	sub, msgs, stop := startYearlySubscriber(t, conn, in)
+	defer stop()
 	var f downloadFigures
 	for k := range sftpCampaignTransfers {
 		name := fmt.Sprintf("down-%02d.edi", k)

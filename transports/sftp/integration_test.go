@@ -251,28 +251,43 @@ func localNames(t *testing.T, dir string) []string {
 	return names
 }
 
+// startYearlySubscriber subscribes to in through conn on a yearly schedule
+// and a manual clock at day0, and waits for the initial poll to end, so
+// that further pick-ups happen only on Poll. stop ends the subscription
+// and closes the subscriber.
+func startYearlySubscriber(t *testing.T, conn sftp.Connection, in string) (sub *sftp.Subscriber, msgs <-chan *message.Message, stop func()) {
+	t.Helper()
+	clock := newManualClock(day0)
+	sleeps := &pickupSleeps{scheduled: make(chan time.Duration, 1)}
+	conn.Sleep = sleeps.sleep
+	sub, err := sftp.NewSubscriber(sftp.Config{Connection: conn, Dir: in, Schedule: "@yearly", Clock: clock.Now}, nil)
+	require.NoError(t, err)
+	ctx, cancel := context.WithCancel(context.Background())
+	stop = func() {
+		cancel()
+		require.NoError(t, sub.Close())
+	}
+	msgs, err = sub.Subscribe(ctx, "partner-sftp")
+	if err != nil {
+		stop()
+	}
+	require.NoError(t, err)
+	select {
+	case <-sleeps.scheduled: // the initial poll is over
+	case <-time.After(testTimeout):
+		stop()
+		require.FailNow(t, "the initial poll did not end")
+	}
+	return sub, msgs, stop
+}
+
 func TestOpenSSH(t *testing.T) {
 	s := startSSHD(t)
 	big := bytes.Repeat([]byte("UNH+1+COREOR:D:00B:UN'BGM+129+REL0412+9'"), 200_000) // 8 MB
 
 	newSub := func(t *testing.T, conn sftp.Connection, in string) (*sftp.Subscriber, <-chan *message.Message) {
-		clock := newManualClock(day0)
-		sleeps := &pickupSleeps{scheduled: make(chan time.Duration, 1)}
-		conn.Sleep = sleeps.sleep
-		sub, err := sftp.NewSubscriber(sftp.Config{Connection: conn, Dir: in, Schedule: "@yearly", Clock: clock.Now}, nil)
-		require.NoError(t, err)
-		ctx, cancel := context.WithCancel(context.Background())
-		t.Cleanup(func() {
-			cancel()
-			require.NoError(t, sub.Close())
-		})
-		msgs, err := sub.Subscribe(ctx, "partner-sftp")
-		require.NoError(t, err)
-		select {
-		case <-sleeps.scheduled: // the initial poll is over
-		case <-time.After(testTimeout):
-			require.FailNow(t, "the initial poll did not end")
-		}
+		sub, msgs, stop := startYearlySubscriber(t, conn, in)
+		t.Cleanup(stop)
 		return sub, msgs
 	}
 	newPub := func(t *testing.T, conn sftp.Connection, out string) *sftp.Publisher {

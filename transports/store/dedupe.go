@@ -138,14 +138,27 @@ func (s *Store) Dedupe(ctx context.Context, kind, key string) (DedupeRow, error)
 // PruneDedupe forgets keys last seen before cutoff and reports how many.
 // Without pruning the table grows with every message.
 func (s *Store) PruneDedupe(ctx context.Context, cutoff time.Time) (int64, error) {
+	n, err := s.pruneBefore(ctx, `DELETE FROM dedupe WHERE last_seen < ?`, cutoff)
+	if err != nil {
+		return 0, fmt.Errorf("dedupe prune: %w", err)
+	}
+	return n, nil
+}
+
+// pruneBefore runs query, a DELETE taking cutoff as its one argument, in a
+// transaction and reports how many rows it removed.
+func (s *Store) pruneBefore(ctx context.Context, query string, cutoff time.Time) (int64, error) {
 	var n int64
 	err := s.InTx(ctx, func(tx *Tx) error {
-		res, err := tx.exec(`DELETE FROM dedupe WHERE last_seen < ?`, s.d.timeArg(cutoff))
+		res, err := tx.exec(query, s.d.timeArg(cutoff))
 		if err != nil {
-			return fmt.Errorf("dedupe prune: %w", err)
+			return err
 		}
 		n, err = res.RowsAffected()
 		return err
 	})
-	return n, err
+	if err != nil {
+		return 0, err
+	}
+	return n, nil
 }

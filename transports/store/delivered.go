@@ -83,15 +83,7 @@ func (s *Store) IsDelivered(ctx context.Context, endpoint, uuid string) (bool, e
 // PruneDelivered forgets the marks of deliveries done before cutoff and
 // reports how many.
 func (s *Store) PruneDelivered(ctx context.Context, cutoff time.Time) (int64, error) {
-	var n int64
-	err := s.InTx(ctx, func(tx *Tx) error {
-		res, err := tx.exec(`DELETE FROM delivered WHERE at < ?`, s.d.timeArg(cutoff))
-		if err != nil {
-			return err
-		}
-		n, err = res.RowsAffected()
-		return err
-	})
+	n, err := s.pruneBefore(ctx, `DELETE FROM delivered WHERE at < ?`, cutoff)
 	if err != nil {
 		return 0, fmt.Errorf("prune delivery marks: %w", err)
 	}
