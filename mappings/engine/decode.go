@@ -102,7 +102,7 @@ func (dc *DecodeCtx) checkMessage(d *Doc, count int) error {
 // fill runs every field and then the type on one event.
 func (dc *DecodeCtx) fill(d *Doc, e *canonical.ReleaseEvent) error {
 	env := &ExprEnv{Event: e} // Root and Value are set when the VM runs
-	dc.fast = fastEnv{root: d.Root}
+	dc.fast = fastEnv{root: d.Root, event: e}
 	var errs []error
 	for _, cf := range dc.Profile.Dec.Fields {
 		if err := dc.field(cf, d, e, env); err != nil {

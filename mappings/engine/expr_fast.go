@@ -1,10 +1,13 @@
 package engine
 
 import (
+	"reflect"
 	"strings"
 
 	"github.com/expr-lang/expr/ast"
 	"github.com/expr-lang/expr/vm"
+
+	"github.com/nexport/pcsgate/canonical"
 )
 
 // Most decode expressions are a few member reads of the input document
@@ -28,6 +31,7 @@ type fastExpr func(*fastEnv) (v fval, ok bool)
 type fastEnv struct {
 	root  any
 	value Value
+	event *canonical.ReleaseEvent
 }
 
 // fval is an intermediate value of a fast form.
@@ -36,6 +40,9 @@ type fval struct {
 	b    bool
 	s    string
 	m    map[string]any
+	// ptr marks a pointer field of the event, nil or not: the VM gives it
+	// typed, so it is no result, and no set holds it.
+	ptr bool
 }
 
 type fkind uint8
@@ -45,6 +52,7 @@ const (
 	fBool
 	fStr
 	fMap
+	fObj      // a set pointer to a struct of the event: only compared with nil
 	fChainNil // an optional member met nil: the rest of the chain is skipped
 )
 
@@ -91,7 +99,7 @@ func compileFast(p *vm.Program) fastExpr {
 	}
 	return func(env *fastEnv) (fval, bool) {
 		v, ok := f(env)
-		if !ok || v.kind == fChainNil || v.kind == fMap {
+		if !ok || v.kind >= fMap || v.ptr {
 			return fval{}, false // a whole object as result: the VM gives its own copy
 		}
 		return v, true
@@ -165,6 +173,9 @@ func fastMember(n *ast.MemberNode, chains int) (fastExpr, bool) {
 	prop, ok := n.Property.(*ast.StringNode)
 	if !ok || n.Method {
 		return nil, false
+	}
+	if f, isEvent := fastEventMember(n, chains); isEvent {
+		return f, f != nil
 	}
 	base, ok := fastNode(n.Node, chains)
 	if !ok {
@@ -269,10 +280,8 @@ func fastBinary(n *ast.BinaryNode, chains int) (fastExpr, bool) {
 		return nil, false
 	}
 	switch n.Operator {
-	case "==":
-		return fastEqual(left, right, false), true
-	case "!=":
-		return fastEqual(left, right, true), true
+	case "==", "!=":
+		return fastEqual(left, right, n.Operator == "!=", typedStrings(n.Left, n.Right)), true
 	case "&&", "and":
 		return fastLogic(left, right, false), true
 	case "||", "or":
@@ -286,17 +295,33 @@ func fastBinary(n *ast.BinaryNode, chains int) (fastExpr, bool) {
 }
 
 // fastEqual is the VM's equality for strings, booleans and nil: values of
-// different kinds differ, nil equals nil; objects are left to the VM.
-func fastEqual(left, right fastExpr, negate bool) fastExpr {
+// different kinds differ, nil equals nil; objects are left to the VM. With
+// strs set the checker typed both sides as strings, and the VM compares
+// strings only.
+func fastEqual(left, right fastExpr, negate, strs bool) fastExpr {
 	return func(env *fastEnv) (fval, bool) {
 		a, ok1 := left(env)
 		b, ok2 := right(env)
-		if !ok1 || !ok2 || a.kind > fMap || b.kind > fMap || a.kind == fMap && b.kind != fNil || b.kind == fMap && a.kind != fNil {
+		if !ok1 || !ok2 || a.kind > fObj || b.kind > fObj || a.kind >= fMap && b.kind != fNil || b.kind >= fMap && a.kind != fNil {
+			return fval{}, false
+		}
+		if strs && (a.kind != fStr || b.kind != fStr) {
 			return fval{}, false
 		}
 		eq := a.kind == b.kind && a.b == b.b && a.s == b.s
 		return fval{kind: fBool, b: eq != negate}, true
 	}
+}
+
+// typedStrings tells whether the checker typed both sides of an equality
+// as plain strings (members of the event), for which the VM compares
+// strings only and fails on nil.
+func typedStrings(l, r ast.Node) bool {
+	plain := func(n ast.Node) bool {
+		t := n.Type()
+		return t != nil && t.Kind() == reflect.String && t.PkgPath() == ""
+	}
+	return plain(l) && plain(r)
 }
 
 // fastLogic is && (or=false) and || (or=true): the left side must be a
@@ -347,7 +372,7 @@ func fastConcat(left, right fastExpr) fastExpr {
 func fastIn(left fastExpr, set map[string]struct{}) fastExpr {
 	return func(env *fastEnv) (fval, bool) {
 		a, ok := left(env)
-		if !ok || a.kind != fStr && a.kind != fNil {
+		if !ok || a.ptr || a.kind != fStr && a.kind != fNil {
 			return fval{}, false
 		}
 		_, in := set[a.s]
