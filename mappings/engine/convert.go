@@ -99,18 +99,25 @@ func parseBool(s string) (bool, error) {
 // declare 203 and carry 8 digits. A date alone means the start of the day,
 // or its end when endOfDay (expiry dates).
 func parseEdifactTime(v any, loc *time.Location, endOfDay bool) (time.Time, error) {
-	var val, format string
 	switch x := v.(type) {
 	case []string:
+		var val, format string
 		if len(x) > 1 {
 			val = x[1]
 		}
 		if len(x) > 2 {
 			format = x[2]
 		}
-	default:
-		val = Text(v)
+		return parseEdifactText(val, format, loc, endOfDay)
+	case string:
+		return parseEdifactText(x, "", loc, endOfDay)
 	}
+	return parseEdifactText(Text(v), "", loc, endOfDay)
+}
+
+// parseEdifactText is parseEdifactTime of a value and its declared format
+// as text; a string passed to it is not boxed.
+func parseEdifactText(val, format string, loc *time.Location, endOfDay bool) (time.Time, error) {
 	val = strings.TrimSpace(val)
 	var layout string
 	switch len(val) {

@@ -37,6 +37,9 @@ type DecodeCtx struct {
 	// one the expression environment holds, boxed into it only when the
 	// VM runs.
 	fast fastEnv
+	// env is the expression environment of the event being filled, kept
+	// here so that it is not allocated per event.
+	env ExprEnv
 }
 
 // DecodeDoc turns one wire message into events, one per split item. Items
@@ -44,7 +47,7 @@ type DecodeCtx struct {
 func (dc *DecodeCtx) DecodeDoc(d *Doc, src canonical.Source) ([]*canonical.ReleaseEvent, error) {
 	dc.CollectSecrets(d)
 	dec := dc.Profile.Dec
-	items := []any{nil}
+	items := noSplit
 	if dec.each != nil {
 		items = dec.each.Items(d)
 		if len(items) == 0 {
@@ -68,8 +71,15 @@ func (dc *DecodeCtx) DecodeDoc(d *Doc, src canonical.Source) ([]*canonical.Relea
 		}
 		out = append(out, e)
 	}
+	if len(errs) == 0 {
+		return out, nil
+	}
 	return out, errors.Join(dedupe(errs)...)
 }
+
+// noSplit is the one item of a message a profile does not split: the
+// message itself (read only).
+var noSplit = []any{nil}
 
 // checkMessage runs the message-level checks; count is the number of items.
 func (dc *DecodeCtx) checkMessage(d *Doc, count int) error {
@@ -101,7 +111,8 @@ func (dc *DecodeCtx) checkMessage(d *Doc, count int) error {
 
 // fill runs every field and then the type on one event.
 func (dc *DecodeCtx) fill(d *Doc, e *canonical.ReleaseEvent) error {
-	env := &ExprEnv{Event: e} // Root and Value are set when the VM runs
+	dc.env = ExprEnv{Event: e} // Root and Value are set when the VM runs
+	env := &dc.env
 	dc.fast = fastEnv{root: d.Root, event: e}
 	var errs []error
 	for _, cf := range dc.Profile.Dec.Fields {
@@ -119,7 +130,7 @@ func (dc *DecodeCtx) fill(d *Doc, e *canonical.ReleaseEvent) error {
 	}
 	if e.OccurredAt == nil && dc.SentAt != "" {
 		if loc, err := ZoneFor(dc.Profile.Zone, e); err == nil {
-			if t, err := parseEdifactTime(dc.SentAt, loc, false); err == nil {
+			if t, err := parseEdifactText(dc.SentAt, "", loc, false); err == nil {
 				e.OccurredAt = &t
 			}
 		}
@@ -364,7 +375,7 @@ func (dc *DecodeCtx) convert(cf *CompiledField, w Value, e *canonical.ReleaseEve
 			if w.Parts != nil {
 				t, err = parseEdifactTime(w.Parts, loc, cf.endOfDay)
 			} else {
-				t, err = parseEdifactTime(w.Text(), loc, cf.endOfDay)
+				t, err = parseEdifactText(w.Text(), "", loc, cf.endOfDay)
 			}
 		} else {
 			t, err = parseDateTime(w.Text(), loc, cf.endOfDay)
