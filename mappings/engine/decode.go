@@ -40,6 +40,29 @@ type DecodeCtx struct {
 	// env is the expression environment of the event being filled, kept
 	// here so that it is not allocated per event.
 	env ExprEnv
+	// zone is the last zone resolved, for the next date of the message.
+	zone zoneCache
+}
+
+// zoneCache is a resolved zone and what it was resolved from.
+type zoneCache struct {
+	spec, port, airport string
+	loc                 *time.Location
+}
+
+// zoneFor is ZoneFor remembering its last answer: the dates of a message,
+// and the events of a file, are mostly in one zone, and resolving it
+// normalises the place and looks it up in maps each time.
+func (dc *DecodeCtx) zoneFor(spec string, e *canonical.ReleaseEvent) (*time.Location, error) {
+	z := &dc.zone
+	if z.loc != nil && z.spec == spec && z.port == e.Key.Port && z.airport == e.Key.Airport {
+		return z.loc, nil
+	}
+	loc, err := ZoneFor(spec, e)
+	if err == nil {
+		*z = zoneCache{spec: spec, port: e.Key.Port, airport: e.Key.Airport, loc: loc}
+	}
+	return loc, err
 }
 
 // DecodeDoc turns one wire message into events, one per split item. Items
@@ -129,7 +152,7 @@ func (dc *DecodeCtx) fill(d *Doc, e *canonical.ReleaseEvent) error {
 		return errors.Join(errs...)
 	}
 	if e.OccurredAt == nil && dc.SentAt != "" {
-		if loc, err := ZoneFor(dc.Profile.Zone, e); err == nil {
+		if loc, err := dc.zoneFor(dc.Profile.Zone, e); err == nil {
 			if t, err := parseEdifactText(dc.SentAt, "", loc, false); err == nil {
 				e.OccurredAt = &t
 			}
@@ -366,7 +389,7 @@ func (dc *DecodeCtx) convert(cf *CompiledField, w Value, e *canonical.ReleaseEve
 	case "mask":
 		return Str(mask(w.Text())), nil
 	case "edifact-datetime", "datetime", "date":
-		loc, err := ZoneFor(FirstNonEmpty(cf.Spec.Zone, dc.Profile.Zone), e)
+		loc, err := dc.zoneFor(FirstNonEmpty(cf.Spec.Zone, dc.Profile.Zone), e)
 		if err != nil {
 			return Value{}, err
 		}
