@@ -158,13 +158,13 @@ func (dc *DecodeCtx) fill(d *Doc, e *canonical.ReleaseEvent) error {
 			}
 		}
 	}
-	v, at, err := dc.value(dc.Profile.Dec.typ, d, e, env)
+	v, src, err := dc.value(dc.Profile.Dec.typ, d, e, env)
 	if err != nil {
 		return err
 	}
 	t := canonical.EventType(v.Text())
 	if !knownType(t) {
-		return dc.errAt(at, "type", fmt.Errorf("%w: %q is not an event type", ErrConvert, t))
+		return dc.errAt(src.position(d), "type", fmt.Errorf("%w: %q is not an event type", ErrConvert, t))
 	}
 	e.Type = t
 	e.ID = canonical.NewEventID(e.Source, e.Key, e.Type, 0)
@@ -219,9 +219,9 @@ func knownType(t canonical.EventType) bool {
 
 // value evaluates a field's source: wire paths, constant, table,
 // expression and default. A result with ok=false means "absent".
-func (dc *DecodeCtx) value(cf *CompiledField, d *Doc, e *canonical.ReleaseEvent, env *ExprEnv) (Value, Position, error) {
+func (dc *DecodeCtx) value(cf *CompiledField, d *Doc, e *canonical.ReleaseEvent, env *ExprEnv) (Value, source, error) {
 	var w Value
-	var at Position
+	var src source
 	if cf.Spec.All {
 		var list []string
 		for _, sel := range cf.From {
@@ -235,15 +235,13 @@ func (dc *DecodeCtx) value(cf *CompiledField, d *Doc, e *canonical.ReleaseEvent,
 			w = Value{Parts: list, OK: true}
 		}
 	} else {
-		for _, sel := range cf.From {
-			if l, ok := sel.First(d); ok {
-				w, at = l.W, l.At
-				break
-			}
+		var err error
+		if w, src.sel, err = firstOf(cf.From, d); err != nil {
+			return Value{}, src, err
 		}
 	}
 	if !w.OK && len(cf.From) > 0 {
-		at = Position{missing: cf.From[0], Doc: d}
+		src.missing = cf.From[0]
 	}
 	if !w.OK && cf.Spec.Const != nil {
 		w = Boxed(cf.Spec.Const)
@@ -255,7 +253,7 @@ func (dc *DecodeCtx) value(cf *CompiledField, d *Doc, e *canonical.ReleaseEvent,
 	if w.OK && cf.table != nil && !computed {
 		mapped, err := cf.lookup(w.Text())
 		if err != nil {
-			return Value{}, at, dc.errAt(at, cf.Spec.Target, err)
+			return Value{}, src, dc.errAt(src.position(d), cf.Spec.Target, err)
 		}
 		w = Str(mapped)
 	}
@@ -263,7 +261,7 @@ func (dc *DecodeCtx) value(cf *CompiledField, d *Doc, e *canonical.ReleaseEvent,
 		var err error
 		if w, err = dc.evalExpr(cf, d, env, w); err != nil {
 			err = ExprField(err, func() string { return FirstNonEmpty(cf.Spec.Target, "type") })
-			return Value{}, at, dc.errAt(at, cf.Spec.Target, err)
+			return Value{}, src, dc.errAt(src.position(d), cf.Spec.Target, err)
 		}
 		if w.OK && w.V != nil && emptyText(w.V) {
 			w.OK = false
@@ -271,8 +269,9 @@ func (dc *DecodeCtx) value(cf *CompiledField, d *Doc, e *canonical.ReleaseEvent,
 		if w.OK && cf.table != nil && computed {
 			mapped, err := cf.lookup(w.Text())
 			if err != nil {
+				at := src.position(d)
 				at.Value = w.Text()
-				return Value{}, at, dc.errAt(at, cf.Spec.Target, err)
+				return Value{}, src, dc.errAt(at, cf.Spec.Target, err)
 			}
 			w = Str(mapped)
 		}
@@ -281,12 +280,63 @@ func (dc *DecodeCtx) value(cf *CompiledField, d *Doc, e *canonical.ReleaseEvent,
 		w = Boxed(cf.Spec.Default)
 	}
 	if w.OK && holdsSealed(w) {
-		return Value{}, at, dc.sealedInput(at, cf)
+		return Value{}, src, dc.sealedInput(src.position(d), cf)
 	}
 	if !w.OK && cf.Spec.Required {
-		return Value{}, at, dc.errAt(at, cf.Spec.Target, ErrRequired)
+		return Value{}, src, dc.errAt(src.position(d), cf.Spec.Target, ErrRequired)
 	}
-	return w, at, nil
+	return w, src, nil
+}
+
+// source is where a field's value came from, kept small: a position is
+// large and costs to build, and is needed only for an error, so it is
+// found again then.
+type source struct {
+	sel     Selector // the selector that found the value
+	missing Selector // nothing found: the first selector tried
+}
+
+// position is where the value was found, or what found nothing.
+func (s source) position(d *Doc) Position {
+	switch {
+	case s.sel != nil:
+		l, _ := s.sel.First(d)
+		return l.At
+	case s.missing != nil:
+		return Position{missing: s.missing, Doc: d}
+	}
+	return Position{}
+}
+
+// ValueFinder is a Selector that can give its first value without its
+// position (see source).
+type ValueFinder interface {
+	FirstValue(d *Doc) (Value, bool)
+}
+
+// firstOf is the first value any of sels finds, and the selector that
+// found it; with verifyFast on, a ValueFinder's answer that First does
+// not give is an error (tests).
+func firstOf(sels []Selector, d *Doc) (Value, Selector, error) {
+	for _, sel := range sels {
+		vf, ok := sel.(ValueFinder)
+		if !ok {
+			if l, ok := sel.First(d); ok {
+				return l.W, sel, nil
+			}
+			continue
+		}
+		w, ok := vf.FirstValue(d)
+		if verifyFast {
+			if l, lok := sel.First(d); lok != ok || !reflect.DeepEqual(l.W, w) {
+				return Value{}, nil, fmt.Errorf("fast form of selector %v gave %#v, First %#v", sel, w, l.W)
+			}
+		}
+		if ok {
+			return w, sel, nil
+		}
+	}
+	return Value{}, nil, nil
 }
 
 // field decodes one field into the event.
@@ -314,14 +364,14 @@ func (dc *DecodeCtx) field(cf *CompiledField, d *Doc, e *canonical.ReleaseEvent,
 		}
 		return cf.target.set(e, p)
 	}
-	w, at, err := dc.value(cf, d, e, env)
+	w, src, err := dc.value(cf, d, e, env)
 	if err != nil || !w.OK {
 		return err
 	}
 	raw := w // a handle's check is on the secret it is made from
 	w, err = dc.convert(cf, w, e)
 	if err != nil {
-		return dc.errAt(at, cf.Spec.Target, err)
+		return dc.errAt(src.position(d), cf.Spec.Target, err)
 	}
 	if cf.Spec.Check != "" {
 		checked := w.Text()
@@ -332,18 +382,18 @@ func (dc *DecodeCtx) field(cf *CompiledField, d *Doc, e *canonical.ReleaseEvent,
 			if cf.Spec.Warn || dc.Profile.allowBadCheckDigit && errors.Is(err, canonical.ErrCheckDigit) {
 				e.Warnings = append(e.Warnings, warning(cf, checked, err))
 			} else {
-				return dc.errAt(at, cf.Spec.Target, err)
+				return dc.errAt(src.position(d), cf.Spec.Target, err)
 			}
 		}
 	}
 	if w, err = dc.sealValue(cf, w); err != nil {
-		return dc.errAt(at, cf.Spec.Target, err)
+		return dc.errAt(src.position(d), cf.Spec.Target, err)
 	}
 	if w.V == nil && w.Parts == nil && cf.target.setString(e, w.S) {
 		return nil
 	}
 	if err := cf.target.set(e, w.box()); err != nil {
-		return dc.errAt(at, cf.Spec.Target, fmt.Errorf("%w: %v", ErrConvert, err))
+		return dc.errAt(src.position(d), cf.Spec.Target, fmt.Errorf("%w: %v", ErrConvert, err))
 	}
 	return nil
 }
