@@ -32,6 +32,7 @@ type fastEnv struct {
 	root  any
 	value Value
 	event *canonical.ReleaseEvent
+	vars  [maxFastVars]fval // the values of the lets being evaluated
 }
 
 // fval is an intermediate value of a fast form.
@@ -40,6 +41,8 @@ type fval struct {
 	b    bool
 	s    string
 	m    map[string]any
+	i    int      // fInt
+	p    []string // fParts: a composite or list as the value
 	// ptr marks a pointer field of the event, nil or not: the VM gives it
 	// typed, so it is no result, and no set holds it.
 	ptr bool
@@ -53,6 +56,8 @@ const (
 	fStr
 	fMap
 	fObj      // a set pointer to a struct of the event: only compared with nil
+	fParts    // the value's components: indexed, measured, compared with nil
+	fInt      // a length or an integer constant: only compared in order
 	fChainNil // an optional member met nil: the rest of the chain is skipped
 )
 
@@ -83,7 +88,7 @@ func fromValue(w Value) (fval, bool) {
 	case w.V != nil:
 		return fromAny(w.V)
 	case w.Parts != nil:
-		return fval{}, false
+		return fval{kind: fParts, p: w.Parts}, true
 	}
 	return fval{kind: fStr, s: w.S}, true
 }
@@ -93,7 +98,7 @@ func compileFast(p *vm.Program) fastExpr {
 	if p == nil {
 		return nil
 	}
-	f, ok := fastNode(p.Node(), 0)
+	f, ok := fastNode(p.Node(), fctx{})
 	if !ok {
 		return nil
 	}
@@ -106,9 +111,22 @@ func compileFast(p *vm.Program) fastExpr {
 	}
 }
 
-// fastNode compiles one node; chains is how many chain nodes enclose it
-// (an optional member skips to the end of the innermost one).
-func fastNode(n ast.Node, chains int) (fastExpr, bool) {
+// fctx is what compiling a node knows of its place: how many chain nodes
+// enclose it (an optional member skips to the end of the innermost one)
+// and the variables of the lets around it, by name, with their slots in
+// fastEnv.vars.
+type fctx struct {
+	chains int
+	vars   map[string]int
+}
+
+func (cx fctx) inChain() fctx {
+	cx.chains++
+	return cx
+}
+
+// fastNode compiles one node in its context.
+func fastNode(n ast.Node, cx fctx) (fastExpr, bool) {
 	switch x := n.(type) {
 	case *ast.StringNode:
 		v := fval{kind: fStr, s: x.Value}
@@ -124,25 +142,36 @@ func fastNode(n ast.Node, chains int) (fastExpr, bool) {
 			return nil, false
 		}
 		return func(*fastEnv) (fval, bool) { return v, true }, true
+	case *ast.IntegerNode:
+		v := fval{kind: fInt, i: x.Value}
+		return func(*fastEnv) (fval, bool) { return v, true }, true
 	case *ast.IdentifierNode:
-		return fastIdent(x.Value)
+		return fastIdent(x.Value, cx)
+	case *ast.VariableDeclaratorNode:
+		return fastLet(x, cx)
 	case *ast.ChainNode:
-		return fastChain(x, chains)
+		return fastChain(x, cx)
 	case *ast.MemberNode:
-		return fastMember(x, chains)
+		return fastMember(x, cx)
 	case *ast.UnaryNode:
-		return fastNot(x, chains)
+		return fastNot(x, cx)
 	case *ast.BinaryNode:
-		return fastBinary(x, chains)
+		return fastBinary(x, cx)
 	case *ast.ConditionalNode:
-		return fastConditional(x, chains)
+		return fastConditional(x, cx)
 	case *ast.BuiltinNode:
-		return fastCase(x, chains)
+		if x.Name == "len" {
+			return fastLen(x, cx)
+		}
+		return fastCase(x, cx)
 	}
 	return nil, false
 }
 
-func fastIdent(name string) (fastExpr, bool) {
+func fastIdent(name string, cx fctx) (fastExpr, bool) {
+	if slot, ok := cx.vars[name]; ok {
+		return func(env *fastEnv) (fval, bool) { return env.vars[slot], true }, true
+	}
 	switch name {
 	case "root":
 		return func(env *fastEnv) (fval, bool) { return fromAny(env.root) }, true
@@ -153,8 +182,8 @@ func fastIdent(name string) (fastExpr, bool) {
 }
 
 // fastChain ends an optional chain: a skipped rest is nil.
-func fastChain(n *ast.ChainNode, chains int) (fastExpr, bool) {
-	f, ok := fastNode(n.Node, chains+1)
+func fastChain(n *ast.ChainNode, cx fctx) (fastExpr, bool) {
+	f, ok := fastNode(n.Node, cx.inChain())
 	if !ok {
 		return nil, false
 	}
@@ -169,19 +198,22 @@ func fastChain(n *ast.ChainNode, chains int) (fastExpr, bool) {
 
 // fastMember reads a named member of an object: nil when absent, as the
 // VM's fetch from a map gives.
-func fastMember(n *ast.MemberNode, chains int) (fastExpr, bool) {
+func fastMember(n *ast.MemberNode, cx fctx) (fastExpr, bool) {
+	if i, ok := n.Property.(*ast.IntegerNode); ok && !n.Method {
+		return fastIndex(n, i.Value, cx)
+	}
 	prop, ok := n.Property.(*ast.StringNode)
 	if !ok || n.Method {
 		return nil, false
 	}
-	if f, isEvent := fastEventMember(n, chains); isEvent {
+	if f, isEvent := fastEventMember(n, cx); isEvent {
 		return f, f != nil
 	}
-	base, ok := fastNode(n.Node, chains)
+	base, ok := fastNode(n.Node, cx)
 	if !ok {
 		return nil, false
 	}
-	name, optional := prop.Value, n.Optional && chains > 0
+	name, optional := prop.Value, n.Optional && cx.chains > 0
 	return func(env *fastEnv) (fval, bool) {
 		b, ok := base(env)
 		switch {
@@ -196,11 +228,11 @@ func fastMember(n *ast.MemberNode, chains int) (fastExpr, bool) {
 	}, true
 }
 
-func fastNot(n *ast.UnaryNode, chains int) (fastExpr, bool) {
+func fastNot(n *ast.UnaryNode, cx fctx) (fastExpr, bool) {
 	if n.Operator != "!" && n.Operator != "not" {
 		return nil, false
 	}
-	f, ok := fastNode(n.Node, chains)
+	f, ok := fastNode(n.Node, cx)
 	if !ok {
 		return nil, false
 	}
@@ -213,10 +245,10 @@ func fastNot(n *ast.UnaryNode, chains int) (fastExpr, bool) {
 	}, true
 }
 
-func fastConditional(n *ast.ConditionalNode, chains int) (fastExpr, bool) {
-	cond, ok1 := fastNode(n.Cond, chains)
-	yes, ok2 := fastNode(n.Exp1, chains)
-	no, ok3 := fastNode(n.Exp2, chains)
+func fastConditional(n *ast.ConditionalNode, cx fctx) (fastExpr, bool) {
+	cond, ok1 := fastNode(n.Cond, cx)
+	yes, ok2 := fastNode(n.Exp1, cx)
+	no, ok3 := fastNode(n.Exp2, cx)
 	if !ok1 || !ok2 || !ok3 {
 		return nil, false
 	}
@@ -233,7 +265,7 @@ func fastConditional(n *ast.ConditionalNode, chains int) (fastExpr, bool) {
 }
 
 // fastCase is lower() and upper() of a string.
-func fastCase(n *ast.BuiltinNode, chains int) (fastExpr, bool) {
+func fastCase(n *ast.BuiltinNode, cx fctx) (fastExpr, bool) {
 	var fn func(string) string
 	switch n.Name {
 	case "lower":
@@ -246,7 +278,7 @@ func fastCase(n *ast.BuiltinNode, chains int) (fastExpr, bool) {
 	if len(n.Arguments) != 1 {
 		return nil, false
 	}
-	arg, ok := fastNode(n.Arguments[0], chains)
+	arg, ok := fastNode(n.Arguments[0], cx)
 	if !ok {
 		return nil, false
 	}
@@ -262,8 +294,11 @@ func fastCase(n *ast.BuiltinNode, chains int) (fastExpr, bool) {
 // fastBinary compiles the operators of the common shapes: equality, and,
 // or, nil coalescing, string concatenation and membership in a list of
 // strings (which the optimiser has turned into a set).
-func fastBinary(n *ast.BinaryNode, chains int) (fastExpr, bool) {
-	left, ok1 := fastNode(n.Left, chains)
+func fastBinary(n *ast.BinaryNode, cx fctx) (fastExpr, bool) {
+	left, ok1 := fastNode(n.Left, cx)
+	if n.Operator == "matches" {
+		return fastMatches(left, ok1, n.Right)
+	}
 	if n.Operator == "in" {
 		set, ok2 := n.Right.(*ast.ConstantNode)
 		if !ok1 || !ok2 {
@@ -275,7 +310,7 @@ func fastBinary(n *ast.BinaryNode, chains int) (fastExpr, bool) {
 		}
 		return fastIn(left, strs), true
 	}
-	right, ok2 := fastNode(n.Right, chains)
+	right, ok2 := fastNode(n.Right, cx)
 	if !ok1 || !ok2 {
 		return nil, false
 	}
@@ -288,6 +323,8 @@ func fastBinary(n *ast.BinaryNode, chains int) (fastExpr, bool) {
 		return fastLogic(left, right, true), true
 	case "??":
 		return fastCoalesce(left, right), true
+	case "<", "<=", ">", ">=":
+		return fastOrder(left, right, n.Operator), true
 	case "+":
 		return fastConcat(left, right), true
 	}
@@ -302,7 +339,7 @@ func fastEqual(left, right fastExpr, negate, strs bool) fastExpr {
 	return func(env *fastEnv) (fval, bool) {
 		a, ok1 := left(env)
 		b, ok2 := right(env)
-		if !ok1 || !ok2 || a.kind > fObj || b.kind > fObj || a.kind >= fMap && b.kind != fNil || b.kind >= fMap && a.kind != fNil {
+		if !ok1 || !ok2 || a.kind >= fInt || b.kind >= fInt || a.kind >= fMap && b.kind != fNil || b.kind >= fMap && a.kind != fNil {
 			return fval{}, false
 		}
 		if strs && (a.kind != fStr || b.kind != fStr) {

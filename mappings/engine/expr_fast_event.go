@@ -18,7 +18,7 @@ import (
 // fastEventMember compiles a chain of named members of `event` (the whole
 // chain ending at n); isEvent tells whether n is one, f is nil when its
 // field is of a type fast forms leave to the VM.
-func fastEventMember(n *ast.MemberNode, chains int) (f fastExpr, isEvent bool) {
+func fastEventMember(n *ast.MemberNode, cx fctx) (f fastExpr, isEvent bool) {
 	var names []string
 	var optional []bool
 	var node ast.Node = n
@@ -32,7 +32,7 @@ func fastEventMember(n *ast.MemberNode, chains int) (f fastExpr, isEvent bool) {
 			return nil, isEventChain(m.Node)
 		}
 		names = append(names, prop.Value)
-		optional = append(optional, m.Optional && chains > 0)
+		optional = append(optional, m.Optional && cx.chains > 0)
 		node = m.Node
 	}
 	if id, ok := node.(*ast.IdentifierNode); !ok || id.Value != "event" {
