@@ -236,7 +236,7 @@ func (dc *DecodeCtx) value(cf *CompiledField, d *Doc, e *canonical.ReleaseEvent,
 		}
 	} else {
 		var err error
-		if w, src.sel, err = firstOf(cf.From, d); err != nil {
+		if w, src.sel, err = firstOf(cf, d); err != nil {
 			return Value{}, src, err
 		}
 	}
@@ -317,10 +317,13 @@ type ValueFinder interface {
 // firstOf is the first value any of sels finds, and the selector that
 // found it; with verifyFast on, a ValueFinder's answer that First does
 // not give is an error (tests).
-func firstOf(sels []Selector, d *Doc) (Value, Selector, error) {
-	for _, sel := range sels {
-		vf, ok := sel.(ValueFinder)
-		if !ok {
+func firstOf(cf *CompiledField, d *Doc) (Value, Selector, error) {
+	for i, sel := range cf.From {
+		var vf ValueFinder
+		if i < len(cf.finders) {
+			vf = cf.finders[i]
+		}
+		if vf == nil {
 			if l, ok := sel.First(d); ok {
 				return l.W, sel, nil
 			}

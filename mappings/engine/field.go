@@ -15,9 +15,12 @@ import (
 // CompiledField is a Field ready to run: paths, expressions, tables and the
 // target accessor are resolved once when the profile is loaded.
 type CompiledField struct {
-	Spec     *spec.Field
-	target   *Accessor
-	From     []Selector  // decode: wire paths
+	Spec   *spec.Field
+	target *Accessor
+	From   []Selector // decode: wire paths
+	// finders are From as ValueFinders, nil where a selector is not one
+	// (resolved once, not per value read).
+	finders  []ValueFinder
 	FromCan  []*Accessor // encode: canonical paths
 	Expr     *vm.Program
 	when     *vm.Program
@@ -70,7 +73,7 @@ func (c *Compiler) compileDecodeField(f *spec.Field, paths PathCompiler) (*Compi
 		if err != nil {
 			return nil, err
 		}
-		cf.From = append(cf.From, sel)
+		cf.addFrom(sel)
 	}
 	switch f.As {
 	case "edifact-datetime", "datetime", "date":
@@ -82,6 +85,13 @@ func (c *Compiler) compileDecodeField(f *spec.Field, paths PathCompiler) (*Compi
 		}
 	}
 	return cf, nil
+}
+
+// addFrom appends a wire path to a decode field.
+func (cf *CompiledField) addFrom(sel Selector) {
+	cf.From = append(cf.From, sel)
+	vf, _ := sel.(ValueFinder)
+	cf.finders = append(cf.finders, vf)
 }
 
 // CompileEncodeField prepares an encode field: From are canonical paths

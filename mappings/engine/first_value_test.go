@@ -22,17 +22,25 @@ func TestFirstOfVerifiesValueFinder(t *testing.T) {
 	lying := lyingSelector{first: Str("a"), fast: Str("b")}
 	absent := lyingSelector{first: Str("a")}
 
-	w, sel, err := firstOf([]Selector{absent, lying}, d)
+	w, sel, err := firstOf(fieldOf(absent, lying), d)
 	require.NoError(t, err)
 	require.Equal(t, Str("b"), w, "without verification the fast answer is used")
 	require.Equal(t, lying, sel)
 
 	SetVerifyFast(true)
 	defer SetVerifyFast(false)
-	_, _, err = firstOf([]Selector{agree}, d)
+	_, _, err = firstOf(fieldOf(agree), d)
 	require.NoError(t, err)
-	_, _, err = firstOf([]Selector{lying}, d)
+	_, _, err = firstOf(fieldOf(lying), d)
 	require.ErrorContains(t, err, "fast form of selector")
-	_, _, err = firstOf([]Selector{absent}, d)
+	_, _, err = firstOf(fieldOf(absent), d)
 	require.ErrorContains(t, err, "fast form of selector")
+}
+
+func fieldOf(sels ...Selector) *CompiledField {
+	cf := &CompiledField{}
+	for _, s := range sels {
+		cf.addFrom(s)
+	}
+	return cf
 }
