@@ -36,16 +36,18 @@ type fastEnv struct {
 }
 
 // fval is an intermediate value of a fast form.
+// It is returned by value through every closure, so it is kept to five
+// words: the small fields share one, and components are pointed to.
 type fval struct {
 	kind fkind
 	b    bool
-	s    string
-	m    map[string]any
-	i    int      // fInt
-	p    []string // fParts: a composite or list as the value
 	// ptr marks a pointer field of the event, nil or not: the VM gives it
 	// typed, so it is no result, and no set holds it.
 	ptr bool
+	i   int32 // fInt
+	s   string
+	m   map[string]any
+	p   *[]string // fParts: the value's components, in the environment
 }
 
 type fkind uint8
@@ -81,14 +83,14 @@ func fromAny(v any) (fval, bool) {
 }
 
 // fromValue is fromAny of w.box(), without boxing a string.
-func fromValue(w Value) (fval, bool) {
+func fromValue(w *Value) (fval, bool) {
 	switch {
 	case !w.OK:
 		return fval{}, true
 	case w.V != nil:
 		return fromAny(w.V)
 	case w.Parts != nil:
-		return fval{kind: fParts, p: w.Parts}, true
+		return fval{kind: fParts, p: &w.Parts}, true
 	}
 	return fval{kind: fStr, s: w.S}, true
 }
@@ -143,7 +145,10 @@ func fastNode(n ast.Node, cx fctx) (fastExpr, bool) {
 		}
 		return func(*fastEnv) (fval, bool) { return v, true }, true
 	case *ast.IntegerNode:
-		v := fval{kind: fInt, i: x.Value}
+		if x.Value != int(int32(x.Value)) {
+			return nil, false
+		}
+		v := fval{kind: fInt, i: int32(x.Value)}
 		return func(*fastEnv) (fval, bool) { return v, true }, true
 	case *ast.IdentifierNode:
 		return fastIdent(x.Value, cx)
@@ -176,7 +181,7 @@ func fastIdent(name string, cx fctx) (fastExpr, bool) {
 	case "root":
 		return func(env *fastEnv) (fval, bool) { return fromAny(env.root) }, true
 	case "value":
-		return func(env *fastEnv) (fval, bool) { return fromValue(env.value) }, true
+		return func(env *fastEnv) (fval, bool) { return fromValue(&env.value) }, true
 	}
 	return nil, false
 }

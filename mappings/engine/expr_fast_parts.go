@@ -59,7 +59,7 @@ func fastLen(n *ast.BuiltinNode, cx fctx) (fastExpr, bool) {
 		if !ok || v.kind != fParts {
 			return fval{}, false
 		}
-		return fval{kind: fInt, i: len(v.p)}, true
+		return fval{kind: fInt, i: int32(len(*v.p))}, true
 	}, true
 }
 
@@ -75,10 +75,10 @@ func fastIndex(n *ast.MemberNode, i int, cx fctx) (fastExpr, bool) {
 	}
 	return func(env *fastEnv) (fval, bool) {
 		v, ok := base(env)
-		if !ok || v.kind != fParts || i < 0 || i >= len(v.p) {
+		if !ok || v.kind != fParts || i < 0 || i >= len(*v.p) {
 			return fval{}, false
 		}
-		return fval{kind: fStr, s: v.p[i]}, true
+		return fval{kind: fStr, s: (*v.p)[i]}, true
 	}, true
 }
 
