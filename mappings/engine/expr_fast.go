@@ -321,7 +321,11 @@ func fastBinary(n *ast.BinaryNode, cx fctx) (fastExpr, bool) {
 	}
 	switch n.Operator {
 	case "==", "!=":
-		return fastEqual(left, right, n.Operator == "!=", typedStrings(n.Left, n.Right)), true
+		negate, strs := n.Operator == "!=", typedStrings(n.Left, n.Right)
+		if f := fastEqualConst(left, n.Right, negate, strs); f != nil {
+			return f, true
+		}
+		return fastEqual(left, right, negate, strs), true
 	case "&&", "and":
 		return fastLogic(left, right, false), true
 	case "||", "or":
@@ -364,6 +368,31 @@ func typedStrings(l, r ast.Node) bool {
 		return t != nil && t.Kind() == reflect.String && t.PkgPath() == ""
 	}
 	return plain(l) && plain(r)
+}
+
+// fastEqualConst is fastEqual with a string literal or nil on the right,
+// compared in place; nil when the right side is neither.
+func fastEqualConst(left fastExpr, right ast.Node, negate, strs bool) fastExpr {
+	switch c := right.(type) {
+	case *ast.StringNode:
+		lit := c.Value
+		return func(env *fastEnv) (fval, bool) {
+			a, ok := left(env)
+			if !ok || a.kind >= fMap || strs && a.kind != fStr {
+				return fval{}, false
+			}
+			return fval{kind: fBool, b: (a.kind == fStr && a.s == lit) != negate}, true
+		}
+	case *ast.NilNode:
+		return func(env *fastEnv) (fval, bool) {
+			a, ok := left(env)
+			if !ok || a.kind >= fInt || strs {
+				return fval{}, false
+			}
+			return fval{kind: fBool, b: (a.kind == fNil) != negate}, true
+		}
+	}
+	return nil
 }
 
 // fastLogic is && (or=false) and || (or=true): the left side must be a
