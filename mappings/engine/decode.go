@@ -344,6 +344,11 @@ func firstOf(cf *CompiledField, d *Doc) (Value, Selector, error) {
 
 // field decodes one field into the event.
 func (dc *DecodeCtx) field(cf *CompiledField, d *Doc, e *canonical.ReleaseEvent, env *ExprEnv) error {
+	if cf.plainDecode && !cf.seal {
+		if done, err := dc.plainField(cf, d, e); done {
+			return err
+		}
+	}
 	if cf.when != nil {
 		ok, err := dc.evalWhen(cf, d, env)
 		if err != nil {
@@ -399,6 +404,29 @@ func (dc *DecodeCtx) field(cf *CompiledField, d *Doc, e *canonical.ReleaseEvent,
 		return dc.errAt(src.position(d), cf.Spec.Target, fmt.Errorf("%w: %v", ErrConvert, err))
 	}
 	return nil
+}
+
+// plainField is field for a plain field (CompiledField.plainDecode)
+// whose wire value is text: value, convert and set reduced to what they
+// do for it. done=false (a composite or another value) leaves it to
+// field.
+func (dc *DecodeCtx) plainField(cf *CompiledField, d *Doc, e *canonical.ReleaseEvent) (done bool, err error) {
+	w, sel, err := firstOf(cf, d)
+	switch {
+	case err != nil:
+		return true, err
+	case !w.OK:
+		if cf.Spec.Required {
+			return true, dc.errAt(Position{missing: cf.From[0], Doc: d}, cf.Spec.Target, ErrRequired)
+		}
+		return true, nil
+	case w.V != nil || w.Parts != nil:
+		return false, nil
+	case holdsSealed(w):
+		return true, dc.sealedInput(source{sel: sel}.position(d), cf)
+	}
+	cf.target.setString(e, w.S)
+	return true, nil
 }
 
 // convert applies the field's `as`.

@@ -39,6 +39,10 @@ type CompiledField struct {
 	// or writes (encode), "" for none; seal: decode keeps it sealed.
 	secret string
 	seal   bool
+	// plainDecode: a decode field that copies the first wire text found
+	// into a string field, with nothing to compute, map, convert or check
+	// (see plainField); whether it is sealed is known only at run time.
+	plainDecode bool
 	// fastExpr and fastWhen are the decode expressions' fast forms, nil
 	// when their shape has none (see compileFast).
 	fastExpr, fastWhen fastExpr
@@ -84,6 +88,9 @@ func (c *Compiler) compileDecodeField(f *spec.Field, paths PathCompiler) (*Compi
 			return nil, err
 		}
 	}
+	cf.plainDecode = len(cf.From) > 0 && cf.target != nil && cf.target.leaf.Kind() == reflect.String &&
+		cf.when == nil && cf.party == nil && cf.Expr == nil && cf.table == nil &&
+		f.Const == nil && f.Default == nil && !f.All && f.Check == "" && (f.As == "" || f.As == "string")
 	return cf, nil
 }
 
