@@ -452,9 +452,19 @@ func (dc *DecodeCtx) convert(cf *CompiledField, w Value, e *canonical.ReleaseEve
 		if err != nil || f != float64(int(f)) {
 			return Value{}, fmt.Errorf("%w: %w", ErrConvert, ErrNotNumber)
 		}
+		if cf.numPtr {
+			p := new(int)
+			*p = int(f)
+			return Value{V: p, OK: true}, nil
+		}
 		return Value{V: int(f), OK: true}, nil
 	case "decimal":
 		f, err := parseDecimal(w.Text())
+		if err == nil && cf.numPtr {
+			p := new(float64)
+			*p = f
+			return Value{V: p, OK: true}, nil
+		}
 		return Value{V: f, OK: err == nil}, err
 	case "bool":
 		if b, ok := w.V.(bool); ok {

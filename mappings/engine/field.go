@@ -43,6 +43,10 @@ type CompiledField struct {
 	// into a string field, with nothing to compute, map, convert or check
 	// (see plainField); whether it is sealed is known only at run time.
 	plainDecode bool
+	// numPtr: an int or decimal decode field whose target is a pointer to
+	// that type and which has no check, so convert gives the pointer the
+	// target stores, not a boxed number that set copies through reflect.
+	numPtr bool
 	// fastExpr and fastWhen are the decode expressions' fast forms, nil
 	// when their shape has none (see compileFast).
 	fastExpr, fastWhen fastExpr
@@ -87,6 +91,13 @@ func (c *Compiler) compileDecodeField(f *spec.Field, paths PathCompiler) (*Compi
 		if cf.party, err = c.compileParty(f.Target, f.Party, func(f *spec.Field) (*CompiledField, error) { return c.compileDecodeField(f, paths) }); err != nil {
 			return nil, err
 		}
+	}
+	switch {
+	case f.Check != "" || cf.target == nil:
+	case f.As == "int":
+		cf.numPtr = cf.target.leaf == reflect.TypeFor[*int]()
+	case f.As == "decimal":
+		cf.numPtr = cf.target.leaf == reflect.TypeFor[*float64]()
 	}
 	cf.plainDecode = len(cf.From) > 0 && cf.target != nil && cf.target.leaf.Kind() == reflect.String &&
 		cf.when == nil && cf.party == nil && cf.Expr == nil && cf.table == nil &&
