@@ -102,11 +102,10 @@ type cargoimpSplitter struct{}
 // would otherwise build again for each field: the message's AWB as text
 // and the line's date parts.
 type statusItem struct {
-	st       *cargoimp.Status
-	awb      string
-	date     [4]string
-	dateText string // day, month and time together, as errors show them
-	dated    bool
+	st    *cargoimp.Status
+	awb   string
+	date  [4]string
+	dated bool
 }
 
 // Items returns the status lines, backed by one array per message.
@@ -133,7 +132,6 @@ func (cargoimpSplitter) Items(d *engine.Doc) []any {
 func (it *statusItem) dateParts() []string {
 	if !it.dated {
 		it.date, it.dated = statusDate(it.st), true
-		it.dateText = it.date[0] + it.date[1] + it.date[2]
 	}
 	return it.date[:]
 }
@@ -175,7 +173,10 @@ func (s *cargoimpSelector) First(d *engine.Doc) (engine.Located, bool) {
 	}
 	if s.name == "date" {
 		if it, ok := d.Item.(*statusItem); ok && s.status == 1 {
-			at.Value = it.dateText
+			at.Value = "" // day, month and time together, once the parts are made
+			if it.dated {
+				at.Value = it.date[0] + it.date[1] + it.date[2]
+			}
 		} else {
 			at.Value = w.Parts[0] + w.Parts[1] + w.Parts[2]
 		}
