@@ -251,12 +251,11 @@ func fastNot(n *ast.UnaryNode, cx fctx) (fastExpr, bool) {
 }
 
 func fastConditional(n *ast.ConditionalNode, cx fctx) (fastExpr, bool) {
-	cond, ok1 := fastNode(n.Cond, cx)
-	yes, ok2 := fastNode(n.Exp1, cx)
-	no, ok3 := fastNode(n.Exp2, cx)
-	if !ok1 || !ok2 || !ok3 {
+	cond, ok := fastNode(n.Cond, cx)
+	if !ok {
 		return nil, false
 	}
+	yes, no := lazyNode(n.Exp1, cx), lazyNode(n.Exp2, cx)
 	return func(env *fastEnv) (fval, bool) {
 		c, ok := cond(env)
 		if !ok || c.kind != fBool {
@@ -315,6 +314,13 @@ func fastBinary(n *ast.BinaryNode, cx fctx) (fastExpr, bool) {
 		}
 		return fastIn(left, strs), true
 	}
+	switch n.Operator {
+	case "&&", "and", "||", "or", "??":
+		if !ok1 {
+			return nil, false
+		}
+		return fastLazy(left, lazyNode(n.Right, cx), n.Operator), true
+	}
 	right, ok2 := fastNode(n.Right, cx)
 	if !ok1 || !ok2 {
 		return nil, false
@@ -326,12 +332,6 @@ func fastBinary(n *ast.BinaryNode, cx fctx) (fastExpr, bool) {
 			return f, true
 		}
 		return fastEqual(left, right, negate, strs), true
-	case "&&", "and":
-		return fastLogic(left, right, false), true
-	case "||", "or":
-		return fastLogic(left, right, true), true
-	case "??":
-		return fastCoalesce(left, right), true
 	case "<", "<=", ">", ">=":
 		return fastOrder(left, right, n.Operator), true
 	case "+":
@@ -393,6 +393,28 @@ func fastEqualConst(left fastExpr, right ast.Node, negate, strs bool) fastExpr {
 		}
 	}
 	return nil
+}
+
+// lazyNode compiles a node evaluated only on some runs (a branch, the
+// right side of &&, || and ??). A shape fast forms do not take becomes a
+// form that always asks the VM, so that the runs that do not reach it
+// are still answered: value != "X" && event.occurredAt.Before(...).
+func lazyNode(n ast.Node, cx fctx) fastExpr {
+	if f, ok := fastNode(n, cx); ok {
+		return f
+	}
+	return func(*fastEnv) (fval, bool) { return fval{}, false }
+}
+
+// fastLazy is the operator op of the short-circuit ones.
+func fastLazy(left, right fastExpr, op string) fastExpr {
+	switch op {
+	case "&&", "and":
+		return fastLogic(left, right, false)
+	case "||", "or":
+		return fastLogic(left, right, true)
+	}
+	return fastCoalesce(left, right)
 }
 
 // fastLogic is && (or=false) and || (or=true): the left side must be a

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -13,6 +14,8 @@ import (
 // requires every answer a fast form gives to be the VM's, and an
 // expression the VM fails on never to be answered.
 func TestFastEventExprMatchesVM(t *testing.T) {
+	earlier := time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC)
+	later := earlier.Add(time.Hour)
 	exprs := []string{
 		`event.status != nil && event.status.code == "NFD"`,
 		`event.status == nil || !(event.status.code in ["OSI", "OCI"])`,
@@ -31,6 +34,7 @@ func TestFastEventExprMatchesVM(t *testing.T) {
 		`event.release?.pickupTerminal == nil`,
 		`(event.voyage?.imo ?? "") != "" ? "146" : (event.voyage?.callSign ?? "") != "" ? "103" : ""`,
 		`event.occurredAt != nil`,
+		`value == "RELEASE_WITHDRAWN" && event.release?.validFrom != nil && event.occurredAt != nil && event.occurredAt.Before(event.release.validFrom) ? "RELEASE_CANCELLED" : value`,
 	}
 	events := []*canonical.ReleaseEvent{
 		{},
@@ -39,8 +43,10 @@ func TestFastEventExprMatchesVM(t *testing.T) {
 		{Status: &canonical.Status{}, Source: canonical.Source{Function: "UNBLOCK"}, Light: &canonical.Light{}, Release: &canonical.Release{}},
 		{Release: &canonical.Release{PickupTerminal: &canonical.Facility{Code: "DDE"}}, Voyage: &canonical.Voyage{CallSign: "PDHX"}},
 		{Release: &canonical.Release{PickupTerminal: &canonical.Facility{}}, Voyage: &canonical.Voyage{IMO: "9000001"}},
+		{Release: &canonical.Release{ValidFrom: &later}, OccurredAt: &earlier},
+		{Release: &canonical.Release{}, OccurredAt: &earlier},
 	}
-	values := []Value{{}, Str("x"), Str("")}
+	values := []Value{{}, Str("x"), Str(""), Str("RELEASE_WITHDRAWN")}
 	answered := 0
 	for _, src := range exprs {
 		p, err := compileExpr(src)

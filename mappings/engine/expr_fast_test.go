@@ -55,6 +55,10 @@ func TestFastExprMatchesVM(t *testing.T) {
 		`let a = value; let b = root.type; a == b`,
 		`let a = root.body; a?.actionType`,
 		`len(root.type) > 1`,
+		`root.type == "ReleaseLight" && text(root.event) == "Accepted"`,
+		`root.flag == true ? text(root.n) : "no"`,
+		`root.n ?? text(root.type)`,
+		`root.type != "ReleaseLight" || len(root.list) > 0`,
 	}
 	docs := []string{
 		`{"type":"ReleaseLight","event":"Accepted","body":{"terminalCode":"0100","actionType":"Assign","carrier":{"name":"c"},"driver":{"alfapassNumber":"**12"}},"flag":true,"n":1,"list":[1]}`,
