@@ -63,12 +63,12 @@ func (a *Accessor) fastRead(e *canonical.ReleaseEvent) (v fval, nilAt int) {
 	}
 	switch rv.Kind() {
 	case reflect.String:
-		return fval{kind: fStr, s: rv.String()}, -1
+		return fval{fhead: fhead{kind: fStr}, s: rv.String()}, -1
 	case reflect.Bool:
-		return fval{kind: fBool, b: rv.Bool()}, -1
+		return fval{fhead: fhead{kind: fBool, b: rv.Bool()}}, -1
 	}
 	if rv.IsNil() {
-		return fval{ptr: true}, -1
+		return fval{fhead: fhead{ptr: true}}, -1
 	}
-	return fval{kind: fObj, ptr: true}, -1
+	return fval{fhead: fhead{kind: fObj, ptr: true}}, -1
 }

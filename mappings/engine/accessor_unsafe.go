@@ -95,12 +95,12 @@ func (a *Accessor) fastRead(e *canonical.ReleaseEvent) (v fval, nilAt int) {
 	p = unsafe.Add(p, a.steps[last].offset)
 	switch a.leaf.Kind() {
 	case reflect.String:
-		return fval{kind: fStr, s: *(*string)(p)}, -1
+		return fval{fhead: fhead{kind: fStr}, s: *(*string)(p)}, -1
 	case reflect.Bool:
-		return fval{kind: fBool, b: *(*bool)(p)}, -1
+		return fval{fhead: fhead{kind: fBool, b: *(*bool)(p)}}, -1
 	}
 	if *(*unsafe.Pointer)(p) == nil {
-		return fval{ptr: true}, -1
+		return fval{fhead: fhead{ptr: true}}, -1
 	}
-	return fval{kind: fObj, ptr: true}, -1
+	return fval{fhead: fhead{kind: fObj, ptr: true}}, -1
 }

@@ -36,18 +36,23 @@ type fastEnv struct {
 }
 
 // fval is an intermediate value of a fast form.
-// It is returned by value through every closure, so it is kept to five
-// words: the small fields share one, and components are pointed to.
+// It is returned by value through every closure, so it is kept to four
+// fields of four words, which the compiler keeps in registers: the small
+// fields share one word, and components are read from the environment.
 type fval struct {
+	fhead
+	s string
+	m map[string]any
+}
+
+// fhead is the small fields of a fast value.
+type fhead struct {
 	kind fkind
 	b    bool
 	// ptr marks a pointer field of the event, nil or not: the VM gives it
 	// typed, so it is no result, and no set holds it.
 	ptr bool
 	i   int32 // fInt
-	s   string
-	m   map[string]any
-	p   *[]string // fParts: the value's components, in the environment
 }
 
 type fkind uint8
@@ -58,7 +63,7 @@ const (
 	fStr
 	fMap
 	fObj      // a set pointer to a struct of the event: only compared with nil
-	fParts    // the value's components: indexed, measured, compared with nil
+	fParts    // the value's components (env.value.Parts): indexed, measured, compared with nil
 	fInt      // a length or an integer constant: only compared in order
 	fChainNil // an optional member met nil: the rest of the chain is skipped
 )
@@ -70,14 +75,14 @@ func fromAny(v any) (fval, bool) {
 	case nil:
 		return fval{}, true
 	case string:
-		return fval{kind: fStr, s: x}, true
+		return fval{fhead: fhead{kind: fStr}, s: x}, true
 	case bool:
-		return fval{kind: fBool, b: x}, true
+		return fval{fhead: fhead{kind: fBool, b: x}}, true
 	case map[string]any:
 		if x == nil {
 			return fval{}, false // a typed nil: leave IsNil to the VM
 		}
-		return fval{kind: fMap, m: x}, true
+		return fval{fhead: fhead{kind: fMap}, m: x}, true
 	}
 	return fval{}, false
 }
@@ -90,9 +95,9 @@ func fromValue(w *Value) (fval, bool) {
 	case w.V != nil:
 		return fromAny(w.V)
 	case w.Parts != nil:
-		return fval{kind: fParts, p: &w.Parts}, true
+		return fval{fhead: fhead{kind: fParts}}, true
 	}
-	return fval{kind: fStr, s: w.S}, true
+	return fval{fhead: fhead{kind: fStr}, s: w.S}, true
 }
 
 // compileFast returns the fast form of p, or nil when its shape has none.
@@ -131,10 +136,10 @@ func (cx fctx) inChain() fctx {
 func fastNode(n ast.Node, cx fctx) (fastExpr, bool) {
 	switch x := n.(type) {
 	case *ast.StringNode:
-		v := fval{kind: fStr, s: x.Value}
+		v := fval{fhead: fhead{kind: fStr}, s: x.Value}
 		return func(*fastEnv) (fval, bool) { return v, true }, true
 	case *ast.BoolNode:
-		v := fval{kind: fBool, b: x.Value}
+		v := fval{fhead: fhead{kind: fBool, b: x.Value}}
 		return func(*fastEnv) (fval, bool) { return v, true }, true
 	case *ast.NilNode:
 		return func(*fastEnv) (fval, bool) { return fval{}, true }, true
@@ -148,7 +153,7 @@ func fastNode(n ast.Node, cx fctx) (fastExpr, bool) {
 		if x.Value != int(int32(x.Value)) {
 			return nil, false
 		}
-		v := fval{kind: fInt, i: int32(x.Value)}
+		v := fval{fhead: fhead{kind: fInt, i: int32(x.Value)}}
 		return func(*fastEnv) (fval, bool) { return v, true }, true
 	case *ast.IdentifierNode:
 		return fastIdent(x.Value, cx)
@@ -225,7 +230,7 @@ func fastMember(n *ast.MemberNode, cx fctx) (fastExpr, bool) {
 		case !ok:
 			return fval{}, false
 		case b.kind == fChainNil || b.kind == fNil && optional:
-			return fval{kind: fChainNil}, true
+			return fval{fhead: fhead{kind: fChainNil}}, true
 		case b.kind != fMap:
 			return fval{}, false
 		}
@@ -246,7 +251,7 @@ func fastNot(n *ast.UnaryNode, cx fctx) (fastExpr, bool) {
 		if !ok || v.kind != fBool {
 			return fval{}, false
 		}
-		return fval{kind: fBool, b: !v.b}, true
+		return fval{fhead: fhead{kind: fBool, b: !v.b}}, true
 	}, true
 }
 
@@ -291,7 +296,7 @@ func fastCase(n *ast.BuiltinNode, cx fctx) (fastExpr, bool) {
 		if !ok || v.kind != fStr {
 			return fval{}, false
 		}
-		return fval{kind: fStr, s: fn(v.s)}, true
+		return fval{fhead: fhead{kind: fStr}, s: fn(v.s)}, true
 	}, true
 }
 
@@ -355,7 +360,7 @@ func fastEqual(left, right fastExpr, negate, strs bool) fastExpr {
 			return fval{}, false
 		}
 		eq := a.kind == b.kind && a.b == b.b && a.s == b.s
-		return fval{kind: fBool, b: eq != negate}, true
+		return fval{fhead: fhead{kind: fBool, b: eq != negate}}, true
 	}
 }
 
@@ -381,7 +386,7 @@ func fastEqualConst(left fastExpr, right ast.Node, negate, strs bool) fastExpr {
 			if !ok || a.kind >= fMap || strs && a.kind != fStr {
 				return fval{}, false
 			}
-			return fval{kind: fBool, b: (a.kind == fStr && a.s == lit) != negate}, true
+			return fval{fhead: fhead{kind: fBool, b: (a.kind == fStr && a.s == lit) != negate}}, true
 		}
 	case *ast.NilNode:
 		return func(env *fastEnv) (fval, bool) {
@@ -389,7 +394,7 @@ func fastEqualConst(left fastExpr, right ast.Node, negate, strs bool) fastExpr {
 			if !ok || a.kind >= fInt || strs {
 				return fval{}, false
 			}
-			return fval{kind: fBool, b: (a.kind == fNil) != negate}, true
+			return fval{fhead: fhead{kind: fBool, b: (a.kind == fNil) != negate}}, true
 		}
 	}
 	return nil
@@ -456,7 +461,7 @@ func fastConcat(left, right fastExpr) fastExpr {
 		if !ok1 || !ok2 || a.kind != fStr || b.kind != fStr {
 			return fval{}, false
 		}
-		return fval{kind: fStr, s: a.s + b.s}, true
+		return fval{fhead: fhead{kind: fStr}, s: a.s + b.s}, true
 	}
 }
 
@@ -469,7 +474,7 @@ func fastIn(left fastExpr, set map[string]struct{}) fastExpr {
 			return fval{}, false
 		}
 		_, in := set[a.s]
-		return fval{kind: fBool, b: in}, true
+		return fval{fhead: fhead{kind: fBool, b: in}}, true
 	}
 }
 

@@ -50,7 +50,7 @@ func fastEventMember(n *ast.MemberNode, cx fctx) (f fastExpr, isEvent bool) {
 		case nilAt < 0:
 			return v, true
 		case optional[nilAt]:
-			return fval{kind: fChainNil}, true
+			return fval{fhead: fhead{kind: fChainNil}}, true
 		}
 		return fval{}, false // a member of nil: the VM words the error
 	}, true

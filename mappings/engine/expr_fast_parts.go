@@ -59,7 +59,7 @@ func fastLen(n *ast.BuiltinNode, cx fctx) (fastExpr, bool) {
 		if !ok || v.kind != fParts {
 			return fval{}, false
 		}
-		return fval{kind: fInt, i: int32(len(*v.p))}, true
+		return fval{fhead: fhead{kind: fInt, i: int32(len(env.value.Parts))}}, true
 	}, true
 }
 
@@ -75,10 +75,10 @@ func fastIndex(n *ast.MemberNode, i int, cx fctx) (fastExpr, bool) {
 	}
 	return func(env *fastEnv) (fval, bool) {
 		v, ok := base(env)
-		if !ok || v.kind != fParts || i < 0 || i >= len(*v.p) {
+		if !ok || v.kind != fParts || i < 0 || i >= len(env.value.Parts) {
 			return fval{}, false
 		}
-		return fval{kind: fStr, s: (*v.p)[i]}, true
+		return fval{fhead: fhead{kind: fStr}, s: env.value.Parts[i]}, true
 	}, true
 }
 
@@ -101,7 +101,7 @@ func fastOrder(left, right fastExpr, op string) fastExpr {
 		default:
 			r = a.i >= b.i
 		}
-		return fval{kind: fBool, b: r}, true
+		return fval{fhead: fhead{kind: fBool, b: r}}, true
 	}
 }
 
@@ -120,6 +120,6 @@ func fastMatches(left fastExpr, ok bool, pattern ast.Node) (fastExpr, bool) {
 		if !ok || v.kind != fStr {
 			return fval{}, false
 		}
-		return fval{kind: fBool, b: re.MatchString(v.s)}, true
+		return fval{fhead: fhead{kind: fBool, b: re.MatchString(v.s)}}, true
 	}, true
 }
