@@ -77,3 +77,30 @@ func (a *Accessor) field(e *canonical.ReleaseEvent) unsafe.Pointer {
 	}
 	return unsafe.Add(p, a.steps[last].offset)
 }
+
+// fastRead reads the field for a fast expression (see fastEventMember):
+// nilAt is the step that met a nil pointer on the way, -1 when the field
+// was reached.
+func (a *Accessor) fastRead(e *canonical.ReleaseEvent) (v fval, nilAt int) {
+	p := unsafe.Pointer(e)
+	last := len(a.steps) - 1
+	for i, st := range a.steps[:last] {
+		p = unsafe.Add(p, st.offset)
+		if st.elem != nil {
+			if p = *(*unsafe.Pointer)(p); p == nil {
+				return fval{}, i + 1
+			}
+		}
+	}
+	p = unsafe.Add(p, a.steps[last].offset)
+	switch a.leaf.Kind() {
+	case reflect.String:
+		return fval{fhead: fhead{kind: fStr}, s: *(*string)(p)}, -1
+	case reflect.Bool:
+		return fval{fhead: fhead{kind: fBool, b: *(*bool)(p)}}, -1
+	}
+	if *(*unsafe.Pointer)(p) == nil {
+		return fval{fhead: fhead{ptr: true}}, -1
+	}
+	return fval{fhead: fhead{kind: fObj, ptr: true}}, -1
+}

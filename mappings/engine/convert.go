@@ -99,18 +99,25 @@ func parseBool(s string) (bool, error) {
 // declare 203 and carry 8 digits. A date alone means the start of the day,
 // or its end when endOfDay (expiry dates).
 func parseEdifactTime(v any, loc *time.Location, endOfDay bool) (time.Time, error) {
-	var val, format string
 	switch x := v.(type) {
 	case []string:
+		var val, format string
 		if len(x) > 1 {
 			val = x[1]
 		}
 		if len(x) > 2 {
 			format = x[2]
 		}
-	default:
-		val = Text(v)
+		return parseEdifactText(val, format, loc, endOfDay)
+	case string:
+		return parseEdifactText(x, "", loc, endOfDay)
 	}
+	return parseEdifactText(Text(v), "", loc, endOfDay)
+}
+
+// parseEdifactText is parseEdifactTime of a value and its declared format
+// as text; a string passed to it is not boxed.
+func parseEdifactText(val, format string, loc *time.Location, endOfDay bool) (time.Time, error) {
 	val = strings.TrimSpace(val)
 	var layout string
 	switch len(val) {
@@ -127,7 +134,11 @@ func parseEdifactTime(v any, loc *time.Location, endOfDay bool) (time.Time, erro
 	default:
 		return time.Time{}, fmt.Errorf("%w: %w: want CCYYMMDD or CCYYMMDDHHMM (format %s)", ErrConvert, ErrNotDate, OrDash(format))
 	}
-	t, err := time.ParseInLocation(layout, val, loc)
+	t, ok := digitsTime(val, loc)
+	var err error
+	if !ok {
+		t, err = time.ParseInLocation(layout, val, loc)
+	}
 	if err != nil {
 		return time.Time{}, fmt.Errorf("%w: %w: want %s (format %s)", ErrConvert, ErrNotDate, layoutName(layout), OrDash(format))
 	}
@@ -135,6 +146,47 @@ func parseEdifactTime(v any, loc *time.Location, endOfDay bool) (time.Time, erro
 		t = t.AddDate(0, 0, 1).Add(-time.Minute)
 	}
 	return t.UTC(), nil
+}
+
+// digitsTime is time.ParseInLocation of a valid CCYYMMDD, CCYYMMDDHHMM
+// or CCYYMMDDHHMMSS value, without running the layout interpreter (a
+// fifth of decoding a fixed-width record went there). ok=false sends any
+// other value to ParseInLocation, which decides and words the error.
+func digitsTime(val string, loc *time.Location) (time.Time, bool) {
+	if len(val) != 8 && len(val) != 12 && len(val) != 14 {
+		return time.Time{}, false
+	}
+	var n [6]int // year, month, day, hour, minute, second
+	for i := 0; i < len(val); i++ {
+		c := val[i]
+		if c < '0' || c > '9' {
+			return time.Time{}, false
+		}
+		k := 0
+		if i >= 4 {
+			k = (i-4)/2 + 1
+		}
+		n[k] = n[k]*10 + int(c-'0')
+	}
+	y, mo, d, h, mi, sec := n[0], n[1], n[2], n[3], n[4], n[5]
+	if mo < 1 || mo > 12 || d < 1 || d > daysIn(mo, y) || h > 23 || mi > 59 || sec > 59 {
+		return time.Time{}, false
+	}
+	return time.Date(y, time.Month(mo), d, h, mi, sec, 0, loc), true
+}
+
+// daysIn is the number of days of month mo (1-12) in year y.
+func daysIn(mo, y int) int {
+	switch mo {
+	case 2:
+		if y%4 == 0 && (y%100 != 0 || y%400 == 0) {
+			return 29
+		}
+		return 28
+	case 4, 6, 9, 11:
+		return 30
+	}
+	return 31
 }
 
 func layoutName(l string) string {

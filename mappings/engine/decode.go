@@ -37,6 +37,32 @@ type DecodeCtx struct {
 	// one the expression environment holds, boxed into it only when the
 	// VM runs.
 	fast fastEnv
+	// env is the expression environment of the event being filled, kept
+	// here so that it is not allocated per event.
+	env ExprEnv
+	// zone is the last zone resolved, for the next date of the message.
+	zone zoneCache
+}
+
+// zoneCache is a resolved zone and what it was resolved from.
+type zoneCache struct {
+	spec, port, airport string
+	loc                 *time.Location
+}
+
+// zoneFor is ZoneFor remembering its last answer: the dates of a message,
+// and the events of a file, are mostly in one zone, and resolving it
+// normalises the place and looks it up in maps each time.
+func (dc *DecodeCtx) zoneFor(spec string, e *canonical.ReleaseEvent) (*time.Location, error) {
+	z := &dc.zone
+	if z.loc != nil && z.spec == spec && z.port == e.Key.Port && z.airport == e.Key.Airport {
+		return z.loc, nil
+	}
+	loc, err := ZoneFor(spec, e)
+	if err == nil {
+		*z = zoneCache{spec: spec, port: e.Key.Port, airport: e.Key.Airport, loc: loc}
+	}
+	return loc, err
 }
 
 // DecodeDoc turns one wire message into events, one per split item. Items
@@ -44,7 +70,7 @@ type DecodeCtx struct {
 func (dc *DecodeCtx) DecodeDoc(d *Doc, src canonical.Source) ([]*canonical.ReleaseEvent, error) {
 	dc.CollectSecrets(d)
 	dec := dc.Profile.Dec
-	items := []any{nil}
+	items := noSplit
 	if dec.each != nil {
 		items = dec.each.Items(d)
 		if len(items) == 0 {
@@ -68,8 +94,15 @@ func (dc *DecodeCtx) DecodeDoc(d *Doc, src canonical.Source) ([]*canonical.Relea
 		}
 		out = append(out, e)
 	}
+	if len(errs) == 0 {
+		return out, nil
+	}
 	return out, errors.Join(dedupe(errs)...)
 }
+
+// noSplit is the one item of a message a profile does not split: the
+// message itself (read only).
+var noSplit = []any{nil}
 
 // checkMessage runs the message-level checks; count is the number of items.
 func (dc *DecodeCtx) checkMessage(d *Doc, count int) error {
@@ -101,8 +134,9 @@ func (dc *DecodeCtx) checkMessage(d *Doc, count int) error {
 
 // fill runs every field and then the type on one event.
 func (dc *DecodeCtx) fill(d *Doc, e *canonical.ReleaseEvent) error {
-	env := &ExprEnv{Event: e} // Root and Value are set when the VM runs
-	dc.fast = fastEnv{root: d.Root}
+	dc.env = ExprEnv{Event: e} // Root and Value are set when the VM runs
+	env := &dc.env
+	dc.fast = fastEnv{root: d.Root, event: e}
 	var errs []error
 	for _, cf := range dc.Profile.Dec.Fields {
 		if err := dc.field(cf, d, e, env); err != nil {
@@ -118,19 +152,19 @@ func (dc *DecodeCtx) fill(d *Doc, e *canonical.ReleaseEvent) error {
 		return errors.Join(errs...)
 	}
 	if e.OccurredAt == nil && dc.SentAt != "" {
-		if loc, err := ZoneFor(dc.Profile.Zone, e); err == nil {
-			if t, err := parseEdifactTime(dc.SentAt, loc, false); err == nil {
+		if loc, err := dc.zoneFor(dc.Profile.Zone, e); err == nil {
+			if t, err := parseEdifactText(dc.SentAt, "", loc, false); err == nil {
 				e.OccurredAt = &t
 			}
 		}
 	}
-	v, at, err := dc.value(dc.Profile.Dec.typ, d, e, env)
+	v, src, err := dc.value(dc.Profile.Dec.typ, d, e, env)
 	if err != nil {
 		return err
 	}
 	t := canonical.EventType(v.Text())
 	if !knownType(t) {
-		return dc.errAt(at, "type", fmt.Errorf("%w: %q is not an event type", ErrConvert, t))
+		return dc.errAt(src.position(d), "type", fmt.Errorf("%w: %q is not an event type", ErrConvert, t))
 	}
 	e.Type = t
 	e.ID = canonical.NewEventID(e.Source, e.Key, e.Type, 0)
@@ -185,9 +219,9 @@ func knownType(t canonical.EventType) bool {
 
 // value evaluates a field's source: wire paths, constant, table,
 // expression and default. A result with ok=false means "absent".
-func (dc *DecodeCtx) value(cf *CompiledField, d *Doc, e *canonical.ReleaseEvent, env *ExprEnv) (Value, Position, error) {
+func (dc *DecodeCtx) value(cf *CompiledField, d *Doc, e *canonical.ReleaseEvent, env *ExprEnv) (Value, source, error) {
 	var w Value
-	var at Position
+	var src source
 	if cf.Spec.All {
 		var list []string
 		for _, sel := range cf.From {
@@ -201,15 +235,13 @@ func (dc *DecodeCtx) value(cf *CompiledField, d *Doc, e *canonical.ReleaseEvent,
 			w = Value{Parts: list, OK: true}
 		}
 	} else {
-		for _, sel := range cf.From {
-			if l, ok := sel.First(d); ok {
-				w, at = l.W, l.At
-				break
-			}
+		var err error
+		if w, src.sel, err = firstOf(cf, d); err != nil {
+			return Value{}, src, err
 		}
 	}
 	if !w.OK && len(cf.From) > 0 {
-		at = Position{missing: cf.From[0], Doc: d}
+		src.missing = cf.From[0]
 	}
 	if !w.OK && cf.Spec.Const != nil {
 		w = Boxed(cf.Spec.Const)
@@ -221,7 +253,7 @@ func (dc *DecodeCtx) value(cf *CompiledField, d *Doc, e *canonical.ReleaseEvent,
 	if w.OK && cf.table != nil && !computed {
 		mapped, err := cf.lookup(w.Text())
 		if err != nil {
-			return Value{}, at, dc.errAt(at, cf.Spec.Target, err)
+			return Value{}, src, dc.errAt(src.position(d), cf.Spec.Target, err)
 		}
 		w = Str(mapped)
 	}
@@ -229,7 +261,7 @@ func (dc *DecodeCtx) value(cf *CompiledField, d *Doc, e *canonical.ReleaseEvent,
 		var err error
 		if w, err = dc.evalExpr(cf, d, env, w); err != nil {
 			err = ExprField(err, func() string { return FirstNonEmpty(cf.Spec.Target, "type") })
-			return Value{}, at, dc.errAt(at, cf.Spec.Target, err)
+			return Value{}, src, dc.errAt(src.position(d), cf.Spec.Target, err)
 		}
 		if w.OK && w.V != nil && emptyText(w.V) {
 			w.OK = false
@@ -237,8 +269,9 @@ func (dc *DecodeCtx) value(cf *CompiledField, d *Doc, e *canonical.ReleaseEvent,
 		if w.OK && cf.table != nil && computed {
 			mapped, err := cf.lookup(w.Text())
 			if err != nil {
+				at := src.position(d)
 				at.Value = w.Text()
-				return Value{}, at, dc.errAt(at, cf.Spec.Target, err)
+				return Value{}, src, dc.errAt(at, cf.Spec.Target, err)
 			}
 			w = Str(mapped)
 		}
@@ -247,16 +280,75 @@ func (dc *DecodeCtx) value(cf *CompiledField, d *Doc, e *canonical.ReleaseEvent,
 		w = Boxed(cf.Spec.Default)
 	}
 	if w.OK && holdsSealed(w) {
-		return Value{}, at, dc.sealedInput(at, cf)
+		return Value{}, src, dc.sealedInput(src.position(d), cf)
 	}
 	if !w.OK && cf.Spec.Required {
-		return Value{}, at, dc.errAt(at, cf.Spec.Target, ErrRequired)
+		return Value{}, src, dc.errAt(src.position(d), cf.Spec.Target, ErrRequired)
 	}
-	return w, at, nil
+	return w, src, nil
+}
+
+// source is where a field's value came from, kept small: a position is
+// large and costs to build, and is needed only for an error, so it is
+// found again then.
+type source struct {
+	sel     Selector // the selector that found the value
+	missing Selector // nothing found: the first selector tried
+}
+
+// position is where the value was found, or what found nothing.
+func (s source) position(d *Doc) Position {
+	switch {
+	case s.sel != nil:
+		l, _ := s.sel.First(d)
+		return l.At
+	case s.missing != nil:
+		return Position{missing: s.missing, Doc: d}
+	}
+	return Position{}
+}
+
+// ValueFinder is a Selector that can give its first value without its
+// position (see source).
+type ValueFinder interface {
+	FirstValue(d *Doc) (Value, bool)
+}
+
+// firstOf is the first value any of sels finds, and the selector that
+// found it; with verifyFast on, a ValueFinder's answer that First does
+// not give is an error (tests).
+func firstOf(cf *CompiledField, d *Doc) (Value, Selector, error) {
+	for i, sel := range cf.From {
+		var vf ValueFinder
+		if i < len(cf.finders) {
+			vf = cf.finders[i]
+		}
+		if vf == nil {
+			if l, ok := sel.First(d); ok {
+				return l.W, sel, nil
+			}
+			continue
+		}
+		w, ok := vf.FirstValue(d)
+		if verifyFast {
+			if l, lok := sel.First(d); lok != ok || !reflect.DeepEqual(l.W, w) {
+				return Value{}, nil, fmt.Errorf("fast form of selector %v gave %#v, First %#v", sel, w, l.W)
+			}
+		}
+		if ok {
+			return w, sel, nil
+		}
+	}
+	return Value{}, nil, nil
 }
 
 // field decodes one field into the event.
 func (dc *DecodeCtx) field(cf *CompiledField, d *Doc, e *canonical.ReleaseEvent, env *ExprEnv) error {
+	if cf.plainDecode && !cf.seal {
+		if done, err := dc.plainField(cf, d, e); done {
+			return err
+		}
+	}
 	if cf.when != nil {
 		ok, err := dc.evalWhen(cf, d, env)
 		if err != nil {
@@ -280,14 +372,14 @@ func (dc *DecodeCtx) field(cf *CompiledField, d *Doc, e *canonical.ReleaseEvent,
 		}
 		return cf.target.set(e, p)
 	}
-	w, at, err := dc.value(cf, d, e, env)
+	w, src, err := dc.value(cf, d, e, env)
 	if err != nil || !w.OK {
 		return err
 	}
 	raw := w // a handle's check is on the secret it is made from
 	w, err = dc.convert(cf, w, e)
 	if err != nil {
-		return dc.errAt(at, cf.Spec.Target, err)
+		return dc.errAt(src.position(d), cf.Spec.Target, err)
 	}
 	if cf.Spec.Check != "" {
 		checked := w.Text()
@@ -298,20 +390,43 @@ func (dc *DecodeCtx) field(cf *CompiledField, d *Doc, e *canonical.ReleaseEvent,
 			if cf.Spec.Warn || dc.Profile.allowBadCheckDigit && errors.Is(err, canonical.ErrCheckDigit) {
 				e.Warnings = append(e.Warnings, warning(cf, checked, err))
 			} else {
-				return dc.errAt(at, cf.Spec.Target, err)
+				return dc.errAt(src.position(d), cf.Spec.Target, err)
 			}
 		}
 	}
 	if w, err = dc.sealValue(cf, w); err != nil {
-		return dc.errAt(at, cf.Spec.Target, err)
+		return dc.errAt(src.position(d), cf.Spec.Target, err)
 	}
 	if w.V == nil && w.Parts == nil && cf.target.setString(e, w.S) {
 		return nil
 	}
 	if err := cf.target.set(e, w.box()); err != nil {
-		return dc.errAt(at, cf.Spec.Target, fmt.Errorf("%w: %v", ErrConvert, err))
+		return dc.errAt(src.position(d), cf.Spec.Target, fmt.Errorf("%w: %v", ErrConvert, err))
 	}
 	return nil
+}
+
+// plainField is field for a plain field (CompiledField.plainDecode)
+// whose wire value is text: value, convert and set reduced to what they
+// do for it. done=false (a composite or another value) leaves it to
+// field.
+func (dc *DecodeCtx) plainField(cf *CompiledField, d *Doc, e *canonical.ReleaseEvent) (done bool, err error) {
+	w, sel, err := firstOf(cf, d)
+	switch {
+	case err != nil:
+		return true, err
+	case !w.OK:
+		if cf.Spec.Required {
+			return true, dc.errAt(Position{missing: cf.From[0], Doc: d}, cf.Spec.Target, ErrRequired)
+		}
+		return true, nil
+	case w.V != nil || w.Parts != nil:
+		return false, nil
+	case holdsSealed(w):
+		return true, dc.sealedInput(source{sel: sel}.position(d), cf)
+	}
+	cf.target.setString(e, w.S)
+	return true, nil
 }
 
 // convert applies the field's `as`.
@@ -337,9 +452,19 @@ func (dc *DecodeCtx) convert(cf *CompiledField, w Value, e *canonical.ReleaseEve
 		if err != nil || f != float64(int(f)) {
 			return Value{}, fmt.Errorf("%w: %w", ErrConvert, ErrNotNumber)
 		}
+		if cf.numPtr {
+			p := new(int)
+			*p = int(f)
+			return Value{V: p, OK: true}, nil
+		}
 		return Value{V: int(f), OK: true}, nil
 	case "decimal":
 		f, err := parseDecimal(w.Text())
+		if err == nil && cf.numPtr {
+			p := new(float64)
+			*p = f
+			return Value{V: p, OK: true}, nil
+		}
 		return Value{V: f, OK: err == nil}, err
 	case "bool":
 		if b, ok := w.V.(bool); ok {
@@ -355,7 +480,7 @@ func (dc *DecodeCtx) convert(cf *CompiledField, w Value, e *canonical.ReleaseEve
 	case "mask":
 		return Str(mask(w.Text())), nil
 	case "edifact-datetime", "datetime", "date":
-		loc, err := ZoneFor(FirstNonEmpty(cf.Spec.Zone, dc.Profile.Zone), e)
+		loc, err := dc.zoneFor(FirstNonEmpty(cf.Spec.Zone, dc.Profile.Zone), e)
 		if err != nil {
 			return Value{}, err
 		}
@@ -364,7 +489,7 @@ func (dc *DecodeCtx) convert(cf *CompiledField, w Value, e *canonical.ReleaseEve
 			if w.Parts != nil {
 				t, err = parseEdifactTime(w.Parts, loc, cf.endOfDay)
 			} else {
-				t, err = parseEdifactTime(w.Text(), loc, cf.endOfDay)
+				t, err = parseEdifactText(w.Text(), "", loc, cf.endOfDay)
 			}
 		} else {
 			t, err = parseDateTime(w.Text(), loc, cf.endOfDay)

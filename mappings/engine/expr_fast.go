@@ -1,10 +1,13 @@
 package engine
 
 import (
+	"reflect"
 	"strings"
 
 	"github.com/expr-lang/expr/ast"
 	"github.com/expr-lang/expr/vm"
+
+	"github.com/nexport/pcsgate/canonical"
 )
 
 // Most decode expressions are a few member reads of the input document
@@ -28,14 +31,28 @@ type fastExpr func(*fastEnv) (v fval, ok bool)
 type fastEnv struct {
 	root  any
 	value Value
+	event *canonical.ReleaseEvent
+	vars  [maxFastVars]fval // the values of the lets being evaluated
 }
 
 // fval is an intermediate value of a fast form.
+// It is returned by value through every closure, so it is kept to four
+// fields of four words, which the compiler keeps in registers: the small
+// fields share one word, and components are read from the environment.
 type fval struct {
+	fhead
+	s string
+	m map[string]any
+}
+
+// fhead is the small fields of a fast value.
+type fhead struct {
 	kind fkind
 	b    bool
-	s    string
-	m    map[string]any
+	// ptr marks a pointer field of the event, nil or not: the VM gives it
+	// typed, so it is no result, and no set holds it.
+	ptr bool
+	i   int32 // fInt
 }
 
 type fkind uint8
@@ -45,6 +62,9 @@ const (
 	fBool
 	fStr
 	fMap
+	fObj      // a set pointer to a struct of the event: only compared with nil
+	fParts    // the value's components (env.value.Parts): indexed, measured, compared with nil
+	fInt      // a length or an integer constant: only compared in order
 	fChainNil // an optional member met nil: the rest of the chain is skipped
 )
 
@@ -55,29 +75,29 @@ func fromAny(v any) (fval, bool) {
 	case nil:
 		return fval{}, true
 	case string:
-		return fval{kind: fStr, s: x}, true
+		return fval{fhead: fhead{kind: fStr}, s: x}, true
 	case bool:
-		return fval{kind: fBool, b: x}, true
+		return fval{fhead: fhead{kind: fBool, b: x}}, true
 	case map[string]any:
 		if x == nil {
 			return fval{}, false // a typed nil: leave IsNil to the VM
 		}
-		return fval{kind: fMap, m: x}, true
+		return fval{fhead: fhead{kind: fMap}, m: x}, true
 	}
 	return fval{}, false
 }
 
 // fromValue is fromAny of w.box(), without boxing a string.
-func fromValue(w Value) (fval, bool) {
+func fromValue(w *Value) (fval, bool) {
 	switch {
 	case !w.OK:
 		return fval{}, true
 	case w.V != nil:
 		return fromAny(w.V)
 	case w.Parts != nil:
-		return fval{}, false
+		return fval{fhead: fhead{kind: fParts}}, true
 	}
-	return fval{kind: fStr, s: w.S}, true
+	return fval{fhead: fhead{kind: fStr}, s: w.S}, true
 }
 
 // compileFast returns the fast form of p, or nil when its shape has none.
@@ -85,28 +105,41 @@ func compileFast(p *vm.Program) fastExpr {
 	if p == nil {
 		return nil
 	}
-	f, ok := fastNode(p.Node(), 0)
+	f, ok := fastNode(p.Node(), fctx{})
 	if !ok {
 		return nil
 	}
 	return func(env *fastEnv) (fval, bool) {
 		v, ok := f(env)
-		if !ok || v.kind == fChainNil || v.kind == fMap {
+		if !ok || v.kind >= fMap || v.ptr {
 			return fval{}, false // a whole object as result: the VM gives its own copy
 		}
 		return v, true
 	}
 }
 
-// fastNode compiles one node; chains is how many chain nodes enclose it
-// (an optional member skips to the end of the innermost one).
-func fastNode(n ast.Node, chains int) (fastExpr, bool) {
+// fctx is what compiling a node knows of its place: how many chain nodes
+// enclose it (an optional member skips to the end of the innermost one)
+// and the variables of the lets around it, by name, with their slots in
+// fastEnv.vars.
+type fctx struct {
+	chains int
+	vars   map[string]int
+}
+
+func (cx fctx) inChain() fctx {
+	cx.chains++
+	return cx
+}
+
+// fastNode compiles one node in its context.
+func fastNode(n ast.Node, cx fctx) (fastExpr, bool) {
 	switch x := n.(type) {
 	case *ast.StringNode:
-		v := fval{kind: fStr, s: x.Value}
+		v := fval{fhead: fhead{kind: fStr}, s: x.Value}
 		return func(*fastEnv) (fval, bool) { return v, true }, true
 	case *ast.BoolNode:
-		v := fval{kind: fBool, b: x.Value}
+		v := fval{fhead: fhead{kind: fBool, b: x.Value}}
 		return func(*fastEnv) (fval, bool) { return v, true }, true
 	case *ast.NilNode:
 		return func(*fastEnv) (fval, bool) { return fval{}, true }, true
@@ -116,37 +149,51 @@ func fastNode(n ast.Node, chains int) (fastExpr, bool) {
 			return nil, false
 		}
 		return func(*fastEnv) (fval, bool) { return v, true }, true
+	case *ast.IntegerNode:
+		if x.Value != int(int32(x.Value)) {
+			return nil, false
+		}
+		v := fval{fhead: fhead{kind: fInt, i: int32(x.Value)}}
+		return func(*fastEnv) (fval, bool) { return v, true }, true
 	case *ast.IdentifierNode:
-		return fastIdent(x.Value)
+		return fastIdent(x.Value, cx)
+	case *ast.VariableDeclaratorNode:
+		return fastLet(x, cx)
 	case *ast.ChainNode:
-		return fastChain(x, chains)
+		return fastChain(x, cx)
 	case *ast.MemberNode:
-		return fastMember(x, chains)
+		return fastMember(x, cx)
 	case *ast.UnaryNode:
-		return fastNot(x, chains)
+		return fastNot(x, cx)
 	case *ast.BinaryNode:
-		return fastBinary(x, chains)
+		return fastBinary(x, cx)
 	case *ast.ConditionalNode:
-		return fastConditional(x, chains)
+		return fastConditional(x, cx)
 	case *ast.BuiltinNode:
-		return fastCase(x, chains)
+		if x.Name == "len" {
+			return fastLen(x, cx)
+		}
+		return fastCase(x, cx)
 	}
 	return nil, false
 }
 
-func fastIdent(name string) (fastExpr, bool) {
+func fastIdent(name string, cx fctx) (fastExpr, bool) {
+	if slot, ok := cx.vars[name]; ok {
+		return func(env *fastEnv) (fval, bool) { return env.vars[slot], true }, true
+	}
 	switch name {
 	case "root":
 		return func(env *fastEnv) (fval, bool) { return fromAny(env.root) }, true
 	case "value":
-		return func(env *fastEnv) (fval, bool) { return fromValue(env.value) }, true
+		return func(env *fastEnv) (fval, bool) { return fromValue(&env.value) }, true
 	}
 	return nil, false
 }
 
 // fastChain ends an optional chain: a skipped rest is nil.
-func fastChain(n *ast.ChainNode, chains int) (fastExpr, bool) {
-	f, ok := fastNode(n.Node, chains+1)
+func fastChain(n *ast.ChainNode, cx fctx) (fastExpr, bool) {
+	f, ok := fastNode(n.Node, cx.inChain())
 	if !ok {
 		return nil, false
 	}
@@ -161,23 +208,29 @@ func fastChain(n *ast.ChainNode, chains int) (fastExpr, bool) {
 
 // fastMember reads a named member of an object: nil when absent, as the
 // VM's fetch from a map gives.
-func fastMember(n *ast.MemberNode, chains int) (fastExpr, bool) {
+func fastMember(n *ast.MemberNode, cx fctx) (fastExpr, bool) {
+	if i, ok := n.Property.(*ast.IntegerNode); ok && !n.Method {
+		return fastIndex(n, i.Value, cx)
+	}
 	prop, ok := n.Property.(*ast.StringNode)
 	if !ok || n.Method {
 		return nil, false
 	}
-	base, ok := fastNode(n.Node, chains)
+	if f, isEvent := fastEventMember(n, cx); isEvent {
+		return f, f != nil
+	}
+	base, ok := fastNode(n.Node, cx)
 	if !ok {
 		return nil, false
 	}
-	name, optional := prop.Value, n.Optional && chains > 0
+	name, optional := prop.Value, n.Optional && cx.chains > 0
 	return func(env *fastEnv) (fval, bool) {
 		b, ok := base(env)
 		switch {
 		case !ok:
 			return fval{}, false
 		case b.kind == fChainNil || b.kind == fNil && optional:
-			return fval{kind: fChainNil}, true
+			return fval{fhead: fhead{kind: fChainNil}}, true
 		case b.kind != fMap:
 			return fval{}, false
 		}
@@ -185,11 +238,11 @@ func fastMember(n *ast.MemberNode, chains int) (fastExpr, bool) {
 	}, true
 }
 
-func fastNot(n *ast.UnaryNode, chains int) (fastExpr, bool) {
+func fastNot(n *ast.UnaryNode, cx fctx) (fastExpr, bool) {
 	if n.Operator != "!" && n.Operator != "not" {
 		return nil, false
 	}
-	f, ok := fastNode(n.Node, chains)
+	f, ok := fastNode(n.Node, cx)
 	if !ok {
 		return nil, false
 	}
@@ -198,17 +251,16 @@ func fastNot(n *ast.UnaryNode, chains int) (fastExpr, bool) {
 		if !ok || v.kind != fBool {
 			return fval{}, false
 		}
-		return fval{kind: fBool, b: !v.b}, true
+		return fval{fhead: fhead{kind: fBool, b: !v.b}}, true
 	}, true
 }
 
-func fastConditional(n *ast.ConditionalNode, chains int) (fastExpr, bool) {
-	cond, ok1 := fastNode(n.Cond, chains)
-	yes, ok2 := fastNode(n.Exp1, chains)
-	no, ok3 := fastNode(n.Exp2, chains)
-	if !ok1 || !ok2 || !ok3 {
+func fastConditional(n *ast.ConditionalNode, cx fctx) (fastExpr, bool) {
+	cond, ok := fastNode(n.Cond, cx)
+	if !ok {
 		return nil, false
 	}
+	yes, no := lazyNode(n.Exp1, cx), lazyNode(n.Exp2, cx)
 	return func(env *fastEnv) (fval, bool) {
 		c, ok := cond(env)
 		if !ok || c.kind != fBool {
@@ -222,7 +274,7 @@ func fastConditional(n *ast.ConditionalNode, chains int) (fastExpr, bool) {
 }
 
 // fastCase is lower() and upper() of a string.
-func fastCase(n *ast.BuiltinNode, chains int) (fastExpr, bool) {
+func fastCase(n *ast.BuiltinNode, cx fctx) (fastExpr, bool) {
 	var fn func(string) string
 	switch n.Name {
 	case "lower":
@@ -235,7 +287,7 @@ func fastCase(n *ast.BuiltinNode, chains int) (fastExpr, bool) {
 	if len(n.Arguments) != 1 {
 		return nil, false
 	}
-	arg, ok := fastNode(n.Arguments[0], chains)
+	arg, ok := fastNode(n.Arguments[0], cx)
 	if !ok {
 		return nil, false
 	}
@@ -244,15 +296,18 @@ func fastCase(n *ast.BuiltinNode, chains int) (fastExpr, bool) {
 		if !ok || v.kind != fStr {
 			return fval{}, false
 		}
-		return fval{kind: fStr, s: fn(v.s)}, true
+		return fval{fhead: fhead{kind: fStr}, s: fn(v.s)}, true
 	}, true
 }
 
 // fastBinary compiles the operators of the common shapes: equality, and,
 // or, nil coalescing, string concatenation and membership in a list of
 // strings (which the optimiser has turned into a set).
-func fastBinary(n *ast.BinaryNode, chains int) (fastExpr, bool) {
-	left, ok1 := fastNode(n.Left, chains)
+func fastBinary(n *ast.BinaryNode, cx fctx) (fastExpr, bool) {
+	left, ok1 := fastNode(n.Left, cx)
+	if n.Operator == "matches" {
+		return fastMatches(left, ok1, n.Right)
+	}
 	if n.Operator == "in" {
 		set, ok2 := n.Right.(*ast.ConstantNode)
 		if !ok1 || !ok2 {
@@ -264,21 +319,26 @@ func fastBinary(n *ast.BinaryNode, chains int) (fastExpr, bool) {
 		}
 		return fastIn(left, strs), true
 	}
-	right, ok2 := fastNode(n.Right, chains)
+	switch n.Operator {
+	case "&&", "and", "||", "or", "??":
+		if !ok1 {
+			return nil, false
+		}
+		return fastLazy(left, lazyNode(n.Right, cx), n.Operator), true
+	}
+	right, ok2 := fastNode(n.Right, cx)
 	if !ok1 || !ok2 {
 		return nil, false
 	}
 	switch n.Operator {
-	case "==":
-		return fastEqual(left, right, false), true
-	case "!=":
-		return fastEqual(left, right, true), true
-	case "&&", "and":
-		return fastLogic(left, right, false), true
-	case "||", "or":
-		return fastLogic(left, right, true), true
-	case "??":
-		return fastCoalesce(left, right), true
+	case "==", "!=":
+		negate, strs := n.Operator == "!=", typedStrings(n.Left, n.Right)
+		if f := fastEqualConst(left, n.Right, negate, strs); f != nil {
+			return f, true
+		}
+		return fastEqual(left, right, negate, strs), true
+	case "<", "<=", ">", ">=":
+		return fastOrder(left, right, n.Operator), true
 	case "+":
 		return fastConcat(left, right), true
 	}
@@ -286,17 +346,80 @@ func fastBinary(n *ast.BinaryNode, chains int) (fastExpr, bool) {
 }
 
 // fastEqual is the VM's equality for strings, booleans and nil: values of
-// different kinds differ, nil equals nil; objects are left to the VM.
-func fastEqual(left, right fastExpr, negate bool) fastExpr {
+// different kinds differ, nil equals nil; objects are left to the VM. With
+// strs set the checker typed both sides as strings, and the VM compares
+// strings only.
+func fastEqual(left, right fastExpr, negate, strs bool) fastExpr {
 	return func(env *fastEnv) (fval, bool) {
 		a, ok1 := left(env)
 		b, ok2 := right(env)
-		if !ok1 || !ok2 || a.kind > fMap || b.kind > fMap || a.kind == fMap && b.kind != fNil || b.kind == fMap && a.kind != fNil {
+		if !ok1 || !ok2 || a.kind >= fInt || b.kind >= fInt || a.kind >= fMap && b.kind != fNil || b.kind >= fMap && a.kind != fNil {
+			return fval{}, false
+		}
+		if strs && (a.kind != fStr || b.kind != fStr) {
 			return fval{}, false
 		}
 		eq := a.kind == b.kind && a.b == b.b && a.s == b.s
-		return fval{kind: fBool, b: eq != negate}, true
+		return fval{fhead: fhead{kind: fBool, b: eq != negate}}, true
 	}
+}
+
+// typedStrings tells whether the checker typed both sides of an equality
+// as plain strings (members of the event), for which the VM compares
+// strings only and fails on nil.
+func typedStrings(l, r ast.Node) bool {
+	plain := func(n ast.Node) bool {
+		t := n.Type()
+		return t != nil && t.Kind() == reflect.String && t.PkgPath() == ""
+	}
+	return plain(l) && plain(r)
+}
+
+// fastEqualConst is fastEqual with a string literal or nil on the right,
+// compared in place; nil when the right side is neither.
+func fastEqualConst(left fastExpr, right ast.Node, negate, strs bool) fastExpr {
+	switch c := right.(type) {
+	case *ast.StringNode:
+		lit := c.Value
+		return func(env *fastEnv) (fval, bool) {
+			a, ok := left(env)
+			if !ok || a.kind >= fMap || strs && a.kind != fStr {
+				return fval{}, false
+			}
+			return fval{fhead: fhead{kind: fBool, b: (a.kind == fStr && a.s == lit) != negate}}, true
+		}
+	case *ast.NilNode:
+		return func(env *fastEnv) (fval, bool) {
+			a, ok := left(env)
+			if !ok || a.kind >= fInt || strs {
+				return fval{}, false
+			}
+			return fval{fhead: fhead{kind: fBool, b: (a.kind == fNil) != negate}}, true
+		}
+	}
+	return nil
+}
+
+// lazyNode compiles a node evaluated only on some runs (a branch, the
+// right side of &&, || and ??). A shape fast forms do not take becomes a
+// form that always asks the VM, so that the runs that do not reach it
+// are still answered: value != "X" && event.occurredAt.Before(...).
+func lazyNode(n ast.Node, cx fctx) fastExpr {
+	if f, ok := fastNode(n, cx); ok {
+		return f
+	}
+	return func(*fastEnv) (fval, bool) { return fval{}, false }
+}
+
+// fastLazy is the operator op of the short-circuit ones.
+func fastLazy(left, right fastExpr, op string) fastExpr {
+	switch op {
+	case "&&", "and":
+		return fastLogic(left, right, false)
+	case "||", "or":
+		return fastLogic(left, right, true)
+	}
+	return fastCoalesce(left, right)
 }
 
 // fastLogic is && (or=false) and || (or=true): the left side must be a
@@ -338,7 +461,7 @@ func fastConcat(left, right fastExpr) fastExpr {
 		if !ok1 || !ok2 || a.kind != fStr || b.kind != fStr {
 			return fval{}, false
 		}
-		return fval{kind: fStr, s: a.s + b.s}, true
+		return fval{fhead: fhead{kind: fStr}, s: a.s + b.s}, true
 	}
 }
 
@@ -347,11 +470,11 @@ func fastConcat(left, right fastExpr) fastExpr {
 func fastIn(left fastExpr, set map[string]struct{}) fastExpr {
 	return func(env *fastEnv) (fval, bool) {
 		a, ok := left(env)
-		if !ok || a.kind != fStr && a.kind != fNil {
+		if !ok || a.ptr || a.kind != fStr && a.kind != fNil {
 			return fval{}, false
 		}
 		_, in := set[a.s]
-		return fval{kind: fBool, b: in}, true
+		return fval{fhead: fhead{kind: fBool, b: in}}, true
 	}
 }
 

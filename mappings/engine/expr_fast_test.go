@@ -44,6 +44,21 @@ func TestFastExprMatchesVM(t *testing.T) {
 		`root.body == nil`,
 		`nil`,
 		`"a" + "b"`,
+		`value == nil ? "" : let code = len(value) > 1 ? value[1] : ""; code == "146" || code == "" && value[0] matches "^[0-9]+$" ? value[0] : ""`,
+		`value == nil ? "" : let code = len(value) > 1 ? value[1] : ""; code == "103" || code == "" && !(value[0] matches "^[0-9]+$") ? value[0] : ""`,
+		`len(value) >= 2 && len(value) < 3 && len(value) <= 2`,
+		`value[1]`,
+		`value[2]`,
+		`value[-1]`,
+		`value matches "^x"`,
+		`root.type matches "^Release"`,
+		`let a = value; let b = root.type; a == b`,
+		`let a = root.body; a?.actionType`,
+		`len(root.type) > 1`,
+		`root.type == "ReleaseLight" && text(root.event) == "Accepted"`,
+		`root.flag == true ? text(root.n) : "no"`,
+		`root.n ?? text(root.type)`,
+		`root.type != "ReleaseLight" || len(root.list) > 0`,
 	}
 	docs := []string{
 		`{"type":"ReleaseLight","event":"Accepted","body":{"terminalCode":"0100","actionType":"Assign","carrier":{"name":"c"},"driver":{"alfapassNumber":"**12"}},"flag":true,"n":1,"list":[1]}`,
@@ -54,7 +69,8 @@ func TestFastExprMatchesVM(t *testing.T) {
 		`{}`,
 	}
 	answered := 0
-	values := []Value{{}, Str("x"), Str(""), {V: map[string]any{"a": "b"}, OK: true}, {Parts: []string{"a", "b"}, OK: true}}
+	values := []Value{{}, Str("x"), Str(""), {V: map[string]any{"a": "b"}, OK: true}, {Parts: []string{"a", "b"}, OK: true},
+		{Parts: []string{"9074729", "146"}, OK: true}, {Parts: []string{"PDHX", "103"}, OK: true}, {Parts: []string{"9074729"}, OK: true}, {Parts: []string{"PDHX", ""}, OK: true}}
 	for _, src := range exprs {
 		p, err := compileExpr(src)
 		require.NoError(t, err, src)
@@ -85,14 +101,16 @@ func TestFastExprMatchesVM(t *testing.T) {
 // expression back to the VM.
 func TestFastExprShapes(t *testing.T) {
 	for src, want := range map[string]bool{
-		`root.type + "/" + root.event`:                                        true,
-		`root.type == "ReleaseRight" && root.event in ["A", "B"]`:             true,
-		`(root.body?.driver?.alfapassNumber ?? "") != ""`:                     true,
-		`root.body?.carrier == nil ? "x" : lower(root.event)`:                 true,
-		`event.release?.status == "PICKED_UP"`:                                false,
-		`text(value) matches "^0x[0-9a-fA-F]{1,64}$" ? value : ""`:            false,
-		`let x = root.type; x`:                                                false,
-		`map(filter(sort(keys(root.greenLights)), # != "total"), ({"n": #}))`: false,
+		`root.type + "/" + root.event`:                                             true,
+		`root.type == "ReleaseRight" && root.event in ["A", "B"]`:                  true,
+		`(root.body?.driver?.alfapassNumber ?? "") != ""`:                          true,
+		`root.body?.carrier == nil ? "x" : lower(root.event)`:                      true,
+		`event.release?.status == "PICKED_UP"`:                                     true,
+		`string(event.type) == "GATED_OUT"`:                                        false,
+		`text(value) matches "^0x[0-9a-fA-F]{1,64}$" ? value : ""`:                 false,
+		`let x = root.type; x`:                                                     true,
+		`let code = len(value) > 1 ? value[1] : ""; code == "146" ? value[0] : ""`: true,
+		`map(filter(sort(keys(root.greenLights)), # != "total"), ({"n": #}))`:      false,
 	} {
 		p, err := compileExpr(src)
 		require.NoError(t, err, src)

@@ -15,9 +15,12 @@ import (
 // CompiledField is a Field ready to run: paths, expressions, tables and the
 // target accessor are resolved once when the profile is loaded.
 type CompiledField struct {
-	Spec     *spec.Field
-	target   *Accessor
-	From     []Selector  // decode: wire paths
+	Spec   *spec.Field
+	target *Accessor
+	From   []Selector // decode: wire paths
+	// finders are From as ValueFinders, nil where a selector is not one
+	// (resolved once, not per value read).
+	finders  []ValueFinder
 	FromCan  []*Accessor // encode: canonical paths
 	Expr     *vm.Program
 	when     *vm.Program
@@ -36,6 +39,14 @@ type CompiledField struct {
 	// or writes (encode), "" for none; seal: decode keeps it sealed.
 	secret string
 	seal   bool
+	// plainDecode: a decode field that copies the first wire text found
+	// into a string field, with nothing to compute, map, convert or check
+	// (see plainField); whether it is sealed is known only at run time.
+	plainDecode bool
+	// numPtr: an int or decimal decode field whose target is a pointer to
+	// that type and which has no check, so convert gives the pointer the
+	// target stores, not a boxed number that set copies through reflect.
+	numPtr bool
 	// fastExpr and fastWhen are the decode expressions' fast forms, nil
 	// when their shape has none (see compileFast).
 	fastExpr, fastWhen fastExpr
@@ -70,7 +81,7 @@ func (c *Compiler) compileDecodeField(f *spec.Field, paths PathCompiler) (*Compi
 		if err != nil {
 			return nil, err
 		}
-		cf.From = append(cf.From, sel)
+		cf.addFrom(sel)
 	}
 	switch f.As {
 	case "edifact-datetime", "datetime", "date":
@@ -81,7 +92,24 @@ func (c *Compiler) compileDecodeField(f *spec.Field, paths PathCompiler) (*Compi
 			return nil, err
 		}
 	}
+	switch {
+	case f.Check != "" || cf.target == nil:
+	case f.As == "int":
+		cf.numPtr = cf.target.leaf == reflect.TypeFor[*int]()
+	case f.As == "decimal":
+		cf.numPtr = cf.target.leaf == reflect.TypeFor[*float64]()
+	}
+	cf.plainDecode = len(cf.From) > 0 && cf.target != nil && cf.target.leaf.Kind() == reflect.String &&
+		cf.when == nil && cf.party == nil && cf.Expr == nil && cf.table == nil &&
+		f.Const == nil && f.Default == nil && !f.All && f.Check == "" && (f.As == "" || f.As == "string")
 	return cf, nil
+}
+
+// addFrom appends a wire path to a decode field.
+func (cf *CompiledField) addFrom(sel Selector) {
+	cf.From = append(cf.From, sel)
+	vf, _ := sel.(ValueFinder)
+	cf.finders = append(cf.finders, vf)
 }
 
 // CompileEncodeField prepares an encode field: From are canonical paths

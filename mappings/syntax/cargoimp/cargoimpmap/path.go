@@ -102,11 +102,10 @@ type cargoimpSplitter struct{}
 // would otherwise build again for each field: the message's AWB as text
 // and the line's date parts.
 type statusItem struct {
-	st       *cargoimp.Status
-	awb      string
-	date     [4]string
-	dateText string // day, month and time together, as errors show them
-	dated    bool
+	st    *cargoimp.Status
+	awb   string
+	date  [4]string
+	dated bool
 }
 
 // Items returns the status lines, backed by one array per message.
@@ -133,7 +132,6 @@ func (cargoimpSplitter) Items(d *engine.Doc) []any {
 func (it *statusItem) dateParts() []string {
 	if !it.dated {
 		it.date, it.dated = statusDate(it.st), true
-		it.dateText = it.date[0] + it.date[1] + it.date[2]
 	}
 	return it.date[:]
 }
@@ -162,49 +160,60 @@ func (s *cargoimpSelector) statusOf(d *engine.Doc) (*cargoimp.Status, *statusIte
 }
 
 func (s *cargoimpSelector) First(d *engine.Doc) (engine.Located, bool) {
-	m, ok := d.Root.(*cargoimp.Message)
-	if !ok {
-		return engine.Located{}, false
-	}
-	var w engine.Value
-	at := engine.Position{}
-	if s.status == 0 {
-		if it, ok := d.Item.(*statusItem); ok && s.name == "AWB" {
-			w = engine.Str(it.awb)
-		} else {
-			w = s.messageValue(m)
-		}
-		at.Line, at.Segment, at.Field = 2, "consignment", s.name
-		if s.name == "type" || s.name == "version" {
-			at.Line, at.Segment = 1, "header"
-		}
-	} else {
-		st, it := s.statusOf(d)
-		if st == nil {
-			return engine.Located{}, false
-		}
-		if s.name == "date" && it != nil && st.Day != "" {
-			w = engine.Value{Parts: it.dateParts(), OK: true}
-		} else {
-			w = s.statusValue(st)
-		}
-		if s.name == "line" {
-			w = engine.Str(rawLine(m, st.Line))
-		}
-		at.Line, at.Segment, at.Field = st.Line, st.Code, s.name
-	}
+	w, st := s.find(d)
 	if !w.OK {
 		return engine.Located{}, false
 	}
-	at.Value, at.Parts = w.S, w.Parts
+	at := engine.Position{Line: 2, Segment: "consignment", Field: s.name, Value: w.S, Parts: w.Parts}
+	switch {
+	case st != nil:
+		at.Line, at.Segment = st.Line, st.Code
+	case s.name == "type" || s.name == "version":
+		at.Line, at.Segment = 1, "header"
+	}
 	if s.name == "date" {
 		if it, ok := d.Item.(*statusItem); ok && s.status == 1 {
-			at.Value = it.dateText
+			at.Value = "" // day, month and time together, once the parts are made
+			if it.dated {
+				at.Value = it.date[0] + it.date[1] + it.date[2]
+			}
 		} else {
 			at.Value = w.Parts[0] + w.Parts[1] + w.Parts[2]
 		}
 	}
 	return engine.Located{W: w, At: at}, true
+}
+
+// FirstValue is First's value without its position, which the engine
+// asks for only when an error needs it.
+func (s *cargoimpSelector) FirstValue(d *engine.Doc) (engine.Value, bool) {
+	w, _ := s.find(d)
+	return w, w.OK
+}
+
+// find is the selected value (OK=false for none) and, for a status
+// field, the status line it is on.
+func (s *cargoimpSelector) find(d *engine.Doc) (engine.Value, *cargoimp.Status) {
+	m, ok := d.Root.(*cargoimp.Message)
+	if !ok {
+		return engine.Value{}, nil
+	}
+	if s.status == 0 {
+		if it, ok := d.Item.(*statusItem); ok && s.name == "AWB" {
+			return engine.Str(it.awb), nil
+		}
+		return s.messageValue(m), nil
+	}
+	st, it := s.statusOf(d)
+	switch {
+	case st == nil:
+		return engine.Value{}, nil
+	case s.name == "line":
+		return engine.Str(rawLine(m, st.Line)), st
+	case s.name == "date" && it != nil && st.Day != "":
+		return engine.Value{Parts: it.dateParts(), OK: true}, st
+	}
+	return s.statusValue(st), st
 }
 
 func (s *cargoimpSelector) All(d *engine.Doc) []engine.Located {

@@ -281,6 +281,20 @@ func (s *edifactSelector) First(d *engine.Doc) (l engine.Located, ok bool) {
 	return l, true
 }
 
+// FirstValue is First's value without its position, which the engine
+// asks for only when an error needs it.
+func (s *edifactSelector) FirstValue(d *engine.Doc) (engine.Value, bool) {
+	m, ok := d.Root.(*edifact.Message)
+	if !ok {
+		return engine.Value{}, false
+	}
+	k := s.firstIndex(m, d)
+	if k < 0 {
+		return engine.Value{}, false
+	}
+	return s.value(&m.Segments[k]), true
+}
+
 // firstIndex returns the number of the first segment in scope that
 // matches and has a value, or -1; the scopes are those of cursor.
 func (s *edifactSelector) firstIndex(m *edifact.Message, d *engine.Doc) int {

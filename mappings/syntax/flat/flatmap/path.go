@@ -50,13 +50,13 @@ func (l lastRecords) with(rec flat.Record) lastRecords {
 }
 
 // get returns the last record of type typ.
-func (l lastRecords) get(typ string) (flat.Record, bool) {
+func (l lastRecords) get(typ string) (*flat.Record, bool) {
 	for i := range l {
 		if l[i].Type == typ {
-			return l[i], true
+			return &l[i], true
 		}
 	}
-	return flat.Record{}, false
+	return nil, false
 }
 
 type flatSelector struct {
@@ -155,34 +155,52 @@ func (flatPaths) CompileEach(path string) (engine.Splitter, error) {
 	return nil, fmt.Errorf("each %q: flat files give one event per record; choose the record type with options.fixed.each", path)
 }
 
-func (s *flatSelector) record(d *engine.Doc) (flat.Record, bool) {
+func (s *flatSelector) record(d *engine.Doc) (*flat.Record, bool) {
 	row, ok := d.Root.(*flatRow)
 	if !ok {
-		return flat.Record{}, false
+		return nil, false
 	}
 	if s.recType == "" || s.recType == row.rec.Type {
-		return row.rec, true
+		return &row.rec, true
 	}
 	r, ok := row.prev.get(s.recType)
 	return r, ok
 }
 
 func (s *flatSelector) First(d *engine.Doc) (engine.Located, bool) {
-	rec, ok := s.record(d)
+	rec, v, ok := s.find(d)
 	if !ok {
 		return engine.Located{}, false
+	}
+	return engine.Located{W: engine.Str(v), At: engine.Position{Line: rec.Line, Segment: rec.Type, Field: s.name, Value: v}}, true
+}
+
+// FirstValue is First's value without its position, which the engine
+// asks for only when an error needs it.
+func (s *flatSelector) FirstValue(d *engine.Doc) (engine.Value, bool) {
+	_, v, ok := s.find(d)
+	if !ok {
+		return engine.Value{}, false
+	}
+	return engine.Str(v), true
+}
+
+// find is the selected field's record and its non-empty value.
+func (s *flatSelector) find(d *engine.Doc) (*flat.Record, string, bool) {
+	rec, ok := s.record(d)
+	if !ok {
+		return nil, "", false
 	}
 	i := s.hint
 	if i < 0 || i >= len(rec.Names) || rec.Names[i] != s.name {
 		if i = slices.Index(rec.Names, s.name); i < 0 {
-			return engine.Located{}, false
+			return nil, "", false
 		}
 	}
 	if i >= len(rec.Values) || rec.Values[i] == "" {
-		return engine.Located{}, false
+		return nil, "", false
 	}
-	v := rec.Values[i]
-	return engine.Located{W: engine.Str(v), At: engine.Position{Line: rec.Line, Segment: rec.Type, Field: s.name, Value: v}}, true
+	return rec, rec.Values[i], true
 }
 
 func (s *flatSelector) All(d *engine.Doc) []engine.Located {
