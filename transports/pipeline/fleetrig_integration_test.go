@@ -250,7 +250,9 @@ func (f *feeder) post(i int) error {
 }
 
 // longestStall is the longest time in which no new outbox file appeared
-// while an offered message was not yet delivered, and when it began.
+// while an offered message was not yet delivered, and when it began. The
+// wait for the fleet's first file (its start-up) is not a stall; see
+// firstFile.
 func longestStall(offered []time.Time, seen map[string]time.Time) (time.Duration, time.Time) {
 	fed := slices.Clone(offered)
 	slices.SortFunc(fed, func(a, b time.Time) int { return a.Compare(b) })
@@ -261,8 +263,12 @@ func longestStall(offered []time.Time, seen map[string]time.Time) (time.Duration
 	slices.SortFunc(got, func(a, b time.Time) int { return a.Compare(b) })
 	var worst time.Duration
 	var from time.Time
-	prev := fed[0]
-	for k, at := range got {
+	if len(got) == 0 {
+		return 0, from
+	}
+	prev := got[0]
+	for k, at := range got[1:] {
+		k++
 		// Work is pending from prev on, unless everything offered by then
 		// was delivered: then from the next offer.
 		if k < len(fed) && fedBy(fed, prev) <= k && fed[k].After(prev) {
@@ -274,6 +280,22 @@ func longestStall(offered []time.Time, seen map[string]time.Time) (time.Duration
 		prev = at
 	}
 	return worst, from
+}
+
+// firstFile is how long after the first offer the first outbox file
+// appeared: the fleet's start-up, zero when nothing appeared.
+func firstFile(offered []time.Time, seen map[string]time.Time) time.Duration {
+	if len(offered) == 0 || len(seen) == 0 {
+		return 0
+	}
+	first := slices.MinFunc(offered, func(a, b time.Time) int { return a.Compare(b) })
+	var firstSeen time.Time
+	for _, at := range seen {
+		if firstSeen.IsZero() || at.Before(firstSeen) {
+			firstSeen = at
+		}
+	}
+	return firstSeen.Sub(first)
 }
 
 // fedBy counts the offers at or before t.
@@ -331,11 +353,14 @@ func TestLongestStall(t *testing.T) {
 		stallFrom time.Time
 	}{
 		{"backlog", []time.Time{at(0), at(1), at(2)}, seen(0.5, 5, 6), 4 * time.Second, at(1)},
-		{"idle between offers", []time.Time{at(10), at(0)}, seen(1, 11), time.Second, at(0)},
-		{"first delivery late", []time.Time{at(0), at(0.1)}, seen(7, 7.5), 7 * time.Second, at(0)},
+		{"idle between offers", []time.Time{at(10), at(0)}, seen(1, 11), time.Second, at(10)},
+		{"first delivery late: start-up, not a stall", []time.Time{at(0), at(0.1)}, seen(7, 7.5), 500 * time.Millisecond, at(7)},
+		{"stall after the start", []time.Time{at(0), at(0.1), at(0.2)}, seen(7, 7.5, 19), 11500 * time.Millisecond, at(7.5)},
 	} {
 		stall, from := longestStall(c.offered, c.seen)
 		require.Equal(t, c.stall, stall, c.name)
 		require.Equal(t, c.stallFrom, from, c.name)
 	}
+	require.Equal(t, 7*time.Second, firstFile([]time.Time{at(0.1), at(0)}, seen(7.5, 7)))
+	require.Zero(t, firstFile([]time.Time{at(0)}, nil))
 }
