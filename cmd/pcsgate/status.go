@@ -53,7 +53,7 @@ leases. --json prints the same as the monitor's /api/fleet.`,
 // writeFleet prints the fleet as two tables, instances and leases.
 func writeFleet(out io.Writer, where string, fl pipeline.Fleet) error {
 	w := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
-	fmt.Fprintf(w, "Store %s: %d instances, %d alive\n\n", where, len(fl.Instances), alive(fl.Instances))
+	fmt.Fprintf(w, "Store %s: %s, %d alive\n\n", where, count(len(fl.Instances), "instance"), alive(fl.Instances))
 	fmt.Fprintln(w, "INSTANCE\tHOST\tPID\tVERSION\tSTARTED\tHEARTBEAT\tSTATE")
 	for _, in := range fl.Instances {
 		state := "gone"
@@ -63,6 +63,10 @@ func writeFleet(out io.Writer, where string, fl pipeline.Fleet) error {
 		fmt.Fprintf(w, "%s\t%s\t%d\t%s\t%s\t%s\t%s\n", in.ID, in.Host, in.PID, in.Version, stamp(in.StartedAt), stamp(in.HeartbeatAt), state)
 	}
 	fmt.Fprintln(w)
+	if len(fl.Leases) == 0 {
+		fmt.Fprintln(w, "No leases held: inbound work is leased on a PostgreSQL store only, to one instance per inbox or SFTP pick-up.")
+		return w.Flush()
+	}
 	fmt.Fprintln(w, "LEASE\tHOLDER\tSINCE\tEXPIRES")
 	for _, l := range fl.Leases {
 		fmt.Fprintf(w, "%s\t%s\t%s\t%s\n", l.Name, l.Holder, stamp(l.AcquiredAt), stamp(l.ExpiresAt))

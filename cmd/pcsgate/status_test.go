@@ -107,3 +107,20 @@ func TestRunRefusesAnotherCredentialKey(t *testing.T) {
 	assert.Regexp(t, `^pcsgate: credential_key_file `+regexp.QuoteMeta(key)+` is not the key the store was first started with `+
 		`\(fingerprint [0-9a-f]{12}, this one's [0-9a-f]{12}\): give every instance a copy of the same file`, errOut)
 }
+
+// On a store where nothing is leased (SQLite: one process), status says so
+// instead of an empty table, and counts one instance in the singular.
+func TestStatusWithoutLeases(t *testing.T) {
+	data := t.TempDir()
+	s, err := store.Open(context.Background(), "sqlite:"+filepath.Join(data, "pcsgate.db"), nil)
+	require.NoError(t, err)
+	_, err = s.Register(context.Background(), store.Instance{ID: "a1b2c3d4e5f6", Host: "gw-1", PID: 7, Version: "v1.2.0"})
+	require.NoError(t, err)
+	require.NoError(t, s.Close())
+	code, out, errOut := runCLI(t, "", "status", "--data", data)
+	require.Equal(t, 0, code, errOut)
+	ls := lines(out)
+	assert.Contains(t, ls[0], ": 1 instance, 1 alive")
+	assert.Equal(t, "No leases held: inbound work is leased on a PostgreSQL store only, to one instance per inbox or SFTP pick-up.", ls[len(ls)-1])
+	assert.NotContains(t, out, "LEASE")
+}
