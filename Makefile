@@ -66,7 +66,7 @@ bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./mappings/syntax/... ./canonical/... ./transports/store/ ./transports/filedrop/ ./transports/http/ ./transports/sftp/ | tee $(BENCH_DIR)/packages.txt
 	PCSGATE_BENCH_RSS=1 $(GO) test -count=1 -v -run 'TestLargeInterchangeRSS' ./cmd/pcsgate/ | tee $(BENCH_DIR)/rss.txt | grep -E 'peak RSS|^(ok|FAIL)'
 	@echo
-	$(GO) run ./internal/benchtable -dir $(BENCH_DIR)
+	$(GO) run ./cmd/benchtable -dir $(BENCH_DIR)
 
 ## bench-peers: opt-in, needs node and npm: times node-edifact's tokenizer
 ## (npm edifact@1.2.12, installed into bin/peers) against pcsgate translate
@@ -82,7 +82,7 @@ bench-peers: build
 	@test -f $(PEERS_INPUT) || \
 	  PCSGATE_WRITE_INTERCHANGE=$(CURDIR)/$(PEERS_INPUT) $(GO) test -count=1 -run '^TestWriteLargeInterchange$$' ./cmd/pcsgate/
 	@mkdir -p $(BENCH_DIR)
-	$(GO) run ./internal/benchtable peers -node-modules $(PEERS_DIR)/node_modules -input $(PEERS_INPUT) -pcsgate $(BIN) -out $(BENCH_DIR)/peers.json
+	$(GO) run ./cmd/benchtable peers -node-modules $(PEERS_DIR)/node_modules -input $(PEERS_INPUT) -pcsgate $(BIN) -out $(BENCH_DIR)/peers.json
 
 ## fuzz: time-boxed fuzzing of every parser and writer (FUZZTIME each)
 fuzz:

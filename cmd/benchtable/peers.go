@@ -69,7 +69,7 @@ func runPeers(args []string, stdout io.Writer) int {
 	flags := flag.NewFlagSet("benchtable peers", flag.ContinueOnError)
 	flags.StringVar(&c.node, "node", "node", "the node executable")
 	flags.StringVar(&c.nodeModules, "node-modules", "bin/peers/node_modules", "the node_modules folder that holds edifact")
-	flags.StringVar(&c.script, "script", "internal/benchtable/peers/tokenize.js", "the node-edifact tokenize script")
+	flags.StringVar(&c.script, "script", "cmd/benchtable/peers/tokenize.js", "the node-edifact tokenize script")
 	flags.StringVar(&c.input, "input", "bin/peers/coreor-100mb.edi", "the interchange both sides read")
 	flags.StringVar(&c.pcsgate, "pcsgate", "bin/pcsgate", "the pcsgate binary")
 	flags.StringVar(&c.out, "out", "bin/bench/peers.json", "where to write the results")
