@@ -44,8 +44,17 @@ func TestPostgresHungMemberHelper(t *testing.T) {
 // startHungMember starts TestPostgresHungMemberHelper on dsn, waits until
 // it holds a batch and stops it (SIGSTOP). It returns when it stopped it.
 func startHungMember(t *testing.T, dsn string) time.Time {
-	cmd := exec.Command(os.Args[0], "-test.run=^TestPostgresHungMemberHelper$")
-	cmd.Env = append(os.Environ(), envHungDSN+"="+dsn)
+	return stopHelperHolding(t, "TestPostgresHungMemberHelper", envHungDSN, dsn)
+}
+
+// stopHelperHolding runs the test helper named test in a process of its
+// own, with env set to dsn, waits until it prints "holding" and stops it
+// with SIGSTOP; it returns when it stopped it. The process is killed when
+// the test ends.
+func stopHelperHolding(t *testing.T, test, env, dsn string) time.Time {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^"+test+"$")
+	cmd.Env = append(os.Environ(), env+"="+dsn)
 	out, err := cmd.StdoutPipe()
 	require.NoError(t, err)
 	require.NoError(t, cmd.Start())
@@ -55,15 +64,11 @@ func startHungMember(t *testing.T, dsn string) time.Time {
 	for !held && lines.Scan() {
 		held = lines.Text() == "holding"
 	}
-	require.True(t, held, "the other member took the batch")
+	require.True(t, held, "%s never held its message: another member took it", test)
 	require.NoError(t, cmd.Process.Signal(syscall.SIGSTOP))
 	return time.Now()
 }
 
-// A member of a consumer group that hangs (SIGSTOP) while its handler holds
-// a batch, with the default limits: other topics are delivered at once, and
-// within 10 s its claim expires by the database's clock and another member
-// of the group delivers the held batch and what came after it, in order.
 func TestPostgresHungMember(t *testing.T) {
 	dsn := postgresDSN(t)
 	ctx := context.Background()

@@ -1,11 +1,8 @@
 package store_test
 
 import (
-	"bufio"
 	"context"
 	"os"
-	"os/exec"
-	"syscall"
 	"testing"
 	"time"
 
@@ -58,20 +55,7 @@ func TestPostgresStoppedInstance(t *testing.T) {
 	ch, err := sub.Subscribe(ctx, "other")
 	require.NoError(t, err)
 
-	cmd := exec.Command(os.Args[0], "-test.run=^TestPostgresStoppedInstanceHelper$")
-	cmd.Env = append(os.Environ(), envStoppedDSN+"="+dsn)
-	out, err := cmd.StdoutPipe()
-	require.NoError(t, err)
-	require.NoError(t, cmd.Start())
-	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-	lines := bufio.NewScanner(out)
-	held := false
-	for !held && lines.Scan() {
-		held = lines.Text() == "holding"
-	}
-	require.True(t, held, "the other instance took the message")
-	require.NoError(t, cmd.Process.Signal(syscall.SIGSTOP))
-	stopped := time.Now()
+	stopped := stopHelperHolding(t, "TestPostgresStoppedInstanceHelper", envStoppedDSN, dsn)
 
 	require.NoError(t, s.Publisher().Publish("other", message.NewMessage("after", nil)))
 	select {
