@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"sync"
 	"time"
 
 	wsql "github.com/ThreeDotsLabs/watermill-sql/v4/pkg/sql"
@@ -64,11 +63,9 @@ func claimTTL(cfg Config) time.Duration {
 type claimTx struct {
 	sn *subscription
 
-	mu     sync.Mutex
-	gen    int64 // the claim's generation; 0 when not held
-	renew  *time.Timer
-	writes []wsql.Query
-	done   bool
+	keptWrites
+	gen   int64 // the claim's generation; 0 when not held
+	renew *time.Timer
 }
 
 // claimArgs identifies the claim held in the claim statements.
@@ -160,17 +157,6 @@ func (t *claimTx) renewClaim() {
 	}
 	// After a failed renewal, try again: the claim may still be held.
 	t.renew = time.AfterFunc(ttl/3, t.renewClaim)
-}
-
-// ExecContext keeps a statement (the acknowledgement) for Commit.
-func (t *claimTx) ExecContext(_ context.Context, query string, args ...any) (wsql.Result, error) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if t.done {
-		return nil, sql.ErrTxDone
-	}
-	t.writes = append(t.writes, wsql.Query{Query: query, Args: args})
-	return deferredResult{}, nil
 }
 
 // Commit runs BeforeAck, then writes the kept acknowledgement and gives the

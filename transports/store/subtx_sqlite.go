@@ -21,9 +21,7 @@ type sqliteSubTx struct {
 	release   func()
 	beforeAck func(context.Context) error // see SubscriberOptions
 
-	mu     sync.Mutex
-	writes []wsql.Query
-	done   bool
+	keptWrites
 }
 
 func (t *sqliteSubTx) QueryContext(ctx context.Context, query string, args ...any) (wsql.Rows, error) {
@@ -38,16 +36,6 @@ func (t *sqliteSubTx) QueryContext(ctx context.Context, query string, args ...an
 	}
 	// Without its cancellation: see Store.inTx.
 	return readAll(context.WithoutCancel(ctx), t.s.rstmts, t.s.reader, query, args...)
-}
-
-func (t *sqliteSubTx) ExecContext(_ context.Context, query string, args ...any) (wsql.Result, error) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if t.done {
-		return nil, sql.ErrTxDone
-	}
-	t.writes = append(t.writes, wsql.Query{Query: query, Args: args})
-	return deferredResult{}, nil
 }
 
 // Commit writes the kept statements in one write transaction and gives the
@@ -93,6 +81,26 @@ func (t *sqliteSubTx) Rollback() error {
 	t.writes = nil
 	t.release()
 	return nil
+}
+
+// keptWrites is the write side of a subscription's transaction that runs
+// its statements (the acknowledgement) only at Commit: ExecContext keeps
+// them, in order, until the transaction is done.
+type keptWrites struct {
+	mu     sync.Mutex
+	writes []wsql.Query
+	done   bool
+}
+
+// ExecContext keeps a statement for Commit.
+func (k *keptWrites) ExecContext(_ context.Context, query string, args ...any) (wsql.Result, error) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.done {
+		return nil, sql.ErrTxDone
+	}
+	k.writes = append(k.writes, wsql.Query{Query: query, Args: args})
+	return deferredResult{}, nil
 }
 
 // deferredResult is the result of a statement that runs at Commit.
