@@ -284,20 +284,9 @@ func fastCase(n *ast.BuiltinNode, cx fctx) (fastExpr, bool) {
 	default:
 		return nil, false
 	}
-	if len(n.Arguments) != 1 {
-		return nil, false
-	}
-	arg, ok := fastNode(n.Arguments[0], cx)
-	if !ok {
-		return nil, false
-	}
-	return func(env *fastEnv) (fval, bool) {
-		v, ok := arg(env)
-		if !ok || v.kind != fStr {
-			return fval{}, false
-		}
-		return fval{fhead: fhead{kind: fStr}, s: fn(v.s)}, true
-	}, true
+	return fastUnary(n, cx, fStr, func(_ *fastEnv, v fval) fval {
+		return fval{fhead: fhead{kind: fStr}, s: fn(v.s)}
+	})
 }
 
 // fastBinary compiles the operators of the common shapes: equality, and,

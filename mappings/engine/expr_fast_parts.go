@@ -47,6 +47,14 @@ func fastLet(n *ast.VariableDeclaratorNode, cx fctx) (fastExpr, bool) {
 
 // fastLen is len() of the value's components.
 func fastLen(n *ast.BuiltinNode, cx fctx) (fastExpr, bool) {
+	return fastUnary(n, cx, fParts, func(env *fastEnv, _ fval) fval {
+		return fval{fhead: fhead{kind: fInt, i: int32(len(env.value.Parts))}}
+	})
+}
+
+// fastUnary is a builtin of one argument that applies f to the argument's
+// value when it is of kind want, and leaves any other kind to the VM.
+func fastUnary(n *ast.BuiltinNode, cx fctx, want fkind, f func(env *fastEnv, v fval) fval) (fastExpr, bool) {
 	if len(n.Arguments) != 1 {
 		return nil, false
 	}
@@ -56,10 +64,10 @@ func fastLen(n *ast.BuiltinNode, cx fctx) (fastExpr, bool) {
 	}
 	return func(env *fastEnv) (fval, bool) {
 		v, ok := arg(env)
-		if !ok || v.kind != fParts {
+		if !ok || v.kind != want {
 			return fval{}, false
 		}
-		return fval{fhead: fhead{kind: fInt, i: int32(len(env.value.Parts))}}, true
+		return f(env, v), true
 	}, true
 }
 
