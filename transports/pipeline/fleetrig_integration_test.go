@@ -267,8 +267,8 @@ func longestStall(offered []time.Time, seen map[string]time.Time) (time.Duration
 		return 0, from
 	}
 	prev := got[0]
-	for k, at := range got[1:] {
-		k++
+	for k := 1; k < len(got); k++ {
+		at := got[k]
 		// Work is pending from prev on, unless everything offered by then
 		// was delivered: then from the next offer.
 		if k < len(fed) && fedBy(fed, prev) <= k && fed[k].After(prev) {
