@@ -38,8 +38,8 @@ type Config struct {
 	// `pcsgate token`).
 	Monitor MonitorConfig `yaml:"monitor"`
 	// Version is this build's version as the fleet lists it (pcsgate
-	// status, /api/fleet); not read from the file. Empty: the version Go
-	// recorded in the binary.
+	// status, /api/fleet), set by pcsgate run from what pcsgate --version
+	// prints; not read from the file. Empty: "unknown".
 	Version string `yaml:"-"`
 	// Webhooks is where the http_in endpoints are served, and the limits
 	// of both HTTP servers.

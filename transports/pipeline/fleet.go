@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"os"
-	"runtime/debug"
 	"time"
 
 	"github.com/ThreeDotsLabs/watermill"
@@ -59,7 +58,7 @@ type fleet struct {
 func newFleet(st *store.Store, logger watermill.LoggerAdapter, version string) *fleet {
 	host, _ := os.Hostname()
 	if version == "" {
-		version = buildVersion()
+		version = "unknown" // a gateway built without Config.Version: pcsgate run sets it
 	}
 	return &fleet{
 		st: st, logger: logger, t: defaultFleetTimings,
@@ -74,34 +73,6 @@ func newInstanceID() string {
 	b := make([]byte, 6)
 	_, _ = rand.Read(b)
 	return hex.EncodeToString(b)
-}
-
-// buildVersion is the version Go recorded in the binary: the module's, or
-// the commit it was built from.
-func buildVersion() string {
-	bi, ok := debug.ReadBuildInfo()
-	if !ok {
-		return "unknown"
-	}
-	if v := bi.Main.Version; v != "" && v != "(devel)" {
-		return v
-	}
-	rev, dirty := "", false
-	for _, s := range bi.Settings {
-		switch s.Key {
-		case "vcs.revision":
-			rev = s.Value[:min(len(s.Value), 12)]
-		case "vcs.modified":
-			dirty = s.Value == "true"
-		}
-	}
-	switch {
-	case rev == "":
-		return "devel"
-	case dirty:
-		return rev + "-dirty"
-	}
-	return rev
 }
 
 // join registers the instance and heartbeats until ctx ends; leave stops
