@@ -124,7 +124,7 @@ func (g *Gateway) publishAck(tx *store.Tx, in *intake, to, name string, body []b
 	out.Metadata.Set(transports.MetaOutName, name)
 	out.Metadata.Set(MetaEventID, name)
 	middleware.SetCorrelationID(middleware.MessageCorrelationID(in.msg), out)
-	return tx.Publish(outboundPrefix+to, out)
+	return tx.Publish(outboundTopic(to, 0), out)
 }
 
 // ackInterchange writes an interchange answering ic, its messages written

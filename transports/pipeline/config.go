@@ -82,6 +82,12 @@ type PostgresConfig struct {
 	// transaction while handlers work; a hung instance's claim on a
 	// consumer group expires after half this time. Default 10s.
 	IdleInTransactionTimeout time.Duration `yaml:"idle_in_transaction_timeout"`
+	// Partitions splits each outbound endpoint's messages by release key
+	// into this many partitions, delivered side by side: by the members
+	// of a fleet, and by one instance several batches at a time. The
+	// messages of one release keep their order. Default 4; 1 delivers
+	// each endpoint one batch at a time; at most 64.
+	Partitions int `yaml:"partitions"`
 }
 
 // MonitorConfig places the monitor.
@@ -508,7 +514,8 @@ func (c *Config) validateKeyFiles() []error {
 		"a key of one run could not open what it sealed after a restart, and every instance of a fleet needs the same keys", ErrConfig))}
 }
 
-// validate reports a negative time limit; zero takes the default.
+// validate reports a negative time limit and a partition count out of
+// bounds; zero takes the default.
 func (p PostgresConfig) validate() []error {
 	var errs []error
 	for _, f := range []struct {
@@ -522,6 +529,10 @@ func (p PostgresConfig) validate() []error {
 			errs = append(errs, atField("$.postgres."+f.key,
 				fmt.Errorf("postgres.%s %s: %w: a positive duration such as %s expected", f.key, f.v, ErrConfig, f.example)))
 		}
+	}
+	if p.Partitions < 0 || p.Partitions > maxPartitions {
+		errs = append(errs, atField("$.postgres.partitions",
+			fmt.Errorf("postgres.partitions %d: %w: 1 to %d expected (default %d)", p.Partitions, ErrConfig, maxPartitions, defaultPartitions)))
 	}
 	return errs
 }

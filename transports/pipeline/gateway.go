@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"strconv"
 	"sync"
 	"time"
 
@@ -79,6 +80,12 @@ type Gateway struct {
 	sealKey keySealer
 	// targets are, per route of cfg, its target system and encode options.
 	targets []routeTarget
+	// partitions is how many topics each outbound endpoint's messages are
+	// spread over (see partition.go).
+	partitions int
+	// leftover are, per outbound endpoint, the partitions beyond
+	// partitions still in the store.
+	leftover map[string][]int
 	// health is what the stages saw of each endpoint lately.
 	health *health
 	// fleet is the instance's membership of those sharing its store.
@@ -147,6 +154,11 @@ func NewWithLibraryLogger(ctx context.Context, cfg *Config, reg *mappings.Regist
 	g := &Gateway{cfg: cfg, reg: reg, store: st, logger: logger, lib: lib, hooks: http.NewServeMux(),
 		outbound: map[string]message.Publisher{}, credKey: key, sealKey: sealKey, targets: targets, fleet: newFleet(st, lib, cfg.Version)}
 	g.closers = append(g.closers, st.Close)
+	g.partitions = partitionsOf(cfg, st.Backend())
+	if err := g.findLeftoverPartitions(ctx); err != nil {
+		_ = g.Close()
+		return nil, err
+	}
 	g.metrics = newMetrics(prometheus.NewRegistry())
 	g.health = newHealth(cfg, time.Now)
 	if err := g.buildRouter(); err != nil {
@@ -308,13 +320,20 @@ func (g *Gateway) addEndpoint(ep *Endpoint) error {
 	// A transport that stages deliveries (the file drop) makes a whole
 	// batch durable and visible once, just before the batch's
 	// acknowledgement is recorded.
-	handler, flush := g.deliverStage(ep)
-	handler, flush = g.health.observe(ep.Name, handler), g.health.observeFlush(ep.Name, flush)
-	sub, err := g.store.SubscriberWith("deliver_"+ep.Name, store.SubscriberOptions{BeforeAck: flush})
-	if err != nil {
-		return err
+	// Each partition has a subscription, and a batch staged, of its own.
+	for p, d := range g.outboundDeliveries(ep.Name) {
+		handler, flush := g.deliverStage(ep)
+		handler, flush = g.health.observe(ep.Name, handler), g.health.observeFlush(ep.Name, flush)
+		sub, err := g.store.SubscriberWith(d.Group, store.SubscriberOptions{BeforeAck: flush})
+		if err != nil {
+			return err
+		}
+		name := d.Group
+		if p > 0 {
+			name += "." + strconv.Itoa(p)
+		}
+		g.router.AddConsumerHandler(name, d.Topic, sub, handler)
 	}
-	g.router.AddConsumerHandler("deliver_"+ep.Name, outboundPrefix+ep.Name, sub, handler)
 	return nil
 }
 

@@ -16,7 +16,6 @@ import (
 	"github.com/ThreeDotsLabs/watermill/message"
 
 	"github.com/nexport/pcsgate/transports/sftp"
-	"github.com/nexport/pcsgate/transports/store"
 )
 
 // DefaultDegradedAfter is how long an endpoint may fail, without a
@@ -334,10 +333,23 @@ func (g *Gateway) apiHealth(w http.ResponseWriter, r *http.Request) {
 		if eps[i].Direction != "out" {
 			continue
 		}
-		name := eps[i].Name
-		if n, err := g.store.Backlog(r.Context(), store.Delivery{Topic: outboundPrefix + name, Group: "deliver_" + name}); err == nil {
+		if n, err := g.backlog(r.Context(), eps[i].Name); err == nil {
 			eps[i].Backlog = &n
 		}
 	}
 	writeAPI(w, eps, nil)
+}
+
+// backlog is what waits to be delivered to endpoint, in all its
+// partitions.
+func (g *Gateway) backlog(ctx context.Context, endpoint string) (int64, error) {
+	var total int64
+	for _, d := range g.outboundDeliveries(endpoint) {
+		n, err := g.store.Backlog(ctx, d)
+		if err != nil {
+			return 0, err
+		}
+		total += n
+	}
+	return total, nil
 }

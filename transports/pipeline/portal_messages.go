@@ -77,7 +77,7 @@ func (g *Gateway) storeQuery(q messageQuery) store.MessageQuery {
 		sq.Events = sq.Events || ep.Direction == "in"
 	}
 	for _, d := range g.deliveries() {
-		if q.Endpoint == "" || d.Topic == outboundPrefix+q.Endpoint {
+		if ep, _, _ := outboundEndpoint(d.Topic); q.Endpoint == "" || ep == q.Endpoint {
 			sq.Deliveries = append(sq.Deliveries, d)
 		}
 	}
@@ -121,7 +121,7 @@ func listMessage(r store.MessageRow) listedMessage {
 		m.Direction, m.Outcome = "in", store.OutcomeReceived
 		m.Route = routeEnd(r.Endpoint, r.Profile)
 	case store.KindOutbound:
-		m.Endpoint = strings.TrimPrefix(r.Topic, outboundPrefix)
+		m.Endpoint, _, _ = outboundEndpoint(r.Topic)
 		m.Direction, m.Outcome = "out", outcomeWaiting
 		if r.Delivered {
 			m.Outcome = store.OutcomeDelivered

@@ -183,13 +183,13 @@ func (g *Gateway) overviewHTML(w http.ResponseWriter, r *http.Request) {
 	writePage(w, overviewTemplate, http.StatusOK, p)
 }
 
-// deliveries are the outbound topics of the configured endpoints, each
-// with the group that delivers it.
+// deliveries are the outbound topics of the configured endpoints, every
+// partition, each with the group that delivers it.
 func (g *Gateway) deliveries() []store.Delivery {
 	var out []store.Delivery
 	for _, ep := range g.cfg.Endpoints {
 		if ep.Direction == "out" {
-			out = append(out, store.Delivery{Topic: outboundPrefix + ep.Name, Group: "deliver_" + ep.Name})
+			out = append(out, g.outboundDeliveries(ep.Name)...)
 		}
 	}
 	return out

@@ -97,7 +97,7 @@ func (g *Gateway) replayOne(ctx context.Context, d store.DeadLetter) (int, error
 			delete(msg.Metadata, middleware.PoisonedTopicKey)
 			delete(msg.Metadata, middleware.PoisonedHandlerKey)
 			delete(msg.Metadata, middleware.ReasonForPoisonedKey)
-			if err := tx.Publish(topic, msg); err != nil {
+			if err := tx.Publish(g.replayTopic(topic), msg); err != nil {
 				return err
 			}
 		}

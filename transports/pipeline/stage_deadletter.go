@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"errors"
+	"strings"
 
 	"github.com/ThreeDotsLabs/watermill"
 	"github.com/ThreeDotsLabs/watermill/message"
@@ -13,7 +14,9 @@ import (
 
 // deadLetterStage stores what the poison queue sends, with its reason.
 func (g *Gateway) deadLetterStage(msg *message.Message) error {
-	stage := msg.Metadata.Get(middleware.PoisonedHandlerKey)
+	// The handler of an outbound partition is deliver_<endpoint>.<p>:
+	// its dead letters are of the stage deliver_<endpoint>.
+	stage, _, _ := strings.Cut(msg.Metadata.Get(middleware.PoisonedHandlerKey), ".")
 	reason := msg.Metadata.Get(middleware.ReasonForPoisonedKey)
 	err := g.store.InTxReplayable(msg.Context(), func(tx *store.Tx) error {
 		return tx.AddDeadLetter(store.DeadLetter{ID: msg.UUID, Stage: stage, Profile: msg.Metadata.Get(MetaProfile),

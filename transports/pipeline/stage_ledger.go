@@ -89,7 +89,7 @@ func (g *Gateway) applyEvent(tx *store.Tx, e *canonical.ReleaseEvent, doc []byte
 		// The terminal's fact stands; its sender is told (APERAK).
 		msg.Metadata.Set(MetaBlockedGateOut, next.Events[len(next.Events)-1].Note)
 	}
-	return outcomeAccepted, publishRendered(tx, e, msg, r)
+	return outcomeAccepted, g.publishRendered(tx, e, msg, r)
 }
 
 // findRelease finds the release e belongs to inside tx: its stored key (e's

@@ -28,7 +28,7 @@ func (g *Gateway) routeStage(msg *message.Message) error {
 	}
 	r := g.render(&e, msg)
 	if err := g.store.InTxReplayable(msg.Context(), func(tx *store.Tx) error {
-		return publishRendered(tx, &e, msg, r)
+		return g.publishRendered(tx, &e, msg, r)
 	}); err != nil {
 		return err
 	}
@@ -146,11 +146,12 @@ var newEncoder = func(p *mappings.Profile, w io.Writer, opts mappings.EncodeOpti
 }
 
 // publishRendered publishes what render gave inside tx: each message to
-// its endpoint's outbound topic, and the failures as one dead letter that a
+// its endpoint's outbound topic (the partition of its release), and the failures as one dead letter that a
 // replay routes again.
-func publishRendered(tx *store.Tx, e *canonical.ReleaseEvent, from *message.Message, r renderings) error {
+func (g *Gateway) publishRendered(tx *store.Tx, e *canonical.ReleaseEvent, from *message.Message, r renderings) error {
+	key := from.Metadata.Get(MetaReleaseKey)
 	for _, o := range r.outs {
-		if err := tx.Publish(outboundPrefix+o.endpoint, o.msg); err != nil {
+		if err := tx.Publish(g.outboundTopicFor(o.endpoint, key), o.msg); err != nil {
 			return err
 		}
 	}

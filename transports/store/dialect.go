@@ -22,14 +22,18 @@ type dialect struct {
 	schema     wsql.SchemaAdapter
 	offsets    wsql.OffsetsAdapter
 	migrations []migration
+	// tableExists asks whether the table named by its one argument
+	// exists (in the search path, on PostgreSQL).
+	tableExists string
 }
 
 func newSQLiteDialect(batchSize int) *dialect {
 	return &dialect{
-		name:       BackendSQLite,
-		schema:     SQLiteSchema{BatchSize: batchSize},
-		offsets:    SQLiteOffsets{},
-		migrations: sqliteMigrations,
+		name:        BackendSQLite,
+		schema:      SQLiteSchema{BatchSize: batchSize},
+		offsets:     SQLiteOffsets{},
+		migrations:  sqliteMigrations,
+		tableExists: `SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?)`,
 	}
 }
 
@@ -46,7 +50,8 @@ func newPostgresDialect(batchSize int) *dialect {
 		offsets: wsql.DefaultPostgreSQLOffsetsAdapter{
 			GenerateMessagesOffsetsTableName: OffsetsTable,
 		},
-		migrations: postgresMigrations,
+		migrations:  postgresMigrations,
+		tableExists: `SELECT to_regclass(quote_ident(?)) IS NOT NULL`,
 	}
 }
 

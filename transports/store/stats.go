@@ -192,3 +192,25 @@ func (s *Store) Ping(ctx context.Context) error {
 	}
 	return nil
 }
+
+// ExistingTopics returns those of topics whose tables exist in the store,
+// in the order given: the topics some instance has used, whether or not
+// this one subscribes to them.
+func (s *Store) ExistingTopics(ctx context.Context, topics []string) ([]string, error) {
+	var out []string
+	for _, topic := range topics {
+		if err := validateTopic(topic); err != nil {
+			return nil, err
+		}
+		var found bool
+		// The table name is quoted as the topic's messages table is.
+		err := s.reader.QueryRowContext(ctx, s.d.q(s.d.tableExists), strings.Trim(MessagesTable(topic), `"`)).Scan(&found)
+		if err != nil {
+			return nil, fmt.Errorf("topic %s: %w", errtext.Quote(topic), err)
+		}
+		if found {
+			out = append(out, topic)
+		}
+	}
+	return out, nil
+}

@@ -3,9 +3,11 @@ package store_test
 import (
 	"context"
 	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/ThreeDotsLabs/watermill"
 	"github.com/ThreeDotsLabs/watermill/message"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -94,6 +96,26 @@ func TestHourlyCounts(t *testing.T) {
 				{Hour: hour, System: "portbase", Outcome: store.OutcomeReceived, Count: 2},
 				{Hour: hour, System: "sone", Outcome: store.OutcomeRejected, Count: 1},
 			}, rest)
+		})
+	}
+}
+
+// ExistingTopics names the topics with tables, whatever their names'
+// length (a long one's table name is shortened with a hash).
+func TestExistingTopics(t *testing.T) {
+	long := "outbound_" + strings.Repeat("x", 80) + ".7"
+	for _, b := range backends() {
+		t.Run(b.name, func(t *testing.T) {
+			s := b.open(t, store.Config{})
+			ctx := context.Background()
+			for _, topic := range []string{"outbound_a.3", long} {
+				require.NoError(t, s.Publisher().Publish(topic, message.NewMessage(watermill.NewUUID(), []byte("x"))))
+			}
+			got, err := s.ExistingTopics(ctx, []string{"outbound_a.2", "outbound_a.3", "outbound_b.3", long})
+			require.NoError(t, err)
+			assert.Equal(t, []string{"outbound_a.3", long}, got)
+			_, err = s.ExistingTopics(ctx, []string{"bad topic"})
+			assert.ErrorIs(t, err, store.ErrInvalidTopic)
 		})
 	}
 }
