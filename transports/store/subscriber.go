@@ -88,14 +88,11 @@ func (sub *subscriber) Subscribe(ctx context.Context, topic string) (<-chan *mes
 	if sub.isClosed() {
 		return nil, fmt.Errorf("store subscriber %w", ErrClosed)
 	}
-	if err := sub.s.initTopic(ctx, topic); err != nil {
+	if err := sub.s.prepareTopic(ctx, topic); err != nil {
 		return nil, err
 	}
 	unlisten := func() {}
 	if sub.s.d.dollar {
-		if err := sub.s.ensureNotifyTrigger(ctx, topic); err != nil {
-			return nil, err
-		}
 		unlisten = sub.s.listen()
 	}
 	cfg := sub.s.cfg
@@ -203,6 +200,34 @@ func (sub *subscriber) isClosed() bool {
 	sub.mu.Lock()
 	defer sub.mu.Unlock()
 	return sub.closed
+}
+
+// prepareTopic makes sure topic's tables exist and, on PostgreSQL, that a
+// publish to it wakes the subscribers. A connection lost on the way (the
+// server ended an instance's session while it was stopped) is tried again
+// a few times on a new one, rather than failing the subscription and with
+// it the instance's start.
+func (s *Store) prepareTopic(ctx context.Context, topic string) error {
+	var err error
+	for try, wait := 0, 100*time.Millisecond; try < 5; try, wait = try+1, wait*2 {
+		if try > 0 {
+			select {
+			case <-time.After(wait):
+			case <-ctx.Done():
+				return errors.Join(err, ctx.Err())
+			case <-s.ctx.Done():
+				return errors.Join(err, fmt.Errorf("store %w", ErrClosed))
+			}
+		}
+		if err = s.initTopic(ctx, topic); err == nil && s.d.dollar {
+			err = s.ensureNotifyTrigger(ctx, topic)
+		}
+		if err == nil {
+			return nil
+		}
+		s.logger.Error("Cannot prepare a topic; trying again", err, watermill.LogFields{"topic": topic, "try": try + 1})
+	}
+	return err
 }
 
 // initTopic makes sure topic's tables exist.
