@@ -150,6 +150,10 @@ func startE2E(b *testing.B, dsn string) *e2eGateway {
 	if dsn != "" {
 		cfg.Store = dsn
 	}
+	// PCSGATE_BENCH_PARTITIONS compares partition counts on PostgreSQL.
+	if n, err := strconv.Atoi(os.Getenv("PCSGATE_BENCH_PARTITIONS")); err == nil {
+		cfg.Postgres.Partitions = n
+	}
 	for i := range cfg.Endpoints {
 		if f := cfg.Endpoints[i].Filedrop; f != nil {
 			f.Settle = time.Millisecond
