@@ -1,0 +1,429 @@
+//go:build integration
+
+package pipeline_test
+
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"fmt"
+	"net/http"
+	"os"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/nexport/pcsgate/transports/store/storetest"
+	"github.com/nexport/pcsgate/transports/transporttest"
+)
+
+// Fleet scaling: N pcsgate processes on one fresh PostgreSQL schema, each
+// fed COREORs through its own webhook by fleetScalePosters concurrent
+// senders, all routed to one file-drop outbox. The rate runs from the
+// first POST after the warm-up to the last outbound file seen; CPU time is
+// read from /proc for the instances, the PostgreSQL processes serving them
+// and this process (the senders and the outbox watch).
+//
+// PCSGATE_BENCH_PIN=1 runs instance i with GOMAXPROCS=1 under taskset on
+// CPU i mod NumCPU, so that 1 against 2 instances resembles one core per
+// machine. PCSGATE_BENCH_PARTITIONS=N adds the same runs with
+// "partitions: N" in each instance's postgres section.
+const (
+	fleetScaleMessages = 3000 // per b.N, after the warm-up
+	fleetScaleWarmup   = 100
+	fleetScalePosters  = 8 // concurrent webhook senders per instance
+	fleetScaleMaxN     = 3
+	// fleetScaleApp is the application_name of the instances' sessions,
+	// which singles out their backends in pg_stat_activity.
+	fleetScaleApp = "pcsgate-fleet-bench"
+	// fleetScaleSample is the period of the pg_stat_activity sampling.
+	fleetScaleSample = 50 * time.Millisecond
+)
+
+func BenchmarkFleetScaling(b *testing.B) {
+	if os.Getenv(storetest.EnvPostgres) == "" {
+		b.Skip("set " + storetest.EnvPostgres + "=postgres://... to measure a fleet on PostgreSQL")
+	}
+	pinned := os.Getenv("PCSGATE_BENCH_PIN") == "1"
+	partitions := []int{0}
+	if s := os.Getenv("PCSGATE_BENCH_PARTITIONS"); s != "" {
+		p, err := strconv.Atoi(s)
+		require.NoError(b, err, "PCSGATE_BENCH_PARTITIONS")
+		partitions = append(partitions, p)
+	}
+	for _, parts := range partitions {
+		var one float64 // the 1-instance rate with these partitions
+		for n := 1; n <= fleetScaleMaxN; n++ {
+			b.Run(fleetScaleName(n, parts), func(b *testing.B) {
+				res := runFleetScale(b, n, parts, pinned)
+				if n == 1 {
+					one = res.rate()
+				}
+				res.report(b, one, pinned)
+			})
+		}
+	}
+}
+
+// fleetScaleName is "1-instance", "2-instances", "2-instances-4-partitions".
+func fleetScaleName(n, partitions int) string {
+	name := fmt.Sprintf("%d-instances", n)
+	if n == 1 {
+		name = "1-instance"
+	}
+	if partitions > 0 {
+		name += fmt.Sprintf("-%d-partitions", partitions)
+	}
+	return name
+}
+
+// runFleetScale starts n instances on a fresh schema, warms them up, then
+// POSTs b.N batches of fleetScaleMessages and waits for their files.
+func runFleetScale(b *testing.B, n, partitions int, pinned bool) *fleetScaleResult {
+	dsn := storetest.PostgresDSN(b) + "&application_name=" + fleetScaleApp
+	r := newFleetRig(b, n, dsn, 10*time.Second, partitions)
+	if pinned {
+		for i, g := range r.members {
+			g.launcher = []string{"taskset", "-c", strconv.Itoa(i % runtime.NumCPU())}
+			g.env = []string{"GOMAXPROCS=1"}
+		}
+	}
+	watch, err := watchOutbox(r.outbox)
+	require.NoError(b, err)
+	defer watch.close()
+	r.startAll()
+	defer r.stopAll()
+
+	total := fleetScaleWarmup + b.N*fleetScaleMessages
+	client := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: fleetScalePosters}}
+	defer client.CloseIdleConnections()
+	f := &feeder{rig: r, n: total, posts: n * fleetScalePosters, client: client,
+		hook: func(i int) string { return r.hooks[i%n] }, offered: make([]time.Time, total)}
+	require.NoError(b, f.postRange(0, fleetScaleWarmup), "warm-up")
+	require.NoError(b, watch.waitFor(fleetScaleWarmup, time.Minute), "warm-up")
+
+	probe := startFleetProbe(b, r)
+	b.ResetTimer()
+	start := time.Now()
+	require.NoError(b, f.postRange(fleetScaleWarmup, total))
+	require.NoError(b, watch.waitFor(total, 5*time.Minute))
+	b.StopTimer()
+	res := probe.finish()
+	require.NoError(b, r.exited())
+	seen, _ := watch.times()
+	last := start
+	for _, at := range seen {
+		if at.After(last) {
+			last = at
+		}
+	}
+	res.n, res.partitions, res.msgs, res.wall, res.retries = n, partitions, total-fleetScaleWarmup, last.Sub(start), f.retries
+	return res
+}
+
+// fleetScaleResult is what one run measured.
+type fleetScaleResult struct {
+	n, partitions, msgs, retries int
+	opened                       int           // the instances' backends started during the run
+	wall                         time.Duration // first POST to last outbound file
+	probed                       time.Duration // the CPU readings' span
+	members                      []time.Duration
+	pg                           time.Duration // -1: PostgreSQL's processes could not be read
+	feeder                       time.Duration // this process
+	busy                         float64       // cores busy machine-wide
+	cores                        int
+	waits                        []sessionShare
+}
+
+func (res *fleetScaleResult) rate() float64 { return float64(res.msgs) / res.wall.Seconds() }
+
+// perMsg is d per message in milliseconds.
+func (res *fleetScaleResult) perMsg(d time.Duration) float64 {
+	return float64(d) / float64(time.Millisecond) / float64(res.msgs)
+}
+
+// report sets the benchmark's metrics and prints the summary line and the
+// line on where the time went; one is the 1-instance rate (0: not run).
+func (res *fleetScaleResult) report(b *testing.B, one float64, pinned bool) {
+	var cpu time.Duration
+	for _, d := range res.members {
+		cpu += d
+	}
+	b.ReportMetric(res.rate(), "msgs/s")
+	b.ReportMetric(res.perMsg(cpu), "cpu-ms/msg")
+	if res.pg >= 0 {
+		b.ReportMetric(res.perMsg(res.pg), "pg-cpu-ms/msg")
+	}
+	store := "postgres"
+	if res.partitions > 0 {
+		store += fmt.Sprintf(", %d partitions", res.partitions)
+	}
+	ratio := "no 1-instance run to compare"
+	if one > 0 {
+		ratio = fmt.Sprintf("%.2fx of 1 instance", res.rate()/one)
+	}
+	transporttest.Figure("fleet scaling, %s: %s %s msg/s = %s (pinned: %s; %.2f ms CPU per message)\n",
+		store, strings.ReplaceAll(fleetScaleName(res.n, 0), "-", " "), thousands(res.rate()), ratio,
+		map[bool]string{true: "yes", false: "no"}[pinned], res.perMsg(cpu))
+	transporttest.Figure("fleet scaling, %s: %d instances: %s\n", store, res.n, res.where())
+}
+
+// where says where the time went: CPU per message and cores busy per
+// process, and the mean number of the instances' sessions in each state.
+func (res *fleetScaleResult) where() string {
+	secs := res.probed.Seconds()
+	var busy []string
+	for _, d := range res.members {
+		busy = append(busy, fmt.Sprintf("%.2f", d.Seconds()/secs))
+	}
+	pg := "PostgreSQL not readable"
+	if res.pg >= 0 {
+		pg = fmt.Sprintf("PostgreSQL %.2f ms/msg, %.2f cores", res.perMsg(res.pg), res.pg.Seconds()/secs)
+	}
+	var sessions []string
+	for _, s := range res.waits {
+		sessions = append(sessions, fmt.Sprintf("%s %.2f", s.state, s.mean))
+	}
+	return fmt.Sprintf("cores busy per instance %s; %s; feeder %.2f ms/msg, %.2f cores; machine %.2f of %d cores busy; "+
+		"sessions by state (mean over %s samples): %s; sessions opened during the run %d; POSTs retried %d",
+		strings.Join(busy, " + "), pg, res.perMsg(res.feeder), res.feeder.Seconds()/secs, res.busy, res.cores,
+		fleetScaleSample, strings.Join(sessions, ", "), res.opened, res.retries)
+}
+
+// fleetProbe reads the CPU time of the instances, of PostgreSQL's
+// processes serving them and of this process at the start and the end of
+// a run, and samples the instances' sessions in between.
+type fleetProbe struct {
+	b       *testing.B
+	db      *sql.DB
+	pids    []int
+	members []time.Duration
+	pg      map[int]time.Duration // by PostgreSQL process
+	self    time.Duration
+	machine [2]uint64 // busy and all ticks of /proc/stat
+	started time.Time
+	sampler *sessionSampler
+}
+
+func startFleetProbe(b *testing.B, r *fleetRig) *fleetProbe {
+	db, err := sql.Open("pgx", os.Getenv(storetest.EnvPostgres))
+	require.NoError(b, err)
+	b.Cleanup(func() { _ = db.Close() })
+	p := &fleetProbe{b: b, db: db}
+	for _, g := range r.members {
+		p.pids = append(p.pids, g.cmd.Process.Pid)
+	}
+	p.members, p.pg, p.self, p.machine = p.read()
+	p.started = time.Now()
+	p.sampler = sampleSessions(db)
+	return p
+}
+
+// read takes the CPU readings; pg is nil when PostgreSQL's processes are
+// not on this machine or not readable.
+func (p *fleetProbe) read() (members []time.Duration, pg map[int]time.Duration, self time.Duration, machine [2]uint64) {
+	for _, pid := range p.pids {
+		d, err := procCPU(pid)
+		require.NoError(p.b, err)
+		members = append(members, d)
+	}
+	pg = p.postgresCPU()
+	machine, _ = machineTicks()
+	return members, pg, cpuTime(), machine
+}
+
+// postgresCPU reads the CPU time of the instances' backends and of the
+// server's own processes (WAL writer, checkpointer and the like).
+func (p *fleetProbe) postgresCPU() map[int]time.Duration {
+	rows, err := p.db.Query(`SELECT pid FROM pg_stat_activity WHERE application_name = $1 OR backend_type <> 'client backend'`, fleetScaleApp)
+	require.NoError(p.b, err)
+	defer rows.Close()
+	out := map[int]time.Duration{}
+	for rows.Next() {
+		var pid int
+		require.NoError(p.b, rows.Scan(&pid))
+		if d, err := procCPU(pid); err == nil {
+			out[pid] = d
+		}
+	}
+	require.NoError(p.b, rows.Err())
+	if len(out) == 0 {
+		return nil
+	}
+	return out
+}
+
+// finish takes the second readings and returns the differences.
+func (p *fleetProbe) finish() *fleetScaleResult {
+	waits, sampled := p.sampler.stop()
+	members, pg, self, machine := p.read()
+	res := &fleetScaleResult{probed: time.Since(p.started), feeder: self - p.self, waits: waits, pg: -1, cores: runtime.NumCPU()}
+	for i, d := range members {
+		res.members = append(res.members, d-p.members[i])
+	}
+	if pg != nil && p.pg != nil {
+		res.pg = 0
+		for pid, d := range sampled {
+			if _, ok := pg[pid]; !ok {
+				pg[pid] = d // closed during the run: its last reading
+			}
+			if _, ok := p.pg[pid]; !ok {
+				res.opened++
+			}
+		}
+		for pid, d := range pg {
+			res.pg += d - p.pg[pid] // a backend opened during the run counts whole
+		}
+	}
+	if all := machine[1] - p.machine[1]; all > 0 {
+		res.busy = float64(res.cores) * float64(machine[0]-p.machine[0]) / float64(all)
+	}
+	return res
+}
+
+// clockTick is the unit of /proc's CPU times (USER_HZ, 100 on Linux).
+const clockTick = 10 * time.Millisecond
+
+// procCPU is the user+system CPU time of process pid from /proc.
+func procCPU(pid int) (time.Duration, error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0, err
+	}
+	// The command name is in parentheses and may hold spaces; utime and
+	// stime are the 12th and 13th fields after it.
+	s := string(b)
+	f := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
+	if len(f) < 13 {
+		return 0, fmt.Errorf("/proc/%d/stat: %d fields", pid, len(f))
+	}
+	utime, err1 := strconv.ParseUint(f[11], 10, 64)
+	stime, err2 := strconv.ParseUint(f[12], 10, 64)
+	if err := cmp.Or(err1, err2); err != nil {
+		return 0, err
+	}
+	return time.Duration(utime+stime) * clockTick, nil
+}
+
+// machineTicks reads the busy and all ticks of every CPU from /proc/stat
+// (busy: neither idle nor waiting for I/O).
+func machineTicks() ([2]uint64, error) {
+	b, err := os.ReadFile("/proc/stat")
+	if err != nil {
+		return [2]uint64{}, err
+	}
+	line, _, _ := strings.Cut(string(b), "\n")
+	var all, idle uint64
+	for k, field := range strings.Fields(line)[1:] {
+		v, err := strconv.ParseUint(field, 10, 64)
+		if err != nil {
+			return [2]uint64{}, err
+		}
+		all += v
+		if k == 3 || k == 4 { // idle, iowait
+			idle += v
+		}
+	}
+	return [2]uint64{all - idle, all}, nil
+}
+
+// sessionShare is the mean number of the instances' sessions in one state.
+type sessionShare struct {
+	state string
+	mean  float64
+}
+
+// sessionSampler counts the states of the instances' sessions in
+// pg_stat_activity every fleetScaleSample, and keeps the last CPU reading
+// of each of their backends, so that one closed during the run counts too.
+type sessionSampler struct {
+	db      *sql.DB
+	mu      sync.Mutex
+	counts  map[string]int        // guarded by mu
+	samples int                   // guarded by mu
+	cpu     map[int]time.Duration // by backend; guarded by mu
+	quit    chan struct{}
+	done    chan struct{}
+}
+
+func sampleSessions(db *sql.DB) *sessionSampler {
+	s := &sessionSampler{db: db, counts: map[string]int{}, cpu: map[int]time.Duration{},
+		quit: make(chan struct{}), done: make(chan struct{})}
+	go func() {
+		defer close(s.done)
+		tick := time.NewTicker(fleetScaleSample)
+		defer tick.Stop()
+		for {
+			select {
+			case <-s.quit:
+				return
+			case <-tick.C:
+				s.sample()
+			}
+		}
+	}()
+	return s
+}
+
+// sample counts the sessions once by state and wait event ("active on
+// CPU" when active without one) and reads their backends' CPU time; a
+// failed query is no sample.
+func (s *sessionSampler) sample() {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	rows, err := s.db.QueryContext(ctx, `SELECT pid, coalesce(state, ''), coalesce(wait_event_type || ':' || wait_event, 'on CPU')
+		FROM pg_stat_activity WHERE application_name = $1`, fleetScaleApp)
+	if err != nil {
+		return
+	}
+	defer rows.Close()
+	seen := map[string]int{}
+	cpu := map[int]time.Duration{}
+	for rows.Next() {
+		var pid int
+		var state, wait string
+		if rows.Scan(&pid, &state, &wait) != nil {
+			return
+		}
+		seen[state+" "+wait]++
+		if d, err := procCPU(pid); err == nil {
+			cpu[pid] = d
+		}
+	}
+	if rows.Err() != nil {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.samples++
+	for k, v := range seen {
+		s.counts[k] += v
+	}
+	for pid, d := range cpu {
+		s.cpu[pid] = d
+	}
+}
+
+// stop ends the sampling and returns the states by mean, largest first,
+// the ones below 0.01 left out, and the last CPU reading of every backend
+// seen.
+func (s *sessionSampler) stop() ([]sessionShare, map[int]time.Duration) {
+	close(s.quit)
+	<-s.done
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []sessionShare
+	for k, v := range s.counts {
+		if mean := float64(v) / float64(max(s.samples, 1)); mean >= 0.01 {
+			out = append(out, sessionShare{k, mean})
+		}
+	}
+	slices.SortFunc(out, func(a, b sessionShare) int { return cmp.Compare(b.mean, a.mean) })
+	return out, s.cpu
+}
