@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"path/filepath"
 	"runtime"
 	"slices"
 	"strconv"
@@ -133,8 +134,8 @@ type fleetScaleResult struct {
 	opened                       int           // the instances' backends started during the run
 	wall                         time.Duration // first POST to last outbound file
 	probed                       time.Duration // the CPU readings' span
-	members                      []time.Duration
-	pg                           time.Duration // -1: PostgreSQL's processes could not be read
+	members                      []procTimes
+	pg                           procTimes     // cpu -1: PostgreSQL's processes could not be read
 	feeder                       time.Duration // this process
 	busy                         float64       // cores busy machine-wide
 	cores                        int
@@ -152,13 +153,13 @@ func (res *fleetScaleResult) perMsg(d time.Duration) float64 {
 // line on where the time went; one is the 1-instance rate (0: not run).
 func (res *fleetScaleResult) report(b *testing.B, one float64, pinned bool) {
 	var cpu time.Duration
-	for _, d := range res.members {
-		cpu += d
+	for _, t := range res.members {
+		cpu += t.cpu
 	}
 	b.ReportMetric(res.rate(), "msgs/s")
 	b.ReportMetric(res.perMsg(cpu), "cpu-ms/msg")
-	if res.pg >= 0 {
-		b.ReportMetric(res.perMsg(res.pg), "pg-cpu-ms/msg")
+	if res.pg.cpu >= 0 {
+		b.ReportMetric(res.perMsg(res.pg.cpu), "pg-cpu-ms/msg")
 	}
 	store := "postgres"
 	if res.partitions > 0 {
@@ -175,24 +176,28 @@ func (res *fleetScaleResult) report(b *testing.B, one float64, pinned bool) {
 }
 
 // where says where the time went: CPU per message and cores busy per
-// process, and the mean number of the instances' sessions in each state.
+// process, how long their threads were runnable but waiting for a CPU
+// (in threads, on average), and the mean number of the instances'
+// sessions in each state.
 func (res *fleetScaleResult) where() string {
 	secs := res.probed.Seconds()
-	var busy []string
-	for _, d := range res.members {
-		busy = append(busy, fmt.Sprintf("%.2f", d.Seconds()/secs))
+	var busy, queued []string
+	for _, t := range res.members {
+		busy = append(busy, fmt.Sprintf("%.2f", t.cpu.Seconds()/secs))
+		queued = append(queued, fmt.Sprintf("%.2f", t.queued.Seconds()/secs))
 	}
 	pg := "PostgreSQL not readable"
-	if res.pg >= 0 {
-		pg = fmt.Sprintf("PostgreSQL %.2f ms/msg, %.2f cores", res.perMsg(res.pg), res.pg.Seconds()/secs)
+	if res.pg.cpu >= 0 {
+		pg = fmt.Sprintf("PostgreSQL %.2f ms/msg, %.2f cores, waiting for a CPU %.2f", res.perMsg(res.pg.cpu),
+			res.pg.cpu.Seconds()/secs, res.pg.queued.Seconds()/secs)
 	}
 	var sessions []string
 	for _, s := range res.waits {
 		sessions = append(sessions, fmt.Sprintf("%s %.2f", s.state, s.mean))
 	}
-	return fmt.Sprintf("cores busy per instance %s; %s; feeder %.2f ms/msg, %.2f cores; machine %.2f of %d cores busy; "+
+	return fmt.Sprintf("cores busy per instance %s, waiting for a CPU %s; %s; feeder %.2f ms/msg, %.2f cores; machine %.2f of %d cores busy; "+
 		"sessions by state (mean over %s samples): %s; sessions opened during the run %d; POSTs retried %d",
-		strings.Join(busy, " + "), pg, res.perMsg(res.feeder), res.feeder.Seconds()/secs, res.busy, res.cores,
+		strings.Join(busy, " + "), strings.Join(queued, " + "), pg, res.perMsg(res.feeder), res.feeder.Seconds()/secs, res.busy, res.cores,
 		fleetScaleSample, strings.Join(sessions, ", "), res.opened, res.retries)
 }
 
@@ -203,8 +208,8 @@ type fleetProbe struct {
 	b       *testing.B
 	db      *sql.DB
 	pids    []int
-	members []time.Duration
-	pg      map[int]time.Duration // by PostgreSQL process
+	members []procTimes
+	pg      map[int]procTimes // by PostgreSQL process
 	self    time.Duration
 	machine [2]uint64 // busy and all ticks of /proc/stat
 	started time.Time
@@ -227,11 +232,11 @@ func startFleetProbe(b *testing.B, r *fleetRig) *fleetProbe {
 
 // read takes the CPU readings; pg is nil when PostgreSQL's processes are
 // not on this machine or not readable.
-func (p *fleetProbe) read() (members []time.Duration, pg map[int]time.Duration, self time.Duration, machine [2]uint64) {
+func (p *fleetProbe) read() (members []procTimes, pg map[int]procTimes, self time.Duration, machine [2]uint64) {
 	for _, pid := range p.pids {
-		d, err := procCPU(pid)
+		t, err := readProcTimes(pid)
 		require.NoError(p.b, err)
-		members = append(members, d)
+		members = append(members, t)
 	}
 	pg = p.postgresCPU()
 	machine, _ = machineTicks()
@@ -240,16 +245,16 @@ func (p *fleetProbe) read() (members []time.Duration, pg map[int]time.Duration, 
 
 // postgresCPU reads the CPU time of the instances' backends and of the
 // server's own processes (WAL writer, checkpointer and the like).
-func (p *fleetProbe) postgresCPU() map[int]time.Duration {
+func (p *fleetProbe) postgresCPU() map[int]procTimes {
 	rows, err := p.db.Query(`SELECT pid FROM pg_stat_activity WHERE application_name = $1 OR backend_type <> 'client backend'`, fleetScaleApp)
 	require.NoError(p.b, err)
 	defer rows.Close()
-	out := map[int]time.Duration{}
+	out := map[int]procTimes{}
 	for rows.Next() {
 		var pid int
 		require.NoError(p.b, rows.Scan(&pid))
-		if d, err := procCPU(pid); err == nil {
-			out[pid] = d
+		if t, err := readProcTimes(pid); err == nil {
+			out[pid] = t
 		}
 	}
 	require.NoError(p.b, rows.Err())
@@ -263,22 +268,24 @@ func (p *fleetProbe) postgresCPU() map[int]time.Duration {
 func (p *fleetProbe) finish() *fleetScaleResult {
 	waits, sampled := p.sampler.stop()
 	members, pg, self, machine := p.read()
-	res := &fleetScaleResult{probed: time.Since(p.started), feeder: self - p.self, waits: waits, pg: -1, cores: runtime.NumCPU()}
-	for i, d := range members {
-		res.members = append(res.members, d-p.members[i])
+	res := &fleetScaleResult{probed: time.Since(p.started), feeder: self - p.self, waits: waits, pg: procTimes{cpu: -1}, cores: runtime.NumCPU()}
+	for i, t := range members {
+		res.members = append(res.members, t.sub(p.members[i]))
 	}
 	if pg != nil && p.pg != nil {
-		res.pg = 0
-		for pid, d := range sampled {
+		res.pg = procTimes{}
+		for pid, t := range sampled {
 			if _, ok := pg[pid]; !ok {
-				pg[pid] = d // closed during the run: its last reading
+				pg[pid] = t // closed during the run: its last reading
 			}
 			if _, ok := p.pg[pid]; !ok {
 				res.opened++
 			}
 		}
-		for pid, d := range pg {
-			res.pg += d - p.pg[pid] // a backend opened during the run counts whole
+		for pid, t := range pg {
+			d := t.sub(p.pg[pid]) // a backend opened during the run counts whole
+			res.pg.cpu += d.cpu
+			res.pg.queued += d.queued
 		}
 	}
 	if all := machine[1] - p.machine[1]; all > 0 {
@@ -289,6 +296,36 @@ func (p *fleetProbe) finish() *fleetScaleResult {
 
 // clockTick is the unit of /proc's CPU times (USER_HZ, 100 on Linux).
 const clockTick = 10 * time.Millisecond
+
+// procTimes are a process's CPU time and the time its threads were
+// runnable but waiting for a CPU.
+type procTimes struct{ cpu, queued time.Duration }
+
+func (t procTimes) sub(u procTimes) procTimes { return procTimes{t.cpu - u.cpu, t.queued - u.queued} }
+
+// readProcTimes reads the times of process pid from /proc; the wait for
+// a CPU is the sum over its threads now (zero where the kernel keeps no
+// scheduler statistics).
+func readProcTimes(pid int) (procTimes, error) {
+	cpu, err := procCPU(pid)
+	if err != nil {
+		return procTimes{}, err
+	}
+	t := procTimes{cpu: cpu}
+	stats, _ := filepath.Glob(fmt.Sprintf("/proc/%d/task/*/schedstat", pid))
+	for _, path := range stats {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			continue // a thread that ended meanwhile
+		}
+		// on the CPU, waiting on a run queue (both in ns), time slices
+		if f := strings.Fields(string(b)); len(f) >= 2 {
+			ns, _ := strconv.ParseInt(f[1], 10, 64)
+			t.queued += time.Duration(ns)
+		}
+	}
+	return t, nil
+}
 
 // procCPU is the user+system CPU time of process pid from /proc.
 func procCPU(pid int) (time.Duration, error) {
@@ -345,15 +382,15 @@ type sessionShare struct {
 type sessionSampler struct {
 	db      *sql.DB
 	mu      sync.Mutex
-	counts  map[string]int        // guarded by mu
-	samples int                   // guarded by mu
-	cpu     map[int]time.Duration // by backend; guarded by mu
+	counts  map[string]int    // guarded by mu
+	samples int               // guarded by mu
+	cpu     map[int]procTimes // by backend; guarded by mu
 	quit    chan struct{}
 	done    chan struct{}
 }
 
 func sampleSessions(db *sql.DB) *sessionSampler {
-	s := &sessionSampler{db: db, counts: map[string]int{}, cpu: map[int]time.Duration{},
+	s := &sessionSampler{db: db, counts: map[string]int{}, cpu: map[int]procTimes{},
 		quit: make(chan struct{}), done: make(chan struct{})}
 	go func() {
 		defer close(s.done)
@@ -384,7 +421,7 @@ func (s *sessionSampler) sample() {
 	}
 	defer rows.Close()
 	seen := map[string]int{}
-	cpu := map[int]time.Duration{}
+	cpu := map[int]procTimes{}
 	for rows.Next() {
 		var pid int
 		var state, wait string
@@ -392,8 +429,8 @@ func (s *sessionSampler) sample() {
 			return
 		}
 		seen[state+" "+wait]++
-		if d, err := procCPU(pid); err == nil {
-			cpu[pid] = d
+		if t, err := readProcTimes(pid); err == nil {
+			cpu[pid] = t
 		}
 	}
 	if rows.Err() != nil {
@@ -405,15 +442,15 @@ func (s *sessionSampler) sample() {
 	for k, v := range seen {
 		s.counts[k] += v
 	}
-	for pid, d := range cpu {
-		s.cpu[pid] = d
+	for pid, t := range cpu {
+		s.cpu[pid] = t
 	}
 }
 
 // stop ends the sampling and returns the states by mean, largest first,
 // the ones below 0.01 left out, and the last CPU reading of every backend
 // seen.
-func (s *sessionSampler) stop() ([]sessionShare, map[int]time.Duration) {
+func (s *sessionSampler) stop() ([]sessionShare, map[int]procTimes) {
 	close(s.quit)
 	<-s.done
 	s.mu.Lock()
