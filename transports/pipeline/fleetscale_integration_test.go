@@ -169,10 +169,10 @@ func (res *fleetScaleResult) report(b *testing.B, one float64, pinned bool) {
 	if one > 0 {
 		ratio = fmt.Sprintf("%.2fx of 1 instance", res.rate()/one)
 	}
+	instances := strings.ReplaceAll(fleetScaleName(res.n, 0), "-", " ")
 	transporttest.Figure("fleet scaling, %s: %s %s msg/s = %s (pinned: %s; %.2f ms CPU per message)\n",
-		store, strings.ReplaceAll(fleetScaleName(res.n, 0), "-", " "), thousands(res.rate()), ratio,
-		map[bool]string{true: "yes", false: "no"}[pinned], res.perMsg(cpu))
-	transporttest.Figure("fleet scaling, %s: %d instances: %s\n", store, res.n, res.where())
+		store, instances, thousands(res.rate()), ratio, map[bool]string{true: "yes", false: "no"}[pinned], res.perMsg(cpu))
+	transporttest.Figure("fleet scaling, %s: %s: %s\n", store, instances, res.where())
 }
 
 // where says where the time went: CPU per message and cores busy per
