@@ -176,29 +176,40 @@ func (res *fleetScaleResult) report(b *testing.B, one float64, pinned bool) {
 }
 
 // where says where the time went: CPU per message and cores busy per
-// process, how long their threads were runnable but waiting for a CPU
-// (in threads, on average), and the mean number of the instances'
-// sessions in each state.
+// process, the kernel's share of that CPU, how long their threads were
+// runnable but waiting for a CPU (in threads, on average), and the mean
+// number of the instances' sessions in each state.
 func (res *fleetScaleResult) where() string {
 	secs := res.probed.Seconds()
 	var busy, queued []string
+	var all procTimes
 	for _, t := range res.members {
 		busy = append(busy, fmt.Sprintf("%.2f", t.cpu.Seconds()/secs))
 		queued = append(queued, fmt.Sprintf("%.2f", t.queued.Seconds()/secs))
+		all.cpu += t.cpu
+		all.sys += t.sys
 	}
 	pg := "PostgreSQL not readable"
 	if res.pg.cpu >= 0 {
-		pg = fmt.Sprintf("PostgreSQL %.2f ms/msg, %.2f cores, waiting for a CPU %.2f", res.perMsg(res.pg.cpu),
-			res.pg.cpu.Seconds()/secs, res.pg.queued.Seconds()/secs)
+		pg = fmt.Sprintf("PostgreSQL %.2f ms/msg (%.0f%% in the kernel), %.2f cores, waiting for a CPU %.2f", res.perMsg(res.pg.cpu),
+			percent(res.pg.sys, res.pg.cpu), res.pg.cpu.Seconds()/secs, res.pg.queued.Seconds()/secs)
 	}
 	var sessions []string
 	for _, s := range res.waits {
 		sessions = append(sessions, fmt.Sprintf("%s %.2f", s.state, s.mean))
 	}
-	return fmt.Sprintf("cores busy per instance %s, waiting for a CPU %s; %s; feeder %.2f ms/msg, %.2f cores; machine %.2f of %d cores busy; "+
+	return fmt.Sprintf("cores busy per instance %s (%.0f%% in the kernel), waiting for a CPU %s; %s; feeder %.2f ms/msg, %.2f cores; machine %.2f of %d cores busy; "+
 		"sessions by state (mean over %s samples): %s; sessions opened during the run %d; POSTs retried %d",
-		strings.Join(busy, " + "), strings.Join(queued, " + "), pg, res.perMsg(res.feeder), res.feeder.Seconds()/secs, res.busy, res.cores,
+		strings.Join(busy, " + "), percent(all.sys, all.cpu), strings.Join(queued, " + "), pg, res.perMsg(res.feeder), res.feeder.Seconds()/secs, res.busy, res.cores,
 		fleetScaleSample, strings.Join(sessions, ", "), res.opened, res.retries)
+}
+
+// percent is part of whole in percent, 0 for nothing.
+func percent(part, whole time.Duration) float64 {
+	if whole <= 0 {
+		return 0
+	}
+	return 100 * float64(part) / float64(whole)
 }
 
 // fleetProbe reads the CPU time of the instances, of PostgreSQL's
@@ -285,6 +296,7 @@ func (p *fleetProbe) finish() *fleetScaleResult {
 		for pid, t := range pg {
 			d := t.sub(p.pg[pid]) // a backend opened during the run counts whole
 			res.pg.cpu += d.cpu
+			res.pg.sys += d.sys
 			res.pg.queued += d.queued
 		}
 	}
@@ -297,21 +309,23 @@ func (p *fleetProbe) finish() *fleetScaleResult {
 // clockTick is the unit of /proc's CPU times (USER_HZ, 100 on Linux).
 const clockTick = 10 * time.Millisecond
 
-// procTimes are a process's CPU time and the time its threads were
-// runnable but waiting for a CPU.
-type procTimes struct{ cpu, queued time.Duration }
+// procTimes are a process's CPU time, the part of it in the kernel, and
+// the time its threads were runnable but waiting for a CPU.
+type procTimes struct{ cpu, sys, queued time.Duration }
 
-func (t procTimes) sub(u procTimes) procTimes { return procTimes{t.cpu - u.cpu, t.queued - u.queued} }
+func (t procTimes) sub(u procTimes) procTimes {
+	return procTimes{t.cpu - u.cpu, t.sys - u.sys, t.queued - u.queued}
+}
 
 // readProcTimes reads the times of process pid from /proc; the wait for
 // a CPU is the sum over its threads now (zero where the kernel keeps no
 // scheduler statistics).
 func readProcTimes(pid int) (procTimes, error) {
-	cpu, err := procCPU(pid)
+	cpu, sys, err := procCPU(pid)
 	if err != nil {
 		return procTimes{}, err
 	}
-	t := procTimes{cpu: cpu}
+	t := procTimes{cpu: cpu, sys: sys}
 	stats, _ := filepath.Glob(fmt.Sprintf("/proc/%d/task/*/schedstat", pid))
 	for _, path := range stats {
 		b, err := os.ReadFile(path)
@@ -327,25 +341,26 @@ func readProcTimes(pid int) (procTimes, error) {
 	return t, nil
 }
 
-// procCPU is the user+system CPU time of process pid from /proc.
-func procCPU(pid int) (time.Duration, error) {
+// procCPU is the user+system CPU time of process pid from /proc, and the
+// system part of it.
+func procCPU(pid int) (cpu, sys time.Duration, err error) {
 	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	// The command name is in parentheses and may hold spaces; utime and
 	// stime are the 12th and 13th fields after it.
 	s := string(b)
 	f := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
 	if len(f) < 13 {
-		return 0, fmt.Errorf("/proc/%d/stat: %d fields", pid, len(f))
+		return 0, 0, fmt.Errorf("/proc/%d/stat: %d fields", pid, len(f))
 	}
 	utime, err1 := strconv.ParseUint(f[11], 10, 64)
 	stime, err2 := strconv.ParseUint(f[12], 10, 64)
 	if err := cmp.Or(err1, err2); err != nil {
-		return 0, err
+		return 0, 0, err
 	}
-	return time.Duration(utime+stime) * clockTick, nil
+	return time.Duration(utime+stime) * clockTick, time.Duration(stime) * clockTick, nil
 }
 
 // machineTicks reads the busy and all ticks of every CPU from /proc/stat
