@@ -6,7 +6,7 @@ FUZZTIME ?= 30s
 # packages with a purego variant (no unsafe), and those that decode through them
 PUREGO_PKGS := ./mappings/... ./fixtures/
 
-.PHONY: run build test test-purego test-short test-race test-integration bench bench-peers fuzz lint docs docs-check fixtures-update clean
+.PHONY: run build test test-purego test-short test-race test-integration bench bench-fleet bench-peers fuzz lint docs docs-check fixtures-update clean
 
 ## run: the gateway on its embedded default (SQLite and file drops under ./data, monitor on 127.0.0.1:8080)
 run: build
@@ -67,6 +67,18 @@ bench:
 	PCSGATE_BENCH_RSS=1 $(GO) test -count=1 -v -run 'TestLargeInterchangeRSS' ./cmd/pcsgate/ | tee $(BENCH_DIR)/rss.txt | grep -E 'peak RSS|^(ok|FAIL)'
 	@echo
 	$(GO) run ./cmd/benchtable -dir $(BENCH_DIR)
+
+## bench-fleet: opt-in, needs PCSGATE_TEST_POSTGRES: throughput of 1, 2 and
+## 3 pcsgate processes on one PostgreSQL schema, each fed by webhook, with
+## CPU per message and where the time went; PCSGATE_BENCH_PIN=1 runs each
+## instance on one CPU (GOMAXPROCS=1 under taskset), PCSGATE_BENCH_PARTITIONS=N
+## adds runs with N outbound partitions. Output in bin/bench/fleet-scaling.txt
+bench-fleet: SHELL := /bin/bash
+bench-fleet: .SHELLFLAGS := -o pipefail -c
+bench-fleet:
+	@test -n "$$PCSGATE_TEST_POSTGRES" || { echo "make bench-fleet needs PCSGATE_TEST_POSTGRES=postgres://..."; exit 1; }
+	@mkdir -p $(BENCH_DIR)
+	$(GO) test -tags integration -run '^$$' -bench FleetScaling -benchtime 1x ./transports/pipeline/ | tee $(BENCH_DIR)/fleet-scaling.txt
 
 ## bench-peers: opt-in, needs node and npm: times node-edifact's tokenizer
 ## (npm edifact@1.2.12, installed into bin/peers) against pcsgate translate

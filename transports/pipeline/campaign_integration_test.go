@@ -103,7 +103,7 @@ type fleetRun struct {
 // begins feeding n messages at campaignFeedRate. The caller closes watch.
 func startFleetRun(t *testing.T, members int, dsn string, n int) *fleetRun {
 	t.Helper()
-	r := newFleetRig(t, members, dsn, campaignIdleInTx)
+	r := newFleetRig(t, members, dsn, campaignIdleInTx, 0)
 	watch, err := watchOutbox(r.outbox)
 	require.NoError(t, err)
 	r.startAll()

@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -173,13 +174,16 @@ func TestCrashSafety(t *testing.T) {
 
 // crashGateway runs the pcsgate binary, one process at a time.
 type crashGateway struct {
-	t                                   *testing.T
+	t                                   testing.TB
 	bin, dir, inbox, outbox, db, config string
 	addr                                string
 	log                                 *os.File
 	cmd                                 *exec.Cmd
 	exited                              chan error
 	starts                              int
+	// launcher, when set, is the command pcsgate runs under (taskset -c 1,
+	// say), and env is added to the test's environment.
+	launcher, env []string
 }
 
 // newCrashGateway prepares one gateway on a temporary folder: pcsgate
@@ -260,7 +264,11 @@ routes:
 // start starts pcsgate and waits for /healthz.
 func (g *crashGateway) start() {
 	g.t.Helper()
-	cmd := exec.Command(g.bin, "run", "--config", g.config)
+	args := append(slices.Clone(g.launcher), g.bin, "run", "--config", g.config)
+	cmd := exec.Command(args[0], args[1:]...)
+	if len(g.env) > 0 {
+		cmd.Env = append(os.Environ(), g.env...)
+	}
 	cmd.Dir = g.dir
 	cmd.Stdout, cmd.Stderr = g.log, g.log
 	require.NoError(g.t, cmd.Start())
@@ -362,7 +370,7 @@ func feed(inbox string, n, rate int) error {
 }
 
 // buildPcsgate builds the binary into dir.
-func buildPcsgate(t *testing.T, dir string) string {
+func buildPcsgate(t testing.TB, dir string) string {
 	t.Helper()
 	bin := filepath.Join(dir, "pcsgate")
 	goBin, err := exec.LookPath("go") // go test puts its own go first on PATH
@@ -375,7 +383,7 @@ func buildPcsgate(t *testing.T, dir string) string {
 }
 
 // freeAddr returns a loopback address with a port free right now.
-func freeAddr(t *testing.T) string {
+func freeAddr(t testing.TB) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)

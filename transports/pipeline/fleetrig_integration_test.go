@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"net/http"
 	"os"
@@ -26,7 +27,7 @@ import (
 // one inbox and one outbox folder (the inbox is leased per endpoint) and
 // the key files; each also takes COREORs on a webhook of its own.
 type fleetRig struct {
-	t             *testing.T
+	t             testing.TB
 	dir           string
 	inbox, outbox string
 	members       []*crashGateway
@@ -38,9 +39,10 @@ type fleetRig struct {
 const fleetHookToken = "campaign-token"
 
 // newFleetRig builds pcsgate and writes the configuration of n members
-// storing in dsn, with idleInTx as the sessions' idle-in-transaction limit.
+// storing in dsn, with idleInTx as the sessions' idle-in-transaction limit
+// and, when partitions > 0, that many partitions of each outbound topic.
 // It starts none of them.
-func newFleetRig(t *testing.T, n int, dsn string, idleInTx time.Duration) *fleetRig {
+func newFleetRig(t testing.TB, n int, dsn string, idleInTx time.Duration, partitions int) *fleetRig {
 	t.Helper()
 	dir := t.TempDir()
 	r := &fleetRig{t: t, dir: dir, inbox: filepath.Join(dir, "inbox"), outbox: filepath.Join(dir, "outbox")}
@@ -55,7 +57,7 @@ func newFleetRig(t *testing.T, n int, dsn string, idleInTx time.Duration) *fleet
 		r.logs = append(r.logs, logf)
 		hook := freeAddr(t)
 		g := &crashGateway{t: t, bin: bin, dir: mdir, inbox: r.inbox, outbox: r.outbox, addr: freeAddr(t), log: logf}
-		g.config = r.writeConfig(mdir, dsn, g.addr, hook, idleInTx)
+		g.config = r.writeConfig(mdir, dsn, g.addr, hook, idleInTx, partitions)
 		r.members = append(r.members, g)
 		r.hooks = append(r.hooks, "http://"+hook+"/in/coreor")
 	}
@@ -77,8 +79,13 @@ func newFleetRig(t *testing.T, n int, dsn string, idleInTx time.Duration) *fleet
 
 // writeConfig writes one member's pcsgate.yaml: the shared store, keys,
 // inbox (settle 20 ms) and outbox, a bearer webhook for COREORs, and NLRTM
-// routed to the outbox.
-func (r *fleetRig) writeConfig(mdir, dsn, monitor, hook string, idleInTx time.Duration) string {
+// routed to the outbox. The postgres section names a partition count only
+// when partitions > 0.
+func (r *fleetRig) writeConfig(mdir, dsn, monitor, hook string, idleInTx time.Duration, partitions int) string {
+	var partitionsLine string
+	if partitions > 0 {
+		partitionsLine = fmt.Sprintf("  partitions: %d\n", partitions)
+	}
 	cfg := fmt.Sprintf(`store: %q
 monitor:
   listen: %s
@@ -88,7 +95,7 @@ credential_key_file: %s
 secret_key_file: %s
 postgres:
   idle_in_transaction_timeout: %s
-endpoints:
+%sendpoints:
   - name: portbase-in
     direction: in
     transport: filedrop
@@ -113,7 +120,7 @@ routes:
     profile: portbase/coreor
     to_source: true
 `, dsn, monitor, hook, filepath.Join(r.dir, "keys", "credential.key"), filepath.Join(r.dir, "keys", "secret.key"),
-		idleInTx, r.inbox, fleetHookToken, r.outbox)
+		idleInTx, partitionsLine, r.inbox, fleetHookToken, r.outbox)
 	path := filepath.Join(mdir, "pcsgate.yaml")
 	require.NoError(r.t, os.WriteFile(path, []byte(cfg), 0o600))
 	return path
@@ -169,8 +176,14 @@ func (r *fleetRig) settle(inputs, outputs int, timeout time.Duration) crashState
 // offered (for a webhook: when it was first POSTed).
 type feeder struct {
 	rig     *fleetRig
-	n, rate int
+	n, rate int // rate 0: as fast as the senders go
 	posts   int
+	// hook, when set, names the webhook message i is POSTed to; otherwise
+	// each POST goes to a random member's.
+	hook func(i int) string
+	// client, when set, sends the POSTs; otherwise one with a 3 s timeout
+	// on the default transport.
+	client  *http.Client
 	offered []time.Time
 	retries int // POSTs answered otherwise than 2xx or not answered; guarded by mu
 	mu      sync.Mutex
@@ -180,34 +193,42 @@ type feeder struct {
 func (f *feeder) run() error {
 	f.offered = make([]time.Time, f.n)
 	half := f.n / 2
-	errs := make(chan error, 1+f.posts)
-	var wg sync.WaitGroup
-	wg.Add(1 + f.posts)
+	dropped := make(chan error, 1)
 	go func() {
-		defer wg.Done()
-		errs <- f.pace(0, half, 1, func(i int) error { return dropFile(f.rig.inbox, workloadName(i), workloadMessage(i)) })
+		dropped <- f.pace(0, half, 1, func(i int) error { return dropFile(f.rig.inbox, workloadName(i), workloadMessage(i)) })
 	}()
-	for p := range f.posts {
-		go func() {
-			defer wg.Done()
-			errs <- f.pace(half+p, f.n, f.posts, f.post)
-		}()
+	posted := f.postRange(half, f.n)
+	if err := <-dropped; err != nil {
+		return err
 	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		if err != nil {
-			return err
+	return posted
+}
+
+// postRange POSTs messages from to below to with f.posts concurrent
+// senders, sender p taking from+p, from+p+f.posts, ..., and returns the
+// first error once all are done.
+func (f *feeder) postRange(from, to int) error {
+	errs := make(chan error, f.posts)
+	for p := range f.posts {
+		go func() { errs <- f.pace(from+p, to, f.posts, f.post) }()
+	}
+	var first error
+	for range f.posts {
+		if err := <-errs; err != nil && first == nil {
+			first = err
 		}
 	}
-	return nil
+	return first
 }
 
 // pace offers messages from, from+step, ... below to at rate/2 per second
-// over all streams of its kind.
+// over all streams of its kind, or without pause when rate is 0.
 func (f *feeder) pace(from, to, step int, offer func(int) error) error {
 	start := time.Now()
-	per := time.Duration(step) * 2 * time.Second / time.Duration(f.rate)
+	var per time.Duration
+	if f.rate > 0 {
+		per = time.Duration(step) * 2 * time.Second / time.Duration(f.rate)
+	}
 	for k, i := 0, from; i < to; k, i = k+1, i+step {
 		if wait := time.Until(start.Add(time.Duration(k) * per)); wait > 0 {
 			time.Sleep(wait) // pacing the offered load
@@ -220,13 +241,20 @@ func (f *feeder) pace(from, to, step int, offer func(int) error) error {
 	return nil
 }
 
-// post POSTs message i to random members until one answers 2xx, always
-// with the same Idempotency-Key, as a sender retrying would.
+// post POSTs message i to its webhook (or random members) until one
+// answers 2xx, always with the same Idempotency-Key, as a sender retrying
+// would.
 func (f *feeder) post(i int) error {
-	client := &http.Client{Timeout: 3 * time.Second}
+	client := f.client
+	if client == nil {
+		client = &http.Client{Timeout: 3 * time.Second}
+	}
 	deadline := time.Now().Add(2 * time.Minute)
 	for time.Now().Before(deadline) {
 		url := f.rig.hooks[rand.IntN(len(f.rig.hooks))]
+		if f.hook != nil {
+			url = f.hook(i)
+		}
 		req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(workloadMessage(i)))
 		if err != nil {
 			return err
@@ -236,6 +264,7 @@ func (f *feeder) post(i int) error {
 		req.Header.Set("Idempotency-Key", workloadName(i))
 		res, err := client.Do(req)
 		if err == nil {
+			_, _ = io.Copy(io.Discard, res.Body) // read to the end so the connection is reused
 			res.Body.Close()
 			if res.StatusCode/100 == 2 {
 				return nil
