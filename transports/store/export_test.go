@@ -1,5 +1,10 @@
 package store
 
+import (
+	"context"
+	"database/sql"
+)
+
 // SettingForTest reads a PostgreSQL setting inside the transaction.
 func (t *Tx) SettingForTest(name string) (string, error) {
 	var v string
@@ -22,4 +27,21 @@ func (t *Tx) BackendPIDForTest() (int64, error) {
 	var pid int64
 	err := t.queryRow("SELECT pg_backend_pid()").Scan(&pid)
 	return pid, err
+}
+
+// PoolStatsForTest are the statistics of the store's connection pool.
+func (s *Store) PoolStatsForTest() sql.DBStats { return s.writer.Stats() }
+
+// HoldConnForTest takes a connection of the pool, runs fn and gives the
+// connection back.
+func (s *Store) HoldConnForTest(ctx context.Context, fn func()) error {
+	c, err := s.reader.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	if err := c.PingContext(ctx); err != nil {
+		return err
+	}
+	fn()
+	return c.Close()
 }

@@ -24,6 +24,11 @@ func (s *Store) openPostgres(ctx context.Context) (string, error) {
 	setDefaultParam(pc.RuntimeParams, "idle_in_transaction_session_timeout", s.cfg.IdleInTxTimeout)
 	db := stdlib.OpenDB(*pc)
 	db.SetMaxOpenConns(s.cfg.MaxConns)
+	// Subscriptions, the committer and the monitor take connections at
+	// the same moments; with Go's default of two idle ones kept, the
+	// others were closed and opened again hundreds of times a minute.
+	db.SetMaxIdleConns(pgIdleConns)
+	db.SetConnMaxIdleTime(pgConnIdleTime)
 	if err := db.PingContext(ctx); err != nil {
 		_ = db.Close()
 		return "", fmt.Errorf("store %s: %w", where, err)
@@ -31,6 +36,13 @@ func (s *Store) openPostgres(ctx context.Context) (string, error) {
 	s.writer, s.reader = db, db
 	return "postgres:" + s.dsn.URL, nil
 }
+
+// pgIdleConns are the idle connections the pool keeps, each for at most
+// pgConnIdleTime.
+const (
+	pgIdleConns    = 16
+	pgConnIdleTime = time.Minute
+)
 
 // asyncCommit makes a PostgreSQL transaction commit without waiting for
 // its log to be flushed (see InTxReplayable).
