@@ -14,13 +14,29 @@ var maxDays = [12]int{31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31}
 
 // monthIndex returns 0 for JAN … 11 for DEC, or -1.
 func monthIndex(m string) int {
-	for i, name := range months {
-		if m == name {
+	if len(m) != 3 {
+		return -1
+	}
+	k := monthKey(m)
+	for i, mk := range monthKeys {
+		if k == mk {
 			return i
 		}
 	}
 	return -1
 }
+
+// monthKey packs a three-letter month into one number, so that finding a
+// month compares numbers rather than strings.
+func monthKey(m string) uint32 { return uint32(m[0])<<16 | uint32(m[1])<<8 | uint32(m[2]) }
+
+// monthKeys are the months' keys, January first.
+var monthKeys = func() (k [12]uint32) {
+	for i, m := range months {
+		k[i] = monthKey(m)
+	}
+	return k
+}()
 
 // checkDay explains what is wrong with a day and month, or returns "".
 func checkDay(day, month string) string {

@@ -41,7 +41,74 @@ type cargoimpSelector struct {
 	raw    string
 	status int // 0: message level; 1: current status (@); 2: first status
 	name   string
-	index  int // fields[n]
+	field  fieldID // name, resolved when the path is compiled
+	index  int     // fields[n]
+}
+
+// fieldID names a field of a message or of a status line, so that reading
+// one switches on a number rather than comparing names.
+type fieldID uint8
+
+const (
+	fNone fieldID = iota
+	fType
+	fVersion
+	fAWB
+	fAWBPrefix
+	fAWBSerial
+	fOrigin
+	fDestination
+	fSender
+	fRecipient
+	fShipment
+	fCode
+	fDay
+	fMonth
+	fTime
+	fDate
+	fFlight
+	fCarrier
+	fAirport
+	fFlightDate
+	fDiscrepancy
+	fFields
+	fShipmentCode
+	fQuantity
+	fPieces
+	fTotalPieces
+	fWeight
+	fWeightUnit
+	fWeightKg
+	fLine
+)
+
+// quantityFields are the parts of a quantity, as status fields name them
+// and, after "shipment.", message fields.
+var quantityFields = map[string]fieldID{
+	"code": fCode, "pieces": fPieces, "totalPieces": fTotalPieces,
+	"weight": fWeight, "weightUnit": fWeightUnit, "weightKg": fWeightKg,
+}
+
+var cargoimpMessageIDs = map[string]fieldID{
+	"type": fType, "version": fVersion, "AWB": fAWB, "AWB.prefix": fAWBPrefix, "AWB.serial": fAWBSerial,
+	"origin": fOrigin, "destination": fDestination, "sender": fSender, "recipient": fRecipient, "shipment": fShipment,
+}
+
+var cargoimpStatusIDs = map[string]fieldID{
+	"code": fCode, "day": fDay, "month": fMonth, "time": fTime, "date": fDate, "flight": fFlight,
+	"carrier": fCarrier, "airport": fAirport, "origin": fOrigin, "destination": fDestination,
+	"flightDate": fFlightDate, "discrepancy": fDiscrepancy, "quantity": fQuantity, "shipmentCode": fShipmentCode,
+	"pieces": fPieces, "weight": fWeight, "weightUnit": fWeightUnit, "weightKg": fWeightKg,
+	"totalPieces": fTotalPieces, "line": fLine,
+}
+
+// messageID resolves a message field: shipment.<part> is the part of the
+// consignment line's quantity.
+func messageID(name string) fieldID {
+	if part, ok := strings.CutPrefix(name, "shipment."); ok {
+		return quantityFields[part]
+	}
+	return cargoimpMessageIDs[name]
 }
 
 var cargoimpMessageFields = map[string]bool{
@@ -71,7 +138,7 @@ func (cargoimpPaths) CompilePath(path string) (engine.Selector, error) {
 		if !cargoimpMessageFields[rest] {
 			return nil, fmt.Errorf("path %q: not a Cargo-IMP field (AWB, AWB.prefix, AWB.serial, origin, destination, shipment[.code|.pieces|.weight|.weightUnit|.weightKg|.totalPieces], type, version, sender, recipient, @.<status field>)", path)
 		}
-		s.name = rest
+		s.name, s.field = rest, messageID(rest)
 		return s, nil
 	}
 	if strings.HasPrefix(rest, "fields[") && strings.HasSuffix(rest, "]") {
@@ -79,13 +146,13 @@ func (cargoimpPaths) CompilePath(path string) (engine.Selector, error) {
 		if err != nil || n < 0 || n > 64 {
 			return nil, fmt.Errorf("path %q: fields[n] needs an index from 0 to 64", path)
 		}
-		s.name, s.index = "fields", n
+		s.name, s.field, s.index = "fields", fFields, n
 		return s, nil
 	}
 	if !cargoimpStatusFields[rest] {
 		return nil, fmt.Errorf("path %q: %q is not a status line field (code, day, month, time, date, flight, carrier, airport, origin, destination, flightDate, discrepancy, quantity, shipmentCode, pieces, weight, weightUnit, weightKg, totalPieces, fields[n], line)", path, rest)
 	}
-	s.name = rest
+	s.name, s.field = rest, cargoimpStatusIDs[rest]
 	return s, nil
 }
 
@@ -99,11 +166,12 @@ func (cargoimpPaths) CompileEach(path string) (engine.Splitter, error) {
 type cargoimpSplitter struct{}
 
 // statusItem is one status line as a split item, with what the selectors
-// would otherwise build again for each field: the message's AWB as text
-// and the line's date parts.
+// would otherwise build again for each field: the message's AWB as text,
+// the line as received and the line's date parts.
 type statusItem struct {
 	st    *cargoimp.Status
 	awb   string
+	raw   string
 	date  [4]string
 	dated bool
 }
@@ -120,8 +188,17 @@ func (cargoimpSplitter) Items(d *engine.Doc) []any {
 	}
 	items := make([]statusItem, len(m.Statuses))
 	out := make([]any, len(m.Statuses))
+	j := 0 // lines and statuses are in input order: one walk finds each line
 	for i := range m.Statuses {
-		items[i] = statusItem{st: &m.Statuses[i], awb: awb}
+		st := &m.Statuses[i]
+		for j < len(m.Lines) && m.Lines[j].No < st.Line {
+			j++
+		}
+		raw := ""
+		if j < len(m.Lines) && m.Lines[j].No == st.Line {
+			raw = m.Lines[j].Raw
+		}
+		items[i] = statusItem{st: st, awb: awb, raw: raw}
 		out[i] = &items[i]
 	}
 	return out
@@ -199,8 +276,10 @@ func (s *cargoimpSelector) find(d *engine.Doc) (engine.Value, *cargoimp.Status) 
 		return engine.Value{}, nil
 	}
 	if s.status == 0 {
-		if it, ok := d.Item.(*statusItem); ok && s.name == "AWB" {
-			return engine.Str(it.awb), nil
+		if s.field == fAWB {
+			if it, ok := d.Item.(*statusItem); ok {
+				return engine.Str(it.awb), nil
+			}
 		}
 		return s.messageValue(m), nil
 	}
@@ -208,9 +287,12 @@ func (s *cargoimpSelector) find(d *engine.Doc) (engine.Value, *cargoimp.Status) 
 	switch {
 	case st == nil:
 		return engine.Value{}, nil
-	case s.name == "line":
+	case s.field == fLine:
+		if it != nil {
+			return engine.Str(it.raw), st
+		}
 		return engine.Str(rawLine(m, st.Line)), st
-	case s.name == "date" && it != nil && st.Day != "":
+	case s.field == fDate && it != nil && st.Day != "":
 		return engine.Value{Parts: it.dateParts(), OK: true}, st
 	}
 	return s.statusValue(st), st
@@ -234,87 +316,87 @@ func (s *cargoimpSelector) Where(d *engine.Doc) engine.Position {
 }
 
 func (s *cargoimpSelector) messageValue(m *cargoimp.Message) engine.Value {
-	q := m.Shipment
-	switch s.name {
-	case "type":
+	switch s.field {
+	case fType:
 		return engine.Str(m.Type)
-	case "version":
+	case fVersion:
 		return engine.Str(m.Version)
-	case "AWB":
+	case fAWB:
 		if m.AWB.Prefix == "" {
 			return engine.Value{}
 		}
 		return engine.Str(m.AWB.String())
-	case "AWB.prefix":
+	case fAWBPrefix:
 		return engine.Str(m.AWB.Prefix)
-	case "AWB.serial":
+	case fAWBSerial:
 		return engine.Str(m.AWB.Serial)
-	case "origin":
+	case fOrigin:
 		return engine.Str(m.Origin)
-	case "destination":
+	case fDestination:
 		return engine.Str(m.Destination)
-	case "sender", "recipient":
+	case fSender:
 		if m.Envelope == nil {
 			return engine.Value{}
 		}
-		if s.name == "sender" {
-			return engine.Str(m.Envelope.Sender)
-		}
-		return engine.Str(m.Envelope.Recipients[0])
-	case "shipment":
-		if q.Code == "" {
+		return engine.Str(m.Envelope.Sender)
+	case fRecipient:
+		if m.Envelope == nil {
 			return engine.Value{}
 		}
-		return engine.Str(q.String())
+		return engine.Str(m.Envelope.Recipients[0])
+	case fShipment:
+		if m.Shipment.Code == "" {
+			return engine.Value{}
+		}
+		return engine.Str(m.Shipment.String())
 	}
-	return quantityValue(strings.TrimPrefix(s.name, "shipment."), q)
+	return quantityValue(s.field, m.Shipment)
 }
 
 func (s *cargoimpSelector) statusValue(st *cargoimp.Status) engine.Value {
-	switch s.name {
-	case "code":
+	switch s.field {
+	case fCode:
 		return engine.Str(st.Code)
-	case "day":
+	case fDay:
 		return engine.Str(st.Day)
-	case "month":
+	case fMonth:
 		return engine.Str(st.Month)
-	case "time":
+	case fTime:
 		return engine.Str(st.Time)
-	case "date":
+	case fDate:
 		if st.Day == "" {
 			return engine.Value{}
 		}
 		date := statusDate(st)
 		return engine.Value{Parts: date[:], OK: true}
-	case "flight":
+	case fFlight:
 		return engine.Str(st.Flight)
-	case "carrier":
+	case fCarrier:
 		return engine.Str(st.Carrier)
-	case "airport":
+	case fAirport:
 		return engine.Str(st.Airport)
-	case "origin":
+	case fOrigin:
 		return engine.Str(st.Origin)
-	case "destination":
+	case fDestination:
 		return engine.Str(st.ArrivalAirport())
-	case "flightDate":
+	case fFlightDate:
 		return engine.Str(st.FlightDate)
-	case "discrepancy":
+	case fDiscrepancy:
 		return engine.Str(st.Discrepancy)
-
-	case "fields":
+	case fFields:
 		if s.index < len(st.Fields) {
 			return engine.Str(st.Fields[s.index])
 		}
 		return engine.Value{}
-	case "shipmentCode":
+	case fShipmentCode:
 		return engine.Str(st.ShipmentCode)
-	case "quantity":
+	case fQuantity:
 		if st.ShipmentCode == "" {
 			return engine.Value{}
 		}
 		return engine.Str(st.Quantity().String())
 	}
-	return quantityValue(s.name, st.Quantity())
+	return quantityValue(s.field, st.Quantity())
 }
 
 // rawLine returns the text of input line no.
@@ -329,25 +411,25 @@ func rawLine(m *cargoimp.Message, no int) string {
 
 // quantityValue reads one part of a quantity; absent when the line has
 // no quantity (or no weight).
-func quantityValue(name string, q cargoimp.Quantity) engine.Value {
+func quantityValue(f fieldID, q cargoimp.Quantity) engine.Value {
 	if q.Code == "" {
 		return engine.Value{}
 	}
-	switch name {
-	case "code":
+	switch f {
+	case fCode:
 		return engine.Str(q.Code)
-	case "pieces":
+	case fPieces:
 		return engine.Str(strconv.Itoa(q.Pieces))
-	case "totalPieces":
+	case fTotalPieces:
 		if q.TotalPieces == 0 {
 			return engine.Value{}
 		}
 		return engine.Str(strconv.Itoa(q.TotalPieces))
-	case "weight":
+	case fWeight:
 		return engine.Str(q.Weight)
-	case "weightUnit":
+	case fWeightUnit:
 		return engine.Str(q.WeightUnit)
-	case "weightKg":
+	case fWeightKg:
 		return engine.Str(weightKg(q))
 	}
 	return engine.Value{}
