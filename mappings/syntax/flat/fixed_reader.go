@@ -81,6 +81,7 @@ func (r *FixedReader) Next() (Record, error) {
 		return Record{}, r.err
 	}
 	var line []byte
+	var text string
 	for {
 		l, err := r.lr.next()
 		if err != nil {
@@ -95,12 +96,13 @@ func (r *FixedReader) Next() (Record, error) {
 			return Record{}, r.err
 		}
 		line = trimEOL(l)
+		text = r.lr.text(l)[:len(line)] // also of a skipped line, to keep to the chunk
 		if r.opts.SkipBlank && isBlank(line) {
 			continue
 		}
 		break
 	}
-	rec, err := r.parse(line)
+	rec, err := r.parse(line, text)
 	if err != nil {
 		return Record{Line: r.lr.line}, err
 	}
@@ -169,13 +171,13 @@ func (r *FixedReader) checkLine(line []byte) (ascii bool, err error) {
 	return ascii || utf8.RuneCount(line) == len(line), nil
 }
 
-// parse splits one line (without its terminator) into a record.
-func (r *FixedReader) parse(line []byte) (Record, error) {
+// parse splits one line (without its terminator), also given as text,
+// into a record.
+func (r *FixedReader) parse(line []byte, text string) (Record, error) {
 	ascii, err := r.checkLine(line)
 	if err != nil {
 		return Record{}, err
 	}
-	text := string(line)
 	r.offs = r.offs[:0]
 	n := len(text)
 	if !ascii {

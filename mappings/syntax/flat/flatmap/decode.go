@@ -42,13 +42,12 @@ func decodeFlat(r *engine.Registry, br *bufio.Reader, p *engine.Profile, opts *e
 		rd = flat.NewCSVReader(br, co)
 	}
 	var errs []error
-	var prev lastRecords
 	var last string
 	// One context, document and row serve every record in turn: the
 	// engine keeps none of them past DecodeDoc.
-	var dc engine.DecodeCtx
-	row := &flatRow{}
-	doc := &engine.Doc{Root: row}
+	st := getDecodeState()
+	defer putDecodeState(st)
+	dc, row, doc, prev := &st.dc, &st.row, &st.doc, lastRecords(st.prev[:0])
 	for {
 		rec, err := rd.Next()
 		if err == io.EOF {
@@ -71,7 +70,7 @@ func decodeFlat(r *engine.Registry, br *bufio.Reader, p *engine.Profile, opts *e
 			prev = prev.with(rec)
 			continue
 		}
-		dc = engine.DecodeCtx{Profile: p, File: opts.Name, Opts: opts}
+		*dc = engine.DecodeCtx{Profile: p, File: opts.Name, Opts: opts}
 		*row = flatRow{rec: rec, prev: prev}
 		*doc = engine.Doc{Root: row}
 		events, err := dc.DecodeDoc(doc, canonical.Source{PCS: pl.pcs, Profile: p.Name()})
@@ -85,6 +84,28 @@ func decodeFlat(r *engine.Registry, br *bufio.Reader, p *engine.Profile, opts *e
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// decodeState is what decoding a file needs besides its reader: the
+// context, document and row that serve every record in turn, and room for
+// the last record of each other type. Files of a few records are common,
+// so the state is kept for the next file rather than allocated for each.
+type decodeState struct {
+	dc   engine.DecodeCtx
+	row  flatRow
+	doc  engine.Doc
+	prev [4]flat.Record
+}
+
+var decodeStates = sync.Pool{New: func() any { return new(decodeState) }}
+
+func getDecodeState() *decodeState { return decodeStates.Get().(*decodeState) }
+
+// putDecodeState clears st, so that it holds on to no file's records, and
+// keeps it for the next file.
+func putDecodeState(st *decodeState) {
+	*st = decodeState{}
+	decodeStates.Put(st)
 }
 
 // readerPlan is what reading a profile's files needs from its options,
