@@ -270,7 +270,13 @@ func (p *parser) statuses(m *Message, lines []Line) {
 		p.fail(lines[0].No+1, "status line", "",
 			detail(ErrTruncated, "expected at least one status, as in RCS/16OCT1317/FRA/T1K100"))
 	}
-	m.Statuses = make([]Status, 0, len(lines))
+	n := 0 // status lines: those that do not continue the line before
+	for _, l := range lines[1:] {
+		if !strings.HasPrefix(l.Raw, "/") {
+			n++
+		}
+	}
+	m.Statuses = make([]Status, 0, n)
 	prev := -1 // the line number of the last status line, parsed or not
 	for _, l := range lines[1:] {
 		if strings.HasPrefix(l.Raw, "/") {

@@ -7,6 +7,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -31,6 +32,8 @@ func decodeCargoIMP(r *engine.Registry, br *bufio.Reader, fixed *engine.Profile,
 	if perr != nil {
 		errs = append(errs, perr)
 	}
+	st := decodeStates.Get().(*decodeState)
+	defer putDecodeState(st)
 	for _, m := range msgs {
 		ref := m.AWB.String()
 		p := fixed
@@ -46,8 +49,9 @@ func decodeCargoIMP(r *engine.Registry, br *bufio.Reader, fixed *engine.Profile,
 			continue
 		}
 		src := canonical.Source{PCS: p.Spec.PCS(), Profile: p.Name(), MessageRef: ref}
-		dc := &engine.DecodeCtx{Profile: p, File: opts.Name, Ref: ref, Opts: opts}
-		events, err := dc.DecodeDoc(&engine.Doc{Root: m}, src)
+		st.dc = engine.DecodeCtx{Profile: p, File: opts.Name, Ref: ref, Opts: opts}
+		st.doc = engine.Doc{Root: m}
+		events, err := st.dc.DecodeDoc(&st.doc, src)
 		if err != nil {
 			errs = append(errs, err)
 		}
@@ -58,6 +62,23 @@ func decodeCargoIMP(r *engine.Registry, br *bufio.Reader, fixed *engine.Profile,
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// decodeState is the context and document that serve every message of a
+// file in turn (the engine keeps neither past DecodeDoc), kept for the next
+// file: files of one message are common.
+type decodeState struct {
+	dc  engine.DecodeCtx
+	doc engine.Doc
+}
+
+var decodeStates = sync.Pool{New: func() any { return new(decodeState) }}
+
+// putDecodeState clears st, so that it holds on to no message, and keeps
+// it for the next file.
+func putDecodeState(st *decodeState) {
+	*st = decodeState{}
+	decodeStates.Put(st)
 }
 
 // headerLine returns the line number of the message type line.
