@@ -21,20 +21,20 @@ type FixedReader struct {
 	lr     lineReader
 	err    error    // sticky
 	offs   []int    // byte offset of each character of the current line
-	values []string // the last record's values, with ReuseRecord
+	values []string // the values of the last record of each layout, with ReuseRecord
 }
 
 // recordValues returns a slice for the values of a record of kind: a new
-// one, or with ReuseRecord the one of the last record.
+// one, or with ReuseRecord the one of the last record of that kind.
 func (r *FixedReader) recordValues(kind *fixedKind) []string {
 	n := len(kind.slots)
 	if !r.opts.ReuseRecord {
 		return make([]string, n)
 	}
-	if cap(r.values) < n {
-		r.values = make([]string, n)
+	if r.values == nil {
+		r.values = make([]string, r.schema.slots)
 	}
-	return r.values[:n]
+	return r.values[kind.off : kind.off+n : kind.off+n]
 }
 
 // NewFixedReader returns a reader of r. Invalid options are reported by the

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"slices"
 	"strings"
 	"sync"
 
@@ -66,8 +65,7 @@ func decodeFlat(r *engine.Registry, br *bufio.Reader, p *engine.Profile, opts *e
 			continue
 		}
 		if pl.each != "" && rec.Type != pl.each {
-			rec.Values = slices.Clone(rec.Values)
-			prev = prev.with(rec)
+			prev = prev.with(rec) // its values stay until the next record of its type
 			continue
 		}
 		*dc = engine.DecodeCtx{Profile: p, File: opts.Name, Opts: opts}
@@ -111,7 +109,8 @@ func putDecodeState(st *decodeState) {
 // readerPlan is what reading a profile's files needs from its options,
 // worked out once per profile: CSV options checked, or fixed-width layouts
 // compiled. Readers reuse their record's values: a record is done with
-// once decoded, and one kept for later (a file header) is copied.
+// once decoded, and one kept for later (a file header) keeps its values
+// until the next record of its type, which replaces it.
 type readerPlan struct {
 	csv     *flat.CSVSchema
 	csvOpts flat.CSVOptions // when they do not compile
