@@ -12,6 +12,7 @@ import (
 
 	"github.com/nexport/pcsgate/canonical"
 	"github.com/nexport/pcsgate/canonical/errtext"
+	"github.com/nexport/pcsgate/canonical/seal"
 )
 
 // compiledDecode is a profile's decode section, ready to run.
@@ -406,11 +407,47 @@ func (dc *DecodeCtx) field(cf *CompiledField, d *Doc, e *canonical.ReleaseEvent,
 	return nil
 }
 
+// TextFinder is a Selector that can give its first value as text, without
+// building a Value: found=false when it selects nothing, text=false when
+// what it found is not text (FirstValue then gives it).
+type TextFinder interface {
+	FirstText(d *Doc) (s string, found, text bool)
+}
+
+// plainText is plainField for a field whose selectors are all TextFinders.
+func (dc *DecodeCtx) plainText(cf *CompiledField, d *Doc, e *canonical.ReleaseEvent) (done bool, err error) {
+	for i, tf := range cf.texts {
+		s, found, text := tf.FirstText(d)
+		if verifyFast {
+			if l, ok := cf.From[i].First(d); ok != found || found && text != (l.W.V == nil && l.W.Parts == nil) || text && l.W.S != s {
+				return true, fmt.Errorf("fast form of selector %v gave text %q (found %v, text %v), First %#v", cf.From[i], s, found, text, l.W)
+			}
+		}
+		switch {
+		case !found:
+			continue
+		case !text:
+			return false, nil
+		case seal.IsSealedString(s):
+			return true, dc.sealedInput(source{sel: cf.From[i]}.position(d), cf)
+		}
+		cf.target.setString(e, s)
+		return true, nil
+	}
+	if cf.Spec.Required {
+		return true, dc.errAt(Position{missing: cf.From[0], Doc: d}, cf.Spec.Target, ErrRequired)
+	}
+	return true, nil
+}
+
 // plainField is field for a plain field (CompiledField.plainDecode)
 // whose wire value is text: value, convert and set reduced to what they
 // do for it. done=false (a composite or another value) leaves it to
 // field.
 func (dc *DecodeCtx) plainField(cf *CompiledField, d *Doc, e *canonical.ReleaseEvent) (done bool, err error) {
+	if cf.texts != nil {
+		return dc.plainText(cf, d, e)
+	}
 	w, sel, err := firstOf(cf, d)
 	switch {
 	case err != nil:

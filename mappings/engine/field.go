@@ -19,8 +19,10 @@ type CompiledField struct {
 	target *Accessor
 	From   []Selector // decode: wire paths
 	// finders are From as ValueFinders, nil where a selector is not one
-	// (resolved once, not per value read).
+	// (resolved once, not per value read); texts are From as TextFinders,
+	// nil unless every selector is one.
 	finders  []ValueFinder
+	texts    []TextFinder
 	FromCan  []*Accessor // encode: canonical paths
 	Expr     *vm.Program
 	when     *vm.Program
@@ -110,6 +112,11 @@ func (cf *CompiledField) addFrom(sel Selector) {
 	cf.From = append(cf.From, sel)
 	vf, _ := sel.(ValueFinder)
 	cf.finders = append(cf.finders, vf)
+	if tf, ok := sel.(TextFinder); ok && len(cf.texts) == len(cf.From)-1 {
+		cf.texts = append(cf.texts, tf)
+	} else {
+		cf.texts = nil
+	}
 }
 
 // CompileEncodeField prepares an encode field: From are canonical paths

@@ -268,34 +268,63 @@ func (s *cargoimpSelector) FirstValue(d *engine.Doc) (engine.Value, bool) {
 	return w, w.OK
 }
 
+// FirstText is FirstValue for the engine's plain fields: every field is
+// text but the date, whose parts FirstValue gives.
+func (s *cargoimpSelector) FirstText(d *engine.Doc) (string, bool, bool) {
+	if s.field == fDate {
+		w, _ := s.find(d)
+		return "", w.OK, false
+	}
+	t, _ := s.text(d)
+	return t, t != "", true
+}
+
 // find is the selected value (OK=false for none) and, for a status
 // field, the status line it is on.
 func (s *cargoimpSelector) find(d *engine.Doc) (engine.Value, *cargoimp.Status) {
+	if s.field != fDate || s.status == 0 {
+		t, st := s.text(d)
+		return engine.Str(t), st
+	}
+	if _, ok := d.Root.(*cargoimp.Message); !ok {
+		return engine.Value{}, nil
+	}
+	st, it := s.statusOf(d)
+	switch {
+	case st == nil || st.Day == "":
+		return engine.Value{}, st
+	case it != nil:
+		return engine.Value{Parts: it.dateParts(), OK: true}, st
+	}
+	date := statusDate(st)
+	return engine.Value{Parts: date[:], OK: true}, st
+}
+
+// text is the selected text ("" for none) of any field but a status's
+// date and, for a status field, the status line it is on.
+func (s *cargoimpSelector) text(d *engine.Doc) (string, *cargoimp.Status) {
 	m, ok := d.Root.(*cargoimp.Message)
 	if !ok {
-		return engine.Value{}, nil
+		return "", nil
 	}
 	if s.status == 0 {
 		if s.field == fAWB {
 			if it, ok := d.Item.(*statusItem); ok {
-				return engine.Str(it.awb), nil
+				return it.awb, nil
 			}
 		}
-		return s.messageValue(m), nil
+		return s.messageText(m), nil
 	}
 	st, it := s.statusOf(d)
 	switch {
 	case st == nil:
-		return engine.Value{}, nil
+		return "", nil
+	case s.field == fLine && it != nil:
+		return it.raw, st
 	case s.field == fLine:
-		if it != nil {
-			return engine.Str(it.raw), st
-		}
-		return engine.Str(rawLine(m, st.Line)), st
-	case s.field == fDate && it != nil && st.Day != "":
-		return engine.Value{Parts: it.dateParts(), OK: true}, st
+		return rawLine(m, st.Line), st
 	}
-	return s.statusValue(st), st
+	return s.statusText(st), st
 }
 
 func (s *cargoimpSelector) All(d *engine.Doc) []engine.Located {
@@ -315,88 +344,83 @@ func (s *cargoimpSelector) Where(d *engine.Doc) engine.Position {
 	return engine.Position{Line: 2, Segment: "consignment", Field: s.name}
 }
 
-func (s *cargoimpSelector) messageValue(m *cargoimp.Message) engine.Value {
+func (s *cargoimpSelector) messageText(m *cargoimp.Message) string {
 	switch s.field {
 	case fType:
-		return engine.Str(m.Type)
+		return m.Type
 	case fVersion:
-		return engine.Str(m.Version)
+		return m.Version
 	case fAWB:
 		if m.AWB.Prefix == "" {
-			return engine.Value{}
+			return ""
 		}
-		return engine.Str(m.AWB.String())
+		return m.AWB.String()
 	case fAWBPrefix:
-		return engine.Str(m.AWB.Prefix)
+		return m.AWB.Prefix
 	case fAWBSerial:
-		return engine.Str(m.AWB.Serial)
+		return m.AWB.Serial
 	case fOrigin:
-		return engine.Str(m.Origin)
+		return m.Origin
 	case fDestination:
-		return engine.Str(m.Destination)
+		return m.Destination
 	case fSender:
 		if m.Envelope == nil {
-			return engine.Value{}
+			return ""
 		}
-		return engine.Str(m.Envelope.Sender)
+		return m.Envelope.Sender
 	case fRecipient:
 		if m.Envelope == nil {
-			return engine.Value{}
+			return ""
 		}
-		return engine.Str(m.Envelope.Recipients[0])
+		return m.Envelope.Recipients[0]
 	case fShipment:
 		if m.Shipment.Code == "" {
-			return engine.Value{}
+			return ""
 		}
-		return engine.Str(m.Shipment.String())
+		return m.Shipment.String()
 	}
-	return quantityValue(s.field, m.Shipment)
+	return quantityText(s.field, m.Shipment)
 }
 
-func (s *cargoimpSelector) statusValue(st *cargoimp.Status) engine.Value {
+// statusText is a status line's field; the date is find's.
+func (s *cargoimpSelector) statusText(st *cargoimp.Status) string {
 	switch s.field {
 	case fCode:
-		return engine.Str(st.Code)
+		return st.Code
 	case fDay:
-		return engine.Str(st.Day)
+		return st.Day
 	case fMonth:
-		return engine.Str(st.Month)
+		return st.Month
 	case fTime:
-		return engine.Str(st.Time)
-	case fDate:
-		if st.Day == "" {
-			return engine.Value{}
-		}
-		date := statusDate(st)
-		return engine.Value{Parts: date[:], OK: true}
+		return st.Time
 	case fFlight:
-		return engine.Str(st.Flight)
+		return st.Flight
 	case fCarrier:
-		return engine.Str(st.Carrier)
+		return st.Carrier
 	case fAirport:
-		return engine.Str(st.Airport)
+		return st.Airport
 	case fOrigin:
-		return engine.Str(st.Origin)
+		return st.Origin
 	case fDestination:
-		return engine.Str(st.ArrivalAirport())
+		return st.ArrivalAirport()
 	case fFlightDate:
-		return engine.Str(st.FlightDate)
+		return st.FlightDate
 	case fDiscrepancy:
-		return engine.Str(st.Discrepancy)
+		return st.Discrepancy
 	case fFields:
 		if s.index < len(st.Fields) {
-			return engine.Str(st.Fields[s.index])
+			return st.Fields[s.index]
 		}
-		return engine.Value{}
+		return ""
 	case fShipmentCode:
-		return engine.Str(st.ShipmentCode)
+		return st.ShipmentCode
 	case fQuantity:
 		if st.ShipmentCode == "" {
-			return engine.Value{}
+			return ""
 		}
-		return engine.Str(st.Quantity().String())
+		return st.Quantity().String()
 	}
-	return quantityValue(s.field, st.Quantity())
+	return quantityText(s.field, st.Quantity())
 }
 
 // rawLine returns the text of input line no.
@@ -409,30 +433,30 @@ func rawLine(m *cargoimp.Message, no int) string {
 	return ""
 }
 
-// quantityValue reads one part of a quantity; absent when the line has
-// no quantity (or no weight).
-func quantityValue(f fieldID, q cargoimp.Quantity) engine.Value {
+// quantityText reads one part of a quantity; "" when the line has no
+// quantity (or no weight).
+func quantityText(f fieldID, q cargoimp.Quantity) string {
 	if q.Code == "" {
-		return engine.Value{}
+		return ""
 	}
 	switch f {
 	case fCode:
-		return engine.Str(q.Code)
+		return q.Code
 	case fPieces:
-		return engine.Str(strconv.Itoa(q.Pieces))
+		return strconv.Itoa(q.Pieces)
 	case fTotalPieces:
 		if q.TotalPieces == 0 {
-			return engine.Value{}
+			return ""
 		}
-		return engine.Str(strconv.Itoa(q.TotalPieces))
+		return strconv.Itoa(q.TotalPieces)
 	case fWeight:
-		return engine.Str(q.Weight)
+		return q.Weight
 	case fWeightUnit:
-		return engine.Str(q.WeightUnit)
+		return q.WeightUnit
 	case fWeightKg:
-		return engine.Str(weightKg(q))
+		return weightKg(q)
 	}
-	return engine.Value{}
+	return ""
 }
 
 // poundKg is the kilograms in one pound (avoirdupois).
