@@ -34,6 +34,9 @@ type DecodeCtx struct {
 	SentAt string
 
 	collected bool // CollectSecrets ran
+	// whenFalse: the last field run was skipped by its condition (see
+	// CompiledField.sameWhen).
+	whenFalse bool
 	// fast is what the expressions' fast forms read; its value is the
 	// one the expression environment holds, boxed into it only when the
 	// VM runs.
@@ -138,6 +141,7 @@ func (dc *DecodeCtx) fill(d *Doc, e *canonical.ReleaseEvent) error {
 	dc.env = ExprEnv{Event: e} // Root and Value are set when the VM runs
 	env := &dc.env
 	dc.fast = fastEnv{root: d.Root, event: e}
+	dc.whenFalse = false
 	var errs []error
 	for _, cf := range dc.Profile.Dec.Fields {
 		if err := dc.field(cf, d, e, env); err != nil {
@@ -345,18 +349,25 @@ func firstOf(cf *CompiledField, d *Doc) (Value, Selector, error) {
 
 // field decodes one field into the event.
 func (dc *DecodeCtx) field(cf *CompiledField, d *Doc, e *canonical.ReleaseEvent, env *ExprEnv) error {
+	skip := cf.sameWhen && dc.whenFalse
+	dc.whenFalse = false
 	if cf.plainDecode && !cf.seal {
 		if done, err := dc.plainField(cf, d, e); done {
 			return err
 		}
 	}
 	if cf.when != nil {
+		if skip {
+			dc.whenFalse = true
+			return nil
+		}
 		ok, err := dc.evalWhen(cf, d, env)
 		if err != nil {
 			err = ExprField(err, func() string { return cf.Spec.Target + " (when)" })
 			return dc.errAt(Position{}, "", err)
 		}
 		if b, _ := ok.(bool); !b {
+			dc.whenFalse = true
 			return nil
 		}
 	}

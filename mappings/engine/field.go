@@ -52,6 +52,10 @@ type CompiledField struct {
 	// fastExpr and fastWhen are the decode expressions' fast forms, nil
 	// when their shape has none (see compileFast).
 	fastExpr, fastWhen fastExpr
+	// sameWhen: the decode field before this one has the same condition,
+	// both with fast forms. When that one was false, the field did nothing
+	// and changed nothing the condition reads, so this one is false too.
+	sameWhen bool
 
 	// Label is where an encode field writes (a segment position such as
 	// "NAD+FW C082.3055", a document path), for error messages.
