@@ -66,13 +66,35 @@ func (o FixedOptions) Compile() (*FixedSchema, error) {
 	return &FixedSchema{opts: o, schema: schema}, nil
 }
 
+// Clear lets go of the input and of the values of the records read, and
+// keeps the buffers for ResetReader.
+func (r *FixedReader) Clear() {
+	clear(r.values)
+	values, offs := r.values, r.offs[:0]
+	*r = FixedReader{values: values, offs: offs, schema: r.schema}
+}
+
 // NewReader returns a reader of r with the schema's options; name names
 // the input in errors, in place of FixedOptions.Name.
 func (s *FixedSchema) NewReader(r io.Reader, name string) *FixedReader {
-	fr := &FixedReader{opts: s.opts, schema: s.schema}
+	fr := &FixedReader{}
+	s.ResetReader(fr, r, name)
+	return fr
+}
+
+// ResetReader makes fr a reader of r with the schema's options, as
+// NewReader does, keeping the buffers it has, for a caller that reads many
+// small files one after the other. Records fr returned before are not
+// changed, but with ReuseRecord their Values slices are the ones it fills
+// again.
+func (s *FixedSchema) ResetReader(fr *FixedReader, r io.Reader, name string) {
+	values, offs := fr.values, fr.offs[:0]
+	if fr.schema != s.schema {
+		values = nil
+	}
+	*fr = FixedReader{opts: s.opts, schema: s.schema, values: values, offs: offs}
 	fr.opts.Name = name
 	fr.lr = newLineReader(r, fr.opts.MaxBytes, s.schema.enc)
-	return fr
 }
 
 // Next returns the next record, or io.EOF after the last one. Values are

@@ -29,10 +29,13 @@ func decodeFlat(r *engine.Registry, br *bufio.Reader, p *engine.Profile, opts *e
 	if err != nil {
 		return err
 	}
+	st := getDecodeState()
+	defer putDecodeState(st)
 	var rd recordReader
 	switch {
 	case pl.fixed != nil:
-		rd = pl.fixed.NewReader(br, opts.Name)
+		pl.fixed.ResetReader(&st.fixed, br, opts.Name)
+		rd = &st.fixed
 	case pl.csv != nil:
 		rd = pl.csv.NewReader(br, opts.Name)
 	default: // options the reader refuses, as its first Next reports
@@ -44,8 +47,6 @@ func decodeFlat(r *engine.Registry, br *bufio.Reader, p *engine.Profile, opts *e
 	var last string
 	// One context, document and row serve every record in turn: the
 	// engine keeps none of them past DecodeDoc.
-	st := getDecodeState()
-	defer putDecodeState(st)
 	dc, row, doc, prev := &st.dc, &st.row, &st.doc, lastRecords(st.prev[:0])
 	for {
 		rec, err := rd.Next()
@@ -84,15 +85,16 @@ func decodeFlat(r *engine.Registry, br *bufio.Reader, p *engine.Profile, opts *e
 	return errors.Join(errs...)
 }
 
-// decodeState is what decoding a file needs besides its reader: the
+// decodeState is what decoding a file needs: a fixed-width reader, the
 // context, document and row that serve every record in turn, and room for
 // the last record of each other type. Files of a few records are common,
 // so the state is kept for the next file rather than allocated for each.
 type decodeState struct {
-	dc   engine.DecodeCtx
-	row  flatRow
-	doc  engine.Doc
-	prev [4]flat.Record
+	dc    engine.DecodeCtx
+	row   flatRow
+	doc   engine.Doc
+	prev  [4]flat.Record
+	fixed flat.FixedReader // with the buffers of the last fixed-width file
 }
 
 var decodeStates = sync.Pool{New: func() any { return new(decodeState) }}
@@ -100,9 +102,12 @@ var decodeStates = sync.Pool{New: func() any { return new(decodeState) }}
 func getDecodeState() *decodeState { return decodeStates.Get().(*decodeState) }
 
 // putDecodeState clears st, so that it holds on to no file's records, and
-// keeps it for the next file.
+// keeps it for the next file. The fixed-width reader keeps its buffers,
+// cleared of the values they held.
 func putDecodeState(st *decodeState) {
-	*st = decodeState{}
+	fixed := st.fixed
+	fixed.Clear()
+	*st = decodeState{fixed: fixed}
 	decodeStates.Put(st)
 }
 
