@@ -37,6 +37,8 @@ type DecodeCtx struct {
 	// whenFalse: the last field run was skipped by its condition (see
 	// CompiledField.sameWhen).
 	whenFalse bool
+	// known is the last event type found known, most often the next one's.
+	known canonical.EventType
 	// fast is what the expressions' fast forms read; its value is the
 	// one the expression environment holds, boxed into it only when the
 	// VM runs.
@@ -168,10 +170,10 @@ func (dc *DecodeCtx) fill(d *Doc, e *canonical.ReleaseEvent) error {
 		return err
 	}
 	t := canonical.EventType(v.Text())
-	if !knownType(t) {
+	if (t == "" || t != dc.known) && !knownType(t) {
 		return dc.errAt(src.position(d), "type", fmt.Errorf("%w: %q is not an event type", ErrConvert, t))
 	}
-	e.Type = t
+	e.Type, dc.known = t, t
 	e.ID = canonical.NewEventID(e.Source, e.Key, e.Type, 0)
 	return nil
 }
@@ -418,6 +420,13 @@ func (dc *DecodeCtx) field(cf *CompiledField, d *Doc, e *canonical.ReleaseEvent,
 		}
 		return cf.target.set(e, p)
 	}
+	return dc.valueField(cf, d, e, env)
+}
+
+// valueField is field for a field that reads, converts and checks a value:
+// kept apart, so that the plain and conditional fields, most of them, do
+// not pay for its frame.
+func (dc *DecodeCtx) valueField(cf *CompiledField, d *Doc, e *canonical.ReleaseEvent, env *ExprEnv) error {
 	w, src, err := dc.value(cf, d, e, env)
 	if err != nil || !w.OK {
 		return err
