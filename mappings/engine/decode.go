@@ -50,6 +50,13 @@ type DecodeCtx struct {
 	zone zoneCache
 }
 
+// Next readies dc for the next message of a file: p reads it, file and
+// opts are the file's, ref names the message. What dc resolved for the
+// messages before (the last zone, the last event type) it keeps.
+func (dc *DecodeCtx) Next(p *Profile, file, ref string, opts *DecodeOptions) {
+	*dc = DecodeCtx{Profile: p, File: file, Ref: ref, Opts: opts, zone: dc.zone, known: dc.known}
+}
+
 // zoneCache is a resolved zone and what it was resolved from.
 type zoneCache struct {
 	spec, port, airport string

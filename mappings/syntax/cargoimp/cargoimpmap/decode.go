@@ -49,7 +49,7 @@ func decodeCargoIMP(r *engine.Registry, br *bufio.Reader, fixed *engine.Profile,
 			continue
 		}
 		src := canonical.Source{PCS: p.Spec.PCS(), Profile: p.Name(), MessageRef: ref}
-		st.dc = engine.DecodeCtx{Profile: p, File: opts.Name, Ref: ref, Opts: opts}
+		st.dc.Next(p, opts.Name, ref, opts)
 		st.doc = engine.Doc{Root: m}
 		events, err := st.dc.DecodeDoc(&st.doc, src)
 		if err != nil {

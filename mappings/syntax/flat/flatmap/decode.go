@@ -69,7 +69,7 @@ func decodeFlat(r *engine.Registry, br *bufio.Reader, p *engine.Profile, opts *e
 			prev = prev.with(rec) // its values stay until the next record of its type
 			continue
 		}
-		*dc = engine.DecodeCtx{Profile: p, File: opts.Name, Opts: opts}
+		dc.Next(p, opts.Name, "", opts)
 		*row = flatRow{rec: rec, prev: prev}
 		*doc = engine.Doc{Root: row}
 		events, err := dc.DecodeDoc(doc, canonical.Source{PCS: pl.pcs, Profile: p.Name()})
