@@ -329,27 +329,9 @@ type ValueFinder interface {
 }
 
 // firstOf is the first value any of sels finds, and the selector that
-// found it, asked as text when every selector is a TextFinder; with
-// verifyFast on, a TextFinder's answer that FirstValue does not give, or a
-// ValueFinder's that First does not give, is an error (tests).
+// found it; with verifyFast on, a ValueFinder's answer that First does
+// not give is an error (tests).
 func firstOf(cf *CompiledField, d *Doc) (Value, Selector, error) {
-	if cf.texts == nil {
-		return firstValue(cf, d)
-	}
-	w, sel, ok := firstText(cf, d)
-	if !ok {
-		return firstValue(cf, d)
-	}
-	if verifyFast {
-		if vw, vsel, err := firstValue(cf, d); err != nil || vsel != sel || !reflect.DeepEqual(vw, w) {
-			return Value{}, nil, fmt.Errorf("fast form of selector %v gave text %#v, FirstValue %#v (%v)", sel, w, vw, err)
-		}
-	}
-	return w, sel, nil
-}
-
-// firstValue is firstOf through FirstValue, or First.
-func firstValue(cf *CompiledField, d *Doc) (Value, Selector, error) {
 	for i, sel := range cf.From {
 		var vf ValueFinder
 		if i < len(cf.finders) {
@@ -372,22 +354,6 @@ func firstValue(cf *CompiledField, d *Doc) (Value, Selector, error) {
 		}
 	}
 	return Value{}, nil, nil
-}
-
-// firstText is firstOf through TextFinders; ok=false when a selector found
-// something that is not text, which firstOf then reads as a Value.
-func firstText(cf *CompiledField, d *Doc) (w Value, sel Selector, ok bool) {
-	for i, tf := range cf.texts {
-		s, found, text := tf.FirstText(d)
-		switch {
-		case !found:
-			continue
-		case !text:
-			return Value{}, nil, false
-		}
-		return Str(s), cf.From[i], true
-	}
-	return Value{}, nil, true
 }
 
 // field decodes one field into the event.
@@ -427,13 +393,6 @@ func (dc *DecodeCtx) field(cf *CompiledField, d *Doc, e *canonical.ReleaseEvent,
 		}
 		return cf.target.set(e, p)
 	}
-	return dc.valueField(cf, d, e, env)
-}
-
-// valueField is field for a field that reads, converts and checks a value:
-// kept apart, so that the plain and conditional fields, most of them, do
-// not pay for its frame.
-func (dc *DecodeCtx) valueField(cf *CompiledField, d *Doc, e *canonical.ReleaseEvent, env *ExprEnv) error {
 	w, src, err := dc.value(cf, d, e, env)
 	if err != nil || !w.OK {
 		return err
