@@ -21,16 +21,19 @@ func splitAWB(s string) (string, error) {
 // It wraps ErrAWBFormat for a malformed value and ErrAWBCheckDigit, naming
 // the digit received and the digit expected, for a wrong check digit.
 func CheckAWB(s string) error {
-	d, err := splitAWB(s)
-	if err != nil {
-		return err
+	serialAt := 3 // where the serial starts: after the prefix, and its hyphen
+	if len(s) == 12 && s[3] == '-' {
+		serialAt = 4
+	}
+	if len(s) != serialAt+8 || !allDigits(s[:3]) || !allDigits(s[serialAt:]) {
+		return fmt.Errorf("%w: expected a 3-digit prefix and 8 digits, as 020-12345675 or 02012345675", ErrAWBFormat)
 	}
 	serial := 0
-	for i := 3; i < 10; i++ {
-		serial = serial*10 + int(d[i]-'0')
+	for i := serialAt; i < serialAt+7; i++ {
+		serial = serial*10 + int(s[i]-'0')
 	}
 	want := serial % 7
-	if got := int(d[10] - '0'); got != want {
+	if got := int(s[serialAt+7] - '0'); got != want {
 		return fmt.Errorf("%w: got %d, expected %d", ErrAWBCheckDigit, got, want)
 	}
 	return nil

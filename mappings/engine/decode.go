@@ -12,6 +12,7 @@ import (
 
 	"github.com/nexport/pcsgate/canonical"
 	"github.com/nexport/pcsgate/canonical/errtext"
+	"github.com/nexport/pcsgate/canonical/seal"
 )
 
 // compiledDecode is a profile's decode section, ready to run.
@@ -33,6 +34,11 @@ type DecodeCtx struct {
 	SentAt string
 
 	collected bool // CollectSecrets ran
+	// whenFalse: the last field run was skipped by its condition (see
+	// CompiledField.sameWhen).
+	whenFalse bool
+	// known is the last event type found known, most often the next one's.
+	known canonical.EventType
 	// fast is what the expressions' fast forms read; its value is the
 	// one the expression environment holds, boxed into it only when the
 	// VM runs.
@@ -42,6 +48,13 @@ type DecodeCtx struct {
 	env ExprEnv
 	// zone is the last zone resolved, for the next date of the message.
 	zone zoneCache
+}
+
+// Next readies dc for the next message of a file: p reads it, file and
+// opts are the file's, ref names the message. What dc resolved for the
+// messages before (the last zone, the last event type) it keeps.
+func (dc *DecodeCtx) Next(p *Profile, file, ref string, opts *DecodeOptions) {
+	*dc = DecodeCtx{Profile: p, File: file, Ref: ref, Opts: opts, zone: dc.zone, known: dc.known}
 }
 
 // zoneCache is a resolved zone and what it was resolved from.
@@ -83,7 +96,7 @@ func (dc *DecodeCtx) DecodeDoc(d *Doc, src canonical.Source) ([]*canonical.Relea
 	if err := dc.checkMessage(d, len(items)); err != nil {
 		return nil, err
 	}
-	var out []*canonical.ReleaseEvent
+	out := make([]*canonical.ReleaseEvent, 0, len(items))
 	var errs []error
 	for _, it := range items {
 		d.Item = it
@@ -137,6 +150,7 @@ func (dc *DecodeCtx) fill(d *Doc, e *canonical.ReleaseEvent) error {
 	dc.env = ExprEnv{Event: e} // Root and Value are set when the VM runs
 	env := &dc.env
 	dc.fast = fastEnv{root: d.Root, event: e}
+	dc.whenFalse = false
 	var errs []error
 	for _, cf := range dc.Profile.Dec.Fields {
 		if err := dc.field(cf, d, e, env); err != nil {
@@ -163,10 +177,10 @@ func (dc *DecodeCtx) fill(d *Doc, e *canonical.ReleaseEvent) error {
 		return err
 	}
 	t := canonical.EventType(v.Text())
-	if !knownType(t) {
+	if (t == "" || t != dc.known) && !knownType(t) {
 		return dc.errAt(src.position(d), "type", fmt.Errorf("%w: %q is not an event type", ErrConvert, t))
 	}
-	e.Type = t
+	e.Type, dc.known = t, t
 	e.ID = canonical.NewEventID(e.Source, e.Key, e.Type, 0)
 	return nil
 }
@@ -344,18 +358,25 @@ func firstOf(cf *CompiledField, d *Doc) (Value, Selector, error) {
 
 // field decodes one field into the event.
 func (dc *DecodeCtx) field(cf *CompiledField, d *Doc, e *canonical.ReleaseEvent, env *ExprEnv) error {
+	skip := cf.sameWhen && dc.whenFalse
+	dc.whenFalse = false
 	if cf.plainDecode && !cf.seal {
 		if done, err := dc.plainField(cf, d, e); done {
 			return err
 		}
 	}
 	if cf.when != nil {
+		if skip {
+			dc.whenFalse = true
+			return nil
+		}
 		ok, err := dc.evalWhen(cf, d, env)
 		if err != nil {
 			err = ExprField(err, func() string { return cf.Spec.Target + " (when)" })
 			return dc.errAt(Position{}, "", err)
 		}
 		if b, _ := ok.(bool); !b {
+			dc.whenFalse = true
 			return nil
 		}
 	}
@@ -406,11 +427,47 @@ func (dc *DecodeCtx) field(cf *CompiledField, d *Doc, e *canonical.ReleaseEvent,
 	return nil
 }
 
+// TextFinder is a Selector that can give its first value as text, without
+// building a Value: found=false when it selects nothing, text=false when
+// what it found is not text (FirstValue then gives it).
+type TextFinder interface {
+	FirstText(d *Doc) (s string, found, text bool)
+}
+
+// plainText is plainField for a field whose selectors are all TextFinders.
+func (dc *DecodeCtx) plainText(cf *CompiledField, d *Doc, e *canonical.ReleaseEvent) (done bool, err error) {
+	for i, tf := range cf.texts {
+		s, found, text := tf.FirstText(d)
+		if verifyFast {
+			if l, ok := cf.From[i].First(d); ok != found || found && text != (l.W.V == nil && l.W.Parts == nil) || text && l.W.S != s {
+				return true, fmt.Errorf("fast form of selector %v gave text %q (found %v, text %v), First %#v", cf.From[i], s, found, text, l.W)
+			}
+		}
+		switch {
+		case !found:
+			continue
+		case !text:
+			return false, nil
+		case seal.IsSealedString(s):
+			return true, dc.sealedInput(source{sel: cf.From[i]}.position(d), cf)
+		}
+		cf.target.setString(e, s)
+		return true, nil
+	}
+	if cf.Spec.Required {
+		return true, dc.errAt(Position{missing: cf.From[0], Doc: d}, cf.Spec.Target, ErrRequired)
+	}
+	return true, nil
+}
+
 // plainField is field for a plain field (CompiledField.plainDecode)
 // whose wire value is text: value, convert and set reduced to what they
 // do for it. done=false (a composite or another value) leaves it to
 // field.
 func (dc *DecodeCtx) plainField(cf *CompiledField, d *Doc, e *canonical.ReleaseEvent) (done bool, err error) {
+	if cf.texts != nil {
+		return dc.plainText(cf, d, e)
+	}
 	w, sel, err := firstOf(cf, d)
 	switch {
 	case err != nil:

@@ -19,8 +19,10 @@ type CompiledField struct {
 	target *Accessor
 	From   []Selector // decode: wire paths
 	// finders are From as ValueFinders, nil where a selector is not one
-	// (resolved once, not per value read).
+	// (resolved once, not per value read); texts are From as TextFinders,
+	// nil unless every selector is one.
 	finders  []ValueFinder
+	texts    []TextFinder
 	FromCan  []*Accessor // encode: canonical paths
 	Expr     *vm.Program
 	when     *vm.Program
@@ -50,6 +52,10 @@ type CompiledField struct {
 	// fastExpr and fastWhen are the decode expressions' fast forms, nil
 	// when their shape has none (see compileFast).
 	fastExpr, fastWhen fastExpr
+	// sameWhen: the decode field before this one has the same condition,
+	// both with fast forms. When that one was false, the field did nothing
+	// and changed nothing the condition reads, so this one is false too.
+	sameWhen bool
 
 	// Label is where an encode field writes (a segment position such as
 	// "NAD+FW C082.3055", a document path), for error messages.
@@ -110,6 +116,11 @@ func (cf *CompiledField) addFrom(sel Selector) {
 	cf.From = append(cf.From, sel)
 	vf, _ := sel.(ValueFinder)
 	cf.finders = append(cf.finders, vf)
+	if tf, ok := sel.(TextFinder); ok && len(cf.texts) == len(cf.From)-1 {
+		cf.texts = append(cf.texts, tf)
+	} else {
+		cf.texts = nil
+	}
 }
 
 // CompileEncodeField prepares an encode field: From are canonical paths

@@ -4,6 +4,9 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/nexport/pcsgate/canonical"
+	"github.com/nexport/pcsgate/mappings/spec"
 )
 
 // lyingSelector's FirstValue disagrees with its First.
@@ -44,3 +47,38 @@ func fieldOf(sels ...Selector) *CompiledField {
 	}
 	return cf
 }
+
+// lyingText's FirstText disagrees with its First.
+type lyingText struct {
+	lyingSelector
+	text        string
+	found, isTx bool
+}
+
+func (s lyingText) FirstText(*Doc) (string, bool, bool) { return s.text, s.found, s.isTx }
+
+// A plain field whose selectors are all TextFinders is set from FirstText,
+// and with verifyFast on an answer First does not give is reported.
+func TestPlainTextVerifiesTextFinder(t *testing.T) {
+	cf, err := (&Compiler{}).compileDecodeField(&spec.Field{Target: "key.carrier", From: []string{"x"}}, textPaths{lyingText{
+		lyingSelector: lyingSelector{first: Str("MSCU")}, text: "ONEY", found: true, isTx: true}})
+	require.NoError(t, err)
+	require.NotNil(t, cf.texts)
+	e := &canonical.ReleaseEvent{}
+	dc := &DecodeCtx{}
+	done, err := dc.plainField(cf, &Doc{}, e)
+	require.True(t, done)
+	require.NoError(t, err)
+	require.Equal(t, "ONEY", e.Key.Carrier, "without verification the text answer is used")
+
+	SetVerifyFast(true)
+	defer SetVerifyFast(false)
+	_, err = dc.plainField(cf, &Doc{}, &canonical.ReleaseEvent{})
+	require.ErrorContains(t, err, "fast form of selector")
+}
+
+// textPaths compiles every path to one selector.
+type textPaths struct{ sel Selector }
+
+func (p textPaths) CompilePath(string) (Selector, error) { return p.sel, nil }
+func (p textPaths) CompileEach(string) (Splitter, error) { return nil, nil }

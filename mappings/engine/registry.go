@@ -245,6 +245,10 @@ func (c *Compiler) compileDecode(s *spec.Spec, paths PathCompiler) (*compiledDec
 		}
 	}
 	d.Fields = append(d.Fields, zoned...)
+	for i := 1; i < len(d.Fields); i++ {
+		cf, prev := d.Fields[i], d.Fields[i-1]
+		cf.sameWhen = cf.fastWhen != nil && prev.fastWhen != nil && cf.Spec.When == prev.Spec.When
+	}
 	for i, f := range s.Decode.Checks {
 		cf, err := c.compileDecodeField(f, paths)
 		if err != nil {

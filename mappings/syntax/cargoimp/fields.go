@@ -14,13 +14,29 @@ var maxDays = [12]int{31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31}
 
 // monthIndex returns 0 for JAN … 11 for DEC, or -1.
 func monthIndex(m string) int {
-	for i, name := range months {
-		if m == name {
+	if len(m) != 3 {
+		return -1
+	}
+	k := monthKey(m)
+	for i, mk := range monthKeys {
+		if k == mk {
 			return i
 		}
 	}
 	return -1
 }
+
+// monthKey packs a three-letter month into one number, so that finding a
+// month compares numbers rather than strings.
+func monthKey(m string) uint32 { return uint32(m[0])<<16 | uint32(m[1])<<8 | uint32(m[2]) }
+
+// monthKeys are the months' keys, January first.
+var monthKeys = func() (k [12]uint32) {
+	for i, m := range months {
+		k[i] = monthKey(m)
+	}
+	return k
+}()
 
 // checkDay explains what is wrong with a day and month, or returns "".
 func checkDay(day, month string) string {
@@ -127,6 +143,9 @@ func isAlnum(c byte) bool { return isUpper(c) || isDigit(c) }
 // checkText explains the first byte of s that a Cargo-IMP field cannot
 // carry, or returns "". Fields are printable ASCII; '/' separates fields.
 func checkText(s string, allowSlash bool) string {
+	if allowSlash && printableASCII(s) {
+		return ""
+	}
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		if c < 0x20 || c > 0x7e {
@@ -137,6 +156,28 @@ func checkText(s string, allowSlash bool) string {
 		}
 	}
 	return ""
+}
+
+// printableASCII reports whether every byte of s is printable ASCII, 0x20
+// to 0x7E, looking at eight bytes at a time: a word has a byte below 0x20
+// when subtracting 0x20 from each byte borrows into a byte whose top bit
+// was clear, and one above 0x7E when adding 1 sets a top bit or one is set
+// already.
+func printableASCII(s string) bool {
+	const ones, tops = 0x0101010101010101, 0x8080808080808080
+	for ; len(s) >= 8; s = s[8:] {
+		w := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+			uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+		if ((w-0x20*ones)&^w|(w+ones)|w)&tops != 0 {
+			return false
+		}
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x20 || s[i] > 0x7e {
+			return false
+		}
+	}
+	return true
 }
 
 // checkAirportPair explains what is wrong with a departure and arrival

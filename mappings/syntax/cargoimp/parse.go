@@ -1,6 +1,7 @@
 package cargoimp
 
 import (
+	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
@@ -53,19 +54,19 @@ func ParseFSU(data []byte, opts Options) (*Message, error) {
 // but blank ones holds no messages and is not an error.
 func ReadAll(r io.Reader, opts Options) ([]*Message, error) {
 	opts.setDefaults()
-	data, err := io.ReadAll(io.LimitReader(r, opts.MaxBytes+1))
+	text, err := readText(r, opts.MaxBytes+1)
 	if err != nil {
 		if opts.Name == "" {
 			return nil, fmt.Errorf("reading messages: %w", err)
 		}
 		return nil, fmt.Errorf("%s: reading messages: %w", opts.Name, err)
 	}
-	if int64(len(data)) > opts.MaxBytes {
+	if int64(len(text)) > opts.MaxBytes {
 		return nil, tooLarge(opts)
 	}
 	var msgs []*Message
 	var errs []error
-	for _, g := range splitMessages(string(data)) {
+	for _, g := range splitMessages(text) {
 		m, err := parseMessage(g, opts.Name)
 		if err != nil {
 			errs = append(errs, err)
@@ -74,6 +75,31 @@ func ReadAll(r io.Reader, opts Options) ([]*Message, error) {
 		msgs = append(msgs, m)
 	}
 	return msgs, errors.Join(errs...)
+}
+
+// readText reads r to its end, or until it has read at least limit bytes.
+// A buffered reader's input is copied once, from its buffer into the text,
+// starting with what it holds already: a file of one message is usually
+// all there.
+func readText(r io.Reader, limit int64) (string, error) {
+	br, ok := r.(*bufio.Reader)
+	if !ok {
+		data, err := io.ReadAll(io.LimitReader(r, limit))
+		return string(data), err
+	}
+	var b strings.Builder
+	b.Grow(br.Buffered())
+	for int64(b.Len()) < limit {
+		chunk, err := br.ReadSlice('\n')
+		b.Write(chunk)
+		switch {
+		case errors.Is(err, io.EOF):
+			return b.String(), nil
+		case err != nil && !errors.Is(err, bufio.ErrBufferFull):
+			return "", err
+		}
+	}
+	return b.String(), nil
 }
 
 func tooLarge(opts Options) error {
@@ -270,7 +296,13 @@ func (p *parser) statuses(m *Message, lines []Line) {
 		p.fail(lines[0].No+1, "status line", "",
 			detail(ErrTruncated, "expected at least one status, as in RCS/16OCT1317/FRA/T1K100"))
 	}
-	m.Statuses = make([]Status, 0, len(lines))
+	n := 0 // status lines: those that do not continue the line before
+	for _, l := range lines[1:] {
+		if !strings.HasPrefix(l.Raw, "/") {
+			n++
+		}
+	}
+	m.Statuses = make([]Status, 0, n)
 	prev := -1 // the line number of the last status line, parsed or not
 	for _, l := range lines[1:] {
 		if strings.HasPrefix(l.Raw, "/") {

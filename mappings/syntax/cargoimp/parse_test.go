@@ -1,6 +1,7 @@
 package cargoimp_test
 
 import (
+	"bufio"
 	"errors"
 	"os"
 	"strings"
@@ -411,5 +412,24 @@ func TestDepartureTimeAndArrivalAirport(t *testing.T) {
 	for i, w := range want {
 		assert.Equal(t, w.time, m.Statuses[i].DepartureTime(), "line %d", i+3)
 		assert.Equal(t, w.arrival, m.Statuses[i].ArrivalAirport(), "line %d", i+3)
+	}
+}
+
+// ReadAll reads the same messages through a buffered reader, whatever its
+// buffer holds (a line longer than the buffer, a small buffer), and refuses
+// an input over the limit as it does an unbuffered one.
+func TestReadAllBuffered(t *testing.T) {
+	in := "FSU/14\n074-66201940JFKAMS/T4K615.5\nRCS/28DEC1722/JFK/T4K615.5\nOSI/" + strings.Repeat("X", 60) + "\n\nFSU/14\n020-12345675FRAAMS\nNFD/29DEC1105/AMS\n"
+	want, err := cargoimp.ReadAll(strings.NewReader(in), cargoimp.Options{})
+	require.NoError(t, err)
+	require.Len(t, want, 2)
+	for _, size := range []int{16, 64, 4096} {
+		got, err := cargoimp.ReadAll(bufio.NewReaderSize(iotest.HalfReader(strings.NewReader(in)), size), cargoimp.Options{})
+		require.NoError(t, err)
+		assert.Equal(t, want, got, "buffer of %d", size)
+		_, err = cargoimp.ReadAll(bufio.NewReaderSize(strings.NewReader(in), size), cargoimp.Options{MaxBytes: int64(len(in) - 1)})
+		require.ErrorIs(t, err, cargoimp.ErrTooLarge, "buffer of %d", size)
+		_, err = cargoimp.ReadAll(bufio.NewReaderSize(strings.NewReader(in), size), cargoimp.Options{MaxBytes: int64(len(in))})
+		require.NoError(t, err, "buffer of %d", size)
 	}
 }

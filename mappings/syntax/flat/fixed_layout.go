@@ -212,6 +212,13 @@ func (c *slot) trim(s string) string {
 }
 
 func trimRightRune(s string, r rune) string {
+	if r < utf8.RuneSelf { // an ASCII byte is always a whole character
+		i := len(s)
+		for i > 0 && s[i-1] == byte(r) {
+			i--
+		}
+		return s[:i]
+	}
 	for s != "" {
 		last, size := utf8.DecodeLastRuneInString(s)
 		if last != r {
@@ -223,6 +230,13 @@ func trimRightRune(s string, r rune) string {
 }
 
 func trimLeftRune(s string, r rune) string {
+	if r < utf8.RuneSelf {
+		i := 0
+		for i < len(s) && s[i] == byte(r) {
+			i++
+		}
+		return s[i:]
+	}
 	for s != "" {
 		first, size := utf8.DecodeRuneInString(s)
 		if first != r {

@@ -33,9 +33,10 @@ type FixedOptions struct {
 	// reader accepts both.
 	CRLF bool
 	// ReuseRecord lets the reader return the same Values slice for every
-	// record of a layout, overwritten by the next call to Next, for callers
-	// that are done with a record before reading the next. The values
-	// themselves stay valid.
+	// record of a layout, overwritten by the next record of that layout,
+	// for callers that are done with a record before reading the next of
+	// its kind (a file header stays readable while the lines after it
+	// are read). The values themselves stay valid.
 	ReuseRecord bool
 }
 
@@ -49,6 +50,7 @@ type fixedSchema struct {
 	kinds    map[string]*fixedKind
 	typeSlot slot   // where the record type is, with several layouts
 	types    string // the known record types, for messages
+	slots    int    // the fields of all layouts, each kind's values at its off
 }
 
 // fixedKind is one compiled layout.
@@ -61,6 +63,7 @@ type fixedKind struct {
 	slots  []slot
 	typ    *slot // the record type field, if any
 	length int   // RecordLength or need, the length the writer produces
+	off    int   // where the kind's values start among all layouts' (ReuseRecord)
 }
 
 // Validate reports options that cannot work: no layouts, an invalid
@@ -102,6 +105,7 @@ func (o FixedOptions) compile() (*fixedSchema, error) {
 			return nil, err
 		}
 		s.kinds[key] = k
+		k.off, s.slots = s.slots, s.slots+len(k.slots)
 		if key == "" {
 			s.single = k
 			continue

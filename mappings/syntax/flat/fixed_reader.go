@@ -2,6 +2,7 @@ package flat
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -20,20 +21,20 @@ type FixedReader struct {
 	lr     lineReader
 	err    error    // sticky
 	offs   []int    // byte offset of each character of the current line
-	values []string // the last record's values, with ReuseRecord
+	values []string // the values of the last record of each layout, with ReuseRecord
 }
 
 // recordValues returns a slice for the values of a record of kind: a new
-// one, or with ReuseRecord the one of the last record.
+// one, or with ReuseRecord the one of the last record of that kind.
 func (r *FixedReader) recordValues(kind *fixedKind) []string {
 	n := len(kind.slots)
 	if !r.opts.ReuseRecord {
 		return make([]string, n)
 	}
-	if cap(r.values) < n {
-		r.values = make([]string, n)
+	if r.values == nil {
+		r.values = make([]string, r.schema.slots)
 	}
-	return r.values[:n]
+	return r.values[kind.off : kind.off+n : kind.off+n]
 }
 
 // NewFixedReader returns a reader of r. Invalid options are reported by the
@@ -65,13 +66,35 @@ func (o FixedOptions) Compile() (*FixedSchema, error) {
 	return &FixedSchema{opts: o, schema: schema}, nil
 }
 
+// Clear lets go of the input and of the values of the records read, and
+// keeps the buffers for ResetReader.
+func (r *FixedReader) Clear() {
+	clear(r.values)
+	values, offs := r.values, r.offs[:0]
+	*r = FixedReader{values: values, offs: offs, schema: r.schema}
+}
+
 // NewReader returns a reader of r with the schema's options; name names
 // the input in errors, in place of FixedOptions.Name.
 func (s *FixedSchema) NewReader(r io.Reader, name string) *FixedReader {
-	fr := &FixedReader{opts: s.opts, schema: s.schema}
+	fr := &FixedReader{}
+	s.ResetReader(fr, r, name)
+	return fr
+}
+
+// ResetReader makes fr a reader of r with the schema's options, as
+// NewReader does, keeping the buffers it has, for a caller that reads many
+// small files one after the other. Records fr returned before are not
+// changed, but with ReuseRecord their Values slices are the ones it fills
+// again.
+func (s *FixedSchema) ResetReader(fr *FixedReader, r io.Reader, name string) {
+	values, offs := fr.values, fr.offs[:0]
+	if fr.schema != s.schema {
+		values = nil
+	}
+	*fr = FixedReader{opts: s.opts, schema: s.schema, values: values, offs: offs}
 	fr.opts.Name = name
 	fr.lr = newLineReader(r, fr.opts.MaxBytes, s.schema.enc)
-	return fr
 }
 
 // Next returns the next record, or io.EOF after the last one. Values are
@@ -81,6 +104,7 @@ func (r *FixedReader) Next() (Record, error) {
 		return Record{}, r.err
 	}
 	var line []byte
+	var text string
 	for {
 		l, err := r.lr.next()
 		if err != nil {
@@ -95,12 +119,13 @@ func (r *FixedReader) Next() (Record, error) {
 			return Record{}, r.err
 		}
 		line = trimEOL(l)
+		text = r.lr.text(l)[:len(line)] // also of a skipped line, to keep to the chunk
 		if r.opts.SkipBlank && isBlank(line) {
 			continue
 		}
 		break
 	}
-	rec, err := r.parse(line)
+	rec, err := r.parse(line, text)
 	if err != nil {
 		return Record{Line: r.lr.line}, err
 	}
@@ -137,6 +162,9 @@ func (r *FixedReader) fail(col int, field, value string, err error) *Error {
 // plain ASCII, one byte per character. A line of ASCII without control
 // characters, the usual one, is settled in one pass.
 func (r *FixedReader) checkLine(line []byte) (ascii bool, err error) {
+	if printableASCII(line) {
+		return true, nil
+	}
 	ascii, ctl := true, -1
 	for j, c := range line {
 		if c >= 0x80 {
@@ -169,13 +197,35 @@ func (r *FixedReader) checkLine(line []byte) (ascii bool, err error) {
 	return ascii || utf8.RuneCount(line) == len(line), nil
 }
 
-// parse splits one line (without its terminator) into a record.
-func (r *FixedReader) parse(line []byte) (Record, error) {
+// printableASCII reports whether every byte of b is printable ASCII, 0x20
+// to 0x7E, looking at eight bytes at a time: a word has a byte below 0x20
+// when subtracting 0x20 from each byte borrows into a byte whose top bit
+// was clear, and one above 0x7E when adding 1 sets a top bit or one is set
+// already.
+func printableASCII(b []byte) bool {
+	const ones, tops = 0x0101010101010101, 0x8080808080808080
+	for len(b) >= 8 {
+		w := binary.LittleEndian.Uint64(b)
+		if ((w-0x20*ones)&^w|(w+ones)|w)&tops != 0 {
+			return false
+		}
+		b = b[8:]
+	}
+	for _, c := range b {
+		if c < 0x20 || c > 0x7e {
+			return false
+		}
+	}
+	return true
+}
+
+// parse splits one line (without its terminator), also given as text,
+// into a record.
+func (r *FixedReader) parse(line []byte, text string) (Record, error) {
 	ascii, err := r.checkLine(line)
 	if err != nil {
 		return Record{}, err
 	}
-	text := string(line)
 	r.offs = r.offs[:0]
 	n := len(text)
 	if !ascii {

@@ -1,11 +1,13 @@
 package flat_test
 
 import (
+	"bufio"
 	"errors"
 	"io"
 	"os"
 	"strings"
 	"testing"
+	"testing/iotest"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -165,4 +167,52 @@ func TestFixedUnknownTypeErrorFields(t *testing.T) {
 	var ferr *flat.Error
 	require.ErrorAs(t, err, &ferr)
 	assert.Equal(t, flat.Error{Name: "r.txt", Line: 1, Column: 1, Field: "recordType", Value: "Z9", Err: errors.Unwrap(err)}, *ferr)
+}
+
+// Records read the same whatever part of the input is buffered when a line
+// is read: one byte at a time, in small pieces through a small buffer, or
+// all at once; also with blank lines skipped, CRLF line ends, a line longer
+// than the buffer and ISO 8859-1 text.
+func TestFixedReadPieces(t *testing.T) {
+	data, err := os.ReadFile("testdata/release.txt")
+	require.NoError(t, err)
+	lines := strings.SplitAfter(string(data), "\n")
+	in := lines[0] + "\n" + strings.Repeat(" ", 30) + "\n" + strings.Join(lines[1:], "\r\n")
+	long := strings.Repeat("X", 20000)
+	for _, c := range []struct {
+		name string
+		in   string
+		opts flat.FixedOptions
+	}{
+		{"release", in, flat.FixedOptions{Layouts: releaseLayouts(), SkipBlank: true}},
+		{"long", "ab" + long + "\n" + "cd" + long + "\ncd\n", flat.FixedOptions{Layouts: map[string]flat.FixedLayout{"": {Fields: []flat.FixedField{{Name: "x", Start: 1, Length: 2}}}}}},
+		{"latin1", "caf\xe9\nbar\n", flat.FixedOptions{Layouts: map[string]flat.FixedLayout{"": {Fields: []flat.FixedField{{Name: "x", Start: 1, Length: 4}}}}, Encoding: "iso-8859-1"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			want, wantErrs := readFixed(t, c.in, c.opts)
+			require.NotEmpty(t, want)
+			if c.name == "latin1" {
+				assert.Equal(t, "café", want[0].Values[0])
+			}
+			for _, r := range []io.Reader{iotest.OneByteReader(strings.NewReader(c.in)), bufio.NewReaderSize(iotest.HalfReader(strings.NewReader(c.in)), 16)} {
+				fr := flat.NewFixedReader(r, c.opts)
+				var got []flat.Record
+				var errs []string
+				for {
+					rec, err := fr.Next()
+					if errors.Is(err, io.EOF) {
+						break
+					}
+					if err != nil {
+						errs = append(errs, err.Error())
+						continue
+					}
+					rec.Values = append([]string(nil), rec.Values...)
+					got = append(got, rec)
+				}
+				assert.Equal(t, want, got)
+				assert.Equal(t, wantErrs, errs)
+			}
+		})
+	}
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 )
 
 // lineReader returns the physical lines of an input, converted to UTF-8,
@@ -17,6 +18,12 @@ type lineReader struct {
 	enc      encoding
 	long     []byte // accumulates lines longer than the bufio buffer
 	conv     []byte // latin1 lines converted to UTF-8
+	// chunk is a copy of the input from the start of a line on, as far as
+	// it was buffered then, and at is where in it the next line starts:
+	// the lines of a UTF-8 input are sliced out of it (see text) rather
+	// than copied one by one.
+	chunk string
+	at    int
 }
 
 // newLineReader reads r through a buffer of 64 KiB, or through r itself
@@ -85,4 +92,25 @@ func trimEOL(b []byte) []byte {
 		}
 	}
 	return b
+}
+
+// text returns, as a string, line, the last line next returned (with its
+// terminator): a slice of chunk when the line is its next one, else of a
+// new chunk made of line and what is buffered after it. Lines converted
+// from ISO 8859-1 do not match the input, so each is copied on its own.
+func (l *lineReader) text(line []byte) string {
+	if l.enc != encUTF8 {
+		return string(line)
+	}
+	if rest := l.chunk[l.at:]; len(rest) >= len(line) && rest[:len(line)] == string(line) {
+		l.at += len(line)
+		return rest[:len(line)]
+	}
+	after, _ := l.br.Peek(l.br.Buffered())
+	var b strings.Builder
+	b.Grow(len(line) + len(after))
+	b.Write(line)
+	b.Write(after)
+	l.chunk, l.at = b.String(), len(line)
+	return l.chunk[:len(line)]
 }

@@ -4,8 +4,11 @@ import (
 	"bufio"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/nexport/pcsgate/canonical"
@@ -21,11 +24,16 @@ func decodeCargoIMP(r *engine.Registry, br *bufio.Reader, fixed *engine.Profile,
 	if fixed != nil {
 		limit = fixed.MaxBytes
 	}
+	if opts.ReceivedAt.IsZero() {
+		opts.ReceivedAt = time.Now() // one reference for every date of the input
+	}
 	msgs, perr := cargoimp.ReadAll(br, cargoimp.Options{Name: opts.Name, MaxBytes: limit})
 	var errs []error
 	if perr != nil {
 		errs = append(errs, perr)
 	}
+	st := decodeStates.Get().(*decodeState)
+	defer putDecodeState(st)
 	for _, m := range msgs {
 		ref := m.AWB.String()
 		p := fixed
@@ -41,8 +49,9 @@ func decodeCargoIMP(r *engine.Registry, br *bufio.Reader, fixed *engine.Profile,
 			continue
 		}
 		src := canonical.Source{PCS: p.Spec.PCS(), Profile: p.Name(), MessageRef: ref}
-		dc := &engine.DecodeCtx{Profile: p, File: opts.Name, Ref: ref, Opts: opts}
-		events, err := dc.DecodeDoc(&engine.Doc{Root: m}, src)
+		st.dc.Next(p, opts.Name, ref, opts)
+		st.doc = engine.Doc{Root: m}
+		events, err := st.dc.DecodeDoc(&st.doc, src)
 		if err != nil {
 			errs = append(errs, err)
 		}
@@ -53,6 +62,23 @@ func decodeCargoIMP(r *engine.Registry, br *bufio.Reader, fixed *engine.Profile,
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// decodeState is the context and document that serve every message of a
+// file in turn (the engine keeps neither past DecodeDoc), kept for the next
+// file: files of one message are common.
+type decodeState struct {
+	dc  engine.DecodeCtx
+	doc engine.Doc
+}
+
+var decodeStates = sync.Pool{New: func() any { return new(decodeState) }}
+
+// putDecodeState clears st, so that it holds on to no message, and keeps
+// it for the next file.
+func putDecodeState(st *decodeState) {
+	*st = decodeState{}
+	decodeStates.Put(st)
 }
 
 // headerLine returns the line number of the message type line.
@@ -145,11 +171,42 @@ func cargoimpDate(p *engine.Profile, opts *engine.DecodeOptions, cf *engine.Comp
 // the status line's own airport when it has a known zone, else key.airport.
 func cargoimpZone(zone, airport string, e *canonical.ReleaseEvent) (*time.Location, error) {
 	if zone == "airport" && airport != "" {
-		if loc, err := canonical.ZoneFor(airport); err == nil {
+		if loc := airportZone(airport); loc != nil {
 			return loc, nil
 		}
 	}
 	return engine.ZoneFor(zone, e)
+}
+
+// airportZones are the zones of the airports found so far, replaced
+// whole when one is added: a file's statuses are at a few airports, and
+// canonical.ZoneFor normalises the code and looks it up in two maps each
+// time. Only three-letter codes with a zone are kept, so it stays as small
+// as canonical's table of airports.
+var airportZones atomic.Pointer[map[string]*time.Location]
+
+// airportZone is canonical.ZoneFor of an airport, nil when it has none.
+func airportZone(airport string) *time.Location {
+	known := airportZones.Load()
+	if known != nil {
+		if loc, ok := (*known)[airport]; ok {
+			return loc
+		}
+	}
+	loc, err := canonical.ZoneFor(airport)
+	if err != nil {
+		return nil
+	}
+	if len(airport) != 3 {
+		return loc // spaced or odd forms are not kept
+	}
+	next := make(map[string]*time.Location, 8)
+	if known != nil {
+		maps.Copy(next, *known)
+	}
+	next[strings.Clone(airport)] = loc
+	airportZones.Store(&next)
+	return loc
 }
 
 // splitCargoimpDate splits "16OCT1317" or "16OCT".

@@ -41,7 +41,74 @@ type cargoimpSelector struct {
 	raw    string
 	status int // 0: message level; 1: current status (@); 2: first status
 	name   string
-	index  int // fields[n]
+	field  fieldID // name, resolved when the path is compiled
+	index  int     // fields[n]
+}
+
+// fieldID names a field of a message or of a status line, so that reading
+// one switches on a number rather than comparing names.
+type fieldID uint8
+
+const (
+	fNone fieldID = iota
+	fType
+	fVersion
+	fAWB
+	fAWBPrefix
+	fAWBSerial
+	fOrigin
+	fDestination
+	fSender
+	fRecipient
+	fShipment
+	fCode
+	fDay
+	fMonth
+	fTime
+	fDate
+	fFlight
+	fCarrier
+	fAirport
+	fFlightDate
+	fDiscrepancy
+	fFields
+	fShipmentCode
+	fQuantity
+	fPieces
+	fTotalPieces
+	fWeight
+	fWeightUnit
+	fWeightKg
+	fLine
+)
+
+// quantityFields are the parts of a quantity, as status fields name them
+// and, after "shipment.", message fields.
+var quantityFields = map[string]fieldID{
+	"code": fCode, "pieces": fPieces, "totalPieces": fTotalPieces,
+	"weight": fWeight, "weightUnit": fWeightUnit, "weightKg": fWeightKg,
+}
+
+var cargoimpMessageIDs = map[string]fieldID{
+	"type": fType, "version": fVersion, "AWB": fAWB, "AWB.prefix": fAWBPrefix, "AWB.serial": fAWBSerial,
+	"origin": fOrigin, "destination": fDestination, "sender": fSender, "recipient": fRecipient, "shipment": fShipment,
+}
+
+var cargoimpStatusIDs = map[string]fieldID{
+	"code": fCode, "day": fDay, "month": fMonth, "time": fTime, "date": fDate, "flight": fFlight,
+	"carrier": fCarrier, "airport": fAirport, "origin": fOrigin, "destination": fDestination,
+	"flightDate": fFlightDate, "discrepancy": fDiscrepancy, "quantity": fQuantity, "shipmentCode": fShipmentCode,
+	"pieces": fPieces, "weight": fWeight, "weightUnit": fWeightUnit, "weightKg": fWeightKg,
+	"totalPieces": fTotalPieces, "line": fLine,
+}
+
+// messageID resolves a message field: shipment.<part> is the part of the
+// consignment line's quantity.
+func messageID(name string) fieldID {
+	if part, ok := strings.CutPrefix(name, "shipment."); ok {
+		return quantityFields[part]
+	}
+	return cargoimpMessageIDs[name]
 }
 
 var cargoimpMessageFields = map[string]bool{
@@ -71,7 +138,7 @@ func (cargoimpPaths) CompilePath(path string) (engine.Selector, error) {
 		if !cargoimpMessageFields[rest] {
 			return nil, fmt.Errorf("path %q: not a Cargo-IMP field (AWB, AWB.prefix, AWB.serial, origin, destination, shipment[.code|.pieces|.weight|.weightUnit|.weightKg|.totalPieces], type, version, sender, recipient, @.<status field>)", path)
 		}
-		s.name = rest
+		s.name, s.field = rest, messageID(rest)
 		return s, nil
 	}
 	if strings.HasPrefix(rest, "fields[") && strings.HasSuffix(rest, "]") {
@@ -79,13 +146,13 @@ func (cargoimpPaths) CompilePath(path string) (engine.Selector, error) {
 		if err != nil || n < 0 || n > 64 {
 			return nil, fmt.Errorf("path %q: fields[n] needs an index from 0 to 64", path)
 		}
-		s.name, s.index = "fields", n
+		s.name, s.field, s.index = "fields", fFields, n
 		return s, nil
 	}
 	if !cargoimpStatusFields[rest] {
 		return nil, fmt.Errorf("path %q: %q is not a status line field (code, day, month, time, date, flight, carrier, airport, origin, destination, flightDate, discrepancy, quantity, shipmentCode, pieces, weight, weightUnit, weightKg, totalPieces, fields[n], line)", path, rest)
 	}
-	s.name = rest
+	s.name, s.field = rest, cargoimpStatusIDs[rest]
 	return s, nil
 }
 
@@ -99,11 +166,12 @@ func (cargoimpPaths) CompileEach(path string) (engine.Splitter, error) {
 type cargoimpSplitter struct{}
 
 // statusItem is one status line as a split item, with what the selectors
-// would otherwise build again for each field: the message's AWB as text
-// and the line's date parts.
+// would otherwise build again for each field: the message's AWB as text,
+// the line as received and the line's date parts.
 type statusItem struct {
 	st    *cargoimp.Status
 	awb   string
+	raw   string
 	date  [4]string
 	dated bool
 }
@@ -120,8 +188,17 @@ func (cargoimpSplitter) Items(d *engine.Doc) []any {
 	}
 	items := make([]statusItem, len(m.Statuses))
 	out := make([]any, len(m.Statuses))
+	j := 0 // lines and statuses are in input order: one walk finds each line
 	for i := range m.Statuses {
-		items[i] = statusItem{st: &m.Statuses[i], awb: awb}
+		st := &m.Statuses[i]
+		for j < len(m.Lines) && m.Lines[j].No < st.Line {
+			j++
+		}
+		raw := ""
+		if j < len(m.Lines) && m.Lines[j].No == st.Line {
+			raw = m.Lines[j].Raw
+		}
+		items[i] = statusItem{st: st, awb: awb, raw: raw}
 		out[i] = &items[i]
 	}
 	return out
@@ -191,29 +268,63 @@ func (s *cargoimpSelector) FirstValue(d *engine.Doc) (engine.Value, bool) {
 	return w, w.OK
 }
 
+// FirstText is FirstValue for the engine's plain fields: every field is
+// text but the date, whose parts FirstValue gives.
+func (s *cargoimpSelector) FirstText(d *engine.Doc) (string, bool, bool) {
+	if s.field == fDate {
+		w, _ := s.find(d)
+		return "", w.OK, false
+	}
+	t, _ := s.text(d)
+	return t, t != "", true
+}
+
 // find is the selected value (OK=false for none) and, for a status
 // field, the status line it is on.
 func (s *cargoimpSelector) find(d *engine.Doc) (engine.Value, *cargoimp.Status) {
-	m, ok := d.Root.(*cargoimp.Message)
-	if !ok {
+	if s.field != fDate || s.status == 0 {
+		t, st := s.text(d)
+		return engine.Str(t), st
+	}
+	if _, ok := d.Root.(*cargoimp.Message); !ok {
 		return engine.Value{}, nil
 	}
+	st, it := s.statusOf(d)
+	switch {
+	case st == nil || st.Day == "":
+		return engine.Value{}, st
+	case it != nil:
+		return engine.Value{Parts: it.dateParts(), OK: true}, st
+	}
+	date := statusDate(st)
+	return engine.Value{Parts: date[:], OK: true}, st
+}
+
+// text is the selected text ("" for none) of any field but a status's
+// date and, for a status field, the status line it is on.
+func (s *cargoimpSelector) text(d *engine.Doc) (string, *cargoimp.Status) {
+	m, ok := d.Root.(*cargoimp.Message)
+	if !ok {
+		return "", nil
+	}
 	if s.status == 0 {
-		if it, ok := d.Item.(*statusItem); ok && s.name == "AWB" {
-			return engine.Str(it.awb), nil
+		if s.field == fAWB {
+			if it, ok := d.Item.(*statusItem); ok {
+				return it.awb, nil
+			}
 		}
-		return s.messageValue(m), nil
+		return s.messageText(m), nil
 	}
 	st, it := s.statusOf(d)
 	switch {
 	case st == nil:
-		return engine.Value{}, nil
-	case s.name == "line":
-		return engine.Str(rawLine(m, st.Line)), st
-	case s.name == "date" && it != nil && st.Day != "":
-		return engine.Value{Parts: it.dateParts(), OK: true}, st
+		return "", nil
+	case s.field == fLine && it != nil:
+		return it.raw, st
+	case s.field == fLine:
+		return rawLine(m, st.Line), st
 	}
-	return s.statusValue(st), st
+	return s.statusText(st), st
 }
 
 func (s *cargoimpSelector) All(d *engine.Doc) []engine.Located {
@@ -233,88 +344,83 @@ func (s *cargoimpSelector) Where(d *engine.Doc) engine.Position {
 	return engine.Position{Line: 2, Segment: "consignment", Field: s.name}
 }
 
-func (s *cargoimpSelector) messageValue(m *cargoimp.Message) engine.Value {
-	q := m.Shipment
-	switch s.name {
-	case "type":
-		return engine.Str(m.Type)
-	case "version":
-		return engine.Str(m.Version)
-	case "AWB":
+func (s *cargoimpSelector) messageText(m *cargoimp.Message) string {
+	switch s.field {
+	case fType:
+		return m.Type
+	case fVersion:
+		return m.Version
+	case fAWB:
 		if m.AWB.Prefix == "" {
-			return engine.Value{}
+			return ""
 		}
-		return engine.Str(m.AWB.String())
-	case "AWB.prefix":
-		return engine.Str(m.AWB.Prefix)
-	case "AWB.serial":
-		return engine.Str(m.AWB.Serial)
-	case "origin":
-		return engine.Str(m.Origin)
-	case "destination":
-		return engine.Str(m.Destination)
-	case "sender", "recipient":
+		return m.AWB.String()
+	case fAWBPrefix:
+		return m.AWB.Prefix
+	case fAWBSerial:
+		return m.AWB.Serial
+	case fOrigin:
+		return m.Origin
+	case fDestination:
+		return m.Destination
+	case fSender:
 		if m.Envelope == nil {
-			return engine.Value{}
+			return ""
 		}
-		if s.name == "sender" {
-			return engine.Str(m.Envelope.Sender)
+		return m.Envelope.Sender
+	case fRecipient:
+		if m.Envelope == nil {
+			return ""
 		}
-		return engine.Str(m.Envelope.Recipients[0])
-	case "shipment":
-		if q.Code == "" {
-			return engine.Value{}
+		return m.Envelope.Recipients[0]
+	case fShipment:
+		if m.Shipment.Code == "" {
+			return ""
 		}
-		return engine.Str(q.String())
+		return m.Shipment.String()
 	}
-	return quantityValue(strings.TrimPrefix(s.name, "shipment."), q)
+	return quantityText(s.field, m.Shipment)
 }
 
-func (s *cargoimpSelector) statusValue(st *cargoimp.Status) engine.Value {
-	switch s.name {
-	case "code":
-		return engine.Str(st.Code)
-	case "day":
-		return engine.Str(st.Day)
-	case "month":
-		return engine.Str(st.Month)
-	case "time":
-		return engine.Str(st.Time)
-	case "date":
-		if st.Day == "" {
-			return engine.Value{}
-		}
-		date := statusDate(st)
-		return engine.Value{Parts: date[:], OK: true}
-	case "flight":
-		return engine.Str(st.Flight)
-	case "carrier":
-		return engine.Str(st.Carrier)
-	case "airport":
-		return engine.Str(st.Airport)
-	case "origin":
-		return engine.Str(st.Origin)
-	case "destination":
-		return engine.Str(st.ArrivalAirport())
-	case "flightDate":
-		return engine.Str(st.FlightDate)
-	case "discrepancy":
-		return engine.Str(st.Discrepancy)
-
-	case "fields":
+// statusText is a status line's field; the date is find's.
+func (s *cargoimpSelector) statusText(st *cargoimp.Status) string {
+	switch s.field {
+	case fCode:
+		return st.Code
+	case fDay:
+		return st.Day
+	case fMonth:
+		return st.Month
+	case fTime:
+		return st.Time
+	case fFlight:
+		return st.Flight
+	case fCarrier:
+		return st.Carrier
+	case fAirport:
+		return st.Airport
+	case fOrigin:
+		return st.Origin
+	case fDestination:
+		return st.ArrivalAirport()
+	case fFlightDate:
+		return st.FlightDate
+	case fDiscrepancy:
+		return st.Discrepancy
+	case fFields:
 		if s.index < len(st.Fields) {
-			return engine.Str(st.Fields[s.index])
+			return st.Fields[s.index]
 		}
-		return engine.Value{}
-	case "shipmentCode":
-		return engine.Str(st.ShipmentCode)
-	case "quantity":
+		return ""
+	case fShipmentCode:
+		return st.ShipmentCode
+	case fQuantity:
 		if st.ShipmentCode == "" {
-			return engine.Value{}
+			return ""
 		}
-		return engine.Str(st.Quantity().String())
+		return st.Quantity().String()
 	}
-	return quantityValue(s.name, st.Quantity())
+	return quantityText(s.field, st.Quantity())
 }
 
 // rawLine returns the text of input line no.
@@ -327,30 +433,30 @@ func rawLine(m *cargoimp.Message, no int) string {
 	return ""
 }
 
-// quantityValue reads one part of a quantity; absent when the line has
-// no quantity (or no weight).
-func quantityValue(name string, q cargoimp.Quantity) engine.Value {
+// quantityText reads one part of a quantity; "" when the line has no
+// quantity (or no weight).
+func quantityText(f fieldID, q cargoimp.Quantity) string {
 	if q.Code == "" {
-		return engine.Value{}
+		return ""
 	}
-	switch name {
-	case "code":
-		return engine.Str(q.Code)
-	case "pieces":
-		return engine.Str(strconv.Itoa(q.Pieces))
-	case "totalPieces":
+	switch f {
+	case fCode:
+		return q.Code
+	case fPieces:
+		return strconv.Itoa(q.Pieces)
+	case fTotalPieces:
 		if q.TotalPieces == 0 {
-			return engine.Value{}
+			return ""
 		}
-		return engine.Str(strconv.Itoa(q.TotalPieces))
-	case "weight":
-		return engine.Str(q.Weight)
-	case "weightUnit":
-		return engine.Str(q.WeightUnit)
-	case "weightKg":
-		return engine.Str(weightKg(q))
+		return strconv.Itoa(q.TotalPieces)
+	case fWeight:
+		return q.Weight
+	case fWeightUnit:
+		return q.WeightUnit
+	case fWeightKg:
+		return weightKg(q)
 	}
-	return engine.Value{}
+	return ""
 }
 
 // poundKg is the kilograms in one pound (avoirdupois).

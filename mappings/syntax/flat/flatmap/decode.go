@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"slices"
 	"strings"
 	"sync"
 
@@ -30,10 +29,13 @@ func decodeFlat(r *engine.Registry, br *bufio.Reader, p *engine.Profile, opts *e
 	if err != nil {
 		return err
 	}
+	st := getDecodeState()
+	defer putDecodeState(st)
 	var rd recordReader
 	switch {
 	case pl.fixed != nil:
-		rd = pl.fixed.NewReader(br, opts.Name)
+		pl.fixed.ResetReader(&st.fixed, br, opts.Name)
+		rd = &st.fixed
 	case pl.csv != nil:
 		rd = pl.csv.NewReader(br, opts.Name)
 	default: // options the reader refuses, as its first Next reports
@@ -42,13 +44,10 @@ func decodeFlat(r *engine.Registry, br *bufio.Reader, p *engine.Profile, opts *e
 		rd = flat.NewCSVReader(br, co)
 	}
 	var errs []error
-	var prev lastRecords
 	var last string
 	// One context, document and row serve every record in turn: the
 	// engine keeps none of them past DecodeDoc.
-	var dc engine.DecodeCtx
-	row := &flatRow{}
-	doc := &engine.Doc{Root: row}
+	dc, row, doc, prev := &st.dc, &st.row, &st.doc, lastRecords(st.prev[:0])
 	for {
 		rec, err := rd.Next()
 		if err == io.EOF {
@@ -67,11 +66,10 @@ func decodeFlat(r *engine.Registry, br *bufio.Reader, p *engine.Profile, opts *e
 			continue
 		}
 		if pl.each != "" && rec.Type != pl.each {
-			rec.Values = slices.Clone(rec.Values)
-			prev = prev.with(rec)
+			prev = prev.with(rec) // its values stay until the next record of its type
 			continue
 		}
-		dc = engine.DecodeCtx{Profile: p, File: opts.Name, Opts: opts}
+		dc.Next(p, opts.Name, "", opts)
 		*row = flatRow{rec: rec, prev: prev}
 		*doc = engine.Doc{Root: row}
 		events, err := dc.DecodeDoc(doc, canonical.Source{PCS: pl.pcs, Profile: p.Name()})
@@ -87,10 +85,37 @@ func decodeFlat(r *engine.Registry, br *bufio.Reader, p *engine.Profile, opts *e
 	return errors.Join(errs...)
 }
 
+// decodeState is what decoding a file needs: a fixed-width reader, the
+// context, document and row that serve every record in turn, and room for
+// the last record of each other type. Files of a few records are common,
+// so the state is kept for the next file rather than allocated for each.
+type decodeState struct {
+	dc    engine.DecodeCtx
+	row   flatRow
+	doc   engine.Doc
+	prev  [4]flat.Record
+	fixed flat.FixedReader // with the buffers of the last fixed-width file
+}
+
+var decodeStates = sync.Pool{New: func() any { return new(decodeState) }}
+
+func getDecodeState() *decodeState { return decodeStates.Get().(*decodeState) }
+
+// putDecodeState clears st, so that it holds on to no file's records, and
+// keeps it for the next file. The fixed-width reader keeps its buffers,
+// cleared of the values they held.
+func putDecodeState(st *decodeState) {
+	fixed := st.fixed
+	fixed.Clear()
+	*st = decodeState{fixed: fixed}
+	decodeStates.Put(st)
+}
+
 // readerPlan is what reading a profile's files needs from its options,
 // worked out once per profile: CSV options checked, or fixed-width layouts
 // compiled. Readers reuse their record's values: a record is done with
-// once decoded, and one kept for later (a file header) is copied.
+// once decoded, and one kept for later (a file header) keeps its values
+// until the next record of its type, which replaces it.
 type readerPlan struct {
 	csv     *flat.CSVSchema
 	csvOpts flat.CSVOptions // when they do not compile

@@ -185,6 +185,12 @@ func (s *flatSelector) FirstValue(d *engine.Doc) (engine.Value, bool) {
 	return engine.Str(v), true
 }
 
+// FirstText is FirstValue for the engine's plain fields: a field is text.
+func (s *flatSelector) FirstText(d *engine.Doc) (string, bool, bool) {
+	_, v, ok := s.find(d)
+	return v, ok, true
+}
+
 // find is the selected field's record and its non-empty value.
 func (s *flatSelector) find(d *engine.Doc) (*flat.Record, string, bool) {
 	rec, ok := s.record(d)
