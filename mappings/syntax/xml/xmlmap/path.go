@@ -84,7 +84,11 @@ func (x xmlPaths) CompileEach(path string) (engine.Splitter, error) {
 // Header keeps, per document, a navigator per split item (so fields of one
 // item do not walk the tree again) and the first values of absolute paths
 // (the same for every item).
+// A document decodeXML reads has its cache from the start (see message).
 func (x xmlPaths) Header(d *engine.Doc, items []any) any {
+	if cache, ok := d.Header.(*xmlNavs); ok && cache != nil {
+		return cache
+	}
 	n := 0
 	if x.slots != nil {
 		n = *x.slots
@@ -95,6 +99,18 @@ func (x xmlPaths) Header(d *engine.Doc, items []any) any {
 type xmlNavs struct {
 	navs map[*xmlquery.Node]*xmlquery.NodeNavigator
 	abs  []xmlFirst // by xmlSelector.slot
+	// items are what the splitter itemsOf gave for the document: secrets
+	// and events are both read per item.
+	items   []any
+	itemsOf *xmlsyn.Path
+}
+
+// reset forgets the document, keeping the memory for the next one.
+func (c *xmlNavs) reset() {
+	clear(c.navs)
+	clear(c.abs)
+	clear(c.items)
+	c.items, c.itemsOf = c.items[:0], nil
 }
 
 // xmlFirst is what First found for sel: the value and the node it is on.
@@ -181,26 +197,38 @@ func (s *xmlSelector) at(n *xmlquery.Node, t string) engine.Position {
 // First finds the first non-empty value of the path. An absolute path is
 // looked up once per document and then read from the document's cache.
 func (s *xmlSelector) First(d *engine.Doc) (engine.Located, bool) {
-	var n *xmlquery.Node
-	var t string
-	var ok bool
-	if cache, _ := d.Header.(*xmlNavs); cache != nil && s.slot >= 0 {
-		if s.slot >= len(cache.abs) {
-			cache.abs = append(cache.abs, make([]xmlFirst, s.slot+1-len(cache.abs))...)
-		}
-		f := &cache.abs[s.slot]
-		if f.sel != s {
-			f.node, f.val, f.ok = s.find(d)
-			f.sel = s
-		}
-		n, t, ok = f.node, f.val, f.ok
-	} else {
-		n, t, ok = s.find(d)
-	}
+	n, t, ok := s.cached(d)
 	if !ok {
 		return engine.Located{}, false
 	}
 	return engine.Located{W: engine.Str(t), At: s.at(n, t)}, true
+}
+
+// FirstValue is First's value without its position, which the engine
+// asks for only when an error needs it.
+func (s *xmlSelector) FirstValue(d *engine.Doc) (engine.Value, bool) {
+	_, t, ok := s.cached(d)
+	if !ok {
+		return engine.Value{}, false
+	}
+	return engine.Str(t), true
+}
+
+// cached is find, read from the document's cache for an absolute path.
+func (s *xmlSelector) cached(d *engine.Doc) (*xmlquery.Node, string, bool) {
+	cache, _ := d.Header.(*xmlNavs)
+	if cache == nil || s.slot < 0 {
+		return s.find(d)
+	}
+	if s.slot >= len(cache.abs) {
+		cache.abs = append(cache.abs, make([]xmlFirst, s.slot+1-len(cache.abs))...)
+	}
+	f := &cache.abs[s.slot]
+	if f.sel != s {
+		f.node, f.val, f.ok = s.find(d)
+		f.sel = s
+	}
+	return f.node, f.val, f.ok
 }
 
 // find returns the first non-empty value of the path, trimmed, and the
@@ -248,6 +276,24 @@ func iterNode(it *xpath.NodeIterator) *xmlquery.Node {
 	return nil
 }
 
+// EachValue hands over what All selects without the positions, which
+// only an error needs.
+func (s *xmlSelector) EachValue(d *engine.Doc, yield func(engine.Value)) {
+	ctx := xmlContext(d)
+	var buf [8]xmlsyn.Hit
+	if hits, ok := s.p.Select(buf[:0], ctx, top(ctx)); ok {
+		for _, h := range hits {
+			if t := strings.TrimSpace(h.Value()); t != "" {
+				yield(engine.Str(t))
+			}
+		}
+		return
+	}
+	for _, l := range s.All(d) {
+		yield(l.W)
+	}
+}
+
 func (s *xmlSelector) All(d *engine.Doc) []engine.Located {
 	ctx := xmlContext(d)
 	var buf [8]xmlsyn.Hit
@@ -290,7 +336,22 @@ type xmlSplitter struct {
 	x *xpath.Expr
 }
 
-func (s xmlSplitter) Items(d *engine.Doc) (out []any) {
+// Items are found once per document when it has a cache: the engine asks
+// for them to collect the secrets and again to decode.
+func (s xmlSplitter) Items(d *engine.Doc) []any {
+	cache, _ := d.Header.(*xmlNavs)
+	switch {
+	case cache == nil || cache.itemsOf != nil && cache.itemsOf != s.p:
+		return s.items(d, nil)
+	case cache.itemsOf == nil:
+		cache.items = s.items(d, cache.items[:0])
+		cache.itemsOf = s.p
+	}
+	return cache.items
+}
+
+// items appends the document's items to out.
+func (s xmlSplitter) items(d *engine.Doc, out []any) []any {
 	if root, _ := d.Root.(*xmlquery.Node); root != nil {
 		var buf [8]xmlsyn.Hit
 		if hits, ok := s.p.Select(buf[:0], root, top(root)); ok {
@@ -305,7 +366,7 @@ func (s xmlSplitter) Items(d *engine.Doc) (out []any) {
 	}
 	nav := navigator(&engine.Doc{Root: d.Root})
 	if nav == nil {
-		return nil
+		return out
 	}
 	for _, n := range xmlsyn.EvaluateElements(s.x, nav) {
 		out = append(out, n)
@@ -313,4 +374,8 @@ func (s xmlSplitter) Items(d *engine.Doc) (out []any) {
 	return out
 }
 
-var _ engine.HeaderFinder = xmlPaths{}
+// Interface guards.
+var (
+	_ engine.HeaderFinder = xmlPaths{}
+	_ engine.ValueFinder  = (*xmlSelector)(nil)
+)
