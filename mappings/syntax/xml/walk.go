@@ -295,12 +295,8 @@ func containsHit(hs []Hit, h Hit) bool {
 // first returns the first node of the union, as the XPath library's string
 // functions take it.
 func (e *walkExpr) first(ctx, root *xmlquery.Node) (Hit, bool) {
-	var buf [4]Hit
-	hits := e.selectNodes(buf[:0], ctx, root)
-	if len(hits) == 0 {
-		return Hit{}, false
-	}
-	return hits[0], true
+	h, _, ok := e.firstOf(ctx, root, false)
+	return h, ok
 }
 
 // text evaluates a string expression.

@@ -235,14 +235,8 @@ func (s *xmlSelector) cached(d *engine.Doc) (*xmlquery.Node, string, bool) {
 // node it was read on.
 func (s *xmlSelector) find(d *engine.Doc) (*xmlquery.Node, string, bool) {
 	ctx := xmlContext(d)
-	var buf [8]xmlsyn.Hit
-	if hits, ok := s.p.Select(buf[:0], ctx, top(ctx)); ok {
-		for _, h := range hits {
-			if t := strings.TrimSpace(h.Value()); t != "" {
-				return h.Node, t, true
-			}
-		}
-		return nil, "", false
+	if h, t, found, ok := s.p.FirstValue(ctx, top(ctx)); ok {
+		return h.Node, t, found
 	}
 	if v, ok := s.p.Text(ctx, top(ctx)); ok {
 		t := strings.TrimSpace(v)
