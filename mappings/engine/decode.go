@@ -92,6 +92,9 @@ func (dc *DecodeCtx) DecodeDoc(d *Doc, src canonical.Source) ([]*canonical.Relea
 			errs = append(errs, err)
 			continue
 		}
+		if out == nil {
+			out = make([]*canonical.ReleaseEvent, 0, len(items))
+		}
 		out = append(out, e)
 	}
 	if len(errs) == 0 {
