@@ -316,11 +316,13 @@ func (e *walkExpr) text(ctx, root *xmlquery.Node) string {
 		var buf [8]Hit
 		return strconv.Itoa(len(e.args[0].selectNodes(buf[:0], ctx, root)) + e.plus)
 	case e.fn == "concat":
-		var b strings.Builder
+		// Joined at once: one allocation for the result.
+		var buf [8]string
+		parts := buf[:0]
 		for _, a := range e.args {
-			b.WriteString(a.text(ctx, root))
+			parts = append(parts, a.text(ctx, root))
 		}
-		return b.String()
+		return strings.Join(parts, "")
 	}
 	if h, ok := e.first(ctx, root); ok {
 		return h.Value()

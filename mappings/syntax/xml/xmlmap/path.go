@@ -21,9 +21,28 @@ import (
 // local-name(.), concat(...) or count(...) give their result.
 type xmlPaths struct {
 	ns map[string]string
-	// slots counts the absolute paths compiled so far; each has its slot
-	// in a document's cache (see xmlNavs).
-	slots *int
+	// slots are the absolute paths compiled so far, each with its slot in
+	// a document's cache (see xmlNavs).
+	slots *absSlots
+}
+
+// absSlots numbers the absolute paths of a profile. Fields that read the
+// same path share its slot, so the path is walked once per document.
+type absSlots struct {
+	bySrc map[string]*xmlSelector // the first selector compiled for a path
+}
+
+// add gives s its slot and its owner.
+func (a *absSlots) add(s *xmlSelector) {
+	if first, ok := a.bySrc[s.src]; ok {
+		s.slot, s.owner = first.slot, first
+		return
+	}
+	if a.bySrc == nil {
+		a.bySrc = map[string]*xmlSelector{}
+	}
+	s.slot, s.owner = len(a.bySrc), s
+	a.bySrc[s.src] = s
 }
 
 // xmlSelector reads one path. Most paths (child steps, @attr, self::, ..,
@@ -36,8 +55,10 @@ type xmlSelector struct {
 	abs bool // an absolute path: the same for every item of a document
 	// direct is set when p walks the path without the XPath library.
 	direct bool
-	// slot is the selector's place in xmlNavs.abs when abs, else -1.
-	slot int
+	// slot is the selector's place in xmlNavs.abs when abs, else -1;
+	// owner is the selector that fills it, the first compiled for src.
+	slot  int
+	owner *xmlSelector
 }
 
 func (x xmlPaths) compile(path string) (*xmlsyn.Path, *xpath.Expr, error) {
@@ -67,8 +88,7 @@ func (x xmlPaths) CompilePath(path string) (engine.Selector, error) {
 		s.abs = strings.HasPrefix(path, "/") && !strings.Contains(path, "|")
 	}
 	if s.abs && x.slots != nil {
-		s.slot = *x.slots
-		*x.slots++
+		x.slots.add(s)
 	}
 	return s, nil
 }
@@ -91,7 +111,7 @@ func (x xmlPaths) Header(d *engine.Doc, items []any) any {
 	}
 	n := 0
 	if x.slots != nil {
-		n = *x.slots
+		n = len(x.slots.bySrc)
 	}
 	return &xmlNavs{abs: make([]xmlFirst, n)}
 }
@@ -113,7 +133,8 @@ func (c *xmlNavs) reset() {
 	c.items, c.itemsOf = c.items[:0], nil
 }
 
-// xmlFirst is what First found for sel: the value and the node it is on.
+// xmlFirst is what First found for the selectors sel owns: the value and
+// the node it is on.
 type xmlFirst struct {
 	sel  *xmlSelector // nil: not looked up yet
 	node *xmlquery.Node
@@ -224,9 +245,9 @@ func (s *xmlSelector) cached(d *engine.Doc) (*xmlquery.Node, string, bool) {
 		cache.abs = append(cache.abs, make([]xmlFirst, s.slot+1-len(cache.abs))...)
 	}
 	f := &cache.abs[s.slot]
-	if f.sel != s {
+	if f.sel != s.owner {
 		f.node, f.val, f.ok = s.find(d)
-		f.sel = s
+		f.sel = s.owner
 	}
 	return f.node, f.val, f.ok
 }
