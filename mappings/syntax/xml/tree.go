@@ -368,6 +368,9 @@ func (b *builder) element() bool {
 // text reads character data up to the next '<' as a text node.
 func (b *builder) text() bool {
 	s := b.s
+	if b.indentation() {
+		return true
+	}
 	end := strings.IndexByte(s[b.i:], '<')
 	if end < 0 {
 		return false
@@ -384,5 +387,28 @@ func (b *builder) text() bool {
 	}
 	appendChild(b.parent(), b.node(t, data))
 	b.i += end
+	return true
+}
+
+// indentation reads a run of spaces, tabs and line feeds up to the next
+// '<' as a text node, as text would, in one pass: most text nodes of a
+// pretty-printed document are that. It reads nothing and returns false
+// for any other text.
+func (b *builder) indentation() bool {
+	s := b.s
+	j, lines := b.i, 0
+	for ; j < len(s); j++ {
+		if c := s[j]; c == '\n' {
+			lines++
+		} else if c != ' ' && c != '\t' {
+			break
+		}
+	}
+	if j == b.i || j == len(s) || s[j] != '<' {
+		return false
+	}
+	b.line += lines
+	appendChild(b.parent(), b.node(xmlquery.TextNode, s[b.i:j]))
+	b.i = j
 	return true
 }
