@@ -309,6 +309,26 @@ func (s *xmlSelector) EachValue(d *engine.Doc, yield func(engine.Value)) {
 	}
 }
 
+// AppendTexts is EachValue appending the texts to dst.
+func (s *xmlSelector) AppendTexts(dst []string, d *engine.Doc) []string {
+	ctx := xmlContext(d)
+	var buf [8]xmlsyn.Hit
+	if hits, ok := s.p.Select(buf[:0], ctx, top(ctx)); ok {
+		for _, h := range hits {
+			if t := strings.TrimSpace(h.Value()); t != "" {
+				dst = append(dst, t)
+			}
+		}
+		return dst
+	}
+	for _, l := range s.All(d) {
+		if t := l.W.Text(); t != "" {
+			dst = append(dst, t)
+		}
+	}
+	return dst
+}
+
 func (s *xmlSelector) All(d *engine.Doc) []engine.Located {
 	ctx := xmlContext(d)
 	var buf [8]xmlsyn.Hit
@@ -391,6 +411,7 @@ func (s xmlSplitter) items(d *engine.Doc, out []any) []any {
 
 // Interface guards.
 var (
-	_ engine.HeaderFinder = xmlPaths{}
-	_ engine.ValueFinder  = (*xmlSelector)(nil)
+	_ engine.HeaderFinder  = xmlPaths{}
+	_ engine.ValueFinder   = (*xmlSelector)(nil)
+	_ engine.TextsAppender = (*xmlSelector)(nil)
 )
