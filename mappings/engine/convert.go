@@ -1,13 +1,16 @@
 package engine
 
 import (
+	"bytes"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/nexport/pcsgate/canonical"
@@ -233,9 +236,25 @@ func parseDateTime(s string, loc *time.Location, endOfDay bool) (time.Time, erro
 // handle: HMAC-SHA-256 under the installation's credential key. The secret
 // itself is dropped here and never reaches an event, a log or the store.
 func credentialHandle(key []byte, secret string) string {
-	m := hmac.New(sha256.New, key)
-	m.Write([]byte(secret))
-	return "cred_" + hex.EncodeToString(m.Sum(nil)[:12])
+	m, _ := handleMACs.Get().(*handleMAC)
+	if m == nil || !bytes.Equal(m.key, key) {
+		m = &handleMAC{key: bytes.Clone(key), h: hmac.New(sha256.New, key)}
+	}
+	m.h.Write([]byte(secret))
+	var sum [sha256.Size]byte
+	out := m.h.Sum(sum[:0])
+	m.h.Reset()
+	handleMACs.Put(m)
+	return "cred_" + hex.EncodeToString(out[:12])
+}
+
+// handleMACs keeps keyed HMACs for credentialHandle, which makes a handle
+// per credential read: keying a new one allocates its hashes each time.
+var handleMACs sync.Pool // *handleMAC
+
+type handleMAC struct {
+	key []byte
+	h   hash.Hash
 }
 
 // mask keeps the last four characters of a personal identifier. A value

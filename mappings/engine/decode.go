@@ -105,6 +105,9 @@ func (dc *DecodeCtx) DecodeDoc(d *Doc, src canonical.Source) ([]*canonical.Relea
 			errs = append(errs, err)
 			continue
 		}
+		if out == nil {
+			out = make([]*canonical.ReleaseEvent, 0, len(items))
+		}
 		out = append(out, e)
 	}
 	if len(errs) == 0 {
@@ -212,6 +215,32 @@ func eachValue(sel Selector, d *Doc, yield func(Value)) {
 	}
 }
 
+// TextsAppender is a Selector that can append the texts of what it
+// selects, in All's order and leaving out empty ones, without a callback
+// (which is allocated per call).
+type TextsAppender interface {
+	AppendTexts(dst []string, d *Doc) []string
+}
+
+// appendTexts appends to dst the non-empty texts of what sel selects.
+func appendTexts(dst []string, sel Selector, d *Doc) []string {
+	if ta, ok := sel.(TextsAppender); ok {
+		return ta.AppendTexts(dst, d)
+	}
+	return appendEachText(dst, sel, d)
+}
+
+// appendEachText is appendTexts through eachValue, in a function of its
+// own so that appendTexts's dst does not move to the heap.
+func appendEachText(dst []string, sel Selector, d *Doc) []string {
+	eachValue(sel, d, func(w Value) {
+		if s := w.Text(); s != "" {
+			dst = append(dst, s)
+		}
+	})
+	return dst
+}
+
 // emptyText is Text(v) == "" without printing a list or an object an
 // expression built, whose text (brackets at least) is never empty.
 func emptyText(v any) bool {
@@ -239,11 +268,7 @@ func (dc *DecodeCtx) value(cf *CompiledField, d *Doc, e *canonical.ReleaseEvent,
 	if cf.Spec.All {
 		var list []string
 		for _, sel := range cf.From {
-			eachValue(sel, d, func(w Value) {
-				if s := w.Text(); s != "" {
-					list = append(list, s)
-				}
-			})
+			list = appendTexts(list, sel, d)
 		}
 		if len(list) > 0 {
 			w = Value{Parts: list, OK: true}

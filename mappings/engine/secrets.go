@@ -215,22 +215,23 @@ func (dc *DecodeCtx) CollectSecrets(d *Doc) {
 	if p.Dec != nil && p.Dec.each != nil {
 		items = p.Dec.each.Items(d)
 	}
+	// One callback for every item and path: it is allocated.
+	collect := func(w Value) {
+		if w.Parts != nil {
+			for _, part := range w.Parts {
+				st.add(part)
+			}
+			return
+		}
+		st.add(w.Text())
+	}
 	saved := d.Item
 	for _, it := range items {
 		d.Item = it
 		for _, s := range p.secrets {
-			if s.sel == nil {
-				continue
+			if s.sel != nil {
+				eachValue(s.sel, d, collect)
 			}
-			eachValue(s.sel, d, func(w Value) {
-				if w.Parts != nil {
-					for _, part := range w.Parts {
-						st.add(part)
-					}
-					return
-				}
-				st.add(w.Text())
-			})
 		}
 	}
 	d.Item = saved

@@ -2,6 +2,7 @@ package xml
 
 import (
 	stdxml "encoding/xml"
+	"slices"
 	"strings"
 
 	"github.com/antchfx/xmlquery"
@@ -143,7 +144,8 @@ func (b *builder) document() bool {
 	case len(s) > 1 && s[0] == '<' && isNameStart(s[1]):
 		// xmlquery adds a declaration when the document has none.
 		decl := b.node(xmlquery.DeclarationNode, "xml")
-		decl.Attr = []xmlquery.Attr{{Name: stdxml.Name{Local: "version"}, Value: "1.0"}}
+		b.attrs = append(b.attrs, xmlquery.Attr{Name: stdxml.Name{Local: "version"}, Value: "1.0"})
+		decl.Attr = b.attrs[len(b.attrs)-1 : len(b.attrs) : len(b.attrs)]
 		appendChild(b.doc, decl)
 	default:
 		return false
@@ -185,29 +187,47 @@ func (b *builder) declaration() bool {
 		return false
 	}
 	inst := s[j : j+end]
-	if v := procInst("version", inst); v != "" && v != "1.0" {
+	if v := procInst("version=", inst); v != "" && v != "1.0" {
 		return false
 	}
-	if e := procInst("encoding", inst); e != "" && !strings.EqualFold(e, "utf-8") {
+	if e := procInst("encoding=", inst); e != "" && !strings.EqualFold(e, "utf-8") {
 		return false
 	}
 	decl := b.node(xmlquery.DeclarationNode, "xml")
-	for _, pair := range strings.Split(inst, " ") {
-		pair = strings.TrimSpace(pair)
-		if k := strings.Index(pair, "="); k > 0 {
-			xmlquery.AddAttr(decl, pair[:k], strings.Trim(pair[k+1:], `"'`))
-		}
-	}
+	decl.Attr = b.declAttrs(inst)
 	appendChild(b.doc, decl)
 	b.line += strings.Count(s[:j+end+2], "\n")
 	b.i = j + end + 2
 	return true
 }
 
-// procInst finds param="value" or param='value' in the body of an XML
-// declaration, exactly as encoding/xml does.
+// declAttrs splits the body of an XML declaration into attributes as
+// xmlquery does (on single spaces, the first of a repeated name kept),
+// taking them from the builder's attributes.
+func (b *builder) declAttrs(inst string) []xmlquery.Attr {
+	first := len(b.attrs)
+	for rest, more := inst, true; more; {
+		var pair string
+		pair, rest, more = strings.Cut(rest, " ")
+		pair = strings.TrimSpace(pair)
+		k := strings.IndexByte(pair, '=')
+		if k <= 0 {
+			continue
+		}
+		a := xmlquery.Attr{Name: splitName(pair[:k]), Value: strings.Trim(pair[k+1:], `"'`)}
+		if !slices.ContainsFunc(b.attrs[first:], func(x xmlquery.Attr) bool { return x.Name == a.Name }) {
+			b.attrs = append(b.attrs, a)
+		}
+	}
+	if len(b.attrs) == first {
+		return nil
+	}
+	return b.attrs[first:len(b.attrs):len(b.attrs)]
+}
+
+// procInst finds param="value" or param='value' (param ends in '=') in the
+// body of an XML declaration, exactly as encoding/xml does.
 func procInst(param, s string) string {
-	param += "="
 	lenp := len(param)
 	i := 0
 	var sep byte
@@ -348,6 +368,9 @@ func (b *builder) element() bool {
 // text reads character data up to the next '<' as a text node.
 func (b *builder) text() bool {
 	s := b.s
+	if b.indentation() {
+		return true
+	}
 	end := strings.IndexByte(s[b.i:], '<')
 	if end < 0 {
 		return false
@@ -364,5 +387,28 @@ func (b *builder) text() bool {
 	}
 	appendChild(b.parent(), b.node(t, data))
 	b.i += end
+	return true
+}
+
+// indentation reads a run of spaces, tabs and line feeds up to the next
+// '<' as a text node, as text would, in one pass: most text nodes of a
+// pretty-printed document are that. It reads nothing and returns false
+// for any other text.
+func (b *builder) indentation() bool {
+	s := b.s
+	j, lines := b.i, 0
+	for ; j < len(s); j++ {
+		if c := s[j]; c == '\n' {
+			lines++
+		} else if c != ' ' && c != '\t' {
+			break
+		}
+	}
+	if j == b.i || j == len(s) || s[j] != '<' {
+		return false
+	}
+	b.line += lines
+	appendChild(b.parent(), b.node(xmlquery.TextNode, s[b.i:j]))
+	b.i = j
 	return true
 }

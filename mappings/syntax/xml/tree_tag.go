@@ -8,12 +8,13 @@ import (
 	"github.com/antchfx/xmlquery"
 )
 
-// name reads an ASCII XML name with at most one colon, not at either end.
-func (b *builder) name() (string, bool) {
+// name reads an ASCII XML name with at most one colon, not at either end,
+// and gives the colon's index in the name (-1: none).
+func (b *builder) name() (string, int, bool) {
 	s := b.s
 	start := b.i
 	if start >= len(s) || !isNameStart(s[start]) {
-		return "", false
+		return "", -1, false
 	}
 	colon := -1
 	j := start
@@ -25,16 +26,19 @@ func (b *builder) name() (string, bool) {
 			break
 		}
 		if colon >= 0 {
-			return "", false
+			return "", -1, false
 		}
 		colon = j
 		j++
 	}
 	if j < len(s) && nameClass[s[j]] == nameNonASCII || colon == start || colon == j-1 {
-		return "", false
+		return "", -1, false
 	}
 	b.i = j
-	return s[start:j], true
+	if colon >= 0 {
+		colon -= start
+	}
+	return s[start:j], colon, true
 }
 
 // Classes of bytes in a name, for name's table.
@@ -81,7 +85,7 @@ func (b *builder) startTag() (ok, closed bool) {
 	s := b.s
 	line := b.line
 	b.i++
-	qname, ok := b.name()
+	qname, qcolon, ok := b.name()
 	if !ok || qname == "xmlns" || len(b.open) >= b.maxDepth {
 		return false, false
 	}
@@ -102,7 +106,7 @@ func (b *builder) startTag() (ok, closed bool) {
 			b.i++
 			break
 		}
-		aname, ok := b.name()
+		aname, acolon, ok := b.name()
 		if !ok {
 			return false, false
 		}
@@ -119,7 +123,8 @@ func (b *builder) startTag() (ok, closed bool) {
 		if !ok {
 			return false, false
 		}
-		b.attrs = append(b.attrs, xmlquery.Attr{Name: splitName(aname), Value: value})
+		prefix, local := cutAt(aname, acolon)
+		b.attrs = append(b.attrs, xmlquery.Attr{Name: stdxml.Name{Space: prefix, Local: local}, Value: value})
 	}
 	attrs := b.attrs[first:len(b.attrs):len(b.attrs)]
 	if len(attrs) == 0 {
@@ -129,7 +134,7 @@ func (b *builder) startTag() (ok, closed bool) {
 	el.LineNumber = line
 	el.Attr = attrs
 	parent := b.parent()
-	if !b.resolve(el, qname, len(b.open)+1) {
+	if !b.resolve(el, qname, qcolon, len(b.open)+1) {
 		return false, false
 	}
 	appendChild(parent, el)
@@ -141,9 +146,10 @@ func (b *builder) startTag() (ok, closed bool) {
 }
 
 // resolve binds the namespaces the element declares, then sets the names
-// of the element and its attributes as encoding/xml and xmlquery do. It
-// pushes the element on the open stack.
-func (b *builder) resolve(el *xmlquery.Node, qname string, level int) bool {
+// of the element and its attributes as encoding/xml and xmlquery do; colon
+// is where qname's colon is (-1: none). It pushes the element on the open
+// stack.
+func (b *builder) resolve(el *xmlquery.Node, qname string, colon, level int) bool {
 	mark := len(b.ns)
 	for _, a := range el.Attr {
 		if a.Name.Space == "xmlns" || a.Name.Local == "xmlns" {
@@ -173,7 +179,7 @@ func (b *builder) resolve(el *xmlquery.Node, qname string, level int) bool {
 	}
 	b.open = append(b.open, openElement{n: el, qname: qname, nsMark: mark})
 
-	prefix, local := cutPrefix(qname)
+	prefix, local := cutAt(qname, colon)
 	c := &b.last
 	if !c.valid || c.gen != b.nsGen || c.prefix != prefix {
 		uri, ok := b.lookup(prefix, true)
@@ -301,6 +307,15 @@ func isNameByte(c byte) bool {
 func splitName(qname string) stdxml.Name {
 	prefix, local := cutPrefix(qname)
 	return stdxml.Name{Space: prefix, Local: local}
+}
+
+// cutAt is cutPrefix for a name whose colon is known to be at index colon
+// (-1: none).
+func cutAt(qname string, colon int) (prefix, local string) {
+	if colon > 0 {
+		return qname[:colon], qname[colon+1:]
+	}
+	return "", qname
 }
 
 func cutPrefix(qname string) (prefix, local string) {

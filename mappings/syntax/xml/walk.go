@@ -295,12 +295,8 @@ func containsHit(hs []Hit, h Hit) bool {
 // first returns the first node of the union, as the XPath library's string
 // functions take it.
 func (e *walkExpr) first(ctx, root *xmlquery.Node) (Hit, bool) {
-	var buf [4]Hit
-	hits := e.selectNodes(buf[:0], ctx, root)
-	if len(hits) == 0 {
-		return Hit{}, false
-	}
-	return hits[0], true
+	h, _, ok := e.firstOf(ctx, root, false)
+	return h, ok
 }
 
 // text evaluates a string expression.
@@ -320,11 +316,13 @@ func (e *walkExpr) text(ctx, root *xmlquery.Node) string {
 		var buf [8]Hit
 		return strconv.Itoa(len(e.args[0].selectNodes(buf[:0], ctx, root)) + e.plus)
 	case e.fn == "concat":
-		var b strings.Builder
+		// Joined at once: one allocation for the result.
+		var buf [8]string
+		parts := buf[:0]
 		for _, a := range e.args {
-			b.WriteString(a.text(ctx, root))
+			parts = append(parts, a.text(ctx, root))
 		}
-		return b.String()
+		return strings.Join(parts, "")
 	}
 	if h, ok := e.first(ctx, root); ok {
 		return h.Value()

@@ -155,6 +155,7 @@ func checkWalk(t testing.TB, doc *xmlquery.Node, expr string) bool {
 			return
 		}
 		require.Equal(t, want, describeWalk(e, n, doc), "%s from <%s>", expr, n.Data)
+		checkFirst(t, e, n, doc)
 		for c := n.FirstChild; c != nil; c = c.NextSibling {
 			if c.Type == xmlquery.ElementNode {
 				check(c)
@@ -163,6 +164,36 @@ func checkWalk(t testing.TB, doc *xmlquery.Node, expr string) bool {
 	}
 	check(doc)
 	return true
+}
+
+// checkFirst compares what firstOf finds, stopping early, with the
+// first of all the nodes selectNodes gives (the first at all, and the
+// first with a value that is not blank).
+func checkFirst(t testing.TB, e *walkExpr, ctx, root *xmlquery.Node) {
+	t.Helper()
+	if !e.nodeSet() {
+		return
+	}
+	hits := e.selectNodes(nil, ctx, root)
+	h, _, ok := e.firstOf(ctx, root, false)
+	require.Equal(t, len(hits) > 0, ok)
+	if ok {
+		require.Equal(t, hits[0], h)
+	}
+	var want Hit
+	var wantValue string
+	for _, x := range hits {
+		if v := strings.TrimSpace(x.Value()); v != "" {
+			want, wantValue = x, v
+			break
+		}
+	}
+	h, v, ok := e.firstOf(ctx, root, true)
+	require.Equal(t, wantValue != "", ok)
+	if ok {
+		require.Equal(t, want, h)
+		require.Equal(t, wantValue, v)
+	}
 }
 
 func TestWalkMatchesXPath(t *testing.T) {

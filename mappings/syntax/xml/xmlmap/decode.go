@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/antchfx/xmlquery"
 	"github.com/nexport/pcsgate/canonical"
@@ -51,25 +52,50 @@ func decodeXML(r *engine.Registry, br *bufio.Reader, fixed *engine.Profile, opts
 		return &engine.Error{File: opts.Name, Line: root.LineNumber, Segment: "root element", Value: clark(root),
 			Err: fmt.Errorf("%w: %s reads %s", xmlsyn.ErrNamespace, p.Name(), xmlMatchText(p))}
 	}
-	src := canonical.Source{PCS: p.Spec.PCS(), Profile: p.Name()}
-	dc := &engine.DecodeCtx{Profile: p, File: opts.Name, Opts: opts}
-	d := &engine.Doc{Root: root}
-	// Name the document in errors by its reference, when the spec reads one.
-	for _, cf := range p.Dec.Fields {
-		if cf.Spec.Target == "source.messageRef" && len(cf.From) > 0 {
-			if l, ok := cf.From[0].First(d); ok {
-				dc.Ref = l.W.Text()
-			}
-			break
-		}
-	}
-	events, derr := dc.DecodeDoc(d, src)
+	m := messages.Get().(*message)
+	defer m.release()
+	events, derr := m.decode(p, root, opts)
 	if len(events) > 0 {
 		if err := emit(engine.Batch{Profile: p, Ref: events[0].Source.MessageRef, Events: events}); err != nil {
 			return err
 		}
 	}
 	return derr
+}
+
+// message is what decoding one document takes besides its tree, pooled:
+// the decoding context, the document as the engine sees it and its cache.
+// Nothing of it outlives decodeXML; events and errors keep strings only.
+type message struct {
+	dc    engine.DecodeCtx
+	doc   engine.Doc
+	cache xmlNavs
+}
+
+var messages = sync.Pool{New: func() any { return new(message) }}
+
+// decode turns the document below root into events with profile p.
+func (m *message) decode(p *engine.Profile, root *xmlquery.Node, opts *engine.DecodeOptions) ([]*canonical.ReleaseEvent, error) {
+	m.dc = engine.DecodeCtx{Profile: p, File: opts.Name, Opts: opts}
+	m.doc = engine.Doc{Root: root, Header: &m.cache}
+	// Name the document in errors by its reference, when the spec reads one.
+	for _, cf := range p.Dec.Fields {
+		if cf.Spec.Target == "source.messageRef" && len(cf.From) > 0 {
+			if l, ok := cf.From[0].First(&m.doc); ok {
+				m.dc.Ref = l.W.Text()
+			}
+			break
+		}
+	}
+	return m.dc.DecodeDoc(&m.doc, canonical.Source{PCS: p.Spec.PCS(), Profile: p.Name()})
+}
+
+// release forgets the document and pools m.
+func (m *message) release() {
+	m.dc = engine.DecodeCtx{}
+	m.doc = engine.Doc{}
+	m.cache.reset()
+	messages.Put(m)
 }
 
 // xmlRoot returns the root element below the document node.
@@ -96,13 +122,23 @@ func clark(n *xmlquery.Node) string {
 	return "{" + n.NamespaceURI + "}" + n.Data
 }
 
+// isClark reports whether clark(n) is name, without building it.
+func isClark(n *xmlquery.Node, name string) bool {
+	if n.NamespaceURI == "" {
+		return n.Data == name
+	}
+	uri, local := n.NamespaceURI, n.Data
+	return len(name) == len(uri)+len(local)+2 && name[0] == '{' && name[1+len(uri)] == '}' &&
+		name[1:1+len(uri)] == uri && name[2+len(uri):] == local
+}
+
 // matchesXML reports whether the profile reads documents with this root.
 func matchesXML(p *engine.Profile, root *xmlquery.Node) bool {
 	m := p.Spec.Match
 	if !engine.IsSyntax[Syntax](p) || p.Dec == nil || m == nil || m.Root == "" {
 		return false
 	}
-	if clark(root) != m.Root {
+	if !isClark(root, m.Root) {
 		return false
 	}
 	if m.Path == "" {

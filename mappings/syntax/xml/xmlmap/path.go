@@ -21,9 +21,28 @@ import (
 // local-name(.), concat(...) or count(...) give their result.
 type xmlPaths struct {
 	ns map[string]string
-	// slots counts the absolute paths compiled so far; each has its slot
-	// in a document's cache (see xmlNavs).
-	slots *int
+	// slots are the absolute paths compiled so far, each with its slot in
+	// a document's cache (see xmlNavs).
+	slots *absSlots
+}
+
+// absSlots numbers the absolute paths of a profile. Fields that read the
+// same path share its slot, so the path is walked once per document.
+type absSlots struct {
+	bySrc map[string]*xmlSelector // the first selector compiled for a path
+}
+
+// add gives s its slot and its owner.
+func (a *absSlots) add(s *xmlSelector) {
+	if first, ok := a.bySrc[s.src]; ok {
+		s.slot, s.owner = first.slot, first
+		return
+	}
+	if a.bySrc == nil {
+		a.bySrc = map[string]*xmlSelector{}
+	}
+	s.slot, s.owner = len(a.bySrc), s
+	a.bySrc[s.src] = s
 }
 
 // xmlSelector reads one path. Most paths (child steps, @attr, self::, ..,
@@ -36,8 +55,10 @@ type xmlSelector struct {
 	abs bool // an absolute path: the same for every item of a document
 	// direct is set when p walks the path without the XPath library.
 	direct bool
-	// slot is the selector's place in xmlNavs.abs when abs, else -1.
-	slot int
+	// slot is the selector's place in xmlNavs.abs when abs, else -1;
+	// owner is the selector that fills it, the first compiled for src.
+	slot  int
+	owner *xmlSelector
 }
 
 func (x xmlPaths) compile(path string) (*xmlsyn.Path, *xpath.Expr, error) {
@@ -67,8 +88,7 @@ func (x xmlPaths) CompilePath(path string) (engine.Selector, error) {
 		s.abs = strings.HasPrefix(path, "/") && !strings.Contains(path, "|")
 	}
 	if s.abs && x.slots != nil {
-		s.slot = *x.slots
-		*x.slots++
+		x.slots.add(s)
 	}
 	return s, nil
 }
@@ -84,10 +104,14 @@ func (x xmlPaths) CompileEach(path string) (engine.Splitter, error) {
 // Header keeps, per document, a navigator per split item (so fields of one
 // item do not walk the tree again) and the first values of absolute paths
 // (the same for every item).
+// A document decodeXML reads has its cache from the start (see message).
 func (x xmlPaths) Header(d *engine.Doc, items []any) any {
+	if cache, ok := d.Header.(*xmlNavs); ok && cache != nil {
+		return cache
+	}
 	n := 0
 	if x.slots != nil {
-		n = *x.slots
+		n = len(x.slots.bySrc)
 	}
 	return &xmlNavs{abs: make([]xmlFirst, n)}
 }
@@ -95,9 +119,22 @@ func (x xmlPaths) Header(d *engine.Doc, items []any) any {
 type xmlNavs struct {
 	navs map[*xmlquery.Node]*xmlquery.NodeNavigator
 	abs  []xmlFirst // by xmlSelector.slot
+	// items are what the splitter itemsOf gave for the document: secrets
+	// and events are both read per item.
+	items   []any
+	itemsOf *xmlsyn.Path
 }
 
-// xmlFirst is what First found for sel: the value and the node it is on.
+// reset forgets the document, keeping the memory for the next one.
+func (c *xmlNavs) reset() {
+	clear(c.navs)
+	clear(c.abs)
+	clear(c.items)
+	c.items, c.itemsOf = c.items[:0], nil
+}
+
+// xmlFirst is what First found for the selectors sel owns: the value and
+// the node it is on.
 type xmlFirst struct {
 	sel  *xmlSelector // nil: not looked up yet
 	node *xmlquery.Node
@@ -181,40 +218,46 @@ func (s *xmlSelector) at(n *xmlquery.Node, t string) engine.Position {
 // First finds the first non-empty value of the path. An absolute path is
 // looked up once per document and then read from the document's cache.
 func (s *xmlSelector) First(d *engine.Doc) (engine.Located, bool) {
-	var n *xmlquery.Node
-	var t string
-	var ok bool
-	if cache, _ := d.Header.(*xmlNavs); cache != nil && s.slot >= 0 {
-		if s.slot >= len(cache.abs) {
-			cache.abs = append(cache.abs, make([]xmlFirst, s.slot+1-len(cache.abs))...)
-		}
-		f := &cache.abs[s.slot]
-		if f.sel != s {
-			f.node, f.val, f.ok = s.find(d)
-			f.sel = s
-		}
-		n, t, ok = f.node, f.val, f.ok
-	} else {
-		n, t, ok = s.find(d)
-	}
+	n, t, ok := s.cached(d)
 	if !ok {
 		return engine.Located{}, false
 	}
 	return engine.Located{W: engine.Str(t), At: s.at(n, t)}, true
 }
 
+// FirstValue is First's value without its position, which the engine
+// asks for only when an error needs it.
+func (s *xmlSelector) FirstValue(d *engine.Doc) (engine.Value, bool) {
+	_, t, ok := s.cached(d)
+	if !ok {
+		return engine.Value{}, false
+	}
+	return engine.Str(t), true
+}
+
+// cached is find, read from the document's cache for an absolute path.
+func (s *xmlSelector) cached(d *engine.Doc) (*xmlquery.Node, string, bool) {
+	cache, _ := d.Header.(*xmlNavs)
+	if cache == nil || s.slot < 0 {
+		return s.find(d)
+	}
+	if s.slot >= len(cache.abs) {
+		cache.abs = append(cache.abs, make([]xmlFirst, s.slot+1-len(cache.abs))...)
+	}
+	f := &cache.abs[s.slot]
+	if f.sel != s.owner {
+		f.node, f.val, f.ok = s.find(d)
+		f.sel = s.owner
+	}
+	return f.node, f.val, f.ok
+}
+
 // find returns the first non-empty value of the path, trimmed, and the
 // node it was read on.
 func (s *xmlSelector) find(d *engine.Doc) (*xmlquery.Node, string, bool) {
 	ctx := xmlContext(d)
-	var buf [8]xmlsyn.Hit
-	if hits, ok := s.p.Select(buf[:0], ctx, top(ctx)); ok {
-		for _, h := range hits {
-			if t := strings.TrimSpace(h.Value()); t != "" {
-				return h.Node, t, true
-			}
-		}
-		return nil, "", false
+	if h, t, found, ok := s.p.FirstValue(ctx, top(ctx)); ok {
+		return h.Node, t, found
 	}
 	if v, ok := s.p.Text(ctx, top(ctx)); ok {
 		t := strings.TrimSpace(v)
@@ -246,6 +289,44 @@ func iterNode(it *xpath.NodeIterator) *xmlquery.Node {
 		return nav.Current()
 	}
 	return nil
+}
+
+// EachValue hands over what All selects without the positions, which
+// only an error needs.
+func (s *xmlSelector) EachValue(d *engine.Doc, yield func(engine.Value)) {
+	ctx := xmlContext(d)
+	var buf [8]xmlsyn.Hit
+	if hits, ok := s.p.Select(buf[:0], ctx, top(ctx)); ok {
+		for _, h := range hits {
+			if t := strings.TrimSpace(h.Value()); t != "" {
+				yield(engine.Str(t))
+			}
+		}
+		return
+	}
+	for _, l := range s.All(d) {
+		yield(l.W)
+	}
+}
+
+// AppendTexts is EachValue appending the texts to dst.
+func (s *xmlSelector) AppendTexts(dst []string, d *engine.Doc) []string {
+	ctx := xmlContext(d)
+	var buf [8]xmlsyn.Hit
+	if hits, ok := s.p.Select(buf[:0], ctx, top(ctx)); ok {
+		for _, h := range hits {
+			if t := strings.TrimSpace(h.Value()); t != "" {
+				dst = append(dst, t)
+			}
+		}
+		return dst
+	}
+	for _, l := range s.All(d) {
+		if t := l.W.Text(); t != "" {
+			dst = append(dst, t)
+		}
+	}
+	return dst
 }
 
 func (s *xmlSelector) All(d *engine.Doc) []engine.Located {
@@ -290,7 +371,22 @@ type xmlSplitter struct {
 	x *xpath.Expr
 }
 
-func (s xmlSplitter) Items(d *engine.Doc) (out []any) {
+// Items are found once per document when it has a cache: the engine asks
+// for them to collect the secrets and again to decode.
+func (s xmlSplitter) Items(d *engine.Doc) []any {
+	cache, _ := d.Header.(*xmlNavs)
+	switch {
+	case cache == nil || cache.itemsOf != nil && cache.itemsOf != s.p:
+		return s.items(d, nil)
+	case cache.itemsOf == nil:
+		cache.items = s.items(d, cache.items[:0])
+		cache.itemsOf = s.p
+	}
+	return cache.items
+}
+
+// items appends the document's items to out.
+func (s xmlSplitter) items(d *engine.Doc, out []any) []any {
 	if root, _ := d.Root.(*xmlquery.Node); root != nil {
 		var buf [8]xmlsyn.Hit
 		if hits, ok := s.p.Select(buf[:0], root, top(root)); ok {
@@ -305,7 +401,7 @@ func (s xmlSplitter) Items(d *engine.Doc) (out []any) {
 	}
 	nav := navigator(&engine.Doc{Root: d.Root})
 	if nav == nil {
-		return nil
+		return out
 	}
 	for _, n := range xmlsyn.EvaluateElements(s.x, nav) {
 		out = append(out, n)
@@ -313,4 +409,9 @@ func (s xmlSplitter) Items(d *engine.Doc) (out []any) {
 	return out
 }
 
-var _ engine.HeaderFinder = xmlPaths{}
+// Interface guards.
+var (
+	_ engine.HeaderFinder  = xmlPaths{}
+	_ engine.ValueFinder   = (*xmlSelector)(nil)
+	_ engine.TextsAppender = (*xmlSelector)(nil)
+)

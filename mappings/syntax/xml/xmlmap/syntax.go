@@ -28,7 +28,7 @@ func (Syntax) Paths(s *spec.Spec) (engine.PathCompiler, error) {
 	if s.Options != nil {
 		ns = s.Options.Namespaces
 	}
-	return xmlPaths{ns: ns, slots: new(int)}, nil
+	return xmlPaths{ns: ns, slots: &absSlots{}}, nil
 }
 
 func (Syntax) Decode(r *engine.Registry, br *bufio.Reader, fixed *engine.Profile, opts *engine.DecodeOptions, emit func(engine.Batch) error) error {
