@@ -109,12 +109,28 @@ func decodeMessage(r *engine.Registry, m *edifact.Message, ic *edifact.Interchan
 		dc.SentAt = centuryDate(ic.Date) + ic.Time
 	}
 	events, err := dc.DecodeDoc(&engine.Doc{Root: m}, src)
+	if err == nil {
+		// Events hold strings of the message, never its segments; an
+		// error may point at a segment, so m is kept then.
+		m.Recycle(keepsComponents(p))
+	}
 	if len(events) > 0 {
 		if eerr := emit(engine.Batch{Profile: p, Ref: m.Ref, Events: events}); eerr != nil {
 			return eerr
 		}
 	}
 	return err
+}
+
+// keepsComponents reports whether an event of p may hold a composite's
+// slice of components as read: a list field takes it whole.
+func keepsComponents(p *engine.Profile) bool {
+	for _, cf := range p.Dec.Fields {
+		if cf.Spec.As == "list" {
+			return true
+		}
+	}
+	return false
 }
 
 func matchesEdifact(p *engine.Profile, id edifact.MessageID) bool {
