@@ -83,7 +83,7 @@ func (dc *DecodeCtx) DecodeDoc(d *Doc, src canonical.Source) ([]*canonical.Relea
 	if err := dc.checkMessage(d, len(items)); err != nil {
 		return nil, err
 	}
-	var out []*canonical.ReleaseEvent
+	out := make([]*canonical.ReleaseEvent, 0, len(items))
 	var errs []error
 	for _, it := range items {
 		d.Item = it

@@ -57,6 +57,6 @@ func (r *Reader) releaseScratch() {
 	r.msg.give(&sc.msg)
 	r.env.give(&sc.env)
 	sc.src = r.src.release()
-	sc.envSegs.clear(false)
+	sc.envSegs.clear()
 	scratchPool.Put(sc)
 }

@@ -38,16 +38,12 @@ func (st *segStore) takeSegs(n int) []Segment {
 	return st.segs[:n]
 }
 
-// clear drops what the store refers to, so that a pooled store keeps no
-// message text alive; keepComps leaves the components to the caller.
-func (st *segStore) clear(keepComps bool) {
+// clear drops what the store refers to; it is done only for a store
+// left unused for long (the reader's envelope store).
+func (st *segStore) clear() {
 	clear(st.segs[:cap(st.segs)])
 	clear(st.elems[:cap(st.elems)])
-	if keepComps {
-		st.comps = nil
-	} else {
-		clear(st.comps[:cap(st.comps)])
-	}
+	clear(st.comps[:cap(st.comps)])
 }
 
 // Recycle hands the memory of m's segments to the messages read next, by
@@ -62,6 +58,11 @@ func (m *Message) Recycle(keepComponents bool) {
 		return
 	}
 	m.store, m.Segments = nil, nil
-	st.clear(keepComponents)
+	if keepComponents {
+		st.comps = nil
+	}
+	// The store is not cleared, which would cost more than the rest of
+	// recycling: until the next message overwrites them, its slices may
+	// keep the text of one earlier message alive.
 	segStorePool.Put(st)
 }

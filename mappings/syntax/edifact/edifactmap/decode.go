@@ -7,6 +7,7 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/nexport/pcsgate/canonical"
 	"github.com/nexport/pcsgate/mappings/engine"
@@ -104,15 +105,23 @@ func decodeMessage(r *engine.Registry, m *edifact.Message, ic *edifact.Interchan
 	if ic != nil {
 		src.InterchangeRef, src.Sender, src.Receiver = ic.ControlRef, ic.Sender, ic.Recipient
 	}
-	dc := &engine.DecodeCtx{Profile: p, File: opts.Name, Ref: m.Ref, Opts: opts}
+	w := workPool.Get().(*decodeWork)
+	w.dc = engine.DecodeCtx{Profile: p, File: opts.Name, Ref: m.Ref, Opts: opts}
 	if ic != nil {
-		dc.SentAt = centuryDate(ic.Date) + ic.Time
+		w.dc.SentAt = centuryDate(ic.Date) + ic.Time
 	}
-	events, err := dc.DecodeDoc(&engine.Doc{Root: m}, src)
+	w.doc = engine.Doc{Root: m}
+	events, err := w.dc.DecodeDoc(&w.doc, src)
 	if err == nil {
-		// Events hold strings of the message, never its segments; an
-		// error may point at a segment, so m is kept then.
+		// Events hold strings of the message, never its segments or the
+		// state of its decoding; an error may point at a segment, so all
+		// is kept then.
+		if h, ok := w.doc.Header.(*edHeader); ok && h.set != nil {
+			h.set.release()
+		}
 		m.Recycle(keepsComponents(p))
+		*w = decodeWork{}
+		workPool.Put(w)
 	}
 	if len(events) > 0 {
 		if eerr := emit(engine.Batch{Profile: p, Ref: m.Ref, Events: events}); eerr != nil {
@@ -121,6 +130,14 @@ func decodeMessage(r *engine.Registry, m *edifact.Message, ic *edifact.Interchan
 	}
 	return err
 }
+
+// decodeWork is the state of decoding one message, pooled.
+type decodeWork struct {
+	dc  engine.DecodeCtx
+	doc engine.Doc
+}
+
+var workPool = sync.Pool{New: func() any { return new(decodeWork) }}
 
 // keepsComponents reports whether an event of p may hold a composite's
 // slice of components as read: a list field takes it whole.

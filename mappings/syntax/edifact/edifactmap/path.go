@@ -3,6 +3,7 @@ package edifactmap
 import (
 	"fmt"
 	"strings"
+	"sync"
 	"sync/atomic"
 
 	"github.com/nexport/pcsgate/mappings/engine"
@@ -51,6 +52,7 @@ type edifactSelector struct {
 type edGroup struct {
 	start, end int
 	idx        *msgIndex
+	set        *splitSet // that holds the group, nil when made alone
 }
 
 func (p edifactPaths) CompilePath(path string) (engine.Selector, error) {
@@ -137,7 +139,8 @@ func (sp edifactSplitter) Items(d *engine.Doc) []any {
 	if n == 0 {
 		return nil
 	}
-	groups := make([]edGroup, 0, n)
+	set := splitPool.Get().(*splitSet)
+	groups := set.groups[:0]
 	open := false
 	for i := range m.Segments {
 		seg := &m.Segments[i]
@@ -157,14 +160,36 @@ func (sp edifactSplitter) Items(d *engine.Doc) []any {
 	if open {
 		groups[len(groups)-1].end = len(m.Segments)
 	}
-	idx := newMsgIndex(m)
+	set.idx.build(m)
+	set.groups = groups
 	// Pointers into one slice: boxing them costs no allocation.
-	out := make([]any, len(groups))
+	out := set.items[:0]
 	for i := range groups {
-		groups[i].idx = idx
-		out[i] = &groups[i]
+		groups[i].idx, groups[i].set = &set.idx, set
+		out = append(out, &groups[i])
 	}
+	set.items = out
 	return out
+}
+
+// splitSet is the memory of splitting one message: its groups, the items
+// handed to the engine, the index by tag and the header. It is pooled:
+// a message decoded without a problem gives it back (release), since
+// nothing refers to it then.
+type splitSet struct {
+	groups []edGroup
+	items  []any
+	idx    msgIndex
+	hdr    edHeader
+}
+
+var splitPool = sync.Pool{New: func() any { return new(splitSet) }}
+
+// release gives the set back to the pool.
+func (s *splitSet) release() {
+	clear(s.items)
+	s.hdr.idx = nil
+	splitPool.Put(s)
 }
 
 // isHead reports whether seg opens a group.
@@ -182,12 +207,21 @@ type edHeader struct {
 	// 1 + the segment's number.
 	found []int32
 	ids   *atomic.Int32
+	set   *splitSet // that holds the header, nil when made alone
 }
 
 func edifactHeader(m *edifact.Message, groups []any, ids *atomic.Int32) *edHeader {
-	h := &edHeader{inGroup: make([]bool, len(m.Segments)), ids: ids}
+	h := &edHeader{}
+	if len(groups) > 0 {
+		if set := groups[0].(*edGroup).set; set != nil {
+			h = &set.hdr
+			h.set = set
+		}
+	}
+	h.inGroup = resized(h.inGroup, len(m.Segments))
+	h.ids, h.found = ids, h.found[:0]
 	if ids != nil {
-		h.found = make([]int32, ids.Load())
+		h.found = resized(h.found, int(ids.Load()))
 	}
 	for _, g := range groups {
 		gr := g.(*edGroup)
@@ -197,6 +231,17 @@ func edifactHeader(m *edifact.Message, groups []any, ids *atomic.Int32) *edHeade
 		}
 	}
 	return h
+}
+
+// resized returns s with n zero elements, reusing its array when big
+// enough.
+func resized[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
+	}
+	s = s[:n]
+	clear(s)
+	return s
 }
 
 func (s *edifactSelector) matches(seg *edifact.Segment) bool {
@@ -403,6 +448,23 @@ func (s *edifactSelector) All(d *engine.Doc) []engine.Located {
 		}
 	}
 	return out
+}
+
+// EachValue is All's values without their positions, which an `all`
+// field does not need.
+func (s *edifactSelector) EachValue(d *engine.Doc, yield func(engine.Value)) {
+	c, ok := s.cursor(d)
+	if !ok {
+		return
+	}
+	for seg := c.next(); seg != nil; seg = c.next() {
+		if !s.matches(seg) {
+			continue
+		}
+		if w := s.value(seg); w.OK {
+			yield(w)
+		}
+	}
 }
 
 func (s *edifactSelector) Where(d *engine.Doc) engine.Position {
