@@ -26,12 +26,16 @@ type edifactPaths struct {
 	// ids numbers the selectors compiled, so that a message's header can
 	// keep what each found (see headerFirst); nil numbers none.
 	ids *atomic.Int32
+	// compiled keeps the selectors by path, so that fields reading the
+	// same path share one, and what it found (see groupFirst); nil keeps
+	// none.
+	compiled *sync.Map
 }
 
 // newEdifactPaths returns the path language of a profile whose split
 // (each) names groupTag.
 func newEdifactPaths(groupTag string) edifactPaths {
-	return edifactPaths{groupTag: groupTag, ids: new(atomic.Int32)}
+	return edifactPaths{groupTag: groupTag, ids: new(atomic.Int32), compiled: new(sync.Map)}
 }
 
 type edifactSelector struct {
@@ -53,9 +57,29 @@ type edGroup struct {
 	start, end int
 	idx        *msgIndex
 	set        *splitSet // that holds the group, nil when made alone
+	// found keeps, by selector id, what First found in the group, as
+	// edHeader.found does outside the groups; ids numbers the selectors.
+	found []int32
+	ids   *atomic.Int32
 }
 
 func (p edifactPaths) CompilePath(path string) (engine.Selector, error) {
+	if p.compiled == nil {
+		return p.compilePath(path)
+	}
+	if s, ok := p.compiled.Load(path); ok {
+		return s.(engine.Selector), nil
+	}
+	s, err := p.compilePath(path)
+	if err != nil {
+		return nil, err
+	}
+	got, _ := p.compiled.LoadOrStore(path, s)
+	return got.(engine.Selector), nil
+}
+
+// compilePath is CompilePath of a path not compiled before.
+func (p edifactPaths) compilePath(path string) (engine.Selector, error) {
 	s := &edifactSelector{raw: path}
 	if p.ids != nil {
 		s.ids, s.id = p.ids, p.ids.Add(1)-1
@@ -181,6 +205,7 @@ type splitSet struct {
 	items  []any
 	idx    msgIndex
 	hdr    edHeader
+	gfound []int32 // the groups' found, one after the other
 }
 
 var splitPool = sync.Pool{New: func() any { return new(splitSet) }}
@@ -211,17 +236,25 @@ type edHeader struct {
 }
 
 func edifactHeader(m *edifact.Message, groups []any, ids *atomic.Int32) *edHeader {
-	h := &edHeader{}
+	var set *splitSet
 	if len(groups) > 0 {
-		if set := groups[0].(*edGroup).set; set != nil {
-			h = &set.hdr
-			h.set = set
-		}
+		set = groups[0].(*edGroup).set
 	}
+	if set == nil {
+		set = &splitSet{}
+	}
+	h := &set.hdr
+	h.set = set
 	h.inGroup = resized(h.inGroup, len(m.Segments))
 	h.ids, h.found = ids, h.found[:0]
 	if ids != nil {
-		h.found = resized(h.found, int(ids.Load()))
+		n := int(ids.Load())
+		h.found = resized(h.found, n)
+		set.gfound = resized(set.gfound, n*len(groups))
+		for i, g := range groups {
+			gr := g.(*edGroup)
+			gr.found, gr.ids = set.gfound[i*n:(i+1)*n:(i+1)*n], ids
+		}
 	}
 	for _, g := range groups {
 		gr := g.(*edGroup)
@@ -351,7 +384,7 @@ func (s *edifactSelector) firstIndex(m *edifact.Message, d *engine.Doc) int {
 		if g.idx == nil {
 			return s.firstLinear(m.Segments, g.start, g.end, nil)
 		}
-		return s.firstListed(m.Segments, g.idx.segments(s.key), g.start, g.end, nil)
+		return s.groupFirst(m, g)
 	}
 	h, _ := d.Header.(*edHeader)
 	switch {
@@ -361,6 +394,28 @@ func (s *edifactSelector) firstIndex(m *edifact.Message, d *engine.Doc) int {
 		return s.firstLinear(m.Segments, 0, len(m.Segments), h.inGroup)
 	}
 	return s.headerFirst(m, h)
+}
+
+// groupFirst is firstIndex in the group g, looked up once per group:
+// fields reading the same path share a selector.
+func (s *edifactSelector) groupFirst(m *edifact.Message, g *edGroup) int {
+	known := s.ids != nil && s.ids == g.ids && int(s.id) < len(g.found)
+	if known {
+		switch f := g.found[s.id]; {
+		case f < 0:
+			return -1
+		case f > 0:
+			return int(f) - 1
+		}
+	}
+	k := s.firstListed(m.Segments, g.idx.segments(s.key), g.start, g.end, nil)
+	if known {
+		g.found[s.id] = int32(k + 1)
+		if k < 0 {
+			g.found[s.id] = -1
+		}
+	}
+	return k
 }
 
 // headerFirst is firstIndex outside every group, looked up once per
