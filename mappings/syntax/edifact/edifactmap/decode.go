@@ -31,6 +31,7 @@ func cutEdifact(r *engine.Registry, br *bufio.Reader, fixed *engine.Profile, opt
 		ropts.Charset = fixed.Spec.Options.Charset
 	}
 	rd := edifact.NewReader(br, ropts)
+	defer rd.Release() // the chunks hold messages and the interchange, not rd
 	ic, err := rd.Interchange()
 	if err != nil {
 		var ee *edifact.Error
