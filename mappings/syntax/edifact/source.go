@@ -40,16 +40,9 @@ type source struct {
 	lastLine  int
 }
 
-// newSource returns a source of r. hint, if positive, is the size of the
-// whole input, so a small input gets a small buffer. spare is a buffer
-// left by an earlier source, used when it is big enough.
-func newSource(r io.Reader, max, hint int, spare []byte) *source {
-	s := new(source)
-	s.init(r, max, hint, spare)
-	return s
-}
-
-// init is newSource into s.
+// init readies s to read r. hint, if positive, is the size of the whole
+// input, so a small input gets a small buffer. spare is a buffer left by
+// an earlier source, used when it is big enough.
 func (s *source) init(r io.Reader, max, hint int, spare []byte) {
 	size := min(minBuffer, max+512)
 	if hint > 0 {
