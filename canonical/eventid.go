@@ -37,14 +37,39 @@ func NewEventID(src Source, key Key, typ EventType, seq int) string {
 	for _, part := range [...]string{
 		"pcsgate/event/v1",
 		src.PCS, src.Profile, src.Sender, src.InterchangeRef, src.MessageRef, src.Function,
-		key.String(), string(typ), strconv.Itoa(seq),
 	} {
 		buf = appendPart(buf, part)
 	}
+	buf = appendKeyPart(buf, &key)
+	buf = appendPart(buf, string(typ))
+	buf = appendPart(buf, strconv.Itoa(seq))
 	sum := sha256.Sum256(buf)
-	var enc [52]byte // base32 of 32 bytes without padding
-	idEncoding.Encode(enc[:], sum[:])
-	return EventIDPrefix + string(enc[:eventIDChars])
+	var enc [len(EventIDPrefix) + 52]byte // the prefix, then base32 of 32 bytes without padding
+	copy(enc[:], EventIDPrefix)
+	idEncoding.Encode(enc[len(EventIDPrefix):], sum[:])
+	return string(enc[:len(EventIDPrefix)+eventIDChars])
+}
+
+// appendKeyPart is appendPart of k.String(), without making the string.
+func appendKeyPart(buf []byte, k *Key) []byte {
+	parts := [...]string{"SEA/", k.Port, "/", k.Carrier, "/", k.BLNumber, "/", k.ContainerNumber}
+	n := len(parts)
+	if k.Air() {
+		parts = [...]string{"AIR/", k.Airport, "/", k.AWB, "/", k.HAWB, "", ""}
+		if n = 6; k.HAWB == "" {
+			n = 4
+		}
+	}
+	size := 0
+	for _, p := range parts[:n] {
+		size += len(p)
+	}
+	buf = strconv.AppendInt(buf, int64(size), 10)
+	buf = append(buf, ':')
+	for _, p := range parts[:n] {
+		buf = append(buf, p...)
+	}
+	return buf
 }
 
 // BusinessKey returns the key that recognises the same business message

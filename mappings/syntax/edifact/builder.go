@@ -187,22 +187,24 @@ func (b *builder) endElem() {
 }
 
 // segments turns everything added since reset into Segments that share
-// one string and no memory with the builder.
-func (b *builder) segments() []Segment {
+// one string and no memory with the builder. The slices come from st when
+// they are big enough, else they are made and kept in st.
+func (b *builder) segments(st *segStore) []Segment {
 	text := string(b.buf)
-	comps := make([]string, len(b.comps))
+	comps := st.takeComps(len(b.comps))
 	for i, sp := range b.comps {
 		comps[i] = text[sp.start:sp.end]
 	}
-	elems := make([][]string, len(b.elems))
+	elems := st.takeElems(len(b.elems))
 	for i, e := range b.elems {
 		end := e.comp + e.nComp
 		elems[i] = comps[e.comp:end:end]
 	}
-	segs := make([]Segment, len(b.segs))
+	segs := st.takeSegs(len(b.segs))
 	for i, sr := range b.segs {
 		s := &segs[i]
 		s.Tag = text[sr.tag.start:sr.tag.end]
+		s.Elements = nil
 		if sr.nElem > 0 {
 			end := sr.elem + sr.nElem
 			s.Elements = elems[sr.elem:end:end]

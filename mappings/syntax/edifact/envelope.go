@@ -43,7 +43,7 @@ func (r *Reader) openUNB(seg raw, una bool) error {
 	if err != nil {
 		// The interchange is known though unreadable, so that its
 		// sender can be told (see Check).
-		unb := r.env.segments()[0]
+		unb := r.env.segments(&r.sc.envSegs)[0]
 		r.ic = interchangeOf(&unb, r.d, una)
 		e := r.at(seg, "UNB", err, unb.Value(1, 1))
 		e.Element, e.Component = 1, 1
@@ -55,7 +55,7 @@ func (r *Reader) openUNB(seg raw, una bool) error {
 	if p := r.env.prob; p != nil {
 		return r.fatal(r.problemError(p))
 	}
-	unb := r.env.segments()[0]
+	unb := r.env.segments(&r.sc.envSegs)[0]
 	r.ic = interchangeOf(&unb, r.d, una)
 	r.inIC = true
 	// A value too long for its element leaves the interchange readable:
@@ -82,7 +82,7 @@ func (r *Reader) envelope(seg raw) (Segment, *Error) {
 	if p := r.env.prob; p != nil {
 		return Segment{}, r.problemError(p)
 	}
-	return r.env.segments()[0], nil
+	return r.env.segments(&r.sc.envSegs)[0], nil
 }
 
 func (r *Reader) openUNG(seg raw) error {

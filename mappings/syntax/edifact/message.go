@@ -64,8 +64,9 @@ func (r *Reader) readMessage(unh raw) (*Message, error) {
 		e.MessageRef = r.msgRef()
 		return nil, e
 	}
-	segs := b.segments()
-	m := &Message{Ref: segs[0].Value(1, 1), ID: messageID(&segs[0]), Index: r.index, Segments: segs}
+	st := segStorePool.Get().(*segStore)
+	segs := b.segments(st)
+	m := &Message{Ref: segs[0].Value(1, 1), ID: messageID(&segs[0]), Index: r.index, Segments: segs, store: st}
 	if r.inIC {
 		m.Interchange = r.ic
 	}

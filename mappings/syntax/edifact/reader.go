@@ -3,6 +3,7 @@ package edifact
 import (
 	"errors"
 	"io"
+	"sync"
 
 	"github.com/nexport/pcsgate/canonical/errtext"
 )
@@ -40,14 +41,15 @@ type ReaderOptions struct {
 
 // Reader reads the messages of EDIFACT interchanges from a stream.
 type Reader struct {
-	src  *source
-	opts ReaderOptions
-	d    Delims
-	cs   *charset
-	cls  *[256]uint8 // &sc.tab: byte classes of cs under d
-	msg  builder
-	env  builder
-	sc   *scratch // pooled buffers, nil once given back
+	src    *source
+	source source // what src points at
+	opts   ReaderOptions
+	d      Delims
+	cs     *charset
+	cls    *[256]uint8 // &sc.tab: byte classes of cs under d
+	msg    builder
+	env    builder
+	sc     *scratch // pooled buffers, nil once given back
 
 	started bool
 	done    bool
@@ -88,11 +90,27 @@ func newReader(r io.Reader, opts ReaderOptions, hint int) *Reader {
 		opts.Charset = "UNOC"
 	}
 	opts.Delims = opts.Delims.orDefault()
-	rd := &Reader{opts: opts}
+	rd, _ := readerPool.Get().(*Reader)
+	if rd == nil {
+		rd = new(Reader)
+	}
+	*rd = Reader{opts: opts}
 	rd.takeScratch()
-	rd.src = newSource(r, opts.MaxSegmentBytes, hint, rd.sc.src)
+	rd.src = &rd.source
+	rd.src.init(r, opts.MaxSegmentBytes, hint, rd.sc.src)
 	rd.sc.src = nil
 	return rd
+}
+
+var readerPool sync.Pool
+
+// Release hands r, and its buffers if it did not read to the end, to the
+// Readers made next. r must not be used any more; the messages and the
+// interchange it returned stay valid.
+func (r *Reader) Release() {
+	r.releaseScratch()
+	*r = Reader{}
+	readerPool.Put(r)
 }
 
 // Offset returns the number of bytes consumed so far.

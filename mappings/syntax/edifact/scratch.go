@@ -9,9 +9,12 @@ import "sync"
 // then allocates little besides the message it returns.
 type scratch struct {
 	msg, env builderBufs
-	src      []byte
-	tab      [256]uint8 // byte classes of the character set under the delimiters
-	raw      [256]uint8 // byte classes of rawSet under the delimiters, for a first look at UNB
+	// envSegs holds the envelope segment last read, which the Reader
+	// uses before it reads the next.
+	envSegs segStore
+	src     []byte
+	tab     [256]uint8 // byte classes of the character set under the delimiters
+	raw     [256]uint8 // byte classes of rawSet under the delimiters, for a first look at UNB
 }
 
 // builderBufs are the reusable slices of a builder.
@@ -54,5 +57,6 @@ func (r *Reader) releaseScratch() {
 	r.msg.give(&sc.msg)
 	r.env.give(&sc.env)
 	sc.src = r.src.release()
+	sc.envSegs.clear()
 	scratchPool.Put(sc)
 }

@@ -76,6 +76,8 @@ type Message struct {
 	Index       int          // 1-based message number in the interchange
 	Segments    []Segment    // UNH .. UNT inclusive
 	Interchange *Interchange // nil when the input has no UNB
+
+	store *segStore // the memory of Segments, for Recycle
 }
 
 // messageID reads S009 from a UNH segment.

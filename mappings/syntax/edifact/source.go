@@ -40,10 +40,10 @@ type source struct {
 	lastLine  int
 }
 
-// newSource returns a source of r. hint, if positive, is the size of the
-// whole input, so a small input gets a small buffer. spare is a buffer
-// left by an earlier source, used when it is big enough.
-func newSource(r io.Reader, max, hint int, spare []byte) *source {
+// init readies s to read r. hint, if positive, is the size of the whole
+// input, so a small input gets a small buffer. spare is a buffer left by
+// an earlier source, used when it is big enough.
+func (s *source) init(r io.Reader, max, hint int, spare []byte) {
 	size := min(minBuffer, max+512)
 	if hint > 0 {
 		size = min(size, hint+1)
@@ -54,7 +54,7 @@ func newSource(r io.Reader, max, hint int, spare []byte) *source {
 	} else {
 		buf = make([]byte, size)
 	}
-	return &source{r: r, buf: buf, line: 1, max: max}
+	*s = source{r: r, buf: buf, line: 1, max: max}
 }
 
 // release returns the buffer of s for another source; s must not be read

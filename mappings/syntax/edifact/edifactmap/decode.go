@@ -7,6 +7,7 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/nexport/pcsgate/canonical"
 	"github.com/nexport/pcsgate/mappings/engine"
@@ -30,6 +31,7 @@ func cutEdifact(r *engine.Registry, br *bufio.Reader, fixed *engine.Profile, opt
 		ropts.Charset = fixed.Spec.Options.Charset
 	}
 	rd := edifact.NewReader(br, ropts)
+	defer rd.Release() // the chunks hold messages and the interchange, not rd
 	ic, err := rd.Interchange()
 	if err != nil {
 		var ee *edifact.Error
@@ -104,17 +106,49 @@ func decodeMessage(r *engine.Registry, m *edifact.Message, ic *edifact.Interchan
 	if ic != nil {
 		src.InterchangeRef, src.Sender, src.Receiver = ic.ControlRef, ic.Sender, ic.Recipient
 	}
-	dc := &engine.DecodeCtx{Profile: p, File: opts.Name, Ref: m.Ref, Opts: opts}
+	w := workPool.Get().(*decodeWork)
+	w.dc = engine.DecodeCtx{Profile: p, File: opts.Name, Ref: m.Ref, Opts: opts}
 	if ic != nil {
-		dc.SentAt = centuryDate(ic.Date) + ic.Time
+		w.dc.SentAt = centuryDate(ic.Date) + ic.Time
 	}
-	events, err := dc.DecodeDoc(&engine.Doc{Root: m}, src)
+	w.doc = engine.Doc{Root: m}
+	events, err := w.dc.DecodeDoc(&w.doc, src)
+	if err == nil {
+		// Events hold strings of the message, never its segments or the
+		// state of its decoding; an error may point at a segment, so all
+		// is kept then.
+		if h, ok := w.doc.Header.(*edHeader); ok && h.set != nil {
+			h.set.release()
+		}
+		m.Recycle(keepsComponents(p))
+		*w = decodeWork{}
+		workPool.Put(w)
+	}
 	if len(events) > 0 {
 		if eerr := emit(engine.Batch{Profile: p, Ref: m.Ref, Events: events}); eerr != nil {
 			return eerr
 		}
 	}
 	return err
+}
+
+// decodeWork is the state of decoding one message, pooled.
+type decodeWork struct {
+	dc  engine.DecodeCtx
+	doc engine.Doc
+}
+
+var workPool = sync.Pool{New: func() any { return new(decodeWork) }}
+
+// keepsComponents reports whether an event of p may hold a composite's
+// slice of components as read: a list field takes it whole.
+func keepsComponents(p *engine.Profile) bool {
+	for _, cf := range p.Dec.Fields {
+		if cf.Spec.As == "list" {
+			return true
+		}
+	}
+	return false
 }
 
 func matchesEdifact(p *engine.Profile, id edifact.MessageID) bool {

@@ -15,6 +15,7 @@ type msgIndex struct {
 	// is empty. Tags beyond the first maxSlotted are found by a walk.
 	slots    [64]uint8
 	overflow bool
+	buf      []int32 // holds order, and the tag of each segment while building
 }
 
 // maxSlotted keeps a quarter of slots empty, so that probes stay short
@@ -26,10 +27,24 @@ func slotOf(k uint32) uint32 { return (k * 0x9E3779B1) >> 26 }
 
 // newMsgIndex indexes the segments of m by tag.
 func newMsgIndex(m *edifact.Message) *msgIndex {
+	x := &msgIndex{}
+	x.build(m)
+	return x
+}
+
+// build indexes the segments of m by tag into x, reusing the slices x
+// holds from an earlier message.
+func (x *msgIndex) build(m *edifact.Message) {
 	n := len(m.Segments)
-	buf := make([]int32, 2*n)
-	slot, order := buf[:n], buf[n:]
-	x := &msgIndex{tags: make([]uint32, 0, 16), order: order}
+	buf := x.buf
+	if cap(buf) < 2*n {
+		buf = make([]int32, 2*n)
+	}
+	slot, order := buf[:n], buf[n:2*n]
+	*x = msgIndex{tags: x.tags[:0], spans: x.spans[:0], order: order, buf: buf}
+	if x.tags == nil {
+		x.tags = make([]uint32, 0, 16)
+	}
 	for i := range m.Segments {
 		k := tagKey(m.Segments[i].Tag)
 		j := x.find(k)
@@ -40,7 +55,7 @@ func newMsgIndex(m *edifact.Message) *msgIndex {
 		}
 		slot[i] = int32(j)
 	}
-	x.spans = make([]int32, len(x.tags)+1)
+	x.spans = append(x.spans[:0], make([]int32, len(x.tags)+1)...)
 	for _, j := range slot {
 		x.spans[j+1]++
 	}
@@ -55,7 +70,6 @@ func newMsgIndex(m *edifact.Message) *msgIndex {
 	}
 	copy(x.spans[1:], x.spans[:len(x.spans)-1])
 	x.spans[0] = 0
-	return x
 }
 
 // addSlot records that tag key k is tags[j].

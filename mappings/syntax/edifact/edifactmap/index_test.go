@@ -49,6 +49,12 @@ func TestIndexMatchesLinearWalk(t *testing.T) {
 			fast := &engine.Doc{Root: m, Item: it, Header: hdr}
 			slow := &engine.Doc{Root: m, Item: &g, Header: linHdr}
 			assert.Equal(t, values(sel.All(slow)), values(sel.All(fast)), p)
+			var all, each []engine.Value
+			for _, l := range sel.All(slow) {
+				all = append(all, l.W)
+			}
+			sel.(*edifactSelector).EachValue(fast, func(w engine.Value) { each = append(each, w) })
+			assert.Equal(t, all, each, p)
 			want, okWant := sel.First(slow)
 			for range 2 {
 				got, ok := sel.First(fast)

@@ -3,6 +3,7 @@ package edifactmap
 import (
 	"fmt"
 	"strings"
+	"sync"
 	"sync/atomic"
 
 	"github.com/nexport/pcsgate/mappings/engine"
@@ -25,12 +26,16 @@ type edifactPaths struct {
 	// ids numbers the selectors compiled, so that a message's header can
 	// keep what each found (see headerFirst); nil numbers none.
 	ids *atomic.Int32
+	// compiled keeps the selectors by path, so that fields reading the
+	// same path share one, and what it found (see groupFirst); nil keeps
+	// none.
+	compiled *sync.Map
 }
 
 // newEdifactPaths returns the path language of a profile whose split
 // (each) names groupTag.
 func newEdifactPaths(groupTag string) edifactPaths {
-	return edifactPaths{groupTag: groupTag, ids: new(atomic.Int32)}
+	return edifactPaths{groupTag: groupTag, ids: new(atomic.Int32), compiled: new(sync.Map)}
 }
 
 type edifactSelector struct {
@@ -51,9 +56,30 @@ type edifactSelector struct {
 type edGroup struct {
 	start, end int
 	idx        *msgIndex
+	set        *splitSet // that holds the group, nil when made alone
+	// found keeps, by selector id, what First found in the group, as
+	// edHeader.found does outside the groups; ids numbers the selectors.
+	found []int32
+	ids   *atomic.Int32
 }
 
 func (p edifactPaths) CompilePath(path string) (engine.Selector, error) {
+	if p.compiled == nil {
+		return p.compilePath(path)
+	}
+	if s, ok := p.compiled.Load(path); ok {
+		return s.(engine.Selector), nil
+	}
+	s, err := p.compilePath(path)
+	if err != nil {
+		return nil, err
+	}
+	got, _ := p.compiled.LoadOrStore(path, s)
+	return got.(engine.Selector), nil
+}
+
+// compilePath is CompilePath of a path not compiled before.
+func (p edifactPaths) compilePath(path string) (engine.Selector, error) {
 	s := &edifactSelector{raw: path}
 	if p.ids != nil {
 		s.ids, s.id = p.ids, p.ids.Add(1)-1
@@ -137,7 +163,8 @@ func (sp edifactSplitter) Items(d *engine.Doc) []any {
 	if n == 0 {
 		return nil
 	}
-	groups := make([]edGroup, 0, n)
+	set := splitPool.Get().(*splitSet)
+	groups := set.groups[:0]
 	open := false
 	for i := range m.Segments {
 		seg := &m.Segments[i]
@@ -157,14 +184,37 @@ func (sp edifactSplitter) Items(d *engine.Doc) []any {
 	if open {
 		groups[len(groups)-1].end = len(m.Segments)
 	}
-	idx := newMsgIndex(m)
+	set.idx.build(m)
+	set.groups = groups
 	// Pointers into one slice: boxing them costs no allocation.
-	out := make([]any, len(groups))
+	out := set.items[:0]
 	for i := range groups {
-		groups[i].idx = idx
-		out[i] = &groups[i]
+		groups[i].idx, groups[i].set = &set.idx, set
+		out = append(out, &groups[i])
 	}
+	set.items = out
 	return out
+}
+
+// splitSet is the memory of splitting one message: its groups, the items
+// handed to the engine, the index by tag and the header. It is pooled:
+// a message decoded without a problem gives it back (release), since
+// nothing refers to it then.
+type splitSet struct {
+	groups []edGroup
+	items  []any
+	idx    msgIndex
+	hdr    edHeader
+	gfound []int32 // the groups' found, one after the other
+}
+
+var splitPool = sync.Pool{New: func() any { return new(splitSet) }}
+
+// release gives the set back to the pool.
+func (s *splitSet) release() {
+	clear(s.items)
+	s.hdr.idx = nil
+	splitPool.Put(s)
 }
 
 // isHead reports whether seg opens a group.
@@ -182,12 +232,29 @@ type edHeader struct {
 	// 1 + the segment's number.
 	found []int32
 	ids   *atomic.Int32
+	set   *splitSet // that holds the header, nil when made alone
 }
 
 func edifactHeader(m *edifact.Message, groups []any, ids *atomic.Int32) *edHeader {
-	h := &edHeader{inGroup: make([]bool, len(m.Segments)), ids: ids}
+	var set *splitSet
+	if len(groups) > 0 {
+		set = groups[0].(*edGroup).set
+	}
+	if set == nil {
+		set = &splitSet{}
+	}
+	h := &set.hdr
+	h.set = set
+	h.inGroup = resized(h.inGroup, len(m.Segments))
+	h.ids, h.found = ids, h.found[:0]
 	if ids != nil {
-		h.found = make([]int32, ids.Load())
+		n := int(ids.Load())
+		h.found = resized(h.found, n)
+		set.gfound = resized(set.gfound, n*len(groups))
+		for i, g := range groups {
+			gr := g.(*edGroup)
+			gr.found, gr.ids = set.gfound[i*n:(i+1)*n:(i+1)*n], ids
+		}
 	}
 	for _, g := range groups {
 		gr := g.(*edGroup)
@@ -197,6 +264,17 @@ func edifactHeader(m *edifact.Message, groups []any, ids *atomic.Int32) *edHeade
 		}
 	}
 	return h
+}
+
+// resized returns s with n zero elements, reusing its array when big
+// enough.
+func resized[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
+	}
+	s = s[:n]
+	clear(s)
+	return s
 }
 
 func (s *edifactSelector) matches(seg *edifact.Segment) bool {
@@ -306,7 +384,7 @@ func (s *edifactSelector) firstIndex(m *edifact.Message, d *engine.Doc) int {
 		if g.idx == nil {
 			return s.firstLinear(m.Segments, g.start, g.end, nil)
 		}
-		return s.firstListed(m.Segments, g.idx.segments(s.key), g.start, g.end, nil)
+		return s.groupFirst(m, g)
 	}
 	h, _ := d.Header.(*edHeader)
 	switch {
@@ -316,6 +394,28 @@ func (s *edifactSelector) firstIndex(m *edifact.Message, d *engine.Doc) int {
 		return s.firstLinear(m.Segments, 0, len(m.Segments), h.inGroup)
 	}
 	return s.headerFirst(m, h)
+}
+
+// groupFirst is firstIndex in the group g, looked up once per group:
+// fields reading the same path share a selector.
+func (s *edifactSelector) groupFirst(m *edifact.Message, g *edGroup) int {
+	known := s.ids != nil && s.ids == g.ids && int(s.id) < len(g.found)
+	if known {
+		switch f := g.found[s.id]; {
+		case f < 0:
+			return -1
+		case f > 0:
+			return int(f) - 1
+		}
+	}
+	k := s.firstListed(m.Segments, g.idx.segments(s.key), g.start, g.end, nil)
+	if known {
+		g.found[s.id] = int32(k + 1)
+		if k < 0 {
+			g.found[s.id] = -1
+		}
+	}
+	return k
 }
 
 // headerFirst is firstIndex outside every group, looked up once per
@@ -403,6 +503,23 @@ func (s *edifactSelector) All(d *engine.Doc) []engine.Located {
 		}
 	}
 	return out
+}
+
+// EachValue is All's values without their positions, which an `all`
+// field does not need.
+func (s *edifactSelector) EachValue(d *engine.Doc, yield func(engine.Value)) {
+	c, ok := s.cursor(d)
+	if !ok {
+		return
+	}
+	for seg := c.next(); seg != nil; seg = c.next() {
+		if !s.matches(seg) {
+			continue
+		}
+		if w := s.value(seg); w.OK {
+			yield(w)
+		}
+	}
 }
 
 func (s *edifactSelector) Where(d *engine.Doc) engine.Position {
