@@ -53,7 +53,9 @@ func TestFleetCampaign(t *testing.T) {
 	t.Parallel() // the campaigns wait on faults more than they compute
 	dsn := storetest.PostgresDSN(t)
 	rng := scheduleRand(t)
-	run := startFleetRun(t, campaignMembers, dsn, campaignMessages)
+	// Partitioned, so that the hangs and kills also hit members that
+	// deliver side by side.
+	run := startFleetRun(t, campaignMembers, dsn, campaignMessages, 4)
 	defer run.watch.close()
 	r, watch, f, fed, started := run.r, run.watch, run.f, run.fed, run.started
 	h := &hanger{rig: r, hung: -1, done: make(chan error, 1)}
@@ -99,11 +101,12 @@ type fleetRun struct {
 	started time.Time
 }
 
-// startFleetRun starts members instances on dsn, watches their outbox and
-// begins feeding n messages at campaignFeedRate. The caller closes watch.
-func startFleetRun(t *testing.T, members int, dsn string, n int) *fleetRun {
+// startFleetRun starts members instances on dsn with the given outbound
+// partitions (0: the default), watches their outbox and begins feeding n
+// messages at campaignFeedRate. The caller closes watch.
+func startFleetRun(t *testing.T, members int, dsn string, n, partitions int) *fleetRun {
 	t.Helper()
-	r := newFleetRig(t, members, dsn, campaignIdleInTx, 0)
+	r := newFleetRig(t, members, dsn, campaignIdleInTx, partitions)
 	watch, err := watchOutbox(r.outbox)
 	require.NoError(t, err)
 	r.startAll()

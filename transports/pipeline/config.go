@@ -84,9 +84,11 @@ type PostgresConfig struct {
 	IdleInTransactionTimeout time.Duration `yaml:"idle_in_transaction_timeout"`
 	// Partitions splits each outbound endpoint's messages by release key
 	// into this many partitions, delivered side by side: by the members
-	// of a fleet, and by one instance several batches at a time. The
-	// messages of one release keep their order. Default 4; 1 delivers
-	// each endpoint one batch at a time; at most 64.
+	// of a fleet, and by one instance several batches at a time; a
+	// partner that hangs on one message holds up only its partition. The
+	// messages of one release keep their order. Default 1 (each endpoint
+	// one batch at a time); at most 64. Raise it when instances run on
+	// machines of their own, or to isolate slow partners.
 	Partitions int `yaml:"partitions"`
 }
 

@@ -56,5 +56,5 @@ func TestPartitionsOfStore(t *testing.T) {
 	errs := cfg.Postgres.validate()
 	require.Len(t, errs, 1)
 	assert.Contains(t, errs[0].Error(), "postgres.partitions 65: ")
-	assert.Contains(t, errs[0].Error(), "1 to 64 expected (default 4)")
+	assert.Contains(t, errs[0].Error(), "1 to 64 expected (default 1)")
 }

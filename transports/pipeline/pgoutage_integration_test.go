@@ -41,7 +41,7 @@ func TestPostgresOutageCampaign(t *testing.T) {
 	require.NoError(t, err)
 	proxy := newFaultProxy(t, u.Host)
 	u.Host = proxy.addr()
-	run := startFleetRun(t, outageMembers, u.String(), outageMessages)
+	run := startFleetRun(t, outageMembers, u.String(), outageMessages, 0)
 	defer run.watch.close()
 	r, watch, f, fed, started := run.r, run.watch, run.f, run.fed, run.started
 	select {
