@@ -48,11 +48,7 @@ func (s *Store) openSQLite(ctx context.Context) (string, error) {
 	// temp_store(memory): the savepoint of each transaction in a group
 	// (see group.go) journals the pages it changes; in a temporary file
 	// that was two write system calls per page, on the committer's path.
-	wal := "&_journal_mode=WAL&_synchronous=" + strings.ToUpper(s.cfg.Synchronous)
-	// The writer leaves checkpoints to a connection of their own (see
-	// checkpoint.go).
-	base.RawQuery = common + "&_pragma=temp_store(memory)" + wal + "&_txlock=immediate&_pragma=wal_autocheckpoint(0)" +
-		"&_pragma=journal_size_limit(" + strconv.Itoa(walSizeLimit) + ")"
+	base.RawQuery = common + "&_pragma=temp_store(memory)&_journal_mode=WAL&_synchronous=" + strings.ToUpper(s.cfg.Synchronous) + "&_txlock=immediate"
 	writer, err := sql.Open("sqlite", base.String())
 	if err != nil {
 		return "", fmt.Errorf("store file %s: %w", errtext.Quote(path), err)
@@ -70,15 +66,7 @@ func (s *Store) openSQLite(ctx context.Context) (string, error) {
 	}
 	reader.SetMaxOpenConns(s.cfg.MaxReaders)
 	reader.SetMaxIdleConns(s.cfg.MaxReaders)
-	base.RawQuery = common + wal
-	checkpointer, err := sql.Open("sqlite", base.String())
-	if err != nil {
-		_ = writer.Close()
-		_ = reader.Close()
-		return "", fmt.Errorf("store file %s: %w", errtext.Quote(path), err)
-	}
-	oneConnection(checkpointer)
-	s.writer, s.reader, s.checkpointer = writer, reader, checkpointer
+	s.writer, s.reader = writer, reader
 	return "sqlite:" + path, nil
 }
 

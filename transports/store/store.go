@@ -37,12 +37,6 @@ type Store struct {
 
 	topics sync.Map // topic → struct{}: tables known to exist
 
-	// checkpointer runs the background checkpoints of an SQLite file (see
-	// checkpoint.go), which close checkpointDone when they stop.
-	checkpointer   *sql.DB
-	checkpointDone chan struct{}
-	ckpt           checkpointStats
-
 	ctx    context.Context // cancelled by Close
 	cancel context.CancelFunc
 
@@ -100,9 +94,6 @@ func OpenConfig(ctx context.Context, cfg Config, logger watermill.LoggerAdapter)
 	s.sh = acquireShared(key)
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 	s.startGroupCommit()
-	if s.checkpointer != nil {
-		s.startCheckpointer()
-	}
 	if err := s.migrate(ctx); err != nil {
 		_ = s.Close()
 		return nil, err
@@ -137,7 +128,6 @@ func (s *Store) Close() error {
 	if s.committerDone != nil {
 		<-s.committerDone
 	}
-	errs = append(errs, s.stopCheckpointer())
 	errs = append(errs, s.wstmts.close())
 	if s.rstmts != s.wstmts {
 		errs = append(errs, s.rstmts.close())
