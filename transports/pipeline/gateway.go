@@ -8,7 +8,7 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -320,19 +320,16 @@ func (g *Gateway) addEndpoint(ep *Endpoint) error {
 	// A transport that stages deliveries (the file drop) makes a whole
 	// batch durable and visible once, just before the batch's
 	// acknowledgement is recorded.
-	// Each partition has a subscription, and a batch staged, of its own.
-	for p, d := range g.outboundDeliveries(ep.Name) {
+	// Each partition has a subscription, and a batch staged, of its own;
+	// its handler is named after its topic: deliver_<endpoint>[.<p>].
+	for _, d := range g.outboundDeliveries(ep.Name) {
 		handler, flush := g.deliverStage(ep)
 		handler, flush = g.health.observe(ep.Name, handler), g.health.observeFlush(ep.Name, flush)
 		sub, err := g.store.SubscriberWith(d.Group, store.SubscriberOptions{BeforeAck: flush})
 		if err != nil {
 			return err
 		}
-		name := d.Group
-		if p > 0 {
-			name += "." + strconv.Itoa(p)
-		}
-		g.router.AddConsumerHandler(name, d.Topic, sub, handler)
+		g.router.AddConsumerHandler("deliver_"+strings.TrimPrefix(d.Topic, outboundPrefix), d.Topic, sub, handler)
 	}
 	return nil
 }
