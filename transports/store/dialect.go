@@ -22,9 +22,9 @@ type dialect struct {
 	schema     wsql.SchemaAdapter
 	offsets    wsql.OffsetsAdapter
 	migrations []migration
-	// tableExists asks whether the table named by its one argument
-	// exists (in the search path, on PostgreSQL).
-	tableExists string
+	// tablesAmong selects, of the table names given as arguments in
+	// place of %s, those that exist (in the search path, on PostgreSQL).
+	tablesAmong string
 }
 
 func newSQLiteDialect(batchSize int) *dialect {
@@ -33,7 +33,7 @@ func newSQLiteDialect(batchSize int) *dialect {
 		schema:      SQLiteSchema{BatchSize: batchSize},
 		offsets:     SQLiteOffsets{},
 		migrations:  sqliteMigrations,
-		tableExists: `SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?)`,
+		tablesAmong: `SELECT name FROM sqlite_master WHERE type = 'table' AND name IN (%s)`,
 	}
 }
 
@@ -51,7 +51,7 @@ func newPostgresDialect(batchSize int) *dialect {
 			GenerateMessagesOffsetsTableName: OffsetsTable,
 		},
 		migrations:  postgresMigrations,
-		tableExists: `SELECT to_regclass(quote_ident(?)) IS NOT NULL`,
+		tablesAmong: `SELECT tablename FROM pg_tables WHERE schemaname = ANY (current_schemas(false)) AND tablename IN (%s)`,
 	}
 }
 
@@ -170,14 +170,19 @@ const maxIdentBytes = 63
 // MessagesTable is the quoted name of the table holding topic's messages,
 // the same on both backends: "watermill_<topic>", shortened with a hash of
 // the topic when longer than 63 bytes.
-func MessagesTable(topic string) string { return topicTable("watermill_", topic) }
+func MessagesTable(topic string) string { return `"` + messagesTableName(topic) + `"` }
+
+// messagesTableName is MessagesTable unquoted.
+func messagesTableName(topic string) string { return tableName("watermill_", topic) }
 
 // OffsetsTable is the quoted name of the table holding the consumer groups'
 // positions in topic: "watermill_offsets_<topic>", shortened like
 // MessagesTable.
-func OffsetsTable(topic string) string { return topicTable("watermill_offsets_", topic) }
+func OffsetsTable(topic string) string { return `"` + tableName("watermill_offsets_", topic) + `"` }
 
-func topicTable(prefix, topic string) string {
+// tableName is prefix+topic, shortened to PostgreSQL's identifier length
+// with a hash of the topic.
+func tableName(prefix, topic string) string {
 	name := prefix + topic
 	if len(name) > maxIdentBytes {
 		h := fnv.New64a()
@@ -185,5 +190,5 @@ func topicTable(prefix, topic string) string {
 		suffix := fmt.Sprintf("_%016x", h.Sum64())
 		name = name[:maxIdentBytes-len(suffix)] + suffix
 	}
-	return `"` + name + `"`
+	return name
 }

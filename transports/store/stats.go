@@ -197,18 +197,36 @@ func (s *Store) Ping(ctx context.Context) error {
 // in the order given: the topics some instance has used, whether or not
 // this one subscribes to them.
 func (s *Store) ExistingTopics(ctx context.Context, topics []string) ([]string, error) {
-	var out []string
-	for _, topic := range topics {
+	if len(topics) == 0 {
+		return nil, nil
+	}
+	names := make([]any, len(topics))
+	for i, topic := range topics {
 		if err := validateTopic(topic); err != nil {
 			return nil, err
 		}
-		var found bool
-		// The table name is quoted as the topic's messages table is.
-		err := s.reader.QueryRowContext(ctx, s.d.q(s.d.tableExists), strings.Trim(MessagesTable(topic), `"`)).Scan(&found)
-		if err != nil {
-			return nil, fmt.Errorf("topic %s: %w", errtext.Quote(topic), err)
+		names[i] = messagesTableName(topic)
+	}
+	query := fmt.Sprintf(s.d.tablesAmong, strings.TrimSuffix(strings.Repeat("?, ", len(topics)), ", "))
+	rows, err := s.reader.QueryContext(ctx, s.d.q(query), names...)
+	if err != nil {
+		return nil, fmt.Errorf("topics: %w", err)
+	}
+	defer rows.Close()
+	found := map[string]bool{}
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			return nil, fmt.Errorf("topics: %w", err)
 		}
-		if found {
+		found[name] = true
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("topics: %w", err)
+	}
+	var out []string
+	for i, topic := range topics {
+		if found[names[i].(string)] {
 			out = append(out, topic)
 		}
 	}
