@@ -2,11 +2,12 @@ package flat
 
 import (
 	"bytes"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
 	"unicode/utf8"
+
+	"github.com/nexport/pcsgate/mappings/internal/printable"
 )
 
 // FixedReader reads fixed-width records, one per line.
@@ -162,7 +163,7 @@ func (r *FixedReader) fail(col int, field, value string, err error) *Error {
 // plain ASCII, one byte per character. A line of ASCII without control
 // characters, the usual one, is settled in one pass.
 func (r *FixedReader) checkLine(line []byte) (ascii bool, err error) {
-	if printableASCII(line) {
+	if printable.ASCII(line) {
 		return true, nil
 	}
 	ascii, ctl := true, -1
@@ -195,28 +196,6 @@ func (r *FixedReader) checkLine(line []byte) (ascii bool, err error) {
 			"record contains U+FEFF, a byte order mark, which has no place inside a file"))
 	}
 	return ascii || utf8.RuneCount(line) == len(line), nil
-}
-
-// printableASCII reports whether every byte of b is printable ASCII, 0x20
-// to 0x7E, looking at eight bytes at a time: a word has a byte below 0x20
-// when subtracting 0x20 from each byte borrows into a byte whose top bit
-// was clear, and one above 0x7E when adding 1 sets a top bit or one is set
-// already.
-func printableASCII(b []byte) bool {
-	const ones, tops = 0x0101010101010101, 0x8080808080808080
-	for len(b) >= 8 {
-		w := binary.LittleEndian.Uint64(b)
-		if ((w-0x20*ones)&^w|(w+ones)|w)&tops != 0 {
-			return false
-		}
-		b = b[8:]
-	}
-	for _, c := range b {
-		if c < 0x20 || c > 0x7e {
-			return false
-		}
-	}
-	return true
 }
 
 // parse splits one line (without its terminator), also given as text,
