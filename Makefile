@@ -67,6 +67,7 @@ bench:
 	PCSGATE_BENCH_RSS=1 $(GO) test -count=1 -v -run 'TestLargeInterchangeRSS' ./cmd/pcsgate/ | tee $(BENCH_DIR)/rss.txt | grep -E 'peak RSS|^(ok|FAIL)'
 	@echo
 	$(GO) run ./cmd/benchtable -dir $(BENCH_DIR)
+	@rm -rf $(BENCH_DIR)/pcsgate-bench-*
 
 ## bench-fleet: opt-in, needs PCSGATE_TEST_POSTGRES: throughput of 1, 2 and
 ## 3 pcsgate processes on one PostgreSQL schema, each fed by webhook, with
