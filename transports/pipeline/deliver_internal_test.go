@@ -4,6 +4,7 @@ import (
 	"context"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/ThreeDotsLabs/watermill"
 	"github.com/ThreeDotsLabs/watermill/message"
@@ -73,7 +74,7 @@ func isDelivered(t *testing.T, g *Gateway, uuid string) bool {
 func TestDeliveryMarkedAndSkipped(t *testing.T) {
 	pub := &recordingPub{}
 	g := deliveryGateway(t, pub)
-	handler, flush := g.deliverStage(&Endpoint{Name: "out"})
+	handler, flush := g.deliverStage(&Endpoint{Name: "out"}, outDelivery)
 	require.Nil(t, flush)
 	first := message.NewMessage("m1", []byte("x"))
 	require.NoError(t, handler(first))
@@ -87,7 +88,7 @@ func TestDeliveryMarkedAndSkipped(t *testing.T) {
 func TestStagedDeliveryMarkedAtFlush(t *testing.T) {
 	pub := &stagingPub{}
 	g := deliveryGateway(t, pub)
-	handler, flush := g.deliverStage(&Endpoint{Name: "out"})
+	handler, flush := g.deliverStage(&Endpoint{Name: "out"}, outDelivery)
 	require.NotNil(t, flush)
 	require.NoError(t, handler(message.NewMessage("m1", []byte("x"))))
 	require.NoError(t, handler(message.NewMessage("m2", []byte("y"))))
@@ -98,4 +99,43 @@ func TestStagedDeliveryMarkedAtFlush(t *testing.T) {
 	require.NoError(t, handler(message.NewMessage("m2", []byte("y"))), "delivered again")
 	require.NoError(t, flush(context.Background()))
 	assert.Equal(t, 2, pub.flushed, "m2 not staged twice")
+}
+
+// outDelivery is the topic and group of endpoint "out".
+var outDelivery = store.Delivery{Topic: "outbound_out", Group: "deliver_out"}
+
+// A staging transport's batch asks the store once which of its messages
+// were delivered before (its batch delivered again after a crash), and
+// stages only the others.
+func TestStagedDeliveryLooksAhead(t *testing.T) {
+	pub := &stagingPub{}
+	g := deliveryGateway(t, pub)
+	ctx := context.Background()
+	var msgs []*message.Message
+	for _, id := range []string{"m1", "m2", "m3"} {
+		msgs = append(msgs, message.NewMessage(id, []byte(id)))
+	}
+	require.NoError(t, g.store.Publisher().Publish(outDelivery.Topic, msgs...))
+	require.NoError(t, g.store.MarkDelivered(ctx, "out", time.Now(), "m2"))
+
+	ahead, err := g.store.DeliveredAhead(ctx, "out", outDelivery, 10)
+	require.NoError(t, err)
+	assert.Equal(t, map[string]bool{"m1": false, "m2": true, "m3": false}, ahead)
+
+	handler, flush := g.deliverStage(&Endpoint{Name: "out"}, outDelivery)
+	require.NoError(t, handler(message.NewMessage("m1", []byte("m1"))))
+	// Marked after the batch asked: answered from the look-ahead.
+	require.NoError(t, g.store.MarkDelivered(ctx, "out", time.Now(), "m3"))
+	for _, m := range msgs[1:] {
+		require.NoError(t, handler(message.NewMessage(m.UUID, m.Payload)))
+	}
+	pub.mu.Lock()
+	assert.Equal(t, []string{"m1", "m3"}, pub.staged, "m2 was delivered before")
+	pub.mu.Unlock()
+	require.NoError(t, flush(ctx))
+
+	// The next batch asks again.
+	require.NoError(t, handler(message.NewMessage("m3", []byte("m3"))))
+	require.NoError(t, flush(ctx))
+	assert.Equal(t, 2, pub.flushed, "m3 not staged twice")
 }

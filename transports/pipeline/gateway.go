@@ -323,7 +323,7 @@ func (g *Gateway) addEndpoint(ep *Endpoint) error {
 	// Each partition has a subscription, and a batch staged, of its own;
 	// its handler is named after its topic: deliver_<endpoint>[.<p>].
 	for _, d := range g.outboundDeliveries(ep.Name) {
-		handler, flush := g.deliverStage(ep)
+		handler, flush := g.deliverStage(ep, d)
 		handler, flush = g.health.observe(ep.Name, handler), g.health.observeFlush(ep.Name, flush)
 		sub, err := g.store.SubscriberWith(d.Group, store.SubscriberOptions{BeforeAck: flush})
 		if err != nil {

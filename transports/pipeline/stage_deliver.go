@@ -11,6 +11,7 @@ import (
 
 	"github.com/nexport/pcsgate/canonical/seal"
 	"github.com/nexport/pcsgate/transports"
+	"github.com/nexport/pcsgate/transports/store"
 )
 
 // stager is an outbound transport that can write a delivery without making
@@ -27,9 +28,11 @@ type stager interface {
 // hang) is skipped. When the transport stages deliveries, the messages are
 // staged here, and marked, counted and logged as delivered by the returned
 // flush, which the subscription runs before it records the batch's
-// acknowledgement; flush is nil otherwise.
-func (g *Gateway) deliverStage(ep *Endpoint) (handler message.NoPublishHandlerFunc, flush func(context.Context) error) {
+// acknowledgement; flush is nil otherwise. d is the topic and group the
+// handler serves.
+func (g *Gateway) deliverStage(ep *Endpoint, d store.Delivery) (handler message.NoPublishHandlerFunc, flush func(context.Context) error) {
 	pub := g.outbound[ep.Name]
+	before := func(msg *message.Message) (bool, error) { return g.deliveredBefore(ep.Name, msg) }
 	delivered := func(event, name string) {
 		g.metrics.delivered.WithLabelValues(ep.Name).Inc()
 		g.logger.Info("delivered", watermill.LogFields{"endpoint": ep.Name, "event": event, "name": name})
@@ -46,9 +49,10 @@ func (g *Gateway) deliverStage(ep *Endpoint) (handler message.NoPublishHandlerFu
 			return g.store.MarkDelivered(ctx, ep.Name, time.Now(), uuids...)
 		}}
 		send, done, flush = st.Stage, b.add, b.flush
+		before = b.lookAhead(g, ep.Name, d)
 	}
 	handler = func(msg *message.Message) error {
-		if skip, err := g.deliveredBefore(ep.Name, msg); skip || err != nil {
+		if skip, err := before(msg); skip || err != nil {
 			return err
 		}
 		out, err := g.opened(msg)
@@ -71,11 +75,16 @@ func (g *Gateway) deliverStage(ep *Endpoint) (handler message.NoPublishHandlerFu
 // already, and logs that it is skipped.
 func (g *Gateway) deliveredBefore(endpoint string, msg *message.Message) (bool, error) {
 	done, err := g.store.IsDelivered(msg.Context(), endpoint, msg.UUID)
+	g.logSkipped(endpoint, msg, done)
+	return done, err
+}
+
+// logSkipped logs that msg is skipped when it was delivered before.
+func (g *Gateway) logSkipped(endpoint string, msg *message.Message, done bool) {
 	if done {
 		g.logger.Info("delivered before; skipped", watermill.LogFields{"endpoint": endpoint,
 			"event": msg.Metadata.Get(MetaEventID), "name": msg.Metadata.Get(transports.MetaOutName)})
 	}
-	return done, err
 }
 
 // recordFailure keeps a failed attempt to deliver msg, for the monitor's
@@ -114,6 +123,41 @@ type stagedBatch struct {
 	// shutdown it may do so while a handler still runs.
 	mu     sync.Mutex
 	staged []stagedMessage // guarded by mu
+	// ahead holds, for the messages of the batch being delivered, whether
+	// each was marked delivered before (see lookAhead); guarded by mu.
+	ahead map[string]bool
+}
+
+// lookAheadMessages is how many messages one look-ahead asks about: the
+// store's batch.
+const lookAheadMessages = 100
+
+// lookAhead returns the check of whether a message of the batch was
+// delivered before: the first message of a batch asks the store about the
+// next lookAheadMessages messages of d at once (store.DeliveredAhead), the
+// others are answered from that; a message not among them is asked alone.
+// Only the messages of the batch being delivered are ever in the answer,
+// which flush forgets with the batch, so it is never older than the batch.
+func (b *stagedBatch) lookAhead(g *Gateway, endpoint string, d store.Delivery) func(*message.Message) (bool, error) {
+	return func(msg *message.Message) (bool, error) {
+		b.mu.Lock()
+		done, known := b.ahead[msg.UUID]
+		b.mu.Unlock()
+		if !known {
+			ahead, err := g.store.DeliveredAhead(msg.Context(), endpoint, d, lookAheadMessages)
+			if err != nil {
+				return g.deliveredBefore(endpoint, msg) // reports the store's trouble, if lasting
+			}
+			b.mu.Lock()
+			b.ahead = ahead
+			b.mu.Unlock()
+			if done, known = ahead[msg.UUID]; !known {
+				return g.deliveredBefore(endpoint, msg)
+			}
+		}
+		g.logSkipped(endpoint, msg, done)
+		return done, nil
+	}
 }
 
 // stagedMessage is what a stagedBatch keeps of one message.
@@ -132,7 +176,7 @@ func (b *stagedBatch) add(msg *message.Message) error {
 func (b *stagedBatch) flush(ctx context.Context) error {
 	b.mu.Lock()
 	batch := b.staged
-	b.staged = nil
+	b.staged, b.ahead = nil, nil
 	b.mu.Unlock()
 	if err := b.st.Flush(); err != nil {
 		return err

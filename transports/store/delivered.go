@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -78,6 +79,51 @@ func (s *Store) IsDelivered(ctx context.Context, endpoint, uuid string) (bool, e
 		return false, fmt.Errorf("delivered to %s: %w", errtext.Quote(endpoint), err)
 	}
 	return true, nil
+}
+
+// DeliveredAhead looks ahead in d's topic: for each of the next n messages
+// its group has not acknowledged (in publish order), whether it is marked
+// delivered to endpoint, keyed by uuid. One query answers for a batch what
+// IsDelivered answers for one message; a message not among them is asked
+// with IsDelivered.
+func (s *Store) DeliveredAhead(ctx context.Context, endpoint string, d Delivery, n int) (map[string]bool, error) {
+	if err := checkKey("endpoint", endpoint); err != nil {
+		return nil, err
+	}
+	if err := validateTopic(d.Topic); err != nil {
+		return nil, err
+	}
+	q := s.d.q(`SELECT m.uuid, EXISTS (SELECT 1 FROM delivered WHERE endpoint = ? AND uuid = m.uuid) FROM ` +
+		MessagesTable(d.Topic) + ` m WHERE m."offset" > COALESCE((SELECT offset_acked FROM ` + OffsetsTable(d.Topic) +
+		` WHERE consumer_group = ?), 0) ORDER BY m."offset" LIMIT ` + strconv.Itoa(n))
+	st := s.rstmts.get(q)
+	if st == nil {
+		s.rstmts.prepare(ctx, []string{q})
+	}
+	var rows *sql.Rows
+	var err error
+	if st != nil {
+		rows, err = st.QueryContext(ctx, endpoint, d.Group)
+	} else {
+		rows, err = s.reader.QueryContext(ctx, q, endpoint, d.Group)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("delivered to %s: %w", errtext.Quote(endpoint), err)
+	}
+	defer rows.Close()
+	ahead := make(map[string]bool, n)
+	for rows.Next() {
+		var uuid string
+		var marked bool
+		if err := rows.Scan(&uuid, &marked); err != nil {
+			return nil, fmt.Errorf("delivered to %s: %w", errtext.Quote(endpoint), err)
+		}
+		ahead[uuid] = marked
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("delivered to %s: %w", errtext.Quote(endpoint), err)
+	}
+	return ahead, nil
 }
 
 // PruneDelivered forgets the marks of deliveries done before cutoff and
