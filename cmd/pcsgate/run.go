@@ -32,6 +32,7 @@ Stop it with Ctrl-C; everything committed survives a restart.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			runtime.GOMAXPROCS(pipeline.Procs())
+			pipeline.LessGC()
 			sl, err := lf.logger(cmd.ErrOrStderr())
 			if err != nil {
 				return err

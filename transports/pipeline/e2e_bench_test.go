@@ -143,6 +143,7 @@ func startE2E(b *testing.B, dsn string) *e2eGateway {
 	// As pcsgate run does.
 	prev := runtime.GOMAXPROCS(pipeline.Procs())
 	b.Cleanup(func() { runtime.GOMAXPROCS(prev) })
+	b.Cleanup(pipeline.LessGC())
 	reg, err := benchRegistry()
 	require.NoError(b, err)
 	dir := benchDir(b)

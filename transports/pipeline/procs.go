@@ -3,6 +3,7 @@ package pipeline
 import (
 	"os"
 	"runtime"
+	"runtime/debug"
 )
 
 // defaultProcs is the Go runtime's own GOMAXPROCS, taken before anyone
@@ -19,4 +20,34 @@ func Procs() int {
 		return runtime.GOMAXPROCS(0)
 	}
 	return defaultProcs + 1
+}
+
+// GC settings of pcsgate run: the heap may grow to five times what is
+// live before a collection (GOGC 400, not 100), as the gateway's live heap
+// is small (profiles, messages in flight) and its garbage large (every
+// message's values, events and rendered files); a soft limit collects
+// sooner once the process nears runGCLimit.
+const (
+	runGCPercent = 400
+	runGCLimit   = 512 << 20
+)
+
+// LessGC sets pcsgate run's GC settings, each unless GOGC or GOMEMLIMIT
+// says otherwise, and returns a function that puts the previous ones
+// back.
+func LessGC() (restore func()) {
+	var undo []func()
+	if os.Getenv("GOGC") == "" {
+		prev := debug.SetGCPercent(runGCPercent)
+		undo = append(undo, func() { debug.SetGCPercent(prev) })
+	}
+	if os.Getenv("GOMEMLIMIT") == "" {
+		prev := debug.SetMemoryLimit(runGCLimit)
+		undo = append(undo, func() { debug.SetMemoryLimit(prev) })
+	}
+	return func() {
+		for _, u := range undo {
+			u()
+		}
+	}
 }
