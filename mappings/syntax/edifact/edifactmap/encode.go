@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 
 	"github.com/goccy/go-yaml"
@@ -185,6 +186,21 @@ type edifactEncoder struct {
 	msgs    int
 	refs    map[string]int // message references used in this interchange
 	segs    []pendingSegment
+	// texts and elems hold the values and elements of the message being
+	// rendered, which its pending segments slice; reused message after
+	// message.
+	texts []string
+	elems [][]string
+}
+
+// messageID splits a profile's message id (type:version:release:agency:
+// association) into UNH's parts; missing parts are empty.
+func messageID(s string) edifact.MessageID {
+	parts := strings.Split(s, ":")
+	for len(parts) < 5 {
+		parts = append(parts, "")
+	}
+	return edifact.MessageID{Type: parts[0], Version: parts[1], Release: parts[2], Agency: parts[3], Assoc: parts[4]}
 }
 
 // pendingSegment is one rendered segment waiting for its message to be
@@ -301,7 +317,7 @@ func messageRef(ref string) string {
 func (ee *edifactEncoder) message(events []*canonical.ReleaseEvent) error {
 	ce := ee.ce
 	ec := &engine.EncodeCtx{Profile: ee.p, Name: ee.opts.Name, Env: engine.ExprEnv{Event: events[0], Count: len(events)}}
-	ref := fmt.Sprintf("%d", ee.msgs+1)
+	ref := strconv.Itoa(ee.msgs + 1)
 	if ce.ref != nil {
 		v, err := ec.Leaf(ce.ref)
 		if err != nil {
@@ -317,13 +333,9 @@ func (ee *edifactEncoder) message(events []*canonical.ReleaseEvent) error {
 	// The bookkeeping above is on references as the events name them; the
 	// wire gets one that fits UNH 0062.
 	wire := messageRef(ref)
-	parts := strings.Split(ce.msgID, ":")
-	for len(parts) < 5 {
-		parts = append(parts, "")
-	}
-	id := edifact.MessageID{Type: parts[0], Version: parts[1], Release: parts[2], Agency: parts[3], Assoc: parts[4]}
+	id := ce.msgID
 
-	ee.segs = ee.segs[:0]
+	ee.segs, ee.texts, ee.elems = ee.segs[:0], ee.texts[:0], ee.elems[:0]
 	if err := ee.segments(ec, ce.header); err != nil {
 		return err
 	}
@@ -457,10 +469,11 @@ func (ee *edifactEncoder) segments(ec *engine.EncodeCtx, ts []*segTemplate) erro
 // no composite says "code list 146" about an absent id; a segment whose
 // fields are all empty is left out unless always is set.
 func (ee *edifactEncoder) segment(ec *engine.EncodeCtx, t *segTemplate) error {
-	elems := make([][]string, len(t.elements))
+	nElems, nTexts := len(ee.elems), len(ee.texts)
+	elems := grow(&ee.elems, len(t.elements))
 	filled := false
 	for i, comps := range t.elements {
-		out := make([]string, len(comps))
+		out := grow(&ee.texts, len(comps))
 		hasLeaf, elemFilled := false, false
 		for j, cn := range comps {
 			switch x := cn.(type) {
@@ -487,10 +500,24 @@ func (ee *edifactEncoder) segment(ec *engine.EncodeCtx, t *segTemplate) error {
 		elems[i] = out
 	}
 	if t.hasLeaf && !filled && !t.always {
+		ee.elems, ee.texts = ee.elems[:nElems], ee.texts[:nTexts]
 		return nil
 	}
 	ee.segs = append(ee.segs, pendingSegment{tag: t.tag, elems: elems, tmpl: t, event: ec.Env.Event})
 	return nil
+}
+
+// grow extends *buf by n zero elements and returns them. When *buf must
+// move, the elements handed out before stay where they were, still valid.
+func grow[T any](buf *[]T, n int) []T {
+	b := *buf
+	if cap(b)-len(b) < n {
+		b = make([]T, len(b), max(2*cap(b), len(b)+n, 64))
+	}
+	*buf = b[:len(b)+n]
+	out := (*buf)[len(b) : len(b)+n : len(b)+n]
+	clear(out)
+	return out
 }
 
 func (ee *edifactEncoder) Close() error {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/nexport/pcsgate/mappings/engine"
 	"github.com/nexport/pcsgate/mappings/spec"
+	"github.com/nexport/pcsgate/mappings/syntax/edifact"
 )
 
 // Syntax is UN/EDIFACT: interchanges of messages (UNH…UNT), read
@@ -48,7 +49,7 @@ type edifactEncoding struct {
 	sender, recipient *engine.CompiledField
 	charset           string
 	una, newline      bool
-	msgID             string
+	msgID             edifact.MessageID
 	ref               *engine.CompiledField
 	header            []*segTemplate
 	each              []*segTemplate
@@ -60,7 +61,7 @@ func (Syntax) CompileEncode(c *engine.Compiler, s *spec.Spec) (engine.Encoding, 
 	if es.Message == nil {
 		return nil, fmt.Errorf("%w: an edifact encode needs message.id", spec.ErrSpec)
 	}
-	ee := &edifactEncoding{msgID: es.Message.ID}
+	ee := &edifactEncoding{msgID: messageID(es.Message.ID)}
 	var err error
 	if es.Message.Ref != nil {
 		if ee.ref, err = c.CompileEncodeField(es.Message.Ref); err != nil {
