@@ -143,15 +143,12 @@ func (v *fsuValues) get(name string) string {
 	case engine.ConstNode:
 		return engine.ScalarText(x.Value)
 	case engine.LeafNode:
-		val, err := v.ec.Leaf(x.Field)
+		val, _, err := v.ec.LeafText(x.Field)
 		if err != nil {
 			v.err = err
 			return ""
 		}
-		if val == nil {
-			return ""
-		}
-		return engine.ScalarText(val)
+		return val
 	}
 	return ""
 }

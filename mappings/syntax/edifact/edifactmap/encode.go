@@ -241,7 +241,7 @@ func (ee *edifactEncoder) sameGroup(a, b *canonical.ReleaseEvent) bool {
 		return false
 	}
 	for _, g := range ee.p.Enc.Group {
-		if engine.Text(g.Get(a)) != engine.Text(g.Get(b)) {
+		if g.Text(a) != g.Text(b) {
 			return false
 		}
 	}
@@ -481,13 +481,13 @@ func (ee *edifactEncoder) segment(ec *engine.EncodeCtx, t *segTemplate) error {
 				out[j] = x.Value.(string)
 			case engine.LeafNode:
 				hasLeaf = true
-				v, err := ec.Leaf(x.Field)
+				v, ok, err := ec.LeafText(x.Field)
 				if err != nil {
 					return err
 				}
-				if v != nil {
-					out[j] = engine.ScalarText(v)
-					elemFilled = elemFilled || out[j] != ""
+				if ok {
+					out[j] = v
+					elemFilled = elemFilled || v != ""
 				}
 			}
 		}

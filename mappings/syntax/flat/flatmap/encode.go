@@ -91,6 +91,10 @@ func (ce *csvEncoder) Encode(events []*canonical.ReleaseEvent) error {
 			case engine.ConstNode:
 				ce.row[i] = engine.ScalarText(x.Value)
 			case engine.LeafNode:
+				if s := ec.CopiedText(x.Field); s != "" {
+					ce.row[i] = s
+					continue
+				}
 				v, err := ec.Leaf(x.Field)
 				if err != nil {
 					return err

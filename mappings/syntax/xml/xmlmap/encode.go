@@ -166,11 +166,10 @@ func xmlText(ec *engine.EncodeCtx, n engine.Node) (string, xmlFill, error) {
 		}
 		return engine.ScalarText(x.Value), xmlFill{}, nil
 	case engine.LeafNode:
-		v, err := ec.Leaf(x.Field)
-		if err != nil || v == nil {
+		s, ok, err := ec.LeafText(x.Field)
+		if err != nil || !ok {
 			return "", xmlFill{fields: 1}, err
 		}
-		s := engine.ScalarText(v)
 		if s == "" {
 			return "", xmlFill{fields: 1}, nil
 		}
