@@ -80,7 +80,9 @@ func (s stagedFile) part() string { return s.final + partSuffix }
 func (s stagedFile) reveal() error {
 	kept := func() (bool, error) { return holds(s.final, s.payload) }
 	if s.anon {
-		err := linkAnon(s.f, s.final, kept)
+		// stage did not look for the name first: a ".part" name a stop
+		// left beside a file delivered before goes here.
+		err := linkAnon(s.f, s.final, func() (bool, error) { return deliveredBefore(s.final, s.payload) })
 		if cerr := s.f.Close(); err == nil {
 			err = cerr
 		}
@@ -311,7 +313,14 @@ func (p *Publisher) stage(name string, payload []byte) error {
 	lock := p.lockFor(name)
 	lock.Lock()
 	final := filepath.Join(p.cfg.Dir, name)
-	done, err := deliveredBefore(final, payload)
+	// A file without a name is named by a link, which never replaces a
+	// name and finds one delivered before (see reveal); looking for the
+	// name first costs a lookup per file in a growing folder.
+	var done bool
+	var err error
+	if !p.anon.Load() {
+		done, err = deliveredBefore(final, payload)
+	}
 	var s stagedFile
 	if !done && err == nil {
 		s, err = p.create(final, payload)

@@ -133,13 +133,22 @@ func TestDeliveredAgain(t *testing.T) {
 // A ".part" name left by a stop between naming a file and removing its
 // temporary name goes when the message comes again.
 func TestDeliveredAgainRemovesPart(t *testing.T) {
-	dir := t.TempDir()
-	pub := newTestPublisher(t, filedrop.PublisherConfig{Dir: dir}, false)
-	require.NoError(t, pub.Publish("out", outMsg("x", "first")))
-	require.NoError(t, os.Link(filepath.Join(dir, "x"), filepath.Join(dir, "x.part")))
-	require.NoError(t, pub.Stage("out", outMsg("x", "first")))
-	require.NoError(t, pub.Flush())
-	require.Equal(t, []string{"x"}, listDir(t, dir))
+	for _, fm := range fileModes {
+		t.Run(fm.name, func(t *testing.T) {
+			dir := t.TempDir()
+			pub := newTestPublisher(t, filedrop.PublisherConfig{Dir: dir}, fm.unnamed)
+			require.NoError(t, pub.Publish("out", outMsg("x", "first")))
+			before, err := os.Stat(filepath.Join(dir, "x"))
+			require.NoError(t, err)
+			require.NoError(t, os.Link(filepath.Join(dir, "x"), filepath.Join(dir, "x.part")))
+			require.NoError(t, pub.Stage("out", outMsg("x", "first")))
+			require.NoError(t, pub.Flush())
+			require.Equal(t, []string{"x"}, listDir(t, dir))
+			after, err := os.Stat(filepath.Join(dir, "x"))
+			require.NoError(t, err)
+			require.True(t, os.SameFile(before, after), "the file delivered before is kept")
+		})
+	}
 }
 
 // A file of the same content named between staging and flushing (another
