@@ -124,36 +124,37 @@ type stagedBatch struct {
 	mu     sync.Mutex
 	staged []stagedMessage // guarded by mu
 	// ahead holds, for the messages of the batch being delivered, whether
-	// each was marked delivered before (see lookAhead); guarded by mu.
+	// each was marked delivered before, and asked whether the store was
+	// asked for them (see lookAhead); guarded by mu.
 	ahead map[string]bool
+	asked bool
 }
-
-// lookAheadMessages is how many messages one look-ahead asks about: the
-// store's batch.
-const lookAheadMessages = 100
 
 // lookAhead returns the check of whether a message of the batch was
 // delivered before: the first message of a batch asks the store about the
-// next lookAheadMessages messages of d at once (store.DeliveredAhead), the
-// others are answered from that; a message not among them is asked alone.
-// Only the messages of the batch being delivered are ever in the answer,
-// which flush forgets with the batch, so it is never older than the batch.
+// batch's messages at once (store.DeliveredAhead), the others are
+// answered from that; a message not among them is asked alone. Only the
+// messages of the batch being delivered are ever in the answer, which
+// flush forgets with the batch, so it is never older than the batch.
 func (b *stagedBatch) lookAhead(g *Gateway, endpoint string, d store.Delivery) func(*message.Message) (bool, error) {
 	return func(msg *message.Message) (bool, error) {
 		b.mu.Lock()
 		done, known := b.ahead[msg.UUID]
+		asked := b.asked
+		b.asked = true
 		b.mu.Unlock()
-		if !known {
-			ahead, err := g.store.DeliveredAhead(msg.Context(), endpoint, d, lookAheadMessages)
+		if !known && !asked {
+			ahead, err := g.store.DeliveredAhead(msg.Context(), endpoint, d)
 			if err != nil {
 				return g.deliveredBefore(endpoint, msg) // reports the store's trouble, if lasting
 			}
 			b.mu.Lock()
 			b.ahead = ahead
 			b.mu.Unlock()
-			if done, known = ahead[msg.UUID]; !known {
-				return g.deliveredBefore(endpoint, msg)
-			}
+			done, known = ahead[msg.UUID]
+		}
+		if !known {
+			return g.deliveredBefore(endpoint, msg)
 		}
 		g.logSkipped(endpoint, msg, done)
 		return done, nil
@@ -176,7 +177,7 @@ func (b *stagedBatch) add(msg *message.Message) error {
 func (b *stagedBatch) flush(ctx context.Context) error {
 	b.mu.Lock()
 	batch := b.staged
-	b.staged, b.ahead = nil, nil
+	b.staged, b.ahead, b.asked = nil, nil, false
 	b.mu.Unlock()
 	if err := b.st.Flush(); err != nil {
 		return err

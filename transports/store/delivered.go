@@ -81,12 +81,14 @@ func (s *Store) IsDelivered(ctx context.Context, endpoint, uuid string) (bool, e
 	return true, nil
 }
 
-// DeliveredAhead looks ahead in d's topic: for each of the next n messages
-// its group has not acknowledged (in publish order), whether it is marked
-// delivered to endpoint, keyed by uuid. One query answers for a batch what
-// IsDelivered answers for one message; a message not among them is asked
-// with IsDelivered.
-func (s *Store) DeliveredAhead(ctx context.Context, endpoint string, d Delivery, n int) (map[string]bool, error) {
+// DeliveredAhead looks ahead in d's topic: for each of the next messages
+// its group has not acknowledged (in publish order, as many as a
+// subscription reads at once), whether it is marked delivered to
+// endpoint, keyed by uuid. One query answers for a batch what IsDelivered
+// answers for one message; a message not among them is asked with
+// IsDelivered.
+func (s *Store) DeliveredAhead(ctx context.Context, endpoint string, d Delivery) (map[string]bool, error) {
+	n := s.cfg.BatchSize
 	if err := checkKey("endpoint", endpoint); err != nil {
 		return nil, err
 	}
