@@ -51,11 +51,13 @@ func (s SQLiteSchema) InsertQuery(p wsql.InsertQueryParams) (wsql.Query, error) 
 		return wsql.Query{}, fmt.Errorf("topic %s: no messages to insert: %w", errtext.Quote(p.Topic), ErrEmpty)
 	}
 	args := make([]any, 0, 3*len(p.Msgs))
+	var buf []byte
 	for _, m := range p.Msgs {
-		meta, err := json.Marshal(m.Metadata)
+		meta, err := appendMetadata(buf[:0], m.Metadata)
 		if err != nil {
 			return wsql.Query{}, fmt.Errorf("message %s metadata: %w", errtext.Quote(m.UUID), err)
 		}
+		buf = meta
 		payload := []byte(m.Payload)
 		if payload == nil {
 			payload = []byte{}
@@ -92,7 +94,8 @@ func (s SQLiteSchema) UnmarshalMessage(p wsql.UnmarshalMessageParams) (wsql.Row,
 		return wsql.Row{}, fmt.Errorf("message row: %w", err)
 	}
 	msg := message.NewMessage(string(r.UUID), r.Payload)
-	if len(r.Metadata) > 0 {
+	if len(r.Metadata) > 0 && !parseMetadata(r.Metadata, msg.Metadata) {
+		clear(msg.Metadata)
 		if err := json.Unmarshal(r.Metadata, &msg.Metadata); err != nil {
 			return wsql.Row{}, fmt.Errorf("message %s at offset %d metadata: %w", errtext.Quote(string(r.UUID)), r.Offset, ErrInvalidJSON)
 		}
