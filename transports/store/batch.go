@@ -22,6 +22,11 @@ type wtx struct {
 	conn   *sql.Conn // PostgreSQL: the connection tx runs on; nil on SQLite
 	queued []queued
 	sent   int // batches sent so far
+	// queued[:tailEnd] end the savepoint of tailOf, a request that ran to
+	// its end: they go with the next request's first statements. When one
+	// of them fails, tailOf alone is rolled back and the rest sent again.
+	tailOf  *writeReq
+	tailEnd int
 }
 
 // queued is one statement waiting for the next batch: the query as the
@@ -30,7 +35,7 @@ type wtx struct {
 type queued struct {
 	query string
 	args  []any
-	read  func(row)
+	read  func(row) error
 }
 
 // batched reports whether statements wait for a batch (PostgreSQL).
@@ -49,7 +54,7 @@ func (w *wtx) later(ctx context.Context, query string, args ...any) error {
 
 // ahead queues a read on PostgreSQL whose row read takes when the next
 // batch is sent. On SQLite it does nothing.
-func (w *wtx) ahead(query string, args []any, read func(row)) {
+func (w *wtx) ahead(query string, args []any, read func(row) error) {
 	if w.batched() {
 		w.queued = append(w.queued, queued{query: query, args: args, read: read})
 	}
@@ -71,30 +76,55 @@ func (w *wtx) discard(from int) { w.queued = w.queued[:from] }
 // open. The error is the first statement's that failed: PostgreSQL skips
 // the rest of a batch after a failure.
 func (w *wtx) send(ctx context.Context, query string, args []any, last func(pgx.BatchResults) error) error {
+	qs, tailOf, tailEnd := w.queued, w.tailOf, w.tailEnd
+	w.queued, w.tailOf, w.tailEnd = nil, nil, 0
+	if len(qs) == 0 && query == "" {
+		return nil
+	}
+	at, err := w.sendBatch(ctx, qs, query, args, last)
+	if err == nil || tailOf == nil || at >= tailEnd {
+		return err
+	}
+	// The request before failed at its end: it alone is rolled back, and
+	// what came after its statements is sent again.
+	tailOf.err = fmt.Errorf("store transaction: %w", err)
+	for _, q := range []string{"ROLLBACK TO pcsgate_group", "RELEASE pcsgate_group"} {
+		if _, err := w.ExecContext(ctx, q); err != nil { // alone and unprepared, see runOne
+			return err
+		}
+	}
+	w.queued = qs[tailEnd:]
+	return w.send(ctx, query, args, last)
+}
+
+// sendBatch sends qs and query as one batch and reports the index of the
+// statement that failed first (len(qs) for query).
+func (w *wtx) sendBatch(ctx context.Context, qs []queued, query string, args []any, last func(pgx.BatchResults) error) (int, error) {
 	b := &pgx.Batch{}
-	for _, q := range w.queued {
+	for _, q := range qs {
 		b.Queue(q.query, q.args...)
 	}
 	if query != "" {
 		b.Queue(query, args...)
 	}
-	qs := w.queued
-	w.queued = nil
 	w.sent++
-	return w.conn.Raw(func(dc any) error {
+	at := len(qs)
+	err := w.conn.Raw(func(dc any) error {
 		c, ok := dc.(*stdlib.Conn)
 		if !ok {
 			return fmt.Errorf("store: connection of %T, not pgx", dc)
 		}
 		br := c.Conn().SendBatch(ctx, b)
 		var first error
-		for _, q := range qs {
+		for i, q := range qs {
+			var err error
 			if q.read != nil {
-				q.read(br.QueryRow())
-				continue
+				err = q.read(br.QueryRow())
+			} else {
+				_, err = br.Exec()
 			}
-			if _, err := br.Exec(); err != nil && first == nil {
-				first = err
+			if err != nil && first == nil {
+				first, at = err, i
 			}
 		}
 		if query != "" && first == nil {
@@ -102,6 +132,7 @@ func (w *wtx) send(ctx context.Context, query string, args []any, last func(pgx.
 		}
 		return errors.Join(first, br.Close())
 	})
+	return at, err
 }
 
 // exec runs query after what is queued and returns its result.

@@ -185,14 +185,13 @@ collect:
 	} else {
 		_ = w.Rollback()
 	}
-	if err != nil {
-		for _, r := range done {
-			r.err = fmt.Errorf("store commit: %w", err)
-		}
-	} else {
+	if err == nil {
 		s.group.commits.Add(1)
 	}
 	for _, r := range done {
+		if err != nil && r.err == nil { // r.err: rolled back to its savepoint at its end
+			r.err = fmt.Errorf("store commit: %w", err)
+		}
 		close(r.done)
 	}
 }
@@ -249,9 +248,15 @@ func (s *Store) runOne(w *wtx, r *writeReq, nested bool) (ok bool) {
 		r.err = r.fn(w)
 	}()
 	ok = r.err == nil && r.pan == nil
-	if ok && nested {
+	switch {
+	case ok && nested && w.batched():
+		// Sent with the next request's first statements, or before the
+		// commit.
+		_ = w.later(ctx, "RELEASE pcsgate_group")
+		w.tailOf, w.tailEnd = r, len(w.queued)
+	case ok && nested:
 		ok = s.endSavepoint(w, r, "RELEASE pcsgate_group")
-	} else if ok {
+	case ok:
 		if err := w.flush(ctx); err != nil {
 			r.err, ok = fmt.Errorf("store transaction: %w", err), false
 		}

@@ -162,3 +162,71 @@ func waitUntil(t *testing.T, cond func() bool) {
 		time.Sleep(time.Millisecond)
 	}
 }
+
+// A request whose statements fail at its end, where PostgreSQL gets them
+// with the next request's first ones, is rolled back alone: the next
+// request's statements are sent again and commit with the group.
+func TestGroupCommitFailsAtItsEnd(t *testing.T) {
+	t.Run("sqlite", func(t *testing.T) { testGroupCommitFailsAtItsEnd(t, "sqlite:"+filepath.Join(t.TempDir(), "g.db")) })
+	t.Run("postgres", func(t *testing.T) { testGroupCommitFailsAtItsEnd(t, storetest.PostgresDSN(t)) })
+}
+
+func testGroupCommitFailsAtItsEnd(t *testing.T, dsn string) {
+	ctx := context.Background()
+	s, err := Open(ctx, dsn, nil)
+	require.NoError(t, err)
+	defer s.Close()
+	seen := func(tx *Tx, key string) error {
+		dup, err := tx.Seen("content", key)
+		if err == nil && dup {
+			err = errors.New("seen before")
+		}
+		return err
+	}
+	commits0 := s.group.commits.Load()
+	hold, held := make(chan struct{}), make(chan struct{})
+	firstDone := make(chan error, 1)
+	go func() {
+		firstDone <- s.InTx(ctx, func(tx *Tx) error {
+			close(held)
+			<-hold
+			return seen(tx, "first")
+		})
+	}()
+	<-held
+	// Queued one after the other: the committer runs them in this order.
+	names := []string{"failing", "next", "last"}
+	results := make([]chan error, len(names))
+	for i, name := range names {
+		results[i] = make(chan error, 1)
+		go func() {
+			results[i] <- s.InTx(ctx, func(tx *Tx) error {
+				if err := seen(tx, name); err != nil {
+					return err
+				}
+				if name != "failing" {
+					return nil
+				}
+				// count is NOT NULL: fails when it runs.
+				return tx.later(`INSERT INTO dedupe (kind, key, first_seen, last_seen, count) VALUES ('content', 'x', ?, ?, NULL)`,
+					s.d.timeArg(s.now()), s.d.timeArg(s.now()))
+			})
+		}()
+		waitUntil(t, func() bool { return s.group.waiting.Load() == int64(i+1) })
+	}
+	close(hold)
+	require.NoError(t, <-firstDone)
+	require.Error(t, <-results[0])
+	require.NoError(t, <-results[1])
+	require.NoError(t, <-results[2])
+	require.Equal(t, int64(1), s.group.commits.Load()-commits0, "one commit for the four")
+	for key, want := range map[string]bool{"first": true, "failing": false, "next": true, "last": true} {
+		var dup bool
+		require.NoError(t, s.InTx(ctx, func(tx *Tx) error {
+			var err error
+			dup, err = tx.Seen("content", key)
+			return err
+		}))
+		require.Equal(t, want, dup, "key %s committed", key)
+	}
+}

@@ -84,9 +84,13 @@ func (t *Tx) FindReleaseAhead(key, unit string) {
 	}
 	f := &foundRelease{key: key, unit: unit}
 	t.ahead = f
-	t.w.ahead(t.s.d.q(findReleaseQuery), []any{key, unit}, func(r row) {
+	t.w.ahead(t.s.d.q(findReleaseQuery), []any{key, unit}, func(r row) error {
 		f.err = r.Scan(new(int), &f.stored, &f.body, &f.version)
 		f.answered = true
+		if errors.Is(f.err, sql.ErrNoRows) {
+			return nil
+		}
+		return f.err
 	})
 }
 
