@@ -13,10 +13,11 @@ import (
 // wtx is the group committer's transaction as its requests use it. On
 // PostgreSQL each statement is a round trip on one connection, so
 // statements whose outcome no caller reads before the end of its work (a
-// row inserted, a message published, a savepoint) wait in queued and go
-// with the next statement that needs an answer, or with the flush at the
-// end of a request, as one pipelined batch. On SQLite, where a statement
-// costs no round trip, they run at once.
+// row inserted, a message published, a savepoint) wait in queued and go,
+// as one pipelined batch, with the next statement that needs an answer; a
+// request's last ones go with the next request's first statement, or
+// before the commit. On SQLite, where a statement costs no round trip,
+// they run at once.
 type wtx struct {
 	*sql.Tx
 	conn   *sql.Conn // PostgreSQL: the connection tx runs on; nil on SQLite

@@ -20,7 +20,8 @@ import (
 // would serialise the transactions anyway. On PostgreSQL the committer uses
 // one connection at a time of the pool, which subscriptions share for
 // their reads and acknowledgements; the transactions of other pcsgate
-// processes run beside it as before.
+// processes run beside it as before. There each statement is a round trip,
+// so those whose answer nobody waits for are sent in batches (see wtx).
 
 // maxGroup bounds the transactions committed together.
 const maxGroup = 64
