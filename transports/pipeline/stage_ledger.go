@@ -70,16 +70,25 @@ func (g *Gateway) applyEvent(tx *store.Tx, e *canonical.ReleaseEvent, doc []byte
 	if aerr != nil && next == nil {
 		return g.notApplied(tx, e, msg, aerr)
 	}
-	inserted, err := tx.AddEvent(store.EventRow{
+	body, err := json.Marshal(next)
+	if err != nil {
+		return 0, err
+	}
+	// The event and the release it changed in one go; nothing is saved
+	// when the event was recorded before.
+	inserted, err := tx.AddEventSaveRelease(store.EventRow{
 		ID: e.ID, ReleaseKey: key, Seq: int64(len(next.Events)), Type: string(e.Type),
 		OccurredAt: occurred(e), ReceivedAt: time.Now().UTC(), Late: aerr != nil,
 		Hash: lastHash(next), Body: json.RawMessage(doc), RawHash: msg.Metadata.Get(MetaRawHash),
 		Endpoint: msg.Metadata.Get(transports.MetaEndpoint), MaskedHash: msg.Metadata.Get(MetaMaskedHash),
-	})
-	if err != nil || !inserted {
-		return outcomeDuplicate, err
+	}, key, releaseMeta(next, e.Source.PCS), body, version)
+	if err != nil {
+		return 0, err
 	}
-	if err := saveRelease(tx, key, next, version, e.Source.PCS); err != nil {
+	if !inserted {
+		return outcomeDuplicate, nil
+	}
+	if err := tx.SetUnit(unitOf(next.Key), key); err != nil {
 		return 0, err
 	}
 	if aerr != nil { // stored and flagged (late after pick-up), not routed
@@ -127,20 +136,6 @@ func (g *Gateway) notApplied(tx *store.Tx, e *canonical.ReleaseEvent, msg *messa
 		return outcomeDuplicate, nil
 	}
 	return 0, transports.Permanent(fmt.Errorf("event %s (%s %s) rejected: %w", e.ID, e.Type, e.Key.ContainerNumber, aerr))
-}
-
-// saveRelease stores rel, changed by an event that came through system,
-// under key inside tx, expecting the stored release to be at version, and
-// points its unit at it.
-func saveRelease(tx *store.Tx, key string, rel *ledger.Release, version int, system string) error {
-	body, err := json.Marshal(rel)
-	if err != nil {
-		return err
-	}
-	if err := tx.SaveRelease(key, releaseMeta(rel, system), body, version); err != nil {
-		return err
-	}
-	return tx.SetUnit(unitOf(rel.Key), key)
 }
 
 // releaseMeta is what the store indexes of rel for the monitor's filters.

@@ -85,7 +85,7 @@ func (t *Tx) AddDeadLetter(d DeadLetter) error {
 	if payload == nil {
 		payload = []byte{}
 	}
-	_, err = t.exec(`INSERT INTO deadletters (id, stage, profile, endpoint, release_key, reason, payload, metadata, created_at)
+	err = t.later(`INSERT INTO deadletters (id, stage, profile, endpoint, release_key, reason, payload, metadata, created_at)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET
 stage = excluded.stage, profile = excluded.profile, endpoint = excluded.endpoint, release_key = excluded.release_key,
 reason = excluded.reason, payload = excluded.payload, metadata = excluded.metadata, created_at = excluded.created_at,

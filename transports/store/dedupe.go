@@ -82,30 +82,22 @@ func (t *Tx) SeenEach(keys []DedupeKey) ([]bool, error) {
 		for _, k := range chunk {
 			args = append(args, k.Kind, k.Key, now, now, at[k].n)
 		}
-		rows, err := t.query(`INSERT INTO dedupe (kind, key, first_seen, last_seen, count) VALUES `+
+		err := t.eachRow(`INSERT INTO dedupe (kind, key, first_seen, last_seen, count) VALUES `+
 			strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?), ", len(chunk)), ", ")+`
 ON CONFLICT (kind, key) DO UPDATE SET count = dedupe.count + excluded.count, last_seen = excluded.last_seen
-RETURNING kind, key, count`, args...)
-		if err != nil {
-			return nil, fmt.Errorf("dedupe %s key %s: %w", errtext.Quote(chunk[0].Kind), errtext.Quote(chunk[0].Key), err)
-		}
-		for rows.Next() {
+RETURNING kind, key, count`, args, func(r row) error {
 			var k DedupeKey
 			var count int64
-			if err := rows.Scan(&k.Kind, &k.Key, &count); err != nil {
-				_ = rows.Close()
-				return nil, fmt.Errorf("dedupe: %w", err)
+			if err := r.Scan(&k.Kind, &k.Key, &count); err != nil {
+				return err
 			}
 			if s := at[k]; s != nil && count > s.n {
 				seen[s.first] = true
 			}
-		}
-		err = rows.Err()
-		if cerr := rows.Close(); err == nil {
-			err = cerr
-		}
+			return nil
+		})
 		if err != nil {
-			return nil, fmt.Errorf("dedupe: %w", err)
+			return nil, fmt.Errorf("dedupe %s key %s: %w", errtext.Quote(chunk[0].Kind), errtext.Quote(chunk[0].Key), err)
 		}
 	}
 	return seen, nil

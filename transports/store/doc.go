@@ -57,7 +57,11 @@
 // On both backends the transactions of InTx are committed in groups: what
 // is queued while one commits is run as one transaction,
 // each in a savepoint, with one commit. Transactions whose order matters
-// wait their turn before they are queued (InOrder).
+// wait their turn before they are queued (InOrder). On PostgreSQL the
+// statements whose result nobody reads (inserts of rows and messages, the
+// savepoints) wait and go with the next statement that needs an answer, in
+// one pipelined round trip; such a statement's error fails its
+// transaction, never a caller of a later one.
 //
 // watermill-sql's subscriber holds a transaction open from reading a batch
 // until the handler acks, then writes the new offset in it. This package

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -41,37 +42,11 @@ type EventRow struct {
 // message yields inserted == false. No release needs to exist for the key;
 // an event may arrive before its release.
 func (t *Tx) AddEvent(e EventRow) (inserted bool, err error) {
-	if err := t.check(); err != nil {
+	if err := t.checkEvent(e); err != nil {
 		return false, err
 	}
-	if err := checkKey("event id", e.ID); err != nil {
-		return false, err
-	}
-	if err := checkKey("event "+errtext.Quote(e.ID)+" release key", e.ReleaseKey); err != nil {
-		return false, err
-	}
-	if err := checkShort("event "+errtext.Quote(e.ID)+" type", e.Type); err != nil {
-		return false, err
-	}
-	if err := checkShort("event "+errtext.Quote(e.ID)+" endpoint", e.Endpoint); err != nil {
-		return false, err
-	}
-	if err := checkShort("event "+errtext.Quote(e.ID)+" hash", e.Hash); err != nil {
-		return false, err
-	}
-	if err := checkRawHash(e.ID, e.RawHash); err != nil {
-		return false, err
-	}
-	if err := checkRawHash(e.ID, e.MaskedHash); err != nil {
-		return false, err
-	}
-	if err := t.s.checkJSON("event "+errtext.Quote(e.ID)+" body", e.Body); err != nil {
-		return false, err
-	}
-	res, err := t.exec(`INSERT INTO events (id, release_key, seq, type, occurred_at, received_at, late, hash, body, raw_hash, endpoint, masked_hash)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
-		e.ID, e.ReleaseKey, e.Seq, e.Type, t.s.d.timeArg(e.OccurredAt), t.s.d.timeArg(e.ReceivedAt),
-		e.Late, e.Hash, string(e.Body), e.RawHash, e.Endpoint, e.MaskedHash)
+	q, args := t.eventInsert(e)
+	res, err := t.exec(q, args...)
 	if err != nil {
 		return false, fmt.Errorf("event %s: %w", errtext.Quote(e.ID), err)
 	}
@@ -80,6 +55,75 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
 		return false, fmt.Errorf("event %s: %w", errtext.Quote(e.ID), err)
 	}
 	return n == 1, nil
+}
+
+// AddEventSaveRelease is AddEvent followed, when it inserted e, by
+// SaveRelease(key, meta, body, expectVersion): the event and the release
+// it changed. On PostgreSQL it is one statement.
+func (t *Tx) AddEventSaveRelease(e EventRow, key string, meta ReleaseMeta, body []byte, expectVersion int) (inserted bool, err error) {
+	if !t.w.batched() {
+		if inserted, err = t.AddEvent(e); err != nil || !inserted {
+			return inserted, err
+		}
+		return true, t.SaveRelease(key, meta, body, expectVersion)
+	}
+	if err := t.checkEvent(e); err != nil {
+		return false, err
+	}
+	if err := t.checkRelease(key, meta, body, expectVersion); err != nil {
+		return false, err
+	}
+	evq, args := t.eventInsert(e)
+	relq, relArgs := t.releaseWrite(key, meta, body, expectVersion, true)
+	var (
+		events, saved int64
+		stored        sql.NullInt64
+	)
+	err = t.queryRow(`WITH ev AS (`+evq+` RETURNING 1), rel AS (`+relq+`)
+SELECT (SELECT count(*) FROM ev), (SELECT count(*) FROM rel), (SELECT version FROM releases WHERE key = ?)`,
+		append(append(args, relArgs...), key)...).Scan(&events, &saved, &stored)
+	switch {
+	case err != nil:
+		return false, fmt.Errorf("event %s: %w", errtext.Quote(e.ID), err)
+	case events == 0:
+		return false, nil
+	case saved == 0:
+		return true, releaseConflict(key, expectVersion, stored)
+	}
+	return true, nil
+}
+
+// checkEvent checks what AddEvent is given.
+func (t *Tx) checkEvent(e EventRow) error {
+	if err := t.check(); err != nil {
+		return err
+	}
+	if err := checkKey("event id", e.ID); err != nil {
+		return err
+	}
+	if err := checkKey("event "+errtext.Quote(e.ID)+" release key", e.ReleaseKey); err != nil {
+		return err
+	}
+	for _, f := range []struct{ name, v string }{{"type", e.Type}, {"endpoint", e.Endpoint}, {"hash", e.Hash}} {
+		if err := checkShort("event "+errtext.Quote(e.ID)+" "+f.name, f.v); err != nil {
+			return err
+		}
+	}
+	if err := checkRawHash(e.ID, e.RawHash); err != nil {
+		return err
+	}
+	if err := checkRawHash(e.ID, e.MaskedHash); err != nil {
+		return err
+	}
+	return t.s.checkJSON("event "+errtext.Quote(e.ID)+" body", e.Body)
+}
+
+// eventInsert is the statement of AddEvent, with ? placeholders.
+func (t *Tx) eventInsert(e EventRow) (string, []any) {
+	return `INSERT INTO events (id, release_key, seq, type, occurred_at, received_at, late, hash, body, raw_hash, endpoint, masked_hash)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
+		[]any{e.ID, e.ReleaseKey, e.Seq, e.Type, t.s.d.timeArg(e.OccurredAt), t.s.d.timeArg(e.ReceivedAt),
+			e.Late, e.Hash, string(e.Body), e.RawHash, e.Endpoint, e.MaskedHash}
 }
 
 // checkRawHash accepts an empty raw hash or 64 lower-case hex digits.

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"sync/atomic"
 )
@@ -21,7 +20,8 @@ import (
 // would serialise the transactions anyway. On PostgreSQL the committer uses
 // one connection at a time of the pool, which subscriptions share for
 // their reads and acknowledgements; the transactions of other pcsgate
-// processes run beside it as before.
+// processes run beside it as before. There each statement is a round trip,
+// so those whose answer nobody waits for are sent in batches (see wtx).
 
 // maxGroup bounds the transactions committed together.
 const maxGroup = 64
@@ -29,7 +29,7 @@ const maxGroup = 64
 // writeReq is one transaction handed to the group committer.
 type writeReq struct {
 	ctx  context.Context
-	fn   func(tx *sql.Tx) error
+	fn   func(w *wtx) error
 	err  error
 	pan  any // a panic of fn, raised again in the caller
 	done chan struct{}
@@ -60,7 +60,7 @@ func (s *Store) startGroupCommit() {
 // caller whose ctx ends, or whose store closes, while its request is still
 // queued takes the request back; once the committer has taken it, the
 // caller waits for its outcome.
-func (s *Store) groupTx(ctx context.Context, replayable bool, fn func(tx *sql.Tx) error) error {
+func (s *Store) groupTx(ctx context.Context, replayable bool, fn func(w *wtx) error) error {
 	r := &writeReq{ctx: ctx, fn: fn, done: make(chan struct{}), replayable: replayable}
 	order := orderOf(ctx)
 	if err := order.Wait(ctx); err != nil {
@@ -138,27 +138,23 @@ func (s *Store) committer() {
 // commitGroup runs first, then whatever else is waiting (up to maxGroup),
 // in one transaction, and answers each request.
 func (s *Store) commitGroup(first *writeReq) {
-	tx, err := s.writer.BeginTx(s.ctx, nil)
+	w, err := s.beginGroup()
 	if err != nil {
 		first.err = fmt.Errorf("store transaction: %w", err)
 		close(first.done)
 		return
 	}
+	defer w.close()
 	// On PostgreSQL a group commits without waiting for the disk while
 	// all its requests are replayable.
 	async := s.d.dollar && first.replayable
 	if async {
-		if _, err := tx.ExecContext(context.Background(), asyncCommit); err != nil {
-			_ = tx.Rollback()
-			first.err = fmt.Errorf("store transaction: %w", err)
-			close(first.done)
-			return
-		}
+		_ = w.later(context.Background(), asyncCommit) // its error comes with the first batch
 	}
 	// The first runs without a savepoint: when it fails, the transaction
 	// is rolled back and nothing else joins.
-	if !s.runOne(tx, first, false) {
-		_ = tx.Rollback()
+	if !s.runOne(w, first, false) {
+		_ = w.Rollback()
 		close(first.done)
 		return
 	}
@@ -172,14 +168,10 @@ collect:
 			}
 			s.group.joined.Add(1)
 			if async && !r.replayable {
-				if _, err := tx.ExecContext(context.Background(), syncCommit); err != nil {
-					r.err = fmt.Errorf("store transaction: %w", err)
-					close(r.done)
-					continue
-				}
+				_ = w.later(context.Background(), syncCommit)
 				async = false
 			}
-			if s.runOne(tx, r, true) {
+			if s.runOne(w, r, true) {
 				done = append(done, r)
 			} else {
 				close(r.done) // rolled back to its savepoint: nothing to wait for
@@ -188,28 +180,62 @@ collect:
 			break collect
 		}
 	}
-	if err := tx.Commit(); err != nil {
-		for _, r := range done {
-			r.err = fmt.Errorf("store commit: %w", err)
-		}
+	err = w.flush(context.Background())
+	if err == nil {
+		err = w.Commit()
 	} else {
+		_ = w.Rollback()
+	}
+	if err == nil {
 		s.group.commits.Add(1)
 	}
 	for _, r := range done {
+		if err != nil && r.err == nil { // r.err: rolled back to its savepoint at its end
+			r.err = fmt.Errorf("store commit: %w", err)
+		}
 		close(r.done)
 	}
 }
 
-// runOne runs r.fn in tx, inside a savepoint when nested, and reports
-// whether it succeeded. On failure r.err (or r.pan) is set and, in a
-// savepoint, its work is rolled back.
-func (s *Store) runOne(tx *sql.Tx, r *writeReq, nested bool) (ok bool) {
+// beginGroup begins a group's transaction: on PostgreSQL on a connection
+// of its own, so that statements can be sent to it in batches.
+func (s *Store) beginGroup() (*wtx, error) {
+	if !s.d.dollar {
+		tx, err := s.writer.BeginTx(s.ctx, nil)
+		return &wtx{Tx: tx}, err
+	}
+	conn, err := s.writer.Conn(s.ctx)
+	if err != nil {
+		return nil, err
+	}
+	tx, err := conn.BeginTx(s.ctx, nil)
+	if err != nil {
+		_ = conn.Close()
+		return nil, err
+	}
+	return &wtx{Tx: tx, conn: conn}, nil
+}
+
+// close gives the group's connection back to the pool once its
+// transaction has ended.
+func (w *wtx) close() {
+	if w.conn != nil {
+		_ = w.conn.Close()
+	}
+}
+
+// runOne runs r.fn in w, inside a savepoint when nested, and sends what it
+// left queued; it reports whether all of it succeeded. On failure r.err
+// (or r.pan) is set and, in a savepoint, its work is rolled back.
+func (s *Store) runOne(w *wtx, r *writeReq, nested bool) (ok bool) {
 	if err := r.ctx.Err(); err != nil {
 		r.err = fmt.Errorf("store transaction: %w", err)
 		return false
 	}
+	ctx := context.Background()
+	mark, sent := len(w.queued), w.sent
 	if nested {
-		if _, err := tx.ExecContext(context.Background(), "SAVEPOINT pcsgate_group"); err != nil {
+		if err := w.later(ctx, "SAVEPOINT pcsgate_group"); err != nil {
 			r.err = fmt.Errorf("store transaction: %w", err)
 			return false
 		}
@@ -220,19 +246,49 @@ func (s *Store) runOne(tx *sql.Tx, r *writeReq, nested bool) (ok bool) {
 				r.pan = p
 			}
 		}()
-		r.err = r.fn(tx)
+		r.err = r.fn(w)
 	}()
 	ok = r.err == nil && r.pan == nil
-	if nested {
-		if !ok {
-			if _, err := tx.ExecContext(context.Background(), "ROLLBACK TO pcsgate_group"); err != nil && r.err == nil {
-				r.err = fmt.Errorf("store transaction: %w", err)
-			}
-		}
-		if _, err := tx.ExecContext(context.Background(), "RELEASE pcsgate_group"); err != nil && ok {
-			r.err = fmt.Errorf("store transaction: %w", err)
-			ok = false
+	switch {
+	case ok && nested && w.batched():
+		// Sent with the next request's first statements, or before the
+		// commit.
+		_ = w.later(ctx, "RELEASE pcsgate_group")
+		w.tailOf, w.tailEnd = r, len(w.queued)
+	case ok && nested:
+		ok = s.endSavepoint(w, r, "RELEASE pcsgate_group")
+	case ok:
+		if err := w.flush(ctx); err != nil {
+			r.err, ok = fmt.Errorf("store transaction: %w", err), false
 		}
 	}
-	return ok
+	if ok || !nested {
+		return ok
+	}
+	if w.batched() && w.sent == sent {
+		// Nothing of r reached the database, not even its savepoint.
+		w.discard(mark)
+		return false
+	}
+	w.discard(0) // r's own statements, not sent yet
+	// Alone and unprepared: PostgreSQL prepares nothing else in a failed
+	// transaction.
+	if _, err := w.ExecContext(ctx, "ROLLBACK TO pcsgate_group"); err != nil && r.err == nil && r.pan == nil {
+		r.err = fmt.Errorf("store transaction: %w", err)
+	}
+	s.endSavepoint(w, r, "RELEASE pcsgate_group")
+	return false
+}
+
+// endSavepoint queues the end of r's savepoint and sends it with what r
+// left queued; false when that fails, with r.err set unless it was set.
+func (s *Store) endSavepoint(w *wtx, r *writeReq, end string) bool {
+	err := w.later(context.Background(), end)
+	if err == nil {
+		err = w.flush(context.Background())
+	}
+	if err != nil && r.err == nil && r.pan == nil {
+		r.err = fmt.Errorf("store transaction: %w", err)
+	}
+	return err == nil
 }

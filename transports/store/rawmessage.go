@@ -57,7 +57,7 @@ func (t *Tx) AddRawMessage(m RawMessage) (bool, error) {
 	if body == nil {
 		body = []byte{}
 	}
-	if _, err := t.exec(`INSERT INTO raw_messages (content_hash, endpoint, name, received_at, body) VALUES (?, ?, ?, ?, ?)
+	if err := t.later(`INSERT INTO raw_messages (content_hash, endpoint, name, received_at, body) VALUES (?, ?, ?, ?, ?)
 ON CONFLICT (content_hash) DO NOTHING`, m.Hash, m.Endpoint, m.Name, t.s.d.timeArg(received), body); err != nil {
 		return false, fmt.Errorf("raw message %s: %w", errtext.Quote(m.Name), err)
 	}

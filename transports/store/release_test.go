@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -214,6 +215,123 @@ func TestFindRelease(t *testing.T) {
 				require.NoError(t, err)
 				require.True(t, found)
 				assert.Equal(t, k2, key, "the latest release of the unit wins")
+				return nil
+			}))
+		})
+	}
+}
+
+// AddEventSaveRelease records an event and saves the release it changed,
+// or neither: nothing is saved for an event recorded before, and a save
+// that conflicts fails the transaction with the event.
+func TestAddEventSaveRelease(t *testing.T) {
+	until := t0.Add(48 * time.Hour)
+	meta := func(status, system string) store.ReleaseMeta {
+		return store.ReleaseMeta{Status: status, Port: "NLRTM", Carrier: "MSCU", Holder: "ACME", Search: []string{"CSQU3054383"},
+			System: system, ValidUntil: &until, Collectable: true}
+	}
+	ev := func(id string, seq int64) store.EventRow {
+		return store.EventRow{ID: id, ReleaseKey: "R1", Seq: seq, Type: "RELEASE_CREATED", OccurredAt: t0, ReceivedAt: t0, Hash: "h" + id, Body: []byte(`{"id":"` + id + `"}`)}
+	}
+	steps := []struct {
+		name         string
+		event        store.EventRow
+		meta         store.ReleaseMeta
+		body         string
+		expect       int
+		wantInserted bool
+		wantErr      string
+	}{
+		{"creates", ev("e1", 1), meta("RELEASED", "PORTBASE"), `{"v":1}`, 0, true, ""},
+		{"event seen before saves nothing", ev("e1", 1), meta("BLOCKED", "PORTBASE"), `{"v":9}`, 1, false, ""},
+		{"updates", ev("e2", 2), meta("BLOCKED", "CPU"), `{"v":2}`, 1, true, ""},
+		{"stale version", ev("e3", 3), meta("RELEASED", "CPU"), `{"v":9}`, 1, true, `release "R1": expected version 1, found 2: was changed by another writer`},
+		{"created twice", ev("e4", 3), meta("RELEASED", "CPU"), `{"v":9}`, 0, true, `release "R1": expected version 0, found 2: was changed by another writer`},
+		{"update of none", store.EventRow{ID: "e5", ReleaseKey: "R2", Type: "X", Body: []byte(`{}`)}, meta("RELEASED", "CPU"), `{}`, 3, true,
+			`release "R2": expected version 3, found none: was changed by another writer`},
+	}
+	for _, b := range backends() {
+		t.Run(b.name, func(t *testing.T) {
+			s := b.open(t, store.Config{})
+			ctx := context.Background()
+			for _, st := range steps {
+				key := st.event.ReleaseKey
+				var inserted bool
+				err := s.InTx(ctx, func(tx *store.Tx) (err error) {
+					inserted, err = tx.AddEventSaveRelease(st.event, key, st.meta, []byte(st.body), st.expect)
+					return err
+				})
+				if st.wantErr != "" {
+					require.ErrorIs(t, err, store.ErrConflict, st.name)
+					assert.Equal(t, st.wantErr, err.Error(), st.name)
+					continue
+				}
+				require.NoError(t, err, st.name)
+				assert.Equal(t, st.wantInserted, inserted, st.name)
+			}
+			events, err := s.ReleaseEvents(ctx, "R1")
+			require.NoError(t, err)
+			var ids []string
+			for _, e := range events {
+				ids = append(ids, e.ID)
+			}
+			assert.Equal(t, []string{"e1", "e2"}, ids, "the events of failed saves are rolled back")
+			r, err := s.Release(ctx, "R1")
+			require.NoError(t, err)
+			assert.Equal(t, []any{"BLOCKED", 2, `{"v":2}`, "ACME"}, []any{r.Status, r.Version, string(r.Body), r.Holder})
+			for system, want := range map[string]int{"portbase": 1, "cpu": 1, "scr": 0} {
+				rows, err := s.ListReleases(ctx, store.ListFilter{System: system, Query: "csqu305", ExpiringWithin: 72 * time.Hour, Now: t0})
+				require.NoError(t, err)
+				assert.Len(t, rows, want, "releases through %s", system)
+			}
+			_, err = s.Release(ctx, "R2")
+			require.ErrorIs(t, err, store.ErrNotFound)
+		})
+	}
+}
+
+// A release found ahead is what FindRelease finds, unless a release or a
+// unit was written after it was sent.
+func TestFindReleaseAhead(t *testing.T) {
+	for _, b := range backends() {
+		t.Run(b.name, func(t *testing.T) {
+			s := b.open(t, store.Config{})
+			const unit, k1, k2, k9 = "SEA/NLRTM/CSQU3054383", "SEA/NLRTM/MSC/B1/CSQU3054383", "SEA/NLRTM/MSC/B2/CSQU3054383", "SEA/NLRTM/MSC/B9/CSQU3054383"
+			find := func(tx *store.Tx, key string) (string, int) {
+				stored, _, version, found, err := tx.FindRelease(key, unit)
+				require.NoError(t, err)
+				if !found {
+					return "", 0
+				}
+				return stored, version
+			}
+			require.NoError(t, s.InTx(context.Background(), func(tx *store.Tx) error {
+				tx.FindReleaseAhead(k1, unit)
+				_, err := tx.Seen("content", "c1") // carries the lookup on PostgreSQL
+				require.NoError(t, err)
+				stored, _ := find(tx, k1)
+				assert.Empty(t, stored, "nothing stored yet")
+
+				require.NoError(t, tx.SaveRelease(k1, store.ReleaseMeta{}, []byte(`{"b":1}`), 0))
+				require.NoError(t, tx.SetUnit(unit, k1))
+				tx.FindReleaseAhead(k1, unit)
+				_, err = tx.Seen("content", "c2")
+				require.NoError(t, err)
+				require.NoError(t, tx.SaveRelease(k1, store.ReleaseMeta{}, []byte(`{"b":2}`), 1))
+				stored, version := find(tx, k1)
+				assert.Equal(t, []any{k1, 2}, []any{stored, version}, "the save after the lookup counts")
+
+				tx.FindReleaseAhead(k9, unit)
+				require.NoError(t, tx.SaveRelease(k2, store.ReleaseMeta{}, []byte(`{"b":3}`), 0))
+				require.NoError(t, tx.SetUnit(unit, k2))
+				stored, version = find(tx, k9)
+				assert.Equal(t, []any{k2, 1}, []any{stored, version}, "the unit set after the lookup counts")
+
+				tx.FindReleaseAhead(k1, unit)
+				stored, version = find(tx, k1)
+				assert.Equal(t, []any{k1, 2}, []any{stored, version}, "found ahead, nothing sent in between")
+				stored, version = find(tx, k9)
+				assert.Equal(t, []any{k2, 1}, []any{stored, version}, "another key is looked up on its own")
 				return nil
 			}))
 		})

@@ -47,7 +47,7 @@ func (t *Tx) Schedule(topic string, due time.Time, msg *message.Message) error {
 	if payload == nil {
 		payload = []byte{} // NOT NULL
 	}
-	if _, err := t.exec(`INSERT INTO scheduled (topic, uuid, payload, metadata, due_at) VALUES (?, ?, ?, ?, ?)`,
+	if err := t.later(`INSERT INTO scheduled (topic, uuid, payload, metadata, due_at) VALUES (?, ?, ?, ?, ?)`,
 		topic, msg.UUID, payload, string(meta), t.s.d.timeArg(due)); err != nil {
 		return fmt.Errorf("schedule message %s: %w", errtext.Quote(msg.UUID), err)
 	}
@@ -104,26 +104,25 @@ func (t *Tx) dueMessages(now time.Time, limit int) ([]dueMessage, error) {
 	if t.s.d.dollar {
 		q += ` FOR UPDATE SKIP LOCKED`
 	}
-	rows, err := t.query(q, t.s.d.timeArg(now), limit)
-	if err != nil {
-		return nil, fmt.Errorf("scheduled messages: %w", err)
-	}
-	defer rows.Close()
 	var out []dueMessage
-	for rows.Next() {
+	err := t.eachRow(q, []any{t.s.d.timeArg(now), limit}, func(r row) error {
 		var d dueMessage
 		var uuid, meta string
 		var payload []byte
-		if err := rows.Scan(&d.id, &d.topic, &uuid, &payload, &meta); err != nil {
-			return nil, fmt.Errorf("scheduled messages: %w", err)
+		if err := r.Scan(&d.id, &d.topic, &uuid, &payload, &meta); err != nil {
+			return err
 		}
 		d.msg = message.NewMessage(uuid, payload)
 		if err := json.Unmarshal([]byte(meta), &d.msg.Metadata); err != nil {
-			return nil, fmt.Errorf("scheduled message %s metadata: %w", errtext.Quote(uuid), err)
+			return fmt.Errorf("scheduled message %s metadata: %w", errtext.Quote(uuid), err)
 		}
 		out = append(out, d)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("scheduled messages: %w", err)
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // nextDue is the due time of the earliest scheduled message; zero if none.

@@ -155,7 +155,12 @@ func (s *Store) now() time.Time { return s.cfg.Clock() }
 
 // rawTx runs fn in a write transaction, committing when it returns nil.
 func (s *Store) rawTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	return s.groupTx(ctx, false, fn)
+	return s.groupTx(ctx, false, func(w *wtx) error {
+		if err := w.flush(ctx); err != nil { // fn's statements come after what is queued
+			return err
+		}
+		return fn(w.Tx)
+	})
 }
 
 // randomID returns n random bytes in hex, for private names.

@@ -18,6 +18,7 @@ type Tx struct {
 	s    *Store
 	ctx  context.Context
 	tx   *sql.Tx
+	w    *wtx // the group's transaction tx belongs to
 	pub  *wsql.Publisher
 	done bool
 	// cancelled reports the transaction's cancellation where ctx does not
@@ -27,6 +28,7 @@ type Tx struct {
 	// missed lists the queries run without a cached statement, prepared
 	// once the transaction has ended.
 	missed []string
+	ahead  *foundRelease // a FindRelease sent ahead, not taken yet
 }
 
 // InTx runs fn in one database transaction and commits it when fn returns
@@ -72,8 +74,8 @@ func (s *Store) inTx(ctx context.Context, replayable bool, fn func(tx *Tx) error
 		t.ctx = context.WithoutCancel(ctx)
 		t.cancelled = ctx.Err
 	}
-	err := s.groupTx(ctx, replayable, func(tx *sql.Tx) error {
-		t.tx = tx
+	err := s.groupTx(ctx, replayable, func(w *wtx) error {
+		t.tx, t.w = w.Tx, w
 		defer func() { t.done = true }()
 		return fn(t)
 	})
@@ -102,27 +104,57 @@ func (t *Tx) check() error {
 	return nil
 }
 
-// exec runs a statement written with ? placeholders.
+// exec runs a statement written with ? placeholders, with what is queued.
 func (t *Tx) exec(query string, args ...any) (sql.Result, error) {
+	if t.w.batched() {
+		return t.w.exec(t.ctx, t.s.d.q(query), args...)
+	}
 	return t.s.wstmts.execCached(t.ctx, t.tx, &t.missed, t.s.d.q(query), args...)
 }
 
-// queryRow runs a query written with ? placeholders.
-func (t *Tx) queryRow(query string, args ...any) *sql.Row {
+// later runs a statement written with ? placeholders whose result nobody
+// reads: on PostgreSQL it goes with the transaction's next batch, and its
+// error fails the transaction then.
+func (t *Tx) later(query string, args ...any) error {
+	if t.w.batched() {
+		return t.w.later(t.ctx, t.s.d.q(query), args...)
+	}
+	_, err := t.s.wstmts.execCached(t.ctx, t.tx, &t.missed, t.s.d.q(query), args...)
+	return err
+}
+
+// queryRow runs a query written with ? placeholders, with what is queued.
+func (t *Tx) queryRow(query string, args ...any) row {
 	q := t.s.d.q(query)
+	if t.w.batched() {
+		return oneRow{w: t.w, ctx: t.ctx, query: q, args: args}
+	}
 	if st := t.s.wstmts.inTx(t.ctx, t.tx, &t.missed, q); st != nil {
 		return st.QueryRowContext(t.ctx, args...)
 	}
 	return t.tx.QueryRowContext(t.ctx, q, args...)
 }
 
-// query runs a query written with ? placeholders.
-func (t *Tx) query(query string, args ...any) (*sql.Rows, error) {
+// eachRow runs a query written with ? placeholders, with what is queued,
+// and calls fn for each row of its answer.
+func (t *Tx) eachRow(query string, args []any, fn func(row) error) error {
 	q := t.s.d.q(query)
-	if st := t.s.wstmts.inTx(t.ctx, t.tx, &t.missed, q); st != nil {
-		return st.QueryContext(t.ctx, args...)
+	if t.w.batched() {
+		return t.w.eachRow(t.ctx, q, args, fn)
 	}
-	return t.tx.QueryContext(t.ctx, q, args...)
+	var (
+		rows *sql.Rows
+		err  error
+	)
+	if st := t.s.wstmts.inTx(t.ctx, t.tx, &t.missed, q); st != nil {
+		rows, err = st.QueryContext(t.ctx, args...)
+	} else {
+		rows, err = t.tx.QueryContext(t.ctx, q, args...)
+	}
+	if err != nil {
+		return err
+	}
+	return readRows(rows, fn)
 }
 
 // publishChunk bounds the messages of one INSERT, under SQLite's limit of
@@ -192,6 +224,9 @@ func (t *Tx) ensureTopic(topic string) error {
 	if err != nil {
 		return err
 	}
+	if err := t.w.flush(t.ctx); err != nil { // the tables come after what is queued
+		return err
+	}
 	for _, q := range append(queries, more...) {
 		if _, err := t.tx.ExecContext(t.ctx, q.Query, q.Args...); err != nil {
 			return fmt.Errorf("topic %s tables: %w", errtext.Quote(topic), err)
@@ -205,10 +240,18 @@ func (t *Tx) ensureTopic(topic string) error {
 // under the transaction's context rather than the message's.
 type txExecutor struct{ t *Tx }
 
+// ExecContext runs the publisher's INSERT; on PostgreSQL it goes with the
+// transaction's next batch (the publisher does not read its result).
 func (e txExecutor) ExecContext(_ context.Context, query string, args ...any) (wsql.Result, error) {
+	if e.t.w.batched() {
+		return rowsAffected(0), e.t.w.later(e.t.ctx, query, args...)
+	}
 	return e.t.s.wstmts.execCached(e.t.ctx, e.t.tx, &e.t.missed, query, args...)
 }
 
 func (e txExecutor) QueryContext(_ context.Context, query string, args ...any) (wsql.Rows, error) {
+	if err := e.t.w.flush(e.t.ctx); err != nil {
+		return nil, err
+	}
 	return e.t.tx.QueryContext(e.t.ctx, query, args...)
 }

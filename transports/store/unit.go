@@ -20,8 +20,9 @@ func (t *Tx) SetUnit(unit, key string) error {
 	if err := checkKey("release key", key); err != nil {
 		return err
 	}
+	t.ahead = nil // a release found ahead may be found by unit
 	now := t.s.d.timeArg(t.s.now())
-	if _, err := t.exec(`INSERT INTO release_units (unit, key, updated_at) VALUES (?, ?, ?)
+	if err := t.later(`INSERT INTO release_units (unit, key, updated_at) VALUES (?, ?, ?)
 ON CONFLICT (unit) DO UPDATE SET key = excluded.key, updated_at = excluded.updated_at`, unit, key, now); err != nil {
 		return fmt.Errorf("unit %s: %w", errtext.Quote(unit), err)
 	}
