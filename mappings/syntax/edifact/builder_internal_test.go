@@ -46,7 +46,7 @@ func TestAddPlainMatchesParse(t *testing.T) {
 	delims := []Delims{DefaultDelims, isoLevelBDelims}
 	for _, cs := range sets {
 		for _, d := range delims {
-			base := []byte{'A', d.Component, 'B', d.Element, d.Element, 'C', d.Component, d.Component}
+			base := []byte{'A', d.Component, 'B', d.Element, d.Element, 'C', d.Component, d.Component, 'D', 'E', d.Element}
 			for pos := range base {
 				for v := range 256 {
 					data := append([]byte(nil), base...)
@@ -58,7 +58,7 @@ func TestAddPlainMatchesParse(t *testing.T) {
 			rng := rand.New(rand.NewPCG(1, 2))
 			alphabet := []byte{'A', 'z', ' ', '0', d.Component, d.Element, d.Release, 0xe9, 0xc3, 0xa9, 0x01, 0x7f}
 			for range 20000 {
-				data := make([]byte, rng.IntN(12))
+				data := make([]byte, rng.IntN(28))
 				for i := range data {
 					data[i] = alphabet[rng.IntN(len(alphabet))]
 				}
