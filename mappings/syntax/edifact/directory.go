@@ -158,8 +158,8 @@ type elementReprs struct {
 var segmentReprs, segmentIndex = compileDirectory()
 
 // directoryIndex holds, for each tag of three upper-case letters, 1 plus
-// the position of its elements in segmentReprs, or 0: an array index
-// costs a tenth of a map lookup.
+// the position of its elements in segmentReprs, or 0: indexing an array
+// is cheaper than a map lookup, and every segment read takes one.
 type directoryIndex [26 * 26 * 26]uint8
 
 // tagIndex is the position of a tag of three upper-case letters in a
