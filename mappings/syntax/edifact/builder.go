@@ -233,14 +233,16 @@ func (b *builder) endElem() {
 // they are big enough, else they are made and kept in st.
 func (b *builder) segments(st *segStore) []Segment {
 	text := string(b.buf)
-	comps := st.takeComps(len(b.comps))
-	for i, sp := range b.comps {
-		comps[i] = text[sp.start:sp.end]
+	spans := b.comps
+	comps := st.takeComps(len(spans))[:len(spans)]
+	for i, sp := range spans {
+		comps[i] = text[uint32(sp.start):uint32(sp.end)]
 	}
-	elems := st.takeElems(len(b.elems))
-	for i, e := range b.elems {
-		end := e.comp + e.nComp
-		elems[i] = comps[e.comp:end:end]
+	recs := b.elems
+	elems := st.takeElems(len(recs))[:len(recs)]
+	for i, e := range recs {
+		start, end := uint32(e.comp), uint32(e.comp+e.nComp)
+		elems[i] = comps[start:end:end]
 	}
 	segs := st.takeSegs(len(b.segs))
 	for i, sr := range b.segs {
