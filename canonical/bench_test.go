@@ -47,3 +47,19 @@ func BenchmarkValidateEventJSON(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkAppendJSON writes the events of every fixture as NDJSON, one
+// event per operation, as translate --to canonical writes them.
+func BenchmarkAppendJSON(b *testing.B) {
+	events := fixtureEvents(b)
+	var buf []byte
+	var err error
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		if buf, err = events[i%len(events)].AppendJSON(buf[:0]); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+}

@@ -18,27 +18,27 @@ import (
 func (e *ReleaseEvent) AppendJSON(b []byte) ([]byte, error) {
 	w := jsonWriter{b: b}
 	w.open()
-	w.strAlways("id", e.ID)
-	w.strAlways("type", string(e.Type))
-	w.time("occurredAt", e.OccurredAt)
-	w.key("source")
+	w.strAlways(`,"id":`, e.ID)
+	w.strAlways(`,"type":`, string(e.Type))
+	w.time(`,"occurredAt":`, e.OccurredAt)
+	w.key(`,"source":`)
 	w.source(&e.Source)
-	w.key("key")
+	w.key(`,"key":`)
 	w.eventKey(&e.Key)
 	if e.Release != nil {
-		w.key("release")
+		w.key(`,"release":`)
 		w.release(e.Release)
 	}
 	if e.Equipment != nil {
-		w.key("equipment")
+		w.key(`,"equipment":`)
 		w.equipment(e.Equipment)
 	}
 	if e.Voyage != nil {
-		w.key("voyage")
+		w.key(`,"voyage":`)
 		w.voyage(e.Voyage)
 	}
 	e.appendParts(&w)
-	w.strs("warnings", e.Warnings)
+	w.strs(`,"warnings":`, e.Warnings)
 	w.close()
 	w.b = append(w.b, '\n')
 	return w.b, w.err
@@ -47,30 +47,30 @@ func (e *ReleaseEvent) AppendJSON(b []byte) ([]byte, error) {
 // appendParts appends the parts that follow the voyage.
 func (e *ReleaseEvent) appendParts(w *jsonWriter) {
 	if e.Transfer != nil {
-		w.key("transfer")
+		w.key(`,"transfer":`)
 		w.transfer(e.Transfer)
 	}
 	if e.Assignment != nil {
-		w.key("assignment")
+		w.key(`,"assignment":`)
 		w.assignment(e.Assignment)
 	}
 	if e.Light != nil {
-		w.key("light")
+		w.key(`,"light":`)
 		w.light(e.Light)
 	}
 	if e.Gate != nil {
-		w.key("gate")
+		w.key(`,"gate":`)
 		w.gate(e.Gate)
 	}
 	if c := e.Credential; c != nil {
-		w.key("credential")
+		w.key(`,"credential":`)
 		w.open()
-		w.strAlways("type", c.Type)
-		w.strAlways("handle", c.Handle)
+		w.strAlways(`,"type":`, c.Type)
+		w.strAlways(`,"handle":`, c.Handle)
 		w.close()
 	}
 	if e.Status != nil {
-		w.key("status")
+		w.key(`,"status":`)
 		w.status(e.Status)
 	}
 }
@@ -94,15 +94,15 @@ func (w *jsonWriter) close() {
 	w.first = false
 }
 
-// key starts a member named k, which needs no escaping.
+// key starts a member: k is its name quoted, with the comma before it and
+// the colon after it (`,"name":`), written whole, without the comma for
+// the first member of an object.
 func (w *jsonWriter) key(k string) {
-	if !w.first {
-		w.b = append(w.b, ',')
+	if w.first {
+		k = k[1:]
+		w.first = false
 	}
-	w.first = false
-	w.b = append(w.b, '"')
 	w.b = append(w.b, k...)
-	w.b = append(w.b, '"', ':')
 }
 
 // str writes a string member that is left out when empty (omitempty).
@@ -205,7 +205,7 @@ var jsonPlain = func() (t [256]bool) {
 func appendJSONString(b []byte, s string) []byte {
 	b = append(b, '"')
 	start := 0
-	for i := 0; i < len(s); {
+	for i := plainPrefix(s); i < len(s); {
 		c := s[i]
 		if jsonPlain[c] {
 			i++
@@ -234,6 +234,29 @@ func appendJSONString(b []byte, s string) []byte {
 	}
 	b = append(b, s[start:]...)
 	return append(b, '"')
+}
+
+// plainPrefix returns the length of the start of s that is written as it
+// is (jsonPlain), looking at eight bytes at a time: a byte below 0x20
+// borrows when 0x20 is subtracted from each byte of the word, a byte from
+// 0x80 on has its top bit set, and a quote or a backslash leaves a zero
+// byte once the word is xored with it.
+func plainPrefix(s string) int {
+	const ones, tops = 0x0101010101010101, 0x8080808080808080
+	i := 0
+	for ; len(s)-i >= 8; i += 8 {
+		w := s[i : i+8]
+		x := uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
+			uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56
+		q, bs := x^('"'*ones), x^('\\'*ones)
+		if ((x-0x20*ones)&^x|x|(q-ones)&^q|(bs-ones)&^bs)&tops != 0 {
+			break
+		}
+	}
+	for i < len(s) && jsonPlain[s[i]] {
+		i++
+	}
+	return i
 }
 
 // appendEscape writes the escape of an ASCII byte JSON does not take as is.

@@ -5,7 +5,6 @@ import (
 	"io"
 	"os"
 	"runtime"
-	"runtime/debug"
 
 	"github.com/spf13/cobra"
 
@@ -81,6 +80,7 @@ standard error, one line each; the good ones are still written. Exit status: 0 a
 // file per message in --out; errRejected says some of it was rejected
 // (and reported on standard error).
 func (o translateOptions) run(cmd *cobra.Command, args []string) error {
+	lessGC() // before the profiles load, whose garbage counts too
 	reg, target, err := o.check()
 	if err != nil {
 		return err
@@ -94,7 +94,6 @@ func (o translateOptions) run(cmd *cobra.Command, args []string) error {
 			return usageError{err}
 		}
 	}
-	lessGC()
 	out := bufio.NewWriterSize(cmd.OutOrStdout(), 64<<10)
 	defer out.Flush()
 	t := &translation{target: target, out: out, dir: o.out, canon: newCanonicalWriter(out), errOut: cmd.ErrOrStderr()}
@@ -110,21 +109,6 @@ func (o translateOptions) run(cmd *cobra.Command, args []string) error {
 		return errRejected
 	}
 	return nil
-}
-
-// translateGCPercent is the garbage collector's target of translate: a
-// heap may grow to three times what is live before a collection, not two.
-// Translate's live heap is small (the profiles and the messages in
-// flight) and its garbage large (every message's values and events), so
-// this takes about a sixth of its instructions off for some 10 MB more
-// peak RSS.
-const translateGCPercent = 200
-
-// lessGC sets translateGCPercent, unless GOGC says otherwise.
-func lessGC() {
-	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(translateGCPercent)
-	}
 }
 
 // check checks the flags: the profiles they name exist and can read or

@@ -71,21 +71,37 @@ func benchInput(b *testing.B, size int) []byte {
 
 // BenchmarkReader reads a generated 100 MB interchange message by message.
 func BenchmarkReader(b *testing.B) {
-	in := benchInput(b, 100<<20)
+	benchReader(b, 100<<20, edifact.ReaderOptions{})
+}
+
+// BenchmarkReaderChecked reads a generated 1 MB interchange as the
+// mappings read one: every value checked against its data element, each
+// message's memory recycled once read.
+func BenchmarkReaderChecked(b *testing.B) {
+	benchReader(b, 1<<20, edifact.ReaderOptions{CheckElements: true})
+}
+
+// benchReader reads a generated interchange of about size bytes message
+// by message with opts.
+func benchReader(b *testing.B, size int, opts edifact.ReaderOptions) {
+	in := benchInput(b, size)
 	b.SetBytes(int64(len(in)))
 	b.ReportAllocs()
 	b.ResetTimer()
 	msgs := 0
 	for b.Loop() {
-		r := edifact.NewReader(bytes.NewReader(in), edifact.ReaderOptions{})
+		r := edifact.NewReader(bytes.NewReader(in), opts)
 		msgs = 0
 		for {
-			_, err := r.Next()
+			m, err := r.Next()
 			if errors.Is(err, io.EOF) {
 				break
 			}
 			if err != nil {
 				b.Fatal(err)
+			}
+			if opts.CheckElements {
+				m.Recycle(false)
 			}
 			msgs++
 		}

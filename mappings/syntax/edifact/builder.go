@@ -26,7 +26,9 @@ type problem struct {
 // builder unescapes and decodes raw segments into one byte buffer plus
 // tables of spans, and turns them into Segments with a handful of
 // allocations per message: one string holds all the text, sliced into
-// tags and values. Its buffers are reused from message to message.
+// tags and values. A segment that needs no unescaping or decoding is
+// copied whole, separators and all. Its buffers are reused from message
+// to message.
 type builder struct {
 	cs    *charset
 	cls   *[256]uint8
@@ -65,13 +67,48 @@ func (b *builder) cost() int {
 // add parses one raw segment whose first three bytes are a valid tag.
 func (b *builder) add(data []byte, pos, line int) {
 	st := int32(len(b.buf))
-	b.buf = append(b.buf, data[:3]...)
 	b.segs = append(b.segs, segRec{tag: span{st, st + 3}, elem: int32(len(b.elems)), pos: pos, line: line})
-	if len(data) > 3 {
-		b.parse(data[4:])
+	if len(data) <= 3 || !b.addPlain(data) {
+		b.buf = append(b.buf, data[:3]...)
+		if len(data) > 3 {
+			b.parse(data[4:])
+		}
 	}
 	sr := &b.segs[len(b.segs)-1]
 	sr.nElem = int32(len(b.elems)) - sr.elem
+}
+
+// addPlain parses the data elements of a segment none of whose values
+// needs unescaping or decoding: the segment is copied whole, tag and
+// separators included, and its values are spans of the copy. At the
+// first byte that needs more (a release character, a byte to decode or
+// to check) it takes back what it added and reports false, for parse.
+func (b *builder) addPlain(data []byte) bool {
+	cls := b.cls
+	base := int32(len(b.buf))
+	nComps, nElems := len(b.comps), len(b.elems)
+	b.firstComp = nComps
+	compStart := base + 4
+	for i := 4; i < len(data); i++ {
+		switch cls[data[i]] {
+		case clPlain:
+		case clComp:
+			b.comps = append(b.comps, span{compStart, base + int32(i)})
+			compStart = base + int32(i) + 1
+		case clElem:
+			b.comps = append(b.comps, span{compStart, base + int32(i)})
+			compStart = base + int32(i) + 1
+			b.endElem()
+		default:
+			b.comps, b.elems = b.comps[:nComps], b.elems[:nElems]
+			return false
+		}
+	}
+	b.comps = append(b.comps, span{compStart, base + int32(len(data))})
+	b.endElem()
+	b.buf = append(b.buf, data...)
+	b.dropEmptyElems()
+	return true
 }
 
 // parse splits the data elements of a segment. The text grows in a local
@@ -117,7 +154,12 @@ func (b *builder) parse(p []byte) {
 	b.endComp(buf)
 	b.endElem()
 	b.buf = buf
-	// Trailing empty elements carry nothing.
+	b.dropEmptyElems()
+}
+
+// dropEmptyElems drops the trailing empty elements of the segment being
+// added: they carry nothing.
+func (b *builder) dropEmptyElems() {
 	for first := b.segs[len(b.segs)-1].elem; len(b.elems) > int(first); {
 		e := b.elems[len(b.elems)-1]
 		if e.nComp != 1 || b.comps[e.comp].start != b.comps[e.comp].end {
@@ -191,14 +233,16 @@ func (b *builder) endElem() {
 // they are big enough, else they are made and kept in st.
 func (b *builder) segments(st *segStore) []Segment {
 	text := string(b.buf)
-	comps := st.takeComps(len(b.comps))
-	for i, sp := range b.comps {
-		comps[i] = text[sp.start:sp.end]
+	spans := b.comps
+	comps := st.takeComps(len(spans))[:len(spans)]
+	for i, sp := range spans {
+		comps[i] = text[uint32(sp.start):uint32(sp.end)]
 	}
-	elems := st.takeElems(len(b.elems))
-	for i, e := range b.elems {
-		end := e.comp + e.nComp
-		elems[i] = comps[e.comp:end:end]
+	recs := b.elems
+	elems := st.takeElems(len(recs))[:len(recs)]
+	for i, e := range recs {
+		start, end := uint32(e.comp), uint32(e.comp+e.nComp)
+		elems[i] = comps[start:end:end]
 	}
 	segs := st.takeSegs(len(b.segs))
 	for i, sr := range b.segs {

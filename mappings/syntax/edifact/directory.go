@@ -153,21 +153,40 @@ type elementReprs struct {
 	reprs  []*repr
 }
 
-// segmentReprs is Directory resolved once: per segment tag (as packed by
-// tagKey, a cheaper map key than the string), per element.
-var segmentReprs = compileDirectory()
+// segmentReprs is Directory resolved once, per segment tag and element;
+// segmentIndex finds a tag's (see reprsOf).
+var segmentReprs, segmentIndex = compileDirectory()
 
-// tagKey packs a three-character segment tag into an integer; other
-// lengths give 0, which no tag of Directory has.
-func tagKey(t string) uint32 {
+// directoryIndex holds, for each tag of three upper-case letters, 1 plus
+// the position of its elements in segmentReprs, or 0: indexing an array
+// is cheaper than a map lookup, and every segment read takes one.
+type directoryIndex [26 * 26 * 26]uint8
+
+// tagIndex is the position of a tag of three upper-case letters in a
+// directoryIndex, or -1 for any other tag.
+func tagIndex(t string) int {
 	if len(t) != 3 {
-		return 0
+		return -1
 	}
-	return uint32(t[0])<<16 | uint32(t[1])<<8 | uint32(t[2])
+	a, b, c := t[0]-'A', t[1]-'A', t[2]-'A'
+	if a >= 26 || b >= 26 || c >= 26 {
+		return -1
+	}
+	return (int(a)*26+int(b))*26 + int(c)
 }
 
-func compileDirectory() map[uint32][]elementReprs {
-	out := make(map[uint32][]elementReprs, len(Directory))
+// reprsOf returns the elements Directory gives the segment tag.
+func reprsOf(tag string) ([]elementReprs, bool) {
+	i := tagIndex(tag)
+	if i < 0 || segmentIndex[i] == 0 {
+		return nil, false
+	}
+	return segmentReprs[segmentIndex[i]-1], true
+}
+
+func compileDirectory() ([][]elementReprs, *directoryIndex) {
+	var out [][]elementReprs
+	index := new(directoryIndex)
 	for tag, elems := range Directory {
 		segs := make([]elementReprs, len(elems))
 		for i, el := range elems {
@@ -183,12 +202,14 @@ func compileDirectory() map[uint32][]elementReprs {
 				}
 			}
 		}
-		if len(tag) != 3 {
-			panic(fmt.Sprintf("edifact: Directory tag %q is not three characters", tag))
+		i := tagIndex(tag)
+		if i < 0 || len(out) >= 255 {
+			panic(fmt.Sprintf("edifact: Directory tag %q is not three upper-case letters, or one too many", tag))
 		}
-		out[tagKey(tag)] = segs
+		out = append(out, segs)
+		index[i] = uint8(len(out))
 	}
-	return out
+	return out, index
 }
 
 // checkValue checks one non-empty value against the representation of
@@ -250,7 +271,7 @@ func letters(v string) bool {
 // breaks it. Segments and positions the Directory does not know are not
 // checked. comp is 0 for a simple element.
 func checkElements(tag string, elements [][]string, fn func(elem, comp int, err error)) {
-	segs, ok := segmentReprs[tagKey(tag)]
+	segs, ok := reprsOf(tag)
 	if !ok {
 		return
 	}

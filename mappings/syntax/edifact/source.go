@@ -159,13 +159,15 @@ func (s *source) next(d *Delims) (raw, error) {
 		return raw{line: s.line}, io.EOF
 	}
 	line := s.line
-	if p := s.peek(9); len(p) >= 3 && string(p[:3]) == "UNA" {
-		if len(p) < 9 {
-			s.consume(len(p))
-			return raw{data: p, line: line, una: true}, wrapf(ErrSyntax, "UNA service string advice is shorter than 9 characters")
+	if s.buf[s.start] == 'U' { // a first byte is buffered; only UNA needs more
+		if p := s.peek(9); len(p) >= 3 && string(p[:3]) == "UNA" {
+			if len(p) < 9 {
+				s.consume(len(p))
+				return raw{data: p, line: line, una: true}, wrapf(ErrSyntax, "UNA service string advice is shorter than 9 characters")
+			}
+			s.consume(9)
+			return raw{data: p, line: line, una: true}, nil
 		}
-		s.consume(9)
-		return raw{data: p, line: line, una: true}, nil
 	}
 	scan := 0 // bytes after start already searched
 	for {
