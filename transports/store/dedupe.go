@@ -60,8 +60,8 @@ func (t *Tx) SeenEach(keys []DedupeKey) ([]bool, error) {
 		if err := checkKey("dedupe kind", k.Kind); err != nil {
 			return nil, err
 		}
-		if err := checkKey("dedupe "+errtext.Quote(k.Kind)+" key", k.Key); err != nil {
-			return nil, err
+		if err := checkKey("key", k.Key); err != nil {
+			return nil, fmt.Errorf("dedupe %s %w", errtext.Quote(k.Kind), err)
 		}
 		if s := at[k]; s != nil {
 			s.n++

@@ -101,12 +101,13 @@ func (t *Tx) checkEvent(e EventRow) error {
 	if err := checkKey("event id", e.ID); err != nil {
 		return err
 	}
-	if err := checkKey("event "+errtext.Quote(e.ID)+" release key", e.ReleaseKey); err != nil {
-		return err
+	// The event's id is quoted into a message only when a check fails.
+	if err := checkKey("release key", e.ReleaseKey); err != nil {
+		return fmt.Errorf("event %s %w", errtext.Quote(e.ID), err)
 	}
 	for _, f := range []struct{ name, v string }{{"type", e.Type}, {"endpoint", e.Endpoint}, {"hash", e.Hash}} {
-		if err := checkShort("event "+errtext.Quote(e.ID)+" "+f.name, f.v); err != nil {
-			return err
+		if err := checkShort(f.name, f.v); err != nil {
+			return fmt.Errorf("event %s %w", errtext.Quote(e.ID), err)
 		}
 	}
 	if err := checkRawHash(e.ID, e.RawHash); err != nil {
@@ -115,7 +116,10 @@ func (t *Tx) checkEvent(e EventRow) error {
 	if err := checkRawHash(e.ID, e.MaskedHash); err != nil {
 		return err
 	}
-	return t.s.checkJSON("event "+errtext.Quote(e.ID)+" body", e.Body)
+	if err := t.s.checkJSON("body", e.Body); err != nil {
+		return fmt.Errorf("event %s %w", errtext.Quote(e.ID), err)
+	}
+	return nil
 }
 
 // eventInsert is the statement of AddEvent, with ? placeholders.

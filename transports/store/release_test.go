@@ -337,3 +337,29 @@ func TestFindReleaseAhead(t *testing.T) {
 		})
 	}
 }
+
+// A refused event or dedupe key is named in the error, as its field.
+func TestLedgerInputNamed(t *testing.T) {
+	s := openSQLite(t, store.Config{})
+	for _, c := range []struct {
+		fn   func(tx *store.Tx) error
+		want string
+	}{
+		{func(tx *store.Tx) error {
+			_, err := tx.AddEvent(store.EventRow{ID: "e-1", Body: []byte(`{}`)})
+			return err
+		}, `event "e-1" release key is empty`},
+		{func(tx *store.Tx) error {
+			_, err := tx.AddEvent(store.EventRow{ID: "e-1", ReleaseKey: "k", Body: []byte(`nope`)})
+			return err
+		}, `event "e-1" body "nope"`},
+		{func(tx *store.Tx) error {
+			_, err := tx.Seen("content", "")
+			return err
+		}, `dedupe "content" key is empty`},
+	} {
+		err := s.InTx(context.Background(), c.fn)
+		require.Error(t, err)
+		assert.Contains(t, err.Error(), c.want)
+	}
+}
