@@ -97,29 +97,23 @@ func parseBool(s string) (bool, error) {
 	return false, fmt.Errorf("%w: %w", ErrConvert, errNotBool)
 }
 
-// parseEdifactTime reads a DTM C507 (or its 2380 text). The declared format
-// (2379) is checked, but the value's length decides, since real messages
-// declare 203 and carry 8 digits. A date alone means the start of the day,
-// or its end when endOfDay (expiry dates).
-func parseEdifactTime(v any, loc *time.Location, endOfDay bool) (time.Time, error) {
-	switch x := v.(type) {
-	case []string:
-		var val, format string
-		if len(x) > 1 {
-			val = x[1]
-		}
-		if len(x) > 2 {
-			format = x[2]
-		}
-		return parseEdifactText(val, format, loc, endOfDay)
-	case string:
-		return parseEdifactText(x, "", loc, endOfDay)
+// parseEdifactParts reads a DTM C507's parts (qualifier, value, format).
+// The declared format (2379) is checked, but the value's length decides,
+// since real messages declare 203 and carry 8 digits. A date alone means
+// the start of the day, or its end when endOfDay (expiry dates).
+func parseEdifactParts(x []string, loc *time.Location, endOfDay bool) (time.Time, error) {
+	var val, format string
+	if len(x) > 1 {
+		val = x[1]
 	}
-	return parseEdifactText(Text(v), "", loc, endOfDay)
+	if len(x) > 2 {
+		format = x[2]
+	}
+	return parseEdifactText(val, format, loc, endOfDay)
 }
 
-// parseEdifactText is parseEdifactTime of a value and its declared format
-// as text; a string passed to it is not boxed.
+// parseEdifactText is parseEdifactParts of a value (a C507's 2380 alone)
+// and its declared format.
 func parseEdifactText(val, format string, loc *time.Location, endOfDay bool) (time.Time, error) {
 	val = strings.TrimSpace(val)
 	var layout string

@@ -156,7 +156,14 @@ func (dc *DecodeCtx) fill(d *Doc, e *canonical.ReleaseEvent) error {
 	dc.whenFalse = false
 	var errs []error
 	for _, cf := range dc.Profile.Dec.Fields {
-		if err := dc.field(cf, d, e, env); err != nil {
+		var err error
+		if cf.run != nil {
+			dc.whenFalse = false
+			err = cf.run(dc, d, e)
+		} else {
+			err = dc.field(cf, d, e, env)
+		}
+		if err != nil {
 			errs = append(errs, err)
 		}
 	}
@@ -569,7 +576,7 @@ func (dc *DecodeCtx) convert(cf *CompiledField, w Value, e *canonical.ReleaseEve
 		var t time.Time
 		if cf.Spec.As == "edifact-datetime" {
 			if w.Parts != nil {
-				t, err = parseEdifactTime(w.Parts, loc, cf.endOfDay)
+				t, err = parseEdifactParts(w.Parts, loc, cf.endOfDay)
 			} else {
 				t, err = parseEdifactText(w.Text(), "", loc, cf.endOfDay)
 			}
@@ -595,7 +602,7 @@ func (dc *DecodeCtx) convert(cf *CompiledField, w Value, e *canonical.ReleaseEve
 func (dc *DecodeCtx) buildParty(cp *compiledParty, d *Doc, e *canonical.ReleaseEvent, env *ExprEnv) (*canonical.Party, error) {
 	var name string
 	if cp.name != nil {
-		v, _, err := dc.value(cp.name, d, e, env)
+		v, err := dc.fieldValue(cp.name, d, e, env)
 		if err != nil {
 			return nil, err
 		}
@@ -604,7 +611,7 @@ func (dc *DecodeCtx) buildParty(cp *compiledParty, d *Doc, e *canonical.ReleaseE
 	var buf [8]canonical.PartyID
 	ids := buf[:0]
 	for _, id := range cp.ids {
-		v, _, err := dc.value(id.from, d, e, env)
+		v, err := dc.fieldValue(id.from, d, e, env)
 		if err != nil {
 			return nil, err
 		}
@@ -643,7 +650,7 @@ func (dc *DecodeCtx) buildParty(cp *compiledParty, d *Doc, e *canonical.ReleaseE
 func (dc *DecodeCtx) partyScheme(id compiledPartyID, d *Doc, e *canonical.ReleaseEvent, env *ExprEnv) (string, error) {
 	scheme := id.scheme
 	if id.schemeFrom != nil {
-		s, _, err := dc.value(id.schemeFrom, d, e, env)
+		s, err := dc.fieldValue(id.schemeFrom, d, e, env)
 		if err != nil {
 			return "", err
 		}

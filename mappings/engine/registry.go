@@ -215,6 +215,7 @@ func (r *Registry) compile(fsys fs.FS, s *spec.Spec) (*Profile, error) {
 	if err := c.compileSecrets(p); err != nil {
 		return nil, err
 	}
+	p.bindDecode()
 	return p, nil
 }
 

@@ -373,6 +373,25 @@ func (s *edifactSelector) FirstValue(d *engine.Doc) (engine.Value, bool) {
 	return s.value(&m.Segments[k]), true
 }
 
+// FirstText is FirstValue for the engine's plain fields: an element or a
+// component is text, a whole composite is not (FirstValue gives its parts).
+func (s *edifactSelector) FirstText(d *engine.Doc) (string, bool, bool) {
+	m, ok := d.Root.(*edifact.Message)
+	if !ok {
+		return "", false, false
+	}
+	k := s.firstIndex(m, d)
+	switch {
+	case k < 0:
+		return "", false, false
+	case s.elem == 0:
+		return m.Segments[k].Value(1, 1), true, true
+	case s.comp == 0:
+		return "", true, false
+	}
+	return m.Segments[k].Value(s.elem, s.comp), true, true
+}
+
 // firstIndex returns the number of the first segment in scope that
 // matches and has a value, or -1; the scopes are those of cursor.
 func (s *edifactSelector) firstIndex(m *edifact.Message, d *engine.Doc) int {
@@ -579,4 +598,7 @@ func tagKey(t string) uint32 {
 	return uint32(t[0])<<16 | uint32(t[1])<<8 | uint32(t[2])
 }
 
-var _ engine.HeaderFinder = edifactPaths{}
+var (
+	_ engine.HeaderFinder = edifactPaths{}
+	_ engine.TextFinder   = (*edifactSelector)(nil)
+)
