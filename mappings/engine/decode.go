@@ -453,6 +453,9 @@ func (dc *DecodeCtx) field(cf *CompiledField, d *Doc, e *canonical.ReleaseEvent,
 	if w.V == nil && w.Parts == nil && cf.target.setString(e, w.S) {
 		return nil
 	}
+	if w.V == nil && w.Parts != nil && cf.target.setStrings(e, w.Parts) {
+		return nil
+	}
 	if err := cf.target.set(e, w.box()); err != nil {
 		return dc.errAt(src.position(d), cf.Spec.Target, fmt.Errorf("%w: %v", ErrConvert, err))
 	}

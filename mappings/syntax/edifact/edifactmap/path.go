@@ -541,6 +541,26 @@ func (s *edifactSelector) EachValue(d *engine.Doc, yield func(engine.Value)) {
 	}
 }
 
+// AppendTexts is EachValue appending the non-empty texts to dst, without
+// the callback an `all` field would otherwise allocate.
+func (s *edifactSelector) AppendTexts(dst []string, d *engine.Doc) []string {
+	c, ok := s.cursor(d)
+	if !ok {
+		return dst
+	}
+	for seg := c.next(); seg != nil; seg = c.next() {
+		if !s.matches(seg) {
+			continue
+		}
+		if w := s.value(seg); w.OK {
+			if t := w.Text(); t != "" {
+				dst = append(dst, t)
+			}
+		}
+	}
+	return dst
+}
+
 func (s *edifactSelector) Where(d *engine.Doc) engine.Position {
 	p := engine.Position{Segment: s.tag, Field: s.elemName}
 	if s.inGroup {
@@ -599,6 +619,7 @@ func tagKey(t string) uint32 {
 }
 
 var (
-	_ engine.HeaderFinder = edifactPaths{}
-	_ engine.TextFinder   = (*edifactSelector)(nil)
+	_ engine.HeaderFinder  = edifactPaths{}
+	_ engine.TextsAppender = (*edifactSelector)(nil)
+	_ engine.TextFinder    = (*edifactSelector)(nil)
 )
