@@ -75,11 +75,15 @@ var stringsType = reflect.TypeFor[[]string]()
 func (a *Accessor) field(e *canonical.ReleaseEvent) unsafe.Pointer {
 	p := unsafe.Pointer(e)
 	last := len(a.steps) - 1
-	for _, st := range a.steps[:last] {
+	for k, st := range a.steps[:last] {
 		p = unsafe.Add(p, st.offset)
 		if st.elem != nil {
 			pp := (*unsafe.Pointer)(p)
-			if *pp == nil {
+			switch {
+			case *pp != nil:
+			case a.slots != nil && a.slots[k] != 0:
+				*pp = unsafe.Add(unsafe.Pointer(e), a.slots[k])
+			default:
 				*pp = reflect.New(st.elem).UnsafePointer()
 			}
 			p = *pp

@@ -21,6 +21,9 @@ type compiledDecode struct {
 	Fields []*CompiledField // fields needing no zone first, then zoned ones
 	typ    *CompiledField
 	checks []*CompiledField
+	// block is the type of the allocation holding an event and the
+	// structs its fields fill (see layoutEvents), nil for none.
+	block reflect.Type
 }
 
 // DecodeCtx carries what one message's decoding needs.
@@ -100,7 +103,8 @@ func (dc *DecodeCtx) DecodeDoc(d *Doc, src canonical.Source) ([]*canonical.Relea
 	var errs []error
 	for _, it := range items {
 		d.Item = it
-		e := &canonical.ReleaseEvent{Source: src}
+		e := dc.Profile.newEvent()
+		e.Source = src
 		if err := dc.fill(d, e); err != nil {
 			errs = append(errs, err)
 			continue

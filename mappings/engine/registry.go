@@ -216,6 +216,7 @@ func (r *Registry) compile(fsys fs.FS, s *spec.Spec) (*Profile, error) {
 		return nil, err
 	}
 	p.bindDecode()
+	p.layoutEvents()
 	return p, nil
 }
 

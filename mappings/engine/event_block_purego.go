@@ -1,0 +1,16 @@
+//go:build purego
+
+package engine
+
+import "github.com/nexport/pcsgate/canonical"
+
+// layoutEvents is the unsafe build's single allocation of an event and
+// its structs; here each is allocated when first set.
+func (p *Profile) layoutEvents() {}
+
+// accessorSlots is empty: the structs on an accessor's way are allocated
+// one by one.
+type accessorSlots struct{}
+
+// newEvent allocates an event for the profile's decode.
+func (p *Profile) newEvent() *canonical.ReleaseEvent { return new(canonical.ReleaseEvent) }
