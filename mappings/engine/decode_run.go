@@ -98,7 +98,13 @@ func newBoundField(cf *CompiledField) *boundField {
 	b.warn = cf.Spec.Warn
 	b.handle = cf.Spec.As == "handle"
 	b.conv = convertFor(cf.Spec.As)
+	b.blockTime = cf.target != nil && cf.target.timeSlotted() && b.check == nil && isTimeAs(cf.Spec.As)
 	return b
+}
+
+// isTimeAs reports whether as is one of the conversions convertTime does.
+func isTimeAs(as string) bool {
+	return as == "edifact-datetime" || as == "datetime" || as == "date"
 }
 
 // boundField is what a bound field's run needs, resolved from its spec.
@@ -108,8 +114,10 @@ type boundField struct {
 	check func(string) error
 	conv  func(dc *DecodeCtx, cf *CompiledField, w Value, e *canonical.ReleaseEvent) (Value, error)
 	// strTarget: the target is a string field; warn: a failed check is a
-	// warning; handle: the check is on the value a handle is made from.
-	strTarget, warn, handle bool
+	// warning; handle: the check is on the value a handle is made from;
+	// blockTime: a date or time without a check, kept in the event's
+	// block (see setTime).
+	strTarget, warn, handle, blockTime bool
 }
 
 // run is field for a bound field.
@@ -121,6 +129,14 @@ func (b *boundField) run(dc *DecodeCtx, d *Doc, e *canonical.ReleaseEvent) error
 	}
 	if w, err = b.resolve(dc, d, w, i); err != nil || !w.OK {
 		return err
+	}
+	if b.blockTime {
+		t, err := parseTime(dc, cf, w, e)
+		if err != nil {
+			return dc.errAt(cf.at(d, i), cf.Spec.Target, err)
+		}
+		cf.target.setTime(e, t)
+		return nil
 	}
 	raw := w
 	if w, err = b.conv(dc, cf, w, e); err != nil {
@@ -255,23 +271,26 @@ func convertUpper(_ *DecodeCtx, _ *CompiledField, w Value, _ *canonical.ReleaseE
 // parts are read without boxing them, and the time is allocated only for
 // a good value.
 func convertTime(dc *DecodeCtx, cf *CompiledField, w Value, e *canonical.ReleaseEvent) (Value, error) {
-	loc, err := dc.zoneFor(FirstNonEmpty(cf.Spec.Zone, dc.Profile.Zone), e)
-	if err != nil {
-		return Value{}, err
-	}
-	var t time.Time
-	switch {
-	case cf.Spec.As != "edifact-datetime":
-		t, err = parseDateTime(w.Text(), loc, cf.endOfDay)
-	case w.Parts != nil:
-		t, err = parseEdifactParts(w.Parts, loc, cf.endOfDay)
-	default:
-		t, err = parseEdifactText(w.Text(), "", loc, cf.endOfDay)
-	}
+	t, err := parseTime(dc, cf, w, e)
 	if err != nil {
 		return Value{}, err
 	}
 	p := new(time.Time)
 	*p = t
 	return Value{V: p, OK: true}, nil
+}
+
+// parseTime reads a date or time as the field's `as` says, in its zone.
+func parseTime(dc *DecodeCtx, cf *CompiledField, w Value, e *canonical.ReleaseEvent) (time.Time, error) {
+	loc, err := dc.zoneFor(FirstNonEmpty(cf.Spec.Zone, dc.Profile.Zone), e)
+	if err != nil {
+		return time.Time{}, err
+	}
+	switch {
+	case cf.Spec.As != "edifact-datetime":
+		return parseDateTime(w.Text(), loc, cf.endOfDay)
+	case w.Parts != nil:
+		return parseEdifactParts(w.Parts, loc, cf.endOfDay)
+	}
+	return parseEdifactText(w.Text(), "", loc, cf.endOfDay)
 }

@@ -6,6 +6,8 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"time"
+	"unsafe"
 
 	"github.com/nexport/pcsgate/canonical"
 )
@@ -37,6 +39,10 @@ func (p *Profile) layoutEvents() {
 			slotOf[prefix] = len(fields)
 			fields = append(fields, reflect.StructField{Name: "S" + strconv.Itoa(len(fields)), Type: st.elem})
 		}
+		if a.leaf == timePtrType && cf.bindable() && isTimeAs(cf.Spec.As) && cf.Spec.Check == "" {
+			slotOf[a.Path] = len(fields)
+			fields = append(fields, reflect.StructField{Name: "S" + strconv.Itoa(len(fields)), Type: timeType})
+		}
 		targets = append(targets, cf)
 	}
 	if len(fields) == 1 {
@@ -52,6 +58,9 @@ func (p *Profile) layoutEvents() {
 				a.slots[k] = block.Field(i).Offset
 			}
 		}
+		if i, ok := slotOf[a.Path]; ok && a.leaf == timePtrType {
+			a.timeSlot = block.Field(i).Offset
+		}
 		cf.target = &a
 	}
 	p.Dec.block = block
@@ -60,7 +69,35 @@ func (p *Profile) layoutEvents() {
 // accessorSlots are, per step of an accessor, where the struct a nil
 // pointer there needs lies in the block the event was allocated in (0:
 // allocate it); nil for an accessor not laid out for a profile.
-type accessorSlots struct{ slots []uintptr }
+// timeSlot is where the time a *time.Time leaf first points to lies.
+type accessorSlots struct {
+	slots    []uintptr
+	timeSlot uintptr
+}
+
+var (
+	timeType    = reflect.TypeFor[time.Time]()
+	timePtrType = reflect.TypeFor[*time.Time]()
+)
+
+// timeSlotted reports whether the accessor's leaf is a time the event's
+// block holds (see setTime).
+func (a *Accessor) timeSlotted() bool { return a.timeSlot != 0 }
+
+// setTime stores t at a timeSlotted accessor's leaf: in the event's block
+// when the leaf is unset, else (set before, its time perhaps shared) in
+// a time of its own.
+func (a *Accessor) setTime(e *canonical.ReleaseEvent, t time.Time) {
+	leaf := (**time.Time)(a.field(e))
+	var p *time.Time
+	if *leaf != nil {
+		p = new(time.Time)
+	} else {
+		p = (*time.Time)(unsafe.Add(unsafe.Pointer(e), a.timeSlot))
+	}
+	*p = t
+	*leaf = p
+}
 
 // newEvent allocates an event for the profile's decode: with the structs
 // its fields fill beside it when the profile has a block.

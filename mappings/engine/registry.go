@@ -215,8 +215,8 @@ func (r *Registry) compile(fsys fs.FS, s *spec.Spec) (*Profile, error) {
 	if err := c.compileSecrets(p); err != nil {
 		return nil, err
 	}
-	p.bindDecode()
 	p.layoutEvents()
+	p.bindDecode()
 	return p, nil
 }
 
