@@ -13,9 +13,11 @@ import (
 )
 
 // layoutEvents lays out, for the profile's decode, one block holding the
-// event and every struct its fields may fill on the way to their targets
-// (release, release.pickupTerminal, equipment...), so that an event costs
-// one allocation instead of one per struct. Each decode field's target
+// event and every struct its fields without a condition may fill on the
+// way to their targets (release, release.pickupTerminal, equipment...),
+// so that an event costs one allocation instead of one per struct; what
+// only conditional fields fill is allocated when set, so that the block
+// does not carry what most events lack. Each decode field's target
 // becomes a copy of its accessor that takes those structs from the block
 // (Accessor.slots); such a copy is used only on events newEvent made.
 func (p *Profile) layoutEvents() {
@@ -28,6 +30,10 @@ func (p *Profile) layoutEvents() {
 	for _, cf := range p.Dec.Fields {
 		a := cf.target
 		if a == nil {
+			continue
+		}
+		targets = append(targets, cf)
+		if cf.when != nil {
 			continue
 		}
 		names := strings.Split(a.Path, ".")
@@ -43,7 +49,6 @@ func (p *Profile) layoutEvents() {
 			slotOf[a.Path] = len(fields)
 			fields = append(fields, reflect.StructField{Name: "S" + strconv.Itoa(len(fields)), Type: timeType})
 		}
-		targets = append(targets, cf)
 	}
 	if len(fields) == 1 {
 		return
