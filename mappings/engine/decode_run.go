@@ -98,7 +98,9 @@ func newBoundField(cf *CompiledField) *boundField {
 	b.warn = cf.Spec.Warn
 	b.handle = cf.Spec.As == "handle"
 	b.conv = convertFor(cf.Spec.As)
-	b.blockTime = cf.target != nil && cf.target.timeSlotted() && b.check == nil && isTimeAs(cf.Spec.As)
+	if cf.target != nil && cf.target.leafSlotted() {
+		b.leaf = blockLeafOf(cf)
+	}
 	return b
 }
 
@@ -114,10 +116,66 @@ type boundField struct {
 	check func(string) error
 	conv  func(dc *DecodeCtx, cf *CompiledField, w Value, e *canonical.ReleaseEvent) (Value, error)
 	// strTarget: the target is a string field; warn: a failed check is a
-	// warning; handle: the check is on the value a handle is made from;
-	// blockTime: a date or time without a check, kept in the event's
-	// block (see setTime).
-	strTarget, warn, handle, blockTime bool
+	// warning; handle: the check is on the value a handle is made from.
+	strTarget, warn, handle bool
+	// leaf is what the field converts its value to when the event's
+	// block holds it (see setLeaf).
+	leaf blockLeaf
+}
+
+// blockLeaf is a value a bound field keeps in the event's block.
+type blockLeaf uint8
+
+const (
+	noLeaf blockLeaf = iota
+	timeLeaf
+	intLeaf
+	decimalLeaf
+)
+
+// blockLeafOf is what the event's block may hold for a field: a date or
+// time, an int or a decimal its target points to, converted without a
+// check by a field without a condition.
+func blockLeafOf(cf *CompiledField) blockLeaf {
+	if !cf.bindable() || cf.target == nil || cf.Spec.Check != "" {
+		return noLeaf
+	}
+	switch leaf := cf.target.leaf; {
+	case leaf == reflect.TypeFor[*time.Time]() && isTimeAs(cf.Spec.As):
+		return timeLeaf
+	case leaf == reflect.TypeFor[*int]() && cf.Spec.As == "int":
+		return intLeaf
+	case leaf == reflect.TypeFor[*float64]() && cf.Spec.As == "decimal":
+		return decimalLeaf
+	}
+	return noLeaf
+}
+
+// setInBlock converts w as convert does and stores it in the event's
+// block; the error is convert's.
+func (b *boundField) setInBlock(dc *DecodeCtx, w Value, e *canonical.ReleaseEvent) error {
+	cf := b.cf
+	switch b.leaf {
+	case timeLeaf:
+		t, err := parseTime(dc, cf, w, e)
+		if err != nil {
+			return err
+		}
+		setLeaf(cf.target, e, t)
+	case intLeaf:
+		f, err := parseDecimal(w.Text())
+		if err != nil || f != float64(int(f)) {
+			return fmt.Errorf("%w: %w", ErrConvert, ErrNotNumber)
+		}
+		setLeaf(cf.target, e, int(f))
+	case decimalLeaf:
+		f, err := parseDecimal(w.Text())
+		if err != nil {
+			return err
+		}
+		setLeaf(cf.target, e, f)
+	}
+	return nil
 }
 
 // run is field for a bound field.
@@ -130,12 +188,10 @@ func (b *boundField) run(dc *DecodeCtx, d *Doc, e *canonical.ReleaseEvent) error
 	if w, err = b.resolve(dc, d, w, i); err != nil || !w.OK {
 		return err
 	}
-	if b.blockTime {
-		t, err := parseTime(dc, cf, w, e)
-		if err != nil {
+	if b.leaf != noLeaf {
+		if err := b.setInBlock(dc, w, e); err != nil {
 			return dc.errAt(cf.at(d, i), cf.Spec.Target, err)
 		}
-		cf.target.setTime(e, t)
 		return nil
 	}
 	raw := w

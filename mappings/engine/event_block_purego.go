@@ -2,11 +2,7 @@
 
 package engine
 
-import (
-	"time"
-
-	"github.com/nexport/pcsgate/canonical"
-)
+import "github.com/nexport/pcsgate/canonical"
 
 // layoutEvents is the unsafe build's single allocation of an event and
 // its structs; here each is allocated when first set.
@@ -19,8 +15,8 @@ type accessorSlots struct{}
 // newEvent allocates an event for the profile's decode.
 func (p *Profile) newEvent() *canonical.ReleaseEvent { return new(canonical.ReleaseEvent) }
 
-// timeSlotted is false: no time lies in a block.
-func (a *Accessor) timeSlotted() bool { return false }
+// leafSlotted is false: no value lies in a block.
+func (a *Accessor) leafSlotted() bool { return false }
 
-// setTime is never called without timeSlotted.
-func (a *Accessor) setTime(*canonical.ReleaseEvent, time.Time) {}
+// setLeaf is never called without leafSlotted.
+func setLeaf[T any](*Accessor, *canonical.ReleaseEvent, T) {}

@@ -6,7 +6,6 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
-	"time"
 	"unsafe"
 
 	"github.com/nexport/pcsgate/canonical"
@@ -45,9 +44,9 @@ func (p *Profile) layoutEvents() {
 			slotOf[prefix] = len(fields)
 			fields = append(fields, reflect.StructField{Name: "S" + strconv.Itoa(len(fields)), Type: st.elem})
 		}
-		if a.leaf == timePtrType && cf.bindable() && isTimeAs(cf.Spec.As) && cf.Spec.Check == "" {
+		if blockLeafOf(cf) != noLeaf {
 			slotOf[a.Path] = len(fields)
-			fields = append(fields, reflect.StructField{Name: "S" + strconv.Itoa(len(fields)), Type: timeType})
+			fields = append(fields, reflect.StructField{Name: "S" + strconv.Itoa(len(fields)), Type: a.leaf.Elem()})
 		}
 	}
 	if len(fields) == 1 {
@@ -63,8 +62,8 @@ func (p *Profile) layoutEvents() {
 				a.slots[k] = block.Field(i).Offset
 			}
 		}
-		if i, ok := slotOf[a.Path]; ok && a.leaf == timePtrType {
-			a.timeSlot = block.Field(i).Offset
+		if i, ok := slotOf[a.Path]; ok && blockLeafOf(cf) != noLeaf {
+			a.leafSlot = block.Field(i).Offset
 		}
 		cf.target = &a
 	}
@@ -74,33 +73,29 @@ func (p *Profile) layoutEvents() {
 // accessorSlots are, per step of an accessor, where the struct a nil
 // pointer there needs lies in the block the event was allocated in (0:
 // allocate it); nil for an accessor not laid out for a profile.
-// timeSlot is where the time a *time.Time leaf first points to lies.
+// leafSlot is where the value a pointer leaf (a time, a number) first
+// points to lies (see setLeaf).
 type accessorSlots struct {
 	slots    []uintptr
-	timeSlot uintptr
+	leafSlot uintptr
 }
 
-var (
-	timeType    = reflect.TypeFor[time.Time]()
-	timePtrType = reflect.TypeFor[*time.Time]()
-)
+// leafSlotted reports whether the event's block holds the value the
+// accessor's pointer leaf points to.
+func (a *Accessor) leafSlotted() bool { return a.leafSlot != 0 }
 
-// timeSlotted reports whether the accessor's leaf is a time the event's
-// block holds (see setTime).
-func (a *Accessor) timeSlotted() bool { return a.timeSlot != 0 }
-
-// setTime stores t at a timeSlotted accessor's leaf: in the event's block
-// when the leaf is unset, else (set before, its time perhaps shared) in
-// a time of its own.
-func (a *Accessor) setTime(e *canonical.ReleaseEvent, t time.Time) {
-	leaf := (**time.Time)(a.field(e))
-	var p *time.Time
+// setLeaf stores v at a leafSlotted accessor's pointer leaf: in the
+// event's block when the leaf is unset, else (set before, its value
+// perhaps shared) in a value of its own.
+func setLeaf[T any](a *Accessor, e *canonical.ReleaseEvent, v T) {
+	leaf := (**T)(a.field(e))
+	var p *T
 	if *leaf != nil {
-		p = new(time.Time)
+		p = new(T)
 	} else {
-		p = (*time.Time)(unsafe.Add(unsafe.Pointer(e), a.timeSlot))
+		p = (*T)(unsafe.Add(unsafe.Pointer(e), a.leafSlot))
 	}
-	*p = t
+	*p = v
 	*leaf = p
 }
 
