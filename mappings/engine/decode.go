@@ -21,9 +21,8 @@ type compiledDecode struct {
 	Fields []*CompiledField // fields needing no zone first, then zoned ones
 	typ    *CompiledField
 	checks []*CompiledField
-	// block is the type of the allocation holding an event and the
-	// structs its fields fill (see layoutEvents), nil for none.
-	block reflect.Type
+	// eventBlock allocates the events (see layoutEvents).
+	eventBlock
 }
 
 // DecodeCtx carries what one message's decoding needs.
@@ -103,7 +102,7 @@ func (dc *DecodeCtx) DecodeDoc(d *Doc, src canonical.Source) ([]*canonical.Relea
 	var errs []error
 	for _, it := range items {
 		d.Item = it
-		e := dc.Profile.newEvent()
+		e := dec.newEvent()
 		e.Source = src
 		if err := dc.fill(d, e); err != nil {
 			errs = append(errs, err)

@@ -8,15 +8,18 @@ import "github.com/nexport/pcsgate/canonical"
 // its structs; here each is allocated when first set.
 func (p *Profile) layoutEvents() {}
 
+// eventBlock is empty: an event is allocated alone.
+type eventBlock struct{}
+
+// newEvent allocates an event for the profile's decode.
+func (eventBlock) newEvent() *canonical.ReleaseEvent { return new(canonical.ReleaseEvent) }
+
 // accessorSlots is empty: the structs on an accessor's way are allocated
 // one by one.
 type accessorSlots struct{}
 
-// newEvent allocates an event for the profile's decode.
-func (p *Profile) newEvent() *canonical.ReleaseEvent { return new(canonical.ReleaseEvent) }
-
 // leafSlotted is false: no value lies in a block.
-func (a *Accessor) leafSlotted() bool { return false }
+func (accessorSlots) leafSlotted() bool { return false }
 
 // setLeaf is never called without leafSlotted.
 func setLeaf[T any](*Accessor, *canonical.ReleaseEvent, T) {}

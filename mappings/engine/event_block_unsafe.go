@@ -67,8 +67,12 @@ func (p *Profile) layoutEvents() {
 		}
 		cf.target = &a
 	}
-	p.Dec.block = block
+	p.Dec.eventBlock = eventBlock{typ: block}
 }
+
+// eventBlock is the type of the allocation holding an event and the
+// structs its fields fill (see layoutEvents), nil for none.
+type eventBlock struct{ typ reflect.Type }
 
 // accessorSlots are, per step of an accessor, where the struct a nil
 // pointer there needs lies in the block the event was allocated in (0:
@@ -82,7 +86,7 @@ type accessorSlots struct {
 
 // leafSlotted reports whether the event's block holds the value the
 // accessor's pointer leaf points to.
-func (a *Accessor) leafSlotted() bool { return a.leafSlot != 0 }
+func (a accessorSlots) leafSlotted() bool { return a.leafSlot != 0 }
 
 // setLeaf stores v at a leafSlotted accessor's pointer leaf: in the
 // event's block when the leaf is unset, else (set before, its value
@@ -101,9 +105,9 @@ func setLeaf[T any](a *Accessor, e *canonical.ReleaseEvent, v T) {
 
 // newEvent allocates an event for the profile's decode: with the structs
 // its fields fill beside it when the profile has a block.
-func (p *Profile) newEvent() *canonical.ReleaseEvent {
-	if p.Dec.block == nil {
+func (b eventBlock) newEvent() *canonical.ReleaseEvent {
+	if b.typ == nil {
 		return new(canonical.ReleaseEvent)
 	}
-	return (*canonical.ReleaseEvent)(reflect.New(p.Dec.block).UnsafePointer())
+	return (*canonical.ReleaseEvent)(reflect.New(b.typ).UnsafePointer())
 }
