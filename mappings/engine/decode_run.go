@@ -277,8 +277,12 @@ func (cf *CompiledField) firstFound(d *Doc) (Value, int, error) {
 		case text:
 			return Str(s), i, nil
 		}
-		w, _ := cf.finders[i].FirstValue(d)
-		return w, i, nil
+		if vf := cf.finders[i]; vf != nil {
+			w, _ := vf.FirstValue(d)
+			return w, i, nil
+		}
+		l, _ := cf.From[i].First(d)
+		return l.W, i, nil
 	}
 	return Value{}, -1, nil
 }
