@@ -26,6 +26,9 @@ type Accessor struct {
 	leaf  reflect.Type
 	// steps are the same walk as offsets, for the string fast path.
 	steps []fieldStep
+	// accessorSlots place the structs on the way in the event's block
+	// (see layoutEvents).
+	accessorSlots
 }
 
 // fieldStep is one field on the way to an accessor's leaf: its offset in

@@ -43,6 +43,10 @@ func (a *Accessor) setString(e *canonical.ReleaseEvent, s string) bool {
 	return true
 }
 
+// setStrings is the unsafe build's shortcut for a list of strings; here
+// set does it.
+func (a *Accessor) setStrings(*canonical.ReleaseEvent, []string) bool { return false }
+
 // setSame is the unsafe build's shortcut for values of the field's own
 // type; here set does it all.
 func (a *Accessor) setSame(*canonical.ReleaseEvent, any) bool { return false }

@@ -40,6 +40,16 @@ func (a *Accessor) setString(e *canonical.ReleaseEvent, s string) bool {
 	return true
 }
 
+// setStrings stores a list of strings without boxing it; false when the
+// field is not a []string (the caller then uses set).
+func (a *Accessor) setStrings(e *canonical.ReleaseEvent, list []string) bool {
+	if a.leaf != stringsType {
+		return false
+	}
+	*(*[]string)(a.field(e)) = list
+	return true
+}
+
 // setSame stores val when it already has the field's type and that type
 // is a pointer (a party, a time) or a list of strings, as set would; false
 // for anything else, which set converts through reflect.
@@ -65,11 +75,15 @@ var stringsType = reflect.TypeFor[[]string]()
 func (a *Accessor) field(e *canonical.ReleaseEvent) unsafe.Pointer {
 	p := unsafe.Pointer(e)
 	last := len(a.steps) - 1
-	for _, st := range a.steps[:last] {
+	for k, st := range a.steps[:last] {
 		p = unsafe.Add(p, st.offset)
 		if st.elem != nil {
 			pp := (*unsafe.Pointer)(p)
-			if *pp == nil {
+			switch {
+			case *pp != nil:
+			case a.slots != nil && a.slots[k] != 0:
+				*pp = unsafe.Add(unsafe.Pointer(e), a.slots[k])
+			default:
 				*pp = reflect.New(st.elem).UnsafePointer()
 			}
 			p = *pp

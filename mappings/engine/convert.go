@@ -78,6 +78,9 @@ func Text(v any) string {
 
 func parseDecimal(s string) (float64, error) {
 	s = strings.TrimSpace(s)
+	if f, ok := plainDecimal(s); ok {
+		return f, nil
+	}
 	// EDIFACT allows a comma as decimal mark.
 	s = strings.Replace(s, ",", ".", 1)
 	f, err := strconv.ParseFloat(s, 64)
@@ -86,6 +89,37 @@ func parseDecimal(s string) (float64, error) {
 	}
 	return f, nil
 }
+
+// plainDecimal is strconv.ParseFloat of digits with at most one decimal
+// mark (point or comma) between them, at most 15 in all: the integer of
+// the digits and the power of ten are then exact, so one division gives
+// the correctly rounded value ParseFloat gives. ok=false for anything
+// else, which ParseFloat decides.
+func plainDecimal(s string) (float64, bool) {
+	var m uint64
+	digits, frac, mark := 0, 0, -1
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= '0' && c <= '9':
+			m = m*10 + uint64(c-'0')
+			digits++
+			if mark >= 0 {
+				frac++
+			}
+		case (c == '.' || c == ',') && mark < 0 && i > 0 && i < len(s)-1:
+			mark = i
+		default:
+			return 0, false
+		}
+	}
+	if digits == 0 || digits > 15 {
+		return 0, false
+	}
+	return float64(m) / pow10[frac], true
+}
+
+// pow10 are the powers of ten plainDecimal divides by, all exact.
+var pow10 = [16]float64{1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15}
 
 func parseBool(s string) (bool, error) {
 	switch strings.ToLower(strings.TrimSpace(s)) {
@@ -97,29 +131,23 @@ func parseBool(s string) (bool, error) {
 	return false, fmt.Errorf("%w: %w", ErrConvert, errNotBool)
 }
 
-// parseEdifactTime reads a DTM C507 (or its 2380 text). The declared format
-// (2379) is checked, but the value's length decides, since real messages
-// declare 203 and carry 8 digits. A date alone means the start of the day,
-// or its end when endOfDay (expiry dates).
-func parseEdifactTime(v any, loc *time.Location, endOfDay bool) (time.Time, error) {
-	switch x := v.(type) {
-	case []string:
-		var val, format string
-		if len(x) > 1 {
-			val = x[1]
-		}
-		if len(x) > 2 {
-			format = x[2]
-		}
-		return parseEdifactText(val, format, loc, endOfDay)
-	case string:
-		return parseEdifactText(x, "", loc, endOfDay)
+// parseEdifactParts reads a DTM C507's parts (qualifier, value, format).
+// The declared format (2379) is checked, but the value's length decides,
+// since real messages declare 203 and carry 8 digits. A date alone means
+// the start of the day, or its end when endOfDay (expiry dates).
+func parseEdifactParts(x []string, loc *time.Location, endOfDay bool) (time.Time, error) {
+	var val, format string
+	if len(x) > 1 {
+		val = x[1]
 	}
-	return parseEdifactText(Text(v), "", loc, endOfDay)
+	if len(x) > 2 {
+		format = x[2]
+	}
+	return parseEdifactText(val, format, loc, endOfDay)
 }
 
-// parseEdifactText is parseEdifactTime of a value and its declared format
-// as text; a string passed to it is not boxed.
+// parseEdifactText is parseEdifactParts of a value (a C507's 2380 alone)
+// and its declared format.
 func parseEdifactText(val, format string, loc *time.Location, endOfDay bool) (time.Time, error) {
 	val = strings.TrimSpace(val)
 	var layout string

@@ -21,6 +21,8 @@ type compiledDecode struct {
 	Fields []*CompiledField // fields needing no zone first, then zoned ones
 	typ    *CompiledField
 	checks []*CompiledField
+	// eventBlock allocates the events (see layoutEvents).
+	eventBlock
 }
 
 // DecodeCtx carries what one message's decoding needs.
@@ -100,7 +102,8 @@ func (dc *DecodeCtx) DecodeDoc(d *Doc, src canonical.Source) ([]*canonical.Relea
 	var errs []error
 	for _, it := range items {
 		d.Item = it
-		e := &canonical.ReleaseEvent{Source: src}
+		e := dec.newEvent()
+		e.Source = src
 		if err := dc.fill(d, e); err != nil {
 			errs = append(errs, err)
 			continue
@@ -156,7 +159,14 @@ func (dc *DecodeCtx) fill(d *Doc, e *canonical.ReleaseEvent) error {
 	dc.whenFalse = false
 	var errs []error
 	for _, cf := range dc.Profile.Dec.Fields {
-		if err := dc.field(cf, d, e, env); err != nil {
+		var err error
+		if cf.run != nil {
+			dc.whenFalse = false
+			err = cf.run(dc, d, e)
+		} else {
+			err = dc.field(cf, d, e, env)
+		}
+		if err != nil {
 			errs = append(errs, err)
 		}
 	}
@@ -446,6 +456,9 @@ func (dc *DecodeCtx) field(cf *CompiledField, d *Doc, e *canonical.ReleaseEvent,
 	if w.V == nil && w.Parts == nil && cf.target.setString(e, w.S) {
 		return nil
 	}
+	if w.V == nil && w.Parts != nil && cf.target.setStrings(e, w.Parts) {
+		return nil
+	}
 	if err := cf.target.set(e, w.box()); err != nil {
 		return dc.errAt(src.position(d), cf.Spec.Target, fmt.Errorf("%w: %v", ErrConvert, err))
 	}
@@ -569,7 +582,7 @@ func (dc *DecodeCtx) convert(cf *CompiledField, w Value, e *canonical.ReleaseEve
 		var t time.Time
 		if cf.Spec.As == "edifact-datetime" {
 			if w.Parts != nil {
-				t, err = parseEdifactTime(w.Parts, loc, cf.endOfDay)
+				t, err = parseEdifactParts(w.Parts, loc, cf.endOfDay)
 			} else {
 				t, err = parseEdifactText(w.Text(), "", loc, cf.endOfDay)
 			}
@@ -595,7 +608,7 @@ func (dc *DecodeCtx) convert(cf *CompiledField, w Value, e *canonical.ReleaseEve
 func (dc *DecodeCtx) buildParty(cp *compiledParty, d *Doc, e *canonical.ReleaseEvent, env *ExprEnv) (*canonical.Party, error) {
 	var name string
 	if cp.name != nil {
-		v, _, err := dc.value(cp.name, d, e, env)
+		v, err := dc.fieldValue(cp.name, d, e, env)
 		if err != nil {
 			return nil, err
 		}
@@ -604,7 +617,7 @@ func (dc *DecodeCtx) buildParty(cp *compiledParty, d *Doc, e *canonical.ReleaseE
 	var buf [8]canonical.PartyID
 	ids := buf[:0]
 	for _, id := range cp.ids {
-		v, _, err := dc.value(id.from, d, e, env)
+		v, err := dc.fieldValue(id.from, d, e, env)
 		if err != nil {
 			return nil, err
 		}
@@ -643,7 +656,7 @@ func (dc *DecodeCtx) buildParty(cp *compiledParty, d *Doc, e *canonical.ReleaseE
 func (dc *DecodeCtx) partyScheme(id compiledPartyID, d *Doc, e *canonical.ReleaseEvent, env *ExprEnv) (string, error) {
 	scheme := id.scheme
 	if id.schemeFrom != nil {
-		s, _, err := dc.value(id.schemeFrom, d, e, env)
+		s, err := dc.fieldValue(id.schemeFrom, d, e, env)
 		if err != nil {
 			return "", err
 		}

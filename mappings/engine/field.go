@@ -56,6 +56,12 @@ type CompiledField struct {
 	// both with fast forms. When that one was false, the field did nothing
 	// and changed nothing the condition reads, so this one is false too.
 	sameWhen bool
+	// run decodes the field when it can be bound (see fieldRun), nil
+	// when field does it.
+	run fieldRun
+	// val is value bound for a party's field (see bindValue), nil when
+	// value does it.
+	val *boundField
 
 	// Label is where an encode field writes (a segment position such as
 	// "NAD+FW C082.3055", a document path), for error messages.

@@ -215,6 +215,8 @@ func (r *Registry) compile(fsys fs.FS, s *spec.Spec) (*Profile, error) {
 	if err := c.compileSecrets(p); err != nil {
 		return nil, err
 	}
+	p.layoutEvents()
+	p.bindDecode()
 	return p, nil
 }
 

@@ -373,6 +373,25 @@ func (s *edifactSelector) FirstValue(d *engine.Doc) (engine.Value, bool) {
 	return s.value(&m.Segments[k]), true
 }
 
+// FirstText is FirstValue for the engine's plain fields: an element or a
+// component is text, a whole composite is not (FirstValue gives its parts).
+func (s *edifactSelector) FirstText(d *engine.Doc) (string, bool, bool) {
+	m, ok := d.Root.(*edifact.Message)
+	if !ok {
+		return "", false, false
+	}
+	k := s.firstIndex(m, d)
+	switch {
+	case k < 0:
+		return "", false, false
+	case s.elem == 0:
+		return m.Segments[k].Value(1, 1), true, true
+	case s.comp == 0:
+		return "", true, false
+	}
+	return m.Segments[k].Value(s.elem, s.comp), true, true
+}
+
 // firstIndex returns the number of the first segment in scope that
 // matches and has a value, or -1; the scopes are those of cursor.
 func (s *edifactSelector) firstIndex(m *edifact.Message, d *engine.Doc) int {
@@ -522,6 +541,26 @@ func (s *edifactSelector) EachValue(d *engine.Doc, yield func(engine.Value)) {
 	}
 }
 
+// AppendTexts is EachValue appending the non-empty texts to dst, without
+// the callback an `all` field would otherwise allocate.
+func (s *edifactSelector) AppendTexts(dst []string, d *engine.Doc) []string {
+	c, ok := s.cursor(d)
+	if !ok {
+		return dst
+	}
+	for seg := c.next(); seg != nil; seg = c.next() {
+		if !s.matches(seg) {
+			continue
+		}
+		if w := s.value(seg); w.OK {
+			if t := w.Text(); t != "" {
+				dst = append(dst, t)
+			}
+		}
+	}
+	return dst
+}
+
 func (s *edifactSelector) Where(d *engine.Doc) engine.Position {
 	p := engine.Position{Segment: s.tag, Field: s.elemName}
 	if s.inGroup {
@@ -579,4 +618,8 @@ func tagKey(t string) uint32 {
 	return uint32(t[0])<<16 | uint32(t[1])<<8 | uint32(t[2])
 }
 
-var _ engine.HeaderFinder = edifactPaths{}
+var (
+	_ engine.HeaderFinder  = edifactPaths{}
+	_ engine.TextsAppender = (*edifactSelector)(nil)
+	_ engine.TextFinder    = (*edifactSelector)(nil)
+)

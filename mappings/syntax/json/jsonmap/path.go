@@ -54,6 +54,21 @@ func (s jsonSelector) First(d *engine.Doc) (engine.Located, bool) {
 	return engine.Located{W: w, At: engine.Position{Segment: s.p.String(), Value: w.S, Lazy: jsonResolver{}, LazyArg: s.p, Doc: d}}, true
 }
 
+// FirstText is First's value for the engine's plain fields, without its
+// position: an object or a list is not text (First gives it).
+func (s jsonSelector) FirstText(d *engine.Doc) (string, bool, bool) {
+	v, ok := s.p.Get(d.Root, d.Item)
+	if !ok {
+		return "", false, false
+	}
+	val, ok := jsonValue(v)
+	if !ok {
+		return "", false, false
+	}
+	t, text := val.(string)
+	return t, true, text
+}
+
 func (s jsonSelector) All(d *engine.Doc) []engine.Located {
 	var out []engine.Located
 	for _, v := range s.p.All(d.Root, d.Item) {

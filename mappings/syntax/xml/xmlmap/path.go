@@ -235,6 +235,13 @@ func (s *xmlSelector) FirstValue(d *engine.Doc) (engine.Value, bool) {
 	return engine.Str(t), true
 }
 
+// FirstText is FirstValue for the engine's plain fields: every value of
+// an XML path is text.
+func (s *xmlSelector) FirstText(d *engine.Doc) (string, bool, bool) {
+	_, t, ok := s.cached(d)
+	return t, ok, true
+}
+
 // cached is find, read from the document's cache for an absolute path.
 func (s *xmlSelector) cached(d *engine.Doc) (*xmlquery.Node, string, bool) {
 	cache, _ := d.Header.(*xmlNavs)
