@@ -55,3 +55,14 @@ func TestLeafTextAgreesWithLeaf(t *testing.T) {
 	_, _, err = ec.LeafText(copyField)
 	assert.ErrorIs(t, err, ErrSealed, "not declared secret here, so not written")
 }
+
+// A plain field, which the JSON encoder copies without Leaf, has no check
+// to run: a field with one is not plain.
+func TestPlainFieldHasNoCheck(t *testing.T) {
+	plain, err := (&Compiler{}).CompileEncodeField(&spec.Field{From: []string{"key.carrier"}})
+	require.NoError(t, err)
+	assert.True(t, plain.Plain)
+	checked, err := (&Compiler{}).CompileEncodeField(&spec.Field{From: []string{"key.port"}, Check: "locode"})
+	require.NoError(t, err)
+	assert.False(t, checked.Plain, "its check runs in Leaf")
+}

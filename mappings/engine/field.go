@@ -161,7 +161,7 @@ func (c *Compiler) CompileEncodeField(f *spec.Field) (*CompiledField, error) {
 		cf.schemes = strings.Split(f.ID, "|")
 	}
 	cf.Plain = len(cf.FromCan) > 0 && cf.Expr == nil && cf.when == nil && cf.table == nil &&
-		f.Const == nil && f.Default == nil && f.ID == "" && (f.As == "" || f.As == "string")
+		f.Const == nil && f.Default == nil && f.ID == "" && f.Check == "" && (f.As == "" || f.As == "string")
 	for i, a := range cf.FromCan {
 		// A driver's identification may be sealed: it goes through Leaf,
 		// which opens it only where the profile declares a secret.
