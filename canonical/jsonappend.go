@@ -198,6 +198,11 @@ var jsonPlain = func() (t [256]bool) {
 	return t
 }()
 
+// AppendJSONString appends s as a JSON string, as appendJSONString below
+// writes it: for other writers of small JSON documents (the store's
+// message metadata).
+func AppendJSONString(b []byte, s string) []byte { return appendJSONString(b, s) }
+
 // appendJSONString writes s quoted as encoding/json does without HTML
 // escaping: the short escapes where JSON has them, other control
 // characters as \u00XX, U+2028 and U+2029 escaped for JavaScript, and

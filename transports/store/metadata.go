@@ -1,25 +1,22 @@
 package store
 
 import (
-	"encoding/json"
 	"slices"
 	"unicode/utf8"
 
 	"github.com/ThreeDotsLabs/watermill/message"
+
+	"github.com/nexport/pcsgate/canonical"
 )
 
 // appendMetadata appends md as a JSON object with its keys in order, as
 // encoding/json writes a map but without escaping HTML characters, which
 // the store's readers (encoding/json, SQLite's JSON functions) do not
-// need. Metadata that is not valid UTF-8 goes through encoding/json.
-func appendMetadata(dst []byte, md message.Metadata) ([]byte, error) {
+// need; invalid UTF-8 becomes U+FFFD as there.
+func appendMetadata(dst []byte, md message.Metadata) []byte {
 	var stack [16]string
 	keys := stack[:0]
-	for k, v := range md {
-		if !utf8.ValidString(k) || !utf8.ValidString(v) {
-			out, err := json.Marshal(md)
-			return append(dst, out...), err
-		}
+	for k := range md {
 		keys = append(keys, k)
 	}
 	slices.Sort(keys)
@@ -28,40 +25,11 @@ func appendMetadata(dst []byte, md message.Metadata) ([]byte, error) {
 		if i > 0 {
 			dst = append(dst, ',')
 		}
-		dst = appendJSONText(dst, k)
+		dst = canonical.AppendJSONString(dst, k)
 		dst = append(dst, ':')
-		dst = appendJSONText(dst, md[k])
+		dst = canonical.AppendJSONString(dst, md[k])
 	}
-	return append(dst, '}'), nil
-}
-
-// appendJSONText appends s, valid UTF-8, as a JSON string.
-func appendJSONText(dst []byte, s string) []byte {
-	const hex = "0123456789abcdef"
-	dst = append(dst, '"')
-	start := 0
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c >= 0x20 && c != '"' && c != '\\' {
-			continue
-		}
-		dst = append(dst, s[start:i]...)
-		switch c {
-		case '"', '\\':
-			dst = append(dst, '\\', c)
-		case '\n':
-			dst = append(dst, '\\', 'n')
-		case '\r':
-			dst = append(dst, '\\', 'r')
-		case '\t':
-			dst = append(dst, '\\', 't')
-		default:
-			dst = append(dst, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xF])
-		}
-		start = i + 1
-	}
-	dst = append(dst, s[start:]...)
-	return append(dst, '"')
+	return append(dst, '}')
 }
 
 // parseMetadata reads into md a metadata object as appendMetadata writes

@@ -51,13 +51,9 @@ func (s SQLiteSchema) InsertQuery(p wsql.InsertQueryParams) (wsql.Query, error) 
 		return wsql.Query{}, fmt.Errorf("topic %s: no messages to insert: %w", errtext.Quote(p.Topic), ErrEmpty)
 	}
 	args := make([]any, 0, 3*len(p.Msgs))
-	var buf []byte
+	var meta []byte
 	for _, m := range p.Msgs {
-		meta, err := appendMetadata(buf[:0], m.Metadata)
-		if err != nil {
-			return wsql.Query{}, fmt.Errorf("message %s metadata: %w", errtext.Quote(m.UUID), err)
-		}
-		buf = meta
+		meta = appendMetadata(meta[:0], m.Metadata)
 		payload := []byte(m.Payload)
 		if payload == nil {
 			payload = []byte{}
