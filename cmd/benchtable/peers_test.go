@@ -42,7 +42,8 @@ func TestPeers(t *testing.T) {
 	require.Len(t, p.Pcsgate, 2)
 	require.Equal(t, int64(9), p.InputBytes)
 	require.Equal(t, `{"segments":3}`, p.Node[0].Output, "node's counts are kept")
-	require.Empty(t, p.Pcsgate[0].Output, "translate's output is not")
+	require.Equal(t, "15 bytes of NDJSON written to a file", p.Pcsgate[0].Output, "translate's output went to a file, counted")
+	require.NoFileExists(t, input+".translated.ndjson", "and the file was removed")
 	for _, r := range append(p.Node, p.Pcsgate...) {
 		require.Positive(t, r.WallS)
 		require.Positive(t, r.PeakRSSMB)
