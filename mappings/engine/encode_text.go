@@ -8,9 +8,8 @@ import (
 )
 
 // LeafText is Leaf for a place that takes text: the field's value as wire
-// text, and whether it has one. A field that copies a string of the event
-// as it is (no when, expression, table, party scheme, conversion or check)
-// and finds one is read without boxing it; any other goes through Leaf.
+// text, and whether it has one. A plain field that finds a string is read
+// without boxing it (CopiedText); any other goes through Leaf.
 func (ec *EncodeCtx) LeafText(cf *CompiledField) (string, bool, error) {
 	if s := ec.CopiedText(cf); s != "" {
 		return s, true, nil
@@ -22,25 +21,15 @@ func (ec *EncodeCtx) LeafText(cf *CompiledField) (string, bool, error) {
 	return ScalarText(v), true, nil
 }
 
-// CopiedText is the first non-empty string of cf's from paths when cf
-// only copies text and its value is not sealed; "" otherwise, which leaves
-// the field to Leaf. It boxes nothing.
+// CopiedText is the first non-empty string of cf's from paths when cf is
+// plain (it only copies canonical string fields) and that value is not
+// sealed; "" otherwise, which leaves the field to Leaf. It boxes nothing.
 func (ec *EncodeCtx) CopiedText(cf *CompiledField) string {
-	if cf.when != nil || cf.Expr != nil || cf.table != nil || cf.schemes != nil || cf.Spec.Check != "" ||
-		(cf.Spec.As != "" && cf.Spec.As != "string") {
+	if !cf.plain {
 		return ""
 	}
 	for _, a := range cf.FromCan {
-		var s string
-		switch {
-		case a == nil:
-			s, _ = ec.Env.Item.(string)
-		case a.leaf.Kind() == reflect.String:
-			s = a.GetString(ec.Env.Event)
-		default:
-			return ""
-		}
-		if s != "" {
+		if s := a.GetString(ec.Env.Event); s != "" {
 			if seal.IsSealedString(s) {
 				return ""
 			}

@@ -56,13 +56,13 @@ func TestLeafTextAgreesWithLeaf(t *testing.T) {
 	assert.ErrorIs(t, err, ErrSealed, "not declared secret here, so not written")
 }
 
-// A plain field, which the JSON encoder copies without Leaf, has no check
-// to run: a field with one is not plain.
+// A plain field, which CopiedText copies without Leaf, has no check to
+// run: a field with one is not plain.
 func TestPlainFieldHasNoCheck(t *testing.T) {
 	plain, err := (&Compiler{}).CompileEncodeField(&spec.Field{From: []string{"key.carrier"}})
 	require.NoError(t, err)
-	assert.True(t, plain.Plain)
+	assert.True(t, plain.plain)
 	checked, err := (&Compiler{}).CompileEncodeField(&spec.Field{From: []string{"key.port"}, Check: "locode"})
 	require.NoError(t, err)
-	assert.False(t, checked.Plain, "its check runs in Leaf")
+	assert.False(t, checked.plain, "its check runs in Leaf")
 }

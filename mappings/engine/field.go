@@ -33,9 +33,9 @@ type CompiledField struct {
 	// of preference ("TIN|VAT").
 	schemes []string
 	zoned   bool // needs the event's port/airport, so runs after the other fields
-	// Plain: an encode leaf that only copies canonical string fields, so it
-	// can be written without boxing (see appendNode).
-	Plain    bool
+	// plain: an encode leaf that only copies canonical string fields, so it
+	// can be written without boxing (see CopiedText).
+	plain    bool
 	endOfDay bool
 	// secret is the kind of the declared secret the field reads (decode)
 	// or writes (encode), "" for none; seal: decode keeps it sealed.
@@ -160,13 +160,13 @@ func (c *Compiler) CompileEncodeField(f *spec.Field) (*CompiledField, error) {
 	if f.ID != "" {
 		cf.schemes = strings.Split(f.ID, "|")
 	}
-	cf.Plain = len(cf.FromCan) > 0 && cf.Expr == nil && cf.when == nil && cf.table == nil &&
+	cf.plain = len(cf.FromCan) > 0 && cf.Expr == nil && cf.when == nil && cf.table == nil &&
 		f.Const == nil && f.Default == nil && f.ID == "" && f.Check == "" && (f.As == "" || f.As == "string")
 	for i, a := range cf.FromCan {
 		// A driver's identification may be sealed: it goes through Leaf,
 		// which opens it only where the profile declares a secret.
 		if a == nil || a.leaf.Kind() != reflect.String || f.From[i] == driverIDTarget {
-			cf.Plain = false
+			cf.plain = false
 		}
 	}
 	return cf, nil

@@ -100,7 +100,7 @@ func (c *Compiler) compileSecrets(p *Profile) error {
 	}
 	for path, cf := range leaves {
 		if kind := p.SecretKind(path); kind != "" {
-			cf.secret, cf.Plain = kind, false
+			cf.secret, cf.plain = kind, false
 		}
 	}
 	if p.Dec != nil {

@@ -63,17 +63,9 @@ func encodeDocument(p *engine.Profile, doc engine.Node, e *canonical.ReleaseEven
 func appendNode(ec *engine.EncodeCtx, dst []byte, n engine.Node) ([]byte, bool, error) {
 	switch x := n.(type) {
 	case engine.LeafNode:
-		if x.Field.Plain {
-			for _, a := range x.Field.FromCan {
-				if s := a.GetString(ec.Env.Event); s != "" {
-					out, err := jsonsyn.AppendString(dst, s)
-					return out, err == nil, err
-				}
-			}
-			if x.Field.Spec.Required {
-				return dst, false, ec.Fail(x.Field, "", engine.ErrRequired)
-			}
-			return dst, false, nil
+		if s := ec.CopiedText(x.Field); s != "" {
+			out, err := jsonsyn.AppendString(dst, s)
+			return out, err == nil, err
 		}
 		v, err := ec.Leaf(x.Field)
 		if err != nil || v == nil {
