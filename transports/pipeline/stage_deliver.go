@@ -124,10 +124,9 @@ type stagedBatch struct {
 	mu     sync.Mutex
 	staged []stagedMessage // guarded by mu
 	// ahead holds, for the messages of the batch being delivered, whether
-	// each was marked delivered before, and asked whether the store was
-	// asked for them (see lookAhead); guarded by mu.
+	// each was marked delivered before (see lookAhead); nil until the
+	// store is asked. Guarded by mu.
 	ahead map[string]bool
-	asked bool
 }
 
 // lookAhead returns the check of whether a message of the batch was
@@ -139,20 +138,18 @@ type stagedBatch struct {
 func (b *stagedBatch) lookAhead(g *Gateway, endpoint string, d store.Delivery) func(*message.Message) (bool, error) {
 	return func(msg *message.Message) (bool, error) {
 		b.mu.Lock()
-		done, known := b.ahead[msg.UUID]
-		asked := b.asked
-		b.asked = true
+		ahead := b.ahead
 		b.mu.Unlock()
-		if !known && !asked {
-			ahead, err := g.store.DeliveredAhead(msg.Context(), endpoint, d)
-			if err != nil {
-				return g.deliveredBefore(endpoint, msg) // reports the store's trouble, if lasting
+		if ahead == nil {
+			var err error
+			if ahead, err = g.store.DeliveredAhead(msg.Context(), endpoint, d); err != nil {
+				ahead = map[string]bool{} // each is asked alone, which reports the store's trouble if lasting
 			}
 			b.mu.Lock()
 			b.ahead = ahead
 			b.mu.Unlock()
-			done, known = ahead[msg.UUID]
 		}
+		done, known := ahead[msg.UUID]
 		if !known {
 			return g.deliveredBefore(endpoint, msg)
 		}
@@ -177,7 +174,7 @@ func (b *stagedBatch) add(msg *message.Message) error {
 func (b *stagedBatch) flush(ctx context.Context) error {
 	b.mu.Lock()
 	batch := b.staged
-	b.staged, b.ahead, b.asked = nil, nil, false
+	b.staged, b.ahead = nil, nil
 	b.mu.Unlock()
 	if err := b.st.Flush(); err != nil {
 		return err
