@@ -442,12 +442,8 @@ func (dc *DecodeCtx) field(cf *CompiledField, d *Doc, e *canonical.ReleaseEvent,
 		if cf.Spec.As == "handle" {
 			checked = raw.Text()
 		}
-		if err := runCheck(cf.Spec.Check, checked); err != nil {
-			if cf.Spec.Warn || dc.Profile.allowBadCheckDigit && errors.Is(err, canonical.ErrCheckDigit) {
-				e.Warnings = append(e.Warnings, warning(cf, checked, err))
-			} else {
-				return dc.errAt(src.position(d), cf.Spec.Target, err)
-			}
+		if err := dc.checkFailed(cf, e, checked, runCheck(cf.Spec.Check, checked)); err != nil {
+			return dc.errAt(src.position(d), cf.Spec.Target, err)
 		}
 	}
 	if w, err = dc.sealValue(cf, w); err != nil {
@@ -463,6 +459,18 @@ func (dc *DecodeCtx) field(cf *CompiledField, d *Doc, e *canonical.ReleaseEvent,
 		return dc.errAt(src.position(d), cf.Spec.Target, fmt.Errorf("%w: %v", ErrConvert, err))
 	}
 	return nil
+}
+
+// checkFailed decides what the check of checked answering err does: nil
+// when it passed, or when its failure is a warning on e (the field says
+// warn, or the profile allows bad check digits and that is what it is);
+// else err.
+func (dc *DecodeCtx) checkFailed(cf *CompiledField, e *canonical.ReleaseEvent, checked string, err error) error {
+	if err != nil && (cf.Spec.Warn || dc.Profile.allowBadCheckDigit && errors.Is(err, canonical.ErrCheckDigit)) {
+		e.Warnings = append(e.Warnings, warning(cf, checked, err))
+		return nil
+	}
+	return err
 }
 
 // TextFinder is a Selector that can give its first value as text, without

@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"errors"
 	"fmt"
 	"reflect"
 	"time"
@@ -95,7 +94,6 @@ func (cf *CompiledField) bind() fieldRun {
 func newBoundField(cf *CompiledField) *boundField {
 	b := &boundField{cf: cf, def: Boxed(cf.Spec.Default), check: checks[cf.Spec.Check]}
 	b.strTarget = cf.target != nil && cf.target.leaf.Kind() == reflect.String
-	b.warn = cf.Spec.Warn
 	b.handle = cf.Spec.As == "handle"
 	b.conv = convertFor(cf.Spec.As)
 	if cf.target != nil && cf.target.leafSlotted() {
@@ -115,9 +113,9 @@ type boundField struct {
 	def   Value // the default, !OK for none
 	check func(string) error
 	conv  func(dc *DecodeCtx, cf *CompiledField, w Value, e *canonical.ReleaseEvent) (Value, error)
-	// strTarget: the target is a string field; warn: a failed check is a
-	// warning; handle: the check is on the value a handle is made from.
-	strTarget, warn, handle bool
+	// strTarget: the target is a string field; handle: the check is on the
+	// value a handle is made from.
+	strTarget, handle bool
 	// leaf is what the field converts its value to when the event's
 	// block holds it (see setLeaf).
 	leaf blockLeaf
@@ -137,7 +135,7 @@ const (
 // time, an int or a decimal its target points to, converted without a
 // check by a field without a condition.
 func blockLeafOf(cf *CompiledField) blockLeaf {
-	if !cf.bindable() || cf.target == nil || cf.Spec.Check != "" {
+	if !cf.bindable() || cf.Spec.Check != "" {
 		return noLeaf
 	}
 	switch leaf := cf.target.leaf; {
@@ -203,12 +201,8 @@ func (b *boundField) run(dc *DecodeCtx, d *Doc, e *canonical.ReleaseEvent) error
 		if b.handle {
 			checked = raw.Text()
 		}
-		if err := b.check(checked); err != nil {
-			if b.warn || dc.Profile.allowBadCheckDigit && errors.Is(err, canonical.ErrCheckDigit) {
-				e.Warnings = append(e.Warnings, warning(cf, checked, err))
-			} else {
-				return dc.errAt(cf.at(d, i), cf.Spec.Target, err)
-			}
+		if err := dc.checkFailed(cf, e, checked, b.check(checked)); err != nil {
+			return dc.errAt(cf.at(d, i), cf.Spec.Target, err)
 		}
 	}
 	if b.strTarget && w.V == nil && w.Parts == nil {
@@ -303,12 +297,12 @@ func (cf *CompiledField) indexOf(sel Selector) int {
 // convertFor is convert resolved for one `as`: the common text
 // conversions done in place, the others through convert.
 func convertFor(as string) func(dc *DecodeCtx, cf *CompiledField, w Value, e *canonical.ReleaseEvent) (Value, error) {
-	switch as {
-	case "", "string":
+	switch {
+	case as == "" || as == "string":
 		return convertString
-	case "upper":
+	case as == "upper":
 		return convertUpper
-	case "edifact-datetime", "datetime", "date":
+	case isTimeAs(as):
 		return convertTime
 	}
 	return (*DecodeCtx).convert
