@@ -256,7 +256,7 @@ func (s *Store) runOne(w *wtx, r *writeReq, nested bool) (ok bool) {
 		_ = w.later(ctx, "RELEASE pcsgate_group")
 		w.tailOf, w.tailEnd = r, len(w.queued)
 	case ok && nested:
-		ok = s.endSavepoint(w, r, "RELEASE pcsgate_group")
+		ok = s.releaseSavepoint(w, r)
 	case ok:
 		if err := w.flush(ctx); err != nil {
 			r.err, ok = fmt.Errorf("store transaction: %w", err), false
@@ -276,14 +276,15 @@ func (s *Store) runOne(w *wtx, r *writeReq, nested bool) (ok bool) {
 	if _, err := w.ExecContext(ctx, "ROLLBACK TO pcsgate_group"); err != nil && r.err == nil && r.pan == nil {
 		r.err = fmt.Errorf("store transaction: %w", err)
 	}
-	s.endSavepoint(w, r, "RELEASE pcsgate_group")
+	s.releaseSavepoint(w, r)
 	return false
 }
 
-// endSavepoint queues the end of r's savepoint and sends it with what r
-// left queued; false when that fails, with r.err set unless it was set.
-func (s *Store) endSavepoint(w *wtx, r *writeReq, end string) bool {
-	err := w.later(context.Background(), end)
+// releaseSavepoint queues the release of r's savepoint and sends it with
+// what r left queued; false when that fails, with r.err set unless it was
+// set.
+func (s *Store) releaseSavepoint(w *wtx, r *writeReq) bool {
+	err := w.later(context.Background(), "RELEASE pcsgate_group")
 	if err == nil {
 		err = w.flush(context.Background())
 	}
