@@ -27,26 +27,11 @@ func testGroupCommit(t *testing.T, dsn string) {
 	require.NoError(t, err)
 	defer s.Close()
 	seen := func(key string) func(tx *Tx) error {
-		return func(tx *Tx) error {
-			dup, err := tx.Seen("content", key)
-			if err == nil && dup {
-				err = errors.New("seen before")
-			}
-			return err
-		}
+		return func(tx *Tx) error { return seenOnce(tx, key) }
 	}
 	commits0 := s.group.commits.Load()
 
-	hold, held := make(chan struct{}), make(chan struct{})
-	firstDone := make(chan error, 1)
-	go func() {
-		firstDone <- s.InTx(ctx, func(tx *Tx) error {
-			close(held)
-			<-hold // the others queue up meanwhile
-			return seen("first")(tx)
-		})
-	}()
-	<-held
+	hold, firstDone := holdCommitter(ctx, s, "first") // the others queue up meanwhile
 	results := make(chan string, 5)
 	go func() {
 		err := s.InTx(ctx, func(tx *Tx) error {
@@ -176,24 +161,8 @@ func testGroupCommitFailsAtItsEnd(t *testing.T, dsn string) {
 	s, err := Open(ctx, dsn, nil)
 	require.NoError(t, err)
 	defer s.Close()
-	seen := func(tx *Tx, key string) error {
-		dup, err := tx.Seen("content", key)
-		if err == nil && dup {
-			err = errors.New("seen before")
-		}
-		return err
-	}
 	commits0 := s.group.commits.Load()
-	hold, held := make(chan struct{}), make(chan struct{})
-	firstDone := make(chan error, 1)
-	go func() {
-		firstDone <- s.InTx(ctx, func(tx *Tx) error {
-			close(held)
-			<-hold
-			return seen(tx, "first")
-		})
-	}()
-	<-held
+	hold, firstDone := holdCommitter(ctx, s, "first")
 	// Queued one after the other: the committer runs them in this order.
 	names := []string{"failing", "next", "last"}
 	results := make([]chan error, len(names))
@@ -201,7 +170,7 @@ func testGroupCommitFailsAtItsEnd(t *testing.T, dsn string) {
 		results[i] = make(chan error, 1)
 		go func() {
 			results[i] <- s.InTx(ctx, func(tx *Tx) error {
-				if err := seen(tx, name); err != nil {
+				if err := seenOnce(tx, name); err != nil {
 					return err
 				}
 				if name != "failing" {
@@ -229,4 +198,30 @@ func testGroupCommitFailsAtItsEnd(t *testing.T, dsn string) {
 		}))
 		require.Equal(t, want, dup, "key %s committed", key)
 	}
+}
+
+// seenOnce records key as a content key, and fails if it was seen before.
+func seenOnce(tx *Tx, key string) error {
+	dup, err := tx.Seen("content", key)
+	if err == nil && dup {
+		err = errors.New("seen before")
+	}
+	return err
+}
+
+// holdCommitter starts a transaction that records key once hold is
+// closed, and returns when the committer runs it: the transactions
+// started meanwhile queue up behind it. firstDone gives its result.
+func holdCommitter(ctx context.Context, s *Store, key string) (hold chan struct{}, firstDone chan error) {
+	hold, held := make(chan struct{}), make(chan struct{})
+	firstDone = make(chan error, 1)
+	go func() {
+		firstDone <- s.InTx(ctx, func(tx *Tx) error {
+			close(held)
+			<-hold
+			return seenOnce(tx, key)
+		})
+	}()
+	<-held
+	return hold, firstDone
 }
